@@ -1,0 +1,129 @@
+// Plain data shared by the engine, the CLI, the helper and the renderer. No behaviour here.
+
+/** A storage backend as LXC names it (`overlayfs` is read as overlay, `none` as dir). */
+export type Backend = 'dir' | 'overlay' | 'aufs' | 'btrfs' | 'zfs' | 'lvm' | 'loop' | 'rbd' | 'nbd'
+
+export const BACKENDS: readonly Backend[] = ['dir', 'overlay', 'aufs', 'btrfs', 'zfs', 'lvm', 'loop', 'rbd', 'nbd']
+
+/** LXC's container states, lower-cased; `unknown` when LXC could not be asked. */
+export type ContainerState =
+  | 'stopped'
+  | 'starting'
+  | 'running'
+  | 'stopping'
+  | 'aborting'
+  | 'freezing'
+  | 'frozen'
+  | 'thawed'
+  | 'unknown'
+
+/** Where a container lives: the lxcpath exactly as LXC records it, and the directory name. */
+export interface ContainerRef {
+  lxcpath: string
+  name: string
+}
+
+/**
+ * A rootfs spec string (`lxc.rootfs.path`, or legacy `lxc.rootfs`) as one typed value.
+ * `prefix` is the type prefix as written (`dir`, `d`, `overlayfs`, ...) or null for a bare path,
+ * so that formatting gives back the string it came from.
+ */
+export type RootfsSpec =
+  | { backend: 'dir' | 'btrfs' | 'lvm' | 'loop' | 'rbd'; prefix: string | null; path: string }
+  | { backend: 'zfs'; prefix: string | null; /** a dataset (`pool/x/n`) or, if it starts with `/`, a mountpoint */ path: string }
+  | { backend: 'nbd'; prefix: string; path: string; partition: number | null }
+  | { backend: 'overlay' | 'aufs'; prefix: string; /** top layer first, as in `lowerdir=` */ lowers: string[]; upper: string }
+
+/** A problem found in a config file, naming the file, the line and the rule broken. */
+export interface ConfigProblem {
+  file: string
+  /** 1-based; 0 when the problem is the file as a whole (missing, unreadable). */
+  line: number
+  rule: string
+  message: string
+  severity: 'error' | 'warning'
+}
+
+export interface SnapshotInfo {
+  /** `snapN` */
+  name: string
+  /** the directory holding the snapshot containers (`<P>/<n>/snaps` or LXC 1.0's `<P>snaps/<n>`) */
+  snapdir: string
+  /** the `ts` file verbatim (`YYYY:MM:DD HH:MM:SS`), or null */
+  timestamp: string | null
+  comment: string | null
+  backend: Backend | null
+  rootfs: string | null
+}
+
+export interface ContainerInfo {
+  name: string
+  lxcpath: string
+  /** config file path */
+  config: string
+  backend: Backend | null
+  /** the rootfs spec string as configured, or null when none is set */
+  rootfs: string | null
+  state: ContainerState
+  /** the container this one directly depends on (the overlay lower's owner), or null */
+  origin: ContainerRef | null
+  /** everything it depends on, from lxc_rdepends and the rootfs spec, nearest last */
+  dependsOn: ContainerRef[]
+  /** containers and snapshots that depend on this one */
+  dependents: ContainerRef[]
+  snapshots: SnapshotInfo[]
+  /** uses LXC 1.x/2.0 keys that LXC 5 rejects */
+  legacy: boolean
+  /** problems in its config; the first error is why LXC cannot load it */
+  problems: ConfigProblem[]
+}
+
+export type LineageNodeKind = 'container' | 'snapshot' | 'missing'
+
+export interface LineageNode {
+  /** `<lxcpath>/<name>`: for a snapshot, `<P>/<n>/snaps/snapN` */
+  id: string
+  kind: LineageNodeKind
+  ref: ContainerRef
+  backend: Backend | null
+  state: ContainerState
+}
+
+/**
+ * Edges point from the dependent to what it comes from.
+ * - `depends-on-lower`: an overlay/aufs rootfs reads this container's rootfs as its lower;
+ * - `cloned-from`: recorded in lxc_rdepends / lxc_snapshots (a copy of this one's upper, for a clone of a clone);
+ * - `snapshot-of`: an lxc-snapshot of this container.
+ */
+export type LineageEdgeKind = 'depends-on-lower' | 'cloned-from' | 'snapshot-of'
+
+export interface LineageEdge {
+  from: string
+  to: string
+  kind: LineageEdgeKind
+}
+
+export type FindingCode =
+  | 'origin-missing'
+  | 'stale-entry'
+  | 'legacy-count-mismatch'
+  | 'rdepends-mismatch'
+  | 'missing-bookkeeping'
+  | 'stray-partial'
+  | 'config-error'
+  | 'lxcpath-unreadable'
+
+export interface Finding {
+  severity: 'error' | 'warning'
+  code: FindingCode
+  subject: ContainerRef
+  /** the file the finding is about, when there is one */
+  file: string | null
+  message: string
+}
+
+export interface LineageGraph {
+  nodes: LineageNode[]
+  edges: LineageEdge[]
+  findings: Finding[]
+}
