@@ -1,0 +1,157 @@
+// Rootfs spec strings (`lxc.rootfs.path`, legacy `lxc.rootfs`) <-> one typed RootfsSpec.
+// LXC splits the value at the FIRST ':' and picks the backend whose name starts with the
+// text before it (so `d:/x` is dir); an unknown prefix is ignored and the path auto-detected.
+import { statSync } from 'node:fs'
+import type { Backend, RootfsSpec } from '@shared/model'
+
+/** LXC 5's table order (storage.c bdevs[]), plus aufs, which LXC 2.x still had. */
+const PREFIX_ORDER: readonly [name: string, backend: Backend][] = [
+  ['dir', 'dir'],
+  ['zfs', 'zfs'],
+  ['lvm', 'lvm'],
+  ['rbd', 'rbd'],
+  ['btrfs', 'btrfs'],
+  ['overlay', 'overlay'],
+  ['overlayfs', 'overlay'],
+  ['loop', 'loop'],
+  ['nbd', 'nbd'],
+  ['aufs', 'aufs']
+]
+
+export class RootfsSpecError extends Error {
+  constructor(
+    readonly spec: string,
+    readonly rule: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'RootfsSpecError'
+  }
+}
+
+export interface ParsedRootfs {
+  spec: RootfsSpec
+  /** things LXC accepts silently but that are probably not what was meant */
+  warnings: string[]
+}
+
+/** The backend LXC selects for a type prefix, or null when LXC would ignore it. */
+export function backendForPrefix(prefix: string): Backend | null {
+  if (prefix === '') return null
+  for (const [name, backend] of PREFIX_ORDER) if (name.startsWith(prefix)) return backend
+  return null
+}
+
+export function parseRootfsSpec(value: string): ParsedRootfs {
+  const warnings: string[] = []
+  if (value === '') throw new RootfsSpecError(value, 'empty-rootfs', 'The rootfs spec is empty.')
+  const colon = value.indexOf(':')
+  if (colon < 0) return { spec: bareSpec(value), warnings }
+  const prefix = value.slice(0, colon)
+  const rest = value.slice(colon + 1)
+  const backend = backendForPrefix(prefix)
+  if (backend === null) {
+    if (prefix.includes('/')) {
+      warnings.push(
+        `"${value}" has no type prefix but contains ':': LXC splits at the first ':' and would read the path as "${rest}"`
+      )
+    } else {
+      warnings.push(`unknown type prefix "${prefix}": LXC ignores it and detects the backend of "${rest}"`)
+    }
+    return { spec: { ...bareSpec(rest), prefix }, warnings }
+  }
+  switch (backend) {
+    case 'overlay':
+    case 'aufs':
+      return { spec: layeredSpec(value, backend, prefix, rest), warnings }
+    case 'nbd':
+      return { spec: nbdSpec(value, prefix, rest), warnings }
+    default:
+      if (!rest.startsWith('/') && backend !== 'zfs') {
+        throw new RootfsSpecError(value, 'relative-path', `The ${backend} rootfs "${rest}" must be an absolute path.`)
+      }
+      return { spec: { backend, prefix, path: rest }, warnings }
+  }
+}
+
+/** A bare path: dir unless its shape says otherwise; `detectBareBackend` refines it on disk. */
+function bareSpec(path: string): RootfsSpec {
+  if (path.startsWith('/dev/rbd/')) return { backend: 'rbd', prefix: null, path }
+  return { backend: 'dir', prefix: null, path }
+}
+
+/** `overlay:<lower>[:<lower2>...]:<upper>`: the upper is what follows the last ":/" (as LXC's ovl_mount). */
+function layeredSpec(value: string, backend: 'overlay' | 'aufs', prefix: string, rest: string): RootfsSpec {
+  const split = rest.lastIndexOf(':/')
+  if (split <= 0) {
+    throw new RootfsSpecError(
+      value,
+      'layered-needs-upper',
+      `The ${backend} rootfs "${value}" must be ${prefix}:<lower>:<upper>, with absolute paths.`
+    )
+  }
+  const lowers = rest.slice(0, split).split(':')
+  const upper = rest.slice(split + 1)
+  if (lowers.some((l) => !l.startsWith('/'))) {
+    throw new RootfsSpecError(value, 'relative-path', `Every lower of "${value}" must be an absolute path.`)
+  }
+  return { backend, prefix, lowers, upper }
+}
+
+/** `nbd:<file>[:<partition 1-9>]` */
+function nbdSpec(value: string, prefix: string, rest: string): RootfsSpec {
+  const m = /^(.*):([1-9])$/.exec(rest)
+  if (m) return { backend: 'nbd', prefix, path: m[1]!, partition: Number(m[2]) }
+  if (rest === '') throw new RootfsSpecError(value, 'nbd-needs-file', `The nbd rootfs "${value}" names no file.`)
+  return { backend: 'nbd', prefix, path: rest, partition: null }
+}
+
+export function formatRootfsSpec(spec: RootfsSpec): string {
+  const head = spec.prefix === null ? '' : `${spec.prefix}:`
+  switch (spec.backend) {
+    case 'overlay':
+    case 'aufs':
+      return `${head}${spec.lowers.join(':')}:${spec.upper}`
+    case 'nbd':
+      return `${head}${spec.path}${spec.partition === null ? '' : `:${spec.partition}`}`
+    default:
+      return `${head}${spec.path}`
+  }
+}
+
+/** The spec LXC 5 itself would write: always with the canonical type prefix. */
+export function canonicalRootfsSpec(spec: RootfsSpec): string {
+  const prefix = spec.backend === 'aufs' ? 'aufs' : spec.backend
+  return formatRootfsSpec({ ...spec, prefix } as RootfsSpec)
+}
+
+/** The directory (or device, file, dataset) that holds the container's own data. */
+export function rootfsLocation(spec: RootfsSpec): string {
+  return spec.backend === 'overlay' || spec.backend === 'aufs' ? spec.upper : spec.path
+}
+
+/**
+ * What LXC's auto-detection makes of a bare path (dir if a directory, loop if a regular file,
+ * lvm if a block device), or null when nothing is there. LXC checks dir before btrfs, so a bare
+ * btrfs subvolume path counts as dir, exactly as LXC treats it.
+ */
+export function detectBareBackend(path: string): Backend | null {
+  if (path.startsWith('/dev/rbd/')) return 'rbd'
+  const st = statSync(path, { throwIfNoEntry: false })
+  if (!st) return null
+  if (st.isDirectory()) return 'dir'
+  if (st.isFile()) return 'loop'
+  if (st.isBlockDevice()) return 'lvm'
+  return null
+}
+
+/**
+ * The spec an LXC 1.x/2.0 `lxc.rootfs` (+ `lxc.rootfs.backend`) pair means: a value that already
+ * carries a known prefix keeps it; a bare path takes the backend line's type, else dir.
+ */
+export function specFromLegacy(rootfs: string, backend: string | null): string {
+  const colon = rootfs.indexOf(':')
+  if (colon > 0 && backendForPrefix(rootfs.slice(0, colon)) !== null) return rootfs
+  const type = backend && backend !== 'none' ? backend : 'dir'
+  return `${type}:${rootfs}`
+}
