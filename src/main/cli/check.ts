@@ -1,0 +1,32 @@
+// `strata check`: integrity findings; exit 1 when any is an error.
+import { defaultLxcpaths } from '../engine/global-config'
+import { buildLineage } from '../engine/lineage/graph'
+import { scanLxcpaths } from '../engine/lxcpath'
+import { LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+
+const usage = `Usage: strata check [-P LXCPATH]... [--json]
+
+Checks every container's config and lineage bookkeeping: clones whose origin is gone, stale
+entries in lxc_snapshots, LXC 1.x counts that disagree with the clones found, lxc_rdepends that
+disagree with the rootfs spec, stray "partial" files, configs LXC cannot load.
+Exits 1 when there is an error, 0 otherwise (warnings included).`
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const opts = parseOptions(args, { ...LXCPATH_OPTION, json: { type: 'boolean' } })
+    const scans = await scanLxcpaths(opts.lxcpath ?? defaultLxcpaths())
+    const { findings } = buildLineage(scans).graph
+    if (opts.json) printJson(findings)
+    else {
+      for (const f of findings) process.stdout.write(`${f.severity.padEnd(7)} ${f.code.padEnd(21)} ${f.message}\n`)
+      const errors = findings.filter((f) => f.severity === 'error').length
+      const containers = scans.reduce((n, s) => n + s.containers.length, 0)
+      process.stdout.write(
+        `${containers} container(s) checked: ${errors} error(s), ${findings.length - errors} warning(s).\n`
+      )
+    }
+    return findings.some((f) => f.severity === 'error') ? 1 : 0
+  }
+}
+export default command

@@ -1,0 +1,47 @@
+// What every CLI command module exports, and the small helpers they share.
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
+export interface Command {
+  usage: string
+  /** returns the process exit code */
+  run(args: string[]): Promise<number>
+}
+
+/** An error meant for the user: printed as one line on stderr, with this exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2
+  ) {
+    super(message)
+    this.name = 'CliError'
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+/** node:util parseArgs, with its errors turned into CliErrors that name the bad option. */
+export function parseOptions<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values
+  } catch (err) {
+    throw new CliError((err as Error).message.replace(/\. To specify a positional.*$/s, '.'))
+  }
+}
+
+export const LXCPATH_OPTION = { lxcpath: { type: 'string', short: 'P', multiple: true } } as const
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
+}
+
+/** Left-aligned columns, two spaces apart; the last column is not padded. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd()
+  return [line(header), ...rows.map(line)].join('\n')
+}

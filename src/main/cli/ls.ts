@@ -1,0 +1,59 @@
+// `strata ls`: the containers of one or more lxcpaths.
+import type { ContainerInfo, ContainerRef } from '@shared/model'
+import { defaultLxcpaths } from '../engine/global-config'
+import { containerInfos, scanLxcpaths } from '../engine/lxcpath'
+import { CliError, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+
+const usage = `Usage: strata ls [-P LXCPATH]... [--json]
+
+Lists the containers of each lxcpath (default: LXC's) with backend, state, origin, dependents
+and snapshots. --json prints an array of objects.`
+
+function refText(ref: ContainerRef, lxcpath: string): string {
+  return ref.lxcpath === lxcpath ? ref.name : `${ref.lxcpath}/${ref.name}`
+}
+
+function rows(infos: ContainerInfo[], showPath: boolean): string[][] {
+  return infos.map((c) => {
+    const errors = c.problems.filter((p) => p.severity === 'error').length
+    return [
+      ...(showPath ? [c.lxcpath] : []),
+      c.name,
+      c.state.toUpperCase(),
+      c.backend ?? '-',
+      c.origin ? refText(c.origin, c.lxcpath) : '-',
+      c.dependents.length ? c.dependents.map((d) => refText(d, c.lxcpath)).join(',') : '-',
+      String(c.snapshots.length),
+      errors ? `${c.problems.find((p) => p.severity === 'error')?.rule}${errors > 1 ? ` (+${errors - 1})` : ''}` : ''
+    ]
+  })
+}
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const opts = parseOptions(args, { ...LXCPATH_OPTION, json: { type: 'boolean' } })
+    const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
+    const scans = await scanLxcpaths(lxcpaths)
+    const infos = containerInfos(scans)
+    const failed = scans.filter((s) => s.error)
+    for (const f of failed) process.stderr.write(`strata ls: ${f.error?.message}\n`)
+    if (failed.length === scans.length && failed.length > 0) throw new CliError('no lxcpath could be read', 1)
+    if (opts.json) printJson(infos)
+    else if (infos.length > 0) {
+      const header = [
+        ...(scans.length > 1 ? ['LXCPATH'] : []),
+        'NAME',
+        'STATE',
+        'BACKEND',
+        'ORIGIN',
+        'DEPENDENTS',
+        'SNAPSHOTS',
+        'PROBLEM'
+      ]
+      process.stdout.write(`${formatTable(header, rows(infos, scans.length > 1))}\n`)
+    }
+    return failed.length > 0 ? 1 : 0
+  }
+}
+export default command

@@ -1,0 +1,59 @@
+// The `strata` CLI entry: parses the command name and loads only that command's module,
+// so that `strata ls` starts as fast as Node allows.
+import { CliError, type Command } from './command'
+
+const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
+  ls: () => import('./ls'),
+  lineage: () => import('./lineage'),
+  config: () => import('./config'),
+  check: () => import('./check')
+}
+
+const USAGE = `Usage: strata <command> [options]
+
+Commands:
+  ls       [-P LXCPATH]... [--json]                       list containers with backend, state, origin, dependents, snapshots
+  lineage  [-P LXCPATH]... [--json | --dot]               the clone and snapshot lineage graph
+  config   -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
+                                                          a container's config, raw, flattened or converted to modern keys
+  check    [-P LXCPATH]... [--json]                       integrity findings; exits 1 when there is an error
+
+Without -P, Strata uses LXC's default lxcpath (lxc.lxcpath in lxc.conf, else /var/lib/lxc for root).
+Run \`strata <command> --help\` for a command's options.`
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`)
+    return name === undefined ? 2 : 0
+  }
+  const load = COMMANDS[name]
+  if (!load) {
+    process.stderr.write(`strata: unknown command "${name}"\n\n${USAGE}\n`)
+    return 2
+  }
+  try {
+    const command = (await load()).default
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`${command.usage}\n`)
+      return 0
+    }
+    return await command.run(rest)
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`strata ${name}: ${err.message}\n`)
+      return err.exitCode
+    }
+    throw err
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (err: unknown) => {
+    process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exitCode = 70
+  }
+)

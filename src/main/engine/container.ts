@@ -1,0 +1,92 @@
+// Reads one container directory (or one snapshot) into a plain record: its config (with
+// includes expanded), rootfs spec, bookkeeping files and markers. Never throws for a broken
+// container: what cannot be read becomes a problem on the record, so a listing goes on.
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Backend, ConfigProblem, ContainerRef, RootfsSpec } from '@shared/model'
+import { effectiveValue, expandConfigFile } from './config/expand'
+import { readRdepends, readSnapshotsRecord, type SnapshotsRecord } from './lineage/bookkeeping'
+import { detectBareBackend, parseRootfsSpec, RootfsSpecError, specFromLegacy } from './rootfs'
+
+export interface ContainerRecord {
+  ref: ContainerRef
+  dir: string
+  configFile: string
+  /** the rootfs spec string in effect, or null */
+  rootfs: string | null
+  spec: RootfsSpec | null
+  backend: Backend | null
+  /** uses LXC 1.x/2.0 keys */
+  legacy: boolean
+  problems: ConfigProblem[]
+  rdepends: ContainerRef[] | null
+  snapshotsRecord: SnapshotsRecord | null
+  /** the `partial` marker lxc-create leaves while it runs */
+  partialFile: string | null
+}
+
+function problem(file: string, rule: string, message: string, severity: 'error' | 'warning' = 'error'): ConfigProblem {
+  return { file, line: 0, rule, message, severity }
+}
+
+/** The rootfs spec string in effect: `lxc.rootfs.path`, else LXC 1.x's `lxc.rootfs` (+ backend). */
+function rootfsValue(entries: Parameters<typeof effectiveValue>[0]): { value: string; legacy: boolean } | null {
+  const modern = effectiveValue(entries, 'lxc.rootfs.path')
+  if (modern) return { value: modern.value, legacy: false }
+  const old = effectiveValue(entries, 'lxc.rootfs')
+  if (!old) return null
+  const backend = effectiveValue(entries, 'lxc.rootfs.backend')
+  return { value: specFromLegacy(old.value, backend?.value ?? null), legacy: true }
+}
+
+export function readContainer(ref: ContainerRef, dir = join(ref.lxcpath, ref.name)): ContainerRecord {
+  const configFile = join(dir, 'config')
+  const expanded = expandConfigFile(configFile)
+  const problems = [...expanded.problems]
+  const legacy = problems.some((p) => p.rule === 'legacy-key')
+  let rootfs: string | null = null
+  let spec: RootfsSpec | null = null
+  let backend: Backend | null = null
+  const value = rootfsValue(expanded.entries)
+  if (value) {
+    rootfs = value.value
+    try {
+      const parsed = parseRootfsSpec(value.value)
+      spec = parsed.spec
+      backend = spec.backend
+      if (spec.prefix === null) backend = detectBareBackend(spec.path) ?? spec.backend
+      for (const w of parsed.warnings) problems.push(problem(configFile, 'rootfs-spec', w, 'warning'))
+    } catch (err) {
+      if (!(err instanceof RootfsSpecError)) throw err
+      problems.push(problem(configFile, err.rule, err.message))
+    }
+  }
+  let rdepends: ContainerRef[] | null = null
+  let snapshotsRecord: SnapshotsRecord | null = null
+  try {
+    rdepends = readRdepends(dir)
+    snapshotsRecord = readSnapshotsRecord(dir)
+  } catch (err) {
+    problems.push(problem(dir, 'bookkeeping-unreadable', `Cannot read the bookkeeping of ${dir}: ${(err as Error).message}`))
+  }
+  const partial = join(dir, 'partial')
+  return {
+    ref,
+    dir,
+    configFile,
+    rootfs,
+    spec,
+    backend,
+    legacy,
+    problems,
+    rdepends,
+    snapshotsRecord,
+    partialFile: existsSync(partial) ? partial : null
+  }
+}
+
+/** True when `<dir>/config` exists: LXC's own definition of a defined container. */
+export function hasConfig(dir: string): boolean {
+  const st = statSync(join(dir, 'config'), { throwIfNoEntry: false })
+  return st !== undefined && !st.isDirectory()
+}

@@ -1,0 +1,128 @@
+// One graph of every container and snapshot of the scanned lxcpaths, with typed edges, built
+// from both what LXC recorded (lxc_rdepends / lxc_snapshots) and what the rootfs specs say
+// (an overlay or aufs lower IS a dependency, bookkeeping or not).
+import { dirname, basename } from 'node:path'
+import type { ContainerRef, LineageEdge, LineageEdgeKind, LineageGraph, LineageNode } from '@shared/model'
+import type { ContainerRecord } from '../container'
+import type { LxcpathScan } from '../lxcpath'
+import { normalLxcpath, refKey } from './bookkeeping'
+import { integrityFindings } from './integrity'
+
+export interface RecordEntry {
+  record: ContainerRecord
+  kind: 'container' | 'snapshot'
+  /** for a snapshot, the container it is a snapshot of */
+  owner: ContainerRef | null
+}
+
+export interface Lineage {
+  graph: LineageGraph
+  /** what the container depends on: lxc_rdepends order first (base first), then lower owners; nearest last */
+  dependsOn(ref: ContainerRef): ContainerRef[]
+  dependents(ref: ContainerRef): ContainerRef[]
+  entries: Map<string, RecordEntry>
+  /** the owner of each overlay/aufs record's lowers, by record key */
+  lowerOwners: Map<string, ContainerRef[]>
+}
+
+/** Who owns a lower directory: the record whose rootfs is it, else LXC's `<P>/<n>/rootfs` shape. */
+function lowerOwner(lower: string, byRootfs: Map<string, ContainerRef>): ContainerRef | null {
+  const norm = normalLxcpath(lower)
+  const known = byRootfs.get(norm)
+  if (known) return known
+  if (basename(norm) !== 'rootfs') return null
+  const dir = dirname(norm)
+  return { lxcpath: dirname(dir), name: basename(dir) }
+}
+
+function nodeId(ref: ContainerRef): string {
+  return refKey(ref)
+}
+
+export function collectEntries(scans: readonly LxcpathScan[]): Map<string, RecordEntry> {
+  const entries = new Map<string, RecordEntry>()
+  for (const scan of scans) {
+    for (const c of scan.containers) {
+      entries.set(refKey(c.record.ref), { record: c.record, kind: 'container', owner: null })
+      for (const s of c.snapshots) {
+        entries.set(refKey(s.record.ref), { record: s.record, kind: 'snapshot', owner: c.record.ref })
+      }
+    }
+  }
+  return entries
+}
+
+export function buildLineage(scans: readonly LxcpathScan[]): Lineage {
+  const entries = collectEntries(scans)
+  const states = new Map<string, LineageNode['state']>()
+  for (const scan of scans) for (const c of scan.containers) states.set(refKey(c.record.ref), c.state)
+
+  const byRootfs = new Map<string, ContainerRef>()
+  for (const { record } of entries.values()) {
+    const spec = record.spec
+    if (spec && spec.backend !== 'overlay' && spec.backend !== 'aufs') byRootfs.set(normalLxcpath(spec.path), record.ref)
+  }
+
+  const nodes = new Map<string, LineageNode>()
+  for (const [key, e] of entries) {
+    nodes.set(key, {
+      id: nodeId(e.record.ref),
+      kind: e.kind,
+      ref: e.record.ref,
+      backend: e.record.backend,
+      state: e.kind === 'container' ? (states.get(key) ?? 'unknown') : 'stopped'
+    })
+  }
+  const edges: LineageEdge[] = []
+  const edgeSeen = new Set<string>()
+  const dependsOn = new Map<string, ContainerRef[]>()
+  const dependents = new Map<string, ContainerRef[]>()
+  const lowerOwners = new Map<string, ContainerRef[]>()
+
+  const addEdge = (from: ContainerRef, to: ContainerRef, kind: LineageEdgeKind): void => {
+    const fromKey = refKey(from)
+    const toKey = refKey(to)
+    const id = `${fromKey}\0${toKey}`
+    if (edgeSeen.has(id)) return
+    edgeSeen.add(id)
+    if (!nodes.has(toKey)) nodes.set(toKey, { id: nodeId(to), kind: 'missing', ref: to, backend: null, state: 'unknown' })
+    edges.push({ from: nodeId(from), to: nodeId(to), kind })
+    if (kind === 'snapshot-of') return
+    const deps = dependsOn.get(fromKey) ?? []
+    if (!deps.some((d) => refKey(d) === toKey)) deps.push(to)
+    dependsOn.set(fromKey, deps)
+    const back = dependents.get(toKey) ?? []
+    back.push(from)
+    dependents.set(toKey, back)
+  }
+
+  for (const [key, { record, kind, owner }] of entries) {
+    const spec = record.spec
+    const owners: ContainerRef[] = []
+    if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs')) {
+      for (const lower of spec.lowers) {
+        const o = lowerOwner(lower, byRootfs)
+        if (o && refKey(o) !== key) owners.push(o)
+      }
+    }
+    lowerOwners.set(key, owners)
+    // Recorded dependencies first, in LXC's order (base first, the direct origin last).
+    for (const dep of record.rdepends ?? []) {
+      const isLower = owners.some((o) => refKey(o) === refKey(dep))
+      addEdge(record.ref, dep, isLower ? 'depends-on-lower' : 'cloned-from')
+    }
+    for (const o of owners) addEdge(record.ref, o, 'depends-on-lower')
+    if (kind === 'snapshot' && owner) addEdge(record.ref, owner, 'snapshot-of')
+  }
+
+  const graph: LineageGraph = { nodes: [...nodes.values()], edges, findings: [] }
+  const lineage: Lineage = {
+    graph,
+    entries,
+    lowerOwners,
+    dependsOn: (ref) => dependsOn.get(refKey(ref)) ?? [],
+    dependents: (ref) => dependents.get(refKey(ref)) ?? []
+  }
+  graph.findings = integrityFindings(lineage, scans)
+  return lineage
+}

@@ -1,0 +1,155 @@
+// Integrity findings over the lineage: things that stop a container from starting, or make
+// LXC's own protection of an origin wrong (lxc-destroy trusts lxc_snapshots blindly).
+import { existsSync, statSync } from 'node:fs'
+import type { ContainerRef, Finding } from '@shared/model'
+import type { LxcpathScan } from '../lxcpath'
+import { inodeKey, lockedInodes } from '../proc-locks'
+import { refKey, SNAPSHOTS_FILE, RDEPENDS_FILE } from './bookkeeping'
+import type { Lineage } from './graph'
+
+function show(ref: ContainerRef): string {
+  return `${ref.lxcpath}/${ref.name}`
+}
+
+export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[]): Finding[] {
+  const findings: Finding[] = []
+  const add = (f: Finding): void => void findings.push(f)
+  for (const scan of scans) if (scan.error) add(scan.error)
+  const exists = (ref: ContainerRef): boolean => lineage.entries.has(refKey(ref))
+  let locks: Set<string> | null = null
+
+  for (const [key, { record }] of lineage.entries) {
+    const subject = record.ref
+    const name = show(subject)
+
+    for (const p of record.problems) {
+      if (p.severity !== 'error') continue
+      const where = p.line > 0 ? `${p.file}:${p.line}` : p.file
+      add({ severity: 'error', code: 'config-error', subject, file: p.file, message: `${name}: ${where}: ${p.message}` })
+    }
+
+    // An overlay/aufs clone reads its lowers at every start: a missing one means it cannot start.
+    const spec = record.spec
+    if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs')) {
+      for (const lower of spec.lowers) {
+        if (!existsSync(lower)) {
+          add({
+            severity: 'error',
+            code: 'origin-missing',
+            subject,
+            file: record.configFile,
+            message: `${name} cannot start: its lower layer ${lower} is gone (its origin was removed without LXC).`
+          })
+        }
+      }
+    }
+
+    const owners = lineage.lowerOwners.get(key) ?? []
+    const rdeps = record.rdepends
+    if (rdeps) {
+      for (const dep of rdeps) {
+        const isLower = owners.some((o) => refKey(o) === refKey(dep))
+        if (!exists(dep) && !isLower) {
+          add({
+            severity: 'warning',
+            code: 'origin-missing',
+            subject,
+            file: `${record.dir}/${RDEPENDS_FILE}`,
+            message: `${name} was cloned from ${show(dep)}, which no longer exists.`
+          })
+        }
+      }
+      for (const o of owners) {
+        if (!rdeps.some((d) => refKey(d) === refKey(o))) {
+          add({
+            severity: 'warning',
+            code: 'rdepends-mismatch',
+            subject,
+            file: `${record.dir}/${RDEPENDS_FILE}`,
+            message: `${name}'s lxc_rdepends does not list ${show(o)}, whose rootfs its own rootfs reads as a lower layer.`
+          })
+        }
+      }
+    } else if (owners.length > 0) {
+      add({
+        severity: 'warning',
+        code: 'missing-bookkeeping',
+        subject,
+        file: `${record.dir}/${RDEPENDS_FILE}`,
+        message: `${name} depends on ${owners.map(show).join(', ')} but has no lxc_rdepends: destroying it with LXC will not update its origin.`
+      })
+    }
+
+    // The origin side: lxc_snapshots must name each dependent that still exists, and only those.
+    const actual = lineage.dependents(subject)
+    const snaps = record.snapshotsRecord
+    const snapsFile = `${record.dir}/${SNAPSHOTS_FILE}`
+    if (snaps?.format === 'list') {
+      for (const entry of snaps.entries) {
+        if (!exists(entry)) {
+          add({
+            severity: 'warning',
+            code: 'stale-entry',
+            subject,
+            file: snapsFile,
+            message: `${name}'s lxc_snapshots lists ${show(entry)}, which no longer exists; lxc-destroy refuses to destroy ${subject.name} while that entry stays.`
+          })
+        }
+      }
+      for (const dep of actual) {
+        if (!snaps.entries.some((e) => refKey(e) === refKey(dep))) {
+          add({
+            severity: 'warning',
+            code: 'missing-bookkeeping',
+            subject,
+            file: snapsFile,
+            message: `${show(dep)} depends on ${name}, but ${name}'s lxc_snapshots does not list it.`
+          })
+        }
+      }
+    } else if (snaps?.format === 'count') {
+      if (snaps.count !== actual.length) {
+        add({
+          severity: 'warning',
+          code: 'legacy-count-mismatch',
+          subject,
+          file: snapsFile,
+          message: `${name}'s lxc_snapshots (LXC 1.x format) counts ${snaps.count} dependent(s), but ${actual.length} were found${actual.length ? `: ${actual.map(show).join(', ')}` : ''}.`
+        })
+      }
+    } else if (snaps?.format === 'garbled') {
+      add({
+        severity: 'warning',
+        code: 'stale-entry',
+        subject,
+        file: snapsFile,
+        message: `${name}'s lxc_snapshots is neither a count nor lxcpath/name pairs; lxc-destroy refuses to destroy ${subject.name} while it exists.`
+      })
+    } else if (actual.length > 0) {
+      add({
+        severity: 'error',
+        code: 'missing-bookkeeping',
+        subject,
+        file: snapsFile,
+        message: `${actual.map(show).join(', ')} depend(s) on ${name}, but it has no lxc_snapshots: lxc-destroy would destroy ${subject.name} and break them.`
+      })
+    }
+
+    // lxc-create's `partial` marker: LXC refuses to start any container that has one, locked or not.
+    if (record.partialFile) {
+      locks ??= lockedInodes()
+      const st = statSync(record.partialFile, { throwIfNoEntry: false })
+      const live = st !== undefined && locks.has(inodeKey(st.dev, st.ino))
+      if (!live) {
+        add({
+          severity: 'error',
+          code: 'stray-partial',
+          subject,
+          file: record.partialFile,
+          message: `${name} has a stale "partial" file from an interrupted lxc-create; lxc-start refuses to start it until it is removed.`
+        })
+      }
+    }
+  }
+  return findings
+}

@@ -1,0 +1,63 @@
+// lxc-snapshot's snapshots: full containers under `<P>/<n>/snaps/snapN`, each with a `ts` and
+// an optional `comment`; or, when a `<P>snaps` directory exists (LXC 1.0's layout, still
+// honoured by LXC 5), under `<P>snaps/<n>/snapN`.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ContainerRef, SnapshotInfo } from '@shared/model'
+import { hasConfig, readContainer, type ContainerRecord } from '../container'
+
+/** The directory lxc-snapshot uses for a container's snapshots (get_snappath_dir). */
+export function snapshotDir(lxcpath: string, name: string): string {
+  const legacyRoot = `${lxcpath.replace(/\/+$/, '')}snaps`
+  const st = statSync(legacyRoot, { throwIfNoEntry: false })
+  return st?.isDirectory() ? join(legacyRoot, name) : join(lxcpath, name, 'snaps')
+}
+
+function readOptional(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return null
+  }
+}
+
+export interface SnapshotRecord {
+  info: SnapshotInfo
+  record: ContainerRecord
+}
+
+function snapNumber(name: string): number {
+  const m = /^snap(\d+)$/.exec(name)
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER
+}
+
+/** Every entry of the snapshot dir that holds a config, ordered snap0, snap1, ... */
+export function readSnapshots(owner: ContainerRef): SnapshotRecord[] {
+  const snapdir = snapshotDir(owner.lxcpath, owner.name)
+  let names: string[]
+  try {
+    names = readdirSync(snapdir)
+  } catch {
+    return []
+  }
+  names.sort((a, b) => snapNumber(a) - snapNumber(b) || (a < b ? -1 : a > b ? 1 : 0))
+  const snapshots: SnapshotRecord[] = []
+  for (const name of names) {
+    const dir = join(snapdir, name)
+    if (!hasConfig(dir)) continue
+    const record = readContainer({ lxcpath: snapdir, name }, dir)
+    const comment = readOptional(join(dir, 'comment'))
+    snapshots.push({
+      record,
+      info: {
+        name,
+        snapdir,
+        timestamp: readOptional(join(dir, 'ts'))?.trim() ?? null,
+        comment: comment === null ? null : comment.replace(/\n$/, ''),
+        backend: record.backend,
+        rootfs: record.rootfs
+      }
+    })
+  }
+  return snapshots
+}

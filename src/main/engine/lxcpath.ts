@@ -1,0 +1,122 @@
+// Discovery: the containers of one or more lxcpaths, each with its snapshots and state.
+// LXC's rule for a defined container: a directory `<P>/<n>` holding a file `config`;
+// names starting with `.` are LXC's hidden entries (and Strata's work in progress).
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ContainerInfo, ContainerState, Finding } from '@shared/model'
+import { hasConfig, readContainer, type ContainerRecord } from './container'
+import { defaultLxcpaths } from './global-config'
+import { buildLineage } from './lineage/graph'
+import { readSnapshots, type SnapshotRecord } from './lineage/snapshots'
+import { commandSockets, readStates } from './state'
+
+export { defaultLxcpaths }
+
+export interface ScannedContainer {
+  record: ContainerRecord
+  snapshots: SnapshotRecord[]
+  state: ContainerState
+}
+
+export interface LxcpathScan {
+  lxcpath: string
+  containers: ScannedContainer[]
+  /** why the lxcpath itself could not be read, or null */
+  error: Finding | null
+}
+
+export class LxcpathError extends Error {
+  constructor(
+    readonly lxcpath: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'LxcpathError'
+  }
+}
+
+function unreadable(lxcpath: string, err: NodeJS.ErrnoException): Finding {
+  const why =
+    err.code === 'ENOENT'
+      ? 'does not exist'
+      : err.code === 'ENOTDIR'
+        ? 'is not a directory'
+        : err.code === 'EACCES' || err.code === 'EPERM'
+          ? 'is not readable by this user (LXC keeps system containers readable by root only)'
+          : `cannot be read (${err.message})`
+  return {
+    severity: 'error',
+    code: 'lxcpath-unreadable',
+    subject: { lxcpath, name: '' },
+    file: lxcpath,
+    message: `The lxcpath ${lxcpath} ${why}.`
+  }
+}
+
+/** The container names of one lxcpath, sorted, as lxc-ls would list them. */
+export function containerNames(lxcpath: string): string[] {
+  const names: string[] = []
+  for (const entry of readdirSync(lxcpath, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue
+    if (!entry.isDirectory() && !entry.isSymbolicLink()) continue
+    if (hasConfig(join(lxcpath, entry.name))) names.push(entry.name)
+  }
+  return names.sort()
+}
+
+export async function scanLxcpath(lxcpath: string, sockets = commandSockets()): Promise<LxcpathScan> {
+  let names: string[]
+  try {
+    names = containerNames(lxcpath)
+  } catch (err) {
+    return { lxcpath, containers: [], error: unreadable(lxcpath, err as NodeJS.ErrnoException) }
+  }
+  const records = names.map((name) => readContainer({ lxcpath, name }))
+  const states = await readStates(lxcpath, names, sockets)
+  const containers = records.map((record) => ({
+    record,
+    snapshots: readSnapshots(record.ref),
+    state: states.get(record.ref.name) ?? 'unknown'
+  }))
+  return { lxcpath, containers, error: null }
+}
+
+/** Scans each lxcpath once (duplicates dropped); unreadable ones carry their error. */
+export async function scanLxcpaths(lxcpaths: readonly string[] = defaultLxcpaths()): Promise<LxcpathScan[]> {
+  const unique = [...new Set(lxcpaths.map((p) => p.replace(/(.)\/+$/, '$1')))]
+  const sockets = commandSockets()
+  return Promise.all(unique.map((p) => scanLxcpath(p, sockets)))
+}
+
+/** The containers of the given lxcpaths with their lineage, as `strata ls --json` prints them. */
+export function containerInfos(scans: readonly LxcpathScan[]): ContainerInfo[] {
+  const lineage = buildLineage(scans)
+  const infos: ContainerInfo[] = []
+  for (const scan of scans) {
+    for (const { record, snapshots, state } of scan.containers) {
+      const dependsOn = lineage.dependsOn(record.ref)
+      infos.push({
+        name: record.ref.name,
+        lxcpath: record.ref.lxcpath,
+        config: record.configFile,
+        backend: record.backend,
+        rootfs: record.rootfs,
+        state,
+        origin: dependsOn[dependsOn.length - 1] ?? null,
+        dependsOn,
+        dependents: lineage.dependents(record.ref),
+        snapshots: snapshots.map((s) => s.info),
+        legacy: record.legacy,
+        problems: record.problems
+      })
+    }
+  }
+  return infos
+}
+
+export async function listContainers(lxcpaths: readonly string[] = defaultLxcpaths()): Promise<ContainerInfo[]> {
+  const scans = await scanLxcpaths(lxcpaths)
+  const failed = scans.find((s) => s.error)
+  if (failed?.error) throw new LxcpathError(failed.lxcpath, failed.error.message)
+  return containerInfos(scans)
+}
