@@ -28,6 +28,8 @@ const MAX_INCLUDE_DEPTH = 32
 
 interface ExpandState {
   cwd: string
+  /** indices of the networks defined so far, to catch clearing a sub-key of a missing one */
+  networks: Set<string>
   entries: ConfigEntry[]
   files: string[]
   problems: ConfigProblem[]
@@ -44,7 +46,7 @@ function report(state: ExpandState, site: IncludeSite, rule: string, message: st
 
 /** Synchronous on purpose: this is on the CLI's hot path and reads a handful of small files. */
 export function expandConfigFile(file: string, opts: ExpandOptions = {}): ExpandedConfig {
-  const state: ExpandState = { cwd: opts.cwd ?? process.cwd(), entries: [], files: [], problems: [] }
+  const state: ExpandState = { cwd: opts.cwd ?? process.cwd(), networks: new Set(), entries: [], files: [], problems: [] }
   expandFile(state, file, [])
   return { entries: state.entries, files: state.files, problems: state.problems }
 }
@@ -63,9 +65,34 @@ function expandFile(state: ExpandState, file: string, chain: readonly string[]):
     if (line.kind !== 'entry' || line.value === undefined) continue
     const key = line.key as string
     state.entries.push({ key, value: line.value, file, line: line.lineNo })
+    if (key.startsWith('lxc.net')) trackNetwork(state, key, line.value, { file, line: line.lineNo })
     if (key === 'lxc.include' && line.value !== '') {
       include(state, line.value, { file, line: line.lineNo }, innerChain)
     }
+  }
+}
+
+const NET_KEY = /^lxc\.net\.(\d+)(?:\.|$)/
+
+/**
+ * LXC allocates network N on its first `lxc.net.N.<key> = value`. Clearing a sub-key
+ * (`lxc.net.N.<key> =`) of a network that does not exist yet fails the load (EINVAL).
+ */
+function trackNetwork(state: ExpandState, key: string, value: string, site: IncludeSite): void {
+  if (key === 'lxc.net') {
+    if (value === '') state.networks.clear()
+    return
+  }
+  const match = NET_KEY.exec(key)
+  if (!match) return
+  const index = match[1] as string
+  const wholeNetwork = key.length === match[0].length
+  if (value !== '') {
+    if (!wholeNetwork) state.networks.add(index)
+  } else if (wholeNetwork) {
+    state.networks.delete(index)
+  } else if (!state.networks.has(index)) {
+    report(state, site, 'clear-missing-network', `"${key} =" clears a setting of network ${index}, which is not defined at this point, so LXC fails to load the config.`)
   }
 }
 

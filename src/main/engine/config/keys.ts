@@ -119,33 +119,15 @@ const EXACT_KEYS = new Map<string, KeySpec>([
   ['lxc.proc', CLEAR_ONLY]
 ])
 
-/** `lxc.net.N.<subkey>` (confile.c `config_jump_table_net`). */
+/**
+ * `lxc.net.N.<subkey>` (confile.c `config_jump_table_net`). From a config file an empty value
+ * always goes to the sub-key's clr_* (set_config_jump_table_net), so every one clears.
+ */
 const NET_SUBKEYS = new Map<string, KeySpec>([
-  ['flags', SCALAR],
-  ['hwaddr', SCALAR_EMPTY_IGNORED],
-  ['ipv4.address', LIST],
-  ['ipv4.gateway', SCALAR_EMPTY_IGNORED],
-  ['ipv6.address', LIST],
-  ['ipv6.gateway', SCALAR_EMPTY_IGNORED],
-  ['link', SCALAR],
-  ['l2proxy', SCALAR],
-  ['macvlan.mode', SCALAR],
-  ['ipvlan.mode', SCALAR],
-  ['ipvlan.isolation', SCALAR],
-  ['mtu', SCALAR_EMPTY_IGNORED],
-  ['name', SCALAR],
-  ['script.down', SCALAR_EMPTY_IGNORED],
-  ['script.up', SCALAR_EMPTY_IGNORED],
-  ['type', SCALAR_EMPTY_IGNORED],
-  ['vlan.id', SCALAR],
-  ['veth.mode', SCALAR],
-  ['veth.n_rxqueues', SCALAR],
-  ['veth.n_txqueues', SCALAR],
-  ['veth.pair', SCALAR],
-  ['veth.ipv4.route', LIST],
-  ['veth.ipv6.route', LIST],
-  ['veth.vlan.id', SCALAR],
-  ['veth.vlan.tagged.id', LIST]
+  ...['flags', 'hwaddr', 'ipv4.gateway', 'ipv6.gateway', 'link', 'l2proxy', 'macvlan.mode', 'ipvlan.mode', 'ipvlan.isolation', 'mtu', 'name',
+    'script.down', 'script.up', 'type', 'vlan.id', 'veth.mode', 'veth.n_rxqueues', 'veth.n_txqueues', 'veth.pair', 'veth.vlan.id'
+  ].map((sub) => [sub, SCALAR] as const),
+  ...['ipv4.address', 'ipv6.address', 'veth.ipv4.route', 'veth.ipv6.route', 'veth.vlan.tagged.id'].map((sub) => [sub, LIST] as const)
 ])
 
 /** lxc_namespace_2_ns_idx: the names `lxc.namespace.share.<ns>` accepts. */
