@@ -1,0 +1,182 @@
+// Expands a config file with its `lxc.include`s in place, the way LXC 5.0.2 loads it
+// (confile.c set_config_includefiles / do_includedir), collecting every problem on the way.
+
+import { opendirSync, statSync, type Dirent, type Stats } from 'node:fs'
+import { isAbsolute, join, resolve } from 'node:path'
+import type { ConfigProblem } from '../../../shared/model'
+import type { ConfigEntry } from './effective'
+import { readConfigFile } from './read'
+
+export { effectiveConfig, effectiveList, effectiveValue } from './effective'
+export type { ConfigEntry, EffectiveSetting } from './effective'
+
+export interface ExpandOptions {
+  /** what relative include paths resolve against; LXC uses its process CWD */
+  cwd?: string
+}
+
+export interface ExpandedConfig {
+  /** every entry in effective order, included files expanded where their `lxc.include` is */
+  entries: ConfigEntry[]
+  /** every file read, in reading order */
+  files: string[]
+  problems: ConfigProblem[]
+}
+
+/** LXC itself recurses without limit; we stop well before anything could hurt. */
+const MAX_INCLUDE_DEPTH = 32
+
+interface ExpandState {
+  cwd: string
+  /** indices of the networks defined so far, to catch clearing a sub-key of a missing one */
+  networks: Set<string>
+  entries: ConfigEntry[]
+  files: string[]
+  problems: ConfigProblem[]
+}
+
+interface IncludeSite {
+  file: string
+  line: number
+}
+
+function report(state: ExpandState, site: IncludeSite, rule: string, message: string, severity: 'error' | 'warning' = 'error'): void {
+  state.problems.push({ file: site.file, line: site.line, rule, severity, message: `${site.file}:${site.line}: ${message}` })
+}
+
+/** Synchronous on purpose: this is on the CLI's hot path and reads a handful of small files. */
+export function expandConfigFile(file: string, opts: ExpandOptions = {}): ExpandedConfig {
+  const state: ExpandState = { cwd: opts.cwd ?? process.cwd(), networks: new Set(), entries: [], files: [], problems: [] }
+  expandFile(state, file, [])
+  return { entries: state.entries, files: state.files, problems: state.problems }
+}
+
+/** `chain` holds the resolved paths of the files currently being read, outermost first. */
+function expandFile(state: ExpandState, file: string, chain: readonly string[]): void {
+  const read = readConfigFile(file)
+  state.files.push(file)
+  state.problems.push(...read.problems)
+  const doc = read.doc
+  if (!doc) return
+  const innerChain = [...chain, resolve(state.cwd, file)]
+  for (const line of doc.lines) {
+    // LXC never sees what follows a NUL byte
+    if (doc.nulLine !== null && line.lineNo > doc.nulLine) break
+    if (line.kind !== 'entry' || line.value === undefined) continue
+    const key = line.key as string
+    state.entries.push({ key, value: line.value, file, line: line.lineNo })
+    if (key.startsWith('lxc.net')) trackNetwork(state, key, line.value, { file, line: line.lineNo })
+    if (key === 'lxc.include' && line.value !== '') {
+      include(state, line.value, { file, line: line.lineNo }, innerChain)
+    }
+  }
+}
+
+const NET_KEY = /^lxc\.net\.(\d+)(?:\.|$)/
+
+/**
+ * LXC allocates network N on its first `lxc.net.N.<key> = value`. Clearing a sub-key
+ * (`lxc.net.N.<key> =`) of a network that does not exist yet fails the load (EINVAL).
+ */
+function trackNetwork(state: ExpandState, key: string, value: string, site: IncludeSite): void {
+  if (key === 'lxc.net') {
+    if (value === '') state.networks.clear()
+    return
+  }
+  const match = NET_KEY.exec(key)
+  if (!match) return
+  const index = match[1] as string
+  const wholeNetwork = key.length === match[0].length
+  if (value !== '') {
+    if (!wholeNetwork) state.networks.add(index)
+  } else if (wholeNetwork) {
+    state.networks.delete(index)
+  } else if (!state.networks.has(index)) {
+    report(state, site, 'clear-missing-network', `"${key} =" clears a setting of network ${index}, which is not defined at this point, so LXC fails to load the config.`)
+  }
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) ?? null
+  } catch {
+    return null
+  }
+}
+
+function include(state: ExpandState, value: string, site: IncludeSite, chain: readonly string[]): void {
+  let target = value
+  if (!isAbsolute(value)) {
+    target = resolve(state.cwd, value)
+    report(
+      state,
+      site,
+      'include-relative',
+      `lxc.include "${value}" is a relative path: LXC resolves it against the current directory of whatever process loads the config (here ${target}), not against the config's own directory.`,
+      'warning'
+    )
+  }
+  if (chain.length >= MAX_INCLUDE_DEPTH) {
+    report(state, site, 'include-depth', `lxc.include "${value}" nests includes more than ${MAX_INCLUDE_DEPTH} levels deep; not followed.`)
+    return
+  }
+  const stats = statOrNull(target)
+  if (value.endsWith('/') || stats?.isDirectory()) {
+    includeDirectory(state, target, value, site, chain)
+    return
+  }
+  if (!stats) {
+    report(state, site, 'include-missing', `lxc.include "${value}": the file does not exist, so LXC fails to load the config (Failed to open file).`)
+    return
+  }
+  includeFile(state, target, site, chain)
+}
+
+function includeFile(state: ExpandState, target: string, site: IncludeSite, chain: readonly string[]): void {
+  const resolved = resolve(target)
+  if (chain.includes(resolved)) {
+    const loop = [...chain.slice(chain.indexOf(resolved)), resolved].join(' → ')
+    report(state, site, 'include-cycle', `lxc.include forms a cycle (${loop}); LXC would include these files forever and fail.`)
+    return
+  }
+  expandFile(state, target, chain)
+}
+
+/**
+ * Reads every `*.conf` entry (name of at least 6 characters) of a directory in raw readdir order,
+ * like LXC: NOT sorted, so the order is whatever the filesystem returns. (fs.readdirSync would sort
+ * through libuv's scandir, which is why this uses opendirSync.) Not recursive; a missing directory
+ * is silently fine.
+ */
+function includeDirectory(state: ExpandState, dir: string, value: string, site: IncludeSite, chain: readonly string[]): void {
+  let handle
+  try {
+    handle = opendirSync(dir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return
+    report(state, site, 'include-dir-unreadable', `lxc.include "${value}": the directory cannot be read (${code}), so LXC fails to load the config.`)
+    return
+  }
+  try {
+    let dirent: Dirent | null
+    while ((dirent = handle.readSync()) !== null) {
+      const name = dirent.name
+      if (name.length < 6 || !name.endsWith('.conf')) continue
+      const path = join(dir, name)
+      const isDirectory = dirent.isDirectory() || (dirent.isSymbolicLink() && statOrNull(path)?.isDirectory() === true)
+      if (isDirectory) {
+        report(
+          state,
+          site,
+          'include-dir-entry',
+          `lxc.include "${value}" contains a directory named "${name}"; LXC tries to read it as a config file and fails to load the config.`
+        )
+        continue
+      }
+      includeFile(state, path, site, chain)
+    }
+  } finally {
+    handle.closeSync()
+  }
+}

@@ -1,0 +1,261 @@
+// Lossless LXC config parser/serializer. Every byte of the input is kept in the line records,
+// so `serializeConfig(parseConfig(text).doc) === text`. Values follow confile.c:parse_line.
+
+import { isUtf8 } from 'node:buffer'
+import type { ConfigProblem } from '../../../shared/model'
+import { legacyKeyInfo, lookupKey } from './keys'
+
+export type LineKind = 'blank' | 'comment' | 'entry' | 'martian'
+export type LineEnding = '\n' | '\r\n' | '\r' | ''
+
+export interface ConfigLine {
+  /** 1-based */
+  lineNo: number
+  /** the line as written, without its terminator */
+  raw: string
+  eol: LineEnding
+  kind: LineKind
+  /** for entries: the key, whitespace-trimmed */
+  key?: string
+  /** for entries: the value as LXC sees it; undefined when the line has no `=` (LXC rejects it) */
+  value?: string
+}
+
+export interface ConfigDocument {
+  file: string
+  lines: ConfigLine[]
+  /**
+   * The line holding the first NUL byte, or null. LXC reads the file as a C string: it parses
+   * the part of that line before the NUL and silently ignores everything after it.
+   */
+  nulLine: number | null
+}
+
+export interface ParsedConfig {
+  doc: ConfigDocument
+  problems: ConfigProblem[]
+}
+
+const TAB = 9
+const LF = 10
+const CR = 13
+const SPACE = 32
+const DQUOTE = 34
+const HASH = 35
+const SQUOTE = 39
+
+// LXC's lxc_char_left_gc/right_gc trim only blanks and tabs.
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB
+}
+
+// lxc_is_line_empty uses isspace(): \t \n \v \f \r and space.
+function isCSpace(c: number): boolean {
+  return c === SPACE || (c >= 9 && c <= 13)
+}
+
+/** Sets kind/key/value on `line` from `text` (the raw line, cut at a NUL if it has one). */
+function classifyLine(line: ConfigLine, text: string): void {
+  const end = text.length
+  let start = 0
+  while (start < end && isBlank(text.charCodeAt(start))) start++
+  if (start === end) {
+    line.kind = 'blank'
+    return
+  }
+  const first = text.charCodeAt(start)
+  if (first === HASH) {
+    line.kind = 'comment'
+    return
+  }
+  if (!text.startsWith('lxc.', start)) {
+    let rest = start
+    while (rest < end && isCSpace(text.charCodeAt(rest))) rest++
+    line.kind = rest === end ? 'blank' : 'martian'
+    return
+  }
+  line.kind = 'entry'
+  const equals = text.indexOf('=', start)
+  let keyEnd = equals < 0 ? end : equals
+  while (keyEnd > start && isBlank(text.charCodeAt(keyEnd - 1))) keyEnd--
+  line.key = text.slice(start, keyEnd)
+  if (equals < 0) return
+
+  let valueStart = equals + 1
+  let valueEnd = end
+  while (valueStart < valueEnd && isBlank(text.charCodeAt(valueStart))) valueStart++
+  while (valueEnd > valueStart && isBlank(text.charCodeAt(valueEnd - 1))) valueEnd--
+  // one pair of matching surrounding quotes is stripped
+  if (valueEnd - valueStart > 1) {
+    const open = text.charCodeAt(valueStart)
+    if ((open === DQUOTE || open === SQUOTE) && text.charCodeAt(valueEnd - 1) === open) {
+      valueStart++
+      valueEnd--
+    }
+  }
+  line.value = text.slice(valueStart, valueEnd)
+}
+
+function problem(file: string, line: number, rule: string, message: string, severity: 'error' | 'warning' = 'error'): ConfigProblem {
+  return { file, line, rule, severity, message: `${file}:${line}: ${message}` }
+}
+
+/** The problems LXC 5 would have with one entry line. */
+function checkEntry(file: string, line: ConfigLine, problems: ConfigProblem[]): void {
+  const key = line.key as string
+  if (line.value === undefined) {
+    problems.push(problem(file, line.lineNo, 'missing-equals', `"${key}" has no "=", so LXC refuses the whole file (Invalid configuration line).`))
+    return
+  }
+  const verdict = lookupKey(key)
+  if (verdict.ok) {
+    const { spec } = verdict
+    if (spec.valueMustBeEmpty && line.value !== '') {
+      problems.push(problem(file, line.lineNo, 'value-not-allowed', `"${key}" only clears settings and must have an empty value; LXC refuses "${line.value}".`))
+    } else if (spec.empty === 'rejected' && line.value === '') {
+      problems.push(problem(file, line.lineNo, 'empty-value', `"${key}" must not be empty; LXC refuses to load the config.`))
+    }
+    return
+  }
+  const legacy = legacyKeyInfo(key)
+  if (legacy) {
+    const fix = legacy.modern === null ? 'it has no modern form and must be removed' : `the modern key is ${legacy.modern}`
+    problems.push(problem(file, line.lineNo, 'legacy-key', `"${key}" is an LXC 1.x/2.0 key; LXC 5 rejects it; ${fix}; \`strata config --modern\` converts it.`))
+    return
+  }
+  if (verdict.reason === 'unknown-net-subkey') {
+    problems.push(problem(file, line.lineNo, 'unknown-key', `"${key}" is not a network key LXC 5 knows (unknown network configuration key).`))
+  } else if (verdict.reason === 'bad-net-index') {
+    problems.push(problem(file, line.lineNo, 'unknown-key', `"${key}" is not a valid network key: LXC 5 expects lxc.net.<number>.<key> (unsupported config key).`))
+  } else {
+    problems.push(problem(file, line.lineNo, 'unknown-key', `"${key}" is not a key LXC 5 knows (unsupported config key).`))
+  }
+}
+
+/**
+ * Splits `text` into line records in one pass. Lines end at `\n`, `\r\n` or a lone `\r`
+ * (LXC splits on both characters). `file` is only used to name problems.
+ */
+export function parseConfig(text: string, file: string): ParsedConfig {
+  const lines: ConfigLine[] = []
+  const problems: ConfigProblem[] = []
+  const length = text.length
+  const nulIndex = text.indexOf('\0')
+  let nulLine: number | null = null
+  // next positions of each terminator, advanced lazily so each indexOf scans the text once
+  let nextLf = text.indexOf('\n')
+  let nextCr = text.indexOf('\r')
+  let pos = 0
+  let lineNo = 0
+
+  while (pos < length) {
+    if (nextLf !== -1 && nextLf < pos) nextLf = text.indexOf('\n', pos)
+    if (nextCr !== -1 && nextCr < pos) nextCr = text.indexOf('\r', pos)
+    let end = length
+    if (nextLf !== -1) end = nextLf
+    if (nextCr !== -1 && nextCr < end) end = nextCr
+
+    let eol: LineEnding = ''
+    let next = end
+    if (end < length) {
+      if (text.charCodeAt(end) === CR) {
+        if (text.charCodeAt(end + 1) === LF) {
+          eol = '\r\n'
+          next = end + 2
+        } else {
+          eol = '\r'
+          next = end + 1
+        }
+      } else {
+        eol = '\n'
+        next = end + 1
+      }
+    }
+    lineNo++
+    const raw = text.slice(pos, end)
+    const line: ConfigLine = { lineNo, raw, eol, kind: 'blank' }
+    if (nulLine === null && nulIndex !== -1 && nulIndex < end) {
+      nulLine = lineNo
+      classifyLine(line, raw.slice(0, nulIndex - pos))
+      problems.push(
+        problem(file, lineNo, 'nul-byte', 'the file contains a NUL byte; LXC stops reading there and silently ignores the rest of the file.')
+      )
+      if (line.kind === 'entry') checkEntry(file, line, problems)
+    } else {
+      classifyLine(line, raw)
+      // after a NUL, LXC never sees the lines: do not report on them (binary files would flood)
+      if (line.kind === 'entry' && nulLine === null) checkEntry(file, line, problems)
+    }
+    lines.push(line)
+    pos = next
+  }
+  return { doc: { file, lines, nulLine }, problems }
+}
+
+/** Concatenates the lines back; byte for byte the parsed text when nothing was changed. */
+export function serializeConfig(doc: ConfigDocument): string {
+  let out = ''
+  for (const line of doc.lines) out += line.raw + line.eol
+  return out
+}
+
+/** Re-derives kind/key/value after `raw` was edited (used by the converters). */
+export function reclassifyLine(line: ConfigLine): ConfigLine {
+  const fresh: ConfigLine = { lineNo: line.lineNo, raw: line.raw, eol: line.eol, kind: 'blank' }
+  classifyLine(fresh, line.raw)
+  return fresh
+}
+
+/** Parses raw file bytes: invalid UTF-8 is decoded byte-per-char (latin1) so nothing is lost. */
+export function parseConfigBytes(bytes: Uint8Array, file: string): ParsedConfig & { encoding: 'utf8' | 'latin1' } {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (isUtf8(buffer)) return { ...parseConfig(buffer.toString('utf8'), file), encoding: 'utf8' }
+  const parsed = parseConfig(buffer.toString('latin1'), file)
+  const badLine = firstInvalidUtf8Line(buffer)
+  parsed.problems.push(
+    problem(file, badLine, 'not-utf8', 'the file is not valid UTF-8; LXC reads it as bytes, but names and paths here may not mean what they look like.', 'warning')
+  )
+  return { ...parsed, encoding: 'latin1' }
+}
+
+/** 1-based line of the first byte sequence that is not UTF-8. */
+function firstInvalidUtf8Line(buffer: Buffer): number {
+  const decoded = buffer.toString('utf8')
+  const bad = decoded.indexOf('\uFFFD')
+  let line = 1
+  for (let i = 0; i < bad; i++) {
+    const c = decoded.charCodeAt(i)
+    if (c === LF || (c === CR && decoded.charCodeAt(i + 1) !== LF)) line++
+  }
+  return line
+}
+
+/** Where the key and the (unquoted) value sit inside an entry's raw text; for editing in place. */
+export interface EntrySpans {
+  keyStart: number
+  keyEnd: number
+  valueStart: number
+  valueEnd: number
+}
+
+/** The same rules as classifyLine, returning positions. Null when `raw` is not an entry with `=`. */
+export function entrySpans(raw: string): EntrySpans | null {
+  const probe: ConfigLine = { lineNo: 0, raw, eol: '', kind: 'blank' }
+  classifyLine(probe, raw)
+  if (probe.kind !== 'entry' || probe.value === undefined) return null
+  let keyStart = 0
+  while (isBlank(raw.charCodeAt(keyStart))) keyStart++
+  const keyEnd = keyStart + (probe.key as string).length
+  const equals = raw.indexOf('=', keyStart)
+  let valueStart = equals + 1
+  while (valueStart < raw.length && isBlank(raw.charCodeAt(valueStart))) valueStart++
+  const quote = raw.charCodeAt(valueStart)
+  // classifyLine stripped one pair of quotes iff the value is shorter than the trimmed text
+  let valueEnd = raw.length
+  while (valueEnd > valueStart && isBlank(raw.charCodeAt(valueEnd - 1))) valueEnd--
+  if (valueEnd - valueStart === probe.value.length + 2 && (quote === DQUOTE || quote === SQUOTE)) {
+    valueStart++
+    valueEnd--
+  }
+  return { keyStart, keyEnd, valueStart, valueEnd }
+}
