@@ -2,7 +2,7 @@
 // containers and overlay snapshot clones, with LXC's bookkeeping), both as whole processes, and
 // the engine's own listing of the same lxcpath once warm.
 import { execFileSync } from 'node:child_process'
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadEngineModule, report, timeCall, timeProcess } from './lib.mjs'
@@ -21,7 +21,7 @@ function generate(P) {
   for (let b = 0; b < BASES; b++) {
     const base = `base${b}`
     mkdirSync(join(P, base, 'rootfs', 'etc'), { recursive: true })
-    cpSync(join(P, 'template/rootfs/etc/hostname'), join(P, base, 'rootfs/etc/hostname'))
+    writeFileSync(join(P, base, 'rootfs/etc/hostname'), base)
     writeFileSync(join(P, base, 'config'), dirConfig.replaceAll('/template/', `/${base}/`).replaceAll('"template"', `"${base}"`))
     for (let c = 0; c < COUNT / BASES - 1; c++) {
       const name = `clone${b}-${c}`

@@ -1,6 +1,7 @@
 // Broken lineage, made the ways users break it (rm -rf instead of lxc-destroy, a crashed
 // lxc-create, hand-edited bookkeeping), and what Strata and LXC each make of it.
-import { chmodSync, mkdirSync, rmSync, writeFileSync, randomFillSync } from 'node:fs'
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { randomFillSync } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'

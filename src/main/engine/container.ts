@@ -1,11 +1,16 @@
 // Reads one container directory (or one snapshot) into a plain record: its config (with
 // includes expanded), rootfs spec, bookkeeping files and markers. Never throws for a broken
 // container: what cannot be read becomes a problem on the record, so a listing goes on.
-import { existsSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
 import type { Backend, ConfigProblem, ContainerRef, RootfsSpec } from '@shared/model'
 import { effectiveValue, expandConfigFile } from './config/expand'
-import { readRdepends, readSnapshotsRecord, type SnapshotsRecord } from './lineage/bookkeeping'
+import {
+  RDEPENDS_FILE,
+  readRdepends,
+  readSnapshotsRecord,
+  SNAPSHOTS_FILE,
+  type SnapshotsRecord
+} from './lineage/bookkeeping'
 import { detectBareBackend, parseRootfsSpec, RootfsSpecError, specFromLegacy } from './rootfs'
 
 export interface ContainerRecord {
@@ -39,8 +44,27 @@ function rootfsValue(entries: Parameters<typeof effectiveValue>[0]): { value: st
   return { value: specFromLegacy(old.value, backend?.value ?? null), legacy: true }
 }
 
-export function readContainer(ref: ContainerRef, dir = join(ref.lxcpath, ref.name)): ContainerRecord {
-  const configFile = join(dir, 'config')
+/** The files of a container directory that the read side looks at. */
+const PROBED = ['lxc_rdepends', 'lxc_snapshots', 'partial', 'snaps'] as const
+
+/**
+ * Which of the probed files a container directory holds, or null if it holds no `config`
+ * (LXC's own definition of a defined container). One access() each: cheaper than a readdir
+ * of the directory, and no exception for the usual missing files.
+ */
+export function containerDirEntries(dir: string): Set<string> | null {
+  if (!existsSync(`${dir}/config`)) return null
+  const present = new Set<string>(['config'])
+  for (const name of PROBED) if (existsSync(`${dir}/${name}`)) present.add(name)
+  return present
+}
+
+export function readContainer(
+  ref: ContainerRef,
+  dir = `${ref.lxcpath}/${ref.name}`,
+  present: Set<string> | null = containerDirEntries(dir)
+): ContainerRecord {
+  const configFile = `${dir}/config`
   const expanded = expandConfigFile(configFile)
   const problems = [...expanded.problems]
   const legacy = problems.some((p) => p.rule === 'legacy-key')
@@ -54,7 +78,7 @@ export function readContainer(ref: ContainerRef, dir = join(ref.lxcpath, ref.nam
       const parsed = parseRootfsSpec(value.value)
       spec = parsed.spec
       backend = spec.backend
-      if (spec.prefix === null) backend = detectBareBackend(spec.path) ?? spec.backend
+      if (spec.prefix === null && 'path' in spec) backend = detectBareBackend(spec.path) ?? spec.backend
       for (const w of parsed.warnings) problems.push(problem(configFile, 'rootfs-spec', w, 'warning'))
     } catch (err) {
       if (!(err instanceof RootfsSpecError)) throw err
@@ -64,12 +88,11 @@ export function readContainer(ref: ContainerRef, dir = join(ref.lxcpath, ref.nam
   let rdepends: ContainerRef[] | null = null
   let snapshotsRecord: SnapshotsRecord | null = null
   try {
-    rdepends = readRdepends(dir)
-    snapshotsRecord = readSnapshotsRecord(dir)
+    if (present?.has(RDEPENDS_FILE) !== false) rdepends = readRdepends(dir)
+    if (present?.has(SNAPSHOTS_FILE) !== false) snapshotsRecord = readSnapshotsRecord(dir)
   } catch (err) {
     problems.push(problem(dir, 'bookkeeping-unreadable', `Cannot read the bookkeeping of ${dir}: ${(err as Error).message}`))
   }
-  const partial = join(dir, 'partial')
   return {
     ref,
     dir,
@@ -81,12 +104,6 @@ export function readContainer(ref: ContainerRef, dir = join(ref.lxcpath, ref.nam
     problems,
     rdepends,
     snapshotsRecord,
-    partialFile: existsSync(partial) ? partial : null
+    partialFile: present?.has('partial') ? `${dir}/partial` : null
   }
-}
-
-/** True when `<dir>/config` exists: LXC's own definition of a defined container. */
-export function hasConfig(dir: string): boolean {
-  const st = statSync(join(dir, 'config'), { throwIfNoEntry: false })
-  return st !== undefined && !st.isDirectory()
 }

@@ -34,7 +34,7 @@ export function parseGlobalConfig(text: string): Map<string, string> {
 }
 
 export function readGlobalConfig(file = globalConfigFile()): GlobalConfig {
-  let text: string | null = null
+  let text: string | null
   try {
     text = readFileSync(file, 'utf8')
   } catch {

@@ -2,12 +2,11 @@
 // LXC's rule for a defined container: a directory `<P>/<n>` holding a file `config`;
 // names starting with `.` are LXC's hidden entries (and Strata's work in progress).
 import { readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import type { ContainerInfo, ContainerState, Finding } from '@shared/model'
-import { hasConfig, readContainer, type ContainerRecord } from './container'
+import { containerDirEntries, readContainer, type ContainerRecord } from './container'
 import { defaultLxcpaths } from './global-config'
 import { buildLineage } from './lineage/graph'
-import { readSnapshots, type SnapshotRecord } from './lineage/snapshots'
+import { legacySnapshotRoot, readSnapshots, type SnapshotRecord } from './lineage/snapshots'
 import { commandSockets, readStates } from './state'
 
 export { defaultLxcpaths }
@@ -53,31 +52,39 @@ function unreadable(lxcpath: string, err: NodeJS.ErrnoException): Finding {
   }
 }
 
-/** The container names of one lxcpath, sorted, as lxc-ls would list them. */
-export function containerNames(lxcpath: string): string[] {
-  const names: string[] = []
+/** The defined containers of one lxcpath, sorted as lxc-ls sorts them, with their directory listings. */
+export function definedContainers(lxcpath: string): { name: string; entries: Set<string> }[] {
+  const found: { name: string; entries: Set<string> }[] = []
   for (const entry of readdirSync(lxcpath, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue
     if (!entry.isDirectory() && !entry.isSymbolicLink()) continue
-    if (hasConfig(join(lxcpath, entry.name))) names.push(entry.name)
+    const entries = containerDirEntries(`${lxcpath}/${entry.name}`)
+    if (entries) found.push({ name: entry.name, entries })
   }
-  return names.sort()
+  return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 
 export async function scanLxcpath(lxcpath: string, sockets = commandSockets()): Promise<LxcpathScan> {
-  let names: string[]
+  let defined: { name: string; entries: Set<string> }[]
   try {
-    names = containerNames(lxcpath)
+    defined = definedContainers(lxcpath)
   } catch (err) {
     return { lxcpath, containers: [], error: unreadable(lxcpath, err as NodeJS.ErrnoException) }
   }
-  const records = names.map((name) => readContainer({ lxcpath, name }))
-  const states = await readStates(lxcpath, names, sockets)
-  const containers = records.map((record) => ({
-    record,
-    snapshots: readSnapshots(record.ref),
-    state: states.get(record.ref.name) ?? 'unknown'
-  }))
+  const states = await readStates(
+    lxcpath,
+    defined.map((d) => d.name),
+    sockets
+  )
+  const legacyRoot = legacySnapshotRoot(lxcpath)
+  const containers = defined.map(({ name, entries }) => {
+    const ref = { lxcpath, name }
+    return {
+      record: readContainer(ref, `${lxcpath}/${name}`, entries),
+      snapshots: readSnapshots(ref, legacyRoot, entries),
+      state: states.get(name) ?? 'unknown'
+    }
+  })
   return { lxcpath, containers, error: null }
 }
 

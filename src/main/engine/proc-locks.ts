@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 /** `major:minor:inode` keys of every locked file, in the kernel's hex device notation. */
 export function lockedInodes(procLocks = '/proc/locks'): Set<string> {
   const keys = new Set<string>()
-  let text = ''
+  let text: string
   try {
     text = readFileSync(procLocks, 'latin1')
   } catch {

@@ -127,7 +127,7 @@ export function canonicalRootfsSpec(spec: RootfsSpec): string {
 
 /** The directory (or device, file, dataset) that holds the container's own data. */
 export function rootfsLocation(spec: RootfsSpec): string {
-  return spec.backend === 'overlay' || spec.backend === 'aufs' ? spec.upper : spec.path
+  return 'upper' in spec ? spec.upper : spec.path
 }
 
 /**

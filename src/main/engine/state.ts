@@ -75,8 +75,12 @@ export async function readStates(
 ): Promise<Map<string, ContainerState>> {
   const states = new Map<string, ContainerState>()
   const active: string[] = []
+  const anyHashed = sockets === null || [...sockets].some((s) => s.startsWith('lxc/'))
   for (const name of names) {
-    const bound = sockets === null || commandSocketName(lxcpath, name).some((s) => sockets.has(s))
+    const bound =
+      sockets === null ||
+      sockets.has(`${lxcpath}/${name}/command`) ||
+      (anyHashed && commandSocketName(lxcpath, name).some((s) => sockets.has(s)))
     if (bound) active.push(name)
     else states.set(name, 'stopped')
   }

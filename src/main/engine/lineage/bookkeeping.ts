@@ -59,6 +59,7 @@ export function readSnapshotsRecord(containerDir: string): SnapshotsRecord | nul
 
 /** Two refs name the same container when their lxcpaths agree once `//` and trailing `/` are folded. */
 export function normalLxcpath(lxcpath: string): string {
+  if (!lxcpath.includes('//') && (lxcpath.length < 2 || !lxcpath.endsWith('/'))) return lxcpath
   return lxcpath.replace(/\/+/g, '/').replace(/(.)\/$/, '$1')
 }
 

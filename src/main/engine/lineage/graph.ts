@@ -60,7 +60,7 @@ export function buildLineage(scans: readonly LxcpathScan[]): Lineage {
   const byRootfs = new Map<string, ContainerRef>()
   for (const { record } of entries.values()) {
     const spec = record.spec
-    if (spec && spec.backend !== 'overlay' && spec.backend !== 'aufs') byRootfs.set(normalLxcpath(spec.path), record.ref)
+    if (spec && 'path' in spec) byRootfs.set(normalLxcpath(spec.path), record.ref)
   }
 
   const nodes = new Map<string, LineageNode>()

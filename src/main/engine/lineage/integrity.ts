@@ -15,8 +15,15 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
   const findings: Finding[] = []
   const add = (f: Finding): void => void findings.push(f)
   for (const scan of scans) if (scan.error) add(scan.error)
-  const exists = (ref: ContainerRef): boolean => lineage.entries.has(refKey(ref))
+  const isKnown = (ref: ContainerRef): boolean => lineage.entries.has(refKey(ref))
   let locks: Set<string> | null = null
+  // Many clones share one lower: look each one up once.
+  const lowerExists = new Map<string, boolean>()
+  const pathExists = (path: string): boolean => {
+    let known = lowerExists.get(path)
+    if (known === undefined) lowerExists.set(path, (known = existsSync(path)))
+    return known
+  }
 
   for (const [key, { record }] of lineage.entries) {
     const subject = record.ref
@@ -24,15 +31,14 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
 
     for (const p of record.problems) {
       if (p.severity !== 'error') continue
-      const where = p.line > 0 ? `${p.file}:${p.line}` : p.file
-      add({ severity: 'error', code: 'config-error', subject, file: p.file, message: `${name}: ${where}: ${p.message}` })
+      add({ severity: 'error', code: 'config-error', subject, file: p.file, message: p.message })
     }
 
     // An overlay/aufs clone reads its lowers at every start: a missing one means it cannot start.
     const spec = record.spec
     if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs')) {
       for (const lower of spec.lowers) {
-        if (!existsSync(lower)) {
+        if (!pathExists(lower)) {
           add({
             severity: 'error',
             code: 'origin-missing',
@@ -49,7 +55,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
     if (rdeps) {
       for (const dep of rdeps) {
         const isLower = owners.some((o) => refKey(o) === refKey(dep))
-        if (!exists(dep) && !isLower) {
+        if (!isKnown(dep) && !isLower) {
           add({
             severity: 'warning',
             code: 'origin-missing',
@@ -86,7 +92,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
     const snapsFile = `${record.dir}/${SNAPSHOTS_FILE}`
     if (snaps?.format === 'list') {
       for (const entry of snaps.entries) {
-        if (!exists(entry)) {
+        if (!isKnown(entry)) {
           add({
             severity: 'warning',
             code: 'stale-entry',

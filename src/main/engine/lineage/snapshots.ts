@@ -4,13 +4,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef, SnapshotInfo } from '@shared/model'
-import { hasConfig, readContainer, type ContainerRecord } from '../container'
+import { containerDirEntries, readContainer, type ContainerRecord } from '../container'
+
+/** LXC 1.0's `<P>snaps` root, when it exists (then LXC 5 keeps using it), else null. */
+export function legacySnapshotRoot(lxcpath: string): string | null {
+  const root = `${lxcpath.replace(/\/+$/, '')}snaps`
+  return statSync(root, { throwIfNoEntry: false })?.isDirectory() ? root : null
+}
 
 /** The directory lxc-snapshot uses for a container's snapshots (get_snappath_dir). */
-export function snapshotDir(lxcpath: string, name: string): string {
-  const legacyRoot = `${lxcpath.replace(/\/+$/, '')}snaps`
-  const st = statSync(legacyRoot, { throwIfNoEntry: false })
-  return st?.isDirectory() ? join(legacyRoot, name) : join(lxcpath, name, 'snaps')
+export function snapshotDir(lxcpath: string, name: string, legacyRoot = legacySnapshotRoot(lxcpath)): string {
+  return legacyRoot === null ? join(lxcpath, name, 'snaps') : join(legacyRoot, name)
 }
 
 function readOptional(file: string): string | null {
@@ -31,9 +35,17 @@ function snapNumber(name: string): number {
   return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER
 }
 
-/** Every entry of the snapshot dir that holds a config, ordered snap0, snap1, ... */
-export function readSnapshots(owner: ContainerRef): SnapshotRecord[] {
-  const snapdir = snapshotDir(owner.lxcpath, owner.name)
+/**
+ * Every entry of the snapshot dir that holds a config, ordered snap0, snap1, ...
+ * `ownerEntries` (the owner directory's names) lets the common case, no snaps/, skip a failed readdir.
+ */
+export function readSnapshots(
+  owner: ContainerRef,
+  legacyRoot: string | null = legacySnapshotRoot(owner.lxcpath),
+  ownerEntries: Set<string> | null = null
+): SnapshotRecord[] {
+  if (legacyRoot === null && ownerEntries && !ownerEntries.has('snaps')) return []
+  const snapdir = snapshotDir(owner.lxcpath, owner.name, legacyRoot)
   let names: string[]
   try {
     names = readdirSync(snapdir)
@@ -44,8 +56,9 @@ export function readSnapshots(owner: ContainerRef): SnapshotRecord[] {
   const snapshots: SnapshotRecord[] = []
   for (const name of names) {
     const dir = join(snapdir, name)
-    if (!hasConfig(dir)) continue
-    const record = readContainer({ lxcpath: snapdir, name }, dir)
+    const present = containerDirEntries(dir)
+    if (!present) continue
+    const record = readContainer({ lxcpath: snapdir, name }, dir, present)
     const comment = readOptional(join(dir, 'comment'))
     snapshots.push({
       record,

@@ -1,0 +1,96 @@
+// `strata config`: a container's config, raw, flattened with its includes, with the file and
+// line of each entry, or converted from LXC 1.x/2.0 keys to the keys LXC 5 reads.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ConfigProblem } from '@shared/model'
+import { effectiveConfig } from '../engine/config/effective'
+import { expandConfigFile } from '../engine/config/expand'
+import { modernizeConfig } from '../engine/config/modernize'
+import { parseConfig, parseConfigBytes, type ConfigDocument } from '../engine/config/parse'
+import { defaultLxcpaths } from '../engine/global-config'
+import { CliError, parseOptions, type Command } from './command'
+
+const usage = `Usage: strata config -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
+
+Prints the container's config file as it is.
+  --expanded    the effective configuration instead: includes expanded in place, the last value
+                of each scalar key, the accumulated entries of each list key
+  --provenance  prefix each entry with the file and line it comes from
+  --modern      convert LXC 1.x/2.0 keys (lxc.utsname, lxc.rootfs + lxc.rootfs.backend,
+                lxc.network.*, ...) to the keys LXC 5 reads; what changed goes to stderr
+Problems (unknown or legacy keys, include errors) go to stderr as file:line: message.`
+
+interface Line {
+  text: string
+  /** `file:line` of the entry it came from */
+  source: string
+}
+
+function fileLines(doc: ConfigDocument): Line[] {
+  return doc.lines.map((l) => ({ text: l.raw + l.eol, source: `${doc.file}:${l.lineNo}` }))
+}
+
+/** The effective entries of the expanded config, one `key = value` line each. */
+function expandedLines(file: string): { lines: Line[]; problems: ConfigProblem[] } {
+  const expanded = expandConfigFile(file)
+  const lines: Line[] = []
+  for (const setting of effectiveConfig(expanded.entries)) {
+    for (const e of setting.entries) lines.push({ text: `${e.key} = ${e.value}\n`, source: `${e.file}:${e.line}` })
+  }
+  return { lines, problems: expanded.problems }
+}
+
+/** Converts to modern keys; each input line gives zero or one output line, so sources follow along. */
+function modernize(lines: Line[], file: string): Line[] {
+  const doc = parseConfig(lines.map((l) => l.text).join(''), file).doc
+  const { doc: converted, changes } = modernizeConfig(doc)
+  const removed = new Set(changes.filter((c) => c.to === null).map((c) => c.line))
+  const kept = lines.filter((_, i) => !removed.has(i + 1))
+  for (const c of changes) {
+    process.stderr.write(`${file}:${c.line}: ${c.from}${c.to === null ? ' (removed)' : c.to !== c.from ? ` -> ${c.to}` : ''}: ${c.note}\n`)
+  }
+  return converted.lines.map((l, i) => ({ text: l.raw + l.eol, source: kept[i]?.source ?? file }))
+}
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const opts = parseOptions(args, {
+      name: { type: 'string', short: 'n' },
+      lxcpath: { type: 'string', short: 'P' },
+      expanded: { type: 'boolean' },
+      provenance: { type: 'boolean' },
+      modern: { type: 'boolean' }
+    })
+    if (!opts.name) throw new CliError('-n NAME is required')
+    const lxcpath = opts.lxcpath ?? defaultLxcpaths()[0]!
+    const file = join(lxcpath, opts.name, 'config')
+    let bytes: Buffer
+    try {
+      bytes = readFileSync(file)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') throw new CliError(`there is no container "${opts.name}" in ${lxcpath} (no ${file})`, 1)
+      throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 1)
+    }
+    if (!opts.expanded && !opts.modern && !opts.provenance) {
+      process.stdout.write(bytes)
+      const { problems } = parseConfigBytes(bytes, file)
+      for (const p of problems) process.stderr.write(`${p.message}\n`)
+      return 0
+    }
+    let lines: Line[]
+    let problems: ConfigProblem[]
+    if (opts.expanded) ({ lines, problems } = expandedLines(file))
+    else {
+      const parsed = parseConfigBytes(bytes, file)
+      lines = fileLines(parsed.doc)
+      problems = parsed.problems
+    }
+    if (opts.modern) lines = modernize(lines, file)
+    else for (const p of problems) process.stderr.write(`${p.message}\n`)
+    process.stdout.write(lines.map((l) => (opts.provenance ? `${l.source}: ${l.text}` : l.text)).join(''))
+    return 0
+  }
+}
+export default command

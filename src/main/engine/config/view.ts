@@ -1,0 +1,55 @@
+// One container's config as a person reads it: the raw file, and the effective entries with
+// includes expanded, each with the file and line it came from and, for a legacy key, its
+// modern name. Shared by `strata config` and the UI's config view.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ConfigProblem } from '@shared/model'
+import { effectiveConfig } from './effective'
+import { expandConfigFile } from './expand'
+import { legacyKeyInfo } from './keys'
+
+export interface ConfigViewEntry {
+  key: string
+  value: string
+  file: string
+  line: number
+  /** for a legacy key, its modern name (`lxc.net.N.*` for network keys), else null */
+  legacy: string | null
+}
+
+export interface ConfigView {
+  file: string
+  raw: string
+  entries: ConfigViewEntry[]
+  problems: ConfigProblem[]
+}
+
+export class ContainerNotFoundError extends Error {
+  constructor(
+    readonly lxcpath: string,
+    readonly container: string
+  ) {
+    super(`There is no container "${container}" in ${lxcpath} (no ${join(lxcpath, container, 'config')}).`)
+    this.name = 'ContainerNotFoundError'
+  }
+}
+
+export function readConfigView(lxcpath: string, name: string): ConfigView {
+  const file = join(lxcpath, name, 'config')
+  let raw: string
+  try {
+    raw = readFileSync(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ContainerNotFoundError(lxcpath, name)
+    throw err
+  }
+  const expanded = expandConfigFile(file)
+  const entries: ConfigViewEntry[] = []
+  for (const setting of effectiveConfig(expanded.entries)) {
+    for (const e of setting.entries) {
+      const info = legacyKeyInfo(e.key)
+      entries.push({ key: e.key, value: e.value, file: e.file, line: e.line, legacy: info ? (info.modern ?? '(removed)') : null })
+    }
+  }
+  return { file, raw, entries, problems: expanded.problems }
+}
