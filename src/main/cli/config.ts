@@ -52,6 +52,12 @@ function modernize(lines: Line[], file: string): Line[] {
   return converted.lines.map((l, i) => ({ text: l.raw + l.eol, source: kept[i]?.source ?? file }))
 }
 
+/** Problems go to stderr as `file:line: message [rule]`; exit 1 when LXC could not load the config. */
+function reportProblems(problems: ConfigProblem[]): number {
+  for (const p of problems) process.stderr.write(`${p.message} [${p.rule}]\n`)
+  return problems.some((p) => p.severity === 'error') ? 1 : 0
+}
+
 const command: Command = {
   usage,
   async run(args) {
@@ -75,9 +81,7 @@ const command: Command = {
     }
     if (!opts.expanded && !opts.modern && !opts.provenance) {
       process.stdout.write(bytes)
-      const { problems } = parseConfigBytes(bytes, file)
-      for (const p of problems) process.stderr.write(`${p.message}\n`)
-      return 0
+      return reportProblems(parseConfigBytes(bytes, file).problems)
     }
     let lines: Line[]
     let problems: ConfigProblem[]
@@ -87,10 +91,13 @@ const command: Command = {
       lines = fileLines(parsed.doc)
       problems = parsed.problems
     }
-    if (opts.modern) lines = modernize(lines, file)
-    else for (const p of problems) process.stderr.write(`${p.message}\n`)
+    if (opts.modern) {
+      lines = modernize(lines, file)
+      // What still stands after the conversion is what the user must fix by hand.
+      problems = parseConfig(lines.map((l) => l.text).join(''), file).problems
+    }
     process.stdout.write(lines.map((l) => (opts.provenance ? `${l.source}: ${l.text}` : l.text)).join(''))
-    return 0
+    return reportProblems(problems)
   }
 }
 export default command
