@@ -116,6 +116,7 @@ function Graph(): React.JSX.Element {
             onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
             colorMode={dark ? 'dark' : 'light'}
             fitView
+            fitViewOptions={{ maxZoom: 1 }}
             minZoom={0.05}
             proOptions={{ hideAttribution: true }}
           >
