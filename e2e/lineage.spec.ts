@@ -41,10 +41,18 @@ test('the lineage graph has a node for each container and the edge snap1 -> base
   await expect(page.locator('.react-flow__edge')).toHaveCount(1)
   await expect(page.getByTestId('legend')).toBeVisible()
 
-  // Selecting a node shows its details.
+  // Selecting a node shows its details, by mouse and by keyboard (Enter on a focused node).
   await page.getByTestId('graph-node-snap1').click()
   await expect(page.getByTestId('details')).toContainText('overlay')
   await snap(page, 'lineage')
+  await page.getByTestId(`rf__node-${env.lxcpath}/copy1`).focus()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('details').getByRole('heading')).toHaveText('copy1')
+
+  // Search highlights the match.
+  await page.getByTestId('graph-search').fill('copy')
+  await page.getByTestId('graph-search').press('Enter')
+  await expect(page.getByTestId('graph-node-copy1')).toHaveClass(/match/)
 })
 
 test('the config view shows the raw file and each entry with its file:line', async ({ openApp }) => {

@@ -27,6 +27,18 @@ export interface ServiceOptions {
 /** A refusal the user can act on; its message is shown in the UI. */
 export class ServiceError extends Error {}
 
+/**
+ * LXC's tools prefix every line with `tool: name: file.c: function: line `; users need the
+ * words after it. Lines that only point at log options are dropped.
+ */
+export function lxcErrorText(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.replace(/^lxc-[\w-]+: [^:]*: [^:]*: [^:]*: \d+ /, '').trim())
+    .filter((l) => l && !/--logfile|foreground mode/.test(l))
+  return lines.join(' ') || stderr.trim()
+}
+
 export function createService(opts: ServiceOptions = {}): Service {
   const lxcpaths = (opts.lxcpaths?.length ? opts.lxcpaths : defaultLxcpaths()).map((p) => resolve(p))
   const events = new EventEmitter()
@@ -43,7 +55,7 @@ export function createService(opts: ServiceOptions = {}): Service {
 
   const lxcTool = async (tool: string, args: string[]): Promise<void> => {
     const r = await execa(tool, args, { reject: false, timeout: 60_000 })
-    if (r.failed) throw new ServiceError(String(r.stderr || r.shortMessage || `${tool} failed`).trim())
+    if (r.failed) throw new ServiceError(lxcErrorText(String(r.stderr || r.shortMessage || `${tool} failed`)))
   }
 
   const api: StrataInvoke = {

@@ -111,7 +111,11 @@ export function isMethod(m: unknown): m is Method {
 
 /** Validate untrusted params for a method; throws a ZodError naming what is wrong. */
 export function parseParams<M extends Method>(method: M, params: unknown): z.output<(typeof PARAMS)[M]> {
-  return PARAMS[method].parse(params ?? {}) as z.output<(typeof PARAMS)[M]>
+  const r = PARAMS[method].safeParse(params ?? {})
+  if (r.success) return r.data as z.output<(typeof PARAMS)[M]>
+  // One readable sentence, not zod's JSON: it reaches the UI.
+  const why = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
+  throw new Error(`${method}: ${why}`)
 }
 
 /** WebSocket wire format (browser mode): one JSON object per message. */

@@ -16,7 +16,7 @@ export function ErrorBanner(): React.JSX.Element | null {
     <div className="error" role="alert" data-testid="error">
       {t('app.error', { message })}
       {c && (
-        <button className="link" onClick={clear} aria-label="×">
+        <button className="link" onClick={clear} aria-label={t('app.dismiss')}>
           ×
         </button>
       )}

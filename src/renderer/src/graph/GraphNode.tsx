@@ -18,7 +18,6 @@ export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<G
     <div
       className={['gnode', `kind-${node.kind}`, bad ? 'bad' : '', selected ? 'selected' : '', match ? 'match' : ''].join(' ')}
       data-testid={`graph-node-${node.ref.name}`}
-      data-id={node.id}
       title={reason || node.id}
     >
       {/* Edges run from the dependent (its left side) to its origin (the origin's right side). */}

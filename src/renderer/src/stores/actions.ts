@@ -19,8 +19,9 @@ export const useActionError = create<ActionState>()((set) => ({
     const errors: string[] = []
     // One at a time: LXC serialises on its own locks anyway, and errors stay attributable.
     for (const r of refs) {
+      const ref = { lxcpath: r.lxcpath, name: r.name }
       try {
-        await (op === 'start' ? api.startContainer(r) : api.stopContainer(r))
+        await (op === 'start' ? api.startContainer(ref) : api.stopContainer(ref))
       } catch (e) {
         errors.push(`${r.name}: ${e instanceof Error ? e.message : String(e)}`)
       }
