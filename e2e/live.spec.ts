@@ -1,7 +1,8 @@
 // Live updates: a container made or destroyed by LXC's own tools in a terminal shows up in
 // the list and the graph within a second, without a reload.
 import { execFileSync } from 'node:child_process'
-import { test, expect, useStrata } from './fixtures'
+import { renameSync } from 'node:fs'
+import { test, expect, useStrata, snap } from './fixtures'
 import { copyContainer } from './lxc'
 
 const env = useStrata()
@@ -20,4 +21,21 @@ test('lxc-copy and lxc-destroy in a terminal appear within a second', async ({ o
 
   execFileSync('lxc-destroy', ['-P', env.lxcpath, '-n', 'live1'])
   await expect(page.getByTestId('graph-node-live1')).toHaveCount(0, { timeout: 1000 })
+})
+
+test('an origin that vanishes is marked red with the reason', async ({ openApp }) => {
+  const page = await openApp(env)
+  await page.getByTestId('nav-lineage').click()
+  await expect(page.getByTestId('graph-node-snap1')).toBeVisible()
+  // Move base away behind LXC's back (moved back afterwards so cleanup can destroy it).
+  renameSync(`${env.lxcpath}/base`, `${env.lxcpath}/.base-away`)
+  try {
+    await expect(page.getByTestId('graph-node-snap1')).toHaveClass(/bad/)
+    await expect(page.getByTestId('findings')).toContainText('Origin missing')
+    await page.getByTestId('graph-node-snap1').click()
+    await expect(page.getByTestId('details-findings')).toContainText('Origin missing')
+    await snap(page, 'lineage-finding')
+  } finally {
+    renameSync(`${env.lxcpath}/.base-away`, `${env.lxcpath}/base`)
+  }
 })
