@@ -43,19 +43,24 @@ function Graph(): React.JSX.Element {
     }))
   }, [graph, positions, findings, keys, matches])
 
-  const edges = useMemo<Edge[]>(
-    () =>
-      graph.edges.map((e) => ({
-        id: `${e.from}->${e.to}`,
+  // The id is `from->to`; a second edge of another kind between the same pair gets `#kind`.
+  const edges = useMemo<Edge[]>(() => {
+    const seen = new Set<string>()
+    return graph.edges.map((e) => {
+      const base = `${e.from}->${e.to}`
+      const id = seen.has(base) ? `${base}#${e.kind}` : base
+      seen.add(base)
+      return {
+        id,
         source: e.from,
         target: e.to,
         className: `edge-${e.kind}`,
         markerEnd: { type: MarkerType.ArrowClosed },
         data: { kind: e.kind },
         ariaLabel: t(`lineage.edge.${e.kind}`)
-      })),
-    [graph, t]
-  )
+      }
+    })
+  }, [graph, t])
 
   // Mouse and keyboard (Enter/Space on a focused node) both arrive as `select` changes.
   const onNodesChange = useCallback(
