@@ -2,7 +2,7 @@
 // LXC's rule for a defined container: a directory `<P>/<n>` holding a file `config`;
 // names starting with `.` are LXC's hidden entries (and Strata's work in progress).
 import { readdirSync } from 'node:fs'
-import type { ContainerInfo, ContainerState, Finding } from '@shared/model'
+import type { ContainerInfo, ContainerState, Finding, LineageGraph } from '@shared/model'
 import { containerDirEntries, readContainer, type ContainerRecord } from './container'
 import { defaultLxcpaths } from './global-config'
 import { buildLineage } from './lineage/graph'
@@ -119,6 +119,11 @@ export function containerInfos(scans: readonly LxcpathScan[]): ContainerInfo[] {
     }
   }
   return infos
+}
+
+/** The lineage graph of the given lxcpaths; unreadable lxcpaths appear as findings. */
+export async function readLineage(lxcpaths: readonly string[] = defaultLxcpaths()): Promise<LineageGraph> {
+  return buildLineage(await scanLxcpaths(lxcpaths)).graph
 }
 
 export async function listContainers(lxcpaths: readonly string[] = defaultLxcpaths()): Promise<ContainerInfo[]> {

@@ -1,0 +1,109 @@
+// One spec set, two targets. `useStrata()` registers beforeAll/afterAll for a spec file: a real
+// lxcpath built with LXC, and (web) browser mode started on it. `test` gives each test an
+// `openApp()` returning the page showing Strata: Chromium against browser mode, or an
+// Electron window. The two variants are separate base.extend()s so the Electron project
+// never launches a browser.
+import { test as base, _electron, type Page, type ElectronApplication } from '@playwright/test'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { destroyLxcpath, makeLineageLxcpath } from './lxc'
+
+export { expect } from '@playwright/test'
+
+export interface StrataEnv {
+  lxcpath: string
+  /** browser-mode URL with its token ('' for Electron) */
+  url: string
+}
+
+const ELECTRON = process.env.E2E_TARGET === 'electron'
+
+function electronBinary(): string | null {
+  if (process.env.ELECTRON_EXEC_PATH) return process.env.ELECTRON_EXEC_PATH
+  const txt = 'node_modules/electron/path.txt'
+  if (existsSync(txt)) return `node_modules/electron/dist/${readFileSync(txt, 'utf8').trim()}`
+  return null
+}
+
+/** Start `node out/main/web.js --lxcpath P --port 0` and read the URL from its first stdout line. */
+async function startWeb(lxcpath: string): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['out/main/web.js', '--lxcpath', lxcpath, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('browser mode did not print its URL in 15 s')), 15_000)
+    proc.once('exit', (code) => reject(new Error(`browser mode exited with ${code}`)))
+    createInterface({ input: proc.stdout! }).once('line', (line) => {
+      clearTimeout(timer)
+      resolve(line.trim())
+    })
+  })
+  return { proc, url }
+}
+
+/** Per spec file: build the lxcpath and start browser mode; tear both down, also after failures. */
+export function useStrata(build: () => string = makeLineageLxcpath): StrataEnv {
+  const env: StrataEnv = { lxcpath: '', url: '' }
+  let proc: ChildProcess | null = null
+  base.beforeAll(async () => {
+    base.setTimeout(120_000)
+    env.lxcpath = build()
+    if (!ELECTRON) {
+      const s = await startWeb(env.lxcpath)
+      proc = s.proc
+      env.url = s.url
+    }
+  })
+  base.afterAll(async () => {
+    if (proc && proc.exitCode === null) {
+      const exited = new Promise((r) => proc!.once('exit', r))
+      proc.kill('SIGTERM')
+      await exited
+    }
+    if (env.lxcpath) destroyLxcpath(env.lxcpath)
+  })
+  return env
+}
+
+/** Screenshots of each view, kept under e2e/artifacts/ (gitignored). */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync('e2e/artifacts', { recursive: true })
+  await page.screenshot({ path: `e2e/artifacts/${ELECTRON ? 'electron' : 'web'}-${name}.png` })
+}
+
+type Fixtures = { openApp: (env: StrataEnv) => Promise<Page> }
+
+const webTest = base.extend<Fixtures>({
+  openApp: async ({ page }, use) => {
+    await use(async (env) => {
+      await page.goto(env.url)
+      return page
+    })
+  }
+})
+
+let saidWhy = false
+const electronTest = base.extend<Fixtures>({
+  openApp: async ({ locale }, use, testInfo) => {
+    const bin = electronBinary()
+    if (!bin) {
+      const why = 'no Electron binary here (set ELECTRON_EXEC_PATH or install one): Electron e2e skipped'
+      if (!saidWhy) console.log(why)
+      saidWhy = true
+      testInfo.skip(true, why)
+      return
+    }
+    let app: ElectronApplication | null = null
+    await use(async (env) => {
+      app = await _electron.launch({
+        executablePath: bin,
+        args: ['.', '--lxcpath', env.lxcpath, ...(locale ? [`--lang=${locale}`] : [])]
+      })
+      return app.firstWindow()
+    })
+    await (app as ElectronApplication | null)?.close()
+  }
+})
+
+export const test = ELECTRON ? electronTest : webTest

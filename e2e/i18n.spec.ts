@@ -1,0 +1,31 @@
+// Japanese when the system locale is ja; switchable to English and back; the choice persists.
+import { test, expect, useStrata, snap } from './fixtures'
+
+const env = useStrata()
+test.use({ locale: 'ja-JP' })
+
+test('Japanese strings appear when the locale is ja', async ({ openApp }) => {
+  const page = await openApp(env)
+  await expect(page.getByTestId('nav-containers')).toHaveText('コンテナ')
+  await expect(page.getByTestId('container-count')).toHaveText('3 個のコンテナ')
+  await expect(page.getByTestId('container-row-base')).toContainText('停止')
+  await page.getByTestId('nav-lineage').click()
+  await expect(page.getByTestId('legend')).toContainText('下位レイヤーに依存')
+  await snap(page, 'lineage-ja')
+
+  // Switch to English; it sticks across a reload (localStorage).
+  await page.getByTestId('lang').selectOption('en')
+  await expect(page.getByTestId('nav-containers')).toHaveText('Containers')
+  await page.reload()
+  await expect(page.getByTestId('nav-containers')).toHaveText('Containers')
+})
+
+test('the theme follows the system and can be switched', async ({ openApp }) => {
+  const page = await openApp(env)
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+  await page.getByTestId('theme').selectOption('light')
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light')
+  await page.getByTestId('theme').selectOption('dark')
+  await snap(page, 'containers-dark-ja')
+})

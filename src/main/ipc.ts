@@ -1,0 +1,46 @@
+// Contract -> ipcMain: one loop registers every method of the contract. Each call checks the
+// sender frame (only our own renderer may call) and validates params before the service runs.
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
+import { EVENTS, METHODS, channel, parseParams } from '../shared/api'
+import type { Service } from './service'
+
+export type TrustedUrl = (url: string) => boolean
+
+export function registerIpc(ipcMain: IpcMain, service: Service, trusted: TrustedUrl): () => void {
+  for (const m of METHODS) {
+    ipcMain.handle(channel(m), async (e: IpcMainInvokeEvent, params: unknown) => {
+      const url = e.senderFrame?.url ?? ''
+      if (!trusted(url)) throw new Error(`refused ${m} from ${url || 'an unknown frame'}`)
+      const fn = service.api[m] as (p: unknown) => Promise<unknown>
+      return fn(parseParams(m, params))
+    })
+  }
+  return () => METHODS.forEach((m) => ipcMain.removeHandler(channel(m)))
+}
+
+/** Forward every contract event to a window's renderer. */
+export function forwardEvents(service: Service, target: () => WebContents | null): () => void {
+  const offs = EVENTS.map((ev) =>
+    service.on(ev, (payload) => {
+      const wc = target()
+      if (wc && !wc.isDestroyed()) wc.send(channel(ev), payload)
+    })
+  )
+  return () => offs.forEach((off) => off())
+}
+
+/** Our renderer: the built index.html over file:, or the dev server's origin in development. */
+export function trustedUrlFor(rendererFile: string, devUrl: string | undefined): TrustedUrl {
+  const fileUrl = new URL(`file://${rendererFile}`)
+  const devOrigin = devUrl ? new URL(devUrl).origin : null
+  return (raw) => {
+    let u: URL
+    try {
+      u = new URL(raw)
+    } catch {
+      return false
+    }
+    if (u.protocol === 'file:') return u.pathname === fileUrl.pathname
+    return devOrigin !== null && u.origin === devOrigin
+  }
+}

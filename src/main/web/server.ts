@@ -1,0 +1,126 @@
+// Browser mode: serves the built renderer and the contract over a WebSocket at /rpc, on
+// 127.0.0.1 only. A random token (in the printed URL) is required on /rpc, the WebSocket's
+// Origin must be our own page, and Host must be ours (against DNS rebinding).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { extname, join, normalize, sep } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { EVENTS, isMethod, parseParams, type WsMessage, type WsRequest } from '../../shared/api'
+import type { Service } from '../service'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon'
+}
+
+export interface WebServerOptions {
+  service: Service
+  /** the built renderer (out/renderer) */
+  rendererDir: string
+  port?: number
+  /** fixed token for tests; random otherwise */
+  token?: string
+}
+
+export interface WebServer {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
+  const token = opts.token ?? randomBytes(24).toString('base64url')
+  let port = 0
+  const hosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
+
+  const serveStatic = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    const rel = normalize(path === '/' ? '/index.html' : path)
+    const file = join(opts.rendererDir, rel)
+    if (!file.startsWith(opts.rendererDir + sep)) return void res.writeHead(403).end()
+    try {
+      const body = await readFile(file)
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store'
+      })
+      res.end(body)
+    } catch {
+      res.writeHead(404).end()
+    }
+  }
+
+  const http = createServer((req, res) => {
+    if (!hosts().includes(req.headers.host ?? '')) return void res.writeHead(421).end()
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end()
+    void serveStatic(req, res)
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+  http.on('upgrade', (req, socket, head) => {
+    const u = new URL(req.url ?? '/', 'http://x')
+    const origin = req.headers.origin ?? ''
+    const ok =
+      u.pathname === '/rpc' &&
+      hosts().includes(req.headers.host ?? '') &&
+      hosts().some((h) => origin === `http://${h}`) &&
+      sameToken(u.searchParams.get('token') ?? '', token)
+    if (!ok) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
+  })
+
+  const attach = (ws: WebSocket): void => {
+    const send = (m: WsMessage): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m))
+    }
+    const offs = EVENTS.map((ev) => opts.service.on(ev, (payload) => send({ event: ev, payload })))
+    ws.on('close', () => offs.forEach((off) => off()))
+    ws.on('message', async (data) => {
+      let req: WsRequest
+      try {
+        req = JSON.parse(String(data)) as WsRequest
+      } catch {
+        return
+      }
+      if (typeof req?.id !== 'number') return
+      try {
+        if (!isMethod(req.method)) throw new Error(`unknown method`)
+        const fn = opts.service.api[req.method] as (p: unknown) => Promise<unknown>
+        send({ id: req.id, result: await fn(parseParams(req.method, req.params)) })
+      } catch (e) {
+        send({ id: req.id, error: { message: e instanceof Error ? e.message : String(e) } })
+      }
+    })
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(opts.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  port = (http.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate()
+        wss.close()
+        http.closeAllConnections()
+        http.close(() => resolve())
+      })
+  }
+}

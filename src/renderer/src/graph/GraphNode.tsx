@@ -1,0 +1,42 @@
+// A lineage node: fixed size (React Flow need not measure), memoised, badge by backend,
+// state shown, red with the reason when the lineage has a finding about it.
+import { memo } from 'react'
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
+import { useTranslation } from 'react-i18next'
+import type { Finding, LineageNode } from '@shared/model'
+import { BackendBadge } from '../components/Badges'
+
+export type GraphNodeData = { node: LineageNode; findings: Finding[]; match: boolean }
+export type GraphFlowNode = Node<GraphNodeData, 'lineage'>
+
+export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<GraphFlowNode>): React.JSX.Element {
+  const { t } = useTranslation()
+  const { node, findings, match } = data
+  const bad = findings.length > 0 || node.kind === 'missing'
+  const reason = findings.map((f) => `${t(`finding.${f.code}`)}: ${f.message}`).join('\n')
+  return (
+    <div
+      className={['gnode', `kind-${node.kind}`, bad ? 'bad' : '', selected ? 'selected' : '', match ? 'match' : ''].join(' ')}
+      data-testid={`graph-node-${node.ref.name}`}
+      title={reason || node.id}
+    >
+      {/* Edges run from the dependent (its left side) to its origin (the origin's right side). */}
+      <Handle type="source" position={Position.Left} isConnectable={false} />
+      <div className="gnode-top">
+        <span className="gnode-name">{node.ref.name}</span>
+        <BackendBadge backend={node.backend} />
+      </div>
+      <div className="gnode-bottom">
+        <span className={`state state-${node.state}`}>
+          <span className="dot" aria-hidden="true" />
+          {node.kind === 'container' ? t(`state.${node.state}`) : t(`lineage.kind.${node.kind}`)}
+        </span>
+        {findings.length > 0 && <span className="gnode-finding">⚠ {t(`finding.${findings[0]!.code}`)}</span>}
+      </div>
+      <Handle type="target" position={Position.Right} isConnectable={false} />
+    </div>
+  )
+})
+
+/** Module-level, so React Flow never sees a new nodeTypes object. */
+export const nodeTypes = { lineage: GraphNode }

@@ -1,0 +1,79 @@
+// Layout positions for a graph, computed in the worker and cached by the graph's shape, so
+// state changes (running/stopped) do not re-layout.
+import { useEffect, useRef, useState } from 'react'
+import type { LineageGraph } from '@shared/model'
+import { shapeKey } from '../stores/lineage'
+import { fromElk, toElk, type LayoutResponse, type Positions } from './layout'
+import LayoutWorker from './layout.worker?worker'
+
+let worker: Worker | null = null
+let workerBroken = false
+let seq = 0
+const cache = new Map<string, Positions>()
+const waiting = new Map<number, { g: LineageGraph; resolve: (r: LayoutResponse) => void }>()
+
+/**
+ * Fallback when a worker cannot start (e.g. a module worker refused under file:// in some
+ * Electron setups): the same ELK layout on the UI thread, loaded lazily.
+ */
+async function layoutInThread(s: number, g: LineageGraph): Promise<LayoutResponse> {
+  try {
+    const { default: ELK } = await import('elkjs/lib/elk.bundled.js')
+    return { seq: s, positions: fromElk(await new ELK().layout(toElk(g))) }
+  } catch (e) {
+    return { seq: s, error: e instanceof Error ? e.message : String(e) }
+  }
+}
+
+function startWorker(): Worker | null {
+  if (worker || workerBroken) return worker
+  try {
+    const w = new LayoutWorker()
+    w.onmessage = (ev: MessageEvent<LayoutResponse>) => {
+      waiting.get(ev.data.seq)?.resolve(ev.data)
+      waiting.delete(ev.data.seq)
+    }
+    w.onerror = () => {
+      workerBroken = true
+      worker = null
+      for (const [s, { g, resolve }] of waiting) void layoutInThread(s, g).then(resolve)
+      waiting.clear()
+    }
+    worker = w
+  } catch {
+    workerBroken = true
+  }
+  return worker
+}
+
+function layout(g: LineageGraph): Promise<LayoutResponse> {
+  const s = ++seq
+  const w = startWorker()
+  if (!w) return layoutInThread(s, g)
+  return new Promise((resolve) => {
+    waiting.set(s, { g, resolve })
+    w.postMessage({ seq: s, graph: toElk(g) })
+  })
+}
+
+export function useLayout(g: LineageGraph): { positions: Positions | null; error: string | null } {
+  const key = shapeKey(g)
+  const [state, setState] = useState<{ key: string; positions: Positions | null; error: string | null }>(() => ({
+    key,
+    positions: cache.get(key) ?? null,
+    error: null
+  }))
+  const latest = useRef(key)
+  latest.current = key
+  useEffect(() => {
+    const hit = cache.get(key)
+    if (hit) return setState({ key, positions: hit, error: null })
+    void layout(g).then((r) => {
+      if ('positions' in r) cache.set(key, r.positions)
+      if (latest.current !== key) return
+      setState('positions' in r ? { key, positions: r.positions, error: null } : { key, positions: null, error: r.error })
+    })
+    // `key` captures the graph's shape; `g` itself changes on every refetch.
+  }, [key])
+  return state.key === key ? state : { positions: cache.get(key) ?? null, error: null }
+}

@@ -1,0 +1,28 @@
+// Apply language and theme preferences to i18next and the document, following the system
+// (navigator language, prefers-color-scheme) when set to automatic.
+import { useEffect, useState } from 'react'
+import { i18n } from '../i18n'
+import { resolveLang, resolveTheme, usePrefs } from '../stores/prefs'
+
+export function usePrefsEffects(): void {
+  const lang = usePrefs((s) => s.lang)
+  const theme = usePrefs((s) => s.theme)
+  const [dark, setDark] = useState(() => matchMedia('(prefers-color-scheme: dark)').matches)
+
+  useEffect(() => {
+    const mq = matchMedia('(prefers-color-scheme: dark)')
+    const on = (e: MediaQueryListEvent): void => setDark(e.matches)
+    mq.addEventListener('change', on)
+    return () => mq.removeEventListener('change', on)
+  }, [])
+
+  useEffect(() => {
+    const l = resolveLang(lang, navigator.language)
+    void i18n.changeLanguage(l)
+    document.documentElement.lang = l
+  }, [lang])
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = resolveTheme(theme, dark)
+  }, [theme, dark])
+}

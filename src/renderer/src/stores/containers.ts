@@ -1,0 +1,78 @@
+// The container list and the table's view of it (sort, filter). Pure helpers are exported
+// for tests; the store only holds data and calls the API it is given.
+import { create } from 'zustand'
+import type { ContainerInfo } from '@shared/model'
+import type { StrataApi } from '@shared/api'
+
+export type SortKey = 'name' | 'state' | 'backend' | 'origin' | 'dependents' | 'snapshots' | 'problems'
+export interface Sort {
+  key: SortKey
+  dir: 'asc' | 'desc'
+}
+
+export const keyOf = (c: { lxcpath: string; name: string }): string => `${c.lxcpath}/${c.name}`
+
+const sortValue = (c: ContainerInfo, k: SortKey): string | number => {
+  switch (k) {
+    case 'name': return c.name
+    case 'state': return c.state
+    case 'backend': return c.backend ?? ''
+    case 'origin': return c.origin?.name ?? ''
+    case 'dependents': return c.dependents.length
+    case 'snapshots': return c.snapshots.length
+    case 'problems': return c.problems.length
+  }
+}
+
+/** Filter by a case-insensitive substring of name, state, backend or origin; then sort (stable, name as tie-break). */
+export function visibleContainers(list: ContainerInfo[], filter: string, sort: Sort): ContainerInfo[] {
+  const f = filter.trim().toLowerCase()
+  const rows = f
+    ? list.filter((c) => [c.name, c.state, c.backend ?? '', c.origin?.name ?? ''].some((s) => s.toLowerCase().includes(f)))
+    : [...list]
+  const dir = sort.dir === 'asc' ? 1 : -1
+  return rows.sort((a, b) => {
+    const x = sortValue(a, sort.key)
+    const y = sortValue(b, sort.key)
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))
+    return c !== 0 ? c * dir : a.name.localeCompare(b.name)
+  })
+}
+
+/** Clicking a header sorts by it; clicking it again flips the direction. */
+export function nextSort(cur: Sort, key: SortKey): Sort {
+  return cur.key === key ? { key, dir: cur.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }
+}
+
+interface ContainersState {
+  list: ContainerInfo[]
+  loaded: boolean
+  loading: boolean
+  error: string | null
+  filter: string
+  sort: Sort
+  setFilter(f: string): void
+  sortBy(k: SortKey): void
+  fetch(api: Pick<StrataApi, 'listContainers'>): Promise<void>
+}
+
+export const useContainers = create<ContainersState>()((set, get) => ({
+  list: [],
+  loaded: false,
+  loading: false,
+  error: null,
+  filter: '',
+  sort: { key: 'name', dir: 'asc' },
+  setFilter: (filter) => set({ filter }),
+  sortBy: (k) => set({ sort: nextSort(get().sort, k) }),
+  async fetch(api) {
+    set({ loading: true })
+    try {
+      set({ list: await api.listContainers({}), loaded: true, error: null })
+    } catch (e) {
+      set({ error: e instanceof Error ? e.message : String(e) })
+    } finally {
+      set({ loading: false })
+    }
+  }
+}))

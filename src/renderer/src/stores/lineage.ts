@@ -1,0 +1,48 @@
+// The lineage graph as the engine reports it, plus findings indexed by node for the view.
+import { create } from 'zustand'
+import type { Finding, LineageGraph } from '@shared/model'
+import type { StrataApi } from '@shared/api'
+
+/** Findings per node id (`<lxcpath>/<name>`), so a node can be marked red with its reasons. */
+export function findingsByNode(g: LineageGraph): Map<string, Finding[]> {
+  const m = new Map<string, Finding[]>()
+  for (const f of g.findings) {
+    const id = `${f.subject.lxcpath}/${f.subject.name}`
+    m.set(id, [...(m.get(id) ?? []), f])
+  }
+  return m
+}
+
+/** Node ids whose name contains the query (case-insensitive); empty query matches none. */
+export function searchNodes(g: LineageGraph, q: string): string[] {
+  const s = q.trim().toLowerCase()
+  return s ? g.nodes.filter((n) => n.ref.name.toLowerCase().includes(s)).map((n) => n.id) : []
+}
+
+/** A cheap identity for the graph's shape: the layout is recomputed only when it changes. */
+export function shapeKey(g: LineageGraph): string {
+  return g.nodes.map((n) => n.id).sort().join('|') + '#' + g.edges.map((e) => `${e.from}>${e.to}`).sort().join('|')
+}
+
+interface LineageState {
+  graph: LineageGraph
+  findings: Map<string, Finding[]>
+  error: string | null
+  fetch(api: Pick<StrataApi, 'lineage'>): Promise<void>
+}
+
+const empty: LineageGraph = { nodes: [], edges: [], findings: [] }
+
+export const useLineage = create<LineageState>()((set) => ({
+  graph: empty,
+  findings: new Map(),
+  error: null,
+  async fetch(api) {
+    try {
+      const graph = await api.lineage({})
+      set({ graph, findings: findingsByNode(graph), error: null })
+    } catch (e) {
+      set({ error: e instanceof Error ? e.message : String(e) })
+    }
+  }
+}))

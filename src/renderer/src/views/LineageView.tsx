@@ -1,0 +1,148 @@
+// The lineage graph: every container and snapshot as a node, typed edges, ELK layout in a
+// worker, zoom/pan/fit/search; selection shared with the table and the details panel.
+import { useCallback, useMemo, useState } from 'react'
+import { Background, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeChange } from '@xyflow/react'
+import { useTranslation } from 'react-i18next'
+import { searchNodes, useLineage } from '../stores/lineage'
+import { useSelection } from '../stores/selection'
+import { resolveTheme, usePrefs } from '../stores/prefs'
+import { useLayout } from '../graph/useLayout'
+import { NODE_H, NODE_W } from '../graph/layout'
+import { nodeTypes, type GraphFlowNode } from '../graph/GraphNode'
+import { Legend } from '../graph/Legend'
+import { DetailsPanel } from '../components/DetailsPanel'
+import { FindingsList } from '../components/FindingsList'
+
+/** Above this many nodes, only what is in view is rendered (React Flow's own guidance). */
+const VIRTUALIZE_ABOVE = 800
+
+function Graph(): React.JSX.Element {
+  const { t } = useTranslation()
+  const graph = useLineage((s) => s.graph)
+  const findings = useLineage((s) => s.findings)
+  const keys = useSelection((s) => s.keys)
+  const setAll = useSelection((s) => s.setAll)
+  const theme = usePrefs((s) => s.theme)
+  const { positions, error } = useLayout(graph)
+  const [query, setQuery] = useState('')
+  const matches = useMemo(() => searchNodes(graph, query), [graph, query])
+  const flow = useReactFlow()
+
+  const nodes = useMemo<GraphFlowNode[]>(() => {
+    if (!positions) return []
+    const m = new Set(matches)
+    return graph.nodes.map((n) => ({
+      id: n.id,
+      type: 'lineage',
+      position: positions[n.id] ?? { x: 0, y: 0 },
+      width: NODE_W,
+      height: NODE_H,
+      selected: keys.includes(n.id),
+      data: { node: n, findings: findings.get(n.id) ?? [], match: m.has(n.id) },
+      ariaLabel: `${n.ref.name} (${n.kind}, ${n.backend ?? '?'})`
+    }))
+  }, [graph, positions, findings, keys, matches])
+
+  // The id is `from->to`; a second edge of another kind between the same pair gets `#kind`.
+  const edges = useMemo<Edge[]>(() => {
+    const seen = new Set<string>()
+    return graph.edges.map((e) => {
+      const base = `${e.from}->${e.to}`
+      const id = seen.has(base) ? `${base}#${e.kind}` : base
+      seen.add(base)
+      return {
+        id,
+        source: e.from,
+        target: e.to,
+        className: `edge-${e.kind}`,
+        markerEnd: { type: MarkerType.ArrowClosed },
+        data: { kind: e.kind },
+        ariaLabel: t(`lineage.edge.${e.kind}`)
+      }
+    })
+  }, [graph, t])
+
+  // Mouse and keyboard (Enter/Space on a focused node) both arrive as `select` changes.
+  const onNodesChange = useCallback(
+    (changes: NodeChange<GraphFlowNode>[]) => {
+      let next = [...useSelection.getState().keys]
+      let touched = false
+      for (const c of changes) {
+        if (c.type !== 'select') continue
+        touched = true
+        next = next.filter((k) => k !== c.id)
+        if (c.selected) next.push(c.id)
+      }
+      if (touched) setAll(next)
+    },
+    [setAll]
+  )
+
+  const findMatch = (): void => {
+    if (!matches.length) return
+    setAll([matches[0]!])
+    void flow.fitView({ nodes: matches.map((id) => ({ id })), duration: 200, maxZoom: 1.5 })
+  }
+
+  const dark = resolveTheme(theme, matchMedia('(prefers-color-scheme: dark)').matches) === 'dark'
+  return (
+    <div className="graph-wrap">
+      <div className="toolbar">
+        <h2>{t('lineage.title')}</h2>
+        <input
+          type="search"
+          aria-label={t('lineage.search')}
+          placeholder={t('lineage.searchPlaceholder')}
+          data-testid="graph-search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && findMatch()}
+        />
+        {query && <span className="muted">{t('lineage.matches', { count: matches.length })}</span>}
+        <span className="spacer" />
+        <button onClick={() => void flow.zoomIn()} aria-label={t('lineage.zoomIn')}>+</button>
+        <button onClick={() => void flow.zoomOut()} aria-label={t('lineage.zoomOut')}>−</button>
+        <button data-testid="graph-fit" onClick={() => void flow.fitView({ duration: 200 })}>{t('lineage.fit')}</button>
+      </div>
+      <Legend />
+      <div className="graph" data-testid="graph">
+        {error ? (
+          <p className="error">{error}</p>
+        ) : !positions ? (
+          <p className="muted pad">{t('lineage.layouting')}</p>
+        ) : (
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
+            colorMode={dark ? 'dark' : 'light'}
+            fitView
+            fitViewOptions={{ maxZoom: 1 }}
+            minZoom={0.05}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+          </ReactFlow>
+        )}
+      </div>
+      <FindingsList />
+    </div>
+  )
+}
+
+export function LineageView(): React.JSX.Element {
+  return (
+    <div className="split">
+      <section className="pane">
+        <ReactFlowProvider>
+          <Graph />
+        </ReactFlowProvider>
+      </section>
+      <DetailsPanel />
+    </div>
+  )
+}

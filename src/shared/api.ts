@@ -1,0 +1,126 @@
+// The ONE contract between the renderer and main (and, over a WebSocket, browser mode).
+// Every method and event is named here once; main's registrar, the preload, the WebSocket
+// server and client are all generated from METHODS / EVENTS, and params are validated with
+// PARAMS at every trust boundary. Results are plain data from ./model.
+import { z } from 'zod'
+import type { Backend, ConfigProblem, ContainerInfo, LineageGraph } from './model'
+
+/** LXC allows more, but Strata only handles names a shell and a path can carry safely. */
+export const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/
+
+const name = z.string().regex(CONTAINER_NAME, 'invalid container name')
+/** Absolute, normalised-looking, no NUL, no `..` segment: checked again against the configured lxcpaths. */
+const absPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/') && !p.includes('\0') && !p.split('/').includes('..'), 'invalid path')
+const ref = z.object({ lxcpath: absPath, name }).strict()
+const lxcpathsParam = z.object({ lxcpaths: z.array(absPath).max(64).optional() }).strict()
+const none = z.object({}).strict()
+
+/** One zod schema per method: its single params object. */
+export const PARAMS = {
+  lxcpaths: none,
+  environment: none,
+  listContainers: lxcpathsParam,
+  lineage: lxcpathsParam,
+  configView: ref,
+  startContainer: ref,
+  stopContainer: ref
+} as const
+
+export type Method = keyof typeof PARAMS
+export const METHODS = Object.keys(PARAMS) as Method[]
+export type Params<M extends Method> = z.input<(typeof PARAMS)[M]>
+
+export interface ConfigEntry {
+  key: string
+  value: string
+  /** the file this line is in (the container config or an included file) */
+  file: string
+  line: number
+  /** the modern name when `key` is a legacy (LXC 1.x/2.0) key, else null */
+  legacy: string | null
+}
+
+export interface ConfigView {
+  file: string
+  raw: string
+  entries: ConfigEntry[]
+  problems: ConfigProblem[]
+}
+
+export interface ToolCheck {
+  name: string
+  /** absolute path when found on PATH, else null */
+  path: string | null
+}
+
+export interface BackendSupport {
+  backend: Backend
+  available: boolean
+  /** what is missing, as `fs:<kernel filesystem>` or `tool:<binary>`; the UI words it */
+  missing: string[]
+}
+
+export interface Environment {
+  lxcVersion: string | null
+  /** LXC's own tools Strata drives */
+  tools: ToolCheck[]
+  pkexec: boolean
+  polkit: boolean
+  root: boolean
+  backends: BackendSupport[]
+  /** installed LXC templates (`lxc-busybox` -> `busybox`) */
+  templates: string[]
+}
+
+export interface Results {
+  lxcpaths: string[]
+  environment: Environment
+  listContainers: ContainerInfo[]
+  lineage: LineageGraph
+  configView: ConfigView
+  startContainer: { ok: true }
+  stopContainer: { ok: true }
+}
+
+/** The request/response half, implemented by main's service and called by the renderer. */
+export type StrataInvoke = { [M in Method]: (params: Params<M>) => Promise<Results[M]> }
+
+/** Pushes from main to the renderer. */
+export interface Events {
+  /** something under this lxcpath changed (created, destroyed, started, ...): refetch */
+  changed: { lxcpath: string }
+}
+export type EventName = keyof Events
+export const EVENTS = ['changed'] as const satisfies readonly EventName[]
+
+/** What the renderer sees (window.strata in Electron, the WebSocket client in browser mode). */
+export interface StrataApi extends StrataInvoke {
+  on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void
+}
+
+/** IPC channel names; the prefix keeps them apart from anything else on ipcMain. */
+export const channel = (m: Method | EventName): string => `strata:${m}`
+
+export function isMethod(m: unknown): m is Method {
+  return typeof m === 'string' && Object.prototype.hasOwnProperty.call(PARAMS, m)
+}
+
+/** Validate untrusted params for a method; throws a ZodError naming what is wrong. */
+export function parseParams<M extends Method>(method: M, params: unknown): z.output<(typeof PARAMS)[M]> {
+  const r = PARAMS[method].safeParse(params ?? {})
+  if (r.success) return r.data as z.output<(typeof PARAMS)[M]>
+  // One readable sentence, not zod's JSON: it reaches the UI.
+  const why = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
+  throw new Error(`${method}: ${why}`)
+}
+
+/** WebSocket wire format (browser mode): one JSON object per message. */
+export type WsRequest = { id: number; method: Method; params: unknown }
+export type WsMessage =
+  | { id: number; result: unknown }
+  | { id: number; error: { message: string } }
+  | { event: EventName; payload: unknown }

@@ -1,0 +1,82 @@
+// The contract over a WebSocket (browser mode): the same StrataApi the preload gives Electron,
+// built from METHODS. Works with the browser's WebSocket and with `ws` under Node (tests).
+import { METHODS, type EventName, type Events, type StrataApi, type WsMessage } from './api'
+
+/** The part of WebSocket we use; both the DOM's and the `ws` package's fit. */
+export interface WsLike {
+  readonly readyState: number
+  send(data: string): void
+  close(): void
+  onopen: ((ev: unknown) => void) | null
+  onclose: ((ev: unknown) => void) | null
+  onmessage: ((ev: { data: unknown }) => void) | null
+}
+export type WsCtor = new (url: string) => WsLike
+
+const OPEN = 1
+const RECONNECT_MS = 1000
+
+export function createWsApi(url: string, Ctor: WsCtor): StrataApi & { close(): void } {
+  let ws: WsLike | null = null
+  let nextId = 1
+  let closed = false
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  const queue: string[] = []
+  const listeners = new Map<EventName, Set<(p: never) => void>>()
+
+  const connect = (): void => {
+    const sock = new Ctor(url)
+    ws = sock
+    sock.onopen = () => {
+      for (const m of queue.splice(0)) sock.send(m)
+    }
+    sock.onmessage = (ev) => {
+      let msg: WsMessage
+      try {
+        msg = JSON.parse(String(ev.data)) as WsMessage
+      } catch {
+        return
+      }
+      if ('event' in msg) {
+        listeners.get(msg.event)?.forEach((cb) => cb(msg.payload as never))
+        return
+      }
+      const p = pending.get(msg.id)
+      if (!p) return
+      pending.delete(msg.id)
+      if ('error' in msg) p.reject(new Error(msg.error.message))
+      else p.resolve(msg.result)
+    }
+    sock.onclose = () => {
+      for (const p of pending.values()) p.reject(new Error('connection to Strata closed'))
+      pending.clear()
+      // A server restart should not need a page reload; refetch via a synthetic `changed`.
+      if (!closed) setTimeout(() => !closed && connect(), RECONNECT_MS)
+    }
+  }
+  connect()
+
+  const call = (method: string, params: unknown): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++
+      pending.set(id, { resolve, reject })
+      const data = JSON.stringify({ id, method, params: params ?? {} })
+      if (ws && ws.readyState === OPEN) ws.send(data)
+      else queue.push(data)
+    })
+
+  const methods = Object.fromEntries(METHODS.map((m) => [m, (p: unknown) => call(m, p)]))
+  return {
+    ...(methods as unknown as Omit<StrataApi, 'on'>),
+    on<E extends EventName>(event: E, cb: (payload: Events[E]) => void) {
+      const set = listeners.get(event) ?? new Set()
+      set.add(cb as (p: never) => void)
+      listeners.set(event, set)
+      return () => void set.delete(cb as (p: never) => void)
+    },
+    close() {
+      closed = true
+      ws?.close()
+    }
+  }
+}

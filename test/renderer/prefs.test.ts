@@ -1,0 +1,32 @@
+import { describe, expect, it, vi } from 'vitest'
+
+// Node 20 has no localStorage: give the persist middleware a Map-backed one.
+const store = new Map<string, string>()
+vi.stubGlobal('localStorage', {
+  getItem: (k: string) => store.get(k) ?? null,
+  setItem: (k: string, v: string) => void store.set(k, v),
+  removeItem: (k: string) => void store.delete(k)
+})
+
+const { resolveLang, resolveTheme, usePrefs } = await import('../../src/renderer/src/stores/prefs')
+
+describe('prefs', () => {
+  it('follows the system language when automatic', () => {
+    expect(resolveLang('auto', 'ja-JP')).toBe('ja')
+    expect(resolveLang('auto', 'en-US')).toBe('en')
+    expect(resolveLang('auto', undefined)).toBe('en')
+    expect(resolveLang('ja', 'en-US')).toBe('ja')
+  })
+  it('follows prefers-color-scheme when the theme is system', () => {
+    expect(resolveTheme('system', true)).toBe('dark')
+    expect(resolveTheme('system', false)).toBe('light')
+    expect(resolveTheme('light', true)).toBe('light')
+  })
+  it('persists language, theme and view in localStorage', () => {
+    usePrefs.getState().setLang('ja')
+    usePrefs.getState().setTheme('dark')
+    usePrefs.getState().setView('lineage')
+    const saved = JSON.parse(store.get('strata.prefs') ?? '{}') as { state: Record<string, string> }
+    expect(saved.state).toEqual({ lang: 'ja', theme: 'dark', view: 'lineage' })
+  })
+})

@@ -1,0 +1,106 @@
+// Browser mode's WebSocket: the contract round-trips; a wrong token, a foreign Origin or an
+// unknown lxcpath is refused; events reach the client.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import WebSocket from 'ws'
+import { get } from 'node:http'
+import { createService, type Service } from '../../src/main/service'
+import { startWebServer, type WebServer } from '../../src/main/web/server'
+import { createWsApi, type WsCtor } from '../../src/shared/ws-client'
+
+let dir: string
+let lxcpath: string
+let service: Service
+let server: WebServer
+
+/** `ws` with the Origin our own page would send. */
+const wsFrom = (origin: string): WsCtor =>
+  class extends WebSocket {
+    constructor(url: string) {
+      super(url, { origin })
+    }
+  } as unknown as WsCtor
+
+const rejected = (url: string, origin: string): Promise<number> =>
+  new Promise((resolve) => {
+    const ws = new WebSocket(url, { origin })
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+    ws.on('open', () => resolve(101))
+    ws.on('error', () => undefined)
+  })
+
+beforeAll(async () => {
+  dir = mkdtempSync('/tmp/strata-rpc-test-')
+  lxcpath = `${dir}/lxc`
+  mkdirSync(`${lxcpath}/c1`, { recursive: true })
+  writeFileSync(`${lxcpath}/c1/config`, 'lxc.rootfs.path = dir:/nonexistent\nlxc.uts.name = c1\n')
+  service = createService({ lxcpaths: [lxcpath] })
+  const renderer = `${dir}/renderer`
+  mkdirSync(renderer)
+  writeFileSync(`${renderer}/index.html`, '<p>hi</p>')
+  server = await startWebServer({ service, rendererDir: renderer, token: 'secret-token' })
+})
+
+afterAll(async () => {
+  await server.close()
+  service.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('browser mode RPC', () => {
+  it('prints a URL with the token on 127.0.0.1', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=secret-token`)
+  })
+
+  it('round-trips the contract', async () => {
+    const origin = `http://127.0.0.1:${server.port}`
+    const api = createWsApi(`ws://127.0.0.1:${server.port}/rpc?token=secret-token`, wsFrom(origin))
+    try {
+      expect(await api.lxcpaths({})).toEqual([lxcpath])
+      const list = await api.listContainers({})
+      expect(list.map((c) => c.name)).toEqual(['c1'])
+      expect(list[0]?.backend).toBe('dir')
+      const view = await api.configView({ lxcpath, name: 'c1' })
+      expect(view.entries.map((e) => e.key)).toEqual(['lxc.rootfs.path', 'lxc.uts.name'])
+      await expect(api.configView({ lxcpath: '/etc', name: 'x' })).rejects.toThrow(/not a configured lxcpath/)
+      await expect(api.configView({ lxcpath, name: '../x' })).rejects.toThrow(/invalid container name/)
+    } finally {
+      api.close()
+    }
+  })
+
+  it('pushes `changed` when the lxcpath changes on disk', async () => {
+    const origin = `http://127.0.0.1:${server.port}`
+    const api = createWsApi(`ws://127.0.0.1:${server.port}/rpc?token=secret-token`, wsFrom(origin))
+    try {
+      await api.lxcpaths({})
+      const got = new Promise((resolve) => api.on('changed', resolve))
+      mkdirSync(`${lxcpath}/c2`)
+      await expect(got).resolves.toEqual({ lxcpath })
+    } finally {
+      api.close()
+    }
+  })
+
+  it('refuses a wrong token, a missing token and a foreign Origin', async () => {
+    const base = `ws://127.0.0.1:${server.port}/rpc`
+    const own = `http://127.0.0.1:${server.port}`
+    expect(await rejected(`${base}?token=secret-token`, own)).toBe(101)
+    expect(await rejected(`${base}?token=wrong-token!`, own)).toBe(403)
+    expect(await rejected(base, own)).toBe(403)
+    expect(await rejected(`${base}?token=secret-token`, 'http://evil.example')).toBe(403)
+  })
+
+  it('refuses a foreign Host (DNS rebinding)', async () => {
+    // fetch() cannot set Host; node:http can.
+    const status = (host: string): Promise<number> =>
+      new Promise((resolve, reject) =>
+        get({ host: '127.0.0.1', port: server.port, path: '/', headers: { host } }, (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        }).on('error', reject)
+      )
+    expect(await status('evil.example')).toBe(421)
+    expect(await status(`127.0.0.1:${server.port}`)).toBe(200)
+  })
+})
