@@ -59,8 +59,8 @@ describe('copyTree fidelity', () => {
     expect(statSync(join(dst, 'd1/d2/d3'), { bigint: true }).mtimeNs).toBe(statSync(join(src, 'd1/d2/d3'), { bigint: true }).mtimeNs)
     // capabilities, ACLs, whiteout, device, owners, modes
     expect(sh(`getcap '${dst}/pingish'`)).toContain('cap_net_raw')
-    expect(sh(`getfacl -n '${dst}/acl/file'`)).toContain('user:1000:rwx')
-    expect(sh(`getfacl -nd '${dst}/acl'`)).toContain('user:1000:r-x')
+    expect(sh(`getfacl -np '${dst}/acl/file'`)).toContain('user:1000:rwx')
+    expect(sh(`getfacl -npd '${dst}/acl'`)).toContain('user:1000:r-x')
     expect(sh(`stat -c '%F %t:%T' '${dst}/ovl/whiteout' '${dst}/null'`)).toBe('character special file 0:0\ncharacter special file 1:3\n')
     expect(sh(`stat -c '%u:%g %a' '${dst}/owned1000' '${dst}/owned0_42' '${dst}/suid' '${dst}/sticky' '${dst}/sgid'`)).toBe(
       '1000:1000 644\n0:42 644\n0:0 4755\n0:0 1777\n1000:42 2775\n'
