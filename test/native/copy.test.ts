@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, statSync, write
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AbortError, copyTree, getXattrs, mkWhiteout, removeTree, setXattr } from '../../src/main/engine/native/index'
-import { buildFidelityTree, rsyncDiff, run, sh, tmp } from './helpers'
+import { buildFidelityTree, removeLxcLockDir, rsyncDiff, run, sh, tmp } from './helpers'
 
 const dirs: string[] = []
 function tempDir(prefix: string): string {
@@ -15,6 +15,7 @@ afterAll(() => {
   for (const d of dirs) {
     // lxc-destroy is not needed: the container dirs live inside these temp dirs
     rmSync(d, { recursive: true, force: true })
+    removeLxcLockDir(d)
   }
 })
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -62,4 +62,9 @@ echo big > d1/d2/d3/deep
 touch -d '1999-01-01 00:00:00' d1/d2/d3 ; touch -d '2005-05-05 05:05:05' d1/d2; touch -d '2010-10-10 10:10:10' d1 empty
 touch -a -d '2002-02-02 02:02:02' plain
 `)
+}
+
+/** lxc-create under a temp lxcpath also makes /run/lxc/lock/<lxcpath>; LXC never removes it. */
+export function removeLxcLockDir(lxcpath: string): void {
+  rmSync(`/run/lxc/lock${lxcpath}`, { recursive: true, force: true })
 }

@@ -2,11 +2,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { copyTree, scanUsage } from '../../src/main/engine/native/index'
-import { buildFidelityTree, rsyncDiff, sh, tmp } from './helpers'
+import { buildFidelityTree, removeLxcLockDir, rsyncDiff, sh, tmp } from './helpers'
 
 const dirs: string[] = []
 afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  for (const d of dirs) {
+    rmSync(d, { recursive: true, force: true })
+    removeLxcLockDir(join(d, 'lxc'))
+  }
 })
 
 /** What du and find say; du -x because scanUsage never crosses devices either. */
