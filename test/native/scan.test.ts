@@ -8,7 +8,7 @@ const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) {
     rmSync(d, { recursive: true, force: true })
-    removeLxcLockDir(join(d, 'lxc'))
+    removeLxcLockDir(d)
   }
 })
 

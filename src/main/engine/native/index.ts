@@ -48,7 +48,7 @@ export interface CopyProgress {
 export interface CopyOptions {
   signal?: AbortSignal
   onProgress?: (p: CopyProgress) => void
-  /** Worker threads; default min(8, 2 * cores). */
+  /** Worker threads; default min(8, cores) (more only helps with a cold cache). */
   threads?: number
 }
 
@@ -69,6 +69,7 @@ export interface CopyResult {
 
 export interface UsageOptions {
   signal?: AbortSignal
+  /** Worker threads; default min(8, cores). Use 8+ for cold-cache scans. */
   threads?: number
   /** Read trusted.overlay.opaque / user.overlay.opaque on every directory. */
   xattrs?: boolean
