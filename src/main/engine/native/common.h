@@ -1,0 +1,80 @@
+/* Shared declarations for the strata_native addon.
+ * Threading model: every operation is a "job" run on its own pthreads (never on the
+ * libuv pool, so a long copy or a blocked lock wait cannot starve node:fs). Jobs talk
+ * back to JS only through one napi_threadsafe_function (progress + completion). */
+#ifndef STRATA_NATIVE_COMMON_H
+#define STRATA_NATIVE_COMMON_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <node_api.h>
+
+#define ERRMSG_MAX 1024
+
+typedef struct job job;
+
+typedef void (*job_run_fn)(job *j);
+/* Builds the resolve value on the JS thread. */
+typedef napi_value (*job_result_fn)(napi_env env, job *j);
+typedef void (*job_free_fn)(void *data);
+
+struct job {
+  napi_threadsafe_function tsfn;
+  napi_deferred deferred;
+  int refs;                 /* worker + tsfn finalizer + JS cancel handle */
+  volatile int cancel;      /* set by cancel(handle) or env teardown; checked between entries */
+  int err;                  /* first errno, 0 = ok; ECANCELED for a cancel */
+  char errmsg[ERRMSG_MAX];
+  int err_set;              /* guarded by errlock */
+  void *errlock;            /* pthread_mutex_t* */
+  int has_progress;
+  int64_t last_progress_ns; /* throttle progress events */
+  void *data;
+  job_run_fn run;
+  job_result_fn result;
+  job_free_fn free_data;
+};
+
+/* Records the first error only; later ones (usually consequences) are dropped.
+ * Also raises the cancel flag so that other threads stop early. */
+void job_fail(job *j, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static inline int job_cancelled(job *j) { return __atomic_load_n(&j->cancel, __ATOMIC_RELAXED); }
+/* Non-blocking: drops the event when the queue is full or the last one was < 50 ms ago. */
+void job_progress(job *j, uint64_t files, uint64_t bytes);
+
+/* walk.c */
+typedef struct {
+  char *src, *dst;
+  int threads;
+  /* results */
+  uint64_t files, bytes, dirs, symlinks, hardlinks, specials, skipped_mounts;
+} copy_args;
+void copy_run(job *j);
+
+typedef struct {
+  char *root;
+  int threads;
+  int xattrs;
+  uint64_t apparent, allocated, files, dirs, symlinks, specials, hardlinked, whiteouts, opaque, errors,
+      skipped_mounts;
+} scan_args;
+void scan_run(job *j);
+
+typedef struct {
+  char *path;
+} remove_args;
+void remove_run(job *j);
+
+/* Open a path below root without following any symlink and without leaving the mount. */
+int open_beneath(int rootfd, const char *rel, int flags);
+/* Copy all xattrs from (sfd|sdir+name) to (dfd|ddir+name); fd-based when fds >= 0. */
+int copy_xattrs_fd(int sfd, int dfd, const char **failed_name);
+int copy_xattrs_at(int sdir, const char *sname, int ddir, const char *dname, const char **failed_name);
+
+const char *errname(int err);
+
+#endif

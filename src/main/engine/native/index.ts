@@ -1,0 +1,309 @@
+/**
+ * Typed wrapper around the strata_native N-API addon (build/Release/strata_native.node,
+ * built by node-gyp from binding.gyp at `npm install`).
+ *
+ * Everything heavy runs on the addon's own pthreads, never on the event loop or the libuv
+ * pool. Cancellation: an AbortSignal sets a flag that the C side checks between entries.
+ * The addon is loaded lazily, so importing this module never fails; the first call reports
+ * a clear error if the .node file is missing. STRATA_NATIVE overrides its path.
+ */
+import { existsSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+type Handle = object
+type Started<T> = [Promise<T>, Handle]
+
+interface RawCopyResult {
+  files: number
+  bytes: number
+  dirs: number
+  symlinks: number
+  hardlinks: number
+  specials: number
+  skippedMounts: number
+}
+
+interface Addon {
+  copyTree(src: string, dst: string, threads: number, onProgress: ((p: { files: number; bytes: number }) => void) | null): Started<RawCopyResult>
+  scanUsage(root: string, threads: number, xattrs: boolean): Started<UsageResult>
+  removeTree(path: string): Started<void>
+  getXattrs(path: string): Started<Record<string, Buffer>>
+  setXattr(path: string, name: string, value: Buffer): Started<void>
+  mknod(path: string, mode: number, major: number, minor: number): Started<void>
+  lockFile(path: string, wait: boolean): Started<{ fd: number; kind: number }>
+  unlock(fd: number, kind: number): void
+  cancel(handle: Handle): void
+}
+
+export interface CopyProgress {
+  files: number
+  bytes: number
+  /** Not computed (there is no pre-scan); present for API compatibility. */
+  totalFiles?: number
+  totalBytes?: number
+}
+
+export interface CopyOptions {
+  signal?: AbortSignal
+  onProgress?: (p: CopyProgress) => void
+  /** Worker threads; default min(8, cores) (more only helps with a cold cache). */
+  threads?: number
+}
+
+export interface CopyResult {
+  /** Regular files whose data was copied (hard links to them are counted in `hardlinks`). */
+  files: number
+  bytes: number
+  /** Directories created below dst (dst itself not counted), including skipped mountpoints. */
+  dirs: number
+  symlinks: number
+  /** Entries created with link() because their inode had already been copied. */
+  hardlinks: number
+  /** Device nodes (incl. 0/0 overlay whiteouts), fifos and sockets. */
+  specials: number
+  /** Directories on another filesystem than src: recreated empty, never entered. */
+  skippedMounts: number
+}
+
+export interface UsageOptions {
+  signal?: AbortSignal
+  /** Worker threads; default min(8, cores). Use 8+ for cold-cache scans. */
+  threads?: number
+  /** Read trusted.overlay.opaque / user.overlay.opaque on every directory. */
+  xattrs?: boolean
+}
+
+export interface UsageResult {
+  /** Sum of st_size, each inode once, root and directories included: equals `du -sx --apparent-size -B1`. */
+  apparentBytes: number
+  /** Sum of st_blocks*512, each inode once: equals `du -sx -B1`. */
+  allocatedBytes: number
+  /** Regular-file entries (hard links counted per name, like `find -type f`). */
+  files: number
+  /** Directories including the root, like `find -type d`. */
+  dirs: number
+  symlinks: number
+  /** Device nodes, fifos and sockets, except whiteouts. */
+  specials: number
+  /** Distinct non-directory inodes with nlink > 1. */
+  hardlinkedInodes: number
+  /** Character devices 0/0, counted per directory entry. */
+  whiteouts: number
+  /** Directories with the overlay opaque xattr = "y" (only with opts.xattrs). */
+  opaqueDirs: number
+  /** Entries that could not be read (EACCES, vanished dirs, ...); the scan goes on, like du. */
+  errors: number
+  /** Directories on another filesystem: neither counted nor entered (du -x). */
+  skippedMounts: number
+}
+
+export interface LockHandle {
+  /** Unlocks and closes the fd. Idempotent. */
+  release(): void
+}
+
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'AbortError'
+  }
+}
+
+export class NativeAddonMissingError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'NativeAddonMissingError'
+  }
+}
+
+const ADDON_REL = join('build', 'Release', 'strata_native.node')
+
+/** Walks up from this file (src/main/engine/native under vitest, out/main in a bundle) to package.json. */
+export function findPackageRoot(start: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  let dir = resolve(start)
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir
+    const up = dirname(dir)
+    if (up === dir) return undefined
+    dir = up
+  }
+}
+
+export function addonPath(): string {
+  const env = process.env['STRATA_NATIVE']
+  if (env) return resolve(env)
+  const root = findPackageRoot()
+  return root ? join(root, ADDON_REL) : ADDON_REL
+}
+
+let cached: Addon | undefined
+
+function addon(): Addon {
+  if (cached) return cached
+  const p = addonPath()
+  if (!existsSync(p)) {
+    throw new NativeAddonMissingError(
+      `strata native addon not found at ${p}: run \`npm install\` (or \`npx node-gyp rebuild\`) in the package root, or set STRATA_NATIVE to the .node file`
+    )
+  }
+  try {
+    cached = createRequire(import.meta.url)(p) as Addon
+  } catch (err) {
+    throw new NativeAddonMissingError(`strata native addon at ${p} failed to load: ${(err as Error).message}`, { cause: err })
+  }
+  return cached
+}
+
+/** True when the addon can be loaded (callers fall back to cp -a / du otherwise). */
+export function nativeAvailable(): boolean {
+  try {
+    addon()
+    return true
+  } catch {
+    return false
+  }
+}
+
+function abortError(what: string, signal: AbortSignal): AbortError {
+  return new AbortError(`${what} aborted`, { cause: signal.reason })
+}
+
+/** Runs a native job, wiring an AbortSignal to cancel(handle) and ECANCELED to AbortError. */
+async function run<T>(what: string, signal: AbortSignal | undefined, start: () => Started<T>): Promise<T> {
+  if (signal?.aborted) throw abortError(what, signal)
+  const a = addon()
+  const [promise, handle] = start()
+  const onAbort = (): void => a.cancel(handle)
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await promise
+  } catch (err) {
+    if (signal?.aborted && (err as NodeJS.ErrnoException).code === 'ECANCELED') {
+      throw new AbortError(`${what} aborted: ${(err as Error).message}`, { cause: signal.reason })
+    }
+    throw err
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+function checkThreads(threads: number | undefined): number {
+  if (threads === undefined) return 0
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`threads must be an integer in 1..64, got ${threads}`)
+  return threads
+}
+
+/**
+ * Faithful tree copy, like `rsync -aHAX --numeric-ids src/ dst/` restricted to one filesystem:
+ * owners, modes (setuid/setgid/sticky), atimes+mtimes of everything (symlinks and dirs too),
+ * hard links, all xattrs (capabilities, ACLs, trusted.*), devices, fifos, sockets, sparse
+ * files, overlay whiteouts and opaque dirs. Never follows a symlink; mountpoints below src are
+ * recreated empty and not entered (counted in skippedMounts).
+ *
+ * dst must not exist (its parent must) or be an empty directory; dst gets src's metadata.
+ * On error or abort the promise rejects (message names the path and errno text; `code` is the
+ * errno name, AbortError on abort) and the partial dst is left in place: the caller removes it,
+ * e.g. with removeTree(dst).
+ */
+export async function copyTree(src: string, dst: string, opts: CopyOptions = {}): Promise<CopyResult> {
+  const threads = checkThreads(opts.threads)
+  const s = resolve(src)
+  const d = resolve(dst)
+  if (d === s || d.startsWith(s.endsWith('/') ? s : s + '/')) throw new Error(`copyTree: destination ${d} is inside source ${s}`)
+  const cb = opts.onProgress
+  const onProgress = cb
+    ? (p: { files: number; bytes: number }): void => {
+        try {
+          cb(p)
+        } catch {
+          // a failing progress callback must not break the copy
+        }
+      }
+    : null
+  return run('copyTree', opts.signal, () => addon().copyTree(s, d, threads, onProgress))
+}
+
+/** `du -sx` in one multi-threaded pass, plus counts, whiteouts and opaque dirs. */
+export async function scanUsage(root: string, opts: UsageOptions = {}): Promise<UsageResult> {
+  const threads = checkThreads(opts.threads)
+  return run('scanUsage', opts.signal, () => addon().scanUsage(resolve(root), threads, opts.xattrs ?? false))
+}
+
+/**
+ * `rm -rf` that never follows symlinks and never crosses a mountpoint (it stops with an error
+ * instead). Refuses '/' and a path that is itself a mountpoint. A missing path is not an error.
+ */
+export async function removeTree(path: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  const p = resolve(path)
+  if (p === '/') throw new Error("removeTree: refusing to remove '/'")
+  return run('removeTree', opts.signal, () => addon().removeTree(p))
+}
+
+/** All xattrs of path itself (lgetxattr: a symlink's own, never its target's). */
+export async function getXattrs(path: string): Promise<Record<string, Buffer>> {
+  return run('getXattrs', undefined, () => addon().getXattrs(path))
+}
+
+/** lsetxattr(path, name, value, 0). */
+export async function setXattr(path: string, name: string, value: Buffer): Promise<void> {
+  return run('setXattr', undefined, () => addon().setXattr(path, name, value))
+}
+
+/** mknod(path, mode, makedev(major, minor)); mode includes the type (fs.constants.S_IFCHR | 0o000 for a whiteout). */
+export async function mknod(path: string, mode: number, major: number, minor: number): Promise<void> {
+  return run('mknod', undefined, () => addon().mknod(path, mode, major, minor))
+}
+
+/** Creates an overlayfs whiteout (char device 0/0, mode 0). */
+export async function mkWhiteout(path: string): Promise<void> {
+  return mknod(path, 0o020000, 0, 0)
+}
+
+/**
+ * Takes LXC's kind of lock on path: open O_CREAT|O_RDWR|O_NOFOLLOW|O_CLOEXEC 0600 (parents
+ * 0755), then an OFD write lock on the whole file (flock if OFD locks give EINVAL, as LXC does).
+ * Waits off the event loop by polling F_OFD_SETLK (1-25 ms backoff) so that it can be aborted;
+ * a blocked F_OFD_SETLKW waiter (LXC) may therefore win the race after a release.
+ * wait=false: rejects at once with code EAGAIN when the lock is held.
+ * The lock lives until release() (or process exit); the file is never deleted, like LXC.
+ */
+export async function lockFile(path: string, opts: { signal?: AbortSignal; wait?: boolean } = {}): Promise<LockHandle> {
+  const a = addon()
+  const { fd, kind } = await run('lockFile', opts.signal, () => a.lockFile(resolve(path), opts.wait ?? true))
+  let held = true
+  return {
+    release(): void {
+      if (!held) return
+      held = false
+      a.unlock(fd, kind)
+    }
+  }
+}
+
+/** LXC's run dir (get_rundir): /run if we own it, else $XDG_RUNTIME_DIR, else $HOME/.cache/lxc/run/. */
+export function lxcRunDir(): string {
+  const euid = process.geteuid?.() ?? -1
+  const egid = process.getegid?.() ?? -1
+  try {
+    const st = statSync('/run')
+    if (st.uid === euid || st.gid === egid) return '/run'
+  } catch {
+    // no /run: fall through
+  }
+  const xdg = process.env['XDG_RUNTIME_DIR']
+  if (xdg) return xdg
+  const home = process.env['HOME']
+  if (!home) throw new Error('lxcRunDir: neither /run (owned), XDG_RUNTIME_DIR nor HOME is usable')
+  return `${home}/.cache/lxc/run/`
+}
+
+/**
+ * The exact string LXC's lxclock_name() builds: `<rundir>/lxc/lock/<lxcpath>/.<name>`. An
+ * absolute lxcpath gives a harmless '//' (e.g. /run/lxc/lock//var/lib/lxc/.c1): same file.
+ */
+export function lxcLockPath(lxcpath: string, name: string): string {
+  return `${lxcRunDir()}/lxc/lock/${lxcpath}/.${name}`
+}

@@ -1,0 +1,992 @@
+/* Parallel tree walks: copyTree, scanUsage, and the (serial) removeTree.
+ *
+ * Safety rules that hold everywhere in this file:
+ *  - every lookup is relative to a directory fd (openat2 RESOLVE_BENEATH|NO_SYMLINKS|NO_XDEV,
+ *    fstatat/readlinkat/... with AT_SYMLINK_NOFOLLOW), so no symlink is ever traversed;
+ *  - directories on another device than the root are never entered (mountpoints);
+ *  - memory is bounded by the work stack of pending directories, the chain of directories
+ *    whose metadata is still to be applied, and the hard-link map (nlink > 1 inodes only,
+ *    each dropped once all its links have been seen). */
+#include "common.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/openat2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#define DENTS_BUF (64 * 1024)
+#define RW_BUF (1024 * 1024)
+#define XBUF 4096
+
+struct linux_dirent64 {
+  ino64_t d_ino;
+  off64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+const char *errname(int err) {
+  const char *n = strerrorname_np(err);
+  return n ? n : "EUNKNOWN";
+}
+
+/* ---------- safe open ---------- */
+
+static int have_openat2 = 1;
+
+int open_beneath(int rootfd, const char *rel, int flags) {
+  const char *p = rel[0] ? rel : ".";
+  flags |= O_NOFOLLOW | O_CLOEXEC;
+  if (__atomic_load_n(&have_openat2, __ATOMIC_RELAXED)) {
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (uint64_t)flags;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+    for (int tries = 0; tries < 16; tries++) {
+      long fd = syscall(SYS_openat2, rootfd, p, &how, sizeof how);
+      if (fd >= 0) return (int)fd;
+      if (errno == EAGAIN || errno == EINTR) continue; /* concurrent rename somewhere: retry */
+      if (errno != ENOSYS) return -1;
+      __atomic_store_n(&have_openat2, 0, __ATOMIC_RELAXED);
+      break;
+    }
+    if (__atomic_load_n(&have_openat2, __ATOMIC_RELAXED)) return -1;
+  }
+  /* Kernels < 5.6: resolve one component at a time with O_NOFOLLOW. */
+  char *copy = strdup(p);
+  if (!copy) return -1;
+  int cur = rootfd;
+  char *save = NULL;
+  int result = -1;
+  for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+    int last = save == NULL || *save == '\0';
+    if (strcmp(c, "..") == 0) { errno = EXDEV; goto out; }
+    int fd = openat(cur, c, last ? flags : (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    int e = errno;
+    if (cur != rootfd) close(cur);
+    if (fd < 0) { errno = e; cur = rootfd; goto out; }
+    cur = fd;
+  }
+  result = cur == rootfd ? openat(rootfd, ".", flags) : cur;
+  cur = rootfd;
+out:
+  if (cur != rootfd) close(cur);
+  free(copy);
+  return result;
+}
+
+/* ---------- xattrs ---------- */
+
+typedef struct {
+  int fd;          /* >= 0: f*xattr on it */
+  char path[64];   /* else: /proc/self/fd/<dir>/<name>, l*xattr (never follows the last component) */
+  const char *name;
+} xref;
+
+static ssize_t x_list(xref *r, char *buf, size_t n) {
+  if (r->fd >= 0) return flistxattr(r->fd, buf, n);
+  char p[PATH_MAX + 64];
+  snprintf(p, sizeof p, "%s/%s", r->path, r->name);
+  return llistxattr(p, buf, n);
+}
+static ssize_t x_get(xref *r, const char *k, void *buf, size_t n) {
+  if (r->fd >= 0) return fgetxattr(r->fd, k, buf, n);
+  char p[PATH_MAX + 64];
+  snprintf(p, sizeof p, "%s/%s", r->path, r->name);
+  return lgetxattr(p, k, buf, n);
+}
+static int x_set(xref *r, const char *k, const void *v, size_t n) {
+  if (r->fd >= 0) return fsetxattr(r->fd, k, v, n, 0);
+  char p[PATH_MAX + 64];
+  snprintf(p, sizeof p, "%s/%s", r->path, r->name);
+  return lsetxattr(p, k, v, n, 0);
+}
+
+/* Fetch with a stack buffer first; grow on ERANGE (values can change between calls). */
+static ssize_t x_list_alloc(xref *r, char *stackbuf, size_t stacklen, char **out) {
+  ssize_t n = x_list(r, stackbuf, stacklen);
+  *out = stackbuf;
+  while (n < 0 && errno == ERANGE) {
+    ssize_t want = x_list(r, NULL, 0);
+    if (want < 0) return -1;
+    char *b = malloc((size_t)want + 1);
+    if (!b) return -1;
+    n = x_list(r, b, (size_t)want + 1);
+    if (n < 0) { int e = errno; free(b); errno = e; continue; }
+    *out = b;
+  }
+  return n;
+}
+
+static int copy_xattrs(xref *s, xref *d, const char **failed) {
+  char lbuf[XBUF], vbuf[XBUF];
+  char *list;
+  *failed = NULL;
+  ssize_t ln = x_list_alloc(s, lbuf, sizeof lbuf, &list);
+  if (ln < 0) {
+    if (errno == ENOTSUP || errno == ENODATA) return 0; /* source fs without xattrs */
+    *failed = "llistxattr";
+    return errno;
+  }
+  int rc = 0;
+  for (ssize_t off = 0; off < ln; off += (ssize_t)strlen(list + off) + 1) {
+    const char *k = list + off;
+    char *val = vbuf;
+    ssize_t vn = x_get(s, k, vbuf, sizeof vbuf);
+    while (vn < 0 && errno == ERANGE) {
+      if (val != vbuf) free(val);
+      ssize_t want = x_get(s, k, NULL, 0);
+      if (want < 0) break;
+      val = malloc((size_t)want + 1);
+      if (!val) { errno = ENOMEM; break; }
+      vn = x_get(s, k, val, (size_t)want + 1);
+    }
+    if (vn < 0) {
+      int e = errno;
+      if (val != vbuf) free(val);
+      if (e == ENODATA) continue; /* removed meanwhile */
+      rc = e; *failed = k;
+      break;
+    }
+    if (x_set(d, k, val, (size_t)vn) < 0) {
+      rc = errno; *failed = k;
+      if (val != vbuf) free(val);
+      break;
+    }
+    if (val != vbuf) free(val);
+  }
+  /* *failed points into list: keep a static-ish copy via thread-local buffer */
+  static __thread char failed_copy[256];
+  if (*failed) {
+    snprintf(failed_copy, sizeof failed_copy, "xattr %s", *failed);
+    *failed = failed_copy;
+  }
+  if (list != lbuf) free(list);
+  return rc;
+}
+
+int copy_xattrs_fd(int sfd, int dfd, const char **failed) {
+  xref s = {.fd = sfd}, d = {.fd = dfd};
+  return copy_xattrs(&s, &d, failed);
+}
+
+int copy_xattrs_at(int sdir, const char *sname, int ddir, const char *dname, const char **failed) {
+  xref s = {.fd = -1, .name = sname}, d = {.fd = -1, .name = dname};
+  snprintf(s.path, sizeof s.path, "/proc/self/fd/%d", sdir);
+  snprintf(d.path, sizeof d.path, "/proc/self/fd/%d", ddir);
+  return copy_xattrs(&s, &d, failed);
+}
+
+/* ---------- inode map (hard links) ---------- */
+
+#define HL_BUCKETS 65536
+
+typedef struct hl_entry {
+  struct hl_entry *next;
+  dev_t dev;
+  ino_t ino;
+  nlink_t remaining; /* links not yet seen */
+  int state;         /* 0 being created, 1 done, 2 failed */
+  char *path;        /* first link, relative to the destination root (copy only) */
+} hl_entry;
+
+typedef struct {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  hl_entry **b;
+} hlmap;
+
+static int hl_init(hlmap *m) {
+  m->b = calloc(HL_BUCKETS, sizeof *m->b);
+  if (!m->b) return ENOMEM;
+  pthread_mutex_init(&m->mu, NULL);
+  pthread_cond_init(&m->cv, NULL);
+  return 0;
+}
+static void hl_destroy(hlmap *m) {
+  if (!m->b) return;
+  for (size_t i = 0; i < HL_BUCKETS; i++)
+    for (hl_entry *e = m->b[i], *n; e; e = n) { n = e->next; free(e->path); free(e); }
+  free(m->b);
+  pthread_mutex_destroy(&m->mu);
+  pthread_cond_destroy(&m->cv);
+}
+static size_t hl_hash(dev_t d, ino_t i) { return (size_t)((i * 0x9E3779B97F4A7C15ull) ^ d) % HL_BUCKETS; }
+static void hl_unlink_entry(hlmap *m, hl_entry *e) {
+  hl_entry **pp = &m->b[hl_hash(e->dev, e->ino)];
+  while (*pp && *pp != e) pp = &(*pp)->next;
+  if (*pp) *pp = e->next;
+  free(e->path);
+  free(e);
+}
+
+/* Scan: returns 1 when this (dev,ino) was seen before. */
+static int hl_seen(hlmap *m, const struct stat *st, int *err) {
+  pthread_mutex_lock(&m->mu);
+  size_t h = hl_hash(st->st_dev, st->st_ino);
+  for (hl_entry *e = m->b[h]; e; e = e->next) {
+    if (e->dev == st->st_dev && e->ino == st->st_ino) {
+      if (--e->remaining == 0) hl_unlink_entry(m, e);
+      pthread_mutex_unlock(&m->mu);
+      return 1;
+    }
+  }
+  hl_entry *e = calloc(1, sizeof *e);
+  if (!e) { pthread_mutex_unlock(&m->mu); *err = ENOMEM; return 0; }
+  e->dev = st->st_dev; e->ino = st->st_ino; e->remaining = st->st_nlink - 1;
+  e->next = m->b[h]; m->b[h] = e;
+  pthread_mutex_unlock(&m->mu);
+  return 0;
+}
+
+/* Copy: either claims the inode (returns entry, caller creates the file then calls hl_done),
+ * or copies the first link's path into out (returns NULL, *err = 0), waiting for it to exist. */
+static hl_entry *hl_claim(hlmap *m, const struct stat *st, const char *rel, char *out, size_t outlen, int *err) {
+  *err = 0;
+  pthread_mutex_lock(&m->mu);
+  size_t h = hl_hash(st->st_dev, st->st_ino);
+  for (hl_entry *e = m->b[h]; e; e = e->next) {
+    if (e->dev == st->st_dev && e->ino == st->st_ino) {
+      while (e->state == 0) pthread_cond_wait(&m->cv, &m->mu);
+      if (e->state == 2) { *err = ECANCELED; pthread_mutex_unlock(&m->mu); return NULL; }
+      snprintf(out, outlen, "%s", e->path);
+      if (e->remaining > 0 && --e->remaining == 0) hl_unlink_entry(m, e);
+      pthread_mutex_unlock(&m->mu);
+      return NULL;
+    }
+  }
+  hl_entry *e = calloc(1, sizeof *e);
+  char *p = strdup(rel);
+  if (!e || !p) { free(e); free(p); pthread_mutex_unlock(&m->mu); *err = ENOMEM; return NULL; }
+  e->dev = st->st_dev; e->ino = st->st_ino; e->remaining = st->st_nlink - 1; e->path = p;
+  e->next = m->b[h]; m->b[h] = e;
+  pthread_mutex_unlock(&m->mu);
+  return e;
+}
+static void hl_done(hlmap *m, hl_entry *e, int ok) {
+  pthread_mutex_lock(&m->mu);
+  e->state = ok ? 1 : 2;
+  /* Failed entries stay so that waiters see the failure; the map is freed at the end. */
+  if (ok && e->remaining == 0) hl_unlink_entry(m, e);
+  pthread_cond_broadcast(&m->cv);
+  pthread_mutex_unlock(&m->mu);
+}
+
+/* ---------- generic parallel walk over directories ---------- */
+
+typedef struct dnode {
+  struct dnode *parent;
+  int pending; /* 1 for its own processing + 1 per queued child dir */
+  struct stat st;
+  char rel[];  /* relative to the root, "" for the root itself */
+} dnode;
+
+typedef struct walker walker;
+typedef struct {
+  walker *w;
+  char *dents;
+  char *rwbuf; /* lazily allocated */
+  char linkbuf[PATH_MAX + 1];
+  char hlpath[PATH_MAX * 2];
+  /* per-thread scan counters, merged at the end */
+  uint64_t apparent, allocated, files, dirs, symlinks, specials, hardlinked, whiteouts, opaque, errors, mounts;
+} tls;
+
+struct walker {
+  job *j;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  dnode **stack;
+  size_t n, cap;
+  int busy;
+  int src_root, dst_root;
+  const char *src_path, *dst_path;
+  dev_t root_dev;
+  void (*process)(tls *t, dnode *d);
+  void (*finalize)(tls *t, dnode *d);
+  hlmap hl;
+  int try_ficlone, try_cfr;
+  int am_root;
+  void *args;
+};
+
+static dnode *dnode_new(dnode *parent, const char *name, const struct stat *st) {
+  size_t pl = parent ? strlen(parent->rel) : 0, nl = strlen(name);
+  dnode *d = malloc(sizeof *d + pl + nl + 2);
+  if (!d) return NULL;
+  d->parent = parent;
+  d->pending = 1;
+  d->st = *st;
+  if (pl) { memcpy(d->rel, parent->rel, pl); d->rel[pl] = '/'; memcpy(d->rel + pl + 1, name, nl + 1); }
+  else memcpy(d->rel, name, nl + 1);
+  return d;
+}
+
+static int walker_push(walker *w, dnode *d) {
+  pthread_mutex_lock(&w->mu);
+  if (w->n == w->cap) {
+    size_t nc = w->cap ? w->cap * 2 : 256;
+    dnode **ns = realloc(w->stack, nc * sizeof *ns);
+    if (!ns) { pthread_mutex_unlock(&w->mu); return ENOMEM; }
+    w->stack = ns; w->cap = nc;
+  }
+  w->stack[w->n++] = d;
+  pthread_cond_signal(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+  return 0;
+}
+
+/* Queue a child dir; the parent stays alive (and unfinalized) until the child is done. */
+static int walker_child(walker *w, dnode *parent, const char *name, const struct stat *st) {
+  dnode *c = dnode_new(parent, name, st);
+  if (!c) return ENOMEM;
+  __atomic_add_fetch(&parent->pending, 1, __ATOMIC_ACQ_REL);
+  int rc = walker_push(w, c);
+  if (rc) { __atomic_sub_fetch(&parent->pending, 1, __ATOMIC_ACQ_REL); free(c); }
+  return rc;
+}
+
+static void dnode_release(walker *w, tls *t, dnode *d) {
+  while (d && __atomic_sub_fetch(&d->pending, 1, __ATOMIC_ACQ_REL) == 0) {
+    if (w->finalize && !job_cancelled(w->j)) w->finalize(t, d);
+    dnode *p = d->parent;
+    free(d);
+    d = p;
+  }
+}
+
+static void *walker_thread(void *arg) {
+  walker *w = arg;
+  tls *t = calloc(1, sizeof *t);
+  char *dents = malloc(DENTS_BUF);
+  if (!t || !dents) {
+    job_fail(w->j, ENOMEM, "%s: out of memory", w->src_path);
+    free(t); free(dents);
+    t = NULL;
+  } else {
+    t->w = w;
+    t->dents = dents;
+  }
+  for (;;) {
+    pthread_mutex_lock(&w->mu);
+    while (w->n == 0 && w->busy > 0) pthread_cond_wait(&w->cv, &w->mu);
+    if (w->n == 0) { pthread_cond_broadcast(&w->cv); pthread_mutex_unlock(&w->mu); break; }
+    dnode *d = w->stack[--w->n];
+    w->busy++;
+    pthread_mutex_unlock(&w->mu);
+    /* Without a tls (OOM) or after a cancel, just drain the queue. */
+    if (t && !job_cancelled(w->j)) w->process(t, d);
+    if (t) dnode_release(w, t, d);
+    else {
+      /* drop the whole chain without finalizing */
+      while (d && __atomic_sub_fetch(&d->pending, 1, __ATOMIC_ACQ_REL) == 0) { dnode *p = d->parent; free(d); d = p; }
+    }
+    pthread_mutex_lock(&w->mu);
+    w->busy--;
+    if (w->busy == 0 && w->n == 0) pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+  }
+  return t; /* the coordinator merges counters and frees it */
+}
+
+static void tls_free(tls *t) {
+  if (!t) return;
+  free(t->dents);
+  free(t->rwbuf);
+  free(t);
+}
+
+/* Runs the walk from the root node with `threads` threads; merge(t) is called per thread. */
+static void walker_run(walker *w, int threads, dnode *root, void (*merge)(walker *, tls *)) {
+  pthread_mutex_init(&w->mu, NULL);
+  pthread_cond_init(&w->cv, NULL);
+  if (walker_push(w, root)) { job_fail(w->j, ENOMEM, "out of memory"); free(root); goto out; }
+  if (threads < 1) threads = 1;
+  if (threads > 64) threads = 64;
+  pthread_t tids[64];
+  int started = 0;
+  for (int i = 1; i < threads; i++) {
+    if (pthread_create(&tids[started], NULL, walker_thread, w) != 0) break; /* fewer threads is fine */
+    started++;
+  }
+  tls *mine = walker_thread(w);
+  if (mine) { merge(w, mine); tls_free(mine); }
+  for (int i = 0; i < started; i++) {
+    void *r = NULL;
+    pthread_join(tids[i], &r);
+    if (r) { merge(w, r); tls_free(r); }
+  }
+out:
+  free(w->stack);
+  pthread_mutex_destroy(&w->mu);
+  pthread_cond_destroy(&w->cv);
+}
+
+/* Builds "<root>/<rel>/<name>" for messages. */
+static const char *fmt_path(char *buf, size_t n, const char *root, const char *rel, const char *name) {
+  snprintf(buf, n, "%s%s%s%s%s", root, rel[0] ? "/" : "", rel, name ? "/" : "", name ? name : "");
+  return buf;
+}
+
+#define FAIL(t, rel, name, op, e)                                                                        \
+  do {                                                                                                 \
+    char pb_[PATH_MAX * 2];                                                                            \
+    int e_ = (e);                                                                                      \
+    job_fail((t)->w->j, e_, "%s '%s': %s", op, fmt_path(pb_, sizeof pb_, (t)->w->src_path, rel, name), \
+             strerror(e_));                                                                            \
+  } while (0)
+#define FAILD(t, rel, name, op, e)                                                                       \
+  do {                                                                                                 \
+    char pb_[PATH_MAX * 2];                                                                            \
+    int e_ = (e);                                                                                      \
+    job_fail((t)->w->j, e_, "%s '%s': %s", op, fmt_path(pb_, sizeof pb_, (t)->w->dst_path, rel, name), \
+             strerror(e_));                                                                            \
+  } while (0)
+
+/* Iterates a directory fd with getdents64; cb returns 0 to continue, -1 to stop. */
+static int for_each_dirent(tls *t, int fd, int (*cb)(tls *, void *, const char *), void *ctx) {
+  for (;;) {
+    long n = syscall(SYS_getdents64, fd, t->dents, DENTS_BUF);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) return 0;
+    for (long off = 0; off < n;) {
+      struct linux_dirent64 *de = (struct linux_dirent64 *)(t->dents + off);
+      off += de->d_reclen;
+      const char *nm = de->d_name;
+      if (nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0))) continue;
+      if (cb(t, ctx, nm) < 0) return 0;
+    }
+  }
+}
+
+/* ---------- copy ---------- */
+
+typedef struct {
+  dnode *d;
+  int sfd, dfd;
+} copy_ctx;
+
+static int is_nosupp(int e) { return e == EOPNOTSUPP || e == ENOTTY || e == EXDEV || e == ENOSYS || e == EINVAL || e == EBADF; }
+
+static int rw_range(tls *t, int in, int out, off_t off, off_t len) {
+  if (!t->rwbuf && !(t->rwbuf = malloc(RW_BUF))) return ENOMEM;
+  while (len > 0) {
+    size_t want = len > RW_BUF ? RW_BUF : (size_t)len;
+    ssize_t r = pread(in, t->rwbuf, want, off);
+    if (r < 0) { if (errno == EINTR) continue; return errno; }
+    if (r == 0) break; /* file shrank */
+    for (ssize_t done = 0; done < r;) {
+      ssize_t wr = pwrite(out, t->rwbuf + done, (size_t)(r - done), off + done);
+      if (wr < 0) { if (errno == EINTR) continue; return errno; }
+      done += wr;
+    }
+    off += r; len -= r;
+    if (job_cancelled(t->w->j)) return ECANCELED;
+  }
+  return 0;
+}
+
+static int copy_range(tls *t, int in, int out, off_t off, off_t len) {
+  walker *w = t->w;
+  int first = 1;
+  while (len > 0 && __atomic_load_n(&w->try_cfr, __ATOMIC_RELAXED)) {
+    loff_t io = off, oo = off;
+    size_t want = len > (1 << 30) ? (1 << 30) : (size_t)len;
+    ssize_t n = copy_file_range(in, &io, out, &oo, want, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (first && is_nosupp(errno)) {
+        if (errno != EINVAL) __atomic_store_n(&w->try_cfr, 0, __ATOMIC_RELAXED);
+        break; /* this file: fall back to read/write */
+      }
+      return errno;
+    }
+    if (n == 0) return 0; /* EOF: file shrank */
+    first = 0;
+    off += n; len -= n;
+    if (job_cancelled(w->j)) return ECANCELED;
+  }
+  return len > 0 ? rw_range(t, in, out, off, len) : 0;
+}
+
+/* Data: FICLONE (reflink), else copy_file_range/read-write over data extents only so that
+ * holes stay holes (copy_file_range on ext4 would fill them with zeros). */
+static int copy_data(tls *t, int in, int out, const struct stat *st, const char **op) {
+  walker *w = t->w;
+  if (st->st_size == 0) return 0;
+  if (__atomic_load_n(&w->try_ficlone, __ATOMIC_RELAXED)) {
+    *op = "ioctl(FICLONE)";
+    if (ioctl(out, FICLONE, in) == 0) return 0;
+    int e = errno;
+    if (e == EOPNOTSUPP || e == ENOTTY || e == EXDEV || e == ENOSYS) __atomic_store_n(&w->try_ficlone, 0, __ATOMIC_RELAXED);
+    else if (e != EINVAL) return e;
+  }
+  *op = "copy";
+  if ((off_t)st->st_blocks * 512 >= st->st_size) return copy_range(t, in, out, 0, st->st_size);
+  /* probably sparse */
+  off_t pos = 0;
+  while (pos < st->st_size) {
+    off_t data = lseek(in, pos, SEEK_DATA);
+    if (data < 0) {
+      if (errno == ENXIO) break; /* only a hole is left */
+      if (errno == EINVAL || errno == EOPNOTSUPP) return copy_range(t, in, out, pos, st->st_size - pos);
+      *op = "lseek(SEEK_DATA)";
+      return errno;
+    }
+    off_t hole = lseek(in, data, SEEK_HOLE);
+    if (hole < 0) { *op = "lseek(SEEK_HOLE)"; return errno; }
+    int rc = copy_range(t, in, out, data, hole - data);
+    if (rc) return rc;
+    pos = hole;
+  }
+  *op = "ftruncate";
+  if (ftruncate(out, st->st_size) < 0) return errno;
+  return 0;
+}
+
+static void copy_count_file(tls *t, uint64_t bytes) {
+  copy_args *a = t->w->args;
+  uint64_t f = __atomic_add_fetch(&a->files, 1, __ATOMIC_RELAXED);
+  uint64_t b = __atomic_add_fetch(&a->bytes, bytes, __ATOMIC_RELAXED);
+  job_progress(t->w->j, f, b);
+}
+
+static int chown_ok(walker *w, int rc) { return rc == 0 || (!w->am_root && errno == EPERM); }
+
+/* Returns 0 on success, -1 after reporting an error. */
+static int copy_reg(tls *t, copy_ctx *c, const char *name, const struct stat *st) {
+  const char *rel = c->d->rel;
+  const char *op = "open";
+  int in = openat(c->sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOATIME);
+  if (in < 0 && errno == EPERM) in = openat(c->sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (in < 0) {
+    if (errno == ENOENT) return 0; /* vanished since getdents */
+    FAIL(t, rel, name, "open", errno);
+    return -1;
+  }
+  struct stat fst;
+  if (fstat(in, &fst) < 0) { FAIL(t, rel, name, "fstat", errno); close(in); return -1; }
+  if (!S_ISREG(fst.st_mode) || fst.st_ino != st->st_ino) {
+    FAIL(t, rel, name, "changed during copy", EAGAIN);
+    close(in);
+    return -1;
+  }
+  int out = openat(c->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (out < 0) { FAILD(t, rel, name, "create", errno); close(in); return -1; }
+  int rc = copy_data(t, in, out, &fst, &op);
+  if (rc) { if (rc == ECANCELED) job_fail(t->w->j, ECANCELED, "cancelled"); else FAIL(t, rel, name, op, rc); goto fail; }
+  /* owner first (chown clears setuid and capabilities), then mode, then xattrs, then times */
+  if (!chown_ok(t->w, fchown(out, fst.st_uid, fst.st_gid))) { FAILD(t, rel, name, "fchown", errno); goto fail; }
+  if (fchmod(out, fst.st_mode & 07777) < 0) { FAILD(t, rel, name, "fchmod", errno); goto fail; }
+  const char *xn;
+  if ((rc = copy_xattrs_fd(in, out, &xn))) { FAILD(t, rel, name, xn, rc); goto fail; }
+  struct timespec ts[2] = {fst.st_atim, fst.st_mtim};
+  if (futimens(out, ts) < 0) { FAILD(t, rel, name, "futimens", errno); goto fail; }
+  if (close(out) < 0) { out = -1; FAILD(t, rel, name, "close", errno); goto fail; }
+  close(in);
+  copy_count_file(t, (uint64_t)fst.st_size);
+  return 0;
+fail:
+  if (out >= 0) close(out);
+  close(in);
+  return -1;
+}
+
+/* Metadata for entries we cannot open: symlinks, devices, fifos, sockets, mountpoint dirs. */
+static int copy_meta_at(tls *t, copy_ctx *c, const char *name, const struct stat *st, int xattrs) {
+  const char *rel = c->d->rel;
+  if (!chown_ok(t->w, fchownat(c->dfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW))) {
+    FAILD(t, rel, name, "lchown", errno);
+    return -1;
+  }
+  if (!S_ISLNK(st->st_mode) && fchmodat(c->dfd, name, st->st_mode & 07777, 0) < 0) {
+    FAILD(t, rel, name, "chmod", errno);
+    return -1;
+  }
+  if (xattrs) {
+    const char *xn;
+    int rc = copy_xattrs_at(c->sfd, name, c->dfd, name, &xn);
+    if (rc) { FAILD(t, rel, name, xn, rc); return -1; }
+  }
+  struct timespec ts[2] = {st->st_atim, st->st_mtim};
+  if (utimensat(c->dfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0) { FAILD(t, rel, name, "utimensat", errno); return -1; }
+  return 0;
+}
+
+static int copy_entry(tls *t, void *ctx, const char *name) {
+  copy_ctx *c = ctx;
+  walker *w = t->w;
+  copy_args *a = w->args;
+  if (job_cancelled(w->j)) return -1;
+  struct stat st;
+  if (fstatat(c->sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+    if (errno == ENOENT) return 0;
+    FAIL(t, c->d->rel, name, "lstat", errno);
+    return -1;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    if (mkdirat(c->dfd, name, 0700) < 0) { FAILD(t, c->d->rel, name, "mkdir", errno); return -1; }
+    __atomic_add_fetch(&a->dirs, 1, __ATOMIC_RELAXED);
+    if (st.st_dev != w->root_dev) {
+      /* A mountpoint: keep the empty directory (like rsync -x), never descend. */
+      __atomic_add_fetch(&a->skipped_mounts, 1, __ATOMIC_RELAXED);
+      return copy_meta_at(t, c, name, &st, 0);
+    }
+    int rc = walker_child(w, c->d, name, &st);
+    if (rc) { FAIL(t, c->d->rel, name, "queue", rc); return -1; }
+    return 0;
+  }
+  hl_entry *claim = NULL;
+  if (st.st_nlink > 1) {
+    char rel[PATH_MAX * 2];
+    int e;
+    snprintf(rel, sizeof rel, "%s%s%s", c->d->rel, c->d->rel[0] ? "/" : "", name);
+    claim = hl_claim(&w->hl, &st, rel, t->hlpath, sizeof t->hlpath, &e);
+    if (e) { if (e != ECANCELED) FAIL(t, c->d->rel, name, "hardlink map", e); return -1; }
+    if (!claim) {
+      if (linkat(w->dst_root, t->hlpath, c->dfd, name, 0) < 0) { FAILD(t, c->d->rel, name, "link", errno); return -1; }
+      __atomic_add_fetch(&a->hardlinks, 1, __ATOMIC_RELAXED);
+      return 0;
+    }
+  }
+  int rc;
+  if (S_ISREG(st.st_mode)) {
+    rc = copy_reg(t, c, name, &st);
+  } else if (S_ISLNK(st.st_mode)) {
+    ssize_t n = readlinkat(c->sfd, name, t->linkbuf, PATH_MAX);
+    if (n < 0 || n >= PATH_MAX) {
+      FAIL(t, c->d->rel, name, "readlink", n < 0 ? errno : ENAMETOOLONG);
+      rc = -1;
+    } else {
+      t->linkbuf[n] = 0;
+      if (symlinkat(t->linkbuf, c->dfd, name) < 0) { FAILD(t, c->d->rel, name, "symlink", errno); rc = -1; }
+      else rc = copy_meta_at(t, c, name, &st, 1);
+      if (rc == 0) __atomic_add_fetch(&a->symlinks, 1, __ATOMIC_RELAXED);
+    }
+  } else {
+    /* char/block devices (incl. 0/0 overlay whiteouts), fifos, sockets */
+    if (mknodat(c->dfd, name, (st.st_mode & S_IFMT) | 0600, st.st_rdev) < 0) {
+      FAILD(t, c->d->rel, name, "mknod", errno);
+      rc = -1;
+    } else {
+      rc = copy_meta_at(t, c, name, &st, 1);
+      if (rc == 0) __atomic_add_fetch(&a->specials, 1, __ATOMIC_RELAXED);
+    }
+  }
+  if (claim) hl_done(&w->hl, claim, rc == 0);
+  return rc;
+}
+
+static void copy_process(tls *t, dnode *d) {
+  walker *w = t->w;
+  copy_ctx c = {.d = d, .sfd = -1, .dfd = -1};
+  c.sfd = open_beneath(w->src_root, d->rel, O_RDONLY | O_DIRECTORY);
+  if (c.sfd < 0) { FAIL(t, d->rel, NULL, "open directory", errno); return; }
+  c.dfd = open_beneath(w->dst_root, d->rel, O_RDONLY | O_DIRECTORY);
+  if (c.dfd < 0) { FAILD(t, d->rel, NULL, "open directory", errno); close(c.sfd); return; }
+  int rc = for_each_dirent(t, c.sfd, copy_entry, &c);
+  if (rc) FAIL(t, d->rel, NULL, "getdents", rc);
+  close(c.sfd);
+  close(c.dfd);
+}
+
+/* Directory metadata once every child is in place (so children do not bump its mtime, and a
+ * default ACL does not leak into children that did not have it in the source). */
+static void copy_finalize(tls *t, dnode *d) {
+  walker *w = t->w;
+  int sfd = open_beneath(w->src_root, d->rel, O_RDONLY | O_DIRECTORY);
+  if (sfd < 0) { FAIL(t, d->rel, NULL, "open directory", errno); return; }
+  int dfd = open_beneath(w->dst_root, d->rel, O_RDONLY | O_DIRECTORY);
+  if (dfd < 0) { FAILD(t, d->rel, NULL, "open directory", errno); close(sfd); return; }
+  const char *xn;
+  int rc;
+  struct timespec ts[2] = {d->st.st_atim, d->st.st_mtim};
+  if (!chown_ok(w, fchown(dfd, d->st.st_uid, d->st.st_gid))) FAILD(t, d->rel, NULL, "fchown", errno);
+  else if (fchmod(dfd, d->st.st_mode & 07777) < 0) FAILD(t, d->rel, NULL, "fchmod", errno);
+  else if ((rc = copy_xattrs_fd(sfd, dfd, &xn))) FAILD(t, d->rel, NULL, xn, rc);
+  else if (futimens(dfd, ts) < 0) FAILD(t, d->rel, NULL, "futimens", errno);
+  close(sfd);
+  close(dfd);
+}
+
+static void copy_merge(walker *w, tls *t) { (void)w; (void)t; }
+
+static int dir_is_empty(int fd, int *empty) {
+  char buf[4096];
+  for (;;) {
+    long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+    if (n < 0) { if (errno == EINTR) continue; return errno; }
+    if (n == 0) { *empty = 1; return 0; }
+    for (long off = 0; off < n;) {
+      struct linux_dirent64 *de = (struct linux_dirent64 *)(buf + off);
+      off += de->d_reclen;
+      const char *nm = de->d_name;
+      if (!(nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0)))) { *empty = 0; return 0; }
+    }
+  }
+}
+
+void copy_run(job *j) {
+  copy_args *a = j->data;
+  walker w;
+  memset(&w, 0, sizeof w);
+  w.j = j; w.args = a; w.src_path = a->src; w.dst_path = a->dst;
+  w.src_root = w.dst_root = -1;
+  w.try_ficlone = 1; w.try_cfr = 1;
+  w.am_root = geteuid() == 0;
+  w.process = copy_process; w.finalize = copy_finalize;
+  struct stat st, dst_st;
+  int created = 0;
+  if ((w.src_root = open(a->src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+    job_fail(j, errno, "open '%s': %s", a->src, strerror(errno));
+    goto out;
+  }
+  if (fstat(w.src_root, &st) < 0) { job_fail(j, errno, "fstat '%s': %s", a->src, strerror(errno)); goto out; }
+  w.root_dev = st.st_dev;
+  if (mkdir(a->dst, 0700) == 0) created = 1;
+  else if (errno != EEXIST) { job_fail(j, errno, "mkdir '%s': %s", a->dst, strerror(errno)); goto out; }
+  if ((w.dst_root = open(a->dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+    job_fail(j, errno, "open '%s': %s", a->dst, strerror(errno));
+    goto out;
+  }
+  if (!created) {
+    int empty = 0, rc = dir_is_empty(w.dst_root, &empty);
+    if (rc) { job_fail(j, rc, "getdents '%s': %s", a->dst, strerror(rc)); goto out; }
+    if (!empty) { job_fail(j, ENOTEMPTY, "destination '%s' exists and is not empty", a->dst); goto out; }
+  }
+  if (fstat(w.dst_root, &dst_st) < 0) { job_fail(j, errno, "fstat '%s': %s", a->dst, strerror(errno)); goto out; }
+  if (dst_st.st_dev == st.st_dev && dst_st.st_ino == st.st_ino) {
+    job_fail(j, EINVAL, "source and destination are the same directory '%s'", a->src);
+    goto out;
+  }
+  int rc = hl_init(&w.hl);
+  if (rc) { job_fail(j, rc, "out of memory"); goto out; }
+  dnode *root = dnode_new(NULL, "", &st);
+  if (!root) { job_fail(j, ENOMEM, "out of memory"); hl_destroy(&w.hl); goto out; }
+  walker_run(&w, a->threads, root, copy_merge);
+  hl_destroy(&w.hl);
+  if (!j->err && job_cancelled(j)) job_fail(j, ECANCELED, "copy of '%s' cancelled", a->src);
+out:
+  if (w.src_root >= 0) close(w.src_root);
+  if (w.dst_root >= 0) close(w.dst_root);
+}
+
+/* ---------- scan ---------- */
+
+typedef struct {
+  dnode *d;
+  int fd;
+} scan_ctx;
+
+static int scan_entry2(tls *t, void *ctx, const char *name) {
+  scan_ctx *c = ctx;
+  walker *w = t->w;
+  if (job_cancelled(w->j)) return -1;
+  struct stat st;
+  if (fstatat(c->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+    if (errno != ENOENT) t->errors++;
+    return 0;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    if (st.st_dev != w->root_dev) { t->mounts++; return 0; } /* like du -x: not counted */
+    t->dirs++;
+    t->apparent += (uint64_t)st.st_size;
+    t->allocated += (uint64_t)st.st_blocks * 512;
+    int rc = walker_child(w, c->d, name, &st);
+    if (rc) { FAIL(t, c->d->rel, name, "queue", rc); return -1; }
+    return 0;
+  }
+  if (S_ISREG(st.st_mode)) t->files++;
+  else if (S_ISLNK(st.st_mode)) t->symlinks++;
+  else if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) t->whiteouts++; /* per entry */
+  else t->specials++;
+  if (st.st_nlink > 1) {
+    int e = 0;
+    if (hl_seen(&w->hl, &st, &e)) return 0; /* bytes counted once per inode, like du */
+    if (e) { FAIL(t, c->d->rel, name, "hardlink map", e); return -1; }
+    t->hardlinked++;
+  }
+  t->apparent += (uint64_t)st.st_size;
+  t->allocated += (uint64_t)st.st_blocks * 512;
+  return 0;
+}
+
+static int is_opaque(int fd) {
+  char v[4];
+  ssize_t n = fgetxattr(fd, "trusted.overlay.opaque", v, sizeof v);
+  if (n < 0) n = fgetxattr(fd, "user.overlay.opaque", v, sizeof v);
+  return n == 1 && v[0] == 'y';
+}
+
+static void scan_process(tls *t, dnode *d) {
+  walker *w = t->w;
+  scan_ctx c = {.d = d};
+  c.fd = open_beneath(w->src_root, d->rel, O_RDONLY | O_DIRECTORY);
+  if (c.fd < 0) {
+    if (errno != ENOENT) t->errors++;
+    return;
+  }
+  if (((scan_args *)w->args)->xattrs && is_opaque(c.fd)) t->opaque++;
+  int rc = for_each_dirent(t, c.fd, scan_entry2, &c);
+  if (rc) t->errors++;
+  close(c.fd);
+}
+
+static void scan_merge(walker *w, tls *t) {
+  scan_args *a = w->args;
+  a->apparent += t->apparent; a->allocated += t->allocated; a->files += t->files; a->dirs += t->dirs;
+  a->symlinks += t->symlinks; a->specials += t->specials; a->hardlinked += t->hardlinked;
+  a->whiteouts += t->whiteouts; a->opaque += t->opaque; a->errors += t->errors; a->skipped_mounts += t->mounts;
+}
+
+void scan_run(job *j) {
+  scan_args *a = j->data;
+  walker w;
+  memset(&w, 0, sizeof w);
+  w.j = j; w.args = a; w.src_path = a->root; w.dst_path = a->root;
+  w.process = scan_process;
+  struct stat st;
+  if ((w.src_root = open(a->root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+    job_fail(j, errno, "open '%s': %s", a->root, strerror(errno));
+    return;
+  }
+  if (fstat(w.src_root, &st) < 0) { job_fail(j, errno, "fstat '%s': %s", a->root, strerror(errno)); close(w.src_root); return; }
+  w.root_dev = st.st_dev;
+  /* the root counts like du counts it */
+  a->dirs = 1; a->apparent = (uint64_t)st.st_size; a->allocated = (uint64_t)st.st_blocks * 512;
+  int rc = hl_init(&w.hl);
+  dnode *root = rc ? NULL : dnode_new(NULL, "", &st);
+  if (!root) { job_fail(j, ENOMEM, "out of memory"); hl_destroy(&w.hl); close(w.src_root); return; }
+  walker_run(&w, a->threads, root, scan_merge);
+  hl_destroy(&w.hl);
+  if (!j->err && job_cancelled(j)) job_fail(j, ECANCELED, "scan of '%s' cancelled", a->root);
+  close(w.src_root);
+}
+
+/* ---------- remove ---------- */
+
+static int rm_level(job *j, int fd, char *path, size_t plen, size_t cap, char *dents);
+
+/* Each level has its own getdents buffer: a recursive call must not clobber the names the
+ * caller is still iterating over. */
+static int rm_contents(job *j, int fd, char *path, size_t plen, size_t cap) {
+  char *dents = malloc(DENTS_BUF);
+  if (!dents) { job_fail(j, ENOMEM, "out of memory"); return -1; }
+  int rc = rm_level(j, fd, path, plen, cap, dents);
+  free(dents);
+  return rc;
+}
+
+static int rm_level(job *j, int fd, char *path, size_t plen, size_t cap, char *dents) {
+  for (;;) {
+    int removed = 0;
+    if (lseek(fd, 0, SEEK_SET) < 0) { job_fail(j, errno, "lseek '%s': %s", path, strerror(errno)); return -1; }
+    for (;;) {
+      long n = syscall(SYS_getdents64, fd, dents, DENTS_BUF);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        job_fail(j, errno, "getdents '%s': %s", path, strerror(errno));
+        return -1;
+      }
+      if (n == 0) break;
+      for (long off = 0; off < n;) {
+        struct linux_dirent64 *de = (struct linux_dirent64 *)(dents + off);
+        off += de->d_reclen;
+        const char *nm = de->d_name;
+        if (nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0))) continue;
+        if (job_cancelled(j)) { job_fail(j, ECANCELED, "removal of '%s' cancelled", path); return -1; }
+        size_t nl = strlen(nm);
+        int fits = plen + nl + 2 < cap;
+        if (fits) { path[plen] = '/'; memcpy(path + plen + 1, nm, nl + 1); }
+        int isdir = de->d_type == DT_DIR;
+        if (de->d_type == DT_UNKNOWN) {
+          struct stat st;
+          if (fstatat(fd, nm, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno == ENOENT) { path[plen] = 0; continue; }
+            job_fail(j, errno, "lstat '%s': %s", path, strerror(errno));
+            return -1;
+          }
+          isdir = S_ISDIR(st.st_mode);
+        }
+        if (isdir) {
+          /* RESOLVE_NO_XDEV: a mountpoint below gives EXDEV, and we stop rather than cross it */
+          int cfd = open_beneath(fd, nm, O_RDONLY | O_DIRECTORY);
+          if (cfd < 0) {
+            int e = errno;
+            if (e == ENOENT) { path[plen] = 0; continue; }
+            job_fail(j, e, "open '%s': %s", path, e == EXDEV ? "is a mount point, not crossing it" : strerror(e));
+            return -1;
+          }
+          int rc = rm_contents(j, cfd, path, fits ? plen + nl + 1 : plen, cap);
+          close(cfd);
+          if (rc) return rc;
+          if (unlinkat(fd, nm, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+            job_fail(j, errno, "rmdir '%s': %s", path, strerror(errno));
+            return -1;
+          }
+        } else if (unlinkat(fd, nm, 0) < 0 && errno != ENOENT) {
+          job_fail(j, errno, "unlink '%s': %s", path, strerror(errno));
+          return -1;
+        }
+        removed++;
+        path[plen] = 0;
+      }
+    }
+    if (!removed) return 0; /* a pass that found nothing: the directory is empty */
+  }
+}
+
+void remove_run(job *j) {
+  remove_args *a = j->data;
+  struct stat st, rootst;
+  if (lstat(a->path, &st) < 0) {
+    if (errno == ENOENT) return; /* nothing to do, like rm -rf */
+    job_fail(j, errno, "lstat '%s': %s", a->path, strerror(errno));
+    return;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    if (unlink(a->path) < 0 && errno != ENOENT) job_fail(j, errno, "unlink '%s': %s", a->path, strerror(errno));
+    return;
+  }
+  if (stat("/", &rootst) == 0 && rootst.st_dev == st.st_dev && rootst.st_ino == st.st_ino) {
+    job_fail(j, EPERM, "refusing to remove '/' ('%s')", a->path);
+    return;
+  }
+  struct statx sx;
+  if (statx(AT_FDCWD, a->path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) == 0 &&
+      (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
+    job_fail(j, EBUSY, "refusing to remove '%s': it is a mount point", a->path);
+    return;
+  }
+  int fd = open(a->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) { job_fail(j, errno, "open '%s': %s", a->path, strerror(errno)); return; }
+  struct stat fst;
+  if (fstat(fd, &fst) < 0 || fst.st_ino != st.st_ino || fst.st_dev != st.st_dev) {
+    job_fail(j, EAGAIN, "'%s' changed while opening it", a->path);
+    close(fd);
+    return;
+  }
+  size_t cap = PATH_MAX * 4;
+  char *path = malloc(cap);
+  if (!path) { job_fail(j, ENOMEM, "out of memory"); close(fd); return; }
+  snprintf(path, cap, "%s", a->path);
+  int rc = rm_contents(j, fd, path, strlen(path), cap);
+  close(fd);
+  free(path);
+  if (!rc && rmdir(a->path) < 0 && errno != ENOENT) job_fail(j, errno, "rmdir '%s': %s", a->path, strerror(errno));
+}

@@ -1,0 +1,215 @@
+import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AbortError, copyTree, getXattrs, mkWhiteout, removeTree, setXattr } from '../../src/main/engine/native/index'
+import { buildFidelityTree, removeLxcLockDir, rsyncDiff, run, sh, tmp } from './helpers'
+
+const dirs: string[] = []
+function tempDir(prefix: string): string {
+  const d = tmp(prefix)
+  dirs.push(d)
+  return d
+}
+
+afterAll(() => {
+  for (const d of dirs) {
+    // lxc-destroy is not needed: the container dirs live inside these temp dirs
+    rmSync(d, { recursive: true, force: true })
+    removeLxcLockDir(d)
+  }
+})
+
+describe('copyTree fidelity', () => {
+  let base: string
+  let src: string
+  beforeAll(() => {
+    base = tempDir('copy')
+    src = join(base, 'src')
+    mkdirSync(src)
+    buildFidelityTree(src)
+  })
+
+  it('produces a copy rsync -aHAX finds nothing to change in', async () => {
+    const dst = join(base, 'dst')
+    const progress: number[] = []
+    const r = await copyTree(src, dst, { onProgress: (p) => progress.push(p.files) })
+    expect(rsyncDiff(src, dst)).toBe('')
+    expect(r.hardlinks).toBe(2)
+    expect(r.symlinks).toBe(5)
+    expect(r.specials).toBe(5) // whiteout, null, blk, fifo, sock
+    expect(r.skippedMounts).toBe(0)
+    expect(progress.length).toBeGreaterThan(0)
+
+    // hard links: one inode, three names
+    const ino = statSync(join(dst, 'hl1')).ino
+    expect(statSync(join(dst, 'd1/hl2')).ino).toBe(ino)
+    expect(statSync(join(dst, 'd1/d2/hl3')).ino).toBe(ino)
+    expect(statSync(join(dst, 'hl1')).nlink).toBe(3)
+    // sparse stays sparse
+    const sp = statSync(join(dst, 'sparse'))
+    expect(sp.size).toBe(100 * 1024 * 1024)
+    expect(sp.blocks * 512).toBeLessThan(1024 * 1024)
+    expect(sh(`cmp '${src}/sparse' '${dst}/sparse' && echo same`).trim()).toBe('same')
+    // the symlink to /etc stays a symlink; nothing of /etc was copied
+    expect(lstatSync(join(dst, 'etc_link')).isSymbolicLink()).toBe(true)
+    expect(readlinkSync(join(dst, 'etc_link'))).toBe('/etc')
+    expect(sh(`find '${dst}' -name passwd -o -name os-release`).trim()).toBe('')
+    // symlink mtime, atime of a file
+    expect(lstatSync(join(dst, 'rel_link')).mtimeMs).toBe(lstatSync(join(src, 'rel_link')).mtimeMs)
+    expect(statSync(join(dst, 'plain'), { bigint: true }).atimeNs).toBe(statSync(join(src, 'plain'), { bigint: true }).atimeNs)
+    expect(statSync(join(dst, 'd1/d2/d3'), { bigint: true }).mtimeNs).toBe(statSync(join(src, 'd1/d2/d3'), { bigint: true }).mtimeNs)
+    // capabilities, ACLs, whiteout, device, owners, modes
+    expect(sh(`getcap '${dst}/pingish'`)).toContain('cap_net_raw')
+    expect(sh(`getfacl -np '${dst}/acl/file'`)).toContain('user:1000:rwx')
+    expect(sh(`getfacl -npd '${dst}/acl'`)).toContain('user:1000:r-x')
+    expect(sh(`stat -c '%F %t:%T' '${dst}/ovl/whiteout' '${dst}/null'`)).toBe('character special file 0:0\ncharacter special file 1:3\n')
+    expect(sh(`stat -c '%u:%g %a' '${dst}/owned1000' '${dst}/owned0_42' '${dst}/suid' '${dst}/sticky' '${dst}/sgid'`)).toBe(
+      '1000:1000 644\n0:42 644\n0:0 4755\n0:0 1777\n1000:42 2775\n'
+    )
+    const x = await getXattrs(join(dst, 'opaque'))
+    expect(x['trusted.overlay.opaque']?.toString()).toBe('y')
+    expect((await getXattrs(join(dst, 'plain')))['user.note']?.toString()).toBe('hello xattr')
+    // invalid UTF-8 and newline names came through byte-exact
+    expect(sh(`ls '${dst}' | od -c | grep -c '377 376' || true`).trim()).not.toBe('0')
+  })
+
+  it('the oracle can fail: cp -r (not -a) is reported by rsync', () => {
+    const bad = join(base, 'cp-r')
+    sh(`cp -r '${src}' '${bad}' 2>/dev/null || true`)
+    const diff = rsyncDiff(src, bad)
+    expect(diff).not.toBe('')
+    expect(diff).toMatch(/pingish|owned1000|rel_link/)
+  })
+
+  it('refuses a non-empty destination and names it', async () => {
+    const dst = join(base, 'nonempty')
+    mkdirSync(dst)
+    writeFileSync(join(dst, 'x'), 'x')
+    await expect(copyTree(src, dst)).rejects.toThrow(/nonempty.*not empty/)
+    await expect(copyTree(src, join(src, 'd1/inside'))).rejects.toThrow(/inside source/)
+    await expect(copyTree(join(base, 'missing'), join(base, 'm2'))).rejects.toMatchObject({ code: 'ENOENT', message: expect.stringMatching(/missing.*No such file/) })
+  })
+
+  it('copies into an existing empty dir and gives it the source root metadata', async () => {
+    const dst = join(base, 'emptydst')
+    mkdirSync(dst, { mode: 0o700 })
+    await copyTree(join(src, 'sgid'), dst, { threads: 1 })
+    expect(rsyncDiff(join(src, 'sgid'), dst)).toBe('')
+    expect(sh(`stat -c '%u:%g %a' '${dst}'`)).toBe('1000:42 2775\n')
+  })
+
+  it('does not cross into a mountpoint below src (counts it)', async () => {
+    const s = join(base, 'withmount')
+    mkdirSync(join(s, 'mnt'), { recursive: true })
+    writeFileSync(join(s, 'f'), 'f')
+    sh(`mount -t tmpfs strata-test '${s}/mnt' && echo inside > '${s}/mnt/hidden'`)
+    try {
+      const r = await copyTree(s, join(base, 'withmount-dst'))
+      expect(r.skippedMounts).toBe(1)
+      expect(existsSync(join(base, 'withmount-dst/mnt'))).toBe(true)
+      expect(existsSync(join(base, 'withmount-dst/mnt/hidden'))).toBe(false)
+      // removeTree stops at a mountpoint rather than deleting through it, and refuses the mount itself
+      await expect(removeTree(s)).rejects.toThrow(/mount point/)
+      await expect(removeTree(join(s, 'mnt'))).rejects.toThrow(/mount point/)
+      expect(existsSync(join(s, 'mnt/hidden'))).toBe(true)
+    } finally {
+      sh(`umount '${s}/mnt'`)
+    }
+  })
+
+  it('copies a real LXC busybox rootfs faithfully', async () => {
+    const P = tempDir('lxc')
+    sh(`lxc-create -P '${P}' -n base -t busybox >/dev/null 2>&1`)
+    const rootfs = join(P, 'base/rootfs')
+    const dst = join(P, 'copy')
+    const r = await copyTree(rootfs, dst)
+    expect(r.files + r.hardlinks + r.symlinks).toBeGreaterThan(100)
+    expect(rsyncDiff(rootfs, dst)).toBe('')
+  })
+})
+
+describe('copyTree cancel, removeTree', () => {
+  let base: string
+  let src: string
+  beforeAll(() => {
+    base = tempDir('cancel')
+    src = join(base, 'src')
+    for (let d = 0; d < 100; d++) {
+      const dir = join(src, `d${d}`)
+      mkdirSync(dir, { recursive: true })
+      for (let f = 0; f < 200; f++) writeFileSync(join(dir, `f${f}`), `file ${d}/${f}\n`.repeat(20))
+    }
+  })
+
+  it('aborts quickly after the first progress event with an AbortError', async () => {
+    const ac = new AbortController()
+    const dst = join(base, 'dst')
+    let abortedAt = 0
+    let seen = 0
+    const p = copyTree(src, dst, {
+      signal: ac.signal,
+      onProgress: (pr) => {
+        if (!abortedAt) {
+          abortedAt = performance.now()
+          seen = pr.files
+          ac.abort()
+        }
+      }
+    })
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(err).toBeInstanceOf(AbortError)
+    expect((err as Error).name).toBe('AbortError')
+    expect(performance.now() - abortedAt).toBeLessThan(500)
+    expect(seen).toBeLessThan(20000)
+    const copied = Number(sh(`find '${dst}' -type f | wc -l`).trim())
+    expect(copied).toBeLessThan(20000)
+    // partial dst is left for the caller
+    await removeTree(dst)
+    expect(existsSync(dst)).toBe(false)
+  })
+
+  it('an already aborted signal rejects without starting', async () => {
+    const ac = new AbortController()
+    ac.abort()
+    await expect(copyTree(src, join(base, 'never'), { signal: ac.signal })).rejects.toBeInstanceOf(AbortError)
+    expect(existsSync(join(base, 'never'))).toBe(false)
+  })
+
+  it('removeTree deletes without following symlinks and refuses /', async () => {
+    const t = join(base, 'rm')
+    const outside = join(base, 'outside')
+    mkdirSync(join(t, 'a/b'), { recursive: true })
+    mkdirSync(outside)
+    writeFileSync(join(outside, 'keep'), 'keep')
+    sh(`ln -s '${outside}' '${t}/a/b/link'; ln -s '${outside}/keep' '${t}/filelink'; mkfifo '${t}/a/fifo'; chmod 000 '${t}/a/b'`)
+    await removeTree(t)
+    expect(existsSync(t)).toBe(false)
+    expect(existsSync(join(outside, 'keep'))).toBe(true)
+    await removeTree(join(base, 'does-not-exist'))
+    await expect(removeTree('/')).rejects.toThrow(/refusing/)
+    await expect(removeTree('/tmp/../')).rejects.toThrow(/refusing/)
+  })
+})
+
+describe('small helpers', () => {
+  it('setXattr/getXattrs/mkWhiteout', async () => {
+    const d = tempDir('x')
+    const f = join(d, 'f')
+    writeFileSync(f, '')
+    await setXattr(f, 'user.a', Buffer.from([0, 1, 2]))
+    await setXattr(f, 'trusted.overlay.opaque', Buffer.from('y'))
+    const x = await getXattrs(f)
+    expect(x['user.a']).toEqual(Buffer.from([0, 1, 2]))
+    expect(x['trusted.overlay.opaque']?.toString()).toBe('y')
+    await mkWhiteout(join(d, 'wh'))
+    expect(sh(`stat -c '%F %t:%T %a' '${d}/wh'`)).toBe('character special file 0:0 0\n')
+    // a symlink's own xattrs, never the target's
+    sh(`ln -s f '${d}/l'`)
+    expect(Object.keys(await getXattrs(join(d, 'l')))).toEqual([])
+    await expect(getXattrs(join(d, 'nope'))).rejects.toMatchObject({ code: 'ENOENT' })
+    expect(run('true', []).status).toBe(0)
+  })
+})
