@@ -127,3 +127,81 @@ export interface LineageGraph {
   edges: LineageEdge[]
   findings: Finding[]
 }
+
+// ---- Operations (clone, create, destroy, snapshot, ...): shared by engine, CLI, helper and UI ----
+
+/** Progress of a long operation: a phase name and, when known, how far it is. */
+export interface OpProgress {
+  /** e.g. `copy`, `snapshot`, `register`, `template`, `destroy` */
+  phase: string
+  files?: number
+  bytes?: number
+  totalFiles?: number
+  totalBytes?: number
+  /** a short line for a log view */
+  message?: string
+}
+
+/** A backend a clone or create could use, and whether the rules and this machine allow it. */
+export interface BackendChoice {
+  backend: Backend
+  /** copy clone (full copy) or snapshot clone (copy-on-write, depends on its origin) */
+  mode: 'copy' | 'snapshot' | 'create'
+  allowed: boolean
+  /** why not, in a sentence that names the rule or what the machine lacks; null when allowed */
+  reason: string | null
+  /** the backend LXC would pick when -B is not given */
+  isDefault: boolean
+}
+
+// ---- Disk usage and layer diffs ----
+
+export interface UsageFigures {
+  apparentBytes: number
+  allocatedBytes: number
+  files: number
+  dirs: number
+  /** inodes with more than one name, counted once */
+  hardlinkedInodes: number
+  whiteouts: number
+  opaqueDirs: number
+}
+
+export interface ContainerUsage {
+  ref: ContainerRef
+  backend: Backend | null
+  /** what only it holds: an overlay upper; btrfs/zfs exclusive */
+  exclusiveBytes: number
+  /** what it reads from its bases */
+  sharedBytes: number
+  /** what destroying it (and, for a base, its dependents) would give back */
+  freedIfDeletedBytes: number
+  /** for a base: bytes its clones save compared with full copies */
+  savedByClonesBytes: number
+  /** the tree that was measured (upper or rootfs) */
+  measured: UsageFigures
+  /** how the figure was obtained: a scan, btrfs qgroups, zfs properties */
+  source: 'scan' | 'btrfs-qgroup' | 'zfs'
+}
+
+export type DiffKind = 'added' | 'modified' | 'deleted' | 'opaque'
+
+export interface DiffEntry {
+  /** path inside the rootfs, starting with `/`; may hold any bytes LXC allows (shown escaped) */
+  path: string
+  kind: DiffKind
+  /** bytes in the upper (added, modified) */
+  bytes: number
+  /** bytes of the lower that this entry hides (modified, deleted, opaque) */
+  shadowedBytes: number
+  isDir: boolean
+}
+
+export interface LayerDiff {
+  ref: ContainerRef
+  lowers: string[]
+  upper: string
+  entries: DiffEntry[]
+  totals: Record<DiffKind, { count: number; bytes: number }>
+  shadowedBytes: number
+}
