@@ -41,11 +41,11 @@ try {
   generate(P)
   const listed = execFileSync('lxc-ls', ['-P', P, '-1'], { encoding: 'utf8' }).split('\n').filter(Boolean)
   if (listed.length !== COUNT) throw new Error(`generated ${listed.length} containers, expected ${COUNT}`)
-  const strataOut = JSON.parse(execFileSync('node', ['bin/strata', 'ls', '-P', P, '--json'], { encoding: 'utf8' }))
+  const strataOut = JSON.parse(execFileSync('bin/strata', ['ls', '-P', P, '--json'], { encoding: 'utf8' }))
   if (strataOut.length !== COUNT) throw new Error(`strata listed ${strataOut.length}`)
 
   const peerMs = timeProcess(['lxc-ls', '-P', P, '-f'])
-  const cliMs = timeProcess(['node', 'bin/strata', 'ls', '-P', P, '--json'])
+  const cliMs = timeProcess(['bin/strata', 'ls', '-P', P, '--json'])
   const nodeMs = timeProcess(['node', '-e', '0'])
   report(`ls ${COUNT} containers, whole process`, cliMs, 'lxc-ls -f', peerMs, 1.5)
   report(`node start-up alone (for scale)`, nodeMs, 'lxc-ls -f', peerMs)

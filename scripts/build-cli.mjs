@@ -1,5 +1,6 @@
-// Bundles the strata CLI into out/cli: one small entry chunk plus one chunk per command,
-// loaded on demand, so start-up only parses what the command needs.
+// Bundles the strata CLI into one CommonJS file, out/cli/strata.cjs. One file read
+// synchronously starts faster than ESM chunks, which Node's ESM loader reads asynchronously;
+// V8 compiles functions lazily, so commands that are not run cost only a pre-parse.
 import { build } from 'esbuild'
 import { rmSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -9,13 +10,12 @@ await build({
   entryPoints: { strata: 'src/main/cli/main.ts' },
   outdir: 'out/cli',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outExtension: { '.js': '.mjs' },
+  outExtension: { '.js': '.cjs' },
   alias: { '@shared': resolve('src/shared') },
-  // execa is loaded lazily and only by commands that run tools; keep it a normal dependency.
+  // execa (ESM only) is loaded lazily with import() by commands that run tools.
   external: ['execa'],
   sourcemap: false,
   minify: false,

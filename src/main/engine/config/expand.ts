@@ -44,6 +44,11 @@ function report(state: ExpandState, site: IncludeSite, rule: string, message: st
   state.problems.push({ file: site.file, line: site.line, rule, severity, message: `${site.file}:${site.line}: ${message}` })
 }
 
+/** path.resolve, skipped for the usual already-clean absolute path (it is on the listing's hot path). */
+function absolutePath(cwd: string, file: string): string {
+  return file.startsWith('/') && !file.includes('/.') && !file.includes('//') ? file : resolve(cwd, file)
+}
+
 /** Synchronous on purpose: this is on the CLI's hot path and reads a handful of small files. */
 export function expandConfigFile(file: string, opts: ExpandOptions = {}): ExpandedConfig {
   const state: ExpandState = { cwd: opts.cwd ?? process.cwd(), networks: new Set(), entries: [], files: [], problems: [] }
@@ -58,7 +63,7 @@ function expandFile(state: ExpandState, file: string, chain: readonly string[]):
   state.problems.push(...read.problems)
   const doc = read.doc
   if (!doc) return
-  const innerChain = [...chain, resolve(state.cwd, file)]
+  const innerChain = [...chain, absolutePath(state.cwd, file)]
   for (const line of doc.lines) {
     // LXC never sees what follows a NUL byte
     if (doc.nulLine !== null && line.lineNo > doc.nulLine) break

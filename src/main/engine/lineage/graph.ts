@@ -16,7 +16,7 @@ export interface RecordEntry {
 }
 
 export interface Lineage {
-  graph: LineageGraph
+  readonly graph: LineageGraph
   /** what the container depends on: lxc_rdepends order first (base first), then lower owners; nearest last */
   dependsOn(ref: ContainerRef): ContainerRef[]
   dependents(ref: ContainerRef): ContainerRef[]
@@ -115,14 +115,17 @@ export function buildLineage(scans: readonly LxcpathScan[]): Lineage {
     if (kind === 'snapshot' && owner) addEdge(record.ref, owner, 'snapshot-of')
   }
 
-  const graph: LineageGraph = { nodes: [...nodes.values()], edges, findings: [] }
+  let graph: LineageGraph | null = null
   const lineage: Lineage = {
-    graph,
+    // Findings cost file checks that `strata ls` does not need: computed on first use.
+    get graph() {
+      graph ??= { nodes: [...nodes.values()], edges, findings: integrityFindings(lineage, scans) }
+      return graph
+    },
     entries,
     lowerOwners,
     dependsOn: (ref) => dependsOn.get(refKey(ref)) ?? [],
     dependents: (ref) => dependents.get(refKey(ref)) ?? []
   }
-  graph.findings = integrityFindings(lineage, scans)
   return lineage
 }
