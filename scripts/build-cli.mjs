@@ -17,6 +17,9 @@ await build({
   alias: { '@shared': resolve('src/shared') },
   // execa (ESM only) is loaded lazily with import() by commands that run tools.
   external: ['execa'],
+  // The engine finds its package root (and the native addon) from import.meta.url.
+  define: { 'import.meta.url': '__strataModuleUrl' },
+  banner: { js: "const __strataModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: false,
   minify: false,
   legalComments: 'none',

@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs'
 import type { Backend, ConfigProblem, ContainerRef, RootfsSpec } from '@shared/model'
 import { effectiveValue, expandConfigFile } from './config/expand'
 import {
+  parseRefPairs,
+  parseSnapshotsRecord,
   RDEPENDS_FILE,
   readRdepends,
   readSnapshotsRecord,
@@ -59,13 +61,22 @@ export function containerDirEntries(dir: string): Set<string> | null {
   return present
 }
 
+/** What a batch reader already has of a container directory (see native readContainerDirs). */
+export interface PrereadContainer {
+  config: Uint8Array | null
+  rdepends: string | null
+  snapshots: string | null
+  partial: boolean
+}
+
 export function readContainer(
   ref: ContainerRef,
   dir = `${ref.lxcpath}/${ref.name}`,
-  present: Set<string> | null = containerDirEntries(dir)
+  present: Set<string> | null = containerDirEntries(dir),
+  preread: PrereadContainer | null = null
 ): ContainerRecord {
   const configFile = `${dir}/config`
-  const expanded = expandConfigFile(configFile)
+  const expanded = expandConfigFile(configFile, preread?.config ? { contents: preread.config } : {})
   const problems = [...expanded.problems]
   const legacy = problems.some((p) => p.rule === 'legacy-key')
   let rootfs: string | null = null
@@ -88,8 +99,13 @@ export function readContainer(
   let rdepends: ContainerRef[] | null = null
   let snapshotsRecord: SnapshotsRecord | null = null
   try {
-    if (present?.has(RDEPENDS_FILE) !== false) rdepends = readRdepends(dir)
-    if (present?.has(SNAPSHOTS_FILE) !== false) snapshotsRecord = readSnapshotsRecord(dir)
+    if (preread) {
+      rdepends = preread.rdepends === null ? null : parseRefPairs(preread.rdepends)
+      snapshotsRecord = preread.snapshots === null ? null : parseSnapshotsRecord(preread.snapshots)
+    } else {
+      if (present?.has(RDEPENDS_FILE) !== false) rdepends = readRdepends(dir)
+      if (present?.has(SNAPSHOTS_FILE) !== false) snapshotsRecord = readSnapshotsRecord(dir)
+    }
   } catch (err) {
     problems.push(problem(dir, 'bookkeeping-unreadable', `Cannot read the bookkeeping of ${dir}: ${(err as Error).message}`))
   }
@@ -104,6 +120,6 @@ export function readContainer(
     problems,
     rdepends,
     snapshotsRecord,
-    partialFile: present?.has('partial') ? `${dir}/partial` : null
+    partialFile: (preread?.partial ?? present?.has('partial')) ? `${dir}/partial` : null
   }
 }

@@ -3,10 +3,11 @@
 // names starting with `.` are LXC's hidden entries (and Strata's work in progress).
 import { readdirSync } from 'node:fs'
 import type { ContainerInfo, ContainerState, Finding, LineageGraph } from '@shared/model'
-import { containerDirEntries, readContainer, type ContainerRecord } from './container'
+import { containerDirEntries, readContainer, type ContainerRecord, type PrereadContainer } from './container'
 import { defaultLxcpaths } from './global-config'
 import { buildLineage } from './lineage/graph'
 import { legacySnapshotRoot, readSnapshots, type SnapshotRecord } from './lineage/snapshots'
+import { nativeAvailable, readContainerDirs } from './native'
 import { commandSockets, readStates } from './state'
 
 export { defaultLxcpaths }
@@ -52,20 +53,43 @@ function unreadable(lxcpath: string, err: NodeJS.ErrnoException): Finding {
   }
 }
 
-/** The defined containers of one lxcpath, sorted as lxc-ls sorts them, with their directory listings. */
-export function definedContainers(lxcpath: string): { name: string; entries: Set<string> }[] {
-  const found: { name: string; entries: Set<string> }[] = []
+interface DefinedContainer {
+  name: string
+  entries: Set<string>
+  preread: PrereadContainer | null
+}
+
+/** In JS: a readdir, then a few probes per container. */
+export function definedContainersJs(lxcpath: string): DefinedContainer[] {
+  const found: DefinedContainer[] = []
   for (const entry of readdirSync(lxcpath, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue
     if (!entry.isDirectory() && !entry.isSymbolicLink()) continue
     const entries = containerDirEntries(`${lxcpath}/${entry.name}`)
-    if (entries) found.push({ name: entry.name, entries })
+    if (entries) found.push({ name: entry.name, entries, preread: null })
   }
+  return found
+}
+
+/** With the native addon: every config and bookkeeping file of the lxcpath in one call. */
+export function definedContainersNative(lxcpath: string): DefinedContainer[] {
+  return readContainerDirs(lxcpath).map((d) => {
+    const entries = new Set<string>(['config'])
+    if (d.snaps) entries.add('snaps')
+    // An unreadable file falls back to the JS path for that container, which reports why.
+    const unreadable = d.configError || d.rdependsError || d.snapshotsError
+    return { name: d.name, entries, preread: unreadable ? null : d }
+  })
+}
+
+/** The defined containers of one lxcpath, sorted as lxc-ls sorts them. */
+export function definedContainers(lxcpath: string): DefinedContainer[] {
+  const found = nativeAvailable() ? definedContainersNative(lxcpath) : definedContainersJs(lxcpath)
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 
 export async function scanLxcpath(lxcpath: string, sockets = commandSockets()): Promise<LxcpathScan> {
-  let defined: { name: string; entries: Set<string> }[]
+  let defined: DefinedContainer[]
   try {
     defined = definedContainers(lxcpath)
   } catch (err) {
@@ -77,10 +101,10 @@ export async function scanLxcpath(lxcpath: string, sockets = commandSockets()): 
     sockets
   )
   const legacyRoot = legacySnapshotRoot(lxcpath)
-  const containers = defined.map(({ name, entries }) => {
+  const containers = defined.map(({ name, entries, preread }) => {
     const ref = { lxcpath, name }
     return {
-      record: readContainer(ref, `${lxcpath}/${name}`, entries),
+      record: readContainer(ref, `${lxcpath}/${name}`, entries, preread),
       snapshots: readSnapshots(ref, legacyRoot, entries),
       state: states.get(name) ?? 'unknown'
     }

@@ -5,12 +5,15 @@ import { opendirSync, statSync, type Dirent, type Stats } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { ConfigProblem } from '../../../shared/model'
 import type { ConfigEntry } from './effective'
+import { parseConfigBytes } from './parse'
 import { readConfigFile } from './read'
 
 export { effectiveConfig, effectiveList, effectiveValue } from './effective'
 export type { ConfigEntry, EffectiveSetting } from './effective'
 
 export interface ExpandOptions {
+  /** the top file's bytes when the caller already read them (the lxcpath scan does, in one batch) */
+  contents?: Uint8Array
   /** what relative include paths resolve against; LXC uses its process CWD */
   cwd?: string
 }
@@ -52,13 +55,13 @@ function absolutePath(cwd: string, file: string): string {
 /** Synchronous on purpose: this is on the CLI's hot path and reads a handful of small files. */
 export function expandConfigFile(file: string, opts: ExpandOptions = {}): ExpandedConfig {
   const state: ExpandState = { cwd: opts.cwd ?? process.cwd(), networks: new Set(), entries: [], files: [], problems: [] }
-  expandFile(state, file, [])
+  expandFile(state, file, [], opts.contents)
   return { entries: state.entries, files: state.files, problems: state.problems }
 }
 
 /** `chain` holds the resolved paths of the files currently being read, outermost first. */
-function expandFile(state: ExpandState, file: string, chain: readonly string[]): void {
-  const read = readConfigFile(file)
+function expandFile(state: ExpandState, file: string, chain: readonly string[], contents?: Uint8Array): void {
+  const read = contents ? parseConfigBytes(contents, file) : readConfigFile(file)
   state.files.push(file)
   state.problems.push(...read.problems)
   const doc = read.doc

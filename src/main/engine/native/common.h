@@ -77,4 +77,7 @@ int copy_xattrs_at(int sdir, const char *sname, int ddir, const char *dname, con
 
 const char *errname(int err);
 
+/* lxcpath_read.c */
+napi_value js_read_container_dirs(napi_env env, napi_callback_info info);
+
 #endif

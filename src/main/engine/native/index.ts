@@ -35,6 +35,20 @@ interface Addon {
   lockFile(path: string, wait: boolean): Started<{ fd: number; kind: number }>
   unlock(fd: number, kind: number): void
   cancel(handle: Handle): void
+  readContainerDirs(lxcpath: string): RawContainerDir[]
+}
+
+/** One container directory as readContainerDirs found it; `*Error` is an errno name. */
+export interface RawContainerDir {
+  name: string
+  config: Buffer | null
+  configError?: string
+  rdepends: string | null
+  rdependsError?: string
+  snapshots: string | null
+  snapshotsError?: string
+  partial: boolean
+  snaps: boolean
 }
 
 export interface CopyProgress {
@@ -306,4 +320,14 @@ export function lxcRunDir(): string {
  */
 export function lxcLockPath(lxcpath: string, name: string): string {
   return `${lxcRunDir()}/lxc/lock/${lxcpath}/.${name}`
+}
+
+/**
+ * Every defined container of an lxcpath (a directory with a `config`, name not starting with
+ * '.') with its config bytes, lxc_rdepends / lxc_snapshots text and `partial` / `snaps`
+ * presence, read synchronously in one call. Throws an Error with `code` (ENOENT, EACCES, ...)
+ * when the lxcpath itself cannot be read.
+ */
+export function readContainerDirs(lxcpath: string): RawContainerDir[] {
+  return addon().readContainerDirs(lxcpath)
 }
