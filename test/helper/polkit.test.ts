@@ -125,11 +125,16 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
       expect(await lx.lxc('lxc-info', '-n', 'beta', '-s')).toMatch(/RUNNING/)
     })
 
-    it('the helper exits when its client goes away', async () => {
+    it('when its client goes away mid-operation, the helper aborts the operation and exits', async () => {
       const hello = (await d.next((x) => x.tag === 'connect')).hello!
-      expect(existsSync(`/proc/${hello.pid}`)).toBe(true)
+      // beta still ignores its halt signal, so this stop would wait for a minute
+      d.send({ op: 'call', tag: 'stop2', method: 'stop', params: { ref: { lxcpath: lx.path, name: 'beta' } } })
+      await d.next((x) => x.tag === 'stop2' && x.progress?.phase === 'stop')
       await d.stop()
       expect(await exits(hello.pid)).toBe(true)
+      const ps = await execa('ps', ['-eo', 'args'])
+      expect(ps.stdout.split('\n').filter((l) => l.startsWith('lxc-stop') && l.includes(lx.path))).toEqual([])
+      expect(await lx.lxc('lxc-info', '-n', 'beta', '-s')).toMatch(/RUNNING/)
     })
   })
 
@@ -141,6 +146,20 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
     await d.next((x) => x.tag === 'close')
     // close() resolves when the helper process has exited
     expect(existsSync(`/proc/${hello.pid}`)).toBe(false)
+  })
+
+  it('the client starts the helper again after it died', async () => {
+    const d = driverFor(fx.allowed, [lx.path])
+    d.send({ op: 'connect' })
+    const first = (await d.next((x) => x.tag === 'connect')).hello!
+    process.kill(first.pid, 'SIGKILL')
+    expect(await exits(first.pid)).toBe(true)
+    // the client notices the exit on its own; the next call starts a new helper
+    let e = await d.call('again', 'list', {})
+    if (e.error?.code === 'helper-gone') e = await d.call('again2', 'list', {})
+    expect(e.error).toBeUndefined()
+    expect((e.result as unknown[]).length).toBe(2)
+    expect(d.stderr).toMatch(/strata-helper\[\d+\]: \d+ list -> ok/)
   })
 
   it('a user polkit denies gets a clear not-authorised error', async () => {

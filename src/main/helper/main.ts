@@ -36,7 +36,12 @@ function main(): void {
   // pkexec starts us in the caller's home directory: work from / so nothing is relative to it.
   process.chdir('/')
   process.umask(0o022)
-  const log = (line: string): void => void process.stderr.write(`strata-helper[${process.pid}]: ${line}\n`)
+  // The app may be gone (stderr closed): a failed log write must not crash the helper
+  // before the operations in flight have been aborted and cleaned up.
+  process.stderr.on('error', () => undefined)
+  const log = (line: string): void => {
+    if (process.stderr.writable) process.stderr.write(`strata-helper[${process.pid}]: ${line}\n`)
+  }
   const server = new HelperServer({
     input: process.stdin,
     output: process.stdout,
