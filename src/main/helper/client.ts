@@ -3,7 +3,7 @@
 // requests, forwards progress, cancels, and starts it again when it has died.
 // pkexec is looked up on PATH (not hard-coded) and its failures become errors that say
 // what the user can do: 126 = the dialog was dismissed, 127 = not authorised or no agent.
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import type { ResultPromise } from 'execa'
 import type { OpProgress } from '@shared/model'
@@ -136,6 +136,11 @@ export class HelperClient {
 
   private async spawn(): Promise<Hello> {
     const { execa } = await import('execa')
+    // Without this check pkexec would fall back to its generic action and ask for a password
+    // (or report a missing agent) for a program that is not even there.
+    if (!existsSync(this.helperPath)) {
+      throw new HelperError('helper-missing', `The Strata helper is not installed at ${this.helperPath}; reinstall Strata (the .deb installs it there).`)
+    }
     const args = ['--stdio', ...(this.opts.lxcpaths ?? []).flatMap((p) => ['--lxcpath', p])]
     let file: string
     let argv: string[]
