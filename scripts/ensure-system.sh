@@ -2,7 +2,8 @@
 # Installs the Debian packages Strata's tests use, when they are missing.
 # Real tools only: LXC 5 (and busybox for its offline template), rsync and du as reference
 # tools, btrfs-progs for btrfs pools on loop images, acl/attr/libcap2-bin to make and check
-# xattrs, and Debian's Chromium for the end-to-end tests.
+# xattrs, Debian's Chromium for the end-to-end tests, and pkexec + polkitd + dbus for the
+# root helper's tests (they run a private system bus and polkitd).
 set -euo pipefail
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -14,6 +15,11 @@ have setfacl || need+=(acl)
 have setfattr || need+=(attr)
 have setcap || need+=(libcap2-bin)
 have chromium || need+=(chromium)
+have pkexec || need+=(pkexec)
+[ -x /usr/lib/polkit-1/polkitd ] || need+=(polkitd)
+have dbus-daemon || need+=(dbus)
+have dbus-send || need+=(dbus-bin)
+have setpriv || need+=(util-linux)
 have python3 || need+=(python3)
 have make || need+=(make)
 have g++ || need+=(g++)

@@ -1,0 +1,293 @@
+// The unprivileged side of the helper: starts it once per session through pkexec (one
+// password prompt; the policy's auth_admin_keep covers the session), matches replies to
+// requests, forwards progress, cancels, and starts it again when it has died.
+// pkexec is looked up on PATH (not hard-coded) and its failures become errors that say
+// what the user can do: 126 = the dialog was dismissed, 127 = not authorised or no agent.
+import { accessSync, constants, existsSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
+import type { ResultPromise } from 'execa'
+import type { OpProgress } from '@shared/model'
+import {
+  encodeLine,
+  LineDecoder,
+  MAX_REPLY_BYTES,
+  parseHelperLine,
+  PROTOCOL_VERSION,
+  type ErrorCode,
+  type Hello,
+  type HelperMessage,
+  type HelperMethod,
+  type HelperResults
+} from './protocol'
+import type { HELPER_PARAMS } from './schemas'
+import type { z } from 'zod'
+
+export const INSTALLED_HELPER = '/usr/libexec/strata/strata-helper'
+
+export class HelperError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string
+  ) {
+    super(message)
+    this.name = 'HelperError'
+  }
+}
+
+export type HelperCallParams<M extends HelperMethod> = z.input<(typeof HELPER_PARAMS)[M]>
+
+export interface CallOptions {
+  signal?: AbortSignal
+  onProgress?: (p: OpProgress) => void
+}
+
+export interface HelperClientOptions {
+  /** the helper program pkexec runs; default STRATA_HELPER or /usr/libexec/strata/strata-helper */
+  helperPath?: string
+  /** pkexec to use; default: `pkexec` found on PATH. null runs the helper directly (already root, development) */
+  pkexec?: string | null
+  /** the lxcpaths the helper may serve for this session (`--lxcpath` each); default: root's LXC default */
+  lxcpaths?: string[]
+  /** lines the helper writes to stderr (its log: ids, methods, outcomes) */
+  onLog?: (line: string) => void
+}
+
+interface Pending {
+  method: HelperMethod
+  resolve: (v: unknown) => void
+  reject: (e: Error) => void
+  onProgress?: (p: OpProgress) => void
+}
+
+/** Finds an executable on PATH, as a shell would; null when there is none. */
+export function findOnPath(name: string, path = process.env.PATH ?? ''): string | null {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue
+    const candidate = join(dir, name)
+    try {
+      accessSync(candidate, constants.X_OK)
+      return candidate
+    } catch {
+      // not here
+    }
+  }
+  return null
+}
+
+/**
+ * Turns pkexec's exit code and stderr into an error the user can act on. pkexec reports every
+ * failure as 127, so the text decides; the texts are polkit 0.105..124's.
+ */
+export function pkexecFailure(exitCode: number | undefined, stderr: string, helperPath: string): HelperError {
+  const tail = stderr.trim().split('\n').slice(-3).join(' ')
+  if (exitCode === 126) {
+    return new HelperError('dismissed', 'The password dialog was dismissed, so Strata could not start its helper for system containers.')
+  }
+  if (/Not authorized/i.test(stderr)) {
+    return new HelperError(
+      'not-authorised',
+      'polkit did not authorise this user to run the Strata helper (action io.strata.helper); an administrator can allow it, or run Strata on containers in your own lxcpath.'
+    )
+  }
+  if (/authentication agent|textual authentication agent|\/dev\/tty/i.test(stderr)) {
+    return new HelperError(
+      'no-agent',
+      'No polkit authentication agent is running in this session, so nobody can be asked for the password. Start one (for example polkit-gnome-authentication-agent-1, lxpolkit or the agent of your desktop) and try again.'
+    )
+  }
+  if (/Error getting authority|Could not connect|org\.freedesktop\.PolicyKit1/i.test(stderr)) {
+    return new HelperError('no-polkit', `polkit is not running (pkexec could not reach polkitd on the system bus): ${tail}`)
+  }
+  if (/must be setuid root/i.test(stderr)) {
+    return new HelperError('no-pkexec', `pkexec is installed without its setuid bit, so it cannot start the helper: ${tail}`)
+  }
+  if (/Cannot run program|No such file or directory|is missing/i.test(stderr)) {
+    return new HelperError('helper-missing', `The Strata helper is not installed at ${helperPath}: ${tail}`)
+  }
+  return new HelperError('helper-gone', `The Strata helper stopped before it answered (exit ${exitCode ?? 'signal'}): ${tail || 'no message'}`)
+}
+
+export class HelperClient {
+  private child: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }> | null = null
+  private connecting: Promise<Hello> | null = null
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 1
+  private hello: Hello | null = null
+
+  constructor(private readonly opts: HelperClientOptions = {}) {}
+
+  get helperPath(): string {
+    return this.opts.helperPath ?? process.env.STRATA_HELPER ?? INSTALLED_HELPER
+  }
+
+  /** What the running helper said when it started, or null when none is running. */
+  get info(): Hello | null {
+    return this.hello
+  }
+
+  /** Starts the helper if none is running (one password prompt); resolves with its hello. */
+  connect(): Promise<Hello> {
+    this.connecting ??= this.spawn().catch((err: unknown) => {
+      this.connecting = null
+      throw err
+    })
+    return this.connecting
+  }
+
+  private async spawn(): Promise<Hello> {
+    const { execa } = await import('execa')
+    // Without this check pkexec would fall back to its generic action and ask for a password
+    // (or report a missing agent) for a program that is not even there.
+    if (!existsSync(this.helperPath)) {
+      throw new HelperError('helper-missing', `The Strata helper is not installed at ${this.helperPath}; reinstall Strata (the .deb installs it there).`)
+    }
+    const args = ['--stdio', ...(this.opts.lxcpaths ?? []).flatMap((p) => ['--lxcpath', p])]
+    let file: string
+    let argv: string[]
+    if (this.opts.pkexec === null) {
+      file = this.helperPath
+      argv = args
+    } else {
+      const pkexec = this.opts.pkexec ?? findOnPath('pkexec')
+      if (!pkexec) {
+        throw new HelperError('no-pkexec', 'pkexec is not installed (Debian package pkexec), so Strata cannot run its helper for system containers.')
+      }
+      // --disable-internal-agent: never fall back to a text prompt on a terminal nobody watches.
+      file = pkexec
+      argv = ['--disable-internal-agent', this.helperPath, ...args]
+    }
+    const child = execa(file, argv, {
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      // pkexec clears the environment anyway; do not hand it more than it needs.
+      extendEnv: false,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...(process.env.DISPLAY ? { DISPLAY: process.env.DISPLAY } : {}) }
+    })
+    this.child = child
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => {
+      const text = d.toString('utf8')
+      if (stderr.length < 64 * 1024) stderr += text
+      for (const line of text.split('\n')) if (line) this.opts.onLog?.(line)
+    })
+
+    return new Promise<Hello>((resolve, reject) => {
+      let greeted = false
+      const decoder = new LineDecoder(
+        MAX_REPLY_BYTES,
+        (line) => {
+          let msg: HelperMessage
+          try {
+            msg = parseHelperLine(line)
+          } catch (err) {
+            this.opts.onLog?.(`unreadable line from the helper: ${(err as Error).message}`)
+            return
+          }
+          if ('hello' in msg) {
+            if (msg.hello.protocol !== PROTOCOL_VERSION) {
+              reject(
+                new HelperError(
+                  'protocol-mismatch',
+                  `The installed helper speaks protocol ${msg.hello.protocol}, this app ${PROTOCOL_VERSION}; reinstall Strata so both come from the same version.`
+                )
+              )
+              child.stdin.end()
+              return
+            }
+            greeted = true
+            this.hello = msg.hello
+            resolve(msg.hello)
+            return
+          }
+          this.onMessage(msg)
+        },
+        (bytes) => this.opts.onLog?.(`dropped a ${bytes}-byte line from the helper (over the limit)`)
+      )
+      child.stdout.on('data', (d: Buffer) => decoder.push(d))
+      child.stdin.on('error', () => undefined) // EPIPE when it died: reported through its exit
+      void child.then((r) => {
+        decoder.end()
+        const err = greeted
+          ? new HelperError('helper-gone', `The Strata helper exited (${r.exitCode ?? r.signal ?? 'unknown'}); it is started again on the next request.`)
+          : pkexecFailure(r.exitCode, stderr, this.helperPath)
+        if (this.child === child) {
+          this.child = null
+          this.connecting = null
+          this.hello = null
+        }
+        for (const [id, p] of this.pending) {
+          this.pending.delete(id)
+          p.reject(err)
+        }
+        if (!greeted) reject(err)
+      })
+    })
+  }
+
+  private onMessage(msg: Exclude<HelperMessage, { hello: Hello }>): void {
+    if (msg.id === null) {
+      // Not tied to a request: the helper could not read something we sent. Say so in the log.
+      if ('error' in msg) this.opts.onLog?.(`helper: ${msg.error.code}: ${msg.error.message}`)
+      return
+    }
+    const p = this.pending.get(msg.id)
+    if (!p) return
+    if ('progress' in msg) {
+      p.onProgress?.(msg.progress)
+      return
+    }
+    this.pending.delete(msg.id)
+    if ('error' in msg) p.reject(new HelperError(msg.error.code, msg.error.message))
+    else p.resolve(msg.result)
+  }
+
+  /** Sends one request (starting the helper if needed) and resolves with its result. */
+  async call<M extends HelperMethod>(method: M, params: HelperCallParams<M>, opts: CallOptions = {}): Promise<HelperResults[M]> {
+    opts.signal?.throwIfAborted()
+    await this.connect()
+    const child = this.child
+    if (!child) throw new HelperError('helper-gone', 'The Strata helper exited before the request could be sent.')
+    const id = this.nextId++
+    return new Promise<HelperResults[M]>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (this.pending.has(id) && child.stdin.writable) child.stdin.write(encodeLine({ cancel: id }))
+      }
+      const settle = (): void => opts.signal?.removeEventListener('abort', onAbort)
+      this.pending.set(id, {
+        method,
+        resolve: (v) => {
+          settle()
+          resolve(v as HelperResults[M])
+        },
+        reject: (e) => {
+          settle()
+          reject(e)
+        },
+        onProgress: opts.onProgress
+      })
+      opts.signal?.addEventListener('abort', onAbort, { once: true })
+      child.stdin.write(encodeLine({ id, method, params }))
+    })
+  }
+
+  /** Writes a raw line to the helper (protocol tests only: garbage, oversized lines). */
+  sendRaw(line: string): void {
+    this.child?.stdin.write(line)
+  }
+
+  /** The helper's pid (it replaced pkexec, so this is the root process), or null. */
+  get pid(): number | null {
+    return this.child?.pid ?? null
+  }
+
+  /** Closes the helper's input; it aborts what is in flight and exits. */
+  async close(): Promise<void> {
+    const child = this.child
+    if (!child) return
+    child.stdin.end()
+    await child
+  }
+}

@@ -1,0 +1,274 @@
+// The wire format between the unprivileged app and the root helper: one JSON object per line
+// over the helper's stdin/stdout. Plain data and framing only; no engine, no Electron.
+//
+//   helper -> app, first line:  {"hello": Hello}
+//   app -> helper:              {"id": 1, "method": "list", "params": {...}}   a request
+//                               {"cancel": 1}                                  cancel request 1
+//   helper -> app:              {"id": 1, "progress": OpProgress}              zero or more
+//                               {"id": 1, "result": ...} | {"id": 1, "error": {message, code}}
+//
+// A line that cannot be read as a request gets {"id": null, "error": ...}: the helper never
+// guesses which request it belonged to.
+import type { ConfigView } from '@shared/api'
+import type {
+  ContainerInfo,
+  ContainerRef,
+  ContainerUsage,
+  LayerDiff,
+  LineageGraph,
+  OpProgress,
+  SnapshotInfo
+} from '@shared/model'
+
+/** Bumped on any incompatible change; the client refuses a helper speaking another version. */
+export const PROTOCOL_VERSION = 1
+
+/** Longest request line the helper accepts. Requests are small: names, paths, a few options. */
+export const MAX_REQUEST_BYTES = 1024 * 1024
+/** Longest reply line the client accepts (a listing of a few thousand containers fits easily). */
+export const MAX_REPLY_BYTES = 256 * 1024 * 1024
+/** Requests one helper runs at once; more are refused with `busy`, never queued without bound. */
+export const MAX_IN_FLIGHT = 32
+
+/** The high-level operations the helper offers. Never "run this" or "write that path". */
+export const HELPER_METHODS = [
+  'list',
+  'lineage',
+  'configView',
+  'clone',
+  'destroy',
+  'createSnapshot',
+  'restoreSnapshot',
+  'deleteSnapshot',
+  'create',
+  'flatten',
+  'usage',
+  'diff',
+  'start',
+  'stop'
+] as const
+export type HelperMethod = (typeof HELPER_METHODS)[number]
+
+/** What each method answers with. */
+export interface HelperResults {
+  list: ContainerInfo[]
+  lineage: LineageGraph
+  configView: ConfigView
+  clone: ContainerRef
+  destroy: { destroyed: ContainerRef[] }
+  createSnapshot: SnapshotInfo
+  restoreSnapshot: ContainerRef
+  deleteSnapshot: null
+  create: ContainerRef
+  flatten: null
+  usage: ContainerUsage[]
+  diff: LayerDiff
+  start: { ok: true }
+  stop: { ok: true }
+}
+
+export function isHelperMethod(m: unknown): m is HelperMethod {
+  return typeof m === 'string' && (HELPER_METHODS as readonly string[]).includes(m)
+}
+
+/**
+ * Why a request failed, for code; the message is for people.
+ * - `bad-request`: not JSON, not an object, no usable id
+ * - `too-large`: the line exceeded MAX_REQUEST_BYTES
+ * - `unknown-method`, `invalid-params`: the request names no known method / its params break a schema
+ * - `refused`: a name or path broke a rule of the helper (outside the lxcpaths, bad name, ...)
+ * - `not-available`: the method exists in the protocol but not in this build
+ * - `busy`: too many requests in flight, or the id is already in use
+ * - `cancelled`: cancelled by `{cancel: id}` or because the app went away
+ * - `failed`: the operation itself failed (the engine's message)
+ * - client-side, about starting or keeping the helper: `helper-gone` (it exited or never
+ *   answered), `not-authorised` (polkit said no), `dismissed` (the password dialog was closed),
+ *   `no-agent` (no polkit authentication agent in this session), `no-polkit` (polkitd is not
+ *   running), `no-pkexec`, `helper-missing` (not installed where the policy says),
+ *   `protocol-mismatch`
+ */
+export type ErrorCode =
+  | 'bad-request'
+  | 'too-large'
+  | 'unknown-method'
+  | 'invalid-params'
+  | 'refused'
+  | 'not-available'
+  | 'busy'
+  | 'cancelled'
+  | 'failed'
+  | 'helper-gone'
+  | 'not-authorised'
+  | 'dismissed'
+  | 'no-agent'
+  | 'no-polkit'
+  | 'no-pkexec'
+  | 'helper-missing'
+  | 'protocol-mismatch'
+
+export interface WireError {
+  message: string
+  code: ErrorCode
+}
+
+export interface Hello {
+  protocol: number
+  /** the helper's own pid, so the app can tell it apart from pkexec */
+  pid: number
+  /** effective uid: 0 when it came up through pkexec */
+  uid: number
+  /** the lxcpaths this helper will touch, as configured; nothing outside them */
+  lxcpaths: string[]
+  /** configured lxcpaths it refused to serve, with the rule they broke */
+  refused: { path: string; reason: string }[]
+  methods: HelperMethod[]
+  /** methods that answer `not-available` in this build */
+  unavailable: HelperMethod[]
+}
+
+export interface Request {
+  id: number
+  method: string
+  params: unknown
+}
+export interface Cancel {
+  cancel: number
+}
+
+export type HelperMessage =
+  | { hello: Hello }
+  | { id: number; progress: OpProgress }
+  | { id: number; result: unknown }
+  | { id: number | null; error: WireError }
+
+/** Request ids are positive safe integers: they key maps on both sides. */
+export function isRequestId(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0
+}
+
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** the request id, when the line carried a usable one */
+    readonly id: number | null = null
+  ) {
+    super(message)
+    this.name = 'ProtocolError'
+  }
+}
+
+/** One line from the app, read as a request or a cancel; throws ProtocolError otherwise. */
+export function parseAppLine(line: string): Request | Cancel {
+  let v: unknown
+  try {
+    v = JSON.parse(line)
+  } catch {
+    throw new ProtocolError('bad-request', 'The request is not valid JSON (one JSON object per line is expected).')
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new ProtocolError('bad-request', 'The request must be a JSON object with id, method and params.')
+  }
+  const o = v as Record<string, unknown>
+  if ('cancel' in o) {
+    if (!isRequestId(o.cancel) || Object.keys(o).length !== 1) {
+      throw new ProtocolError('bad-request', 'A cancel must be {"cancel": <request id>} and nothing else.')
+    }
+    return { cancel: o.cancel }
+  }
+  if (!isRequestId(o.id)) throw new ProtocolError('bad-request', 'The request id must be a positive integer.')
+  const extra = Object.keys(o).filter((k) => k !== 'id' && k !== 'method' && k !== 'params')
+  if (extra.length) throw new ProtocolError('bad-request', `The request has unknown fields: ${extra.join(', ')}.`, o.id)
+  if (typeof o.method !== 'string') throw new ProtocolError('bad-request', 'The request method must be a string.', o.id)
+  return { id: o.id, method: o.method, params: o.params ?? {} }
+}
+
+/** One line from the helper; throws ProtocolError when it is not a message of this protocol. */
+export function parseHelperLine(line: string): HelperMessage {
+  let v: unknown
+  try {
+    v = JSON.parse(line)
+  } catch {
+    throw new ProtocolError('bad-request', `The helper wrote a line that is not JSON: ${line.slice(0, 200)}`)
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new ProtocolError('bad-request', 'The helper wrote something that is not a JSON object.')
+  }
+  const o = v as Record<string, unknown>
+  if ('hello' in o && typeof o.hello === 'object' && o.hello !== null) return o as { hello: Hello }
+  if ('error' in o && (o.id === null || isRequestId(o.id))) {
+    const e = o.error as Partial<WireError> | null
+    if (e && typeof e.message === 'string' && typeof e.code === 'string') return o as { id: number | null; error: WireError }
+  }
+  if (isRequestId(o.id) && 'result' in o) return o as { id: number; result: unknown }
+  if (isRequestId(o.id) && typeof o.progress === 'object' && o.progress !== null) return o as { id: number; progress: OpProgress }
+  throw new ProtocolError('bad-request', 'The helper wrote a message this app does not understand.')
+}
+
+/** One message as one line. JSON.stringify escapes newlines inside strings, so a line is a message. */
+export function encodeLine(message: HelperMessage | Request | Cancel): string {
+  return JSON.stringify(message) + '\n'
+}
+
+/**
+ * Splits a byte stream into lines without ever holding more than `maxBytes` of one line.
+ * A longer line is dropped up to its newline and reported once through `onOversized`,
+ * so a hostile writer cannot make the reader grow without bound.
+ */
+export class LineDecoder {
+  private chunks: Buffer[] = []
+  private pending = 0
+  private discarding = false
+  private dropped = 0
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onLine: (line: string) => void,
+    private readonly onOversized: (bytes: number) => void
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(0x0a, start)
+      const end = nl < 0 ? chunk.length : nl
+      const piece = chunk.subarray(start, end)
+      if (this.discarding) {
+        this.dropped += piece.length
+      } else if (this.pending + piece.length > this.maxBytes) {
+        this.discarding = true
+        this.dropped = this.pending + piece.length
+        this.chunks = []
+        this.pending = 0
+      } else if (piece.length) {
+        this.chunks.push(Buffer.from(piece))
+        this.pending += piece.length
+      }
+      if (nl < 0) break
+      if (this.discarding) {
+        this.discarding = false
+        this.onOversized(this.dropped)
+        this.dropped = 0
+      } else {
+        const line = Buffer.concat(this.chunks).toString('utf8')
+        this.chunks = []
+        this.pending = 0
+        if (line.trim() !== '') this.onLine(line)
+      }
+      start = nl + 1
+    }
+  }
+
+  /** At end of stream: a last line without its newline still counts. */
+  end(): void {
+    if (this.discarding) {
+      this.discarding = false
+      this.onOversized(this.dropped)
+    } else if (this.pending) {
+      const line = Buffer.concat(this.chunks).toString('utf8')
+      if (line.trim() !== '') this.onLine(line)
+    }
+    this.chunks = []
+    this.pending = 0
+  }
+}

@@ -1,0 +1,67 @@
+// The rules an lxcpath must pass before the root helper serves it, on real directories,
+// symlinks and owners.
+import { chmodSync, lchownSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkLxcpath, LxcpathPolicy, RefusedError } from '../../src/main/helper/lxcpath-policy'
+
+const NOBODY = 65534
+
+describe.skipIf(process.geteuid?.() !== 0)('lxcpath policy (needs root to own and chown)', () => {
+  let root: string
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'strata-helper-policy-'))
+    chmodSync(root, 0o755)
+    mkdirSync(join(root, 'lxc'), { mode: 0o700 })
+  })
+  afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+  it('accepts a root-only directory under sticky /tmp and returns its real path', () => {
+    expect(checkLxcpath(join(root, 'lxc'))).toBe(join(root, 'lxc'))
+  })
+
+  it('follows a symlink root owns, and a request may name either path', () => {
+    symlinkSync(join(root, 'lxc'), join(root, 'by-root'))
+    const policy = new LxcpathPolicy([join(root, 'by-root')])
+    expect(policy.lxcpaths).toEqual([join(root, 'by-root')])
+    expect(policy.lxcpath(join(root, 'lxc'))).toBe(join(root, 'by-root'))
+    expect(policy.lxcpath(join(root, 'by-root') + '/')).toBe(join(root, 'by-root'))
+  })
+
+  it('refuses a symlink owned by another user, naming it', () => {
+    symlinkSync(join(root, 'lxc'), join(root, 'by-nobody'))
+    lchownSync(join(root, 'by-nobody'), NOBODY, NOBODY)
+    expect(() => checkLxcpath(join(root, 'by-nobody'))).toThrow(`goes through ${join(root, 'by-nobody')}, a symlink owned by uid ${NOBODY}`)
+  })
+
+  it('refuses an lxcpath inside a directory another user owns', () => {
+    mkdirSync(join(root, 'home'), { mode: 0o755 })
+    mkdirSync(join(root, 'home/lxc'), { mode: 0o700 })
+    chownSync(join(root, 'home'), NOBODY, NOBODY)
+    expect(() => checkLxcpath(join(root, 'home/lxc'))).toThrow(`is in ${join(root, 'home')}, which is owned by uid ${NOBODY}`)
+  })
+
+  it('refuses a group- or world-writable lxcpath, even a sticky one', () => {
+    mkdirSync(join(root, 'shared'), { mode: 0o700 })
+    chmodSync(join(root, 'shared'), 0o1777)
+    expect(() => checkLxcpath(join(root, 'shared'))).toThrow(/users other than root can write to \(mode 1777\)/)
+    expect(() => checkLxcpath('/tmp')).toThrow(RefusedError)
+  })
+
+  it('refuses relative paths, dot segments, NUL and missing directories', () => {
+    expect(() => checkLxcpath('var/lib/lxc')).toThrow('is not an absolute path')
+    expect(() => checkLxcpath(`${root}/lxc/../lxc`)).toThrow('contains a "." or ".." segment')
+    expect(() => checkLxcpath(`${root}/lx\0c`)).toThrow('NUL')
+    expect(() => checkLxcpath(`${root}/missing`)).toThrow('does not exist')
+  })
+
+  it('a policy reports what it refused and refuses requests for it', () => {
+    const policy = new LxcpathPolicy([join(root, 'lxc'), join(root, 'by-nobody')])
+    expect(policy.lxcpaths).toEqual([join(root, 'lxc')])
+    expect(policy.refused.map((r) => r.path)).toEqual([join(root, 'by-nobody')])
+    expect(() => policy.lxcpath(join(root, 'by-nobody'))).toThrow('is not an lxcpath this helper serves')
+    expect(() => policy.lxcpathList(['/var/lib/lxc'])).toThrow(RefusedError)
+    expect(policy.lxcpathList(undefined)).toEqual([join(root, 'lxc')])
+  })
+})

@@ -1,0 +1,179 @@
+// The helper through real pkexec and a real polkitd: an unprivileged user's client starts
+// the root helper, which serves a root-only lxcpath and refuses what breaks its rules.
+import { existsSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execa } from 'execa'
+import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
+import { Driver } from './driver'
+import { polkitSkipReason, startPolkit, type PolkitFixture } from './polkit-fixture'
+
+const skip = polkitSkipReason()
+if (skip) console.warn(`helper polkit tests skipped: ${skip}`)
+
+/** True once the process has exited (gone, or a zombie its new parent has not reaped yet). */
+async function exits(pid: number, limitMs = 30_000): Promise<boolean> {
+  const until = Date.now() + limitMs
+  while (Date.now() < until) {
+    const stat = await execa('cat', [`/proc/${pid}/stat`], { reject: false })
+    if (stat.exitCode !== 0 || /\) Z /.test(stat.stdout)) return true
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return false
+}
+
+describe.skipIf(skip)('helper through pkexec and polkit', () => {
+  let fx: PolkitFixture
+  let lx: TestLxcpath
+  const drivers: Driver[] = []
+  const driverFor = (user: PolkitFixture['allowed'], lxcpaths: string[]): Driver => {
+    const d = new Driver(fx.driver, user, lxcpaths)
+    drivers.push(d)
+    return d
+  }
+
+  beforeAll(async () => {
+    fx = await startPolkit()
+    lx = await makeLxcpath('strata-helper-lxc-')
+    await lx.create('alpha')
+    await lx.create('beta')
+  })
+
+  afterAll(async () => {
+    for (const d of drivers) await d.stop()
+    await lx?.cleanup()
+    await fx?.cleanup()
+  })
+
+  it('the test user cannot read the lxcpath itself (root-only, like /var/lib/lxc)', async () => {
+    const r = await execa('setpriv', [`--reuid=${fx.allowed.uid}`, `--regid=${fx.allowed.gid}`, '--clear-groups', 'ls', lx.path], { reject: false, cwd: '/' })
+    expect(r.exitCode).not.toBe(0)
+    expect(r.stderr).toMatch(/Permission denied/)
+  })
+
+  describe('an allowed user', () => {
+    let d: Driver
+    beforeAll(() => {
+      d = driverFor(fx.allowed, [lx.path])
+    })
+
+    it('starts the helper as root through pkexec and gets its hello', async () => {
+      d.send({ op: 'connect' })
+      const e = await d.next((x) => x.tag === 'connect')
+      expect(e.error).toBeUndefined()
+      expect(e.hello?.uid).toBe(0)
+      expect(e.hello?.lxcpaths).toEqual([lx.path])
+      expect(e.hello?.refused).toEqual([])
+    })
+
+    it('lists the containers of the root-only lxcpath', async () => {
+      const e = await d.call('list1', 'list', {})
+      expect(e.error).toBeUndefined()
+      const names = (e.result as { name: string; lxcpath: string; backend: string }[]).map((c) => [c.name, c.lxcpath, c.backend])
+      expect(names).toEqual([
+        ['alpha', lx.path, 'dir'],
+        ['beta', lx.path, 'dir']
+      ])
+    })
+
+    it('refuses an lxcpath it was not configured with, naming the rule', async () => {
+      const e = await d.call('out', 'list', { lxcpaths: ['/etc'] })
+      expect(e.error?.code).toBe('refused')
+      expect(e.error?.message).toContain('/etc is not an lxcpath this helper serves')
+      expect(e.error?.message).toContain(lx.path)
+    })
+
+    it('refuses a path with .. and a bad container name before touching the disk', async () => {
+      const dots = await d.call('dots', 'list', { lxcpaths: [`${lx.path}/../..`] })
+      expect(dots.error?.code).toBe('invalid-params')
+      expect(dots.error?.message).toContain('".." segments')
+      const bad = await d.call('bad', 'configView', { ref: { lxcpath: lx.path, name: '../alpha' } })
+      expect(bad.error?.code).toBe('invalid-params')
+      expect(bad.error?.message).toMatch(/ref\.name: a container name is letters/)
+    })
+
+    it('reads a config of the root-only lxcpath', async () => {
+      const e = await d.call('cfg', 'configView', { ref: { lxcpath: lx.path, name: 'alpha' } })
+      expect(e.error).toBeUndefined()
+      expect((e.result as { raw: string }).raw).toContain('lxc.uts.name = "alpha"')
+    })
+
+    it('says an operation is not in this build instead of pretending', async () => {
+      const e = await d.call('clone', 'clone', { origin: { lxcpath: lx.path, name: 'alpha' }, name: 'gamma' })
+      expect(e.error?.code).toBe('not-available')
+      expect(existsSync(`${lx.path}/gamma`)).toBe(false)
+    })
+
+    it('answers garbage with an error and keeps serving', async () => {
+      d.send({ op: 'raw', line: 'this is not json\n' })
+      const e = await d.call('after-garbage', 'list', {})
+      expect(e.error).toBeUndefined()
+      expect(d.stderr).toContain('not valid JSON')
+    })
+
+    it('starts a container, and a cancelled stop leaves it running', async () => {
+      // busybox's init ignores SIGCONT, so lxc-stop waits (60 s) for a halt that never comes.
+      await execa('sh', ['-c', `echo 'lxc.signal.halt = SIGCONT' >> ${lx.path}/beta/config`])
+      const started = await d.call('start', 'start', { ref: { lxcpath: lx.path, name: 'beta' } })
+      expect(started.error).toBeUndefined()
+      expect(await lx.lxc('lxc-info', '-n', 'beta', '-s')).toMatch(/RUNNING/)
+
+      d.send({ op: 'call', tag: 'stop', method: 'stop', params: { ref: { lxcpath: lx.path, name: 'beta' } } })
+      await d.next((x) => x.tag === 'stop' && x.progress?.phase === 'stop')
+      d.send({ op: 'cancel', tag: 'stop' })
+      const stopped = await d.next((x) => x.tag === 'stop' && ('result' in x || 'error' in x))
+      expect(stopped.error?.code).toBe('cancelled')
+      expect(await lx.lxc('lxc-info', '-n', 'beta', '-s')).toMatch(/RUNNING/)
+    })
+
+    it('when its client goes away mid-operation, the helper aborts the operation and exits', async () => {
+      const hello = (await d.next((x) => x.tag === 'connect')).hello!
+      // beta still ignores its halt signal, so this stop would wait for a minute
+      d.send({ op: 'call', tag: 'stop2', method: 'stop', params: { ref: { lxcpath: lx.path, name: 'beta' } } })
+      await d.next((x) => x.tag === 'stop2' && x.progress?.phase === 'stop')
+      await d.stop()
+      expect(await exits(hello.pid)).toBe(true)
+      const ps = await execa('ps', ['-eo', 'args'])
+      expect(ps.stdout.split('\n').filter((l) => l.startsWith('lxc-stop') && l.includes(lx.path))).toEqual([])
+      expect(await lx.lxc('lxc-info', '-n', 'beta', '-s')).toMatch(/RUNNING/)
+    })
+  })
+
+  it('the helper exits when the client closes it', async () => {
+    const d = driverFor(fx.allowed, [lx.path])
+    d.send({ op: 'connect' })
+    const hello = (await d.next((x) => x.tag === 'connect')).hello!
+    d.send({ op: 'close' })
+    await d.next((x) => x.tag === 'close')
+    // close() resolves when the helper process has exited
+    expect(existsSync(`/proc/${hello.pid}`)).toBe(false)
+  })
+
+  it('the client starts the helper again after it died', async () => {
+    const d = driverFor(fx.allowed, [lx.path])
+    d.send({ op: 'connect' })
+    const first = (await d.next((x) => x.tag === 'connect')).hello!
+    process.kill(first.pid, 'SIGKILL')
+    expect(await exits(first.pid)).toBe(true)
+    // the client notices the exit on its own; the next call starts a new helper
+    let e = await d.call('again', 'list', {})
+    if (e.error?.code === 'helper-gone') e = await d.call('again2', 'list', {})
+    expect(e.error).toBeUndefined()
+    expect((e.result as unknown[]).length).toBe(2)
+    expect(d.stderr).toMatch(/strata-helper\[\d+\]: \d+ list -> ok/)
+  })
+
+  it('a user polkit denies gets a clear not-authorised error', async () => {
+    const d = driverFor(fx.denied, [lx.path])
+    d.send({ op: 'connect' })
+    const e = await d.next((x) => x.tag === 'connect')
+    expect(e.error?.code).toBe('not-authorised')
+    expect(e.error?.message).toMatch(/polkit did not authorise this user.*io\.strata\.helper/)
+  })
+
+  it('a user who would need a password but has no agent is told to start one', async () => {
+    const d = driverFor(fx.agentless, [lx.path])
+    const e = await d.call('list', 'list', {})
+    expect(e.error?.code).toBe('no-agent')
+    expect(e.error?.message).toMatch(/No polkit authentication agent is running/)
+  })
+})
