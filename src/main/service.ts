@@ -6,7 +6,7 @@ import type { Events, EventName, StrataInvoke } from '../shared/api'
 import { parseParams } from '../shared/api'
 import { defaultLxcpaths, listContainers, readLineage } from './engine/lxcpath'
 import { readConfigView } from './engine/config/view'
-import { run, ToolError } from './engine/tools'
+import { lxcErrorText, run, ToolError } from './engine/tools'
 import { probeEnvironment } from './environment'
 import { LxcpathWatcher } from './watch'
 
@@ -25,18 +25,6 @@ export interface ServiceOptions {
 
 /** A refusal the user can act on; its message is shown in the UI. */
 export class ServiceError extends Error {}
-
-/**
- * LXC's tools prefix every line with `tool: name: file.c: function: line `; users need the
- * words after it. Lines that only point at log options are dropped.
- */
-export function lxcErrorText(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.replace(/^lxc-[\w-]+: [^:]*: [^:]*: [^:]*: \d+ /, '').trim())
-    .filter((l) => l && !/--logfile|foreground mode/.test(l))
-  return lines.join(' ') || stderr.trim()
-}
 
 export function createService(opts: ServiceOptions = {}): Service {
   const lxcpaths = (opts.lxcpaths?.length ? opts.lxcpaths : defaultLxcpaths()).map((p) => resolve(p))

@@ -49,3 +49,15 @@ export async function run(file: string, args: readonly string[], opts: RunOption
   }
   return result
 }
+
+/**
+ * LXC's tools prefix every line with `tool: name: file.c: function: line `; users need the
+ * words after it. Lines that only point at log options are dropped.
+ */
+export function lxcErrorText(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.replace(/^lxc-[\w-]+: [^:]*: [^:]*: [^:]*: \d+ /, '').trim())
+    .filter((l) => l && !/--logfile|foreground mode/.test(l))
+  return lines.join(' ') || stderr.trim()
+}

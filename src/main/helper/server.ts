@@ -5,8 +5,7 @@
 import type { OpProgress } from '@shared/model'
 import { readConfigView } from '../engine/config/view'
 import { listContainers, readLineage } from '../engine/lxcpath'
-import { run, ToolError } from '../engine/tools'
-import { lxcErrorText } from '../service'
+import { lxcErrorText, run, ToolError } from '../engine/tools'
 import { LxcpathPolicy, RefusedError } from './lxcpath-policy'
 import {
   encodeLine,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lxcErrorText } from '../../src/main/service'
+import { lxcErrorText } from '../../src/main/engine/tools'
 
 describe('lxcErrorText', () => {
   it('keeps the words of LXC tool errors and drops the source locations and log hints', () => {
