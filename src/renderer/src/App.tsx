@@ -10,6 +10,9 @@ import { ContainersView } from './views/ContainersView'
 import { LineageView } from './views/LineageView'
 import { ConfigView } from './views/ConfigView'
 import { EmptyState } from './views/EmptyState'
+import { CloneDialog } from './components/CloneDialog'
+import { TaskBar } from './components/TaskBar'
+import { useLxcpaths } from './stores/lxcpaths'
 
 export function App(): React.JSX.Element {
   const { t } = useTranslation()
@@ -18,6 +21,7 @@ export function App(): React.JSX.Element {
   const view = usePrefs((s) => s.view)
   const loaded = useContainers((s) => s.loaded)
   const count = useContainers((s) => s.list.length)
+  const lxcpaths = useLxcpaths((s) => s.list)
   return (
     <div className="app">
       <Header />
@@ -35,6 +39,8 @@ export function App(): React.JSX.Element {
           <ContainersView />
         )}
       </main>
+      <TaskBar />
+      <CloneDialog lxcpaths={lxcpaths} />
     </div>
   )
 }

@@ -5,6 +5,7 @@ import type { ContainerInfo } from '@shared/model'
 import { keyOf } from '../stores/containers'
 import { useSelection } from '../stores/selection'
 import { BackendBadge, StateBadge } from './Badges'
+import { dragProps } from '../dnd'
 
 export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo }): React.JSX.Element {
   const { t } = useTranslation()
@@ -20,6 +21,7 @@ export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo
       className={selected ? 'row selected' : 'row'}
       data-testid={`container-row-${c.name}`}
       data-key={key}
+      {...dragProps(c)}
       onClick={(e) => activate(e.ctrlKey || e.metaKey)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {

@@ -5,6 +5,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import { useTranslation } from 'react-i18next'
 import type { Finding, LineageNode } from '@shared/model'
 import { BackendBadge } from '../components/Badges'
+import { dragProps } from '../dnd'
 
 export type GraphNodeData = { node: LineageNode; findings: Finding[]; match: boolean }
 export type GraphFlowNode = Node<GraphNodeData, 'lineage'>
@@ -16,7 +17,8 @@ export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<G
   const reason = findings.map((f) => `${t(`finding.${f.code}`)}: ${f.message}`).join('\n')
   return (
     <div
-      className={['gnode', `kind-${node.kind}`, bad ? 'bad' : '', selected ? 'selected' : '', match ? 'match' : ''].join(' ')}
+      {...(node.kind === 'container' ? dragProps(node.ref) : {})}
+      className={['gnode', node.kind === 'container' ? 'nopan nodrag' : '', `kind-${node.kind}`, bad ? 'bad' : '', selected ? 'selected' : '', match ? 'match' : ''].join(' ')}
       data-testid={`graph-node-${node.ref.name}`}
       title={reason || node.id}
     >

@@ -12,6 +12,10 @@ import { nodeTypes, type GraphFlowNode } from '../graph/GraphNode'
 import { Legend } from '../graph/Legend'
 import { DetailsPanel } from '../components/DetailsPanel'
 import { FindingsList } from '../components/FindingsList'
+import { CloneTargets } from '../components/CloneTargets'
+import { dropProps } from '../dnd'
+import { openClone } from '../hooks/openClone'
+import { useLxcpaths } from '../stores/lxcpaths'
 
 /** Above this many nodes, only what is in view is rendered (React Flow's own guidance). */
 const VIRTUALIZE_ABOVE = 800
@@ -27,6 +31,8 @@ function Graph(): React.JSX.Element {
   const [query, setQuery] = useState('')
   const matches = useMemo(() => searchNodes(graph, query), [graph, query])
   const flow = useReactFlow()
+  const lxcpaths = useLxcpaths((s) => s.list)
+  const [over, setOver] = useState(false)
 
   const nodes = useMemo<GraphFlowNode[]>(() => {
     if (!positions) return []
@@ -103,9 +109,11 @@ function Graph(): React.JSX.Element {
         <button onClick={() => void flow.zoomIn()} aria-label={t('lineage.zoomIn')}>+</button>
         <button onClick={() => void flow.zoomOut()} aria-label={t('lineage.zoomOut')}>−</button>
         <button data-testid="graph-fit" onClick={() => void flow.fitView({ duration: 200 })}>{t('lineage.fit')}</button>
+        <CloneTargets lxcpaths={lxcpaths} />
       </div>
       <Legend />
-      <div className="graph" data-testid="graph">
+      {/* Dropping a container anywhere on the canvas clones it into its own lxcpath. */}
+      <div className={over ? 'graph over' : 'graph'} data-testid="graph" {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
         {error ? (
           <p className="error">{error}</p>
         ) : !positions ? (
