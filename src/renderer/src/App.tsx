@@ -9,6 +9,7 @@ import { ErrorBanner } from './components/ErrorBanner'
 import { ContainersView } from './views/ContainersView'
 import { LineageView } from './views/LineageView'
 import { ConfigView } from './views/ConfigView'
+import { UsageView } from './views/UsageView'
 import { EmptyState } from './views/EmptyState'
 import { CloneDialog } from './components/CloneDialog'
 import { TaskBar } from './components/TaskBar'
@@ -33,6 +34,8 @@ export function App(): React.JSX.Element {
           <EmptyState />
         ) : view === 'lineage' ? (
           <LineageView />
+        ) : view === 'usage' ? (
+          <UsageView />
         ) : view === 'config' ? (
           <ConfigView />
         ) : (

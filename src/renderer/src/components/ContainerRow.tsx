@@ -6,6 +6,7 @@ import { keyOf } from '../stores/containers'
 import { useSelection } from '../stores/selection'
 import { BackendBadge, StateBadge } from './Badges'
 import { dragProps } from '../dnd'
+import { formatBytes, useUsage } from '../stores/usage'
 
 export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo }): React.JSX.Element {
   const { t } = useTranslation()
@@ -13,6 +14,8 @@ export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo
   const selected = useSelection((s) => s.keys.includes(key))
   const select = useSelection((s) => s.select)
   const toggle = useSelection((s) => s.toggle)
+  const usage = useUsage((s) => s.byKey.get(key))
+  const usageStatus = useUsage((s) => s.status)
   const activate = (multi: boolean): void => (multi ? toggle(key) : select(key))
   return (
     <tr
@@ -40,6 +43,9 @@ export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo
       <td className="num">{c.dependents.length}</td>
       <td className="num">{c.snapshots.length}</td>
       <td className={c.problems.length ? 'num bad' : 'num'}>{c.problems.length}</td>
+      <td className="num" data-testid={`size-${c.name}`}>
+        {usage ? formatBytes(usage.exclusiveBytes) : <span className="muted">{usageStatus === 'measuring' ? t('containers.sizeMeasuring') : t('containers.sizeUnknown')}</span>}
+      </td>
     </tr>
   )
 })

@@ -6,9 +6,12 @@ import { useLineage } from '../stores/lineage'
 import { useSelection } from '../stores/selection'
 import { useTasks } from '../stores/tasks'
 import { useLxcpaths } from '../stores/lxcpaths'
+import { useUsage } from '../stores/usage'
 
 export async function refresh(): Promise<void> {
   await Promise.all([useContainers.getState().fetch(api), useLineage.getState().fetch(api)])
+  // Usage may take a while: it fills the size column when it arrives, never blocks the list.
+  void useUsage.getState().fetch(api)
   useSelection.getState().prune(new Set(useContainers.getState().list.map(keyOf)))
 }
 

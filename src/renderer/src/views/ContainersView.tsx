@@ -74,6 +74,7 @@ export function ContainersView(): React.JSX.Element {
                   </button>
                 </th>
               ))}
+              <th title={t('usage.exclusive')}>{t('containers.col.size')}</th>
             </tr>
           </thead>
           <tbody>
