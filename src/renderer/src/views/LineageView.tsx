@@ -90,6 +90,10 @@ function Graph(): React.JSX.Element {
     void flow.fitView({ nodes: matches.map((id) => ({ id })), duration: 200, maxZoom: 1.5 })
   }
 
+  // A big graph opens at a readable zoom on its first nodes rather than as a thousand
+  // unreadable boxes: only what is in view is drawn, so it paints and pans quickly. Fit shows all.
+  const big = nodes.length > VIRTUALIZE_ABOVE
+  const firstNodes = useMemo(() => graph.nodes.slice(0, 40).map((n) => ({ id: n.id })), [graph])
   const dark = resolveTheme(theme, matchMedia('(prefers-color-scheme: dark)').matches) === 'dark'
   return (
     <div className="graph-wrap">
@@ -129,7 +133,7 @@ function Graph(): React.JSX.Element {
             onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
             colorMode={dark ? 'dark' : 'light'}
             fitView
-            fitViewOptions={{ maxZoom: 1 }}
+            fitViewOptions={big ? { nodes: firstNodes, maxZoom: 1, minZoom: 0.5 } : { maxZoom: 1 }}
             minZoom={0.05}
             proOptions={{ hideAttribution: true }}
           >
