@@ -48,7 +48,7 @@ test('the lineage graph has a node for each container and the edge snap1 -> base
   await snap(page, 'lineage')
   await page.getByTestId(`rf__node-${env.lxcpath}/copy1`).focus()
   await page.keyboard.press('Enter')
-  await expect(page.getByTestId('details').getByRole('heading')).toHaveText('copy1')
+  await expect(page.getByTestId('details').getByRole('heading', { level: 2 })).toHaveText('copy1')
 
   // Search highlights the match.
   await page.getByTestId('graph-search').fill('copy')

@@ -1,7 +1,8 @@
 // Real LXC for the specs: build an lxcpath in a temp dir with LXC's own tools, and tear it
 // down again (destroying dependents before their origins).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 const lxc = (tool: string, args: string[]): string =>
   execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 })
@@ -10,10 +11,17 @@ export function lxcLs(lxcpath: string): string[] {
   return lxc('lxc-ls', ['-P', lxcpath, '-1']).split('\n').map((s) => s.trim()).filter(Boolean).sort()
 }
 
+/** A busybox container whose network is `empty`, so it can start here (no lxcbr0). */
+export function createStartable(lxcpath: string, name: string): void {
+  const conf = join(lxcpath, '.net-empty.conf')
+  writeFileSync(conf, 'lxc.net.0.type = empty\n')
+  lxc('lxc-create', ['-P', lxcpath, '-n', name, '-t', 'busybox', '-f', conf])
+}
+
 /** base (busybox, dir), snap1 (overlay snapshot clone of base), copy1 (full copy of base). */
 export function makeLineageLxcpath(): string {
   const p = mkdtempSync('/tmp/strata-e2e-')
-  lxc('lxc-create', ['-P', p, '-n', 'base', '-t', 'busybox'])
+  createStartable(p, 'base')
   lxc('lxc-copy', ['-P', p, '-n', 'base', '-N', 'snap1', '-s', '-B', 'overlay'])
   lxc('lxc-copy', ['-P', p, '-n', 'base', '-N', 'copy1'])
   return p
@@ -49,3 +57,5 @@ export function destroyLxcpath(lxcpath: string): void {
   }
   rmSync(lxcpath, { recursive: true, force: true })
 }
+
+export const lxcTool = lxc

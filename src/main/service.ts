@@ -8,6 +8,15 @@ import { defaultLxcpaths, listContainers, readLineage } from './engine/lxcpath'
 import { readConfigView } from './engine/config/view'
 import { lxcErrorText, run, ToolError } from './engine/tools'
 import { probeEnvironment } from './environment'
+import type { ContainerRef, OpProgress } from '../shared/model'
+import { cloneChoices } from './engine/drivers/compat'
+import { cloneContainer } from './engine/ops/clone'
+import { createContainer } from './engine/ops/create'
+import { destroyContainer } from './engine/ops/destroy'
+import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
+import type { OpContext } from './engine/ops/context'
+import { measureUsage } from './engine/fs/usage'
+import { layerDiff } from './engine/fs/diff'
 import { LxcpathWatcher } from './watch'
 
 export interface Service {
@@ -49,6 +58,43 @@ export function createService(opts: ServiceOptions = {}): Service {
     }
   }
 
+  /** Engine errors become words for the user: LXC's prefixes stripped, the rule kept. */
+  const words = (err: unknown): string =>
+    err instanceof ToolError ? lxcErrorText(err.stderr || err.message) : err instanceof Error ? err.message : String(err)
+  const engine = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn()
+    } catch (err) {
+      throw new ServiceError(words(err))
+    }
+  }
+
+  // Long operations run as tasks: the call returns an id at once; progress and the end are events.
+  const tasks = new Map<string, AbortController>()
+  let nextTask = 1
+  const startTask = (lxcpath: string, work: (ctx: OpContext) => Promise<ContainerRef>): { taskId: string } => {
+    const taskId = `t${nextTask++}`
+    const ac = new AbortController()
+    tasks.set(taskId, ac)
+    const onProgress = (progress: OpProgress): void => emit('taskProgress', { taskId, progress })
+    void work({ signal: ac.signal, onProgress })
+      .then(
+        (result) => emit('taskDone', { taskId, result }),
+        (err: unknown) =>
+          emit('taskDone', ac.signal.aborted ? { taskId, error: 'cancelled', cancelled: true } : { taskId, error: words(err) })
+      )
+      .finally(() => {
+        tasks.delete(taskId)
+        emit('changed', { lxcpath })
+      })
+    return { taskId }
+  }
+  const infoOf = async (ref: ContainerRef) => {
+    const c = (await listContainers([known(ref.lxcpath)])).find((x) => x.name === ref.name)
+    if (!c) throw new ServiceError(`${ref.name} does not exist in ${ref.lxcpath}`)
+    return c
+  }
+
   const api: StrataInvoke = {
     lxcpaths: async () => [...lxcpaths],
     environment: async () => probeEnvironment(),
@@ -69,6 +115,73 @@ export function createService(opts: ServiceOptions = {}): Service {
       await lxcTool('lxc-stop', ['-P', known(lxcpath), '-n', name])
       emit('changed', { lxcpath: known(lxcpath) })
       return { ok: true }
+    },
+    cloneChoices: async (p) => {
+      const { origin, lxcpath } = parseParams('cloneChoices', p)
+      const c = await infoOf(origin)
+      if (!c.backend) throw new ServiceError(`${origin.name} has no rootfs, so LXC cannot clone it`)
+      return cloneChoices({ backend: c.backend, lxcpath: c.lxcpath }, { lxcpath: known(lxcpath) })
+    },
+    clone: async (p) => {
+      const { origin, name, lxcpath, snapshot, backend } = parseParams('clone', p)
+      const target = known(lxcpath ?? origin.lxcpath)
+      const o = { lxcpath: known(origin.lxcpath), name: origin.name }
+      await infoOf(o)
+      return startTask(target, (ctx) => cloneContainer({ origin: o, name, lxcpath: target, snapshot, backend }, ctx))
+    },
+    create: async (p) => {
+      const { lxcpath, name, template } = parseParams('create', p)
+      const target = known(lxcpath)
+      return startTask(target, (ctx) => createContainer({ lxcpath: target, name, template }, ctx))
+    },
+    cancelTask: async (p) => {
+      const { taskId } = parseParams('cancelTask', p)
+      const ac = tasks.get(taskId)
+      if (!ac) throw new ServiceError(`task ${taskId} is not running (it may have just finished)`)
+      ac.abort()
+      return { ok: true }
+    },
+    destroy: async (p) => {
+      const { lxcpath, name, withDependents } = parseParams('destroy', p)
+      const ref = { lxcpath: known(lxcpath), name }
+      try {
+        return await engine(() => destroyContainer(ref, { withDependents }))
+      } finally {
+        emit('changed', { lxcpath: ref.lxcpath })
+      }
+    },
+    createSnapshot: async (p) => {
+      const { lxcpath, name, comment } = parseParams('createSnapshot', p)
+      const ref = { lxcpath: known(lxcpath), name }
+      try {
+        return await engine(() => createSnapshot(ref, { comment }))
+      } finally {
+        emit('changed', { lxcpath: ref.lxcpath })
+      }
+    },
+    restoreSnapshot: async (p) => {
+      const { lxcpath, name, snapshot, newName } = parseParams('restoreSnapshot', p)
+      const ref = { lxcpath: known(lxcpath), name }
+      try {
+        return await engine(() => restoreSnapshot(ref, snapshot, { newName }))
+      } finally {
+        emit('changed', { lxcpath: ref.lxcpath })
+      }
+    },
+    deleteSnapshot: async (p) => {
+      const { lxcpath, name, snapshot } = parseParams('deleteSnapshot', p)
+      const ref = { lxcpath: known(lxcpath), name }
+      try {
+        await engine(() => deleteSnapshot(ref, snapshot))
+        return { ok: true }
+      } finally {
+        emit('changed', { lxcpath: ref.lxcpath })
+      }
+    },
+    usage: async (p) => engine(() => measureUsage(pick(parseParams('usage', p).lxcpaths))),
+    layerDiff: async (p) => {
+      const { lxcpath, name } = parseParams('layerDiff', p)
+      return engine(() => layerDiff({ lxcpath: known(lxcpath), name }))
     }
   }
 
@@ -79,6 +192,7 @@ export function createService(opts: ServiceOptions = {}): Service {
       return () => void events.off(event, cb)
     },
     close() {
+      for (const ac of tasks.values()) ac.abort()
       watcher?.close()
       events.removeAllListeners()
     }

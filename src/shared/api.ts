@@ -3,7 +3,8 @@
 // server and client are all generated from METHODS / EVENTS, and params are validated with
 // PARAMS at every trust boundary. Results are plain data from ./model.
 import { z } from 'zod'
-import type { Backend, ConfigProblem, ContainerInfo, LineageGraph } from './model'
+import { BACKENDS } from './model'
+import type { Backend, BackendChoice, ConfigProblem, ContainerInfo, ContainerRef, ContainerUsage, LayerDiff, LineageGraph, OpProgress, SnapshotInfo } from './model'
 
 /** LXC allows more, but Strata only handles names a shell and a path can carry safely. */
 export const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/
@@ -18,6 +19,10 @@ const absPath = z
 const ref = z.object({ lxcpath: absPath, name }).strict()
 const lxcpathsParam = z.object({ lxcpaths: z.array(absPath).max(64).optional() }).strict()
 const none = z.object({}).strict()
+const backend = z.enum(BACKENDS as [Backend, ...Backend[]])
+/** `snapN`, as lxc-snapshot names them */
+const snapName = z.string().regex(/^snap\d{1,9}$/, 'invalid snapshot name')
+const taskId = z.string().regex(/^t\d{1,12}$/, 'invalid task id')
 
 /** One zod schema per method: its single params object. */
 export const PARAMS = {
@@ -27,7 +32,22 @@ export const PARAMS = {
   lineage: lxcpathsParam,
   configView: ref,
   startContainer: ref,
-  stopContainer: ref
+  stopContainer: ref,
+  /** which backends a clone of `origin` into `lxcpath` may use, and why the others are not allowed */
+  cloneChoices: z.object({ origin: ref, lxcpath: absPath }).strict(),
+  /** starts a clone task; progress and the end arrive as taskProgress / taskDone */
+  clone: z
+    .object({ origin: ref, name, lxcpath: absPath.optional(), snapshot: z.boolean(), backend: backend.optional() })
+    .strict(),
+  /** starts a create-from-template task */
+  create: z.object({ lxcpath: absPath, name, template: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'invalid template name') }).strict(),
+  cancelTask: z.object({ taskId }).strict(),
+  destroy: z.object({ lxcpath: absPath, name, withDependents: z.boolean().optional() }).strict(),
+  createSnapshot: z.object({ lxcpath: absPath, name, comment: z.string().max(4096).optional() }).strict(),
+  restoreSnapshot: z.object({ lxcpath: absPath, name, snapshot: snapName, newName: name.optional() }).strict(),
+  deleteSnapshot: z.object({ lxcpath: absPath, name, snapshot: snapName }).strict(),
+  usage: lxcpathsParam,
+  layerDiff: ref
 } as const
 
 export type Method = keyof typeof PARAMS
@@ -84,6 +104,16 @@ export interface Results {
   configView: ConfigView
   startContainer: { ok: true }
   stopContainer: { ok: true }
+  cloneChoices: BackendChoice[]
+  clone: { taskId: string }
+  create: { taskId: string }
+  cancelTask: { ok: true }
+  destroy: { destroyed: ContainerRef[] }
+  createSnapshot: SnapshotInfo
+  restoreSnapshot: ContainerRef
+  deleteSnapshot: { ok: true }
+  usage: ContainerUsage[]
+  layerDiff: LayerDiff
 }
 
 /** The request/response half, implemented by main's service and called by the renderer. */
@@ -93,9 +123,13 @@ export type StrataInvoke = { [M in Method]: (params: Params<M>) => Promise<Resul
 export interface Events {
   /** something under this lxcpath changed (created, destroyed, started, ...): refetch */
   changed: { lxcpath: string }
+  /** a running task (clone, create) moved on */
+  taskProgress: { taskId: string; progress: OpProgress }
+  /** a task ended: `result` on success, `error` (words for the user) on failure or cancel */
+  taskDone: { taskId: string; result?: ContainerRef; error?: string; cancelled?: boolean }
 }
 export type EventName = keyof Events
-export const EVENTS = ['changed'] as const satisfies readonly EventName[]
+export const EVENTS = ['changed', 'taskProgress', 'taskDone'] as const satisfies readonly EventName[]
 
 /** What the renderer sees (window.strata in Electron, the WebSocket client in browser mode). */
 export interface StrataApi extends StrataInvoke {

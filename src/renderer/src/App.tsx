@@ -9,7 +9,11 @@ import { ErrorBanner } from './components/ErrorBanner'
 import { ContainersView } from './views/ContainersView'
 import { LineageView } from './views/LineageView'
 import { ConfigView } from './views/ConfigView'
+import { UsageView } from './views/UsageView'
 import { EmptyState } from './views/EmptyState'
+import { CloneDialog } from './components/CloneDialog'
+import { TaskBar } from './components/TaskBar'
+import { useLxcpaths } from './stores/lxcpaths'
 
 export function App(): React.JSX.Element {
   const { t } = useTranslation()
@@ -18,6 +22,7 @@ export function App(): React.JSX.Element {
   const view = usePrefs((s) => s.view)
   const loaded = useContainers((s) => s.loaded)
   const count = useContainers((s) => s.list.length)
+  const lxcpaths = useLxcpaths((s) => s.list)
   return (
     <div className="app">
       <Header />
@@ -29,12 +34,16 @@ export function App(): React.JSX.Element {
           <EmptyState />
         ) : view === 'lineage' ? (
           <LineageView />
+        ) : view === 'usage' ? (
+          <UsageView />
         ) : view === 'config' ? (
           <ConfigView />
         ) : (
           <ContainersView />
         )}
       </main>
+      <TaskBar />
+      <CloneDialog lxcpaths={lxcpaths} />
     </div>
   )
 }

@@ -5,6 +5,8 @@ import type { ContainerInfo } from '@shared/model'
 import { keyOf } from '../stores/containers'
 import { useSelection } from '../stores/selection'
 import { BackendBadge, StateBadge } from './Badges'
+import { dragProps } from '../dnd'
+import { formatBytes, useUsage } from '../stores/usage'
 
 export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo }): React.JSX.Element {
   const { t } = useTranslation()
@@ -12,6 +14,8 @@ export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo
   const selected = useSelection((s) => s.keys.includes(key))
   const select = useSelection((s) => s.select)
   const toggle = useSelection((s) => s.toggle)
+  const usage = useUsage((s) => s.byKey.get(key))
+  const usageStatus = useUsage((s) => s.status)
   const activate = (multi: boolean): void => (multi ? toggle(key) : select(key))
   return (
     <tr
@@ -20,6 +24,7 @@ export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo
       className={selected ? 'row selected' : 'row'}
       data-testid={`container-row-${c.name}`}
       data-key={key}
+      {...dragProps(c)}
       onClick={(e) => activate(e.ctrlKey || e.metaKey)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
@@ -38,6 +43,9 @@ export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo
       <td className="num">{c.dependents.length}</td>
       <td className="num">{c.snapshots.length}</td>
       <td className={c.problems.length ? 'num bad' : 'num'}>{c.problems.length}</td>
+      <td className="num" data-testid={`size-${c.name}`}>
+        {usage ? formatBytes(usage.exclusiveBytes) : <span className="muted">{usageStatus === 'measuring' ? t('containers.sizeMeasuring') : t('containers.sizeUnknown')}</span>}
+      </td>
     </tr>
   )
 })

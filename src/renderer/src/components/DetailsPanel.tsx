@@ -4,7 +4,11 @@ import { useTranslation } from 'react-i18next'
 import { keyOf, useContainers } from '../stores/containers'
 import { useLineage } from '../stores/lineage'
 import { useSelection } from '../stores/selection'
+import { useState } from 'react'
 import { BackendBadge, StateBadge } from './Badges'
+import { SnapshotsPanel } from './SnapshotsPanel'
+import { DestroyDialog } from './DestroyDialog'
+import { openClone } from '../hooks/openClone'
 
 export function DetailsPanel(): React.JSX.Element {
   const { t } = useTranslation()
@@ -13,6 +17,7 @@ export function DetailsPanel(): React.JSX.Element {
   const node = useLineage((s) => s.graph.nodes.find((n) => n.id === focus))
   const findings = useLineage((s) => (focus ? s.findings.get(focus) : undefined)) ?? []
   const nothing = <span className="muted">{t('details.nothing')}</span>
+  const [destroying, setDestroying] = useState(false)
 
   let body: React.ReactNode = <p className="muted">{t('details.none')}</p>
   if (c) {
@@ -48,7 +53,15 @@ export function DetailsPanel(): React.JSX.Element {
   return (
     <aside className="details" data-testid="details" aria-label={t('details.title')}>
       <h2>{title ?? t('details.title')}</h2>
+      {c && (
+        <div className="actions">
+          <button data-testid="details-clone" onClick={() => openClone(c, c.lxcpath)}>{t('clone.title', { name: c.name })}</button>
+          <button data-testid="details-destroy" className="danger-outline" onClick={() => setDestroying(true)}>{t('destroy.button')}</button>
+        </div>
+      )}
       {body}
+      {c && <SnapshotsPanel c={c} />}
+      {c && destroying && <DestroyDialog c={c} onClose={() => setDestroying(false)} />}
       {findings.length > 0 && (
         <>
           <h3>{t('details.findings')}</h3>

@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next'
 import { usePrefs, type Lang, type Theme, type View } from '../stores/prefs'
 
-const VIEWS: View[] = ['containers', 'lineage', 'config']
+const VIEWS: View[] = ['containers', 'lineage', 'usage', 'config']
 const LANGS: Lang[] = ['auto', 'en', 'ja']
 const THEMES: Theme[] = ['system', 'light', 'dark']
 

@@ -5,6 +5,8 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import { useTranslation } from 'react-i18next'
 import type { Finding, LineageNode } from '@shared/model'
 import { BackendBadge } from '../components/Badges'
+import { dragProps } from '../dnd'
+import { useHighlight } from '../stores/highlight'
 
 export type GraphNodeData = { node: LineageNode; findings: Finding[]; match: boolean }
 export type GraphFlowNode = Node<GraphNodeData, 'lineage'>
@@ -12,11 +14,13 @@ export type GraphFlowNode = Node<GraphNodeData, 'lineage'>
 export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<GraphFlowNode>): React.JSX.Element {
   const { t } = useTranslation()
   const { node, findings, match } = data
+  const doomed = useHighlight((s) => s.ids.has(node.id))
   const bad = findings.length > 0 || node.kind === 'missing'
   const reason = findings.map((f) => `${t(`finding.${f.code}`)}: ${f.message}`).join('\n')
   return (
     <div
-      className={['gnode', `kind-${node.kind}`, bad ? 'bad' : '', selected ? 'selected' : '', match ? 'match' : ''].join(' ')}
+      {...(node.kind === 'container' ? dragProps(node.ref) : {})}
+      className={['gnode', node.kind === 'container' ? 'nopan nodrag' : '', `kind-${node.kind}`, bad ? 'bad' : '', selected ? 'selected' : '', match ? 'match' : '', doomed ? 'doomed' : ''].join(' ')}
       data-testid={`graph-node-${node.ref.name}`}
       title={reason || node.id}
     >

@@ -4,15 +4,29 @@ import { api } from '../api'
 import { keyOf, useContainers } from '../stores/containers'
 import { useLineage } from '../stores/lineage'
 import { useSelection } from '../stores/selection'
+import { useTasks } from '../stores/tasks'
+import { useLxcpaths } from '../stores/lxcpaths'
+import { useUsage } from '../stores/usage'
 
 export async function refresh(): Promise<void> {
   await Promise.all([useContainers.getState().fetch(api), useLineage.getState().fetch(api)])
+  // Usage may take a while: it fills the size column when it arrives, never blocks the list.
+  void useUsage.getState().fetch(api)
   useSelection.getState().prune(new Set(useContainers.getState().list.map(keyOf)))
 }
 
 export function useLiveData(): void {
   useEffect(() => {
     void refresh()
+    void useLxcpaths.getState().fetch(api)
+    const offProgress = api.on('taskProgress', (ev) => useTasks.getState().progress(ev))
+    const offDone = api.on('taskDone', (ev) => {
+      useTasks.getState().done(ev)
+      // The new container appears with the next refresh; select it so it is easy to find.
+      if (ev.result) {
+        void refresh().then(() => useSelection.getState().select(`${ev.result!.lxcpath}/${ev.result!.name}`))
+      }
+    })
     let timer: ReturnType<typeof setTimeout> | undefined
     // Main already debounces; coalesce bursts across several lxcpaths here too.
     const off = api.on('changed', () => {
@@ -21,6 +35,8 @@ export function useLiveData(): void {
     })
     return () => {
       off()
+      offProgress()
+      offDone()
       clearTimeout(timer)
     }
   }, [])

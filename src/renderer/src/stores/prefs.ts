@@ -4,7 +4,7 @@ import { createJSONStorage, persist } from 'zustand/middleware'
 
 export type Lang = 'auto' | 'en' | 'ja'
 export type Theme = 'system' | 'light' | 'dark'
-export type View = 'containers' | 'lineage' | 'config'
+export type View = 'containers' | 'lineage' | 'config' | 'usage'
 
 /** 'auto' follows the system (browser) language; Japanese if it starts with ja, else English. */
 export function resolveLang(lang: Lang, navigatorLanguage: string | undefined): 'en' | 'ja' {

@@ -8,6 +8,8 @@ import { useSelection } from '../stores/selection'
 import { useActionError } from '../stores/actions'
 import { DetailsPanel } from '../components/DetailsPanel'
 import { ContainerRow } from '../components/ContainerRow'
+import { CloneTargets } from '../components/CloneTargets'
+import { useLxcpaths } from '../stores/lxcpaths'
 
 const COLUMNS: SortKey[] = ['name', 'state', 'backend', 'origin', 'dependents', 'snapshots', 'problems']
 
@@ -18,6 +20,7 @@ export function ContainersView(): React.JSX.Element {
   const keys = useSelection((s) => s.keys)
   const setAll = useSelection((s) => s.setAll)
   const { busy, run } = useActionError()
+  const lxcpaths = useLxcpaths((s) => s.list)
   const selected = list.filter((c) => keys.includes(keyOf(c)))
   const allChecked = rows.length > 0 && rows.every((c) => keys.includes(keyOf(c)))
 
@@ -45,6 +48,7 @@ export function ContainersView(): React.JSX.Element {
           <button disabled={busy || selected.length === 0} data-testid="stop" onClick={() => void run(api, 'stop', selected)}>
             {t('containers.stop')}
           </button>
+          <CloneTargets lxcpaths={lxcpaths} />
         </div>
         <table className="table" data-testid="containers-table">
           <thead>
@@ -70,6 +74,7 @@ export function ContainersView(): React.JSX.Element {
                   </button>
                 </th>
               ))}
+              <th title={t('usage.exclusive')}>{t('containers.col.size')}</th>
             </tr>
           </thead>
           <tbody>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { Environment } from '@shared/api'
 import { api } from '../api'
 import { EnvironmentCheck } from '../components/EnvironmentCheck'
+import { CreateForm } from '../components/CreateForm'
 
 export function EmptyState(): React.JSX.Element {
   const { t } = useTranslation()
@@ -19,6 +20,7 @@ export function EmptyState(): React.JSX.Element {
     <section className="pane pad empty" data-testid="empty-state">
       <h2>{t('empty.title')}</h2>
       <p>{t('empty.explain', { lxcpaths: lxcpaths.join(', ') })}</p>
+      {env && <CreateForm lxcpaths={lxcpaths} templates={env.templates} />}
       <p>{t('empty.how')}</p>
       <pre className="raw" data-testid="create-command">{cmd}</pre>
       <h3>{t('empty.env')}</h3>

@@ -12,6 +12,10 @@ import { nodeTypes, type GraphFlowNode } from '../graph/GraphNode'
 import { Legend } from '../graph/Legend'
 import { DetailsPanel } from '../components/DetailsPanel'
 import { FindingsList } from '../components/FindingsList'
+import { CloneTargets } from '../components/CloneTargets'
+import { dropProps } from '../dnd'
+import { openClone } from '../hooks/openClone'
+import { useLxcpaths } from '../stores/lxcpaths'
 
 /** Above this many nodes, only what is in view is rendered (React Flow's own guidance). */
 const VIRTUALIZE_ABOVE = 800
@@ -27,6 +31,8 @@ function Graph(): React.JSX.Element {
   const [query, setQuery] = useState('')
   const matches = useMemo(() => searchNodes(graph, query), [graph, query])
   const flow = useReactFlow()
+  const lxcpaths = useLxcpaths((s) => s.list)
+  const [over, setOver] = useState(false)
 
   const nodes = useMemo<GraphFlowNode[]>(() => {
     if (!positions) return []
@@ -84,6 +90,10 @@ function Graph(): React.JSX.Element {
     void flow.fitView({ nodes: matches.map((id) => ({ id })), duration: 200, maxZoom: 1.5 })
   }
 
+  // A big graph opens at a readable zoom on its first nodes rather than as a thousand
+  // unreadable boxes: only what is in view is drawn, so it paints and pans quickly. Fit shows all.
+  const big = nodes.length > VIRTUALIZE_ABOVE
+  const firstNodes = useMemo(() => graph.nodes.slice(0, 40).map((n) => ({ id: n.id })), [graph])
   const dark = resolveTheme(theme, matchMedia('(prefers-color-scheme: dark)').matches) === 'dark'
   return (
     <div className="graph-wrap">
@@ -103,9 +113,11 @@ function Graph(): React.JSX.Element {
         <button onClick={() => void flow.zoomIn()} aria-label={t('lineage.zoomIn')}>+</button>
         <button onClick={() => void flow.zoomOut()} aria-label={t('lineage.zoomOut')}>−</button>
         <button data-testid="graph-fit" onClick={() => void flow.fitView({ duration: 200 })}>{t('lineage.fit')}</button>
+        <CloneTargets lxcpaths={lxcpaths} />
       </div>
       <Legend />
-      <div className="graph" data-testid="graph">
+      {/* Dropping a container anywhere on the canvas clones it into its own lxcpath. */}
+      <div className={over ? 'graph over' : 'graph'} data-testid="graph" {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
         {error ? (
           <p className="error">{error}</p>
         ) : !positions ? (
@@ -121,7 +133,7 @@ function Graph(): React.JSX.Element {
             onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
             colorMode={dark ? 'dark' : 'light'}
             fitView
-            fitViewOptions={{ maxZoom: 1 }}
+            fitViewOptions={big ? { nodes: firstNodes, maxZoom: 1, minZoom: 0.5 } : { maxZoom: 1 }}
             minZoom={0.05}
             proOptions={{ hideAttribution: true }}
           >

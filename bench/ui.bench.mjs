@@ -1,0 +1,134 @@
+// The UI in Chromium (Debian's, through Playwright) against browser mode on generated lxcpaths:
+// first render of 500 containers in the table; load + layout + first paint of a 1,000-node
+// lineage graph; frame time while panning it. Needs `npx electron-vite build` first (out/).
+// Prints `name: strata X ms | target Y ms`.
+/* global window, document, requestAnimationFrame -- these run inside the page (page.evaluate) */
+import { execFileSync, spawn } from 'node:child_process'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from '@playwright/test'
+import { median } from './lib.mjs'
+
+/** `count` containers by hand: every `perBase`-th a dir base, the rest overlay clones of it, with LXC's bookkeeping. */
+function generate(P, count, perBase) {
+  const net = join(P, '.net.conf')
+  writeFileSync(net, 'lxc.net.0.type = empty\n')
+  execFileSync('lxc-create', ['-P', P, '-n', 'template', '-t', 'busybox', '-f', net], { stdio: 'ignore' })
+  execFileSync('lxc-copy', ['-P', P, '-n', 'template', '-N', 'ovl-template', '-s', '-B', 'overlay'], { stdio: 'ignore' })
+  const dirConfig = readFileSync(join(P, 'template/config'), 'utf8')
+  const ovlConfig = readFileSync(join(P, 'ovl-template/config'), 'utf8')
+  execFileSync('lxc-destroy', ['-P', P, '-n', 'ovl-template'])
+  for (let b = 0; b < count / perBase; b++) {
+    const base = `base${b}`
+    mkdirSync(join(P, base, 'rootfs', 'etc'), { recursive: true })
+    writeFileSync(join(P, base, 'config'), dirConfig.replaceAll('/template/', `/${base}/`).replaceAll('"template"', `"${base}"`))
+    for (let c = 0; c < perBase - 1; c++) {
+      const name = `clone${b}-${c}`
+      mkdirSync(join(P, name, 'overlay', 'delta'), { recursive: true })
+      mkdirSync(join(P, name, 'rootfs'))
+      writeFileSync(join(P, name, 'config'), ovlConfig.replaceAll('/template/', `/${base}/`).replaceAll('ovl-template', name))
+      writeFileSync(join(P, name, 'lxc_rdepends'), `${P}\n${base}\n`)
+      appendFileSync(join(P, base, 'lxc_snapshots'), `${P}\n${name}\n`)
+    }
+  }
+  execFileSync('lxc-destroy', ['-P', P, '-n', 'template'])
+}
+
+async function startWeb(lxcpath) {
+  const proc = spawn(process.execPath, ['out/main/web.js', '--lxcpath', lxcpath, '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const url = await new Promise((resolve, reject) => {
+    proc.once('exit', (c) => reject(new Error(`browser mode exited with ${c}`)))
+    createInterface({ input: proc.stdout }).once('line', (l) => resolve(l.trim()))
+  })
+  return { proc, url }
+}
+
+const line = (name, ms, target) =>
+  console.log(`${name}: strata ${ms.toFixed(1)} ms | target ${target} ms${ms < target ? '  (met)' : '  (MISSED)'}`)
+
+const prefs = (view) => `localStorage.setItem('strata.prefs', JSON.stringify({ state: { lang: 'en', theme: 'light', view: '${view}' }, version: 0 }))`
+
+if (!existsSync('out/main/web.js')) throw new Error('run `npx electron-vite build` first')
+const dirs = []
+const procs = []
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] })
+try {
+  const P500 = mkdtempSync(join(tmpdir(), 'strata-bench-ui500-'))
+  const P1000 = mkdtempSync(join(tmpdir(), 'strata-bench-ui1000-'))
+  dirs.push(P500, P1000)
+  generate(P500, 500, 10)
+  generate(P1000, 1000, 10)
+  const w500 = await startWeb(P500)
+  const w1000 = await startWeb(P1000)
+  procs.push(w500.proc, w1000.proc)
+
+  // 1. First render of 500 containers: navigation until every row is in the DOM, fresh page each run.
+  const listTimes = []
+  for (let i = 0; i < 6; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+    await ctx.addInitScript(prefs('containers'))
+    const page = await ctx.newPage()
+    const t0 = performance.now()
+    await page.goto(w500.url)
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="container-row-"]').length === 500, null, { timeout: 30_000, polling: 'raf' })
+    listTimes.push(performance.now() - t0)
+    await ctx.close()
+  }
+  line('first render, 500 containers (navigation to all rows)', median(listTimes.slice(1)), 1000)
+
+  // 2. 1,000-node graph: navigation until the laid-out nodes are painted (a frame after they appear).
+  const graphTimes = []
+  const dataTimes = []
+  let page
+  let ctx
+  for (let i = 0; i < 4; i++) {
+    ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+    await ctx.addInitScript(prefs('lineage'))
+    page = await ctx.newPage()
+    const t0 = performance.now()
+    await page.goto(w1000.url)
+    await page.waitForFunction(() => document.querySelector('[data-testid="graph"]') !== null, null, { timeout: 60_000, polling: 'raf' })
+    dataTimes.push(performance.now() - t0)
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length > 0, null, { timeout: 60_000, polling: 'raf' })
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+    graphTimes.push(performance.now() - t0)
+    if (i < 3) await ctx.close()
+  }
+  line('lineage graph, 1000 nodes (navigation + layout + first paint)', median(graphTimes.slice(1)), 1500)
+  console.log(`  of which page + data until the graph view shows: ${median(dataTimes.slice(1)).toFixed(1)} ms; layout + first paint: ${median(graphTimes.slice(1).map((g, i) => g - dataTimes[i + 1])).toFixed(1)} ms`)
+
+  // 3. Panning: drag the pane for ~2 s, recording the time between animation frames.
+  const pane = await page.locator('.react-flow__pane').boundingBox()
+  await page.evaluate(() => {
+    window.__frames = []
+    let last = performance.now()
+    const tick = (t) => {
+      window.__frames.push(t - last)
+      last = t
+      if (!window.__stop) requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  })
+  const cx = pane.x + pane.width / 2
+  const cy = pane.y + pane.height / 2
+  await page.mouse.move(cx, cy)
+  await page.mouse.down()
+  // Small steps for ~2 s, so the sample is many frames whatever the machine's speed.
+  const until = performance.now() + 2000
+  for (let k = 0; performance.now() < until; k++) {
+    const a = (k / 40) * Math.PI
+    await page.mouse.move(cx + 300 * Math.sin(a), cy + 150 * Math.cos(a))
+  }
+  await page.mouse.up()
+  const frames = await page.evaluate(() => ((window.__stop = true), window.__frames.slice(2)))
+  const sorted = [...frames].sort((a, b) => a - b)
+  line(`panning the 1000-node graph, median frame (${frames.length} frames)`, median(frames), 20)
+  line('panning the 1000-node graph, p95 frame', sorted[Math.floor(sorted.length * 0.95)], 20)
+  await ctx.close()
+} finally {
+  await browser.close()
+  for (const p of procs) p.kill('SIGTERM')
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+}

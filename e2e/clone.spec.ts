@@ -1,0 +1,92 @@
+// Drag-to-clone: a container dragged onto the Clone target (or the graph's canvas) opens the
+// clone dialog; the name is checked as you type; a snapshot clone made from the dialog is a
+// real overlay clone that lxc-ls lists and lxc-start starts, connected to its origin in the graph.
+import { readFileSync } from 'node:fs'
+import { test, expect, useStrata, snap } from './fixtures'
+import { lxcLs, lxcTool } from './lxc'
+
+const env = useStrata()
+
+test('dragging base onto the Clone target and confirming a snapshot clone makes an overlay clone that starts', async ({ openApp }) => {
+  test.setTimeout(120_000)
+  const page = await openApp(env)
+  await page.getByTestId('container-row-base').dragTo(page.getByTestId('clone-target'))
+  const dialog = page.getByTestId('clone-dialog')
+  await expect(dialog).toBeVisible()
+  await expect(dialog.getByRole('heading')).toHaveText('Clone base')
+
+  // Validation as you type: taken, slash, leading dot; the confirm button stays disabled.
+  const name = page.getByTestId('clone-name')
+  const problem = page.getByTestId('clone-name-problem')
+  const confirm = page.getByTestId('clone-confirm')
+  await name.fill('snap1')
+  await expect(problem).toContainText(`snap1 already exists in ${env.lxcpath}`)
+  await expect(confirm).toBeDisabled()
+  await name.fill('a/b')
+  await expect(problem).toContainText('cannot contain “/”')
+  await name.fill('.hidden')
+  await expect(problem).toContainText('cannot start with “.”')
+  await name.fill('ovl1')
+  await expect(problem).toContainText('This name is free')
+
+  // Snapshot of a dir container: overlay only; dir is disabled and says why.
+  await expect(page.getByTestId('clone-mode-snapshot')).toBeChecked()
+  await expect(page.getByTestId('clone-backend-overlay').locator('input')).toBeChecked()
+  await expect(page.getByTestId('clone-backend-dir').locator('input')).toBeDisabled()
+  await expect(page.getByTestId('clone-backend-dir')).toContainText('a snapshot clone of a dir container is always overlay')
+  await expect(page.getByTestId('clone-backend-aufs')).toContainText('aufs is not in this kernel')
+  await snap(page, 'clone-dialog')
+  await confirm.click()
+  await expect(dialog).toBeHidden()
+
+  // The task ends, the row and the graph node appear, connected to base.
+  await expect(page.getByTestId('task-ovl1')).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
+  await expect(page.getByTestId('container-row-ovl1')).toBeVisible()
+  await expect(page.getByTestId('container-row-ovl1')).toContainText('overlay')
+  await snap(page, 'clone-done')
+  await page.getByTestId('nav-lineage').click()
+  await expect(page.getByTestId('graph-node-ovl1')).toBeVisible()
+  await expect(page.getByTestId(`rf__edge-${env.lxcpath}/ovl1->${env.lxcpath}/base`)).toHaveCount(1)
+
+  // What LXC itself says.
+  expect(lxcLs(env.lxcpath)).toContain('ovl1')
+  expect(readFileSync(`${env.lxcpath}/ovl1/config`, 'utf8')).toContain(`lxc.rootfs.path = overlay:${env.lxcpath}/base/rootfs:${env.lxcpath}/ovl1/overlay/delta`)
+  try {
+    lxcTool('lxc-start', ['-P', env.lxcpath, '-n', 'ovl1', '-d'])
+    expect(lxcTool('lxc-info', ['-P', env.lxcpath, '-n', 'ovl1', '-s'])).toContain('RUNNING')
+  } finally {
+    try {
+      lxcTool('lxc-stop', ['-P', env.lxcpath, '-n', 'ovl1', '-k'])
+    } catch {
+      /* was not running */
+    }
+  }
+})
+
+test('a graph node dropped on the canvas opens the dialog; Escape closes it; the Clone target works by keyboard', async ({ openApp }) => {
+  const page = await openApp(env)
+  await page.getByTestId('nav-lineage').click()
+  const node = page.getByTestId('graph-node-copy1')
+  await expect(node).toBeVisible()
+  const graph = page.getByTestId('graph')
+  const box = (await graph.boundingBox())!
+  await node.dragTo(graph, { targetPosition: { x: 20, y: box.height - 20 } })
+  const dialog = page.getByTestId('clone-dialog')
+  await expect(dialog.getByRole('heading')).toHaveText('Clone copy1')
+  await snap(page, 'clone-from-graph')
+  await page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+
+  // Keyboard only: focus a row, select it, then press the Clone target.
+  await page.getByTestId('nav-containers').click()
+  await page.getByTestId('container-row-copy1').focus()
+  await page.keyboard.press('Enter')
+  await page.getByTestId('clone-target').focus()
+  await page.keyboard.press('Enter')
+  await expect(dialog.getByRole('heading')).toHaveText('Clone copy1')
+  // A copy of a dir container: dir is LXC's default for a copy.
+  await page.getByTestId('clone-mode-copy').check()
+  await expect(page.getByTestId('clone-backend-dir').locator('input')).toBeChecked()
+  await page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+})

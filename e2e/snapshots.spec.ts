@@ -1,0 +1,30 @@
+// Snapshots panel: take a snapshot with a comment, see it listed as lxc-snapshot -L lists it,
+// delete it, and lxc-snapshot agrees it is gone.
+import { test, expect, useStrata, snap } from './fixtures'
+import { lxcTool } from './lxc'
+
+const env = useStrata()
+const lxcSnapshots = (name: string): string => lxcTool('lxc-snapshot', ['-P', env.lxcpath, '-n', name, '-L', '-C'])
+
+test('create with a comment, list, delete: the same as lxc-snapshot -L', async ({ openApp }) => {
+  const page = await openApp(env)
+  await page.getByTestId('container-row-copy1').click()
+  const panel = page.getByTestId('snapshots')
+  await expect(panel).toContainText('No snapshots yet')
+  await page.getByTestId('snapshot-comment').fill('before the upgrade')
+  await page.getByTestId('snapshot-create').click()
+  await expect(page.getByTestId('snapshot-snap0')).toContainText('before the upgrade', { timeout: 30_000 })
+  const listed = lxcSnapshots('copy1')
+  expect(listed).toContain('snap0')
+  expect(listed).toContain('before the upgrade')
+  await snap(page, 'snapshots')
+
+  // Delete, confirmed by keyboard.
+  await page.getByTestId('snapshot-delete-snap0').focus()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('snapshot-confirm-dialog')).toContainText('Delete snap0 of copy1?')
+  await page.getByTestId('snapshot-confirm').click()
+  await expect(page.getByTestId('snapshot-snap0')).toHaveCount(0, { timeout: 30_000 })
+  await expect(panel).toContainText('No snapshots yet')
+  expect(lxcSnapshots('copy1')).not.toContain('snap0')
+})

@@ -1,0 +1,78 @@
+// Destroy, with what it would touch shown first: the containers that depend on it (also
+// highlighted in the graph) and the space it gives back. An origin with dependents is refused
+// here, naming them, before anything is done.
+import { useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { ContainerInfo } from '@shared/model'
+import { api, errorText } from '../api'
+import { useContainers } from '../stores/containers'
+import { destroyPlan } from '../stores/destroyPlan'
+import { useHighlight } from '../stores/highlight'
+import { formatBytes, useUsage } from '../stores/usage'
+import { useSelection } from '../stores/selection'
+import { Dialog } from './Dialog'
+
+export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): void }): React.JSX.Element {
+  const { t, i18n } = useTranslation()
+  const list = useContainers((s) => s.list)
+  const plan = useMemo(() => destroyPlan(c, list), [c, list])
+  const usage = useUsage()
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    useHighlight.getState().set(plan.highlight)
+    if (usage.status === 'idle') void usage.fetch(api)
+    return () => useHighlight.getState().clear()
+  }, [plan])
+
+  const u = usage.byKey.get(`${c.lxcpath}/${c.name}`)
+  const freed =
+    usage.status === 'measuring' || usage.status === 'idle'
+      ? t('destroy.measuring')
+      : u
+        ? t('destroy.freedValue', { size: formatBytes(u.freedIfDeletedBytes, i18n.language) })
+        : t('destroy.unknown')
+  const refused = plan.dependents.length > 0
+  const names = plan.dependents.map((d) => d.name).join(', ')
+
+  const destroy = async (): Promise<void> => {
+    setBusy(true)
+    setError(null)
+    try {
+      await api.destroy({ lxcpath: c.lxcpath, name: c.name, withDependents: plan.ownSnapshots > 0 ? true : undefined })
+      useSelection.getState().clear()
+      onClose()
+    } catch (e) {
+      setError(errorText(e))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Dialog title={t('destroy.title', { name: c.name })} testId="destroy-dialog" onClose={onClose}>
+      <h3 className="small">{t('destroy.dependents')}</h3>
+      {refused ? (
+        <>
+          <ul data-testid="destroy-dependents">
+            {plan.dependents.map((d) => <li key={`${d.lxcpath}/${d.name}`}>{d.name} <span className="muted small">{d.lxcpath}</span></li>)}
+          </ul>
+          <p className="error" role="alert" data-testid="destroy-refused">{t('destroy.refused', { name: c.name, dependents: names })}</p>
+        </>
+      ) : (
+        <p data-testid="destroy-dependents">{t('destroy.noDependents', { name: c.name })}</p>
+      )}
+      {plan.ownSnapshots > 0 && <p className="warn">{t('destroy.snapshots', { count: plan.ownSnapshots })}</p>}
+      <h3 className="small">{t('destroy.freed')}</h3>
+      <p data-testid="destroy-freed" className={u ? '' : 'muted'}>{freed}</p>
+      {error && <p className="error" role="alert" data-testid="destroy-error">{t('destroy.failed', { message: error })}</p>}
+      {!refused && <p className="muted small">{t('destroy.irreversible')}</p>}
+      <div className="buttons">
+        <button type="button" onClick={onClose}>{t('app.cancel')}</button>
+        <button type="button" className="danger" data-testid="destroy-confirm" disabled={refused || busy} onClick={() => void destroy()}>
+          {busy ? t('destroy.running') : t('destroy.confirm', { name: c.name })}
+        </button>
+      </div>
+    </Dialog>
+  )
+}

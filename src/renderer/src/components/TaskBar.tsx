@@ -1,0 +1,44 @@
+// Running and finished tasks at the bottom of the window: a progress bar (indeterminate while
+// the engine gives no totals), cancel, and the outcome in words.
+import { useTranslation } from 'react-i18next'
+import { api } from '../api'
+import { fraction, useTasks } from '../stores/tasks'
+import { useSelection } from '../stores/selection'
+
+export function TaskBar(): React.JSX.Element | null {
+  const { t } = useTranslation()
+  const tasks = Object.values(useTasks((s) => s.tasks))
+  const { cancel, dismiss } = useTasks()
+  if (!tasks.length) return null
+  return (
+    <section className="taskbar" aria-label={t('tasks.title')} data-testid="taskbar">
+      {tasks.map((task) => {
+        const f = fraction(task.progress)
+        return (
+          <div key={task.id} className={`task task-${task.status}`} data-testid={`task-${task.name}`} data-status={task.status}>
+            <span className="task-label">{t(`tasks.${task.kind}.${task.status}`, { name: task.name })}</span>
+            {task.status === 'running' && (
+              <>
+                <progress
+                  aria-label={t('tasks.progress', { name: task.name })}
+                  {...(f === null ? {} : { value: f, max: 1 })}
+                />
+                <span className="small muted">{task.progress ? t(`tasks.phase.${task.progress.phase}`, { defaultValue: task.progress.phase }) : ''}</span>
+                <button data-testid={`task-cancel-${task.name}`} onClick={() => void cancel(api, task.id)}>{t('app.cancel')}</button>
+              </>
+            )}
+            {task.status === 'failed' && <span className="bad">{task.error} {t('tasks.nothingLost')}</span>}
+            {task.status === 'done' && task.result && (
+              <button className="link" onClick={() => useSelection.getState().select(`${task.result!.lxcpath}/${task.result!.name}`)}>
+                {t('tasks.show')}
+              </button>
+            )}
+            {task.status !== 'running' && (
+              <button aria-label={t('app.dismiss')} data-testid={`task-dismiss-${task.name}`} onClick={() => dismiss(task.id)}>×</button>
+            )}
+          </div>
+        )
+      })}
+    </section>
+  )
+}
