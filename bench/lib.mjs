@@ -2,7 +2,7 @@
 // one line per figure with the peer tool's time from the same run and the ratio.
 import { spawnSync } from 'node:child_process'
 import { build } from 'esbuild'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -47,6 +47,7 @@ export function report(name, strataMs, peer, peerMs, target) {
 /** Bundles an engine module from src/ so a benchmark can call it in-process. */
 export async function loadEngineModule(entry) {
   const outdir = mkdtempSync(join(tmpdir(), 'strata-bench-'))
+  process.on('exit', () => rmSync(outdir, { recursive: true, force: true }))
   await build({
     entryPoints: [resolve(entry)],
     outdir,
