@@ -1,10 +1,11 @@
 // Usage and mounts against real LXC on a loop-mounted ext4 made for the test: an overlay clone
 // is started, changed from inside (lxc-attach), and then measured, mounted and destroyed.
 import { execFileSync } from 'node:child_process'
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { layerDiff } from '../../src/main/engine/fs/diff'
 import { measureUsage, measureUsageReport } from '../../src/main/engine/fs/usage'
 import { findStaleMounts, listStrataMounts, mountContainer, overlayMountOptions, parseMountinfo, unmountContainer, cleanStaleMounts, strataMountDir } from '../../src/main/engine/mount'
 import { NO_NET_CONFIG, strata } from '../helpers/lxc'
@@ -73,6 +74,35 @@ describe('usage of a running overlay clone, changed from inside', () => {
     const text = await strata('du', '-P', P)
     expect(text.stdout).toMatch(/^c1\s+overlay\s/m)
     expect(text.stdout).toMatch(/tree base: 2 member\(s\)/)
+  })
+})
+
+describe('diff of the same clone', () => {
+  it('lists exactly the three changes, with sizes and shadowed lower bytes', async () => {
+    const d = await layerDiff({ lxcpath: P, name: 'c1' })
+    const lower = join(P, 'base', 'rootfs')
+    const initdFiles = Number(execFileSync('bash', ['-c', `find '${lower}/etc/init.d' -type f -printf '%s\\n' | awk '{s+=$1} END {print s+0}'`], { encoding: 'utf8' }))
+    // busybox's syslogd writes under /var at start: that is the container's change too, but not ours
+    const ours = d.entries.filter((e) => !e.path.startsWith('/var/')).sort((a, b) => (a.path < b.path ? -1 : 1))
+    expect(ours).toEqual([
+      { path: '/etc/init.d', kind: 'opaque', isDir: true, bytes: 4, shadowedBytes: initdFiles },
+      { path: '/etc/init.d/rcS.new', kind: 'added', isDir: false, bytes: 4, shadowedBytes: 0 },
+      { path: '/etc/passwd', kind: 'deleted', isDir: false, bytes: 0, shadowedBytes: statSync(join(lower, 'etc', 'passwd')).size },
+      { path: '/root/big', kind: 'added', isDir: false, bytes: 1 << 20, shadowedBytes: 0 }
+    ])
+    expect(d.totals.deleted.count).toBe(1)
+    expect(d.totals.opaque.count).toBe(1)
+    expect(d.shadowedBytes).toBe(initdFiles + statSync(join(lower, 'etc', 'passwd')).size)
+    expect(initdFiles).toBeGreaterThan(0)
+    const cli = await strata('diff', '-P', P, '-n', 'c1')
+    expect(cli.code, cli.stderr).toBe(0)
+    expect(cli.stdout).toMatch(/^D \/etc\/passwd \(hides \d+ B\)$/m)
+    expect(cli.stdout).toMatch(/^O \/etc\/init\.d\/ /m)
+    expect(cli.stdout).toMatch(/^A \/root\/big {2}1\.0 MiB$/m)
+  })
+
+  it('refuses a container without layers, naming the rule', async () => {
+    await expect(layerDiff({ lxcpath: P, name: 'base' })).rejects.toThrow(/is a dir container: only overlay \(or aufs\) clones have an upper layer/)
   })
 })
 
@@ -162,6 +192,12 @@ describe('hard links, sparse files, odd names, 100k files in an upper', () => {
     expect(c1!.measured.files).toBeGreaterThan(100_000)
     expect(c1!.measured.apparentBytes).toBeGreaterThan(2 ** 30) // the sparse file's size...
     expect(c1!.exclusiveBytes).toBeLessThan(16 << 20) // ...but not its blocks
+    const d = await layerDiff({ lxcpath: P, name: 'c1' })
+    const paths = d.entries.map((e) => e.path)
+    expect(paths).toContain('/odd/new\nline')
+    expect(paths).toContain('/odd/bad\\xff\\xfe')
+    expect(d.entries.find((e) => e.path === '/odd/sparse')!.bytes).toBe(2 ** 30)
+    expect(d.totals.added.count).toBeGreaterThan(100_000)
     rmSync(odd, { recursive: true })
     rmSync(many, { recursive: true })
   })

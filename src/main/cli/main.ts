@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   config: () => import('./config'),
   check: () => import('./check'),
   du: () => import('./du'),
+  diff: () => import('./diff'),
   mount: () => import('./mount'),
   umount: () => import('./umount')
 }

@@ -35,6 +35,7 @@ interface Addon {
   lockFile(path: string, wait: boolean): Started<{ fd: number; kind: number }>
   unlock(fd: number, kind: number): void
   cancel(handle: Handle): void
+  layerDiff(upper: string, lowers: string[]): Started<RawDiffEntry[] & { errors: number }>
 }
 
 export interface CopyProgress {
@@ -97,6 +98,18 @@ export interface UsageResult {
   errors: number
   /** Directories on another filesystem: neither counted nor entered (du -x). */
   skippedMounts: number
+}
+
+/** One entry of an upper layer's diff (diff.c); kind 0 added, 1 modified, 2 deleted, 3 opaque. */
+export interface RawDiffEntry {
+  /** relative to the layer root, starting with '/': raw bytes, names need not be UTF-8 */
+  path: Buffer
+  kind: 0 | 1 | 2 | 3
+  isDir: boolean
+  /** apparent bytes in the upper (a directory: its subtree's) */
+  bytes: number
+  /** apparent bytes of the lowers that this entry hides */
+  shadowed: number
 }
 
 export interface LockHandle {
@@ -306,4 +319,13 @@ export function lxcRunDir(): string {
  */
 export function lxcLockPath(lxcpath: string, name: string): string {
   return `${lxcRunDir()}/lxc/lock/${lxcpath}/.${name}`
+}
+
+/**
+ * An overlay upper against its lowers (top first) in one native pass: added, modified (copied
+ * up), deleted (whiteouts) and opaque entries in walk order, with bytes and shadowed lower bytes.
+ * `errors` counts entries that could not be read (the diff goes on, like du).
+ */
+export async function diffLayers(upper: string, lowers: string[], opts: { signal?: AbortSignal } = {}): Promise<RawDiffEntry[] & { errors: number }> {
+  return run('layerDiff', opts.signal, () => addon().layerDiff(resolve(upper), lowers.map((l) => resolve(l))))
 }
