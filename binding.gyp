@@ -5,7 +5,8 @@
       "sources": [
         "src/main/engine/native/addon.c",
         "src/main/engine/native/walk.c",
-        "src/main/engine/native/lxcpath_read.c"
+        "src/main/engine/native/lxcpath_read.c",
+        "src/main/engine/native/diff.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags": ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],

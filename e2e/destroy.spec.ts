@@ -1,6 +1,10 @@
 // Destroy shows what depends on the container before anything is done: an origin with
 // dependents is refused in the UI, naming them, and highlighted in the graph; a leaf is
-// destroyed and disappears from lxc-ls. Usage is shown as unknown, never guessed.
+// destroyed and disappears from lxc-ls. The usage view shows a file written into an upper
+// layer, with the figures the CLI (and du) give.
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { test, expect, useStrata, snap } from './fixtures'
 import { lxcLs } from './lxc'
 
@@ -20,8 +24,8 @@ test('destroying base is refused with snap1 named; destroying copy1 removes it',
   await expect(page.getByTestId('graph-node-base')).toHaveClass(/doomed/)
   await expect(page.getByTestId('graph-node-snap1')).toHaveClass(/doomed/)
   await expect(page.getByTestId('graph-node-copy1')).not.toHaveClass(/doomed/)
-  // No usage engine in this build: the freed figure says unknown rather than inventing one.
-  await expect(page.getByTestId('destroy-freed')).toContainText(/unknown|measuring/)
+  // What would be freed is measured, not guessed: a size with its unit.
+  await expect(page.getByTestId('destroy-freed')).toContainText(/\d+(\.\d)? (B|KiB|MiB|GiB)/)
   await snap(page, 'destroy-refused')
   await page.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
@@ -39,12 +43,27 @@ test('destroying base is refused with snap1 named; destroying copy1 removes it',
   expect(lxcLs(env.lxcpath)).toEqual(['base', 'snap1'])
 })
 
-test('the usage view shows its unavailable state honestly, and the size column says not measured', async ({ openApp }) => {
+/** `strata du --json`: the figures the engine gives for one container. */
+function du(lxcpath: string, name: string): { exclusiveBytes: number } {
+  const all = JSON.parse(execFileSync('bin/strata', ['du', '-P', lxcpath, '-n', name, '--json'], { encoding: 'utf8' }))
+  const list = Array.isArray(all) ? all : all.containers
+  return list.find((u: { ref: { name: string } }) => u.ref.name === name)
+}
+
+test('the usage view shows a file written into an upper layer, as the CLI measures it', async ({ openApp }) => {
+  const before = du(env.lxcpath, 'snap1').exclusiveBytes
+  writeFileSync(join(env.lxcpath, 'snap1/overlay/delta/written-by-test.bin'), Buffer.alloc(3 * 1024 * 1024, 7))
+  const after = du(env.lxcpath, 'snap1').exclusiveBytes
+  expect(after - before).toBeGreaterThanOrEqual(3 * 1024 * 1024)
   const page = await openApp(env)
-  await expect(page.getByTestId('size-base')).toContainText(/not measured|measuring/)
+  const mib = (n: number) => `${new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(n / 1024 / 1024)} MiB`
+  await expect(page.getByTestId('size-snap1')).toHaveText(mib(after))
   await page.getByTestId('container-row-snap1').click()
   await page.getByTestId('nav-usage').click()
-  await expect(page.getByTestId('usage-status')).toContainText('not available')
-  await expect(page.getByTestId('diff-status')).toContainText('not available')
+  await expect(page.getByTestId('usage-bar-snap1')).toContainText(`exclusive ${mib(after)}`)
+  const row = page.getByTestId('diff-list').getByRole('row', { name: /written-by-test\.bin/ })
+  await expect(row).toContainText('3 MiB')
+  await expect(row).toHaveClass(/diff-added/)
+  await expect(page.getByTestId('treemap')).toBeVisible()
   await snap(page, 'usage')
 })

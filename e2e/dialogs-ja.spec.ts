@@ -27,5 +27,5 @@ test('clone, destroy, snapshots and usage speak Japanese', async ({ openApp }) =
 
   await page.getByTestId('nav-usage').click()
   await expect(page.getByTestId('nav-usage')).toHaveText('ディスク使用量')
-  await expect(page.getByTestId('usage-status')).toContainText('ディスク使用量を取得できません')
+  await expect(page.getByTestId('usage-bar-base')).toContainText('専有')
 })

@@ -112,6 +112,7 @@ export type FindingCode =
   | 'stray-partial'
   | 'config-error'
   | 'lxcpath-unreadable'
+  | 'base-drift'
 
 export interface Finding {
   severity: 'error' | 'warning'
@@ -182,6 +183,17 @@ export interface ContainerUsage {
   measured: UsageFigures
   /** how the figure was obtained: a scan, btrfs qgroups, zfs properties */
   source: 'scan' | 'btrfs-qgroup' | 'zfs'
+}
+
+/** One lineage tree (a base with every clone and snapshot that depends on it, transitively). */
+export interface LineageTreeUsage {
+  /** the member that depends on nothing */
+  root: ContainerRef
+  members: ContainerRef[]
+  /** what the whole tree holds on disk (each member's own data and files once) */
+  allocatedBytes: number
+  /** what full copies of every member would take beyond that */
+  savedByClonesBytes: number
 }
 
 export type DiffKind = 'added' | 'modified' | 'deleted' | 'opaque'

@@ -6,7 +6,11 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   ls: () => import('./ls'),
   lineage: () => import('./lineage'),
   config: () => import('./config'),
-  check: () => import('./check')
+  check: () => import('./check'),
+  du: () => import('./du'),
+  diff: () => import('./diff'),
+  mount: () => import('./mount'),
+  umount: () => import('./umount')
 }
 
 const USAGE = `Usage: strata <command> [options]
@@ -17,6 +21,10 @@ Commands:
   config   -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
                                                           a container's config, raw, flattened or converted to modern keys
   check    [-P LXCPATH]... [--json]                       integrity findings; exits 1 when there is an error
+  du       [-n NAME]... [-P LXCPATH]... [--json]          exclusive, shared, freed-if-deleted and saved bytes; per lineage tree
+  diff     -n NAME [-P LXCPATH] [--json]                  an overlay clone's changes against its lower
+  mount    -n NAME [-P LXCPATH] [--path DIR] [--rw]       mount a rootfs (read-only unless asked) at a private mountpoint
+  umount   -n NAME [-P LXCPATH]                           undo strata mount
 
 Without -P, Strata uses LXC's default lxcpath (lxc.lxcpath in lxc.conf, else /var/lib/lxc for root).
 Run \`strata <command> --help\` for a command's options.`

@@ -1,17 +1,318 @@
-// TEMPORARY (placeholder until the usage engineer's usage.ts lands; replace this whole file).
-// It measures nothing: it says so, and the UI shows usage as not available rather than a guess.
-import type { ContainerRef, ContainerUsage } from '@shared/model'
+// Disk usage that tells the truth about copy-on-write storage: per container and snapshot what
+// only it holds, what it reads from its bases, what destroying it gives back, and for a base
+// what its clones save; and per lineage tree what the tree holds. Where the filesystem already
+// accounts for it (btrfs qgroups, zfs used/referenced) its figures are used and nothing is
+// scanned; elsewhere one native scan per layer (each lower once, whatever shares it).
+import { lstatSync, readdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { ContainerRef, ContainerUsage, LineageTreeUsage, UsageFigures } from '@shared/model'
+import type { ContainerRecord } from '../container'
+import { defaultLxcpaths } from '../global-config'
+import { normalLxcpath, refKey } from '../lineage/bookkeeping'
+import { buildLineage, type Lineage } from '../lineage/graph'
+import { scanLxcpaths } from '../lxcpath'
+import { withMountedRootfs } from '../mount'
+import { scanUsage, type UsageResult } from '../native'
+import { run } from '../tools'
 
-export class UsageUnavailableError extends Error {
-  constructor() {
-    super('disk usage measurement is not available in this build yet')
-    this.name = 'UsageUnavailableError'
+export interface UsageReport {
+  containers: ContainerUsage[]
+  trees: LineageTreeUsage[]
+}
+
+export interface MeasureOptions {
+  /** only these containers/snapshots (their bases and dependents are measured as needed) */
+  names?: ContainerRef[]
+  signal?: AbortSignal
+}
+
+/** The usage of every container and snapshot of the lxcpaths (or of opts.names). */
+export async function measureUsage(lxcpaths: string[], opts: MeasureOptions = {}): Promise<ContainerUsage[]> {
+  return (await measureUsageReport(lxcpaths, opts)).containers
+}
+
+const EMPTY: UsageFigures = { apparentBytes: 0, allocatedBytes: 0, files: 0, dirs: 0, hardlinkedInodes: 0, whiteouts: 0, opaqueDirs: 0 }
+
+function figures(r: UsageResult): UsageFigures {
+  return {
+    apparentBytes: r.apparentBytes,
+    allocatedBytes: r.allocatedBytes,
+    files: r.files,
+    dirs: r.dirs,
+    hardlinkedInodes: r.hardlinkedInodes,
+    whiteouts: r.whiteouts,
+    opaqueDirs: r.opaqueDirs
   }
 }
 
-export async function measureUsage(
-  _lxcpaths: string[],
-  _opts?: { names?: ContainerRef[]; signal?: AbortSignal }
-): Promise<ContainerUsage[]> {
-  throw new UsageUnavailableError()
+/** What one record holds by itself. */
+interface Own {
+  /** its data: an overlay upper, a dir rootfs, a subvolume, a dataset, an image */
+  measured: UsageFigures
+  dataBytes: number
+  /** bytes it reads from elsewhere, as the filesystem accounts them (btrfs/zfs), else null */
+  fsShared: number | null
+  /** everything else in its directory (config, overlay workdir, ...), allocated bytes */
+  restBytes: number
+  source: ContainerUsage['source']
+}
+
+/**
+ * Allocated bytes of a container directory without its data and without `snaps/` (measured
+ * on their own). These are a handful of small files, so a plain walk is fine here; it never
+ * follows a symlink and never leaves the filesystem.
+ */
+function restOfDir(dir: string, skip: ReadonlySet<string>): number {
+  const root = lstatSync(dir, { throwIfNoEntry: false })
+  if (!root) return 0
+  // Names are bytes (LXC allows any): walk with Buffers, never decoding them.
+  const skipped = [...skip].map((p) => Buffer.from(p))
+  const seen = new Set<string>()
+  let total = root.blocks * 512
+  const walk = (path: Buffer): void => {
+    let names: Buffer[]
+    try {
+      names = readdirSync(path, { encoding: 'buffer' })
+    } catch {
+      return
+    }
+    for (const n of names) {
+      const child = Buffer.concat([path, SLASH, n])
+      if (skipped.some((s) => s.equals(child))) continue
+      const st = lstatSync(child, { throwIfNoEntry: false })
+      if (!st || st.dev !== root.dev) continue
+      if (st.nlink > 1 && !st.isDirectory()) {
+        const k = `${st.ino}`
+        if (seen.has(k)) continue
+        seen.add(k)
+      }
+      total += st.blocks * 512
+      if (st.isDirectory()) walk(child)
+    }
+  }
+  walk(Buffer.from(resolve(dir)))
+  return total
+}
+
+const SLASH = Buffer.from('/')
+
+class Measurer {
+  private scans = new Map<string, Promise<UsageResult>>()
+  constructor(private signal: AbortSignal | undefined) {}
+
+  /** One scan per path, whoever asks. */
+  scan(path: string, xattrs: boolean): Promise<UsageResult> {
+    const key = resolve(path)
+    let p = this.scans.get(key)
+    if (!p) {
+      p = scanUsage(key, { signal: this.signal, xattrs })
+      this.scans.set(key, p)
+    }
+    return p
+  }
+
+  async own(record: ContainerRecord, running: boolean): Promise<Own> {
+    const spec = record.spec
+    const skip = new Set<string>([resolve(record.dir, 'snaps')])
+    const done = async (o: Omit<Own, 'restBytes'>, dataPath: string | null): Promise<Own> => {
+      if (dataPath) skip.add(resolve(dataPath))
+      return { ...o, restBytes: restOfDir(record.dir, skip) }
+    }
+    if (!spec) return done({ measured: EMPTY, dataBytes: 0, fsShared: null, source: 'scan' }, null)
+    switch (spec.backend) {
+      case 'overlay':
+      case 'aufs': {
+        const r = await this.scan(spec.upper, true)
+        return done({ measured: figures(r), dataBytes: r.allocatedBytes, fsShared: null, source: 'scan' }, spec.upper)
+      }
+      case 'btrfs': {
+        const q = await btrfsQgroup(spec.path)
+        if (q) return done({ measured: { ...EMPTY, allocatedBytes: q.referenced }, dataBytes: q.exclusive, fsShared: Math.max(0, q.referenced - q.exclusive), source: 'btrfs-qgroup' }, spec.path)
+        const r = await this.scan(spec.path, false)
+        return done({ measured: figures(r), dataBytes: r.allocatedBytes, fsShared: null, source: 'scan' }, spec.path)
+      }
+      case 'zfs': {
+        const z = spec.path.startsWith('/') ? null : await zfsUsage(spec.path)
+        if (z) return done({ measured: { ...EMPTY, allocatedBytes: z.referenced }, dataBytes: z.used, fsShared: Math.max(0, z.referenced - z.usedByDataset), source: 'zfs' }, null)
+        const r = await this.scan(spec.path, false)
+        return done({ measured: figures(r), dataBytes: r.allocatedBytes, fsShared: null, source: 'scan' }, spec.path)
+      }
+      case 'dir': {
+        const r = await this.scan(spec.path, false)
+        return done({ measured: figures(r), dataBytes: r.allocatedBytes, fsShared: null, source: 'scan' }, spec.path)
+      }
+      case 'loop': {
+        // The image is what the disk holds; its contents are counted only when it can be mounted (stopped).
+        const st = lstatSync(spec.path, { throwIfNoEntry: false })
+        const image = st ? st.blocks * 512 : 0
+        let measured = { ...EMPTY, allocatedBytes: image }
+        if (!running && st) measured = await withMountedRootfs(record.ref, async (root) => figures(await scanUsage(root, { signal: this.signal })))
+        return done({ measured, dataBytes: image, fsShared: null, source: 'scan' }, spec.path)
+      }
+      default: {
+        // lvm, rbd, nbd: a block device outside the container dir; its size is what it holds.
+        const size = await blockDeviceSize(spec.path)
+        return done({ measured: { ...EMPTY, allocatedBytes: size }, dataBytes: size, fsShared: null, source: 'scan' }, null)
+      }
+    }
+  }
+}
+
+async function blockDeviceSize(device: string): Promise<number> {
+  try {
+    return Number(String((await run('blockdev', ['--getsize64', device], { timeoutMs: 10_000 })).stdout).trim()) || 0
+  } catch {
+    return 0
+  }
+}
+
+/** btrfs's own accounting for a subvolume, when quotas are enabled and consistent; else null. */
+export async function btrfsQgroup(path: string): Promise<{ referenced: number; exclusive: number } | null> {
+  try {
+    const id = String((await run('btrfs', ['inspect-internal', 'rootid', path], { timeoutMs: 10_000 })).stdout).trim()
+    const r = await run('btrfs', ['qgroup', 'show', '--raw', '-f', path], { timeoutMs: 30_000 })
+    if (/inconsistent|rescan/i.test(String(r.stderr))) return null
+    for (const line of String(r.stdout).split('\n')) {
+      const f = line.trim().split(/\s+/)
+      if (f[0] === `0/${id}` && f.length >= 3) return { referenced: Number(f[1]), exclusive: Number(f[2]) }
+    }
+    return null
+  } catch {
+    return null // quotas not enabled, or not btrfs: scan instead
+  }
+}
+
+/** zfs's own accounting for a dataset; null when zfs cannot tell. */
+export async function zfsUsage(dataset: string): Promise<{ used: number; referenced: number; usedByDataset: number } | null> {
+  try {
+    const r = await run('zfs', ['get', '-Hp', '-o', 'value', 'used,referenced,usedbydataset', dataset], { timeoutMs: 30_000 })
+    const [used, referenced, usedByDataset] = String(r.stdout).split('\n').map(Number)
+    if (![used, referenced, usedByDataset].every((n) => Number.isFinite(n))) return null
+    return { used: used!, referenced: referenced!, usedByDataset: usedByDataset! }
+  } catch {
+    return null
+  }
+}
+
+/** Who must go with a record when it is destroyed: its snapshots and what reads it as a lower, transitively. */
+function destroyClosure(lineage: Lineage, ref: ContainerRef): string[] {
+  const byTarget = new Map<string, string[]>()
+  for (const e of lineage.graph.edges) {
+    if (e.kind === 'cloned-from') continue // a copy (rsync of an upper) does not read its origin
+    const list = byTarget.get(e.to) ?? []
+    list.push(e.from)
+    byTarget.set(e.to, list)
+  }
+  const out = new Set<string>([refKey(ref)])
+  const queue = [refKey(ref)]
+  while (queue.length) {
+    for (const next of byTarget.get(queue.pop()!) ?? []) {
+      if (!out.has(next)) {
+        out.add(next)
+        queue.push(next)
+      }
+    }
+  }
+  return [...out]
+}
+
+/** Usage per container and snapshot, plus per lineage tree. */
+export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(), opts: MeasureOptions = {}): Promise<UsageReport> {
+  const scans = await scanLxcpaths(lxcpaths)
+  const lineage = buildLineage(scans)
+  const states = new Map<string, boolean>()
+  for (const s of scans) for (const c of s.containers) states.set(refKey(c.record.ref), c.state !== 'stopped')
+
+  const wanted = opts.names ? new Set(opts.names.map(refKey)) : null
+  if (opts.names) {
+    for (const ref of opts.names) {
+      if (!lineage.entries.has(refKey(ref))) throw new Error(`no container or snapshot ${ref.lxcpath}/${ref.name}: it has no config file there`)
+    }
+  }
+  // Measure what was asked for, plus everything its freed/saved figures depend on.
+  const needed = new Set<string>()
+  for (const key of lineage.entries.keys()) {
+    if (wanted && !wanted.has(key)) continue
+    for (const k of destroyClosure(lineage, lineage.entries.get(key)!.record.ref)) needed.add(k)
+  }
+  const m = new Measurer(opts.signal)
+  const own = new Map<string, Own>()
+  for (const key of needed) {
+    const entry = lineage.entries.get(key)
+    if (!entry) continue // a missing node: nothing to measure
+    own.set(key, await m.own(entry.record, states.get(key) ?? false))
+  }
+  // Shared bytes: an overlay reads its lowers (each scanned once, or taken from its owner's data).
+  const shared = new Map<string, number>()
+  const dataByPath = new Map<string, number>()
+  for (const [key, o] of own) {
+    const spec = lineage.entries.get(key)!.record.spec
+    if (spec && 'path' in spec && spec.backend === 'dir') dataByPath.set(normalLxcpath(resolve(spec.path)), o.dataBytes)
+  }
+  for (const [key, o] of own) {
+    const spec = lineage.entries.get(key)!.record.spec
+    if (o.fsShared !== null) shared.set(key, o.fsShared)
+    else if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs')) {
+      let bytes = 0
+      for (const lower of spec.lowers) {
+        const known = dataByPath.get(normalLxcpath(resolve(lower)))
+        bytes += known ?? (await m.scan(lower, false).then((r) => r.allocatedBytes, () => 0))
+      }
+      shared.set(key, bytes)
+    } else shared.set(key, 0)
+  }
+
+  const containers: ContainerUsage[] = []
+  for (const [key, entry] of lineage.entries) {
+    if (wanted && !wanted.has(key)) continue
+    const o = own.get(key)!
+    const closure = destroyClosure(lineage, entry.record.ref)
+    const freed = closure.reduce((n, k) => n + (own.get(k) ? own.get(k)!.dataBytes + own.get(k)!.restBytes : 0), 0)
+    const saved = closure.filter((k) => k !== key).reduce((n, k) => n + (shared.get(k) ?? 0), 0)
+    containers.push({
+      ref: entry.record.ref,
+      backend: entry.record.backend,
+      exclusiveBytes: o.dataBytes,
+      sharedBytes: shared.get(key) ?? 0,
+      freedIfDeletedBytes: freed,
+      savedByClonesBytes: saved,
+      measured: o.measured,
+      source: o.source
+    })
+  }
+  return { containers, trees: treeUsage(lineage, own, shared) }
+}
+
+/** Connected components of the lineage (lower, snapshot and clone edges), each summed once. */
+function treeUsage(lineage: Lineage, own: Map<string, Own>, shared: Map<string, number>): LineageTreeUsage[] {
+  const parent = new Map<string, string>()
+  const find = (k: string): string => {
+    let r = k
+    while (parent.get(r) !== undefined && parent.get(r) !== r) r = parent.get(r)!
+    parent.set(k, r)
+    return r
+  }
+  for (const k of own.keys()) parent.set(k, k)
+  for (const e of lineage.graph.edges) {
+    if (!own.has(e.from) || !own.has(e.to)) continue
+    parent.set(find(e.from), find(e.to))
+  }
+  const groups = new Map<string, string[]>()
+  for (const k of own.keys()) {
+    const r = find(k)
+    groups.set(r, [...(groups.get(r) ?? []), k])
+  }
+  const trees: LineageTreeUsage[] = []
+  for (const members of groups.values()) {
+    const refs = members.map((k) => lineage.entries.get(k)!.record.ref)
+    const root =
+      refs.find((r) => lineage.dependsOn(r).length === 0 && lineage.entries.get(refKey(r))!.kind === 'container') ?? refs[0]!
+    trees.push({
+      root,
+      members: refs,
+      allocatedBytes: members.reduce((n, k) => n + own.get(k)!.dataBytes + own.get(k)!.restBytes, 0),
+      savedByClonesBytes: members.reduce((n, k) => n + (shared.get(k) ?? 0), 0)
+    })
+  }
+  return trees.sort((a, b) => b.allocatedBytes - a.allocatedBytes)
 }

@@ -5,6 +5,7 @@ import type { ContainerRef, Finding } from '@shared/model'
 import type { LxcpathScan } from '../lxcpath'
 import { inodeKey, lockedInodes } from '../proc-locks'
 import { refKey, SNAPSHOTS_FILE, RDEPENDS_FILE } from './bookkeeping'
+import { checkBaseDrift, type fingerprintTree } from './drift'
 import type { Lineage } from './graph'
 
 function show(ref: ContainerRef): string {
@@ -24,6 +25,8 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
     if (known === undefined) lowerExists.set(path, (known = existsSync(path)))
     return known
   }
+
+  const fingerprints = new Map<string, ReturnType<typeof fingerprintTree>>()
 
   for (const [key, { record }] of lineage.entries) {
     const subject = record.ref
@@ -47,6 +50,20 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
             message: `${name} cannot start: its lower layer ${lower} is gone (its origin was removed without LXC).`
           })
         }
+      }
+    }
+
+    // A base that changed after Strata cloned it changes what the clone sees (one walk per lower).
+    if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs') && spec.lowers.every(pathExists)) {
+      const drift = checkBaseDrift(record.dir, spec.lowers[0], fingerprints)
+      if (drift) {
+        add({
+          severity: 'warning',
+          code: 'base-drift',
+          subject,
+          file: drift.lower,
+          message: `${name}'s base ${drift.lower} changed since the clone was made (${drift.recordedAt}), so the clone sees a different system: changed in ${drift.paths.join(', ')}${drift.more ? ` and ${drift.more} more` : ''}.`
+        })
       }
     }
 

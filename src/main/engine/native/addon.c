@@ -147,7 +147,7 @@ static void *job_thread(void *arg) {
   return NULL;
 }
 
-static job *job_new(void *data, job_run_fn run, job_result_fn result, job_free_fn free_data) {
+job *job_new(void *data, job_run_fn run, job_result_fn result, job_free_fn free_data) {
   job *j = calloc(1, sizeof *j);
   pthread_mutex_t *mu = malloc(sizeof *mu);
   if (!j || !mu) { free(j); free(mu); if (free_data) free_data(data); return NULL; }
@@ -158,7 +158,7 @@ static job *job_new(void *data, job_run_fn run, job_result_fn result, job_free_f
 }
 
 /* Starts j and returns [promise, handle]. Takes ownership of j in all cases. */
-static napi_value job_start(napi_env env, job *j, napi_value progress_cb) {
+napi_value job_start(napi_env env, job *j, napi_value progress_cb) {
   if (!j) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
   napi_value promise, name, handle, arr;
   j->refs = 1; /* until the thread exists, we own it here */
@@ -621,6 +621,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"unlock", NULL, js_unlock, NULL, NULL, NULL, napi_enumerable, NULL},
       {"cancel", NULL, js_cancel, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readContainerDirs", NULL, js_read_container_dirs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"layerDiff", NULL, js_layer_diff, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

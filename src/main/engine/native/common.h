@@ -46,6 +46,14 @@ static inline int job_cancelled(job *j) { return __atomic_load_n(&j->cancel, __A
 /* Non-blocking: drops the event when the queue is full or the last one was < 50 ms ago. */
 void job_progress(job *j, uint64_t files, uint64_t bytes);
 
+/* addon.c: job lifecycle, for operations defined in other files */
+job *job_new(void *data, job_run_fn run, job_result_fn result, job_free_fn free_data);
+/* Starts j and returns [promise, handle]; takes ownership of j (NULL: throws ENOMEM). */
+napi_value job_start(napi_env env, job *j, napi_value progress_cb);
+
+/* diff.c */
+napi_value js_layer_diff(napi_env env, napi_callback_info info);
+
 /* walk.c */
 typedef struct {
   char *src, *dst;

@@ -36,6 +36,7 @@ interface Addon {
   unlock(fd: number, kind: number): void
   cancel(handle: Handle): void
   readContainerDirs(lxcpath: string): RawContainerDir[]
+  layerDiff(upper: string, lowers: string[]): Started<RawDiffEntry[] & { errors: number }>
 }
 
 /** One container directory as readContainerDirs found it; `*Error` is an errno name. */
@@ -111,6 +112,18 @@ export interface UsageResult {
   errors: number
   /** Directories on another filesystem: neither counted nor entered (du -x). */
   skippedMounts: number
+}
+
+/** One entry of an upper layer's diff (diff.c); kind 0 added, 1 modified, 2 deleted, 3 opaque. */
+export interface RawDiffEntry {
+  /** relative to the layer root, starting with '/': raw bytes, names need not be UTF-8 */
+  path: Buffer
+  kind: 0 | 1 | 2 | 3
+  isDir: boolean
+  /** apparent bytes in the upper (a directory: its subtree's) */
+  bytes: number
+  /** apparent bytes of the lowers that this entry hides */
+  shadowed: number
 }
 
 export interface LockHandle {
@@ -330,4 +343,13 @@ export function lxcLockPath(lxcpath: string, name: string): string {
  */
 export function readContainerDirs(lxcpath: string): RawContainerDir[] {
   return addon().readContainerDirs(lxcpath)
+}
+
+/**
+ * An overlay upper against its lowers (top first) in one native pass: added, modified (copied
+ * up), deleted (whiteouts) and opaque entries in walk order, with bytes and shadowed lower bytes.
+ * `errors` counts entries that could not be read (the diff goes on, like du).
+ */
+export async function diffLayers(upper: string, lowers: string[], opts: { signal?: AbortSignal } = {}): Promise<RawDiffEntry[] & { errors: number }> {
+  return run('layerDiff', opts.signal, () => addon().layerDiff(resolve(upper), lowers.map((l) => resolve(l))))
 }

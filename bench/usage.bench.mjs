@@ -1,0 +1,68 @@
+// Usage and diff of a 100k-file overlay upper against GNU du -s on the same tree, same run, on a
+// journaled ext4 loop image made for the purpose (the root filesystem here is journal-less).
+// Warm: median of repeated runs. Cold: the image is remounted before every run (fresh caches).
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { loadEngineModule, report, timeCall, timeProcess, median } from './lib.mjs'
+
+process.env.STRATA_NATIVE = resolve('build/Release/strata_native.node')
+const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8' })
+const dir = mkdtempSync(join(tmpdir(), 'strata-bench-usage-'))
+const image = join(dir, 'fs.img')
+const mnt = join(dir, 'mnt')
+mkdirSync(mnt)
+let P
+try {
+  sh('truncate', ['-s', '1G', image])
+  sh('mkfs.ext4', ['-q', '-F', '-O', 'has_journal', '-N', '300000', image])
+  sh('mount', ['-o', 'loop', image, mnt])
+  P = join(mnt, 'lxc')
+  mkdirSync(P)
+  writeFileSync(join(P, '.net.conf'), 'lxc.net.0.type = empty\n')
+  sh('lxc-create', ['-P', P, '-n', 'base', '-t', 'busybox', '-f', join(P, '.net.conf')])
+  sh('lxc-copy', ['-P', P, '-n', 'base', '-N', 'c1', '-s', '-B', 'overlay'])
+  const upper = join(P, 'c1', 'overlay', 'delta')
+  // 100 directories x 1000 files of 0-4 KiB: a clone that installed a lot
+  sh('bash', ['-c', `cd '${upper}' && for d in $(seq 0 99); do mkdir d$d; for f in $(seq 0 999); do head -c $(( (f * 37) % 4096 )) /dev/zero > d$d/f$f; done; done`])
+  sh('sync', [])
+  const usage = await loadEngineModule('src/main/engine/fs/usage.ts')
+  const diff = await loadEngineModule('src/main/engine/fs/diff.ts')
+  const c1 = { lxcpath: P, name: 'c1' }
+  const found = (await usage.measureUsage([P])).map((c) => c.ref.name)
+  if (!found.includes('c1')) throw new Error(`c1 not found in ${P}: ${found} / ${sh('ls', ['-la', P, join(P, 'c1')])}`)
+  const du = ['du', '-s', upper]
+
+  const duWarm = timeProcess(du, { runs: 9 })
+  const usageWarm = await timeCall(() => usage.measureUsage([P], { names: [c1] }), { runs: 9, warmup: 2 })
+  report('usage, 100k-file upper, warm (engine, in-process)', usageWarm, 'du -s', duWarm, 0.6)
+  const cliWarm = timeProcess(['node', 'bin/strata', 'du', '-P', P, '-n', 'c1'], { runs: 9 })
+  report('usage, 100k-file upper, warm (whole strata du process)', cliWarm, 'du -s', duWarm, 1.0)
+  const diffWarm = await timeCall(() => diff.layerDiff(c1), { runs: 9, warmup: 2 })
+  report('diff, 100k-file upper, warm (engine, in-process)', diffWarm, 'du -s', duWarm, 2.0)
+
+  const cold = async (fn) => {
+    const times = []
+    for (let i = 0; i < 3; i++) {
+      sh('umount', [mnt])
+      sh('mount', ['-o', 'loop', image, mnt])
+      const t0 = process.hrtime.bigint()
+      await fn()
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+    }
+    return median(times)
+  }
+  const duCold = await cold(async () => sh(du[0], du.slice(1)))
+  const usageCold = await cold(() => usage.measureUsage([P], { names: [c1] }))
+  report('usage, 100k-file upper, cold (engine, in-process)', usageCold, 'du -s', duCold, 0.6)
+  const diffCold = await cold(() => diff.layerDiff(c1))
+  report('diff, 100k-file upper, cold (engine, in-process)', diffCold, 'du -s', duCold, 2.0)
+} finally {
+  try {
+    sh('umount', [mnt])
+  } catch {
+    // not mounted
+  }
+  rmSync(dir, { recursive: true, force: true })
+}

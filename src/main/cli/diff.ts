@@ -1,0 +1,51 @@
+// `strata diff`: an overlay clone's changes against its lower.
+import { layerDiff, NotLayeredError } from '../engine/fs/diff'
+import { defaultLxcpaths } from '../engine/global-config'
+import { CliError, parseOptions, printJson, type Command } from './command'
+import { formatBytes } from './units'
+
+const usage = `Usage: strata diff -n NAME [-P LXCPATH] [--json]
+
+Lists what an overlay clone changed against its lower, one line each:
+  A  added       M  modified (copied up; hides the lower's version)
+  D  deleted     O  opaque directory (replaced: hides the lower's whole directory)
+with the bytes it holds and the lower bytes it shadows, then totals. Control characters and
+bytes that are not UTF-8 in names are shown escaped (\\n, \\xNN).`
+
+const LETTER = { added: 'A', modified: 'M', deleted: 'D', opaque: 'O' } as const
+
+function shown(path: string): string {
+  // eslint-disable-next-line no-control-regex
+  return path.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
+}
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const opts = parseOptions(args, { name: { type: 'string', short: 'n' }, lxcpath: { type: 'string', short: 'P' }, json: { type: 'boolean' } })
+    if (!opts.name) throw new CliError('-n NAME is required')
+    const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: opts.name }
+    let diff
+    try {
+      diff = await layerDiff(ref)
+    } catch (err) {
+      if (err instanceof NotLayeredError || (err as NodeJS.ErrnoException).code) throw new CliError((err as Error).message, 1)
+      throw err
+    }
+    if (opts.json) {
+      printJson(diff)
+      return 0
+    }
+    for (const e of diff.entries) {
+      const size = e.kind === 'deleted' ? '' : formatBytes(e.bytes)
+      const hides = e.shadowedBytes ? ` (hides ${formatBytes(e.shadowedBytes)})` : ''
+      process.stdout.write(`${LETTER[e.kind]} ${shown(e.path)}${e.isDir ? '/' : ''}${size ? `  ${size}` : ''}${hides}\n`)
+    }
+    const t = diff.totals
+    process.stdout.write(
+      `${t.added.count} added (${formatBytes(t.added.bytes)}), ${t.modified.count} modified (${formatBytes(t.modified.bytes)}), ${t.deleted.count} deleted, ${t.opaque.count} opaque; ${formatBytes(diff.shadowedBytes)} of the lower shadowed\n`
+    )
+    return 0
+  }
+}
+export default command

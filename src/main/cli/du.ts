@@ -1,0 +1,68 @@
+// `strata du`: what each container and snapshot holds, shares, would free and saves, and what
+// each lineage tree holds on disk; not one "size" that lies about copy-on-write storage.
+import type { ContainerRef } from '@shared/model'
+import { measureUsageReport } from '../engine/fs/usage'
+import { defaultLxcpaths } from '../engine/global-config'
+import { CliError, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { formatBytes } from './units'
+
+const usage = `Usage: strata du [-n NAME]... [-P LXCPATH]... [--json]
+
+For every container and snapshot (or the named ones):
+  EXCLUSIVE   what only it holds (an overlay upper; btrfs/zfs: what the filesystem counts as its own)
+  SHARED      what it reads from its bases (overlay lowers; btrfs/zfs: referenced but not exclusive)
+  FREED       what destroying it would give back, with its snapshots and the clones that read it
+  SAVED       for a base: what its clones save compared with full copies
+plus files, directories, whiteouts and opaque directories of the measured layer, and per lineage
+tree what the whole tree holds on disk. Bytes are allocated bytes (what df counts); --json adds
+apparent sizes and exact figures. A NAME may be NAME/snapN for a snapshot.`
+
+function refFor(lxcpath: string, name: string): ContainerRef {
+  const m = /^(.+)\/(snap\d+)$/.exec(name)
+  return m ? { lxcpath: `${lxcpath}/${m[1]}/snaps`, name: m[2]! } : { lxcpath, name }
+}
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const opts = parseOptions(args, { ...LXCPATH_OPTION, name: { type: 'string', short: 'n', multiple: true }, json: { type: 'boolean' } })
+    const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
+    if (opts.name && lxcpaths.length !== 1) throw new CliError('-n NAME needs exactly one -P LXCPATH (or none, for the default lxcpath)')
+    const names = opts.name?.map((n) => refFor(lxcpaths[0]!, n))
+    let report
+    try {
+      report = await measureUsageReport(lxcpaths, { names })
+    } catch (err) {
+      throw new CliError((err as Error).message, 1)
+    }
+    if (opts.json) {
+      printJson(report)
+      return 0
+    }
+    const rows = report.containers.map((c) => [
+      c.ref.lxcpath.endsWith('/snaps') ? `${c.ref.lxcpath.split('/').slice(-2, -1)[0]}/${c.ref.name}` : c.ref.name,
+      c.backend ?? '?',
+      formatBytes(c.exclusiveBytes),
+      formatBytes(c.sharedBytes),
+      formatBytes(c.freedIfDeletedBytes),
+      formatBytes(c.savedByClonesBytes),
+      String(c.measured.files),
+      String(c.measured.dirs),
+      String(c.measured.whiteouts),
+      String(c.measured.opaqueDirs),
+      c.source
+    ])
+    process.stdout.write(
+      `${formatTable(['NAME', 'BACKEND', 'EXCLUSIVE', 'SHARED', 'FREED', 'SAVED', 'FILES', 'DIRS', 'WHITEOUTS', 'OPAQUE', 'SOURCE'], rows)}\n`
+    )
+    if (!names) {
+      for (const t of report.trees) {
+        process.stdout.write(
+          `tree ${t.root.name}: ${t.members.length} member(s), ${formatBytes(t.allocatedBytes)} on disk, clones save ${formatBytes(t.savedByClonesBytes)}\n`
+        )
+      }
+    }
+    return 0
+  }
+}
+export default command

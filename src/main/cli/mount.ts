@@ -1,0 +1,50 @@
+// `strata mount`: a container's rootfs at a private mountpoint, read-only unless asked.
+import { defaultLxcpaths } from '../engine/global-config'
+import { cleanStaleMounts, listStrataMounts, mountContainer, MountError } from '../engine/mount'
+import { CliError, parseOptions, printJson, type Command } from './command'
+
+const usage = `Usage: strata mount -n NAME [-P LXCPATH] [--path DIR] [--rw]
+       strata mount --list [--json]
+       strata mount --clean
+
+Mounts the container's rootfs (any backend) read-only at a private mountpoint under Strata's run
+directory (or at --path DIR, an empty directory) and prints the mountpoint. --rw mounts it
+read-write, which is refused while the container runs. --list shows what Strata has mounted
+(from /proc/self/mountinfo); --clean unmounts what a crash or a removed container left behind.`
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const opts = parseOptions(args, {
+      name: { type: 'string', short: 'n' },
+      lxcpath: { type: 'string', short: 'P' },
+      path: { type: 'string' },
+      rw: { type: 'boolean' },
+      list: { type: 'boolean' },
+      clean: { type: 'boolean' },
+      json: { type: 'boolean' }
+    })
+    if (opts.list) {
+      const mounts = listStrataMounts()
+      if (opts.json) printJson(mounts)
+      else for (const m of mounts) process.stdout.write(`${m.ref.lxcpath}/${m.ref.name}\t${m.mountpoint}\t${m.readOnly ? 'ro' : 'rw'}\t${m.purpose}\n`)
+      return 0
+    }
+    if (opts.clean) {
+      for (const s of await cleanStaleMounts()) process.stdout.write(`cleaned ${s.mountpoint}: ${s.reason}\n`)
+      return 0
+    }
+    if (!opts.name) throw new CliError('-n NAME is required')
+    const lxcpath = opts.lxcpath ?? defaultLxcpaths()[0]!
+    try {
+      const m = await mountContainer({ lxcpath, name: opts.name }, { path: opts.path, readWrite: opts.rw ?? false })
+      if (opts.json) printJson(m)
+      else process.stdout.write(`${m.mountpoint}\n`)
+      return 0
+    } catch (err) {
+      if (err instanceof MountError) throw new CliError(err.message, 1)
+      throw err
+    }
+  }
+}
+export default command

@@ -1,0 +1,25 @@
+// `strata umount`: undoes `strata mount`.
+import { defaultLxcpaths } from '../engine/global-config'
+import { MountError, unmountContainer } from '../engine/mount'
+import { CliError, parseOptions, type Command } from './command'
+
+const usage = `Usage: strata umount -n NAME [-P LXCPATH]
+
+Unmounts what \`strata mount\` mounted for the container. Exits 1 when Strata had nothing mounted for it.`
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const opts = parseOptions(args, { name: { type: 'string', short: 'n' }, lxcpath: { type: 'string', short: 'P' } })
+    if (!opts.name) throw new CliError('-n NAME is required')
+    const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: opts.name }
+    try {
+      if (await unmountContainer(ref)) return 0
+    } catch (err) {
+      if (err instanceof MountError) throw new CliError(err.message, 1)
+      throw err
+    }
+    throw new CliError(`Strata has nothing mounted for ${ref.lxcpath}/${ref.name}`, 1)
+  }
+}
+export default command
