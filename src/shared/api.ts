@@ -4,7 +4,7 @@
 // PARAMS at every trust boundary. Results are plain data from ./model.
 import { z } from 'zod'
 import { BACKENDS } from './model'
-import type { Backend, BackendChoice, ConfigProblem, ContainerInfo, ContainerRef, ContainerUsage, LayerDiff, LineageGraph, OpProgress, SnapshotInfo } from './model'
+import type { Backend, BackendChoice, ConfigView, ContainerInfo, ContainerRef, ContainerUsage, LayerDiff, LineageGraph, OpProgress, SnapshotInfo } from './model'
 
 /** LXC allows more, but Strata only handles names a shell and a path can carry safely. */
 export const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/
@@ -50,26 +50,11 @@ export const PARAMS = {
   layerDiff: ref
 } as const
 
+export type { ConfigView, ConfigViewEntry } from './model'
+
 export type Method = keyof typeof PARAMS
 export const METHODS = Object.keys(PARAMS) as Method[]
 export type Params<M extends Method> = z.input<(typeof PARAMS)[M]>
-
-export interface ConfigEntry {
-  key: string
-  value: string
-  /** the file this line is in (the container config or an included file) */
-  file: string
-  line: number
-  /** the modern name when `key` is a legacy (LXC 1.x/2.0) key, else null */
-  legacy: string | null
-}
-
-export interface ConfigView {
-  file: string
-  raw: string
-  entries: ConfigEntry[]
-  problems: ConfigProblem[]
-}
 
 export interface ToolCheck {
   name: string

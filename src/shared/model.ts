@@ -217,3 +217,22 @@ export interface LayerDiff {
   totals: Record<DiffKind, { count: number; bytes: number }>
   shadowedBytes: number
 }
+
+// ---- A container's config as people read it ----
+
+export interface ConfigViewEntry {
+  key: string
+  value: string
+  /** the file this line is in (the container config or an included file) */
+  file: string
+  line: number
+  /** the modern name when `key` is a legacy (LXC 1.x/2.0) key (`lxc.net.N.*` for network keys), else null */
+  legacy: string | null
+}
+
+export interface ConfigView {
+  file: string
+  raw: string
+  entries: ConfigViewEntry[]
+  problems: ConfigProblem[]
+}

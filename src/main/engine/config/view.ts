@@ -3,26 +3,10 @@
 // modern name. Shared by `strata config` and the UI's config view.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ConfigProblem } from '@shared/model'
+import type { ConfigView, ConfigViewEntry } from '@shared/model'
 import { effectiveConfig } from './effective'
 import { expandConfigFile } from './expand'
 import { legacyKeyInfo } from './keys'
-
-export interface ConfigViewEntry {
-  key: string
-  value: string
-  file: string
-  line: number
-  /** for a legacy key, its modern name (`lxc.net.N.*` for network keys), else null */
-  legacy: string | null
-}
-
-export interface ConfigView {
-  file: string
-  raw: string
-  entries: ConfigViewEntry[]
-  problems: ConfigProblem[]
-}
 
 export class ContainerNotFoundError extends Error {
   constructor(
