@@ -67,11 +67,12 @@ function forestPositions(key: string, g: LineageGraph): Positions | null {
   return p
 }
 
-export function useLayout(g: LineageGraph): { positions: Positions | null; error: string | null } {
+/** Positions for the graph (null while ELK works), and the shape key they belong to. */
+export function useLayout(g: LineageGraph): { positions: Positions | null; error: string | null; key: string } {
   const key = shapeKey(g)
   const forest = forestPositions(key, g)
   const elk = useElkLayout(forest ? null : key, g)
-  return forest ? { positions: forest, error: null } : elk
+  return { ...(forest ? { positions: forest, error: null } : elk), key }
 }
 
 /** ELK in the worker for `key`'s graph; idle when `key` is null (the forest layout applies). */

@@ -19,6 +19,9 @@ import { useLxcpaths } from '../stores/lxcpaths'
 
 /** Above this many nodes, only what is in view is rendered (React Flow's own guidance). */
 const VIRTUALIZE_ABOVE = 800
+/** A big graph's first view: readable text, starting at its top-left node. */
+const BIG_ZOOM = 0.75
+const CORNER_MARGIN = 24
 
 function Graph(): React.JSX.Element {
   const { t } = useTranslation()
@@ -27,7 +30,7 @@ function Graph(): React.JSX.Element {
   const keys = useSelection((s) => s.keys)
   const setAll = useSelection((s) => s.setAll)
   const theme = usePrefs((s) => s.theme)
-  const { positions, error } = useLayout(graph)
+  const { positions, error, key: shape } = useLayout(graph)
   const [query, setQuery] = useState('')
   const matches = useMemo(() => searchNodes(graph, query), [graph, query])
   const flow = useReactFlow()
@@ -90,10 +93,19 @@ function Graph(): React.JSX.Element {
     void flow.fitView({ nodes: matches.map((id) => ({ id })), duration: 200, maxZoom: 1.5 })
   }
 
-  // A big graph opens at a readable zoom on its first nodes rather than as a thousand
-  // unreadable boxes: only what is in view is drawn, so it paints and pans quickly. Fit shows all.
+  // A big graph opens at a readable zoom on its top-left corner (where the layout starts)
+  // rather than as a thousand tiny boxes: only what is in view is drawn, so it paints and pans
+  // quickly. Fit shows all.
   const big = nodes.length > VIRTUALIZE_ABOVE
-  const firstNodes = useMemo(() => graph.nodes.slice(0, 40).map((n) => ({ id: n.id })), [graph])
+  const corner = useMemo(() => {
+    let x = 0
+    let y = 0
+    for (const p of Object.values(positions ?? {})) {
+      x = Math.min(x, p.x)
+      y = Math.min(y, p.y)
+    }
+    return { x: CORNER_MARGIN - x * BIG_ZOOM, y: CORNER_MARGIN - y * BIG_ZOOM, zoom: BIG_ZOOM }
+  }, [positions])
   const dark = resolveTheme(theme, matchMedia('(prefers-color-scheme: dark)').matches) === 'dark'
   return (
     <div className="graph-wrap">
@@ -123,7 +135,9 @@ function Graph(): React.JSX.Element {
         ) : !positions ? (
           <p className="muted pad">{t('lineage.layouting')}</p>
         ) : (
+          // A new shape starts a fresh view (fitted, or a big graph's corner), as a new layout should.
           <ReactFlow
+            key={shape}
             nodes={nodes}
             edges={edges}
             nodeTypes={nodeTypes}
@@ -132,8 +146,9 @@ function Graph(): React.JSX.Element {
             nodesConnectable={false}
             onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
             colorMode={dark ? 'dark' : 'light'}
-            fitView
-            fitViewOptions={big ? { nodes: firstNodes, maxZoom: 1, minZoom: 0.5 } : { maxZoom: 1 }}
+            fitView={!big}
+            fitViewOptions={{ maxZoom: 1 }}
+            defaultViewport={big ? corner : undefined}
             minZoom={0.05}
             proOptions={{ hideAttribution: true }}
           >
