@@ -15,7 +15,7 @@ export type GraphFlowNode = Node<GraphNodeData, 'lineage'>
 
 /** Below this zoom a node's 12px text is under 5px on screen: draw plain boxes. */
 export const DETAIL_MIN_ZOOM = 0.4
-const zoomedOut = (s: ReactFlowState): boolean => s.transform[2] < DETAIL_MIN_ZOOM
+export const zoomedOut = (s: ReactFlowState): boolean => s.transform[2] < DETAIL_MIN_ZOOM
 
 export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<GraphFlowNode>): React.JSX.Element {
   const { t } = useTranslation()

@@ -1,14 +1,14 @@
 // The lineage graph: every container and snapshot as a node, typed edges, ELK layout in a
 // worker, zoom/pan/fit/search; selection shared with the table and the details panel.
 import { useCallback, useMemo, useState } from 'react'
-import { Background, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeChange } from '@xyflow/react'
+import { Background, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Edge, type NodeChange } from '@xyflow/react'
 import { useTranslation } from 'react-i18next'
 import { searchNodes, useLineage } from '../stores/lineage'
 import { useSelection } from '../stores/selection'
 import { resolveTheme, usePrefs } from '../stores/prefs'
 import { useLayout } from '../graph/useLayout'
 import { NODE_H, NODE_W } from '../graph/layout'
-import { nodeTypes, type GraphFlowNode } from '../graph/GraphNode'
+import { nodeTypes, zoomedOut, type GraphFlowNode } from '../graph/GraphNode'
 import { Legend } from '../graph/Legend'
 import { DetailsPanel } from '../components/DetailsPanel'
 import { FindingsList } from '../components/FindingsList'
@@ -36,6 +36,8 @@ function Graph(): React.JSX.Element {
   const flow = useReactFlow()
   const lxcpaths = useLxcpaths((s) => s.list)
   const [over, setOver] = useState(false)
+  // Zoomed out, arrowheads are specks that still cost a paint each: drawn only closer in.
+  const far = useStore(zoomedOut)
 
   const nodes = useMemo<GraphFlowNode[]>(() => {
     if (!positions) return []
@@ -129,7 +131,7 @@ function Graph(): React.JSX.Element {
       </div>
       <Legend />
       {/* Dropping a container anywhere on the canvas clones it into its own lxcpath. */}
-      <div className={over ? 'graph over' : 'graph'} data-testid="graph" {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
+      <div className={['graph', over ? 'over' : '', far ? 'far' : ''].join(' ')} data-testid="graph" {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
         {error ? (
           <p className="error">{error}</p>
         ) : !positions ? (
