@@ -1,7 +1,9 @@
 // A lineage node: fixed size (React Flow need not measure), memoised, badge by backend,
-// state shown, red with the reason when the lineage has a finding about it.
+// state shown, red with the reason when the lineage has a finding about it. Zoomed out, where
+// its text could not be read anyway, it is a plain box (kind, alarm, selection and tooltip
+// kept), so a whole 1,000-node graph in view still pans smoothly.
 import { memo } from 'react'
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
+import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from '@xyflow/react'
 import { useTranslation } from 'react-i18next'
 import type { Finding, LineageNode } from '@shared/model'
 import { BackendBadge } from '../components/Badges'
@@ -11,32 +13,41 @@ import { useHighlight } from '../stores/highlight'
 export type GraphNodeData = { node: LineageNode; findings: Finding[]; match: boolean }
 export type GraphFlowNode = Node<GraphNodeData, 'lineage'>
 
+/** Below this zoom a node's 12px text is under 5px on screen: draw plain boxes. */
+export const DETAIL_MIN_ZOOM = 0.4
+export const zoomedOut = (s: ReactFlowState): boolean => s.transform[2] < DETAIL_MIN_ZOOM
+
 export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<GraphFlowNode>): React.JSX.Element {
   const { t } = useTranslation()
   const { node, findings, match } = data
   const doomed = useHighlight((s) => s.ids.has(node.id))
+  const far = useStore(zoomedOut)
   const bad = findings.length > 0 || node.kind === 'missing'
   const reason = findings.map((f) => `${t(`finding.${f.code}`)}: ${f.message}`).join('\n')
   return (
     <div
       {...(node.kind === 'container' ? dragProps(node.ref) : {})}
-      className={['gnode', node.kind === 'container' ? 'nopan nodrag' : '', `kind-${node.kind}`, bad ? 'bad' : '', selected ? 'selected' : '', match ? 'match' : '', doomed ? 'doomed' : ''].join(' ')}
+      className={['gnode', node.kind === 'container' ? 'nopan nodrag' : '', `kind-${node.kind}`, bad ? 'bad' : '', selected ? 'selected' : '', match ? 'match' : '', doomed ? 'doomed' : '', far ? 'far' : ''].join(' ')}
       data-testid={`graph-node-${node.ref.name}`}
-      title={reason || node.id}
+      title={reason ? `${node.ref.name}\n${reason}` : node.id}
     >
       {/* Edges run from the dependent (its left side) to its origin (the origin's right side). */}
       <Handle type="source" position={Position.Left} isConnectable={false} />
-      <div className="gnode-top">
-        <span className="gnode-name">{node.ref.name}</span>
-        <BackendBadge backend={node.backend} />
-      </div>
-      <div className="gnode-bottom">
-        <span className={`state state-${node.state}`}>
-          <span className="dot" aria-hidden="true" />
-          {node.kind === 'container' ? t(`state.${node.state}`) : t(`lineage.kind.${node.kind}`)}
-        </span>
-        {findings.length > 0 && <span className="gnode-finding">⚠ {t(`finding.${findings[0]!.code}`)}</span>}
-      </div>
+      {!far && (
+        <>
+          <div className="gnode-top">
+            <span className="gnode-name">{node.ref.name}</span>
+            <BackendBadge backend={node.backend} />
+          </div>
+          <div className="gnode-bottom">
+            <span className={`state state-${node.state}`}>
+              <span className="dot" aria-hidden="true" />
+              {node.kind === 'container' ? t(`state.${node.state}`) : t(`lineage.kind.${node.kind}`)}
+            </span>
+            {findings.length > 0 && <span className="gnode-finding">⚠ {t(`finding.${findings[0]!.code}`)}</span>}
+          </div>
+        </>
+      )}
       <Handle type="target" position={Position.Right} isConnectable={false} />
     </div>
   )

@@ -1,9 +1,11 @@
-// Layout positions for a graph, computed in the worker and cached by the graph's shape, so
-// state changes (running/stopped) do not re-layout.
+// Layout positions for a graph, cached by the graph's shape, so state changes (running/stopped)
+// do not re-layout: a forest (the usual lineage) is laid out at once on this thread, anything
+// else by ELK in the worker.
 import { useEffect, useRef, useState } from 'react'
 import type { LineageGraph } from '@shared/model'
 import { shapeKey } from '../stores/lineage'
 import { fromElk, toElk, type LayoutResponse, type Positions } from './layout'
+import { forestLayout } from './forestLayout'
 import LayoutWorker from './layout.worker?worker'
 
 let worker: Worker | null = null
@@ -56,16 +58,34 @@ function layout(g: LineageGraph): Promise<LayoutResponse> {
   })
 }
 
-export function useLayout(g: LineageGraph): { positions: Positions | null; error: string | null } {
+/** The forest layout when the graph is one, cached; null when it needs ELK. */
+function forestPositions(key: string, g: LineageGraph): Positions | null {
+  const hit = cache.get(key)
+  if (hit) return hit
+  const p = forestLayout(g)
+  if (p) cache.set(key, p)
+  return p
+}
+
+/** Positions for the graph (null while ELK works), and the shape key they belong to. */
+export function useLayout(g: LineageGraph): { positions: Positions | null; error: string | null; key: string } {
   const key = shapeKey(g)
-  const [state, setState] = useState<{ key: string; positions: Positions | null; error: string | null }>(() => ({
+  const forest = forestPositions(key, g)
+  const elk = useElkLayout(forest ? null : key, g)
+  return { ...(forest ? { positions: forest, error: null } : elk), key }
+}
+
+/** ELK in the worker for `key`'s graph; idle when `key` is null (the forest layout applies). */
+function useElkLayout(key: string | null, g: LineageGraph): { positions: Positions | null; error: string | null } {
+  const [state, setState] = useState<{ key: string | null; positions: Positions | null; error: string | null }>(() => ({
     key,
-    positions: cache.get(key) ?? null,
+    positions: key === null ? null : (cache.get(key) ?? null),
     error: null
   }))
   const latest = useRef(key)
   latest.current = key
   useEffect(() => {
+    if (key === null) return
     const hit = cache.get(key)
     if (hit) return setState({ key, positions: hit, error: null })
     void layout(g).then((r) => {
@@ -75,5 +95,6 @@ export function useLayout(g: LineageGraph): { positions: Positions | null; error
     })
     // `key` captures the graph's shape; `g` itself changes on every refetch.
   }, [key])
+  if (key === null) return { positions: null, error: null }
   return state.key === key ? state : { positions: cache.get(key) ?? null, error: null }
 }

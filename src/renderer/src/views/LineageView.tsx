@@ -1,14 +1,14 @@
 // The lineage graph: every container and snapshot as a node, typed edges, ELK layout in a
 // worker, zoom/pan/fit/search; selection shared with the table and the details panel.
 import { useCallback, useMemo, useState } from 'react'
-import { Background, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeChange } from '@xyflow/react'
+import { Background, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Edge, type NodeChange } from '@xyflow/react'
 import { useTranslation } from 'react-i18next'
 import { searchNodes, useLineage } from '../stores/lineage'
 import { useSelection } from '../stores/selection'
 import { resolveTheme, usePrefs } from '../stores/prefs'
 import { useLayout } from '../graph/useLayout'
 import { NODE_H, NODE_W } from '../graph/layout'
-import { nodeTypes, type GraphFlowNode } from '../graph/GraphNode'
+import { nodeTypes, zoomedOut, type GraphFlowNode } from '../graph/GraphNode'
 import { Legend } from '../graph/Legend'
 import { DetailsPanel } from '../components/DetailsPanel'
 import { FindingsList } from '../components/FindingsList'
@@ -19,6 +19,9 @@ import { useLxcpaths } from '../stores/lxcpaths'
 
 /** Above this many nodes, only what is in view is rendered (React Flow's own guidance). */
 const VIRTUALIZE_ABOVE = 800
+/** A big graph's first view: readable text, starting at its top-left node. */
+const BIG_ZOOM = 0.75
+const CORNER_MARGIN = 24
 
 function Graph(): React.JSX.Element {
   const { t } = useTranslation()
@@ -27,12 +30,14 @@ function Graph(): React.JSX.Element {
   const keys = useSelection((s) => s.keys)
   const setAll = useSelection((s) => s.setAll)
   const theme = usePrefs((s) => s.theme)
-  const { positions, error } = useLayout(graph)
+  const { positions, error, key: shape } = useLayout(graph)
   const [query, setQuery] = useState('')
   const matches = useMemo(() => searchNodes(graph, query), [graph, query])
   const flow = useReactFlow()
   const lxcpaths = useLxcpaths((s) => s.list)
   const [over, setOver] = useState(false)
+  // Zoomed out, arrowheads are specks that still cost a paint each: drawn only closer in.
+  const far = useStore(zoomedOut)
 
   const nodes = useMemo<GraphFlowNode[]>(() => {
     if (!positions) return []
@@ -90,10 +95,19 @@ function Graph(): React.JSX.Element {
     void flow.fitView({ nodes: matches.map((id) => ({ id })), duration: 200, maxZoom: 1.5 })
   }
 
-  // A big graph opens at a readable zoom on its first nodes rather than as a thousand
-  // unreadable boxes: only what is in view is drawn, so it paints and pans quickly. Fit shows all.
+  // A big graph opens at a readable zoom on its top-left corner (where the layout starts)
+  // rather than as a thousand tiny boxes: only what is in view is drawn, so it paints and pans
+  // quickly. Fit shows all.
   const big = nodes.length > VIRTUALIZE_ABOVE
-  const firstNodes = useMemo(() => graph.nodes.slice(0, 40).map((n) => ({ id: n.id })), [graph])
+  const corner = useMemo(() => {
+    let x = 0
+    let y = 0
+    for (const p of Object.values(positions ?? {})) {
+      x = Math.min(x, p.x)
+      y = Math.min(y, p.y)
+    }
+    return { x: CORNER_MARGIN - x * BIG_ZOOM, y: CORNER_MARGIN - y * BIG_ZOOM, zoom: BIG_ZOOM }
+  }, [positions])
   const dark = resolveTheme(theme, matchMedia('(prefers-color-scheme: dark)').matches) === 'dark'
   return (
     <div className="graph-wrap">
@@ -117,13 +131,15 @@ function Graph(): React.JSX.Element {
       </div>
       <Legend />
       {/* Dropping a container anywhere on the canvas clones it into its own lxcpath. */}
-      <div className={over ? 'graph over' : 'graph'} data-testid="graph" {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
+      <div className={['graph', over ? 'over' : '', far ? 'far' : ''].join(' ')} data-testid="graph" {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
         {error ? (
           <p className="error">{error}</p>
         ) : !positions ? (
           <p className="muted pad">{t('lineage.layouting')}</p>
         ) : (
+          // A new shape starts a fresh view (fitted, or a big graph's corner), as a new layout should.
           <ReactFlow
+            key={shape}
             nodes={nodes}
             edges={edges}
             nodeTypes={nodeTypes}
@@ -132,8 +148,9 @@ function Graph(): React.JSX.Element {
             nodesConnectable={false}
             onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
             colorMode={dark ? 'dark' : 'light'}
-            fitView
-            fitViewOptions={big ? { nodes: firstNodes, maxZoom: 1, minZoom: 0.5 } : { maxZoom: 1 }}
+            fitView={!big}
+            fitViewOptions={{ maxZoom: 1 }}
+            defaultViewport={big ? corner : undefined}
             minZoom={0.05}
             proOptions={{ hideAttribution: true }}
           >
