@@ -3,38 +3,14 @@
 // lineage graph; frame time while panning it. Needs `npx electron-vite build` first (out/).
 // Prints `name: strata X ms | target Y ms`.
 /* global window, document, requestAnimationFrame -- these run inside the page (page.evaluate) */
-import { execFileSync, spawn } from 'node:child_process'
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
-import { median } from './lib.mjs'
+import { generateLxcpath, median } from './lib.mjs'
 
-/** `count` containers by hand: every `perBase`-th a dir base, the rest overlay clones of it, with LXC's bookkeeping. */
-function generate(P, count, perBase) {
-  const net = join(P, '.net.conf')
-  writeFileSync(net, 'lxc.net.0.type = empty\n')
-  execFileSync('lxc-create', ['-P', P, '-n', 'template', '-t', 'busybox', '-f', net], { stdio: 'ignore' })
-  execFileSync('lxc-copy', ['-P', P, '-n', 'template', '-N', 'ovl-template', '-s', '-B', 'overlay'], { stdio: 'ignore' })
-  const dirConfig = readFileSync(join(P, 'template/config'), 'utf8')
-  const ovlConfig = readFileSync(join(P, 'ovl-template/config'), 'utf8')
-  execFileSync('lxc-destroy', ['-P', P, '-n', 'ovl-template'])
-  for (let b = 0; b < count / perBase; b++) {
-    const base = `base${b}`
-    mkdirSync(join(P, base, 'rootfs', 'etc'), { recursive: true })
-    writeFileSync(join(P, base, 'config'), dirConfig.replaceAll('/template/', `/${base}/`).replaceAll('"template"', `"${base}"`))
-    for (let c = 0; c < perBase - 1; c++) {
-      const name = `clone${b}-${c}`
-      mkdirSync(join(P, name, 'overlay', 'delta'), { recursive: true })
-      mkdirSync(join(P, name, 'rootfs'))
-      writeFileSync(join(P, name, 'config'), ovlConfig.replaceAll('/template/', `/${base}/`).replaceAll('ovl-template', name))
-      writeFileSync(join(P, name, 'lxc_rdepends'), `${P}\n${base}\n`)
-      appendFileSync(join(P, base, 'lxc_snapshots'), `${P}\n${name}\n`)
-    }
-  }
-  execFileSync('lxc-destroy', ['-P', P, '-n', 'template'])
-}
 
 async function startWeb(lxcpath) {
   const proc = spawn(process.execPath, ['out/main/web.js', '--lxcpath', lxcpath, '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] })
@@ -103,8 +79,8 @@ try {
   const P500 = mkdtempSync(join(tmpdir(), 'strata-bench-ui500-'))
   const P1000 = mkdtempSync(join(tmpdir(), 'strata-bench-ui1000-'))
   dirs.push(P500, P1000)
-  generate(P500, 500, 10)
-  generate(P1000, 1000, 10)
+  generateLxcpath(P500, 500, 10)
+  generateLxcpath(P1000, 1000, 10)
   const w500 = await startWeb(P500)
   const w1000 = await startWeb(P1000)
   procs.push(w500.proc, w1000.proc)
