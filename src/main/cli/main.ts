@@ -6,7 +6,10 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   ls: () => import('./ls'),
   lineage: () => import('./lineage'),
   config: () => import('./config'),
-  check: () => import('./check')
+  check: () => import('./check'),
+  clone: () => import('./clone'),
+  destroy: () => import('./destroy'),
+  snapshot: () => import('./snapshot')
 }
 
 const USAGE = `Usage: strata <command> [options]
@@ -17,6 +20,9 @@ Commands:
   config   -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
                                                           a container's config, raw, flattened or converted to modern keys
   check    [-P LXCPATH]... [--json]                       integrity findings; exits 1 when there is an error
+  clone    -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config]
+  destroy  -n NAME [-P LXCPATH] [--with-dependents]
+  snapshot -n NAME [-c COMMENT_FILE] | -L | -r SNAP [-N NEWNAME] | -d SNAP
 
 Without -P, Strata uses LXC's default lxcpath (lxc.lxcpath in lxc.conf, else /var/lib/lxc for root).
 Run \`strata <command> --help\` for a command's options.`

@@ -1,0 +1,124 @@
+// lxc-snapshot's snapshots, made and read the way LXC 5 does: `<P>/<n>/snaps/snapN` (or LXC
+// 1.0's `<P>snaps/<n>/snapN` when that directory exists), N the smallest free number, with a
+// `ts` (no newline) and an optional `comment`; name and MACs kept; dir -> full dir copy, overlay ->
+// overlay with the upper copied and the origin's lxc_rdepends inherited.
+import { existsSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ContainerRef, SnapshotInfo } from '@shared/model'
+import { readSnapshots, legacySnapshotRoot, snapshotDir } from '../lineage/snapshots'
+import { withLxcLock } from '../lock'
+import { exchangePaths } from '../native/beneath'
+import { removeTree } from '../native/index'
+import { assertStopped, cloneWith, loadExisting, prepareClone } from './clone'
+import { checkAborted, report, type OpContext } from './context'
+import { dependentsOf, destroyContainer } from './destroy'
+import { NotFoundError, OpError } from './errors'
+import { faultPoint } from './fault'
+import { Journal } from './journal'
+import { finishRestore } from './restore-steps'
+import { mkdirSync, chmodSync } from 'node:fs'
+
+function two(n: number): string {
+  return String(n).padStart(2, '0')
+}
+
+/** lxc-snapshot's ts: local time `%Y:%m:%d %H:%M:%S`. */
+export function snapshotTimestamp(d = new Date()): string {
+  return `${d.getFullYear()}:${two(d.getMonth() + 1)}:${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
+}
+
+function nextSnapName(snapdir: string): string {
+  for (let i = 0; ; i++) if (!existsSync(join(snapdir, `snap${i}`))) return `snap${i}`
+}
+
+export function listSnapshots(ref: ContainerRef): SnapshotInfo[] {
+  loadExisting(ref)
+  return readSnapshots(ref, legacySnapshotRoot(ref.lxcpath)).map((s) => s.info)
+}
+
+export async function createSnapshot(ref: ContainerRef, opts: { comment?: string } = {}, ctx: OpContext = {}): Promise<SnapshotInfo> {
+  const owner = loadExisting(ref)
+  if (owner.backend !== 'dir' && owner.backend !== 'overlay')
+    throw new OpError('snapshot-backend', `${ref.name} is ${owner.backend ?? 'without rootfs'}: Strata snapshots dir and overlay containers (LXC refuses lvm, rbd and nbd; btrfs/zfs need their drivers).`)
+  const snapdir = snapshotDir(ref.lxcpath, ref.name)
+  const name = nextSnapName(snapdir)
+  const ts = snapshotTimestamp()
+  const extraFiles: Record<string, string> = { ts }
+  if (opts.comment !== undefined) extraFiles['comment'] = opts.comment
+  await cloneWith(
+    { origin: ref, name, lxcpath: snapdir, snapshot: owner.backend === 'overlay', backend: owner.backend },
+    { what: 'snapshot', keepName: true, keepMacs: true, recordOrigin: false, workDir: ref.lxcpath, extraFiles },
+    ctx
+  )
+  const info = listSnapshots(ref).find((s) => s.name === name)
+  if (!info) throw new OpError('snapshot-vanished', `Snapshot ${name} of ${ref.name} vanished right after it was made.`)
+  return info
+}
+
+export async function deleteSnapshot(ref: ContainerRef, snapshot: string, ctx: OpContext = {}): Promise<void> {
+  loadExisting(ref)
+  const snapRef = { lxcpath: snapshotDir(ref.lxcpath, ref.name), name: snapshot }
+  if (!existsSync(join(snapRef.lxcpath, snapshot, 'config'))) throw new NotFoundError(snapRef)
+  await destroyContainer(snapRef, {}, ctx)
+}
+
+/**
+ * Restores a snapshot: to a new container (a clone of the snapshot, with a new name and MACs),
+ * or in place, where the container is rebuilt from the snapshot under a hidden name and then
+ * swapped in with one renameat2(RENAME_EXCHANGE): never half-restored (LXC 5 deletes the old
+ * upper first and can leave a container without rootfs).
+ */
+export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts: { newName?: string } = {}, ctx: OpContext = {}): Promise<ContainerRef> {
+  const owner = loadExisting(ref)
+  const snapRef = { lxcpath: snapshotDir(ref.lxcpath, ref.name), name: snapshot }
+  const snap = loadExisting(snapRef)
+  const backend = snap.backend ?? undefined
+  const asSnapshot = backend === 'overlay'
+  if (opts.newName !== undefined && opts.newName !== ref.name) {
+    return cloneWith({ origin: snapRef, name: opts.newName, lxcpath: ref.lxcpath, snapshot: asSnapshot, backend }, { what: 'restore', recordOrigin: false }, ctx)
+  }
+  await assertStopped(ref, 'restore it in place')
+  const deps = (await dependentsOf(owner)).filter((d) => d.lxcpath !== snapRef.lxcpath)
+  if (deps.length > 0)
+    throw new OpError('restore-has-dependents', `${ref.name} cannot be restored in place: ${deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ')} read(s) its rootfs (LXC: "container rootfs has dependent snapshots").`)
+  const prepared = await prepareClone(
+    { origin: snapRef, name: ref.name, lxcpath: ref.lxcpath, snapshot: asSnapshot, backend },
+    { what: 'restore', recordOrigin: false },
+    ctx
+  )
+  const newDeps = prepared.plan.origins
+  const oldDeps = owner.rdepends ?? []
+  const same = (a: ContainerRef, b: ContainerRef): boolean => a.lxcpath === b.lxcpath && a.name === b.name
+  const id = Journal.newId()
+  const staging = Journal.buildDir(ref.lxcpath, id)
+  const marker = `.strata-restored-${id}`
+  const rec = {
+    op: 'restore' as const,
+    ref,
+    dir: owner.dir,
+    staging,
+    marker,
+    addOrigins: newDeps.filter((d) => !oldDeps.some((o) => same(o, d))),
+    removeOrigins: oldDeps.filter((o) => !newDeps.some((d) => same(o, d)))
+  }
+  const journal = await Journal.begin(ref.lxcpath, id, rec)
+  try {
+    mkdirSync(staging, { mode: 0o770 })
+    chmodSync(staging, 0o770)
+    await prepared.build(staging)
+    writeFileSync(join(staging, marker), '')
+    checkAborted(ctx, `restoring ${ref.name}`)
+    faultPoint('restore:built')
+    report(ctx, { phase: 'register', message: `swapping ${ref.name} for its restored copy` })
+    await withLxcLock(ref, () => exchangePaths(staging, owner.dir))
+  } catch (err) {
+    await removeTree(staging).catch(() => undefined)
+    journal.finish()
+    throw err
+  }
+  faultPoint('restore:exchanged')
+  await finishRestore(rec)
+  journal.finish()
+  void renameSync
+  return ref
+}
