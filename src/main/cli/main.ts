@@ -9,7 +9,10 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   check: () => import('./check'),
   clone: () => import('./clone'),
   destroy: () => import('./destroy'),
-  snapshot: () => import('./snapshot')
+  snapshot: () => import('./snapshot'),
+  create: () => import('./create'),
+  flatten: () => import('./flatten'),
+  convert: () => import('./convert')
 }
 
 const USAGE = `Usage: strata <command> [options]
@@ -20,9 +23,12 @@ Commands:
   config   -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
                                                           a container's config, raw, flattened or converted to modern keys
   check    [-P LXCPATH]... [--json]                       integrity findings; exits 1 when there is an error
+  create   -n NAME -t TEMPLATE [-B BACKEND] [-P LXCPATH] [-f CONFIG]
   clone    -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config]
   destroy  -n NAME [-P LXCPATH] [--with-dependents]
   snapshot -n NAME [-c COMMENT_FILE] | -L | -r SNAP [-N NEWNAME] | -d SNAP
+  flatten  -n NAME [-P LXCPATH]                           turn an overlay clone into a standalone dir container
+  convert  -n NAME [-P LXCPATH]                           migrate an aufs clone (LXC <= 2.x) to overlay
 
 Without -P, Strata uses LXC's default lxcpath (lxc.lxcpath in lxc.conf, else /var/lib/lxc for root).
 Run \`strata <command> --help\` for a command's options.`

@@ -20,29 +20,17 @@ export type JournalRecord =
   | { op: 'build'; what: string; staging: string; target: ContainerRef; targetDir: string; origins: ContainerRef[] }
   /** the container dir was (or is about to be) renamed to `trash`; roll forward */
   | { op: 'destroy'; ref: ContainerRef; dir: string; trash: string; origins: ContainerRef[] }
-  /** in-place restore: `staging` holds the new container until it is exchanged with `dir` */
+  /** in-place restore, flatten, convert: `staging` holds the new container until it is exchanged with `dir` */
   | {
       op: 'restore'
+      /** restore, flatten, convert: also the prefix of the fault-injection steps */
+      what?: string
       ref: ContainerRef
       dir: string
       staging: string
       /** a file inside the new container dir: where it is, tells whether the exchange happened */
       marker: string
       addOrigins: ContainerRef[]
-      removeOrigins: ContainerRef[]
-    }
-  /** in-place rootfs rewrite (flatten, convert): `staging` replaces `replace` inside `dir` */
-  | {
-      op: 'replace'
-      what: string
-      ref: ContainerRef
-      dir: string
-      staging: string
-      /** the container's config as it must be after the change */
-      newConfig: string
-      /** what to remove after the swap (the old rootfs/upper, moved aside) */
-      discard: string[]
-      marker: string
       removeOrigins: ContainerRef[]
     }
 

@@ -44,14 +44,13 @@ async function recoverOne(rec: JournalRecord): Promise<string> {
       await finishDestroy({ ref: rec.ref, trash: rec.trash, origins: rec.origins, spec, dir: rec.dir })
       return `finished an interrupted destroy of ${show(rec.ref)}`
     }
-    case 'restore':
-    case 'replace': {
+    case 'restore': {
       if (existsSync(join(rec.dir, rec.marker))) {
         await finishRestore(rec)
-        return `finished an interrupted ${rec.op === 'restore' ? 'restore' : rec.what} of ${show(rec.ref)}`
+        return `finished an interrupted ${rec.what ?? 'restore'} of ${show(rec.ref)}`
       }
       await rollBackRestore(rec)
-      return `rolled back an interrupted ${rec.op === 'restore' ? 'restore' : rec.what} of ${show(rec.ref)}`
+      return `rolled back an interrupted ${rec.what ?? 'restore'} of ${show(rec.ref)}`
     }
   }
 }

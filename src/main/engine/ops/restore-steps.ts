@@ -7,17 +7,17 @@ import { removeTree } from '../native/index'
 import { faultPoint } from './fault'
 import type { JournalRecord } from './journal'
 
-type SwapRecord = Extract<JournalRecord, { op: 'restore' } | { op: 'replace' }>
+type SwapRecord = Extract<JournalRecord, { op: 'restore' }>
 
 /** After the exchange: `dir` holds the new container, `staging` the old one. */
 export async function finishRestore(rec: SwapRecord): Promise<void> {
   const oldSnaps = join(rec.staging, 'snaps')
   const newSnaps = join(rec.dir, 'snaps')
   if (existsSync(oldSnaps) && !existsSync(newSnaps)) renameSync(oldSnaps, newSnaps)
-  faultPoint(`${rec.op}:snaps-moved`)
-  if (rec.op === 'restore') for (const o of rec.addOrigins) await addDependent(o, rec.ref)
+  faultPoint(`${rec.what ?? 'restore'}:snaps-moved`)
+  for (const o of rec.addOrigins) await addDependent(o, rec.ref)
   for (const o of rec.removeOrigins) await removeDependent(o, rec.ref)
-  faultPoint(`${rec.op}:bookkeeping`)
+  faultPoint(`${rec.what ?? 'restore'}:bookkeeping`)
   if (existsSync(rec.staging)) await removeTree(rec.staging)
   rmSync(join(rec.dir, rec.marker), { force: true })
 }

@@ -2,21 +2,15 @@
 // 1.0's `<P>snaps/<n>/snapN` when that directory exists), N the smallest free number, with a
 // `ts` (no newline) and an optional `comment`; name and MACs kept; dir -> full dir copy, overlay ->
 // overlay with the upper copied and the origin's lxc_rdepends inherited.
-import { existsSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef, SnapshotInfo } from '@shared/model'
 import { readSnapshots, legacySnapshotRoot, snapshotDir } from '../lineage/snapshots'
-import { withLxcLock } from '../lock'
-import { exchangePaths } from '../native/beneath'
-import { removeTree } from '../native/index'
 import { assertStopped, cloneWith, loadExisting, prepareClone } from './clone'
-import { checkAborted, report, type OpContext } from './context'
+import type { OpContext } from './context'
 import { dependentsOf, destroyContainer } from './destroy'
 import { NotFoundError, OpError } from './errors'
-import { faultPoint } from './fault'
-import { Journal } from './journal'
-import { finishRestore } from './restore-steps'
-import { mkdirSync, chmodSync } from 'node:fs'
+import { swapInRebuilt } from './swap'
 
 function two(n: number): string {
   return String(n).padStart(2, '0')
@@ -89,36 +83,16 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
   const newDeps = prepared.plan.origins
   const oldDeps = owner.rdepends ?? []
   const same = (a: ContainerRef, b: ContainerRef): boolean => a.lxcpath === b.lxcpath && a.name === b.name
-  const id = Journal.newId()
-  const staging = Journal.buildDir(ref.lxcpath, id)
-  const marker = `.strata-restored-${id}`
-  const rec = {
-    op: 'restore' as const,
-    ref,
-    dir: owner.dir,
-    staging,
-    marker,
-    addOrigins: newDeps.filter((d) => !oldDeps.some((o) => same(o, d))),
-    removeOrigins: oldDeps.filter((o) => !newDeps.some((d) => same(o, d)))
-  }
-  const journal = await Journal.begin(ref.lxcpath, id, rec)
-  try {
-    mkdirSync(staging, { mode: 0o770 })
-    chmodSync(staging, 0o770)
-    await prepared.build(staging)
-    writeFileSync(join(staging, marker), '')
-    checkAborted(ctx, `restoring ${ref.name}`)
-    faultPoint('restore:built')
-    report(ctx, { phase: 'register', message: `swapping ${ref.name} for its restored copy` })
-    await withLxcLock(ref, () => exchangePaths(staging, owner.dir))
-  } catch (err) {
-    await removeTree(staging).catch(() => undefined)
-    journal.finish()
-    throw err
-  }
-  faultPoint('restore:exchanged')
-  await finishRestore(rec)
-  journal.finish()
-  void renameSync
+  await swapInRebuilt(
+    {
+      what: 'restore',
+      ref,
+      dir: owner.dir,
+      addOrigins: newDeps.filter((d) => !oldDeps.some((o) => same(o, d))),
+      removeOrigins: oldDeps.filter((o) => !newDeps.some((d) => same(o, d)))
+    },
+    prepared.build,
+    ctx
+  )
   return ref
 }
