@@ -201,3 +201,25 @@ describe('leftovers of interrupted work', () => {
     expect(existsSync(staging)).toBe(false)
   })
 })
+
+describe('without the native addon (STRATA_NATIVE pointing at nothing)', () => {
+  it('copies with cp -a, writes the hostname without following links, and still takes LXC\'s lock', async () => {
+    const env = { STRATA_NATIVE: join(P.path, 'missing.node') }
+    const cli = (...args: string[]) => execa('node', [join(import.meta.dirname, '../../bin/strata'), ...args], { reject: false, env })
+    writeFileSync(dir(P.path, 'c1', 'rootfs/etc/hostname'), 'c1\n')
+    const r = await cli('clone', '-p', P.path, '-o', 'c1', '-n', 'nonative')
+    expect(r.exitCode, r.stderr).toBe(0)
+    expect(text(dir(P.path, 'nonative', 'rootfs/etc/hostname'))).toBe('nonative\n')
+    const diff = await execa('rsync', ['-aHAXn', '--numeric-ids', '--itemize-changes', '--exclude=/etc/hostname', `${dir(P.path, 'c1', 'rootfs')}/`, `${dir(P.path, 'nonative', 'rootfs')}/`])
+    expect(diff.stdout).toBe('')
+    const { holdLock } = await import('./helpers')
+    const { lxcLockPath } = await import('../../src/main/engine/native/index')
+    const held = await holdLock(lxcLockPath(P.path, 'nonative'))
+    const destroy = cli('destroy', '-P', P.path, '-n', 'nonative')
+    await new Promise((res) => setTimeout(res, 1000))
+    expect(existsSync(dir(P.path, 'nonative', 'config'))).toBe(true) // still waiting for the lock
+    await held.release()
+    expect((await destroy).exitCode).toBe(0)
+    expect(existsSync(dir(P.path, 'nonative'))).toBe(false)
+  })
+})

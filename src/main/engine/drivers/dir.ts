@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
 import { copyDirectoryTree } from '../fs/copy'
 import { withMergedView } from '../fs/overlay-mount'
-import { removeTree } from '../native/index'
+import { removeDirectoryTree } from '../fs/remove'
 import type { OpContext } from '../ops/context'
 import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
 
@@ -43,6 +43,6 @@ export const dirDriver: StorageDriver = {
   async destroyOutside(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void> {
     // LXC removes a dir rootfs wherever it is (lxc-create --dir D): do the same, never crossing a mount.
     if (spec.backend !== 'dir' || spec.path.startsWith(`${containerDir}/`)) return
-    await removeTree(spec.path, { signal: ctx.signal })
+    await removeDirectoryTree(spec.path, { signal: ctx.signal })
   }
 }

@@ -1,7 +1,8 @@
 // The one way the engine copies a tree: the native copier (faithful, threaded, progress,
 // abort), or `cp -a` when the addon is missing. A failed or cancelled copy removes what it made.
 import { mkdirSync, rmSync } from 'node:fs'
-import { copyTree, nativeAvailable, removeTree, scanUsage } from '../native/index'
+import { copyTree, nativeAvailable, scanUsage } from '../native/index'
+import { removeDirectoryTree } from './remove'
 import { report, type OpContext } from '../ops/context'
 import { run } from '../tools'
 
@@ -30,7 +31,7 @@ export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext
       onProgress: ctx.onProgress ? (p) => report(ctx, { phase, files: p.files, bytes: p.bytes, ...totals }) : undefined
     })
   } catch (err) {
-    await removeTree(dst).catch(() => undefined)
+    await removeDirectoryTree(dst).catch(() => undefined)
     throw err
   }
   if (totals) report(ctx, { phase, files: totals.totalFiles, bytes: totals.totalBytes, ...totals })

@@ -8,7 +8,7 @@ import { dirname } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { addDependent, removeDependent } from '../lineage/update'
 import { withLxcLock } from '../lock'
-import { removeTree } from '../native/index'
+import { removeDirectoryTree } from '../fs/remove'
 import { checkAborted, report, type OpContext } from './context'
 import { OpError, show } from './errors'
 import { faultPoint } from './fault'
@@ -71,7 +71,7 @@ export async function buildAndRegister(plan: BuildPlan, build: (staging: string)
   } catch (err) {
     try {
       for (const origin of added) await removeDependent(origin, plan.target)
-      if (existsSync(staging)) await removeTree(staging)
+      if (existsSync(staging)) await removeDirectoryTree(staging)
       journal.finish()
     } catch {
       journal.abandon() // recovery finishes the undo

@@ -7,7 +7,8 @@ import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { cloneConfig } from '../config/rewrite'
 import { copyDirectoryTree } from '../fs/copy'
-import { mkWhiteout, removeTree, setXattr } from '../native/index'
+import { removeDirectoryTree } from '../fs/remove'
+import { mkWhiteout, setXattr } from '../native/index'
 import { assertStopped, loadExisting } from './clone'
 import { carryOver } from './carry-over'
 import { report, type OpContext } from './context'
@@ -27,13 +28,13 @@ export async function translateWhiteouts(root: string): Promise<{ whiteouts: num
     for (const e of entries) {
       const path = join(dir, e.name)
       if (e.name === OPAQUE) {
-        await removeTree(path)
+        await removeDirectoryTree(path)
         await setXattr(dir, 'trusted.overlay.opaque', Buffer.from('y'))
         opaque++
       } else if (e.name.startsWith(`${WH}${WH}`)) {
-        await removeTree(path) // aufs's own bookkeeping (.wh..wh.aufs, .wh..wh.plnk, .wh..wh.orph)
+        await removeDirectoryTree(path) // aufs's own bookkeeping (.wh..wh.aufs, .wh..wh.plnk, .wh..wh.orph)
       } else if (e.name.startsWith(WH)) {
-        await removeTree(path)
+        await removeDirectoryTree(path)
         const hidden = e.name.slice(WH.length)
         if (!names.has(hidden)) {
           await mkWhiteout(join(dir, hidden))

@@ -14,7 +14,7 @@ import { legacySnapshotRoot, readSnapshots } from '../lineage/snapshots'
 import { removeDependent } from '../lineage/update'
 import { withLxcLock } from '../lock'
 import { scanLxcpaths } from '../lxcpath'
-import { removeTree } from '../native/index'
+import { removeDirectoryTree } from '../fs/remove'
 import { assertStopped, loadExisting } from './clone'
 import { checkAborted, report, type OpContext } from './context'
 import { DependentsError, OpError } from './errors'
@@ -104,5 +104,5 @@ export async function finishDestroy(
     faultPoint('destroy:origin-unlisted')
   }
   if (d.spec) await driverFor(d.spec.backend)?.destroyOutside(d.spec, d.dir, ctx)
-  await removeTree(d.trash, { signal: ctx.signal })
+  await removeDirectoryTree(d.trash, { signal: ctx.signal })
 }

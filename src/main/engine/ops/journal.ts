@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto'
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
-import { lockFile, type LockHandle } from '../native/index'
+import { lockPath } from '../lock'
+import type { LockHandle } from '../native/index'
 
 export const JOURNAL_PREFIX = '.strata-op-'
 export const BUILD_PREFIX = '.strata-build-'
@@ -56,7 +57,7 @@ export class Journal {
 
   /** Locks, then writes the record: from here on a crash is recoverable. */
   static async begin(dir: string, id: string, record: JournalRecord): Promise<Journal> {
-    const lock = await lockFile(join(dir, `${JOURNAL_PREFIX}${id}.lock`))
+    const lock = await lockPath(join(dir, `${JOURNAL_PREFIX}${id}.lock`))
     const j = new Journal(id, dir, lock, record)
     j.write()
     return j

@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { readContainer } from '../container'
 import { removeDependent } from '../lineage/update'
-import { lockFile } from '../native/index'
-import { removeTree } from '../native/index'
+import { removeDirectoryTree } from '../fs/remove'
+import { lockPath } from '../lock'
 import { finishDestroy } from './destroy'
 import { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX, type JournalRecord } from './journal'
 import { finishRestore, rollBackRestore } from './restore-steps'
@@ -19,7 +19,7 @@ export interface Recovered {
 
 async function tryLock(file: string): Promise<{ release(): void } | null> {
   try {
-    return await lockFile(file, { wait: false })
+    return await lockPath(file, { wait: false })
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return null
     throw err
@@ -35,7 +35,7 @@ async function recoverOne(rec: JournalRecord): Promise<string> {
     case 'build': {
       if (!existsSync(rec.staging)) return `${rec.what} of ${show(rec.target)} had completed`
       if (!existsSync(join(rec.targetDir, 'config'))) for (const o of rec.origins) await removeDependent(o, rec.target)
-      await removeTree(rec.staging)
+      await removeDirectoryTree(rec.staging)
       return `rolled back an interrupted ${rec.what} of ${show(rec.target)}`
     }
     case 'destroy': {
@@ -90,7 +90,7 @@ export async function recoverInterrupted(lxcpath: string): Promise<Recovered[]> 
     if (!prefix) continue
     const id = name.slice(prefix.length)
     if (existsSync(join(lxcpath, `${JOURNAL_PREFIX}${id}.json`))) continue
-    await removeTree(join(lxcpath, name))
+    await removeDirectoryTree(join(lxcpath, name))
     done.push({ lxcpath, message: `removed leftover ${join(lxcpath, name)}` })
   }
   void ids

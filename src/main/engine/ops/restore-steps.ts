@@ -3,7 +3,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { addDependent, removeDependent } from '../lineage/update'
-import { removeTree } from '../native/index'
+import { removeDirectoryTree } from '../fs/remove'
 import { faultPoint } from './fault'
 import type { JournalRecord } from './journal'
 
@@ -18,11 +18,11 @@ export async function finishRestore(rec: SwapRecord): Promise<void> {
   for (const o of rec.addOrigins) await addDependent(o, rec.ref)
   for (const o of rec.removeOrigins) await removeDependent(o, rec.ref)
   faultPoint(`${rec.what ?? 'restore'}:bookkeeping`)
-  if (existsSync(rec.staging)) await removeTree(rec.staging)
+  if (existsSync(rec.staging)) await removeDirectoryTree(rec.staging)
   rmSync(join(rec.dir, rec.marker), { force: true })
 }
 
 /** Before the exchange: the old container is untouched; drop the new build. */
 export async function rollBackRestore(rec: SwapRecord): Promise<void> {
-  if (existsSync(rec.staging)) await removeTree(rec.staging)
+  if (existsSync(rec.staging)) await removeDirectoryTree(rec.staging)
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { withLxcLock } from '../lock'
 import { exchangePaths } from '../native/beneath'
-import { removeTree } from '../native/index'
+import { removeDirectoryTree } from '../fs/remove'
 import { checkAborted, report, type OpContext } from './context'
 import { faultPoint } from './fault'
 import { Journal } from './journal'
@@ -36,7 +36,7 @@ export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => 
     report(ctx, { phase: 'register', message: `swapping ${plan.ref.name} for its rebuilt copy` })
     await withLxcLock(plan.ref, () => exchangePaths(staging, plan.dir))
   } catch (err) {
-    await removeTree(staging).catch(() => undefined)
+    await removeDirectoryTree(staging).catch(() => undefined)
     journal.finish()
     throw err
   }
