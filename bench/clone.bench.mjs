@@ -5,7 +5,7 @@
 //     whole `strata clone -s` process, beside `lxc-copy -s -B overlay` (a process) on the same origin;
 //   copy clone of a rootfs of a few hundred MB / 20k+ files: `strata clone` vs `lxc-copy` (rsync).
 // Env: BENCH_CLONE_SRC (tree put into the copy-clone rootfs, default /usr/share), BENCH_RUNS (copy, 3),
-//      BENCH_SNAP_RUNS (snapshot, 10).
+//      BENCH_SNAP_RUNS (snapshot, 15), BENCH_PARTS (snap,copy).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,7 +19,8 @@ if (process.geteuid?.() !== 0) {
 process.env.STRATA_NATIVE ??= resolve('build/Release/strata_native.node')
 const SRC = resolve(process.env.BENCH_CLONE_SRC || '/usr/share')
 const RUNS = Number(process.env.BENCH_RUNS || 3)
-const SNAP_RUNS = Number(process.env.BENCH_SNAP_RUNS || 10)
+const SNAP_RUNS = Number(process.env.BENCH_SNAP_RUNS || 15)
+const PARTS = (process.env.BENCH_PARTS || 'snap,copy').split(',')
 const STRATA = resolve('bin/strata')
 
 const sh = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
@@ -50,9 +51,9 @@ process.on('SIGINT', () => {
 try {
   const img = join(work, 'fs.img')
   const need = Number(sh('du', ['-sx', '--block-size=1', SRC]).split(/\s/)[0])
-  sh('truncate', ['-s', String(need * 4 + (3 << 30)), img])
+  sh('truncate', ['-s', String(need * 4 + 3 * 2 ** 30), img])
   loop = sh('losetup', ['-f', '--show', img]).trim()
-  sh('mkfs.ext4', ['-q', '-F', '-j', loop])
+  sh('mkfs.ext4', ['-q', '-F', '-j', '-i', '8192', loop])
   mkdirSync(mnt)
   sh('mount', [loop, mnt])
   const P = join(mnt, 'lxc')
@@ -62,40 +63,46 @@ try {
   const create = (name) => sh('lxc-create', ['-P', P, '-n', name, '-t', 'busybox', '-f', net])
   const destroy = (name) => sh('lxc-destroy', ['-P', P, '-n', name])
 
-  // --- overlay snapshot clones: 2 MB and 1 GB origins ---
-  const { cloneContainer } = await loadEngineModule('src/main/engine/ops/clone.ts')
-  create('small')
-  create('big')
-  // 1 GB of real data (not a hole): an overlay snapshot must not depend on it
-  sh('dd', ['if=/dev/urandom', `of=${join(P, 'big/rootfs/data.bin')}`, 'bs=1M', 'count=1024', 'status=none'])
-  const sizes = { small: sh('du', ['-sh', join(P, 'small/rootfs')]).split('\t')[0], big: sh('du', ['-sh', join(P, 'big/rootfs')]).split('\t')[0] }
-  const snapOp = {}
-  for (const origin of ['small', 'big']) {
-    const op = []
-    const cli = []
-    const lxc = []
-    for (let i = 0; i < SNAP_RUNS + 1; i++) {
-      const t = performance.now()
-      await cloneContainer({ origin: { lxcpath: P, name: origin }, name: `s${i}`, snapshot: true })
-      const ms = performance.now() - t
-      if (i > 0) op.push(ms) // first run loads the addon
-      const c = timeSpawn('node', [STRATA, 'clone', '-p', P, '-o', origin, '-n', `c${i}`, '-s'])
-      const l = timeSpawn('lxc-copy', ['-P', P, '-n', origin, '-N', `l${i}`, '-s', '-B', 'overlay'])
-      if (i > 0) {
-        cli.push(c)
-        lxc.push(l)
+  // --- overlay snapshot clones: 2 MB and 1 GB origins, runs interleaved so both see the same machine load ---
+  if (PARTS.includes('snap')) {
+    const { cloneContainer } = await loadEngineModule('src/main/engine/ops/clone.ts')
+    create('small')
+    create('big')
+    // 1 GB of real data (not a hole): an overlay snapshot must not depend on it
+    sh('dd', ['if=/dev/urandom', `of=${join(P, 'big/rootfs/data.bin')}`, 'bs=1M', 'count=1024', 'status=none'])
+    const sizes = { small: sh('du', ['-sh', join(P, 'small/rootfs')]).split('\t')[0], big: sh('du', ['-sh', join(P, 'big/rootfs')]).split('\t')[0] }
+    const t = { small: { op: [], cli: [], lxc: [] }, big: { op: [], cli: [], lxc: [] } }
+    for (let i = 0; i <= SNAP_RUNS; i++) {
+      for (const origin of ['small', 'big']) {
+        const t0 = performance.now()
+        await cloneContainer({ origin: { lxcpath: P, name: origin }, name: `s${i}`, snapshot: true })
+        const op = performance.now() - t0
+        const cli = timeSpawn('node', [STRATA, 'clone', '-p', P, '-o', origin, '-n', `c${i}`, '-s'])
+        const lxc = timeSpawn('lxc-copy', ['-P', P, '-n', origin, '-N', `l${i}`, '-s', '-B', 'overlay'])
+        if (i > 0) {
+          // run 0 warms the addon, the page cache and LXC's lock dirs
+          t[origin].op.push(op)
+          t[origin].cli.push(cli)
+          t[origin].lxc.push(lxc)
+        }
+        for (const n of [`s${i}`, `c${i}`, `l${i}`]) destroy(n)
       }
-      for (const n of [`s${i}`, `c${i}`, `l${i}`]) destroy(n)
     }
-    snapOp[origin] = median(op)
-    report(`overlay snapshot clone ${sizes[origin]} rootfs (operation, in-process)`, median(op), 'lxc-copy -s -B overlay', median(lxc))
-    report(`overlay snapshot clone ${sizes[origin]} rootfs (strata CLI process)`, median(cli), 'lxc-copy -s -B overlay', median(lxc))
+    for (const origin of ['small', 'big']) {
+      report(`overlay snapshot clone ${sizes[origin]} rootfs (operation, in-process)`, median(t[origin].op), 'lxc-copy -s -B overlay', median(t[origin].lxc))
+      report(`overlay snapshot clone ${sizes[origin]} rootfs (strata CLI process)`, median(t[origin].cli), 'lxc-copy -s -B overlay', median(t[origin].lxc))
+    }
+    const a = median(t.small.op)
+    const b = median(t.big.op)
+    console.log(
+      `overlay snapshot clone: 1 GB vs 2 MB origin ${b.toFixed(1)} vs ${a.toFixed(1)} ms, differ by ${((Math.abs(b - a) / Math.min(a, b)) * 100).toFixed(0)}% (target within 20%); operation under 10 ms: ${Math.max(a, b) < 10 ? 'met' : 'MISSED'}`
+    )
+    destroy('big')
+    destroy('small')
   }
-  const spread = Math.abs(snapOp.big - snapOp.small) / snapOp.small
-  console.log(`overlay snapshot clone: 1 GB vs 2 MB origin differ by ${(spread * 100).toFixed(0)}% (target within 20%); operation ${snapOp.small.toFixed(1)} ms (target under 10 ms)`)
-  destroy('big')
 
   // --- copy clone of a few hundred MB / 20k+ files ---
+  if (PARTS.includes('copy')) {
   create('tree')
   sh('rsync', ['-aHAX', '-x', `${SRC}/`, join(P, 'tree/rootfs/usr/share-bench/')])
   const files = Number(sh('sh', ['-c', `find '${join(P, 'tree/rootfs')}' | wc -l`]).trim())
@@ -106,13 +113,15 @@ try {
     sh('sync', [])
     tS.push(timeSpawn('node', [STRATA, 'clone', '-p', P, '-o', 'tree', '-n', 'cs']))
     sh('sync', [])
-    tL.push(timeSpawn('lxc-copy', ['-P', P, '-n', 'tree', '-N', 'cl']))
+    // lxc-copy can hang for good here (its rsync blocks writing to a pipe LXC stops reading): bound it
+    tL.push(timeSpawn('timeout', ['900', 'lxc-copy', '-P', P, '-n', 'tree', '-N', 'cl', '-l', 'INFO', '-o', join(mnt, 'lxc-copy.log')]))
     const diff = sh('rsync', ['-aHAXn', '--numeric-ids', '--itemize-changes', `${join(P, 'tree/rootfs')}/`, `${join(P, 'cs/rootfs')}/`])
     if (diff.trim()) console.error(`clone.bench: WARNING: the copy differs from its origin:\n${diff.split('\n').slice(0, 5).join('\n')}`)
     destroy('cs')
     destroy('cl')
   }
   report(`copy clone ${size}/${files} entries (strata CLI)`, median(tS), 'lxc-copy (rsync -aHXS)', median(tL), 0.3)
+  }
 } finally {
   cleanup()
 }

@@ -36,6 +36,14 @@ export function assertFree(ref: ContainerRef, finalDir: string): void {
   if (existsSync(`${finalDir}/config`) || existsSync(finalDir)) throw new TargetExistsError(ref)
 }
 
+/** A failure below the engine (ENOSPC, EACCES, a tool) told in the operation's words; the cause is kept. */
+export function undoneError(plan: { what: string; target: ContainerRef }, err: unknown): unknown {
+  if (err instanceof OpError || (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'OpCancelledError') return err
+  const e = new OpError('failed', `The ${plan.what} of ${show(plan.target)} failed and was undone; nothing was changed: ${(err as Error)?.message ?? String(err)}`)
+  ;(e as Error & { cause?: unknown }).cause = err
+  return e
+}
+
 export async function buildAndRegister(plan: BuildPlan, build: (staging: string) => Promise<void>, ctx: OpContext = {}): Promise<void> {
   mkdirSync(plan.workDir, { recursive: true })
   const id = Journal.newId()
@@ -76,6 +84,6 @@ export async function buildAndRegister(plan: BuildPlan, build: (staging: string)
     } catch {
       journal.abandon() // recovery finishes the undo
     }
-    throw err
+    throw undoneError(plan, err)
   }
 }

@@ -63,11 +63,18 @@ export async function recoverInterrupted(lxcpath: string): Promise<Recovered[]> 
     return []
   }
   const done: Recovered[] = []
-  const ids = new Set<string>()
   for (const name of names) {
     if (!name.startsWith(JOURNAL_PREFIX)) continue
     const id = name.slice(JOURNAL_PREFIX.length).replace(/\.(json|lock|json\.tmp)$/, '')
-    ids.add(id)
+    if (name.endsWith('.lock') && !names.includes(`${JOURNAL_PREFIX}${id}.json`)) {
+      // a lock whose journal is gone: the operation finished just before its process died
+      const stale = await tryLock(join(lxcpath, name))
+      if (stale) {
+        rmSync(join(lxcpath, name), { force: true })
+        stale.release()
+      }
+      continue
+    }
     if (!name.endsWith('.json')) continue
     const lock = await tryLock(join(lxcpath, `${JOURNAL_PREFIX}${id}.lock`))
     if (!lock) continue // still running
@@ -93,6 +100,5 @@ export async function recoverInterrupted(lxcpath: string): Promise<Recovered[]> 
     await removeDirectoryTree(join(lxcpath, name))
     done.push({ lxcpath, message: `removed leftover ${join(lxcpath, name)}` })
   }
-  void ids
   return done
 }

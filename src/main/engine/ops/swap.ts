@@ -8,6 +8,7 @@ import { withLxcLock } from '../lock'
 import { exchangePaths } from '../native/beneath'
 import { removeDirectoryTree } from '../fs/remove'
 import { checkAborted, report, type OpContext } from './context'
+import { undoneError } from './build'
 import { faultPoint } from './fault'
 import { Journal } from './journal'
 import { finishRestore } from './restore-steps'
@@ -38,7 +39,7 @@ export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => 
   } catch (err) {
     await removeDirectoryTree(staging).catch(() => undefined)
     journal.finish()
-    throw err
+    throw undoneError({ what: plan.what, target: plan.ref }, err)
   }
   faultPoint(`${plan.what}:exchanged`)
   await finishRestore(rec)
