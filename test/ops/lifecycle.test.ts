@@ -223,3 +223,14 @@ describe('without the native addon (STRATA_NATIVE pointing at nothing)', () => {
     expect(existsSync(dir(P.path, 'nonative'))).toBe(false)
   })
 })
+
+describe('progress on a terminal', () => {
+  it('shows the copy with totals when stderr is a TTY, and stays quiet otherwise', async () => {
+    const cli = join(import.meta.dirname, '../../bin/strata')
+    const tty = await execa('script', ['-qec', `node ${cli} clone -p ${P.path} -o c1 -n progress1`, '/dev/null'])
+    expect(tty.stdout).toMatch(/copy: 100% \d+\/\d+ files, [\d.]+ MB of [\d.]+ MB/)
+    const plain = await strata('clone', '-p', P.path, '-o', 'c1', '-n', 'progress2')
+    expect(plain.stderr).toBe('')
+    for (const n of ['progress1', 'progress2']) await ok('destroy', '-P', P.path, '-n', n)
+  })
+})

@@ -35,7 +35,7 @@ const command: Command = {
     const ref = await engineCall((signal) =>
       cloneContainer(
         { origin: { lxcpath: originPath, name: o.orig! }, name: o.name!, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false },
-        { signal, onProgress: progress.onProgress }
+        { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals }
       )
     ).finally(progress.done)
     process.stdout.write(`Created ${ref.name} in ${ref.lxcpath} from ${o.orig}.\n`)

@@ -40,7 +40,7 @@ const command: Command = {
     const ref = await engineCall((signal) =>
       createContainer(
         { lxcpath, name: values.name!, template: values.template!, backend: backend as never, templateArgs: positionals, configFile: values.config },
-        { signal, onProgress: progress.onProgress }
+        { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals }
       )
     ).finally(progress.done)
     process.stdout.write(`Created ${ref.name} in ${ref.lxcpath}\n`)

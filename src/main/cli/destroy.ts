@@ -18,7 +18,7 @@ const command: Command = {
     await recover([lxcpath])
     const progress = progressPrinter()
     const { destroyed } = await engineCall((signal) =>
-      destroyContainer({ lxcpath, name: o.name! }, { withDependents: o['with-dependents'] ?? false }, { signal, onProgress: progress.onProgress })
+      destroyContainer({ lxcpath, name: o.name! }, { withDependents: o['with-dependents'] ?? false }, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
     ).finally(progress.done)
     for (const d of destroyed) process.stdout.write(`Destroyed ${d.lxcpath}/${d.name}\n`)
     return 0

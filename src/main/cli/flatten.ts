@@ -16,7 +16,7 @@ const command: Command = {
     const lxcpath = lxcpathOf(o.lxcpath)
     await recover([lxcpath])
     const progress = progressPrinter()
-    await engineCall((signal) => flattenContainer({ lxcpath, name: o.name! }, { signal, onProgress: progress.onProgress })).finally(progress.done)
+    await engineCall((signal) => flattenContainer({ lxcpath, name: o.name! }, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })).finally(progress.done)
     process.stdout.write(`Flattened ${o.name} in ${lxcpath}\n`)
     return 0
   }

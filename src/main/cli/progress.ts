@@ -10,31 +10,39 @@ import { ConfigRewriteError } from '../engine/config/rewrite'
 import { OpCancelledError } from '../engine/ops/context'
 import { CliError } from './command'
 
+/** Phases whose messages say something the user should know even in a log, not just progress. */
+const NOTES = new Set(['hostname', 'config', 'convert'])
+
 function mb(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MB`
 }
 
-/** A progress line on stderr when it is a terminal; phase messages always. */
-export function progressPrinter(): { onProgress: (p: OpProgress) => void; done: () => void } {
+/**
+ * Phase messages on stderr; on a terminal also a progress line with totals. Elsewhere
+ * progressTotals is false, so the engine skips the pre-scan it makes only to know totals.
+ */
+export function progressPrinter(): { onProgress: (p: OpProgress) => void; progressTotals: boolean; done: () => void } {
   const tty = process.stderr.isTTY === true
   let drawn = false
   return {
-    onProgress(p) {
-      if (p.message) {
-        if (drawn) process.stderr.write('\n')
-        drawn = false
-        if (tty) process.stderr.write(`${p.message}\n`)
-        return
-      }
-      if (!tty || p.files === undefined) return
-      const pct = p.totalBytes ? ` ${Math.min(100, Math.floor(((p.bytes ?? 0) / Math.max(1, p.totalBytes)) * 100))}%` : ''
-      const of = p.totalFiles ? `/${p.totalFiles}` : ''
-      process.stderr.write(`\r${p.phase}:${pct} ${p.files}${of} files, ${mb(p.bytes ?? 0)}${p.totalBytes ? ` of ${mb(p.totalBytes)}` : ''}   `)
-      drawn = true
-    },
+    onProgress: draw,
+    progressTotals: tty,
     done() {
       if (drawn) process.stderr.write('\n')
     }
+  }
+  function draw(p: OpProgress): void {
+    if (p.message) {
+      if (drawn) process.stderr.write('\n')
+      drawn = false
+      if (tty || NOTES.has(p.phase)) process.stderr.write(`${p.message}\n`)
+      return
+    }
+    if (!tty || p.files === undefined) return
+    const pct = p.totalBytes ? ` ${Math.min(100, Math.floor(((p.bytes ?? 0) / Math.max(1, p.totalBytes)) * 100))}%` : ''
+    const of = p.totalFiles ? `/${p.totalFiles}` : ''
+    process.stderr.write(`\r${p.phase}:${pct} ${p.files}${of} files, ${mb(p.bytes ?? 0)}${p.totalBytes ? ` of ${mb(p.totalBytes)}` : ''}   `)
+    drawn = true
   }
 }
 

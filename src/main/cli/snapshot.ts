@@ -41,7 +41,7 @@ const command: Command = {
     }
     await recover([ref.lxcpath])
     const progress = progressPrinter()
-    const ctx = (signal: AbortSignal) => ({ signal, onProgress: progress.onProgress })
+    const ctx = (signal: AbortSignal) => ({ signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
     try {
       if (o.restore) {
         const r = await engineCall((s) => restoreSnapshot(ref, o.restore!, { newName: o.newname }, ctx(s)))

@@ -19,7 +19,7 @@ export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext
     return
   }
   let totals: { totalFiles: number; totalBytes: number } | null = null
-  if (ctx.onProgress) {
+  if (ctx.onProgress && ctx.progressTotals !== false) {
     // A quick scan first, so that a progress bar can show how far along the copy is.
     const u = await scanUsage(src, { signal: ctx.signal })
     totals = { totalFiles: u.files, totalBytes: u.apparentBytes }

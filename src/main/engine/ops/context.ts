@@ -4,6 +4,8 @@ import type { OpProgress } from '@shared/model'
 export interface OpContext {
   signal?: AbortSignal
   onProgress?: (p: OpProgress) => void
+  /** false: skip the quick pre-scan a copy makes only to report totalFiles/totalBytes (default true) */
+  progressTotals?: boolean
 }
 
 export function report(ctx: OpContext | undefined, p: OpProgress): void {
