@@ -42,6 +42,7 @@ const cleanup = () => {
     loop = ''
   }
   rmSync(work, { recursive: true, force: true })
+  rmSync(`/run/lxc/lock${mnt}`, { recursive: true, force: true }) // LXC never removes its lock files
 }
 process.on('SIGINT', () => {
   cleanup()
@@ -107,9 +108,19 @@ try {
   sh('rsync', ['-aHAX', '-x', `${SRC}/`, join(P, 'tree/rootfs/usr/share-bench/')])
   const files = Number(sh('sh', ['-c', `find '${join(P, 'tree/rootfs')}' | wc -l`]).trim())
   const size = sh('du', ['-sh', join(P, 'tree/rootfs')]).split('\t')[0]
+  const { cloneContainer: cloneInProcess, destroyContainer } = {
+    ...(await loadEngineModule('src/main/engine/ops/clone.ts')),
+    ...(await loadEngineModule('src/main/engine/ops/destroy.ts'))
+  }
   const tS = []
+  const tO = []
   const tL = []
   for (let i = 0; i < RUNS; i++) {
+    sh('sync', [])
+    const t0 = performance.now()
+    await cloneInProcess({ origin: { lxcpath: P, name: 'tree' }, name: 'co' })
+    tO.push(performance.now() - t0)
+    await destroyContainer({ lxcpath: P, name: 'co' })
     sh('sync', [])
     tS.push(timeSpawn('node', [STRATA, 'clone', '-p', P, '-o', 'tree', '-n', 'cs']))
     sh('sync', [])
@@ -120,6 +131,7 @@ try {
     destroy('cs')
     destroy('cl')
   }
+  report(`copy clone ${size}/${files} entries (operation, in-process)`, median(tO), 'lxc-copy (rsync -aHXS)', median(tL), 0.3)
   report(`copy clone ${size}/${files} entries (strata CLI)`, median(tS), 'lxc-copy (rsync -aHXS)', median(tL), 0.3)
   }
 } finally {
