@@ -6,7 +6,8 @@
         "src/main/engine/native/addon.c",
         "src/main/engine/native/walk.c",
         "src/main/engine/native/lxcpath_read.c",
-        "src/main/engine/native/diff.c"
+        "src/main/engine/native/diff.c",
+        "src/main/engine/native/beneath.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags": ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],

@@ -1,6 +1,7 @@
 // The API implementation: the contract's methods on top of the engine. No Electron imports,
 // so the same object serves Electron IPC (ipc.ts), browser mode (web/) and tests.
 import { EventEmitter } from 'node:events'
+import { accessSync, constants } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Events, EventName, StrataInvoke } from '../shared/api'
 import { parseParams } from '../shared/api'
@@ -12,6 +13,7 @@ import type { ContainerRef, OpProgress } from '../shared/model'
 import { cloneChoices } from './engine/drivers/compat'
 import { cloneContainer } from './engine/ops/clone'
 import { createContainer } from './engine/ops/create'
+import { recoverInterrupted } from './engine/ops/recover'
 import { destroyContainer } from './engine/ops/destroy'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
 import type { OpContext } from './engine/ops/context'
@@ -34,6 +36,15 @@ export interface ServiceOptions {
 
 /** A refusal the user can act on; its message is shown in the UI. */
 export class ServiceError extends Error {}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK)
+    return true
+  } catch {
+    return false
+  }
+}
 
 export function createService(opts: ServiceOptions = {}): Service {
   const lxcpaths = (opts.lxcpaths?.length ? opts.lxcpaths : defaultLxcpaths()).map((p) => resolve(p))
@@ -58,11 +69,16 @@ export function createService(opts: ServiceOptions = {}): Service {
     }
   }
 
+  // Engine start: work an interrupted Strata left behind is finished or rolled back before
+  // anything new is written (only where this process may write).
+  const recovered = Promise.all(lxcpaths.filter(writable).map((p) => recoverInterrupted(p).catch(() => [])))
+
   /** Engine errors become words for the user: LXC's prefixes stripped, the rule kept. */
   const words = (err: unknown): string =>
     err instanceof ToolError ? lxcErrorText(err.stderr || err.message) : err instanceof Error ? err.message : String(err)
   const engine = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
+      await recovered
       return await fn()
     } catch (err) {
       throw new ServiceError(words(err))
@@ -77,7 +93,8 @@ export function createService(opts: ServiceOptions = {}): Service {
     const ac = new AbortController()
     tasks.set(taskId, ac)
     const onProgress = (progress: OpProgress): void => emit('taskProgress', { taskId, progress })
-    void work({ signal: ac.signal, onProgress })
+    void recovered
+      .then(() => work({ signal: ac.signal, onProgress }))
       .then(
         (result) => emit('taskDone', { taskId, result }),
         (err: unknown) =>

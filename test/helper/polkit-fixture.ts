@@ -14,6 +14,7 @@ import { execa, type ResultPromise } from 'execa'
 export const SYSTEM_BUS = '/run/dbus/system_bus_socket'
 export const POLICY_DEST = '/usr/share/polkit-1/actions/io.strata.helper.policy'
 export const HELPER_DIR = '/usr/libexec/strata'
+const ADDON_DEST = `${HELPER_DIR}/strata_native.node`
 export const HELPER_DEST = `${HELPER_DIR}/strata-helper`
 const BUNDLE_DEST = `${HELPER_DIR}/strata-helper.mjs`
 const LOCK = '/run/strata-polkit-test.lock'
@@ -161,8 +162,11 @@ export async function startPolkit(): Promise<PolkitFixture> {
     chmodSync(HELPER_DEST, 0o755)
     copyFileSync(join(REPO, 'out/helper/strata-helper.mjs'), BUNDLE_DEST)
     chmodSync(BUNDLE_DEST, 0o644)
+    // The native addon sits next to the bundle, as a package installs it.
+    copyFileSync(join(REPO, 'build/Release/strata_native.node'), ADDON_DEST)
+    chmodSync(ADDON_DEST, 0o644)
     undo.push(() => {
-      for (const f of [HELPER_DEST, BUNDLE_DEST, `${HELPER_DIR}/.strata-test-installed`]) rmSync(f, { force: true })
+      for (const f of [HELPER_DEST, BUNDLE_DEST, ADDON_DEST, `${HELPER_DIR}/.strata-test-installed`]) rmSync(f, { force: true })
       if (madeDir) rmdirSync(HELPER_DIR)
     })
 

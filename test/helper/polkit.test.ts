@@ -97,9 +97,19 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
       expect((e.result as { raw: string }).raw).toContain('lxc.uts.name = "alpha"')
     })
 
-    it('says an operation is not in this build instead of pretending', async () => {
-      const e = await d.call('clone', 'clone', { origin: { lxcpath: lx.path, name: 'alpha' }, name: 'gamma' })
-      expect(e.error?.code).toBe('not-available')
+    it('makes an overlay snapshot clone as root in the root-only lxcpath, which LXC then sees', async () => {
+      const e = await d.call('clone', 'clone', { origin: { lxcpath: lx.path, name: 'alpha' }, name: 'gamma', snapshot: true })
+      expect(e.error).toBeUndefined()
+      expect(e.result).toEqual({ lxcpath: lx.path, name: 'gamma' })
+      const ls = await execa('lxc-ls', ['-P', lx.path, '-1'])
+      expect(ls.stdout.split('\n')).toContain('gamma')
+      const info = await execa('lxc-info', ['-P', lx.path, '-n', 'gamma', '-c', 'lxc.rootfs.path'])
+      expect(info.stdout).toBe(`lxc.rootfs.path = ${lx.path}/alpha/rootfs:${lx.path}/gamma/overlay/delta`)
+      // and lxc-destroy sees the dependent: the origin is protected
+      const refused = await execa('lxc-destroy', ['-P', lx.path, '-n', 'alpha'], { reject: false })
+      expect(refused.exitCode).not.toBe(0)
+      const gone = await d.call('destroy-gamma', 'destroy', { ref: { lxcpath: lx.path, name: 'gamma' } })
+      expect(gone.error).toBeUndefined()
       expect(existsSync(`${lx.path}/gamma`)).toBe(false)
     })
 

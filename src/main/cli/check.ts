@@ -2,20 +2,36 @@
 import { defaultLxcpaths } from '../engine/global-config'
 import { buildLineage } from '../engine/lineage/graph'
 import { scanLxcpaths } from '../engine/lxcpath'
+import { accessSync, constants } from 'node:fs'
 import { LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { recover } from './progress'
+
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK)
+    return true
+  } catch {
+    return false
+  }
+}
 
 const usage = `Usage: strata check [-P LXCPATH]... [--json]
 
 Checks every container's config and lineage bookkeeping: clones whose origin is gone, stale
 entries in lxc_snapshots, LXC 1.x counts that disagree with the clones found, lxc_rdepends that
 disagree with the rootfs spec, stray "partial" files, configs LXC cannot load.
+Before checking, work that an interrupted Strata left behind (a clone, destroy or restore
+killed half-way) is finished or rolled back, and each repair is printed on stderr.
 Exits 1 when there is an error, 0 otherwise (warnings included).`
 
 const command: Command = {
   usage,
   async run(args) {
     const opts = parseOptions(args, { ...LXCPATH_OPTION, json: { type: 'boolean' } })
-    const scans = await scanLxcpaths(opts.lxcpath ?? defaultLxcpaths())
+    const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
+    // Engine start: interrupted Strata work is finished or undone first (under LXC's locks).
+    await recover(lxcpaths.filter((p) => canWrite(p)))
+    const scans = await scanLxcpaths(lxcpaths)
     const { findings } = buildLineage(scans).graph
     if (opts.json) printJson(findings)
     else {

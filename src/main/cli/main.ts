@@ -10,7 +10,13 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   du: () => import('./du'),
   diff: () => import('./diff'),
   mount: () => import('./mount'),
-  umount: () => import('./umount')
+  umount: () => import('./umount'),
+  clone: () => import('./clone'),
+  destroy: () => import('./destroy'),
+  snapshot: () => import('./snapshot'),
+  create: () => import('./create'),
+  flatten: () => import('./flatten'),
+  convert: () => import('./convert')
 }
 
 const USAGE = `Usage: strata <command> [options]
@@ -25,6 +31,12 @@ Commands:
   diff     -n NAME [-P LXCPATH] [--json]                  an overlay clone's changes against its lower
   mount    -n NAME [-P LXCPATH] [--path DIR] [--rw]       mount a rootfs (read-only unless asked) at a private mountpoint
   umount   -n NAME [-P LXCPATH]                           undo strata mount
+  create   -n NAME -t TEMPLATE [-B BACKEND] [-P LXCPATH] [-f CONFIG]
+  clone    -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config]
+  destroy  -n NAME [-P LXCPATH] [--with-dependents]
+  snapshot -n NAME [-c COMMENT_FILE] | -L | -r SNAP [-N NEWNAME] | -d SNAP
+  flatten  -n NAME [-P LXCPATH]                           turn an overlay clone into a standalone dir container
+  convert  -n NAME [-P LXCPATH]                           migrate an aufs clone (LXC <= 2.x) to overlay
 
 Without -P, Strata uses LXC's default lxcpath (lxc.lxcpath in lxc.conf, else /var/lib/lxc for root).
 Run \`strata <command> --help\` for a command's options.`

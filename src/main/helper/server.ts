@@ -4,6 +4,14 @@
 // both reach the operation as an abort.
 import type { OpProgress } from '@shared/model'
 import { readConfigView } from '../engine/config/view'
+import { layerDiff } from '../engine/fs/diff'
+import { measureUsage } from '../engine/fs/usage'
+import { cloneContainer } from '../engine/ops/clone'
+import { createContainer } from '../engine/ops/create'
+import { destroyContainer } from '../engine/ops/destroy'
+import { flattenContainer } from '../engine/ops/flatten'
+import { recoverInterrupted } from '../engine/ops/recover'
+import { createSnapshot, deleteSnapshot, restoreSnapshot } from '../engine/ops/snapshot'
 import { listContainers, readLineage } from '../engine/lxcpath'
 import { lxcErrorText, run, ToolError } from '../engine/tools'
 import { LxcpathPolicy, RefusedError } from './lxcpath-policy'
@@ -53,25 +61,8 @@ async function lxcTool(tool: string, args: string[], signal: AbortSignal): Promi
   }
 }
 
-function notAvailable<M extends HelperMethod>(method: M): Handler<M> {
-  // TODO(ops): wire to src/main/engine/ops/* (and fs/usage.ts, fs/diff.ts) once they are on main.
-  return async () => {
-    throw new NotAvailableError(method)
-  }
-}
-
 /** Methods whose engine functions are not in this build: they answer `not-available`. */
-export const UNAVAILABLE: HelperMethod[] = [
-  'clone',
-  'destroy',
-  'createSnapshot',
-  'restoreSnapshot',
-  'deleteSnapshot',
-  'create',
-  'flatten',
-  'usage',
-  'diff'
-]
+export const UNAVAILABLE: HelperMethod[] = []
 
 const HANDLERS: Handlers = {
   list: async (p, { policy }) => listContainers(policy.lxcpathList(p.lxcpaths)),
@@ -92,15 +83,31 @@ const HANDLERS: Handlers = {
     await lxcTool('lxc-stop', ['-P', ref.lxcpath, '-n', ref.name], signal)
     return { ok: true }
   },
-  clone: notAvailable('clone'),
-  destroy: notAvailable('destroy'),
-  createSnapshot: notAvailable('createSnapshot'),
-  restoreSnapshot: notAvailable('restoreSnapshot'),
-  deleteSnapshot: notAvailable('deleteSnapshot'),
-  create: notAvailable('create'),
-  flatten: notAvailable('flatten'),
-  usage: notAvailable('usage'),
-  diff: notAvailable('diff')
+  // Every name and lxcpath goes through the policy before the engine sees it.
+  clone: async (p, { policy, signal, onProgress }) =>
+    cloneContainer(
+      { ...p, origin: policy.ref(p.origin), lxcpath: p.lxcpath === undefined ? undefined : policy.lxcpath(p.lxcpath) },
+      { signal, onProgress }
+    ),
+  destroy: async (p, { policy, signal, onProgress }) =>
+    destroyContainer(policy.ref(p.ref), { withDependents: p.withDependents }, { signal, onProgress }),
+  createSnapshot: async (p, { policy, signal, onProgress }) =>
+    createSnapshot(policy.ref(p.ref), { comment: p.comment }, { signal, onProgress }),
+  restoreSnapshot: async (p, { policy, signal, onProgress }) =>
+    restoreSnapshot(policy.ref(p.ref), p.snapshot, { newName: p.newName }, { signal, onProgress }),
+  deleteSnapshot: async (p, { policy, signal, onProgress }) => {
+    await deleteSnapshot(policy.ref(p.ref), p.snapshot, { signal, onProgress })
+    return null
+  },
+  create: async (p, { policy, signal, onProgress }) =>
+    createContainer({ ...p, lxcpath: policy.lxcpath(p.lxcpath) }, { signal, onProgress }),
+  flatten: async (p, { policy, signal, onProgress }) => {
+    await flattenContainer(policy.ref(p.ref), { signal, onProgress })
+    return null
+  },
+  usage: async (p, { policy, signal }) =>
+    measureUsage(policy.lxcpathList(p.lxcpaths), { names: p.names?.map((r) => policy.ref(r)), signal }),
+  diff: async (p, { policy, signal }) => layerDiff(policy.ref(p.ref), { signal })
 }
 
 export interface HelperServerOptions {
@@ -127,8 +134,19 @@ export class HelperServer {
   /** settles once input has ended and every request in flight has answered */
   readonly done = new Promise<void>((r) => (this.resolveDone = r))
 
+  /** Engine start: interrupted Strata work in the served lxcpaths, finished or rolled back. */
+  private readonly recovered: Promise<unknown>
+
   constructor(private readonly opts: HelperServerOptions) {
     this.policy = new LxcpathPolicy(opts.lxcpaths)
+    this.recovered = Promise.all(
+      this.policy.lxcpaths.map((p) =>
+        recoverInterrupted(p).then(
+          (done) => done.forEach((r) => opts.log?.(`recovered in ${r.lxcpath}: ${r.message}`)),
+          (err: unknown) => opts.log?.(`recovery of ${p} failed: ${(err as Error).message}`)
+        )
+      )
+    )
   }
 
   start(): void {
@@ -233,6 +251,8 @@ export class HelperServer {
     }
     const handler = HANDLERS[method] as Handler<M>
     try {
+      // Nothing new is written before interrupted work in the served lxcpaths is repaired.
+      await this.recovered
       const result = await handler(params, { signal, onProgress, policy: this.policy })
       this.opts.log?.(`${id} ${method} -> ok`)
       this.send({ id, result: result ?? null })

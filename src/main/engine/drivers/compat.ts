@@ -1,90 +1,90 @@
-// TEMPORARY (UI stand-in until the ops engineer's compat.ts lands; replace this whole file).
-// Which backend a clone may use, from lxc-format.md §1.2 (LXC 5.0.2's storage_copy rules),
-// plus what this machine can do (kernel filesystems, tools, loop devices).
-import { accessSync, constants, existsSync, readFileSync, statfsSync } from 'node:fs'
+// The one table of what can be made from what (the seed's table 1 and LXC 5's storage_copy),
+// read by the CLI and the UI. Each rule that refuses says why, naming the rule.
 import type { Backend, BackendChoice } from '@shared/model'
+import { BACKENDS } from '@shared/model'
+import { normalLxcpath } from '../lineage/bookkeeping'
+import { driverFor } from './index'
 
-const BTRFS_MAGIC = 0x9123683e
-const hasTool = (bin: string): boolean =>
-  ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].some((d) => {
-    try {
-      accessSync(`${d}/${bin}`, constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  })
+type Mode = 'copy' | 'snapshot'
 
-const OFFERED: Backend[] = ['dir', 'overlay', 'btrfs', 'zfs', 'lvm', 'loop', 'aufs']
-
-function kernelFs(): Set<string> {
-  try {
-    return new Set(readFileSync('/proc/filesystems', 'utf8').split('\n').map((l) => l.split('\t').pop()!.trim()))
-  } catch {
-    return new Set()
-  }
-}
-
-function onBtrfs(path: string): boolean {
-  try {
-    return statfsSync(path).type === BTRFS_MAGIC
-  } catch {
-    return false
-  }
-}
-
-/** Why this machine cannot use the backend, or null. */
-function machineReason(b: Backend, target: string, fs: Set<string>): string | null {
-  switch (b) {
-    case 'overlay': return fs.has('overlay') ? null : 'this kernel has no overlay filesystem'
-    case 'btrfs': return onBtrfs(target) ? null : `${target} is not on a btrfs filesystem`
-    case 'zfs': return fs.has('zfs') ? null : 'LXC mounts zfs with mount(2), which needs the zfs kernel module (zfs-fuse is not enough)'
-    case 'lvm': return hasTool('lvcreate') && existsSync('/dev/mapper/control') ? null : 'LVM needs lvcreate and device-mapper, which this machine lacks'
-    case 'loop': return existsSync('/dev/loop-control') ? null : 'this machine has no loop devices'
-    case 'aufs': return 'aufs is not in this kernel, and LXC removed its aufs driver in 3.0'
-    default: return null
-  }
-}
-
-/** LXC's rule for one (origin backend, mode, target backend): null if allowed, else why not. */
-function ruleReason(origin: Backend, mode: 'copy' | 'snapshot', b: Backend, sameLxcpath: boolean): string | null {
-  if (mode === 'snapshot') {
-    if (origin === 'loop') return 'loop containers cannot be snapshotted (LXC: "does not support snapshots")'
-    if (origin === 'dir' || origin === 'overlay')
-      return b === 'overlay' ? null : `a snapshot clone of a ${origin} container is always overlay`
-    if (origin === 'btrfs' || origin === 'zfs' || origin === 'lvm')
-      return b === origin ? null : `a snapshot clone of a ${origin} container stays ${origin}`
-    return `${origin} containers cannot be snapshot-cloned`
-  }
-  if (b === 'loop') return null // LXC builds a loop target from any origin
-  if (origin === 'overlay') {
-    if (b === 'dir') return null
-    if (b === 'overlay') return 'overlay can only be used for snapshots: a copy needs another backend (dir)'
-  }
-  if (b === 'dir') return null
-  if (b === origin && sameLxcpath && (b === 'btrfs' || b === 'zfs' || b === 'lvm')) return null
-  if (b === 'btrfs' && origin === 'btrfs') return null
-  return `LXC copies a ${origin} container only into dir, loop${origin === 'overlay' ? '' : ` or ${origin}`}`
-}
-
-/** LXC's pick when -B is not given (storage_copy). */
-function lxcDefault(origin: Backend, mode: 'copy' | 'snapshot', sameLxcpath: boolean): Backend {
+/** LXC's default when -B is not given (storage_copy): snapshot of dir is overlay, else same type; a copy to another lxcpath is dir. */
+export function defaultCloneBackend(origin: Backend, mode: Mode, sameLxcpath: boolean): Backend {
   if (mode === 'snapshot') return origin === 'dir' ? 'overlay' : origin
+  // LXC refuses an overlay copy in the same lxcpath; the useful meaning is a standalone dir copy.
+  if (origin === 'overlay' || origin === 'aufs') return 'dir'
   return sameLxcpath ? origin : 'dir'
 }
 
+/** Why `origin` cannot be cloned into `target` in this mode by the rules, or null. */
+function ruleRefusal(origin: Backend, target: Backend, mode: Mode): string | null {
+  if (origin === 'aufs') return 'aufs clones cannot be mounted on this kernel: convert it to overlay first (strata convert).'
+  if (target === 'aufs') return 'aufs cannot be a clone target: LXC removed aufs in 3.0 and this kernel has no aufs.'
+  if (mode === 'copy') {
+    if (target === 'overlay') return 'overlay can only be used for snapshot clones (LXC\'s rule); a copy clone is dir.'
+    if (target === 'dir') {
+      if (origin === 'dir' || origin === 'overlay' || origin === 'btrfs') return null
+      return `copying a ${origin} container needs its ${origin} driver, which Strata does not have yet.`
+    }
+    return `Strata has no ${target} driver yet.`
+  }
+  // snapshot
+  if (target === 'dir') return 'dir cannot make snapshot clones (LXC: dir has no snapshots); the snapshot of a dir container is overlay.'
+  if (target === 'overlay') {
+    if (origin === 'dir' || origin === 'overlay') return null
+    return `an overlay clone can only read a dir or overlay origin (LXC: "overlay clone of ${origin} container is not yet supported").`
+  }
+  if (target === 'loop') return 'loop does not support snapshots (LXC\'s rule).'
+  if (target !== origin) return `a ${target} snapshot needs a ${target} origin (LXC snapshots stay in the origin's backend).`
+  return `Strata has no ${target} driver yet.`
+}
+
 export function cloneChoices(origin: { backend: Backend; lxcpath: string }, target: { lxcpath: string }): BackendChoice[] {
-  const fs = kernelFs()
-  const same = origin.lxcpath.replace(/\/+$/, '') === target.lxcpath.replace(/\/+$/, '')
-  const out: BackendChoice[] = []
+  const same = normalLxcpath(origin.lxcpath) === normalLxcpath(target.lxcpath)
+  const choices: BackendChoice[] = []
   for (const mode of ['copy', 'snapshot'] as const) {
-    const def = lxcDefault(origin.backend, mode, same)
-    for (const b of OFFERED) {
-      // aufs cannot exist here at all: say that rather than a rule about it.
-      const reason =
-        b === 'aufs' ? machineReason(b, target.lxcpath, fs) : (ruleReason(origin.backend, mode, b, same) ?? machineReason(b, target.lxcpath, fs))
-      out.push({ backend: b, mode, allowed: reason === null, reason, isDefault: b === def })
+    const def = defaultCloneBackend(origin.backend, mode, same)
+    for (const backend of BACKENDS) {
+      let reason = ruleRefusal(origin.backend, backend, mode)
+      if (reason === null) reason = driverFor(backend)?.probe(target.lxcpath) ?? null
+      choices.push({ backend, mode, allowed: reason === null, reason, isDefault: backend === def })
     }
   }
-  return out
+  return choices
+}
+
+/** Backends a new container can be created in, with `best`'s pick marked as default. */
+export function createChoices(lxcpath: string): BackendChoice[] {
+  return BACKENDS.map((backend) => {
+    const driver = driverFor(backend)
+    const reason =
+      !driver || !driver.capabilities.create
+        ? backend === 'aufs'
+          ? 'LXC removed aufs in 3.0 and this kernel has no aufs.'
+          : `Strata has no ${backend} driver yet.`
+        : driver.probe(lxcpath)
+    return { backend, mode: 'create' as const, allowed: reason === null, reason, isDefault: backend === 'dir' }
+  })
+}
+
+export class BackendRuleError extends Error {
+  constructor(
+    readonly rule: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'BackendRuleError'
+  }
+}
+
+/** The backend a clone uses: the requested one if the table allows it, else LXC's default; throws with the rule. */
+export function resolveCloneBackend(origin: { backend: Backend; lxcpath: string }, target: { lxcpath: string }, mode: Mode, requested?: Backend): Backend {
+  const choices = cloneChoices(origin, target).filter((c) => c.mode === mode)
+  const pick = requested ? choices.find((c) => c.backend === requested) : choices.find((c) => c.isDefault)
+  if (!pick) throw new BackendRuleError('unknown-backend', `Unknown backend ${requested}.`)
+  if (!pick.allowed)
+    throw new BackendRuleError(
+      `${mode}-${origin.backend}-to-${pick.backend}`,
+      `A ${mode} clone of a ${origin.backend} container as ${pick.backend} is not possible: ${pick.reason}`
+    )
+  return pick.backend
 }

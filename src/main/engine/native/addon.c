@@ -5,6 +5,7 @@
  * cancel(handle) sets a flag that the workers check between entries. A job is freed when
  * the worker, the threadsafe function and the JS handle have all let go of it. */
 #include "common.h"
+#include "beneath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -622,6 +623,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"cancel", NULL, js_cancel, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readContainerDirs", NULL, js_read_container_dirs, NULL, NULL, NULL, napi_enumerable, NULL},
       {"layerDiff", NULL, js_layer_diff, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"writeFileBeneath", NULL, js_write_file_beneath, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"exchangePaths", NULL, js_exchange_paths, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

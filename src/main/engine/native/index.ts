@@ -159,9 +159,15 @@ export function findPackageRoot(start: string = dirname(fileURLToPath(import.met
   }
 }
 
+/**
+ * Where the addon is: STRATA_NATIVE, else next to this (bundled) file, as an installed helper
+ * keeps it in /usr/libexec/strata, else the package's build/Release.
+ */
 export function addonPath(): string {
   const env = process.env['STRATA_NATIVE']
   if (env) return resolve(env)
+  const beside = join(dirname(fileURLToPath(import.meta.url)), 'strata_native.node')
+  if (existsSync(beside)) return beside
   const root = findPackageRoot()
   return root ? join(root, ADDON_REL) : ADDON_REL
 }

@@ -1,36 +1,138 @@
-// TEMPORARY (UI stand-in until the ops engineer's clone.ts lands; replace this whole file).
-// Runs LXC's own lxc-copy; cancel kills it and removes whatever it left under the new name.
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+// Clone: a copy clone (a standalone copy, dir) or a snapshot clone (overlay over the origin's
+// lower), in the same or another lxcpath, with LXC 5's bookkeeping and config rewriting.
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { Backend, ContainerRef } from '@shared/model'
-import { run } from '../tools'
-import type { OpContext } from './context'
+import { cloneConfig } from '../config/rewrite'
+import { readContainer, type ContainerRecord } from '../container'
+import { resolveCloneBackend } from '../drivers/compat'
+import { driverFor } from '../drivers/index'
+import { rewriteHostname, type HostnameResult } from '../fs/hostname'
+import { recordBaseFingerprint } from '../lineage/drift'
+import { writeRdepends } from '../lineage/update'
+import { validateContainerName } from '../names'
+import { canonicalRootfsSpec } from '../rootfs'
+import { readStates } from '../state'
+import { assertFree, buildAndRegister, type BuildPlan } from './build'
+import { report, type OpContext } from './context'
+import { NotFoundError, OpError, show } from './errors'
 
 export interface CloneOptions {
   origin: ContainerRef
   name: string
+  /** default: origin.lxcpath */
   lxcpath?: string
   snapshot?: boolean
+  /** default: LXC's rule (drivers/compat.ts) */
   backend?: Backend
   expandConfig?: boolean
 }
 
+/** What lxc-snapshot and restore need beyond a user's clone. */
+export interface CloneInternals {
+  what?: string
+  keepName?: boolean
+  keepMacs?: boolean
+  /** false for snapshots and restores: LXC cancels need_rdep between `<P>/<n>/snaps` and `<P>` */
+  recordOrigin?: boolean
+  /** where the journal/staging go when the target lxcpath is a snaps dir */
+  workDir?: string
+  /** extra files written into the new container dir (ts, comment) */
+  extraFiles?: Record<string, string | Buffer>
+  onHostname?: (r: HostnameResult) => void
+}
+
+export class CloneError extends OpError {}
+
+export function loadExisting(ref: ContainerRef): ContainerRecord {
+  if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw new NotFoundError(ref)
+  return readContainer(ref)
+}
+
+export async function assertStopped(ref: ContainerRef, what: string): Promise<void> {
+  const state = (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
+  if (state !== 'stopped')
+    throw new OpError('running', `${ref.name} is ${state}: stop it before you ${what} (a running container's rootfs is changing under the copy).`)
+}
+
 export async function cloneContainer(opts: CloneOptions, ctx: OpContext = {}): Promise<ContainerRef> {
-  const target = opts.lxcpath ?? opts.origin.lxcpath
-  if (existsSync(join(target, opts.name))) throw new Error(`${opts.name} already exists in ${target}`)
-  const backend = opts.backend ?? (opts.snapshot ? 'overlay' : undefined)
-  const args = ['-P', opts.origin.lxcpath, '-n', opts.origin.name, '-N', opts.name, '-p', target]
-  if (opts.snapshot) args.push('-s')
-  if (backend) args.push('-B', backend)
-  ctx.onProgress?.({ phase: opts.snapshot ? 'snapshot' : 'copy', message: `lxc-copy ${args.join(' ')}` })
-  try {
-    await run('lxc-copy', args, { signal: ctx.signal })
-  } catch (e) {
-    if (ctx.signal?.aborted && existsSync(join(target, opts.name))) {
-      await run('lxc-destroy', ['-P', target, '-n', opts.name]).catch(() => undefined)
-    }
-    throw e
+  return cloneWith(opts, {}, ctx)
+}
+
+export async function cloneWith(opts: CloneOptions, internals: CloneInternals, ctx: OpContext = {}): Promise<ContainerRef> {
+  const prepared = await prepareClone(opts, internals, ctx)
+  assertFree(prepared.plan.target, prepared.plan.finalDir)
+  await buildAndRegister(prepared.plan, prepared.build, ctx)
+  return prepared.plan.target
+}
+
+export interface PreparedClone {
+  plan: BuildPlan
+  /** builds the complete new container dir at `staging` (config names the final dir) */
+  build: (staging: string) => Promise<void>
+  backend: Backend
+}
+
+/** Checks everything and plans the clone; nothing is written until build() runs. */
+export async function prepareClone(opts: CloneOptions, internals: CloneInternals, ctx: OpContext = {}): Promise<PreparedClone> {
+  const origin = loadExisting(opts.origin)
+  const lxcpath = (opts.lxcpath ?? opts.origin.lxcpath).replace(/(.)\/+$/, '$1')
+  if (!lxcpath.startsWith('/')) throw new CloneError('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`)
+  const target: ContainerRef = { lxcpath, name: opts.name }
+  const mode = opts.snapshot ? 'snapshot' : 'copy'
+  if (!origin.spec || !origin.backend) {
+    const why = origin.problems.find((p) => p.severity === 'error')?.message ?? 'it has no rootfs (lxc-create -t none)'
+    throw new CloneError('no-rootfs', `${origin.ref.name} cannot be cloned: ${why}`)
   }
-  ctx.onProgress?.({ phase: 'register' })
-  return { lxcpath: target, name: opts.name }
+  const backend = resolveCloneBackend({ backend: origin.backend, lxcpath: origin.ref.lxcpath }, { lxcpath }, mode, opts.backend)
+  const nameProblem = validateContainerName(opts.name, { backend, keepUtsName: internals.keepName })
+  if (nameProblem) throw new CloneError('bad-name', nameProblem)
+  const finalDir = join(lxcpath, opts.name)
+  if (!/\/snaps$/.test(opts.origin.lxcpath)) await assertStopped(opts.origin, 'clone it')
+  const driver = driverFor(backend)!
+  const source = { spec: origin.spec, dir: origin.dir }
+  // The dependencies an overlay clone records (LXC's copy_rdepends + add_rdepends).
+  const deps: ContainerRef[] = []
+  if (backend === 'overlay') {
+    if (mode === 'snapshot') deps.push(...(origin.rdepends ?? []))
+    if (internals.recordOrigin !== false) deps.push(origin.ref)
+  }
+  const origins = deps.filter((d, i) => deps.findIndex((e) => e.lxcpath === d.lxcpath && e.name === d.name) === i)
+  const plan: BuildPlan = { what: internals.what ?? 'clone', workDir: internals.workDir ?? lxcpath, target, finalDir, origins }
+  const build = async (staging: string): Promise<void> => {
+    report(ctx, { phase: mode, message: `${mode === 'snapshot' ? 'snapshot' : 'copy'} of ${show(origin.ref)} as ${backend}` })
+    const buildTarget = { buildDir: staging, finalDir }
+    const spec = mode === 'snapshot' ? await driver.snapshot(source, buildTarget, ctx) : await driver.copy(source, buildTarget, ctx)
+    const config = cloneConfig(origin.configFile, {
+      oldDir: origin.dir,
+      newDir: finalDir,
+      newName: opts.name,
+      rootfs: canonicalRootfsSpec(spec),
+      keepName: internals.keepName,
+      keepMacs: internals.keepMacs,
+      expand: opts.expandConfig
+    })
+    for (const note of config.notes) report(ctx, { phase: 'config', message: note })
+    for (const { from, to } of config.copies) {
+      if (!existsSync(from)) continue
+      const dest = staging + to.slice(finalDir.length)
+      mkdirSync(dirname(dest), { recursive: true })
+      copyFileSync(from, dest)
+    }
+    writeFileSync(join(staging, 'config'), config.text, { mode: 0o640 })
+    if (origins.length > 0) writeRdepends(staging, origins)
+    // What the base looked like when this clone was made, so `strata check` can tell when it changes.
+    if (spec.backend === 'overlay' && spec.lowers[0]) recordBaseFingerprint(staging, spec.lowers[0])
+    for (const [file, data] of Object.entries(internals.extraFiles ?? {})) writeFileSync(join(staging, file), data, { mode: 0o644 })
+    if (!internals.keepName) {
+      const local = (p: string): string => (p.startsWith(`${finalDir}/`) ? staging + p.slice(finalDir.length) : p)
+      const r =
+        spec.backend === 'overlay'
+          ? await rewriteHostname({ kind: 'overlay', upper: local(spec.upper), lowers: spec.lowers }, opts.name)
+          : await rewriteHostname({ kind: 'dir', root: local((spec as { path: string }).path) }, opts.name)
+      internals.onHostname?.(r)
+      if (r.outcome === 'skipped') report(ctx, { phase: 'hostname', message: r.reason })
+    }
+  }
+  return { plan, build, backend }
 }

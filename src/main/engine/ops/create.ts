@@ -1,16 +1,88 @@
-// TEMPORARY (UI stand-in until the ops engineer's create.ts lands; replace this whole file).
-// Runs LXC's own lxc-create with LXC's default config.
+// Create: storage from the driver, then LXC's template script (/usr/share/lxc/templates/lxc-T)
+// fills it, as lxc-create does; all of it under a hidden staging name, registered last.
+// The config starts as lxc-create writes it: a header naming the template, the default
+// config (lxc.default_config, or configFile as `lxc-create -f`), then lxc.rootfs.path.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
 import type { Backend, ContainerRef } from '@shared/model'
+import { createChoices } from '../drivers/compat'
+import { backendFromName, driverFor } from '../drivers/index'
+import { validateContainerName } from '../names'
+import { canonicalRootfsSpec } from '../rootfs'
 import { run } from '../tools'
-import type { OpContext } from './context'
+import { assertFree, buildAndRegister } from './build'
+import { report, type OpContext } from './context'
+import { OpError } from './errors'
 
-export async function createContainer(
-  opts: { lxcpath: string; name: string; template: string; backend?: Backend | 'best'; templateArgs?: string[] },
-  ctx: OpContext = {}
-): Promise<ContainerRef> {
-  const args = ['-P', opts.lxcpath, '-n', opts.name, '-t', opts.template, ...(opts.backend ? ['-B', opts.backend] : [])]
-  if (opts.templateArgs?.length) args.push('--', ...opts.templateArgs)
-  ctx.onProgress?.({ phase: 'template', message: `lxc-create ${args.join(' ')}` })
-  await run('lxc-create', args, { signal: ctx.signal })
-  return { lxcpath: opts.lxcpath, name: opts.name }
+export const TEMPLATE_DIR = '/usr/share/lxc/templates'
+const DEFAULT_CONFIG = '/etc/lxc/default.conf'
+
+export interface CreateOptions {
+  lxcpath: string
+  name: string
+  /** a template name (busybox, download, ...), an absolute script path, or `none` */
+  template: string
+  backend?: Backend | 'best'
+  templateArgs?: string[]
+  /** the config to start from, as `lxc-create -f`; default LXC's default config */
+  configFile?: string
+}
+
+export function templatePath(template: string): string {
+  return isAbsolute(template) ? template : join(TEMPLATE_DIR, `lxc-${template}`)
+}
+
+/** `best` as LXC tries it (btrfs, zfs, lvm, dir): the first Strata can make here. */
+function pickBackend(lxcpath: string, requested: Backend | 'best' | undefined): Backend {
+  const choices = createChoices(lxcpath)
+  if (requested === undefined || requested === 'best') {
+    for (const b of ['btrfs', 'zfs', 'lvm', 'dir'] as const) if (choices.find((c) => c.backend === b)?.allowed) return b
+    return 'dir'
+  }
+  const backend = backendFromName(requested) ?? requested
+  const choice = choices.find((c) => c.backend === backend)
+  if (!choice?.allowed) throw new OpError('create-backend', `Cannot create a ${requested} container: ${choice?.reason ?? 'unknown backend'}`)
+  return backend
+}
+
+export async function createContainer(opts: CreateOptions, ctx: OpContext = {}): Promise<ContainerRef> {
+  const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
+  if (!lxcpath.startsWith('/')) throw new OpError('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`)
+  const backend = pickBackend(lxcpath, opts.backend)
+  const problem = validateContainerName(opts.name, { backend })
+  if (problem) throw new OpError('bad-name', problem)
+  const target = { lxcpath, name: opts.name }
+  const finalDir = join(lxcpath, opts.name)
+  assertFree(target, finalDir)
+  const none = opts.template === 'none'
+  const script = templatePath(opts.template)
+  if (!none && !existsSync(script)) throw new OpError('no-template', `There is no template "${opts.template}" (${script} does not exist).`)
+  const baseConfig = opts.configFile ?? DEFAULT_CONFIG
+  if (opts.configFile && !existsSync(opts.configFile)) throw new OpError('no-config', `The config file ${opts.configFile} does not exist.`)
+  const args = opts.templateArgs ?? []
+  await buildAndRegister(
+    { what: 'create', workDir: lxcpath, target, finalDir, origins: [] },
+    async (staging) => {
+      let text = none ? '' : `# Template used to create this container: ${script}\n# Parameters passed to the template:${args.map((a) => ` ${a}`).join('')}\n`
+      if (existsSync(baseConfig)) text += readFileSync(baseConfig, 'utf8').replace(/([^\n])$/, '$1\n')
+      if (none) {
+        writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
+        return
+      }
+      const spec = await driverFor(backend)!.create({ buildDir: staging, finalDir }, ctx)
+      text += `lxc.rootfs.path = ${canonicalRootfsSpec(spec)}\n`
+      writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
+      report(ctx, { phase: 'template', message: `running ${script}` })
+      // The template fills the rootfs dir (for overlay: the lower, as lxc-create does).
+      await run(script, ['--path', staging, '--name', opts.name, '--rootfs', join(staging, 'rootfs'), ...args], {
+        signal: ctx.signal,
+        env: { ...process.env, LXC_NAME: opts.name, LXC_PATH: lxcpath, LXC_ROOTFS_PATH: join(staging, 'rootfs') } as Record<string, string>
+      })
+      // Whatever the template wrote about where it ran names the staging dir: point it at the final one.
+      const written = readFileSync(join(staging, 'config'), 'utf8')
+      writeFileSync(join(staging, 'config'), written.split(staging).join(finalDir), { mode: 0o640 })
+    },
+    ctx
+  )
+  return target
 }

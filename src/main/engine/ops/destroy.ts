@@ -1,31 +1,49 @@
-// TEMPORARY (UI stand-in until the ops engineer's destroy.ts lands; replace this whole file).
-// Runs LXC's own lxc-destroy, which refuses an origin that still has clones; that refusal
-// becomes a DependentsError naming them (from the origin's lxc_snapshots).
-import { readFileSync } from 'node:fs'
+// Destroy: refused while anything depends on the container (clones reading its rootfs, clones
+// recorded in its lxc_snapshots, its lxc-snapshot snapshots), unless withDependents, which
+// destroys the whole subtree leaves first. Each container is first renamed to a hidden trash
+// name (gone for LXC and Strata in one rename), then removed from its origins' lxc_snapshots
+// (exactly its own entry), then deleted. A crash after the rename is finished by recovery.
+import { existsSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
-import { run, ToolError } from '../tools'
-import type { OpContext } from './context'
+import type { ContainerRecord } from '../container'
+import { driverFor } from '../drivers/index'
+import { refKey } from '../lineage/bookkeeping'
+import { buildLineage } from '../lineage/graph'
+import { legacySnapshotRoot, readSnapshots } from '../lineage/snapshots'
+import { removeDependent } from '../lineage/update'
+import { withLxcLock } from '../lock'
+import { scanLxcpaths } from '../lxcpath'
+import { removeDirectoryTree } from '../fs/remove'
+import { assertStopped, loadExisting } from './clone'
+import { checkAborted, report, type OpContext } from './context'
+import { DependentsError, OpError } from './errors'
+import { faultPoint } from './fault'
+import { Journal } from './journal'
 
-export class DependentsError extends Error {
-  constructor(
-    readonly ref: ContainerRef,
-    readonly dependents: ContainerRef[]
-  ) {
-    super(`${ref.name} cannot be destroyed: ${dependents.map((d) => d.name).join(', ') || 'its clones'} depend on it; destroy them first`)
-    this.name = 'DependentsError'
+/** Everything that depends on ref: recorded or layered dependents that exist, and its snapshots. */
+export async function dependentsOf(record: ContainerRecord): Promise<ContainerRef[]> {
+  const ref = record.ref
+  const lxcpaths = new Set<string>([ref.lxcpath])
+  for (const e of record.snapshotsRecord?.format === 'list' ? record.snapshotsRecord.entries : []) lxcpaths.add(e.lxcpath)
+  const scans = await scanLxcpaths([...lxcpaths].filter((p) => existsSync(p)))
+  const lineage = buildLineage(scans)
+  const found = new Map<string, ContainerRef>()
+  for (const d of lineage.dependents(ref)) if (lineage.entries.has(refKey(d))) found.set(refKey(d), d)
+  if (record.snapshotsRecord?.format === 'list') {
+    for (const e of record.snapshotsRecord.entries) if (existsSync(join(e.lxcpath, e.name, 'config'))) found.set(refKey(e), e)
   }
+  // its own lxc-snapshot snapshots are not in the lineage's dependents (snapshot-of edges)
+  const isSnapshot = /\/snaps$/.test(ref.lxcpath)
+  if (!isSnapshot) for (const s of readSnapshots(ref, legacySnapshotRoot(ref.lxcpath))) found.set(refKey(s.record.ref), s.record.ref)
+  found.delete(refKey(ref))
+  return [...found.values()]
 }
 
-function recordedDependents(ref: ContainerRef): ContainerRef[] {
-  try {
-    const lines = readFileSync(join(ref.lxcpath, ref.name, 'lxc_snapshots'), 'utf8').split('\n').filter(Boolean)
-    const out: ContainerRef[] = []
-    for (let i = 0; i + 1 < lines.length; i += 2) out.push({ lxcpath: lines[i]!, name: lines[i + 1]! })
-    return out
-  } catch {
-    return []
-  }
+/** Where the journal and trash of ref go: its lxcpath, or, for a snapshot, the owner's lxcpath. */
+export function workDirOf(ref: ContainerRef): string {
+  const m = /^(.*)\/[^/]+\/snaps$/.exec(ref.lxcpath)
+  return m && m[1] ? m[1] : ref.lxcpath
 }
 
 export async function destroyContainer(
@@ -33,12 +51,58 @@ export async function destroyContainer(
   opts: { withDependents?: boolean } = {},
   ctx: OpContext = {}
 ): Promise<{ destroyed: ContainerRef[] }> {
-  ctx.onProgress?.({ phase: 'destroy' })
-  try {
-    await run('lxc-destroy', ['-P', ref.lxcpath, '-n', ref.name, ...(opts.withDependents ? ['-s'] : [])], { signal: ctx.signal })
-  } catch (e) {
-    if (e instanceof ToolError && /has (clones|snapshots)/.test(e.stderr)) throw new DependentsError(ref, recordedDependents(ref))
-    throw e
+  const destroyed: ContainerRef[] = []
+  await destroyTree(ref, opts.withDependents ?? false, destroyed, new Set(), ctx)
+  return { destroyed }
+}
+
+async function destroyTree(ref: ContainerRef, withDependents: boolean, destroyed: ContainerRef[], visiting: Set<string>, ctx: OpContext): Promise<void> {
+  const record = loadExisting(ref)
+  const deps = await dependentsOf(record)
+  if (deps.length > 0 && !withDependents) throw new DependentsError(ref, deps)
+  visiting.add(refKey(ref))
+  for (const d of deps) {
+    if (visiting.has(refKey(d)) || destroyed.some((x) => refKey(x) === refKey(d))) continue
+    if (!existsSync(join(d.lxcpath, d.name, 'config'))) continue
+    await destroyTree(d, true, destroyed, visiting, ctx)
   }
-  return { destroyed: [ref] }
+  checkAborted(ctx, `destroying ${ref.name}`)
+  await destroyOne(record, ctx)
+  destroyed.push(ref)
+}
+
+async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void> {
+  const ref = record.ref
+  if (!/\/snaps$/.test(ref.lxcpath)) await assertStopped(ref, 'destroy it')
+  report(ctx, { phase: 'destroy', message: `destroying ${ref.lxcpath}/${ref.name}` })
+  const workDir = workDirOf(ref)
+  const id = Journal.newId()
+  const trash = Journal.trashDir(workDir, id)
+  const origins = record.rdepends ?? []
+  const journal = await Journal.begin(workDir, id, { op: 'destroy', ref, dir: record.dir, trash, origins })
+  try {
+    await withLxcLock(ref, () => {
+      if (!existsSync(record.dir)) throw new OpError('vanished', `${ref.name} disappeared while it was being destroyed.`)
+      renameSync(record.dir, trash)
+    })
+  } catch (err) {
+    journal.finish()
+    throw err
+  }
+  faultPoint('destroy:hidden')
+  await finishDestroy({ ref, trash, origins, spec: record.spec, dir: record.dir }, ctx)
+  journal.finish()
+}
+
+/** The part after the rename, also run by recovery. */
+export async function finishDestroy(
+  d: { ref: ContainerRef; trash: string; origins: ContainerRef[]; spec: ContainerRecord['spec']; dir: string },
+  ctx: OpContext = {}
+): Promise<void> {
+  for (const origin of d.origins) {
+    await removeDependent(origin, d.ref)
+    faultPoint('destroy:origin-unlisted')
+  }
+  if (d.spec) await driverFor(d.spec.backend)?.destroyOutside(d.spec, d.dir, ctx)
+  await removeDirectoryTree(d.trash, { signal: ctx.signal })
 }

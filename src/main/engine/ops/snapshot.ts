@@ -1,52 +1,98 @@
-// TEMPORARY (UI stand-in until the ops engineer's snapshot.ts lands; replace this whole file).
-// Runs LXC's own lxc-snapshot and reads the result back with the engine's snapshot reader.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// lxc-snapshot's snapshots, made and read the way LXC 5 does: `<P>/<n>/snaps/snapN` (or LXC
+// 1.0's `<P>snaps/<n>/snapN` when that directory exists), N the smallest free number, with a
+// `ts` (no newline) and an optional `comment`; name and MACs kept; dir -> full dir copy, overlay ->
+// overlay with the upper copied and the origin's lxc_rdepends inherited.
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef, SnapshotInfo } from '@shared/model'
-import { run } from '../tools'
-import { listContainers } from '../lxcpath'
+import { readSnapshots, legacySnapshotRoot, snapshotDir } from '../lineage/snapshots'
+import { assertStopped, cloneWith, loadExisting, prepareClone } from './clone'
 import type { OpContext } from './context'
+import { dependentsOf, destroyContainer } from './destroy'
+import { NotFoundError, OpError } from './errors'
+import { swapInRebuilt } from './swap'
 
-async function snapshotsOf(ref: ContainerRef): Promise<SnapshotInfo[]> {
-  const c = (await listContainers([ref.lxcpath])).find((x) => x.name === ref.name)
-  if (!c) throw new Error(`${ref.name} does not exist in ${ref.lxcpath}`)
-  return c.snapshots
+function two(n: number): string {
+  return String(n).padStart(2, '0')
+}
+
+/** lxc-snapshot's ts: local time `%Y:%m:%d %H:%M:%S`. */
+export function snapshotTimestamp(d = new Date()): string {
+  return `${d.getFullYear()}:${two(d.getMonth() + 1)}:${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
+}
+
+function nextSnapName(snapdir: string): string {
+  for (let i = 0; ; i++) if (!existsSync(join(snapdir, `snap${i}`))) return `snap${i}`
+}
+
+export function listSnapshots(ref: ContainerRef): SnapshotInfo[] {
+  loadExisting(ref)
+  return readSnapshots(ref, legacySnapshotRoot(ref.lxcpath)).map((s) => s.info)
 }
 
 export async function createSnapshot(ref: ContainerRef, opts: { comment?: string } = {}, ctx: OpContext = {}): Promise<SnapshotInfo> {
-  const before = new Set((await snapshotsOf(ref)).map((s) => s.name))
-  const args = ['-P', ref.lxcpath, '-n', ref.name]
-  let dir: string | null = null
-  if (opts.comment) {
-    dir = mkdtempSync(join(tmpdir(), 'strata-comment-'))
-    writeFileSync(join(dir, 'comment'), opts.comment + '\n')
-    args.push('-c', join(dir, 'comment'))
-  }
-  ctx.onProgress?.({ phase: 'snapshot' })
-  try {
-    await run('lxc-snapshot', args, { signal: ctx.signal })
-  } finally {
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  }
-  const made = (await snapshotsOf(ref)).find((s) => !before.has(s.name))
-  if (!made) throw new Error(`lxc-snapshot reported success but no new snapshot of ${ref.name} appeared`)
-  return made
-}
-
-export async function restoreSnapshot(
-  ref: ContainerRef,
-  snapshot: string,
-  opts: { newName?: string } = {},
-  ctx: OpContext = {}
-): Promise<ContainerRef> {
-  ctx.onProgress?.({ phase: 'restore' })
-  const args = ['-P', ref.lxcpath, '-n', ref.name, '-r', snapshot, ...(opts.newName ? ['-N', opts.newName] : [])]
-  await run('lxc-snapshot', args, { signal: ctx.signal })
-  return { lxcpath: ref.lxcpath, name: opts.newName ?? ref.name }
+  const owner = loadExisting(ref)
+  if (owner.backend !== 'dir' && owner.backend !== 'overlay')
+    throw new OpError('snapshot-backend', `${ref.name} is ${owner.backend ?? 'without rootfs'}: Strata snapshots dir and overlay containers (LXC refuses lvm, rbd and nbd; btrfs/zfs need their drivers).`)
+  const snapdir = snapshotDir(ref.lxcpath, ref.name)
+  const name = nextSnapName(snapdir)
+  const ts = snapshotTimestamp()
+  const extraFiles: Record<string, string> = { ts }
+  if (opts.comment !== undefined) extraFiles['comment'] = opts.comment
+  await cloneWith(
+    { origin: ref, name, lxcpath: snapdir, snapshot: owner.backend === 'overlay', backend: owner.backend },
+    { what: 'snapshot', keepName: true, keepMacs: true, recordOrigin: false, workDir: ref.lxcpath, extraFiles },
+    ctx
+  )
+  const info = listSnapshots(ref).find((s) => s.name === name)
+  if (!info) throw new OpError('snapshot-vanished', `Snapshot ${name} of ${ref.name} vanished right after it was made.`)
+  return info
 }
 
 export async function deleteSnapshot(ref: ContainerRef, snapshot: string, ctx: OpContext = {}): Promise<void> {
-  ctx.onProgress?.({ phase: 'destroy' })
-  await run('lxc-snapshot', ['-P', ref.lxcpath, '-n', ref.name, '-d', snapshot], { signal: ctx.signal })
+  loadExisting(ref)
+  const snapRef = { lxcpath: snapshotDir(ref.lxcpath, ref.name), name: snapshot }
+  if (!existsSync(join(snapRef.lxcpath, snapshot, 'config'))) throw new NotFoundError(snapRef)
+  await destroyContainer(snapRef, {}, ctx)
+}
+
+/**
+ * Restores a snapshot: to a new container (a clone of the snapshot, with a new name and MACs),
+ * or in place, where the container is rebuilt from the snapshot under a hidden name and then
+ * swapped in with one renameat2(RENAME_EXCHANGE): never half-restored (LXC 5 deletes the old
+ * upper first and can leave a container without rootfs).
+ */
+export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts: { newName?: string } = {}, ctx: OpContext = {}): Promise<ContainerRef> {
+  const owner = loadExisting(ref)
+  const snapRef = { lxcpath: snapshotDir(ref.lxcpath, ref.name), name: snapshot }
+  const snap = loadExisting(snapRef)
+  const backend = snap.backend ?? undefined
+  const asSnapshot = backend === 'overlay'
+  if (opts.newName !== undefined && opts.newName !== ref.name) {
+    return cloneWith({ origin: snapRef, name: opts.newName, lxcpath: ref.lxcpath, snapshot: asSnapshot, backend }, { what: 'restore', recordOrigin: false }, ctx)
+  }
+  await assertStopped(ref, 'restore it in place')
+  const deps = (await dependentsOf(owner)).filter((d) => d.lxcpath !== snapRef.lxcpath)
+  if (deps.length > 0)
+    throw new OpError('restore-has-dependents', `${ref.name} cannot be restored in place: ${deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ')} read(s) its rootfs (LXC: "container rootfs has dependent snapshots").`)
+  const prepared = await prepareClone(
+    { origin: snapRef, name: ref.name, lxcpath: ref.lxcpath, snapshot: asSnapshot, backend },
+    { what: 'restore', recordOrigin: false },
+    ctx
+  )
+  const newDeps = prepared.plan.origins
+  const oldDeps = owner.rdepends ?? []
+  const same = (a: ContainerRef, b: ContainerRef): boolean => a.lxcpath === b.lxcpath && a.name === b.name
+  await swapInRebuilt(
+    {
+      what: 'restore',
+      ref,
+      dir: owner.dir,
+      addOrigins: newDeps.filter((d) => !oldDeps.some((o) => same(o, d))),
+      removeOrigins: oldDeps.filter((o) => !newDeps.some((d) => same(o, d)))
+    },
+    prepared.build,
+    ctx
+  )
+  return ref
 }

@@ -1,0 +1,45 @@
+// `strata clone`: the seed's lxc-clone flags.
+import { backendFromName } from '../engine/drivers/index'
+import { cloneContainer } from '../engine/ops/clone'
+import { CliError, parseOptions, type Command } from './command'
+import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
+
+const usage = `Usage: strata clone -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config]
+
+Copy clone (default: a standalone dir copy) or, with -s, a snapshot clone (overlay over the
+origin's rootfs; a clone of an overlay clone keeps the original base as its lower and copies
+the upper). Bookkeeping (lxc_rdepends, lxc_snapshots) is written as LXC 5 writes it, so
+lxc-destroy refuses to destroy the origin while the clone exists.
+  -B dir|none|overlay   backend; default: LXC's rule (snapshot of dir = overlay, copy = dir)
+  --expand-config       write the flattened config (includes inlined), as LXC 1.0 did`
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const o = parseOptions(args, {
+      orig: { type: 'string', short: 'o' },
+      name: { type: 'string', short: 'n' },
+      snapshot: { type: 'boolean', short: 's' },
+      backend: { type: 'string', short: 'B' },
+      origpath: { type: 'string', short: 'p' },
+      newpath: { type: 'string', short: 'P' },
+      'expand-config': { type: 'boolean' }
+    })
+    if (!o.orig || !o.name) throw new CliError('-o ORIG and -n NEW are required.')
+    const backend = o.backend === undefined ? undefined : backendFromName(o.backend)
+    if (backend === null) throw new CliError(`unknown backend "${o.backend}" (dir, none, overlay, overlayfs, btrfs, zfs, lvm, loop).`)
+    const originPath = lxcpathOf(o.origpath)
+    const newPath = o.newpath === undefined ? originPath : lxcpathOf(o.newpath)
+    await recover([originPath, newPath])
+    const progress = progressPrinter()
+    const ref = await engineCall((signal) =>
+      cloneContainer(
+        { origin: { lxcpath: originPath, name: o.orig! }, name: o.name!, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false },
+        { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals }
+      )
+    ).finally(progress.done)
+    process.stdout.write(`Created ${ref.name} in ${ref.lxcpath} from ${o.orig}.\n`)
+    return 0
+  }
+}
+export default command

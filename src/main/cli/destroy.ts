@@ -1,0 +1,27 @@
+// `strata destroy`: refuses while dependents exist (and lists them); --with-dependents removes the subtree, leaves first.
+import { destroyContainer } from '../engine/ops/destroy'
+import { CliError, parseOptions, type Command } from './command'
+import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
+
+const usage = `Usage: strata destroy -n NAME [-P LXCPATH] [--with-dependents]
+
+Destroys a container. Refused while clones or snapshots depend on it; the message lists them.
+--with-dependents destroys them too, leaves first. Each destroyed clone is removed from its
+origins' lxc_snapshots (exactly its own entry).`
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const o = parseOptions(args, { name: { type: 'string', short: 'n' }, lxcpath: { type: 'string', short: 'P' }, 'with-dependents': { type: 'boolean' } })
+    if (!o.name) throw new CliError('-n NAME is required.')
+    const lxcpath = lxcpathOf(o.lxcpath)
+    await recover([lxcpath])
+    const progress = progressPrinter()
+    const { destroyed } = await engineCall((signal) =>
+      destroyContainer({ lxcpath, name: o.name! }, { withDependents: o['with-dependents'] ?? false }, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
+    ).finally(progress.done)
+    for (const d of destroyed) process.stdout.write(`Destroyed ${d.lxcpath}/${d.name}\n`)
+    return 0
+  }
+}
+export default command

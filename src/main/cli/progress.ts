@@ -1,0 +1,78 @@
+// Shared by the write commands: progress on a terminal, recovery of interrupted work first,
+// and engine errors turned into one line for the user.
+import type { OpProgress } from '@shared/model'
+import { readGlobalConfig } from '../engine/global-config'
+import { OpError } from '../engine/ops/errors'
+import { recoverInterrupted } from '../engine/ops/recover'
+import { BackendRuleError } from '../engine/drivers/compat'
+import { DriverError } from '../engine/drivers/driver'
+import { ConfigRewriteError } from '../engine/config/rewrite'
+import { OpCancelledError } from '../engine/ops/context'
+import { CliError } from './command'
+
+/** Phases whose messages say something the user should know even in a log, not just progress. */
+const NOTES = new Set(['hostname', 'config', 'convert'])
+
+function mb(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MB`
+}
+
+/**
+ * Phase messages on stderr; on a terminal also a progress line with totals. Elsewhere
+ * progressTotals is false, so the engine skips the pre-scan it makes only to know totals.
+ */
+export function progressPrinter(): { onProgress: (p: OpProgress) => void; progressTotals: boolean; done: () => void } {
+  const tty = process.stderr.isTTY === true
+  let drawn = false
+  return {
+    onProgress: draw,
+    progressTotals: tty,
+    done() {
+      if (drawn) process.stderr.write('\n')
+    }
+  }
+  function draw(p: OpProgress): void {
+    if (p.message) {
+      if (drawn) process.stderr.write('\n')
+      drawn = false
+      if (tty || NOTES.has(p.phase)) process.stderr.write(`${p.message}\n`)
+      return
+    }
+    if (!tty || p.files === undefined) return
+    const pct = p.totalBytes ? ` ${Math.min(100, Math.floor(((p.bytes ?? 0) / Math.max(1, p.totalBytes)) * 100))}%` : ''
+    const of = p.totalFiles ? `/${p.totalFiles}` : ''
+    process.stderr.write(`\r${p.phase}:${pct} ${p.files}${of} files, ${mb(p.bytes ?? 0)}${p.totalBytes ? ` of ${mb(p.totalBytes)}` : ''}   `)
+    drawn = true
+  }
+}
+
+export function lxcpathOf(given: string | undefined): string {
+  const p = given ?? readGlobalConfig().lxcpath
+  return p.length > 1 ? p.replace(/\/+$/, '') : p
+}
+
+/** Engine start: finish or undo what an interrupted Strata left behind in these lxcpaths. */
+export async function recover(lxcpaths: string[]): Promise<void> {
+  for (const p of new Set(lxcpaths)) {
+    for (const r of await recoverInterrupted(p)) process.stderr.write(`strata: recovery: ${r.message}\n`)
+  }
+}
+
+/** Runs an engine operation; user-facing engine errors become CliErrors (exit 1). */
+export async function engineCall<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController()
+  const onSignal = (): void => ac.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    return await fn(ac.signal)
+  } catch (err) {
+    if (err instanceof OpError || err instanceof BackendRuleError || err instanceof DriverError || err instanceof ConfigRewriteError || err instanceof OpCancelledError)
+      throw new CliError(err.message, 1)
+    if ((err as Error).name === 'AbortError') throw new CliError('cancelled; nothing was changed.', 130)
+    throw err
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}

@@ -1,0 +1,70 @@
+// `strata snapshot`: lxc-snapshot's interface on Strata's engine.
+import { readFileSync } from 'node:fs'
+import { createSnapshot, deleteSnapshot, listSnapshots, restoreSnapshot } from '../engine/ops/snapshot'
+import { CliError, parseOptions, printJson, type Command } from './command'
+import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
+
+const usage = `Usage: strata snapshot -n NAME [-P LXCPATH] [-c COMMENT_FILE] | -L [-C] [--json] | -r SNAP [-N NEWNAME] | -d SNAP
+
+Snapshots compatible with lxc-snapshot (<lxcpath>/<name>/snaps/snapN with ts and comment).
+  (no action)   make a snapshot; -c FILE stores FILE's contents as its comment
+  -L            list snapshots (-C with comments)
+  -r SNAP       restore SNAP in place (swapped in atomically), or as a new container with -N
+  -d SNAP       delete SNAP (refused while a container depends on it)`
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const o = parseOptions(args, {
+      name: { type: 'string', short: 'n' },
+      lxcpath: { type: 'string', short: 'P' },
+      comment: { type: 'string', short: 'c' },
+      list: { type: 'boolean', short: 'L' },
+      showcomments: { type: 'boolean', short: 'C' },
+      json: { type: 'boolean' },
+      restore: { type: 'string', short: 'r' },
+      newname: { type: 'string', short: 'N' },
+      destroy: { type: 'string', short: 'd' }
+    })
+    if (!o.name) throw new CliError('-n NAME is required.')
+    const ref = { lxcpath: lxcpathOf(o.lxcpath), name: o.name }
+    if (o.list) {
+      const snaps = await engineCall(async () => listSnapshots(ref))
+      if (o.json) printJson(snaps)
+      else if (snaps.length === 0) process.stdout.write('No snapshots\n')
+      else
+        for (const s of snaps) {
+          process.stdout.write(`${s.name} (${s.snapdir}) ${s.timestamp ?? ''}\n`)
+          if (o.showcomments && s.comment) process.stdout.write(`${s.comment}\n`)
+        }
+      return 0
+    }
+    await recover([ref.lxcpath])
+    const progress = progressPrinter()
+    const ctx = (signal: AbortSignal) => ({ signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
+    try {
+      if (o.restore) {
+        const r = await engineCall((s) => restoreSnapshot(ref, o.restore!, { newName: o.newname }, ctx(s)))
+        process.stdout.write(`Restored ${o.restore} of ${ref.name} as ${r.name}\n`)
+      } else if (o.destroy) {
+        await engineCall((s) => deleteSnapshot(ref, o.destroy!, ctx(s)))
+        process.stdout.write(`Deleted ${o.destroy} of ${ref.name}\n`)
+      } else {
+        let comment: string | undefined
+        if (o.comment) {
+          try {
+            comment = readFileSync(o.comment, 'utf8')
+          } catch (err) {
+            throw new CliError(`cannot read the comment file ${o.comment}: ${(err as Error).message}`)
+          }
+        }
+        const info = await engineCall((s) => createSnapshot(ref, { comment }, ctx(s)))
+        process.stdout.write(`${info.name} (${info.snapdir}) ${info.timestamp ?? ''}\n`)
+      }
+    } finally {
+      progress.done()
+    }
+    return 0
+  }
+}
+export default command

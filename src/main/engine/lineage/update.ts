@@ -1,0 +1,69 @@
+// Edits of an origin's lxc_snapshots, each under the origin's LXC lock (as LXC's mod_rdep).
+// Removal matches whole `<lxcpath>\n<name>\n` pairs, never a substring (LXC's bug corrupts
+// a neighbouring entry whose lxcpath ends with ours). Writes go to a temporary file that is
+// renamed over the old one, so a crash leaves either the old or the new list.
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ContainerRef } from '@shared/model'
+import { withLxcLock } from '../lock'
+import { formatRefPairs, readSnapshotsRecord, refKey, RDEPENDS_FILE, SNAPSHOTS_FILE } from './bookkeeping'
+
+function dirOf(ref: ContainerRef): string {
+  return join(ref.lxcpath, ref.name)
+}
+
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.strata-tmp`
+  writeFileSync(tmp, text, { mode: 0o644 })
+  renameSync(tmp, file)
+}
+
+/** Appends `dependent` to origin's lxc_snapshots (a 1.x count is incremented); no duplicate. */
+export async function addDependent(origin: ContainerRef, dependent: ContainerRef): Promise<void> {
+  const dir = dirOf(origin)
+  if (!existsSync(dir)) return
+  await withLxcLock(origin, () => {
+    const file = join(dir, SNAPSHOTS_FILE)
+    const record = readSnapshotsRecord(dir)
+    if (record?.format === 'count' && record.count > 0) return writeAtomically(file, `${record.count + 1}\n`)
+    const entries = record?.format === 'list' ? record.entries : []
+    if (record?.format === 'garbled') {
+      // keep the unreadable text (LXC treats it as "has clones") and add ours after it
+      const text = record.text.endsWith('\n') ? record.text : `${record.text}\n`
+      return writeAtomically(file, text + formatRefPairs([dependent]))
+    }
+    if (entries.some((e) => e.lxcpath === dependent.lxcpath && e.name === dependent.name)) return
+    writeAtomically(file, formatRefPairs([...entries, dependent]))
+  })
+}
+
+/**
+ * Removes exactly `dependent`'s own entry from origin's lxc_snapshots (pairs equal as written,
+ * else equal once `//` and trailing `/` are folded); deletes the file when nothing is left.
+ */
+export async function removeDependent(origin: ContainerRef, dependent: ContainerRef): Promise<void> {
+  const dir = dirOf(origin)
+  if (!existsSync(dir)) return
+  await withLxcLock(origin, () => {
+    const file = join(dir, SNAPSHOTS_FILE)
+    const record = readSnapshotsRecord(dir)
+    if (!record || record.format === 'garbled') return
+    if (record.format === 'count') {
+      if (record.count <= 1) rmSync(file, { force: true })
+      else writeAtomically(file, `${record.count - 1}\n`)
+      return
+    }
+    let i = record.entries.findIndex((e) => e.lxcpath === dependent.lxcpath && e.name === dependent.name)
+    if (i < 0) i = record.entries.findIndex((e) => refKey(e) === refKey(dependent))
+    if (i < 0) return
+    const rest = record.entries.filter((_, j) => j !== i)
+    if (rest.length === 0) rmSync(file, { force: true })
+    else writeAtomically(file, formatRefPairs(rest))
+  })
+}
+
+export function writeRdepends(containerDir: string, deps: readonly ContainerRef[]): void {
+  const file = join(containerDir, RDEPENDS_FILE)
+  if (deps.length === 0) rmSync(file, { force: true })
+  else writeAtomically(file, formatRefPairs(deps))
+}

@@ -1,0 +1,89 @@
+// Build a new container under a hidden temporary name, then register it last: first every
+// origin's lxc_snapshots gains the new entry (under that origin's LXC lock), then the staging
+// directory is renamed to its final name, in one rename(2). A crash before the rename leaves
+// nothing visible but entries that recovery removes (the journal names them); after the
+// rename the container is complete.
+import { chmodSync, existsSync, mkdirSync, renameSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { ContainerRef } from '@shared/model'
+import { addDependent, removeDependent } from '../lineage/update'
+import { withLxcLock } from '../lock'
+import { removeDirectoryTree } from '../fs/remove'
+import { checkAborted, report, type OpContext } from './context'
+import { OpError, show } from './errors'
+import { faultPoint } from './fault'
+import { Journal } from './journal'
+
+export interface BuildPlan {
+  /** `clone`, `snapshot`, `create`, `restore`: also the prefix of the fault-injection steps */
+  what: string
+  /** where the journal and the staging directory go (the target's lxcpath, or the owner's for a snapshot) */
+  workDir: string
+  target: ContainerRef
+  finalDir: string
+  /** containers whose lxc_snapshots must list the target */
+  origins: ContainerRef[]
+}
+
+export class TargetExistsError extends OpError {
+  constructor(ref: ContainerRef) {
+    super('target-exists', `${ref.name} already exists in ${ref.lxcpath} (${show(ref)}/config); choose another name.`)
+    this.name = 'TargetExistsError'
+  }
+}
+
+export function assertFree(ref: ContainerRef, finalDir: string): void {
+  if (existsSync(`${finalDir}/config`) || existsSync(finalDir)) throw new TargetExistsError(ref)
+}
+
+/** A failure below the engine (ENOSPC, EACCES, a tool) told in the operation's words; the cause is kept. */
+export function undoneError(plan: { what: string; target: ContainerRef }, err: unknown): unknown {
+  if (err instanceof OpError || (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'OpCancelledError') return err
+  const e = new OpError('failed', `The ${plan.what} of ${show(plan.target)} failed and was undone; nothing was changed: ${(err as Error)?.message ?? String(err)}`)
+  ;(e as Error & { cause?: unknown }).cause = err
+  return e
+}
+
+export async function buildAndRegister(plan: BuildPlan, build: (staging: string) => Promise<void>, ctx: OpContext = {}): Promise<void> {
+  mkdirSync(plan.workDir, { recursive: true })
+  const id = Journal.newId()
+  const staging = Journal.buildDir(plan.workDir, id)
+  const journal = await Journal.begin(plan.workDir, id, {
+    op: 'build',
+    what: plan.what,
+    staging,
+    target: plan.target,
+    targetDir: plan.finalDir,
+    origins: plan.origins
+  })
+  let added: ContainerRef[] = []
+  try {
+    mkdirSync(staging, { mode: 0o770 })
+    chmodSync(staging, 0o770)
+    await build(staging)
+    checkAborted(ctx, plan.what)
+    faultPoint(`${plan.what}:built`)
+    report(ctx, { phase: 'register', message: `registering ${show(plan.target)}` })
+    await withLxcLock(plan.target, async () => {
+      assertFree(plan.target, plan.finalDir)
+      for (const origin of plan.origins) {
+        await addDependent(origin, plan.target)
+        added = [...added, origin]
+        faultPoint(`${plan.what}:origin-listed`)
+      }
+      mkdirSync(dirname(plan.finalDir), { recursive: true })
+      renameSync(staging, plan.finalDir)
+    })
+    faultPoint(`${plan.what}:registered`)
+    journal.finish()
+  } catch (err) {
+    try {
+      for (const origin of added) await removeDependent(origin, plan.target)
+      if (existsSync(staging)) await removeDirectoryTree(staging)
+      journal.finish()
+    } catch {
+      journal.abandon() // recovery finishes the undo
+    }
+    throw undoneError(plan, err)
+  }
+}

@@ -1,0 +1,44 @@
+// The compatibility table and name rules: what a user is offered, and why something is refused.
+import { describe, expect, it } from 'vitest'
+import { cloneChoices, createChoices, resolveCloneBackend } from '../../src/main/engine/drivers/compat'
+import { driverFor } from '../../src/main/engine/drivers/index'
+import { validateContainerName } from '../../src/main/engine/names'
+
+const pick = (origin: 'dir' | 'overlay' | 'aufs' | 'btrfs', same: boolean) =>
+  cloneChoices({ backend: origin, lxcpath: '/a' }, { lxcpath: same ? '/a' : '/b' })
+
+describe('clone choices (seed table 1 + LXC 5 storage_copy)', () => {
+  it('defaults as LXC: snapshot of dir is overlay; copy to another lxcpath is dir', () => {
+    const d = pick('dir', true)
+    expect(d.find((c) => c.mode === 'snapshot' && c.isDefault)?.backend).toBe('overlay')
+    expect(d.find((c) => c.mode === 'copy' && c.isDefault)?.backend).toBe('dir')
+    expect(pick('btrfs', false).find((c) => c.mode === 'copy' && c.isDefault)?.backend).toBe('dir')
+  })
+  it('refuses with the rule named', () => {
+    const d = pick('dir', true)
+    expect(d.find((c) => c.mode === 'copy' && c.backend === 'overlay')?.reason).toMatch(/only be used for snapshot clones/)
+    expect(d.find((c) => c.mode === 'snapshot' && c.backend === 'dir')?.reason).toMatch(/dir has no snapshots/)
+    expect(d.find((c) => c.mode === 'snapshot' && c.backend === 'loop')?.reason).toMatch(/loop does not support snapshots/)
+    expect(pick('aufs', true).every((c) => !c.allowed && /convert/.test(c.reason ?? ''))).toBe(true)
+    expect(() => resolveCloneBackend({ backend: 'dir', lxcpath: '/a' }, { lxcpath: '/a' }, 'copy', 'overlay')).toThrow(/copy clone of a dir container as overlay is not possible/)
+  })
+  it('create: aufs is refused because this kernel lacks it; dir is offered', () => {
+    const c = createChoices('/a')
+    expect(c.find((x) => x.backend === 'dir')?.allowed).toBe(true)
+    expect(c.find((x) => x.backend === 'aufs')?.reason).toMatch(/aufs/)
+    expect(driverFor('aufs')?.probe('/a')).toMatch(/This kernel has no aufs/)
+  })
+})
+
+describe('validateContainerName', () => {
+  it('accepts ordinary names and explains each refusal', () => {
+    expect(validateContainerName('web-01', {})).toBeNull()
+    expect(validateContainerName('a:b', { backend: 'dir' })).toBeNull()
+    expect(validateContainerName('a:b', { backend: 'overlay' })).toMatch(/layer separator/)
+    expect(validateContainerName('x'.repeat(65), {})).toMatch(/64/)
+    expect(validateContainerName('x'.repeat(65), { keepUtsName: true })).toBeNull()
+    expect(validateContainerName('x'.repeat(255), { keepUtsName: true })).toMatch(/254/)
+    expect(validateContainerName('.x', {})).toMatch(/lxc-ls hides/)
+    expect(validateContainerName('a/b', {})).toMatch(/"\/"/)
+  })
+})
