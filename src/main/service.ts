@@ -1,24 +1,17 @@
 // The API implementation: the contract's methods on top of the engine. No Electron imports,
 // so the same object serves Electron IPC (ipc.ts), browser mode (web/) and tests.
 import { EventEmitter } from 'node:events'
-import { accessSync, constants } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Events, EventName, StrataInvoke } from '../shared/api'
 import { parseParams } from '../shared/api'
-import { defaultLxcpaths, listContainers, readLineage } from './engine/lxcpath'
-import { readConfigView } from './engine/config/view'
-import { lxcErrorText, run, ToolError } from './engine/tools'
-import { probeEnvironment } from './environment'
-import type { ContainerRef, OpProgress } from '../shared/model'
+import type { ContainerRef, LineageGraph, OpProgress } from '../shared/model'
+import { canWriteLxcpath, helperEngine, localEngine, type EngineClient } from './engine-client'
 import { cloneChoices } from './engine/drivers/compat'
-import { cloneContainer } from './engine/ops/clone'
-import { createContainer } from './engine/ops/create'
-import { recoverInterrupted } from './engine/ops/recover'
-import { destroyContainer } from './engine/ops/destroy'
-import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
+import { defaultLxcpaths } from './engine/lxcpath'
 import type { OpContext } from './engine/ops/context'
-import { measureUsage } from './engine/fs/usage'
-import { layerDiff } from './engine/fs/diff'
+import { lxcErrorText, ToolError } from './engine/tools'
+import { probeEnvironment } from './environment'
+import { HelperClient, type HelperClientOptions } from './helper/client'
 import { LxcpathWatcher } from './watch'
 
 export interface Service {
@@ -32,19 +25,17 @@ export interface ServiceOptions {
   lxcpaths?: string[]
   /** false in unit tests that do not want inotify watchers */
   watch?: boolean
+  /**
+   * How to reach the root helper for lxcpaths this user cannot write (/var/lib/lxc for a
+   * desktop user); false: never start it (such lxcpaths can then only be read).
+   */
+  helper?: HelperClientOptions | false
+  /** send every lxcpath through the helper, also writable ones (to test that path) */
+  helperForAll?: boolean
 }
 
 /** A refusal the user can act on; its message is shown in the UI. */
 export class ServiceError extends Error {}
-
-function writable(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK)
-    return true
-  } catch {
-    return false
-  }
-}
 
 export function createService(opts: ServiceOptions = {}): Service {
   const lxcpaths = (opts.lxcpaths?.length ? opts.lxcpaths : defaultLxcpaths()).map((p) => resolve(p))
@@ -60,25 +51,28 @@ export function createService(opts: ServiceOptions = {}): Service {
   }
   const pick = (ps: string[] | undefined): string[] => (ps ? ps.map(known) : lxcpaths)
 
-  const lxcTool = async (tool: string, args: string[]): Promise<void> => {
-    try {
-      await run(tool, args, { timeoutMs: 60_000 })
-    } catch (err) {
-      if (err instanceof ToolError) throw new ServiceError(lxcErrorText(err.stderr || err.message))
-      throw err
-    }
+  // Each lxcpath is served in process, or through the root helper where only root may write.
+  const local = localEngine(lxcpaths)
+  const viaHelper = lxcpaths.filter((p) => opts.helper !== false && (opts.helperForAll || !canWriteLxcpath(p)))
+  let helperClient: HelperClient | null = null
+  const helper = (): EngineClient => {
+    helperClient ??= new HelperClient({ ...(opts.helper || {}), lxcpaths: viaHelper })
+    return helperEngine(helperClient)
   }
-
-  // Engine start: work an interrupted Strata left behind is finished or rolled back before
-  // anything new is written (only where this process may write).
-  const recovered = Promise.all(lxcpaths.filter(writable).map((p) => recoverInterrupted(p).catch(() => [])))
+  const engineFor = (lxcpath: string): EngineClient => (viaHelper.includes(lxcpath) ? helper() : local)
+  /** Runs `fn` once per engine with the lxcpaths it serves, and concatenates the answers. */
+  const perEngine = async <T>(ps: string[], fn: (e: EngineClient, ps: string[]) => Promise<T[]>): Promise<T[]> => {
+    const mine = ps.filter((p) => !viaHelper.includes(p))
+    const theirs = ps.filter((p) => viaHelper.includes(p))
+    const parts = await Promise.all([mine.length ? fn(local, mine) : [], theirs.length ? fn(helper(), theirs) : []])
+    return parts.flat()
+  }
 
   /** Engine errors become words for the user: LXC's prefixes stripped, the rule kept. */
   const words = (err: unknown): string =>
     err instanceof ToolError ? lxcErrorText(err.stderr || err.message) : err instanceof Error ? err.message : String(err)
   const engine = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
-      await recovered
       return await fn()
     } catch (err) {
       throw new ServiceError(words(err))
@@ -93,8 +87,7 @@ export function createService(opts: ServiceOptions = {}): Service {
     const ac = new AbortController()
     tasks.set(taskId, ac)
     const onProgress = (progress: OpProgress): void => emit('taskProgress', { taskId, progress })
-    void recovered
-      .then(() => work({ signal: ac.signal, onProgress }))
+    void work({ signal: ac.signal, onProgress })
       .then(
         (result) => emit('taskDone', { taskId, result }),
         (err: unknown) =>
@@ -107,7 +100,8 @@ export function createService(opts: ServiceOptions = {}): Service {
     return { taskId }
   }
   const infoOf = async (ref: ContainerRef) => {
-    const c = (await listContainers([known(ref.lxcpath)])).find((x) => x.name === ref.name)
+    const lxcpath = known(ref.lxcpath)
+    const c = (await engineFor(lxcpath).listContainers([lxcpath])).find((x) => x.name === ref.name)
     if (!c) throw new ServiceError(`${ref.name} does not exist in ${ref.lxcpath}`)
     return c
   }
@@ -115,21 +109,30 @@ export function createService(opts: ServiceOptions = {}): Service {
   const api: StrataInvoke = {
     lxcpaths: async () => [...lxcpaths],
     environment: async () => probeEnvironment(),
-    listContainers: async (p) => listContainers(pick(parseParams('listContainers', p).lxcpaths)),
-    lineage: async (p) => readLineage(pick(parseParams('lineage', p).lxcpaths)),
+    listContainers: async (p) => engine(() => perEngine(pick(parseParams('listContainers', p).lxcpaths), (e, ps) => e.listContainers(ps))),
+    lineage: async (p) => {
+      const graphs = await engine(() => perEngine(pick(parseParams('lineage', p).lxcpaths), async (e, ps) => [await e.lineage(ps)]))
+      const merged: LineageGraph = { nodes: [], edges: [], findings: [] }
+      for (const g of graphs) {
+        merged.nodes.push(...g.nodes)
+        merged.edges.push(...g.edges)
+        merged.findings.push(...g.findings)
+      }
+      return merged
+    },
     configView: async (p) => {
       const { lxcpath, name } = parseParams('configView', p)
-      return readConfigView(known(lxcpath), name)
+      return engine(() => engineFor(known(lxcpath)).configView({ lxcpath: known(lxcpath), name }))
     },
     startContainer: async (p) => {
       const { lxcpath, name } = parseParams('startContainer', p)
-      await lxcTool('lxc-start', ['-P', known(lxcpath), '-n', name, '-d'])
+      await engine(() => engineFor(known(lxcpath)).start({ lxcpath: known(lxcpath), name }))
       emit('changed', { lxcpath: known(lxcpath) })
       return { ok: true }
     },
     stopContainer: async (p) => {
       const { lxcpath, name } = parseParams('stopContainer', p)
-      await lxcTool('lxc-stop', ['-P', known(lxcpath), '-n', name])
+      await engine(() => engineFor(known(lxcpath)).stop({ lxcpath: known(lxcpath), name }))
       emit('changed', { lxcpath: known(lxcpath) })
       return { ok: true }
     },
@@ -144,12 +147,12 @@ export function createService(opts: ServiceOptions = {}): Service {
       const target = known(lxcpath ?? origin.lxcpath)
       const o = { lxcpath: known(origin.lxcpath), name: origin.name }
       await infoOf(o)
-      return startTask(target, (ctx) => cloneContainer({ origin: o, name, lxcpath: target, snapshot, backend }, ctx))
+      return startTask(target, (ctx) => engineFor(target).clone({ origin: o, name, lxcpath: target, snapshot, backend }, ctx))
     },
     create: async (p) => {
       const { lxcpath, name, template } = parseParams('create', p)
       const target = known(lxcpath)
-      return startTask(target, (ctx) => createContainer({ lxcpath: target, name, template }, ctx))
+      return startTask(target, (ctx) => engineFor(target).create({ lxcpath: target, name, template }, ctx))
     },
     cancelTask: async (p) => {
       const { taskId } = parseParams('cancelTask', p)
@@ -162,7 +165,7 @@ export function createService(opts: ServiceOptions = {}): Service {
       const { lxcpath, name, withDependents } = parseParams('destroy', p)
       const ref = { lxcpath: known(lxcpath), name }
       try {
-        return await engine(() => destroyContainer(ref, { withDependents }))
+        return await engine(() => engineFor(ref.lxcpath).destroy(ref, withDependents, {}))
       } finally {
         emit('changed', { lxcpath: ref.lxcpath })
       }
@@ -171,7 +174,7 @@ export function createService(opts: ServiceOptions = {}): Service {
       const { lxcpath, name, comment } = parseParams('createSnapshot', p)
       const ref = { lxcpath: known(lxcpath), name }
       try {
-        return await engine(() => createSnapshot(ref, { comment }))
+        return await engine(() => engineFor(ref.lxcpath).createSnapshot(ref, comment, {}))
       } finally {
         emit('changed', { lxcpath: ref.lxcpath })
       }
@@ -180,7 +183,7 @@ export function createService(opts: ServiceOptions = {}): Service {
       const { lxcpath, name, snapshot, newName } = parseParams('restoreSnapshot', p)
       const ref = { lxcpath: known(lxcpath), name }
       try {
-        return await engine(() => restoreSnapshot(ref, snapshot, { newName }))
+        return await engine(() => engineFor(ref.lxcpath).restoreSnapshot(ref, snapshot, newName, {}))
       } finally {
         emit('changed', { lxcpath: ref.lxcpath })
       }
@@ -189,16 +192,16 @@ export function createService(opts: ServiceOptions = {}): Service {
       const { lxcpath, name, snapshot } = parseParams('deleteSnapshot', p)
       const ref = { lxcpath: known(lxcpath), name }
       try {
-        await engine(() => deleteSnapshot(ref, snapshot))
+        await engine(() => engineFor(ref.lxcpath).deleteSnapshot(ref, snapshot, {}))
         return { ok: true }
       } finally {
         emit('changed', { lxcpath: ref.lxcpath })
       }
     },
-    usage: async (p) => engine(() => measureUsage(pick(parseParams('usage', p).lxcpaths))),
+    usage: async (p) => engine(() => perEngine(pick(parseParams('usage', p).lxcpaths), (e, ps) => e.usage(ps, {}))),
     layerDiff: async (p) => {
       const { lxcpath, name } = parseParams('layerDiff', p)
-      return engine(() => layerDiff({ lxcpath: known(lxcpath), name }))
+      return engine(() => engineFor(known(lxcpath)).layerDiff({ lxcpath: known(lxcpath), name }, {}))
     }
   }
 
@@ -210,6 +213,7 @@ export function createService(opts: ServiceOptions = {}): Service {
     },
     close() {
       for (const ac of tasks.values()) ac.abort()
+      void helperClient?.close()
       watcher?.close()
       events.removeAllListeners()
     }

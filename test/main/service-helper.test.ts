@@ -1,0 +1,66 @@
+// The app's service sends an lxcpath that needs root through the root helper, with the same
+// results as in process: listing, a snapshot clone run as a task, and a destroy. The helper
+// runs directly here (the test already runs as root); test/helper/polkit.test.ts covers pkexec.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Events } from '../../src/shared/api'
+import { createService, type Service } from '../../src/main/service'
+import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
+
+const REPO = join(import.meta.dirname, '../..')
+let P: TestLxcpath
+let dir: string
+let marker: string
+let service: Service
+
+describe('the service through the root helper', () => {
+  beforeAll(async () => {
+    P = await makeLxcpath()
+    await P.create('base')
+    dir = mkdtempSync(join(tmpdir(), 'strata-helper-route-'))
+    marker = join(dir, 'started')
+    const wrapper = join(dir, 'strata-helper')
+    writeFileSync(wrapper, `#!/bin/sh\necho "$$" >> ${marker}\nexec ${process.execPath} ${REPO}/out/helper/strata-helper.mjs "$@"\n`)
+    chmodSync(wrapper, 0o755)
+    service = createService({ lxcpaths: [P.path], watch: false, helperForAll: true, helper: { pkexec: null, helperPath: wrapper } })
+  }, 60_000)
+  afterAll(async () => {
+    service?.close()
+    await P?.cleanup()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('lists through the helper', async () => {
+    const list = await service.api.listContainers({})
+    expect(list.map((c) => c.name)).toEqual(['base'])
+    expect(existsSync(marker)).toBe(true)
+  })
+
+  it('clones as a task through the helper, with progress, and LXC sees the clone', async () => {
+    const done = new Promise<Events['taskDone']>((resolve) => service.on('taskDone', resolve))
+    const progress: string[] = []
+    service.on('taskProgress', (p) => progress.push(p.progress.phase))
+    await service.api.clone({ origin: { lxcpath: P.path, name: 'base' }, name: 'o1', snapshot: true })
+    const end = await done
+    expect(end.error).toBeUndefined()
+    expect(end.result).toEqual({ lxcpath: P.path, name: 'o1' })
+    expect(progress.length).toBeGreaterThan(0)
+    expect((await P.lxc('lxc-ls', '-1')).split('\n')).toContain('o1')
+    const refused = await execa('lxc-destroy', ['-P', P.path, '-n', 'base'], { reject: false })
+    expect(refused.exitCode).not.toBe(0)
+  })
+
+  it('refuses, in words, to destroy an origin with dependents', async () => {
+    await expect(service.api.destroy({ lxcpath: P.path, name: 'base' })).rejects.toThrow(/o1/)
+    expect((await service.api.destroy({ lxcpath: P.path, name: 'o1' })).destroyed).toEqual([{ lxcpath: P.path, name: 'o1' }])
+    expect((await P.lxc('lxc-ls', '-1')).split('\n')).not.toContain('o1')
+  })
+
+  it('started one helper for the whole session', () => {
+    const starts = readFileSync(marker, 'utf8').trim().split('\n')
+    expect(starts).toHaveLength(1)
+  })
+})
