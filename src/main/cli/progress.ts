@@ -1,14 +1,14 @@
 // Shared by the write commands: progress on a terminal, recovery of interrupted work first,
 // and engine errors turned into one line for the user.
-import type { OpProgress } from '@shared/model'
+import type { ContainerRef, OpProgress } from '@shared/model'
 import { readGlobalConfig } from '../engine/global-config'
 import { OpError } from '../engine/ops/errors'
 import { recoverInterrupted } from '../engine/ops/recover'
 import { BackendRuleError } from '../engine/drivers/compat'
 import { DriverError } from '../engine/drivers/driver'
 import { ConfigRewriteError } from '../engine/config/rewrite'
-import { OpCancelledError } from '../engine/ops/context'
-import { CliError } from './command'
+import { OpCancelledError, type OpContext } from '../engine/ops/context'
+import { CliError, parseOptions, type Command } from './command'
 
 /** Phases whose messages say something the user should know even in a log, not just progress. */
 const NOTES = new Set(['hostname', 'config', 'convert'])
@@ -74,5 +74,29 @@ export async function engineCall<T>(fn: (signal: AbortSignal) => Promise<T>): Pr
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+  }
+}
+
+/**
+ * A command that takes `-n NAME [-P LXCPATH]` and runs one whole-container operation with
+ * progress (flatten, convert): repair first, run, then say what was done.
+ */
+export function containerOpCommand(
+  usage: string,
+  op: (ref: ContainerRef, ctx: OpContext) => Promise<unknown>,
+  done: (ref: ContainerRef) => string
+): Command {
+  return {
+    usage,
+    async run(args) {
+      const o = parseOptions(args, { name: { type: 'string', short: 'n' }, lxcpath: { type: 'string', short: 'P' } })
+      if (!o.name) throw new CliError('-n NAME is required.')
+      const ref = { lxcpath: lxcpathOf(o.lxcpath), name: o.name }
+      await recover([ref.lxcpath])
+      const progress = progressPrinter()
+      await engineCall((signal) => op(ref, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })).finally(progress.done)
+      process.stdout.write(`${done(ref)}\n`)
+      return 0
+    }
   }
 }
