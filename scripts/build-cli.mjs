@@ -1,14 +1,19 @@
-// Bundles the strata CLI into one CommonJS file, out/cli/strata.cjs. One file read
-// synchronously starts faster than ESM chunks, which Node's ESM loader reads asynchronously;
-// V8 compiles functions lazily, so commands that are not run cost only a pre-parse.
+// Bundles the strata CLI as CommonJS: a small entry, out/cli/strata.cjs, and one self-contained
+// bundle per command under out/cli/commands/, required only when that command runs. A
+// synchronous require starts faster than Node's asynchronous ESM loader, and `strata ls` then
+// parses only the read side of the engine, not the clone/copy/usage code.
 import { build } from 'esbuild'
-import { rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 
-rmSync('out/cli', { recursive: true, force: true })
-await build({
-  entryPoints: { strata: 'src/main/cli/main.ts' },
-  outdir: 'out/cli',
+const COMMAND_DIR = 'src/main/cli'
+// main.ts names each command module `./<name>`: those become separate bundles.
+const commands = readdirSync(COMMAND_DIR)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .filter((name) => !['main', 'command', 'progress', 'units'].includes(name))
+
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -24,4 +29,31 @@ await build({
   minify: false,
   legalComments: 'none',
   logLevel: 'warning'
+}
+
+/**
+ * In the entry, `import('./ls')` becomes a synchronous require of the separate bundle
+ * `./commands/ls.cjs` (an external import() would go through the slower ESM loader).
+ */
+const commandsAsSeparateBundles = {
+  name: 'commands-as-separate-bundles',
+  setup(b) {
+    b.onLoad({ filter: /cli\/main\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8').replace(/import\('\.\/([a-z]+)'\)/g, (whole, name) =>
+        commands.includes(name) ? `Promise.resolve({ default: require('./commands/${name}.cjs') })` : whole
+      )
+      return { contents: source, loader: 'ts' }
+    })
+    b.onResolve({ filter: /^\.\/commands\// }, (args) => ({ path: args.path, external: true }))
+  }
+}
+
+rmSync('out/cli', { recursive: true, force: true })
+await build({ ...common, entryPoints: { strata: `${COMMAND_DIR}/main.ts` }, outdir: 'out/cli', plugins: [commandsAsSeparateBundles] })
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(commands.map((c) => [c, `${COMMAND_DIR}/${c}.ts`])),
+  outdir: 'out/cli/commands',
+  // The entry imports a command in Node's way (default = module.exports): export the command itself.
+  footer: { js: 'module.exports = module.exports.default;' }
 })
