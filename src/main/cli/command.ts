@@ -18,6 +18,10 @@ export class CliError extends Error {
   }
 }
 
+export function isCliError(err: unknown): err is CliError {
+  return err instanceof Error && err.name === 'CliError' && typeof (err as CliError).exitCode === 'number'
+}
+
 type Options = NonNullable<ParseArgsConfig['options']>
 
 /** node:util parseArgs, with its errors turned into CliErrors that name the bad option. */

@@ -1,6 +1,6 @@
 // The `strata` CLI entry: parses the command name and loads only that command's module,
 // so that `strata ls` starts as fast as Node allows.
-import { CliError, type Command } from './command'
+import { isCliError, type Command } from './command'
 
 const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   ls: () => import('./ls'),
@@ -60,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await command.run(rest)
   } catch (err) {
-    if (err instanceof CliError) {
+    // By name, not instanceof: each command is bundled on its own, with its own copy of the class.
+    if (isCliError(err)) {
       process.stderr.write(`strata ${name}: ${err.message}\n`)
       return err.exitCode
     }
