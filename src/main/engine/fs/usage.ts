@@ -111,51 +111,65 @@ class Measurer {
     return p
   }
 
+  /**
+   * What one record holds. Its data is scanned natively (off the event loop) while the rest of
+   * its directory is walked here, so the two overlap.
+   */
   async own(record: ContainerRecord, running: boolean): Promise<Own> {
     const spec = record.spec
     const skip = new Set<string>([resolve(record.dir, 'snaps')])
-    const done = async (o: Omit<Own, 'restBytes'>, dataPath: string | null): Promise<Own> => {
+    const rest = (dataPath: string | null): number => {
       if (dataPath) skip.add(resolve(dataPath))
-      return { ...o, restBytes: restOfDir(record.dir, skip) }
+      return restOfDir(record.dir, skip)
     }
-    if (!spec) return done({ measured: EMPTY, dataBytes: 0, fsShared: null, source: 'scan' }, null)
+    /** Scans dataPath and walks the rest of the directory meanwhile. */
+    const scanned = async (dataPath: string, xattrs: boolean): Promise<Own> => {
+      const pending = this.scan(dataPath, xattrs)
+      const restBytes = rest(dataPath)
+      const r = await pending
+      return { measured: figures(r), dataBytes: r.allocatedBytes, fsShared: null, source: 'scan', restBytes }
+    }
+    if (!spec) return { measured: EMPTY, dataBytes: 0, fsShared: null, source: 'scan', restBytes: rest(null) }
     switch (spec.backend) {
       case 'overlay':
-      case 'aufs': {
-        const r = await this.scan(spec.upper, true)
-        return done({ measured: figures(r), dataBytes: r.allocatedBytes, fsShared: null, source: 'scan' }, spec.upper)
-      }
+      case 'aufs':
+        return scanned(spec.upper, true)
       case 'btrfs': {
         const q = await btrfsQgroup(spec.path)
-        if (q) return done({ measured: { ...EMPTY, allocatedBytes: q.referenced }, dataBytes: q.exclusive, fsShared: Math.max(0, q.referenced - q.exclusive), source: 'btrfs-qgroup' }, spec.path)
-        const r = await this.scan(spec.path, false)
-        return done({ measured: figures(r), dataBytes: r.allocatedBytes, fsShared: null, source: 'scan' }, spec.path)
+        if (q) return { measured: { ...EMPTY, allocatedBytes: q.referenced }, dataBytes: q.exclusive, fsShared: Math.max(0, q.referenced - q.exclusive), source: 'btrfs-qgroup', restBytes: rest(spec.path) }
+        return scanned(spec.path, false)
       }
       case 'zfs': {
         const z = spec.path.startsWith('/') ? null : await zfsUsage(spec.path)
-        if (z) return done({ measured: { ...EMPTY, allocatedBytes: z.referenced }, dataBytes: z.used, fsShared: Math.max(0, z.referenced - z.usedByDataset), source: 'zfs' }, null)
-        const r = await this.scan(spec.path, false)
-        return done({ measured: figures(r), dataBytes: r.allocatedBytes, fsShared: null, source: 'scan' }, spec.path)
+        if (z) return { measured: { ...EMPTY, allocatedBytes: z.referenced }, dataBytes: z.used, fsShared: Math.max(0, z.referenced - z.usedByDataset), source: 'zfs', restBytes: rest(null) }
+        return scanned(spec.path, false)
       }
-      case 'dir': {
-        const r = await this.scan(spec.path, false)
-        return done({ measured: figures(r), dataBytes: r.allocatedBytes, fsShared: null, source: 'scan' }, spec.path)
-      }
+      case 'dir':
+        return scanned(spec.path, false)
       case 'loop': {
         // The image is what the disk holds; its contents are counted only when it can be mounted (stopped).
         const st = lstatSync(spec.path, { throwIfNoEntry: false })
         const image = st ? st.blocks * 512 : 0
         let measured = { ...EMPTY, allocatedBytes: image }
         if (!running && st) measured = await withMountedRootfs(record.ref, async (root) => figures(await scanUsage(root, { signal: this.signal })))
-        return done({ measured, dataBytes: image, fsShared: null, source: 'scan' }, spec.path)
+        return { measured, dataBytes: image, fsShared: null, source: 'scan', restBytes: rest(spec.path) }
       }
       default: {
         // lvm, rbd, nbd: a block device outside the container dir; its size is what it holds.
         const size = await blockDeviceSize(spec.path)
-        return done({ measured: { ...EMPTY, allocatedBytes: size }, dataBytes: size, fsShared: null, source: 'scan' }, null)
+        return { measured: { ...EMPTY, allocatedBytes: size }, dataBytes: size, fsShared: null, source: 'scan', restBytes: rest(null) }
       }
     }
   }
+}
+
+/** Runs fn over items with at most `limit` at a time (each scan is multi-threaded already). */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
 async function blockDeviceSize(device: string): Promise<number> {
@@ -236,12 +250,31 @@ export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(),
     for (const k of destroyClosure(lineage, lineage.entries.get(key)!.record.ref)) needed.add(k)
   }
   const m = new Measurer(opts.signal)
-  const own = new Map<string, Own>()
+  // A lower that is some measured record's dir rootfs is known from that record's own scan;
+  // any other lower is scanned once, started now so that it runs beside the records' scans.
+  const dirData = new Set<string>()
   for (const key of needed) {
-    const entry = lineage.entries.get(key)
-    if (!entry) continue // a missing node: nothing to measure
-    own.set(key, await m.own(entry.record, states.get(key) ?? false))
+    const spec = lineage.entries.get(key)?.record.spec
+    if (spec?.backend === 'dir') dirData.add(normalLxcpath(resolve(spec.path)))
   }
+  const lowerScans = new Map<string, Promise<number>>()
+  for (const key of needed) {
+    const spec = lineage.entries.get(key)?.record.spec
+    if (!spec || (spec.backend !== 'overlay' && spec.backend !== 'aufs')) continue
+    for (const lower of spec.lowers) {
+      const k = normalLxcpath(resolve(lower))
+      if (dirData.has(k) || lowerScans.has(k)) continue
+      const p = m.scan(lower, false).then((r) => r.allocatedBytes, () => 0)
+      lowerScans.set(k, p)
+    }
+  }
+  const own = new Map<string, Own>()
+  const keys = [...needed].filter((key) => lineage.entries.has(key)) // a missing node: nothing to measure
+  const measured = new Map<string, Own>()
+  await eachLimited(keys, 4, async (key) => {
+    measured.set(key, await m.own(lineage.entries.get(key)!.record, states.get(key) ?? false))
+  })
+  for (const key of keys) own.set(key, measured.get(key)!) // in lineage order, as before
   // Shared bytes: an overlay reads its lowers (each scanned once, or taken from its owner's data).
   const shared = new Map<string, number>()
   const dataByPath = new Map<string, number>()
@@ -255,8 +288,8 @@ export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(),
     else if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs')) {
       let bytes = 0
       for (const lower of spec.lowers) {
-        const known = dataByPath.get(normalLxcpath(resolve(lower)))
-        bytes += known ?? (await m.scan(lower, false).then((r) => r.allocatedBytes, () => 0))
+        const k = normalLxcpath(resolve(lower))
+        bytes += dataByPath.get(k) ?? (await (lowerScans.get(k) ?? m.scan(lower, false).then((r) => r.allocatedBytes, () => 0)))
       }
       shared.set(key, bytes)
     } else shared.set(key, 0)

@@ -11,6 +11,9 @@ import { existsSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { PackedDiff } from './packed-diff'
+
+export { PackedDiff } from './packed-diff'
 
 type Handle = object
 type Started<T> = [Promise<T>, Handle]
@@ -36,7 +39,7 @@ interface Addon {
   unlock(fd: number, kind: number): void
   cancel(handle: Handle): void
   readContainerDirs(lxcpath: string): RawContainerDir[]
-  layerDiff(upper: string, lowers: string[]): Started<RawDiffEntry[] & { errors: number }>
+  layerDiff(upper: string, lowers: string[], threads: number): Started<RawPackedDiff>
 }
 
 /** One container directory as readContainerDirs found it; `*Error` is an errno name. */
@@ -114,16 +117,11 @@ export interface UsageResult {
   skippedMounts: number
 }
 
-/** One entry of an upper layer's diff (diff.c); kind 0 added, 1 modified, 2 deleted, 3 opaque. */
-export interface RawDiffEntry {
-  /** relative to the layer root, starting with '/': raw bytes, names need not be UTF-8 */
-  path: Buffer
-  kind: 0 | 1 | 2 | 3
-  isDir: boolean
-  /** apparent bytes in the upper (a directory: its subtree's) */
-  bytes: number
-  /** apparent bytes of the lowers that this entry hides */
-  shadowed: number
+/** What diff.c hands back: every entry of the diff in one buffer (decoded by PackedDiff). */
+export interface RawPackedDiff {
+  buffer: ArrayBuffer
+  count: number
+  errors: number
 }
 
 export interface LockHandle {
@@ -352,10 +350,13 @@ export function readContainerDirs(lxcpath: string): RawContainerDir[] {
 }
 
 /**
- * An overlay upper against its lowers (top first) in one native pass: added, modified (copied
- * up), deleted (whiteouts) and opaque entries in walk order, with bytes and shadowed lower bytes.
+ * An overlay upper against its lowers (top first) in one multi-threaded native pass: added,
+ * modified (copied up), deleted (whiteouts) and opaque entries in walk order (a directory's line,
+ * then its subtree), with bytes and shadowed lower bytes, packed in one buffer.
  * `errors` counts entries that could not be read (the diff goes on, like du).
  */
-export async function diffLayers(upper: string, lowers: string[], opts: { signal?: AbortSignal } = {}): Promise<RawDiffEntry[] & { errors: number }> {
-  return run('layerDiff', opts.signal, () => addon().layerDiff(resolve(upper), lowers.map((l) => resolve(l))))
+export async function diffLayers(upper: string, lowers: string[], opts: { signal?: AbortSignal; threads?: number } = {}): Promise<PackedDiff> {
+  const threads = checkThreads(opts.threads)
+  const raw = await run('layerDiff', opts.signal, () => addon().layerDiff(resolve(upper), lowers.map((l) => resolve(l)), threads))
+  return new PackedDiff(raw)
 }
