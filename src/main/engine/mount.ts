@@ -2,7 +2,6 @@
 // browsing and for measuring it while it is stopped. What is mounted is always read from
 // /proc/self/mountinfo, never remembered: a record file per mount only says which container a
 // mountpoint belongs to, so that a crash leaves nothing Strata cannot find and clean.
-import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { ContainerRef, ContainerState, RootfsSpec } from '@shared/model'
@@ -10,6 +9,7 @@ import { readContainer } from './container'
 import { lxcRunDir } from './native'
 import { readStates } from './state'
 import { run, ToolError } from './tools'
+import { sha256 } from './lazy-crypto'
 
 export class MountError extends Error {
   constructor(
@@ -233,7 +233,7 @@ export function strataMountDir(): string {
 }
 
 function mountKey(ref: ContainerRef): string {
-  const hash = createHash('sha256').update(`${resolve(ref.lxcpath)}\0${ref.name}`).digest('hex').slice(0, 12)
+  const hash = sha256().update(`${resolve(ref.lxcpath)}\0${ref.name}`).digest('hex').slice(0, 12)
   const readable = ref.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40)
   return `${readable}-${hash}`
 }

@@ -9,9 +9,9 @@
 // costs) and no reads of file data; hashing contents would cost reading the whole base. Per-
 // directory hashes (bounded to MAX_DIRS) let the check name where the base changed, and the root
 // hash covers everything even past the bound.
-import { createHash } from 'node:crypto'
 import { lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { sha256 } from '../lazy-crypto'
 
 export const FINGERPRINT_FILE = 'strata_base_fingerprint'
 const MAX_DIRS = 50_000
@@ -36,7 +36,7 @@ export function fingerprintTree(lowerDir: string): Omit<BaseFingerprint, 'versio
   const rootPath = Buffer.from(resolve(lowerDir))
   const top = lstatSync(rootPath, { bigint: true })
   const dirs: Record<string, string> = {}
-  const all = createHash('sha256')
+  const all = sha256()
   let count = 0
   const walk = (abs: Buffer, rel: string): void => {
     let names: Buffer[]
@@ -46,7 +46,7 @@ export function fingerprintTree(lowerDir: string): Omit<BaseFingerprint, 'versio
       names = []
     }
     names.sort(Buffer.compare)
-    const h = createHash('sha256')
+    const h = sha256()
     const subdirs: [Buffer, string][] = []
     for (const n of names) {
       const child = Buffer.concat([abs, SLASH, n])
