@@ -183,6 +183,8 @@ export interface ContainerUsage {
   measured: UsageFigures
   /** how the figure was obtained: a scan, btrfs qgroups, zfs properties */
   source: 'scan' | 'btrfs-qgroup' | 'zfs'
+  /** why a btrfs or zfs container was scanned instead of read from the filesystem's accounting */
+  sourceNote?: string
 }
 
 /** One lineage tree (a base with every clone and snapshot that depends on it, transitively). */

@@ -55,6 +55,9 @@ const command: Command = {
     process.stdout.write(
       `${formatTable(['NAME', 'BACKEND', 'EXCLUSIVE', 'SHARED', 'FREED', 'SAVED', 'FILES', 'DIRS', 'WHITEOUTS', 'OPAQUE', 'SOURCE'], rows)}\n`
     )
+    for (const c of report.containers) {
+      if (c.sourceNote) process.stdout.write(`${c.ref.name} (${c.backend ?? '?'}): ${c.sourceNote}\n`)
+    }
     if (!names) {
       for (const t of report.trees) {
         process.stdout.write(

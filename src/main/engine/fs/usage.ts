@@ -55,6 +55,8 @@ interface Own {
   /** everything else in its directory (config, overlay workdir, ...), allocated bytes */
   restBytes: number
   source: ContainerUsage['source']
+  /** why the filesystem's accounting was not used */
+  sourceNote?: string
 }
 
 /**
@@ -136,13 +138,21 @@ class Measurer {
         return scanned(spec.upper, true)
       case 'btrfs': {
         const q = await btrfsQgroup(spec.path)
-        if (q) return { measured: { ...EMPTY, allocatedBytes: q.referenced }, dataBytes: q.exclusive, fsShared: Math.max(0, q.referenced - q.exclusive), source: 'btrfs-qgroup', restBytes: rest(spec.path) }
-        return scanned(spec.path, false)
+        if ('figures' in q) {
+          const { referenced, exclusive } = q.figures
+          return { measured: { ...EMPTY, allocatedBytes: referenced }, dataBytes: exclusive, fsShared: Math.max(0, referenced - exclusive), source: 'btrfs-qgroup', restBytes: rest(spec.path) }
+        }
+        return { ...(await scanned(spec.path, false)), sourceNote: `scanned: ${q.reason}` }
       }
       case 'zfs': {
-        const z = spec.path.startsWith('/') ? null : await zfsUsage(spec.path)
-        if (z) return { measured: { ...EMPTY, allocatedBytes: z.referenced }, dataBytes: z.used, fsShared: Math.max(0, z.referenced - z.usedByDataset), source: 'zfs', restBytes: rest(null) }
-        return scanned(spec.path, false)
+        if (spec.path.startsWith('/')) return { ...(await scanned(spec.path, false)), sourceNote: `scanned: ${spec.path} is a path, not a zfs dataset` }
+        const z = await zfsUsage(spec.path)
+        if ('figures' in z) {
+          const { used, referenced, usedByDataset } = z.figures
+          return { measured: { ...EMPTY, allocatedBytes: referenced }, dataBytes: used, fsShared: Math.max(0, referenced - usedByDataset), source: 'zfs', restBytes: rest(null) }
+        }
+        // Without zfs there is no mountpoint to scan either: say so rather than guess.
+        return { measured: EMPTY, dataBytes: 0, fsShared: null, source: 'scan', restBytes: rest(null), sourceNote: `not measured: ${z.reason}` }
       }
       case 'dir':
         return scanned(spec.path, false)
@@ -180,32 +190,81 @@ async function blockDeviceSize(device: string): Promise<number> {
   }
 }
 
-/** btrfs's own accounting for a subvolume, when quotas are enabled and consistent; else null. */
-export async function btrfsQgroup(path: string): Promise<{ referenced: number; exclusive: number } | null> {
-  try {
-    const id = String((await run('btrfs', ['inspect-internal', 'rootid', path], { timeoutMs: 10_000 })).stdout).trim()
-    const r = await run('btrfs', ['qgroup', 'show', '--raw', '-f', path], { timeoutMs: 30_000 })
-    if (/inconsistent|rescan/i.test(String(r.stderr))) return null
-    for (const line of String(r.stdout).split('\n')) {
-      const f = line.trim().split(/\s+/)
-      if (f[0] === `0/${id}` && f.length >= 3) return { referenced: Number(f[1]), exclusive: Number(f[2]) }
-    }
-    return null
-  } catch {
-    return null // quotas not enabled, or not btrfs: scan instead
-  }
+/** The filesystem's own figures, or why they cannot be used (then the data is scanned). */
+export type Accounted<T> = { figures: T } | { reason: string }
+
+/** The first line of a failed tool's stderr (or its message), to quote in a reason. */
+function toolText(err: unknown): string {
+  const e = err as { stderr?: string; message?: string }
+  return (e.stderr?.trim() || e.message || String(err)).split('\n')[0]!.replace(/^ERROR:\s*/, '')
 }
 
-/** zfs's own accounting for a dataset; null when zfs cannot tell. */
-export async function zfsUsage(dataset: string): Promise<{ used: number; referenced: number; usedByDataset: number } | null> {
+/**
+ * btrfs's own accounting for a subvolume: its level-0 qgroup (0/<subvolume id>). Usable only
+ * when `path` is a subvolume's root (a plain directory would report the enclosing subvolume),
+ * quotas are enabled and the qgroup data is consistent (no rescan running or needed).
+ */
+export async function btrfsQgroup(path: string): Promise<Accounted<{ referenced: number; exclusive: number }>> {
+  const st = lstatSync(path, { throwIfNoEntry: false })
+  if (!st?.isDirectory()) return { reason: `${path} is not a directory` }
+  // 256 is BTRFS_FIRST_FREE_OBJECTID: the inode of every subvolume's root directory.
+  if (st.ino !== 256) return { reason: `${path} is not a btrfs subvolume (its qgroup would be the enclosing subvolume's)` }
+  let id: string
   try {
-    const r = await run('zfs', ['get', '-Hp', '-o', 'value', 'used,referenced,usedbydataset', dataset], { timeoutMs: 30_000 })
-    const [used, referenced, usedByDataset] = String(r.stdout).split('\n').map(Number)
-    if (![used, referenced, usedByDataset].every((n) => Number.isFinite(n))) return null
-    return { used: used!, referenced: referenced!, usedByDataset: usedByDataset! }
-  } catch {
-    return null
+    id = String((await run('btrfs', ['inspect-internal', 'rootid', path], { timeoutMs: 10_000 })).stdout).trim()
+  } catch (err) {
+    return { reason: `btrfs cannot tell the subvolume of ${path}: ${toolText(err)}` }
   }
+  let r
+  try {
+    r = await run('btrfs', ['qgroup', 'show', '--raw', '-f', path], { timeoutMs: 30_000 })
+  } catch (err) {
+    const text = toolText(err)
+    if (/quotas not enabled/i.test(text)) return { reason: `btrfs quotas are not enabled on the filesystem of ${path} (btrfs quota enable)` }
+    return { reason: `btrfs qgroup show ${path} failed: ${text}` }
+  }
+  const warning = String(r.stderr)
+  if (/inconsistent|rescan/i.test(warning)) return { reason: `btrfs qgroup data of ${path} is not consistent (${warning.trim().split('\n')[0]!.replace(/^WARNING:\s*/, '')})` }
+  for (const line of String(r.stdout).split('\n')) {
+    const f = line.trim().split(/\s+/)
+    if (f[0] === `0/${id}` && f.length >= 3) {
+      const referenced = Number(f[1])
+      const exclusive = Number(f[2])
+      if (Number.isSafeInteger(referenced) && Number.isSafeInteger(exclusive)) return { figures: { referenced, exclusive } }
+    }
+  }
+  return { reason: `btrfs has no qgroup 0/${id} for ${path}` }
+}
+
+export interface ZfsFigures {
+  /** the dataset with its snapshots (and children): what destroying it all gives back */
+  used: number
+  /** what the dataset reads, its own data and its origin's alike */
+  referenced: number
+  /** what only the dataset itself holds, not its snapshots */
+  usedByDataset: number
+}
+
+/** zfs's own accounting for a dataset, read by property name (never by output order). */
+export async function zfsUsage(dataset: string): Promise<Accounted<ZfsFigures>> {
+  let r
+  try {
+    r = await run('zfs', ['get', '-Hp', '-o', 'property,value', 'used,referenced,usedbydataset', dataset], { timeoutMs: 30_000 })
+  } catch (err) {
+    return { reason: `zfs cannot tell the usage of ${dataset}: ${toolText(err)}` }
+  }
+  const values = new Map<string, number>()
+  for (const line of String(r.stdout).split('\n')) {
+    const [property, value] = line.split('\t')
+    if (property && value !== undefined && /^\d+$/.test(value)) values.set(property, Number(value))
+  }
+  const used = values.get('used')
+  const referenced = values.get('referenced')
+  const usedByDataset = values.get('usedbydataset')
+  if (used === undefined || referenced === undefined || usedByDataset === undefined) {
+    return { reason: `zfs reported no used/referenced/usedbydataset for ${dataset}` }
+  }
+  return { figures: { used, referenced, usedByDataset } }
 }
 
 /** Who must go with a record when it is destroyed: its snapshots and what reads it as a lower, transitively. */
@@ -310,7 +369,8 @@ export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(),
       freedIfDeletedBytes: freed,
       savedByClonesBytes: saved,
       measured: o.measured,
-      source: o.source
+      source: o.source,
+      ...(o.sourceNote ? { sourceNote: o.sourceNote } : {})
     })
   }
   return { containers, trees: treeUsage(lineage, own, shared) }
