@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Strata's tests use, when they are missing.
 # Real tools only: LXC 5 (and busybox for its offline template), rsync and du as reference
-# tools, btrfs-progs for btrfs pools on loop images, acl/attr/libcap2-bin to make and check
+# tools, btrfs-progs for btrfs pools on loop images, zfs-fuse for zfs pools on file images, acl/attr/libcap2-bin to make and check
 # xattrs, Debian's Chromium for the end-to-end tests, and pkexec + polkitd + dbus for the
 # root helper's tests (they run a private system bus and polkitd).
 set -euo pipefail
@@ -11,6 +11,7 @@ have lxc-create || need+=(lxc)
 have busybox || need+=(busybox-static)
 have rsync || need+=(rsync)
 have mkfs.btrfs || need+=(btrfs-progs)
+have zfs-fuse || need+=(zfs-fuse)
 have setfacl || need+=(acl)
 have setfattr || need+=(attr)
 have setcap || need+=(libcap2-bin)
