@@ -10,7 +10,7 @@ import { useSelection } from '../stores/selection'
 import { formatBytes, treeUsage, useUsage } from '../stores/usage'
 import { LayerTreemap } from '../components/LayerTreemap'
 
-function Bars({ label, exclusive, shared, freed, max, lang }: { label: string; exclusive: number; shared: number; freed: number; max: number; lang: string }): React.JSX.Element {
+function Bars({ label, exclusive, shared, freed, max, lang, note }: { label: string; exclusive: number; shared: number; freed: number; max: number; lang: string; note?: string }): React.JSX.Element {
   const { t } = useTranslation()
   const pct = (n: number): string => `${max > 0 ? (100 * n) / max : 0}%`
   return (
@@ -24,6 +24,8 @@ function Bars({ label, exclusive, shared, freed, max, lang }: { label: string; e
       <span className="small">
         {t('usage.exclusive')} {formatBytes(exclusive, lang)} · {t('usage.shared')} {formatBytes(shared, lang)} · {t('usage.freed')} {formatBytes(freed, lang)}
       </span>
+      {/* how the figure was obtained when it is not what the filesystem accounts (e.g. btrfs without quotas) */}
+      {note && <span className="small muted" data-testid={`usage-note-${label}`}>{note}</span>}
     </div>
   )
 }
@@ -68,7 +70,7 @@ export function UsageView(): React.JSX.Element {
           <h3>{t('usage.perContainer')}</h3>
           {list.map((x) => {
             const u = byKey.get(keyOf(x))
-            return u ? <Bars key={keyOf(x)} label={x.name} exclusive={u.exclusiveBytes} shared={u.sharedBytes} freed={u.freedIfDeletedBytes} max={max} lang={lang} /> : null
+            return u ? <Bars key={keyOf(x)} label={x.name} exclusive={u.exclusiveBytes} shared={u.sharedBytes} freed={u.freedIfDeletedBytes} max={max} lang={lang} note={u.sourceNote} /> : null
           })}
           <h3>{t('usage.perTree')}</h3>
           {trees.map((tr) => (
