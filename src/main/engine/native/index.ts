@@ -18,18 +18,8 @@ export { PackedDiff } from './packed-diff'
 type Handle = object
 type Started<T> = [Promise<T>, Handle]
 
-interface RawCopyResult {
-  files: number
-  bytes: number
-  dirs: number
-  symlinks: number
-  hardlinks: number
-  specials: number
-  skippedMounts: number
-}
-
 interface Addon {
-  copyTree(src: string, dst: string, threads: number, onProgress: ((p: { files: number; bytes: number }) => void) | null): Started<RawCopyResult>
+  copyTree(src: string, dst: string, threads: number, onProgress: ((p: { files: number; bytes: number }) => void) | null): Started<CopyResult>
   scanUsage(root: string, threads: number, xattrs: boolean): Started<UsageResult>
   removeTree(path: string): Started<void>
   getXattrs(path: string): Started<Record<string, Buffer>>
