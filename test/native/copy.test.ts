@@ -126,6 +126,45 @@ describe('copyTree fidelity', () => {
     expect(r.files + r.hardlinks + r.symlinks).toBeGreaterThan(100)
     expect(rsyncDiff(rootfs, dst)).toBe('')
   })
+
+  // The copier skips chown/chmod where a new entry is already born with the source's owner and
+  // mode; these check that it learns the creation rules (umask, setgid destination) right.
+  function buildModeTree(root: string): void {
+    sh(`mkdir -p '${root}/open/inner' && cd '${root}'
+for m in 0600 0640 0644 0660 0666 0700 0750 0755 0775 0777 0444 0000; do echo $m > f$m; chmod $m f$m; done
+echo x > open/g0_42; chown 0:42 open/g0_42; chmod 0664 open/g0_42
+echo y > open/inner/u1000; chown 1000:0 open/inner/u1000; chmod 0600 open/inner/u1000
+chmod 0777 open; chmod 0755 open/inner; ln -s f0644 lnk; chown -h 1000:42 lnk`)
+  }
+
+  it('keeps exact modes when the process umask is 077', async () => {
+    const s = join(base, 'modes-umask')
+    mkdirSync(s)
+    buildModeTree(s)
+    const dst = join(base, 'modes-umask-dst')
+    const old = process.umask(0o077)
+    try {
+      await copyTree(s, dst)
+      await copyTree(src, dst + '-fidelity')
+    } finally {
+      process.umask(old)
+    }
+    expect(rsyncDiff(s, dst)).toBe('')
+    expect(rsyncDiff(src, dst + '-fidelity')).toBe('')
+  })
+
+  it('keeps exact owners and modes in an existing setgid destination of another group', async () => {
+    const s = join(base, 'modes-sgid')
+    mkdirSync(s)
+    buildModeTree(s)
+    const pairs: [string, string][] = [[s, join(base, 'sgid-dst')], [src, join(base, 'sgid-dst-fidelity')]]
+    for (const [from, to] of pairs) {
+      mkdirSync(to)
+      sh(`chown 0:42 '${to}' && chmod 2777 '${to}'`)
+      await copyTree(from, to)
+      expect(rsyncDiff(from, to)).toBe('')
+    }
+  })
 })
 
 describe('copyTree cancel, removeTree', () => {

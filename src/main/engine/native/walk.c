@@ -300,6 +300,7 @@ typedef struct {
   char *rwbuf; /* lazily allocated */
   char linkbuf[PATH_MAX + 1];
   char hlpath[PATH_MAX * 2];
+  unsigned char dtype; /* d_type of the entry being visited (DT_UNKNOWN on some filesystems) */
   /* per-thread scan counters, merged at the end */
   uint64_t apparent, allocated, files, dirs, symlinks, specials, hardlinked, whiteouts, opaque, errors, mounts;
 } tls;
@@ -319,6 +320,12 @@ struct walker {
   hlmap hl;
   int try_ficlone, try_cfr;
   int am_root;
+  /* What a newly created entry gets (probed once in the destination root): when an entry's
+   * owner already matches, its chown is skipped and a file is created with its final mode. */
+  int probe_ok;
+  uid_t new_uid;
+  gid_t new_gid;
+  mode_t new_mask; /* permission bits the umask (or the like) strips at creation */
   void *args;
 };
 
@@ -469,6 +476,7 @@ static int for_each_dirent(tls *t, int fd, int (*cb)(tls *, void *, const char *
       off += de->d_reclen;
       const char *nm = de->d_name;
       if (nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0))) continue;
+      t->dtype = de->d_type;
       if (cb(t, ctx, nm) < 0) return 0;
     }
   }
@@ -568,49 +576,61 @@ static void copy_count_file(tls *t, uint64_t bytes) {
 
 static int chown_ok(walker *w, int rc) { return rc == 0 || (!w->am_root && errno == EPERM); }
 
-/* Returns 0 on success, -1 after reporting an error. */
-static int copy_reg(tls *t, copy_ctx *c, const char *name, const struct stat *st) {
+/* True when a new entry already gets st's owner, so its chown would change nothing. */
+static int owner_matches(walker *w, const struct stat *st) {
+  return w->probe_ok && st->st_uid == w->new_uid && st->st_gid == w->new_gid;
+}
+
+/* Copies the open regular file `in` (fst: its fstat) to dfd/name. Returns 0 on success, -1
+ * after reporting an error. */
+static int copy_reg(tls *t, copy_ctx *c, const char *name, int in, const struct stat *fst) {
   const char *rel = c->d->rel;
   const char *op = "open";
-  int in = openat(c->sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOATIME);
-  if (in < 0 && errno == EPERM) in = openat(c->sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-  if (in < 0) {
-    if (errno == ENOENT) return 0; /* vanished since getdents */
-    FAIL(t, rel, name, "open", errno);
-    return -1;
-  }
-  struct stat fst;
-  if (fstat(in, &fst) < 0) { FAIL(t, rel, name, "fstat", errno); close(in); return -1; }
-  if (!S_ISREG(fst.st_mode) || fst.st_ino != st->st_ino) {
-    FAIL(t, rel, name, "changed during copy", EAGAIN);
-    close(in);
-    return -1;
-  }
-  int out = openat(c->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (out < 0) { FAILD(t, rel, name, "create", errno); close(in); return -1; }
-  int rc = copy_data(t, in, out, &fst, &op);
+  mode_t perm = fst->st_mode & 07777;
+  int own_ok = owner_matches(t->w, fst);
+  /* With the owner already right the file may be born with its final permission bits: it is
+   * never more open than the finished copy. Otherwise 0600 until chown, then chmod. */
+  int mode_ok = own_ok && (perm & (07000 | t->w->new_mask)) == 0;
+  int out = openat(c->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, own_ok ? (perm & 0777) : 0600);
+  if (out < 0) { FAILD(t, rel, name, "create", errno); return -1; }
+  int rc = copy_data(t, in, out, fst, &op);
   if (rc) { if (rc == ECANCELED) job_fail(t->w->j, ECANCELED, "cancelled"); else FAIL(t, rel, name, op, rc); goto fail; }
   /* owner first (chown clears setuid and capabilities), then mode, then xattrs, then times */
-  if (!chown_ok(t->w, fchown(out, fst.st_uid, fst.st_gid))) { FAILD(t, rel, name, "fchown", errno); goto fail; }
-  if (fchmod(out, fst.st_mode & 07777) < 0) { FAILD(t, rel, name, "fchmod", errno); goto fail; }
+  if (!own_ok && !chown_ok(t->w, fchown(out, fst->st_uid, fst->st_gid))) { FAILD(t, rel, name, "fchown", errno); goto fail; }
+  if (!mode_ok && fchmod(out, perm) < 0) { FAILD(t, rel, name, "fchmod", errno); goto fail; }
   const char *xn;
   if ((rc = copy_xattrs_fd(in, out, &xn))) { FAILD(t, rel, name, xn, rc); goto fail; }
-  struct timespec ts[2] = {fst.st_atim, fst.st_mtim};
+  struct timespec ts[2] = {fst->st_atim, fst->st_mtim};
   if (futimens(out, ts) < 0) { FAILD(t, rel, name, "futimens", errno); goto fail; }
   if (close(out) < 0) { out = -1; FAILD(t, rel, name, "close", errno); goto fail; }
-  close(in);
-  copy_count_file(t, (uint64_t)fst.st_size);
+  copy_count_file(t, (uint64_t)fst->st_size);
   return 0;
 fail:
   if (out >= 0) close(out);
-  close(in);
   return -1;
+}
+
+/* Opens a source entry that getdents called a regular file and fstats the fd: one stat, and
+ * what gets copied is what was checked. Returns the fd, -2 when it vanished, -3 when it is no
+ * longer a regular file (the caller then lstats it), -1 after reporting an error. */
+static int open_source_file(tls *t, copy_ctx *c, const char *name, struct stat *st) {
+  int in = openat(c->sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOATIME);
+  if (in < 0 && errno == EPERM) in = openat(c->sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (in < 0) {
+    if (errno == ENOENT) return -2; /* vanished since getdents */
+    if (errno == ELOOP || errno == ENXIO || errno == ENODEV || errno == EOPNOTSUPP || errno == EISDIR) return -3;
+    FAIL(t, c->d->rel, name, "open", errno);
+    return -1;
+  }
+  if (fstat(in, st) < 0) { FAIL(t, c->d->rel, name, "fstat", errno); close(in); return -1; }
+  if (!S_ISREG(st->st_mode)) { close(in); return -3; }
+  return in;
 }
 
 /* Metadata for entries we cannot open: symlinks, devices, fifos, sockets, mountpoint dirs. */
 static int copy_meta_at(tls *t, copy_ctx *c, const char *name, const struct stat *st, int xattrs) {
   const char *rel = c->d->rel;
-  if (!chown_ok(t->w, fchownat(c->dfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW))) {
+  if (!owner_matches(t->w, st) && !chown_ok(t->w, fchownat(c->dfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW))) {
     FAILD(t, rel, name, "lchown", errno);
     return -1;
   }
@@ -628,16 +648,60 @@ static int copy_meta_at(tls *t, copy_ctx *c, const char *name, const struct stat
   return 0;
 }
 
+/* Hard links map to the first copy; claims an inode while its first link is being copied. */
+static int link_or_claim(tls *t, copy_ctx *c, const char *name, const struct stat *st, hl_entry **claim) {
+  walker *w = t->w;
+  copy_args *a = w->args;
+  *claim = NULL;
+  if (st->st_nlink <= 1) return 1;
+  char rel[PATH_MAX * 2];
+  int e;
+  snprintf(rel, sizeof rel, "%s%s%s", c->d->rel, c->d->rel[0] ? "/" : "", name);
+  *claim = hl_claim(&w->hl, st, rel, t->hlpath, sizeof t->hlpath, &e);
+  if (e) { if (e != ECANCELED) FAIL(t, c->d->rel, name, "hardlink map", e); return -1; }
+  if (*claim) return 1;
+  if (linkat(w->dst_root, t->hlpath, c->dfd, name, 0) < 0) { FAILD(t, c->d->rel, name, "link", errno); return -1; }
+  __atomic_add_fetch(&a->hardlinks, 1, __ATOMIC_RELAXED);
+  return 0;
+}
+
+static int copy_file_entry(tls *t, copy_ctx *c, const char *name, int in, const struct stat *st) {
+  hl_entry *claim;
+  int more = link_or_claim(t, c, name, st, &claim);
+  if (more <= 0) return more;
+  int rc = copy_reg(t, c, name, in, st);
+  if (claim) hl_done(&t->w->hl, claim, rc == 0);
+  return rc;
+}
+
 static int copy_entry(tls *t, void *ctx, const char *name) {
   copy_ctx *c = ctx;
   walker *w = t->w;
   copy_args *a = w->args;
   if (job_cancelled(w->j)) return -1;
   struct stat st;
-  if (fstatat(c->sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+  int in = -3;
+  if (t->dtype == DT_REG) {
+    in = open_source_file(t, c, name, &st);
+    if (in == -2) return 0;
+    if (in == -1) return -1;
+  }
+  if (in == -3 && fstatat(c->sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
     if (errno == ENOENT) return 0;
     FAIL(t, c->d->rel, name, "lstat", errno);
     return -1;
+  }
+  if (S_ISREG(st.st_mode) && in < 0) {
+    /* getdents did not say "regular file" (DT_UNKNOWN, or it changed since): open it now */
+    in = open_source_file(t, c, name, &st);
+    if (in == -2) return 0;
+    if (in == -3) { FAIL(t, c->d->rel, name, "changed during copy", EAGAIN); return -1; }
+    if (in == -1) return -1;
+  }
+  if (in >= 0) {
+    int rc = copy_file_entry(t, c, name, in, &st);
+    close(in);
+    return rc;
   }
   if (S_ISDIR(st.st_mode)) {
     if (mkdirat(c->dfd, name, 0700) < 0) { FAILD(t, c->d->rel, name, "mkdir", errno); return -1; }
@@ -651,23 +715,11 @@ static int copy_entry(tls *t, void *ctx, const char *name) {
     if (rc) { FAIL(t, c->d->rel, name, "queue", rc); return -1; }
     return 0;
   }
-  hl_entry *claim = NULL;
-  if (st.st_nlink > 1) {
-    char rel[PATH_MAX * 2];
-    int e;
-    snprintf(rel, sizeof rel, "%s%s%s", c->d->rel, c->d->rel[0] ? "/" : "", name);
-    claim = hl_claim(&w->hl, &st, rel, t->hlpath, sizeof t->hlpath, &e);
-    if (e) { if (e != ECANCELED) FAIL(t, c->d->rel, name, "hardlink map", e); return -1; }
-    if (!claim) {
-      if (linkat(w->dst_root, t->hlpath, c->dfd, name, 0) < 0) { FAILD(t, c->d->rel, name, "link", errno); return -1; }
-      __atomic_add_fetch(&a->hardlinks, 1, __ATOMIC_RELAXED);
-      return 0;
-    }
-  }
+  hl_entry *claim;
+  int more = link_or_claim(t, c, name, &st, &claim);
+  if (more <= 0) return more;
   int rc;
-  if (S_ISREG(st.st_mode)) {
-    rc = copy_reg(t, c, name, &st);
-  } else if (S_ISLNK(st.st_mode)) {
+  if (S_ISLNK(st.st_mode)) {
     ssize_t n = readlinkat(c->sfd, name, t->linkbuf, PATH_MAX);
     if (n < 0 || n >= PATH_MAX) {
       FAIL(t, c->d->rel, name, "readlink", n < 0 ? errno : ENAMETOOLONG);
@@ -716,7 +768,9 @@ static void copy_finalize(tls *t, dnode *d) {
   const char *xn;
   int rc;
   struct timespec ts[2] = {d->st.st_atim, d->st.st_mtim};
-  if (!chown_ok(w, fchown(dfd, d->st.st_uid, d->st.st_gid))) FAILD(t, d->rel, NULL, "fchown", errno);
+  /* the root keeps no creation-time owner we know of (it may have existed): always chown it */
+  int own_ok = d->rel[0] && owner_matches(w, &d->st);
+  if (!own_ok && !chown_ok(w, fchown(dfd, d->st.st_uid, d->st.st_gid))) FAILD(t, d->rel, NULL, "fchown", errno);
   else if (fchmod(dfd, d->st.st_mode & 07777) < 0) FAILD(t, d->rel, NULL, "fchmod", errno);
   else if ((rc = copy_xattrs_fd(sfd, dfd, &xn))) FAILD(t, d->rel, NULL, xn, rc);
   else if (futimens(dfd, ts) < 0) FAILD(t, d->rel, NULL, "futimens", errno);
@@ -739,6 +793,28 @@ static int dir_is_empty(int fd, int *empty) {
       if (!(nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0)))) { *empty = 0; return 0; }
     }
   }
+}
+
+/* Creates and removes one file in the (empty) destination root to learn the owner and the
+ * permission mask every entry created below gets: directories are made 0700 without setgid
+ * and only get their own mode after their contents, so the same rule (the creator's fsuid,
+ * fsgid or the root's group under setgid/grpid, the umask) holds all the way down. Any
+ * doubt (an ACL on the probe, an unreadable result) turns the shortcut off. */
+static void probe_new_entries(walker *w) {
+  char name[64];
+  snprintf(name, sizeof name, ".strata-copy-probe-%ld", (long)syscall(SYS_gettid));
+  int fd = openat(w->dst_root, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0777);
+  if (fd < 0) return;
+  struct stat st;
+  char xl[8];
+  int ok = fstat(fd, &st) == 0 && flistxattr(fd, xl, sizeof xl) == 0;
+  close(fd);
+  if (unlinkat(w->dst_root, name, 0) < 0) ok = 0;
+  if (!ok) return;
+  w->new_uid = st.st_uid;
+  w->new_gid = st.st_gid;
+  w->new_mask = 0777 & ~(st.st_mode & 0777);
+  w->probe_ok = 1;
 }
 
 void copy_run(job *j) {
@@ -774,6 +850,7 @@ void copy_run(job *j) {
     job_fail(j, EINVAL, "source and destination are the same directory '%s'", a->src);
     goto out;
   }
+  probe_new_entries(&w);
   int rc = hl_init(&w.hl);
   if (rc) { job_fail(j, rc, "out of memory"); goto out; }
   dnode *root = dnode_new(NULL, "", &st);
