@@ -99,6 +99,14 @@ export function createService(opts: ServiceOptions = {}): Service {
       })
     return { taskId }
   }
+  /** A change to one container, through its engine; the lxcpath is refetched however it ends. */
+  const changing = async <T>(ref: ContainerRef, fn: (e: EngineClient) => Promise<T>): Promise<T> => {
+    try {
+      return await engine(() => fn(engineFor(ref.lxcpath)))
+    } finally {
+      emit('changed', { lxcpath: ref.lxcpath })
+    }
+  }
   const infoOf = async (ref: ContainerRef) => {
     const lxcpath = known(ref.lxcpath)
     const c = (await engineFor(lxcpath).listContainers([lxcpath])).find((x) => x.name === ref.name)
@@ -164,39 +172,23 @@ export function createService(opts: ServiceOptions = {}): Service {
     destroy: async (p) => {
       const { lxcpath, name, withDependents } = parseParams('destroy', p)
       const ref = { lxcpath: known(lxcpath), name }
-      try {
-        return await engine(() => engineFor(ref.lxcpath).destroy(ref, withDependents, {}))
-      } finally {
-        emit('changed', { lxcpath: ref.lxcpath })
-      }
+      return changing(ref, (e) => e.destroy(ref, withDependents, {}))
     },
     createSnapshot: async (p) => {
       const { lxcpath, name, comment } = parseParams('createSnapshot', p)
       const ref = { lxcpath: known(lxcpath), name }
-      try {
-        return await engine(() => engineFor(ref.lxcpath).createSnapshot(ref, comment, {}))
-      } finally {
-        emit('changed', { lxcpath: ref.lxcpath })
-      }
+      return changing(ref, (e) => e.createSnapshot(ref, comment, {}))
     },
     restoreSnapshot: async (p) => {
       const { lxcpath, name, snapshot, newName } = parseParams('restoreSnapshot', p)
       const ref = { lxcpath: known(lxcpath), name }
-      try {
-        return await engine(() => engineFor(ref.lxcpath).restoreSnapshot(ref, snapshot, newName, {}))
-      } finally {
-        emit('changed', { lxcpath: ref.lxcpath })
-      }
+      return changing(ref, (e) => e.restoreSnapshot(ref, snapshot, newName, {}))
     },
     deleteSnapshot: async (p) => {
       const { lxcpath, name, snapshot } = parseParams('deleteSnapshot', p)
       const ref = { lxcpath: known(lxcpath), name }
-      try {
-        await engine(() => engineFor(ref.lxcpath).deleteSnapshot(ref, snapshot, {}))
-        return { ok: true }
-      } finally {
-        emit('changed', { lxcpath: ref.lxcpath })
-      }
+      await changing(ref, (e) => e.deleteSnapshot(ref, snapshot, {}))
+      return { ok: true }
     },
     usage: async (p) => engine(() => perEngine(pick(parseParams('usage', p).lxcpaths), (e, ps) => e.usage(ps, {}))),
     layerDiff: async (p) => {
