@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { loadEngineModule, median, report } from './lib.mjs'
+import { loadEngineModule, median, report, timeSpawn } from './lib.mjs'
 
 if (process.geteuid?.() !== 0) {
   console.log('clone.bench: skipped: needs root (loop devices, mounts, LXC containers)')
@@ -24,13 +24,6 @@ const PARTS = (process.env.BENCH_PARTS || 'snap,copy').split(',')
 const STRATA = resolve('bin/strata')
 
 const sh = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
-const timeSpawn = (cmd, args) => {
-  const t = performance.now()
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] })
-  const ms = performance.now() - t
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`)
-  return ms
-}
 
 const work = mkdtempSync(join(tmpdir(), 'strata-clone-bench-'))
 const mnt = join(work, 'mnt')

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { median, timeSpawn } from './lib.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const addonPath = process.env.STRATA_NATIVE ? resolve(process.env.STRATA_NATIVE) : join(here, '..', 'build', 'Release', 'strata_native.node')
@@ -29,14 +30,6 @@ const THREADS = Number(process.env.BENCH_THREADS || 0)
 const treeName = basename(SRC) || 'root'
 
 const sh = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const timeSpawn = (cmd, args) => {
-  const t = performance.now()
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] })
-  const ms = performance.now() - t
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`)
-  return ms
-}
 const timeAsync = async (fn) => {
   const t = performance.now()
   await fn()

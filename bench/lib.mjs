@@ -12,6 +12,15 @@ export function median(values) {
   return s[Math.floor(s.length / 2)]
 }
 
+/** Wall time of one run of a whole process, in ms; fails loudly if it fails. */
+export function timeSpawn(cmd, args) {
+  const t = performance.now()
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  const ms = performance.now() - t
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`)
+  return ms
+}
+
 /** Median wall time of a whole process, in ms, after one warm-up run; fails loudly if it fails. */
 export function timeProcess(argv, { runs = 15, env } = {}) {
   const once = () => {
