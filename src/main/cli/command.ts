@@ -35,6 +35,9 @@ export function parseOptions<T extends Options>(args: string[], options: T) {
 
 export const LXCPATH_OPTION = { lxcpath: { type: 'string', short: 'P', multiple: true } } as const
 
+/** `-n NAME [-P LXCPATH]`: one container. */
+export const CONTAINER_OPTIONS = { name: { type: 'string', short: 'n' }, lxcpath: { type: 'string', short: 'P' } } as const
+
 /** Indented for a person at a terminal, compact for a script (and faster to produce). */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, process.stdout.isTTY ? 2 : undefined)}\n`)

@@ -8,7 +8,7 @@ import { expandConfigFile } from '../engine/config/expand'
 import { modernizeConfig } from '../engine/config/modernize'
 import { parseConfig, parseConfigBytes, type ConfigDocument } from '../engine/config/parse'
 import { defaultLxcpaths } from '../engine/global-config'
-import { CliError, parseOptions, type Command } from './command'
+import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 
 const usage = `Usage: strata config -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
 
@@ -62,8 +62,7 @@ const command: Command = {
   usage,
   async run(args) {
     const opts = parseOptions(args, {
-      name: { type: 'string', short: 'n' },
-      lxcpath: { type: 'string', short: 'P' },
+      ...CONTAINER_OPTIONS,
       expanded: { type: 'boolean' },
       provenance: { type: 'boolean' },
       modern: { type: 'boolean' }

@@ -1,6 +1,6 @@
 // `strata destroy`: refuses while dependents exist (and lists them); --with-dependents removes the subtree, leaves first.
 import { destroyContainer } from '../engine/ops/destroy'
-import { CliError, parseOptions, type Command } from './command'
+import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 
 const usage = `Usage: strata destroy -n NAME [-P LXCPATH] [--with-dependents]
@@ -12,7 +12,7 @@ origins' lxc_snapshots (exactly its own entry).`
 const command: Command = {
   usage,
   async run(args) {
-    const o = parseOptions(args, { name: { type: 'string', short: 'n' }, lxcpath: { type: 'string', short: 'P' }, 'with-dependents': { type: 'boolean' } })
+    const o = parseOptions(args, { ...CONTAINER_OPTIONS, 'with-dependents': { type: 'boolean' } })
     if (!o.name) throw new CliError('-n NAME is required.')
     const lxcpath = lxcpathOf(o.lxcpath)
     await recover([lxcpath])

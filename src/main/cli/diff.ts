@@ -1,7 +1,7 @@
 // `strata diff`: an overlay clone's changes against its lower.
 import { layerDiff, NotLayeredError } from '../engine/fs/diff'
 import { defaultLxcpaths } from '../engine/global-config'
-import { CliError, parseOptions, printJson, type Command } from './command'
+import { CliError, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { formatBytes } from './units'
 
 const usage = `Usage: strata diff -n NAME [-P LXCPATH] [--json]
@@ -22,7 +22,7 @@ function shown(path: string): string {
 const command: Command = {
   usage,
   async run(args) {
-    const opts = parseOptions(args, { name: { type: 'string', short: 'n' }, lxcpath: { type: 'string', short: 'P' }, json: { type: 'boolean' } })
+    const opts = parseOptions(args, { ...CONTAINER_OPTIONS, json: { type: 'boolean' } })
     if (!opts.name) throw new CliError('-n NAME is required')
     const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: opts.name }
     let diff

@@ -1,7 +1,7 @@
 // `strata mount`: a container's rootfs at a private mountpoint, read-only unless asked.
 import { defaultLxcpaths } from '../engine/global-config'
 import { cleanStaleMounts, listStrataMounts, mountContainer, MountError } from '../engine/mount'
-import { CliError, parseOptions, printJson, type Command } from './command'
+import { CliError, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 
 const usage = `Usage: strata mount -n NAME [-P LXCPATH] [--path DIR] [--rw]
        strata mount --list [--json]
@@ -16,8 +16,7 @@ const command: Command = {
   usage,
   async run(args) {
     const opts = parseOptions(args, {
-      name: { type: 'string', short: 'n' },
-      lxcpath: { type: 'string', short: 'P' },
+      ...CONTAINER_OPTIONS,
       path: { type: 'string' },
       rw: { type: 'boolean' },
       list: { type: 'boolean' },

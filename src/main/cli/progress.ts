@@ -8,7 +8,7 @@ import { BackendRuleError } from '../engine/drivers/compat'
 import { DriverError } from '../engine/drivers/driver'
 import { ConfigRewriteError } from '../engine/config/rewrite'
 import { OpCancelledError, type OpContext } from '../engine/ops/context'
-import { CliError, parseOptions, type Command } from './command'
+import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 
 /** Phases whose messages say something the user should know even in a log, not just progress. */
 const NOTES = new Set(['hostname', 'config', 'convert'])
@@ -89,7 +89,7 @@ export function containerOpCommand(
   return {
     usage,
     async run(args) {
-      const o = parseOptions(args, { name: { type: 'string', short: 'n' }, lxcpath: { type: 'string', short: 'P' } })
+      const o = parseOptions(args, CONTAINER_OPTIONS)
       if (!o.name) throw new CliError('-n NAME is required.')
       const ref = { lxcpath: lxcpathOf(o.lxcpath), name: o.name }
       await recover([ref.lxcpath])

@@ -1,7 +1,7 @@
 // `strata snapshot`: lxc-snapshot's interface on Strata's engine.
 import { readFileSync } from 'node:fs'
 import { createSnapshot, deleteSnapshot, listSnapshots, restoreSnapshot } from '../engine/ops/snapshot'
-import { CliError, parseOptions, printJson, type Command } from './command'
+import { CliError, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 
 const usage = `Usage: strata snapshot -n NAME [-P LXCPATH] [-c COMMENT_FILE] | -L [-C] [--json] | -r SNAP [-N NEWNAME] | -d SNAP
@@ -16,8 +16,7 @@ const command: Command = {
   usage,
   async run(args) {
     const o = parseOptions(args, {
-      name: { type: 'string', short: 'n' },
-      lxcpath: { type: 'string', short: 'P' },
+      ...CONTAINER_OPTIONS,
       comment: { type: 'string', short: 'c' },
       list: { type: 'boolean', short: 'L' },
       showcomments: { type: 'boolean', short: 'C' },

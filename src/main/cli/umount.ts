@@ -1,7 +1,7 @@
 // `strata umount`: undoes `strata mount`.
 import { defaultLxcpaths } from '../engine/global-config'
 import { MountError, unmountContainer } from '../engine/mount'
-import { CliError, parseOptions, type Command } from './command'
+import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 
 const usage = `Usage: strata umount -n NAME [-P LXCPATH]
 
@@ -10,7 +10,7 @@ Unmounts what \`strata mount\` mounted for the container. Exits 1 when Strata ha
 const command: Command = {
   usage,
   async run(args) {
-    const opts = parseOptions(args, { name: { type: 'string', short: 'n' }, lxcpath: { type: 'string', short: 'P' } })
+    const opts = parseOptions(args, CONTAINER_OPTIONS)
     if (!opts.name) throw new CliError('-n NAME is required')
     const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: opts.name }
     try {
