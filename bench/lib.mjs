@@ -3,7 +3,6 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { build } from 'esbuild'
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -53,9 +52,15 @@ export function report(name, strataMs, peer, peerMs, target) {
   console.log(`${name}: strata ${strataMs.toFixed(1)} ms | peer(${peer}) ${peerMs.toFixed(1)} ms | ratio ${ratio.toFixed(2)}x${verdict}`)
 }
 
-/** Bundles an engine module from src/ so a benchmark can call it in-process. */
+/**
+ * Bundles an engine module from src/ so a benchmark can call it in-process. The bundle lives
+ * inside the package, as the app's does, so it finds the native addon the same way (from a
+ * directory outside the package it would silently measure the pure-JS fallback).
+ */
 export async function loadEngineModule(entry) {
-  const outdir = mkdtempSync(join(tmpdir(), 'strata-bench-'))
+  const cache = resolve('node_modules/.cache')
+  mkdirSync(cache, { recursive: true })
+  const outdir = mkdtempSync(join(cache, 'strata-bench-'))
   process.on('exit', () => rmSync(outdir, { recursive: true, force: true }))
   await build({
     entryPoints: [resolve(entry)],

@@ -20,12 +20,16 @@ try {
 
   const peerMs = timeProcess(['lxc-ls', '-P', P, '-f'])
   const cliMs = timeProcess(['bin/strata', 'ls', '-P', P, '--json'])
-  const nodeMs = timeProcess(['node', '-e', '0'])
+  // bin/strata starts Node without NODE_EXTRA_CA_CERTS (see its comment), so the floor is measured so too
+  const nodeMs = timeProcess(['env', '-u', 'NODE_EXTRA_CA_CERTS', 'node', '-e', '0'])
   report(`ls ${COUNT} containers, whole process`, cliMs, 'lxc-ls -f', peerMs, 1.5)
-  report(`node start-up alone (for scale)`, nodeMs, 'lxc-ls -f', peerMs)
+  report(`node start-up alone, as bin/strata starts it (for scale)`, nodeMs, 'lxc-ls -f', peerMs)
+  if (process.env.NODE_EXTRA_CA_CERTS) report(`node start-up alone with NODE_EXTRA_CA_CERTS set (for scale)`, timeProcess(['node', '-e', '0']), 'lxc-ls -f', peerMs)
 
   const engine = await loadEngineModule('src/main/engine/lxcpath.ts')
-  const warmMs = await timeCall(async () => engine.containerInfos(await engine.scanLxcpaths([P])))
+  // Warm: V8 has optimised the listing's functions, which takes a few dozen listings (the app's
+  // engine lists on every change); the first few run in the interpreter at about 1.5x this.
+  const warmMs = await timeCall(async () => engine.containerInfos(await engine.scanLxcpaths([P])), { warmup: 30 })
   const verdict = warmMs < 10 ? '(target < 10 ms: met)' : '(target < 10 ms: MISSED)'
   console.log(`ls ${COUNT} containers, warm engine in-process: strata ${warmMs.toFixed(1)} ms | peer(lxc-ls -f process) ${peerMs.toFixed(1)} ms | ratio ${(warmMs / peerMs).toFixed(2)}x  ${verdict}`)
 } finally {

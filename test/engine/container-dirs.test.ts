@@ -1,6 +1,6 @@
 // The native batch reader and the plain-Node path must find the same containers and the same
 // bookkeeping, on the odd shapes an lxcpath can hold.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -61,5 +61,77 @@ describe('reading container directories', () => {
 
   it('names an lxcpath that does not exist', () => {
     expect(() => definedContainersNative(join(P, 'missing'))).toThrow(expect.objectContaining({ code: 'ENOENT' }))
+  })
+})
+
+// The native reader hands back only lxc.rootfs.path for a "plain" config (nothing in it for the
+// parser to report). It must never call a config plain that the parser has something to say
+// about, and what the listing shows must be the same either way.
+describe('plain configs', () => {
+  const plain: Record<string, string> = {
+    quoted: 'lxc.rootfs.path = "dir:/srv/with space"\n',
+    blanks: '\t lxc.uts.name\t=\t x \t\n   # an indented comment\n\n',
+    'last-wins': 'lxc.rootfs.path = dir:/a\nlxc.rootfs.path = dir:/b\n',
+    families: 'lxc.cgroup2.devices.allow = a\nlxc.prlimit.nofile = 1024\nlxc.sysctl.net.ipv4.ip_forward = 1\n',
+    networks: 'lxc.net.0.type = veth\nlxc.net.12.ipv4.address = 10.0.0.2/24\n',
+    unicode: 'lxc.uts.name = h\u00e9llo\nlxc.rootfs.path = dir:/srv/\u00e9t\u00e9\n',
+    'no-final-newline': 'lxc.rootfs.path = dir:/x',
+    empty: ''
+  }
+  const notPlain: Record<string, string> = {
+    legacy: 'lxc.utsname = old\nlxc.rootfs = /srv/old\n',
+    unknown: 'lxc.no.such.key = 1\n',
+    'empty-value': 'lxc.uts.name =\n',
+    'empty-quotes': 'lxc.uts.name = ""\n',
+    crlf: 'lxc.uts.name = x\r\nlxc.rootfs.path = dir:/x\r\n',
+    'nul-byte': 'lxc.uts.name = x\0y\n',
+    'no-equals': 'lxc.uts.name\n',
+    martian: 'hello world\n',
+    'odd-blank': '\v\n',
+    include: 'lxc.include = /usr/share/lxc/config/common.conf\n',
+    'bad-net-index': 'lxc.net.x.type = veth\n',
+    'unknown-net-subkey': 'lxc.net.0.bogus = 1\n',
+    'clear-only-with-value': 'lxc.net.0 = veth\n',
+    'family-without-member': 'lxc.cgroup = x\n'
+  }
+  let Q: string
+  beforeAll(() => {
+    Q = mkdtempSync(join(tmpdir(), 'strata-plain-'))
+    for (const [name, text] of Object.entries({ ...plain, ...notPlain })) {
+      mkdirSync(join(Q, name))
+      writeFileSync(join(Q, name, 'config'), text)
+    }
+    mkdirSync(join(Q, 'latin1'))
+    writeFileSync(join(Q, 'latin1', 'config'), Buffer.from('lxc.uts.name = caf\xe9\n', 'latin1'))
+    notPlain['latin1'] = ''
+    // every config LXC ships, each as a container's own config
+    const shipped = '/usr/share/lxc/config'
+    for (const file of readdirSync(shipped).filter((f) => f.endsWith('.conf'))) {
+      mkdirSync(join(Q, `shipped-${file}`))
+      writeFileSync(join(Q, `shipped-${file}`, 'config'), readFileSync(join(shipped, file)))
+    }
+  })
+  afterAll(() => rmSync(Q, { recursive: true, force: true }))
+
+  it('is told apart from a config the parser has something to say about', () => {
+    const found = new Map(definedContainersNative(Q).map((d) => [d.name, d.preread?.plainValues != null]))
+    for (const name of Object.keys(plain)) expect(found.get(name), name).toBe(true)
+    for (const name of Object.keys(notPlain)) expect(found.get(name), name).toBe(false)
+  })
+
+  it('lists every config, plain or not, exactly as the parser reads it', () => {
+    const js = new Map(definedContainersJs(Q).map((d) => [d.name, d]))
+    let plainCount = 0
+    for (const d of definedContainersNative(Q)) {
+      const ref = { lxcpath: Q, name: d.name }
+      const viaNative = readContainer(ref, join(Q, d.name), d.entries, d.preread)
+      const viaJs = readContainer(ref, join(Q, d.name), js.get(d.name)!.entries, null)
+      expect(viaNative, d.name).toEqual(viaJs)
+      if (d.preread?.plainValues) {
+        plainCount++
+        expect(viaJs.problems, `${d.name} was read as plain`).toEqual([])
+      }
+    }
+    expect(plainCount).toBeGreaterThanOrEqual(Object.keys(plain).length)
   })
 })

@@ -5,6 +5,7 @@ import { scanLxcpaths } from '../engine/lxcpath'
 import { accessSync, constants } from 'node:fs'
 import { LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { recover } from './progress'
+import { writeStdout } from './output'
 
 function canWrite(path: string): boolean {
   try {
@@ -35,10 +36,10 @@ const command: Command = {
     const { findings } = buildLineage(scans).graph
     if (opts.json) printJson(findings)
     else {
-      for (const f of findings) process.stdout.write(`${f.severity.padEnd(7)} ${f.code.padEnd(21)} ${f.message}\n`)
+      for (const f of findings) writeStdout(`${f.severity.padEnd(7)} ${f.code.padEnd(21)} ${f.message}\n`)
       const errors = findings.filter((f) => f.severity === 'error').length
       const containers = scans.reduce((n, s) => n + s.containers.length, 0)
-      process.stdout.write(
+      writeStdout(
         `${containers} container(s) checked: ${errors} error(s), ${findings.length - errors} warning(s).\n`
       )
     }

@@ -3,6 +3,7 @@ import { backendFromName } from '../engine/drivers/index'
 import { cloneContainer } from '../engine/ops/clone'
 import { CliError, parseOptions, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
+import { writeStdout } from './output'
 
 const usage = `Usage: strata clone -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config]
 
@@ -38,7 +39,7 @@ const command: Command = {
         { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals }
       )
     ).finally(progress.done)
-    process.stdout.write(`Created ${ref.name} in ${ref.lxcpath} from ${o.orig}.\n`)
+    writeStdout(`Created ${ref.name} in ${ref.lxcpath} from ${o.orig}.\n`)
     return 0
   }
 }

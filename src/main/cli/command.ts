@@ -1,5 +1,6 @@
 // What every CLI command module exports, and the small helpers they share.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { writeStdout, stdoutIsTerminal } from './output'
 
 export interface Command {
   usage: string
@@ -40,7 +41,7 @@ export const CONTAINER_OPTIONS = { name: { type: 'string', short: 'n' }, lxcpath
 
 /** Indented for a person at a terminal, compact for a script (and faster to produce). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, process.stdout.isTTY ? 2 : undefined)}\n`)
+  writeStdout(`${JSON.stringify(value, null, stdoutIsTerminal() ? 2 : undefined)}\n`)
 }
 
 /** Left-aligned columns, two spaces apart; the last column is not padded. */

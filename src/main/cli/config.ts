@@ -9,6 +9,7 @@ import { modernizeConfig } from '../engine/config/modernize'
 import { parseConfig, parseConfigBytes, type ConfigDocument } from '../engine/config/parse'
 import { defaultLxcpaths } from '../engine/global-config'
 import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
+import { writeStdout } from './output'
 
 const usage = `Usage: strata config -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
 
@@ -79,7 +80,7 @@ const command: Command = {
       throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 1)
     }
     if (!opts.expanded && !opts.modern && !opts.provenance) {
-      process.stdout.write(bytes)
+      writeStdout(bytes)
       return reportProblems(parseConfigBytes(bytes, file).problems)
     }
     let lines: Line[]
@@ -95,7 +96,7 @@ const command: Command = {
       // What still stands after the conversion is what the user must fix by hand.
       problems = parseConfig(lines.map((l) => l.text).join(''), file).problems
     }
-    process.stdout.write(lines.map((l) => (opts.provenance ? `${l.source}: ${l.text}` : l.text)).join(''))
+    writeStdout(lines.map((l) => (opts.provenance ? `${l.source}: ${l.text}` : l.text)).join(''))
     return reportProblems(problems)
   }
 }

@@ -4,6 +4,7 @@ import { createContainer } from '../engine/ops/create'
 import { CliError, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { parseArgs } from 'node:util'
+import { writeStdout } from './output'
 
 const usage = `Usage: strata create -n NAME -t TEMPLATE [-B dir|none|overlay|best] [-P LXCPATH] [-f CONFIG] [-- TEMPLATE_ARGS...]
 
@@ -43,7 +44,7 @@ const command: Command = {
         { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals }
       )
     ).finally(progress.done)
-    process.stdout.write(`Created ${ref.name} in ${ref.lxcpath}\n`)
+    writeStdout(`Created ${ref.name} in ${ref.lxcpath}\n`)
     return 0
   }
 }

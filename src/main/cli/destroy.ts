@@ -2,6 +2,7 @@
 import { destroyContainer } from '../engine/ops/destroy'
 import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
+import { writeStdout } from './output'
 
 const usage = `Usage: strata destroy -n NAME [-P LXCPATH] [--with-dependents]
 
@@ -20,7 +21,7 @@ const command: Command = {
     const { destroyed } = await engineCall((signal) =>
       destroyContainer({ lxcpath, name: o.name! }, { withDependents: o['with-dependents'] ?? false }, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
     ).finally(progress.done)
-    for (const d of destroyed) process.stdout.write(`Destroyed ${d.lxcpath}/${d.name}\n`)
+    for (const d of destroyed) writeStdout(`Destroyed ${d.lxcpath}/${d.name}\n`)
     return 0
   }
 }

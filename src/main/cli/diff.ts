@@ -3,6 +3,7 @@ import { layerDiff, NotLayeredError } from '../engine/fs/diff'
 import { defaultLxcpaths } from '../engine/global-config'
 import { CliError, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { formatBytes } from './units'
+import { writeStdout } from './output'
 
 const usage = `Usage: strata diff -n NAME [-P LXCPATH] [--json]
 
@@ -39,10 +40,10 @@ const command: Command = {
     for (const e of diff.entries) {
       const size = e.kind === 'deleted' ? '' : formatBytes(e.bytes)
       const hides = e.shadowedBytes ? ` (hides ${formatBytes(e.shadowedBytes)})` : ''
-      process.stdout.write(`${LETTER[e.kind]} ${shown(e.path)}${e.isDir ? '/' : ''}${size ? `  ${size}` : ''}${hides}\n`)
+      writeStdout(`${LETTER[e.kind]} ${shown(e.path)}${e.isDir ? '/' : ''}${size ? `  ${size}` : ''}${hides}\n`)
     }
     const t = diff.totals
-    process.stdout.write(
+    writeStdout(
       `${t.added.count} added (${formatBytes(t.added.bytes)}), ${t.modified.count} modified (${formatBytes(t.modified.bytes)}), ${t.deleted.count} deleted, ${t.opaque.count} opaque; ${formatBytes(diff.shadowedBytes)} of the lower shadowed\n`
     )
     return 0

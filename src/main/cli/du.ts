@@ -5,6 +5,7 @@ import { measureUsageReport } from '../engine/fs/usage'
 import { defaultLxcpaths } from '../engine/global-config'
 import { CliError, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { formatBytes } from './units'
+import { writeStdout } from './output'
 
 const usage = `Usage: strata du [-n NAME]... [-P LXCPATH]... [--json]
 
@@ -52,15 +53,15 @@ const command: Command = {
       String(c.measured.opaqueDirs),
       c.source
     ])
-    process.stdout.write(
+    writeStdout(
       `${formatTable(['NAME', 'BACKEND', 'EXCLUSIVE', 'SHARED', 'FREED', 'SAVED', 'FILES', 'DIRS', 'WHITEOUTS', 'OPAQUE', 'SOURCE'], rows)}\n`
     )
     for (const c of report.containers) {
-      if (c.sourceNote) process.stdout.write(`${c.ref.name} (${c.backend ?? '?'}): ${c.sourceNote}\n`)
+      if (c.sourceNote) writeStdout(`${c.ref.name} (${c.backend ?? '?'}): ${c.sourceNote}\n`)
     }
     if (!names) {
       for (const t of report.trees) {
-        process.stdout.write(
+        writeStdout(
           `tree ${t.root.name}: ${t.members.length} member(s), ${formatBytes(t.allocatedBytes)} on disk, clones save ${formatBytes(t.savedByClonesBytes)}\n`
         )
       }

@@ -4,6 +4,7 @@ import { defaultLxcpaths } from '../engine/global-config'
 import { buildLineage } from '../engine/lineage/graph'
 import { scanLxcpaths } from '../engine/lxcpath'
 import { CliError, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { writeStdout } from './output'
 
 const usage = `Usage: strata lineage [-P LXCPATH]... [--json | --dot]
 
@@ -90,8 +91,8 @@ const command: Command = {
     const { graph } = buildLineage(scans)
     for (const s of scans) if (s.error) process.stderr.write(`strata lineage: ${s.error.message}\n`)
     if (opts.json) printJson(graph)
-    else if (opts.dot) process.stdout.write(`${renderDot(graph)}\n`)
-    else if (graph.nodes.length) process.stdout.write(`${renderTree(graph)}\n`)
+    else if (opts.dot) writeStdout(`${renderDot(graph)}\n`)
+    else if (graph.nodes.length) writeStdout(`${renderTree(graph)}\n`)
     return scans.some((s) => s.error) ? 1 : 0
   }
 }

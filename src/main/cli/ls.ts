@@ -3,6 +3,7 @@ import type { ContainerInfo, ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { containerInfos, scanLxcpaths } from '../engine/lxcpath'
 import { CliError, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { writeStdout } from './output'
 
 const usage = `Usage: strata ls [-P LXCPATH]... [--json]
 
@@ -51,7 +52,7 @@ const command: Command = {
         'SNAPSHOTS',
         'PROBLEM'
       ]
-      process.stdout.write(`${formatTable(header, rows(infos, scans.length > 1))}\n`)
+      writeStdout(`${formatTable(header, rows(infos, scans.length > 1))}\n`)
     }
     return failed.length > 0 ? 1 : 0
   }

@@ -1,6 +1,7 @@
 // The `strata` CLI entry: parses the command name and loads only that command's module,
 // so that `strata ls` starts as fast as Node allows.
 import { isCliError, type Command } from './command'
+import { writeStdout } from './output'
 
 const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   ls: () => import('./ls'),
@@ -44,7 +45,7 @@ Run \`strata <command> --help\` for a command's options.`
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${USAGE}\n`)
+    writeStdout(`${USAGE}\n`)
     return name === undefined ? 2 : 0
   }
   const load = COMMANDS[name]
@@ -55,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const command = (await load()).default
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(`${command.usage}\n`)
+      writeStdout(`${command.usage}\n`)
       return 0
     }
     return await command.run(rest)

@@ -2,6 +2,7 @@
 import { defaultLxcpaths } from '../engine/global-config'
 import { cleanStaleMounts, listStrataMounts, mountContainer, MountError } from '../engine/mount'
 import { CliError, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
+import { writeStdout } from './output'
 
 const usage = `Usage: strata mount -n NAME [-P LXCPATH] [--path DIR] [--rw]
        strata mount --list [--json]
@@ -26,11 +27,11 @@ const command: Command = {
     if (opts.list) {
       const mounts = listStrataMounts()
       if (opts.json) printJson(mounts)
-      else for (const m of mounts) process.stdout.write(`${m.ref.lxcpath}/${m.ref.name}\t${m.mountpoint}\t${m.readOnly ? 'ro' : 'rw'}\t${m.purpose}\n`)
+      else for (const m of mounts) writeStdout(`${m.ref.lxcpath}/${m.ref.name}\t${m.mountpoint}\t${m.readOnly ? 'ro' : 'rw'}\t${m.purpose}\n`)
       return 0
     }
     if (opts.clean) {
-      for (const s of await cleanStaleMounts()) process.stdout.write(`cleaned ${s.mountpoint}: ${s.reason}\n`)
+      for (const s of await cleanStaleMounts()) writeStdout(`cleaned ${s.mountpoint}: ${s.reason}\n`)
       return 0
     }
     if (!opts.name) throw new CliError('-n NAME is required')
@@ -38,7 +39,7 @@ const command: Command = {
     try {
       const m = await mountContainer({ lxcpath, name: opts.name }, { path: opts.path, readWrite: opts.rw ?? false })
       if (opts.json) printJson(m)
-      else process.stdout.write(`${m.mountpoint}\n`)
+      else writeStdout(`${m.mountpoint}\n`)
       return 0
     } catch (err) {
       if (err instanceof MountError) throw new CliError(err.message, 1)

@@ -9,6 +9,7 @@ import { DriverError } from '../engine/drivers/driver'
 import { ConfigRewriteError } from '../engine/config/rewrite'
 import { OpCancelledError, type OpContext } from '../engine/ops/context'
 import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
+import { writeStdout } from './output'
 
 /** Phases whose messages say something the user should know even in a log, not just progress. */
 const NOTES = new Set(['hostname', 'config', 'convert'])
@@ -95,7 +96,7 @@ export function containerOpCommand(
       await recover([ref.lxcpath])
       const progress = progressPrinter()
       await engineCall((signal) => op(ref, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })).finally(progress.done)
-      process.stdout.write(`${done(ref)}\n`)
+      writeStdout(`${done(ref)}\n`)
       return 0
     }
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createSnapshot, deleteSnapshot, listSnapshots, restoreSnapshot } from '../engine/ops/snapshot'
 import { CliError, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
+import { writeStdout } from './output'
 
 const usage = `Usage: strata snapshot -n NAME [-P LXCPATH] [-c COMMENT_FILE] | -L [-C] [--json] | -r SNAP [-N NEWNAME] | -d SNAP
 
@@ -30,11 +31,11 @@ const command: Command = {
     if (o.list) {
       const snaps = await engineCall(async () => listSnapshots(ref))
       if (o.json) printJson(snaps)
-      else if (snaps.length === 0) process.stdout.write('No snapshots\n')
+      else if (snaps.length === 0) writeStdout('No snapshots\n')
       else
         for (const s of snaps) {
-          process.stdout.write(`${s.name} (${s.snapdir}) ${s.timestamp ?? ''}\n`)
-          if (o.showcomments && s.comment) process.stdout.write(`${s.comment}\n`)
+          writeStdout(`${s.name} (${s.snapdir}) ${s.timestamp ?? ''}\n`)
+          if (o.showcomments && s.comment) writeStdout(`${s.comment}\n`)
         }
       return 0
     }
@@ -44,10 +45,10 @@ const command: Command = {
     try {
       if (o.restore) {
         const r = await engineCall((s) => restoreSnapshot(ref, o.restore!, { newName: o.newname }, ctx(s)))
-        process.stdout.write(`Restored ${o.restore} of ${ref.name} as ${r.name}\n`)
+        writeStdout(`Restored ${o.restore} of ${ref.name} as ${r.name}\n`)
       } else if (o.destroy) {
         await engineCall((s) => deleteSnapshot(ref, o.destroy!, ctx(s)))
-        process.stdout.write(`Deleted ${o.destroy} of ${ref.name}\n`)
+        writeStdout(`Deleted ${o.destroy} of ${ref.name}\n`)
       } else {
         let comment: string | undefined
         if (o.comment) {
@@ -58,7 +59,7 @@ const command: Command = {
           }
         }
         const info = await engineCall((s) => createSnapshot(ref, { comment }, ctx(s)))
-        process.stdout.write(`${info.name} (${info.snapdir}) ${info.timestamp ?? ''}\n`)
+        writeStdout(`${info.name} (${info.snapdir}) ${info.timestamp ?? ''}\n`)
       }
     } finally {
       progress.done()

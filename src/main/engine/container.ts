@@ -63,10 +63,39 @@ export function containerDirEntries(dir: string): Set<string> | null {
 
 /** What a batch reader already has of a container directory (see native readContainerDirs). */
 export interface PrereadContainer {
-  config: Uint8Array | null
+  /** the text, or the bytes of a config that is not UTF-8; null when plainValues stand for it */
+  config: Uint8Array | string | null
+  /**
+   * Set when the reader found the config plain (keys.ts plainKeyRules: nothing in it for the
+   * parser to report, no include): the last value of each of PLAIN_CONFIG_KEYS, or null.
+   */
+  plainValues?: (string | null)[] | null
   rdepends: string | null
   snapshots: string | null
   partial: boolean
+}
+
+/** What the listing needs of a config: its problems and its rootfs spec string. */
+interface ConfigSummary {
+  problems: readonly ConfigProblem[]
+  rootfs: { value: string; legacy: boolean } | null
+}
+
+/** The keys a summary reads; only their entries are kept of the expansion. */
+const SUMMARY_KEYS: ReadonlySet<string> = new Set(['lxc.rootfs.path', 'lxc.rootfs', 'lxc.rootfs.backend'])
+
+/** The keys a batch reader returns the values of for a plain config (see PrereadContainer). */
+export const PLAIN_CONFIG_KEYS = ['lxc.rootfs.path'] as const
+
+function configSummary(configFile: string, preread: PrereadContainer | null): ConfigSummary {
+  if (preread?.plainValues) {
+    // a plain config has no problem and no include: its rootfs is its lxc.rootfs.path
+    const path = preread.plainValues[0]
+    return { problems: [], rootfs: path ? { value: path, legacy: false } : null }
+  }
+  const contents = preread?.config ?? undefined
+  const expanded = expandConfigFile(configFile, contents === undefined ? { keys: SUMMARY_KEYS } : { contents, keys: SUMMARY_KEYS })
+  return { problems: expanded.problems, rootfs: rootfsValue(expanded.entries) }
 }
 
 export function readContainer(
@@ -76,13 +105,13 @@ export function readContainer(
   preread: PrereadContainer | null = null
 ): ContainerRecord {
   const configFile = `${dir}/config`
-  const expanded = expandConfigFile(configFile, preread?.config ? { contents: preread.config } : {})
-  const problems = [...expanded.problems]
+  const summary = configSummary(configFile, preread)
+  const problems = [...summary.problems]
   const legacy = problems.some((p) => p.rule === 'legacy-key')
   let rootfs: string | null = null
   let spec: RootfsSpec | null = null
   let backend: Backend | null = null
-  const value = rootfsValue(expanded.entries)
+  const value = summary.rootfs
   if (value) {
     rootfs = value.value
     try {

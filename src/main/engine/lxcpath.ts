@@ -3,11 +3,12 @@
 // names starting with `.` are LXC's hidden entries (and Strata's work in progress).
 import { readdirSync } from 'node:fs'
 import type { ContainerInfo, ContainerState, Finding, LineageGraph } from '@shared/model'
-import { containerDirEntries, readContainer, type ContainerRecord, type PrereadContainer } from './container'
+import { plainKeyRules } from './config/keys'
+import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type ContainerRecord, type PrereadContainer } from './container'
 import { defaultLxcpaths } from './global-config'
 import { buildLineage } from './lineage/graph'
 import { legacySnapshotRoot, readSnapshots, type SnapshotRecord } from './lineage/snapshots'
-import { nativeAvailable, readContainerDirs } from './native'
+import { nativeAvailable, readContainerDirs, type PlainConfigQuery } from './native'
 import { commandSockets, readStates } from './state'
 
 export { defaultLxcpaths }
@@ -71,9 +72,12 @@ export function definedContainersJs(lxcpath: string): DefinedContainer[] {
   return found
 }
 
+let plainQuery: PlainConfigQuery | undefined
+
 /** With the native addon: every config and bookkeeping file of the lxcpath in one call. */
 export function definedContainersNative(lxcpath: string): DefinedContainer[] {
-  return readContainerDirs(lxcpath).map((d) => {
+  plainQuery ??= { ...plainKeyRules(), wanted: [...PLAIN_CONFIG_KEYS] }
+  return readContainerDirs(lxcpath, plainQuery).map((d) => {
     const entries = new Set<string>(['config'])
     if (d.snaps) entries.add('snaps')
     // An unreadable file falls back to the JS path for that container, which reports why.

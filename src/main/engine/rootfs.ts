@@ -35,11 +35,17 @@ export interface ParsedRootfs {
   warnings: string[]
 }
 
-/** The backend LXC selects for a type prefix, or null when LXC would ignore it. */
+const backendByPrefix = new Map<string, Backend | null>()
+
+/** The backend LXC selects for a type prefix (the first whose name starts with it), or null when LXC would ignore it. */
 export function backendForPrefix(prefix: string): Backend | null {
   if (prefix === '') return null
-  for (const [name, backend] of PREFIX_ORDER) if (name.startsWith(prefix)) return backend
-  return null
+  let backend = backendByPrefix.get(prefix)
+  if (backend === undefined) {
+    backend = PREFIX_ORDER.find(([name]) => name.startsWith(prefix))?.[1] ?? null
+    if (backendByPrefix.size < 64) backendByPrefix.set(prefix, backend)
+  }
+  return backend
 }
 
 export function parseRootfsSpec(value: string): ParsedRootfs {

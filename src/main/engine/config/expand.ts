@@ -5,15 +5,17 @@ import { opendirSync, statSync, type Dirent, type Stats } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { ConfigProblem } from '../../../shared/model'
 import type { ConfigEntry } from './effective'
-import { parseConfigBytes } from './parse'
-import { readConfigFile } from './read'
+import { decodeConfigBytes, scanConfig, type DecodedConfig } from './parse'
+import { readConfigText } from './read'
 
 export { effectiveConfig, effectiveList, effectiveValue } from './effective'
 export type { ConfigEntry, EffectiveSetting } from './effective'
 
 export interface ExpandOptions {
-  /** the top file's bytes when the caller already read them (the lxcpath scan does, in one batch) */
-  contents?: Uint8Array
+  /** keep only the entries of these keys (the listing needs three); every line is still checked */
+  keys?: ReadonlySet<string>
+  /** the top file's text (or, when it is not UTF-8, its bytes) when the caller already read it (the lxcpath scan does, in one batch) */
+  contents?: Uint8Array | string
   /** what relative include paths resolve against; LXC uses its process CWD */
   cwd?: string
 }
@@ -31,6 +33,7 @@ const MAX_INCLUDE_DEPTH = 32
 
 interface ExpandState {
   cwd: string
+  keys: ReadonlySet<string> | null
   /** indices of the networks defined so far, to catch clearing a sub-key of a missing one */
   networks: Set<string>
   entries: ConfigEntry[]
@@ -54,30 +57,43 @@ function absolutePath(cwd: string, file: string): string {
 
 /** Synchronous on purpose: this is on the CLI's hot path and reads a handful of small files. */
 export function expandConfigFile(file: string, opts: ExpandOptions = {}): ExpandedConfig {
-  const state: ExpandState = { cwd: opts.cwd ?? process.cwd(), networks: new Set(), entries: [], files: [], problems: [] }
+  const state: ExpandState = { cwd: opts.cwd ?? process.cwd(), keys: opts.keys ?? null, networks: new Set(), entries: [], files: [], problems: [] }
   expandFile(state, file, [], opts.contents)
   return { entries: state.entries, files: state.files, problems: state.problems }
 }
 
 /** `chain` holds the resolved paths of the files currently being read, outermost first. */
-function expandFile(state: ExpandState, file: string, chain: readonly string[], contents?: Uint8Array): void {
-  const read = contents ? parseConfigBytes(contents, file) : readConfigFile(file)
+/** The file's text, decoded; null (with the problem reported) when it cannot be read. */
+function loadText(state: ExpandState, file: string, contents?: Uint8Array | string): DecodedConfig | null {
+  if (typeof contents === 'string') return { text: contents, encoding: 'utf8', encodingProblem: null }
+  if (contents) return decodeConfigBytes(contents, file)
+  const read = readConfigText(file)
+  if (read.text !== null) return read
+  state.problems.push(read.problem)
+  return null
+}
+
+/**
+ * Scans rather than parses: no line records are built (a listing expands hundreds of configs
+ * and keeps three values of each).
+ */
+function expandFile(state: ExpandState, file: string, chain: readonly string[], contents?: Uint8Array | string): void {
+  const decoded = loadText(state, file, contents)
   state.files.push(file)
-  state.problems.push(...read.problems)
-  const doc = read.doc
-  if (!doc) return
-  const innerChain = [...chain, absolutePath(state.cwd, file)]
-  for (const line of doc.lines) {
+  if (!decoded) return
+  let innerChain: readonly string[] | null = null
+  scanConfig(decoded.text, file, state.problems, (line) => {
     // LXC never sees what follows a NUL byte
-    if (doc.nulLine !== null && line.lineNo > doc.nulLine) break
-    if (line.kind !== 'entry' || line.value === undefined) continue
+    if (line.ignored || line.kind !== 'entry' || line.value === undefined) return
     const key = line.key as string
-    state.entries.push({ key, value: line.value, file, line: line.lineNo })
+    if (state.keys === null || state.keys.has(key)) state.entries.push({ key, value: line.value, file, line: line.lineNo })
     if (key.startsWith('lxc.net')) trackNetwork(state, key, line.value, { file, line: line.lineNo })
     if (key === 'lxc.include' && line.value !== '') {
+      innerChain ??= [...chain, absolutePath(state.cwd, file)]
       include(state, line.value, { file, line: line.lineNo }, innerChain)
     }
-  }
+  })
+  if (decoded.encodingProblem) state.problems.push(decoded.encodingProblem)
 }
 
 const NET_KEY = /^lxc\.net\.(\d+)(?:\.|$)/

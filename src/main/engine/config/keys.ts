@@ -197,6 +197,30 @@ export function lookupKey(key: string): KeyVerdict {
   return UNKNOWN
 }
 
+/** The prefix families: `<family>.<anything>` is a key (and `<family> =` clears them all). */
+const CLEARING_FAMILIES = ['lxc.cgroup2', 'lxc.cgroup', 'lxc.prlimit', 'lxc.sysctl', 'lxc.proc']
+
+/**
+ * The keys LXC 5 takes with any non-empty value, in lookupKey's three shapes: exact keys,
+ * `lxc.net.<digits>.<subkey>`, and `<family>.<anything>`. A config made only of comments, blank
+ * lines and such entries has no problem at all; the native lxcpath reader recognises those
+ * configs by these rules and hands back just the values the listing needs.
+ */
+export interface PlainKeyRules {
+  exact: string[]
+  netSubkeys: string[]
+  families: string[]
+}
+
+export function plainKeyRules(): PlainKeyRules {
+  const takesAnyValue = ([, spec]: [string, KeySpec]): boolean => !spec.valueMustBeEmpty
+  return {
+    exact: [...EXACT_KEYS].filter(takesAnyValue).map(([key]) => key).filter((key) => key !== 'lxc.include'),
+    netSubkeys: [...NET_SUBKEYS].filter(takesAnyValue).map(([sub]) => sub),
+    families: [...CLEARING_FAMILIES]
+  }
+}
+
 /** The spec used for evaluating entries: unknown keys are treated as scalars. */
 export function keySpec(key: string): KeySpec {
   const verdict = lookupKey(key)
@@ -204,7 +228,6 @@ export function keySpec(key: string): KeySpec {
 }
 
 const CAP_KEYS = new Set(['lxc.cap.drop', 'lxc.cap.keep'])
-const CLEARING_FAMILIES = ['lxc.cgroup2', 'lxc.cgroup', 'lxc.prlimit', 'lxc.sysctl', 'lxc.proc']
 
 /**
  * Whether an entry `clearer =` (empty value) clears the values of `key`.

@@ -54,10 +54,15 @@ function isCSpace(c: number): boolean {
   return c === SPACE || (c >= 9 && c <= 13)
 }
 
-/** Sets kind/key/value on `line` from `text` (the raw line, cut at a NUL if it has one). */
-function classifyLine(line: ConfigLine, text: string): void {
-  const end = text.length
-  let start = 0
+/** What classifying a line decides: its kind, and for entries the key and the value. */
+interface LineClass {
+  kind: LineKind
+  key?: string | undefined
+  value?: string | undefined
+}
+
+/** Sets kind/key/value on `line` from `text[start, end)` (one line, cut at a NUL if it has one). */
+function classifyLine(line: LineClass, text: string, start: number, end: number): void {
   while (start < end && isBlank(text.charCodeAt(start))) start++
   if (start === end) {
     line.kind = 'blank'
@@ -75,7 +80,8 @@ function classifyLine(line: ConfigLine, text: string): void {
     return
   }
   line.kind = 'entry'
-  const equals = text.indexOf('=', start)
+  let equals = text.indexOf('=', start)
+  if (equals >= end) equals = -1
   let keyEnd = equals < 0 ? end : equals
   while (keyEnd > start && isBlank(text.charCodeAt(keyEnd - 1))) keyEnd--
   line.key = text.slice(start, keyEnd)
@@ -101,7 +107,7 @@ function problem(file: string, line: number, rule: string, message: string, seve
 }
 
 /** The problems LXC 5 would have with one entry line. */
-function checkEntry(file: string, line: ConfigLine, problems: ConfigProblem[]): void {
+function checkEntry(file: string, line: LineClass & { lineNo: number }, problems: ConfigProblem[]): void {
   const key = line.key as string
   if (line.value === undefined) {
     problems.push(problem(file, line.lineNo, 'missing-equals', `"${key}" has no "=", so LXC refuses the whole file (Invalid configuration line).`))
@@ -133,12 +139,32 @@ function checkEntry(file: string, line: ConfigLine, problems: ConfigProblem[]): 
 }
 
 /**
- * Splits `text` into line records in one pass. Lines end at `\n`, `\r\n` or a lone `\r`
- * (LXC splits on both characters). `file` is only used to name problems.
+ * One line as scanConfig hands it to its visitor. The same object is reused for every line
+ * (a listing scans hundreds of configs and keeps almost nothing of them): copy what you keep.
  */
-export function parseConfig(text: string, file: string): ParsedConfig {
-  const lines: ConfigLine[] = []
-  const problems: ConfigProblem[] = []
+export interface ScannedLine {
+  /** 1-based */
+  lineNo: number
+  /** where the line's text starts and ends (before its terminator) in the scanned text */
+  start: number
+  end: number
+  eol: LineEnding
+  kind: LineKind
+  /** for entries: the key, whitespace-trimmed */
+  key: string | undefined
+  /** for entries: the value as LXC sees it; undefined when the line has no `=` (LXC rejects it) */
+  value: string | undefined
+  /** LXC never sees this line: it follows the file's first NUL byte */
+  ignored: boolean
+}
+
+/**
+ * Splits `text` into lines in one pass, classifies each, appends the problems LXC 5 would have
+ * with them to `problems`, and hands each line to `visit`. Lines end at `\n`, `\r\n` or a lone
+ * `\r` (LXC splits on both characters). `file` only names problems. Returns the line holding
+ * the first NUL byte, or null.
+ */
+export function scanConfig(text: string, file: string, problems: ConfigProblem[], visit: (line: ScannedLine) => void): number | null {
   const length = text.length
   const nulIndex = text.indexOf('\0')
   let nulLine: number | null = null
@@ -146,7 +172,7 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   let nextLf = text.indexOf('\n')
   let nextCr = text.indexOf('\r')
   let pos = 0
-  let lineNo = 0
+  const line: ScannedLine = { lineNo: 0, start: 0, end: 0, eol: '', kind: 'blank', key: undefined, value: undefined, ignored: false }
 
   while (pos < length) {
     if (nextLf !== -1 && nextLf < pos) nextLf = text.indexOf('\n', pos)
@@ -171,24 +197,41 @@ export function parseConfig(text: string, file: string): ParsedConfig {
         next = end + 1
       }
     }
-    lineNo++
-    const raw = text.slice(pos, end)
-    const line: ConfigLine = { lineNo, raw, eol, kind: 'blank' }
+    line.lineNo++
+    line.start = pos
+    line.end = end
+    line.eol = eol
+    line.key = undefined
+    line.value = undefined
+    line.ignored = nulLine !== null
     if (nulLine === null && nulIndex !== -1 && nulIndex < end) {
-      nulLine = lineNo
-      classifyLine(line, raw.slice(0, nulIndex - pos))
+      nulLine = line.lineNo
+      classifyLine(line, text, pos, nulIndex)
       problems.push(
-        problem(file, lineNo, 'nul-byte', 'the file contains a NUL byte; LXC stops reading there and silently ignores the rest of the file.')
+        problem(file, line.lineNo, 'nul-byte', 'the file contains a NUL byte; LXC stops reading there and silently ignores the rest of the file.')
       )
       if (line.kind === 'entry') checkEntry(file, line, problems)
     } else {
-      classifyLine(line, raw)
+      classifyLine(line, text, pos, end)
       // after a NUL, LXC never sees the lines: do not report on them (binary files would flood)
-      if (line.kind === 'entry' && nulLine === null) checkEntry(file, line, problems)
+      if (line.kind === 'entry' && !line.ignored) checkEntry(file, line, problems)
     }
-    lines.push(line)
+    visit(line)
     pos = next
   }
+  return nulLine
+}
+
+/** Splits `text` into line records that keep every byte (see scanConfig for the rules). */
+export function parseConfig(text: string, file: string): ParsedConfig {
+  const lines: ConfigLine[] = []
+  const problems: ConfigProblem[] = []
+  const nulLine = scanConfig(text, file, problems, (scanned) => {
+    const line: ConfigLine = { lineNo: scanned.lineNo, raw: text.slice(scanned.start, scanned.end), eol: scanned.eol, kind: scanned.kind }
+    if (scanned.key !== undefined) line.key = scanned.key
+    if (scanned.value !== undefined) line.value = scanned.value
+    lines.push(line)
+  })
   return { doc: { file, lines, nulLine }, problems }
 }
 
@@ -202,20 +245,41 @@ export function serializeConfig(doc: ConfigDocument): string {
 /** Re-derives kind/key/value after `raw` was edited (used by the converters). */
 export function reclassifyLine(line: ConfigLine): ConfigLine {
   const fresh: ConfigLine = { lineNo: line.lineNo, raw: line.raw, eol: line.eol, kind: 'blank' }
-  classifyLine(fresh, line.raw)
+  classifyLine(fresh, line.raw, 0, line.raw.length)
   return fresh
 }
 
-/** Parses raw file bytes: invalid UTF-8 is decoded byte-per-char (latin1) so nothing is lost. */
-export function parseConfigBytes(bytes: Uint8Array, file: string): ParsedConfig & { encoding: 'utf8' | 'latin1' } {
+export interface DecodedConfig {
+  text: string
+  encoding: 'utf8' | 'latin1'
+  /** a warning when the bytes are not UTF-8: it goes after the problems of the text's lines */
+  encodingProblem: ConfigProblem | null
+}
+
+/** Raw file bytes as text: invalid UTF-8 is decoded byte-per-char (latin1) so nothing is lost. */
+export function decodeConfigBytes(bytes: Uint8Array, file: string): DecodedConfig {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (isUtf8(buffer)) return { ...parseConfig(buffer.toString('utf8'), file), encoding: 'utf8' }
-  const parsed = parseConfig(buffer.toString('latin1'), file)
+  if (isUtf8(buffer)) return { text: buffer.toString('utf8'), encoding: 'utf8', encodingProblem: null }
   const badLine = firstInvalidUtf8Line(buffer)
-  parsed.problems.push(
-    problem(file, badLine, 'not-utf8', 'the file is not valid UTF-8; LXC reads it as bytes, but names and paths here may not mean what they look like.', 'warning')
-  )
-  return { ...parsed, encoding: 'latin1' }
+  return {
+    text: buffer.toString('latin1'),
+    encoding: 'latin1',
+    encodingProblem: problem(
+      file,
+      badLine,
+      'not-utf8',
+      'the file is not valid UTF-8; LXC reads it as bytes, but names and paths here may not mean what they look like.',
+      'warning'
+    )
+  }
+}
+
+/** Parses raw file bytes (see decodeConfigBytes). */
+export function parseConfigBytes(bytes: Uint8Array, file: string): ParsedConfig & { encoding: 'utf8' | 'latin1' } {
+  const decoded = decodeConfigBytes(bytes, file)
+  const parsed = parseConfig(decoded.text, file)
+  if (decoded.encodingProblem) parsed.problems.push(decoded.encodingProblem)
+  return { ...parsed, encoding: decoded.encoding }
 }
 
 /** 1-based line of the first byte sequence that is not UTF-8. */
@@ -241,7 +305,7 @@ export interface EntrySpans {
 /** The same rules as classifyLine, returning positions. Null when `raw` is not an entry with `=`. */
 export function entrySpans(raw: string): EntrySpans | null {
   const probe: ConfigLine = { lineNo: 0, raw, eol: '', kind: 'blank' }
-  classifyLine(probe, raw)
+  classifyLine(probe, raw, 0, raw.length)
   if (probe.kind !== 'entry' || probe.value === undefined) return null
   let keyStart = 0
   while (isBlank(raw.charCodeAt(keyStart))) keyStart++

@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs'
 import type { ConfigProblem } from '../../../shared/model'
-import { parseConfigBytes, type ConfigDocument } from './parse'
+import { decodeConfigBytes, parseConfig, type ConfigDocument, type DecodedConfig } from './parse'
 
 export interface ReadConfig {
   /** null when the file could not be read */
@@ -25,18 +25,21 @@ function describeReadError(error: NodeJS.ErrnoException): { rule: string; what: 
   }
 }
 
-/** Reads and parses `file`; a missing or unreadable file is one problem with line 0. */
-export function readConfigFile(file: string): ReadConfig {
-  let bytes: Buffer
+/** Reads `file` as text; a missing or unreadable file is a problem with line 0 instead. */
+export function readConfigText(file: string): DecodedConfig | { text: null; problem: ConfigProblem } {
   try {
-    bytes = readFileSync(file)
+    return decodeConfigBytes(readFileSync(file), file)
   } catch (error) {
     const { rule, what } = describeReadError(error as NodeJS.ErrnoException)
-    return {
-      doc: null,
-      encoding: 'utf8',
-      problems: [{ file, line: 0, rule, severity: 'error', message: `${file}: the config file ${what}, so LXC cannot load it.` }]
-    }
+    return { text: null, problem: { file, line: 0, rule, severity: 'error', message: `${file}: the config file ${what}, so LXC cannot load it.` } }
   }
-  return parseConfigBytes(bytes, file)
+}
+
+/** Reads and parses `file`; a missing or unreadable file is one problem with line 0. */
+export function readConfigFile(file: string): ReadConfig {
+  const read = readConfigText(file)
+  if (read.text === null) return { doc: null, encoding: 'utf8', problems: [read.problem] }
+  const parsed = parseConfig(read.text, file)
+  if (read.encodingProblem) parsed.problems.push(read.encodingProblem)
+  return { ...parsed, encoding: read.encoding }
 }

@@ -28,15 +28,27 @@ interface Addon {
   lockFile(path: string, wait: boolean): Started<{ fd: number; kind: number }>
   unlock(fd: number, kind: number): void
   cancel(handle: Handle): void
-  readContainerDirs(lxcpath: string): RawContainerDir[]
+  readContainerDirs(lxcpath: string, plain?: PlainConfigQuery): RawContainerDir[]
   layerDiff(upper: string, lowers: string[], threads: number): Started<RawPackedDiff>
+}
+
+/** What makes a config plain (keys.ts PlainKeyRules), and the keys whose values a plain one returns. */
+export interface PlainConfigQuery {
+  exact: string[]
+  netSubkeys: string[]
+  families: string[]
+  /** at most 4 */
+  wanted: string[]
 }
 
 /** One container directory as readContainerDirs found it; `*Error` is an errno name. */
 export interface RawContainerDir {
   name: string
-  config: Buffer | null
+  /** the text, or the bytes of a config that is not UTF-8; null for a plain config or an unreadable one */
+  config: string | Buffer | null
   configError?: string
+  /** for a plain config (asked for, and found to be one), the last value of each wanted key or null */
+  plainValues: (string | null)[] | null
   rdepends: string | null
   rdependsError?: string
   snapshots: string | null
@@ -161,19 +173,24 @@ export function addonPath(): string {
 }
 
 let cached: Addon | undefined
+/** Why the addon could not be loaded: remembered, so the fallbacks do not probe the disk every call. */
+let missing: NativeAddonMissingError | undefined
 
 function addon(): Addon {
   if (cached) return cached
+  if (missing) throw missing
   const p = addonPath()
   if (!existsSync(p)) {
-    throw new NativeAddonMissingError(
+    missing = new NativeAddonMissingError(
       `strata native addon not found at ${p}: run \`npm install\` (or \`npx node-gyp rebuild\`) in the package root, or set STRATA_NATIVE to the .node file`
     )
+    throw missing
   }
   try {
     cached = createRequire(import.meta.url)(p) as Addon
   } catch (err) {
-    throw new NativeAddonMissingError(`strata native addon at ${p} failed to load: ${(err as Error).message}`, { cause: err })
+    missing = new NativeAddonMissingError(`strata native addon at ${p} failed to load: ${(err as Error).message}`, { cause: err })
+    throw missing
   }
   return cached
 }
@@ -335,8 +352,8 @@ export function lxcLockPath(lxcpath: string, name: string): string {
  * presence, read synchronously in one call. Throws an Error with `code` (ENOENT, EACCES, ...)
  * when the lxcpath itself cannot be read.
  */
-export function readContainerDirs(lxcpath: string): RawContainerDir[] {
-  return addon().readContainerDirs(lxcpath)
+export function readContainerDirs(lxcpath: string, plain?: PlainConfigQuery): RawContainerDir[] {
+  return plain ? addon().readContainerDirs(lxcpath, plain) : addon().readContainerDirs(lxcpath)
 }
 
 /**

@@ -1,46 +1,309 @@
-/* readContainerDirs(lxcpath): the raw material of an lxcpath listing in one synchronous call.
- * For every entry of the lxcpath that is a directory holding a `config` (LXC's definition of
- * a defined container; names starting with '.' skipped, as lxc-ls does), it returns the
- * config's bytes, the bookkeeping files' text, and whether `partial` and `snaps` exist.
- * Directory-relative syscalls and no per-file JS round trip: listing 500 containers from
- * Node cost ~15 us a file through readFileSync in a cold process, a few here.
- * Synchronous on purpose: it runs once at CLI start-up, where a thread hand-off costs more. */
+/* readContainerDirs(lxcpath, plain?): the raw material of an lxcpath listing in one synchronous
+ * call. For every entry of the lxcpath that is a directory holding a `config` (LXC's definition
+ * of a defined container; names starting with '.' skipped, as lxc-ls does), it returns the
+ * config's text, the bookkeeping files' text, and whether `partial` and `snaps` exist.
+ *
+ * With `plain` (key rules from keys.ts plainKeyRules, and the keys wanted), a config made only
+ * of blank lines, comments and entries whose key takes any non-empty value is "plain": it has no
+ * problem for the parser to report, so instead of its text the values of the wanted keys come
+ * back (`plainValues`, the last of each, or null). Anything else in a config, or any doubt, and
+ * the text comes back for the JS parser, which stays the one authority on LXC's rules.
+ *
+ * A listing spends its time in syscalls, so each container costs as few as the answer needs:
+ * no readdir of the container directory, only opens by path relative to the lxcpath (an
+ * absent file costs one failed open or stat), and no fstat (a short read of a regular file
+ * is its end). Big lxcpaths are read by a few threads; the JS values are built afterwards on
+ * the calling thread. Synchronous on purpose: it runs once at CLI start-up, where handing the
+ * result back through the event loop would cost more than it saves. */
 #include "common.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define MAX_BOOKKEEPING (1 << 20) /* lxc_snapshots of a huge lineage still fits */
 #define MAX_CONFIG (64 << 20)
+#define THREADED_FROM 128 /* fewer containers than this: threads cost more than they save */
+#define MAX_THREADS 4
+#define CHUNK 16
+#define MAX_WANTED 4
+#define MAX_KEY 256
 
-/* Reads a whole file below dirfd into a malloc'd, NUL-terminated buffer, or NULL with errno.
- * No fstat: a short read of a regular file means end of file, so a small file costs exactly
- * open + read + close (syscalls are what a listing spends its time on). */
-static char *read_at(int dirfd, const char *name, size_t limit, size_t *len) {
+/* keys.ts PlainKeyRules, each list sorted for bsearch, plus the wanted keys */
+typedef struct {
+  char **exact, **net, **families, **wanted;
+  size_t n_exact, n_net, n_families, n_wanted;
+} plain_rules;
+
+typedef struct {
+  const char *start; /* into the config text; NULL when the key is absent */
+  size_t len;
+} value_span;
+
+typedef struct {
+  char *text;
+  size_t len;
+  int err; /* 0, or the errno of a file that exists but cannot be read */
+} file_text;
+
+enum text_kind { TEXT_BYTES, TEXT_UTF8, TEXT_ASCII };
+
+typedef struct {
+  const char *name; /* points into the lxcpath's getdents buffer */
+  int defined;
+  file_text config, rdepends, snapshots;
+  enum text_kind config_kind;
+  int plain;
+  value_span values[MAX_WANTED];
+  int partial, snaps;
+} container_dir;
+
+typedef struct {
+  int pfd;
+  const plain_rules *rules; /* NULL: no plain scan */
+  container_dir *dirs;
+  size_t count;
+  size_t next; /* atomic: the next chunk to take */
+} read_batch;
+
+#define SCRATCH_SIZE 65536
+
+/* Reads a whole file below dirfd into a malloc'd buffer of its size, or NULL with errno.
+ * It reads first into the thread's scratch buffer (SCRATCH_SIZE bytes): a fresh 16 KB malloc
+ * per file cost more in page faults than the read itself. */
+static char *read_at(int dirfd, const char *name, size_t limit, size_t *len, char *scratch) {
   int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) return NULL;
-  size_t cap = 16384, n = 0;
-  char *buf = malloc(cap + 1);
-  if (!buf) { close(fd); errno = ENOMEM; return NULL; }
+  size_t n = 0, cap = SCRATCH_SIZE;
+  char *buf = scratch;
   for (;;) {
     ssize_t r = read(fd, buf + n, cap - n);
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) { int e = errno; free(buf); close(fd); errno = e; return NULL; } /* EISDIR for a directory */
+    if (r < 0) { int e = errno; if (buf != scratch) free(buf); close(fd); errno = e; return NULL; } /* EISDIR for a directory */
     n += (size_t)r;
     if (n < cap) break;
-    if (cap > limit) { free(buf); close(fd); errno = EFBIG; return NULL; }
-    char *bigger = realloc(buf, cap * 2 + 1);
-    if (!bigger) { free(buf); close(fd); errno = ENOMEM; return NULL; }
+    if (cap > limit) { if (buf != scratch) free(buf); close(fd); errno = EFBIG; return NULL; }
+    char *bigger = buf == scratch ? malloc(cap * 2 + 1) : realloc(buf, cap * 2 + 1);
+    if (!bigger) { if (buf != scratch) free(buf); close(fd); errno = ENOMEM; return NULL; }
+    if (buf == scratch) memcpy(bigger, scratch, n);
     buf = bigger;
     cap *= 2;
   }
   close(fd);
+  if (buf == scratch) {
+    buf = malloc(n + 1);
+    if (!buf) { errno = ENOMEM; return NULL; }
+    memcpy(buf, scratch, n);
+  }
   buf[n] = 0;
   *len = n;
+  return buf;
+}
+
+/* `<name>/<file>` into out; 0 if it does not fit (a name is at most 255 bytes). */
+static int child_path(char *out, size_t size, const char *name, const char *file) {
+  int n = snprintf(out, size, "%s/%s", name, file);
+  return n > 0 && (size_t)n < size;
+}
+
+/* An absent file leaves f zeroed; one that exists but cannot be read gets its errno. */
+static void read_child(int pfd, const char *name, const char *file, size_t limit, file_text *f, char *scratch) {
+  char path[320];
+  if (!child_path(path, sizeof path, name, file)) { f->err = ENAMETOOLONG; return; }
+  f->text = read_at(pfd, path, limit, &f->len, scratch);
+  if (!f->text && errno != ENOENT) f->err = errno;
+}
+
+static int child_exists(int pfd, const char *name, const char *file) {
+  char path[320];
+  struct stat st;
+  return child_path(path, sizeof path, name, file) && fstatat(pfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+static enum text_kind text_kind(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && s[i] < 0x80) i++;
+  if (i == n) return TEXT_ASCII;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) { i++; continue; }
+    size_t extra;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) { extra = 1; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { extra = 2; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { extra = 3; cp = c & 0x07; }
+    else return TEXT_BYTES;
+    if (i + extra >= n) return TEXT_BYTES;
+    for (size_t k = 1; k <= extra; k++) {
+      if ((s[i + k] & 0xC0) != 0x80) return TEXT_BYTES;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((extra == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF))) return TEXT_BYTES;
+    i += extra + 1;
+  }
+  return TEXT_UTF8;
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t'; }
+
+static int compare_key(const void *key, const void *entry) { return strcmp(key, *(char *const *)entry); }
+static int compare_key_entries(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int in_sorted(char **list, size_t n, const char *key) {
+  return n > 0 && bsearch(key, list, n, sizeof *list, compare_key) != NULL;
+}
+
+/* lookupKey's three shapes, for keys that take any non-empty value (keys.ts plainKeyRules). */
+static int key_is_plain(const plain_rules *r, const char *text, size_t len) {
+  char key[MAX_KEY];
+  if (len >= sizeof key) return 0;
+  memcpy(key, text, len);
+  key[len] = 0;
+  if (in_sorted(r->exact, r->n_exact, key)) return 1;
+  if (strncmp(key, "lxc.net.", 8) == 0) {
+    size_t i = 8;
+    while (key[i] >= '0' && key[i] <= '9') i++;
+    return i > 8 && key[i] == '.' && in_sorted(r->net, r->n_net, key + i + 1);
+  }
+  for (size_t f = 0; f < r->n_families; f++) {
+    size_t fl = strlen(r->families[f]);
+    if (len > fl + 1 && strncmp(key, r->families[f], fl) == 0 && key[fl] == '.') return 1;
+  }
+  return 0;
+}
+
+/* Whether the config is plain (see the top of this file), filling the wanted values if so.
+ * The line rules are parse.ts classifyLine's, for the only lines a plain config may hold:
+ * lines end at \n (a \r anywhere, or a NUL, leaves the file to the parser); blanks are space
+ * and tab; an entry starts with "lxc.", has "=", and its value loses surrounding blanks and one
+ * pair of matching quotes. */
+static int scan_plain(const plain_rules *r, const char *text, size_t len, value_span *values) {
+  memset(values, 0, sizeof(value_span) * MAX_WANTED);
+  if (memchr(text, '\0', len) || memchr(text, '\r', len)) return 0;
+  for (size_t pos = 0; pos < len;) {
+    const char *nl = memchr(text + pos, '\n', len - pos);
+    size_t end = nl ? (size_t)(nl - text) : len, s = pos;
+    pos = end + 1;
+    while (s < end && is_blank(text[s])) s++;
+    if (s == end || text[s] == '#') continue;
+    if (end - s < 4 || memcmp(text + s, "lxc.", 4) != 0) return 0; /* not an entry: the parser decides */
+    const char *eq = memchr(text + s, '=', end - s);
+    if (!eq) return 0;
+    size_t key_end = (size_t)(eq - text), vs = key_end + 1, ve = end;
+    while (key_end > s && is_blank(text[key_end - 1])) key_end--;
+    while (vs < ve && is_blank(text[vs])) vs++;
+    while (ve > vs && is_blank(text[ve - 1])) ve--;
+    if (ve - vs > 1 && (text[vs] == '"' || text[vs] == '\'') && text[ve - 1] == text[vs]) vs++, ve--;
+    if (ve == vs) return 0; /* an empty value clears, or is refused: the parser decides */
+    if (!key_is_plain(r, text + s, key_end - s)) return 0;
+    for (size_t w = 0; w < r->n_wanted; w++) {
+      if (strlen(r->wanted[w]) == key_end - s && memcmp(r->wanted[w], text + s, key_end - s) == 0) {
+        values[w].start = text + vs;
+        values[w].len = ve - vs;
+      }
+    }
+  }
+  return 1;
+}
+
+static void read_container_dir(int pfd, const plain_rules *rules, container_dir *d, char *scratch) {
+  read_child(pfd, d->name, "config", MAX_CONFIG, &d->config, scratch);
+  if (d->config.text) {
+    d->config_kind = text_kind((const unsigned char *)d->config.text, d->config.len);
+    d->plain = rules && d->config_kind != TEXT_BYTES && scan_plain(rules, d->config.text, d->config.len, d->values);
+  }
+  if (!d->config.text) {
+    int err = d->config.err;
+    if (err == 0 || err == ENOTDIR) return; /* no config, or not a directory: not a container */
+    if (err == EACCES || err == EPERM) {
+      /* Either the config is unreadable (a container with an error) or the directory cannot
+       * be searched (nothing is known of it: skipped, as lxc-ls skips it). */
+      char path[320];
+      struct stat st;
+      if (!child_path(path, sizeof path, d->name, "config") || fstatat(pfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+    }
+  }
+  d->defined = 1;
+  read_child(pfd, d->name, "lxc_rdepends", MAX_BOOKKEEPING, &d->rdepends, scratch);
+  read_child(pfd, d->name, "lxc_snapshots", MAX_BOOKKEEPING, &d->snapshots, scratch);
+  d->partial = child_exists(pfd, d->name, "partial");
+  d->snaps = child_exists(pfd, d->name, "snaps");
+}
+
+static void *read_worker(void *arg) {
+  read_batch *b = arg;
+  char *scratch = malloc(SCRATCH_SIZE);
+  for (;;) {
+    size_t start = __atomic_fetch_add(&b->next, CHUNK, __ATOMIC_RELAXED);
+    if (start >= b->count) break;
+    size_t end = start + CHUNK < b->count ? start + CHUNK : b->count;
+    for (size_t i = start; i < end; i++) {
+      if (scratch) read_container_dir(b->pfd, b->rules, &b->dirs[i], scratch);
+      else b->dirs[i].config.err = ENOMEM, b->dirs[i].defined = 1;
+    }
+  }
+  free(scratch);
+  return NULL;
+}
+
+static void read_all(read_batch *b) {
+  pthread_t tids[MAX_THREADS];
+  int started = 0;
+  if (b->count >= THREADED_FROM) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int helpers = (cores > MAX_THREADS ? MAX_THREADS : (int)cores) - 1;
+    for (; started < helpers; started++)
+      if (pthread_create(&tids[started], NULL, read_worker, b) != 0) break; /* fewer threads is fine */
+  }
+  read_worker(b); /* the calling thread works too */
+  for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+}
+
+/* getdents64 into one growing buffer; the entries that could be container directories are
+ * indexed into *dirs (their names point into the returned buffer). */
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+static char *list_candidates(int pfd, container_dir **dirs, size_t *count) {
+  size_t cap = 1 << 16, used = 0;
+  char *buf = malloc(cap);
+  if (!buf) { errno = ENOMEM; return NULL; }
+  for (;;) {
+    if (cap - used < 4096) {
+      char *bigger = realloc(buf, cap * 2);
+      if (!bigger) { free(buf); errno = ENOMEM; return NULL; }
+      buf = bigger;
+      cap *= 2;
+    }
+    long n = syscall(SYS_getdents64, pfd, buf + used, cap - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) { int e = errno; free(buf); errno = e; return NULL; }
+    if (n == 0) break;
+    used += (size_t)n;
+  }
+  size_t max = used / 24 + 1, found = 0; /* a dirent64 record is at least 24 bytes */
+  container_dir *list = calloc(max, sizeof *list);
+  if (!list) { free(buf); errno = ENOMEM; return NULL; }
+  for (size_t off = 0; off < used;) {
+    struct linux_dirent64 *de = (struct linux_dirent64 *)(buf + off);
+    off += de->d_reclen;
+    if (de->d_name[0] == '.') continue;
+    if (de->d_type != DT_DIR && de->d_type != DT_LNK && de->d_type != DT_UNKNOWN) continue;
+    list[found++].name = de->d_name;
+  }
+  *dirs = list;
+  *count = found;
   return buf;
 }
 
@@ -57,33 +320,79 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
   return NULL;
 }
 
-/* obj[key] = the file's text, or null when absent; a file that exists but cannot be read
- * also gets obj[key + "Error"] = its errno name, rather than passing for absent. */
-static void set_text(napi_env env, napi_value obj, const char *key, int dirfd, const char *name) {
-  size_t len = 0;
-  char *text = dirfd < 0 ? NULL : read_at(dirfd, name, MAX_BOOKKEEPING, &len);
-  int err = text ? 0 : dirfd < 0 ? ENOENT : errno;
+enum { K_NAME, K_CONFIG, K_CONFIG_ERROR, K_PLAIN_VALUES, K_RDEPENDS, K_RDEPENDS_ERROR, K_SNAPSHOTS, K_SNAPSHOTS_ERROR, K_PARTIAL, K_SNAPS, K_COUNT };
+static const char *const KEY_NAMES[K_COUNT] = {"name", "config", "configError", "plainValues", "rdepends", "rdependsError", "snapshots", "snapshotsError", "partial", "snaps"};
+
+/* obj[key] = the text (a string if it is UTF-8, else the bytes in a Buffer) or null, and
+ * obj[errkey] = the errno name of a file that exists but could not be read. */
+static void set_text_as(napi_env env, napi_value obj, const napi_value *keys, int key, int errkey, file_text *f, enum text_kind kind, int bytes_if_not_utf8) {
   napi_value v;
-  if (text) {
-    napi_create_string_utf8(env, text, len, &v);
-    free(text);
-  } else {
-    napi_get_null(env, &v);
-  }
-  napi_set_named_property(env, obj, key, v);
-  if (err && err != ENOENT) {
-    char errkey[64];
-    snprintf(errkey, sizeof errkey, "%sError", key);
-    napi_create_string_utf8(env, errname(err), NAPI_AUTO_LENGTH, &v);
-    napi_set_named_property(env, obj, errkey, v);
+  if (!f->text) napi_get_null(env, &v);
+  else if (kind == TEXT_ASCII) napi_create_string_latin1(env, f->text, f->len, &v); /* a plain copy, no decoding */
+  else if (kind == TEXT_UTF8 || !bytes_if_not_utf8) napi_create_string_utf8(env, f->text, f->len, &v);
+  else napi_create_buffer_copy(env, f->len, f->text, NULL, &v);
+  napi_set_property(env, obj, keys[key], v);
+  if (f->err) {
+    napi_create_string_utf8(env, errname(f->err), NAPI_AUTO_LENGTH, &v);
+    napi_set_property(env, obj, keys[errkey], v);
   }
 }
 
+static void set_text(napi_env env, napi_value obj, const napi_value *keys, int key, int errkey, file_text *f, int bytes_if_not_utf8) {
+  enum text_kind kind = f->text ? text_kind((const unsigned char *)f->text, f->len) : TEXT_BYTES;
+  set_text_as(env, obj, keys, key, errkey, f, kind, bytes_if_not_utf8);
+}
+
+/* obj.<name>: an array of strings, copied into a malloc'd list, sorted when asked; 0 on error. */
+static int string_list(napi_env env, napi_value obj, const char *name, int sorted, char ***out, size_t *n) {
+  napi_value arr, item;
+  uint32_t len = 0;
+  *out = NULL;
+  *n = 0;
+  if (napi_get_named_property(env, obj, name, &arr) != napi_ok || napi_get_array_length(env, arr, &len) != napi_ok) return 0;
+  char **list = calloc(len ? len : 1, sizeof *list);
+  if (!list) return 0;
+  *out = list;
+  for (uint32_t i = 0; i < len; i++) {
+    char buf[MAX_KEY];
+    size_t blen = 0;
+    if (napi_get_element(env, arr, i, &item) != napi_ok || napi_get_value_string_utf8(env, item, buf, sizeof buf, &blen) != napi_ok) return 0;
+    if (!(list[i] = strdup(buf))) return 0;
+    *n = i + 1;
+  }
+  if (sorted) qsort(list, *n, sizeof *list, compare_key_entries);
+  return 1;
+}
+
+static void free_list(char **list, size_t n) {
+  for (size_t i = 0; i < n; i++) free(list[i]);
+  free(list);
+}
+
+static void free_rules(plain_rules *r) {
+  free_list(r->exact, r->n_exact);
+  free_list(r->net, r->n_net);
+  free_list(r->families, r->n_families);
+  free_list(r->wanted, r->n_wanted);
+}
+
+/* The optional second argument {exact, netSubkeys, families, wanted}; 0 (with a JS error) if malformed. */
+static int read_rules(napi_env env, napi_value arg, plain_rules *r) {
+  int ok = string_list(env, arg, "exact", 1, &r->exact, &r->n_exact) && string_list(env, arg, "netSubkeys", 1, &r->net, &r->n_net) &&
+           string_list(env, arg, "families", 0, &r->families, &r->n_families) && string_list(env, arg, "wanted", 0, &r->wanted, &r->n_wanted) &&
+           r->n_wanted <= MAX_WANTED;
+  if (!ok) {
+    free_rules(r);
+    napi_throw_type_error(env, NULL, "readContainerDirs: plain must be {exact, netSubkeys, families, wanted} of strings (at most 4 wanted)");
+  }
+  return ok;
+}
+
 napi_value js_read_container_dirs(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
-    napi_throw_type_error(env, NULL, "readContainerDirs(lxcpath)");
+    napi_throw_type_error(env, NULL, "readContainerDirs(lxcpath, plain?)");
     return NULL;
   }
   char path[4096];
@@ -92,66 +401,60 @@ napi_value js_read_container_dirs(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "readContainerDirs: lxcpath must be a string shorter than 4096 bytes");
     return NULL;
   }
+  plain_rules rules = {0};
+  napi_valuetype plain_type = napi_undefined;
+  if (argc > 1) napi_typeof(env, argv[1], &plain_type);
+  int with_rules = plain_type == napi_object;
+  if (with_rules && !read_rules(env, argv[1], &rules)) return NULL;
   int pfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (pfd < 0) return throw_errno(env, errno, path);
-  DIR *dir = fdopendir(pfd);
-  if (!dir) { int e = errno; close(pfd); return throw_errno(env, e, path); }
+  if (pfd < 0) { free_rules(&rules); return throw_errno(env, errno, path); }
+  read_batch batch = {.pfd = pfd, .rules = with_rules ? &rules : NULL};
+  char *names = list_candidates(pfd, &batch.dirs, &batch.count);
+  if (!names) { int e = errno; close(pfd); free_rules(&rules); return throw_errno(env, e, path); }
+  read_all(&batch);
+  close(pfd);
 
-  napi_value list;
+  napi_value keys[K_COUNT];
+  for (int k = 0; k < K_COUNT; k++) napi_create_string_utf8(env, KEY_NAMES[k], NAPI_AUTO_LENGTH, &keys[k]);
+  napi_value list, obj, v;
   napi_create_array(env, &list);
   uint32_t count = 0;
-  struct dirent *de;
-  errno = 0;
-  while ((de = readdir(dir)) != NULL) {
-    if (de->d_name[0] == '.') continue;
-    if (de->d_type != DT_DIR && de->d_type != DT_LNK && de->d_type != DT_UNKNOWN) continue;
-    /* LXC follows a symlinked container directory, so this open does too. One readdir says
-     * which files exist, so no open is spent on a file that is not there. */
-    int cfd = openat(pfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (cfd < 0) continue;
-    DIR *cdir = fdopendir(cfd);
-    if (!cdir) { close(cfd); continue; }
-    int has_config = 0, has_rdepends = 0, has_snapshots = 0, has_partial = 0, has_snaps = 0;
-    for (struct dirent *ce; (ce = readdir(cdir)) != NULL;) {
-      const char *n = ce->d_name;
-      if (n[0] == 'c' && strcmp(n, "config") == 0) has_config = 1;
-      else if (n[0] == 'l' && strcmp(n, "lxc_rdepends") == 0) has_rdepends = 1;
-      else if (n[0] == 'l' && strcmp(n, "lxc_snapshots") == 0) has_snapshots = 1;
-      else if (n[0] == 'p' && strcmp(n, "partial") == 0) has_partial = 1;
-      else if (n[0] == 's' && strcmp(n, "snaps") == 0) has_snaps = 1;
+  for (size_t i = 0; i < batch.count; i++) {
+    container_dir *d = &batch.dirs[i];
+    if (d->defined) {
+      napi_create_object(env, &obj);
+      napi_create_string_utf8(env, d->name, NAPI_AUTO_LENGTH, &v);
+      napi_set_property(env, obj, keys[K_NAME], v);
+      if (d->plain) {
+        napi_value values;
+        napi_create_array_with_length(env, rules.n_wanted, &values);
+        for (size_t w = 0; w < rules.n_wanted; w++) {
+          if (d->values[w].start) napi_create_string_utf8(env, d->values[w].start, d->values[w].len, &v);
+          else napi_get_null(env, &v);
+          napi_set_element(env, values, (uint32_t)w, v);
+        }
+        napi_get_null(env, &v);
+        napi_set_property(env, obj, keys[K_CONFIG], v);
+        napi_set_property(env, obj, keys[K_PLAIN_VALUES], values);
+      } else {
+        set_text_as(env, obj, keys, K_CONFIG, K_CONFIG_ERROR, &d->config, d->config_kind, 1);
+        napi_get_null(env, &v);
+        napi_set_property(env, obj, keys[K_PLAIN_VALUES], v);
+      }
+      set_text(env, obj, keys, K_RDEPENDS, K_RDEPENDS_ERROR, &d->rdepends, 0);
+      set_text(env, obj, keys, K_SNAPSHOTS, K_SNAPSHOTS_ERROR, &d->snapshots, 0);
+      napi_get_boolean(env, d->partial, &v);
+      napi_set_property(env, obj, keys[K_PARTIAL], v);
+      napi_get_boolean(env, d->snaps, &v);
+      napi_set_property(env, obj, keys[K_SNAPS], v);
+      napi_set_element(env, list, count++, obj);
     }
-    if (!has_config) { closedir(cdir); continue; }
-    size_t clen = 0;
-    char *config = read_at(cfd, "config", MAX_CONFIG, &clen);
-    int config_errno = config ? 0 : errno;
-
-    napi_value obj, v;
-    napi_create_object(env, &obj);
-    napi_create_string_utf8(env, de->d_name, NAPI_AUTO_LENGTH, &v);
-    napi_set_named_property(env, obj, "name", v);
-    if (config) {
-      napi_create_buffer_copy(env, clen, config, NULL, &v);
-      free(config);
-    } else {
-      napi_get_null(env, &v);
-    }
-    napi_set_named_property(env, obj, "config", v);
-    if (config_errno) {
-      napi_create_string_utf8(env, errname(config_errno), NAPI_AUTO_LENGTH, &v);
-      napi_set_named_property(env, obj, "configError", v);
-    }
-    set_text(env, obj, "rdepends", has_rdepends ? cfd : -1, "lxc_rdepends");
-    set_text(env, obj, "snapshots", has_snapshots ? cfd : -1, "lxc_snapshots");
-    napi_get_boolean(env, has_partial, &v);
-    napi_set_named_property(env, obj, "partial", v);
-    napi_get_boolean(env, has_snaps, &v);
-    napi_set_named_property(env, obj, "snaps", v);
-    closedir(cdir);
-    napi_set_element(env, list, count++, obj);
-    errno = 0;
+    free(d->config.text);
+    free(d->rdepends.text);
+    free(d->snapshots.text);
   }
-  int e = errno;
-  closedir(dir);
-  if (e) return throw_errno(env, e, path);
+  free(batch.dirs);
+  free(names);
+  free_rules(&rules);
   return list;
 }
