@@ -1,10 +1,12 @@
 // Shared helpers for the benchmarks: timing whole processes and in-process calls, and printing
 // one line per figure with the peer tool's time from the same run and the ratio.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { build } from 'esbuild'
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+
+export { generateLxcpath } from './generated-lxcpath.mjs'
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b)
@@ -75,36 +77,4 @@ export async function loadEngineModule(entry) {
   })
   const name = entry.split('/').pop().replace(/\.ts$/, '.mjs')
   return import(pathToFileURL(join(outdir, name)).href)
-}
-
-/**
- * A generated lxcpath of `count` containers: every `perBase`-th a dir base (configs as
- * lxc-create writes them, a stub rootfs), the rest overlay snapshot clones of it with LXC's
- * bookkeeping (lxc_rdepends, lxc_snapshots), as lxc-copy -s writes them. Made by hand because
- * hundreds of real lxc-copy runs would take minutes.
- */
-export function generateLxcpath(P, count, perBase) {
-  const net = join(P, '.net.conf')
-  writeFileSync(net, 'lxc.net.0.type = empty\n')
-  execFileSync('lxc-create', ['-P', P, '-n', 'template', '-t', 'busybox', '-f', net], { stdio: 'ignore' })
-  execFileSync('lxc-copy', ['-P', P, '-n', 'template', '-N', 'ovl-template', '-s', '-B', 'overlay'], { stdio: 'ignore' })
-  const dirConfig = readFileSync(join(P, 'template/config'), 'utf8')
-  const ovlConfig = readFileSync(join(P, 'ovl-template/config'), 'utf8')
-  execFileSync('lxc-destroy', ['-P', P, '-n', 'ovl-template'])
-  for (let b = 0; b < count / perBase; b++) {
-    const base = `base${b}`
-    mkdirSync(join(P, base, 'rootfs', 'etc'), { recursive: true })
-    writeFileSync(join(P, base, 'rootfs/etc/hostname'), base)
-    writeFileSync(join(P, base, 'config'), dirConfig.replaceAll('/template/', `/${base}/`).replaceAll('"template"', `"${base}"`))
-    for (let c = 0; c < perBase - 1; c++) {
-      const name = `clone${b}-${c}`
-      mkdirSync(join(P, name, 'overlay', 'delta', 'etc'), { recursive: true })
-      mkdirSync(join(P, name, 'rootfs'))
-      writeFileSync(join(P, name, 'overlay/delta/etc/hostname'), name)
-      writeFileSync(join(P, name, 'config'), ovlConfig.replaceAll('/template/', `/${base}/`).replaceAll('ovl-template', name))
-      writeFileSync(join(P, name, 'lxc_rdepends'), `${P}\n${base}\n`)
-      appendFileSync(join(P, base, 'lxc_snapshots'), `${P}\n${name}\n`)
-    }
-  }
-  execFileSync('lxc-destroy', ['-P', P, '-n', 'template'])
 }

@@ -43,7 +43,7 @@ async function startWeb(lxcpath: string): Promise<{ proc: ChildProcess; url: str
 }
 
 /** Per spec file: build the lxcpath and start browser mode; tear both down, also after failures. */
-export function useStrata(build: () => string = makeLineageLxcpath): StrataEnv {
+export function useStrata(build: () => string = makeLineageLxcpath, teardown: (lxcpath: string) => void = destroyLxcpath): StrataEnv {
   const env: StrataEnv = { lxcpath: '', url: '' }
   let proc: ChildProcess | null = null
   base.beforeAll(async () => {
@@ -61,7 +61,7 @@ export function useStrata(build: () => string = makeLineageLxcpath): StrataEnv {
       proc.kill('SIGTERM')
       await exited
     }
-    if (env.lxcpath) destroyLxcpath(env.lxcpath)
+    if (env.lxcpath) teardown(env.lxcpath)
   })
   return env
 }

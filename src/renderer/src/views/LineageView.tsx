@@ -10,6 +10,8 @@ import { useLayout } from '../graph/useLayout'
 import { NODE_H, NODE_W } from '../graph/layout'
 import { nodeTypes, zoomedOut, type GraphFlowNode } from '../graph/GraphNode'
 import { Legend } from '../graph/Legend'
+import { OverviewCanvas } from '../graph/OverviewCanvas'
+import { useHighlight } from '../stores/highlight'
 import { DetailsPanel } from '../components/DetailsPanel'
 import { FindingsList } from '../components/FindingsList'
 import { CloneTargets } from '../components/CloneTargets'
@@ -38,11 +40,16 @@ function Graph(): React.JSX.Element {
   const [over, setOver] = useState(false)
   // Zoomed out, arrowheads are specks that still cost a paint each: drawn only closer in.
   const far = useStore(zoomedOut)
+  // A big graph zoomed out is drawn on one canvas (OverviewCanvas); its nodes stay known to
+  // React Flow (fit, search) but hidden, as are their edges.
+  const overview = far && graph.nodes.length > VIRTUALIZE_ABOVE
+  const doomed = useHighlight((s) => s.ids)
 
   const nodes = useMemo<GraphFlowNode[]>(() => {
     if (!positions) return []
     const m = new Set(matches)
     return graph.nodes.map((n) => ({
+      hidden: overview,
       id: n.id,
       type: 'lineage',
       position: positions[n.id] ?? { x: 0, y: 0 },
@@ -52,7 +59,7 @@ function Graph(): React.JSX.Element {
       data: { node: n, findings: findings.get(n.id) ?? [], match: m.has(n.id) },
       ariaLabel: `${n.ref.name} (${n.kind}, ${n.backend ?? '?'})`
     }))
-  }, [graph, positions, findings, keys, matches])
+  }, [graph, positions, findings, keys, matches, overview])
 
   // The id is `from->to`; a second edge of another kind between the same pair gets `#kind`.
   const edges = useMemo<Edge[]>(() => {
@@ -92,7 +99,7 @@ function Graph(): React.JSX.Element {
   const findMatch = (): void => {
     if (!matches.length) return
     setAll([matches[0]!])
-    void flow.fitView({ nodes: matches.map((id) => ({ id })), duration: 200, maxZoom: 1.5 })
+    void flow.fitView({ nodes: matches.map((id) => ({ id })), duration: 200, maxZoom: 1.5, includeHiddenNodes: true })
   }
 
   // A big graph opens at a readable zoom on its top-left corner (where the layout starts)
@@ -126,7 +133,7 @@ function Graph(): React.JSX.Element {
         <span className="spacer" />
         <button onClick={() => void flow.zoomIn()} aria-label={t('lineage.zoomIn')}>+</button>
         <button onClick={() => void flow.zoomOut()} aria-label={t('lineage.zoomOut')}>−</button>
-        <button data-testid="graph-fit" onClick={() => void flow.fitView({ duration: 200 })}>{t('lineage.fit')}</button>
+        <button data-testid="graph-fit" onClick={() => void flow.fitView({ duration: 200, includeHiddenNodes: true })}>{t('lineage.fit')}</button>
         <CloneTargets lxcpaths={lxcpaths} />
       </div>
       <Legend />
@@ -155,6 +162,18 @@ function Graph(): React.JSX.Element {
             proOptions={{ hideAttribution: true }}
           >
             <Background />
+            {overview && (
+              <OverviewCanvas
+                graph={graph}
+                positions={positions}
+                selected={keys}
+                matches={matches}
+                findings={findings}
+                doomed={doomed}
+                theme={dark ? 'dark' : 'light'}
+                onSelect={(id) => setAll([id])}
+              />
+            )}
           </ReactFlow>
         )}
       </div>
