@@ -16,6 +16,7 @@
  * the calling thread. Synchronous on purpose: it runs once at CLI start-up, where handing the
  * result back through the event loop would cost more than it saves. */
 #include "common.h"
+#include "plain_config.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,19 +33,6 @@
 #define THREADED_FROM 128 /* fewer containers than this: threads cost more than they save */
 #define MAX_THREADS 4
 #define CHUNK 16
-#define MAX_WANTED 4
-#define MAX_KEY 256
-
-/* keys.ts PlainKeyRules, each list sorted for bsearch, plus the wanted keys */
-typedef struct {
-  char **exact, **net, **families, **wanted;
-  size_t n_exact, n_net, n_families, n_wanted;
-} plain_rules;
-
-typedef struct {
-  const char *start; /* into the config text; NULL when the key is absent */
-  size_t len;
-} value_span;
 
 typedef struct {
   char *text;
@@ -150,73 +138,11 @@ static enum text_kind text_kind(const unsigned char *s, size_t n) {
   return TEXT_UTF8;
 }
 
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
-
-static int compare_key(const void *key, const void *entry) { return strcmp(key, *(char *const *)entry); }
-static int compare_key_entries(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-static int in_sorted(char **list, size_t n, const char *key) {
-  return n > 0 && bsearch(key, list, n, sizeof *list, compare_key) != NULL;
-}
-
-/* lookupKey's three shapes, for keys that take any non-empty value (keys.ts plainKeyRules). */
-static int key_is_plain(const plain_rules *r, const char *text, size_t len) {
-  char key[MAX_KEY];
-  if (len >= sizeof key) return 0;
-  memcpy(key, text, len);
-  key[len] = 0;
-  if (in_sorted(r->exact, r->n_exact, key)) return 1;
-  if (strncmp(key, "lxc.net.", 8) == 0) {
-    size_t i = 8;
-    while (key[i] >= '0' && key[i] <= '9') i++;
-    return i > 8 && key[i] == '.' && in_sorted(r->net, r->n_net, key + i + 1);
-  }
-  for (size_t f = 0; f < r->n_families; f++) {
-    size_t fl = strlen(r->families[f]);
-    if (len > fl + 1 && strncmp(key, r->families[f], fl) == 0 && key[fl] == '.') return 1;
-  }
-  return 0;
-}
-
-/* Whether the config is plain (see the top of this file), filling the wanted values if so.
- * The line rules are parse.ts classifyLine's, for the only lines a plain config may hold:
- * lines end at \n (a \r anywhere, or a NUL, leaves the file to the parser); blanks are space
- * and tab; an entry starts with "lxc.", has "=", and its value loses surrounding blanks and one
- * pair of matching quotes. */
-static int scan_plain(const plain_rules *r, const char *text, size_t len, value_span *values) {
-  memset(values, 0, sizeof(value_span) * MAX_WANTED);
-  if (memchr(text, '\0', len) || memchr(text, '\r', len)) return 0;
-  for (size_t pos = 0; pos < len;) {
-    const char *nl = memchr(text + pos, '\n', len - pos);
-    size_t end = nl ? (size_t)(nl - text) : len, s = pos;
-    pos = end + 1;
-    while (s < end && is_blank(text[s])) s++;
-    if (s == end || text[s] == '#') continue;
-    if (end - s < 4 || memcmp(text + s, "lxc.", 4) != 0) return 0; /* not an entry: the parser decides */
-    const char *eq = memchr(text + s, '=', end - s);
-    if (!eq) return 0;
-    size_t key_end = (size_t)(eq - text), vs = key_end + 1, ve = end;
-    while (key_end > s && is_blank(text[key_end - 1])) key_end--;
-    while (vs < ve && is_blank(text[vs])) vs++;
-    while (ve > vs && is_blank(text[ve - 1])) ve--;
-    if (ve - vs > 1 && (text[vs] == '"' || text[vs] == '\'') && text[ve - 1] == text[vs]) vs++, ve--;
-    if (ve == vs) return 0; /* an empty value clears, or is refused: the parser decides */
-    if (!key_is_plain(r, text + s, key_end - s)) return 0;
-    for (size_t w = 0; w < r->n_wanted; w++) {
-      if (strlen(r->wanted[w]) == key_end - s && memcmp(r->wanted[w], text + s, key_end - s) == 0) {
-        values[w].start = text + vs;
-        values[w].len = ve - vs;
-      }
-    }
-  }
-  return 1;
-}
-
 static void read_container_dir(int pfd, const plain_rules *rules, container_dir *d, char *scratch) {
   read_child(pfd, d->name, "config", MAX_CONFIG, &d->config, scratch);
   if (d->config.text) {
     d->config_kind = text_kind((const unsigned char *)d->config.text, d->config.len);
-    d->plain = rules && d->config_kind != TEXT_BYTES && scan_plain(rules, d->config.text, d->config.len, d->values);
+    d->plain = rules && d->config_kind != TEXT_BYTES && plain_config_scan(rules, d->config.text, d->config.len, d->values);
   }
   if (!d->config.text) {
     int err = d->config.err;
@@ -244,8 +170,12 @@ static void *read_worker(void *arg) {
     if (start >= b->count) break;
     size_t end = start + CHUNK < b->count ? start + CHUNK : b->count;
     for (size_t i = start; i < end; i++) {
-      if (scratch) read_container_dir(b->pfd, b->rules, &b->dirs[i], scratch);
-      else b->dirs[i].config.err = ENOMEM, b->dirs[i].defined = 1;
+      if (scratch) {
+        read_container_dir(b->pfd, b->rules, &b->dirs[i], scratch);
+      } else {
+        b->dirs[i].config.err = ENOMEM; /* listed with its error */
+        b->dirs[i].defined = 1;
+      }
     }
   }
   free(scratch);
@@ -343,51 +273,6 @@ static void set_text(napi_env env, napi_value obj, const napi_value *keys, int k
   set_text_as(env, obj, keys, key, errkey, f, kind, bytes_if_not_utf8);
 }
 
-/* obj.<name>: an array of strings, copied into a malloc'd list, sorted when asked; 0 on error. */
-static int string_list(napi_env env, napi_value obj, const char *name, int sorted, char ***out, size_t *n) {
-  napi_value arr, item;
-  uint32_t len = 0;
-  *out = NULL;
-  *n = 0;
-  if (napi_get_named_property(env, obj, name, &arr) != napi_ok || napi_get_array_length(env, arr, &len) != napi_ok) return 0;
-  char **list = calloc(len ? len : 1, sizeof *list);
-  if (!list) return 0;
-  *out = list;
-  for (uint32_t i = 0; i < len; i++) {
-    char buf[MAX_KEY];
-    size_t blen = 0;
-    if (napi_get_element(env, arr, i, &item) != napi_ok || napi_get_value_string_utf8(env, item, buf, sizeof buf, &blen) != napi_ok) return 0;
-    if (!(list[i] = strdup(buf))) return 0;
-    *n = i + 1;
-  }
-  if (sorted) qsort(list, *n, sizeof *list, compare_key_entries);
-  return 1;
-}
-
-static void free_list(char **list, size_t n) {
-  for (size_t i = 0; i < n; i++) free(list[i]);
-  free(list);
-}
-
-static void free_rules(plain_rules *r) {
-  free_list(r->exact, r->n_exact);
-  free_list(r->net, r->n_net);
-  free_list(r->families, r->n_families);
-  free_list(r->wanted, r->n_wanted);
-}
-
-/* The optional second argument {exact, netSubkeys, families, wanted}; 0 (with a JS error) if malformed. */
-static int read_rules(napi_env env, napi_value arg, plain_rules *r) {
-  int ok = string_list(env, arg, "exact", 1, &r->exact, &r->n_exact) && string_list(env, arg, "netSubkeys", 1, &r->net, &r->n_net) &&
-           string_list(env, arg, "families", 0, &r->families, &r->n_families) && string_list(env, arg, "wanted", 0, &r->wanted, &r->n_wanted) &&
-           r->n_wanted <= MAX_WANTED;
-  if (!ok) {
-    free_rules(r);
-    napi_throw_type_error(env, NULL, "readContainerDirs: plain must be {exact, netSubkeys, families, wanted} of strings (at most 4 wanted)");
-  }
-  return ok;
-}
-
 napi_value js_read_container_dirs(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -405,12 +290,12 @@ napi_value js_read_container_dirs(napi_env env, napi_callback_info info) {
   napi_valuetype plain_type = napi_undefined;
   if (argc > 1) napi_typeof(env, argv[1], &plain_type);
   int with_rules = plain_type == napi_object;
-  if (with_rules && !read_rules(env, argv[1], &rules)) return NULL;
+  if (with_rules && !plain_rules_from_js(env, argv[1], &rules)) return NULL;
   int pfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (pfd < 0) { free_rules(&rules); return throw_errno(env, errno, path); }
+  if (pfd < 0) { plain_rules_free(&rules); return throw_errno(env, errno, path); }
   read_batch batch = {.pfd = pfd, .rules = with_rules ? &rules : NULL};
   char *names = list_candidates(pfd, &batch.dirs, &batch.count);
-  if (!names) { int e = errno; close(pfd); free_rules(&rules); return throw_errno(env, e, path); }
+  if (!names) { int e = errno; close(pfd); plain_rules_free(&rules); return throw_errno(env, e, path); }
   read_all(&batch);
   close(pfd);
 
@@ -455,6 +340,6 @@ napi_value js_read_container_dirs(napi_env env, napi_callback_info info) {
   }
   free(batch.dirs);
   free(names);
-  free_rules(&rules);
+  plain_rules_free(&rules);
   return list;
 }
