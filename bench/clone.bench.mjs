@@ -71,7 +71,7 @@ try {
         const t0 = performance.now()
         await cloneContainer({ origin: { lxcpath: P, name: origin }, name: `s${i}`, snapshot: true })
         const op = performance.now() - t0
-        const cli = timeSpawn('node', [STRATA, 'clone', '-p', P, '-o', origin, '-n', `c${i}`, '-s'])
+        const cli = timeSpawn(STRATA, ['clone', '-p', P, '-o', origin, '-n', `c${i}`, '-s'])
         const lxc = timeSpawn('lxc-copy', ['-P', P, '-n', origin, '-N', `l${i}`, '-s', '-B', 'overlay'])
         if (i > 0) {
           // run 0 warms the addon, the page cache and LXC's lock dirs
@@ -115,7 +115,7 @@ try {
     tO.push(performance.now() - t0)
     await destroyContainer({ lxcpath: P, name: 'co' })
     sh('sync', [])
-    tS.push(timeSpawn('node', [STRATA, 'clone', '-p', P, '-o', 'tree', '-n', 'cs']))
+    tS.push(timeSpawn(STRATA, ['clone', '-p', P, '-o', 'tree', '-n', 'cs']))
     sh('sync', [])
     // lxc-copy can hang for good here (its rsync blocks writing to a pipe LXC stops reading): bound it
     tL.push(timeSpawn('timeout', ['900', 'lxc-copy', '-P', P, '-n', 'tree', '-N', 'cl', '-l', 'INFO', '-o', join(mnt, 'lxc-copy.log')]))
@@ -126,6 +126,23 @@ try {
   }
   report(`copy clone ${size}/${files} entries (operation, in-process)`, median(tO), 'lxc-copy (rsync -aHXS)', median(tL), 0.3)
   report(`copy clone ${size}/${files} entries (strata CLI)`, median(tS), 'lxc-copy (rsync -aHXS)', median(tL), 0.3)
+
+  // An overlay snapshot must not cost in proportion to the origin's entries either.
+  const snapOp = []
+  const snapLxc = []
+  for (let i = 0; i <= SNAP_RUNS; i++) {
+    const t0 = performance.now()
+    await cloneInProcess({ origin: { lxcpath: P, name: 'tree' }, name: 'sn', snapshot: true })
+    const op = performance.now() - t0
+    const lxc = timeSpawn('lxc-copy', ['-P', P, '-n', 'tree', '-N', 'sl', '-s', '-B', 'overlay'])
+    if (i > 0) {
+      snapOp.push(op)
+      snapLxc.push(lxc)
+    }
+    await destroyContainer({ lxcpath: P, name: 'sn' })
+    destroy('sl')
+  }
+  report(`overlay snapshot clone of the ${files}-entry origin (operation, in-process)`, median(snapOp), 'lxc-copy -s -B overlay', median(snapLxc))
   }
 } finally {
   cleanup()

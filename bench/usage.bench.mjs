@@ -43,7 +43,7 @@ try {
   report('usage, 100k-file upper, warm (engine scan of the upper, in-process)', scanWarm, 'du -s', duWarm, 0.6)
   const usageWarm = await timeCall(() => usage.measureUsage([P], { names: [c1] }), { runs: 9, warmup: 2 })
   report('usage, 100k-file upper, warm (engine usage report for -n c1, in-process)', usageWarm, 'du -s', duWarm, 0.6)
-  const cliWarm = timeProcess(['node', 'bin/strata', 'du', '-P', P, '-n', 'c1'], { runs: 9 })
+  const cliWarm = timeProcess(['bin/strata', 'du', '-P', P, '-n', 'c1'], { runs: 9 })
   report('usage, 100k-file upper, warm (whole strata du process)', cliWarm, 'du -s', duWarm, 1.0)
   const diffWarm = await timeCall(() => diff.layerDiff(c1), { runs: 9, warmup: 2 })
   report('diff, 100k-file upper, warm (engine, in-process)', diffWarm, 'du -s', duWarm, 2.0)

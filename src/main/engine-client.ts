@@ -24,6 +24,7 @@ import { recoverInterrupted } from './engine/ops/recover'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
 import { run } from './engine/tools'
 import type { HelperClient } from './helper/client'
+import { LowerWalkCache } from './engine/lineage/drift'
 
 export interface CreateRequest {
   lxcpath: string
@@ -62,6 +63,7 @@ export function canWriteLxcpath(lxcpath: string): boolean {
 
 /** The engine in this process. Interrupted work is repaired before anything new is written. */
 export function localEngine(lxcpaths: readonly string[]): EngineClient {
+  const lowerWalks = new LowerWalkCache(LowerWalkCache.FOR_LONG_LIVED_ENGINE_MS)
   const recovered = Promise.all(lxcpaths.filter(canWriteLxcpath).map((p) => recoverInterrupted(p).catch(() => [])))
   const writing = async <T>(fn: () => Promise<T>): Promise<T> => {
     await recovered
@@ -70,7 +72,7 @@ export function localEngine(lxcpaths: readonly string[]): EngineClient {
   return {
     kind: 'local',
     listContainers: (ps) => listContainers(ps),
-    lineage: (ps) => readLineage(ps),
+    lineage: (ps) => readLineage(ps, lowerWalks),
     configView: async (ref) => readConfigView(ref.lxcpath, ref.name),
     clone: (opts, ctx) => writing(() => cloneContainer(opts, ctx)),
     create: (opts, ctx) => writing(() => createContainer(opts, ctx)),

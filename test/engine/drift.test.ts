@@ -1,10 +1,10 @@
 // Base drift against real LXC: an overlay clone's fingerprint of its lower, then the base changes.
 import { execFileSync } from 'node:child_process'
-import { appendFileSync, chmodSync, mkdirSync } from 'node:fs'
+import { appendFileSync, chmodSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Finding } from '@shared/model'
-import { checkBaseDrift, recordBaseFingerprint } from '../../src/main/engine/lineage/drift'
+import { checkBaseDrift, FINGERPRINT_FILE, LowerWalkCache, recordBaseFingerprint } from '../../src/main/engine/lineage/drift'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
 
 let t: TestLxcpath
@@ -43,5 +43,52 @@ describe('base drift', () => {
     expect(findings[0]!.subject.name).toBe('c1')
     expect(findings[0]!.severity).toBe('warning')
     expect(findings[0]!.message).toMatch(/base .*base\/rootfs changed since the clone was made .*changed in \/bin, \/etc, .*\/usr\/strata-new/)
+  })
+
+  it('finds a removed file and a file put back with its old times (its ctime still moves)', async () => {
+    const root = join(t.path, 'base', 'rootfs')
+    mkdirSync(join(root, 'srv', 'data'), { recursive: true })
+    writeFileSync(join(root, 'srv', 'data', 'gone'), 'x')
+    writeFileSync(join(root, 'srv', 'data', 'kept'), 'x')
+    await new Promise((r) => setTimeout(r, 20))
+    await t.lxc('lxc-copy', '-n', 'base', '-N', 'c2', '-s', '-B', 'overlay')
+    recordBaseFingerprint(join(t.path, 'c2'), root)
+    expect(checkBaseDrift(join(t.path, 'c2'))).toBeNull()
+    rmSync(join(root, 'srv', 'data', 'gone'))
+    expect(checkBaseDrift(join(t.path, 'c2'))?.paths).toEqual(['/srv/data'])
+    const c3 = join(t.path, 'c2-later')
+    mkdirSync(c3)
+    await new Promise((r) => setTimeout(r, 20))
+    recordBaseFingerprint(c3, root)
+    writeFileSync(join(root, 'srv', 'data', 'kept'), 'y')
+    utimesSync(join(root, 'srv', 'data', 'kept'), new Date('2001-01-01'), new Date('2001-01-01'))
+    expect(checkBaseDrift(c3)?.paths).toEqual(['/srv/data'])
+  })
+
+  it('reads a fingerprint written by Strata 0.1, taking its time as the clone\'s moment', async () => {
+    const root = join(t.path, 'base', 'rootfs')
+    const dir = join(t.path, 'c-old')
+    mkdirSync(dir)
+    await new Promise((r) => setTimeout(r, 20))
+    writeFileSync(join(dir, FINGERPRINT_FILE), JSON.stringify({ version: 1, lower: root, recordedAt: new Date().toISOString(), root: 'ab', dirs: { '': 'ab' }, truncated: false }))
+    expect(checkBaseDrift(dir)).toBeNull()
+    await new Promise((r) => setTimeout(r, 20))
+    mkdirSync(join(root, 'opt', 'later'), { recursive: true })
+    expect(checkBaseDrift(dir)?.paths).toEqual(['/opt/later'])
+  })
+
+  it('a long-lived engine reuses its walk of a base for a while, then walks it again', async () => {
+    const root = join(t.path, 'base', 'rootfs')
+    const dir = join(t.path, 'c-cached')
+    mkdirSync(dir)
+    await new Promise((r) => setTimeout(r, 20))
+    recordBaseFingerprint(dir, root)
+    const walks = new LowerWalkCache(300)
+    expect(checkBaseDrift(dir, root, walks)).toBeNull()
+    mkdirSync(join(root, 'mnt', 'cached-later'), { recursive: true })
+    expect(checkBaseDrift(dir, root, walks)).toBeNull() // the walk from before the change
+    expect(checkBaseDrift(dir, root)?.paths).toEqual(['/mnt/cached-later']) // a fresh check sees it
+    await new Promise((r) => setTimeout(r, 350))
+    expect(checkBaseDrift(dir, root, walks)?.paths).toEqual(['/mnt/cached-later'])
   })
 })

@@ -3,7 +3,6 @@
 // at the same time wait for us and we wait for them.
 // Without the native addon, a perl child holds a classic fcntl write lock on the same file
 // instead (it conflicts with LXC's OFD lock too; flock(1) would not).
-import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ContainerRef } from '@shared/model'
@@ -16,6 +15,8 @@ const PERL_TRY = PERL_LOCK.replace('F_SETLKW', 'F_SETLK').replace('or die "lock:
 
 async function lockWithPerl(path: string, wait: boolean, signal?: AbortSignal): Promise<LockHandle> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 })
+  // loaded here: node:child_process costs ~1 ms of every CLI start, and this is only the fallback
+  const { spawn } = await import('node:child_process')
   const child = spawn('perl', ['-e', wait ? PERL_LOCK : PERL_TRY, path], { stdio: ['pipe', 'pipe', 'pipe'], signal })
   await new Promise<void>((resolve, reject) => {
     let err = ''

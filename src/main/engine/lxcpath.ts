@@ -6,6 +6,7 @@ import type { ContainerInfo, ContainerState, Finding, LineageGraph } from '@shar
 import { plainKeyRules } from './config/keys'
 import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type ContainerRecord, type PrereadContainer } from './container'
 import { defaultLxcpaths } from './global-config'
+import type { LowerWalks } from './lineage/drift'
 import { buildLineage } from './lineage/graph'
 import { legacySnapshotRoot, readSnapshots, type SnapshotRecord } from './lineage/snapshots'
 import { nativeAvailable, readContainerDirs, type PlainConfigQuery } from './native'
@@ -150,8 +151,8 @@ export function containerInfos(scans: readonly LxcpathScan[]): ContainerInfo[] {
 }
 
 /** The lineage graph of the given lxcpaths; unreadable lxcpaths appear as findings. */
-export async function readLineage(lxcpaths: readonly string[] = defaultLxcpaths()): Promise<LineageGraph> {
-  return buildLineage(await scanLxcpaths(lxcpaths)).graph
+export async function readLineage(lxcpaths: readonly string[] = defaultLxcpaths(), lowerWalks?: LowerWalks): Promise<LineageGraph> {
+  return buildLineage(await scanLxcpaths(lxcpaths), lowerWalks).graph
 }
 
 export async function listContainers(lxcpaths: readonly string[] = defaultLxcpaths()): Promise<ContainerInfo[]> {

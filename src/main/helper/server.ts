@@ -12,6 +12,7 @@ import { destroyContainer } from '../engine/ops/destroy'
 import { flattenContainer } from '../engine/ops/flatten'
 import { recoverInterrupted } from '../engine/ops/recover'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from '../engine/ops/snapshot'
+import { LowerWalkCache } from '../engine/lineage/drift'
 import { listContainers, readLineage } from '../engine/lxcpath'
 import { lxcErrorText, run, ToolError } from '../engine/tools'
 import { LxcpathPolicy, RefusedError } from './lxcpath-policy'
@@ -51,6 +52,8 @@ type Handler<M extends HelperMethod> = (params: HelperParams<M>, ctx: Ctx) => Pr
 type Handlers = { [M in HelperMethod]: Handler<M> }
 
 const LXC_TOOL_TIMEOUT_MS = 120_000
+/** The helper lives as long as the app: its lineage reads share walks of the bases. */
+const lowerWalks = new LowerWalkCache(LowerWalkCache.FOR_LONG_LIVED_ENGINE_MS)
 
 async function lxcTool(tool: string, args: string[], signal: AbortSignal): Promise<void> {
   try {
@@ -66,7 +69,7 @@ export const UNAVAILABLE: HelperMethod[] = []
 
 const HANDLERS: Handlers = {
   list: async (p, { policy }) => listContainers(policy.lxcpathList(p.lxcpaths)),
-  lineage: async (p, { policy }) => readLineage(policy.lxcpathList(p.lxcpaths)),
+  lineage: async (p, { policy }) => readLineage(policy.lxcpathList(p.lxcpaths), lowerWalks),
   configView: async (p, { policy }) => {
     const ref = policy.ref(p.ref)
     return readConfigView(ref.lxcpath, ref.name)

@@ -10,13 +10,13 @@
 //   templates are filled in, as any LXC save does;
 // - overlay mount entries' upperdir=/workdir=/br= under the old dir are re-pointed.
 // With `expand`, the flattened config (includes inlined) is written instead, as LXC 1.0 did.
-import { randomInt } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import { expandConfigFile } from './expand'
 import { modernizeConfig } from './modernize'
 import { entrySpans, parseConfig, reclassifyLine, serializeConfig, type ConfigDocument, type ConfigLine } from './parse'
 import { readConfigFile } from './read'
+import { randomBelow } from '../lazy-crypto'
 
 export interface CloneConfigOptions {
   /** `<oldP>/<oldn>` and `<newP>/<newn>`, as LXC spells them (no trailing slash) */
@@ -60,7 +60,7 @@ function hex2(n: number): string {
 
 /** LXC's network_new_hwaddrs: 00:16:3e + three bytes, each rand() % 255. */
 export function newMac(): string {
-  return `00:16:3e:${hex2(randomInt(255))}:${hex2(randomInt(255))}:${hex2(randomInt(255))}`
+  return `00:16:3e:${hex2(randomBelow(255))}:${hex2(randomBelow(255))}:${hex2(randomBelow(255))}`
 }
 
 /** LXC's rand_complete_hwaddr: each x/X a random hex digit, the first octet kept unicast. */
@@ -69,7 +69,7 @@ export function completeMacTemplate(value: string): string {
   for (let i = 0; i < value.length; i++) {
     const c = value[i]!
     if (c !== 'x' && c !== 'X') out += c
-    else out += (i === 1 ? randomInt(16) & 0x0e : randomInt(16)).toString(16)
+    else out += (i === 1 ? randomBelow(16) & 0x0e : randomBelow(16)).toString(16)
   }
   return out
 }

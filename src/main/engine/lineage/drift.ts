@@ -1,73 +1,122 @@
 // Base drift: an overlay clone reads its base's rootfs live, so a change to the base silently
-// changes every clone on it. When Strata makes an overlay clone it records a fingerprint of the
-// lower in a file of its own in the clone's directory (LXC ignores files it does not know);
-// `strata check` recomputes it and names the directories that changed.
+// changes every clone on it. When Strata makes an overlay clone it records, in a file of its own
+// in the clone's directory (LXC ignores files it does not know), the moment it was made as the
+// kernel stamps file times; `strata check` then names the directories of the base holding
+// anything whose ctime is at or after that moment.
 //
-// The fingerprint is one hash per directory over its entries' (name, mode, size, mtime, ctime),
-// lstat only: a file's content change moves its mtime/ctime, an add/remove/rename changes the
-// directory's entry list, a chmod/chown moves ctime. That costs one lstat per entry (what du
-// costs) and no reads of file data; hashing contents would cost reading the whole base. Per-
-// directory hashes (bounded to MAX_DIRS) let the check name where the base changed, and the root
-// hash covers everything even past the bound.
-import { lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+// ctime is the one time nobody can set: an edited file, a chmod or chown, a new or renamed
+// entry (and, in its directory, a removed one) all move it to "now", and a restore that puts
+// old mtimes back still moves it. So the clone costs one small file whatever the size of the
+// base, and only the check walks it: one lstat per entry (what du costs), no hashing, no reads
+// of file data. (A base on a network filesystem is stamped by the server's clock.)
+import { lstatSync, readdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { sha256 } from '../lazy-crypto'
 
 export const FINGERPRINT_FILE = 'strata_base_fingerprint'
-const MAX_DIRS = 50_000
 const MAX_NAMED = 20
 
 export interface BaseFingerprint {
+  version: 2
+  lower: string
+  recordedAt: string
+  /** the clone's moment as the kernel stamps file times: ns since the epoch, decimal */
+  sinceNs: string
+}
+
+/** What Strata 0.1 wrote: hashes of the lower's directories, and the time it took them. */
+interface LegacyFingerprint {
   version: 1
   lower: string
   recordedAt: string
-  /** hash over every directory hash, in walk order */
-  root: string
-  /** relative directory path ('' for the lower itself) -> hash of its entries */
-  dirs: Record<string, string>
-  /** more directories than MAX_DIRS: only the first ones are named */
-  truncated: boolean
+}
+
+/** Each directory of a lower, once per lower however many clones share it. */
+interface DirTimes {
+  /** relative to the lower, '' for the lower itself */
+  rel: string
+  /** the directory's own ctime: its entries were added, removed or renamed then */
+  ctimeNs: bigint
+  /** the newest ctime among its other entries (files, links, devices) */
+  newestEntryNs: bigint
+}
+
+export type LowerTimes = DirTimes[]
+
+/** Where checks find and keep the walks of lowers: a Map for one read, a LowerWalkCache across reads. */
+export interface LowerWalks {
+  get(lower: string): LowerTimes | undefined
+  set(lower: string, times: LowerTimes): unknown
+}
+
+/**
+ * Walks of lowers kept for a while: a long-lived engine (the app, the root helper) reads the
+ * lineage again on every change, and a base of 50k entries costs ~0.3 s to walk. A base that
+ * changes is then reported up to `maxAgeMs` late; `strata check` always walks afresh.
+ */
+export class LowerWalkCache implements LowerWalks {
+  /** What the app's engine and the root helper use: a burst of change events shares one walk. */
+  static readonly FOR_LONG_LIVED_ENGINE_MS = 15_000
+
+  private readonly walks = new Map<string, { at: number; times: LowerTimes }>()
+  constructor(private readonly maxAgeMs: number) {}
+
+  get(lower: string): LowerTimes | undefined {
+    const walk = this.walks.get(lower)
+    if (walk && Date.now() - walk.at <= this.maxAgeMs) return walk.times
+    this.walks.delete(lower)
+    return undefined
+  }
+
+  set(lower: string, times: LowerTimes): this {
+    this.walks.set(lower, { at: Date.now(), times })
+    return this
+  }
 }
 
 const SLASH = Buffer.from('/')
 
-/** Per-directory hashes of a tree; never follows a symlink, never leaves the filesystem. */
-export function fingerprintTree(lowerDir: string): Omit<BaseFingerprint, 'version' | 'lower' | 'recordedAt'> {
+/**
+ * Every directory's times; never follows a symlink, never leaves the lower's filesystem. Paths
+ * are walked as bytes, so names that are not UTF-8 are measured too.
+ */
+export function lowerTimes(lowerDir: string): LowerTimes {
   const rootPath = Buffer.from(resolve(lowerDir))
   const top = lstatSync(rootPath, { bigint: true })
-  const dirs: Record<string, string> = {}
-  const all = sha256()
-  let count = 0
-  const walk = (abs: Buffer, rel: string): void => {
+  const dirs: DirTimes[] = []
+  const walk = (abs: Buffer, rel: string, self: BigIntStats): void => {
     let names: Buffer[]
     try {
       names = readdirSync(abs, { encoding: 'buffer' })
     } catch {
       names = []
     }
-    names.sort(Buffer.compare)
-    const h = sha256()
-    const subdirs: [Buffer, string][] = []
+    const entry: DirTimes = { rel, ctimeNs: self.ctimeNs, newestEntryNs: 0n }
+    dirs.push(entry)
     for (const n of names) {
       const child = Buffer.concat([abs, SLASH, n])
       const st = lstatSync(child, { bigint: true, throwIfNoEntry: false })
       if (!st) continue
-      h.update(n).update(`\0${st.mode}:${st.size}:${st.mtimeNs}:${st.ctimeNs}\n`)
-      if (st.isDirectory() && st.dev === top.dev) subdirs.push([child, rel ? `${rel}/${n.toString()}` : n.toString()])
+      if (st.isDirectory()) {
+        if (st.dev === top.dev) walk(child, rel ? `${rel}/${n.toString()}` : n.toString(), st)
+      } else if (st.ctimeNs > entry.newestEntryNs) {
+        entry.newestEntryNs = st.ctimeNs
+      }
     }
-    const digest = h.digest('hex').slice(0, 32)
-    all.update(`${rel}\0${digest}\n`)
-    if (count++ < MAX_DIRS) dirs[rel] = digest
-    for (const [c, r] of subdirs) walk(c, r)
   }
-  walk(rootPath, '')
-  return { root: all.digest('hex').slice(0, 32), dirs, truncated: count > MAX_DIRS }
+  walk(rootPath, '', top)
+  return dirs
 }
 
-/** Writes the clone's fingerprint of its lower (atomically); the clone op calls this once the clone exists. */
+/**
+ * Records when the clone in `cloneDir` was made (atomically); the clone op calls this once the
+ * clone exists. The moment is the ctime the kernel gives a new file now, so that it compares
+ * exactly with the base's ctimes (file times come from a coarser clock than Date.now).
+ */
 export function recordBaseFingerprint(cloneDir: string, lowerDir: string): BaseFingerprint {
-  const fp: BaseFingerprint = { version: 1, lower: resolve(lowerDir), recordedAt: new Date().toISOString(), ...fingerprintTree(lowerDir) }
   const file = join(cloneDir, FINGERPRINT_FILE)
+  writeFileSync(`${file}.tmp`, '')
+  const sinceNs = lstatSync(`${file}.tmp`, { bigint: true }).ctimeNs
+  const fp: BaseFingerprint = { version: 2, lower: resolve(lowerDir), recordedAt: new Date().toISOString(), sinceNs: String(sinceNs) }
   writeFileSync(`${file}.tmp`, JSON.stringify(fp))
   renameSync(`${file}.tmp`, file)
   return fp
@@ -75,8 +124,11 @@ export function recordBaseFingerprint(cloneDir: string, lowerDir: string): BaseF
 
 export function readBaseFingerprint(cloneDir: string): BaseFingerprint | null {
   try {
-    const fp = JSON.parse(readFileSync(join(cloneDir, FINGERPRINT_FILE), 'utf8')) as BaseFingerprint
-    return fp.version === 1 && typeof fp.root === 'string' ? fp : null
+    const fp = JSON.parse(readFileSync(join(cloneDir, FINGERPRINT_FILE), 'utf8')) as BaseFingerprint | LegacyFingerprint
+    if (fp.version === 2 && /^\d+$/.test(fp.sinceNs)) return fp
+    // A 0.1 fingerprint: its time was taken right after the clone was made.
+    const ms = fp.version === 1 ? Date.parse(fp.recordedAt) : NaN
+    return Number.isFinite(ms) ? { version: 2, lower: fp.lower, recordedAt: fp.recordedAt, sinceNs: String(BigInt(ms) * 1_000_000n) } : null
   } catch {
     return null
   }
@@ -92,34 +144,30 @@ export interface BaseDrift {
 }
 
 /**
- * Compares the lower with the clone's recorded fingerprint. Null when nothing was recorded or
- * nothing changed. `cache` lets many clones of one base share one walk of it.
+ * Compares the lower with the moment the clone was made. Null when nothing was recorded or
+ * nothing changed since. `cache` lets many clones of one base share one walk of it.
  */
-export function checkBaseDrift(
-  cloneDir: string,
-  lowerDir?: string,
-  cache: Map<string, ReturnType<typeof fingerprintTree>> = new Map()
-): BaseDrift | null {
+export function checkBaseDrift(cloneDir: string, lowerDir?: string, cache: LowerWalks = new Map()): BaseDrift | null {
   const fp = readBaseFingerprint(cloneDir)
   if (!fp) return null
   const lower = resolve(lowerDir ?? fp.lower)
-  let now = cache.get(lower)
-  if (!now) {
+  let times = cache.get(lower)
+  if (!times) {
     try {
-      now = fingerprintTree(lower)
+      times = lowerTimes(lower)
     } catch {
       return null // a vanished lower is reported as origin-missing
     }
-    cache.set(lower, now)
+    cache.set(lower, times)
   }
-  if (now.root === fp.root && lower === fp.lower) return null
-  const changed: string[] = []
-  for (const [rel, hash] of Object.entries(fp.dirs)) if (now.dirs[rel] !== hash) changed.push(rel)
-  for (const rel of Object.keys(now.dirs)) if (!(rel in fp.dirs) && !fp.truncated) changed.push(rel)
-  // A change inside a directory also moves that directory's mtime in its parent's listing:
-  // name the deepest changed directories, not every ancestor.
+  const since = BigInt(fp.sinceNs)
+  const changed = times.filter((d) => d.ctimeNs >= since || d.newestEntryNs >= since).map((d) => d.rel)
+  if (changed.length === 0) return null
+  // A new or removed subdirectory also changes its parent: name the deepest changed directories.
   const parents = new Set(changed.map((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : p === '' ? null : '')))
-  const outer = changed.filter((p) => !parents.has(p))
-  const paths = [...new Set(outer)].sort().map((p) => `/${p}`)
+  const paths = changed
+    .filter((p) => !parents.has(p))
+    .sort()
+    .map((p) => `/${p}`)
   return { lower, recordedAt: fp.recordedAt, paths: paths.slice(0, MAX_NAMED), more: Math.max(0, paths.length - MAX_NAMED) }
 }

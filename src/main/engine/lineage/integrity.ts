@@ -5,14 +5,14 @@ import type { ContainerRef, Finding } from '@shared/model'
 import type { LxcpathScan } from '../lxcpath'
 import { inodeKey, lockedInodes } from '../proc-locks'
 import { refKey, SNAPSHOTS_FILE, RDEPENDS_FILE } from './bookkeeping'
-import { checkBaseDrift, type fingerprintTree } from './drift'
+import { checkBaseDrift, type LowerWalks } from './drift'
 import type { Lineage } from './graph'
 
 function show(ref: ContainerRef): string {
   return `${ref.lxcpath}/${ref.name}`
 }
 
-export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[]): Finding[] {
+export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[], lowers: LowerWalks = new Map()): Finding[] {
   const findings: Finding[] = []
   const add = (f: Finding): void => void findings.push(f)
   for (const scan of scans) if (scan.error) add(scan.error)
@@ -26,7 +26,6 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
     return known
   }
 
-  const fingerprints = new Map<string, ReturnType<typeof fingerprintTree>>()
 
   for (const [key, { record }] of lineage.entries) {
     const subject = record.ref
@@ -55,7 +54,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
 
     // A base that changed after Strata cloned it changes what the clone sees (one walk per lower).
     if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs') && spec.lowers.every(pathExists)) {
-      const drift = checkBaseDrift(record.dir, spec.lowers[0], fingerprints)
+      const drift = checkBaseDrift(record.dir, spec.lowers[0], lowers)
       if (drift) {
         add({
           severity: 'warning',

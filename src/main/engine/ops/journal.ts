@@ -5,12 +5,12 @@
 // listing skip. Once the lock is free again (the process ended, even by kill -9), recovery
 // reads the journal and either rolls the work back (nothing was registered yet) or finishes it
 // (the point of no return was passed): see recover.ts.
-import { randomBytes } from 'node:crypto'
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { lockPath } from '../lock'
 import type { LockHandle } from '../native/index'
+import { randomHex } from '../lazy-crypto'
 
 export const JOURNAL_PREFIX = '.strata-op-'
 export const BUILD_PREFIX = '.strata-build-'
@@ -44,7 +44,7 @@ export class Journal {
   ) {}
 
   static newId(): string {
-    return randomBytes(6).toString('hex')
+    return randomHex(6)
   }
 
   static buildDir(lxcpath: string, id: string): string {
