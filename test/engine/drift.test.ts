@@ -4,7 +4,7 @@ import { appendFileSync, chmodSync, mkdirSync, rmSync, utimesSync, writeFileSync
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Finding } from '@shared/model'
-import { checkBaseDrift, FINGERPRINT_FILE, LowerWalkCache, recordBaseFingerprint } from '../../src/main/engine/lineage/drift'
+import { checkBaseDrift, FINGERPRINT_FILE, LowerWalkCache, lowerTimes, lowerTimesJs, recordBaseFingerprint } from '../../src/main/engine/lineage/drift'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
 
 let t: TestLxcpath
@@ -23,7 +23,7 @@ const drift = async (): Promise<Finding[]> => {
 
 describe('base drift', () => {
   it('is silent while the base is unchanged', async () => {
-    expect(checkBaseDrift(join(t.path, 'c1'))).toBeNull()
+    expect(await checkBaseDrift(join(t.path, 'c1'))).toBeNull()
     expect(await drift()).toEqual([])
   })
 
@@ -32,7 +32,7 @@ describe('base drift', () => {
     appendFileSync(join(root, 'etc', 'group'), 'strata:x:4242:\n')
     mkdirSync(join(root, 'usr', 'strata-new'))
     chmodSync(join(root, 'bin', 'busybox'), 0o700)
-    const d = checkBaseDrift(join(t.path, 'c1'))
+    const d = await checkBaseDrift(join(t.path, 'c1'))
     // busybox's applets are hard links to it: the chmod shows wherever they live, and nowhere else
     expect(d?.paths).toEqual(expect.arrayContaining(['/bin', '/etc', '/usr/strata-new']))
     const links = execFileSync('find', [root, '-samefile', join(root, 'bin', 'busybox'), '-printf', '/%h\\n'], { encoding: 'utf8' })
@@ -53,16 +53,16 @@ describe('base drift', () => {
     await new Promise((r) => setTimeout(r, 20))
     await t.lxc('lxc-copy', '-n', 'base', '-N', 'c2', '-s', '-B', 'overlay')
     recordBaseFingerprint(join(t.path, 'c2'), root)
-    expect(checkBaseDrift(join(t.path, 'c2'))).toBeNull()
+    expect(await checkBaseDrift(join(t.path, 'c2'))).toBeNull()
     rmSync(join(root, 'srv', 'data', 'gone'))
-    expect(checkBaseDrift(join(t.path, 'c2'))?.paths).toEqual(['/srv/data'])
+    expect((await checkBaseDrift(join(t.path, 'c2')))?.paths).toEqual(['/srv/data'])
     const c3 = join(t.path, 'c2-later')
     mkdirSync(c3)
     await new Promise((r) => setTimeout(r, 20))
     recordBaseFingerprint(c3, root)
     writeFileSync(join(root, 'srv', 'data', 'kept'), 'y')
     utimesSync(join(root, 'srv', 'data', 'kept'), new Date('2001-01-01'), new Date('2001-01-01'))
-    expect(checkBaseDrift(c3)?.paths).toEqual(['/srv/data'])
+    expect((await checkBaseDrift(c3))?.paths).toEqual(['/srv/data'])
   })
 
   it('reads a fingerprint written by Strata 0.1, taking its time as the clone\'s moment', async () => {
@@ -71,10 +71,10 @@ describe('base drift', () => {
     mkdirSync(dir)
     await new Promise((r) => setTimeout(r, 20))
     writeFileSync(join(dir, FINGERPRINT_FILE), JSON.stringify({ version: 1, lower: root, recordedAt: new Date().toISOString(), root: 'ab', dirs: { '': 'ab' }, truncated: false }))
-    expect(checkBaseDrift(dir)).toBeNull()
+    expect(await checkBaseDrift(dir)).toBeNull()
     await new Promise((r) => setTimeout(r, 20))
     mkdirSync(join(root, 'opt', 'later'), { recursive: true })
-    expect(checkBaseDrift(dir)?.paths).toEqual(['/opt/later'])
+    expect((await checkBaseDrift(dir))?.paths).toEqual(['/opt/later'])
   })
 
   it('a long-lived engine reuses its walk of a base for a while, then walks it again', async () => {
@@ -84,11 +84,19 @@ describe('base drift', () => {
     await new Promise((r) => setTimeout(r, 20))
     recordBaseFingerprint(dir, root)
     const walks = new LowerWalkCache(300)
-    expect(checkBaseDrift(dir, root, walks)).toBeNull()
+    expect(await checkBaseDrift(dir, root, walks)).toBeNull()
     mkdirSync(join(root, 'mnt', 'cached-later'), { recursive: true })
-    expect(checkBaseDrift(dir, root, walks)).toBeNull() // the walk from before the change
-    expect(checkBaseDrift(dir, root)?.paths).toEqual(['/mnt/cached-later']) // a fresh check sees it
+    expect(await checkBaseDrift(dir, root, walks)).toBeNull() // the walk from before the change
+    expect((await checkBaseDrift(dir, root))?.paths).toEqual(['/mnt/cached-later']) // a fresh check sees it
     await new Promise((r) => setTimeout(r, 350))
-    expect(checkBaseDrift(dir, root, walks)?.paths).toEqual(['/mnt/cached-later'])
+    expect((await checkBaseDrift(dir, root, walks))?.paths).toEqual(['/mnt/cached-later'])
+  })
+
+  it('walks a base the same on the native addon\'s threads as in plain Node', async () => {
+    const root = join(t.path, 'base', 'rootfs')
+    const sorted = (l: { rel: string }[]) => [...l].sort((a, b) => (a.rel < b.rel ? -1 : 1))
+    const native = sorted(await lowerTimes(root))
+    expect(native.length).toBeGreaterThan(10)
+    expect(native).toEqual(sorted(lowerTimesJs(root)))
   })
 })

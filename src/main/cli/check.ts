@@ -1,5 +1,6 @@
 // `strata check`: integrity findings; exit 1 when any is an error.
 import { defaultLxcpaths } from '../engine/global-config'
+import { baseDrifts } from '../engine/lineage/drift'
 import { buildLineage } from '../engine/lineage/graph'
 import { scanLxcpaths } from '../engine/lxcpath'
 import { accessSync, constants } from 'node:fs'
@@ -33,7 +34,7 @@ const command: Command = {
     // Engine start: interrupted Strata work is finished or undone first (under LXC's locks).
     await recover(lxcpaths.filter((p) => canWrite(p)))
     const scans = await scanLxcpaths(lxcpaths)
-    const { findings } = buildLineage(scans).graph
+    const { findings } = buildLineage(scans, await baseDrifts(scans)).graph
     if (opts.json) printJson(findings)
     else {
       for (const f of findings) writeStdout(`${f.severity.padEnd(7)} ${f.code.padEnd(21)} ${f.message}\n`)

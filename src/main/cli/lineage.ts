@@ -1,6 +1,7 @@
 // `strata lineage`: the clone and snapshot graph, as a tree, JSON or Graphviz dot.
 import type { LineageEdge, LineageGraph, LineageNode } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
+import { baseDrifts } from '../engine/lineage/drift'
 import { buildLineage } from '../engine/lineage/graph'
 import { scanLxcpaths } from '../engine/lxcpath'
 import { CliError, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
@@ -88,7 +89,7 @@ const command: Command = {
     const opts = parseOptions(args, { ...LXCPATH_OPTION, json: { type: 'boolean' }, dot: { type: 'boolean' } })
     if (opts.json && opts.dot) throw new CliError('--json and --dot cannot be used together')
     const scans = await scanLxcpaths(opts.lxcpath ?? defaultLxcpaths())
-    const { graph } = buildLineage(scans)
+    const { graph } = buildLineage(scans, await baseDrifts(scans))
     for (const s of scans) if (s.error) process.stderr.write(`strata lineage: ${s.error.message}\n`)
     if (opts.json) printJson(graph)
     else if (opts.dot) writeStdout(`${renderDot(graph)}\n`)

@@ -6,7 +6,7 @@ import type { ContainerInfo, ContainerState, Finding, LineageGraph } from '@shar
 import { plainKeyRules } from './config/keys'
 import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type ContainerRecord, type PrereadContainer } from './container'
 import { defaultLxcpaths } from './global-config'
-import type { LowerWalks } from './lineage/drift'
+import { baseDrifts, type LowerWalks } from './lineage/drift'
 import { buildLineage } from './lineage/graph'
 import { legacySnapshotRoot, readSnapshots, type SnapshotRecord } from './lineage/snapshots'
 import { nativeAvailable, readContainerDirs, type PlainConfigQuery } from './native'
@@ -152,7 +152,8 @@ export function containerInfos(scans: readonly LxcpathScan[]): ContainerInfo[] {
 
 /** The lineage graph of the given lxcpaths; unreadable lxcpaths appear as findings. */
 export async function readLineage(lxcpaths: readonly string[] = defaultLxcpaths(), lowerWalks?: LowerWalks): Promise<LineageGraph> {
-  return buildLineage(await scanLxcpaths(lxcpaths), lowerWalks).graph
+  const scans = await scanLxcpaths(lxcpaths)
+  return buildLineage(scans, await baseDrifts(scans, lowerWalks)).graph
 }
 
 export async function listContainers(lxcpaths: readonly string[] = defaultLxcpaths()): Promise<ContainerInfo[]> {

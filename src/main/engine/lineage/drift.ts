@@ -8,9 +8,13 @@
 // entry (and, in its directory, a removed one) all move it to "now", and a restore that puts
 // old mtimes back still moves it. So the clone costs one small file whatever the size of the
 // base, and only the check walks it: one lstat per entry (what du costs), no hashing, no reads
-// of file data. (A base on a network filesystem is stamped by the server's clock.)
-import { lstatSync, readdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from 'node:fs'
+// of file data, on the native addon's threads off the event loop (a plain-Node walk without it).
+// (A base on a network filesystem is stamped by the server's clock.)
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from 'node:fs'
 import { join, resolve } from 'node:path'
+import type { LxcpathScan } from '../lxcpath'
+import { dirTimes, nativeAvailable } from '../native/index'
+import { refKey } from './bookkeeping'
 
 export const FINGERPRINT_FILE = 'strata_base_fingerprint'
 const MAX_NAMED = 20
@@ -75,11 +79,19 @@ export class LowerWalkCache implements LowerWalks {
 
 const SLASH = Buffer.from('/')
 
+/** Every directory's times (see lowerTimesJs), on the native addon's threads when it is there. */
+export async function lowerTimes(lowerDir: string): Promise<LowerTimes> {
+  if (!nativeAvailable()) return lowerTimesJs(lowerDir)
+  const raw = await dirTimes(lowerDir)
+  const rels = raw.rels.split('\0')
+  return rels.map((rel, i) => ({ rel, ctimeNs: raw.ctimes[i] as bigint, newestEntryNs: raw.newest[i] as bigint }))
+}
+
 /**
  * Every directory's times; never follows a symlink, never leaves the lower's filesystem. Paths
  * are walked as bytes, so names that are not UTF-8 are measured too.
  */
-export function lowerTimes(lowerDir: string): LowerTimes {
+export function lowerTimesJs(lowerDir: string): LowerTimes {
   const rootPath = Buffer.from(resolve(lowerDir))
   const top = lstatSync(rootPath, { bigint: true })
   const dirs: DirTimes[] = []
@@ -147,14 +159,14 @@ export interface BaseDrift {
  * Compares the lower with the moment the clone was made. Null when nothing was recorded or
  * nothing changed since. `cache` lets many clones of one base share one walk of it.
  */
-export function checkBaseDrift(cloneDir: string, lowerDir?: string, cache: LowerWalks = new Map()): BaseDrift | null {
+export async function checkBaseDrift(cloneDir: string, lowerDir?: string, cache: LowerWalks = new Map()): Promise<BaseDrift | null> {
   const fp = readBaseFingerprint(cloneDir)
   if (!fp) return null
   const lower = resolve(lowerDir ?? fp.lower)
   let times = cache.get(lower)
   if (!times) {
     try {
-      times = lowerTimes(lower)
+      times = await lowerTimes(lower)
     } catch {
       return null // a vanished lower is reported as origin-missing
     }
@@ -170,4 +182,24 @@ export function checkBaseDrift(cloneDir: string, lowerDir?: string, cache: Lower
     .sort()
     .map((p) => `/${p}`)
   return { lower, recordedAt: fp.recordedAt, paths: paths.slice(0, MAX_NAMED), more: Math.max(0, paths.length - MAX_NAMED) }
+}
+
+/**
+ * The drift of every overlay/aufs clone and snapshot in the scans whose lowers all exist (a
+ * missing one is an origin-missing finding instead), by refKey. One walk per lower, in turn, so
+ * clones of one base share it.
+ */
+export async function baseDrifts(scans: readonly LxcpathScan[], walks: LowerWalks = new Map()): Promise<Map<string, BaseDrift>> {
+  const drifts = new Map<string, BaseDrift>()
+  for (const scan of scans) {
+    for (const c of scan.containers) {
+      for (const { record } of [c, ...c.snapshots]) {
+        const spec = record.spec
+        if (!spec || (spec.backend !== 'overlay' && spec.backend !== 'aufs') || !spec.lowers[0] || !spec.lowers.every((l) => existsSync(l))) continue
+        const drift = await checkBaseDrift(record.dir, spec.lowers[0], walks)
+        if (drift) drifts.set(refKey(record.ref), drift)
+      }
+    }
+  }
+  return drifts
 }

@@ -6,7 +6,7 @@ import type { ContainerRef, LineageEdge, LineageEdgeKind, LineageGraph, LineageN
 import type { ContainerRecord } from '../container'
 import type { LxcpathScan } from '../lxcpath'
 import { normalLxcpath, refKey } from './bookkeeping'
-import type { LowerWalks } from './drift'
+import type { BaseDrift } from './drift'
 import { integrityFindings } from './integrity'
 
 export interface RecordEntry {
@@ -53,8 +53,8 @@ export function collectEntries(scans: readonly LxcpathScan[]): Map<string, Recor
   return entries
 }
 
-/** `lowerWalks`: where base-drift checks keep their walks of lowers (default: for this read only). */
-export function buildLineage(scans: readonly LxcpathScan[], lowerWalks?: LowerWalks): Lineage {
+/** `drifts`: base drift by refKey (baseDrifts); without it the findings say nothing of drift. */
+export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap<string, BaseDrift>): Lineage {
   const entries = collectEntries(scans)
   const states = new Map<string, LineageNode['state']>()
   for (const scan of scans) for (const c of scan.containers) states.set(refKey(c.record.ref), c.state)
@@ -121,7 +121,7 @@ export function buildLineage(scans: readonly LxcpathScan[], lowerWalks?: LowerWa
   const lineage: Lineage = {
     // Findings cost file checks that `strata ls` does not need: computed on first use.
     get graph() {
-      graph ??= { nodes: [...nodes.values()], edges, findings: integrityFindings(lineage, scans, lowerWalks) }
+      graph ??= { nodes: [...nodes.values()], edges, findings: integrityFindings(lineage, scans, drifts) }
       return graph
     },
     entries,

@@ -5,14 +5,15 @@ import type { ContainerRef, Finding } from '@shared/model'
 import type { LxcpathScan } from '../lxcpath'
 import { inodeKey, lockedInodes } from '../proc-locks'
 import { refKey, SNAPSHOTS_FILE, RDEPENDS_FILE } from './bookkeeping'
-import { checkBaseDrift, type LowerWalks } from './drift'
+import type { BaseDrift } from './drift'
 import type { Lineage } from './graph'
 
 function show(ref: ContainerRef): string {
   return `${ref.lxcpath}/${ref.name}`
 }
 
-export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[], lowers: LowerWalks = new Map()): Finding[] {
+/** `drifts`: base drift by refKey, from baseDrifts (a walk of each base, so done ahead and off the event loop). */
+export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[], drifts: ReadonlyMap<string, BaseDrift> = new Map()): Finding[] {
   const findings: Finding[] = []
   const add = (f: Finding): void => void findings.push(f)
   for (const scan of scans) if (scan.error) add(scan.error)
@@ -52,9 +53,9 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
       }
     }
 
-    // A base that changed after Strata cloned it changes what the clone sees (one walk per lower).
-    if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs') && spec.lowers.every(pathExists)) {
-      const drift = checkBaseDrift(record.dir, spec.lowers[0], lowers)
+    // A base that changed after Strata cloned it changes what the clone sees.
+    {
+      const drift = drifts.get(key)
       if (drift) {
         add({
           severity: 'warning',

@@ -284,7 +284,40 @@ static napi_value js_copy_tree(napi_env env, napi_callback_info info) {
 static void scan_free(void *p) {
   scan_args *a = p;
   if (!a) return;
+  dir_times_free(&a->times);
   free(a->root); free(a);
+}
+
+/* {rels: every relative path joined by NUL, ctimes, newest: BigInt64Array} */
+static napi_value dir_times_value(napi_env env, dir_times_list *l) {
+  size_t total = 0;
+  for (size_t i = 0; i < l->n; i++) total += strlen(l->items[i].rel) + 1;
+  char *joined = malloc(total ? total : 1);
+  napi_value o, rels, cbuf, nbuf, ctimes, newest;
+  void *cdata, *ndata;
+  napi_create_object(env, &o);
+  if (!joined) return o;
+  size_t off = 0;
+  for (size_t i = 0; i < l->n; i++) {
+    size_t len = strlen(l->items[i].rel);
+    memcpy(joined + off, l->items[i].rel, len);
+    joined[off + len] = 0;
+    off += len + 1;
+  }
+  napi_create_string_utf8(env, joined, total ? total - 1 : 0, &rels);
+  free(joined);
+  napi_create_arraybuffer(env, l->n * 8, &cdata, &cbuf);
+  napi_create_arraybuffer(env, l->n * 8, &ndata, &nbuf);
+  for (size_t i = 0; i < l->n; i++) {
+    ((int64_t *)cdata)[i] = l->items[i].ctime_ns;
+    ((int64_t *)ndata)[i] = l->items[i].newest_ns;
+  }
+  napi_create_typedarray(env, napi_bigint64_array, l->n, cbuf, 0, &ctimes);
+  napi_create_typedarray(env, napi_bigint64_array, l->n, nbuf, 0, &newest);
+  napi_set_named_property(env, o, "rels", rels);
+  napi_set_named_property(env, o, "ctimes", ctimes);
+  napi_set_named_property(env, o, "newest", newest);
+  return o;
 }
 
 static napi_value scan_result(napi_env env, job *j) {
@@ -302,15 +335,16 @@ static napi_value scan_result(napi_env env, job *j) {
   set_num(env, o, "opaqueDirs", (double)a->opaque);
   set_num(env, o, "errors", (double)a->errors);
   set_num(env, o, "skippedMounts", (double)a->skipped_mounts);
+  if (a->want_dir_times) napi_set_named_property(env, o, "dirTimes", dir_times_value(env, &a->times));
   return o;
 }
 
-/* scanUsage(root, threads, xattrs) */
+/* scanUsage(root, threads, xattrs, dirTimes) */
 static napi_value js_scan_usage(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1) { napi_throw_type_error(env, NULL, "scanUsage(root, threads?, xattrs?)"); return NULL; }
+  if (argc < 1) { napi_throw_type_error(env, NULL, "scanUsage(root, threads?, xattrs?, dirTimes?)"); return NULL; }
   scan_args *a = calloc(1, sizeof *a);
   if (!a) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
   if (!(a->root = arg_string(env, argv[0], "root"))) { scan_free(a); return NULL; }
@@ -319,6 +353,9 @@ static napi_value js_scan_usage(napi_env env, napi_callback_info info) {
   bool x = false;
   if (argc > 2) napi_get_value_bool(env, argv[2], &x);
   a->xattrs = x;
+  bool times = false;
+  if (argc > 3) napi_get_value_bool(env, argv[3], &times);
+  a->want_dir_times = times;
   return job_start(env, job_new(a, scan_run, scan_result, scan_free), NULL);
 }
 

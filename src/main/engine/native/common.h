@@ -63,13 +63,28 @@ typedef struct {
 } copy_args;
 void copy_run(job *j);
 
+/* One directory's times, for base-drift checks: its own ctime and the newest ctime among its
+ * other entries (ns since the epoch). */
+typedef struct {
+  char *rel; /* relative to the root, "" for the root */
+  int64_t ctime_ns, newest_ns;
+} dir_times;
+
+typedef struct {
+  dir_times *items;
+  size_t n, cap;
+} dir_times_list;
+
 typedef struct {
   char *root;
   int threads;
   int xattrs;
+  int want_dir_times;
   uint64_t apparent, allocated, files, dirs, symlinks, specials, hardlinked, whiteouts, opaque, errors,
       skipped_mounts;
+  dir_times_list times;
 } scan_args;
+void dir_times_free(dir_times_list *l);
 void scan_run(job *j);
 
 typedef struct {

@@ -20,7 +20,7 @@ type Started<T> = [Promise<T>, Handle]
 
 interface Addon {
   copyTree(src: string, dst: string, threads: number, onProgress: ((p: { files: number; bytes: number }) => void) | null): Started<CopyResult>
-  scanUsage(root: string, threads: number, xattrs: boolean): Started<UsageResult>
+  scanUsage(root: string, threads: number, xattrs: boolean, dirTimes?: boolean): Started<UsageResult & { dirTimes?: RawDirTimes }>
   removeTree(path: string): Started<void>
   getXattrs(path: string): Started<Record<string, Buffer>>
   setXattr(path: string, name: string, value: Buffer): Started<void>
@@ -117,6 +117,13 @@ export interface UsageResult {
   errors: number
   /** Directories on another filesystem: neither counted nor entered (du -x). */
   skippedMounts: number
+}
+
+/** Every directory of a tree: relative paths joined by NUL, and per directory (same order) its own ctime and the newest ctime of its other entries, in ns. */
+export interface RawDirTimes {
+  rels: string
+  ctimes: BigInt64Array
+  newest: BigInt64Array
 }
 
 /** What diff.c hands back: every entry of the diff in one buffer (decoded by PackedDiff). */
@@ -268,6 +275,18 @@ export async function copyTree(src: string, dst: string, opts: CopyOptions = {})
 export async function scanUsage(root: string, opts: UsageOptions = {}): Promise<UsageResult> {
   const threads = checkThreads(opts.threads)
   return run('scanUsage', opts.signal, () => addon().scanUsage(resolve(root), threads, opts.xattrs ?? false))
+}
+
+/**
+ * Each directory's ctime and the newest ctime among its other entries, for base-drift checks:
+ * one multi-threaded lstat pass like scanUsage (never follows a symlink, never leaves the
+ * root's filesystem), off the event loop.
+ */
+export async function dirTimes(root: string, opts: { signal?: AbortSignal; threads?: number } = {}): Promise<RawDirTimes> {
+  const threads = checkThreads(opts.threads)
+  const r = await run('scanUsage', opts.signal, () => addon().scanUsage(resolve(root), threads, false, true))
+  if (!r.dirTimes) throw new Error('dirTimes: the native addon returned no directory times')
+  return r.dirTimes
 }
 
 /**

@@ -303,6 +303,7 @@ typedef struct {
   unsigned char dtype; /* d_type of the entry being visited (DT_UNKNOWN on some filesystems) */
   /* per-thread scan counters, merged at the end */
   uint64_t apparent, allocated, files, dirs, symlinks, specials, hardlinked, whiteouts, opaque, errors, mounts;
+  dir_times_list times; /* scan with want_dir_times */
 } tls;
 
 struct walker {
@@ -408,8 +409,32 @@ static void *walker_thread(void *arg) {
   return t; /* the coordinator merges counters and frees it */
 }
 
+void dir_times_free(dir_times_list *l) {
+  for (size_t i = 0; i < l->n; i++) free(l->items[i].rel);
+  free(l->items);
+  l->items = NULL;
+  l->n = l->cap = 0;
+}
+
+static int dir_times_add(dir_times_list *l, const char *rel, int64_t ctime_ns, int64_t newest_ns) {
+  if (l->n == l->cap) {
+    size_t nc = l->cap ? l->cap * 2 : 256;
+    dir_times *ni = realloc(l->items, nc * sizeof *ni);
+    if (!ni) return ENOMEM;
+    l->items = ni;
+    l->cap = nc;
+  }
+  char *r = strdup(rel);
+  if (!r) return ENOMEM;
+  l->items[l->n++] = (dir_times){.rel = r, .ctime_ns = ctime_ns, .newest_ns = newest_ns};
+  return 0;
+}
+
+static int64_t ctime_ns(const struct stat *st) { return (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec; }
+
 static void tls_free(tls *t) {
   if (!t) return;
+  dir_times_free(&t->times);
   free(t->dents);
   free(t->rwbuf);
   free(t);
@@ -868,6 +893,7 @@ out:
 typedef struct {
   dnode *d;
   int fd;
+  int64_t newest_ns; /* the newest ctime among the directory's non-directory entries */
 } scan_ctx;
 
 static int scan_entry2(tls *t, void *ctx, const char *name) {
@@ -888,6 +914,7 @@ static int scan_entry2(tls *t, void *ctx, const char *name) {
     if (rc) { FAIL(t, c->d->rel, name, "queue", rc); return -1; }
     return 0;
   }
+  if (ctime_ns(&st) > c->newest_ns) c->newest_ns = ctime_ns(&st);
   if (S_ISREG(st.st_mode)) t->files++;
   else if (S_ISLNK(st.st_mode)) t->symlinks++;
   else if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) t->whiteouts++; /* per entry */
@@ -922,6 +949,10 @@ static void scan_process(tls *t, dnode *d) {
   int rc = for_each_dirent(t, c.fd, scan_entry2, &c);
   if (rc) t->errors++;
   close(c.fd);
+  if (((scan_args *)w->args)->want_dir_times) {
+    int e = dir_times_add(&t->times, d->rel, ctime_ns(&d->st), c.newest_ns);
+    if (e) FAIL(t, d->rel, NULL, "record times", e);
+  }
 }
 
 static void scan_merge(walker *w, tls *t) {
@@ -929,6 +960,11 @@ static void scan_merge(walker *w, tls *t) {
   a->apparent += t->apparent; a->allocated += t->allocated; a->files += t->files; a->dirs += t->dirs;
   a->symlinks += t->symlinks; a->specials += t->specials; a->hardlinked += t->hardlinked;
   a->whiteouts += t->whiteouts; a->opaque += t->opaque; a->errors += t->errors; a->skipped_mounts += t->mounts;
+  /* move this thread's directory times over (the coordinator merges one thread at a time) */
+  for (size_t i = 0; i < t->times.n; i++) {
+    dir_times *x = &t->times.items[i];
+    if (dir_times_add(&a->times, x->rel, x->ctime_ns, x->newest_ns)) { job_fail(w->j, ENOMEM, "out of memory"); break; }
+  }
 }
 
 void scan_run(job *j) {
