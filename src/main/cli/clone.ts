@@ -1,23 +1,25 @@
 // `strata clone`: the seed's lxc-clone flags.
 import { backendFromName } from '../engine/drivers/index'
 import { cloneContainer } from '../engine/ops/clone'
-import { CliError, parseOptions, type Command } from './command'
+import { CliError, parseCommandLine, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
-const usage = `Usage: strata clone -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config]
+const usage = `Usage: strata clone -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config] [-- HOOK_ARGS...]
 
 Copy clone (default: a standalone dir copy) or, with -s, a snapshot clone (overlay over the
 origin's rootfs; a clone of an overlay clone keeps the original base as its lower and copies
 the upper). Bookkeeping (lxc_rdepends, lxc_snapshots) is written as LXC 5 writes it, so
 lxc-destroy refuses to destroy the origin while the clone exists.
   -B dir|none|overlay   backend; default: LXC's rule (snapshot of dir = overlay, copy = dir)
-  --expand-config       write the flattened config (includes inlined), as LXC 1.0 did`
+  --expand-config       write the flattened config (includes inlined), as LXC 1.0 did
+The new config's lxc.hook.clone hooks run on the new rootfs before it is registered, with
+HOOK_ARGS, as lxc-copy runs them; a hook that fails leaves no clone behind.`
 
 const command: Command = {
   usage,
   async run(args) {
-    const o = parseOptions(args, {
+    const { values: o, positionals: hookArgs } = parseCommandLine(args, {
       orig: { type: 'string', short: 'o' },
       name: { type: 'string', short: 'n' },
       snapshot: { type: 'boolean', short: 's' },
@@ -35,7 +37,7 @@ const command: Command = {
     const progress = progressPrinter()
     const ref = await engineCall((signal) =>
       cloneContainer(
-        { origin: { lxcpath: originPath, name: o.orig! }, name: o.name!, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false },
+        { origin: { lxcpath: originPath, name: o.orig! }, name: o.name!, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false, hookArgs },
         { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals }
       )
     ).finally(progress.done)

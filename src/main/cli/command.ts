@@ -27,8 +27,13 @@ type Options = NonNullable<ParseArgsConfig['options']>
 
 /** node:util parseArgs, with its errors turned into CliErrors that name the bad option. */
 export function parseOptions<T extends Options>(args: string[], options: T) {
+  return parseCommandLine(args, options, false).values
+}
+
+/** The options and, where a command takes them (`-- ARGS`), the arguments after them. */
+export function parseCommandLine<T extends Options>(args: string[], options: T, allowPositionals = true) {
   try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true }).values
+    return parseArgs({ args, options, allowPositionals, strict: true })
   } catch (err) {
     throw new CliError((err as Error).message.replace(/\. To specify a positional.*$/s, '.'))
   }

@@ -1,9 +1,8 @@
 // `strata create`: lxc-create's template run, built under a hidden name and registered last.
 import { backendFromName } from '../engine/drivers/index'
 import { createContainer } from '../engine/ops/create'
-import { CliError, type Command } from './command'
+import { CliError, parseCommandLine, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
-import { parseArgs } from 'node:util'
 import { writeStdout } from './output'
 
 const usage = `Usage: strata create -n NAME -t TEMPLATE [-B dir|none|overlay|best] [-P LXCPATH] [-f CONFIG] [-- TEMPLATE_ARGS...]
@@ -14,24 +13,13 @@ offline), as lxc-create does. -f starts from CONFIG instead of LXC's default con
 const command: Command = {
   usage,
   async run(args) {
-    let values
-    let positionals: string[]
-    try {
-      ;({ values, positionals } = parseArgs({
-        args,
-        allowPositionals: true,
-        strict: true,
-        options: {
-          name: { type: 'string', short: 'n' },
-          template: { type: 'string', short: 't' },
-          backend: { type: 'string', short: 'B' },
-          lxcpath: { type: 'string', short: 'P' },
-          config: { type: 'string', short: 'f' }
-        }
-      }))
-    } catch (err) {
-      throw new CliError((err as Error).message)
-    }
+    const { values, positionals } = parseCommandLine(args, {
+      name: { type: 'string', short: 'n' },
+      template: { type: 'string', short: 't' },
+      backend: { type: 'string', short: 'B' },
+      lxcpath: { type: 'string', short: 'P' },
+      config: { type: 'string', short: 'f' }
+    })
     if (!values.name || !values.template) throw new CliError('-n NAME and -t TEMPLATE are required.')
     const backend = values.backend === undefined || values.backend === 'best' ? values.backend : backendFromName(values.backend)
     if (backend === null) throw new CliError(`unknown backend "${values.backend}".`)

@@ -7,13 +7,14 @@ import { cloneConfig } from '../config/rewrite'
 import { readContainer, type ContainerRecord } from '../container'
 import { resolveCloneBackend } from '../drivers/compat'
 import { driverFor } from '../drivers/index'
-import { rewriteHostname, type HostnameResult } from '../fs/hostname'
+import { rewriteHostname, type HostnameResult, type LayeredRoot } from '../fs/hostname'
 import { recordBaseFingerprint } from '../lineage/drift'
 import { writeRdepends } from '../lineage/update'
 import { validateContainerName } from '../names'
 import { canonicalRootfsSpec } from '../rootfs'
 import { readStates } from '../state'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
+import { runCloneHooks } from './clone-hooks'
 import { report, type OpContext } from './context'
 import { NotFoundError, OpError, show } from './errors'
 
@@ -26,6 +27,8 @@ export interface CloneOptions {
   /** default: LXC's rule (drivers/compat.ts) */
   backend?: Backend
   expandConfig?: boolean
+  /** passed on to each lxc.hook.clone of the new config (lxc-copy's `-- ARGS`) */
+  hookArgs?: string[]
 }
 
 /** What lxc-snapshot and restore need beyond a user's clone. */
@@ -124,12 +127,22 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     // What the base looked like when this clone was made, so `strata check` can tell when it changes.
     if (spec.backend === 'overlay' && spec.lowers[0]) recordBaseFingerprint(staging, spec.lowers[0])
     for (const [file, data] of Object.entries(internals.extraFiles ?? {})) writeFileSync(join(staging, file), data, { mode: 0o644 })
+    const local = (p: string): string => (p.startsWith(`${finalDir}/`) ? staging + p.slice(finalDir.length) : p)
+    const newRoot: LayeredRoot =
+      spec.backend === 'overlay' ? { kind: 'overlay', upper: local(spec.upper), lowers: spec.lowers.map(local) } : { kind: 'dir', root: local((spec as { path: string }).path) }
+    // LXC runs the clone hooks first, then rewrites the hostname.
+    const hooks = await runCloneHooks({
+      configFile: join(staging, 'config'),
+      name: opts.name,
+      srcName: origin.ref.name,
+      rootfs: newRoot,
+      mountpoint: join(staging, 'rootfs'),
+      args: opts.hookArgs ?? [],
+      signal: ctx.signal
+    })
+    if (hooks > 0) report(ctx, { phase: 'hooks', message: `ran ${hooks} lxc.hook.clone hook${hooks > 1 ? 's' : ''}` })
     if (!internals.keepName) {
-      const local = (p: string): string => (p.startsWith(`${finalDir}/`) ? staging + p.slice(finalDir.length) : p)
-      const r =
-        spec.backend === 'overlay'
-          ? await rewriteHostname({ kind: 'overlay', upper: local(spec.upper), lowers: spec.lowers }, opts.name)
-          : await rewriteHostname({ kind: 'dir', root: local((spec as { path: string }).path) }, opts.name)
+      const r = await rewriteHostname(newRoot, opts.name)
       internals.onHostname?.(r)
       if (r.outcome === 'skipped') report(ctx, { phase: 'hostname', message: r.reason })
     }
