@@ -8,7 +8,8 @@ const usage = `Usage: strata destroy -n NAME [-P LXCPATH] [--with-dependents]
 
 Destroys a container. Refused while clones or snapshots depend on it; the message lists them.
 --with-dependents destroys them too, leaves first. Each destroyed clone is removed from its
-origins' lxc_snapshots (exactly its own entry).`
+origins' lxc_snapshots (exactly its own entry). The config's lxc.hook.destroy hooks run
+first, as lxc-destroy runs them; a hook that fails keeps the container.`
 
 const command: Command = {
   usage,

@@ -14,7 +14,8 @@ import { validateContainerName } from '../names'
 import { canonicalRootfsSpec } from '../rootfs'
 import { readStates } from '../state'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
-import { runCloneHooks } from './clone-hooks'
+import { configHooks, runLxcHooks } from './lxc-hooks'
+import { overlayFsType, overlayMountOptions } from '../mount'
 import { report, type OpContext } from './context'
 import { NotFoundError, OpError, show } from './errors'
 
@@ -76,6 +77,15 @@ export interface PreparedClone {
   backend: Backend
 }
 
+/** The new config's lxc.hook.clone on the new rootfs (an overlay mounted at `mountpoint` for them). */
+async function runCloneHooks(configFile: string, root: LayeredRoot, mountpoint: string, srcName: string, opts: CloneOptions, ctx: OpContext): Promise<number> {
+  const hooks = configHooks(configFile, 'clone')
+  if (hooks.hooks.length === 0) return 0
+  const overlay = root.kind === 'overlay' ? { options: overlayMountOptions({ lowers: [...root.lowers], upper: root.upper }, false), at: mountpoint, fstype: overlayFsType() ?? 'overlay' } : undefined
+  const env = { LXC_SRC_NAME: srcName, LXC_ROOTFS_MOUNT: root.kind === 'overlay' ? mountpoint : root.root, LXC_ROOTFS_PATH: hooks.rootfsPath ?? undefined }
+  return runLxcHooks({ type: 'clone', configFile, name: opts.name, env, args: opts.hookArgs, overlay, signal: ctx.signal }, hooks)
+}
+
 /** Checks everything and plans the clone; nothing is written until build() runs. */
 export async function prepareClone(opts: CloneOptions, internals: CloneInternals, ctx: OpContext = {}): Promise<PreparedClone> {
   const origin = loadExisting(opts.origin)
@@ -131,15 +141,7 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     const newRoot: LayeredRoot =
       spec.backend === 'overlay' ? { kind: 'overlay', upper: local(spec.upper), lowers: spec.lowers.map(local) } : { kind: 'dir', root: local((spec as { path: string }).path) }
     // LXC runs the clone hooks first, then rewrites the hostname.
-    const hooks = await runCloneHooks({
-      configFile: join(staging, 'config'),
-      name: opts.name,
-      srcName: origin.ref.name,
-      rootfs: newRoot,
-      mountpoint: join(staging, 'rootfs'),
-      args: opts.hookArgs ?? [],
-      signal: ctx.signal
-    })
+    const hooks = await runCloneHooks(join(staging, 'config'), newRoot, join(staging, 'rootfs'), origin.ref.name, opts, ctx)
     if (hooks > 0) report(ctx, { phase: 'hooks', message: `ran ${hooks} lxc.hook.clone hook${hooks > 1 ? 's' : ''}` })
     if (!internals.keepName) {
       const r = await rewriteHostname(newRoot, opts.name)

@@ -1,5 +1,6 @@
-// lxc.hook.clone: Strata runs a clone's hooks as lxc-copy does (same arguments, same
-// environment, the new rootfs mounted read-write), and a hook that fails leaves no clone.
+// lxc.hook.clone and lxc.hook.destroy: Strata runs them as lxc-copy and lxc-destroy do (same
+// arguments, same environment, a clone's new rootfs mounted read-write), and a hook that fails
+// fails the operation with nothing changed.
 import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,7 +19,7 @@ beforeAll(async () => {
     `#!/bin/sh
 test -x "$LXC_ROOTFS_MOUNT/bin/busybox" && seen=rootfs || seen=nothing
 test -f "$LXC_CONFIG_FILE" && conf=config || conf=none
-echo "args=$* name=$LXC_NAME src=$LXC_SRC_NAME path=\${LXC_ROOTFS_PATH%%:*} type=$LXC_HOOK_TYPE $seen $conf" > "$LXC_ROOTFS_MOUNT/etc/clone-hook"
+echo "args=$* name=$LXC_NAME src=$LXC_SRC_NAME path=$LXC_ROOTFS_PATH type=$LXC_HOOK_TYPE $seen $conf" > "$LXC_ROOTFS_MOUNT/etc/clone-hook"
 `
   )
   chmodSync(hook, 0o755)
@@ -40,7 +41,7 @@ describe('lxc.hook.clone', () => {
     const r = await strata('clone', '-p', P.path, '-o', 'base', '-n', 'strata-snap', '-s', '--', 'one', 'two')
     expect(r.code, r.stderr).toBe(0)
     const lxc = hookRecord('lxc-snap', 'overlay/delta/etc/clone-hook')
-    expect(lxc).toBe('args=NEW lxc clone one two name=NEW src=base path=overlay type= rootfs config')
+    expect(lxc).toBe(`args=NEW lxc clone one two name=NEW src=base path=overlay:${P.path}/base/rootfs:${P.path}/NEW/overlay/delta type= rootfs config`)
     expect(hookRecord('strata-snap', 'overlay/delta/etc/clone-hook')).toBe(lxc)
     // and the base itself was not written to
     expect(existsSync(join(P.path, 'base', 'rootfs', 'etc', 'clone-hook'))).toBe(false)
@@ -51,7 +52,7 @@ describe('lxc.hook.clone', () => {
     const r = await strata('clone', '-p', P.path, '-o', 'base', '-n', 'strata-copy')
     expect(r.code, r.stderr).toBe(0)
     const lxc = hookRecord('lxc-copy', 'rootfs/etc/clone-hook')
-    expect(lxc).toBe('args=NEW lxc clone name=NEW src=base path=dir type= rootfs config')
+    expect(lxc).toBe(`args=NEW lxc clone name=NEW src=base path=dir:${P.path}/NEW/rootfs type= rootfs config`)
     expect(hookRecord('strata-copy', 'rootfs/etc/clone-hook')).toBe(lxc)
   })
 
@@ -61,7 +62,7 @@ describe('lxc.hook.clone', () => {
     const r = await strata('clone', '-p', P.path, '-o', 'base', '-n', 'strata-v1', '--', 'x')
     expect(r.code, r.stderr).toBe(0)
     const lxc = hookRecord('lxc-v1', 'rootfs/etc/clone-hook')
-    expect(lxc).toBe('args=x name=NEW src=base path=dir type=clone rootfs config')
+    expect(lxc).toBe(`args=x name=NEW src=base path=dir:${P.path}/NEW/rootfs type=clone rootfs config`)
     expect(hookRecord('strata-v1', 'rootfs/etc/clone-hook')).toBe(lxc)
   })
 
@@ -73,5 +74,46 @@ describe('lxc.hook.clone', () => {
     expect(readdirSync(P.path).sort()).toEqual(before)
     expect(readFileSync(join(P.path, 'failing', 'config'), 'utf8')).toContain('lxc.hook.clone')
     expect(existsSync(join(P.path, 'failing', 'lxc_snapshots'))).toBe(false)
+  })
+})
+
+describe('lxc.hook.destroy', () => {
+  let log: string
+  beforeAll(async () => {
+    log = join(P.path, '.destroy-log')
+    const destroyHook = join(P.path, '.destroy-hook')
+    writeFileSync(
+      destroyHook,
+      `#!/bin/sh
+test -f "$LXC_CONFIG_FILE" && conf=config || conf=none
+echo "args=$* name=$LXC_NAME $conf mount=$LXC_ROOTFS_MOUNT path=$LXC_ROOTFS_PATH console=$LXC_CONSOLE log=$LXC_CONSOLE_LOGPATH type=$LXC_HOOK_TYPE" >> ${log}
+`
+    )
+    chmodSync(destroyHook, 0o755)
+    for (const name of ['lxc-gone', 'strata-gone']) {
+      await P.create(name)
+      appendFileSync(join(P.path, name, 'config'), `lxc.hook.destroy = ${destroyHook}\nlxc.console.logfile = /tmp/${name}.console\n`)
+    }
+    await P.create('kept')
+    appendFileSync(join(P.path, 'kept', 'config'), `lxc.hook.destroy = /bin/false\n`)
+  }, 120_000)
+
+  it('runs before the container is removed, exactly as lxc-destroy runs it', async () => {
+    await P.lxc('lxc-destroy', '-n', 'lxc-gone')
+    const r = await strata('destroy', '-P', P.path, '-n', 'strata-gone')
+    expect(r.code, r.stderr).toBe(0)
+    const [lxc, ours] = readFileSync(log, 'utf8').trim().split('\n')
+    expect(lxc).toMatch(/^args=lxc-gone lxc destroy name=lxc-gone config mount=\/\S+\/lxc\/rootfs path=\/\S+\/lxc-gone\/rootfs console= log=\/tmp\/lxc-gone.console type=$/)
+    expect(ours?.replaceAll('strata-gone', 'lxc-gone')).toBe(lxc)
+    expect(existsSync(join(P.path, 'strata-gone'))).toBe(false)
+  })
+
+  it('a hook that fails keeps the container, as it was', async () => {
+    const config = readFileSync(join(P.path, 'kept', 'config'), 'utf8')
+    const r = await strata('destroy', '-P', P.path, '-n', 'kept')
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(/lxc\.hook\.destroy of kept failed, so kept was not destroyed/)
+    expect(readFileSync(join(P.path, 'kept', 'config'), 'utf8')).toBe(config)
+    expect((await P.lxc('lxc-ls', '-1')).split('\n')).toContain('kept')
   })
 })

@@ -1,0 +1,102 @@
+// The container hooks LXC runs around its own storage work, run the way LXC 5.0.2 runs them
+// (conf.c run_lxc_hooks / run_script_argv): each `lxc.hook.<type>` of the config, in order, as
+// `sh -c "exec <hook> <name> lxc <type> <args>"` (lxc.hook.version 0) or `sh -c "exec <hook>
+// <args>"` with LXC_HOOK_TYPE and LXC_HOOK_SECTION set (version 1), the words joined with
+// spaces and not quoted, as LXC does. A hook that fails fails the operation.
+//   clone (lxccontainer.c clone_update_rootfs): on the new rootfs, mounted read-write, before
+//     the hostname is rewritten; LXC_NAME, LXC_SRC_NAME, LXC_CONFIG_FILE, LXC_ROOTFS_MOUNT,
+//     LXC_ROOTFS_PATH. The mount lives in a mount namespace of the hooks' own, as LXC's does,
+//     so it cannot outlive them whatever happens to Strata.
+//   destroy (container_destroy): before anything is removed; LXC_NAME, LXC_CONFIG_FILE,
+//     LXC_ROOTFS_MOUNT, LXC_ROOTFS_PATH, LXC_CONSOLE, LXC_CONSOLE_LOGPATH.
+import { existsSync, readdirSync } from 'node:fs'
+import { effectiveList, effectiveValue, expandConfigFile } from '../config/expand'
+import { ToolError, run } from '../tools'
+import { OpError } from './errors'
+
+export type HookType = 'clone' | 'destroy'
+
+export interface HookRun {
+  type: HookType
+  /** the config whose hooks run (LXC_CONFIG_FILE) */
+  configFile: string
+  name: string
+  /** the LXC_* variables of this hook type, beyond LXC_NAME and LXC_CONFIG_FILE */
+  env: Record<string, string | undefined>
+  /** what follows `--` on lxc-copy's command line */
+  args?: readonly string[]
+  /** an overlay to mount read-write first (as root, in the hooks' mount namespace) */
+  overlay?: { options: string; at: string; fstype: string }
+  signal?: AbortSignal
+}
+
+export class HookError extends OpError {}
+
+/** Mounts the overlay if there is one ($1 options, $2 mountpoint, $3 type), then runs each command. */
+const RUNNER = 'if [ -n "$1" ]; then mount -t "$3" overlay -o "$1" "$2" || exit 97; fi; shift 3; for c in "$@"; do sh -c "$c" || exit $?; done'
+
+export interface ConfigHooks {
+  hooks: string[]
+  version: 0 | 1
+  /** lxc.rootfs.path, lxc.rootfs.mount, lxc.console.path, lxc.console.logfile as LXC holds them */
+  rootfsPath: string | null
+  rootfsMount: string
+  console: string | null
+  consoleLog: string | null
+}
+
+/** LXC's compiled-in rootfs mount dir (LXCROOTFSMOUNT, `<libdir>/lxc/rootfs`), which its package creates. */
+function defaultRootfsMount(): string {
+  const candidates = ['/usr/lib', '/usr/lib64', '/usr/local/lib']
+  for (const lib of candidates) {
+    for (const multiarch of readdirSafe(lib)) if (existsSync(`${lib}/${multiarch}/lxc/rootfs`)) return `${lib}/${multiarch}/lxc/rootfs`
+    if (existsSync(`${lib}/lxc/rootfs`)) return `${lib}/lxc/rootfs`
+  }
+  return '/usr/lib/lxc/rootfs'
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((d) => d.includes('-linux-'))
+  } catch {
+    return []
+  }
+}
+
+export function configHooks(configFile: string, type: HookType): ConfigHooks {
+  const { entries } = expandConfigFile(configFile)
+  const value = (key: string): string | null => effectiveValue(entries, key)?.value ?? null
+  return {
+    hooks: effectiveList(entries, `lxc.hook.${type}`).map((e) => e.value),
+    version: value('lxc.hook.version') === '1' ? 1 : 0,
+    rootfsPath: value('lxc.rootfs.path'),
+    rootfsMount: value('lxc.rootfs.mount') ?? defaultRootfsMount(),
+    console: value('lxc.console.path'),
+    consoleLog: value('lxc.console.logfile')
+  }
+}
+
+/** Runs the config's hooks of this type; returns how many ran. */
+export async function runLxcHooks(h: HookRun, hooks = configHooks(h.configFile, h.type)): Promise<number> {
+  if (hooks.hooks.length === 0) return 0
+  const args = h.args ?? []
+  const commands = hooks.hooks.map((hook) => ['exec', hook, ...(hooks.version === 0 ? [h.name, 'lxc', h.type] : []), ...args].join(' '))
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), LXC_NAME: h.name, LXC_CONFIG_FILE: h.configFile }
+  for (const [k, v] of Object.entries(h.env)) if (v !== undefined) env[k] = v
+  if (hooks.version === 1) Object.assign(env, { LXC_HOOK_TYPE: h.type, LXC_HOOK_SECTION: 'lxc' })
+  const root = process.geteuid?.() === 0
+  if (h.overlay && !root)
+    throw new HookError(`${h.type}-hook`, `${h.name}'s config has lxc.hook.${h.type}, which runs on the mounted rootfs, and mounting an overlay needs root.`)
+  const mountArgs = h.overlay ? [h.overlay.options, h.overlay.at, h.overlay.fstype] : ['', '', '']
+  // As root, in a mount namespace of their own.
+  const argv = root ? ['unshare', '--mount', '--propagation', 'private', '--', 'sh'] : ['sh']
+  try {
+    await run(argv[0]!, [...argv.slice(1), '-c', RUNNER, `strata-${h.type}-hooks`, ...mountArgs, ...commands], { env, signal: h.signal })
+  } catch (err) {
+    if (!(err instanceof ToolError)) throw err
+    const why = err.exitCode === 97 ? `the rootfs could not be mounted for it: ${err.stderr}` : `it exited with ${err.exitCode}${err.stderr ? `: ${err.stderr}` : ''}`
+    const what = h.type === 'clone' ? 'so the clone was not made' : `so ${h.name} was not destroyed`
+    throw new HookError(`${h.type}-hook`, `lxc.hook.${h.type} of ${h.name} failed, ${what} (as LXC does): ${why}`)
+  }
+  return hooks.hooks.length
+}
