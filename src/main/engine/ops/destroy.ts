@@ -78,6 +78,11 @@ async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void
   report(ctx, { phase: 'destroy', message: `destroying ${ref.lxcpath}/${ref.name}` })
   // LXC runs lxc.hook.destroy before it removes anything; a hook that fails keeps the container.
   const hooks = configHooks(record.configFile, 'destroy')
+  if (!hooks.rootfsManaged)
+    throw new OpError(
+      'rootfs-unmanaged',
+      `${ref.name} has lxc.rootfs.managed = 0: its storage is not LXC's, and lxc-destroy removes nothing of it (it runs the destroy hooks and reports success). Strata will not delete it either; remove it by hand.`
+    )
   // a loaded config holds the rootfs path without its type (confile.c set_config_rootfs_path cuts at the first ':')
   const rootfsPath = hooks.rootfsPath?.includes(':') ? hooks.rootfsPath.slice(hooks.rootfsPath.indexOf(':') + 1) : hooks.rootfsPath
   const env = { LXC_ROOTFS_MOUNT: hooks.rootfsMount, LXC_ROOTFS_PATH: rootfsPath ?? undefined, LXC_CONSOLE: hooks.console ?? undefined, LXC_CONSOLE_LOGPATH: hooks.consoleLog ?? undefined }

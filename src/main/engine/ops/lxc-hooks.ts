@@ -43,6 +43,8 @@ export interface ConfigHooks {
   rootfsMount: string
   console: string | null
   consoleLog: string | null
+  /** lxc.rootfs.managed: false when LXC does not own the storage (lxc-destroy then removes nothing) */
+  rootfsManaged: boolean
 }
 
 /** LXC's compiled-in rootfs mount dir (LXCROOTFSMOUNT, `<libdir>/lxc/rootfs`), which its package creates. */
@@ -72,7 +74,8 @@ export function configHooks(configFile: string, type: HookType): ConfigHooks {
     rootfsPath: value('lxc.rootfs.path'),
     rootfsMount: value('lxc.rootfs.mount') ?? defaultRootfsMount(),
     console: value('lxc.console.path'),
-    consoleLog: value('lxc.console.logfile')
+    consoleLog: value('lxc.console.logfile'),
+    rootfsManaged: !['0', 'false'].includes(value('lxc.rootfs.managed') ?? '1')
   }
 }
 
