@@ -21,7 +21,7 @@ function ruleRefusal(origin: Backend, target: Backend, mode: Mode): string | nul
   if (target === 'aufs') return 'aufs cannot be a clone target: LXC removed aufs in 3.0 and this kernel has no aufs.'
   if (mode === 'copy') {
     if (target === 'overlay') return 'overlay can only be used for snapshot clones (LXC\'s rule); a copy clone is dir.'
-    if (target === 'dir') {
+    if (target === 'dir' || target === 'btrfs') {
       if (origin === 'dir' || origin === 'overlay' || origin === 'btrfs') return null
       return `copying a ${origin} container needs its ${origin} driver, which Strata does not have yet.`
     }
@@ -35,6 +35,7 @@ function ruleRefusal(origin: Backend, target: Backend, mode: Mode): string | nul
   }
   if (target === 'loop') return 'loop does not support snapshots (LXC\'s rule).'
   if (target !== origin) return `a ${target} snapshot needs a ${target} origin (LXC snapshots stay in the origin's backend).`
+  if (target === 'btrfs') return null
   return `Strata has no ${target} driver yet.`
 }
 

@@ -1,11 +1,12 @@
 // The drivers Strata has, by backend.
 import type { Backend } from '@shared/model'
 import { aufsDriver } from './aufs'
+import { btrfsDriver } from './btrfs'
 import { dirDriver } from './dir'
 import type { StorageDriver } from './driver'
 import { overlayDriver } from './overlay'
 
-const DRIVERS: Partial<Record<Backend, StorageDriver>> = { dir: dirDriver, overlay: overlayDriver, aufs: aufsDriver }
+const DRIVERS: Partial<Record<Backend, StorageDriver>> = { dir: dirDriver, overlay: overlayDriver, aufs: aufsDriver, btrfs: btrfsDriver }
 
 export function driverFor(backend: Backend): StorageDriver | null {
   return DRIVERS[backend] ?? null

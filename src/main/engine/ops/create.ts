@@ -35,7 +35,9 @@ export function templatePath(template: string): string {
 /** `best` as LXC tries it (btrfs, zfs, lvm, dir): the first Strata can make here. */
 function pickBackend(lxcpath: string, requested: Backend | 'best' | undefined): Backend {
   const choices = createChoices(lxcpath)
-  if (requested === undefined || requested === 'best') {
+  // lxc-create without -B makes dir; `best` tries LXC's list in order
+  if (requested === undefined) requested = 'dir'
+  if (requested === 'best') {
     for (const b of ['btrfs', 'zfs', 'lvm', 'dir'] as const) if (choices.find((c) => c.backend === b)?.allowed) return b
     return 'dir'
   }

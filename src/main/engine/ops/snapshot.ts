@@ -4,7 +4,7 @@
 // overlay with the upper copied and the origin's lxc_rdepends inherited.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ContainerRef, SnapshotInfo } from '@shared/model'
+import type { Backend, ContainerRef, SnapshotInfo } from '@shared/model'
 import { readSnapshots, legacySnapshotRoot, snapshotDir } from '../lineage/snapshots'
 import { assertStopped, cloneWith, loadExisting, prepareClone } from './clone'
 import type { OpContext } from './context'
@@ -30,17 +30,22 @@ export function listSnapshots(ref: ContainerRef): SnapshotInfo[] {
   return readSnapshots(ref, legacySnapshotRoot(ref.lxcpath)).map((s) => s.info)
 }
 
+/** As lxc-snapshot makes them: overlay and btrfs snapshots are copy-on-write, a dir one is a copy. */
+function snapshotsAreCopyOnWrite(backend: Backend | null): boolean {
+  return backend === 'overlay' || backend === 'btrfs'
+}
+
 export async function createSnapshot(ref: ContainerRef, opts: { comment?: string } = {}, ctx: OpContext = {}): Promise<SnapshotInfo> {
   const owner = loadExisting(ref)
-  if (owner.backend !== 'dir' && owner.backend !== 'overlay')
-    throw new OpError('snapshot-backend', `${ref.name} is ${owner.backend ?? 'without rootfs'}: Strata snapshots dir and overlay containers (LXC refuses lvm, rbd and nbd; btrfs/zfs need their drivers).`)
+  if (owner.backend !== 'dir' && owner.backend !== 'overlay' && owner.backend !== 'btrfs')
+    throw new OpError('snapshot-backend', `${ref.name} is ${owner.backend ?? 'without rootfs'}: Strata snapshots dir, overlay and btrfs containers (LXC refuses lvm, rbd and nbd; zfs needs its driver).`)
   const snapdir = snapshotDir(ref.lxcpath, ref.name)
   const name = nextSnapName(snapdir)
   const ts = snapshotTimestamp()
   const extraFiles: Record<string, string> = { ts }
   if (opts.comment !== undefined) extraFiles['comment'] = opts.comment
   await cloneWith(
-    { origin: ref, name, lxcpath: snapdir, snapshot: owner.backend === 'overlay', backend: owner.backend },
+    { origin: ref, name, lxcpath: snapdir, snapshot: snapshotsAreCopyOnWrite(owner.backend), backend: owner.backend },
     { what: 'snapshot', keepName: true, keepMacs: true, recordOrigin: false, workDir: ref.lxcpath, extraFiles },
     ctx
   )
@@ -67,7 +72,7 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
   const snapRef = { lxcpath: snapshotDir(ref.lxcpath, ref.name), name: snapshot }
   const snap = loadExisting(snapRef)
   const backend = snap.backend ?? undefined
-  const asSnapshot = backend === 'overlay'
+  const asSnapshot = snapshotsAreCopyOnWrite(snap.backend)
   if (opts.newName !== undefined && opts.newName !== ref.name) {
     return cloneWith({ origin: snapRef, name: opts.newName, lxcpath: ref.lxcpath, snapshot: asSnapshot, backend }, { what: 'restore', recordOrigin: false }, ctx)
   }
