@@ -135,3 +135,55 @@ describe('plain configs', () => {
     expect(plainCount).toBeGreaterThanOrEqual(Object.keys(plain).length)
   })
 })
+
+// Many generated configs, built from the pieces where the two readers could part: keys of every
+// shape (known, family, network, legacy, unknown, near misses), blanks, quotes, comments,
+// empty values, odd bytes. Whatever the native reader calls plain, the parser must find
+// nothing to say about, and the listing must read the same either way.
+describe('plain configs, generated', () => {
+  const keys = ['lxc.rootfs.path', 'lxc.uts.name', 'lxc.arch', 'lxc.cap.drop', 'lxc.net.0.type', 'lxc.net.07.link', 'lxc.net.1.ipv4.address', 'lxc.net.x.type', 'lxc.net.0', 'lxc.net', 'lxc.net.0.bogus', 'lxc.cgroup2.devices.allow', 'lxc.cgroup2', 'lxc.cgroup.', 'lxc.prlimit.nofile', 'lxc.sysctl.kernel.x', 'lxc.proc.oom_score_adj', 'lxc.namespace.share.net', 'lxc.hook.pre-start', 'lxc.hook', 'lxc.include', 'lxc.utsname', 'lxc.rootfs', 'lxc.rootfs.backend', 'lxc.mount.fstab', 'lxc.log.syslog', 'lxc.rootfs.options', 'lxc.foo', 'lxc.', 'LXC.arch', 'lxcarch']
+  const values = ['x', 'dir:/srv/a', 'overlay:/a/rootfs:/b/overlay/delta', '"quoted value"', "'single'", '"', '""', "''", '', ' ', 'a # not a comment', 'h\u00e9llo', 'tab\tinside']
+  const blanks = ['', ' ', '\t', ' \t ']
+  const lineKinds = ['entry', 'entry', 'entry', 'comment', 'blank', 'odd'] as const
+  let seed = 20261129
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0
+    return (seed >>> 8) % n
+  }
+  const pick = <T,>(xs: readonly T[]): T => xs[rand(xs.length)] as T
+  function line(): string {
+    const kind = pick(lineKinds)
+    if (kind === 'comment') return `${pick(blanks)}# ${pick(values)}`
+    if (kind === 'blank') return pick(blanks)
+    if (kind === 'odd') return pick(['no equals here', 'lxc.uts.name', '\u000b', 'lxc.arch == x', '=x', 'lxc.uts.name = a\rb'])
+    return `${pick(blanks)}${pick(keys)}${pick(blanks)}=${pick(blanks)}${pick(values)}${pick(blanks)}`
+  }
+  let Q: string
+  beforeAll(() => {
+    Q = mkdtempSync(join(tmpdir(), 'strata-plain-gen-'))
+    for (let i = 0; i < 400; i++) {
+      const lines = Array.from({ length: 1 + rand(8) }, line)
+      mkdirSync(join(Q, `c${i}`))
+      writeFileSync(join(Q, `c${i}`, 'config'), lines.join(pick(['\n', '\n', '\r\n'])) + pick(['\n', '']))
+    }
+  })
+  afterAll(() => rmSync(Q, { recursive: true, force: true }))
+
+  it('never calls plain what the parser has something to say about, and lists each config the same', () => {
+    const js = new Map(definedContainersJs(Q).map((d) => [d.name, d]))
+    let plainCount = 0
+    for (const d of definedContainersNative(Q)) {
+      const ref = { lxcpath: Q, name: d.name }
+      const viaNative = readContainer(ref, join(Q, d.name), d.entries, d.preread)
+      const viaJs = readContainer(ref, join(Q, d.name), js.get(d.name)!.entries, null)
+      expect(viaNative, readFileSync(join(Q, d.name, 'config'), 'utf8')).toEqual(viaJs)
+      if (d.preread?.plainValues) {
+        plainCount++
+        expect(viaJs.problems, readFileSync(join(Q, d.name, 'config'), 'utf8')).toEqual([])
+      }
+    }
+    // the generator must exercise both paths
+    expect(plainCount).toBeGreaterThan(20)
+    expect(plainCount).toBeLessThan(400)
+  })
+})
