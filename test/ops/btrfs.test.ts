@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NO_NET_CONFIG, strata } from '../helpers/lxc'
 import { makeLoopFs, type LoopFs } from '../engine/loopfs'
+import { startStop, strataOk } from './helpers'
 
 let fs: LoopFs
 let P: string
@@ -18,15 +19,6 @@ const rootfsLine = (name: string): string | undefined => readFileSync(join(P, na
 function subvolume(path: string): { uuid: string; parent: string } {
   const out = execFileSync('btrfs', ['subvolume', 'show', path], { encoding: 'utf8' })
   return { uuid: out.match(/^\s*UUID:\s*(\S+)/m)![1]!, parent: out.match(/^\s*Parent UUID:\s*(\S+)/m)![1]! }
-}
-async function ok(...args: string[]): Promise<void> {
-  const r = await strata(...args)
-  expect(r.code, r.stderr).toBe(0)
-}
-async function startStop(name: string): Promise<void> {
-  lxc('lxc-start', '-n', name)
-  expect(lxc('lxc-info', '-n', name, '-s')).toMatch(/RUNNING/)
-  lxc('lxc-stop', '-n', name, '-k')
 }
 
 beforeAll(() => {
@@ -52,7 +44,7 @@ describe('btrfs', () => {
 
   it('a snapshot clone is a writable subvolume snapshot, as lxc-copy -s makes it, with no bookkeeping; LXC starts it', async () => {
     lxc('lxc-copy', '-n', 'base', '-N', 'by-lxc', '-s')
-    await ok('clone', '-p', P, '-o', 'base', '-n', 'by-strata', '-s')
+    await strataOk('clone', '-p', P, '-o', 'base', '-n', 'by-strata', '-s')
     expect(rootfsLine('by-strata')).toBe(`btrfs:${P}/by-strata/rootfs`)
     expect(rootfsLine('by-lxc')).toBe(`btrfs:${P}/by-lxc/rootfs`)
     const origin = subvolume(join(P, 'base', 'rootfs'))
@@ -62,44 +54,44 @@ describe('btrfs', () => {
     expect(existsSync(join(P, 'base', 'lxc_snapshots'))).toBe(false)
     // busybox has no /etc/hostname: both leave it absent
     expect(existsSync(join(P, 'by-strata', 'rootfs', 'etc', 'hostname'))).toBe(existsSync(join(P, 'by-lxc', 'rootfs', 'etc', 'hostname')))
-    await startStop('by-strata')
+    await startStop(P, 'by-strata')
   })
 
   it('a copy clone is a snapshot too on the same filesystem, as LXC makes it', async () => {
-    await ok('clone', '-p', P, '-o', 'base', '-n', 'copied')
+    await strataOk('clone', '-p', P, '-o', 'base', '-n', 'copied')
     expect(rootfsLine('copied')).toBe(`btrfs:${P}/copied/rootfs`)
     expect(subvolume(join(P, 'copied', 'rootfs')).parent).toBe(subvolume(join(P, 'base', 'rootfs')).uuid)
   })
 
   it('creates btrfs with -B btrfs and with -B best here, dir without -B, as lxc-create does; LXC starts it', async () => {
-    await ok('create', '-P', P, '-n', 'made', '-t', 'busybox', '-B', 'btrfs', '-f', net)
-    await ok('create', '-P', P, '-n', 'best', '-t', 'busybox', '-B', 'best', '-f', net)
-    await ok('create', '-P', P, '-n', 'plain', '-t', 'busybox', '-f', net)
+    await strataOk('create', '-P', P, '-n', 'made', '-t', 'busybox', '-B', 'btrfs', '-f', net)
+    await strataOk('create', '-P', P, '-n', 'best', '-t', 'busybox', '-B', 'best', '-f', net)
+    await strataOk('create', '-P', P, '-n', 'plain', '-t', 'busybox', '-f', net)
     expect(rootfsLine('made')).toBe(`btrfs:${P}/made/rootfs`)
     expect(rootfsLine('best')).toBe(`btrfs:${P}/best/rootfs`)
     expect(rootfsLine('plain')).toBe(`dir:${P}/plain/rootfs`)
     expect(subvolume(join(P, 'made', 'rootfs')).parent).toBe('-')
-    await startStop('made')
+    await startStop(P, 'made')
   })
 
   it('snapshots as lxc-snapshot does (a subvolume snapshot in snaps/), listed by lxc-snapshot -L, and restores', async () => {
-    await ok('snapshot', '-P', P, '-n', 'made')
+    await strataOk('snapshot', '-P', P, '-n', 'made')
     expect(lxc('lxc-snapshot', '-n', 'made', '-L')).toMatch(/^snap0 /m)
     expect(subvolume(join(P, 'made', 'snaps', 'snap0', 'rootfs')).parent).toBe(subvolume(join(P, 'made', 'rootfs')).uuid)
     writeFileSync(join(P, 'made', 'rootfs', 'after-snapshot'), 'x')
-    await ok('snapshot', '-P', P, '-n', 'made', '-r', 'snap0')
+    await strataOk('snapshot', '-P', P, '-n', 'made', '-r', 'snap0')
     expect(existsSync(join(P, 'made', 'rootfs', 'after-snapshot'))).toBe(false)
     expect(rootfsLine('made')).toBe(`btrfs:${P}/made/rootfs`)
-    await startStop('made')
+    await startStop(P, 'made')
   })
 
   it('destroys a clone and its subvolume; the origin may go first, its snapshots do not depend on it', async () => {
-    await ok('destroy', '-P', P, '-n', 'copied')
+    await strataOk('destroy', '-P', P, '-n', 'copied')
     expect(existsSync(join(P, 'copied'))).toBe(false)
     expect(execFileSync('btrfs', ['subvolume', 'list', fs.mnt], { encoding: 'utf8' })).not.toMatch(/copied/)
-    await ok('destroy', '-P', P, '-n', 'base')
+    await strataOk('destroy', '-P', P, '-n', 'base')
     expect(existsSync(join(P, 'base'))).toBe(false)
-    await startStop('by-strata')
+    await startStop(P, 'by-strata')
     lxc('lxc-destroy', '-n', 'by-lxc')
   })
 })

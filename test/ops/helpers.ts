@@ -3,7 +3,22 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execa } from 'execa'
+import { expect } from 'vitest'
 import { strata } from '../helpers/lxc'
+
+/** Runs the CLI and requires it to succeed; its stdout. */
+export async function strataOk(...args: string[]): Promise<string> {
+  const r = await strata(...args)
+  expect(r.code, r.stderr).toBe(0)
+  return r.stdout
+}
+
+/** Starts a container with LXC, requires LXC to see it running, and stops it again. */
+export async function startStop(lxcpath: string, name: string): Promise<void> {
+  await execa('lxc-start', ['-P', lxcpath, '-n', name])
+  expect((await execa('lxc-info', ['-P', lxcpath, '-n', name, '-s'])).stdout).toMatch(/RUNNING/)
+  await execa('lxc-stop', ['-P', lxcpath, '-n', name, '-k'])
+}
 
 export function text(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null

@@ -6,20 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
 import { getXattrs } from '../../src/main/engine/native/index'
-import { check, dir, lxcLs, pairs, text } from './helpers'
+import { check, dir, lxcLs, pairs, startStop, strataOk, text } from './helpers'
 
 let P: TestLxcpath
 
-async function ok(...args: string[]): Promise<string> {
-  const r = await strata(...args)
-  expect(r.code, r.stderr).toBe(0)
-  return r.stdout
-}
 
-async function startStop(name: string): Promise<void> {
-  await P.lxc('lxc-start', '-n', name)
-  await P.lxc('lxc-stop', '-n', name, '-k')
-}
 
 beforeAll(async () => {
   P = await makeLxcpath('strata-life-')
@@ -32,12 +23,12 @@ afterAll(async () => {
 
 describe('create', () => {
   it('-B none is dir, -B overlay fills the lower as lxc-create does; both start', async () => {
-    await ok('create', '-P', P.path, '-n', 'mk-none', '-t', 'busybox', '-B', 'none', '-f', `${P.path}/.net.conf`)
+    await strataOk('create', '-P', P.path, '-n', 'mk-none', '-t', 'busybox', '-B', 'none', '-f', `${P.path}/.net.conf`)
     expect(readFileSync(dir(P.path, 'mk-none', 'config'), 'utf8')).toContain(`lxc.rootfs.path = dir:${P.path}/mk-none/rootfs\n`)
-    await ok('create', '-P', P.path, '-n', 'mk-ovl', '-t', 'busybox', '-B', 'overlay', '-f', `${P.path}/.net.conf`)
+    await strataOk('create', '-P', P.path, '-n', 'mk-ovl', '-t', 'busybox', '-B', 'overlay', '-f', `${P.path}/.net.conf`)
     expect(readFileSync(dir(P.path, 'mk-ovl', 'config'), 'utf8')).toContain(`lxc.rootfs.path = overlay:${P.path}/mk-ovl/rootfs:${P.path}/mk-ovl/overlay/delta\n`)
     expect(existsSync(dir(P.path, 'mk-ovl', 'rootfs/bin/busybox'))).toBe(true)
-    for (const n of ['mk-none', 'mk-ovl']) await startStop(n)
+    for (const n of ['mk-none', 'mk-ovl']) await startStop(P.path, n)
     expect(await check(P.path)).toEqual({ code: 0, findings: [] })
   })
 
@@ -60,13 +51,13 @@ describe('create', () => {
 describe('snapshots, both ways with lxc-snapshot', () => {
   it('lxc-snapshot -L lists Strata\'s snapshots with ts and comment; Strata lists lxc-snapshot\'s', async () => {
     writeFileSync(join(P.path, 'comment.txt'), 'before the upgrade\n')
-    expect(await ok('snapshot', '-P', P.path, '-n', 'c1', '-c', join(P.path, 'comment.txt'))).toMatch(/^snap0 /)
+    expect(await strataOk('snapshot', '-P', P.path, '-n', 'c1', '-c', join(P.path, 'comment.txt'))).toMatch(/^snap0 /)
     expect(readFileSync(dir(P.path, 'c1', 'snaps/snap0/ts'), 'utf8')).toMatch(/^\d{4}:\d\d:\d\d \d\d:\d\d:\d\d$/)
     const listed = await P.lxc('lxc-snapshot', '-n', 'c1', '-L', '-C')
     expect(listed).toContain(`snap0 (${P.path}/c1/snaps) `)
     expect(listed).toContain('before the upgrade')
     await P.lxc('lxc-snapshot', '-n', 'c1')
-    const ours = JSON.parse(await ok('snapshot', '-P', P.path, '-n', 'c1', '-L', '--json')) as { name: string; comment: string | null }[]
+    const ours = JSON.parse(await strataOk('snapshot', '-P', P.path, '-n', 'c1', '-L', '--json')) as { name: string; comment: string | null }[]
     expect(ours.map((s) => s.name)).toEqual(['snap0', 'snap1'])
     expect(ours[0]?.comment).toBe('before the upgrade')
     // snapshots keep the name and MACs, like lxc-snapshot's
@@ -74,45 +65,45 @@ describe('snapshots, both ways with lxc-snapshot', () => {
   })
 
   it('restores to a new name (new name, new hostname) and deletes, refusing while something depends on the snapshot', async () => {
-    await ok('snapshot', '-P', P.path, '-n', 'c1', '-r', 'snap0', '-N', 'from-snap')
+    await strataOk('snapshot', '-P', P.path, '-n', 'c1', '-r', 'snap0', '-N', 'from-snap')
     expect(readFileSync(dir(P.path, 'from-snap', 'config'), 'utf8')).toContain('lxc.uts.name = from-snap\n')
-    await startStop('from-snap')
+    await startStop(P.path, 'from-snap')
     await execa('lxc-copy', ['-P', `${P.path}/c1/snaps`, '-n', 'snap1', '-N', 'on-snap', '-p', P.path, '-s'])
     const d = await strata('snapshot', '-P', P.path, '-n', 'c1', '-d', 'snap1')
     expect(d.code).toBe(1)
     expect(d.stderr).toContain(`${P.path}/on-snap`)
-    await ok('destroy', '-P', P.path, '-n', 'on-snap')
-    await ok('snapshot', '-P', P.path, '-n', 'c1', '-d', 'snap1')
-    await ok('snapshot', '-P', P.path, '-n', 'c1', '-d', 'snap0')
+    await strataOk('destroy', '-P', P.path, '-n', 'on-snap')
+    await strataOk('snapshot', '-P', P.path, '-n', 'c1', '-d', 'snap1')
+    await strataOk('snapshot', '-P', P.path, '-n', 'c1', '-d', 'snap0')
     expect(await P.lxc('lxc-snapshot', '-n', 'c1', '-L')).toBe('No snapshots')
-    await ok('destroy', '-P', P.path, '-n', 'from-snap')
+    await strataOk('destroy', '-P', P.path, '-n', 'from-snap')
   })
 
   it('restores an overlay clone with a hook script in place (LXC 5 leaves such a clone half-restored)', async () => {
-    await ok('clone', '-p', P.path, '-o', 'c1', '-n', 'hooked', '-s')
+    await strataOk('clone', '-p', P.path, '-o', 'c1', '-n', 'hooked', '-s')
     const d = dir(P.path, 'hooked')
     writeFileSync(join(d, 'hook.sh'), '#!/bin/sh\nexit 0\n', { mode: 0o755 })
     writeFileSync(join(d, 'config'), readFileSync(join(d, 'config'), 'utf8') + `lxc.hook.pre-start = ${d}/hook.sh\n`)
-    await ok('snapshot', '-P', P.path, '-n', 'hooked')
+    await strataOk('snapshot', '-P', P.path, '-n', 'hooked')
     writeFileSync(join(d, 'overlay/delta/later'), 'x')
-    await ok('snapshot', '-P', P.path, '-n', 'hooked', '-r', 'snap0')
+    await strataOk('snapshot', '-P', P.path, '-n', 'hooked', '-r', 'snap0')
     expect(existsSync(join(d, 'overlay/delta/later'))).toBe(false)
     expect(readFileSync(join(d, 'config'), 'utf8')).toContain(`lxc.hook.pre-start = ${d}/hook.sh\n`)
-    await startStop('hooked')
+    await startStop(P.path, 'hooked')
     expect(await check(P.path)).toEqual({ code: 0, findings: [] })
-    await ok('destroy', '-P', P.path, '-n', 'hooked', '--with-dependents')
+    await strataOk('destroy', '-P', P.path, '-n', 'hooked', '--with-dependents')
     expect(text(dir(P.path, 'c1', 'lxc_snapshots'))).toBeNull()
   })
 })
 
 describe('flatten', () => {
   it('makes an overlay clone standalone, so LXC can destroy its origin', async () => {
-    await ok('clone', '-p', P.path, '-o', 'c1', '-n', 'base2')
-    await ok('clone', '-p', P.path, '-o', 'base2', '-n', 'flat', '-s')
+    await strataOk('clone', '-p', P.path, '-o', 'c1', '-n', 'base2')
+    await strataOk('clone', '-p', P.path, '-o', 'base2', '-n', 'flat', '-s')
     await P.lxc('lxc-start', '-n', 'flat')
     await P.lxc('lxc-attach', '-n', 'flat', '--', 'sh', '-c', 'echo kept > /root/kept && rm /etc/inittab')
     await P.lxc('lxc-stop', '-n', 'flat', '-k')
-    await ok('flatten', '-P', P.path, '-n', 'flat')
+    await strataOk('flatten', '-P', P.path, '-n', 'flat')
     expect(readFileSync(dir(P.path, 'flat', 'config'), 'utf8')).toContain(`lxc.rootfs.path = dir:${P.path}/flat/rootfs\n`)
     expect(text(dir(P.path, 'flat', 'rootfs/root/kept'))).toBe('kept\n')
     expect(existsSync(dir(P.path, 'flat', 'rootfs/etc/inittab'))).toBe(false)
@@ -141,12 +132,12 @@ describe('aufs', () => {
     writeFileSync(join(a, 'config'), base)
     writeFileSync(join(a, 'lxc_rdepends'), pairs([P.path, 'c1']))
     writeFileSync(dir(P.path, 'c1', 'lxc_snapshots'), pairs([P.path, 'au1']))
-    const ls = JSON.parse(await ok('ls', '-P', P.path, '--json')) as { name: string; backend: string }[]
+    const ls = JSON.parse(await strataOk('ls', '-P', P.path, '--json')) as { name: string; backend: string }[]
     expect(ls.find((c) => c.name === 'au1')?.backend).toBe('aufs')
     const refused = await strata('clone', '-p', P.path, '-o', 'au1', '-n', 'au2', '-s')
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/convert/)
-    await ok('convert', '-P', P.path, '-n', 'au1')
+    await strataOk('convert', '-P', P.path, '-n', 'au1')
     const upper = join(a, 'overlay/delta')
     expect(readFileSync(join(a, 'config'), 'utf8')).toContain(`lxc.rootfs.path = overlay:${P.path}/c1/rootfs:${upper}\n`)
     const wh = lstatSync(join(upper, 'bin/vi'))
@@ -162,7 +153,7 @@ describe('aufs', () => {
     } finally {
       await P.lxc('lxc-stop', '-n', 'au1', '-k')
     }
-    await ok('destroy', '-P', P.path, '-n', 'au1')
+    await strataOk('destroy', '-P', P.path, '-n', 'au1')
     expect(text(dir(P.path, 'c1', 'lxc_snapshots'))).toBeNull()
   })
 })
@@ -178,14 +169,14 @@ describe('legacy overlay layout (LXC 1.x-3.x: overlayfs:, delta0, olwork)', () =
     writeFileSync(join(l, 'config'), cfg)
     writeFileSync(join(l, 'lxc_rdepends'), pairs([P.path, 'c1']))
     writeFileSync(dir(P.path, 'c1', 'lxc_snapshots'), pairs([P.path, 'old1']))
-    await startStop('old1')
-    await ok('clone', '-p', P.path, '-o', 'old1', '-n', 'new1', '-s')
+    await startStop(P.path, 'old1')
+    await strataOk('clone', '-p', P.path, '-o', 'old1', '-n', 'new1', '-s')
     expect(readFileSync(dir(P.path, 'new1', 'config'), 'utf8')).toContain(`lxc.rootfs.path = overlay:${P.path}/c1/rootfs:${P.path}/new1/overlay/delta\n`)
     expect(text(dir(P.path, 'new1', 'overlay/delta/root/from-old'))).toBe('old\n')
     expect(text(dir(P.path, 'new1', 'lxc_rdepends'))).toBe(pairs([P.path, 'c1'], [P.path, 'old1']))
-    await startStop('new1')
+    await startStop(P.path, 'new1')
     expect(await check(P.path)).toEqual({ code: 0, findings: [] })
-    await ok('destroy', '-P', P.path, '-n', 'old1', '--with-dependents')
+    await strataOk('destroy', '-P', P.path, '-n', 'old1', '--with-dependents')
   })
 })
 
@@ -195,7 +186,7 @@ describe('leftovers of interrupted work', () => {
     mkdirSync(join(staging, 'rootfs'), { recursive: true })
     writeFileSync(join(staging, 'config'), 'lxc.uts.name = ghost\n')
     expect(await lxcLs(P.path)).not.toContain('.strata-build-0123456789ab')
-    expect(await ok('ls', '-P', P.path)).not.toContain('strata-build')
+    expect(await strataOk('ls', '-P', P.path)).not.toContain('strata-build')
     const r = await strata('check', '-P', P.path)
     expect(r.stderr).toContain(`removed leftover ${staging}`)
     expect(existsSync(staging)).toBe(false)
@@ -231,6 +222,6 @@ describe('progress on a terminal', () => {
     expect(tty.stdout).toMatch(/copy: 100% \d+\/\d+ files, [\d.]+ MB of [\d.]+ MB/)
     const plain = await strata('clone', '-p', P.path, '-o', 'c1', '-n', 'progress2')
     expect(plain.stderr).toBe('')
-    for (const n of ['progress1', 'progress2']) await ok('destroy', '-P', P.path, '-n', n)
+    for (const n of ['progress1', 'progress2']) await strataOk('destroy', '-P', P.path, '-n', n)
   })
 })

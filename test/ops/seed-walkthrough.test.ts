@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
-import { check, dir, lxcLs, pairs, text } from './helpers'
+import { check, dir, lxcLs, pairs, strataOk, text } from './helpers'
 
 let P: TestLxcpath
 
@@ -13,11 +13,6 @@ async function duKiB(path: string): Promise<number> {
   return Number((await execa('du', ['-sk', path])).stdout.split('\t')[0])
 }
 
-async function ok(...args: string[]): Promise<string> {
-  const r = await strata(...args)
-  expect(r.code, r.stderr).toBe(0)
-  return r.stdout
-}
 
 beforeAll(async () => {
   P = await makeLxcpath('strata-seed-')
@@ -29,7 +24,7 @@ afterAll(async () => {
 
 describe('the seed walkthrough', () => {
   it('creates ct01 with -B dir, and it starts', async () => {
-    await ok('create', '-P', P.path, '-n', 'ct01', '-t', 'busybox', '-B', 'dir', '-f', `${P.path}/.net.conf`)
+    await strataOk('create', '-P', P.path, '-n', 'ct01', '-t', 'busybox', '-B', 'dir', '-f', `${P.path}/.net.conf`)
     writeFileSync(dir(P.path, 'ct01', 'rootfs/etc/hostname'), 'ct01\n') // as the article's Ubuntu image has
     expect(await lxcLs(P.path)).toEqual(['ct01'])
     await P.lxc('lxc-start', '-n', 'ct01')
@@ -37,7 +32,7 @@ describe('the seed walkthrough', () => {
   })
 
   it('copy clone: same size, new name, new rootfs path', async () => {
-    await ok('clone', '-p', P.path, '-P', P.path, '-o', 'ct01', '-n', 'ct02')
+    await strataOk('clone', '-p', P.path, '-P', P.path, '-o', 'ct01', '-n', 'ct02')
     const a = await duKiB(dir(P.path, 'ct01', 'rootfs'))
     const b = await duKiB(dir(P.path, 'ct02', 'rootfs'))
     expect(Math.abs(a - b)).toBeLessThanOrEqual(8)
@@ -48,7 +43,7 @@ describe('the seed walkthrough', () => {
   })
 
   it('overlay snapshot clone (-s -B overlayfs): upper holds only etc/hostname; bookkeeping on both sides', async () => {
-    await ok('clone', '-p', P.path, '-o', 'ct01', '-n', 'overlayfs01', '-s', '-B', 'overlayfs')
+    await strataOk('clone', '-p', P.path, '-o', 'ct01', '-n', 'overlayfs01', '-s', '-B', 'overlayfs')
     const upper = dir(P.path, 'overlayfs01', 'overlay/delta')
     expect((await execa('find', [upper, '-mindepth', '1'])).stdout.split('\n').sort()).toEqual([`${upper}/etc`, `${upper}/etc/hostname`])
     expect(text(`${upper}/etc/hostname`)).toBe('overlayfs01\n')
@@ -57,7 +52,7 @@ describe('the seed walkthrough', () => {
   })
 
   it('snapshot clone of the snapshot clone: lower stays ct01, the upper is copied, ct01 lists both', async () => {
-    await ok('clone', '-p', P.path, '-o', 'overlayfs01', '-n', 'overlayfs02', '-s', '-B', 'overlayfs')
+    await strataOk('clone', '-p', P.path, '-o', 'overlayfs01', '-n', 'overlayfs02', '-s', '-B', 'overlayfs')
     expect(readFileSync(dir(P.path, 'overlayfs02', 'config'), 'utf8')).toContain(`lxc.rootfs.path = overlay:${P.path}/ct01/rootfs:${P.path}/overlayfs02/overlay/delta\n`)
     expect(text(dir(P.path, 'overlayfs02', 'overlay/delta/etc/hostname'))).toBe('overlayfs02\n')
     expect(text(dir(P.path, 'ct01', 'lxc_snapshots'))).toBe(pairs([P.path, 'overlayfs01'], [P.path, 'overlayfs02']))
@@ -81,7 +76,7 @@ describe('the seed walkthrough', () => {
   })
 
   it('sizes: the snapshot clones hold kilobytes, the copy holds the whole tree', async () => {
-    const ls = JSON.parse(await ok('ls', '-P', P.path, '--json')) as { name: string; backend: string; dependents: unknown[] }[]
+    const ls = JSON.parse(await strataOk('ls', '-P', P.path, '--json')) as { name: string; backend: string; dependents: unknown[] }[]
     expect(ls.map((c) => [c.name, c.backend])).toEqual([
       ['ct01', 'dir'],
       ['ct02', 'dir'],
@@ -100,11 +95,11 @@ describe('the seed walkthrough', () => {
     expect(r.stderr).toContain(`${P.path}/overlayfs01`)
     expect(r.stderr).toContain(`${P.path}/overlayfs02`)
     await expect(P.lxc('lxc-destroy', '-n', 'ct01')).rejects.toThrow(/has clones/)
-    await ok('destroy', '-P', P.path, '-n', 'overlayfs02')
+    await strataOk('destroy', '-P', P.path, '-n', 'overlayfs02')
     await P.lxc('lxc-destroy', '-n', 'overlayfs01') // LXC's own destroy of a Strata clone updates ct01 too
     expect(text(dir(P.path, 'ct01', 'lxc_snapshots'))).toBeNull()
     expect(await check(P.path)).toEqual({ code: 0, findings: [] })
-    await ok('destroy', '-P', P.path, '-n', 'ct01')
+    await strataOk('destroy', '-P', P.path, '-n', 'ct01')
     expect(await lxcLs(P.path)).toEqual(['ct02'])
   })
 })

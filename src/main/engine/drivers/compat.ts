@@ -21,8 +21,8 @@ function ruleRefusal(origin: Backend, target: Backend, mode: Mode): string | nul
   if (target === 'aufs') return 'aufs cannot be a clone target: LXC removed aufs in 3.0 and this kernel has no aufs.'
   if (mode === 'copy') {
     if (target === 'overlay') return 'overlay can only be used for snapshot clones (LXC\'s rule); a copy clone is dir.'
-    if (target === 'dir' || target === 'btrfs') {
-      if (origin === 'dir' || origin === 'overlay' || origin === 'btrfs') return null
+    if (target === 'dir' || target === 'btrfs' || target === 'loop') {
+      if (origin === 'dir' || origin === 'overlay' || origin === 'btrfs' || origin === 'loop') return null
       return `copying a ${origin} container needs its ${origin} driver, which Strata does not have yet.`
     }
     return `Strata has no ${target} driver yet.`

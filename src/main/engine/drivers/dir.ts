@@ -1,10 +1,11 @@
 // dir (and `none`, its alias): the rootfs is a plain directory, `<P>/<n>/rootfs`.
 import { chmodSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
 import { copyDirectoryTree } from '../fs/copy'
 import { withMergedView } from '../fs/overlay-mount'
 import { removeDirectoryTree } from '../fs/remove'
+import { withMountedRootfs } from '../mount'
 import type { OpContext } from '../ops/context'
 import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
 
@@ -15,6 +16,8 @@ export async function withVisibleTree<T>(source: SourceStorage, fn: (root: strin
   if (spec.backend === 'aufs')
     throw new DriverError('aufs', 'aufs-unmountable', `${source.dir} is an aufs clone, which this kernel cannot mount: run \`strata convert\` first.`)
   if (spec.backend === 'dir' || spec.backend === 'btrfs') return fn(spec.path)
+  // a loop image, read-only at Strata's private mountpoint (found and cleaned if ever left behind)
+  if (spec.backend === 'loop') return withMountedRootfs({ lxcpath: dirname(source.dir), name: basename(source.dir) }, fn)
   throw new DriverError(spec.backend, 'no-driver', `Copying from a ${spec.backend} container is not supported by Strata yet.`)
 }
 

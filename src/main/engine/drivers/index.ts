@@ -3,10 +3,11 @@ import type { Backend } from '@shared/model'
 import { aufsDriver } from './aufs'
 import { btrfsDriver } from './btrfs'
 import { dirDriver } from './dir'
+import { loopDriver } from './loop'
 import type { StorageDriver } from './driver'
 import { overlayDriver } from './overlay'
 
-const DRIVERS: Partial<Record<Backend, StorageDriver>> = { dir: dirDriver, overlay: overlayDriver, aufs: aufsDriver, btrfs: btrfsDriver }
+const DRIVERS: Partial<Record<Backend, StorageDriver>> = { dir: dirDriver, overlay: overlayDriver, aufs: aufsDriver, btrfs: btrfsDriver, loop: loopDriver }
 
 export function driverFor(backend: Backend): StorageDriver | null {
   return DRIVERS[backend] ?? null

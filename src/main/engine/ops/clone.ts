@@ -14,7 +14,8 @@ import { validateContainerName } from '../names'
 import { canonicalRootfsSpec } from '../rootfs'
 import { readStates } from '../state'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
-import { configHooks, runLxcHooks } from './lxc-hooks'
+import { configHooks, runLxcHooks, type RootfsMount } from './lxc-hooks'
+import { rewriteHostnameInImage } from '../drivers/loop'
 import { overlayFsType, overlayMountOptions } from '../mount'
 import { report, type OpContext } from './context'
 import { NotFoundError, OpError, show } from './errors'
@@ -77,13 +78,21 @@ export interface PreparedClone {
   backend: Backend
 }
 
-/** The new config's lxc.hook.clone on the new rootfs (an overlay mounted at `mountpoint` for them). */
-async function runCloneHooks(configFile: string, root: LayeredRoot, mountpoint: string, srcName: string, opts: CloneOptions, ctx: OpContext): Promise<number> {
+/** Where the new rootfs is in the build dir: a directory, an overlay, or a loop image. */
+type NewRootfs = LayeredRoot | { kind: 'image'; image: string }
+
+/** The new config's lxc.hook.clone on the new rootfs (mounted at `mountpoint` for them unless a directory). */
+async function runCloneHooks(configFile: string, root: NewRootfs, mountpoint: string, srcName: string, opts: CloneOptions, ctx: OpContext): Promise<number> {
   const hooks = configHooks(configFile, 'clone')
   if (hooks.hooks.length === 0) return 0
-  const overlay = root.kind === 'overlay' ? { options: overlayMountOptions({ lowers: [...root.lowers], upper: root.upper }, false), at: mountpoint, fstype: overlayFsType() ?? 'overlay' } : undefined
-  const env = { LXC_SRC_NAME: srcName, LXC_ROOTFS_MOUNT: root.kind === 'overlay' ? mountpoint : root.root, LXC_ROOTFS_PATH: hooks.rootfsPath ?? undefined }
-  return runLxcHooks({ type: 'clone', configFile, name: opts.name, env, args: opts.hookArgs, overlay, signal: ctx.signal }, hooks)
+  const mount: RootfsMount | undefined =
+    root.kind === 'overlay'
+      ? { kind: 'overlay', options: overlayMountOptions({ lowers: [...root.lowers], upper: root.upper }, false), at: mountpoint, fstype: overlayFsType() ?? 'overlay' }
+      : root.kind === 'image'
+        ? { kind: 'loop', image: root.image, at: mountpoint }
+        : undefined
+  const env = { LXC_SRC_NAME: srcName, LXC_ROOTFS_MOUNT: root.kind === 'dir' ? root.root : mountpoint, LXC_ROOTFS_PATH: hooks.rootfsPath ?? undefined }
+  return runLxcHooks({ type: 'clone', configFile, name: opts.name, env, args: opts.hookArgs, mount, signal: ctx.signal }, hooks)
 }
 
 /** Checks everything and plans the clone; nothing is written until build() runs. */
@@ -138,13 +147,17 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     if (spec.backend === 'overlay' && spec.lowers[0]) recordBaseFingerprint(staging, spec.lowers[0])
     for (const [file, data] of Object.entries(internals.extraFiles ?? {})) writeFileSync(join(staging, file), data, { mode: 0o644 })
     const local = (p: string): string => (p.startsWith(`${finalDir}/`) ? staging + p.slice(finalDir.length) : p)
-    const newRoot: LayeredRoot =
-      spec.backend === 'overlay' ? { kind: 'overlay', upper: local(spec.upper), lowers: spec.lowers.map(local) } : { kind: 'dir', root: local((spec as { path: string }).path) }
+    const newRoot: NewRootfs =
+      spec.backend === 'overlay'
+        ? { kind: 'overlay', upper: local(spec.upper), lowers: spec.lowers.map(local) }
+        : spec.backend === 'loop'
+          ? { kind: 'image', image: local(spec.path) }
+          : { kind: 'dir', root: local((spec as { path: string }).path) }
     // LXC runs the clone hooks first, then rewrites the hostname.
     const hooks = await runCloneHooks(join(staging, 'config'), newRoot, join(staging, 'rootfs'), origin.ref.name, opts, ctx)
     if (hooks > 0) report(ctx, { phase: 'hooks', message: `ran ${hooks} lxc.hook.clone hook${hooks > 1 ? 's' : ''}` })
     if (!internals.keepName) {
-      const r = await rewriteHostname(newRoot, opts.name)
+      const r = newRoot.kind === 'image' ? await rewriteHostnameInImage(newRoot.image, join(staging, 'rootfs'), opts.name) : await rewriteHostname(newRoot, opts.name)
       internals.onHostname?.(r)
       if (r.outcome === 'skipped') report(ctx, { phase: 'hostname', message: r.reason })
     }

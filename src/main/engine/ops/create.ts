@@ -7,6 +7,7 @@ import { isAbsolute, join } from 'node:path'
 import type { Backend, ContainerRef } from '@shared/model'
 import { createChoices } from '../drivers/compat'
 import { backendFromName, driverFor } from '../drivers/index'
+import { runWithImageMounted } from '../drivers/loop'
 import { validateContainerName } from '../names'
 import { canonicalRootfsSpec } from '../rootfs'
 import { run } from '../tools'
@@ -75,11 +76,12 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
       text += `lxc.rootfs.path = ${canonicalRootfsSpec(spec)}\n`
       writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
       report(ctx, { phase: 'template', message: `running ${script}` })
-      // The template fills the rootfs dir (for overlay: the lower, as lxc-create does).
-      await run(script, ['--path', staging, '--name', opts.name, '--rootfs', join(staging, 'rootfs'), ...args], {
-        signal: ctx.signal,
-        env: { ...process.env, LXC_NAME: opts.name, LXC_PATH: lxcpath, LXC_ROOTFS_PATH: join(staging, 'rootfs') } as Record<string, string>
-      })
+      // The template fills the rootfs dir (for overlay: the lower, as lxc-create does; for loop:
+      // the image, mounted there for the template only).
+      const argv = [script, '--path', staging, '--name', opts.name, '--rootfs', join(staging, 'rootfs'), ...args]
+      const env = { ...process.env, LXC_NAME: opts.name, LXC_PATH: lxcpath, LXC_ROOTFS_PATH: join(staging, 'rootfs') } as Record<string, string>
+      if (spec.backend === 'loop') await runWithImageMounted(join(staging, 'rootdev'), join(staging, 'rootfs'), argv, { signal: ctx.signal, env })
+      else await run(argv[0]!, argv.slice(1), { signal: ctx.signal, env })
       // Whatever the template wrote about where it ran names the staging dir: point it at the final one.
       const written = readFileSync(join(staging, 'config'), 'utf8')
       writeFileSync(join(staging, 'config'), written.split(staging).join(finalDir), { mode: 0o640 })

@@ -25,15 +25,23 @@ export interface HookRun {
   env: Record<string, string | undefined>
   /** what follows `--` on lxc-copy's command line */
   args?: readonly string[]
-  /** an overlay to mount read-write first (as root, in the hooks' mount namespace) */
-  overlay?: { options: string; at: string; fstype: string }
+  /** the rootfs to mount read-write first (as root, in the hooks' mount namespace) */
+  mount?: RootfsMount
   signal?: AbortSignal
 }
 
+/** An overlay (its mount options and fs type) or a loop image, to mount at `at`. */
+export type RootfsMount = { kind: 'overlay'; options: string; fstype: string; at: string } | { kind: 'loop'; image: string; at: string }
+
 export class HookError extends OpError {}
 
-/** Mounts the overlay if there is one ($1 options, $2 mountpoint, $3 type), then runs each command. */
-const RUNNER = 'if [ -n "$1" ]; then mount -t "$3" overlay -o "$1" "$2" || exit 97; fi; shift 3; for c in "$@"; do sh -c "$c" || exit $?; done'
+/** Mounts the rootfs ($1 kind, $2 options or image, $3 mountpoint, $4 fs type), then runs each command. */
+const RUNNER = `case "$1" in
+  overlay) mount -t "$4" overlay -o "$2" "$3" || exit 97 ;;
+  loop) mount -o loop "$2" "$3" || exit 97 ;;
+esac
+shift 4
+for c in "$@"; do sh -c "$c" || exit $?; done`
 
 export interface ConfigHooks {
   hooks: string[]
@@ -88,9 +96,10 @@ export async function runLxcHooks(h: HookRun, hooks = configHooks(h.configFile, 
   for (const [k, v] of Object.entries(h.env)) if (v !== undefined) env[k] = v
   if (hooks.version === 1) Object.assign(env, { LXC_HOOK_TYPE: h.type, LXC_HOOK_SECTION: 'lxc' })
   const root = process.geteuid?.() === 0
-  if (h.overlay && !root)
-    throw new HookError(`${h.type}-hook`, `${h.name}'s config has lxc.hook.${h.type}, which runs on the mounted rootfs, and mounting an overlay needs root.`)
-  const mountArgs = h.overlay ? [h.overlay.options, h.overlay.at, h.overlay.fstype] : ['', '', '']
+  if (h.mount && !root)
+    throw new HookError(`${h.type}-hook`, `${h.name}'s config has lxc.hook.${h.type}, which runs on the mounted rootfs, and mounting it needs root.`)
+  const m = h.mount
+  const mountArgs = !m ? ['none', '', '', ''] : m.kind === 'overlay' ? ['overlay', m.options, m.at, m.fstype] : ['loop', m.image, m.at, '']
   // As root, in a mount namespace of their own.
   const argv = root ? ['unshare', '--mount', '--propagation', 'private', '--', 'sh'] : ['sh']
   try {
