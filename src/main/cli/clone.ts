@@ -7,11 +7,14 @@ import { writeStdout } from './output'
 
 const usage = `Usage: strata clone -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config] [-- HOOK_ARGS...]
 
-Copy clone (default: a standalone dir copy) or, with -s, a snapshot clone (overlay over the
-origin's rootfs; a clone of an overlay clone keeps the original base as its lower and copies
-the upper). Bookkeeping (lxc_rdepends, lxc_snapshots) is written as LXC 5 writes it, so
-lxc-destroy refuses to destroy the origin while the clone exists.
-  -B dir|none|overlay   backend; default: LXC's rule (snapshot of dir = overlay, copy = dir)
+Copy clone (a standalone copy) or, with -s, a snapshot clone: overlay over the origin's
+rootfs (a clone of an overlay clone keeps the original base as its lower and copies the
+upper), or a btrfs subvolume snapshot. Bookkeeping (lxc_rdepends, lxc_snapshots) is written as
+LXC 5 writes it, so lxc-destroy refuses to destroy an origin that overlay clones read.
+  -B dir|none|overlay|btrfs|loop
+                        backend; default: LXC's rule (a snapshot of dir is overlay, of btrfs
+                        btrfs; a copy keeps a btrfs or loop origin's type in its own
+                        lxcpath, and is dir otherwise)
   --expand-config       write the flattened config (includes inlined), as LXC 1.0 did
 The new config's lxc.hook.clone hooks run on the new rootfs before it is registered, with
 HOOK_ARGS, as lxc-copy runs them; a hook that fails leaves no clone behind.`

@@ -5,7 +5,7 @@ import { CliError, parseCommandLine, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
-const usage = `Usage: strata create -n NAME -t TEMPLATE [-B dir|none|overlay|best] [-P LXCPATH] [-f CONFIG] [-- TEMPLATE_ARGS...]
+const usage = `Usage: strata create -n NAME -t TEMPLATE [-B dir|none|overlay|btrfs|loop|best] [-P LXCPATH] [-f CONFIG] [-- TEMPLATE_ARGS...]
 
 Creates a container with one of LXC's templates (/usr/share/lxc/templates; busybox works
 offline), as lxc-create does. -f starts from CONFIG instead of LXC's default config.`

@@ -33,7 +33,7 @@ Commands:
   mount    -n NAME [-P LXCPATH] [--path DIR] [--rw]       mount a rootfs (read-only unless asked) at a private mountpoint
   umount   -n NAME [-P LXCPATH]                           undo strata mount
   create   -n NAME -t TEMPLATE [-B BACKEND] [-P LXCPATH] [-f CONFIG]
-  clone    -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config]
+  clone    -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config] [-- HOOK_ARGS]
   destroy  -n NAME [-P LXCPATH] [--with-dependents]
   snapshot -n NAME [-c COMMENT_FILE] | -L | -r SNAP [-N NEWNAME] | -d SNAP
   flatten  -n NAME [-P LXCPATH]                           turn an overlay clone into a standalone dir container
