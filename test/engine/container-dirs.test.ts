@@ -64,6 +64,26 @@ describe('reading container directories', () => {
   })
 })
 
+/**
+ * Reads every container of lxcpath both ways and requires the same records; a config the native
+ * reader called plain must have no problem at all. Returns how many were plain.
+ */
+function sameRecordsEitherWay(lxcpath: string): number {
+  const js = new Map(definedContainersJs(lxcpath).map((d) => [d.name, d]))
+  let plainCount = 0
+  for (const d of definedContainersNative(lxcpath)) {
+    const ref = { lxcpath, name: d.name }
+    const config = readFileSync(join(lxcpath, d.name, 'config'), 'utf8')
+    const viaJs = readContainer(ref, join(lxcpath, d.name), js.get(d.name)!.entries, null)
+    expect(readContainer(ref, join(lxcpath, d.name), d.entries, d.preread), `${d.name}: ${config}`).toEqual(viaJs)
+    if (d.preread?.plainValues) {
+      plainCount++
+      expect(viaJs.problems, `${d.name} was read as plain: ${config}`).toEqual([])
+    }
+  }
+  return plainCount
+}
+
 // The native reader hands back only lxc.rootfs.path for a "plain" config (nothing in it for the
 // parser to report). It must never call a config plain that the parser has something to say
 // about, and what the listing shows must be the same either way.
@@ -120,18 +140,7 @@ describe('plain configs', () => {
   })
 
   it('lists every config, plain or not, exactly as the parser reads it', () => {
-    const js = new Map(definedContainersJs(Q).map((d) => [d.name, d]))
-    let plainCount = 0
-    for (const d of definedContainersNative(Q)) {
-      const ref = { lxcpath: Q, name: d.name }
-      const viaNative = readContainer(ref, join(Q, d.name), d.entries, d.preread)
-      const viaJs = readContainer(ref, join(Q, d.name), js.get(d.name)!.entries, null)
-      expect(viaNative, d.name).toEqual(viaJs)
-      if (d.preread?.plainValues) {
-        plainCount++
-        expect(viaJs.problems, `${d.name} was read as plain`).toEqual([])
-      }
-    }
+    const plainCount = sameRecordsEitherWay(Q)
     expect(plainCount).toBeGreaterThanOrEqual(Object.keys(plain).length)
   })
 })
@@ -170,18 +179,7 @@ describe('plain configs, generated', () => {
   afterAll(() => rmSync(Q, { recursive: true, force: true }))
 
   it('never calls plain what the parser has something to say about, and lists each config the same', () => {
-    const js = new Map(definedContainersJs(Q).map((d) => [d.name, d]))
-    let plainCount = 0
-    for (const d of definedContainersNative(Q)) {
-      const ref = { lxcpath: Q, name: d.name }
-      const viaNative = readContainer(ref, join(Q, d.name), d.entries, d.preread)
-      const viaJs = readContainer(ref, join(Q, d.name), js.get(d.name)!.entries, null)
-      expect(viaNative, readFileSync(join(Q, d.name, 'config'), 'utf8')).toEqual(viaJs)
-      if (d.preread?.plainValues) {
-        plainCount++
-        expect(viaJs.problems, readFileSync(join(Q, d.name, 'config'), 'utf8')).toEqual([])
-      }
-    }
+    const plainCount = sameRecordsEitherWay(Q)
     // the generator must exercise both paths
     expect(plainCount).toBeGreaterThan(20)
     expect(plainCount).toBeLessThan(400)
