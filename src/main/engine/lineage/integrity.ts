@@ -27,7 +27,6 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
     return known
   }
 
-
   for (const [key, { record }] of lineage.entries) {
     const subject = record.ref
     const name = show(subject)
@@ -54,17 +53,15 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
     }
 
     // A base that changed after Strata cloned it changes what the clone sees.
-    {
-      const drift = drifts.get(key)
-      if (drift) {
-        add({
-          severity: 'warning',
-          code: 'base-drift',
-          subject,
-          file: drift.lower,
-          message: `${name}'s base ${drift.lower} changed since the clone was made (${drift.recordedAt}), so the clone sees a different system: changed in ${drift.paths.join(', ')}${drift.more ? ` and ${drift.more} more` : ''}.`
-        })
-      }
+    const drift = drifts.get(key)
+    if (drift) {
+      add({
+        severity: 'warning',
+        code: 'base-drift',
+        subject,
+        file: drift.lower,
+        message: `${name}'s base ${drift.lower} changed since the clone was made (${drift.recordedAt}), so the clone sees a different system: changed in ${drift.paths.join(', ')}${drift.more ? ` and ${drift.more} more` : ''}.`
+      })
     }
 
     const owners = lineage.lowerOwners.get(key) ?? []
