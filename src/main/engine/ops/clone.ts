@@ -143,7 +143,7 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     }
     writeFileSync(join(staging, 'config'), config.text, { mode: 0o640 })
     if (origins.length > 0) writeRdepends(staging, origins)
-    // What the base looked like when this clone was made, so `strata check` can tell when it changes.
+    // When this clone was made, so that `strata check` can name what in its base changed since.
     if (spec.backend === 'overlay' && spec.lowers[0]) recordBaseFingerprint(staging, spec.lowers[0])
     for (const [file, data] of Object.entries(internals.extraFiles ?? {})) writeFileSync(join(staging, file), data, { mode: 0o644 })
     const local = (p: string): string => (p.startsWith(`${finalDir}/`) ? staging + p.slice(finalDir.length) : p)
