@@ -7,6 +7,7 @@
         "src/main/engine/native/walk.c",
         "src/main/engine/native/lxcpath_read.c",
         "src/main/engine/native/plain_config.c",
+        "src/main/engine/native/btrfs_info.c",
         "src/main/engine/native/diff.c",
         "src/main/engine/native/beneath.c"
       ],

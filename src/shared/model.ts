@@ -95,7 +95,11 @@ export interface LineageNode {
  * - `cloned-from`: recorded in lxc_rdepends / lxc_snapshots (a copy of this one's upper, for a clone of a clone);
  * - `snapshot-of`: an lxc-snapshot of this container.
  */
-export type LineageEdgeKind = 'depends-on-lower' | 'cloned-from' | 'snapshot-of'
+/**
+ * depends-on-lower and cloned-from are dependencies (the origin must stay); snapshot-of ties a
+ * snapshot to its container; copied-from is a btrfs snapshot's origin, which it does not need.
+ */
+export type LineageEdgeKind = 'depends-on-lower' | 'cloned-from' | 'snapshot-of' | 'copied-from'
 
 export interface LineageEdge {
   from: string

@@ -57,6 +57,15 @@ describe('btrfs', () => {
     await startStop(P, 'by-strata')
   })
 
+  it('shows what each snapshot was made from (its parent subvolume), as an edge that is no dependency', async () => {
+    const graph = JSON.parse(await strataOk('lineage', '-P', P, '--json')) as { edges: { from: string; to: string; kind: string }[] }
+    const base = `${P}/base`
+    for (const n of ['by-lxc', 'by-strata']) expect(graph.edges, n).toContainEqual({ from: `${P}/${n}`, to: base, kind: 'copied-from' })
+    const ls = JSON.parse(await strataOk('ls', '-P', P, '--json')) as { name: string; dependents: unknown[] }[]
+    expect(ls.find((c) => c.name === 'base')?.dependents).toEqual([])
+    expect(await strataOk('lineage', '-P', P)).toMatch(/\[copy\] .*by-strata/)
+  })
+
   it('a copy clone is a snapshot too on the same filesystem, as LXC makes it', async () => {
     await strataOk('clone', '-p', P, '-o', 'base', '-n', 'copied')
     expect(rootfsLine('copied')).toBe(`btrfs:${P}/copied/rootfs`)

@@ -13,12 +13,14 @@ Shows every container and snapshot as a tree under what it comes from. Edges:
   lower      its rootfs reads the parent's rootfs as an overlay/aufs lower layer
   clone      recorded as cloned from the parent (lxc_rdepends), a copy of its upper layer
   snapshot   an lxc-snapshot of the parent
+  copy       a btrfs snapshot of the parent's subvolume, which no longer needs it
 --json prints {nodes, edges, findings}; --dot prints a Graphviz digraph.`
 
 const EDGE_WORD: Record<LineageEdge['kind'], string> = {
   'depends-on-lower': 'lower',
   'cloned-from': 'clone',
-  'snapshot-of': 'snapshot'
+  'snapshot-of': 'snapshot',
+  'copied-from': 'copy'
 }
 
 function label(node: LineageNode, graph: LineageGraph): string {
@@ -65,7 +67,8 @@ export function renderDot(graph: LineageGraph): string {
   const style: Record<LineageEdge['kind'], string> = {
     'depends-on-lower': 'solid',
     'cloned-from': 'dashed',
-    'snapshot-of': 'dotted'
+    'snapshot-of': 'dotted',
+    'copied-from': 'dashed'
   }
   const broken = new Set(graph.findings.filter((f) => f.severity === 'error').map((f) => `${f.subject.lxcpath}/${f.subject.name}`))
   const lines = ['digraph lineage {', '  rankdir=BT;', '  node [shape=box, fontname="sans-serif"];']

@@ -13,6 +13,7 @@ import {
   SNAPSHOTS_FILE,
   type SnapshotsRecord
 } from './lineage/bookkeeping'
+import { btrfsSubvolume, type BtrfsSubvolume } from './native'
 import { detectBareBackend, parseRootfsSpec, RootfsSpecError, specFromLegacy } from './rootfs'
 
 export interface ContainerRecord {
@@ -30,6 +31,8 @@ export interface ContainerRecord {
   snapshotsRecord: SnapshotsRecord | null
   /** the `partial` marker lxc-create leaves while it runs */
   partialFile: string | null
+  /** a btrfs rootfs: its subvolume's UUID and its parent's (what it is a snapshot of) */
+  subvolume: BtrfsSubvolume | null
 }
 
 function problem(file: string, rule: string, message: string, severity: 'error' | 'warning' = 'error'): ConfigProblem {
@@ -149,6 +152,7 @@ export function readContainer(
     problems,
     rdepends,
     snapshotsRecord,
-    partialFile: (preread?.partial ?? present?.has('partial')) ? `${dir}/partial` : null
+    partialFile: (preread?.partial ?? present?.has('partial')) ? `${dir}/partial` : null,
+    subvolume: spec?.backend === 'btrfs' ? btrfsSubvolume(spec.path) : null
   }
 }

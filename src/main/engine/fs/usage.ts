@@ -271,7 +271,8 @@ export async function zfsUsage(dataset: string): Promise<Accounted<ZfsFigures>> 
 function destroyClosure(lineage: Lineage, ref: ContainerRef): string[] {
   const byTarget = new Map<string, string[]>()
   for (const e of lineage.graph.edges) {
-    if (e.kind === 'cloned-from') continue // a copy (rsync of an upper) does not read its origin
+    // a copy (rsync of an upper) and a btrfs snapshot do not read their origin
+    if (e.kind === 'cloned-from' || e.kind === 'copied-from') continue
     const list = byTarget.get(e.to) ?? []
     list.push(e.from)
     byTarget.set(e.to, list)

@@ -89,7 +89,7 @@ export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap
     edgeSeen.add(id)
     if (!nodes.has(toKey)) nodes.set(toKey, { id: nodeId(to), kind: 'missing', ref: to, backend: null, state: 'unknown' })
     edges.push({ from: nodeId(from), to: nodeId(to), kind })
-    if (kind === 'snapshot-of') return
+    if (kind === 'snapshot-of' || kind === 'copied-from') return
     const deps = dependsOn.get(fromKey) ?? []
     if (!deps.some((d) => refKey(d) === toKey)) deps.push(to)
     dependsOn.set(fromKey, deps)
@@ -115,6 +115,21 @@ export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap
     }
     for (const o of owners) addEdge(record.ref, o, 'depends-on-lower')
     if (kind === 'snapshot' && owner) addEdge(record.ref, owner, 'snapshot-of')
+  }
+
+  // btrfs snapshots: LXC records nothing (a snapshot does not need its origin), but the
+  // subvolume's parent UUID says what it was made from. Not an edge to one's own snapshot
+  // (after a restore in place), which would close a cycle with its snapshot-of edge.
+  const bySubvolume = new Map<string, ContainerRef>()
+  for (const { record } of entries.values()) if (record.subvolume) bySubvolume.set(record.subvolume.uuid, record.ref)
+  for (const [key, { record, kind, owner }] of entries) {
+    const parentUuid = record.subvolume?.parentUuid
+    const parent = parentUuid ? bySubvolume.get(parentUuid) : undefined
+    if (!parent || refKey(parent) === key) continue
+    if (kind === 'snapshot' && owner && refKey(owner) === refKey(parent)) continue
+    const parentEntry = entries.get(refKey(parent))
+    if (parentEntry?.kind === 'snapshot' && parentEntry.owner && refKey(parentEntry.owner) === key) continue
+    addEdge(record.ref, parent, 'copied-from')
   }
 
   let graph: LineageGraph | null = null

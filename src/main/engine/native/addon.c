@@ -661,6 +661,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"readContainerDirs", NULL, js_read_container_dirs, NULL, NULL, NULL, napi_enumerable, NULL},
       {"layerDiff", NULL, js_layer_diff, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writeFileBeneath", NULL, js_write_file_beneath, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"btrfsSubvolume", NULL, js_btrfs_subvolume, NULL, NULL, NULL, napi_enumerable, NULL},
       {"exchangePaths", NULL, js_exchange_paths, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));

@@ -103,4 +103,7 @@ const char *errname(int err);
 /* lxcpath_read.c */
 napi_value js_read_container_dirs(napi_env env, napi_callback_info info);
 
+/* btrfs_info.c */
+napi_value js_btrfs_subvolume(napi_env env, napi_callback_info info);
+
 #endif

@@ -29,7 +29,14 @@ interface Addon {
   unlock(fd: number, kind: number): void
   cancel(handle: Handle): void
   readContainerDirs(lxcpath: string, plain?: PlainConfigQuery): RawContainerDir[]
+  btrfsSubvolume(path: string): BtrfsSubvolume | null
   layerDiff(upper: string, lowers: string[], threads: number): Started<RawPackedDiff>
+}
+
+/** A btrfs subvolume's UUID and, for a snapshot, its parent's (as `btrfs subvolume show` prints them). */
+export interface BtrfsSubvolume {
+  uuid: string
+  parentUuid: string | null
 }
 
 /** What makes a config plain (keys.ts PlainKeyRules), and the keys whose values a plain one returns. */
@@ -371,6 +378,11 @@ export function lxcLockPath(lxcpath: string, name: string): string {
  * presence, read synchronously in one call. Throws an Error with `code` (ENOENT, EACCES, ...)
  * when the lxcpath itself cannot be read.
  */
+/** The subvolume at path (its root directory), or null when it is none or the addon is missing. */
+export function btrfsSubvolume(path: string): BtrfsSubvolume | null {
+  return nativeAvailable() ? addon().btrfsSubvolume(path) : null
+}
+
 export function readContainerDirs(lxcpath: string, plain?: PlainConfigQuery): RawContainerDir[] {
   return plain ? addon().readContainerDirs(lxcpath, plain) : addon().readContainerDirs(lxcpath)
 }

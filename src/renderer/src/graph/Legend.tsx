@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next'
 import type { LineageEdgeKind } from '@shared/model'
 
-export const EDGE_KINDS: LineageEdgeKind[] = ['depends-on-lower', 'cloned-from', 'snapshot-of']
+export const EDGE_KINDS: LineageEdgeKind[] = ['depends-on-lower', 'cloned-from', 'snapshot-of', 'copied-from']
 
 export function Legend(): React.JSX.Element {
   const { t } = useTranslation()

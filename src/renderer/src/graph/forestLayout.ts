@@ -15,7 +15,7 @@ export const TREE_GAP = 48
 export const COLUMN_GAP = 96
 
 /** Which edge places a node: its snapshot owner, else its direct origin, else the lower it reads. */
-const RANK: Record<LineageEdgeKind, number> = { 'snapshot-of': 3, 'cloned-from': 2, 'depends-on-lower': 1 }
+const RANK: Record<LineageEdgeKind, number> = { 'snapshot-of': 3, 'cloned-from': 2, 'copied-from': 2, 'depends-on-lower': 1 }
 
 /**
  * The parent each node is placed under: the highest-ranked of its outgoing edges, the last of

@@ -53,8 +53,9 @@ export function overviewFill(node: LineageNode, marks: NodeMarks): '--accent' | 
 }
 
 /** The theme colour of an edge of this kind (styles.css `.edge-<kind>`). */
-export function edgeStroke(kind: LineageEdgeKind): '--e-lower' | '--e-clone' | '--e-snap' {
-  return kind === 'depends-on-lower' ? '--e-lower' : kind === 'cloned-from' ? '--e-clone' : '--e-snap'
+export function edgeStroke(kind: LineageEdgeKind): '--e-lower' | '--e-clone' | '--e-snap' | '--e-copy' {
+  const stroke = { 'depends-on-lower': '--e-lower', 'cloned-from': '--e-clone', 'snapshot-of': '--e-snap', 'copied-from': '--e-copy' } as const
+  return stroke[kind]
 }
 
 /** Canvas pixels per flow unit: sharp at this zoom, but never a canvas over `maxPixels`. */
