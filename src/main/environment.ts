@@ -1,10 +1,10 @@
 // What Strata needs from this machine, checked without root: LXC's tools, pkexec/polkit for
 // the helper, and which storage backends can work here (kernel filesystem + userspace tools).
-import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { execa } from 'execa'
 import type { BackendSupport, Environment } from '../shared/api'
 import type { Backend } from '../shared/model'
+import { which } from './engine/drivers/probe'
 
 const LXC_TOOLS = ['lxc-ls', 'lxc-info', 'lxc-create', 'lxc-copy', 'lxc-start', 'lxc-stop', 'lxc-destroy', 'lxc-snapshot']
 
@@ -19,20 +19,6 @@ const NEEDS: Record<Backend, { fs?: string; tools: string[] }> = {
   loop: { tools: ['losetup', 'mkfs.ext4'] },
   rbd: { tools: ['rbd'] },
   nbd: { tools: ['qemu-nbd'] }
-}
-
-export function which(bin: string): string | null {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/sbin', '/usr/bin', '/bin'])
-  for (const d of dirs) {
-    const p = join(d, bin)
-    try {
-      accessSync(p, constants.X_OK)
-      return p
-    } catch {
-      /* next */
-    }
-  }
-  return null
 }
 
 function kernelFilesystems(): Set<string> {

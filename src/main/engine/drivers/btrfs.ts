@@ -14,7 +14,7 @@ import type { OpContext } from '../ops/context'
 import { run, ToolError } from '../tools'
 import { withVisibleTree } from './dir'
 import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
-import { kernelFilesystems } from './probe'
+import { kernelFilesystems, which } from './probe'
 
 const BTRFS_SUPER_MAGIC = 0x9123683e
 
@@ -31,12 +31,6 @@ function onBtrfs(path: string): boolean {
   } catch {
     return false
   }
-}
-
-function btrfsTool(): string | null {
-  for (const dir of (process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')) if (existsSync(join(dir, 'btrfs'))) return join(dir, 'btrfs')
-  for (const p of ['/usr/sbin/btrfs', '/usr/bin/btrfs', '/sbin/btrfs', '/bin/btrfs']) if (existsSync(p)) return p
-  return null
 }
 
 function rootfsSpec(target: BuildTarget): RootfsSpec {
@@ -66,7 +60,7 @@ export const btrfsDriver: StorageDriver = {
   probe(lxcpath: string): string | null {
     if (!kernelFilesystems().has('btrfs')) return 'This kernel has no btrfs filesystem loaded.'
     if (!onBtrfs(lxcpath)) return `The lxcpath ${lxcpath} is not on a btrfs filesystem (a btrfs rootfs is a subvolume of the lxcpath's filesystem).`
-    if (!btrfsTool()) return 'The btrfs command is missing: install btrfs-progs.'
+    if (!which('btrfs')) return 'The btrfs command is missing: install btrfs-progs.'
     return null
   },
   detect: (spec) => spec.backend === 'btrfs',
