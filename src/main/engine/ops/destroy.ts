@@ -20,7 +20,7 @@ import { checkAborted, report, type OpContext } from './context'
 import { DependentsError, OpError } from './errors'
 import { faultPoint } from './fault'
 import { Journal } from './journal'
-import { configHooks, runLxcHooks } from './lxc-hooks'
+import { configHooks, defaultRootfsMount, runLxcHooks } from './lxc-hooks'
 
 /** Everything that depends on ref: recorded or layered dependents that exist, and its snapshots. */
 export async function dependentsOf(record: ContainerRecord): Promise<ContainerRef[]> {
@@ -83,11 +83,18 @@ async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void
       'rootfs-unmanaged',
       `${ref.name} has lxc.rootfs.managed = 0: its storage is not LXC's, and lxc-destroy removes nothing of it (it runs the destroy hooks and reports success). Strata will not delete it either; remove it by hand.`
     )
-  // a loaded config holds the rootfs path without its type (confile.c set_config_rootfs_path cuts at the first ':')
-  const rootfsPath = hooks.rootfsPath?.includes(':') ? hooks.rootfsPath.slice(hooks.rootfsPath.indexOf(':') + 1) : hooks.rootfsPath
-  const env = { LXC_ROOTFS_MOUNT: hooks.rootfsMount, LXC_ROOTFS_PATH: rootfsPath ?? undefined, LXC_CONSOLE: hooks.console ?? undefined, LXC_CONSOLE_LOGPATH: hooks.consoleLog ?? undefined }
-  const ran = await runLxcHooks({ type: 'destroy', configFile: record.configFile, name: ref.name, env, signal: ctx.signal }, hooks)
-  if (ran > 0) report(ctx, { phase: 'hooks', message: `ran ${ran} lxc.hook.destroy hook${ran > 1 ? 's' : ''}` })
+  if (hooks.hooks.length > 0) {
+    // a loaded config holds the rootfs path without its type (confile.c set_config_rootfs_path cuts at the first ':')
+    const rootfsPath = hooks.rootfsPath?.includes(':') ? hooks.rootfsPath.slice(hooks.rootfsPath.indexOf(':') + 1) : hooks.rootfsPath
+    const env = {
+      LXC_ROOTFS_MOUNT: hooks.rootfsMount ?? defaultRootfsMount(),
+      LXC_ROOTFS_PATH: rootfsPath ?? undefined,
+      LXC_CONSOLE: hooks.console ?? undefined,
+      LXC_CONSOLE_LOGPATH: hooks.consoleLog ?? undefined
+    }
+    const ran = await runLxcHooks({ type: 'destroy', configFile: record.configFile, name: ref.name, env, signal: ctx.signal }, hooks)
+    report(ctx, { phase: 'hooks', message: `ran ${ran} lxc.hook.destroy hook${ran > 1 ? 's' : ''}` })
+  }
   const workDir = workDirOf(ref)
   const id = Journal.newId()
   const trash = Journal.trashDir(workDir, id)

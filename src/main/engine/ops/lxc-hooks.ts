@@ -46,19 +46,28 @@ for c in "$@"; do sh -c "$c" || exit $?; done`
 export interface ConfigHooks {
   hooks: string[]
   version: 0 | 1
-  /** lxc.rootfs.path, lxc.rootfs.mount, lxc.console.path, lxc.console.logfile as LXC holds them */
+  /** lxc.rootfs.path, lxc.rootfs.mount, lxc.console.path, lxc.console.logfile as the config sets them */
   rootfsPath: string | null
-  rootfsMount: string
+  rootfsMount: string | null
   console: string | null
   consoleLog: string | null
   /** lxc.rootfs.managed: false when LXC does not own the storage (lxc-destroy then removes nothing) */
   rootfsManaged: boolean
 }
 
-/** LXC's compiled-in rootfs mount dir (LXCROOTFSMOUNT, `<libdir>/lxc/rootfs`), which its package creates. */
-function defaultRootfsMount(): string {
-  const candidates = ['/usr/lib', '/usr/lib64', '/usr/local/lib']
-  for (const lib of candidates) {
+let rootfsMountDefault: string | undefined
+
+/**
+ * LXC's compiled-in rootfs mount dir (LXCROOTFSMOUNT, `<libdir>/lxc/rootfs`), which its package
+ * creates: what a loaded config holds without lxc.rootfs.mount. Looked up once, when first needed.
+ */
+export function defaultRootfsMount(): string {
+  rootfsMountDefault ??= findRootfsMountDefault()
+  return rootfsMountDefault
+}
+
+function findRootfsMountDefault(): string {
+  for (const lib of ['/usr/lib', '/usr/lib64', '/usr/local/lib']) {
     for (const multiarch of readdirSafe(lib)) if (existsSync(`${lib}/${multiarch}/lxc/rootfs`)) return `${lib}/${multiarch}/lxc/rootfs`
     if (existsSync(`${lib}/lxc/rootfs`)) return `${lib}/lxc/rootfs`
   }
@@ -80,7 +89,7 @@ export function configHooks(configFile: string, type: HookType): ConfigHooks {
     hooks: effectiveList(entries, `lxc.hook.${type}`).map((e) => e.value),
     version: value('lxc.hook.version') === '1' ? 1 : 0,
     rootfsPath: value('lxc.rootfs.path'),
-    rootfsMount: value('lxc.rootfs.mount') ?? defaultRootfsMount(),
+    rootfsMount: value('lxc.rootfs.mount'),
     console: value('lxc.console.path'),
     consoleLog: value('lxc.console.logfile'),
     rootfsManaged: !['0', 'false'].includes(value('lxc.rootfs.managed') ?? '1')

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Backend, ContainerRef, SnapshotInfo } from '@shared/model'
+import { driverFor } from '../drivers/index'
 import { readSnapshots, legacySnapshotRoot, snapshotDir } from '../lineage/snapshots'
 import { assertStopped, cloneWith, loadExisting, prepareClone } from './clone'
 import type { OpContext } from './context'
@@ -30,9 +31,9 @@ export function listSnapshots(ref: ContainerRef): SnapshotInfo[] {
   return readSnapshots(ref, legacySnapshotRoot(ref.lxcpath)).map((s) => s.info)
 }
 
-/** As lxc-snapshot makes them: overlay and btrfs snapshots are copy-on-write, a dir one is a copy. */
+/** As lxc-snapshot makes them: copy-on-write where the backend's driver can snapshot (overlay, btrfs), else a copy (dir). */
 function snapshotsAreCopyOnWrite(backend: Backend | null): boolean {
-  return backend === 'overlay' || backend === 'btrfs'
+  return backend !== null && driverFor(backend)?.capabilities.snapshot === true
 }
 
 export async function createSnapshot(ref: ContainerRef, opts: { comment?: string } = {}, ctx: OpContext = {}): Promise<SnapshotInfo> {
