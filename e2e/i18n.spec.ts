@@ -1,5 +1,6 @@
 // Japanese when the system locale is ja; switchable to English and back; the choice persists.
 import { test, expect, useStrata, snap } from './fixtures'
+import { glyphReport } from './glyphs'
 
 const env = useStrata()
 test.use({ locale: 'ja-JP' })
@@ -12,6 +13,10 @@ test('Japanese strings appear when the locale is ja', async ({ openApp }) => {
   await page.getByTestId('nav-lineage').click()
   await expect(page.getByTestId('legend')).toContainText('下位レイヤーに依存')
   await snap(page, 'lineage-ja')
+  // drawn with a CJK font, not as empty boxes (Debian installs none by default)
+  const glyphs = await glyphReport(page.getByTestId('nav-containers'), 'コンテナ個停止下位依存')
+  expect(glyphs.tofu, 'characters drawn as the missing-glyph box').toEqual([])
+  expect(glyphs.distinctImages).toBe(glyphs.distinctChars)
 
   // Switch to English; it sticks across a reload (localStorage).
   await page.getByTestId('lang').selectOption('en')

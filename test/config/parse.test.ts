@@ -1,19 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseConfig, parseConfigBytes, serializeConfig } from '../../src/main/engine/config/parse'
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    return statSync(path).isDirectory() ? listFiles(path) : [path]
-  })
-}
+import { packageFiles } from '../helpers/debian'
 
 const roundTrip = (text: string): string => serializeConfig(parseConfig(text, '/t/config').doc)
 
 describe('lossless round trip', () => {
-  const shipped = listFiles('/usr/share/lxc/config')
+  // every config LXC's packages ship: lxc (common.conf, userns.conf), lxc-templates (the
+  // distributions'), lxcfs (common.conf.d/00-lxcfs.conf)
+  const shipped = ['lxc', 'lxc-templates', 'lxcfs'].flatMap((pkg) => packageFiles(pkg, '/usr/share/lxc/config'))
 
   it('finds the shipped LXC configs, including common.conf.d', () => {
     expect(shipped.length).toBeGreaterThan(20)

@@ -2,10 +2,11 @@
 // bookkeeping, on the odd shapes an lxcpath can hold.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { definedContainersJs, definedContainersNative } from '../../src/main/engine/lxcpath'
 import { readContainer } from '../../src/main/engine/container'
+import { packageFiles } from '../helpers/debian'
 
 let P: string
 
@@ -125,10 +126,11 @@ describe('plain configs', () => {
     writeFileSync(join(Q, 'latin1', 'config'), Buffer.from('lxc.uts.name = caf\xe9\n', 'latin1'))
     notPlain['latin1'] = ''
     // every config LXC ships, each as a container's own config
-    const shipped = '/usr/share/lxc/config'
-    for (const file of readdirSync(shipped).filter((f) => f.endsWith('.conf'))) {
-      mkdirSync(join(Q, `shipped-${file}`))
-      writeFileSync(join(Q, `shipped-${file}`, 'config'), readFileSync(join(shipped, file)))
+    const shipped = ['lxc', 'lxc-templates'].flatMap((pkg) => packageFiles(pkg, '/usr/share/lxc/config'))
+    for (const file of shipped.filter((f) => /^\/usr\/share\/lxc\/config\/[^/]+\.conf$/.test(f))) {
+      const name = `shipped-${basename(file)}`
+      mkdirSync(join(Q, name))
+      writeFileSync(join(Q, name, 'config'), readFileSync(file))
     }
   })
   afterAll(() => rmSync(Q, { recursive: true, force: true }))
