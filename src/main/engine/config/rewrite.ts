@@ -1,7 +1,7 @@
 // The config of a clone, from its origin's config, the way LXC 5.0.2's do_lxcapi_clone writes it
 // (lxc-format.md §4), plus the two paths LXC forgets (lxc.log.file, lxc.console.logfile).
 // - the origin's own file, not the expanded config: `lxc.include` lines, comments and foreign
-//   lines stay (blank lines too: LXC drops them only because its reader cannot see them);
+//   lines stay; blank lines go and every line ends in \n, as LXC stores and writes them back;
 // - lxc.rootfs.path, lxc.uts.name and lxc.mount.fstab leave their place and are appended in
 //   that order (uts.name unless the name is kept);
 // - hooks inside the old container dir are copied along and re-pointed; the fstab file is
@@ -112,7 +112,9 @@ export function cloneConfig(originConfig: string, opts: CloneConfigOptions): Clo
   const out: ConfigLine[] = []
   let fstab: string | null = null
   const { oldDir, newDir } = opts
-  for (const line of doc.lines) {
+  for (const source of doc.lines) {
+    if (source.kind === 'blank') continue
+    const line: ConfigLine = source.eol === '\n' ? source : { ...source, eol: '\n' }
     const key = line.key
     if (line.kind !== 'entry' || key === undefined || line.value === undefined) {
       out.push(line)
@@ -143,8 +145,6 @@ export function cloneConfig(originConfig: string, opts: CloneConfigOptions): Clo
       out.push(line)
     }
   }
-  const last = out[out.length - 1]
-  if (last && last.eol === '') out[out.length - 1] = { ...last, eol: '\n' }
   let text = serializeConfig({ ...doc, lines: out })
   text += `lxc.rootfs.path = ${opts.rootfs}\n`
   if (!opts.keepName) text += `lxc.uts.name = ${opts.newName}\n`
