@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import { expandConfigFile } from './expand'
+import { legacyKeyInfo } from './keys'
 import { modernizeConfig } from './modernize'
 import { entrySpans, parseConfig, reclassifyLine, serializeConfig, type ConfigDocument, type ConfigLine } from './parse'
 import { readConfigFile } from './read'
@@ -98,6 +99,32 @@ function sourceDocument(file: string, expand: boolean): ConfigDocument {
     .map((e) => `${e.key} = ${e.value}\n`)
     .join('')
   return parseConfig(text, file).doc
+}
+
+/** An LXC 1.x/2.0 key in a file the config includes, with the key LXC 5 reads instead (null: none, remove it). */
+export interface IncludedLegacyKey {
+  file: string
+  line: number
+  key: string
+  modern: string | null
+}
+
+/**
+ * The legacy keys in the files `configFile` includes (not in itself). A clone keeps its origin's
+ * `lxc.include` lines and converts only its own config, so each of these would still stop LXC 5
+ * from loading the clone.
+ */
+export function includedLegacyKeys(configFile: string): IncludedLegacyKey[] {
+  const expanded = expandConfigFile(configFile)
+  const found: IncludedLegacyKey[] = []
+  for (const e of expanded.entries) {
+    if (e.file === configFile) continue
+    const legacy = legacyKeyInfo(e.key)
+    if (legacy && expanded.problems.some((p) => p.rule === 'legacy-key' && p.file === e.file && p.line === e.line)) {
+      found.push({ file: e.file, line: e.line, key: e.key, modern: legacy.modern })
+    }
+  }
+  return found
 }
 
 export function cloneConfig(originConfig: string, opts: CloneConfigOptions): CloneConfig {
