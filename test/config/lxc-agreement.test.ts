@@ -61,3 +61,19 @@ it.each(cases)('%s: loads=%s in LXC and in our checker', (line, loads) => {
   const errors = expandConfigFile(config).problems.filter((p) => p.severity === 'error')
   expect(errors.length === 0).toBe(loads)
 })
+
+it('an included directory holding a subdirectory named x.conf: LXC skips it and loads the rest; so do we, with a warning', () => {
+  const name = 'incdir'
+  const inc = join(root, 'incdir.d')
+  mkdirSync(join(inc, 'x.conf'), { recursive: true })
+  writeFileSync(join(inc, 'a.conf'), 'lxc.environment = FROM_A=1\n')
+  mkdirSync(join(root, name))
+  const config = join(root, name, 'config')
+  writeFileSync(config, `lxc.rootfs.path = dir:${root}\nlxc.include = ${inc}/\n`)
+  const run = spawnSync('lxc-info', ['-P', root, '-n', name, '-c', 'lxc.environment'], { encoding: 'utf8', timeout: 30_000 })
+  expect(run.status).toBe(0)
+  expect(run.stdout).toContain('FROM_A=1')
+  const expanded = expandConfigFile(config)
+  expect(expanded.problems.map((p) => [p.rule, p.severity])).toEqual([['include-dir-entry', 'warning']])
+  expect(expanded.entries.filter((e) => e.key === 'lxc.environment').map((e) => e.value)).toEqual(['FROM_A=1'])
+})

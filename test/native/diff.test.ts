@@ -89,6 +89,24 @@ describe('diffLayers', () => {
     }
   })
 
+  it('reads an aufs upper (LXC <= 2.x) as the overlay upper that strata convert makes of it', async () => {
+    // the same changes, marked the aufs way: .wh.NAME, .wh..wh..opq, and aufs's own .wh..wh.* entries
+    const aufs = join(base, 'aufs-upper')
+    sh(`
+cp -a '${upper}' '${aufs}'
+cd '${aufs}'
+rm etc/passwd ghost && touch etc/.wh.passwd .wh.ghost
+setfattr -x trusted.overlay.opaque etc/init.d && touch etc/init.d/.wh..wh..opq etc/init.d/.wh.rcK
+touch .wh..wh.aufs && mkdir -p .wh..wh.plnk/x .wh..wh.orph && printf 12 > .wh..wh.plnk/x/link
+printf again > opt/.wh.tool
+`)
+    const sorted = (d: PackedDiff) => rows(d).sort((a, b) => (a.path < b.path ? -1 : 1))
+    const read = await diffLayers(aufs, [lower], { whiteouts: 'aufs' })
+    expect(read.errors).toBe(0)
+    expect(sorted(read)).toEqual(sorted(await diffLayers(upper, [lower])))
+    expect(rows(read).some((r) => r.path.includes('.wh.'))).toBe(false)
+  })
+
   it('an empty upper has no entries', async () => {
     const empty = join(base, 'empty')
     mkdirSync(empty)

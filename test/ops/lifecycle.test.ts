@@ -137,7 +137,17 @@ describe('aufs', () => {
     const refused = await strata('clone', '-p', P.path, '-o', 'au1', '-n', 'au2', '-s')
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/convert/)
+    // diff reads the aufs markers as what they mean: the same diff as the converted overlay clone's
+    const diff = async (): Promise<{ entries: { path: string }[]; totals: Record<string, { count: number }> }> => {
+      const d = JSON.parse(await strataOk('diff', '-P', P.path, '-n', 'au1', '--json'))
+      d.entries.sort((x: { path: string }, y: { path: string }) => (x.path < y.path ? -1 : 1))
+      return { entries: d.entries, totals: d.totals }
+    }
+    const aufsDiff = await diff()
+    expect(aufsDiff.entries.filter((e) => e.path.includes('.wh.'))).toEqual([])
+    expect([aufsDiff.totals['deleted']?.count, aufsDiff.totals['opaque']?.count]).toEqual([1, 1])
     await strataOk('convert', '-P', P.path, '-n', 'au1')
+    expect(await diff()).toEqual(aufsDiff)
     const upper = join(a, 'overlay/delta')
     expect(readFileSync(join(a, 'config'), 'utf8')).toContain(`lxc.rootfs.path = overlay:${P.path}/c1/rootfs:${upper}\n`)
     const wh = lstatSync(join(upper, 'bin/vi'))

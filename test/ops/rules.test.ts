@@ -1,6 +1,6 @@
 // The compatibility table and name rules: what a user is offered, and why something is refused.
 import { describe, expect, it } from 'vitest'
-import { cloneChoices, createChoices, resolveCloneBackend } from '../../src/main/engine/drivers/compat'
+import { cloneBackendNamed, cloneChoices, createBackendNamed, createChoices, resolveCloneBackend } from '../../src/main/engine/drivers/compat'
 import { driverFor } from '../../src/main/engine/drivers/index'
 import { validateContainerName } from '../../src/main/engine/names'
 
@@ -21,6 +21,21 @@ describe('clone choices (seed table 1 + LXC 5 storage_copy)', () => {
     expect(d.find((c) => c.mode === 'snapshot' && c.backend === 'loop')?.reason).toMatch(/loop does not support snapshots/)
     expect(pick('aufs', true).every((c) => !c.allowed && /convert/.test(c.reason ?? ''))).toBe(true)
     expect(() => resolveCloneBackend({ backend: 'dir', lxcpath: '/a' }, { lxcpath: '/a' }, 'copy', 'overlay')).toThrow(/copy clone of a dir container as overlay is not possible/)
+  })
+  it('a copy of an overlay clone in its own lxcpath has no default LXC allows: say to add -B dir; elsewhere it is dir', () => {
+    const same = pick('overlay', true).filter((c) => c.mode === 'copy')
+    expect(same.find((c) => c.isDefault)).toMatchObject({ backend: 'overlay', allowed: false })
+    expect(same.find((c) => c.backend === 'dir')?.allowed).toBe(true)
+    expect(() => resolveCloneBackend({ backend: 'overlay', lxcpath: '/a' }, { lxcpath: '/a' }, 'copy')).toThrow(/in its own lxcpath is overlay .*Add -B dir/)
+    expect(resolveCloneBackend({ backend: 'overlay', lxcpath: '/a' }, { lxcpath: '/a' }, 'copy', 'dir')).toBe('dir')
+    expect(resolveCloneBackend({ backend: 'overlay', lxcpath: '/a' }, { lxcpath: '/b' }, 'copy')).toBe('dir')
+  })
+  it('-B names: best and none are for create only (the seed\'s table 1), overlayfs is overlay', () => {
+    expect(() => cloneBackendNamed('best')).toThrow(/-B best cannot make a clone/)
+    expect(() => cloneBackendNamed('none')).toThrow(/-B none cannot make a clone: none \(an alias of dir\) is for lxc-create only/)
+    expect(() => cloneBackendNamed('bogus')).toThrow(/Unknown backend "bogus"/)
+    expect(cloneBackendNamed('overlayfs')).toBe('overlay')
+    expect([createBackendNamed('best'), createBackendNamed('none')]).toEqual(['best', 'dir'])
   })
   it('create: aufs is refused because this kernel lacks it; dir is offered', () => {
     const c = createChoices('/a')

@@ -1,7 +1,7 @@
 // `strata clone`: the seed's lxc-clone flags.
-import { backendFromName } from '../engine/drivers/index'
+import { cloneBackendNamed } from '../engine/drivers/compat'
 import { cloneContainer } from '../engine/ops/clone'
-import { CliError, parseCommandLine, type Command } from './command'
+import { CliError, parseCommandLine, usageRule, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
@@ -11,10 +11,11 @@ Copy clone (a standalone copy) or, with -s, a snapshot clone: overlay over the o
 rootfs (a clone of an overlay clone keeps the original base as its lower and copies the
 upper), or a btrfs subvolume snapshot. Bookkeeping (lxc_rdepends, lxc_snapshots) is written as
 LXC 5 writes it, so lxc-destroy refuses to destroy an origin that overlay clones read.
-  -B dir|none|overlay|btrfs|loop
+  -B dir|overlay|btrfs|loop
                         backend; default: LXC's rule (a snapshot of dir is overlay, of btrfs
-                        btrfs; a copy keeps a btrfs or loop origin's type in its own
-                        lxcpath, and is dir otherwise)
+                        btrfs; a copy keeps the origin's type in its own lxcpath, and is dir
+                        in another; a copy of an overlay clone in its own lxcpath needs -B dir).
+                        none and best are for create only
   --expand-config       write the flattened config (includes inlined), as LXC 1.0 did
 The new config's lxc.hook.clone hooks run on the new rootfs before it is registered, with
 HOOK_ARGS, as lxc-copy runs them; a hook that fails leaves no clone behind.`
@@ -32,8 +33,7 @@ const command: Command = {
       'expand-config': { type: 'boolean' }
     })
     if (!o.orig || !o.name) throw new CliError('-o ORIG and -n NEW are required.')
-    const backend = o.backend === undefined ? undefined : backendFromName(o.backend)
-    if (backend === null) throw new CliError(`unknown backend "${o.backend}" (dir, none, overlay, overlayfs, btrfs, zfs, lvm, loop).`)
+    const backend = o.backend === undefined ? undefined : usageRule(() => cloneBackendNamed(o.backend!))
     const originPath = lxcpathOf(o.origpath)
     const newPath = o.newpath === undefined ? originPath : lxcpathOf(o.newpath)
     await recover([originPath, newPath])

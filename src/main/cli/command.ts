@@ -23,6 +23,16 @@ export function isCliError(err: unknown): err is CliError {
   return err instanceof Error && err.name === 'CliError' && typeof (err as CliError).exitCode === 'number'
 }
 
+/** A rule the engine checks on an option (e.g. compat's -B names), refused as a usage error. */
+export function usageRule<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (err) {
+    if (err instanceof Error && err.name === 'BackendRuleError') throw new CliError(err.message)
+    throw err
+  }
+}
+
 type Options = NonNullable<ParseArgsConfig['options']>
 
 /** node:util parseArgs, with its errors turned into CliErrors that name the bad option. */

@@ -1,7 +1,7 @@
 // `strata create`: lxc-create's template run, built under a hidden name and registered last.
-import { backendFromName } from '../engine/drivers/index'
+import { createBackendNamed } from '../engine/drivers/compat'
 import { createContainer } from '../engine/ops/create'
-import { CliError, parseCommandLine, type Command } from './command'
+import { CliError, parseCommandLine, usageRule, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
@@ -21,14 +21,13 @@ const command: Command = {
       config: { type: 'string', short: 'f' }
     })
     if (!values.name || !values.template) throw new CliError('-n NAME and -t TEMPLATE are required.')
-    const backend = values.backend === undefined || values.backend === 'best' ? values.backend : backendFromName(values.backend)
-    if (backend === null) throw new CliError(`unknown backend "${values.backend}".`)
+    const backend = values.backend === undefined ? undefined : usageRule(() => createBackendNamed(values.backend!))
     const lxcpath = lxcpathOf(values.lxcpath)
     await recover([lxcpath])
     const progress = progressPrinter()
     const ref = await engineCall((signal) =>
       createContainer(
-        { lxcpath, name: values.name!, template: values.template!, backend: backend as never, templateArgs: positionals, configFile: values.config },
+        { lxcpath, name: values.name!, template: values.template!, backend, templateArgs: positionals, configFile: values.config },
         { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals }
       )
     ).finally(progress.done)

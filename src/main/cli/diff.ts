@@ -7,7 +7,8 @@ import { writeStdout } from './output'
 
 const usage = `Usage: strata diff -n NAME [-P LXCPATH] [--json]
 
-Lists what an overlay clone changed against its lower, one line each:
+Lists what an overlay clone (or an LXC 2.x aufs clone, its .wh. markers read as whiteouts and
+opaque dirs) changed against its lower, one line each:
   A  added       M  modified (copied up; hides the lower's version)
   D  deleted     O  opaque directory (replaced: hides the lower's whole directory)
 with the bytes it holds and the lower bytes it shadows, then totals. Control characters and

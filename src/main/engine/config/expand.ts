@@ -170,7 +170,7 @@ function includeFile(state: ExpandState, target: string, site: IncludeSite, chai
  * Reads every `*.conf` entry (name of at least 6 characters) of a directory in raw readdir order,
  * like LXC: NOT sorted, so the order is whatever the filesystem returns. (fs.readdirSync would sort
  * through libuv's scandir, which is why this uses opendirSync.) Not recursive; a missing directory
- * is silently fine.
+ * is silently fine, a subdirectory named *.conf is skipped with a warning.
  */
 function includeDirectory(state: ExpandState, dir: string, value: string, site: IncludeSite, chain: readonly string[]): void {
   let handle
@@ -189,12 +189,15 @@ function includeDirectory(state: ExpandState, dir: string, value: string, site: 
       if (name.length < 6 || !name.endsWith('.conf')) continue
       const path = join(dir, name)
       const isDirectory = dirent.isDirectory() || (dirent.isSymbolicLink() && statOrNull(path)?.isDirectory() === true)
+      // LXC 5.0.2 logs an ERROR for it (Is a directory - Failed to copy config file), then skips
+      // it and loads the rest: the container still starts, so this is a warning.
       if (isDirectory) {
         report(
           state,
           site,
           'include-dir-entry',
-          `lxc.include "${value}" contains a directory named "${name}"; LXC tries to read it as a config file and fails to load the config.`
+          `lxc.include "${value}" contains a directory named "${name}"; LXC skips it (logging "Is a directory - Failed to copy config file" at every load) and reads the other files.`,
+          'warning'
         )
         continue
       }

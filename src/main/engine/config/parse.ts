@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer'
 import type { ConfigProblem } from '../../../shared/model'
 import { legacyKeyInfo, lookupKey } from './keys'
 
+/** `blank`: a line LXC skips as empty (lxc_is_line_empty), so it never stores or writes it back. */
 export type LineKind = 'blank' | 'comment' | 'entry' | 'martian'
 export type LineEnding = '\n' | '\r\n' | '\r' | ''
 
@@ -38,6 +39,7 @@ export interface ParsedConfig {
 
 const TAB = 9
 const LF = 10
+const FF = 12
 const CR = 13
 const SPACE = 32
 const DQUOTE = 34
@@ -49,9 +51,9 @@ function isBlank(c: number): boolean {
   return c === SPACE || c === TAB
 }
 
-// lxc_is_line_empty uses isspace(): \t \n \v \f \r and space.
-function isCSpace(c: number): boolean {
-  return c === SPACE || (c >= 9 && c <= 13)
+// lxc_is_line_empty: only space, \t, \n, \r and \f (not \v) make a line empty.
+function isEmptyLineChar(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF || c === CR || c === FF
 }
 
 /** What classifying a line decides: its kind, and for entries the key and the value. */
@@ -75,7 +77,7 @@ function classifyLine(line: LineClass, text: string, start: number, end: number)
   }
   if (!text.startsWith('lxc.', start)) {
     let rest = start
-    while (rest < end && isCSpace(text.charCodeAt(rest))) rest++
+    while (rest < end && isEmptyLineChar(text.charCodeAt(rest))) rest++
     line.kind = rest === end ? 'blank' : 'martian'
     return
   }

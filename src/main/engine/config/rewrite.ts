@@ -1,7 +1,7 @@
 // The config of a clone, from its origin's config, the way LXC 5.0.2's do_lxcapi_clone writes it
 // (lxc-format.md §4), plus the two paths LXC forgets (lxc.log.file, lxc.console.logfile).
 // - the origin's own file, not the expanded config: `lxc.include` lines, comments and foreign
-//   lines stay (blank lines too: LXC drops them only because its reader cannot see them);
+//   lines stay; blank lines go and every line ends in \n, as LXC stores and writes them back;
 // - lxc.rootfs.path, lxc.uts.name and lxc.mount.fstab leave their place and are appended in
 //   that order (uts.name unless the name is kept);
 // - hooks inside the old container dir are copied along and re-pointed; the fstab file is
@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import { expandConfigFile } from './expand'
+import { legacyKeyInfo } from './keys'
 import { modernizeConfig } from './modernize'
 import { entrySpans, parseConfig, reclassifyLine, serializeConfig, type ConfigDocument, type ConfigLine } from './parse'
 import { readConfigFile } from './read'
@@ -100,6 +101,32 @@ function sourceDocument(file: string, expand: boolean): ConfigDocument {
   return parseConfig(text, file).doc
 }
 
+/** An LXC 1.x/2.0 key in a file the config includes, with the key LXC 5 reads instead (null: none, remove it). */
+export interface IncludedLegacyKey {
+  file: string
+  line: number
+  key: string
+  modern: string | null
+}
+
+/**
+ * The legacy keys in the files `configFile` includes (not in itself). A clone keeps its origin's
+ * `lxc.include` lines and converts only its own config, so each of these would still stop LXC 5
+ * from loading the clone.
+ */
+export function includedLegacyKeys(configFile: string): IncludedLegacyKey[] {
+  const expanded = expandConfigFile(configFile)
+  const found: IncludedLegacyKey[] = []
+  for (const e of expanded.entries) {
+    if (e.file === configFile) continue
+    const legacy = legacyKeyInfo(e.key)
+    if (legacy && expanded.problems.some((p) => p.rule === 'legacy-key' && p.file === e.file && p.line === e.line)) {
+      found.push({ file: e.file, line: e.line, key: e.key, modern: legacy.modern })
+    }
+  }
+  return found
+}
+
 export function cloneConfig(originConfig: string, opts: CloneConfigOptions): CloneConfig {
   let doc = sourceDocument(originConfig, opts.expand ?? false)
   const notes: string[] = []
@@ -112,7 +139,9 @@ export function cloneConfig(originConfig: string, opts: CloneConfigOptions): Clo
   const out: ConfigLine[] = []
   let fstab: string | null = null
   const { oldDir, newDir } = opts
-  for (const line of doc.lines) {
+  for (const source of doc.lines) {
+    if (source.kind === 'blank') continue
+    const line: ConfigLine = source.eol === '\n' ? source : { ...source, eol: '\n' }
     const key = line.key
     if (line.kind !== 'entry' || key === undefined || line.value === undefined) {
       out.push(line)
@@ -143,8 +172,6 @@ export function cloneConfig(originConfig: string, opts: CloneConfigOptions): Clo
       out.push(line)
     }
   }
-  const last = out[out.length - 1]
-  if (last && last.eol === '') out[out.length - 1] = { ...last, eol: '\n' }
   let text = serializeConfig({ ...doc, lines: out })
   text += `lxc.rootfs.path = ${opts.rootfs}\n`
   if (!opts.keepName) text += `lxc.uts.name = ${opts.newName}\n`

@@ -14,7 +14,7 @@ function aufsProbe(): string | null {
 
 export const aufsDriver: StorageDriver = {
   backend: 'aufs',
-  capabilities: { create: false, copy: false, snapshot: false, snapshotDependsOnOrigin: true, needs: 'an aufs-patched kernel' },
+  capabilities: { create: false, copy: false, snapshot: false, snapshotDependsOnOrigin: true, whiteouts: 'aufs', needs: 'an aufs-patched kernel' },
   probe: () => {
     const why = aufsProbe()
     return why ? `${why[0]!.toUpperCase()}${why.slice(1)}.` : 'Strata reads aufs clones but does not make new ones; convert them to overlay.'

@@ -3,16 +3,46 @@
 import type { Backend, BackendChoice } from '@shared/model'
 import { BACKENDS } from '@shared/model'
 import { normalLxcpath } from '../lineage/bookkeeping'
-import { driverFor } from './index'
+import { backendFromName, driverFor } from './index'
 
 type Mode = 'copy' | 'snapshot'
 
-/** LXC's default when -B is not given (storage_copy): snapshot of dir is overlay, else same type; a copy to another lxcpath is dir. */
+/**
+ * LXC's default when -B is not given (storage_copy): snapshot of dir is overlay, else same type;
+ * a copy keeps the type in its own lxcpath and is dir in another. So a copy of an overlay clone
+ * in its own lxcpath defaults to overlay, which the rules refuse: lxc-copy fails there unless given
+ * `-B dir`, and resolveCloneBackend says to add it.
+ */
 export function defaultCloneBackend(origin: Backend, mode: Mode, sameLxcpath: boolean): Backend {
   if (mode === 'snapshot') return origin === 'dir' ? 'overlay' : origin
-  // LXC refuses an overlay copy in the same lxcpath; the useful meaning is a standalone dir copy.
-  if (origin === 'overlay' || origin === 'aufs') return 'dir'
   return sameLxcpath ? origin : 'dir'
+}
+
+/** `-B` names that are no backend (the seed's table 1): they make new containers, never clones. */
+const CREATE_ONLY_NAMES: Readonly<Record<string, string>> = {
+  best: 'best (try btrfs, zfs, lvm, then dir) only chooses the storage of a new container',
+  none: 'none (an alias of dir) is for lxc-create only'
+}
+
+/** What `-B NAME` asks of a clone; throws with the rule for a create-only or unknown name. */
+export function cloneBackendNamed(name: string): Backend {
+  const createOnly = CREATE_ONLY_NAMES[name]
+  if (createOnly !== undefined)
+    throw new BackendRuleError(
+      'create-only-backend',
+      `-B ${name} cannot make a clone: ${createOnly} (the seed's rule; lxc-copy fails with "Failed to initialize ${name} storage driver"). Name the clone's backend, e.g. -B dir.`
+    )
+  const backend = backendFromName(name)
+  if (backend === null) throw new BackendRuleError('unknown-backend', `Unknown backend "${name}" (dir, overlay, overlayfs, btrfs, loop, zfs, lvm, rbd, nbd).`)
+  return backend
+}
+
+/** What `-B NAME` asks of a create: a backend, or `best`; throws for an unknown name. */
+export function createBackendNamed(name: string): Backend | 'best' {
+  if (name === 'best') return 'best'
+  const backend = backendFromName(name)
+  if (backend === null) throw new BackendRuleError('unknown-backend', `Unknown backend "${name}" (dir, none, overlay, btrfs, loop, best, zfs, lvm, rbd, nbd).`)
+  return backend
 }
 
 /** Why `origin` cannot be cloned into `target` in this mode by the rules, or null. */
@@ -79,9 +109,21 @@ export class BackendRuleError extends Error {
 
 /** The backend a clone uses: the requested one if the table allows it, else LXC's default; throws with the rule. */
 export function resolveCloneBackend(origin: { backend: Backend; lxcpath: string }, target: { lxcpath: string }, mode: Mode, requested?: Backend): Backend {
-  const choices = cloneChoices(origin, target).filter((c) => c.mode === mode)
+  const all = cloneChoices(origin, target)
+  const choices = all.filter((c) => c.mode === mode)
   const pick = requested ? choices.find((c) => c.backend === requested) : choices.find((c) => c.isDefault)
   if (!pick) throw new BackendRuleError('unknown-backend', `Unknown backend ${requested}.`)
+  if (!pick.allowed && requested === undefined) {
+    // LXC refuses here too (an overlay copy in its own lxcpath: "can only be used for snapshots")
+    const others = choices.filter((c) => c.allowed).map((c) => `-B ${c.backend}`)
+    let ask = others.includes('-B dir') ? 'Add -B dir for a standalone dir copy of what it shows' : others.length > 0 ? `Name one of ${others.join(', ')}` : 'No backend can take it here'
+    if (mode === 'copy' && all.some((c) => c.mode === 'snapshot' && c.allowed)) ask += ', or use -s for a snapshot clone'
+    const where = mode === 'copy' && normalLxcpath(origin.lxcpath) === normalLxcpath(target.lxcpath) ? ' in its own lxcpath' : ''
+    throw new BackendRuleError(
+      `${mode}-${origin.backend}-needs-backend`,
+      `Without -B, a ${mode} clone of a ${origin.backend} container${where} is ${pick.backend} (LXC's default), and ${pick.reason} ${ask}.`
+    )
+  }
   if (!pick.allowed)
     throw new BackendRuleError(
       `${mode}-${origin.backend}-to-${pick.backend}`,

@@ -3,6 +3,7 @@
 // that name the final container directory: the staging dir is renamed into place last.
 import type { Backend, RootfsSpec } from '@shared/model'
 import type { OpContext } from '../ops/context'
+import type { WhiteoutFormat } from '../native/index'
 
 export interface DriverCapabilities {
   create: boolean
@@ -12,6 +13,8 @@ export interface DriverCapabilities {
   snapshot: boolean
   /** a snapshot clone reads its origin's data (overlay lower): the origin must stay */
   snapshotDependsOnOrigin: boolean
+  /** for a layered backend (an upper over lowers): how its upper marks deleted entries and opaque dirs */
+  whiteouts?: WhiteoutFormat
   /** what it needs from the machine, in words */
   needs: string
 }

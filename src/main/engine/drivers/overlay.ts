@@ -25,7 +25,7 @@ export function snapshotLowers(source: SourceStorage): string[] {
 
 export const overlayDriver: StorageDriver = {
   backend: 'overlay',
-  capabilities: { create: true, copy: false, snapshot: true, snapshotDependsOnOrigin: true, needs: 'the overlay filesystem in the kernel' },
+  capabilities: { create: true, copy: false, snapshot: true, snapshotDependsOnOrigin: true, whiteouts: 'overlay', needs: 'the overlay filesystem in the kernel' },
   probe(): string | null {
     const fs = kernelFilesystems()
     return fs.has('overlay') || fs.has('overlayfs') ? null : 'This kernel has no overlay filesystem loaded (try `modprobe overlay`).'

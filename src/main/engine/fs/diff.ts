@@ -1,9 +1,10 @@
 // An overlay (or aufs) clone's changes against its lower: what was added, copied up (modified),
-// deleted (whiteouts) and hidden wholesale (opaque directories), with the bytes each adds and
+// deleted (whiteouts, in the format its driver names) and hidden wholesale (opaque directories), with the bytes each adds and
 // the bytes of the lower it shadows. The walk is native (diff.c): one multi-threaded pass over
 // the upper, returned packed and decoded here.
 import type { ContainerRef, DiffEntry, DiffKind, LayerDiff } from '@shared/model'
 import { readContainer } from '../container'
+import { driverFor } from '../drivers/index'
 import { diffLayers } from '../native'
 
 export class NotLayeredError extends Error {
@@ -24,10 +25,11 @@ export async function layerDiff(ref: ContainerRef, opts: { signal?: AbortSignal 
   const record = readContainer(ref)
   const spec = record.spec
   if (!spec) throw new NotLayeredError(ref, `${ref.lxcpath}/${ref.name} has no usable rootfs in its config`)
-  if (spec.backend !== 'overlay' && spec.backend !== 'aufs') {
+  const whiteouts = driverFor(spec.backend)?.capabilities.whiteouts
+  if (!whiteouts || !('upper' in spec)) {
     throw new NotLayeredError(ref, `${ref.lxcpath}/${ref.name} is a ${spec.backend} container: only overlay (or aufs) clones have an upper layer to diff against a lower`)
   }
-  const packed = await diffLayers(spec.upper, spec.lowers, opts)
+  const packed = await diffLayers(spec.upper, spec.lowers, { ...opts, whiteouts })
   const totals = Object.fromEntries(KINDS.map((k) => [k, { count: 0, bytes: 0 }])) as LayerDiff['totals']
   const entries: DiffEntry[] = new Array<DiffEntry>(packed.count)
   let shadowedBytes = 0

@@ -2,7 +2,9 @@
  *
  * For each entry of the upper: a 0/0 character device is a whiteout (deleted), a directory with
  * the opaque xattr hides the lower's directory (opaque), an entry that also exists in a lower was
- * copied up (modified), anything else was added. The lowers are only looked up where the upper
+ * copied up (modified), anything else was added. An aufs upper (LXC <= 2.x) marks the same with
+ * names instead, read as convert.ts translates them: `.wh.NAME` deletes NAME, `.wh..wh..opq` makes
+ * its directory opaque, and aufs's own `.wh..wh.*` entries are not part of the layer. The lowers are only looked up where the upper
  * has an entry, and only below directories that exist in a lower, so a diff costs about one walk
  * of the upper (plus the subtrees of deleted and opaque directories, whose bytes they shadow).
  * Same safety rules as walk.c: directory fds, O_NOFOLLOW / RESOLVE_NO_SYMLINKS,
@@ -70,6 +72,7 @@ typedef struct {
   char **lowers;
   int nlowers;
   int threads;
+  int aufs; /* whiteouts and opaque dirs are marked by aufs's .wh. names */
   /* walk state */
   job *j;
   int ufd;
@@ -97,11 +100,21 @@ struct ldent {
 
 static int is_whiteout(const struct stat *st) { return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0); }
 
+#define WH ".wh."
+#define WH_LEN 4
+
 static int fd_opaque(int fd) {
   char v[4];
   ssize_t n = fgetxattr(fd, "trusted.overlay.opaque", v, sizeof v);
   if (n < 0) n = fgetxattr(fd, "user.overlay.opaque", v, sizeof v);
   return n == 1 && v[0] == 'y';
+}
+
+/* Whether the upper directory `fd` hides the lowers' directory: overlay's xattr, or aufs's marker file. */
+static int dir_opaque(const diff_args *a, int fd) {
+  if (!a->aufs) return fd_opaque(fd);
+  struct stat st;
+  return fstatat(fd, WH WH ".opq", &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 /* Opens directory `rel` ("/a/b") below rootfd without following any symlink. The upper also
@@ -269,10 +282,10 @@ static void diff_task(diff_args *a, dtask *t, char *buf) {
   for (int i = 0; i < a->nlowers; i++) lfds[i] = -1;
   if (!t->rel_len) {
     /* the root: an opaque upper root hides every lower */
-    all_added = fd_opaque(ufd);
+    all_added = dir_opaque(a, ufd);
     for (int i = 0; i < a->nlowers; i++) lfds[i] = a->lfd[i];
   } else {
-    int opaque = !t->parent_all_added && fd_opaque(ufd);
+    int opaque = !t->parent_all_added && dir_opaque(a, ufd);
     if (!t->in_lower || t->parent_all_added) {
       t->has_self = 1;
       t->self = (rec){.kind = K_ADDED, .is_dir = 1};
@@ -311,6 +324,22 @@ static void diff_task(diff_args *a, dtask *t, char *buf) {
       if (nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0))) continue;
       size_t nl = strlen(nm);
       if (t->rel_len + 1 + nl >= PATH_MAX * 4) { count_error(a); continue; }
+      if (a->aufs && strncmp(nm, WH, WH_LEN) == 0) {
+        /* .wh..wh.* is aufs's own (the opaque marker, .wh..wh.aufs, .wh..wh.plnk, .wh..wh.orph) */
+        if (strncmp(nm + WH_LEN, WH, WH_LEN) == 0 || nm[WH_LEN] == 0) continue;
+        const char *hidden = nm + WH_LEN;
+        struct stat hst, lst;
+        int which = -1;
+        /* the upper has the name again (that is what shows), or there is nothing below to hide */
+        if (fstatat(ufd, hidden, &hst, AT_SYMLINK_NOFOLLOW) == 0) continue;
+        if (all_added || !lower_lookup(lfds, a->nlowers, hidden, &lst, &which)) continue;
+        rec r = {.kind = K_DELETED, .is_dir = S_ISDIR(lst.st_mode), .shadowed = lower_entry_bytes(j, lfds[which], hidden, &lst)};
+        rec *slot = add_rec(t);
+        if (!slot || add_name(t, hidden, nl - WH_LEN, &r.name_off) < 0) { if (slot) t->n--; job_fail(j, ENOMEM, "layerDiff: out of memory"); goto out; }
+        r.name_len = (uint32_t)(nl - WH_LEN);
+        *slot = r;
+        continue;
+      }
       struct stat st;
       if (fstatat(ufd, nm, &st, AT_SYMLINK_NOFOLLOW) < 0) { count_error(a); continue; }
       struct stat lst;
@@ -332,7 +361,7 @@ static void diff_task(diff_args *a, dtask *t, char *buf) {
         continue;
       }
       rec r = {0};
-      if (is_whiteout(&st)) {
+      if (!a->aufs && is_whiteout(&st)) {
         if (!in_lower) continue; /* a whiteout over nothing hides nothing */
         r = (rec){.kind = K_DELETED, .is_dir = S_ISDIR(lst.st_mode), .shadowed = lower_entry_bytes(j, lfds[which], nm, &lst)};
       } else {
@@ -583,12 +612,12 @@ static char *str_arg(napi_env env, napi_value v) {
   return s;
 }
 
-/* layerDiff(upper, lowers[], threads?) -> [promise, handle] */
+/* layerDiff(upper, lowers[], threads?, aufs?) -> [promise, handle] */
 napi_value js_layer_diff(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) {
-    napi_throw_type_error(env, NULL, "layerDiff(upper, lowers, threads?)");
+    napi_throw_type_error(env, NULL, "layerDiff(upper, lowers, threads?, aufs?)");
     return NULL;
   }
   diff_args *a = calloc(1, sizeof *a);
@@ -608,6 +637,9 @@ napi_value js_layer_diff(napi_env env, napi_callback_info info) {
     threads = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
   }
   a->threads = threads;
+  bool aufs = false;
+  if (argc > 3) napi_get_value_bool(env, argv[3], &aufs);
+  a->aufs = aufs;
   a->upper = str_arg(env, argv[0]);
   a->lowers = calloc(nl, sizeof *a->lowers);
   if (!a->upper || !a->lowers) { diff_free(a); napi_throw_type_error(env, NULL, "layerDiff: upper must be a path without NUL"); return NULL; }

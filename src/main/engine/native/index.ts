@@ -30,7 +30,7 @@ interface Addon {
   cancel(handle: Handle): void
   readContainerDirs(lxcpath: string, plain?: PlainConfigQuery): RawContainerDir[]
   btrfsSubvolume(path: string): BtrfsSubvolume | null
-  layerDiff(upper: string, lowers: string[], threads: number): Started<RawPackedDiff>
+  layerDiff(upper: string, lowers: string[], threads: number, aufs: boolean): Started<RawPackedDiff>
 }
 
 /** A btrfs subvolume's UUID and, for a snapshot, its parent's (as `btrfs subvolume show` prints them). */
@@ -132,6 +132,9 @@ export interface RawDirTimes {
   ctimes: BigInt64Array
   newest: BigInt64Array
 }
+
+/** How an upper layer marks deletions and opaque dirs: overlay's 0/0 devices and xattr, or aufs's `.wh.` names. */
+export type WhiteoutFormat = 'overlay' | 'aufs'
 
 /** What diff.c hands back: every entry of the diff in one buffer (decoded by PackedDiff). */
 export interface RawPackedDiff {
@@ -392,9 +395,15 @@ export function readContainerDirs(lxcpath: string, plain?: PlainConfigQuery): Ra
  * modified (copied up), deleted (whiteouts) and opaque entries in walk order (a directory's line,
  * then its subtree), with bytes and shadowed lower bytes, packed in one buffer.
  * `errors` counts entries that could not be read (the diff goes on, like du).
+ * `whiteouts: 'aufs'` reads an aufs upper, whose whiteouts and opaque dirs are `.wh.` names.
  */
-export async function diffLayers(upper: string, lowers: string[], opts: { signal?: AbortSignal; threads?: number } = {}): Promise<PackedDiff> {
+export async function diffLayers(
+  upper: string,
+  lowers: string[],
+  opts: { signal?: AbortSignal; threads?: number; whiteouts?: WhiteoutFormat } = {}
+): Promise<PackedDiff> {
   const threads = checkThreads(opts.threads)
-  const raw = await run('layerDiff', opts.signal, () => addon().layerDiff(resolve(upper), lowers.map((l) => resolve(l)), threads))
+  const aufs = opts.whiteouts === 'aufs'
+  const raw = await run('layerDiff', opts.signal, () => addon().layerDiff(resolve(upper), lowers.map((l) => resolve(l)), threads, aufs))
   return new PackedDiff(raw)
 }

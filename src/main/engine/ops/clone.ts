@@ -3,7 +3,7 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Backend, ContainerRef } from '@shared/model'
-import { cloneConfig } from '../config/rewrite'
+import { cloneConfig, includedLegacyKeys } from '../config/rewrite'
 import { readContainer, type ContainerRecord } from '../container'
 import { resolveCloneBackend } from '../drivers/compat'
 import { driverFor } from '../drivers/index'
@@ -61,7 +61,28 @@ export async function assertStopped(ref: ContainerRef, what: string): Promise<vo
 }
 
 export async function cloneContainer(opts: CloneOptions, ctx: OpContext = {}): Promise<ContainerRef> {
+  if (!opts.expandConfig) refuseLegacyIncludes(loadExisting(opts.origin))
   return cloneWith(opts, {}, ctx)
+}
+
+/**
+ * The clone keeps the origin's `lxc.include` lines and Strata converts only the clone's own
+ * config: an included file with LXC 1.x/2.0 keys would leave a clone LXC 5 cannot load.
+ */
+function refuseLegacyIncludes(origin: ContainerRecord): void {
+  const legacy = includedLegacyKeys(origin.configFile)
+  if (legacy.length === 0) return
+  const files = [...new Set(legacy.map((k) => k.file))]
+  const perFile = files.map((file) => {
+    const keys = legacy.filter((k) => k.file === file).map((k) => `line ${k.line} ${k.key} ${k.modern === null ? '(remove it)' : `-> ${k.modern}`}`)
+    return `${file} (${keys.join(', ')})`
+  })
+  throw new CloneError(
+    'legacy-include',
+    `${origin.ref.name} cannot be cloned with its lxc.include lines kept: ${perFile.join('; ')} still ${files.length > 1 ? 'use' : 'uses'} LXC 1.x/2.0 keys that LXC 5 rejects. ` +
+      `Strata converts only the container's own config, so LXC would fail to load the clone ("Failed to load config"). ` +
+      `Clone with \`strata clone --expand-config\` (the included lines are written into the clone's config, converted), or convert those keys in ${files.length > 1 ? 'those files' : 'that file'} first.`
+  )
 }
 
 export async function cloneWith(opts: CloneOptions, internals: CloneInternals, ctx: OpContext = {}): Promise<ContainerRef> {

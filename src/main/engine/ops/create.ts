@@ -17,6 +17,10 @@ import { OpError } from './errors'
 
 export const TEMPLATE_DIR = '/usr/share/lxc/templates'
 const DEFAULT_CONFIG = '/etc/lxc/default.conf'
+/** The rest of lxc-create's header (lxccontainer.c prepend_lxc_header), byte for byte. */
+const HEADER_TAIL =
+  '# For additional config options, please look at lxc.container.conf(5)\n\n' +
+  '# Uncomment the following line to support nesting containers:\n#lxc.include = /usr/share/lxc/config/nesting.conf\n# (Be aware this has security implications)\n\n'
 
 export interface CreateOptions {
   lxcpath: string
@@ -66,7 +70,7 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
   await buildAndRegister(
     { what: 'create', workDir: lxcpath, target, finalDir, origins: [] },
     async (staging) => {
-      let text = none ? '' : `# Template used to create this container: ${script}\n# Parameters passed to the template:${args.map((a) => ` ${a}`).join('')}\n`
+      let text = none ? '' : `# Template used to create this container: ${script}\n# Parameters passed to the template:${args.map((a) => ` ${a}`).join('')}\n${HEADER_TAIL}`
       if (existsSync(baseConfig)) text += readFileSync(baseConfig, 'utf8').replace(/([^\n])$/, '$1\n')
       if (none) {
         writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
