@@ -40,6 +40,8 @@ export async function addDependent(origin: ContainerRef, dependent: ContainerRef
 /**
  * Removes exactly `dependent`'s own entry from origin's lxc_snapshots (pairs equal as written,
  * else equal once `//` and trailing `/` are folded); deletes the file when nothing is left.
+ * An LXC 1.x count goes down by one and stays, also at 0, as LXC 5's mod_rdep leaves it; a
+ * count that already says 0 is removed (mod_rdep removes it too, then fails to update it).
  */
 export async function removeDependent(origin: ContainerRef, dependent: ContainerRef): Promise<void> {
   const dir = dirOf(origin)
@@ -49,7 +51,7 @@ export async function removeDependent(origin: ContainerRef, dependent: Container
     const record = readSnapshotsRecord(dir)
     if (!record || record.format === 'garbled') return
     if (record.format === 'count') {
-      if (record.count <= 1) rmSync(file, { force: true })
+      if (record.count === 0) rmSync(file, { force: true })
       else writeAtomically(file, `${record.count - 1}\n`)
       return
     }
