@@ -12,7 +12,7 @@ function dirOf(ref: ContainerRef): string {
   return join(ref.lxcpath, ref.name)
 }
 
-function writeAtomically(file: string, text: string): void {
+export function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.strata-tmp`
   writeFileSync(tmp, text, { mode: 0o644 })
   renameSync(tmp, file)
@@ -33,7 +33,9 @@ export async function addDependent(origin: ContainerRef, dependent: ContainerRef
       return writeAtomically(file, text + formatRefPairs([dependent]))
     }
     if (entries.some((e) => e.lxcpath === dependent.lxcpath && e.name === dependent.name)) return
-    writeAtomically(file, formatRefPairs([...entries, dependent]))
+    // text that is not a pair (LXC's removal leaves such) is kept, last: `strata check` names it
+    const leftover = record?.format === 'list' ? (record.leftover ?? '') : ''
+    writeAtomically(file, formatRefPairs([...entries, dependent]) + leftover)
   })
 }
 
@@ -59,8 +61,8 @@ export async function removeDependent(origin: ContainerRef, dependent: Container
     if (i < 0) i = record.entries.findIndex((e) => refKey(e) === refKey(dependent))
     if (i < 0) return
     const rest = record.entries.filter((_, j) => j !== i)
-    if (rest.length === 0) rmSync(file, { force: true })
-    else writeAtomically(file, formatRefPairs(rest))
+    if (rest.length === 0 && record.leftover === null) rmSync(file, { force: true })
+    else writeAtomically(file, formatRefPairs(rest) + (record.leftover ?? ''))
   })
 }
 

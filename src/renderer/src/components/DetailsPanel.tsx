@@ -9,6 +9,7 @@ import { BackendBadge, StateBadge } from './Badges'
 import { SnapshotsPanel } from './SnapshotsPanel'
 import { DestroyDialog } from './DestroyDialog'
 import { openClone } from '../hooks/openClone'
+import { FindingFix, RepairNote } from './FindingFix'
 
 export function DetailsPanel(): React.JSX.Element {
   const { t } = useTranslation()
@@ -69,11 +70,13 @@ export function DetailsPanel(): React.JSX.Element {
             {findings.map((f, i) => (
               <li key={i} className="bad">
                 <strong>{t(`finding.${f.code}`)}</strong>: {f.message}
+                <FindingFix f={f} />
               </li>
             ))}
           </ul>
         </>
       )}
+      {focus && <RepairNote id={focus} />}
     </aside>
   )
 }
