@@ -61,8 +61,7 @@ export function DetailsPanel(): React.JSX.Element {
         </div>
       )}
       {body}
-      {c && <SnapshotsPanel c={c} />}
-      {c && destroying && <DestroyDialog c={c} onClose={() => setDestroying(false)} />}
+      {/* what is wrong (and its fix) before the snapshots: it is what the user must act on */}
       {findings.length > 0 && (
         <>
           <h3>{t('details.findings')}</h3>
@@ -77,6 +76,8 @@ export function DetailsPanel(): React.JSX.Element {
         </>
       )}
       {focus && <RepairNote id={focus} />}
+      {c && <SnapshotsPanel c={c} />}
+      {c && destroying && <DestroyDialog c={c} onClose={() => setDestroying(false)} />}
     </aside>
   )
 }
