@@ -10,17 +10,19 @@ import type {
   ContainerUsage,
   LayerDiff,
   LineageGraph,
+  RepairResult,
   SnapshotInfo
 } from '../shared/model'
 import { readConfigView } from './engine/config/view'
 import { layerDiff } from './engine/fs/diff'
 import { measureUsage } from './engine/fs/usage'
-import { listContainers, readLineage } from './engine/lxcpath'
+import { listContainers, readLineage, type ListOptions } from './engine/lxcpath'
 import { cloneContainer, type CloneOptions } from './engine/ops/clone'
 import type { OpContext } from './engine/ops/context'
 import { createContainer } from './engine/ops/create'
 import { destroyContainer } from './engine/ops/destroy'
 import { recoverInterrupted } from './engine/ops/recover'
+import { repairSnapshotsFile } from './engine/ops/repair'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
 import { run } from './engine/tools'
 import type { HelperClient } from './helper/client'
@@ -35,8 +37,8 @@ export interface CreateRequest {
 export interface EngineClient {
   /** which side this is, for logs and tests */
   readonly kind: 'local' | 'helper'
-  listContainers(lxcpaths: string[]): Promise<ContainerInfo[]>
-  lineage(lxcpaths: string[]): Promise<LineageGraph>
+  listContainers(lxcpaths: string[], opts?: ListOptions): Promise<ContainerInfo[]>
+  lineage(lxcpaths: string[], opts?: ListOptions): Promise<LineageGraph>
   configView(ref: ContainerRef): Promise<ConfigView>
   clone(opts: CloneOptions, ctx: OpContext): Promise<ContainerRef>
   create(opts: CreateRequest, ctx: OpContext): Promise<ContainerRef>
@@ -44,8 +46,10 @@ export interface EngineClient {
   createSnapshot(ref: ContainerRef, comment: string | undefined, ctx: OpContext): Promise<SnapshotInfo>
   restoreSnapshot(ref: ContainerRef, snapshot: string, newName: string | undefined, ctx: OpContext): Promise<ContainerRef>
   deleteSnapshot(ref: ContainerRef, snapshot: string, ctx: OpContext): Promise<void>
-  usage(lxcpaths: string[], ctx: OpContext): Promise<ContainerUsage[]>
+  usage(lxcpaths: string[], ctx: OpContext, opts?: ListOptions): Promise<ContainerUsage[]>
   layerDiff(ref: ContainerRef, ctx: OpContext): Promise<LayerDiff>
+  /** rewrites ref's lxc_snapshots to list what depends on it (looked for in lxcpaths too) */
+  repairBookkeeping(ref: ContainerRef, lxcpaths: string[]): Promise<RepairResult>
   start(ref: ContainerRef): Promise<void>
   stop(ref: ContainerRef): Promise<void>
 }
@@ -71,8 +75,8 @@ export function localEngine(lxcpaths: readonly string[]): EngineClient {
   }
   return {
     kind: 'local',
-    listContainers: (ps) => listContainers(ps),
-    lineage: (ps) => readLineage(ps, lowerWalks),
+    listContainers: (ps, o) => listContainers(ps, o),
+    lineage: (ps, o) => readLineage(ps, lowerWalks, o),
     configView: async (ref) => readConfigView(ref.lxcpath, ref.name),
     clone: (opts, ctx) => writing(() => cloneContainer(opts, ctx)),
     create: (opts, ctx) => writing(() => createContainer(opts, ctx)),
@@ -80,8 +84,9 @@ export function localEngine(lxcpaths: readonly string[]): EngineClient {
     createSnapshot: (ref, comment, ctx) => writing(() => createSnapshot(ref, { comment }, ctx)),
     restoreSnapshot: (ref, snapshot, newName, ctx) => writing(() => restoreSnapshot(ref, snapshot, { newName }, ctx)),
     deleteSnapshot: (ref, snapshot, ctx) => writing(() => deleteSnapshot(ref, snapshot, ctx)),
-    usage: (ps, ctx) => measureUsage(ps, { signal: ctx.signal }),
+    usage: (ps, ctx, o) => measureUsage(ps, { signal: ctx.signal, all: o?.all }),
     layerDiff: (ref, ctx) => layerDiff(ref, { signal: ctx.signal }),
+    repairBookkeeping: (ref, ps) => writing(() => repairSnapshotsFile(ref, { lxcpaths: ps })),
     start: async (ref) => void (await run('lxc-start', ['-P', ref.lxcpath, '-n', ref.name, '-d'], { timeoutMs: 60_000 })),
     stop: async (ref) => void (await run('lxc-stop', ['-P', ref.lxcpath, '-n', ref.name], { timeoutMs: 60_000 }))
   }
@@ -92,8 +97,8 @@ export function helperEngine(client: HelperClient): EngineClient {
   const opts = (ctx: OpContext) => ({ signal: ctx.signal, onProgress: ctx.onProgress })
   return {
     kind: 'helper',
-    listContainers: (lxcpaths) => client.call('list', { lxcpaths }),
-    lineage: (lxcpaths) => client.call('lineage', { lxcpaths }),
+    listContainers: (lxcpaths, o) => client.call('list', { lxcpaths, all: o?.all }),
+    lineage: (lxcpaths, o) => client.call('lineage', { lxcpaths, all: o?.all }),
     configView: (ref) => client.call('configView', { ref }),
     clone: (o, ctx) => client.call('clone', { ...o }, opts(ctx)),
     create: (o, ctx) => client.call('create', { ...o }, opts(ctx)),
@@ -101,8 +106,9 @@ export function helperEngine(client: HelperClient): EngineClient {
     createSnapshot: (ref, comment, ctx) => client.call('createSnapshot', { ref, comment }, opts(ctx)),
     restoreSnapshot: (ref, snapshot, newName, ctx) => client.call('restoreSnapshot', { ref, snapshot, newName }, opts(ctx)),
     deleteSnapshot: async (ref, snapshot, ctx) => void (await client.call('deleteSnapshot', { ref, snapshot }, opts(ctx))),
-    usage: (lxcpaths, ctx) => client.call('usage', { lxcpaths }, opts(ctx)),
+    usage: (lxcpaths, ctx, o) => client.call('usage', { lxcpaths, all: o?.all }, opts(ctx)),
     layerDiff: (ref, ctx) => client.call('diff', { ref }, opts(ctx)),
+    repairBookkeeping: (ref, lxcpaths) => client.call('repairBookkeeping', { ref, lxcpaths }),
     start: async (ref) => void (await client.call('start', { ref })),
     stop: async (ref) => void (await client.call('stop', { ref }))
   }

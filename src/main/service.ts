@@ -117,9 +117,13 @@ export function createService(opts: ServiceOptions = {}): Service {
   const api: StrataInvoke = {
     lxcpaths: async () => [...lxcpaths],
     environment: async () => probeEnvironment(),
-    listContainers: async (p) => engine(() => perEngine(pick(parseParams('listContainers', p).lxcpaths), (e, ps) => e.listContainers(ps))),
+    listContainers: async (p) => {
+      const { lxcpaths: ps, all } = parseParams('listContainers', p)
+      return engine(() => perEngine(pick(ps), (e, mine) => e.listContainers(mine, { all })))
+    },
     lineage: async (p) => {
-      const graphs = await engine(() => perEngine(pick(parseParams('lineage', p).lxcpaths), async (e, ps) => [await e.lineage(ps)]))
+      const { lxcpaths: ps, all } = parseParams('lineage', p)
+      const graphs = await engine(() => perEngine(pick(ps), async (e, mine) => [await e.lineage(mine, { all })]))
       const merged: LineageGraph = { nodes: [], edges: [], findings: [] }
       for (const g of graphs) {
         merged.nodes.push(...g.nodes)
@@ -190,10 +194,20 @@ export function createService(opts: ServiceOptions = {}): Service {
       await changing(ref, (e) => e.deleteSnapshot(ref, snapshot, {}))
       return { ok: true }
     },
-    usage: async (p) => engine(() => perEngine(pick(parseParams('usage', p).lxcpaths), (e, ps) => e.usage(ps, {}))),
+    usage: async (p) => {
+      const { lxcpaths: ps, all } = parseParams('usage', p)
+      return engine(() => perEngine(pick(ps), (e, mine) => e.usage(mine, {}, { all })))
+    },
     layerDiff: async (p) => {
       const { lxcpath, name } = parseParams('layerDiff', p)
       return engine(() => engineFor(known(lxcpath)).layerDiff({ lxcpath: known(lxcpath), name }, {}))
+    },
+    repairBookkeeping: async (p) => {
+      const { lxcpath, name } = parseParams('repairBookkeeping', p)
+      const ref = { lxcpath: known(lxcpath), name }
+      // dependents are looked for in every lxcpath the same engine serves
+      const same = lxcpaths.filter((x) => viaHelper.includes(x) === viaHelper.includes(ref.lxcpath))
+      return changing(ref, (e) => e.repairBookkeeping(ref, same))
     }
   }
 

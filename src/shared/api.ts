@@ -4,20 +4,39 @@
 // PARAMS at every trust boundary. Results are plain data from ./model.
 import { z } from 'zod'
 import { BACKENDS } from './model'
-import type { Backend, BackendChoice, ConfigView, ContainerInfo, ContainerRef, ContainerUsage, LayerDiff, LineageGraph, OpProgress, SnapshotInfo } from './model'
+import type {
+  Backend,
+  BackendChoice,
+  ConfigView,
+  ContainerInfo,
+  ContainerRef,
+  ContainerUsage,
+  LayerDiff,
+  LineageGraph,
+  OpProgress,
+  RepairResult,
+  SnapshotInfo
+} from './model'
 
 /** LXC allows more, but Strata only handles names a shell and a path can carry safely. */
 export const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/
+/**
+ * An existing container may also be hidden (a leading `.`, which lxc-ls leaves out); new ones
+ * are never given such names. `.strata-*` is Strata's own work in progress, never a container.
+ */
+export const EXISTING_CONTAINER_NAME = /^(?!\.strata-)\.?[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/
 
 const name = z.string().regex(CONTAINER_NAME, 'invalid container name')
+const existingName = z.string().regex(EXISTING_CONTAINER_NAME, 'invalid container name')
 /** Absolute, normalised-looking, no NUL, no `..` segment: checked again against the configured lxcpaths. */
 const absPath = z
   .string()
   .min(1)
   .max(4096)
   .refine((p) => p.startsWith('/') && !p.includes('\0') && !p.split('/').includes('..'), 'invalid path')
-const ref = z.object({ lxcpath: absPath, name }).strict()
-const lxcpathsParam = z.object({ lxcpaths: z.array(absPath).max(64).optional() }).strict()
+const ref = z.object({ lxcpath: absPath, name: existingName }).strict()
+/** `all`: hidden containers too (they always count as others' dependents and origins) */
+const listParams = z.object({ lxcpaths: z.array(absPath).max(64).optional(), all: z.boolean().optional() }).strict()
 const none = z.object({}).strict()
 const backend = z.enum(BACKENDS as [Backend, ...Backend[]])
 /** `snapN`, as lxc-snapshot names them */
@@ -28,8 +47,8 @@ const taskId = z.string().regex(/^t\d{1,12}$/, 'invalid task id')
 export const PARAMS = {
   lxcpaths: none,
   environment: none,
-  listContainers: lxcpathsParam,
-  lineage: lxcpathsParam,
+  listContainers: listParams,
+  lineage: listParams,
   configView: ref,
   startContainer: ref,
   stopContainer: ref,
@@ -42,12 +61,14 @@ export const PARAMS = {
   /** starts a create-from-template task */
   create: z.object({ lxcpath: absPath, name, template: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'invalid template name') }).strict(),
   cancelTask: z.object({ taskId }).strict(),
-  destroy: z.object({ lxcpath: absPath, name, withDependents: z.boolean().optional() }).strict(),
-  createSnapshot: z.object({ lxcpath: absPath, name, comment: z.string().max(4096).optional() }).strict(),
-  restoreSnapshot: z.object({ lxcpath: absPath, name, snapshot: snapName, newName: name.optional() }).strict(),
-  deleteSnapshot: z.object({ lxcpath: absPath, name, snapshot: snapName }).strict(),
-  usage: lxcpathsParam,
-  layerDiff: ref
+  destroy: z.object({ lxcpath: absPath, name: existingName, withDependents: z.boolean().optional() }).strict(),
+  createSnapshot: z.object({ lxcpath: absPath, name: existingName, comment: z.string().max(4096).optional() }).strict(),
+  restoreSnapshot: z.object({ lxcpath: absPath, name: existingName, snapshot: snapName, newName: name.optional() }).strict(),
+  deleteSnapshot: z.object({ lxcpath: absPath, name: existingName, snapshot: snapName }).strict(),
+  usage: listParams,
+  layerDiff: ref,
+  /** carries out the fix of a finding about this container: its lxc_snapshots rewritten or removed */
+  repairBookkeeping: ref
 } as const
 
 export type { ConfigView, ConfigViewEntry } from './model'
@@ -99,6 +120,7 @@ export interface Results {
   deleteSnapshot: { ok: true }
   usage: ContainerUsage[]
   layerDiff: LayerDiff
+  repairBookkeeping: RepairResult
 }
 
 /** The request/response half, implemented by main's service and called by the renderer. */

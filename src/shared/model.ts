@@ -59,6 +59,8 @@ export interface SnapshotInfo {
 export interface ContainerInfo {
   name: string
   lxcpath: string
+  /** its name starts with `.`: lxc-ls leaves it out; listed only when hidden containers are asked for */
+  hidden?: boolean
   /** config file path */
   config: string
   backend: Backend | null
@@ -87,6 +89,8 @@ export interface LineageNode {
   ref: ContainerRef
   backend: Backend | null
   state: ContainerState
+  /** a hidden container (name starting with `.`) or a snapshot of one */
+  hidden?: boolean
 }
 
 /**
@@ -110,6 +114,8 @@ export interface LineageEdge {
 export type FindingCode =
   | 'origin-missing'
   | 'stale-entry'
+  | 'snapshots-leftover'
+  | 'empty-snapshots'
   | 'legacy-count-mismatch'
   | 'rdepends-mismatch'
   | 'missing-bookkeeping'
@@ -124,6 +130,25 @@ export interface Finding {
   subject: ContainerRef
   /** the file the finding is about, when there is one */
   file: string | null
+  message: string
+  /** the repair Strata offers (`strata check --repair`, the app's Repair button), when it has one */
+  fix?: FindingFix
+}
+
+/** A repair of one bookkeeping file: the subject's lxc_snapshots, rewritten or removed. */
+export interface FindingFix {
+  /** the only file the repair changes */
+  file: string
+  /** what it changes, in a sentence */
+  description: string
+}
+
+/** What a repair did. */
+export interface RepairResult {
+  ref: ContainerRef
+  file: string
+  /** false when the file already said what is true and was left alone */
+  changed: boolean
   message: string
 }
 

@@ -24,6 +24,8 @@ describe('reading container directories', () => {
     mkdirSync(join(P, 'withsnaps/snaps'))
     make('noconfig', { other: 'x' })
     make('.hidden', { config: 'lxc.uts.name = hidden\n' })
+    make('.strata-build-0a1b2c', { config: 'lxc.uts.name = building\n' })
+    make('.strata-trash-0a1b2c', { config: 'lxc.uts.name = trashed\n' })
     make('weird', {})
     mkdirSync(join(P, 'weird/config')) // a directory named config
     mkdirSync(join(P, 'elsewhere/real'), { recursive: true })
@@ -33,9 +35,9 @@ describe('reading container directories', () => {
   })
   afterAll(() => rmSync(P, { recursive: true, force: true }))
 
-  it('finds the same containers either way, as LXC defines them', () => {
+  it('finds the same containers either way, as LXC defines them (hidden ones too, never Strata\'s work in progress)', () => {
     const names = (list: { name: string }[]) => list.map((d) => d.name).sort()
-    const expected = ['base', 'clone', 'creating', 'linked', 'weird', 'withsnaps']
+    const expected = ['.hidden', 'base', 'clone', 'creating', 'linked', 'weird', 'withsnaps']
     expect(names(definedContainersNative(P))).toEqual(expected)
     expect(names(definedContainersJs(P))).toEqual(expected)
   })

@@ -1,12 +1,14 @@
 // Broken lineage, made the ways users break it (rm -rf instead of lxc-destroy, a crashed
 // lxc-create, hand-edited bookkeeping), and what Strata and LXC each make of it.
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { randomFillSync } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
 import type { ContainerInfo, Finding } from '@shared/model'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
+import { holdLock, pairs, text } from '../ops/helpers'
+import { lxcLockPath } from '../../src/main/engine/native/index'
 
 let P: TestLxcpath
 
@@ -120,5 +122,111 @@ describe('lxcpaths that cannot be read', () => {
     const r = await strata('ls', '--bogus')
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/Unknown option '--bogus'/)
+  })
+})
+
+describe('lxc_snapshots that make lxc-destroy refuse though nothing depends on the container', () => {
+  let Q: TestLxcpath
+  const lxcDestroy = (lxcpath: string, name: string) => execa('lxc-destroy', ['-P', lxcpath, '-n', name], { reject: false })
+  const checkJson = async (...args: string[]): Promise<{ code: number; findings: Finding[] }> => {
+    const r = await strata('check', ...args, '--json')
+    return { code: r.code, findings: JSON.parse(r.stdout) as Finding[] }
+  }
+  /** name -> [size, mtime] of every entry of a container dir but lxc_snapshots: what a repair must not touch */
+  const others = (name: string) =>
+    readdirSync(join(Q.path, name))
+      .filter((n) => n !== 'lxc_snapshots')
+      .map((n) => [n, statSync(join(Q.path, name, n)).mtimeMs, statSync(join(Q.path, name, n)).size])
+
+  beforeAll(async () => {
+    Q = await makeLxcpath('strata-blocked-')
+    for (const n of ['z', 'b2', 'b3']) await Q.create(n)
+  }, 120_000)
+  afterAll(async () => {
+    await Q?.cleanup()
+    rmSync(`/run/lxc/lock${Q?.path}`, { recursive: true, force: true })
+  })
+
+  it('a count of 0: reported with its fix, repaired under LXC\'s lock, and then lxc-destroy works', async () => {
+    writeFileSync(join(Q.path, 'z/lxc_snapshots'), '0\n')
+    expect((await lxcDestroy(Q.path, 'z')).stderr).toMatch(/z has clones/)
+    const { code, findings } = await checkJson('-P', Q.path)
+    expect(code).toBe(0)
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'empty-snapshots',
+        subject: { lxcpath: Q.path, name: 'z' },
+        file: join(Q.path, 'z/lxc_snapshots'),
+        fix: { file: join(Q.path, 'z/lxc_snapshots'), description: `remove ${Q.path}/z/lxc_snapshots (the LXC 1.x count 0): nothing depends on z` }
+      })
+    ])
+    expect(findings[0]!.message).toMatch(/holds the LXC 1\.x count 0: nothing depends on z, but lxc-destroy refuses/)
+    const human = await strata('check', '-P', Q.path)
+    expect(human.stdout).toContain(`fix: remove ${Q.path}/z/lxc_snapshots`)
+
+    // The repair waits for LXC's own lock on z, as lxc-copy would.
+    const before = others('z')
+    const lock = await holdLock(lxcLockPath(Q.path, 'z'))
+    const repairing = strata('check', '-P', Q.path, '--repair')
+    try {
+      await new Promise((r) => setTimeout(r, 1500))
+      expect(readFileSync(join(Q.path, 'z/lxc_snapshots'), 'utf8')).toBe('0\n')
+    } finally {
+      await lock.release()
+    }
+    const r = await repairing
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain(`strata: repair: Removed ${Q.path}/z/lxc_snapshots (the LXC 1.x count 0): nothing depends on z.`)
+    expect(r.stdout).toMatch(/0 error\(s\), 0 warning\(s\)/)
+    expect(existsSync(join(Q.path, 'z/lxc_snapshots'))).toBe(false)
+    expect(others('z')).toEqual(before)
+    expect((await lxcDestroy(Q.path, 'z')).exitCode).toBe(0)
+  })
+
+  it('a leftover piece of an entry (printf /x/o): reported with its fix, repaired, and then lxc-destroy works', async () => {
+    writeFileSync(join(Q.path, 'b3/lxc_snapshots'), '/x/o')
+    expect((await lxcDestroy(Q.path, 'b3')).stderr).toMatch(/b3 has clones/)
+    const { findings } = await checkJson('-P', Q.path)
+    expect(findings.map((f) => [f.code, f.subject.name, f.fix?.description])).toEqual([
+      ['snapshots-leftover', 'b3', `remove ${Q.path}/b3/lxc_snapshots: nothing depends on b3`]
+    ])
+    expect(findings[0]!.message).toContain('ends in "/x/o", which is not an lxcpath/name pair')
+    const r = await strata('check', '-P', Q.path, '--repair', '--json')
+    expect(JSON.parse(r.stdout)).toEqual([])
+    expect(existsSync(join(Q.path, 'b3/lxc_snapshots'))).toBe(false)
+    expect((await lxcDestroy(Q.path, 'b3')).exitCode).toBe(0)
+  })
+
+  it('what LXC\'s own removal leaves (a clone whose lxcpath ends with another\'s): repaired to list the survivor', async () => {
+    const A = join(Q.path, 'sfx')
+    const B = `${Q.path}/o${A}` // ends with A
+    mkdirSync(A)
+    mkdirSync(B, { recursive: true })
+    await Q.lxc('lxc-copy', '-n', 'b2', '-N', 'foo', '-s', '-p', B)
+    await Q.lxc('lxc-copy', '-n', 'b2', '-N', 'foo', '-s', '-p', A)
+    expect(text(join(Q.path, 'b2/lxc_snapshots'))).toBe(pairs([B, 'foo'], [A, 'foo']))
+    await execa('lxc-destroy', ['-P', A, '-n', 'foo'])
+    // LXC removed every occurrence of "<A>\nfoo\n", also the tail of B's entry
+    expect(text(join(Q.path, 'b2/lxc_snapshots'))).toBe(`${Q.path}/o`)
+    expect((await lxcDestroy(Q.path, 'b2')).stderr).toMatch(/b2 has clones/)
+
+    const { findings } = await checkJson('-P', Q.path, '-P', B)
+    const fix = `rewrite ${Q.path}/b2/lxc_snapshots: drop the leftover text "${Q.path}/o"; add ${B}/foo`
+    expect(findings.map((f) => [f.code, f.fix?.description])).toEqual([
+      ['snapshots-leftover', fix],
+      ['missing-bookkeeping', fix]
+    ])
+    const before = others('b2')
+    const r = await strata('check', '-P', Q.path, '-P', B, '--repair')
+    expect(r.stderr).toContain(`strata: repair: Rewrote ${Q.path}/b2/lxc_snapshots: dropped the leftover text "${Q.path}/o"; added ${B}/foo.`)
+    expect(text(join(Q.path, 'b2/lxc_snapshots'))).toBe(pairs([B, 'foo']))
+    expect(others('b2')).toEqual(before)
+    // LXC can use the repaired file: it protects b2 until foo goes, then lets it go.
+    expect((await lxcDestroy(Q.path, 'b2')).stderr).toMatch(/b2 has clones/)
+    await execa('lxc-destroy', ['-P', B, '-n', 'foo'])
+    expect(text(join(Q.path, 'b2/lxc_snapshots'))).toBeNull()
+    expect((await lxcDestroy(Q.path, 'b2')).exitCode).toBe(0)
+    rmSync(join(Q.path, 'o'), { recursive: true, force: true })
+    rmSync(A, { recursive: true, force: true })
   })
 })

@@ -59,6 +59,24 @@ describe('the service through the root helper', () => {
     expect((await P.lxc('lxc-ls', '-1')).split('\n')).not.toContain('o1')
   })
 
+  it('lists hidden containers only when asked, and repairs a count of 0 through the helper', async () => {
+    await P.lxc('lxc-copy', '-n', 'base', '-N', '.hid', '-s')
+    expect((await service.api.listContainers({})).map((c) => [c.name, c.dependents.map((d) => d.name)])).toEqual([['base', ['.hid']]])
+    expect((await service.api.listContainers({ all: true })).map((c) => c.name)).toEqual(['.hid', 'base'])
+    expect((await service.api.lineage({})).nodes.map((n) => n.ref.name)).toEqual(['base'])
+    expect((await service.api.destroy({ lxcpath: P.path, name: '.hid' })).destroyed).toEqual([{ lxcpath: P.path, name: '.hid' }])
+    await expect(service.api.destroy({ lxcpath: P.path, name: '.strata-trash-0a1b' })).rejects.toThrow(/invalid container name/)
+
+    writeFileSync(join(P.path, 'base/lxc_snapshots'), '0\n')
+    const finding = (await service.api.lineage({})).findings.find((f) => f.code === 'empty-snapshots')
+    expect(finding?.fix?.file).toBe(join(P.path, 'base/lxc_snapshots'))
+    const r = await service.api.repairBookkeeping({ lxcpath: P.path, name: 'base' })
+    expect(r).toMatchObject({ changed: true, file: join(P.path, 'base/lxc_snapshots') })
+    expect(r.message).toMatch(/^Removed .*base\/lxc_snapshots \(the LXC 1\.x count 0\): nothing depends on base\.$/)
+    expect(existsSync(join(P.path, 'base/lxc_snapshots'))).toBe(false)
+    expect((await service.api.lineage({})).findings).toEqual([])
+  })
+
   it('started one helper for the whole session', () => {
     const starts = readFileSync(marker, 'utf8').trim().split('\n')
     expect(starts).toHaveLength(1)

@@ -116,6 +116,32 @@ describe('with clones LXC made', () => {
   })
 })
 
+describe('an LXC 1.x count in lxc_snapshots', () => {
+  /** Clones c1 with -s, writes `count` over c1's lxc_snapshots, destroys the clone; what the file holds then. */
+  async function afterDestroy(tool: 'lxc' | 'strata', count: string): Promise<string | null> {
+    const file = dir(P.path, 'c1', 'lxc_snapshots')
+    const name = `count-${tool}`
+    if (tool === 'lxc') await P.lxc('lxc-copy', '-n', 'c1', '-N', name, '-s')
+    else expect((await strata('clone', '-p', P.path, '-o', 'c1', '-n', name, '-s')).code).toBe(0)
+    writeFileSync(file, count)
+    if (tool === 'lxc') await P.lxc('lxc-destroy', '-n', name)
+    else expect((await strata('destroy', '-P', P.path, '-n', name)).code).toBe(0)
+    const left = text(file)
+    rmSync(file, { force: true })
+    return left
+  }
+
+  it('goes down by one and stays at 0 when the last clone goes, as lxc-destroy leaves it', async () => {
+    expect(text(dir(P.path, 'c1', 'lxc_snapshots'))).toBeNull()
+    for (const count of ['2\n', '1\n', '0\n']) {
+      const lxc = await afterDestroy('lxc', count)
+      expect(await afterDestroy('strata', count), `count ${count.trim()}`).toBe(lxc)
+    }
+    // what LXC 5 does, as the seed says: 2 -> 1, 1 -> 0 (the file stays), 0 -> removed
+    expect(await afterDestroy('lxc', '1\n')).toBe('0\n')
+  })
+})
+
 describe('copy clone', () => {
   it('is a faithful copy: rsync -aHAXn finds no difference; across lxcpaths', async () => {
     const root = dir(P.path, 'c1', 'rootfs')

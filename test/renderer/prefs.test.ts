@@ -22,11 +22,13 @@ describe('prefs', () => {
     expect(resolveTheme('system', false)).toBe('light')
     expect(resolveTheme('light', true)).toBe('light')
   })
-  it('persists language, theme and view in localStorage', () => {
+  it('persists language, theme, view and the hidden-containers toggle in localStorage', () => {
     usePrefs.getState().setLang('ja')
     usePrefs.getState().setTheme('dark')
     usePrefs.getState().setView('lineage')
-    const saved = JSON.parse(store.get('strata.prefs') ?? '{}') as { state: Record<string, string> }
-    expect(saved.state).toEqual({ lang: 'ja', theme: 'dark', view: 'lineage' })
+    const saved = () => (JSON.parse(store.get('strata.prefs') ?? '{}') as { state: Record<string, string | boolean> }).state
+    expect(saved()).toEqual({ lang: 'ja', theme: 'dark', view: 'lineage', showHidden: false })
+    usePrefs.getState().setShowHidden(true)
+    expect(saved().showHidden).toBe(true)
   })
 })

@@ -51,6 +51,9 @@ export function parseCommandLine<T extends Options>(args: string[], options: T, 
 
 export const LXCPATH_OPTION = { lxcpath: { type: 'string', short: 'P', multiple: true } } as const
 
+/** `-a, --all`: hidden containers (names starting with `.`) too; lxc-ls has no option for them. */
+export const ALL_OPTION = { all: { type: 'boolean', short: 'a' } } as const
+
 /** `-n NAME [-P LXCPATH]`: one container. */
 export const CONTAINER_OPTIONS = { name: { type: 'string', short: 'n' }, lxcpath: { type: 'string', short: 'P' } } as const
 

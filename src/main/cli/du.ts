@@ -3,11 +3,11 @@
 import type { ContainerRef } from '@shared/model'
 import { measureUsageReport } from '../engine/fs/usage'
 import { defaultLxcpaths } from '../engine/global-config'
-import { CliError, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { ALL_OPTION, CliError, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { formatBytes } from './units'
 import { writeStdout } from './output'
 
-const usage = `Usage: strata du [-n NAME]... [-P LXCPATH]... [--json]
+const usage = `Usage: strata du [-n NAME]... [-P LXCPATH]... [-a] [--json]
 
 For every container and snapshot (or the named ones):
   EXCLUSIVE   what only it holds (an overlay upper; btrfs/zfs: what the filesystem counts as its own)
@@ -16,7 +16,9 @@ For every container and snapshot (or the named ones):
   SAVED       for a base: what its clones save compared with full copies
 plus files, directories, whiteouts and opaque directories of the measured layer, and per lineage
 tree what the whole tree holds on disk. Bytes are allocated bytes (what df counts); --json adds
-apparent sizes and exact figures. A NAME may be NAME/snapN for a snapshot.`
+apparent sizes and exact figures. A NAME may be NAME/snapN for a snapshot.
+Hidden containers (names starting with ".") get no line of their own unless -a, --all (or
+-n names one), but what they hold and read always counts in the figures of others.`
 
 function refFor(lxcpath: string, name: string): ContainerRef {
   const m = /^(.+)\/(snap\d+)$/.exec(name)
@@ -26,13 +28,13 @@ function refFor(lxcpath: string, name: string): ContainerRef {
 const command: Command = {
   usage,
   async run(args) {
-    const opts = parseOptions(args, { ...LXCPATH_OPTION, name: { type: 'string', short: 'n', multiple: true }, json: { type: 'boolean' } })
+    const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, name: { type: 'string', short: 'n', multiple: true }, json: { type: 'boolean' } })
     const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
     if (opts.name && lxcpaths.length !== 1) throw new CliError('-n NAME needs exactly one -P LXCPATH (or none, for the default lxcpath)')
     const names = opts.name?.map((n) => refFor(lxcpaths[0]!, n))
     let report
     try {
-      report = await measureUsageReport(lxcpaths, { names })
+      report = await measureUsageReport(lxcpaths, { names, all: opts.all })
     } catch (err) {
       throw new CliError((err as Error).message, 1)
     }

@@ -2,18 +2,19 @@
 import type { LineageEdge, LineageGraph, LineageNode } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { baseDrifts } from '../engine/lineage/drift'
-import { buildLineage } from '../engine/lineage/graph'
+import { buildLineage, withoutHidden } from '../engine/lineage/graph'
 import { scanLxcpaths } from '../engine/lxcpath'
-import { CliError, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { ALL_OPTION, CliError, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { writeStdout } from './output'
 
-const usage = `Usage: strata lineage [-P LXCPATH]... [--json | --dot]
+const usage = `Usage: strata lineage [-P LXCPATH]... [-a] [--json | --dot]
 
 Shows every container and snapshot as a tree under what it comes from. Edges:
   lower      its rootfs reads the parent's rootfs as an overlay/aufs lower layer
   clone      recorded as cloned from the parent (lxc_rdepends), a copy of its upper layer
   snapshot   an lxc-snapshot of the parent
   copy       a btrfs snapshot of the parent's subvolume, which no longer needs it
+Hidden containers (names starting with ".") and their snapshots are left out; -a, --all shows them.
 --json prints {nodes, edges, findings}; --dot prints a Graphviz digraph.`
 
 const EDGE_WORD: Record<LineageEdge['kind'], string> = {
@@ -89,10 +90,11 @@ export function renderDot(graph: LineageGraph): string {
 const command: Command = {
   usage,
   async run(args) {
-    const opts = parseOptions(args, { ...LXCPATH_OPTION, json: { type: 'boolean' }, dot: { type: 'boolean' } })
+    const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' }, dot: { type: 'boolean' } })
     if (opts.json && opts.dot) throw new CliError('--json and --dot cannot be used together')
     const scans = await scanLxcpaths(opts.lxcpath ?? defaultLxcpaths())
-    const { graph } = buildLineage(scans, await baseDrifts(scans))
+    const whole = buildLineage(scans, await baseDrifts(scans)).graph
+    const graph = opts.all ? whole : withoutHidden(whole)
     for (const s of scans) if (s.error) process.stderr.write(`strata lineage: ${s.error.message}\n`)
     if (opts.json) printJson(graph)
     else if (opts.dot) writeStdout(`${renderDot(graph)}\n`)

@@ -2,13 +2,15 @@
 import type { ContainerInfo, ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { containerInfos, scanLxcpaths } from '../engine/lxcpath'
-import { CliError, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { ALL_OPTION, CliError, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { writeStdout } from './output'
 
-const usage = `Usage: strata ls [-P LXCPATH]... [--json]
+const usage = `Usage: strata ls [-P LXCPATH]... [-a] [--json]
 
 Lists the containers of each lxcpath (default: LXC's) with backend, state, origin, dependents
-and snapshots. --json prints an array of objects.`
+and snapshots. Hidden containers (names starting with ".") are left out, as lxc-ls leaves them
+out, but still appear as the dependents and origins of others; -a, --all lists them too.
+--json prints an array of objects.`
 
 function refText(ref: ContainerRef, lxcpath: string): string {
   return ref.lxcpath === lxcpath ? ref.name : `${ref.lxcpath}/${ref.name}`
@@ -33,10 +35,10 @@ function rows(infos: ContainerInfo[], showPath: boolean): string[][] {
 const command: Command = {
   usage,
   async run(args) {
-    const opts = parseOptions(args, { ...LXCPATH_OPTION, json: { type: 'boolean' } })
+    const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' } })
     const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
     const scans = await scanLxcpaths(lxcpaths)
-    const infos = containerInfos(scans)
+    const infos = containerInfos(scans, { all: opts.all })
     const failed = scans.filter((s) => s.error)
     for (const f of failed) process.stderr.write(`strata ls: ${f.error?.message}\n`)
     if (failed.length === scans.length && failed.length > 0) throw new CliError('no lxcpath could be read', 1)

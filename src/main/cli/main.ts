@@ -23,12 +23,12 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
 const USAGE = `Usage: strata <command> [options]
 
 Commands:
-  ls       [-P LXCPATH]... [--json]                       list containers with backend, state, origin, dependents, snapshots
-  lineage  [-P LXCPATH]... [--json | --dot]               the clone and snapshot lineage graph
+  ls       [-P LXCPATH]... [-a] [--json]                  list containers with backend, state, origin, dependents, snapshots
+  lineage  [-P LXCPATH]... [-a] [--json | --dot]          the clone and snapshot lineage graph
   config   -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
                                                           a container's config, raw, flattened or converted to modern keys
-  check    [-P LXCPATH]... [--json]                       integrity findings; exits 1 when there is an error
-  du       [-n NAME]... [-P LXCPATH]... [--json]          exclusive, shared, freed-if-deleted and saved bytes; per lineage tree
+  check    [-P LXCPATH]... [-a] [--repair] [--json]       integrity findings with their fixes; exits 1 when there is an error
+  du       [-n NAME]... [-P LXCPATH]... [-a] [--json]     exclusive, shared, freed-if-deleted and saved bytes; per lineage tree
   diff     -n NAME [-P LXCPATH] [--json]                  an overlay clone's changes against its lower
   mount    -n NAME [-P LXCPATH] [--path DIR] [--rw]       mount a rootfs (read-only unless asked) at a private mountpoint
   umount   -n NAME [-P LXCPATH]                           undo strata mount
@@ -40,6 +40,7 @@ Commands:
   convert  -n NAME [-P LXCPATH]                           migrate an aufs clone (LXC <= 2.x) to overlay
 
 Without -P, Strata uses LXC's default lxcpath (lxc.lxcpath in lxc.conf, else /var/lib/lxc for root).
+-a, --all also lists hidden containers (names starting with "."), which lxc-ls leaves out.
 Run \`strata <command> --help\` for a command's options.`
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,14 +1,16 @@
 // Discovery: the containers of one or more lxcpaths, each with its snapshots and state.
-// LXC's rule for a defined container: a directory `<P>/<n>` holding a file `config`;
-// names starting with `.` are LXC's hidden entries (and Strata's work in progress).
+// LXC's rule for a defined container: a directory `<P>/<n>` holding a file `config`.
+// Names starting with `.` are hidden containers: always scanned (a hidden clone still depends
+// on its origin), listed only when asked. Strata's own work in progress is never a container.
 import { readdirSync } from 'node:fs'
 import type { ContainerInfo, ContainerState, Finding, LineageGraph } from '@shared/model'
 import { plainKeyRules } from './config/keys'
 import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type ContainerRecord, type PrereadContainer } from './container'
 import { defaultLxcpaths } from './global-config'
 import { baseDrifts, type LowerWalks } from './lineage/drift'
-import { buildLineage } from './lineage/graph'
+import { buildLineage, withoutHidden } from './lineage/graph'
 import { legacySnapshotRoot, readSnapshots, type SnapshotRecord } from './lineage/snapshots'
+import { isHiddenName, isStrataWorkName } from './names'
 import { nativeAvailable, readContainerDirs, type PlainConfigQuery } from './native'
 import { commandSockets, readStates } from './state'
 
@@ -65,7 +67,7 @@ interface DefinedContainer {
 export function definedContainersJs(lxcpath: string): DefinedContainer[] {
   const found: DefinedContainer[] = []
   for (const entry of readdirSync(lxcpath, { withFileTypes: true })) {
-    if (entry.name.startsWith('.')) continue
+    if (isStrataWorkName(entry.name)) continue
     if (!entry.isDirectory() && !entry.isSymbolicLink()) continue
     const entries = containerDirEntries(`${lxcpath}/${entry.name}`)
     if (entries) found.push({ name: entry.name, entries, preread: null })
@@ -78,7 +80,7 @@ let plainQuery: PlainConfigQuery | undefined
 /** With the native addon: every config and bookkeeping file of the lxcpath in one call. */
 export function definedContainersNative(lxcpath: string): DefinedContainer[] {
   plainQuery ??= { ...plainKeyRules(), wanted: [...PLAIN_CONFIG_KEYS] }
-  return readContainerDirs(lxcpath, plainQuery).map((d) => {
+  return readContainerDirs(lxcpath, plainQuery).filter((d) => !isStrataWorkName(d.name)).map((d) => {
     const entries = new Set<string>(['config'])
     if (d.snaps) entries.add('snaps')
     // An unreadable file falls back to the JS path for that container, which reports why.
@@ -124,16 +126,27 @@ export async function scanLxcpaths(lxcpaths: readonly string[] = defaultLxcpaths
   return Promise.all(unique.map((p) => scanLxcpath(p, sockets)))
 }
 
-/** The containers of the given lxcpaths with their lineage, as `strata ls --json` prints them. */
-export function containerInfos(scans: readonly LxcpathScan[]): ContainerInfo[] {
+/** What a listing shows: `all` adds the hidden containers (names starting with `.`). */
+export interface ListOptions {
+  all?: boolean
+}
+
+/**
+ * The containers of the given lxcpaths with their lineage, as `strata ls --json` prints them.
+ * Hidden containers are rows only with `all`, but always count as dependents and origins.
+ */
+export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions = {}): ContainerInfo[] {
   const lineage = buildLineage(scans)
   const infos: ContainerInfo[] = []
   for (const scan of scans) {
     for (const { record, snapshots, state } of scan.containers) {
+      const hidden = isHiddenName(record.ref.name)
+      if (hidden && !opts.all) continue
       const dependsOn = lineage.dependsOn(record.ref)
       infos.push({
         name: record.ref.name,
         lxcpath: record.ref.lxcpath,
+        hidden,
         config: record.configFile,
         backend: record.backend,
         rootfs: record.rootfs,
@@ -151,14 +164,15 @@ export function containerInfos(scans: readonly LxcpathScan[]): ContainerInfo[] {
 }
 
 /** The lineage graph of the given lxcpaths; unreadable lxcpaths appear as findings. */
-export async function readLineage(lxcpaths: readonly string[] = defaultLxcpaths(), lowerWalks?: LowerWalks): Promise<LineageGraph> {
+export async function readLineage(lxcpaths: readonly string[] = defaultLxcpaths(), lowerWalks?: LowerWalks, opts: ListOptions = {}): Promise<LineageGraph> {
   const scans = await scanLxcpaths(lxcpaths)
-  return buildLineage(scans, await baseDrifts(scans, lowerWalks)).graph
+  const { graph } = buildLineage(scans, await baseDrifts(scans, lowerWalks))
+  return opts.all ? graph : withoutHidden(graph)
 }
 
-export async function listContainers(lxcpaths: readonly string[] = defaultLxcpaths()): Promise<ContainerInfo[]> {
+export async function listContainers(lxcpaths: readonly string[] = defaultLxcpaths(), opts: ListOptions = {}): Promise<ContainerInfo[]> {
   const scans = await scanLxcpaths(lxcpaths)
   const failed = scans.find((s) => s.error)
   if (failed?.error) throw new LxcpathError(failed.lxcpath, failed.error.message)
-  return containerInfos(scans)
+  return containerInfos(scans, opts)
 }

@@ -1,5 +1,21 @@
 // Container names: LXC 5 validates nothing, so Strata refuses what breaks LXC (lxc-format.md §7).
+// Names starting with "." are hidden containers (lxc-ls leaves them out, but LXC starts, copies
+// and destroys them like any other), except Strata's own work in progress below.
 import type { Backend } from '@shared/model'
+
+/** Strata's work in progress in an lxcpath (ops/journal.ts): never a container to show. */
+export const JOURNAL_PREFIX = '.strata-op-'
+export const BUILD_PREFIX = '.strata-build-'
+export const TRASH_PREFIX = '.strata-trash-'
+
+export function isStrataWorkName(name: string): boolean {
+  return name.startsWith(JOURNAL_PREFIX) || name.startsWith(BUILD_PREFIX) || name.startsWith(TRASH_PREFIX)
+}
+
+/** A container lxc-ls does not list (and Strata lists only when asked). */
+export function isHiddenName(name: string): boolean {
+  return name.startsWith('.')
+}
 
 /** The kernel's nodename limit: lxc.uts.name = <name> fails beyond it. */
 const UTS_MAX = 64

@@ -17,6 +17,7 @@ import type {
   LayerDiff,
   LineageGraph,
   OpProgress,
+  RepairResult,
   SnapshotInfo
 } from '@shared/model'
 
@@ -45,7 +46,8 @@ export const HELPER_METHODS = [
   'usage',
   'diff',
   'start',
-  'stop'
+  'stop',
+  'repairBookkeeping'
 ] as const
 export type HelperMethod = (typeof HELPER_METHODS)[number]
 
@@ -65,6 +67,7 @@ export interface HelperResults {
   diff: LayerDiff
   start: { ok: true }
   stop: { ok: true }
+  repairBookkeeping: RepairResult
 }
 
 export function isHelperMethod(m: unknown): m is HelperMethod {

@@ -2,7 +2,7 @@
 // These are shape rules only (types, lengths, characters); whether an lxcpath is one this
 // helper serves is decided afterwards by lxcpath-policy.ts, against the disk.
 import { z } from 'zod'
-import { CONTAINER_NAME } from '@shared/api'
+import { CONTAINER_NAME, EXISTING_CONTAINER_NAME } from '@shared/api'
 import { BACKENDS, type Backend } from '@shared/model'
 import type { HelperMethod } from './protocol'
 
@@ -26,7 +26,13 @@ export const containerName = z
 /** LXC names snapshots snap0, snap1, ... */
 export const snapshotName = z.string().regex(/^snap[0-9]{1,9}$/, 'a snapshot name is snapN (snap0, snap1, ...)')
 
-export const containerRef = z.object({ lxcpath: lxcpathParam, name: containerName }).strict()
+/** An existing container's name: may also be hidden (a leading `.`), never Strata's `.strata-*` work. */
+export const existingContainerName = z
+  .string()
+  .max(129, 'a container name is at most 128 characters after its leading "."')
+  .regex(EXISTING_CONTAINER_NAME, 'a container name is letters, digits and _ . + - , starting with a letter or digit (or "." and one, for a hidden container other than .strata-*)')
+
+export const containerRef = z.object({ lxcpath: lxcpathParam, name: existingContainerName }).strict()
 
 const backend = z.enum(BACKENDS as readonly [Backend, ...Backend[]])
 
@@ -45,8 +51,8 @@ const comment = z
   .refine((c) => !c.includes('\0'), 'a comment must not contain a NUL byte')
 
 export const HELPER_PARAMS = {
-  list: z.object({ lxcpaths: lxcpathList.optional() }).strict(),
-  lineage: z.object({ lxcpaths: lxcpathList.optional() }).strict(),
+  list: z.object({ lxcpaths: lxcpathList.optional(), all: z.boolean().optional() }).strict(),
+  lineage: z.object({ lxcpaths: lxcpathList.optional(), all: z.boolean().optional() }).strict(),
   configView: z.object({ ref: containerRef }).strict(),
   clone: z
     .object({
@@ -72,10 +78,14 @@ export const HELPER_PARAMS = {
     })
     .strict(),
   flatten: z.object({ ref: containerRef }).strict(),
-  usage: z.object({ lxcpaths: lxcpathList.optional(), names: z.array(containerRef).max(10_000).optional() }).strict(),
+  usage: z
+    .object({ lxcpaths: lxcpathList.optional(), names: z.array(containerRef).max(10_000).optional(), all: z.boolean().optional() })
+    .strict(),
   diff: z.object({ ref: containerRef }).strict(),
   start: z.object({ ref: containerRef }).strict(),
-  stop: z.object({ ref: containerRef }).strict()
+  stop: z.object({ ref: containerRef }).strict(),
+  /** dependents are looked for in `lxcpaths` (each one this helper serves) as well */
+  repairBookkeeping: z.object({ ref: containerRef, lxcpaths: lxcpathList.optional() }).strict()
 } as const satisfies Record<HelperMethod, z.ZodType>
 
 export type HelperParams<M extends HelperMethod> = z.output<(typeof HELPER_PARAMS)[M]>

@@ -11,6 +11,7 @@ import { createContainer } from '../engine/ops/create'
 import { destroyContainer } from '../engine/ops/destroy'
 import { flattenContainer } from '../engine/ops/flatten'
 import { recoverInterrupted } from '../engine/ops/recover'
+import { repairSnapshotsFile } from '../engine/ops/repair'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from '../engine/ops/snapshot'
 import { LowerWalkCache } from '../engine/lineage/drift'
 import { listContainers, readLineage } from '../engine/lxcpath'
@@ -68,8 +69,8 @@ async function lxcTool(tool: string, args: string[], signal: AbortSignal): Promi
 export const UNAVAILABLE: HelperMethod[] = []
 
 const HANDLERS: Handlers = {
-  list: async (p, { policy }) => listContainers(policy.lxcpathList(p.lxcpaths)),
-  lineage: async (p, { policy }) => readLineage(policy.lxcpathList(p.lxcpaths), lowerWalks),
+  list: async (p, { policy }) => listContainers(policy.lxcpathList(p.lxcpaths), { all: p.all }),
+  lineage: async (p, { policy }) => readLineage(policy.lxcpathList(p.lxcpaths), lowerWalks, { all: p.all }),
   configView: async (p, { policy }) => {
     const ref = policy.ref(p.ref)
     return readConfigView(ref.lxcpath, ref.name)
@@ -109,8 +110,9 @@ const HANDLERS: Handlers = {
     return null
   },
   usage: async (p, { policy, signal }) =>
-    measureUsage(policy.lxcpathList(p.lxcpaths), { names: p.names?.map((r) => policy.ref(r)), signal }),
-  diff: async (p, { policy, signal }) => layerDiff(policy.ref(p.ref), { signal })
+    measureUsage(policy.lxcpathList(p.lxcpaths), { names: p.names?.map((r) => policy.ref(r)), all: p.all, signal }),
+  diff: async (p, { policy, signal }) => layerDiff(policy.ref(p.ref), { signal }),
+  repairBookkeeping: async (p, { policy }) => repairSnapshotsFile(policy.ref(p.ref), { lxcpaths: policy.lxcpathList(p.lxcpaths) })
 }
 
 export interface HelperServerOptions {

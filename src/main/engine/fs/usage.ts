@@ -23,6 +23,8 @@ export interface UsageReport {
 export interface MeasureOptions {
   /** only these containers/snapshots (their bases and dependents are measured as needed) */
   names?: ContainerRef[]
+  /** without names: hidden containers (names starting with `.`) and their snapshots get rows too */
+  all?: boolean
   signal?: AbortSignal
 }
 
@@ -303,10 +305,12 @@ export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(),
       if (!lineage.entries.has(refKey(ref))) throw new Error(`no container or snapshot ${ref.lxcpath}/${ref.name}: it has no config file there`)
     }
   }
+  // A row for what was asked for; hidden containers count in others' figures all the same.
+  const shown = (key: string): boolean => (wanted ? wanted.has(key) : opts.all === true || !lineage.entries.get(key)!.hidden)
   // Measure what was asked for, plus everything its freed/saved figures depend on.
   const needed = new Set<string>()
   for (const key of lineage.entries.keys()) {
-    if (wanted && !wanted.has(key)) continue
+    if (!shown(key)) continue
     for (const k of destroyClosure(lineage, lineage.entries.get(key)!.record.ref)) needed.add(k)
   }
   const m = new Measurer(opts.signal)
@@ -357,7 +361,7 @@ export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(),
 
   const containers: ContainerUsage[] = []
   for (const [key, entry] of lineage.entries) {
-    if (wanted && !wanted.has(key)) continue
+    if (!shown(key)) continue
     const o = own.get(key)!
     const closure = destroyClosure(lineage, entry.record.ref)
     const freed = closure.reduce((n, k) => n + (own.get(k) ? own.get(k)!.dataBytes + own.get(k)!.restBytes : 0), 0)

@@ -10,8 +10,13 @@ export const RDEPENDS_FILE = 'lxc_rdepends'
 export const SNAPSHOTS_FILE = 'lxc_snapshots'
 
 export type SnapshotsRecord =
-  | { format: 'list'; entries: ContainerRef[] }
-  | { format: 'count'; count: number }
+  /**
+   * `leftover`: text after the last whole `<lxcpath>\n<name>\n` pair (a line without its
+   * partner or its newline), as LXC's substring removal leaves behind; null when there is none
+   */
+  | { format: 'list'; entries: ContainerRef[]; leftover: string | null }
+  /** `empty`: the file exists but holds nothing at all (lxc-destroy still refuses) */
+  | { format: 'count'; count: number; empty?: boolean }
   /** present but unreadable as either format: LXC still refuses to destroy the origin */
   | { format: 'garbled'; text: string }
 
@@ -38,12 +43,25 @@ export function formatRefPairs(refs: readonly ContainerRef[]): string {
   return refs.map((r) => `${r.lxcpath}\n${r.name}\n`).join('')
 }
 
+/** Whole pairs, and whatever text follows the last one (see SnapshotsRecord). */
+function splitPairs(text: string): { entries: ContainerRef[]; leftover: string | null } {
+  const lines = text.split('\n')
+  const tail = lines.pop() ?? '' // '' when the text ends with a newline
+  const whole = lines.length - (lines.length % 2)
+  const entries: ContainerRef[] = []
+  for (let i = 0; i < whole; i += 2) entries.push({ lxcpath: lines[i]!, name: lines[i + 1]! })
+  const rest = [...lines.slice(whole), tail].join('\n')
+  return { entries, leftover: rest === '' ? null : rest }
+}
+
 export function parseSnapshotsRecord(text: string): SnapshotsRecord {
   const trimmed = text.trim()
   if (/^\d+$/.test(trimmed)) return { format: 'count', count: Number(trimmed) }
-  if (trimmed === '') return { format: 'list', entries: [] }
-  const entries = parseRefPairs(text)
-  if (entries.every((e) => e.lxcpath.startsWith('/') && e.name !== '')) return { format: 'list', entries }
+  // An empty file says nothing, as a count of 0 says nothing: both still stop lxc-destroy.
+  if (text === '') return { format: 'count', count: 0, empty: true }
+  if (trimmed === '') return { format: 'garbled', text }
+  const { entries, leftover } = splitPairs(text)
+  if (entries.every((e) => e.lxcpath.startsWith('/') && e.name !== '')) return { format: 'list', entries, leftover }
   return { format: 'garbled', text }
 }
 

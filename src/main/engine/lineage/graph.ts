@@ -5,6 +5,7 @@ import { dirname, basename } from 'node:path'
 import type { ContainerRef, LineageEdge, LineageEdgeKind, LineageGraph, LineageNode } from '@shared/model'
 import type { ContainerRecord } from '../container'
 import type { LxcpathScan } from '../lxcpath'
+import { isHiddenName } from '../names'
 import { normalLxcpath, refKey } from './bookkeeping'
 import type { BaseDrift } from './drift'
 import { integrityFindings } from './integrity'
@@ -14,6 +15,8 @@ export interface RecordEntry {
   kind: 'container' | 'snapshot'
   /** for a snapshot, the container it is a snapshot of */
   owner: ContainerRef | null
+  /** a hidden container (name starting with `.`), or a snapshot of one */
+  hidden: boolean
 }
 
 export interface Lineage {
@@ -44,9 +47,10 @@ export function collectEntries(scans: readonly LxcpathScan[]): Map<string, Recor
   const entries = new Map<string, RecordEntry>()
   for (const scan of scans) {
     for (const c of scan.containers) {
-      entries.set(refKey(c.record.ref), { record: c.record, kind: 'container', owner: null })
+      const hidden = isHiddenName(c.record.ref.name)
+      entries.set(refKey(c.record.ref), { record: c.record, kind: 'container', owner: null, hidden })
       for (const s of c.snapshots) {
-        entries.set(refKey(s.record.ref), { record: s.record, kind: 'snapshot', owner: c.record.ref })
+        entries.set(refKey(s.record.ref), { record: s.record, kind: 'snapshot', owner: c.record.ref, hidden })
       }
     }
   }
@@ -72,7 +76,8 @@ export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap
       kind: e.kind,
       ref: e.record.ref,
       backend: e.record.backend,
-      state: e.kind === 'container' ? (states.get(key) ?? 'unknown') : 'stopped'
+      state: e.kind === 'container' ? (states.get(key) ?? 'unknown') : 'stopped',
+      hidden: e.hidden
     })
   }
   const edges: LineageEdge[] = []
@@ -87,7 +92,7 @@ export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap
     const id = `${fromKey}\0${toKey}`
     if (edgeSeen.has(id)) return
     edgeSeen.add(id)
-    if (!nodes.has(toKey)) nodes.set(toKey, { id: nodeId(to), kind: 'missing', ref: to, backend: null, state: 'unknown' })
+    if (!nodes.has(toKey)) nodes.set(toKey, { id: nodeId(to), kind: 'missing', ref: to, backend: null, state: 'unknown', hidden: isHiddenName(to.name) })
     edges.push({ from: nodeId(from), to: nodeId(to), kind })
     if (kind === 'snapshot-of' || kind === 'copied-from') return
     const deps = dependsOn.get(fromKey) ?? []
@@ -145,4 +150,18 @@ export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap
     dependents: (ref) => dependents.get(refKey(ref)) ?? []
   }
   return lineage
+}
+
+/**
+ * The graph as shown when hidden containers are not asked for: without them, their snapshots,
+ * their edges and findings about them, and without missing nodes only they pointed at.
+ */
+export function withoutHidden(graph: LineageGraph): LineageGraph {
+  const dropped = new Set(graph.nodes.filter((n) => n.hidden && n.kind !== 'missing').map((n) => n.id))
+  if (dropped.size === 0) return graph
+  const edges = graph.edges.filter((e) => !dropped.has(e.from) && !dropped.has(e.to))
+  const pointedAt = new Set(edges.map((e) => e.to))
+  const nodes = graph.nodes.filter((n) => !dropped.has(n.id) && (n.kind !== 'missing' || pointedAt.has(n.id)))
+  const findings = graph.findings.filter((f) => !dropped.has(refKey(f.subject)))
+  return { nodes, edges, findings }
 }

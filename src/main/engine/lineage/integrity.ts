@@ -7,6 +7,7 @@ import { inodeKey, lockedInodes } from '../proc-locks'
 import { refKey, SNAPSHOTS_FILE, RDEPENDS_FILE } from './bookkeeping'
 import type { BaseDrift } from './drift'
 import type { Lineage } from './graph'
+import { planSnapshotsFix } from './snapshots-fix'
 
 function show(ref: ContainerRef): string {
   return `${ref.lxcpath}/${ref.name}`
@@ -17,7 +18,9 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
   const findings: Finding[] = []
   const add = (f: Finding): void => void findings.push(f)
   for (const scan of scans) if (scan.error) add(scan.error)
-  const isKnown = (ref: ContainerRef): boolean => lineage.entries.has(refKey(ref))
+  // Known from the scan (hidden containers included), else looked up on disk: a dependent or an
+  // origin may live in an lxcpath that was not scanned.
+  const isKnown = (ref: ContainerRef): boolean => lineage.entries.has(refKey(ref)) || existsSync(`${ref.lxcpath}/${ref.name}/config`)
   let locks: Set<string> | null = null
   // Many clones share one lower: look each one up once.
   const lowerExists = new Map<string, boolean>()
@@ -100,57 +103,64 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
       })
     }
 
-    // The origin side: lxc_snapshots must name each dependent that still exists, and only those.
+    // The origin side: lxc_snapshots must name each dependent that still exists, and only those;
+    // and it must not exist when nothing depends on the container, or lxc-destroy refuses it.
     const actual = lineage.dependents(subject)
     const snaps = record.snapshotsRecord
     const snapsFile = `${record.dir}/${SNAPSHOTS_FILE}`
+    const plan = planSnapshotsFix(snapsFile, subject, snaps, actual, isKnown)
+    const fix = plan ? { fix: { file: snapsFile, description: plan.description } } : {}
+    const addOrigin = (f: Omit<Finding, 'subject' | 'file'>): void => add({ ...f, subject, file: snapsFile, ...fix })
     if (snaps?.format === 'list') {
       for (const entry of snaps.entries) {
         if (!isKnown(entry)) {
-          add({
+          addOrigin({
             severity: 'warning',
             code: 'stale-entry',
-            subject,
-            file: snapsFile,
             message: `${name}'s lxc_snapshots lists ${show(entry)}, which no longer exists; lxc-destroy refuses to destroy ${subject.name} while that entry stays.`
           })
         }
       }
+      if (snaps.leftover !== null) {
+        addOrigin({
+          severity: 'warning',
+          code: 'snapshots-leftover',
+          message: `${name}'s lxc_snapshots ends in ${JSON.stringify(snaps.leftover)}, which is not an lxcpath/name pair (LXC leaves such a piece when it removes a clone whose lxcpath ends with another clone's); lxc-destroy refuses to destroy ${subject.name} while it is there. The entry it was part of is lost: a clone that depends on ${subject.name} from an lxcpath not checked here is found only when that lxcpath is checked too.`
+        })
+      }
       for (const dep of actual) {
         if (!snaps.entries.some((e) => refKey(e) === refKey(dep))) {
-          add({
+          addOrigin({
             severity: 'warning',
             code: 'missing-bookkeeping',
-            subject,
-            file: snapsFile,
             message: `${show(dep)} depends on ${name}, but ${name}'s lxc_snapshots does not list it.`
           })
         }
       }
     } else if (snaps?.format === 'count') {
       if (snaps.count !== actual.length) {
-        add({
+        addOrigin({
           severity: 'warning',
           code: 'legacy-count-mismatch',
-          subject,
-          file: snapsFile,
           message: `${name}'s lxc_snapshots (LXC 1.x format) counts ${snaps.count} dependent(s), but ${actual.length} were found${actual.length ? `: ${actual.map(show).join(', ')}` : ''}.`
+        })
+      } else if (snaps.count === 0) {
+        addOrigin({
+          severity: 'warning',
+          code: 'empty-snapshots',
+          message: `${name}'s lxc_snapshots ${snaps.empty ? 'is empty' : 'holds the LXC 1.x count 0'}: nothing depends on ${subject.name}, but lxc-destroy refuses to destroy it ("has clones") while the file exists.`
         })
       }
     } else if (snaps?.format === 'garbled') {
-      add({
+      addOrigin({
         severity: 'warning',
         code: 'stale-entry',
-        subject,
-        file: snapsFile,
         message: `${name}'s lxc_snapshots is neither a count nor lxcpath/name pairs; lxc-destroy refuses to destroy ${subject.name} while it exists.`
       })
     } else if (actual.length > 0) {
-      add({
+      addOrigin({
         severity: 'error',
         code: 'missing-bookkeeping',
-        subject,
-        file: snapsFile,
         message: `${actual.map(show).join(', ')} depend(s) on ${name}, but it has no lxc_snapshots: lxc-destroy would destroy ${subject.name} and break them.`
       })
     }

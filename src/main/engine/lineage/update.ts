@@ -12,7 +12,7 @@ function dirOf(ref: ContainerRef): string {
   return join(ref.lxcpath, ref.name)
 }
 
-function writeAtomically(file: string, text: string): void {
+export function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.strata-tmp`
   writeFileSync(tmp, text, { mode: 0o644 })
   renameSync(tmp, file)
@@ -33,13 +33,17 @@ export async function addDependent(origin: ContainerRef, dependent: ContainerRef
       return writeAtomically(file, text + formatRefPairs([dependent]))
     }
     if (entries.some((e) => e.lxcpath === dependent.lxcpath && e.name === dependent.name)) return
-    writeAtomically(file, formatRefPairs([...entries, dependent]))
+    // text that is not a pair (LXC's removal leaves such) is kept, last: `strata check` names it
+    const leftover = record?.format === 'list' ? (record.leftover ?? '') : ''
+    writeAtomically(file, formatRefPairs([...entries, dependent]) + leftover)
   })
 }
 
 /**
  * Removes exactly `dependent`'s own entry from origin's lxc_snapshots (pairs equal as written,
  * else equal once `//` and trailing `/` are folded); deletes the file when nothing is left.
+ * An LXC 1.x count goes down by one and stays, also at 0, as LXC 5's mod_rdep leaves it; a
+ * count that already says 0 is removed (mod_rdep removes it too, then fails to update it).
  */
 export async function removeDependent(origin: ContainerRef, dependent: ContainerRef): Promise<void> {
   const dir = dirOf(origin)
@@ -49,7 +53,7 @@ export async function removeDependent(origin: ContainerRef, dependent: Container
     const record = readSnapshotsRecord(dir)
     if (!record || record.format === 'garbled') return
     if (record.format === 'count') {
-      if (record.count <= 1) rmSync(file, { force: true })
+      if (record.count === 0) rmSync(file, { force: true })
       else writeAtomically(file, `${record.count - 1}\n`)
       return
     }
@@ -57,8 +61,8 @@ export async function removeDependent(origin: ContainerRef, dependent: Container
     if (i < 0) i = record.entries.findIndex((e) => refKey(e) === refKey(dependent))
     if (i < 0) return
     const rest = record.entries.filter((_, j) => j !== i)
-    if (rest.length === 0) rmSync(file, { force: true })
-    else writeAtomically(file, formatRefPairs(rest))
+    if (rest.length === 0 && record.leftover === null) rmSync(file, { force: true })
+    else writeAtomically(file, formatRefPairs(rest) + (record.leftover ?? ''))
   })
 }
 

@@ -1,6 +1,7 @@
 /* readContainerDirs(lxcpath, plain?): the raw material of an lxcpath listing in one synchronous
  * call. For every entry of the lxcpath that is a directory holding a `config` (LXC's definition
- * of a defined container; names starting with '.' skipped, as lxc-ls does), it returns the
+ * of a defined container; hidden names starting with '.' included, only '.' and '..' skipped:
+ * the caller decides what to show), it returns the
  * config's text, the bookkeeping files' text, and whether `partial` and `snaps` exist.
  *
  * With `plain` (key rules from keys.ts plainKeyRules, and the keys wanted), a config made only
@@ -228,7 +229,7 @@ static char *list_candidates(int pfd, container_dir **dirs, size_t *count) {
   for (size_t off = 0; off < used;) {
     struct linux_dirent64 *de = (struct linux_dirent64 *)(buf + off);
     off += de->d_reclen;
-    if (de->d_name[0] == '.') continue;
+    if (de->d_name[0] == '.' && (de->d_name[1] == 0 || (de->d_name[1] == '.' && de->d_name[2] == 0))) continue;
     if (de->d_type != DT_DIR && de->d_type != DT_LNK && de->d_type != DT_UNKNOWN) continue;
     list[found++].name = de->d_name;
   }

@@ -11,10 +11,9 @@ import type { ContainerRef } from '@shared/model'
 import { lockPath } from '../lock'
 import type { LockHandle } from '../native/index'
 import { randomHex } from '../lazy-crypto'
+import { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX } from '../names'
 
-export const JOURNAL_PREFIX = '.strata-op-'
-export const BUILD_PREFIX = '.strata-build-'
-export const TRASH_PREFIX = '.strata-trash-'
+export { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX }
 
 export type JournalRecord =
   /** clone, snapshot, create, restore to a new name: nothing is visible until `staging` is renamed to the target */

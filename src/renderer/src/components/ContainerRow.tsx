@@ -21,7 +21,7 @@ export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo
     <tr
       tabIndex={0}
       aria-selected={selected}
-      className={selected ? 'row selected' : 'row'}
+      className={`row${selected ? ' selected' : ''}${c.hidden ? ' hidden-container' : ''}`}
       data-testid={`container-row-${c.name}`}
       data-key={key}
       {...dragProps(c)}
@@ -36,7 +36,7 @@ export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo
       <td className="check" onClick={(e) => e.stopPropagation()}>
         <input type="checkbox" aria-label={t('containers.selectRow', { name: c.name })} checked={selected} onChange={() => toggle(key)} />
       </td>
-      <td className="name">{c.name}</td>
+      <td className="name" title={c.hidden ? t('containers.hiddenRow') : undefined}>{c.name}</td>
       <td><StateBadge state={c.state} /></td>
       <td><BackendBadge backend={c.backend} /></td>
       <td>{c.origin?.name ?? ''}</td>

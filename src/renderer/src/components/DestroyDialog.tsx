@@ -10,6 +10,7 @@ import { destroyPlan } from '../stores/destroyPlan'
 import { useHighlight } from '../stores/highlight'
 import { formatBytes, useUsage } from '../stores/usage'
 import { useSelection } from '../stores/selection'
+import { usePrefs } from '../stores/prefs'
 import { Dialog } from './Dialog'
 
 export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): void }): React.JSX.Element {
@@ -22,7 +23,7 @@ export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): voi
 
   useEffect(() => {
     useHighlight.getState().set(plan.highlight)
-    if (usage.status === 'idle') void usage.fetch(api)
+    if (usage.status === 'idle') void usage.fetch(api, usePrefs.getState().showHidden)
     return () => useHighlight.getState().clear()
   }, [plan])
 

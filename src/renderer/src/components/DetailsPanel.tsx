@@ -9,6 +9,7 @@ import { BackendBadge, StateBadge } from './Badges'
 import { SnapshotsPanel } from './SnapshotsPanel'
 import { DestroyDialog } from './DestroyDialog'
 import { openClone } from '../hooks/openClone'
+import { FindingFix, RepairNote } from './FindingFix'
 
 export function DetailsPanel(): React.JSX.Element {
   const { t } = useTranslation()
@@ -60,8 +61,7 @@ export function DetailsPanel(): React.JSX.Element {
         </div>
       )}
       {body}
-      {c && <SnapshotsPanel c={c} />}
-      {c && destroying && <DestroyDialog c={c} onClose={() => setDestroying(false)} />}
+      {/* what is wrong (and its fix) before the snapshots: it is what the user must act on */}
       {findings.length > 0 && (
         <>
           <h3>{t('details.findings')}</h3>
@@ -69,11 +69,15 @@ export function DetailsPanel(): React.JSX.Element {
             {findings.map((f, i) => (
               <li key={i} className="bad">
                 <strong>{t(`finding.${f.code}`)}</strong>: {f.message}
+                <FindingFix f={f} />
               </li>
             ))}
           </ul>
         </>
       )}
+      {focus && <RepairNote id={focus} />}
+      {c && <SnapshotsPanel c={c} />}
+      {c && destroying && <DestroyDialog c={c} onClose={() => setDestroying(false)} />}
     </aside>
   )
 }

@@ -1,7 +1,9 @@
-// Broken lineage, in words: every finding, red for errors; a click selects its subject.
+// Broken lineage, in words: every finding, red for errors, with the engine's fix where it has
+// one; a click selects its subject (whose details then say what a repair did).
 import { useTranslation } from 'react-i18next'
 import { useLineage } from '../stores/lineage'
 import { useSelection } from '../stores/selection'
+import { FindingFix } from './FindingFix'
 
 export function FindingsList(): React.JSX.Element | null {
   const { t } = useTranslation()
@@ -18,6 +20,7 @@ export function FindingsList(): React.JSX.Element | null {
               {f.subject.name}
             </button>{' '}
             <strong>{t(`finding.${f.code}`)}</strong>: {f.message}
+            <FindingFix f={f} />
           </li>
         ))}
       </ul>

@@ -7,11 +7,13 @@ import { useSelection } from '../stores/selection'
 import { useTasks } from '../stores/tasks'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { useUsage } from '../stores/usage'
+import { usePrefs } from '../stores/prefs'
 
 export async function refresh(): Promise<void> {
-  await Promise.all([useContainers.getState().fetch(api), useLineage.getState().fetch(api)])
+  const all = usePrefs.getState().showHidden
+  await Promise.all([useContainers.getState().fetch(api, all), useLineage.getState().fetch(api, all)])
   // Usage may take a while: it fills the size column when it arrives, never blocks the list.
-  void useUsage.getState().fetch(api)
+  void useUsage.getState().fetch(api, all)
   useSelection.getState().prune(new Set(useContainers.getState().list.map(keyOf)))
 }
 
@@ -33,7 +35,12 @@ export function useLiveData(): void {
       clearTimeout(timer)
       timer = setTimeout(() => void refresh(), 50)
     })
+    // Showing hidden containers or not is the engine's answer to another question: ask again.
+    const offPrefs = usePrefs.subscribe((s, prev) => {
+      if (s.showHidden !== prev.showHidden) void refresh()
+    })
     return () => {
+      offPrefs()
       off()
       offProgress()
       offDone()

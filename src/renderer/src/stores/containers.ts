@@ -53,7 +53,8 @@ interface ContainersState {
   sort: Sort
   setFilter(f: string): void
   sortBy(k: SortKey): void
-  fetch(api: Pick<StrataApi, 'listContainers'>): Promise<void>
+  /** `all`: hidden containers too, as the engine lists them */
+  fetch(api: Pick<StrataApi, 'listContainers'>, all?: boolean): Promise<void>
 }
 
 export const useContainers = create<ContainersState>()((set, get) => ({
@@ -65,10 +66,10 @@ export const useContainers = create<ContainersState>()((set, get) => ({
   sort: { key: 'name', dir: 'asc' },
   setFilter: (filter) => set({ filter }),
   sortBy: (k) => set({ sort: nextSort(get().sort, k) }),
-  async fetch(api) {
+  async fetch(api, all = false) {
     set({ loading: true })
     try {
-      set({ list: await api.listContainers({}), loaded: true, error: null })
+      set({ list: await api.listContainers({ all }), loaded: true, error: null })
     } catch (e) {
       set({ error: e instanceof Error ? e.message : String(e) })
     } finally {

@@ -28,7 +28,8 @@ interface LineageState {
   graph: LineageGraph
   findings: Map<string, Finding[]>
   error: string | null
-  fetch(api: Pick<StrataApi, 'lineage'>): Promise<void>
+  /** `all`: hidden containers too, as the engine draws them */
+  fetch(api: Pick<StrataApi, 'lineage'>, all?: boolean): Promise<void>
 }
 
 const empty: LineageGraph = { nodes: [], edges: [], findings: [] }
@@ -37,9 +38,9 @@ export const useLineage = create<LineageState>()((set) => ({
   graph: empty,
   findings: new Map(),
   error: null,
-  async fetch(api) {
+  async fetch(api, all = false) {
     try {
-      const graph = await api.lineage({})
+      const graph = await api.lineage({ all })
       set({ graph, findings: findingsByNode(graph), error: null })
     } catch (e) {
       set({ error: e instanceof Error ? e.message : String(e) })

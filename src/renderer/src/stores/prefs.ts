@@ -1,4 +1,5 @@
-// UI preferences, persisted in localStorage: language, theme, the current view.
+// UI preferences, persisted in localStorage: language, theme, the current view, and whether
+// hidden containers (names starting with ".", which lxc-ls leaves out) are listed.
 import { create } from 'zustand'
 import { createJSONStorage, persist } from 'zustand/middleware'
 
@@ -20,9 +21,11 @@ interface PrefsState {
   lang: Lang
   theme: Theme
   view: View
+  showHidden: boolean
   setLang(l: Lang): void
   setTheme(t: Theme): void
   setView(v: View): void
+  setShowHidden(on: boolean): void
 }
 
 export const usePrefs = create<PrefsState>()(
@@ -31,14 +34,16 @@ export const usePrefs = create<PrefsState>()(
       lang: 'auto',
       theme: 'system',
       view: 'containers',
+      showHidden: false,
       setLang: (lang) => set({ lang }),
       setTheme: (theme) => set({ theme }),
-      setView: (view) => set({ view })
+      setView: (view) => set({ view }),
+      setShowHidden: (showHidden) => set({ showHidden })
     }),
     {
       name: 'strata.prefs',
       storage: createJSONStorage(() => globalThis.localStorage),
-      partialize: (s) => ({ lang: s.lang, theme: s.theme, view: s.view })
+      partialize: (s) => ({ lang: s.lang, theme: s.theme, view: s.view, showHidden: s.showHidden })
     }
   )
 )

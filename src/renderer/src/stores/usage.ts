@@ -58,18 +58,19 @@ interface UsageState {
   status: UsageStatus
   byKey: Map<string, ContainerUsage>
   error: string | null
-  fetch(api: Pick<StrataApi, 'usage'>): Promise<void>
+  /** `all`: hidden containers get figures too */
+  fetch(api: Pick<StrataApi, 'usage'>, all?: boolean): Promise<void>
 }
 
 export const useUsage = create<UsageState>()((set, get) => ({
   status: 'idle',
   byKey: new Map(),
   error: null,
-  async fetch(api) {
+  async fetch(api, all = false) {
     if (get().status === 'measuring') return
     set({ status: 'measuring' })
     try {
-      const list = await api.usage({})
+      const list = await api.usage({ all })
       set({ status: 'ready', byKey: new Map(list.map((u) => [key(u.ref), u])), error: null })
     } catch (e) {
       set({ status: 'unavailable', byKey: new Map(), error: e instanceof Error ? e.message : String(e) })

@@ -10,6 +10,7 @@ import { DetailsPanel } from '../components/DetailsPanel'
 import { ContainerRow } from '../components/ContainerRow'
 import { CloneTargets } from '../components/CloneTargets'
 import { useLxcpaths } from '../stores/lxcpaths'
+import { usePrefs } from '../stores/prefs'
 
 const COLUMNS: SortKey[] = ['name', 'state', 'backend', 'origin', 'dependents', 'snapshots', 'problems']
 
@@ -21,6 +22,8 @@ export function ContainersView(): React.JSX.Element {
   const setAll = useSelection((s) => s.setAll)
   const { busy, run } = useActionError()
   const lxcpaths = useLxcpaths((s) => s.list)
+  const showHidden = usePrefs((s) => s.showHidden)
+  const setShowHidden = usePrefs((s) => s.setShowHidden)
   const selected = list.filter((c) => keys.includes(keyOf(c)))
   const allChecked = rows.length > 0 && rows.every((c) => keys.includes(keyOf(c)))
 
@@ -40,6 +43,10 @@ export function ContainersView(): React.JSX.Element {
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
           />
+          <label className="inline" title={t('containers.showHiddenHint')}>
+            <input type="checkbox" data-testid="show-hidden" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} />
+            {t('containers.showHidden')}
+          </label>
           <span className="spacer" />
           {selected.length > 0 && <span className="muted">{t('containers.selected', { count: selected.length })}</span>}
           <button disabled={busy || selected.length === 0} data-testid="start" onClick={() => void run(api, 'start', selected)}>

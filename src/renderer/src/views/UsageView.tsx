@@ -7,6 +7,7 @@ import type { LayerDiff } from '@shared/model'
 import { api, errorText } from '../api'
 import { keyOf, useContainers } from '../stores/containers'
 import { useSelection } from '../stores/selection'
+import { usePrefs } from '../stores/prefs'
 import { formatBytes, treeUsage, useUsage } from '../stores/usage'
 import { LayerTreemap } from '../components/LayerTreemap'
 
@@ -39,7 +40,7 @@ export function UsageView(): React.JSX.Element {
   const [diff, setDiff] = useState<{ diff: LayerDiff | null; error: string | null; loading: boolean }>({ diff: null, error: null, loading: false })
 
   useEffect(() => {
-    if (status === 'idle') void fetch(api)
+    if (status === 'idle') void fetch(api, usePrefs.getState().showHidden)
   }, [status, fetch])
   useEffect(() => {
     if (!c || c.backend !== 'overlay') return setDiff({ diff: null, error: null, loading: false })
@@ -60,7 +61,7 @@ export function UsageView(): React.JSX.Element {
     <section className="pane pad usage" data-testid="usage-view" aria-labelledby="usage-title">
       <div className="toolbar">
         <h2 id="usage-title">{t('usage.title')}</h2>
-        <button disabled={status === 'measuring'} onClick={() => void fetch(api)}>{t('usage.retry')}</button>
+        <button disabled={status === 'measuring'} onClick={() => void fetch(api, usePrefs.getState().showHidden)}>{t('usage.retry')}</button>
         <span className="legend"><span className="sw ubar-ex" /> {t('usage.exclusive')} <span className="sw ubar-sh" /> {t('usage.shared')} <span className="sw ubar-fr" /> {t('usage.freed')}</span>
       </div>
       {status === 'measuring' && <p className="muted" data-testid="usage-status">{t('usage.measuring')}</p>}
