@@ -3,13 +3,21 @@
 // server and client are all generated from METHODS / EVENTS, and params are validated with
 // PARAMS at every trust boundary. Results are plain data from ./model.
 import { z } from 'zod'
+import { containerNameProblem } from '../main/engine/names'
 import { BACKENDS } from './model'
 import type { Backend, BackendChoice, ConfigView, ContainerInfo, ContainerRef, ContainerUsage, LayerDiff, LineageGraph, OpProgress, SnapshotInfo } from './model'
 
 /** LXC allows more, but Strata only handles names a shell and a path can carry safely. */
 export const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/
 
-const name = z.string().regex(CONTAINER_NAME, 'invalid container name')
+/** The engine's container-name rule (plain code, no Node), the one the CLI and the root helper apply. */
+const name = z
+  .string()
+  .max(1024, 'invalid container name: at most 254 bytes')
+  .superRefine((n, ctx) => {
+    const problem = containerNameProblem(n)
+    if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
+  })
 /** Absolute, normalised-looking, no NUL, no `..` segment: checked again against the configured lxcpaths. */
 const absPath = z
   .string()

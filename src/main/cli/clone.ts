@@ -1,7 +1,7 @@
 // `strata clone`: the seed's lxc-clone flags.
 import { backendFromName } from '../engine/drivers/index'
 import { cloneContainer } from '../engine/ops/clone'
-import { CliError, parseCommandLine, type Command } from './command'
+import { CliError, containerNameArg, parseCommandLine, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
@@ -32,6 +32,8 @@ const command: Command = {
       'expand-config': { type: 'boolean' }
     })
     if (!o.orig || !o.name) throw new CliError('-o ORIG and -n NEW are required.')
+    containerNameArg(o.orig, '-o ORIG')
+    containerNameArg(o.name, '-n NEW')
     const backend = o.backend === undefined ? undefined : backendFromName(o.backend)
     if (backend === null) throw new CliError(`unknown backend "${o.backend}" (dir, none, overlay, overlayfs, btrfs, zfs, lvm, loop).`)
     const originPath = lxcpathOf(o.origpath)

@@ -1,7 +1,7 @@
 // `strata create`: lxc-create's template run, built under a hidden name and registered last.
 import { backendFromName } from '../engine/drivers/index'
 import { createContainer } from '../engine/ops/create'
-import { CliError, parseCommandLine, type Command } from './command'
+import { CliError, containerNameArg, parseCommandLine, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
@@ -21,6 +21,7 @@ const command: Command = {
       config: { type: 'string', short: 'f' }
     })
     if (!values.name || !values.template) throw new CliError('-n NAME and -t TEMPLATE are required.')
+    containerNameArg(values.name)
     const backend = values.backend === undefined || values.backend === 'best' ? values.backend : backendFromName(values.backend)
     if (backend === null) throw new CliError(`unknown backend "${values.backend}".`)
     const lxcpath = lxcpathOf(values.lxcpath)
