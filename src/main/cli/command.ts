@@ -60,7 +60,7 @@ export function parseCommandLine<T extends Options>(args: string[], options: T, 
 export function containerNameArg(value: string | undefined, flag = '-n NAME'): string {
   if (!value) throw new CliError(`${flag} is required.`)
   const problem = containerNameProblem(value)
-  if (problem) throw new CliError(problem)
+  if (problem) throw new CliError(problem, 1) // refused by the rule, as the engine refuses: not a usage error
   return value
 }
 
