@@ -165,7 +165,7 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
       expect(hello.refused).toEqual([{ path: '/etc', reason: expect.stringContaining('/etc is neither LXC\'s own lxcpath') }])
       const e = await d.call('destroy-canary', 'destroy', { ref: { lxcpath: '/etc', name: canary.slice('/etc/'.length) } })
       expect(e.error?.code).toBe('refused')
-      expect(e.error?.message).toContain('/etc is not an lxcpath this helper serves (it serves: none)')
+      expect(e.error?.message).toContain('/etc is not an lxcpath this helper serves (it serves: none); /etc is neither LXC\'s own lxcpath')
       expect(existsSync(`${canary}/config`)).toBe(true)
     } finally {
       rmSync(canary, { recursive: true, force: true })

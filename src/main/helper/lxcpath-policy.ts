@@ -207,8 +207,10 @@ export class LxcpathPolicy implements OpBoundary {
   lxcpath(requested: string): string {
     const hit = this.find(requested)
     if (!hit) {
+      // an lxcpath it was started for but refused: say why, which also says what to change
+      const why = this.refused.find((r) => r.path === stripSlashes(requested))?.reason
       throw new RefusedError(
-        `${requested} is not an lxcpath this helper serves (it serves: ${this.servedList()}); the helper only touches the lxcpaths configured when it started.`
+        `${requested} is not an lxcpath this helper serves (it serves: ${this.servedList()}); ${why ?? 'the helper only touches the lxcpaths configured when it started.'}`
       )
     }
     return this.verify(hit)
