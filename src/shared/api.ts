@@ -3,6 +3,7 @@
 // server and client are all generated from METHODS / EVENTS, and params are validated with
 // PARAMS at every trust boundary. Results are plain data from ./model.
 import { z } from 'zod'
+import { containerNameProblem, existingContainerNameProblem } from './names'
 import { BACKENDS } from './model'
 import type {
   Backend,
@@ -20,14 +21,22 @@ import type {
 
 /** LXC allows more, but Strata only handles names a shell and a path can carry safely. */
 export const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/
-/**
- * An existing container may also be hidden (a leading `.`, which lxc-ls leaves out); new ones
- * are never given such names. `.strata-*` is Strata's own work in progress, never a container.
- */
-export const EXISTING_CONTAINER_NAME = /^(?!\.strata-)\.?[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/
 
-const name = z.string().regex(CONTAINER_NAME, 'invalid container name')
-const existingName = z.string().regex(EXISTING_CONTAINER_NAME, 'invalid container name')
+/** The engine's container-name rule (plain code, no Node), the one the CLI and the root helper apply. */
+const name = z
+  .string()
+  .max(1024, 'invalid container name: at most 254 bytes')
+  .superRefine((n, ctx) => {
+    const problem = containerNameProblem(n)
+    if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
+  })
+const existingName = z
+  .string()
+  .max(1024, 'invalid container name: at most 254 bytes')
+  .superRefine((n, ctx) => {
+    const problem = existingContainerNameProblem(n)
+    if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
+  })
 /** Absolute, normalised-looking, no NUL, no `..` segment: checked again against the configured lxcpaths. */
 const absPath = z
   .string()

@@ -1,21 +1,28 @@
 // The rules an lxcpath must pass before the root helper serves it, on real directories,
-// symlinks and owners.
-import { chmodSync, lchownSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+// symlinks and owners, and the allow-list that names the lxcpaths it may serve at all.
+import { chmodSync, lchownSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { checkLxcpath, LxcpathPolicy, RefusedError } from '../../src/main/helper/lxcpath-policy'
+import { defaultLxcpaths } from '../../src/main/engine/global-config'
+import { checkLxcpath, LxcpathPolicy, readAllowList, RefusedError } from '../../src/main/helper/lxcpath-policy'
+import { allowLxcpaths } from './allow-list'
 
 const NOBODY = 65534
 
 describe.skipIf(process.geteuid?.() !== 0)('lxcpath policy (needs root to own and chown)', () => {
   let root: string
-  beforeAll(() => {
+  let unlist: (() => Promise<void>) | undefined
+  beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'strata-helper-policy-'))
     chmodSync(root, 0o755)
     mkdirSync(join(root, 'lxc'), { mode: 0o700 })
+    unlist = await allowLxcpaths([join(root, 'lxc'), join(root, 'by-root'), join(root, 'by-nobody')])
   })
-  afterAll(() => rmSync(root, { recursive: true, force: true }))
+  afterAll(async () => {
+    await unlist?.()
+    rmSync(root, { recursive: true, force: true })
+  })
 
   it('accepts a root-only directory under sticky /tmp and returns its real path', () => {
     expect(checkLxcpath(join(root, 'lxc'))).toBe(join(root, 'lxc'))
@@ -63,5 +70,35 @@ describe.skipIf(process.geteuid?.() !== 0)('lxcpath policy (needs root to own an
     expect(() => policy.lxcpath(join(root, 'by-nobody'))).toThrow('is not an lxcpath this helper serves')
     expect(() => policy.lxcpathList(['/var/lib/lxc'])).toThrow(RefusedError)
     expect(policy.lxcpathList(undefined)).toEqual([join(root, 'lxc')])
+  })
+
+  it('serves only LXC\'s own lxcpath and the allow-list\'s, refusing others before reading them', () => {
+    const own = defaultLxcpaths()[0]!
+    const unlisted = join(root, 'not-listed')
+    mkdirSync(unlisted, { mode: 0o700 })
+    const policy = new LxcpathPolicy(['/etc', '/', unlisted, join(root, 'missing-and-unlisted'), join(root, 'lxc')])
+    expect(policy.lxcpaths).toEqual([join(root, 'lxc')])
+    for (const r of policy.refused) {
+      // "not listed", never "does not exist": the path was not looked at
+      expect(r.reason).toBe(
+        `${r.path} is neither LXC's own lxcpath (${own}, lxc.lxcpath in root's lxc.conf) nor listed in /etc/strata/lxcpaths; the helper serves only those, and an administrator adds an lxcpath to that file, one a line.`
+      )
+    }
+    expect(policy.refused.map((r) => r.path)).toEqual(['/etc', '/', unlisted, join(root, 'missing-and-unlisted')])
+    if (existsSync(own)) expect(new LxcpathPolicy([own]).lxcpaths).toEqual([own])
+  })
+
+  it('reads the allow-list only when only root can change it', () => {
+    const dir = join(root, 'etc-strata')
+    mkdirSync(dir, { mode: 0o755 })
+    const file = join(dir, 'lxcpaths')
+    writeFileSync(file, '# lxcpaths the Strata helper may serve\n/srv/lxc/\n\n  /data/containers  \nrelative/ignored\n', { mode: 0o644 })
+    expect(readAllowList(file)).toEqual({ lxcpaths: ['/srv/lxc', '/data/containers'], ignored: null })
+    chmodSync(file, 0o666)
+    expect(readAllowList(file)).toEqual({ lxcpaths: [], ignored: expect.stringContaining(`which users other than root can write to (mode 666)`) })
+    chmodSync(file, 0o644)
+    chownSync(file, NOBODY, NOBODY)
+    expect(readAllowList(file).ignored).toContain(`is in ${file}, which is owned by uid ${NOBODY}`)
+    expect(readAllowList(join(dir, 'absent'))).toEqual({ lxcpaths: [], ignored: null })
   })
 })

@@ -1,9 +1,10 @@
 // The helper through real pkexec and a real polkitd: an unprivileged user's client starts
 // the root helper, which serves a root-only lxcpath and refuses what breaks its rules.
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
+import { allowLxcpaths } from './allow-list'
 import { Driver } from './driver'
 import { polkitSkipReason, startPolkit, type PolkitFixture } from './polkit-fixture'
 
@@ -24,6 +25,7 @@ async function exits(pid: number, limitMs = 30_000): Promise<boolean> {
 describe.skipIf(skip)('helper through pkexec and polkit', () => {
   let fx: PolkitFixture
   let lx: TestLxcpath
+  let unlist: (() => Promise<void>) | undefined
   const drivers: Driver[] = []
   const driverFor = (user: PolkitFixture['allowed'], lxcpaths: string[]): Driver => {
     const d = new Driver(fx.driver, user, lxcpaths)
@@ -34,12 +36,14 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
   beforeAll(async () => {
     fx = await startPolkit()
     lx = await makeLxcpath('strata-helper-lxc-')
+    unlist = await allowLxcpaths([lx.path])
     await lx.create('alpha')
     await lx.create('beta')
   })
 
   afterAll(async () => {
     for (const d of drivers) await d.stop()
+    await unlist?.()
     await lx?.cleanup()
     await fx?.cleanup()
   })
@@ -88,7 +92,7 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
       expect(dots.error?.message).toContain('".." segments')
       const bad = await d.call('bad', 'configView', { ref: { lxcpath: lx.path, name: '../alpha' } })
       expect(bad.error?.code).toBe('invalid-params')
-      expect(bad.error?.message).toMatch(/ref\.name: a container name is letters/)
+      expect(bad.error?.message).toBe('configView: ref.name: "../alpha" contains "/": a container name is one directory name.')
     })
 
     it('reads a config of the root-only lxcpath', async () => {
@@ -146,6 +150,26 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
       expect(ps.stdout.split('\n').filter((l) => l.startsWith('lxc-stop') && l.includes(lx.path))).toEqual([])
       expect(await lx.lxc('lxc-info', '-n', 'beta', '-s')).toMatch(/RUNNING/)
     })
+  })
+
+  it('started for a system directory, serves none of it and deletes nothing there', async () => {
+    // /etc is root's and only root can write it, but it is neither LXC's lxcpath nor allow-listed.
+    const canary = `/etc/strata-canary-${process.pid}`
+    mkdirSync(canary)
+    try {
+      writeFileSync(`${canary}/config`, '# looks like a container\n')
+      const d = driverFor(fx.allowed, ['/etc'])
+      d.send({ op: 'connect' })
+      const hello = (await d.next((x) => x.tag === 'connect')).hello!
+      expect(hello.lxcpaths).toEqual([])
+      expect(hello.refused).toEqual([{ path: '/etc', reason: expect.stringContaining('/etc is neither LXC\'s own lxcpath') }])
+      const e = await d.call('destroy-canary', 'destroy', { ref: { lxcpath: '/etc', name: canary.slice('/etc/'.length) } })
+      expect(e.error?.code).toBe('refused')
+      expect(e.error?.message).toContain('/etc is not an lxcpath this helper serves (it serves: none); /etc is neither LXC\'s own lxcpath')
+      expect(existsSync(`${canary}/config`)).toBe(true)
+    } finally {
+      rmSync(canary, { recursive: true, force: true })
+    }
   })
 
   it('the helper exits when the client closes it', async () => {

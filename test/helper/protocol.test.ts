@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LineDecoder, parseAppLine, parseHelperLine, ProtocolError, PROTOCOL_VERSION, type HelperMessage } from '../../src/main/helper/protocol'
 import { HelperServer } from '../../src/main/helper/server'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
+import { allowLxcpaths } from './allow-list'
 
 function decode(max: number, chunks: (string | Buffer)[], end = false): { lines: string[]; oversized: number[] } {
   const lines: string[] = []
@@ -84,6 +85,7 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
   let lx: TestLxcpath
   let input: PassThrough
   let server: HelperServer
+  let unlist: (() => Promise<void>) | undefined
   const messages: HelperMessage[] = []
   const waiters: (() => void)[] = []
 
@@ -100,6 +102,7 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
   beforeAll(async () => {
     lx = await makeLxcpath('strata-helper-proto-')
     await lx.create('one')
+    unlist = await allowLxcpaths([lx.path])
     input = new PassThrough()
     const output = new PassThrough()
     let rest = ''
@@ -117,6 +120,7 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
   afterAll(async () => {
     input?.end()
     await server?.done
+    await unlist?.()
     await lx?.cleanup()
   })
 
@@ -125,7 +129,7 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
     if (!('hello' in m)) throw new Error('no hello')
     expect(m.hello.protocol).toBe(PROTOCOL_VERSION)
     expect(m.hello.lxcpaths).toEqual([lx.path])
-    expect(m.hello.refused).toEqual([{ path: '/tmp', reason: expect.stringContaining('users other than root can write to') }])
+    expect(m.hello.refused).toEqual([{ path: '/tmp', reason: expect.stringContaining('nor listed in /etc/strata/lxcpaths') }])
     expect(m.hello.unavailable).toEqual([])
     expect(m.hello.methods).toContain('clone')
   })

@@ -9,17 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Events } from '../../src/shared/api'
 import { createService, type Service } from '../../src/main/service'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
+import { allowLxcpaths } from '../helper/allow-list'
 
 const REPO = join(import.meta.dirname, '../..')
 let P: TestLxcpath
 let dir: string
 let marker: string
 let service: Service
+let unlist: (() => Promise<void>) | undefined
 
 describe('the service through the root helper', () => {
   beforeAll(async () => {
     P = await makeLxcpath()
     await P.create('base')
+    unlist = await allowLxcpaths([P.path])
     dir = mkdtempSync(join(tmpdir(), 'strata-helper-route-'))
     marker = join(dir, 'started')
     const wrapper = join(dir, 'strata-helper')
@@ -29,6 +32,7 @@ describe('the service through the root helper', () => {
   }, 60_000)
   afterAll(async () => {
     service?.close()
+    await unlist?.()
     await P?.cleanup()
     rmSync(dir, { recursive: true, force: true })
   })

@@ -1,6 +1,7 @@
 // create, flatten, convert, lxc-snapshot compatibility, legacy overlay layouts and leftovers,
 // each against real LXC 5.
-import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
@@ -45,6 +46,32 @@ describe('create', () => {
     expect(f.code).not.toBe(0)
     expect((await lxcLs(P.path)).filter((x) => x.startsWith('x'))).toEqual([])
     expect(existsSync(dir(P.path, 'x3'))).toBe(false)
+  })
+})
+
+describe('template arguments', () => {
+  it('cannot move the rootfs: Strata\'s --rootfs, --path and --name are its own, and the template runs in the container being built', async () => {
+    const templates = mkdtempSync(join(tmpdir(), 'strata-template-'))
+    try {
+      const script = join(templates, 'lxc-relative')
+      // a template that writes where it runs, and keeps the arguments it was given
+      writeFileSync(script, '#!/bin/sh\ntouch relative-file\nprintf "%s\\n" "$@" > args\n', { mode: 0o755 })
+      await strataOk('create', '-P', P.path, '-n', 'tpl-rel', '-t', script, '--', '--flavour=plain')
+      expect(existsSync(dir(P.path, 'tpl-rel', 'relative-file'))).toBe(true)
+      expect(existsSync(join(process.cwd(), 'relative-file'))).toBe(false)
+      const args = readFileSync(dir(P.path, 'tpl-rel', 'args'), 'utf8').split('\n')
+      expect([args[0], args[1], args[3], args[4], args[5]]).toEqual(['--flavour=plain', '--path', '--name', 'tpl-rel', '--rootfs'])
+      for (const bad of [['--rootfs', 'ro'], ['--rootfs=.'], ['--root=ro'], ['--path=x'], ['-n', 'other']]) {
+        const r = await strata('create', '-P', P.path, '-n', 'tpl-bad', '-t', script, '--', ...bad)
+        expect(r.code, bad.join(' ')).toBe(1)
+        expect(r.stderr).toContain(`The template argument ${JSON.stringify(bad[0])} `)
+      }
+      expect(existsSync(join(process.cwd(), 'ro'))).toBe(false)
+      expect(existsSync(dir(P.path, 'tpl-bad'))).toBe(false)
+      await strataOk('destroy', '-P', P.path, '-n', 'tpl-rel')
+    } finally {
+      rmSync(templates, { recursive: true, force: true })
+    }
   })
 })
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { cloneBackendNamed, cloneChoices, createBackendNamed, createChoices, resolveCloneBackend } from '../../src/main/engine/drivers/compat'
 import { driverFor } from '../../src/main/engine/drivers/index'
-import { validateContainerName } from '../../src/main/engine/names'
+import { containerNameProblem, newContainerNameProblem } from '../../src/shared/names'
 
 const pick = (origin: 'dir' | 'overlay' | 'aufs' | 'btrfs', same: boolean) =>
   cloneChoices({ backend: origin, lxcpath: '/a' }, { lxcpath: same ? '/a' : '/b' })
@@ -45,15 +45,22 @@ describe('clone choices (seed table 1 + LXC 5 storage_copy)', () => {
   })
 })
 
-describe('validateContainerName', () => {
+describe('the container-name rule', () => {
   it('accepts ordinary names and explains each refusal', () => {
-    expect(validateContainerName('web-01', {})).toBeNull()
-    expect(validateContainerName('a:b', { backend: 'dir' })).toBeNull()
-    expect(validateContainerName('a:b', { backend: 'overlay' })).toMatch(/layer separator/)
-    expect(validateContainerName('x'.repeat(65), {})).toMatch(/64/)
-    expect(validateContainerName('x'.repeat(65), { keepUtsName: true })).toBeNull()
-    expect(validateContainerName('x'.repeat(255), { keepUtsName: true })).toMatch(/254/)
-    expect(validateContainerName('.x', {})).toMatch(/lxc-ls hides/)
-    expect(validateContainerName('a/b', {})).toMatch(/"\/"/)
+    expect(newContainerNameProblem('web-01')).toBeNull()
+    expect(newContainerNameProblem('a:b')).toMatch(/layer separator/)
+    expect(newContainerNameProblem('x'.repeat(65))).toMatch(/64/)
+    expect(newContainerNameProblem('x'.repeat(65), { keepUtsName: true })).toBeNull()
+    expect(newContainerNameProblem('x'.repeat(255), { keepUtsName: true })).toMatch(/254/)
+    expect(newContainerNameProblem('.x')).toMatch(/lxc-ls hides/)
+    expect(newContainerNameProblem('a/b')).toMatch(/"\/"/)
+  })
+
+  it('is one rule: non-ASCII, leading "-" and control characters are refused whatever the operation', () => {
+    expect(containerNameProblem('ünï')).toMatch(/contains "ü": a container name is ASCII letters, digits and _ \. \+ -/)
+    expect(containerNameProblem('-rf')).toMatch(/starts with "-"/)
+    expect(containerNameProblem('a\u202eb')).toBe('"a<U+202E>b" contains "<U+202E>": a container name is ASCII letters, digits and _ . + - (characters that paths, shells and template scripts carry safely).')
+    expect(containerNameProblem('../../etc/x')).toMatch(/contains "\/"/)
+    expect(containerNameProblem('x'.repeat(100))).toBeNull() // an existing container's name has no hostname limit
   })
 })

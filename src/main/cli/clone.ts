@@ -1,7 +1,7 @@
 // `strata clone`: the seed's lxc-clone flags.
 import { cloneBackendNamed } from '../engine/drivers/compat'
 import { cloneContainer } from '../engine/ops/clone'
-import { CliError, parseCommandLine, usageRule, type Command } from './command'
+import { CliError, containerNameArg, parseCommandLine, usageRule, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
@@ -33,6 +33,8 @@ const command: Command = {
       'expand-config': { type: 'boolean' }
     })
     if (!o.orig || !o.name) throw new CliError('-o ORIG and -n NEW are required.')
+    containerNameArg(o.orig, '-o ORIG')
+    containerNameArg(o.name, '-n NEW')
     const backend = o.backend === undefined ? undefined : usageRule(() => cloneBackendNamed(o.backend!))
     const originPath = lxcpathOf(o.origpath)
     const newPath = o.newpath === undefined ? originPath : lxcpathOf(o.newpath)

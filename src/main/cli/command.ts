@@ -1,5 +1,6 @@
 // What every CLI command module exports, and the small helpers they share.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { existingContainerNameProblem } from '@shared/names'
 import { writeStdout, stdoutIsTerminal } from './output'
 
 export interface Command {
@@ -40,13 +41,38 @@ export function parseOptions<T extends Options>(args: string[], options: T) {
   return parseCommandLine(args, options, false).values
 }
 
+/**
+ * parseArgs' error for an option given without its value (`-n` last, or `-n -rf`), said as
+ * what is missing: `-n NAME is missing: "-rf" after it is an option, not a name.`
+ */
+function missingValue(message: string, args: string[], options: Options): string | null {
+  const m = /^Option '(-{1,2}[\w-]+)[^']*' argument (is ambiguous|missing)/.exec(message)
+  if (!m) return null
+  const flag = m[1]!
+  const long = flag.startsWith('--') ? flag.slice(2) : Object.keys(options).find((k) => `-${options[k]?.short}` === flag)
+  if (!long) return null
+  const missing = `${flag} ${long.toUpperCase()} is missing`
+  const next = args[args.indexOf(flag) + 1]
+  return m[2] === 'missing' || next === undefined ? `${missing}.` : `${missing}: ${JSON.stringify(next)} after it is an option, not a ${long}.`
+}
+
 /** The options and, where a command takes them (`-- ARGS`), the arguments after them. */
 export function parseCommandLine<T extends Options>(args: string[], options: T, allowPositionals = true) {
   try {
     return parseArgs({ args, options, allowPositionals, strict: true })
   } catch (err) {
-    throw new CliError((err as Error).message.replace(/\. To specify a positional.*$/s, '.'))
+    const message = (err as Error).message
+    throw new CliError(missingValue(message, args, options) ?? message.replace(/\. To specify a positional.*$/s, '.'))
   }
+}
+
+/** A container named on the command line (`flag` is how the usage names it), under the engine's name rule. */
+export function containerNameArg(value: string | undefined, flag = '-n NAME'): string {
+  if (!value) throw new CliError(`${flag} is required.`)
+  // new names meet the stricter rule for new containers in the engine (newContainerNameProblem)
+  const problem = existingContainerNameProblem(value)
+  if (problem) throw new CliError(problem, 1) // refused by the rule, as the engine refuses: not a usage error
+  return value
 }
 
 export const LXCPATH_OPTION = { lxcpath: { type: 'string', short: 'P', multiple: true } } as const

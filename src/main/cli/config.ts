@@ -8,7 +8,7 @@ import { expandConfigFile } from '../engine/config/expand'
 import { modernizeConfig } from '../engine/config/modernize'
 import { parseConfig, parseConfigBytes, type ConfigDocument } from '../engine/config/parse'
 import { defaultLxcpaths } from '../engine/global-config'
-import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
+import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
 
 const usage = `Usage: strata config -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
@@ -68,15 +68,15 @@ const command: Command = {
       provenance: { type: 'boolean' },
       modern: { type: 'boolean' }
     })
-    if (!opts.name) throw new CliError('-n NAME is required')
+    const name = containerNameArg(opts.name)
     const lxcpath = opts.lxcpath ?? defaultLxcpaths()[0]!
-    const file = join(lxcpath, opts.name, 'config')
+    const file = join(lxcpath, name, 'config')
     let bytes: Buffer
     try {
       bytes = readFileSync(file)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
-      if (code === 'ENOENT') throw new CliError(`there is no container "${opts.name}" in ${lxcpath} (no ${file})`, 1)
+      if (code === 'ENOENT') throw new CliError(`there is no container "${name}" in ${lxcpath} (no ${file})`, 1)
       throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 1)
     }
     if (!opts.expanded && !opts.modern && !opts.provenance) {

@@ -1,6 +1,6 @@
 // `strata destroy`: refuses while dependents exist (and lists them); --with-dependents removes the subtree, leaves first.
 import { destroyContainer } from '../engine/ops/destroy'
-import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
+import { containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
@@ -15,12 +15,12 @@ const command: Command = {
   usage,
   async run(args) {
     const o = parseOptions(args, { ...CONTAINER_OPTIONS, 'with-dependents': { type: 'boolean' } })
-    if (!o.name) throw new CliError('-n NAME is required.')
+    const name = containerNameArg(o.name)
     const lxcpath = lxcpathOf(o.lxcpath)
     await recover([lxcpath])
     const progress = progressPrinter()
     const { destroyed } = await engineCall((signal) =>
-      destroyContainer({ lxcpath, name: o.name! }, { withDependents: o['with-dependents'] ?? false }, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
+      destroyContainer({ lxcpath, name }, { withDependents: o['with-dependents'] ?? false }, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
     ).finally(progress.done)
     for (const d of destroyed) writeStdout(`Destroyed ${d.lxcpath}/${d.name}\n`)
     return 0

@@ -1,7 +1,7 @@
 // `strata diff`: an overlay clone's changes against its lower.
 import { layerDiff, NotLayeredError } from '../engine/fs/diff'
 import { defaultLxcpaths } from '../engine/global-config'
-import { CliError, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
+import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { formatBytes } from './units'
 import { writeStdout } from './output'
 
@@ -25,8 +25,7 @@ const command: Command = {
   usage,
   async run(args) {
     const opts = parseOptions(args, { ...CONTAINER_OPTIONS, json: { type: 'boolean' } })
-    if (!opts.name) throw new CliError('-n NAME is required')
-    const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: opts.name }
+    const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: containerNameArg(opts.name) }
     let diff
     try {
       diff = await layerDiff(ref)

@@ -3,7 +3,7 @@
 import type { ContainerRef } from '@shared/model'
 import { measureUsageReport } from '../engine/fs/usage'
 import { defaultLxcpaths } from '../engine/global-config'
-import { ALL_OPTION, CliError, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { ALL_OPTION, CliError, containerNameArg, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { formatBytes } from './units'
 import { writeStdout } from './output'
 
@@ -22,7 +22,7 @@ Hidden containers (names starting with ".") get no line of their own unless -a, 
 
 function refFor(lxcpath: string, name: string): ContainerRef {
   const m = /^(.+)\/(snap\d+)$/.exec(name)
-  return m ? { lxcpath: `${lxcpath}/${m[1]}/snaps`, name: m[2]! } : { lxcpath, name }
+  return m ? { lxcpath: `${lxcpath}/${containerNameArg(m[1])}/snaps`, name: m[2]! } : { lxcpath, name: containerNameArg(name) }
 }
 
 const command: Command = {

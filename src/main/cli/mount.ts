@@ -1,7 +1,7 @@
 // `strata mount`: a container's rootfs at a private mountpoint, read-only unless asked.
 import { defaultLxcpaths } from '../engine/global-config'
 import { cleanStaleMounts, listStrataMounts, mountContainer, MountError } from '../engine/mount'
-import { CliError, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
+import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { writeStdout } from './output'
 
 const usage = `Usage: strata mount -n NAME [-P LXCPATH] [--path DIR] [--rw]
@@ -34,10 +34,10 @@ const command: Command = {
       for (const s of await cleanStaleMounts()) writeStdout(`cleaned ${s.mountpoint}: ${s.reason}\n`)
       return 0
     }
-    if (!opts.name) throw new CliError('-n NAME is required')
+    const name = containerNameArg(opts.name)
     const lxcpath = opts.lxcpath ?? defaultLxcpaths()[0]!
     try {
-      const m = await mountContainer({ lxcpath, name: opts.name }, { path: opts.path, readWrite: opts.rw ?? false })
+      const m = await mountContainer({ lxcpath, name }, { path: opts.path, readWrite: opts.rw ?? false })
       if (opts.json) printJson(m)
       else writeStdout(`${m.mountpoint}\n`)
       return 0

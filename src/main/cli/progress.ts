@@ -8,7 +8,7 @@ import { BackendRuleError } from '../engine/drivers/compat'
 import { DriverError } from '../engine/drivers/driver'
 import { ConfigRewriteError } from '../engine/config/rewrite'
 import { OpCancelledError, type OpContext } from '../engine/ops/context'
-import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
+import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
 
 /** Phases whose messages say something the user should know even in a log, not just progress. */
@@ -91,8 +91,7 @@ export function containerOpCommand(
     usage,
     async run(args) {
       const o = parseOptions(args, CONTAINER_OPTIONS)
-      if (!o.name) throw new CliError('-n NAME is required.')
-      const ref = { lxcpath: lxcpathOf(o.lxcpath), name: o.name }
+      const ref = { lxcpath: lxcpathOf(o.lxcpath), name: containerNameArg(o.name) }
       await recover([ref.lxcpath])
       const progress = progressPrinter()
       await engineCall((signal) => op(ref, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })).finally(progress.done)

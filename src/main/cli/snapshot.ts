@@ -1,7 +1,7 @@
 // `strata snapshot`: lxc-snapshot's interface on Strata's engine.
 import { readFileSync } from 'node:fs'
 import { createSnapshot, deleteSnapshot, listSnapshots, restoreSnapshot } from '../engine/ops/snapshot'
-import { CliError, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
+import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
@@ -26,8 +26,8 @@ const command: Command = {
       newname: { type: 'string', short: 'N' },
       destroy: { type: 'string', short: 'd' }
     })
-    if (!o.name) throw new CliError('-n NAME is required.')
-    const ref = { lxcpath: lxcpathOf(o.lxcpath), name: o.name }
+    const ref = { lxcpath: lxcpathOf(o.lxcpath), name: containerNameArg(o.name) }
+    if (o.newname !== undefined) containerNameArg(o.newname, '-N NEWNAME')
     if (o.list) {
       const snaps = await engineCall(async () => listSnapshots(ref))
       if (o.json) printJson(snaps)

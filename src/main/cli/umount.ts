@@ -1,7 +1,7 @@
 // `strata umount`: undoes `strata mount`.
 import { defaultLxcpaths } from '../engine/global-config'
 import { MountError, unmountContainer } from '../engine/mount'
-import { CliError, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
+import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 
 const usage = `Usage: strata umount -n NAME [-P LXCPATH]
 
@@ -11,8 +11,7 @@ const command: Command = {
   usage,
   async run(args) {
     const opts = parseOptions(args, CONTAINER_OPTIONS)
-    if (!opts.name) throw new CliError('-n NAME is required')
-    const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: opts.name }
+    const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: containerNameArg(opts.name) }
     try {
       if (await unmountContainer(ref)) return 0
     } catch (err) {

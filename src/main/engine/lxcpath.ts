@@ -10,7 +10,7 @@ import { defaultLxcpaths } from './global-config'
 import { baseDrifts, type LowerWalks } from './lineage/drift'
 import { buildLineage, withoutHidden } from './lineage/graph'
 import { legacySnapshotRoot, readSnapshots, type SnapshotRecord } from './lineage/snapshots'
-import { isHiddenName, isStrataWorkName } from './names'
+import { isHiddenName, isStrataWorkName } from '@shared/names'
 import { nativeAvailable, readContainerDirs, type PlainConfigQuery } from './native'
 import { commandSockets, readStates } from './state'
 

@@ -1,8 +1,21 @@
 // Which lxcpaths the root helper serves, and the rules a path must pass before the helper
-// lets the engine touch it. The set is fixed when the helper starts; a request can only name
-// one of them. Every rule broken is reported in a sentence that names the path and the rule.
-import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs'
+// lets the engine touch it. Only LXC's own lxcpath (lxc.lxcpath of root's lxc.conf) and the
+// ones an administrator lists in ALLOW_LIST_FILE can be served; the set is fixed when the
+// helper starts. Every container a request names, and every one an operation reaches through
+// what is recorded on disk (lxc_rdepends, lxc_snapshots, overlay lowers), passes the same
+// checks here. Every rule broken is reported in a sentence that names the path and the rule.
+import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs'
 import type { ContainerRef } from '@shared/model'
+import { defaultLxcpaths } from '../engine/global-config'
+import { existingContainerNameProblem } from '@shared/names'
+import type { OpBoundary } from '../engine/ops/context'
+
+/**
+ * The lxcpaths the helper may serve besides LXC's own: one absolute path a line, `#` comments.
+ * Root's file at a fixed path (the package installs it, an administrator edits it); nothing a
+ * caller passes can name another.
+ */
+export const ALLOW_LIST_FILE = '/etc/strata/lxcpaths'
 
 /** A request the helper will not carry out; the message names the thing and the rule. */
 export class RefusedError extends Error {
@@ -28,23 +41,61 @@ function prefixes(path: string): string[] {
   return out
 }
 
-function lstatOrRefuse(p: string, lxcpath: string): Stats {
+/** `what`: the thing being checked, as a sentence starts it ("The lxcpath /x"). */
+function lstatOrRefuse(p: string, what: string): Stats {
   try {
     return lstatSync(p)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new RefusedError(`The lxcpath ${lxcpath} does not exist (${p} is missing).`)
-    throw new RefusedError(`The lxcpath ${lxcpath} cannot be checked: ${p}: ${(err as Error).message}`)
+    if (code === 'ENOENT') throw new RefusedError(`${what} does not exist (${p} is missing).`)
+    throw new RefusedError(`${what} cannot be checked: ${p}: ${(err as Error).message}`)
+  }
+}
+
+/**
+ * Only root can change the thing at `real` (a real path): every directory on the way, and the
+ * thing itself, is owned by root and not writable by group or others (a sticky directory such
+ * as /tmp may be, except the thing itself): otherwise a user could swap a directory for a
+ * symlink between the check and the write.
+ */
+function assertOnlyRootChanges(what: string, real: string): void {
+  for (const p of prefixes(real)) {
+    const st = lstatOrRefuse(p, what)
+    if (st.uid !== 0) {
+      throw new RefusedError(`${what} is in ${p}, which is owned by uid ${st.uid}; every directory on the way to it must be owned by root.`)
+    }
+    const writable = (st.mode & GROUP_OR_OTHER_WRITE) !== 0
+    const isLast = p === real
+    if (writable && (isLast || (st.mode & STICKY) === 0)) {
+      throw new RefusedError(
+        `${what} is in ${p}, which users other than root can write to (mode ${(st.mode & 0o7777).toString(8)}); the helper trusts only what only root can change.`
+      )
+    }
+  }
+}
+
+/** A symlink on the way to `path` is followed only if root owns it (a user's could be re-pointed). */
+function assertRootSymlinks(what: string, path: string): void {
+  for (const p of prefixes(path)) {
+    const st = lstatOrRefuse(p, what)
+    if (st.isSymbolicLink() && st.uid !== 0) {
+      throw new RefusedError(`${what} goes through ${p}, a symlink owned by uid ${st.uid}; the helper follows only symlinks owned by root.`)
+    }
+  }
+}
+
+function realOrRefuse(path: string, what: string): string {
+  try {
+    return realpathSync(path)
+  } catch (err) {
+    throw new RefusedError(`${what} cannot be resolved: ${(err as Error).message}`)
   }
 }
 
 /**
  * Checks one lxcpath against the helper's rules and returns its real path:
  * - absolute, no NUL, no `.` or `..` segment;
- * - a symlink on the way is followed only if root owns it (a user's symlink could be re-pointed);
- * - every directory of the real path is owned by root and not writable by group or others
- *   (a sticky directory such as /tmp may be, except the lxcpath itself): otherwise a user could
- *   swap a directory for a symlink between the check and the write.
+ * - symlinks on the way owned by root, and only root can change the directories of its real path.
  */
 export function checkLxcpath(lxcpath: string): string {
   if (lxcpath.includes('\0')) throw new RefusedError('An lxcpath must not contain a NUL byte.')
@@ -52,37 +103,50 @@ export function checkLxcpath(lxcpath: string): string {
   if (lxcpath.split('/').some((s) => s === '..' || s === '.')) {
     throw new RefusedError(`The lxcpath ${lxcpath} contains a "." or ".." segment; name it without them.`)
   }
-  for (const p of prefixes(lxcpath)) {
-    const st = lstatOrRefuse(p, lxcpath)
-    if (st.isSymbolicLink() && st.uid !== 0) {
-      throw new RefusedError(
-        `The lxcpath ${lxcpath} goes through ${p}, a symlink owned by uid ${st.uid}; the helper follows only symlinks owned by root.`
-      )
-    }
-  }
-  let real: string
-  try {
-    real = realpathSync(lxcpath)
-  } catch (err) {
-    throw new RefusedError(`The lxcpath ${lxcpath} cannot be resolved: ${(err as Error).message}`)
-  }
+  const what = `The lxcpath ${lxcpath}`
+  assertRootSymlinks(what, lxcpath)
+  const real = realOrRefuse(lxcpath, what)
   if (!statSync(real).isDirectory()) throw new RefusedError(`The lxcpath ${lxcpath} is not a directory.`)
-  for (const p of prefixes(real)) {
-    const st = lstatOrRefuse(p, lxcpath)
-    if (st.uid !== 0) {
-      throw new RefusedError(
-        `The lxcpath ${lxcpath} is in ${p}, which is owned by uid ${st.uid}; every directory on the way to a system lxcpath must be owned by root.`
-      )
-    }
-    const writable = (st.mode & GROUP_OR_OTHER_WRITE) !== 0
-    const isLast = p === real
-    if (writable && (isLast || (st.mode & STICKY) === 0)) {
-      throw new RefusedError(
-        `The lxcpath ${lxcpath} is in ${p}, which users other than root can write to (mode ${(st.mode & 0o7777).toString(8)}); the helper serves only lxcpaths that only root can change.`
-      )
-    }
-  }
+  assertOnlyRootChanges(what, real)
   return real
+}
+
+/** The allow-list's lxcpaths; an allow-list that others could have changed is ignored, with the reason. */
+export function readAllowList(file = ALLOW_LIST_FILE): { lxcpaths: string[]; ignored: string | null } {
+  const what = `The allow-list ${file}`
+  let text: string
+  try {
+    lstatSync(file)
+  } catch {
+    return { lxcpaths: [], ignored: null }
+  }
+  try {
+    assertRootSymlinks(what, file)
+    const real = realOrRefuse(file, what)
+    if (!statSync(real).isFile()) throw new RefusedError(`${what} is not a file.`)
+    assertOnlyRootChanges(what, real)
+    text = readFileSync(real, 'utf8')
+  } catch (err) {
+    return { lxcpaths: [], ignored: (err as Error).message }
+  }
+  const lxcpaths = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('/'))
+    .map(stripSlashes)
+  return { lxcpaths, ignored: null }
+}
+
+/** The lxcpaths a helper may be started for: LXC's own and the allow-list's. */
+export function allowedLxcpaths(): { lxcpaths: string[]; refusal: (path: string) => string } {
+  const own = defaultLxcpaths().map(stripSlashes)
+  const list = readAllowList()
+  return {
+    lxcpaths: [...own, ...list.lxcpaths],
+    refusal: (path) =>
+      `${path} is neither LXC's own lxcpath (${own.join(', ')}, lxc.lxcpath in root's lxc.conf) nor listed in ${ALLOW_LIST_FILE}; the helper serves only those, and an administrator adds an lxcpath to that file, one a line.` +
+      (list.ignored ? ` (${list.ignored} It is ignored.)` : '')
+  }
 }
 
 interface Served {
@@ -91,15 +155,21 @@ interface Served {
   real: string
 }
 
-export class LxcpathPolicy {
+/** `<lxcpath>/<owner>/snaps` (LXC 5) or `<lxcpath>snaps/<owner>` (LXC 1.0): the lxcpath of a container's snapshots. */
+const SNAPSHOT_LXCPATHS = [/^(.+)\/([^/]+)\/snaps$/, /^(.+)snaps\/([^/]+)$/]
+
+export class LxcpathPolicy implements OpBoundary {
   private readonly served: Served[] = []
   readonly refused: { path: string; reason: string }[] = []
 
+  /** `configured`: the lxcpaths asked for at start; each must be allowed (allowedLxcpaths) before anything reads it. */
   constructor(configured: readonly string[]) {
+    const allowed = allowedLxcpaths()
     for (const raw of configured) {
       const path = stripSlashes(raw)
       if (this.served.some((s) => s.path === path)) continue
       try {
+        if (!allowed.lxcpaths.includes(path)) throw new RefusedError(allowed.refusal(path))
         this.served.push({ path, real: checkLxcpath(path) })
       } catch (err) {
         this.refused.push({ path, reason: (err as Error).message })
@@ -111,19 +181,18 @@ export class LxcpathPolicy {
     return this.served.map((s) => s.path)
   }
 
-  /**
-   * The configured lxcpath a request names (by its configured or its real path), checked
-   * again against the disk; refuses anything else. Request paths are compared, never resolved.
-   */
-  lxcpath(requested: string): string {
-    const p = stripSlashes(requested)
-    const hit = this.served.find((s) => s.path === p || s.real === p)
-    if (!hit) {
-      const list = this.served.map((s) => s.path).join(', ') || 'none'
-      throw new RefusedError(
-        `${requested} is not an lxcpath this helper serves (it serves: ${list}); the helper only touches the lxcpaths configured when it started.`
-      )
-    }
+  private servedList(): string {
+    return this.served.map((s) => s.path).join(', ') || 'none'
+  }
+
+  /** The served lxcpath a path names (by its configured or its real path), or undefined. Compared, never resolved. */
+  private find(path: string): Served | undefined {
+    const p = stripSlashes(path)
+    return this.served.find((s) => s.path === p || s.real === p)
+  }
+
+  /** Checks a served lxcpath again against the disk: it must still be what it was at start. */
+  private verify(hit: Served): string {
     const real = checkLxcpath(hit.path)
     if (real !== hit.real) {
       throw new RefusedError(`The lxcpath ${hit.path} now resolves to ${real}, not ${hit.real} as when the helper started; restart the helper.`)
@@ -131,12 +200,72 @@ export class LxcpathPolicy {
     return hit.path
   }
 
+  /**
+   * The configured lxcpath a request names (by its configured or its real path), checked
+   * again against the disk; refuses anything else. Request paths are compared, never resolved.
+   */
+  lxcpath(requested: string): string {
+    const hit = this.find(requested)
+    if (!hit) {
+      // an lxcpath it was started for but refused: say why, which also says what to change
+      const why = this.refused.find((r) => r.path === stripSlashes(requested))?.reason
+      throw new RefusedError(
+        `${requested} is not an lxcpath this helper serves (it serves: ${this.servedList()}); ${why ?? 'the helper only touches the lxcpaths configured when it started.'}`
+      )
+    }
+    return this.verify(hit)
+  }
+
   /** The lxcpaths a request names, or all served ones when it names none. */
   lxcpathList(requested: readonly string[] | undefined): string[] {
     return requested ? [...new Set(requested.map((p) => this.lxcpath(p)))] : this.lxcpaths
   }
 
+  /** A container a request names: in a served lxcpath, with a name that passes the engine's rule. */
   ref(r: ContainerRef): ContainerRef {
+    const problem = existingContainerNameProblem(r.name)
+    if (problem) throw new RefusedError(problem)
     return { lxcpath: this.lxcpath(r.lxcpath), name: r.name }
   }
+
+  /** A container named on disk (in `foundIn`): in a served lxcpath or a snapshot dir of one of its containers. */
+  recordedRef(r: ContainerRef, foundIn: string): void {
+    const problem = existingContainerNameProblem(r.name)
+    if (problem) throw new RefusedError(`${foundIn} names the container ${JSON.stringify(r.name)}, which the helper will not touch: ${problem}`)
+    const lxcpath = foldSlashes(r.lxcpath)
+    let hit = this.find(lxcpath)
+    for (const shape of SNAPSHOT_LXCPATHS) {
+      const m = hit ? null : shape.exec(lxcpath)
+      if (m && existingContainerNameProblem(m[2]!) === null) hit = this.find(m[1]!)
+    }
+    if (!hit || hasDotSegment(lxcpath)) {
+      throw new RefusedError(
+        `${foundIn} names ${r.lxcpath}/${r.name}, which is not in an lxcpath this helper serves (it serves: ${this.servedList()}); the helper leaves it, and what reaches it, alone: use LXC's tools, or have an administrator add its lxcpath to ${ALLOW_LIST_FILE}.`
+      )
+    }
+    this.verify(hit)
+  }
+
+  /** A path a rootfs spec names (an overlay's lower layer): inside a served lxcpath (or its LXC 1.0 snapshot dir). */
+  recordedPath(path: string, foundIn: string): void {
+    const p = foldSlashes(path)
+    const hit = hasDotSegment(p)
+      ? undefined
+      : this.served.find((s) => [s.path, s.real].some((root) => p.startsWith(`${root}/`) || p.startsWith(`${root}snaps/`)))
+    if (!hit) {
+      throw new RefusedError(
+        `${foundIn} names ${path}, which is not inside an lxcpath this helper serves (it serves: ${this.servedList()}); the helper does not read or write there: use LXC's tools, or have an administrator add its lxcpath to ${ALLOW_LIST_FILE}.`
+      )
+    }
+    this.verify(hit)
+  }
+}
+
+/** `//` folded, a trailing `/` dropped: how LXC's recorded paths compare. */
+function foldSlashes(p: string): string {
+  return stripSlashes(p.replace(/\/+/g, '/'))
+}
+
+function hasDotSegment(p: string): boolean {
+  return p.split('/').some((s) => s === '.' || s === '..')
 }

@@ -2,8 +2,9 @@
 // These are shape rules only (types, lengths, characters); whether an lxcpath is one this
 // helper serves is decided afterwards by lxcpath-policy.ts, against the disk.
 import { z } from 'zod'
-import { CONTAINER_NAME, EXISTING_CONTAINER_NAME } from '@shared/api'
 import { BACKENDS, type Backend } from '@shared/model'
+import { containerNameProblem, existingContainerNameProblem } from '@shared/names'
+import { templateArgProblem } from '../engine/ops/create'
 import type { HelperMethod } from './protocol'
 
 const PATH_MAX = 4096
@@ -17,11 +18,14 @@ export const lxcpathParam = z
   .refine((p) => p.startsWith('/'), 'an lxcpath must be an absolute path')
   .refine((p) => !p.split('/').some((s) => s === '..' || s === '.'), 'a path must not contain "." or ".." segments')
 
-/** A name LXC can take and a path and a shell can carry: no `/`, no leading `.` or `-`, no NUL. */
+/** The engine's container-name rule (engine/names.ts), the one the CLI and the app's API apply. */
 export const containerName = z
   .string()
-  .max(128, 'a container name is at most 128 characters')
-  .regex(CONTAINER_NAME, 'a container name is letters, digits and _ . + - , starting with a letter or digit')
+  .max(1024, 'a container name is at most 254 bytes')
+  .superRefine((name, ctx) => {
+    const problem = containerNameProblem(name)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
 
 /** LXC names snapshots snap0, snap1, ... */
 export const snapshotName = z.string().regex(/^snap[0-9]{1,9}$/, 'a snapshot name is snapN (snap0, snap1, ...)')
@@ -29,8 +33,11 @@ export const snapshotName = z.string().regex(/^snap[0-9]{1,9}$/, 'a snapshot nam
 /** An existing container's name: may also be hidden (a leading `.`), never Strata's `.strata-*` work. */
 export const existingContainerName = z
   .string()
-  .max(129, 'a container name is at most 128 characters after its leading "."')
-  .regex(EXISTING_CONTAINER_NAME, 'a container name is letters, digits and _ . + - , starting with a letter or digit (or "." and one, for a hidden container other than .strata-*)')
+  .max(1024, 'a container name is at most 254 bytes')
+  .superRefine((name, ctx) => {
+    const problem = existingContainerNameProblem(name)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
 
 export const containerRef = z.object({ lxcpath: lxcpathParam, name: existingContainerName }).strict()
 
@@ -38,11 +45,15 @@ const backend = z.enum(BACKENDS as readonly [Backend, ...Backend[]])
 
 /** LXC template names (`lxc-<name>` under the templates dir), never a path. */
 const templateName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a template is the name of an installed LXC template (lxc-<name>), not a path')
-/** Template options go to a root script: plain words only, and no paths (no `/`). */
+/** Template options go to a root script: plain words only, no paths (no `/`), none of Strata's own (create.ts). */
 const templateArg = z
   .string()
   .max(256)
   .regex(/^[A-Za-z0-9._=:,+@-]*$/, 'template arguments are plain words (letters, digits, . _ = : , + @ -); paths are not allowed')
+  .superRefine((arg, ctx) => {
+    const problem = templateArgProblem(arg)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
 
 const lxcpathList = z.array(lxcpathParam).max(64)
 const comment = z

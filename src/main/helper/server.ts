@@ -87,26 +87,27 @@ const HANDLERS: Handlers = {
     await lxcTool('lxc-stop', ['-P', ref.lxcpath, '-n', ref.name], signal)
     return { ok: true }
   },
-  // Every name and lxcpath goes through the policy before the engine sees it.
+  // Every name and lxcpath goes through the policy before the engine sees it, and the policy
+  // is the operations' boundary: what they find on disk passes it too before they touch it.
   clone: async (p, { policy, signal, onProgress }) =>
     cloneContainer(
       { ...p, origin: policy.ref(p.origin), lxcpath: p.lxcpath === undefined ? undefined : policy.lxcpath(p.lxcpath) },
-      { signal, onProgress }
+      { signal, onProgress, boundary: policy }
     ),
   destroy: async (p, { policy, signal, onProgress }) =>
-    destroyContainer(policy.ref(p.ref), { withDependents: p.withDependents }, { signal, onProgress }),
+    destroyContainer(policy.ref(p.ref), { withDependents: p.withDependents }, { signal, onProgress, boundary: policy }),
   createSnapshot: async (p, { policy, signal, onProgress }) =>
-    createSnapshot(policy.ref(p.ref), { comment: p.comment }, { signal, onProgress }),
+    createSnapshot(policy.ref(p.ref), { comment: p.comment }, { signal, onProgress, boundary: policy }),
   restoreSnapshot: async (p, { policy, signal, onProgress }) =>
-    restoreSnapshot(policy.ref(p.ref), p.snapshot, { newName: p.newName }, { signal, onProgress }),
+    restoreSnapshot(policy.ref(p.ref), p.snapshot, { newName: p.newName }, { signal, onProgress, boundary: policy }),
   deleteSnapshot: async (p, { policy, signal, onProgress }) => {
-    await deleteSnapshot(policy.ref(p.ref), p.snapshot, { signal, onProgress })
+    await deleteSnapshot(policy.ref(p.ref), p.snapshot, { signal, onProgress, boundary: policy })
     return null
   },
   create: async (p, { policy, signal, onProgress }) =>
-    createContainer({ ...p, lxcpath: policy.lxcpath(p.lxcpath) }, { signal, onProgress }),
+    createContainer({ ...p, lxcpath: policy.lxcpath(p.lxcpath) }, { signal, onProgress, boundary: policy }),
   flatten: async (p, { policy, signal, onProgress }) => {
-    await flattenContainer(policy.ref(p.ref), { signal, onProgress })
+    await flattenContainer(policy.ref(p.ref), { signal, onProgress, boundary: policy })
     return null
   },
   usage: async (p, { policy, signal }) =>

@@ -23,7 +23,7 @@ const FSTYPE = 'ext4'
 const MOUNTED = 'mount -o loop "$1" "$2" || exit 97; shift 2; exec "$@"'
 
 /** Runs argv with the image mounted read-write at `at`, in a mount namespace of its own; its stdout. */
-export async function runWithImageMounted(image: string, at: string, argv: readonly string[], opts: { env?: Record<string, string>; signal?: AbortSignal } = {}): Promise<string> {
+export async function runWithImageMounted(image: string, at: string, argv: readonly string[], opts: { env?: Record<string, string>; signal?: AbortSignal; cwd?: string } = {}): Promise<string> {
   try {
     const r = await run('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', MOUNTED, 'strata-loop', image, at, ...argv], opts)
     return String(r.stdout)

@@ -36,10 +36,17 @@ export function assertFree(ref: ContainerRef, finalDir: string): void {
   if (existsSync(`${finalDir}/config`) || existsSync(finalDir)) throw new TargetExistsError(ref)
 }
 
-/** A failure below the engine (ENOSPC, EACCES, a tool) told in the operation's words; the cause is kept. */
-export function undoneError(plan: { what: string; target: ContainerRef }, err: unknown): unknown {
-  if (err instanceof OpError || (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'OpCancelledError') return err
-  const e = new OpError('failed', `The ${plan.what} of ${show(plan.target)} failed and was undone; nothing was changed: ${(err as Error)?.message ?? String(err)}`)
+/**
+ * A failure below the engine (ENOSPC, EACCES, a tool) told in the operation's words; the cause
+ * is kept. The hidden staging dir is internal: a message names the container's own dir instead.
+ */
+export function undoneError(plan: { what: string; target: ContainerRef }, err: unknown, staging?: { dir: string; standsFor: string }): unknown {
+  const told = (m: string): string => (staging ? m.split(staging.dir).join(staging.standsFor) : m)
+  if (err instanceof OpError || (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'OpCancelledError') {
+    if (err instanceof Error) err.message = told(err.message)
+    return err
+  }
+  const e = new OpError('failed', `The ${plan.what} of ${show(plan.target)} failed and was undone; nothing was changed: ${told((err as Error)?.message ?? String(err))}`)
   ;(e as Error & { cause?: unknown }).cause = err
   return e
 }
@@ -84,6 +91,6 @@ export async function buildAndRegister(plan: BuildPlan, build: (staging: string)
     } catch {
       journal.abandon() // recovery finishes the undo
     }
-    throw undoneError(plan, err)
+    throw undoneError(plan, err, { dir: staging, standsFor: plan.finalDir })
   }
 }

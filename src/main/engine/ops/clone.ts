@@ -8,9 +8,10 @@ import { readContainer, type ContainerRecord } from '../container'
 import { resolveCloneBackend } from '../drivers/compat'
 import { driverFor } from '../drivers/index'
 import { rewriteHostname, type HostnameResult, type LayeredRoot } from '../fs/hostname'
+import { RDEPENDS_FILE } from '../lineage/bookkeeping'
 import { recordBaseFingerprint } from '../lineage/drift'
 import { writeRdepends } from '../lineage/update'
-import { validateContainerName } from '../names'
+import { existingContainerNameProblem, newContainerNameProblem } from '@shared/names'
 import { canonicalRootfsSpec } from '../rootfs'
 import { readStates } from '../state'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
@@ -19,6 +20,7 @@ import { rewriteHostnameInImage } from '../drivers/loop'
 import { overlayFsType, overlayMountOptions } from '../mount'
 import { report, type OpContext } from './context'
 import { NotFoundError, OpError, show } from './errors'
+import { admitLowers, admitRecordedRefs } from './recorded'
 
 export interface CloneOptions {
   origin: ContainerRef
@@ -50,6 +52,8 @@ export interface CloneInternals {
 export class CloneError extends OpError {}
 
 export function loadExisting(ref: ContainerRef): ContainerRecord {
+  const problem = existingContainerNameProblem(ref.name)
+  if (problem) throw new OpError('bad-name', problem)
   if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw new NotFoundError(ref)
   return readContainer(ref)
 }
@@ -128,7 +132,7 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     throw new CloneError('no-rootfs', `${origin.ref.name} cannot be cloned: ${why}`)
   }
   const backend = resolveCloneBackend({ backend: origin.backend, lxcpath: origin.ref.lxcpath }, { lxcpath }, mode, opts.backend)
-  const nameProblem = validateContainerName(opts.name, { backend, keepUtsName: internals.keepName })
+  const nameProblem = newContainerNameProblem(opts.name, { keepUtsName: internals.keepName })
   if (nameProblem) throw new CloneError('bad-name', nameProblem)
   const finalDir = join(lxcpath, opts.name)
   if (!/\/snaps$/.test(opts.origin.lxcpath)) await assertStopped(opts.origin, 'clone it')
@@ -136,8 +140,13 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
   const source = { spec: origin.spec, dir: origin.dir }
   // The dependencies an overlay clone records (LXC's copy_rdepends + add_rdepends).
   const deps: ContainerRef[] = []
+  // Everything the build reads or records that the origin's files name must be in reach.
+  admitLowers(origin.spec, origin.configFile, ctx)
   if (backend === 'overlay') {
-    if (mode === 'snapshot') deps.push(...(origin.rdepends ?? []))
+    if (mode === 'snapshot') {
+      admitRecordedRefs(origin.rdepends ?? [], join(origin.dir, RDEPENDS_FILE), ctx)
+      deps.push(...(origin.rdepends ?? []))
+    }
     if (internals.recordOrigin !== false) deps.push(origin.ref)
   }
   const origins = deps.filter((d, i) => deps.findIndex((e) => e.lxcpath === d.lxcpath && e.name === d.name) === i)

@@ -1,11 +1,24 @@
-// What every operation takes besides its options: cancel and progress.
-import type { OpProgress } from '@shared/model'
+// What every operation takes besides its options: cancel, progress, and how far it may reach.
+import type { ContainerRef, OpProgress } from '@shared/model'
+
+/**
+ * Where an operation may go beyond the containers its caller named; the root helper passes its
+ * lxcpath policy. Each method throws, naming the thing, where it was found and the rule.
+ */
+export interface OpBoundary {
+  /** a container named on disk (lxc_rdepends, lxc_snapshots, a scanned lxcpath) that the operation would touch */
+  recordedRef(ref: ContainerRef, foundIn: string): void
+  /** a path a rootfs spec names (an overlay's lower layer) that the operation would read or record */
+  recordedPath(path: string, foundIn: string): void
+}
 
 export interface OpContext {
   signal?: AbortSignal
   onProgress?: (p: OpProgress) => void
   /** false: skip the quick pre-scan a copy makes only to report totalFiles/totalBytes (default true) */
   progressTotals?: boolean
+  /** unset: anywhere the engine's own rules allow (ops/recorded.ts) */
+  boundary?: OpBoundary
 }
 
 export function report(ctx: OpContext | undefined, p: OpProgress): void {

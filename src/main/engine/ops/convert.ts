@@ -13,6 +13,7 @@ import { assertStopped, loadExisting } from './clone'
 import { carryOver } from './carry-over'
 import { report, type OpContext } from './context'
 import { OpError } from './errors'
+import { admitLowers } from './recorded'
 import { swapInRebuilt } from './swap'
 
 const OPAQUE = '.wh..wh..opq'
@@ -53,6 +54,7 @@ export async function convertAufsToOverlay(ref: ContainerRef, ctx: OpContext = {
   const record = loadExisting(ref)
   const spec = record.spec
   if (!spec || spec.backend !== 'aufs') throw new OpError('convert-not-aufs', `${ref.name} is ${record.backend ?? 'without rootfs'}, not an aufs clone: there is nothing to convert.`)
+  admitLowers(spec, record.configFile, ctx)
   const missing = spec.lowers.find((l) => !existsSync(l))
   if (missing) throw new OpError('convert-lower-missing', `${ref.name}'s lower ${missing} is gone, so the converted clone could not start either.`)
   await assertStopped(ref, 'convert it')

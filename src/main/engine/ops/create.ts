@@ -8,7 +8,7 @@ import type { Backend, ContainerRef } from '@shared/model'
 import { createChoices } from '../drivers/compat'
 import { backendFromName, driverFor } from '../drivers/index'
 import { runWithImageMounted } from '../drivers/loop'
-import { validateContainerName } from '../names'
+import { newContainerNameProblem } from '@shared/names'
 import { canonicalRootfsSpec } from '../rootfs'
 import { run } from '../tools'
 import { assertFree, buildAndRegister } from './build'
@@ -31,6 +31,29 @@ export interface CreateOptions {
   templateArgs?: string[]
   /** the config to start from, as `lxc-create -f`; default LXC's default config */
   configFile?: string
+}
+
+/** The template options that say where to build and what: Strata sets them, never its caller. */
+const RESERVED_TEMPLATE_OPTIONS = ['rootfs', 'path', 'name']
+
+/**
+ * null when a template argument may be passed on, else why not: it must not set (or, as getopt
+ * allows, abbreviate) --rootfs, --path or --name, nor the short -p / -n, alone or in a cluster,
+ * and must not be `--`, after which the template would not read Strata's own options.
+ */
+export function templateArgProblem(arg: string): string | null {
+  const refused = (what: string): string =>
+    `The template argument ${JSON.stringify(arg)} ${what}: Strata sets the template's --path, --name and --rootfs to the container it builds, and the template's arguments may not change them.`
+  if (arg === '--') return refused('ends the options, so the template would read Strata\'s own after it as plain words')
+  const long = /^--([^=]+)(=|$)/.exec(arg)
+  if (long) {
+    const option = long[1]!
+    const hit = RESERVED_TEMPLATE_OPTIONS.find((o) => o.startsWith(option))
+    if (hit) return refused(option === hit ? `sets --${hit}` : `abbreviates --${hit}`)
+  } else if (/^-[^-]/.test(arg) && /[pn]/.test(arg.slice(1))) {
+    return refused('is a short option that is, or could be read as, -p (path) or -n (name); write short options apart, as -x VALUE')
+  }
+  return null
 }
 
 export function templatePath(template: string): string {
@@ -56,8 +79,13 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
   const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
   if (!lxcpath.startsWith('/')) throw new OpError('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`)
   const backend = pickBackend(lxcpath, opts.backend)
-  const problem = validateContainerName(opts.name, { backend })
+  const problem = newContainerNameProblem(opts.name)
   if (problem) throw new OpError('bad-name', problem)
+  const args = opts.templateArgs ?? []
+  for (const arg of args) {
+    const why = templateArgProblem(arg)
+    if (why) throw new OpError('template-arg', why)
+  }
   const target = { lxcpath, name: opts.name }
   const finalDir = join(lxcpath, opts.name)
   assertFree(target, finalDir)
@@ -66,7 +94,6 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
   if (!none && !existsSync(script)) throw new OpError('no-template', `There is no template "${opts.template}" (${script} does not exist).`)
   const baseConfig = opts.configFile ?? DEFAULT_CONFIG
   if (opts.configFile && !existsSync(opts.configFile)) throw new OpError('no-config', `The config file ${opts.configFile} does not exist.`)
-  const args = opts.templateArgs ?? []
   await buildAndRegister(
     { what: 'create', workDir: lxcpath, target, finalDir, origins: [] },
     async (staging) => {
@@ -81,11 +108,14 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
       writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
       report(ctx, { phase: 'template', message: `running ${script}` })
       // The template fills the rootfs dir (for overlay: the lower, as lxc-create does; for loop:
-      // the image, mounted there for the template only).
-      const argv = [script, '--path', staging, '--name', opts.name, '--rootfs', join(staging, 'rootfs'), ...args]
+      // the image, mounted there for the template only). Strata's options come last, so they
+      // win over anything templateArgProblem missed, and the template runs in the staging dir,
+      // so a relative path it is given stays inside it.
+      const argv = [script, ...args, '--path', staging, '--name', opts.name, '--rootfs', join(staging, 'rootfs')]
       const env = { ...process.env, LXC_NAME: opts.name, LXC_PATH: lxcpath, LXC_ROOTFS_PATH: join(staging, 'rootfs') } as Record<string, string>
-      if (spec.backend === 'loop') await runWithImageMounted(join(staging, 'rootdev'), join(staging, 'rootfs'), argv, { signal: ctx.signal, env })
-      else await run(argv[0]!, argv.slice(1), { signal: ctx.signal, env })
+      const options = { signal: ctx.signal, env, cwd: staging }
+      if (spec.backend === 'loop') await runWithImageMounted(join(staging, 'rootdev'), join(staging, 'rootfs'), argv, options)
+      else await run(argv[0]!, argv.slice(1), options)
       // Whatever the template wrote about where it ran names the staging dir: point it at the final one.
       const written = readFileSync(join(staging, 'config'), 'utf8')
       writeFileSync(join(staging, 'config'), written.split(staging).join(finalDir), { mode: 0o640 })

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import type { ContainerRecord } from '../container'
 import { driverFor } from '../drivers/index'
-import { refKey } from '../lineage/bookkeeping'
+import { RDEPENDS_FILE, refKey, SNAPSHOTS_FILE } from '../lineage/bookkeeping'
 import { buildLineage } from '../lineage/graph'
 import { legacySnapshotRoot, readSnapshots } from '../lineage/snapshots'
 import { removeDependent } from '../lineage/update'
@@ -17,23 +17,27 @@ import { scanLxcpaths } from '../lxcpath'
 import { removeDirectoryTree } from '../fs/remove'
 import { assertStopped, loadExisting } from './clone'
 import { checkAborted, report, type OpContext } from './context'
-import { DependentsError, OpError } from './errors'
+import { DependentsError, OpError, show } from './errors'
 import { faultPoint } from './fault'
 import { Journal } from './journal'
 import { configHooks, defaultRootfsMount, runLxcHooks } from './lxc-hooks'
+import { admitRecordedRefs } from './recorded'
 
-/** Everything that depends on ref: recorded or layered dependents that exist, and its snapshots. */
-export async function dependentsOf(record: ContainerRecord): Promise<ContainerRef[]> {
+/**
+ * Everything that depends on ref: recorded or layered dependents that exist, and its snapshots.
+ * Its lxc_snapshots entries are checked (ops/recorded.ts) before their lxcpaths are scanned.
+ */
+export async function dependentsOf(record: ContainerRecord, ctx: OpContext = {}): Promise<ContainerRef[]> {
   const ref = record.ref
+  const recorded = record.snapshotsRecord?.format === 'list' ? record.snapshotsRecord.entries : []
+  admitRecordedRefs(recorded, join(record.dir, SNAPSHOTS_FILE), ctx)
   const lxcpaths = new Set<string>([ref.lxcpath])
-  for (const e of record.snapshotsRecord?.format === 'list' ? record.snapshotsRecord.entries : []) lxcpaths.add(e.lxcpath)
+  for (const e of recorded) lxcpaths.add(e.lxcpath)
   const scans = await scanLxcpaths([...lxcpaths].filter((p) => existsSync(p)))
   const lineage = buildLineage(scans)
   const found = new Map<string, ContainerRef>()
   for (const d of lineage.dependents(ref)) if (lineage.entries.has(refKey(d))) found.set(refKey(d), d)
-  if (record.snapshotsRecord?.format === 'list') {
-    for (const e of record.snapshotsRecord.entries) if (existsSync(join(e.lxcpath, e.name, 'config'))) found.set(refKey(e), e)
-  }
+  for (const e of recorded) if (existsSync(join(e.lxcpath, e.name, 'config'))) found.set(refKey(e), e)
   // its own lxc-snapshot snapshots are not in the lineage's dependents (snapshot-of edges)
   const isSnapshot = /\/snaps$/.test(ref.lxcpath)
   if (!isSnapshot) for (const s of readSnapshots(ref, legacySnapshotRoot(ref.lxcpath))) found.set(refKey(s.record.ref), s.record.ref)
@@ -53,23 +57,37 @@ export async function destroyContainer(
   ctx: OpContext = {}
 ): Promise<{ destroyed: ContainerRef[] }> {
   const destroyed: ContainerRef[] = []
-  await destroyTree(ref, opts.withDependents ?? false, destroyed, new Set(), ctx)
+  for (const record of await planDestroy(ref, opts.withDependents ?? false, ctx)) {
+    checkAborted(ctx, `destroying ${record.ref.name}`)
+    await destroyOne(record, ctx)
+    destroyed.push(record.ref)
+  }
   return { destroyed }
 }
 
-async function destroyTree(ref: ContainerRef, withDependents: boolean, destroyed: ContainerRef[], visiting: Set<string>, ctx: OpContext): Promise<void> {
-  const record = loadExisting(ref)
-  const deps = await dependentsOf(record)
-  if (deps.length > 0 && !withDependents) throw new DependentsError(ref, deps)
-  visiting.add(refKey(ref))
-  for (const d of deps) {
-    if (visiting.has(refKey(d)) || destroyed.some((x) => refKey(x) === refKey(d))) continue
-    if (!existsSync(join(d.lxcpath, d.name, 'config'))) continue
-    await destroyTree(d, true, destroyed, visiting, ctx)
+/**
+ * What a destroy removes, dependents before what they depend on. The whole tree is found and
+ * every container it reaches (dependents, and the origins whose lxc_snapshots lose an entry)
+ * is checked before anything is removed, so one out of reach stops it with nothing changed.
+ */
+async function planDestroy(ref: ContainerRef, withDependents: boolean, ctx: OpContext): Promise<ContainerRecord[]> {
+  const order: ContainerRecord[] = []
+  const planned = new Set<string>()
+  const visit = async (r: ContainerRef): Promise<void> => {
+    const record = loadExisting(r)
+    admitRecordedRefs(record.rdepends ?? [], join(record.dir, RDEPENDS_FILE), ctx)
+    const deps = await dependentsOf(record, ctx)
+    if (deps.length > 0 && !withDependents) throw new DependentsError(r, deps)
+    planned.add(refKey(r))
+    for (const d of deps) {
+      if (planned.has(refKey(d))) continue
+      admitRecordedRefs([d], `the dependents of ${show(r)}`, ctx)
+      if (existsSync(join(d.lxcpath, d.name, 'config'))) await visit(d)
+    }
+    order.push(record)
   }
-  checkAborted(ctx, `destroying ${ref.name}`)
-  await destroyOne(record, ctx)
-  destroyed.push(ref)
+  await visit(ref)
+  return order
 }
 
 async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void> {

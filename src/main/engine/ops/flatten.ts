@@ -5,12 +5,14 @@ import { join } from 'node:path'
 import { writeFileSync } from 'node:fs'
 import type { ContainerRef } from '@shared/model'
 import { cloneConfig } from '../config/rewrite'
+import { RDEPENDS_FILE } from '../lineage/bookkeeping'
 import { copyDirectoryTree } from '../fs/copy'
 import { withMergedView } from '../fs/overlay-mount'
 import { assertStopped, loadExisting } from './clone'
 import { carryOver } from './carry-over'
 import { report, type OpContext } from './context'
 import { OpError } from './errors'
+import { admitLowers, admitRecordedRefs } from './recorded'
 import { swapInRebuilt } from './swap'
 
 export async function flattenContainer(ref: ContainerRef, ctx: OpContext = {}): Promise<void> {
@@ -18,6 +20,8 @@ export async function flattenContainer(ref: ContainerRef, ctx: OpContext = {}): 
   const spec = record.spec
   if (!spec || spec.backend !== 'overlay')
     throw new OpError('flatten-not-overlay', `${ref.name} is ${record.backend ?? 'without rootfs'}: only overlay clones can be flattened (it is standalone already).`)
+  admitLowers(spec, record.configFile, ctx)
+  admitRecordedRefs(record.rdepends ?? [], join(record.dir, RDEPENDS_FILE), ctx)
   await assertStopped(ref, 'flatten it')
   const dir = record.dir
   await swapInRebuilt(

@@ -11,7 +11,7 @@ import type { ContainerRef } from '@shared/model'
 import { lockPath } from '../lock'
 import type { LockHandle } from '../native/index'
 import { randomHex } from '../lazy-crypto'
-import { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX } from '../names'
+import { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX } from '@shared/names'
 
 export { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX }
 

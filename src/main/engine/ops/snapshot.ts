@@ -6,11 +6,13 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Backend, ContainerRef, SnapshotInfo } from '@shared/model'
 import { driverFor } from '../drivers/index'
+import { RDEPENDS_FILE } from '../lineage/bookkeeping'
 import { readSnapshots, legacySnapshotRoot, snapshotDir } from '../lineage/snapshots'
 import { assertStopped, cloneWith, loadExisting, prepareClone } from './clone'
 import type { OpContext } from './context'
 import { dependentsOf, destroyContainer } from './destroy'
 import { NotFoundError, OpError } from './errors'
+import { admitRecordedRefs } from './recorded'
 import { swapInRebuilt } from './swap'
 
 function two(n: number): string {
@@ -78,7 +80,7 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
     return cloneWith({ origin: snapRef, name: opts.newName, lxcpath: ref.lxcpath, snapshot: asSnapshot, backend }, { what: 'restore', recordOrigin: false }, ctx)
   }
   await assertStopped(ref, 'restore it in place')
-  const deps = (await dependentsOf(owner)).filter((d) => d.lxcpath !== snapRef.lxcpath)
+  const deps = (await dependentsOf(owner, ctx)).filter((d) => d.lxcpath !== snapRef.lxcpath)
   if (deps.length > 0)
     throw new OpError('restore-has-dependents', `${ref.name} cannot be restored in place: ${deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ')} read(s) its rootfs (LXC: "container rootfs has dependent snapshots").`)
   const prepared = await prepareClone(
@@ -88,6 +90,7 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
   )
   const newDeps = prepared.plan.origins
   const oldDeps = owner.rdepends ?? []
+  admitRecordedRefs(oldDeps, join(owner.dir, RDEPENDS_FILE), ctx)
   const same = (a: ContainerRef, b: ContainerRef): boolean => a.lxcpath === b.lxcpath && a.name === b.name
   await swapInRebuilt(
     {

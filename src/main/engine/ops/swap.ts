@@ -39,7 +39,7 @@ export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => 
   } catch (err) {
     await removeDirectoryTree(staging).catch(() => undefined)
     journal.finish()
-    throw undoneError({ what: plan.what, target: plan.ref }, err)
+    throw undoneError({ what: plan.what, target: plan.ref }, err, { dir: staging, standsFor: plan.dir })
   }
   faultPoint(`${plan.what}:exchanged`)
   await finishRestore(rec)
