@@ -48,3 +48,22 @@ export async function strata(...args: string[]): Promise<{ code: number; stdout:
   const r = await execa('node', [join(import.meta.dirname, '../../bin/strata'), ...args], { reject: false })
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
+
+/**
+ * Runs the built CLI where a bug could make it hang or grow without bound: killed after
+ * `timeoutMs` and its data memory capped (prlimit), so that a regression fails the test instead
+ * of stalling the suite or the machine. `env` is added to the environment.
+ */
+export async function strataBounded(
+  args: string[],
+  opts: { timeoutMs?: number; env?: Record<string, string> } = {}
+): Promise<{ code: number; stdout: string; stderr: string; timedOut: boolean }> {
+  const cli = join(import.meta.dirname, '../../bin/strata')
+  const r = await execa('prlimit', [`--data=${1 << 30}`, 'node', cli, ...args], {
+    reject: false,
+    timeout: opts.timeoutMs ?? 20_000,
+    killSignal: 'SIGKILL',
+    env: opts.env
+  })
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut }
+}

@@ -1,13 +1,14 @@
 // `strata config`: a container's config, raw, flattened with its includes, with the file and
 // line of each entry, or converted from LXC 1.x/2.0 keys to the keys LXC 5 reads.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ConfigProblem } from '@shared/model'
 import { effectiveConfig } from '../engine/config/effective'
 import { expandConfigFile } from '../engine/config/expand'
 import { modernizeConfig } from '../engine/config/modernize'
 import { parseConfig, parseConfigBytes, type ConfigDocument } from '../engine/config/parse'
+import { readRegularFile } from '../engine/fs/regular-file'
 import { defaultLxcpaths } from '../engine/global-config'
+import { OpError } from '../engine/ops/errors'
 import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
 
@@ -73,8 +74,9 @@ const command: Command = {
     const file = join(lxcpath, name, 'config')
     let bytes: Buffer
     try {
-      bytes = readFileSync(file)
+      bytes = readRegularFile(file)
     } catch (err) {
+      if (err instanceof OpError) throw new CliError(err.message, 1)
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'ENOENT') throw new CliError(`there is no container "${name}" in ${lxcpath} (no ${file})`, 1)
       throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 1)

@@ -9,6 +9,7 @@ import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type ContainerRe
 import { defaultLxcpaths } from './global-config'
 import { baseDrifts, type LowerWalks } from './lineage/drift'
 import { buildLineage, withoutHidden } from './lineage/graph'
+import { RDEPENDS_FILE, SNAPSHOTS_FILE } from './lineage/bookkeeping'
 import { legacySnapshotRoot, readSnapshots, type SnapshotRecord } from './lineage/snapshots'
 import { isHiddenName, isStrataWorkName } from '@shared/names'
 import { nativeAvailable, readContainerDirs, type PlainConfigQuery } from './native'
@@ -83,8 +84,14 @@ export function definedContainersNative(lxcpath: string): DefinedContainer[] {
   return readContainerDirs(lxcpath, plainQuery).filter((d) => !isStrataWorkName(d.name)).map((d) => {
     const entries = new Set<string>(['config'])
     if (d.snaps) entries.add('snaps')
-    // An unreadable file falls back to the JS path for that container, which reports why.
+    // An unreadable file falls back to the JS path for that container, which reports why; it
+    // must then know which files are there, as containerDirEntries would.
     const unreadable = d.configError || d.rdependsError || d.snapshotsError
+    if (unreadable) {
+      if (d.rdepends !== null || d.rdependsError) entries.add(RDEPENDS_FILE)
+      if (d.snapshots !== null || d.snapshotsError) entries.add(SNAPSHOTS_FILE)
+      if (d.partial) entries.add('partial')
+    }
     return { name: d.name, entries, preread: unreadable ? null : d }
   })
 }

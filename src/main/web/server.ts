@@ -1,6 +1,8 @@
 // Browser mode: serves the built renderer and the contract over a WebSocket at /rpc, on
 // 127.0.0.1 only. A random token (in the printed URL) is required on /rpc, the WebSocket's
 // Origin must be our own page, and Host must be ours (against DNS rebinding).
+// No request may take the process down: anything malformed gets a 400, and whatever a handler
+// throws is answered on that request alone.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
@@ -31,6 +33,33 @@ export interface WebServer {
   close(): Promise<void>
 }
 
+/** The request target parsed against our own origin, or null when it is not a valid URL. */
+function requestUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://x')
+  } catch {
+    return null
+  }
+}
+
+/** The decoded path of a request, or null when it does not parse, does not decode, or holds a NUL. */
+function requestPath(target: string | undefined): string | null {
+  const url = requestUrl(target)
+  if (!url) return null
+  try {
+    const path = decodeURIComponent(url.pathname)
+    return path.includes('\0') ? null : path
+  } catch {
+    return null // a lone or malformed %-escape
+  }
+}
+
+/** Ends a request whose handler failed: 500 if nothing was sent yet, else the connection is cut. */
+function failed(res: ServerResponse): void {
+  if (res.headersSent) res.destroy()
+  else res.writeHead(500).end()
+}
+
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
@@ -42,8 +71,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   let port = 0
   const hosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
 
-  const serveStatic = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+  const serveRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!hosts().includes(req.headers.host ?? '')) return void res.writeHead(421).end()
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end()
+    const path = requestPath(req.url)
+    if (path === null) return void res.writeHead(400).end()
     const rel = normalize(path === '/' ? '/index.html' : path)
     const file = join(opts.rendererDir, rel)
     if (!file.startsWith(opts.rendererDir + sep)) return void res.writeHead(403).end()
@@ -61,25 +93,33 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   }
 
   const http = createServer((req, res) => {
-    if (!hosts().includes(req.headers.host ?? '')) return void res.writeHead(421).end()
-    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end()
-    void serveStatic(req, res)
+    serveRequest(req, res).catch(() => failed(res))
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
-  http.on('upgrade', (req, socket, head) => {
-    const u = new URL(req.url ?? '/', 'http://x')
+  /** Why an upgrade is refused (the status line), or null to accept it. */
+  const upgradeRefusal = (req: IncomingMessage): string | null => {
+    const u = requestUrl(req.url)
+    if (!u) return '400 Bad Request'
     const origin = req.headers.origin ?? ''
     const ok =
       u.pathname === '/rpc' &&
       hosts().includes(req.headers.host ?? '') &&
       hosts().some((h) => origin === `http://${h}`) &&
       sameToken(u.searchParams.get('token') ?? '', token)
-    if (!ok) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
-      return
+    return ok ? null : '403 Forbidden'
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+  http.on('upgrade', (req, socket, head) => {
+    // Node hands the socket over without its own error listener: a reset would be uncaught.
+    socket.on('error', () => socket.destroy())
+    try {
+      const refusal = upgradeRefusal(req)
+      if (refusal) return void socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`)
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
+    } catch {
+      socket.destroy()
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
   })
 
   const attach = (ws: WebSocket): void => {
@@ -88,6 +128,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
     const offs = EVENTS.map((ev) => opts.service.on(ev, (payload) => send({ event: ev, payload })))
     ws.on('close', () => offs.forEach((off) => off()))
+    // A malformed frame: ws closes the connection itself; unheard, the error would be uncaught.
+    ws.on('error', () => undefined)
     ws.on('message', async (data) => {
       let req: WsRequest
       try {

@@ -5,6 +5,7 @@ import { opendirSync, statSync, type Dirent, type Stats } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { ConfigProblem } from '../../../shared/model'
 import type { ConfigEntry } from './effective'
+import { IRREGULAR_REASON, irregularKind, type FileKind } from '../fs/regular-file'
 import { decodeConfigBytes, scanConfig, type DecodedConfig } from './parse'
 import { readConfigText } from './read'
 
@@ -64,10 +65,10 @@ export function expandConfigFile(file: string, opts: ExpandOptions = {}): Expand
 
 /** `chain` holds the resolved paths of the files currently being read, outermost first. */
 /** The file's text, decoded; null (with the problem reported) when it cannot be read. */
-function loadText(state: ExpandState, file: string, contents?: Uint8Array | string): DecodedConfig | null {
+function loadText(state: ExpandState, file: string, contents?: Uint8Array | string, known?: FileKind): DecodedConfig | null {
   if (typeof contents === 'string') return { text: contents, encoding: 'utf8', encodingProblem: null }
   if (contents) return decodeConfigBytes(contents, file)
-  const read = readConfigText(file)
+  const read = readConfigText(file, known)
   if (read.text !== null) return read
   state.problems.push(read.problem)
   return null
@@ -77,8 +78,8 @@ function loadText(state: ExpandState, file: string, contents?: Uint8Array | stri
  * Scans rather than parses: no line records are built (a listing expands hundreds of configs
  * and keeps three values of each).
  */
-function expandFile(state: ExpandState, file: string, chain: readonly string[], contents?: Uint8Array | string): void {
-  const decoded = loadText(state, file, contents)
+function expandFile(state: ExpandState, file: string, chain: readonly string[], contents?: Uint8Array | string, known?: FileKind): void {
+  const decoded = loadText(state, file, contents, known)
   state.files.push(file)
   if (!decoded) return
   let innerChain: readonly string[] | null = null
@@ -153,17 +154,23 @@ function include(state: ExpandState, value: string, site: IncludeSite, chain: re
     report(state, site, 'include-missing', `lxc.include "${value}": the file does not exist, so LXC fails to load the config (Failed to open file).`)
     return
   }
-  includeFile(state, target, site, chain)
+  const kind = irregularKind(stats)
+  if (kind) {
+    report(state, site, 'not-regular-file', `lxc.include "${value}" is ${kind}, not a regular file; not read: ${IRREGULAR_REASON}.`)
+    return
+  }
+  includeFile(state, target, site, chain, stats)
 }
 
-function includeFile(state: ExpandState, target: string, site: IncludeSite, chain: readonly string[]): void {
+/** `known`: the target's stat or directory entry, when the caller has it, so that the reader need not stat again. */
+function includeFile(state: ExpandState, target: string, site: IncludeSite, chain: readonly string[], known?: FileKind): void {
   const resolved = resolve(target)
   if (chain.includes(resolved)) {
     const loop = [...chain.slice(chain.indexOf(resolved)), resolved].join(' → ')
     report(state, site, 'include-cycle', `lxc.include forms a cycle (${loop}); LXC would include these files forever and fail.`)
     return
   }
-  expandFile(state, target, chain)
+  expandFile(state, target, chain, undefined, known)
 }
 
 /**
@@ -188,7 +195,8 @@ function includeDirectory(state: ExpandState, dir: string, value: string, site: 
       const name = dirent.name
       if (name.length < 6 || !name.endsWith('.conf')) continue
       const path = join(dir, name)
-      const isDirectory = dirent.isDirectory() || (dirent.isSymbolicLink() && statOrNull(path)?.isDirectory() === true)
+      const linked = dirent.isSymbolicLink() ? statOrNull(path) : null
+      const isDirectory = dirent.isDirectory() || linked?.isDirectory() === true
       // LXC 5.0.2 logs an ERROR for it (Is a directory - Failed to copy config file), then skips
       // it and loads the rest: the container still starts, so this is a warning.
       if (isDirectory) {
@@ -201,7 +209,7 @@ function includeDirectory(state: ExpandState, dir: string, value: string, site: 
         )
         continue
       }
-      includeFile(state, path, site, chain)
+      includeFile(state, path, site, chain, dirent.isFile() ? dirent : (linked ?? undefined))
     }
   } finally {
     handle.closeSync()

@@ -1,7 +1,8 @@
 // Reading one config file from disk into a document, turning I/O failures into problems.
 
-import { readFileSync } from 'node:fs'
 import type { ConfigProblem } from '../../../shared/model'
+import { readRegularFile, type FileKind } from '../fs/regular-file'
+import { OpError } from '../ops/errors'
 import { decodeConfigBytes, parseConfig, type ConfigDocument, type DecodedConfig } from './parse'
 
 export interface ReadConfig {
@@ -25,11 +26,18 @@ function describeReadError(error: NodeJS.ErrnoException): { rule: string; what: 
   }
 }
 
-/** Reads `file` as text; a missing or unreadable file is a problem with line 0 instead. */
-export function readConfigText(file: string): DecodedConfig | { text: null; problem: ConfigProblem } {
+/**
+ * Reads `file` as text (`known`: what the caller knows it to be, see readRegularFile); a missing or
+ * unreadable file, or one that is not a regular file or is too large to be a config, is a problem
+ * with line 0.
+ */
+export function readConfigText(file: string, known?: FileKind): DecodedConfig | { text: null; problem: ConfigProblem } {
   try {
-    return decodeConfigBytes(readFileSync(file), file)
+    return decodeConfigBytes(readRegularFile(file, known), file)
   } catch (error) {
+    if (error instanceof OpError) {
+      return { text: null, problem: { file, line: 0, rule: error.rule, severity: 'error', message: error.message } }
+    }
     const { rule, what } = describeReadError(error as NodeJS.ErrnoException)
     return { text: null, problem: { file, line: 0, rule, severity: 'error', message: `${file}: the config file ${what}, so LXC cannot load it.` } }
   }

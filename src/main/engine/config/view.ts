@@ -1,9 +1,9 @@
 // One container's config as a person reads it: the raw file, and the effective entries with
 // includes expanded, each with the file and line it came from and, for a legacy key, its
 // modern name. Shared by `strata config` and the UI's config view.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ConfigView, ConfigViewEntry } from '@shared/model'
+import { readRegularFile } from '../fs/regular-file'
 import { effectiveConfig } from './effective'
 import { expandConfigFile } from './expand'
 import { legacyKeyInfo } from './keys'
@@ -22,7 +22,7 @@ export function readConfigView(lxcpath: string, name: string): ConfigView {
   const file = join(lxcpath, name, 'config')
   let raw: string
   try {
-    raw = readFileSync(file, 'utf8')
+    raw = readRegularFile(file).toString('utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ContainerNotFoundError(lxcpath, name)
     throw err

@@ -2,9 +2,9 @@
 // - `lxc_rdepends` in a clone: pairs of lines `<lxcpath>\n<name>\n`, what it depends on;
 // - `lxc_snapshots` in an origin: the same pairs for its dependents (LXC 2.0+), or a single
 //   decimal count (LXC 1.x). Lxcpaths are stored as given to -P, not normalised.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
+import { readRegularFile } from '../fs/regular-file'
 
 export const RDEPENDS_FILE = 'lxc_rdepends'
 export const SNAPSHOTS_FILE = 'lxc_snapshots'
@@ -20,10 +20,10 @@ export type SnapshotsRecord =
   /** present but unreadable as either format: LXC still refuses to destroy the origin */
   | { format: 'garbled'; text: string }
 
-/** Reads a file, or null if it does not exist; other errors propagate. */
+/** Reads a file, or null if it does not exist; other errors (a FIFO, a huge file) propagate. */
 function readIfExists(file: string): string | null {
   try {
-    return readFileSync(file, 'utf8')
+    return readRegularFile(file).toString('utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw err

@@ -1,10 +1,11 @@
 // lxc-snapshot's snapshots: full containers under `<P>/<n>/snaps/snapN`, each with a `ts` and
 // an optional `comment`; or, when a `<P>snaps` directory exists (LXC 1.0's layout, still
 // honoured by LXC 5), under `<P>snaps/<n>/snapN`.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef, SnapshotInfo } from '@shared/model'
 import { containerDirEntries, readContainer, type ContainerRecord } from '../container'
+import { readRegularFile } from '../fs/regular-file'
 
 /** LXC 1.0's `<P>snaps` root, when it exists (then LXC 5 keeps using it), else null. */
 export function legacySnapshotRoot(lxcpath: string): string | null {
@@ -19,7 +20,7 @@ export function snapshotDir(lxcpath: string, name: string, legacyRoot = legacySn
 
 function readOptional(file: string): string | null {
   try {
-    return readFileSync(file, 'utf8')
+    return readRegularFile(file).toString('utf8')
   } catch {
     return null
   }

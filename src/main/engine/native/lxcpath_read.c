@@ -10,12 +10,15 @@
  * back (`plainValues`, the last of each, or null). Anything else in a config, or any doubt, and
  * the text comes back for the JS parser, which stays the one authority on LXC's rules.
  *
+ * Only regular files are read, and at most MAX_SMALL_FILE bytes of each (regular-file.ts has the
+ * same rules): a config or bookkeeping file can be a symlink to a device or a FIFO, which could
+ * block or never end. Anything else comes back as an error, and the JS reader says why.
+ *
  * A listing spends its time in syscalls, so each container costs as few as the answer needs:
- * no readdir of the container directory, only opens by path relative to the lxcpath (an
- * absent file costs one failed open or stat), and no fstat (a short read of a regular file
- * is its end). Big lxcpaths are read by a few threads; the JS values are built afterwards on
- * the calling thread. Synchronous on purpose: it runs once at CLI start-up, where handing the
- * result back through the event loop would cost more than it saves. */
+ * no readdir of the container directory, only stats and opens by path relative to the lxcpath
+ * (an absent file costs one failed stat). Big lxcpaths are read by a few threads; the JS values
+ * are built afterwards on the calling thread. Synchronous on purpose: it runs once at CLI
+ * start-up, where handing the result back through the event loop would cost more than it saves. */
 #include "common.h"
 #include "plain_config.h"
 #include <dirent.h>
@@ -29,8 +32,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define MAX_BOOKKEEPING (1 << 20) /* lxc_snapshots of a huge lineage still fits */
-#define MAX_CONFIG (64 << 20)
+#define MAX_BOOKKEEPING (1 << 20) /* lxc_snapshots of a huge lineage still fits; bigger: the JS reader's turn */
+#define MAX_SMALL_FILE (8 << 20)  /* regular-file.ts MAX_SMALL_FILE_BYTES: far above any real config */
 #define THREADED_FROM 128 /* fewer containers than this: threads cost more than they save */
 #define MAX_THREADS 4
 #define CHUNK 16
@@ -63,12 +66,26 @@ typedef struct {
 
 #define SCRATCH_SIZE 65536
 
-/* Reads a whole file below dirfd into a malloc'd buffer of its size, or NULL with errno.
+/* Neither a regular file nor a directory (a directory fails the read with EISDIR, as before). */
+static int irregular(const struct stat *st) { return !S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode); }
+
+/* Reads a whole regular file below dirfd into a malloc'd buffer of its size, or NULL with errno:
+ * EINVAL for a device, FIFO or socket, EFBIG past `limit`. The stat before the open keeps
+ * devices from being opened at all (some act on open); the open cannot block (O_NONBLOCK); the
+ * fstat after it catches a path swapped in between.
  * It reads first into the thread's scratch buffer (SCRATCH_SIZE bytes): a fresh 16 KB malloc
  * per file cost more in page faults than the read itself. */
 static char *read_at(int dirfd, const char *name, size_t limit, size_t *len, char *scratch) {
+  struct stat st;
+  if (fstatat(dirfd, name, &st, 0) != 0) return NULL;
+  if (irregular(&st)) { errno = EINVAL; return NULL; }
   int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) return NULL;
+  int refused = 0;
+  if (fstat(fd, &st) != 0) refused = errno;
+  else if (irregular(&st)) refused = EINVAL;
+  else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > limit) refused = EFBIG;
+  if (refused) { close(fd); errno = refused; return NULL; }
   size_t n = 0, cap = SCRATCH_SIZE;
   char *buf = scratch;
   for (;;) {
@@ -76,8 +93,8 @@ static char *read_at(int dirfd, const char *name, size_t limit, size_t *len, cha
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) { int e = errno; if (buf != scratch) free(buf); close(fd); errno = e; return NULL; } /* EISDIR for a directory */
     n += (size_t)r;
+    if (n > limit) { if (buf != scratch) free(buf); close(fd); errno = EFBIG; return NULL; } /* it grew while being read */
     if (n < cap) break;
-    if (cap > limit) { if (buf != scratch) free(buf); close(fd); errno = EFBIG; return NULL; }
     char *bigger = buf == scratch ? malloc(cap * 2 + 1) : realloc(buf, cap * 2 + 1);
     if (!bigger) { if (buf != scratch) free(buf); close(fd); errno = ENOMEM; return NULL; }
     if (buf == scratch) memcpy(bigger, scratch, n);
@@ -140,7 +157,7 @@ static enum text_kind text_kind(const unsigned char *s, size_t n) {
 }
 
 static void read_container_dir(int pfd, const plain_rules *rules, container_dir *d, char *scratch) {
-  read_child(pfd, d->name, "config", MAX_CONFIG, &d->config, scratch);
+  read_child(pfd, d->name, "config", MAX_SMALL_FILE, &d->config, scratch);
   if (d->config.text) {
     d->config_kind = text_kind((const unsigned char *)d->config.text, d->config.len);
     d->plain = rules && d->config_kind != TEXT_BYTES && plain_config_scan(rules, d->config.text, d->config.len, d->values);
