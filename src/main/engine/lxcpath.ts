@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs'
 import type { ContainerInfo, ContainerState, Finding, LineageGraph } from '@shared/model'
 import { plainKeyRules } from './config/keys'
 import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type ContainerRecord, type PrereadContainer } from './container'
+import { storageOutside } from './drivers/outside-storage'
 import { defaultLxcpaths } from './global-config'
 import { baseDrifts, type LowerWalks } from './lineage/drift'
 import { buildLineage } from './lineage/graph'
@@ -143,7 +144,8 @@ export function containerInfos(scans: readonly LxcpathScan[]): ContainerInfo[] {
         dependents: lineage.dependents(record.ref),
         snapshots: snapshots.map((s) => s.info),
         legacy: record.legacy,
-        problems: record.problems
+        problems: record.problems,
+        storageOutside: storageOutside(record.spec, record.dir)
       })
     }
   }

@@ -2,6 +2,7 @@
 // lets the engine touch it. The set is fixed when the helper starts; a request can only name
 // one of them. Every rule broken is reported in a sentence that names the path and the rule.
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 
 /** A request the helper will not carry out; the message names the thing and the rule. */
@@ -138,5 +139,26 @@ export class LxcpathPolicy {
 
   ref(r: ContainerRef): ContainerRef {
     return { lxcpath: this.lxcpath(r.lxcpath), name: r.name }
+  }
+
+  /**
+   * Storage outside a container's directory that a destroy may delete (a rootfs configured
+   * elsewhere, confirmed by the user): only below one of the served lxcpaths, judged by the
+   * real path of its parent directory. Returns the path as given.
+   */
+  deletableOutside(path: string): string {
+    let real: string | null = null
+    try {
+      real = join(realpathSync(dirname(path)), basename(path))
+    } catch {
+      // its parent cannot be resolved: refused below
+    }
+    if (!real || !this.served.some((s) => real.startsWith(`${s.real}/`))) {
+      const list = this.served.map((s) => s.path).join(', ') || 'none'
+      throw new RefusedError(
+        `${path} is outside the lxcpaths this helper serves (${list}); the helper deletes a rootfs configured outside its container only inside them. Delete it by hand if it must go.`
+      )
+    }
+    return path
   }
 }

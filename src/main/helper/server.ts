@@ -93,7 +93,11 @@ const HANDLERS: Handlers = {
       { signal, onProgress }
     ),
   destroy: async (p, { policy, signal, onProgress }) =>
-    destroyContainer(policy.ref(p.ref), { withDependents: p.withDependents }, { signal, onProgress }),
+    destroyContainer(
+      policy.ref(p.ref),
+      { withDependents: p.withDependents, deleteOutside: p.deleteOutside?.map((path) => policy.deletableOutside(path)) },
+      { signal, onProgress }
+    ),
   createSnapshot: async (p, { policy, signal, onProgress }) =>
     createSnapshot(policy.ref(p.ref), { comment: p.comment }, { signal, onProgress }),
   restoreSnapshot: async (p, { policy, signal, onProgress }) =>

@@ -3,9 +3,12 @@
 // destroys the whole subtree leaves first. Each container is first renamed to a hidden trash
 // name (gone for LXC and Strata in one rename), then removed from its origins' lxc_snapshots
 // (exactly its own entry), then deleted. A crash after the rename is finished by recovery.
+// Before any of that, every container of the tree is checked (destroy-checks.ts): a mount
+// inside it, a Strata mount of it, or storage outside its directory that the user did not
+// confirm stops the destroy with nothing changed.
 import { existsSync, renameSync } from 'node:fs'
-import { join } from 'node:path'
-import type { ContainerRef } from '@shared/model'
+import { join, resolve } from 'node:path'
+import type { ContainerRef, RootfsSpec } from '@shared/model'
 import type { ContainerRecord } from '../container'
 import { driverFor } from '../drivers/index'
 import { refKey } from '../lineage/bookkeeping'
@@ -14,12 +17,14 @@ import { legacySnapshotRoot, readSnapshots } from '../lineage/snapshots'
 import { removeDependent } from '../lineage/update'
 import { withLxcLock } from '../lock'
 import { scanLxcpaths } from '../lxcpath'
-import { removeDirectoryTree } from '../fs/remove'
-import { assertStopped, loadExisting } from './clone'
+import { removeMarkedTree } from '../fs/remove'
+import { readMountinfo } from '../mount'
+import { loadExisting } from './clone'
 import { checkAborted, report, type OpContext } from './context'
+import { assertDestroyable } from './destroy-checks'
 import { DependentsError, OpError } from './errors'
 import { faultPoint } from './fault'
-import { Journal } from './journal'
+import { Journal, markerName, workDirOf } from './journal'
 import { configHooks, defaultRootfsMount, runLxcHooks } from './lxc-hooks'
 
 /** Everything that depends on ref: recorded or layered dependents that exist, and its snapshots. */
@@ -41,48 +46,48 @@ export async function dependentsOf(record: ContainerRecord): Promise<ContainerRe
   return [...found.values()]
 }
 
-/** Where the journal and trash of ref go: its lxcpath, or, for a snapshot, the owner's lxcpath. */
-export function workDirOf(ref: ContainerRef): string {
-  const m = /^(.*)\/[^/]+\/snaps$/.exec(ref.lxcpath)
-  return m && m[1] ? m[1] : ref.lxcpath
+export interface DestroyOptions {
+  /** destroy its dependents too, leaves first */
+  withDependents?: boolean
+  /** storage outside the containers' directories that the user confirmed may be deleted (paths as Strata names them) */
+  deleteOutside?: string[]
 }
 
-export async function destroyContainer(
-  ref: ContainerRef,
-  opts: { withDependents?: boolean } = {},
-  ctx: OpContext = {}
-): Promise<{ destroyed: ContainerRef[] }> {
+export async function destroyContainer(ref: ContainerRef, opts: DestroyOptions = {}, ctx: OpContext = {}): Promise<{ destroyed: ContainerRef[] }> {
+  const order: ContainerRecord[] = []
+  await collectTree(ref, opts.withDependents ?? false, order, new Set())
+  // Everything is checked before anything is changed: a refusal leaves the whole tree as it was.
+  const confirmed = new Set((opts.deleteOutside ?? []).map((p) => resolve(p)))
+  const mounts = readMountinfo()
+  for (const record of order) await assertDestroyable(record, confirmed, mounts)
   const destroyed: ContainerRef[] = []
-  await destroyTree(ref, opts.withDependents ?? false, destroyed, new Set(), ctx)
+  for (const record of order) {
+    checkAborted(ctx, `destroying ${record.ref.name}`)
+    await destroyOne(record, ctx)
+    destroyed.push(record.ref)
+  }
   return { destroyed }
 }
 
-async function destroyTree(ref: ContainerRef, withDependents: boolean, destroyed: ContainerRef[], visiting: Set<string>, ctx: OpContext): Promise<void> {
+/** ref and, with dependents, everything that depends on it, in destroy order (leaves first). */
+async function collectTree(ref: ContainerRef, withDependents: boolean, order: ContainerRecord[], visiting: Set<string>): Promise<void> {
   const record = loadExisting(ref)
   const deps = await dependentsOf(record)
   if (deps.length > 0 && !withDependents) throw new DependentsError(ref, deps)
   visiting.add(refKey(ref))
   for (const d of deps) {
-    if (visiting.has(refKey(d)) || destroyed.some((x) => refKey(x) === refKey(d))) continue
+    if (visiting.has(refKey(d)) || order.some((x) => refKey(x.ref) === refKey(d))) continue
     if (!existsSync(join(d.lxcpath, d.name, 'config'))) continue
-    await destroyTree(d, true, destroyed, visiting, ctx)
+    await collectTree(d, true, order, visiting)
   }
-  checkAborted(ctx, `destroying ${ref.name}`)
-  await destroyOne(record, ctx)
-  destroyed.push(ref)
+  order.push(record)
 }
 
 async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void> {
   const ref = record.ref
-  if (!/\/snaps$/.test(ref.lxcpath)) await assertStopped(ref, 'destroy it')
   report(ctx, { phase: 'destroy', message: `destroying ${ref.lxcpath}/${ref.name}` })
   // LXC runs lxc.hook.destroy before it removes anything; a hook that fails keeps the container.
   const hooks = configHooks(record.configFile, 'destroy')
-  if (!hooks.rootfsManaged)
-    throw new OpError(
-      'rootfs-unmanaged',
-      `${ref.name} has lxc.rootfs.managed = 0: its storage is not LXC's, and lxc-destroy removes nothing of it (it runs the destroy hooks and reports success). Strata will not delete it either; remove it by hand.`
-    )
   if (hooks.hooks.length > 0) {
     // a loaded config holds the rootfs path without its type (confile.c set_config_rootfs_path cuts at the first ':')
     const rootfsPath = hooks.rootfsPath?.includes(':') ? hooks.rootfsPath.slice(hooks.rootfsPath.indexOf(':') + 1) : hooks.rootfsPath
@@ -99,24 +104,28 @@ async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void
   const id = Journal.newId()
   const trash = Journal.trashDir(workDir, id)
   const origins = record.rdepends ?? []
-  const journal = await Journal.begin(workDir, id, { op: 'destroy', ref, dir: record.dir, trash, origins })
+  const spec = record.spec
+  const journal = await Journal.begin(workDir, id, { op: 'destroy', ref, dir: record.dir, trash, origins, spec })
   try {
     await withLxcLock(ref, () => {
       if (!existsSync(record.dir)) throw new OpError('vanished', `${ref.name} disappeared while it was being destroyed.`)
+      // the marker goes in first and travels with the rename: recovery finishes only a marked trash
+      journal.mark(record.dir)
       renameSync(record.dir, trash)
     })
   } catch (err) {
+    journal.unmark(record.dir)
     journal.finish()
     throw err
   }
   faultPoint('destroy:hidden')
-  await finishDestroy({ ref, trash, origins, spec: record.spec, dir: record.dir }, ctx)
+  await finishDestroy({ id, ref, trash, origins, spec, dir: record.dir }, ctx)
   journal.finish()
 }
 
 /** The part after the rename, also run by recovery. */
 export async function finishDestroy(
-  d: { ref: ContainerRef; trash: string; origins: ContainerRef[]; spec: ContainerRecord['spec']; dir: string },
+  d: { id: string; ref: ContainerRef; trash: string; origins: ContainerRef[]; spec: RootfsSpec | null; dir: string },
   ctx: OpContext = {}
 ): Promise<void> {
   for (const origin of d.origins) {
@@ -124,5 +133,5 @@ export async function finishDestroy(
     faultPoint('destroy:origin-unlisted')
   }
   if (d.spec) await driverFor(d.spec.backend)?.destroyOutside(d.spec, d.dir, ctx)
-  await removeDirectoryTree(d.trash, { signal: ctx.signal })
+  await removeMarkedTree(d.trash, markerName(d.id), { signal: ctx.signal })
 }

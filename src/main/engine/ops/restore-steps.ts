@@ -3,13 +3,13 @@
 import { existsSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { addDependent, removeDependent } from '../lineage/update'
-import { removeDirectoryTree } from '../fs/remove'
+import { removeDirectoryTree, removeMarkedTree } from '../fs/remove'
 import { faultPoint } from './fault'
 import type { JournalRecord } from './journal'
 
 type SwapRecord = Extract<JournalRecord, { op: 'restore' }>
 
-/** After the exchange: `dir` holds the new container, `staging` the old one. */
+/** After the exchange: `dir` holds the new container (and the marker), `staging` the old one. */
 export async function finishRestore(rec: SwapRecord): Promise<void> {
   const oldSnaps = join(rec.staging, 'snaps')
   const newSnaps = join(rec.dir, 'snaps')
@@ -22,7 +22,7 @@ export async function finishRestore(rec: SwapRecord): Promise<void> {
   rmSync(join(rec.dir, rec.marker), { force: true })
 }
 
-/** Before the exchange: the old container is untouched; drop the new build. */
+/** Before the exchange: the old container is untouched; drop the new build (marked, like every staging dir). */
 export async function rollBackRestore(rec: SwapRecord): Promise<void> {
-  if (existsSync(rec.staging)) await removeDirectoryTree(rec.staging)
+  await removeMarkedTree(rec.staging, rec.marker)
 }

@@ -1,16 +1,15 @@
 // Replace a container by a rebuilt one in a single step: the new container dir is built under
 // a hidden name, then exchanged with the live one by renameat2(RENAME_EXCHANGE); its
 // snapshots move over and the bookkeeping follows (restore-steps.ts, also run by recovery).
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { chmodSync, mkdirSync } from 'node:fs'
 import type { ContainerRef } from '@shared/model'
 import { withLxcLock } from '../lock'
 import { exchangePaths } from '../native/beneath'
-import { removeDirectoryTree } from '../fs/remove'
+import { removeMarkedTree } from '../fs/remove'
 import { checkAborted, report, type OpContext } from './context'
 import { undoneError } from './build'
 import { faultPoint } from './fault'
-import { Journal } from './journal'
+import { Journal, markerName } from './journal'
 import { finishRestore } from './restore-steps'
 
 export interface SwapPlan {
@@ -24,21 +23,25 @@ export interface SwapPlan {
 export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => Promise<void>, ctx: OpContext = {}): Promise<void> {
   const id = Journal.newId()
   const staging = Journal.buildDir(plan.ref.lxcpath, id)
-  const marker = `.strata-${plan.what}-${id}`
+  const marker = markerName(id)
   const rec = { op: 'restore' as const, what: plan.what, ref: plan.ref, dir: plan.dir, staging, marker, addOrigins: plan.addOrigins, removeOrigins: plan.removeOrigins }
   const journal = await Journal.begin(plan.ref.lxcpath, id, rec)
   try {
     mkdirSync(staging, { mode: 0o770 })
     chmodSync(staging, 0o770)
+    journal.mark(staging) // before anything is built: recovery removes only a marked staging dir
     await build(staging)
-    writeFileSync(join(staging, marker), '')
     checkAborted(ctx, `${plan.what} of ${plan.ref.name}`)
     faultPoint(`${plan.what}:built`)
     report(ctx, { phase: 'register', message: `swapping ${plan.ref.name} for its rebuilt copy` })
     await withLxcLock(plan.ref, () => exchangePaths(staging, plan.dir))
   } catch (err) {
-    await removeDirectoryTree(staging).catch(() => undefined)
-    journal.finish()
+    try {
+      await removeMarkedTree(staging, marker)
+      journal.finish()
+    } catch {
+      journal.abandon() // recovery finishes the undo
+    }
     throw undoneError({ what: plan.what, target: plan.ref }, err)
   }
   faultPoint(`${plan.what}:exchanged`)
