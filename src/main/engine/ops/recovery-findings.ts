@@ -2,7 +2,7 @@
 // (nothing proves Strata wrote them), directories named like Strata's work that no journal
 // claims (LXC allows such container names), and Strata's own interrupted work that could not
 // be completed (a filesystem mounted inside it). None of these stops other work.
-import { lstatSync, readdirSync, statSync } from 'node:fs'
+import { lstatSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef, Finding } from '@shared/model'
 import { mountpointsAtOrUnder } from '../mount'
@@ -22,7 +22,7 @@ export function recoveryFindings(lxcpath: string): Finding[] {
   const subject = (name: string): ContainerRef => ({ lxcpath, name })
   let locks: Set<string> | null = null
   const running = (id: string): boolean => {
-    const st = statSync(join(lxcpath, `${JOURNAL_PREFIX}${id}.lock`), { throwIfNoEntry: false })
+    const st = lstatSync(join(lxcpath, `${JOURNAL_PREFIX}${id}.lock`), { throwIfNoEntry: false })
     locks ??= lockedInodes()
     return st !== undefined && locks.has(inodeKey(st.dev, st.ino))
   }
