@@ -14,16 +14,21 @@ import { dir, lxcLs, strataOk } from './helpers'
 
 let P: TestLxcpath
 let work: string
-const mounted: string[] = []
 
 async function mount(...args: string[]): Promise<void> {
   await execa('mount', args)
-  mounted.push(args[args.length - 1]!)
 }
 
 async function umount(path: string): Promise<void> {
   await execa('umount', [path])
-  mounted.splice(mounted.indexOf(path), 1)
+}
+
+/** Every mount below these directories, deepest first (wherever a test's mounts ended up). */
+function mountsUnder(...dirs: string[]): string[] {
+  const points = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+  return points.filter((p) => dirs.some((d) => d && p.startsWith(`${d}/`))).reverse()
 }
 
 async function check(): Promise<{ code: number; findings: Finding[]; stderr: string }> {
@@ -49,7 +54,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'strata-destroy-work-'))
 }, 120_000)
 afterAll(async () => {
-  for (const m of mounted.reverse()) await execa('umount', ['-l', m], { reject: false })
+  for (const m of mountsUnder(P?.path ?? '', work)) await execa('umount', ['-l', m], { reject: false })
   if (P) await strata('umount', '-P', P.path, '-n', 'sm')
   await P?.cleanup()
   if (work) rmSync(work, { recursive: true, force: true })
