@@ -63,7 +63,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
         code: 'rootfs-outside',
         subject,
         file: record.configFile,
-        message: `${name}'s rootfs ${outside} lies outside its directory: destroying ${subject.name} deletes it too (lxc-destroy does so without asking; Strata asks for --delete-outside ${outside}).`
+        message: `${name}'s rootfs ${outside} lies outside its directory: destroying ${subject.name} deletes it too (lxc-destroy does so without asking; Strata's destroy asks first).`
       })
     }
 

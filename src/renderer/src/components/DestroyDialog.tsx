@@ -75,10 +75,12 @@ export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): voi
       {outside && (
         <>
           <p className="warn" data-testid="destroy-outside">{t('destroy.outside', { path: outside, name: c.name })}</p>
-          <label>
-            <input type="checkbox" data-testid="destroy-outside-confirm" checked={outsideConfirmed} onChange={(e) => setOutsideConfirmed(e.target.checked)} />{' '}
-            {t('destroy.outsideConfirm', { path: outside })}
-          </label>
+          <p>
+            <label>
+              <input type="checkbox" data-testid="destroy-outside-confirm" checked={outsideConfirmed} onChange={(e) => setOutsideConfirmed(e.target.checked)} />{' '}
+              {t('destroy.outsideConfirm', { path: outside })}
+            </label>
+          </p>
         </>
       )}
       <h3 className="small">{t('destroy.freed')}</h3>
