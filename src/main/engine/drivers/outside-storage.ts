@@ -10,11 +10,15 @@ import type { Backend, RootfsSpec } from '@shared/model'
 /** Backends whose storage is the path in the spec, removed by their destroy wherever it is. */
 const STORAGE_AT_PATH: ReadonlySet<Backend> = new Set(['dir', 'btrfs', 'loop'])
 
+const DOT_SEGMENT = /\/\.\.?(\/|$)/
+const inside = (path: string, dir: string): boolean => path === dir || path.startsWith(`${dir}/`)
+
 /** The path a destroy would delete outside `containerDir`, or null when there is none (or nothing is there). */
 export function storageOutside(spec: RootfsSpec | null, containerDir: string): string | null {
   if (!spec || !STORAGE_AT_PATH.has(spec.backend) || !('path' in spec)) return null
+  // the usual `<dir>/rootfs` without resolve(): `strata ls` asks this of every container
+  if (spec.path.startsWith('/') && !DOT_SEGMENT.test(spec.path) && inside(spec.path, containerDir)) return null
   const path = resolve(spec.path)
-  const dir = resolve(containerDir)
-  if (path === dir || path.startsWith(`${dir}/`)) return null
+  if (inside(path, resolve(containerDir))) return null
   return lstatSync(path, { throwIfNoEntry: false }) ? path : null
 }
