@@ -151,6 +151,38 @@ describe('a hostile journal', () => {
   })
 })
 
+describe('Strata\'s own interrupted work, tampered with', () => {
+  it('a restore killed after its exchange: a container swapped in for the old one it left is not deleted', async () => {
+    await strataOk('clone', '-p', P.path, '-o', 'base', '-n', 'o1', '-s')
+    await strataOk('snapshot', '-P', P.path, '-n', 'o1')
+    await P.lxc('lxc-copy', '-n', 'base', '-N', 'prod')
+    const killed = await execa('node', [join(import.meta.dirname, '../../bin/strata'), 'snapshot', '-P', P.path, '-n', 'o1', '-r', 'snap0'], {
+      reject: false,
+      env: { STRATA_FAULT: 'restore:exchanged' }
+    })
+    expect(killed.signal).toBe('SIGKILL')
+    const staging = readdirSync(P.path).find((n) => n.startsWith('.strata-build-'))!
+    // someone who can write the lxcpath puts another container where the old o1 waits for removal
+    const aside = join(victims, 'old-o1')
+    await execa('mv', [join(P.path, staging), aside])
+    await execa('mv', [join(P.path, 'prod'), join(P.path, staging)])
+    const r = await check()
+    expect(existsSync(join(P.path, staging, 'rootfs', 'bin', 'busybox'))).toBe(true)
+    expect(r.stderr).toMatch(/could not complete the interrupted restore of .*\/o1/)
+    expect(r.findings.find((f) => f.code === 'interrupted-op')).toMatchObject({ severity: 'error', subject: { lxcpath: P.path, name: 'o1' } })
+    await otherWorkGoesOn()
+    // put things back: the restore is then finished
+    await execa('mv', [join(P.path, staging), join(P.path, 'prod')])
+    await execa('mv', [aside, join(P.path, staging)])
+    const done = await check()
+    expect(done.stderr).toMatch(/finished an interrupted restore of .*\/o1/)
+    expect(done.findings).toEqual([])
+    expect(await lxcLs(P.path)).toEqual(['base', 'o1', 'prod'])
+    await strataOk('destroy', '-P', P.path, '-n', 'o1', '--with-dependents')
+    await strataOk('destroy', '-P', P.path, '-n', 'prod')
+  })
+})
+
 describe('containers named like Strata\'s work directories (LXC allows such names)', () => {
   it('are reported, never deleted, by check and by every write command', async () => {
     await P.lxc('lxc-copy', '-n', 'base', '-N', '.strata-build-foo')

@@ -7,7 +7,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { ContainerRef } from '@shared/model'
-import { BUILD_PREFIX, JOURNAL_ID, JOURNAL_PREFIX, markerName, TRASH_PREFIX, workDirOf, type JournalRecord } from './journal'
+import { BUILD_PREFIX, JOURNAL_ID, JOURNAL_PREFIX, markerName, swapFlagName, TRASH_PREFIX, workDirOf, type JournalRecord } from './journal'
 
 export type JournalState =
   /** Strata's: `marked` is the directory that holds its marker */
@@ -74,7 +74,8 @@ function recordProblem(lxcpath: string, id: string, r: Record<string, unknown>):
       return 'it is not a restore journal Strata writes'
     if (!same(r['staging'], workDirFor(lxcpath, id, 'restore'))) return `it names ${r['staging']} as its staging directory, not ${workDirFor(lxcpath, id, 'restore')}`
     if (!same(r['dir'], join(r['ref'].lxcpath, r['ref'].name)) || !same(r['ref'].lxcpath, lxcpath)) return `the container it names (${r['dir']}) is not in ${lxcpath}`
-    if (r['marker'] !== markerName(id)) return `its marker name is not ${markerName(id)}`
+    const flag = swapFlagName(typeof r['what'] === 'string' ? r['what'] : 'restore', id)
+    if (r['marker'] !== flag) return `its flag file is not ${flag}`
     return null
   }
   return 'it names no operation Strata has'

@@ -40,7 +40,7 @@ export type JournalRecord =
       ref: ContainerRef
       dir: string
       staging: string
-      /** the marker's name (markerName(id)): which of `dir` and `staging` holds it tells whether the exchange happened */
+      /** swapFlagName(what, id): a file in the rebuilt container; which of `dir` and `staging` holds it tells whether the exchange happened */
       marker: string
       addOrigins: ContainerRef[]
       removeOrigins: ContainerRef[]
@@ -49,6 +49,11 @@ export type JournalRecord =
 /** The marker file an operation puts inside the directories it works on. */
 export function markerName(id: string): string {
   return `${JOURNAL_PREFIX}${id}`
+}
+
+/** The file an in-place restore, flatten or convert puts in the container it builds: it travels with it through the exchange. */
+export function swapFlagName(what: string, id: string): string {
+  return `.strata-${what}-${id}`
 }
 
 /** The journal file's text: the record with its id. The marker holds the same text. */

@@ -13,7 +13,7 @@ import { lockPath } from '../lock'
 import { finishDestroy } from './destroy'
 import { describeRecord, JOURNAL_PREFIX, markerName } from './journal'
 import { journalIdOf, journalState, workDirFor, type JournalState } from './journal-proof'
-import { finishRestore, rollBackRestore } from './restore-steps'
+import { exchanged, finishRestore, rollBackRestore } from './restore-steps'
 
 export interface Recovered {
   lxcpath: string
@@ -57,12 +57,13 @@ async function recoverProven(lxcpath: string, s: Extract<JournalState, { kind: '
     }
     case 'restore': {
       const r = { ...rec, staging: workDirFor(lxcpath, id, 'restore') }
-      if (marked === rec.dir) {
-        await finishRestore(r)
+      if (exchanged(r)) {
+        await finishRestore(r, id)
         return `finished an interrupted ${what}`
       }
-      await rollBackRestore(r)
-      return `rolled back an interrupted ${what}`
+      const started = existsSync(r.staging)
+      await rollBackRestore(r, id)
+      return started ? `rolled back an interrupted ${what}` : `the ${what} had completed`
     }
   }
 }
