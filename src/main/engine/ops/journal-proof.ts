@@ -30,12 +30,13 @@ export function workDirFor(lxcpath: string, id: string, op: JournalRecord['op'])
   return join(lxcpath, `${op === 'destroy' ? TRASH_PREFIX : BUILD_PREFIX}${id}`)
 }
 
-/** A regular file's text, read without following a symlink; null when it is not one. */
+/** A regular file's text, read without following a symlink; null when it is not one (an unreadable one throws). */
 function readRegular(path: string, maxBytes: number): string | null {
   let fd: number
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new Error(`this user cannot read ${path}; run strata check as root`)
     return null
   }
   try {
@@ -93,8 +94,16 @@ function markerIn(dir: string, id: string, text: string): 'match' | 'absent' | s
   return readRegular(file, MAX_JOURNAL_BYTES) === text ? 'match' : `the marker ${file} does not match the journal`
 }
 
-/** What the journal `<lxcpath>/.strata-op-<id>.json` is (its lock must be free: the operation is over). */
+/** What the journal `<lxcpath>/.strata-op-<id>.json` is (its lock must be free: the operation is over). Never throws. */
 export function journalState(lxcpath: string, id: string): JournalState {
+  try {
+    return readJournalState(lxcpath, id)
+  } catch (err) {
+    return { kind: 'unproven', id, reason: `it cannot be checked: ${(err as Error).message}` }
+  }
+}
+
+function readJournalState(lxcpath: string, id: string): JournalState {
   const unproven = (reason: string): JournalState => ({ kind: 'unproven', id, reason })
   if (!JOURNAL_ID.test(id)) return unproven(`its id ${id} is not 12 hex digits`)
   const text = readRegular(join(lxcpath, `${JOURNAL_PREFIX}${id}.json`), MAX_JOURNAL_BYTES)

@@ -2,13 +2,23 @@
 // (nothing proves Strata wrote them), directories named like Strata's work that no journal
 // claims (LXC allows such container names), and Strata's own interrupted work that could not
 // be completed (a filesystem mounted inside it). None of these stops other work.
-import { lstatSync, readdirSync } from 'node:fs'
+import { lstatSync, readdirSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef, Finding } from '@shared/model'
+import { storageOutside } from '../drivers/outside-storage'
 import { mountpointsAtOrUnder } from '../mount'
 import { inodeKey, lockedInodes } from '../proc-locks'
 import { BUILD_PREFIX, describeRecord, JOURNAL_ID, JOURNAL_PREFIX, TRASH_PREFIX } from './journal'
 import { journalIdOf, journalState } from './journal-proof'
+
+/** lstat, or undefined when the path is missing or cannot be looked at (a check never fails for it). */
+function lstat(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })
+  } catch {
+    return undefined
+  }
+}
 
 export function recoveryFindings(lxcpath: string): Finding[] {
   let names: string[]
@@ -22,7 +32,7 @@ export function recoveryFindings(lxcpath: string): Finding[] {
   const subject = (name: string): ContainerRef => ({ lxcpath, name })
   let locks: Set<string> | null = null
   const running = (id: string): boolean => {
-    const st = lstatSync(join(lxcpath, `${JOURNAL_PREFIX}${id}.lock`), { throwIfNoEntry: false })
+    const st = lstat(join(lxcpath, `${JOURNAL_PREFIX}${id}.lock`))
     locks ??= lockedInodes()
     return st !== undefined && locks.has(inodeKey(st.dev, st.ino))
   }
@@ -48,9 +58,11 @@ export function recoveryFindings(lxcpath: string): Finding[] {
       })
     } else if (state.kind === 'proven') {
       const rec = state.record
-      const mounted = mountpointsAtOrUnder(state.marked)
+      // what the rest of the work removes: its marked dir and, for a destroy, a confirmed rootfs outside it
+      const places = [state.marked, rec.op === 'destroy' ? storageOutside(rec.spec, rec.dir) : null].filter((p): p is string => p !== null)
+      const mounted = places.flatMap((p) => mountpointsAtOrUnder(p))
       const fix = mounted.length
-        ? `a filesystem is mounted inside ${state.marked} (${mounted.join(', ')}): unmount it (umount ${mounted[mounted.length - 1]}), then run strata check -P ${lxcpath}`
+        ? `a filesystem is mounted inside ${places.join(' or ')} (${mounted.join(', ')}): unmount it (umount ${mounted[mounted.length - 1]}), then run strata check -P ${lxcpath}`
         : `run strata check -P ${lxcpath} as a user who may change ${lxcpath} (root for a system lxcpath); it prints why the work cannot be completed`
       findings.push({
         severity: 'error',
@@ -68,7 +80,7 @@ export function recoveryFindings(lxcpath: string): Finding[] {
     const id = name.slice(prefix.length)
     if (JOURNAL_ID.test(id) && journals.has(id)) continue // its journal's finding (or its running operation) covers it
     const path = join(lxcpath, name)
-    const isContainer = lstatSync(join(path, 'config'), { throwIfNoEntry: false })?.isFile() === true
+    const isContainer = lstat(join(path, 'config'))?.isFile() === true
     findings.push({
       severity: 'warning',
       code: 'unproven-work',
