@@ -36,7 +36,7 @@ function readRegular(path: string, maxBytes: number): string | null {
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new Error(`this user cannot read ${path}; run strata check as root`)
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new Error(`this user cannot read ${path}; run strata check as root`, { cause: err })
     return null
   }
   try {
