@@ -20,7 +20,7 @@ import { listContainers, readLineage, type ListOptions } from './engine/lxcpath'
 import { cloneContainer, type CloneOptions } from './engine/ops/clone'
 import type { OpContext } from './engine/ops/context'
 import { createContainer } from './engine/ops/create'
-import { destroyContainer } from './engine/ops/destroy'
+import { destroyContainer, type DestroyOptions } from './engine/ops/destroy'
 import { recoverInterrupted } from './engine/ops/recover'
 import { repairSnapshotsFile } from './engine/ops/repair'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
@@ -42,7 +42,7 @@ export interface EngineClient {
   configView(ref: ContainerRef): Promise<ConfigView>
   clone(opts: CloneOptions, ctx: OpContext): Promise<ContainerRef>
   create(opts: CreateRequest, ctx: OpContext): Promise<ContainerRef>
-  destroy(ref: ContainerRef, withDependents: boolean | undefined, ctx: OpContext): Promise<{ destroyed: ContainerRef[] }>
+  destroy(ref: ContainerRef, opts: DestroyOptions, ctx: OpContext): Promise<{ destroyed: ContainerRef[] }>
   createSnapshot(ref: ContainerRef, comment: string | undefined, ctx: OpContext): Promise<SnapshotInfo>
   restoreSnapshot(ref: ContainerRef, snapshot: string, newName: string | undefined, ctx: OpContext): Promise<ContainerRef>
   deleteSnapshot(ref: ContainerRef, snapshot: string, ctx: OpContext): Promise<void>
@@ -80,7 +80,7 @@ export function localEngine(lxcpaths: readonly string[]): EngineClient {
     configView: async (ref) => readConfigView(ref.lxcpath, ref.name),
     clone: (opts, ctx) => writing(() => cloneContainer(opts, ctx)),
     create: (opts, ctx) => writing(() => createContainer(opts, ctx)),
-    destroy: (ref, withDependents, ctx) => writing(() => destroyContainer(ref, { withDependents }, ctx)),
+    destroy: (ref, opts, ctx) => writing(() => destroyContainer(ref, opts, ctx)),
     createSnapshot: (ref, comment, ctx) => writing(() => createSnapshot(ref, { comment }, ctx)),
     restoreSnapshot: (ref, snapshot, newName, ctx) => writing(() => restoreSnapshot(ref, snapshot, { newName }, ctx)),
     deleteSnapshot: (ref, snapshot, ctx) => writing(() => deleteSnapshot(ref, snapshot, ctx)),
@@ -102,7 +102,7 @@ export function helperEngine(client: HelperClient): EngineClient {
     configView: (ref) => client.call('configView', { ref }),
     clone: (o, ctx) => client.call('clone', { ...o }, opts(ctx)),
     create: (o, ctx) => client.call('create', { ...o }, opts(ctx)),
-    destroy: (ref, withDependents, ctx) => client.call('destroy', { ref, withDependents }, opts(ctx)),
+    destroy: (ref, o, ctx) => client.call('destroy', { ref, ...o }, opts(ctx)),
     createSnapshot: (ref, comment, ctx) => client.call('createSnapshot', { ref, comment }, opts(ctx)),
     restoreSnapshot: (ref, snapshot, newName, ctx) => client.call('restoreSnapshot', { ref, snapshot, newName }, opts(ctx)),
     deleteSnapshot: async (ref, snapshot, ctx) => void (await client.call('deleteSnapshot', { ref, snapshot }, opts(ctx))),

@@ -174,9 +174,9 @@ export function createService(opts: ServiceOptions = {}): Service {
       return { ok: true }
     },
     destroy: async (p) => {
-      const { lxcpath, name, withDependents } = parseParams('destroy', p)
+      const { lxcpath, name, withDependents, deleteOutside } = parseParams('destroy', p)
       const ref = { lxcpath: known(lxcpath), name }
-      return changing(ref, (e) => e.destroy(ref, withDependents, {}))
+      return changing(ref, (e) => e.destroy(ref, { withDependents, deleteOutside }, {}))
     },
     createSnapshot: async (p) => {
       const { lxcpath, name, comment } = parseParams('createSnapshot', p)

@@ -70,7 +70,8 @@ export const PARAMS = {
   /** starts a create-from-template task */
   create: z.object({ lxcpath: absPath, name, template: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'invalid template name') }).strict(),
   cancelTask: z.object({ taskId }).strict(),
-  destroy: z.object({ lxcpath: absPath, name: existingName, withDependents: z.boolean().optional() }).strict(),
+  /** deleteOutside: storage outside the container's directory the user confirmed may be deleted with it (ContainerInfo.storageOutside) */
+  destroy: z.object({ lxcpath: absPath, name: existingName, withDependents: z.boolean().optional(), deleteOutside: z.array(absPath).max(64).optional() }).strict(),
   createSnapshot: z.object({ lxcpath: absPath, name: existingName, comment: z.string().max(4096).optional() }).strict(),
   restoreSnapshot: z.object({ lxcpath: absPath, name: existingName, snapshot: snapName, newName: name.optional() }).strict(),
   deleteSnapshot: z.object({ lxcpath: absPath, name: existingName, snapshot: snapName }).strict(),

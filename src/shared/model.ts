@@ -78,6 +78,8 @@ export interface ContainerInfo {
   legacy: boolean
   /** problems in its config; the first error is why LXC cannot load it */
   problems: ConfigProblem[]
+  /** storage outside its directory that destroying it deletes too (as lxc-destroy does): a rootfs configured elsewhere */
+  storageOutside: string | null
 }
 
 export type LineageNodeKind = 'container' | 'snapshot' | 'missing'
@@ -123,6 +125,9 @@ export type FindingCode =
   | 'config-error'
   | 'lxcpath-unreadable'
   | 'base-drift'
+  | 'rootfs-outside'
+  | 'interrupted-op'
+  | 'unproven-work'
 
 export interface Finding {
   severity: 'error' | 'warning'

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chownSync, existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AbortError, copyTree, getXattrs, mkWhiteout, removeTree, setXattr } from '../../src/main/engine/native/index'
@@ -230,6 +230,47 @@ describe('copyTree cancel, removeTree', () => {
     await removeTree(join(base, 'does-not-exist'))
     await expect(removeTree('/')).rejects.toThrow(/refusing/)
     await expect(removeTree('/tmp/../')).rejects.toThrow(/refusing/)
+  })
+})
+
+describe('removeTree with a marker to keep last', () => {
+  it('refuses a directory without the marker, or with one another user wrote, or a symlink to one', async () => {
+    const base = tempDir('keep')
+    const t = join(base, 'work')
+    mkdirSync(t)
+    writeFileSync(join(t, 'data'), 'x')
+    await expect(removeTree(t, { keep: '.m' })).rejects.toThrow(/holds no marker \.m written by this user/)
+    writeFileSync(join(t, '.m'), '')
+    chownSync(join(t, '.m'), 65534, 65534)
+    await expect(removeTree(t, { keep: '.m' })).rejects.toThrow(/holds no marker/)
+    rmSync(join(t, '.m'))
+    writeFileSync(join(base, 'real-marker'), '')
+    symlinkSync(join(base, 'real-marker'), join(t, '.m'))
+    await expect(removeTree(t, { keep: '.m' })).rejects.toThrow(/holds no marker/)
+    const link = join(base, 'link')
+    symlinkSync(t, link)
+    rmSync(join(t, '.m'))
+    writeFileSync(join(t, '.m'), '')
+    await removeTree(link, { keep: '.m' }) // the link is not the directory: only the link goes
+    expect(existsSync(join(t, 'data'))).toBe(true)
+    await expect(removeTree(t, { keep: 'a/b' })).rejects.toThrow(/not a file name/)
+  })
+
+  it('removes the marker last: a removal stopped half-way leaves it, so the rest can be proven', async () => {
+    const base = tempDir('keep-last')
+    const t = join(base, 'work')
+    mkdirSync(join(t, 'a', 'mnt'), { recursive: true })
+    for (let i = 0; i < 50; i++) writeFileSync(join(t, `f${i}`), 'x')
+    writeFileSync(join(t, '.m'), 'marker')
+    sh(`mount -t tmpfs strata-test '${t}/a/mnt'`)
+    try {
+      await expect(removeTree(t, { keep: '.m' })).rejects.toThrow(/mount point/)
+      expect(existsSync(join(t, '.m'))).toBe(true)
+    } finally {
+      sh(`umount '${t}/a/mnt'`)
+    }
+    await removeTree(t, { keep: '.m' })
+    expect(existsSync(t)).toBe(false)
   })
 })
 

@@ -1,26 +1,32 @@
 // `strata destroy`: refuses while dependents exist (and lists them); --with-dependents removes the subtree, leaves first.
+import { resolve } from 'node:path'
 import { destroyContainer } from '../engine/ops/destroy'
 import { containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
-const usage = `Usage: strata destroy -n NAME [-P LXCPATH] [--with-dependents]
+const usage = `Usage: strata destroy -n NAME [-P LXCPATH] [--with-dependents] [--delete-outside PATH]...
 
 Destroys a container. Refused while clones or snapshots depend on it; the message lists them.
 --with-dependents destroys them too, leaves first. Each destroyed clone is removed from its
 origins' lxc_snapshots (exactly its own entry). The config's lxc.hook.destroy hooks run
-first, as lxc-destroy runs them; a hook that fails keeps the container.`
+first, as lxc-destroy runs them; a hook that fails keeps the container.
+Refused, with nothing changed, while a filesystem is mounted inside the container or its
+rootfs, or while \`strata mount\` has it mounted. A rootfs configured outside the container's
+directory (lxc-create --dir, or another container's rootfs) is deleted with it, as
+lxc-destroy does without asking; Strata asks: name that path with --delete-outside PATH.`
 
 const command: Command = {
   usage,
   async run(args) {
-    const o = parseOptions(args, { ...CONTAINER_OPTIONS, 'with-dependents': { type: 'boolean' } })
+    const o = parseOptions(args, { ...CONTAINER_OPTIONS, 'with-dependents': { type: 'boolean' }, 'delete-outside': { type: 'string', multiple: true } })
     const name = containerNameArg(o.name)
     const lxcpath = lxcpathOf(o.lxcpath)
     await recover([lxcpath])
     const progress = progressPrinter()
+    const opts = { withDependents: o['with-dependents'] ?? false, deleteOutside: o['delete-outside']?.map((p) => resolve(p)) }
     const { destroyed } = await engineCall((signal) =>
-      destroyContainer({ lxcpath, name }, { withDependents: o['with-dependents'] ?? false }, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
+      destroyContainer({ lxcpath, name }, opts, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
     ).finally(progress.done)
     for (const d of destroyed) writeStdout(`Destroyed ${d.lxcpath}/${d.name}\n`)
     return 0

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs'
 import type { ContainerInfo, ContainerState, Finding, LineageGraph } from '@shared/model'
 import { plainKeyRules } from './config/keys'
 import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type ContainerRecord, type PrereadContainer } from './container'
+import { storageOutside } from './drivers/outside-storage'
 import { defaultLxcpaths } from './global-config'
 import { baseDrifts, type LowerWalks } from './lineage/drift'
 import { buildLineage, withoutHidden } from './lineage/graph'
@@ -163,7 +164,8 @@ export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions 
         dependents: lineage.dependents(record.ref),
         snapshots: snapshots.map((s) => s.info),
         legacy: record.legacy,
-        problems: record.problems
+        problems: record.problems,
+        storageOutside: storageOutside(record.spec, record.dir)
       })
     }
   }

@@ -2,7 +2,7 @@
 // browsing and for measuring it while it is stopped. What is mounted is always read from
 // /proc/self/mountinfo, never remembered: a record file per mount only says which container a
 // mountpoint belongs to, so that a crash leaves nothing Strata cannot find and clean.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { ContainerRef, ContainerState, RootfsSpec } from '@shared/model'
 import { readContainer } from './container'
@@ -78,6 +78,18 @@ export function mountOf(path: string, mounts: readonly MountinfoEntry[] = readMo
     if (inside && (!best || mp.length >= best.mountpoint.length)) best = m
   }
   return best
+}
+
+/** The mountpoints at `path` or below it, each once (the path resolved as the kernel shows mountpoints). */
+export function mountpointsAtOrUnder(path: string, mounts: readonly MountinfoEntry[] = readMountinfo()): string[] {
+  let real: string
+  try {
+    real = realpathSync(path)
+  } catch {
+    return []
+  }
+  const below = real === '/' ? '/' : `${real}/`
+  return [...new Set(mounts.map((m) => m.mountpoint).filter((mp) => mp === real || mp.startsWith(below)))]
 }
 
 // ---- overlay options ----

@@ -5,6 +5,7 @@
 // what is recorded on disk (lxc_rdepends, lxc_snapshots, overlay lowers), passes the same
 // checks here. Every rule broken is reported in a sentence that names the path and the rule.
 import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { existingContainerNameProblem } from '@shared/names'
@@ -258,6 +259,27 @@ export class LxcpathPolicy implements OpBoundary {
       )
     }
     this.verify(hit)
+  }
+
+  /**
+   * Storage outside a container's directory that a destroy may delete (a rootfs configured
+   * elsewhere, confirmed by the user): only below one of the served lxcpaths, judged by the
+   * real path of its parent directory. Returns the path as given.
+   */
+  deletableOutside(path: string): string {
+    let real: string | null = null
+    try {
+      real = join(realpathSync(dirname(path)), basename(path))
+    } catch {
+      // its parent cannot be resolved: refused below
+    }
+    if (!real || !this.served.some((s) => real.startsWith(`${s.real}/`))) {
+      const list = this.served.map((s) => s.path).join(', ') || 'none'
+      throw new RefusedError(
+        `${path} is outside the lxcpaths this helper serves (${list}); the helper deletes a rootfs configured outside its container only inside them. Delete it by hand if it must go.`
+      )
+    }
+    return path
   }
 }
 

@@ -75,7 +75,7 @@ export const HELPER_PARAMS = {
       expandConfig: z.boolean().optional()
     })
     .strict(),
-  destroy: z.object({ ref: containerRef, withDependents: z.boolean().optional() }).strict(),
+  destroy: z.object({ ref: containerRef, withDependents: z.boolean().optional(), deleteOutside: z.array(lxcpathParam).max(64).optional() }).strict(),
   createSnapshot: z.object({ ref: containerRef, comment: comment.optional() }).strict(),
   restoreSnapshot: z.object({ ref: containerRef, snapshot: snapshotName, newName: containerName.optional() }).strict(),
   deleteSnapshot: z.object({ ref: containerRef, snapshot: snapshotName }).strict(),

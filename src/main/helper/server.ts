@@ -95,7 +95,11 @@ const HANDLERS: Handlers = {
       { signal, onProgress, boundary: policy }
     ),
   destroy: async (p, { policy, signal, onProgress }) =>
-    destroyContainer(policy.ref(p.ref), { withDependents: p.withDependents }, { signal, onProgress, boundary: policy }),
+    destroyContainer(
+      policy.ref(p.ref),
+      { withDependents: p.withDependents, deleteOutside: p.deleteOutside?.map((path) => policy.deletableOutside(path)) },
+      { signal, onProgress, boundary: policy }
+    ),
   createSnapshot: async (p, { policy, signal, onProgress }) =>
     createSnapshot(policy.ref(p.ref), { comment: p.comment }, { signal, onProgress, boundary: policy }),
   restoreSnapshot: async (p, { policy, signal, onProgress }) =>

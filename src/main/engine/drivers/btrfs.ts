@@ -14,6 +14,7 @@ import type { OpContext } from '../ops/context'
 import { run, ToolError } from '../tools'
 import { withVisibleTree } from './dir'
 import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { storageOutside } from './outside-storage'
 import { kernelFilesystems, which } from './probe'
 
 const BTRFS_SUPER_MAGIC = 0x9123683e
@@ -92,8 +93,8 @@ export const btrfsDriver: StorageDriver = {
   },
   async umount(): Promise<void> {},
   async destroyOutside(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void> {
-    // A rootfs subvolume elsewhere (lxc-create --dir) goes too, as LXC deletes it.
-    if (spec.backend !== 'btrfs' || spec.path.startsWith(`${containerDir}/`)) return
-    await removeDirectoryTree(spec.path, { signal: ctx.signal })
+    // A rootfs subvolume elsewhere (lxc-create --dir) goes too, as LXC deletes it (once the user confirmed it).
+    const outside = spec.backend === 'btrfs' ? storageOutside(spec, containerDir) : null
+    if (outside) await removeDirectoryTree(outside, { signal: ctx.signal })
   }
 }

@@ -8,6 +8,7 @@ import { removeDirectoryTree } from '../fs/remove'
 import { withMountedRootfs } from '../mount'
 import type { OpContext } from '../ops/context'
 import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { storageOutside } from './outside-storage'
 
 /** Runs fn with a directory that shows the source's whole tree (mounting an overlay if needed). */
 export async function withVisibleTree<T>(source: SourceStorage, fn: (root: string) => Promise<T>): Promise<T> {
@@ -44,8 +45,8 @@ export const dirDriver: StorageDriver = {
   },
   async umount(): Promise<void> {},
   async destroyOutside(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void> {
-    // LXC removes a dir rootfs wherever it is (lxc-create --dir D): do the same, never crossing a mount.
-    if (spec.backend !== 'dir' || spec.path.startsWith(`${containerDir}/`)) return
-    await removeDirectoryTree(spec.path, { signal: ctx.signal })
+    // LXC removes a dir rootfs wherever it is (lxc-create --dir D): so does Strata, once the user confirmed it, never crossing a mount.
+    const outside = spec.backend === 'dir' ? storageOutside(spec, containerDir) : null
+    if (outside) await removeDirectoryTree(outside, { signal: ctx.signal })
   }
 }

@@ -14,6 +14,7 @@ import { addonPath, nativeAvailable } from '../native/index'
 import { run, ToolError } from '../tools'
 import { withVisibleTree } from './dir'
 import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { storageOutside } from './outside-storage'
 
 /** LXC's DEFAULT_FS_SIZE and DEFAULT_FSTYPE. */
 export const LOOP_DEFAULT_SIZE = 1024 ** 3
@@ -104,10 +105,11 @@ export const loopDriver: StorageDriver = {
   },
   async umount(): Promise<void> {},
   async destroyOutside(spec: RootfsSpec, containerDir: string): Promise<void> {
-    // an image elsewhere goes too, as LXC unlinks it
-    if (spec.backend !== 'loop' || spec.path.startsWith(`${containerDir}/`)) return
+    // an image elsewhere goes too, as LXC unlinks it (once the user confirmed it)
+    const outside = spec.backend === 'loop' ? storageOutside(spec, containerDir) : null
+    if (!outside) return
     try {
-      unlinkSync(spec.path)
+      unlinkSync(outside)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }

@@ -2,7 +2,9 @@
 // LXC's own protection of an origin wrong (lxc-destroy trusts lxc_snapshots blindly).
 import { existsSync, statSync } from 'node:fs'
 import type { ContainerRef, Finding } from '@shared/model'
+import { storageOutside } from '../drivers/outside-storage'
 import type { LxcpathScan } from '../lxcpath'
+import { recoveryFindings } from '../ops/recovery-findings'
 import { inodeKey, lockedInodes } from '../proc-locks'
 import { refKey, SNAPSHOTS_FILE, RDEPENDS_FILE } from './bookkeeping'
 import type { BaseDrift } from './drift'
@@ -18,6 +20,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
   const findings: Finding[] = []
   const add = (f: Finding): void => void findings.push(f)
   for (const scan of scans) if (scan.error) add(scan.error)
+  for (const scan of scans) recoveryFindings(scan.lxcpath).forEach(add)
   // Known from the scan (hidden containers included), else looked up on disk: a dependent or an
   // origin may live in an lxcpath that was not scanned.
   const isKnown = (ref: ContainerRef): boolean => lineage.entries.has(refKey(ref)) || existsSync(`${ref.lxcpath}/${ref.name}/config`)
@@ -53,6 +56,18 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
           })
         }
       }
+    }
+
+    // lxc-destroy deletes a rootfs configured outside the container's directory, without a word.
+    const outside = storageOutside(spec, record.dir)
+    if (outside) {
+      add({
+        severity: 'warning',
+        code: 'rootfs-outside',
+        subject,
+        file: record.configFile,
+        message: `${name}'s rootfs ${outside} lies outside its directory: destroying ${subject.name} deletes it too (lxc-destroy does so without asking; Strata's destroy asks first).`
+      })
     }
 
     // A base that changed after Strata cloned it changes what the clone sees.

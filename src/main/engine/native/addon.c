@@ -364,17 +364,20 @@ static napi_value js_scan_usage(napi_env env, napi_callback_info info) {
 static void remove_free(void *p) {
   remove_args *a = p;
   if (!a) return;
-  free(a->path); free(a);
+  free(a->path); free(a->keep); free(a);
 }
 
 static napi_value js_remove_tree(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1) { napi_throw_type_error(env, NULL, "removeTree(path)"); return NULL; }
+  if (argc < 1) { napi_throw_type_error(env, NULL, "removeTree(path, keep?)"); return NULL; }
   remove_args *a = calloc(1, sizeof *a);
   if (!a) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
   if (!(a->path = arg_string(env, argv[0], "path"))) { remove_free(a); return NULL; }
+  napi_valuetype kt = napi_undefined;
+  if (argc > 1) napi_typeof(env, argv[1], &kt);
+  if (kt == napi_string && !(a->keep = arg_string(env, argv[1], "keep"))) { remove_free(a); return NULL; }
   return job_start(env, job_new(a, remove_run, NULL, remove_free), NULL);
 }
 

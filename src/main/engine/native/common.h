@@ -89,6 +89,9 @@ void scan_run(job *j);
 
 typedef struct {
   char *path;
+  /* optional: a marker file that must be in the directory (a regular file of this user or root)
+   * and is removed last, after everything else in it */
+  char *keep;
 } remove_args;
 void remove_run(job *j);
 

@@ -21,7 +21,7 @@ type Started<T> = [Promise<T>, Handle]
 interface Addon {
   copyTree(src: string, dst: string, threads: number, onProgress: ((p: { files: number; bytes: number }) => void) | null): Started<CopyResult>
   scanUsage(root: string, threads: number, xattrs: boolean, dirTimes?: boolean): Started<UsageResult & { dirTimes?: RawDirTimes }>
-  removeTree(path: string): Started<void>
+  removeTree(path: string, keep?: string): Started<void>
   getXattrs(path: string): Started<Record<string, Buffer>>
   setXattr(path: string, name: string, value: Buffer): Started<void>
   mknod(path: string, mode: number, major: number, minor: number): Started<void>
@@ -302,11 +302,15 @@ export async function dirTimes(root: string, opts: { signal?: AbortSignal; threa
 /**
  * `rm -rf` that never follows symlinks and never crosses a mountpoint (it stops with an error
  * instead). Refuses '/' and a path that is itself a mountpoint. A missing path is not an error.
+ * With `keep` (a file name), the directory must hold a regular file of that name owned by this
+ * user or root, checked on the directory as opened; it is removed last.
  */
-export async function removeTree(path: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+export async function removeTree(path: string, opts: { signal?: AbortSignal; keep?: string } = {}): Promise<void> {
   const p = resolve(path)
   if (p === '/') throw new Error("removeTree: refusing to remove '/'")
-  return run('removeTree', opts.signal, () => addon().removeTree(p))
+  if (opts.keep !== undefined && (opts.keep.includes('/') || opts.keep === '' || opts.keep === '.' || opts.keep === '..'))
+    throw new Error(`removeTree: ${opts.keep} is not a file name`)
+  return run('removeTree', opts.signal, () => addon().removeTree(p, opts.keep))
 }
 
 /** All xattrs of path itself (lgetxattr: a symlink's own, never its target's). */

@@ -993,19 +993,19 @@ void scan_run(job *j) {
 
 /* ---------- remove ---------- */
 
-static int rm_level(job *j, int fd, char *path, size_t plen, size_t cap, char *dents);
+static int rm_level(job *j, int fd, char *path, size_t plen, size_t cap, char *dents, const char *skip);
 
 /* Each level has its own getdents buffer: a recursive call must not clobber the names the
  * caller is still iterating over. */
-static int rm_contents(job *j, int fd, char *path, size_t plen, size_t cap) {
+static int rm_contents(job *j, int fd, char *path, size_t plen, size_t cap, const char *skip) {
   char *dents = malloc(DENTS_BUF);
   if (!dents) { job_fail(j, ENOMEM, "out of memory"); return -1; }
-  int rc = rm_level(j, fd, path, plen, cap, dents);
+  int rc = rm_level(j, fd, path, plen, cap, dents, skip);
   free(dents);
   return rc;
 }
 
-static int rm_level(job *j, int fd, char *path, size_t plen, size_t cap, char *dents) {
+static int rm_level(job *j, int fd, char *path, size_t plen, size_t cap, char *dents, const char *skip) {
   for (;;) {
     int removed = 0;
     if (lseek(fd, 0, SEEK_SET) < 0) { job_fail(j, errno, "lseek '%s': %s", path, strerror(errno)); return -1; }
@@ -1022,6 +1022,7 @@ static int rm_level(job *j, int fd, char *path, size_t plen, size_t cap, char *d
         off += de->d_reclen;
         const char *nm = de->d_name;
         if (nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0))) continue;
+        if (skip && strcmp(nm, skip) == 0) continue;
         if (job_cancelled(j)) { job_fail(j, ECANCELED, "removal of '%s' cancelled", path); return -1; }
         size_t nl = strlen(nm);
         int fits = plen + nl + 2 < cap;
@@ -1045,7 +1046,7 @@ static int rm_level(job *j, int fd, char *path, size_t plen, size_t cap, char *d
             job_fail(j, e, "open '%s': %s", path, e == EXDEV ? "is a mount point, not crossing it" : strerror(e));
             return -1;
           }
-          int rc = rm_contents(j, cfd, path, fits ? plen + nl + 1 : plen, cap);
+          int rc = rm_contents(j, cfd, path, fits ? plen + nl + 1 : plen, cap, NULL);
           close(cfd);
           if (rc) return rc;
           if (unlinkat(fd, nm, AT_REMOVEDIR) < 0 && errno != ENOENT) {
@@ -1098,7 +1099,24 @@ void remove_run(job *j) {
   char *path = malloc(cap);
   if (!path) { job_fail(j, ENOMEM, "out of memory"); close(fd); return; }
   snprintf(path, cap, "%s", a->path);
-  int rc = rm_contents(j, fd, path, strlen(path), cap);
+  if (a->keep) {
+    /* checked on the directory actually opened, so a swap of the path after the caller's own
+     * checks cannot point the removal at another directory */
+    struct stat kst;
+    uid_t me = geteuid();
+    if (fstatat(fd, a->keep, &kst, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(kst.st_mode) || kst.st_nlink != 1 ||
+        (kst.st_uid != me && kst.st_uid != 0)) {
+      job_fail(j, EPERM, "refusing to remove '%s': it holds no marker %s written by this user", a->path, a->keep);
+      close(fd);
+      free(path);
+      return;
+    }
+  }
+  int rc = rm_contents(j, fd, path, strlen(path), cap, a->keep);
+  if (!rc && a->keep && unlinkat(fd, a->keep, 0) < 0 && errno != ENOENT) {
+    job_fail(j, errno, "unlink '%s/%s': %s", a->path, a->keep, strerror(errno));
+    rc = -1;
+  }
   close(fd);
   free(path);
   if (!rc && rmdir(a->path) < 0 && errno != ENOENT) job_fail(j, errno, "rmdir '%s': %s", a->path, strerror(errno));

@@ -8,11 +8,11 @@ import { dirname } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { addDependent, removeDependent } from '../lineage/update'
 import { withLxcLock } from '../lock'
-import { removeDirectoryTree } from '../fs/remove'
+import { removeMarkedTree } from '../fs/remove'
 import { checkAborted, report, type OpContext } from './context'
 import { OpError, show } from './errors'
 import { faultPoint } from './fault'
-import { Journal } from './journal'
+import { Journal, markerName } from './journal'
 
 export interface BuildPlan {
   /** `clone`, `snapshot`, `create`, `restore`: also the prefix of the fault-injection steps */
@@ -67,6 +67,7 @@ export async function buildAndRegister(plan: BuildPlan, build: (staging: string)
   try {
     mkdirSync(staging, { mode: 0o770 })
     chmodSync(staging, 0o770)
+    journal.mark(staging) // before anything is built: recovery removes only a marked staging dir
     await build(staging)
     checkAborted(ctx, plan.what)
     faultPoint(`${plan.what}:built`)
@@ -80,13 +81,14 @@ export async function buildAndRegister(plan: BuildPlan, build: (staging: string)
       }
       mkdirSync(dirname(plan.finalDir), { recursive: true })
       renameSync(staging, plan.finalDir)
+      journal.unmark(plan.finalDir)
     })
     faultPoint(`${plan.what}:registered`)
     journal.finish()
   } catch (err) {
     try {
       for (const origin of added) await removeDependent(origin, plan.target)
-      if (existsSync(staging)) await removeDirectoryTree(staging)
+      if (existsSync(staging)) await removeMarkedTree(staging, markerName(id))
       journal.finish()
     } catch {
       journal.abandon() // recovery finishes the undo

@@ -3,9 +3,12 @@
 // destroys the whole subtree leaves first. Each container is first renamed to a hidden trash
 // name (gone for LXC and Strata in one rename), then removed from its origins' lxc_snapshots
 // (exactly its own entry), then deleted. A crash after the rename is finished by recovery.
+// Before any of that, every container of the tree is checked (destroy-checks.ts): a mount
+// inside it, a Strata mount of it, or storage outside its directory that the user did not
+// confirm stops the destroy with nothing changed.
 import { existsSync, renameSync } from 'node:fs'
-import { join } from 'node:path'
-import type { ContainerRef } from '@shared/model'
+import { join, resolve } from 'node:path'
+import type { ContainerRef, RootfsSpec } from '@shared/model'
 import type { ContainerRecord } from '../container'
 import { driverFor } from '../drivers/index'
 import { RDEPENDS_FILE, refKey, SNAPSHOTS_FILE } from '../lineage/bookkeeping'
@@ -14,12 +17,14 @@ import { legacySnapshotRoot, readSnapshots } from '../lineage/snapshots'
 import { removeDependent } from '../lineage/update'
 import { withLxcLock } from '../lock'
 import { scanLxcpaths } from '../lxcpath'
-import { removeDirectoryTree } from '../fs/remove'
-import { assertStopped, loadExisting } from './clone'
+import { removeMarkedTree } from '../fs/remove'
+import { readMountinfo } from '../mount'
+import { loadExisting } from './clone'
 import { checkAborted, report, type OpContext } from './context'
+import { assertDestroyable } from './destroy-checks'
 import { DependentsError, OpError, show } from './errors'
 import { faultPoint } from './fault'
-import { Journal } from './journal'
+import { Journal, markerName, workDirOf } from './journal'
 import { configHooks, defaultRootfsMount, runLxcHooks } from './lxc-hooks'
 import { admitRecordedRefs } from './recorded'
 
@@ -45,19 +50,21 @@ export async function dependentsOf(record: ContainerRecord, ctx: OpContext = {})
   return [...found.values()]
 }
 
-/** Where the journal and trash of ref go: its lxcpath, or, for a snapshot, the owner's lxcpath. */
-export function workDirOf(ref: ContainerRef): string {
-  const m = /^(.*)\/[^/]+\/snaps$/.exec(ref.lxcpath)
-  return m && m[1] ? m[1] : ref.lxcpath
+export interface DestroyOptions {
+  /** destroy its dependents too, leaves first */
+  withDependents?: boolean
+  /** storage outside the containers' directories that the user confirmed may be deleted (paths as Strata names them) */
+  deleteOutside?: string[]
 }
 
-export async function destroyContainer(
-  ref: ContainerRef,
-  opts: { withDependents?: boolean } = {},
-  ctx: OpContext = {}
-): Promise<{ destroyed: ContainerRef[] }> {
+export async function destroyContainer(ref: ContainerRef, opts: DestroyOptions = {}, ctx: OpContext = {}): Promise<{ destroyed: ContainerRef[] }> {
+  const order = await planDestroy(ref, opts.withDependents ?? false, ctx)
+  // Everything is checked before anything is changed: a refusal leaves the whole tree as it was.
+  const confirmed = new Set((opts.deleteOutside ?? []).map((p) => resolve(p)))
+  const mounts = readMountinfo()
+  for (const record of order) await assertDestroyable(record, confirmed, mounts)
   const destroyed: ContainerRef[] = []
-  for (const record of await planDestroy(ref, opts.withDependents ?? false, ctx)) {
+  for (const record of order) {
     checkAborted(ctx, `destroying ${record.ref.name}`)
     await destroyOne(record, ctx)
     destroyed.push(record.ref)
@@ -68,7 +75,8 @@ export async function destroyContainer(
 /**
  * What a destroy removes, dependents before what they depend on. The whole tree is found and
  * every container it reaches (dependents, and the origins whose lxc_snapshots lose an entry)
- * is checked before anything is removed, so one out of reach stops it with nothing changed.
+ * is admitted (ops/recorded.ts) before anything is removed, so one out of reach stops it with
+ * nothing changed.
  */
 async function planDestroy(ref: ContainerRef, withDependents: boolean, ctx: OpContext): Promise<ContainerRecord[]> {
   const order: ContainerRecord[] = []
@@ -92,15 +100,9 @@ async function planDestroy(ref: ContainerRef, withDependents: boolean, ctx: OpCo
 
 async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void> {
   const ref = record.ref
-  if (!/\/snaps$/.test(ref.lxcpath)) await assertStopped(ref, 'destroy it')
   report(ctx, { phase: 'destroy', message: `destroying ${ref.lxcpath}/${ref.name}` })
   // LXC runs lxc.hook.destroy before it removes anything; a hook that fails keeps the container.
   const hooks = configHooks(record.configFile, 'destroy')
-  if (!hooks.rootfsManaged)
-    throw new OpError(
-      'rootfs-unmanaged',
-      `${ref.name} has lxc.rootfs.managed = 0: its storage is not LXC's, and lxc-destroy removes nothing of it (it runs the destroy hooks and reports success). Strata will not delete it either; remove it by hand.`
-    )
   if (hooks.hooks.length > 0) {
     // a loaded config holds the rootfs path without its type (confile.c set_config_rootfs_path cuts at the first ':')
     const rootfsPath = hooks.rootfsPath?.includes(':') ? hooks.rootfsPath.slice(hooks.rootfsPath.indexOf(':') + 1) : hooks.rootfsPath
@@ -117,24 +119,28 @@ async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void
   const id = Journal.newId()
   const trash = Journal.trashDir(workDir, id)
   const origins = record.rdepends ?? []
-  const journal = await Journal.begin(workDir, id, { op: 'destroy', ref, dir: record.dir, trash, origins })
+  const spec = record.spec
+  const journal = await Journal.begin(workDir, id, { op: 'destroy', ref, dir: record.dir, trash, origins, spec })
   try {
     await withLxcLock(ref, () => {
       if (!existsSync(record.dir)) throw new OpError('vanished', `${ref.name} disappeared while it was being destroyed.`)
+      // the marker goes in first and travels with the rename: recovery finishes only a marked trash
+      journal.mark(record.dir)
       renameSync(record.dir, trash)
     })
   } catch (err) {
+    journal.unmark(record.dir)
     journal.finish()
     throw err
   }
   faultPoint('destroy:hidden')
-  await finishDestroy({ ref, trash, origins, spec: record.spec, dir: record.dir }, ctx)
+  await finishDestroy({ id, ref, trash, origins, spec, dir: record.dir }, ctx)
   journal.finish()
 }
 
 /** The part after the rename, also run by recovery. */
 export async function finishDestroy(
-  d: { ref: ContainerRef; trash: string; origins: ContainerRef[]; spec: ContainerRecord['spec']; dir: string },
+  d: { id: string; ref: ContainerRef; trash: string; origins: ContainerRef[]; spec: RootfsSpec | null; dir: string },
   ctx: OpContext = {}
 ): Promise<void> {
   for (const origin of d.origins) {
@@ -142,5 +148,5 @@ export async function finishDestroy(
     faultPoint('destroy:origin-unlisted')
   }
   if (d.spec) await driverFor(d.spec.backend)?.destroyOutside(d.spec, d.dir, ctx)
-  await removeDirectoryTree(d.trash, { signal: ctx.signal })
+  await removeMarkedTree(d.trash, markerName(d.id), { signal: ctx.signal })
 }

@@ -1,56 +1,69 @@
 // Engine start: find what interrupted Strata operations left in an lxcpath and put it right.
-// A journal whose lock nobody holds belongs to a process that is gone: a build is rolled back
-// (its staging dir removed, the entries it added to origins taken out again), a destroy or an
-// exchanged restore is finished. Staging and trash dirs without a journal are removed.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+// A journal whose lock nobody holds belongs to a process that is gone. Only a journal that its
+// marker proves Strata's (journal-proof.ts) is acted on, and only on the paths its id gives: a
+// build is rolled back (its staging dir removed, the entries it added to origins taken out
+// again), a destroy or an exchanged restore is finished. Anything else named like Strata's
+// work, and work that cannot be completed (a mount inside it), is left exactly as it is, for
+// `strata check` to report with its fix (recovery-findings.ts): it never stops other work.
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { readContainer } from '../container'
 import { removeDependent } from '../lineage/update'
-import { removeDirectoryTree } from '../fs/remove'
+import { removeMarkedTree } from '../fs/remove'
 import { lockPath } from '../lock'
 import { finishDestroy } from './destroy'
-import { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX, type JournalRecord } from './journal'
-import { finishRestore, rollBackRestore } from './restore-steps'
+import { describeRecord, JOURNAL_PREFIX, markerName } from './journal'
+import { journalIdOf, journalState, workDirFor, type JournalState } from './journal-proof'
+import { exchanged, finishRestore, rollBackRestore } from './restore-steps'
 
 export interface Recovered {
   lxcpath: string
   message: string
+  /** the work could not be completed and was left as it is (strata check reports it) */
+  failed?: boolean
 }
 
+/** The lock, or null when another process holds it or it cannot be taken (then the journal is not ours to touch). */
 async function tryLock(file: string): Promise<{ release(): void } | null> {
   try {
     return await lockPath(file, { wait: false })
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return null
-    throw err
+  } catch {
+    return null
   }
 }
 
-function show(r: { lxcpath: string; name: string }): string {
-  return `${r.lxcpath}/${r.name}`
-}
-
-async function recoverOne(rec: JournalRecord): Promise<string> {
+async function recoverProven(lxcpath: string, s: Extract<JournalState, { kind: 'proven' }>): Promise<string> {
+  const { id, record: rec, marked } = s
+  const marker = markerName(id)
+  const what = describeRecord(rec)
   switch (rec.op) {
     case 'build': {
-      if (!existsSync(rec.staging)) return `${rec.what} of ${show(rec.target)} had completed`
+      const staging = workDirFor(lxcpath, id, 'build')
+      if (marked !== staging) {
+        rmSync(join(marked, marker), { force: true }) // renamed into place: only the marker was left to remove
+        return `the ${what} had completed`
+      }
       if (!existsSync(join(rec.targetDir, 'config'))) for (const o of rec.origins) await removeDependent(o, rec.target)
-      await removeDirectoryTree(rec.staging)
-      return `rolled back an interrupted ${rec.what} of ${show(rec.target)}`
+      await removeMarkedTree(staging, marker)
+      return `rolled back an interrupted ${what}`
     }
     case 'destroy': {
-      if (existsSync(rec.dir) && !existsSync(rec.trash)) return `destroy of ${show(rec.ref)} had not started`
-      const spec = existsSync(join(rec.trash, 'config')) ? readContainer(rec.ref, rec.trash).spec : null
-      await finishDestroy({ ref: rec.ref, trash: rec.trash, origins: rec.origins, spec, dir: rec.dir })
-      return `finished an interrupted destroy of ${show(rec.ref)}`
+      const trash = workDirFor(lxcpath, id, 'destroy')
+      if (marked !== trash) {
+        rmSync(join(marked, marker), { force: true }) // marked, but never renamed: nothing else was done
+        return `the ${what} had not started`
+      }
+      await finishDestroy({ id, ref: rec.ref, dir: rec.dir, trash, origins: rec.origins, spec: rec.spec })
+      return `finished an interrupted ${what}`
     }
     case 'restore': {
-      if (existsSync(join(rec.dir, rec.marker))) {
-        await finishRestore(rec)
-        return `finished an interrupted ${rec.what ?? 'restore'} of ${show(rec.ref)}`
+      const r = { ...rec, staging: workDirFor(lxcpath, id, 'restore') }
+      if (exchanged(r)) {
+        await finishRestore(r, id)
+        return `finished an interrupted ${what}`
       }
-      await rollBackRestore(rec)
-      return `rolled back an interrupted ${rec.what ?? 'restore'} of ${show(rec.ref)}`
+      const started = existsSync(r.staging)
+      await rollBackRestore(r, id)
+      return started ? `rolled back an interrupted ${what}` : `the ${what} had completed`
     }
   }
 }
@@ -65,40 +78,44 @@ export async function recoverInterrupted(lxcpath: string): Promise<Recovered[]> 
   const done: Recovered[] = []
   for (const name of names) {
     if (!name.startsWith(JOURNAL_PREFIX)) continue
-    const id = name.slice(JOURNAL_PREFIX.length).replace(/\.(json|lock|json\.tmp)$/, '')
-    if (name.endsWith('.lock') && !names.includes(`${JOURNAL_PREFIX}${id}.json`)) {
-      // a lock whose journal is gone: the operation finished just before its process died
-      const stale = await tryLock(join(lxcpath, name))
+    const stem = name.replace(/\.(lock|json\.tmp)$/, '')
+    if (stem !== name) {
+      // a lock or a half-written journal without its journal: the operation finished, or died before it began
+      if (names.includes(`${stem}.json`)) continue
+      const stale = await tryLock(join(lxcpath, `${stem}.lock`))
       if (stale) {
         rmSync(join(lxcpath, name), { force: true })
+        rmSync(join(lxcpath, `${stem}.lock`), { force: true })
         stale.release()
       }
       continue
     }
-    if (!name.endsWith('.json')) continue
-    const lock = await tryLock(join(lxcpath, `${JOURNAL_PREFIX}${id}.lock`))
-    if (!lock) continue // still running
+    const id = journalIdOf(name)
+    if (!id) continue
+    const lockFile = join(lxcpath, `${JOURNAL_PREFIX}${id}.lock`)
+    const lock = await tryLock(lockFile)
+    if (!lock) continue // still running (or a lock file Strata cannot open: reported by check)
     try {
-      const file = join(lxcpath, name)
-      if (!existsSync(file)) continue
-      const rec = JSON.parse(readFileSync(file, 'utf8')) as JournalRecord
-      const message = await recoverOne(rec)
-      rmSync(file, { force: true })
-      done.push({ lxcpath, message })
+      if (!existsSync(join(lxcpath, name))) continue
+      const state = journalState(lxcpath, id)
+      if (state.kind === 'unproven') continue // never acted on; strata check reports it
+      try {
+        let message: string
+        if (state.kind === 'idle') {
+          if (existsSync(state.workDir)) rmdirSync(state.workDir) // empty
+          message = `nothing was left of the operation in ${join(lxcpath, name)}`
+        } else message = await recoverProven(lxcpath, state)
+        rmSync(join(lxcpath, name), { force: true })
+        rmSync(join(lxcpath, `${name}.tmp`), { force: true })
+        done.push({ lxcpath, message })
+      } catch (err) {
+        const what = state.kind === 'proven' ? `the interrupted ${describeRecord(state.record)}` : join(lxcpath, name)
+        done.push({ lxcpath, failed: true, message: `could not complete ${what}, so it is left as it is (strata check says how to fix it): ${(err as Error).message}` })
+      }
     } finally {
-      rmSync(join(lxcpath, `${JOURNAL_PREFIX}${id}.lock`), { force: true })
-      rmSync(join(lxcpath, `${JOURNAL_PREFIX}${id}.json.tmp`), { force: true })
+      rmSync(lockFile, { force: true })
       lock.release()
     }
-  }
-  // Staging or trash dirs with no journal: the journal is written first, so these are leftovers.
-  for (const name of readdirSync(lxcpath)) {
-    const prefix = [BUILD_PREFIX, TRASH_PREFIX].find((p) => name.startsWith(p))
-    if (!prefix) continue
-    const id = name.slice(prefix.length)
-    if (existsSync(join(lxcpath, `${JOURNAL_PREFIX}${id}.json`))) continue
-    await removeDirectoryTree(join(lxcpath, name))
-    done.push({ lxcpath, message: `removed leftover ${join(lxcpath, name)}` })
   }
   return done
 }

@@ -13,7 +13,7 @@ import { withLxcLock } from '../lock'
 import { scanLxcpaths } from '../lxcpath'
 import { JOURNAL_PREFIX } from '@shared/names'
 import { loadExisting } from './clone'
-import { workDirOf } from './destroy'
+import { workDirOf } from './journal'
 import { show } from './errors'
 import type { JournalRecord } from './journal'
 

@@ -1,16 +1,23 @@
 // The steps of an in-place restore (and of flatten/convert, which replace a container's storage
-// the same way) that must be finishable by recovery after a crash.
+// the same way) that must be finishable by recovery after a crash. Both sides of the exchange
+// carry the operation's marker (journal.ts): the new build from the start, the live container
+// from just before the exchange; the flag file `rec.marker` travels with the new build.
 import { existsSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { addDependent, removeDependent } from '../lineage/update'
-import { removeDirectoryTree } from '../fs/remove'
+import { removeMarkedTree } from '../fs/remove'
 import { faultPoint } from './fault'
-import type { JournalRecord } from './journal'
+import { markerName, type JournalRecord } from './journal'
 
 type SwapRecord = Extract<JournalRecord, { op: 'restore' }>
 
-/** After the exchange: `dir` holds the new container, `staging` the old one. */
-export async function finishRestore(rec: SwapRecord): Promise<void> {
+/** Whether the exchange happened: the new build's flag is in the container's own directory. */
+export function exchanged(rec: SwapRecord): boolean {
+  return existsSync(join(rec.dir, rec.marker))
+}
+
+/** After the exchange: `dir` holds the new container, `staging` the old one; both marked. */
+export async function finishRestore(rec: SwapRecord, id: string): Promise<void> {
   const oldSnaps = join(rec.staging, 'snaps')
   const newSnaps = join(rec.dir, 'snaps')
   if (existsSync(oldSnaps) && !existsSync(newSnaps)) renameSync(oldSnaps, newSnaps)
@@ -18,11 +25,13 @@ export async function finishRestore(rec: SwapRecord): Promise<void> {
   for (const o of rec.addOrigins) await addDependent(o, rec.ref)
   for (const o of rec.removeOrigins) await removeDependent(o, rec.ref)
   faultPoint(`${rec.what ?? 'restore'}:bookkeeping`)
-  if (existsSync(rec.staging)) await removeDirectoryTree(rec.staging)
+  await removeMarkedTree(rec.staging, markerName(id))
   rmSync(join(rec.dir, rec.marker), { force: true })
+  rmSync(join(rec.dir, markerName(id)), { force: true })
 }
 
-/** Before the exchange: the old container is untouched; drop the new build. */
-export async function rollBackRestore(rec: SwapRecord): Promise<void> {
-  if (existsSync(rec.staging)) await removeDirectoryTree(rec.staging)
+/** Before the exchange: the old container is as it was (but perhaps marked); drop the new build. */
+export async function rollBackRestore(rec: SwapRecord, id: string): Promise<void> {
+  await removeMarkedTree(rec.staging, markerName(id))
+  rmSync(join(rec.dir, markerName(id)), { force: true })
 }

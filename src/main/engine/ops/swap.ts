@@ -6,12 +6,11 @@ import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { withLxcLock } from '../lock'
 import { exchangePaths } from '../native/beneath'
-import { removeDirectoryTree } from '../fs/remove'
 import { checkAborted, report, type OpContext } from './context'
 import { undoneError } from './build'
 import { faultPoint } from './fault'
-import { Journal } from './journal'
-import { finishRestore } from './restore-steps'
+import { Journal, swapFlagName } from './journal'
+import { finishRestore, rollBackRestore } from './restore-steps'
 
 export interface SwapPlan {
   what: 'restore' | 'flatten' | 'convert'
@@ -24,24 +23,32 @@ export interface SwapPlan {
 export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => Promise<void>, ctx: OpContext = {}): Promise<void> {
   const id = Journal.newId()
   const staging = Journal.buildDir(plan.ref.lxcpath, id)
-  const marker = `.strata-${plan.what}-${id}`
+  const marker = swapFlagName(plan.what, id)
   const rec = { op: 'restore' as const, what: plan.what, ref: plan.ref, dir: plan.dir, staging, marker, addOrigins: plan.addOrigins, removeOrigins: plan.removeOrigins }
   const journal = await Journal.begin(plan.ref.lxcpath, id, rec)
   try {
     mkdirSync(staging, { mode: 0o770 })
     chmodSync(staging, 0o770)
+    journal.mark(staging) // before anything is built: recovery removes only a marked staging dir
+    writeFileSync(join(staging, marker), '', { flag: 'wx' })
     await build(staging)
-    writeFileSync(join(staging, marker), '')
     checkAborted(ctx, `${plan.what} of ${plan.ref.name}`)
     faultPoint(`${plan.what}:built`)
     report(ctx, { phase: 'register', message: `swapping ${plan.ref.name} for its rebuilt copy` })
-    await withLxcLock(plan.ref, () => exchangePaths(staging, plan.dir))
+    await withLxcLock(plan.ref, () => {
+      journal.mark(plan.dir) // the old container, in staging after the exchange, is then marked too
+      exchangePaths(staging, plan.dir)
+    })
   } catch (err) {
-    await removeDirectoryTree(staging).catch(() => undefined)
-    journal.finish()
+    try {
+      await rollBackRestore(rec, id)
+      journal.finish()
+    } catch {
+      journal.abandon() // recovery finishes the undo
+    }
     throw undoneError({ what: plan.what, target: plan.ref }, err, { dir: staging, standsFor: plan.dir })
   }
   faultPoint(`${plan.what}:exchanged`)
-  await finishRestore(rec)
+  await finishRestore(rec, id)
   journal.finish()
 }

@@ -1,6 +1,7 @@
 // Destroy, with what it would touch shown first: the containers that depend on it (also
-// highlighted in the graph) and the space it gives back. An origin with dependents is refused
-// here, naming them, before anything is done.
+// highlighted in the graph), the space it gives back, and a rootfs outside its directory that
+// goes with it (deleted only once ticked). An origin with dependents is refused here, naming
+// them, before anything is done.
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ContainerInfo } from '@shared/model'
@@ -20,6 +21,9 @@ export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): voi
   const usage = useUsage()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // storage outside the container's directory that the engine says goes with it: deleted only when ticked
+  const outside = c.storageOutside
+  const [outsideConfirmed, setOutsideConfirmed] = useState(false)
 
   useEffect(() => {
     useHighlight.getState().set(plan.highlight)
@@ -41,7 +45,12 @@ export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): voi
     setBusy(true)
     setError(null)
     try {
-      await api.destroy({ lxcpath: c.lxcpath, name: c.name, withDependents: plan.ownSnapshots > 0 ? true : undefined })
+      await api.destroy({
+        lxcpath: c.lxcpath,
+        name: c.name,
+        withDependents: plan.ownSnapshots > 0 ? true : undefined,
+        deleteOutside: outside && outsideConfirmed ? [outside] : undefined
+      })
       useSelection.getState().clear()
       onClose()
     } catch (e) {
@@ -64,13 +73,24 @@ export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): voi
         <p data-testid="destroy-dependents">{t('destroy.noDependents', { name: c.name })}</p>
       )}
       {plan.ownSnapshots > 0 && <p className="warn">{t('destroy.snapshots', { count: plan.ownSnapshots })}</p>}
+      {outside && (
+        <>
+          <p className="warn" data-testid="destroy-outside">{t('destroy.outside', { path: outside, name: c.name })}</p>
+          <p>
+            <label>
+              <input type="checkbox" data-testid="destroy-outside-confirm" checked={outsideConfirmed} onChange={(e) => setOutsideConfirmed(e.target.checked)} />{' '}
+              {t('destroy.outsideConfirm', { path: outside })}
+            </label>
+          </p>
+        </>
+      )}
       <h3 className="small">{t('destroy.freed')}</h3>
       <p data-testid="destroy-freed" className={u ? '' : 'muted'}>{freed}</p>
       {error && <p className="error" role="alert" data-testid="destroy-error">{t('destroy.failed', { message: error })}</p>}
       {!refused && <p className="muted small">{t('destroy.irreversible')}</p>}
       <div className="buttons">
         <button type="button" onClick={onClose}>{t('app.cancel')}</button>
-        <button type="button" className="danger" data-testid="destroy-confirm" disabled={refused || busy} onClick={() => void destroy()}>
+        <button type="button" className="danger" data-testid="destroy-confirm" disabled={refused || busy || (outside !== null && !outsideConfirmed)} onClick={() => void destroy()}>
           {busy ? t('destroy.running') : t('destroy.confirm', { name: c.name })}
         </button>
       </div>
