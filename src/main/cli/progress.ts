@@ -7,7 +7,7 @@ import { recoverInterrupted } from '../engine/ops/recover'
 import { BackendRuleError } from '../engine/drivers/compat'
 import { DriverError } from '../engine/drivers/driver'
 import { ConfigRewriteError } from '../engine/config/rewrite'
-import { OpCancelledError, type OpContext } from '../engine/ops/context'
+import { OpCancelledError, type OpContext } from '../engine/context'
 import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
 

@@ -6,7 +6,7 @@ import { copyDirectoryTree } from '../fs/copy'
 import { withMergedView } from '../fs/overlay-mount'
 import { removeDirectoryTree } from '../fs/remove'
 import { withMountedRootfs } from '../mount'
-import type { OpContext } from '../ops/context'
+import type { OpContext } from '../context'
 import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
 import { storageOutside } from './outside-storage'
 

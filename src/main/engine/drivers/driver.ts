@@ -2,7 +2,7 @@
 // the style of Incus's driver Info. Drivers build into a staging directory but write specs
 // that name the final container directory: the staging dir is renamed into place last.
 import type { Backend, RootfsSpec } from '@shared/model'
-import type { OpContext } from '../ops/context'
+import type { OpContext } from '../context'
 import type { WhiteoutFormat } from '../native/index'
 
 export interface DriverCapabilities {

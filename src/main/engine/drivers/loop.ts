@@ -8,7 +8,7 @@
 import { closeSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
-import type { OpContext } from '../ops/context'
+import type { OpContext } from '../context'
 import type { HostnameResult } from '../fs/hostname'
 import { addonPath, nativeAvailable } from '../native/index'
 import { run, ToolError } from '../tools'

@@ -12,7 +12,7 @@
 // (A base on a network filesystem is stamped by the server's clock.)
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { LxcpathScan } from '../lxcpath'
+import type { LxcpathScan } from './scan'
 import { dirTimes, nativeAvailable } from '../native/index'
 import { refKey } from './bookkeeping'
 

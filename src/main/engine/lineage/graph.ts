@@ -4,7 +4,7 @@
 import { dirname, basename } from 'node:path'
 import type { ContainerRef, LineageEdge, LineageEdgeKind, LineageGraph, LineageNode } from '@shared/model'
 import type { ContainerRecord } from '../container'
-import type { LxcpathScan } from '../lxcpath'
+import type { LxcpathScan } from './scan'
 import { isHiddenName } from '@shared/names'
 import { normalLxcpath, refKey } from './bookkeeping'
 import type { BaseDrift } from './drift'

@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs'
 import type { ContainerRef, Finding } from '@shared/model'
 import { storageOutside } from '../drivers/outside-storage'
-import type { LxcpathScan } from '../lxcpath'
+import type { LxcpathScan } from './scan'
 import { recoveryFindings } from '../ops/recovery-findings'
 import { inodeKey, lockedInodes } from '../proc-locks'
 import { refKey, SNAPSHOTS_FILE, RDEPENDS_FILE } from './bookkeeping'

@@ -4,22 +4,22 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Backend, ContainerRef } from '@shared/model'
 import { cloneConfig, includedLegacyKeys } from '../config/rewrite'
-import { readContainer, type ContainerRecord } from '../container'
+import type { ContainerRecord } from '../container'
 import { resolveCloneBackend } from '../drivers/compat'
 import { driverFor } from '../drivers/index'
 import { rewriteHostname, type HostnameResult, type LayeredRoot } from '../fs/hostname'
 import { RDEPENDS_FILE } from '../lineage/bookkeeping'
 import { recordBaseFingerprint } from '../lineage/drift'
 import { writeRdepends } from '../lineage/update'
-import { existingContainerNameProblem, newContainerNameProblem } from '@shared/names'
+import { newContainerNameProblem } from '@shared/names'
 import { canonicalRootfsSpec } from '../rootfs'
-import { readStates } from '../state'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
 import { configHooks, runLxcHooks, type RootfsMount } from './lxc-hooks'
 import { rewriteHostnameInImage } from '../drivers/loop'
 import { overlayFsType, overlayMountOptions } from '../mount'
-import { report, type OpContext } from './context'
-import { NotFoundError, OpError, show } from './errors'
+import { report, type OpContext } from '../context'
+import { OpError, show } from './errors'
+import { assertStopped, loadExisting } from './preconditions'
 import { admitLowers, admitRecordedRefs } from './recorded'
 
 export interface CloneOptions {
@@ -50,19 +50,6 @@ export interface CloneInternals {
 }
 
 export class CloneError extends OpError {}
-
-export function loadExisting(ref: ContainerRef): ContainerRecord {
-  const problem = existingContainerNameProblem(ref.name)
-  if (problem) throw new OpError('bad-name', problem)
-  if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw new NotFoundError(ref)
-  return readContainer(ref)
-}
-
-export async function assertStopped(ref: ContainerRef, what: string): Promise<void> {
-  const state = (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
-  if (state !== 'stopped')
-    throw new OpError('running', `${ref.name} is ${state}: stop it before you ${what} (a running container's rootfs is changing under the copy).`)
-}
 
 export async function cloneContainer(opts: CloneOptions, ctx: OpContext = {}): Promise<ContainerRef> {
   if (!opts.expandConfig) refuseLegacyIncludes(loadExisting(opts.origin))

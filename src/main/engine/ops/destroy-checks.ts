@@ -7,7 +7,7 @@ import { existsSync, lstatSync } from 'node:fs'
 import type { ContainerRecord } from '../container'
 import { storageOutside } from '../drivers/outside-storage'
 import { mountpointsAtOrUnder, strataMountOf, type MountinfoEntry } from '../mount'
-import { assertStopped } from './clone'
+import { assertStopped } from './preconditions'
 import { OpError } from './errors'
 import { configHooks } from './lxc-hooks'
 

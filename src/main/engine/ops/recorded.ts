@@ -5,7 +5,7 @@
 // own rules, so that a crafted entry cannot lead a write or a delete out of where it may go.
 import type { ContainerRef, RootfsSpec } from '@shared/model'
 import { existingContainerNameProblem } from '@shared/names'
-import type { OpContext } from './context'
+import type { OpContext } from '../context'
 import { OpError } from './errors'
 
 function lxcpathProblem(lxcpath: string): string | null {
