@@ -14,8 +14,8 @@ import type {
   SnapshotInfo
 } from '../shared/model'
 import { readConfigView } from './engine/config/view'
-import { layerDiff } from './engine/fs/diff'
-import { measureUsage } from './engine/fs/usage'
+import { layerDiff } from './engine/layer-diff'
+import { measureUsage } from './engine/usage'
 import { listContainers, readLineage, type ListOptions } from './engine/lxcpath'
 import { cloneContainer, type CloneOptions } from './engine/ops/clone'
 import type { OpContext } from './engine/context'

@@ -44,7 +44,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
 
     // An overlay/aufs clone reads its lowers at every start: a missing one means it cannot start.
     const spec = record.spec
-    if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs')) {
+    if (spec && 'lowers' in spec) {
       for (const lower of spec.lowers) {
         if (!pathExists(lower)) {
           add({

@@ -147,6 +147,6 @@ export async function finishDestroy(
     await removeDependent(origin, d.ref)
     faultPoint('destroy:origin-unlisted')
   }
-  if (d.spec) await driverFor(d.spec.backend)?.destroyOutside(d.spec, d.dir, ctx)
+  if (d.spec) await driverFor(d.spec.backend).destroy(d.spec, d.dir, ctx)
   await removeMarkedTree(d.trash, markerName(d.id), { signal: ctx.signal })
 }

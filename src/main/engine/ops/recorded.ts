@@ -26,6 +26,6 @@ export function admitRecordedRefs(refs: readonly ContainerRef[], foundIn: string
 
 /** Throws unless every lower layer of `spec` (named in `foundIn`) may be read. */
 export function admitLowers(spec: RootfsSpec | null, foundIn: string, ctx: OpContext): void {
-  if (spec?.backend !== 'overlay' && spec?.backend !== 'aufs') return
+  if (!spec || !('lowers' in spec)) return
   for (const lower of spec.lowers) ctx.boundary?.recordedPath(lower, foundIn)
 }

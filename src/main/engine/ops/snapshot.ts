@@ -1,11 +1,12 @@
 // lxc-snapshot's snapshots, made and read the way LXC 5 does: `<P>/<n>/snaps/snapN` (or LXC
 // 1.0's `<P>snaps/<n>/snapN` when that directory exists), N the smallest free number, with a
-// `ts` (no newline) and an optional `comment`; name and MACs kept; dir -> full dir copy, overlay ->
-// overlay with the upper copied and the origin's lxc_rdepends inherited.
+// `ts` (no newline) and an optional `comment`; name and MACs kept; a snapshot clone where the
+// driver makes one of its own kind (overlay: the upper copied and the origin's lxc_rdepends
+// inherited; btrfs: a subvolume snapshot), else a full copy in the same backend (dir, loop).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Backend, ContainerRef, SnapshotInfo } from '@shared/model'
-import { driverFor } from '../drivers/index'
+import { lxcSnapshotMode } from '../drivers/compat'
 import { RDEPENDS_FILE } from '../lineage/bookkeeping'
 import { readSnapshots, legacySnapshotRoot, snapshotDir } from '../lineage/snapshots'
 import { cloneWith, prepareClone } from './clone'
@@ -34,15 +35,14 @@ export function listSnapshots(ref: ContainerRef): SnapshotInfo[] {
   return readSnapshots(ref, legacySnapshotRoot(ref.lxcpath)).map((s) => s.info)
 }
 
-/** As lxc-snapshot makes them: copy-on-write where the backend's driver can snapshot (overlay, btrfs), else a copy (dir). */
-function snapshotsAreCopyOnWrite(backend: Backend | null): boolean {
-  return backend !== null && driverFor(backend)?.capabilities.snapshot === true
+/** As lxc-snapshot makes them: copy-on-write where the backend's driver snapshots its own kind (overlay, btrfs), else a copy (dir, loop). */
+function snapshotsAreCopyOnWrite(backend: Backend): boolean {
+  return lxcSnapshotMode(backend) === 'snapshot'
 }
 
 export async function createSnapshot(ref: ContainerRef, opts: { comment?: string } = {}, ctx: OpContext = {}): Promise<SnapshotInfo> {
   const owner = loadExisting(ref)
-  if (owner.backend !== 'dir' && owner.backend !== 'overlay' && owner.backend !== 'btrfs')
-    throw new OpError('snapshot-backend', `${ref.name} is ${owner.backend ?? 'without rootfs'}: Strata snapshots dir, overlay and btrfs containers (LXC refuses lvm, rbd and nbd; zfs needs its driver).`)
+  if (!owner.backend) throw new OpError('snapshot-backend', `${ref.name} has no rootfs: there is nothing to snapshot.`)
   const snapdir = snapshotDir(ref.lxcpath, ref.name)
   const name = nextSnapName(snapdir)
   const ts = snapshotTimestamp()
@@ -75,8 +75,9 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
   const owner = loadExisting(ref)
   const snapRef = { lxcpath: snapshotDir(ref.lxcpath, ref.name), name: snapshot }
   const snap = loadExisting(snapRef)
-  const backend = snap.backend ?? undefined
-  const asSnapshot = snapshotsAreCopyOnWrite(snap.backend)
+  if (!snap.backend) throw new OpError('snapshot-backend', `${snapshot} of ${ref.name} has no rootfs: there is nothing to restore.`)
+  const backend = snap.backend
+  const asSnapshot = snapshotsAreCopyOnWrite(backend)
   if (opts.newName !== undefined && opts.newName !== ref.name) {
     return cloneWith({ origin: snapRef, name: opts.newName, lxcpath: ref.lxcpath, snapshot: asSnapshot, backend }, { what: 'restore', recordOrigin: false }, ctx)
   }
