@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs'
 import type { ContainerInfo, Finding, LineageGraph } from '@shared/model'
 import { plainKeyRules } from './config/keys'
 import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type PrereadContainer } from './container'
+import { driverFor } from './drivers/index'
 import { storageOutside } from './drivers/outside-storage'
 import { defaultLxcpaths } from './global-config'
 import { baseDrifts, type LowerWalks } from './lineage/drift'
@@ -153,6 +154,7 @@ export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions 
         snapshots: snapshots.map((s) => s.info),
         legacy: record.legacy,
         problems: record.problems,
+        layered: record.spec !== null && driverFor(record.spec.backend).capabilities.whiteouts !== undefined,
         storageOutside: storageOutside(record.spec, record.dir)
       })
     }
