@@ -1,9 +1,9 @@
 // What can be made from what (LXC 5's storage_copy and lxc-create -B), read from the drivers'
 // capability records and nothing else, for the CLI, the UI and the operations alike. Each
 // rule that refuses says why, naming the rule.
+import { resolve } from 'node:path'
 import type { Backend, BackendChoice } from '@shared/model'
 import { BACKENDS } from '@shared/model'
-import { normalLxcpath } from '../lineage/bookkeeping'
 import { backendFromName, driverFor } from './index'
 import { driverProblem } from './probe'
 
@@ -66,7 +66,7 @@ function ruleRefusal(origin: Backend, target: Backend, mode: Mode): string | nul
 }
 
 export function cloneChoices(origin: { backend: Backend; lxcpath: string }, target: { lxcpath: string }): BackendChoice[] {
-  const same = normalLxcpath(origin.lxcpath) === normalLxcpath(target.lxcpath)
+  const same = resolve(origin.lxcpath) === resolve(target.lxcpath)
   const choices: BackendChoice[] = []
   for (const mode of ['copy', 'snapshot'] as const) {
     const def = defaultCloneBackend(origin.backend, mode, same)
@@ -129,7 +129,7 @@ export function resolveCloneBackend(origin: { backend: Backend; lxcpath: string 
     const others = choices.filter((c) => c.allowed).map((c) => `-B ${c.backend}`)
     let ask = others.includes('-B dir') ? 'Add -B dir for a standalone dir copy of what it shows' : others.length > 0 ? `Name one of ${others.join(', ')}` : 'No backend can take it here'
     if (mode === 'copy' && all.some((c) => c.mode === 'snapshot' && c.allowed)) ask += ', or use -s for a snapshot clone'
-    const where = mode === 'copy' && normalLxcpath(origin.lxcpath) === normalLxcpath(target.lxcpath) ? ' in its own lxcpath' : ''
+    const where = mode === 'copy' && resolve(origin.lxcpath) === resolve(target.lxcpath) ? ' in its own lxcpath' : ''
     throw new BackendRuleError(
       `${mode}-${origin.backend}-needs-backend`,
       `Without -B, a ${mode} clone of a ${origin.backend} container${where} is ${pick.backend} (LXC's default), and ${pick.reason} ${ask}.`

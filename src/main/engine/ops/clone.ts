@@ -17,7 +17,7 @@ import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
 import { configHooks, runLxcHooks } from './lxc-hooks'
 import { report, type OpContext } from '../context'
-import { OpError, show } from './errors'
+import { OpError, show } from '../errors'
 import { assertStopped, loadExisting } from './preconditions'
 import { admitLowers, admitRecordedRefs } from './recorded'
 

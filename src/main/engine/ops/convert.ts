@@ -12,7 +12,7 @@ import { mkWhiteout, setXattr } from '../native/index'
 import { assertStopped, loadExisting } from './preconditions'
 import { carryOver } from './carry-over'
 import { report, type OpContext } from '../context'
-import { OpError } from './errors'
+import { OpError } from '../errors'
 import { admitLowers } from './recorded'
 import { swapInRebuilt } from './swap'
 

@@ -12,7 +12,7 @@ import { newContainerNameProblem } from '@shared/names'
 import { canonicalRootfsSpec } from '../rootfs'
 import { assertFree, buildAndRegister } from './build'
 import { report, type OpContext } from '../context'
-import { OpError } from './errors'
+import { OpError } from '../errors'
 
 export const TEMPLATE_DIR = '/usr/share/lxc/templates'
 const DEFAULT_CONFIG = '/etc/lxc/default.conf'

@@ -8,7 +8,7 @@ import type { ContainerRecord } from '../container'
 import { storageOutside } from '../drivers/outside-storage'
 import { mountpointsAtOrUnder, strataMountOf, type MountinfoEntry } from '../mount'
 import { assertStopped } from './preconditions'
-import { OpError } from './errors'
+import { OpError } from '../errors'
 import { configHooks } from './lxc-hooks'
 
 /** A list of paths for a message: the first few, and how many more. */

@@ -11,7 +11,7 @@ import { copyDirectoryTree } from '../fs/copy'
 import { assertStopped, loadExisting } from './preconditions'
 import { carryOver } from './carry-over'
 import { report, type OpContext } from '../context'
-import { OpError } from './errors'
+import { OpError } from '../errors'
 import { admitLowers, admitRecordedRefs } from './recorded'
 import { swapInRebuilt } from './swap'
 

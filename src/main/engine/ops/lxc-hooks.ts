@@ -13,7 +13,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { effectiveList, effectiveValue, expandConfigFile } from '../config/expand'
 import { mountFailure, runWithRootfs, type RootfsAccess } from '../fs/rootfs-mount'
 import { ToolError } from '../tools'
-import { OpError } from './errors'
+import { OpError } from '../errors'
 
 export type HookType = 'clone' | 'destroy'
 

@@ -6,7 +6,7 @@ import type { ContainerRef } from '@shared/model'
 import { existingContainerNameProblem } from '@shared/names'
 import { readContainer, type ContainerRecord } from '../container'
 import { readStates } from '../state'
-import { NotFoundError, OpError } from './errors'
+import { NotFoundError, OpError } from '../errors'
 
 export function loadExisting(ref: ContainerRef): ContainerRecord {
   const problem = existingContainerNameProblem(ref.name)

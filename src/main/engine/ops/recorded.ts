@@ -6,7 +6,7 @@
 import type { ContainerRef, RootfsSpec } from '@shared/model'
 import { existingContainerNameProblem } from '@shared/names'
 import type { OpContext } from '../context'
-import { OpError } from './errors'
+import { OpError } from '../errors'
 
 function lxcpathProblem(lxcpath: string): string | null {
   if (!lxcpath.startsWith('/')) return 'its lxcpath is not absolute'

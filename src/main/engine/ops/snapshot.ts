@@ -13,7 +13,7 @@ import { cloneWith, prepareClone } from './clone'
 import { assertStopped, loadExisting } from './preconditions'
 import type { OpContext } from '../context'
 import { dependentsOf, destroyContainer } from './destroy'
-import { NotFoundError, OpError } from './errors'
+import { NotFoundError, OpError } from '../errors'
 import { admitRecordedRefs } from './recorded'
 import { swapInRebuilt } from './swap'
 

@@ -9,7 +9,7 @@ import { exchangePaths } from '../native/beneath'
 import { checkAborted, report, type OpContext } from '../context'
 import { undoneError } from './build'
 import { faultPoint } from './fault'
-import { Journal, swapFlagName } from './journal'
+import { Journal, swapFlagName } from '../journal/journal'
 import { finishRestore, rollBackRestore } from './restore-steps'
 
 export interface SwapPlan {
