@@ -24,7 +24,7 @@ export function defaultCloneBackend(origin: Backend, mode: Mode, sameLxcpath: bo
   return sameLxcpath ? origin : 'dir'
 }
 
-/** `-B` names that are no backend (the seed's table 1): they make new containers, never clones. */
+/** `-B` names that are no backend: they make new containers, never clones. */
 const CREATE_ONLY_NAMES: Readonly<Record<string, string>> = {
   best: `best (try ${BEST_ORDER.join(', ')}) only chooses the storage of a new container`,
   none: 'none (an alias of dir) is for lxc-create only'
@@ -36,7 +36,7 @@ export function cloneBackendNamed(name: string): Backend {
   if (createOnly !== undefined)
     throw new BackendRuleError(
       'create-only-backend',
-      `-B ${name} cannot make a clone: ${createOnly} (the seed's rule; lxc-copy fails with "Failed to initialize ${name} storage driver"). Name the clone's backend, e.g. -B dir.`
+      `-B ${name} cannot make a clone: ${createOnly} (lxc-copy fails with "Failed to initialize ${name} storage driver"). Name the clone's backend, e.g. -B dir.`
     )
   const backend = backendFromName(name)
   if (backend === null) throw new BackendRuleError('unknown-backend', `Unknown backend "${name}" (${[...BACKENDS, 'overlayfs'].join(', ')}).`)

@@ -1,5 +1,5 @@
 // Machine probes shared by drivers and the environment check: which filesystems this kernel
-// knows, and where a tool is.
+// knows, where a tool is, and what of a driver's needs this machine lacks.
 import { accessSync, constants, readFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import type { DriverNeeds, StorageDriver } from './driver'

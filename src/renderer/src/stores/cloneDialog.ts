@@ -13,7 +13,7 @@ export type NameProblem = { rule: 'empty' | 'slash' | 'dot' | 'bytes' | 'colon' 
 const bytes = (s: string): number => new TextEncoder().encode(s).length
 
 /**
- * LXC's rules for a new container name (lxc-format.md), then Strata's own (shared/names.ts, the
+ * LXC's rules for a new container name, then Strata's own (shared/names.ts, the
  * engine's rule, whatever the backend): characters a shell and a path carry safely (the API
  * refuses others), and not already taken in the target lxcpath.
  */
