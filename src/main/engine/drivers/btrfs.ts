@@ -16,7 +16,7 @@ import { btrfsSubvolume } from '../native/index'
 import { run, ToolError, toolText } from '../tools'
 import { NO_FIGURES } from '../fs/tree-usage'
 import { directoryOf, DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
-import { storageOutside } from './outside-storage'
+import { pathOutside } from './outside-storage'
 
 const BTRFS_SUPER_MAGIC = 0x9123683e
 
@@ -144,9 +144,10 @@ export const btrfsDriver: StorageDriver = {
     const sub = btrfsSubvolume(directoryOf(spec))
     return sub ? { id: sub.uuid, parent: sub.parentUuid } : null
   },
+  storageOutside: (spec, containerDir) => pathOutside(directoryOf(spec), containerDir),
   async destroy(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void> {
     // A rootfs subvolume elsewhere (lxc-create --dir) goes too, as LXC deletes it (once the user confirmed it).
-    const outside = storageOutside(spec, containerDir)
+    const outside = pathOutside(directoryOf(spec), containerDir)
     if (outside) await removeDirectoryTree(outside, { signal: ctx.signal })
   }
 }

@@ -7,7 +7,7 @@ import { copyDirectoryTree } from '../fs/copy'
 import { rewriteHostname } from '../fs/hostname'
 import { removeDirectoryTree } from '../fs/remove'
 import { directoryOf, DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
-import { storageOutside } from './outside-storage'
+import { pathOutside } from './outside-storage'
 
 export const dirDriver: StorageDriver = {
   backend: 'dir',
@@ -40,9 +40,10 @@ export const dirDriver: StorageDriver = {
   usage: (spec, probe) => probe.scanned(directoryOf(spec), false),
   writeHostname: (spec, _at, name) => rewriteHostname({ kind: 'dir', root: directoryOf(spec) }, name),
   detect: (_path: string, st: Stats | undefined) => st?.isDirectory() === true,
+  storageOutside: (spec, containerDir) => pathOutside(directoryOf(spec), containerDir),
   async destroy(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void> {
     // LXC removes a dir rootfs wherever it is (lxc-create --dir D): so does Strata, once the user confirmed it, never crossing a mount.
-    const outside = storageOutside(spec, containerDir)
+    const outside = pathOutside(directoryOf(spec), containerDir)
     if (outside) await removeDirectoryTree(outside, { signal: ctx.signal })
   }
 }

@@ -9,8 +9,7 @@ import type { Backend, ContainerRef, RootfsSpec, UsageFigures } from '@shared/mo
 import type { OpContext } from '../context'
 import type { HostnameResult } from '../fs/hostname'
 import type { RootfsAccess } from '../fs/rootfs-mount'
-import type { UsageResult } from '../native/index'
-import type { WhiteoutFormat } from '../native/index'
+import type { UsageResult, WhiteoutFormat } from '../native/index'
 
 /** What a backend needs from the machine; the environment check lists what is missing. */
 export interface DriverNeeds {
@@ -129,6 +128,8 @@ export interface StorageDriver {
   detect?(path: string, st: Stats | undefined): boolean
   /** what the storage itself knows of where this rootfs came from, or null */
   lineage?(spec: RootfsSpec): StorageLineage | null
+  /** the path its destroy deletes outside containerDir (a rootfs or an image configured elsewhere), or null */
+  storageOutside?(spec: RootfsSpec, containerDir: string): string | null
   /** removes the storage that does not go with the container's directory (a rootfs outside it the user confirmed) */
   destroy(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void>
 }

@@ -50,3 +50,8 @@ export function detectBackend(path: string): Backend | null {
 export function sourceStorage(spec: RootfsSpec, dir: string): SourceStorage {
   return { spec, dir, withVisibleTree: (fn) => driverFor(spec.backend).visibleTree(spec, dir, fn) }
 }
+
+/** The storage a destroy would delete outside `containerDir` (its driver says where), or null. */
+export function storageOutside(spec: RootfsSpec | null, containerDir: string): string | null {
+  return spec ? (driverFor(spec.backend).storageOutside?.(spec, containerDir) ?? null) : null
+}

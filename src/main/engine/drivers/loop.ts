@@ -17,7 +17,7 @@ import { withScanMount } from '../mount'
 import { addonPath, nativeAvailable, scanUsage } from '../native/index'
 import { run } from '../tools'
 import { directoryOf, DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
-import { storageOutside } from './outside-storage'
+import { pathOutside } from './outside-storage'
 
 /** LXC's DEFAULT_FS_SIZE and DEFAULT_FSTYPE. */
 const LOOP_DEFAULT_SIZE = 1024 ** 3
@@ -125,9 +125,10 @@ export const loopDriver: StorageDriver = {
   },
   writeHostname: (spec, at, name) => rewriteHostnameInImage(directoryOf(spec), at, name),
   detect: (_path: string, st: Stats | undefined) => st?.isFile() === true,
+  storageOutside: (spec, containerDir) => pathOutside(directoryOf(spec), containerDir),
   async destroy(spec: RootfsSpec, containerDir: string): Promise<void> {
     // an image elsewhere goes too, as LXC unlinks it (once the user confirmed it)
-    const outside = storageOutside(spec, containerDir)
+    const outside = pathOutside(directoryOf(spec), containerDir)
     if (!outside) return
     try {
       unlinkSync(outside)

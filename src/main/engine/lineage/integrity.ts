@@ -2,7 +2,7 @@
 // LXC's own protection of an origin wrong (lxc-destroy trusts lxc_snapshots blindly).
 import { existsSync, statSync } from 'node:fs'
 import type { ContainerRef, Finding } from '@shared/model'
-import { storageOutside } from '../drivers/outside-storage'
+import { storageOutside } from '../drivers/index'
 import type { LxcpathScan } from './scan'
 import { recoveryFindings } from '../journal/recovery-findings'
 import { inodeKey, lockedInodes } from '../proc-locks'

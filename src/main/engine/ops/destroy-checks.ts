@@ -5,7 +5,7 @@
 import { dirname, join, resolve } from 'node:path'
 import { existsSync, lstatSync } from 'node:fs'
 import type { ContainerRecord } from '../container'
-import { storageOutside } from '../drivers/outside-storage'
+import { storageOutside } from '../drivers/index'
 import { mountpointsAtOrUnder, strataMountOf, type MountinfoEntry } from '../mount'
 import { assertStopped } from './preconditions'
 import { OpError } from '../errors'
