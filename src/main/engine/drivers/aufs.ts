@@ -5,6 +5,7 @@ import { layersOf, overlayAccess } from '../fs/overlay-mount'
 import { kernelFilesystems } from './probe'
 
 const NO_AUFS = 'this kernel has no aufs (it was never in mainline Linux, and LXC removed aufs support in 3.0)'
+const NOT_A_TARGET = 'aufs cannot be a clone target: LXC removed aufs in 3.0 and this kernel has no aufs.'
 
 const refuse = (what: string) => async (): Promise<never> => {
   throw new DriverError('aufs', 'aufs-unavailable', `Cannot ${what} aufs: ${kernelFilesystems().has('aufs') ? 'Strata does not write aufs' : NO_AUFS}; convert aufs clones with \`strata convert\`.`)
@@ -14,10 +15,10 @@ export const aufsDriver: StorageDriver = {
   backend: 'aufs',
   capabilities: {
     create: 'Strata reads aufs clones but does not make new ones (LXC removed aufs in 3.0); convert them to overlay.',
-    copyInto: 'aufs cannot be a clone target: LXC removed aufs in 3.0.',
+    copyInto: NOT_A_TARGET,
     cloneFrom: 'aufs clones cannot be mounted on this kernel: convert it to overlay first (strata convert).',
     snapshotOf: [],
-    snapshotRule: 'aufs cannot be a clone target: LXC removed aufs in 3.0.',
+    snapshotRule: NOT_A_TARGET,
     snapshotDependsOnOrigin: true,
     mountableWhileRunning: true,
     whiteouts: 'aufs',
