@@ -28,7 +28,7 @@ export async function mountRootfs(access: RootfsAccess, at: string, readOnly: bo
 }
 
 /** Exit status of the runner when the mount itself failed. */
-export const MOUNT_FAILED = 97
+const MOUNT_FAILED = 97
 
 /** Mounts ($1 type, $2 options, $3 source, $4 mountpoint) unless $3 is empty, then runs the rest. */
 const RUNNER = `if [ -n "$3" ]; then mount \${1:+-t "$1"} -o "$2" "$3" "$4" || exit ${MOUNT_FAILED}; fi; shift 4; exec "$@"`
