@@ -27,8 +27,8 @@ try {
   // 100 directories x 1000 files of 0-4 KiB: a clone that installed a lot
   sh('bash', ['-c', `cd '${upper}' && for d in $(seq 0 99); do mkdir d$d; for f in $(seq 0 999); do head -c $(( (f * 37) % 4096 )) /dev/zero > d$d/f$f; done; done`])
   sh('sync', [])
-  const usage = await loadEngineModule('src/main/engine/fs/usage.ts')
-  const diff = await loadEngineModule('src/main/engine/fs/diff.ts')
+  const usage = await loadEngineModule('src/main/engine/usage.ts')
+  const diff = await loadEngineModule('src/main/engine/layer-diff.ts')
   const native = await loadEngineModule('src/main/engine/native/index.ts')
   const c1 = { lxcpath: P, name: 'c1' }
   const found = (await usage.measureUsage([P])).map((c) => c.ref.name)

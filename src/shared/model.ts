@@ -78,6 +78,8 @@ export interface ContainerInfo {
   legacy: boolean
   /** problems in its config; the first error is why LXC cannot load it */
   problems: ConfigProblem[]
+  /** its rootfs is an upper layer over lowers (overlay, aufs), whose changes `strata diff` shows */
+  layered: boolean
   /** storage outside its directory that destroying it deletes too (as lxc-destroy does): a rootfs configured elsewhere */
   storageOutside: string | null
 }

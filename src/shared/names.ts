@@ -5,7 +5,7 @@
 // and destroys them like any other), except Strata's own work in progress below.
 // Plain code without Node imports: src/shared/api.ts validates with it too.
 
-/** Strata's work in progress in an lxcpath (ops/journal.ts): never a container to show. */
+/** Strata's work in progress in an lxcpath (engine/journal/journal.ts): never a container to show. */
 export const JOURNAL_PREFIX = '.strata-op-'
 export const BUILD_PREFIX = '.strata-build-'
 export const TRASH_PREFIX = '.strata-trash-'

@@ -51,6 +51,8 @@ describe('an lxcpath made by LXC 5', () => {
     expect(byName(list, 'copy1').backend).toBe('dir')
     expect(byName(list, 'o1').backend).toBe('overlay')
     expect(byName(list, 'o1a').rootfs).toBe(`overlay:${P.path}/base/rootfs:${P.path}/o1a/overlay/delta`)
+    // an upper over lowers, whose changes `strata diff` shows (the app offers the diff only there)
+    expect(list.filter((c) => c.layered).map((c) => c.name).sort()).toEqual(['o1', 'o1a', 'o2'])
   })
 
   it('reports each state as lxc-info does', async () => {

@@ -5,9 +5,11 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, stat
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { layerDiff } from '../../src/main/engine/fs/diff'
-import { measureUsage, measureUsageReport } from '../../src/main/engine/fs/usage'
-import { findStaleMounts, listStrataMounts, mountContainer, overlayMountOptions, parseMountinfo, unmountContainer, cleanStaleMounts, strataMountDir } from '../../src/main/engine/mount'
+import { mountContainer, unmountContainer } from '../../src/main/engine/container-mount'
+import { overlayMountOptions } from '../../src/main/engine/fs/overlay-mount'
+import { layerDiff } from '../../src/main/engine/layer-diff'
+import { findStaleMounts, listStrataMounts, parseMountinfo, cleanStaleMounts, strataMountDir } from '../../src/main/engine/mount'
+import { measureUsage, measureUsageReport } from '../../src/main/engine/usage'
 import { NO_NET_CONFIG, strata } from '../helpers/lxc'
 import { makeLoopFs, type LoopFs } from './loopfs'
 
@@ -145,7 +147,7 @@ describe('mounts', () => {
   })
 
   it('finds and cleans a scan mount whose process died', async () => {
-    const script = `import { mountContainer } from ${JSON.stringify(join(import.meta.dirname, '../../src/main/engine/mount.ts'))}
+    const script = `import { mountContainer } from ${JSON.stringify(join(import.meta.dirname, '../../src/main/engine/container-mount.ts'))}
 await mountContainer({ lxcpath: ${JSON.stringify(P)}, name: 'base' }, { purpose: 'scan' })`
     const file = join(fs.dir, 'crash.mts')
     writeFileSync(file, script)

@@ -79,6 +79,22 @@ describe('loop', () => {
     expect(await withMounted('linked', false, (root) => lstatSync(join(root, 'etc', 'hostname')).isSymbolicLink() && readlinkSync(join(root, 'etc', 'hostname')))).toBe('/etc/hostname')
   })
 
+  it('snapshots as lxc-snapshot does (a dir copy of the image\'s files), listed by lxc-snapshot -L, and restores to a loop container', async () => {
+    await P.lxc('lxc-snapshot', '-n', 'base')
+    await strataOk('snapshot', '-P', P.path, '-n', 'base')
+    expect(rootfsLine('base/snaps/snap0')).toBe(`dir:${P.path}/base/snaps/snap0/rootfs`)
+    expect(rootfsLine('base/snaps/snap1')).toBe(`dir:${P.path}/base/snaps/snap1/rootfs`)
+    expect(existsSync(join(P.path, 'base', 'snaps', 'snap1', 'rootfs', 'bin', 'busybox'))).toBe(true)
+    expect(await P.lxc('lxc-snapshot', '-n', 'base', '-L')).toMatch(/^snap1 /m)
+    await P.lxc('lxc-snapshot', '-n', 'base', '-r', 'snap0', '-N', 'restored-by-lxc')
+    await strataOk('snapshot', '-P', P.path, '-n', 'base', '-r', 'snap1', '-N', 'restored')
+    expect(rootfsLine('restored')).toBe(`loop:${P.path}/restored/rootdev`)
+    expect(rootfsLine('restored-by-lxc')).toBe(`loop:${P.path}/restored-by-lxc/rootdev`)
+    expect(statSync(join(P.path, 'restored', 'rootdev')).size).toBe(statSync(join(P.path, 'restored-by-lxc', 'rootdev')).size)
+    await startStop(P.path, 'restored')
+    expect(attached()).not.toContain(P.path)
+  })
+
   it('refuses a snapshot clone with LXC\'s rule, and destroys a loop container with its image', async () => {
     const r = await strata('clone', '-p', P.path, '-o', 'base', '-n', 'snap', '-s')
     expect(r.code).not.toBe(0)

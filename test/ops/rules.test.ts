@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { cloneBackendNamed, cloneChoices, createBackendNamed, createChoices, resolveCloneBackend } from '../../src/main/engine/drivers/compat'
 import { driverFor } from '../../src/main/engine/drivers/index'
+import { driverProblem } from '../../src/main/engine/drivers/probe'
 import { containerNameProblem, newContainerNameProblem } from '../../src/shared/names'
 
 const pick = (origin: 'dir' | 'overlay' | 'aufs' | 'btrfs', same: boolean) =>
@@ -41,7 +42,7 @@ describe('clone choices (seed table 1 + LXC 5 storage_copy)', () => {
     const c = createChoices('/a')
     expect(c.find((x) => x.backend === 'dir')?.allowed).toBe(true)
     expect(c.find((x) => x.backend === 'aufs')?.reason).toMatch(/aufs/)
-    expect(driverFor('aufs')?.probe('/a')).toMatch(/This kernel has no aufs/)
+    expect(driverProblem(driverFor('aufs'), '/a')).toMatch(/This kernel has no aufs/)
   })
 })
 

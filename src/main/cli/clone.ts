@@ -1,4 +1,4 @@
-// `strata clone`: the seed's lxc-clone flags.
+// `strata clone`: lxc-copy's flags.
 import { cloneBackendNamed } from '../engine/drivers/compat'
 import { cloneContainer } from '../engine/ops/clone'
 import { CliError, containerNameArg, parseCommandLine, usageRule, type Command } from './command'

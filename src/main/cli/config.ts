@@ -8,7 +8,7 @@ import { modernizeConfig } from '../engine/config/modernize'
 import { parseConfig, parseConfigBytes, type ConfigDocument } from '../engine/config/parse'
 import { readRegularFile } from '../engine/fs/regular-file'
 import { defaultLxcpaths } from '../engine/global-config'
-import { OpError } from '../engine/ops/errors'
+import { OpError } from '../engine/errors'
 import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
 

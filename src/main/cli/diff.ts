@@ -1,5 +1,5 @@
 // `strata diff`: an overlay clone's changes against its lower.
-import { layerDiff, NotLayeredError } from '../engine/fs/diff'
+import { layerDiff, NotLayeredError } from '../engine/layer-diff'
 import { defaultLxcpaths } from '../engine/global-config'
 import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { formatBytes } from './units'

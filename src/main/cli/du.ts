@@ -1,7 +1,7 @@
 // `strata du`: what each container and snapshot holds, shares, would free and saves, and what
 // each lineage tree holds on disk; not one "size" that lies about copy-on-write storage.
 import type { ContainerRef } from '@shared/model'
-import { measureUsageReport } from '../engine/fs/usage'
+import { measureUsageReport } from '../engine/usage'
 import { defaultLxcpaths } from '../engine/global-config'
 import { ALL_OPTION, CliError, containerNameArg, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { formatBytes } from './units'

@@ -1,6 +1,7 @@
 // `strata mount`: a container's rootfs at a private mountpoint, read-only unless asked.
 import { defaultLxcpaths } from '../engine/global-config'
-import { cleanStaleMounts, listStrataMounts, mountContainer, MountError } from '../engine/mount'
+import { mountContainer } from '../engine/container-mount'
+import { cleanStaleMounts, listStrataMounts, MountError } from '../engine/mount'
 import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { writeStdout } from './output'
 

@@ -2,12 +2,12 @@
 // and engine errors turned into one line for the user.
 import type { ContainerRef, OpProgress } from '@shared/model'
 import { readGlobalConfig } from '../engine/global-config'
-import { OpError } from '../engine/ops/errors'
+import { OpError } from '../engine/errors'
 import { recoverInterrupted } from '../engine/ops/recover'
 import { BackendRuleError } from '../engine/drivers/compat'
 import { DriverError } from '../engine/drivers/driver'
 import { ConfigRewriteError } from '../engine/config/rewrite'
-import { OpCancelledError, type OpContext } from '../engine/ops/context'
+import { OpCancelledError, type OpContext } from '../engine/context'
 import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
 

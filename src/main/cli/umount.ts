@@ -1,6 +1,7 @@
 // `strata umount`: undoes `strata mount`.
 import { defaultLxcpaths } from '../engine/global-config'
-import { MountError, unmountContainer } from '../engine/mount'
+import { unmountContainer } from '../engine/container-mount'
+import { MountError } from '../engine/mount'
 import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 
 const usage = `Usage: strata umount -n NAME [-P LXCPATH]

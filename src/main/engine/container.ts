@@ -13,8 +13,9 @@ import {
   SNAPSHOTS_FILE,
   type SnapshotsRecord
 } from './lineage/bookkeeping'
-import { btrfsSubvolume, type BtrfsSubvolume } from './native'
-import { detectBareBackend, parseRootfsSpec, RootfsSpecError, specFromLegacy } from './rootfs'
+import { detectBackend, driverFor } from './drivers/index'
+import type { StorageLineage } from './drivers/driver'
+import { parseRootfsSpec, RootfsSpecError, specFromLegacy } from './rootfs'
 
 export interface ContainerRecord {
   ref: ContainerRef
@@ -31,8 +32,8 @@ export interface ContainerRecord {
   snapshotsRecord: SnapshotsRecord | null
   /** the `partial` marker lxc-create leaves while it runs */
   partialFile: string | null
-  /** a btrfs rootfs: its subvolume's UUID and its parent's (what it is a snapshot of) */
-  subvolume: BtrfsSubvolume | null
+  /** what the storage itself records of its origin (a btrfs subvolume's parent UUID), where its driver reads one */
+  storage: StorageLineage | null
 }
 
 function problem(file: string, rule: string, message: string, severity: 'error' | 'warning' = 'error'): ConfigProblem {
@@ -121,7 +122,7 @@ export function readContainer(
       const parsed = parseRootfsSpec(value.value)
       spec = parsed.spec
       backend = spec.backend
-      if (spec.prefix === null && 'path' in spec) backend = detectBareBackend(spec.path) ?? spec.backend
+      if (spec.prefix === null && 'path' in spec) backend = detectBackend(spec.path) ?? spec.backend
       for (const w of parsed.warnings) problems.push(problem(configFile, 'rootfs-spec', w, 'warning'))
     } catch (err) {
       if (!(err instanceof RootfsSpecError)) throw err
@@ -153,6 +154,6 @@ export function readContainer(
     rdepends,
     snapshotsRecord,
     partialFile: (preread?.partial ?? present?.has('partial')) ? `${dir}/partial` : null,
-    subvolume: spec?.backend === 'btrfs' ? btrfsSubvolume(spec.path) : null
+    storage: spec ? (driverFor(spec.backend).lineage?.(spec) ?? null) : null
   }
 }

@@ -3,33 +3,21 @@
 // Names starting with `.` are hidden containers: always scanned (a hidden clone still depends
 // on its origin), listed only when asked. Strata's own work in progress is never a container.
 import { readdirSync } from 'node:fs'
-import type { ContainerInfo, ContainerState, Finding, LineageGraph } from '@shared/model'
+import type { ContainerInfo, Finding, LineageGraph } from '@shared/model'
 import { plainKeyRules } from './config/keys'
-import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type ContainerRecord, type PrereadContainer } from './container'
-import { storageOutside } from './drivers/outside-storage'
+import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type PrereadContainer } from './container'
+import { driverFor, storageOutside } from './drivers/index'
 import { defaultLxcpaths } from './global-config'
 import { baseDrifts, type LowerWalks } from './lineage/drift'
 import { buildLineage, withoutHidden } from './lineage/graph'
 import { RDEPENDS_FILE, SNAPSHOTS_FILE } from './lineage/bookkeeping'
-import { legacySnapshotRoot, readSnapshots, type SnapshotRecord } from './lineage/snapshots'
+import type { LxcpathScan } from './lineage/scan'
+import { legacySnapshotRoot, readSnapshots } from './lineage/snapshots'
 import { isHiddenName, isStrataWorkName } from '@shared/names'
 import { nativeAvailable, readContainerDirs, type PlainConfigQuery } from './native'
 import { commandSockets, readStates } from './state'
 
 export { defaultLxcpaths }
-
-export interface ScannedContainer {
-  record: ContainerRecord
-  snapshots: SnapshotRecord[]
-  state: ContainerState
-}
-
-export interface LxcpathScan {
-  lxcpath: string
-  containers: ScannedContainer[]
-  /** why the lxcpath itself could not be read, or null */
-  error: Finding | null
-}
 
 export class LxcpathError extends Error {
   constructor(
@@ -165,6 +153,7 @@ export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions 
         snapshots: snapshots.map((s) => s.info),
         legacy: record.legacy,
         problems: record.problems,
+        layered: record.spec !== null && driverFor(record.spec.backend).capabilities.whiteouts !== undefined,
         storageOutside: storageOutside(record.spec, record.dir)
       })
     }

@@ -1,13 +1,12 @@
-// Mounting a container's rootfs (any backend) at a private mountpoint of Strata's own, for
-// browsing and for measuring it while it is stopped. What is mounted is always read from
-// /proc/self/mountinfo, never remembered: a record file per mount only says which container a
-// mountpoint belongs to, so that a crash leaves nothing Strata cannot find and clean.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import type { ContainerRef, ContainerState, RootfsSpec } from '@shared/model'
-import { readContainer } from './container'
+// What is mounted (/proc/self/mountinfo) and Strata's own mounts of container rootfs at private
+// mountpoints (for browsing, and for measuring or copying a stopped container). What is mounted
+// is always read from mountinfo, never remembered: a record file per mount only says which
+// container a mountpoint belongs to, so that a crash leaves nothing Strata cannot find and
+// clean. How a rootfs is mounted is its driver's business (container-mount.ts).
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Backend, ContainerRef } from '@shared/model'
 import { lxcRunDir } from './native'
-import { readStates } from './state'
 import { run, ToolError } from './tools'
 import { sha256 } from './lazy-crypto'
 
@@ -92,133 +91,22 @@ export function mountpointsAtOrUnder(path: string, mounts: readonly MountinfoEnt
   return [...new Set(mounts.map((m) => m.mountpoint).filter((mp) => mp === real || mp.startsWith(below)))]
 }
 
-// ---- overlay options ----
-
-/**
- * The filesystem type name to mount overlays with: `overlay` (kernel >= 4.0), or the legacy
- * `overlayfs` of Ubuntu's old kernels when /proc/filesystems lists only that; null when neither.
- */
-export function overlayFsType(procFilesystems = '/proc/filesystems'): 'overlay' | 'overlayfs' | null {
-  let text: string
-  try {
-    text = readFileSync(procFilesystems, 'utf8')
-  } catch {
-    return null
-  }
-  const names = new Set(text.split('\n').map((l) => l.split('\t').pop()?.trim()))
-  if (names.has('overlay')) return 'overlay'
-  if (names.has('overlayfs')) return 'overlayfs'
-  return null
-}
-
-/** overlayfs parses its options itself: `\` escapes a `:` inside a layer path and a `,` inside any path. */
-function escapeLayer(path: string): string {
-  return path.replace(/([\\:,])/g, '\\$1')
-}
-
-export interface OverlayLayers {
-  /** top layer first, as in `lowerdir=` */
-  lowers: string[]
-  upper: string
-  /** default: LXC's rule, `dirname(upper)/work` */
-  workdir?: string
-}
-
-/**
- * The mount options for an overlay. Read-only puts the upper on top of the lowers as one more
- * read-only layer: the kernel then writes nothing (no workdir, no copy-up, no index) and the
- * upper can even be in use by LXC at the same time. Read-write mounts it as LXC does.
- */
-export function overlayMountOptions(layers: OverlayLayers, readOnly: boolean): string {
-  if (layers.lowers.length === 0) throw new MountError(null, `an overlay needs at least one lower layer (upper ${layers.upper})`)
-  if (readOnly) return `ro,lowerdir=${[layers.upper, ...layers.lowers].map(escapeLayer).join(':')}`
-  const workdir = layers.workdir ?? join(dirname(layers.upper), 'work')
-  return `lowerdir=${layers.lowers.map(escapeLayer).join(':')},upperdir=${escapeLayer(layers.upper)},workdir=${escapeLayer(workdir)}`
-}
-
-/** The last overlayfs line the kernel logged: it says why a mount was refused (mount(8) only says "wrong fs type"). */
-async function kernelOverlayMessage(): Promise<string | null> {
-  try {
-    const r = await run('dmesg', [], { timeoutMs: 5000 })
-    const lines = String(r.stdout)
-      .split('\n')
-      .filter((l) => /overlayfs:/.test(l))
-    const last = lines[lines.length - 1]
-    return last ? last.replace(/^\[[^\]]*\]\s*/, '') : null
-  } catch {
-    return null
-  }
-}
-
-/**
- * Why an overlay mount failed, in words: a missing layer, a workdir that is missing or on another
- * filesystem than the upper, no overlay support, or (found by a test mount of empty directories
- * on the same filesystem) a filesystem that cannot hold an overlay layer at all.
- */
-export async function explainOverlayFailure(layers: OverlayLayers, readOnly: boolean, fstype = overlayFsType()): Promise<string> {
-  if (!fstype) return 'this kernel has no overlay filesystem (/proc/filesystems lists neither overlay nor overlayfs; try `modprobe overlay`)'
-  for (const lower of layers.lowers) {
-    const st = statSync(lower, { throwIfNoEntry: false })
-    if (!st) return `its lower layer ${lower} does not exist`
-    if (!st.isDirectory()) return `its lower layer ${lower} is not a directory`
-  }
-  const up = statSync(layers.upper, { throwIfNoEntry: false })
-  if (!up) return `its upper layer ${layers.upper} does not exist`
-  if (!up.isDirectory()) return `its upper layer ${layers.upper} is not a directory`
-  if (!readOnly) {
-    const workdir = layers.workdir ?? join(dirname(layers.upper), 'work')
-    const wk = statSync(workdir, { throwIfNoEntry: false })
-    if (!wk) return `its workdir ${workdir} does not exist (overlay needs an empty directory there, on the same filesystem as the upper)`
-    if (wk.dev !== up.dev) return `its workdir ${workdir} is on another filesystem than its upper ${layers.upper}; overlay requires both on the same one`
-  }
-  // Test mounts with empty layers on the same filesystems tell "this filesystem cannot do it" from "these layers are wrong".
-  for (const dir of [dirname(layers.upper), ...layers.lowers.map((l) => dirname(l))]) {
-    const why = await testOverlayOn(dir, fstype, !readOnly && dir === dirname(layers.upper))
-    if (why) {
-      const fs = mountOf(dir)
-      return `the filesystem holding ${dir} (${fs?.fstype ?? 'unknown'} on ${fs?.mountpoint ?? '?'}) cannot be used as an overlay ${dir === dirname(layers.upper) ? 'upper' : 'lower'} layer: a test mount failed (${why})`
-    }
-  }
-  const kernel = await kernelOverlayMessage()
-  return `the kernel refused these layers${kernel ? `: ${kernel}` : ''}`
-}
-
-/** Mounts an overlay of empty directories made in `dir`; returns null if it works, else the reason. */
-async function testOverlayOn(dir: string, fstype: string, withUpper: boolean): Promise<string | null> {
-  let base: string
-  try {
-    base = mkdtempSync(join(dir, '.strata-ovltest-'))
-  } catch (err) {
-    return `cannot make a test directory in ${dir}: ${(err as Error).message}`
-  }
-  const [l1, l2, u, w, m] = ['l1', 'l2', 'u', 'w', 'm'].map((n) => join(base, n)) as [string, string, string, string, string]
-  for (const d of [l1, l2, u, w, m]) mkdirSync(d)
-  const options = withUpper ? `lowerdir=${escapeLayer(l1)},upperdir=${escapeLayer(u)},workdir=${escapeLayer(w)}` : `ro,lowerdir=${escapeLayer(l1)}:${escapeLayer(l2)}`
-  try {
-    await run('mount', ['-t', fstype, '-o', options, 'strata-test', m], { timeoutMs: 15_000 })
-    await run('umount', [m], { timeoutMs: 15_000 })
-    return null
-  } catch (err) {
-    return (await kernelOverlayMessage()) ?? (err instanceof ToolError ? err.stderr || err.message : String(err))
-  } finally {
-    rmSync(base, { recursive: true, force: true })
-  }
-}
-
 // ---- Strata's mounts ----
 
 export type MountPurpose = 'user' | 'scan'
 
 /** What Strata writes next to its mountpoints: which container a mountpoint shows. */
-interface MountRecord {
+export interface MountRecord {
   lxcpath: string
   name: string
   mountpoint: string
   readOnly: boolean
   purpose: MountPurpose
   pid: number
-  /** for zfs: a dataset Strata itself mounted and must unmount again */
-  zfsDataset?: string
+  /** whose driver mounted it */
+  backend?: Backend
+  /** what that driver mounted for it and must release again (a zfs dataset) */
+  held?: string
 }
 
 export interface StrataMount {
@@ -374,75 +262,38 @@ async function umountPath(path: string, lazyIfBusy: boolean): Promise<void> {
   }
 }
 
-export interface MountOptions {
+export interface StrataMountRequest {
   /** where to mount; default a fresh directory under strataMountDir() */
   path?: string
-  /** mount read-write (refused while the container runs) */
-  readWrite?: boolean
-  purpose?: MountPurpose
+  readOnly: boolean
+  purpose: MountPurpose
+  /** the backend whose driver mounts it (and releases what it held) */
+  backend: Backend
 }
 
 function show(ref: ContainerRef): string {
   return `${ref.lxcpath}/${ref.name}`
 }
 
-const RUNNING: ReadonlySet<ContainerState> = new Set(['starting', 'running', 'stopping', 'aborting', 'freezing', 'frozen', 'thawed', 'unknown'])
-
-async function containerState(ref: ContainerRef): Promise<ContainerState> {
-  // Snapshots (under <P>/<n>/snaps) never run; asking LXC costs nothing when no socket is bound.
-  return (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
-}
-
-/** ext3/ext4 replay their journal even on a read-only mount unless told `noload`. */
-async function blockFsType(device: string): Promise<string | null> {
-  try {
-    return String((await run('blkid', ['-o', 'value', '-s', 'TYPE', device], { timeoutMs: 10_000 })).stdout).trim() || null
-  } catch {
-    return null
-  }
-}
-
 /**
- * Mounts the container's rootfs at a private mountpoint: read-only unless asked, and never
- * read-write while it runs. A block-device rootfs (loop, lvm, rbd) of a running container is
- * refused outright: LXC has that filesystem mounted, and a second mount of it corrupts it.
- * If Strata already has it mounted, that mount is returned.
+ * Mounts a container's rootfs with `mount` (its driver's work) at a private mountpoint: the
+ * record goes first, so that a crash between the two leaves nothing findStaleMounts misses;
+ * whatever fails is undone. `mount` returns what its driver holds for release(), if anything.
  */
-export async function mountContainer(ref: ContainerRef, opts: MountOptions = {}): Promise<StrataMount> {
-  const record = readContainer(ref)
-  if (!existsSync(record.configFile)) throw new MountError(ref, `${show(ref)} is not a container: it has no config file`)
-  const spec = record.spec
-  if (!spec) throw new MountError(ref, `${show(ref)} has no usable rootfs in its config (${record.problems[0]?.message ?? 'lxc.rootfs.path is not set'})`)
-  const existing = strataMountOf(ref)
-  if (existing) {
-    if (opts.readWrite && existing.readOnly) throw new MountError(ref, `${show(ref)} is already mounted read-only at ${existing.mountpoint}; unmount it first`)
-    return existing
-  }
-  const readOnly = !opts.readWrite
-  const state = await containerState(ref)
-  const running = RUNNING.has(state)
-  if (!readOnly && running) {
-    throw new MountError(ref, `${show(ref)} is ${state}: Strata never mounts a running container's rootfs read-write beside LXC; stop it first or mount it read-only`)
-  }
-  const backend = record.backend ?? spec.backend
-  if (running && (backend === 'loop' || backend === 'lvm' || backend === 'rbd' || backend === 'nbd')) {
-    throw new MountError(ref, `${show(ref)} is ${state} and its rootfs is a ${backend} block device that LXC has mounted: a second mount of the same filesystem would corrupt it`)
-  }
-
+export async function addStrataMount(ref: ContainerRef, req: StrataMountRequest, mount: (at: string) => Promise<string | undefined>): Promise<StrataMount> {
   const dir = strataMountDir()
   mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const mountpoint = resolve(opts.path ?? join(dir, mountKey(ref)))
+  const mountpoint = resolve(req.path ?? join(dir, mountKey(ref)))
   const made = !existsSync(mountpoint)
-  if (made) mkdirSync(mountpoint, { recursive: !opts.path, mode: 0o700 })
+  if (made) mkdirSync(mountpoint, { recursive: !req.path, mode: 0o700 })
   else if (!statSync(mountpoint).isDirectory()) throw new MountError(ref, `the mountpoint ${mountpoint} is not a directory`)
   else if (readdirSync(mountpoint).length > 0) throw new MountError(ref, `the mountpoint ${mountpoint} is not empty`)
 
-  const rec: MountRecord = { lxcpath: ref.lxcpath, name: ref.name, mountpoint, readOnly, purpose: opts.purpose ?? 'user', pid: process.pid }
-  // The record goes first: if we crash between it and the mount, findStaleMounts still sees it.
+  const rec: MountRecord = { lxcpath: ref.lxcpath, name: ref.name, mountpoint, readOnly: req.readOnly, purpose: req.purpose, pid: process.pid, backend: req.backend }
   writeFileSync(recordFile(ref), JSON.stringify(rec))
   try {
-    await mountSpec(ref, spec, mountpoint, readOnly, rec)
-    writeFileSync(recordFile(ref), JSON.stringify(rec))
+    const held = await mount(mountpoint)
+    if (held !== undefined) writeFileSync(recordFile(ref), JSON.stringify({ ...rec, held }))
     // Private propagation: the mount must not show up inside containers LXC starts later.
     await run('mount', ['--make-private', mountpoint], { timeoutMs: 15_000 })
   } catch (err) {
@@ -457,65 +308,13 @@ export async function mountContainer(ref: ContainerRef, opts: MountOptions = {})
   return m
 }
 
-async function mountSpec(ref: ContainerRef, spec: RootfsSpec, mountpoint: string, readOnly: boolean, rec: MountRecord): Promise<void> {
-  const bind = async (src: string): Promise<void> => {
-    if (!statSync(src, { throwIfNoEntry: false })?.isDirectory()) throw new MountError(ref, `${show(ref)}'s rootfs ${src} is not a directory`)
-    await run('mount', ['--bind', src, mountpoint], { timeoutMs: 30_000 })
-    if (readOnly) await run('mount', ['-o', 'remount,bind,ro', mountpoint], { timeoutMs: 30_000 })
-  }
-  const block = async (device: string, loop: boolean): Promise<void> => {
-    const type = await blockFsType(device)
-    const o = [readOnly ? 'ro' : 'rw', ...(loop ? ['loop'] : []), ...(readOnly && (type === 'ext3' || type === 'ext4') ? ['noload'] : [])]
-    await run('mount', ['-o', o.join(','), device, mountpoint], { timeoutMs: 30_000 })
-  }
-  switch (spec.backend) {
-    case 'overlay':
-    case 'aufs': {
-      const fstype = overlayFsType()
-      const layers: OverlayLayers = { lowers: spec.lowers, upper: spec.upper }
-      if (!fstype) throw new MountError(ref, `cannot mount ${show(ref)}: ${await explainOverlayFailure(layers, readOnly, null)}`)
-      try {
-        await run('mount', ['-t', fstype, '-o', overlayMountOptions(layers, readOnly), `strata-${ref.name}`, mountpoint], { timeoutMs: 30_000 })
-      } catch (err) {
-        if (!(err instanceof ToolError)) throw err
-        throw new MountError(ref, `cannot mount ${show(ref)}'s overlay at ${mountpoint}: ${await explainOverlayFailure(layers, readOnly, fstype)}`)
-      }
-      return
-    }
-    case 'dir':
-    case 'btrfs':
-      return bind(spec.path)
-    case 'zfs': {
-      let path = spec.path
-      if (!path.startsWith('/')) {
-        const r = await run('zfs', ['get', '-H', '-o', 'value', 'mountpoint,mounted', spec.path], { timeoutMs: 30_000 })
-        const [mp, mounted] = String(r.stdout).split('\n')
-        if (!mp || !mp.startsWith('/')) throw new MountError(ref, `${show(ref)}'s zfs dataset ${spec.path} has no mountpoint (${mp})`)
-        if (mounted !== 'yes') {
-          await run('zfs', ['mount', spec.path], { timeoutMs: 60_000 })
-          rec.zfsDataset = spec.path
-        }
-        path = mp
-      }
-      return bind(path)
-    }
-    case 'loop':
-      return block(spec.path, true)
-    case 'lvm':
-    case 'rbd':
-      return block(spec.path, false)
-    case 'nbd':
-      throw new MountError(ref, `${show(ref)} uses nbd, which Strata does not mount (it needs qemu-nbd to attach ${spec.path})`)
-  }
-}
-
-/** Unmounts Strata's mount of a container; false when there was none. */
-export async function unmountContainer(ref: ContainerRef): Promise<boolean> {
+/** Unmounts Strata's mount of a container and forgets it; its record (for the driver's release), or null when there was none. */
+export async function removeStrataMount(ref: ContainerRef): Promise<MountRecord | null> {
   const m = strataMountOf(ref)
-  const rec = readRecords().find((r) => r.lxcpath === ref.lxcpath && r.name === ref.name)
+  const rec = readRecords().find((r) => r.lxcpath === ref.lxcpath && r.name === ref.name) ?? null
   if (!m) {
     if (rec) forgetRecord(ref)
-    return false
+    return null
   }
   try {
     await umountPath(m.mountpoint, false)
@@ -523,20 +322,19 @@ export async function unmountContainer(ref: ContainerRef): Promise<boolean> {
     const why = err instanceof ToolError ? err.stderr || err.message : (err as Error).message
     throw new MountError(ref, `cannot unmount ${show(ref)} from ${m.mountpoint}: ${why}`)
   }
-  if (rec?.zfsDataset) await run('zfs', ['umount', rec.zfsDataset], { timeoutMs: 60_000 }).catch(() => undefined)
   if (isUnder(m.mountpoint, strataMountDir())) tryRmdir(m.mountpoint)
   forgetRecord(ref)
-  return true
+  return rec ?? { lxcpath: ref.lxcpath, name: ref.name, mountpoint: m.mountpoint, readOnly: m.readOnly, purpose: m.purpose, pid: m.pid }
 }
 
-/** Runs fn with the container mounted read-only (reusing Strata's mount if there is one). */
-export async function withMountedRootfs<T>(ref: ContainerRef, fn: (root: string) => Promise<T>): Promise<T> {
+/** Runs fn with the rootfs mounted read-only by `mount` for a scan or a copy (reusing Strata's mount of it if there is one). */
+export async function withScanMount<T>(ref: ContainerRef, backend: Backend, mount: (at: string) => Promise<string | undefined>, fn: (root: string) => Promise<T>): Promise<T> {
   const existing = strataMountOf(ref)
   if (existing) return fn(existing.mountpoint)
-  const m = await mountContainer(ref, { purpose: 'scan' })
+  const m = await addStrataMount(ref, { readOnly: true, purpose: 'scan', backend }, mount)
   try {
     return await fn(m.mountpoint)
   } finally {
-    await unmountContainer(ref)
+    await removeStrataMount(ref)
   }
 }

@@ -1,7 +1,6 @@
 // Rootfs spec strings (`lxc.rootfs.path`, legacy `lxc.rootfs`) <-> one typed RootfsSpec.
 // LXC splits the value at the FIRST ':' and picks the backend whose name starts with the
 // text before it (so `d:/x` is dir); an unknown prefix is ignored and the path auto-detected.
-import { statSync } from 'node:fs'
 import type { Backend, RootfsSpec } from '@shared/model'
 
 /** LXC 5's table order (storage.c bdevs[]), plus aufs, which LXC 2.x still had. */
@@ -80,7 +79,7 @@ export function parseRootfsSpec(value: string): ParsedRootfs {
   }
 }
 
-/** A bare path: dir unless its shape says otherwise; `detectBareBackend` refines it on disk. */
+/** A bare path: dir unless its shape says otherwise; its driver's detect() refines it on disk (drivers/index.ts detectBackend). */
 function bareSpec(path: string): RootfsSpec {
   if (path.startsWith('/dev/rbd/')) return { backend: 'rbd', prefix: null, path }
   return { backend: 'dir', prefix: null, path }
@@ -131,24 +130,11 @@ export function canonicalRootfsSpec(spec: RootfsSpec): string {
   return formatRootfsSpec({ ...spec, prefix } as RootfsSpec)
 }
 
-/** The directory (or device, file, dataset) that holds the container's own data. */
-export function rootfsLocation(spec: RootfsSpec): string {
-  return 'upper' in spec ? spec.upper : spec.path
-}
-
-/**
- * What LXC's auto-detection makes of a bare path (dir if a directory, loop if a regular file,
- * lvm if a block device), or null when nothing is there. LXC checks dir before btrfs, so a bare
- * btrfs subvolume path counts as dir, exactly as LXC treats it.
- */
-export function detectBareBackend(path: string): Backend | null {
-  if (path.startsWith('/dev/rbd/')) return 'rbd'
-  const st = statSync(path, { throwIfNoEntry: false })
-  if (!st) return null
-  if (st.isDirectory()) return 'dir'
-  if (st.isFile()) return 'loop'
-  if (st.isBlockDevice()) return 'lvm'
-  return null
+/** The same spec with every path at or under `from` moved under `to` (a build in a staging dir names its final one). */
+export function relocateSpec(spec: RootfsSpec, from: string, to: string): RootfsSpec {
+  const move = (p: string): string => (p === from || p.startsWith(`${from}/`) ? to + p.slice(from.length) : p)
+  if ('lowers' in spec) return { ...spec, lowers: spec.lowers.map(move), upper: move(spec.upper) }
+  return { ...spec, path: move(spec.path) }
 }
 
 /**

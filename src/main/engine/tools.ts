@@ -61,3 +61,9 @@ export function lxcErrorText(stderr: string): string {
     .filter((l) => l && !/--logfile|foreground mode/.test(l))
   return lines.join(' ') || stderr.trim()
 }
+
+/** The first line of a failed tool's stderr (or its message), to quote in a reason. */
+export function toolText(err: unknown): string {
+  const e = err as { stderr?: string; message?: string }
+  return (e.stderr?.trim() || e.message || String(err)).split('\n')[0]!.replace(/^ERROR:\s*/, '')
+}

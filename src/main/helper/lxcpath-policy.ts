@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { existingContainerNameProblem } from '@shared/names'
-import type { OpBoundary } from '../engine/ops/context'
+import type { OpBoundary } from '../engine/context'
 
 /**
  * The lxcpaths the helper may serve besides LXC's own: one absolute path a line, `#` comments.

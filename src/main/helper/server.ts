@@ -4,8 +4,8 @@
 // both reach the operation as an abort.
 import type { OpProgress } from '@shared/model'
 import { readConfigView } from '../engine/config/view'
-import { layerDiff } from '../engine/fs/diff'
-import { measureUsage } from '../engine/fs/usage'
+import { layerDiff } from '../engine/layer-diff'
+import { measureUsage } from '../engine/usage'
 import { cloneContainer } from '../engine/ops/clone'
 import { createContainer } from '../engine/ops/create'
 import { destroyContainer } from '../engine/ops/destroy'

@@ -2,7 +2,7 @@
 
 import type { ConfigProblem } from '../../../shared/model'
 import { readRegularFile, type FileKind } from '../fs/regular-file'
-import { OpError } from '../ops/errors'
+import { OpError } from '../errors'
 import { decodeConfigBytes, parseConfig, type ConfigDocument, type DecodedConfig } from './parse'
 
 export interface ReadConfig {

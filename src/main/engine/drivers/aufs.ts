@@ -1,31 +1,36 @@
-// aufs: `aufs:<lower>:<P>/<n>/delta0`, LXC <= 2.x. Parsed and shown; never mounted here: aufs
-// was never in mainline Linux and LXC dropped it in 3.0. `strata convert` turns one into overlay.
-import type { RootfsSpec } from '@shared/model'
+// aufs: `aufs:<lower>:<P>/<n>/delta0`, LXC <= 2.x. Parsed, shown and measured; never written:
+// aufs was never in mainline Linux and LXC dropped it in 3.0. `strata convert` turns one into overlay.
 import { DriverError, type StorageDriver } from './driver'
+import { layersOf, overlayAccess } from '../fs/overlay-mount'
 import { kernelFilesystems } from './probe'
 
-const refuse = (what: string) => async (): Promise<RootfsSpec> => {
-  throw new DriverError('aufs', 'aufs-unavailable', `Cannot ${what} aufs: ${aufsProbe() ?? 'Strata does not write aufs'}; convert aufs clones with \`strata convert\`.`)
-}
+const NO_AUFS = 'this kernel has no aufs (it was never in mainline Linux, and LXC removed aufs support in 3.0)'
+const NOT_A_TARGET = 'aufs cannot be a clone target: LXC removed aufs in 3.0 and this kernel has no aufs.'
 
-function aufsProbe(): string | null {
-  return kernelFilesystems().has('aufs') ? null : 'this kernel has no aufs (it was never in mainline Linux, and LXC removed aufs support in 3.0)'
+const refuse = (what: string) => async (): Promise<never> => {
+  throw new DriverError('aufs', 'aufs-unavailable', `Cannot ${what} aufs: ${kernelFilesystems().has('aufs') ? 'Strata does not write aufs' : NO_AUFS}; convert aufs clones with \`strata convert\`.`)
 }
 
 export const aufsDriver: StorageDriver = {
   backend: 'aufs',
-  capabilities: { create: false, copy: false, snapshot: false, snapshotDependsOnOrigin: true, whiteouts: 'aufs', needs: 'an aufs-patched kernel' },
-  probe: () => {
-    const why = aufsProbe()
-    return why ? `${why[0]!.toUpperCase()}${why.slice(1)}.` : 'Strata reads aufs clones but does not make new ones; convert them to overlay.'
+  capabilities: {
+    create: 'Strata reads aufs clones but does not make new ones (LXC removed aufs in 3.0); convert them to overlay.',
+    copyInto: NOT_A_TARGET,
+    cloneFrom: 'aufs clones cannot be mounted on this kernel: convert it to overlay first (strata convert).',
+    snapshotOf: [],
+    snapshotRule: NOT_A_TARGET,
+    snapshotDependsOnOrigin: true,
+    mountableWhileRunning: true,
+    whiteouts: 'aufs',
+    needs: { filesystems: ['aufs'], tools: {} }
   },
-  detect: (spec) => spec.backend === 'aufs',
   create: refuse('create'),
   copy: refuse('copy into'),
   snapshot: refuse('snapshot into'),
-  async mount(): Promise<void> {
-    await refuse('mount')()
-  },
-  async umount(): Promise<void> {},
-  async destroyOutside(): Promise<void> {}
+  // for inspection, read as an overlay of the same layers (its `.wh.` names show as files)
+  access: (spec, readOnly) => overlayAccess(layersOf(spec), readOnly),
+  visibleTree: refuse('copy from'),
+  usage: (spec, probe) => probe.scanned(layersOf(spec).upper, true),
+  writeHostname: refuse('write into'),
+  async destroy(): Promise<void> {}
 }

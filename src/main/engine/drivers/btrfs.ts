@@ -5,17 +5,18 @@
 // same filesystem is such a snapshot too (as LXC makes it); anything else is a new subvolume
 // filled by the copier. A subvolume is a directory: it needs no mount, and an empty one is
 // removed like one (rmdir, since Linux 4.18), so a destroy needs nothing more than dir's.
-import { existsSync, statfsSync } from 'node:fs'
+import { existsSync, lstatSync, statfsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
+import type { OpContext } from '../context'
 import { copyDirectoryTree } from '../fs/copy'
+import { rewriteHostname } from '../fs/hostname'
 import { removeDirectoryTree } from '../fs/remove'
-import type { OpContext } from '../ops/context'
-import { run, ToolError } from '../tools'
-import { withVisibleTree } from './dir'
-import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
-import { storageOutside } from './outside-storage'
-import { kernelFilesystems, which } from './probe'
+import { btrfsSubvolume } from '../native/index'
+import { run, ToolError, toolText } from '../tools'
+import { NO_FIGURES } from '../fs/tree-usage'
+import { directoryOf, DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { pathOutside } from './outside-storage'
 
 const BTRFS_SUPER_MAGIC = 0x9123683e
 
@@ -32,6 +33,43 @@ function onBtrfs(path: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * btrfs's own accounting for a subvolume: its level-0 qgroup (0/<subvolume id>). Usable only
+ * when `path` is a subvolume's root (a plain directory would report the enclosing subvolume),
+ * quotas are enabled and the qgroup data is consistent (no rescan running or needed).
+ */
+async function btrfsQgroup(path: string): Promise<{ figures: { referenced: number; exclusive: number } } | { reason: string }> {
+  const st = lstatSync(path, { throwIfNoEntry: false })
+  if (!st?.isDirectory()) return { reason: `${path} is not a directory` }
+  // 256 is BTRFS_FIRST_FREE_OBJECTID: the inode of every subvolume's root directory.
+  if (st.ino !== 256) return { reason: `${path} is not a btrfs subvolume (its qgroup would be the enclosing subvolume's)` }
+  let id: string
+  try {
+    id = String((await run('btrfs', ['inspect-internal', 'rootid', path], { timeoutMs: 10_000 })).stdout).trim()
+  } catch (err) {
+    return { reason: `btrfs cannot tell the subvolume of ${path}: ${toolText(err)}` }
+  }
+  let r
+  try {
+    r = await run('btrfs', ['qgroup', 'show', '--raw', '-f', path], { timeoutMs: 30_000 })
+  } catch (err) {
+    const text = toolText(err)
+    if (/quotas not enabled/i.test(text)) return { reason: `btrfs quotas are not enabled on the filesystem of ${path} (btrfs quota enable)` }
+    return { reason: `btrfs qgroup show ${path} failed: ${text}` }
+  }
+  const warning = String(r.stderr)
+  if (/inconsistent|rescan/i.test(warning)) return { reason: `btrfs qgroup data of ${path} is not consistent (${warning.trim().split('\n')[0]!.replace(/^WARNING:\s*/, '')})` }
+  for (const line of String(r.stdout).split('\n')) {
+    const f = line.trim().split(/\s+/)
+    if (f[0] === `0/${id}` && f.length >= 3) {
+      const referenced = Number(f[1])
+      const exclusive = Number(f[2])
+      if (Number.isSafeInteger(referenced) && Number.isSafeInteger(exclusive)) return { figures: { referenced, exclusive } }
+    }
+  }
+  return { reason: `btrfs has no qgroup 0/${id} for ${path}` }
 }
 
 function rootfsSpec(target: BuildTarget): RootfsSpec {
@@ -52,22 +90,22 @@ async function snapshotInto(origin: string, target: BuildTarget, ctx: OpContext)
 export const btrfsDriver: StorageDriver = {
   backend: 'btrfs',
   capabilities: {
-    create: true,
-    copy: true,
-    snapshot: true,
+    create: null,
+    copyInto: null,
+    cloneFrom: null,
+    snapshotOf: ['btrfs'],
+    snapshotRule: "LXC snapshots stay in the origin's backend",
     snapshotDependsOnOrigin: false,
-    needs: "an lxcpath on a btrfs filesystem, and btrfs-progs (Debian's btrfs-progs package)"
+    mountableWhileRunning: true,
+    needs: { filesystems: ['btrfs'], tools: { btrfs: 'btrfs-progs' } }
   },
   probe(lxcpath: string): string | null {
-    if (!kernelFilesystems().has('btrfs')) return 'This kernel has no btrfs filesystem loaded.'
     if (!onBtrfs(lxcpath)) return `The lxcpath ${lxcpath} is not on a btrfs filesystem (a btrfs rootfs is a subvolume of the lxcpath's filesystem).`
-    if (!which('btrfs')) return 'The btrfs command is missing: install btrfs-progs.'
     return null
   },
-  detect: (spec) => spec.backend === 'btrfs',
-  async create(target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
+  async create(target: BuildTarget, ctx: OpContext) {
     await run('btrfs', ['subvolume', 'create', join(target.buildDir, 'rootfs')], { signal: ctx.signal })
-    return rootfsSpec(target)
+    return { spec: rootfsSpec(target), fill: { dir: join(target.buildDir, 'rootfs') } }
   },
   async copy(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
     const spec = source.spec
@@ -80,7 +118,7 @@ export const btrfsDriver: StorageDriver = {
       }
     }
     await run('btrfs', ['subvolume', 'create', join(target.buildDir, 'rootfs')], { signal: ctx.signal })
-    await withVisibleTree(source, (root) => copyDirectoryTree(root, join(target.buildDir, 'rootfs'), ctx))
+    await source.withVisibleTree((root) => copyDirectoryTree(root, join(target.buildDir, 'rootfs'), ctx))
     return rootfsSpec(target)
   },
   async snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
@@ -88,13 +126,28 @@ export const btrfsDriver: StorageDriver = {
     if (spec.backend !== 'btrfs') throw new DriverError('btrfs', 'btrfs-snapshot-origin', 'A btrfs snapshot needs a btrfs origin.')
     return snapshotInto(spec.path, target, ctx)
   },
-  async mount(): Promise<void> {
-    // a subvolume is a directory
+  // a subvolume is a directory
+  access: async (spec) => ({ dir: directoryOf(spec) }),
+  visibleTree: (spec, _dir, fn) => fn(directoryOf(spec)),
+  async usage(spec, probe) {
+    const path = directoryOf(spec)
+    const q = await btrfsQgroup(path)
+    if ('figures' in q) {
+      const { referenced, exclusive } = q.figures
+      return { measured: { ...NO_FIGURES, allocatedBytes: referenced }, dataBytes: exclusive, fsShared: Math.max(0, referenced - exclusive), source: 'btrfs-qgroup', restBytes: probe.rest(path) }
+    }
+    return { ...(await probe.scanned(path, false)), sourceNote: `scanned: ${q.reason}` }
   },
-  async umount(): Promise<void> {},
-  async destroyOutside(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void> {
+  writeHostname: (spec, _at, name) => rewriteHostname({ kind: 'dir', root: directoryOf(spec) }, name),
+  // LXC records nothing between a snapshot and its origin; the subvolume's parent UUID says what it was made from
+  lineage(spec) {
+    const sub = btrfsSubvolume(directoryOf(spec))
+    return sub ? { id: sub.uuid, parent: sub.parentUuid } : null
+  },
+  storageOutside: (spec, containerDir) => pathOutside(directoryOf(spec), containerDir),
+  async destroy(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void> {
     // A rootfs subvolume elsewhere (lxc-create --dir) goes too, as LXC deletes it (once the user confirmed it).
-    const outside = spec.backend === 'btrfs' ? storageOutside(spec, containerDir) : null
+    const outside = pathOutside(directoryOf(spec), containerDir)
     if (outside) await removeDirectoryTree(outside, { signal: ctx.signal })
   }
 }

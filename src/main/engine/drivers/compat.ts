@@ -1,26 +1,32 @@
-// The one table of what can be made from what (the seed's table 1 and LXC 5's storage_copy),
-// read by the CLI and the UI. Each rule that refuses says why, naming the rule.
+// What can be made from what (LXC 5's storage_copy and lxc-create -B), read from the drivers'
+// capability records and nothing else, for the CLI, the UI and the operations alike. Each
+// rule that refuses says why, naming the rule.
+import { resolve } from 'node:path'
 import type { Backend, BackendChoice } from '@shared/model'
 import { BACKENDS } from '@shared/model'
-import { normalLxcpath } from '../lineage/bookkeeping'
 import { backendFromName, driverFor } from './index'
+import { driverProblem } from './probe'
 
 type Mode = 'copy' | 'snapshot'
 
+/** `-B best` as LXC tries it: the first of these that can be made here (lxccontainer.c do_storage_create). */
+const BEST_ORDER: readonly Backend[] = ['btrfs', 'zfs', 'lvm', 'dir']
+
 /**
- * LXC's default when -B is not given (storage_copy): snapshot of dir is overlay, else same type;
- * a copy keeps the type in its own lxcpath and is dir in another. So a copy of an overlay clone
- * in its own lxcpath defaults to overlay, which the rules refuse: lxc-copy fails there unless given
- * `-B dir`, and resolveCloneBackend says to add it.
+ * LXC's default when -B is not given (storage_copy): a snapshot clone takes the origin's
+ * backend (its driver's snapshotAs: overlay for dir); a copy keeps the type in its own lxcpath
+ * and is dir in another. So a copy of an overlay clone in its own lxcpath defaults to overlay,
+ * which the rules refuse: lxc-copy fails there unless given `-B dir`, and resolveCloneBackend
+ * says to add it.
  */
 export function defaultCloneBackend(origin: Backend, mode: Mode, sameLxcpath: boolean): Backend {
-  if (mode === 'snapshot') return origin === 'dir' ? 'overlay' : origin
+  if (mode === 'snapshot') return driverFor(origin).capabilities.snapshotAs ?? origin
   return sameLxcpath ? origin : 'dir'
 }
 
-/** `-B` names that are no backend (the seed's table 1): they make new containers, never clones. */
+/** `-B` names that are no backend: they make new containers, never clones. */
 const CREATE_ONLY_NAMES: Readonly<Record<string, string>> = {
-  best: 'best (try btrfs, zfs, lvm, then dir) only chooses the storage of a new container',
+  best: `best (try ${BEST_ORDER.join(', ')}) only chooses the storage of a new container`,
   none: 'none (an alias of dir) is for lxc-create only'
 }
 
@@ -30,10 +36,10 @@ export function cloneBackendNamed(name: string): Backend {
   if (createOnly !== undefined)
     throw new BackendRuleError(
       'create-only-backend',
-      `-B ${name} cannot make a clone: ${createOnly} (the seed's rule; lxc-copy fails with "Failed to initialize ${name} storage driver"). Name the clone's backend, e.g. -B dir.`
+      `-B ${name} cannot make a clone: ${createOnly} (lxc-copy fails with "Failed to initialize ${name} storage driver"). Name the clone's backend, e.g. -B dir.`
     )
   const backend = backendFromName(name)
-  if (backend === null) throw new BackendRuleError('unknown-backend', `Unknown backend "${name}" (dir, overlay, overlayfs, btrfs, loop, zfs, lvm, rbd, nbd).`)
+  if (backend === null) throw new BackendRuleError('unknown-backend', `Unknown backend "${name}" (${[...BACKENDS, 'overlayfs'].join(', ')}).`)
   return backend
 }
 
@@ -41,60 +47,65 @@ export function cloneBackendNamed(name: string): Backend {
 export function createBackendNamed(name: string): Backend | 'best' {
   if (name === 'best') return 'best'
   const backend = backendFromName(name)
-  if (backend === null) throw new BackendRuleError('unknown-backend', `Unknown backend "${name}" (dir, none, overlay, btrfs, loop, best, zfs, lvm, rbd, nbd).`)
+  if (backend === null) throw new BackendRuleError('unknown-backend', `Unknown backend "${name}" (${[...BACKENDS, 'none', 'best'].join(', ')}).`)
   return backend
 }
 
-/** Why `origin` cannot be cloned into `target` in this mode by the rules, or null. */
+const article = (word: string): string => (/^[aeio]/.test(word) ? 'an' : 'a')
+
+/** Why `origin` cannot be cloned into `target` in this mode by the drivers' rules, or null. */
 function ruleRefusal(origin: Backend, target: Backend, mode: Mode): string | null {
-  if (origin === 'aufs') return 'aufs clones cannot be mounted on this kernel: convert it to overlay first (strata convert).'
-  if (target === 'aufs') return 'aufs cannot be a clone target: LXC removed aufs in 3.0 and this kernel has no aufs.'
-  if (mode === 'copy') {
-    if (target === 'overlay') return 'overlay can only be used for snapshot clones (LXC\'s rule); a copy clone is dir.'
-    if (target === 'dir' || target === 'btrfs' || target === 'loop') {
-      if (origin === 'dir' || origin === 'overlay' || origin === 'btrfs' || origin === 'loop') return null
-      return `copying a ${origin} container needs its ${origin} driver, which Strata does not have yet.`
-    }
-    return `Strata has no ${target} driver yet.`
-  }
-  // snapshot
-  if (target === 'dir') return 'dir cannot make snapshot clones (LXC: dir has no snapshots); the snapshot of a dir container is overlay.'
-  if (target === 'overlay') {
-    if (origin === 'dir' || origin === 'overlay') return null
-    return `an overlay clone can only read a dir or overlay origin (LXC: "overlay clone of ${origin} container is not yet supported").`
-  }
-  if (target === 'loop') return 'loop does not support snapshots (LXC\'s rule).'
-  if (target !== origin) return `a ${target} snapshot needs a ${target} origin (LXC snapshots stay in the origin's backend).`
-  if (target === 'btrfs') return null
-  return `Strata has no ${target} driver yet.`
+  const from = driverFor(origin).capabilities
+  if (from.cloneFrom !== null) return from.cloneFrom
+  const into = driverFor(target).capabilities
+  if (mode === 'copy') return into.copyInto
+  if (into.snapshotOf.includes(origin)) return null
+  if (into.snapshotOf.length === 0) return into.snapshotRule
+  const of = into.snapshotOf.join(' or ')
+  return `${article(target)} ${target} snapshot clone can be made only of ${of} containers, not of ${origin} (${into.snapshotRule}).`
 }
 
 export function cloneChoices(origin: { backend: Backend; lxcpath: string }, target: { lxcpath: string }): BackendChoice[] {
-  const same = normalLxcpath(origin.lxcpath) === normalLxcpath(target.lxcpath)
+  const same = resolve(origin.lxcpath) === resolve(target.lxcpath)
   const choices: BackendChoice[] = []
   for (const mode of ['copy', 'snapshot'] as const) {
     const def = defaultCloneBackend(origin.backend, mode, same)
     for (const backend of BACKENDS) {
-      let reason = ruleRefusal(origin.backend, backend, mode)
-      if (reason === null) reason = driverFor(backend)?.probe(target.lxcpath) ?? null
+      const reason = ruleRefusal(origin.backend, backend, mode) ?? driverProblem(driverFor(backend), target.lxcpath)
       choices.push({ backend, mode, allowed: reason === null, reason, isDefault: backend === def })
     }
   }
   return choices
 }
 
-/** Backends a new container can be created in, with `best`'s pick marked as default. */
+/** Backends a new container can be created in, with lxc-create's default (dir) marked. */
 export function createChoices(lxcpath: string): BackendChoice[] {
   return BACKENDS.map((backend) => {
     const driver = driverFor(backend)
-    const reason =
-      !driver || !driver.capabilities.create
-        ? backend === 'aufs'
-          ? 'LXC removed aufs in 3.0 and this kernel has no aufs.'
-          : `Strata has no ${backend} driver yet.`
-        : driver.probe(lxcpath)
+    const reason = driver.capabilities.create ?? driverProblem(driver, lxcpath)
     return { backend, mode: 'create' as const, allowed: reason === null, reason, isDefault: backend === 'dir' }
   })
+}
+
+/** The backend of a new container: the one asked for if it can be made here, lxc-create's dir by default, or `best`'s pick. */
+export function resolveCreateBackend(lxcpath: string, requested: Backend | 'best' | undefined): Backend {
+  const choices = createChoices(lxcpath)
+  if (requested === 'best') return BEST_ORDER.find((b) => choices.find((c) => c.backend === b)?.allowed) ?? 'dir'
+  const backend = requested ?? 'dir'
+  const choice = choices.find((c) => c.backend === backend)
+  if (!choice?.allowed) throw new BackendRuleError('create-backend', `Cannot create a ${backend} container: ${choice?.reason ?? 'unknown backend'}`)
+  return backend
+}
+
+/**
+ * How lxc-snapshot snapshots a container (LXC_CLONE_MAYBE_SNAPSHOT, keeping its backend): a
+ * snapshot clone where its driver makes one of its own kind, else a copy; throws when neither.
+ */
+export function lxcSnapshotMode(backend: Backend): Mode {
+  const c = driverFor(backend).capabilities
+  const refusal = c.cloneFrom ?? (c.snapshotOf.includes(backend) ? null : c.copyInto)
+  if (refusal !== null) throw new BackendRuleError('snapshot-backend', `A ${backend} container cannot be snapshotted: ${refusal}`)
+  return c.snapshotOf.includes(backend) ? 'snapshot' : 'copy'
 }
 
 export class BackendRuleError extends Error {
@@ -107,7 +118,7 @@ export class BackendRuleError extends Error {
   }
 }
 
-/** The backend a clone uses: the requested one if the table allows it, else LXC's default; throws with the rule. */
+/** The backend a clone uses: the requested one if the rules allow it, else LXC's default; throws with the rule. */
 export function resolveCloneBackend(origin: { backend: Backend; lxcpath: string }, target: { lxcpath: string }, mode: Mode, requested?: Backend): Backend {
   const all = cloneChoices(origin, target)
   const choices = all.filter((c) => c.mode === mode)
@@ -118,7 +129,7 @@ export function resolveCloneBackend(origin: { backend: Backend; lxcpath: string 
     const others = choices.filter((c) => c.allowed).map((c) => `-B ${c.backend}`)
     let ask = others.includes('-B dir') ? 'Add -B dir for a standalone dir copy of what it shows' : others.length > 0 ? `Name one of ${others.join(', ')}` : 'No backend can take it here'
     if (mode === 'copy' && all.some((c) => c.mode === 'snapshot' && c.allowed)) ask += ', or use -s for a snapshot clone'
-    const where = mode === 'copy' && normalLxcpath(origin.lxcpath) === normalLxcpath(target.lxcpath) ? ' in its own lxcpath' : ''
+    const where = mode === 'copy' && resolve(origin.lxcpath) === resolve(target.lxcpath) ? ' in its own lxcpath' : ''
     throw new BackendRuleError(
       `${mode}-${origin.backend}-needs-backend`,
       `Without -B, a ${mode} clone of a ${origin.backend} container${where} is ${pick.backend} (LXC's default), and ${pick.reason} ${ask}.`

@@ -1,52 +1,49 @@
 // dir (and `none`, its alias): the rootfs is a plain directory, `<P>/<n>/rootfs`.
-import { chmodSync, mkdirSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { chmodSync, mkdirSync, type Stats } from 'node:fs'
+import { join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
+import type { OpContext } from '../context'
 import { copyDirectoryTree } from '../fs/copy'
-import { withMergedView } from '../fs/overlay-mount'
+import { rewriteHostname } from '../fs/hostname'
 import { removeDirectoryTree } from '../fs/remove'
-import { withMountedRootfs } from '../mount'
-import type { OpContext } from '../ops/context'
-import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
-import { storageOutside } from './outside-storage'
-
-/** Runs fn with a directory that shows the source's whole tree (mounting an overlay if needed). */
-export async function withVisibleTree<T>(source: SourceStorage, fn: (root: string) => Promise<T>): Promise<T> {
-  const spec = source.spec
-  if (spec.backend === 'overlay') return withMergedView(spec.lowers, spec.upper, fn)
-  if (spec.backend === 'aufs')
-    throw new DriverError('aufs', 'aufs-unmountable', `${source.dir} is an aufs clone, which this kernel cannot mount: run \`strata convert\` first.`)
-  if (spec.backend === 'dir' || spec.backend === 'btrfs') return fn(spec.path)
-  // a loop image, read-only at Strata's private mountpoint (found and cleaned if ever left behind)
-  if (spec.backend === 'loop') return withMountedRootfs({ lxcpath: dirname(source.dir), name: basename(source.dir) }, fn)
-  throw new DriverError(spec.backend, 'no-driver', `Copying from a ${spec.backend} container is not supported by Strata yet.`)
-}
+import { directoryOf, DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { pathOutside } from './outside-storage'
 
 export const dirDriver: StorageDriver = {
   backend: 'dir',
-  capabilities: { create: true, copy: true, snapshot: false, snapshotDependsOnOrigin: false, needs: 'nothing' },
-  probe: () => null,
-  detect: (spec) => spec.backend === 'dir',
-  async create(target: BuildTarget): Promise<RootfsSpec> {
+  capabilities: {
+    create: null,
+    copyInto: null,
+    cloneFrom: null,
+    snapshotOf: [],
+    snapshotRule: 'dir cannot make snapshot clones (LXC: dir has no snapshots); the snapshot of a dir container is overlay.',
+    snapshotAs: 'overlay',
+    snapshotDependsOnOrigin: false,
+    mountableWhileRunning: true,
+    needs: { tools: {} }
+  },
+  async create(target: BuildTarget) {
     const rootfs = join(target.buildDir, 'rootfs')
     mkdirSync(rootfs, { recursive: true })
     chmodSync(rootfs, 0o755)
-    return { backend: 'dir', prefix: 'dir', path: join(target.finalDir, 'rootfs') }
+    return { spec: { backend: 'dir', prefix: 'dir', path: join(target.finalDir, 'rootfs') }, fill: { dir: rootfs } }
   },
   async copy(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
-    await withVisibleTree(source, (root) => copyDirectoryTree(root, join(target.buildDir, 'rootfs'), ctx))
+    await source.withVisibleTree((root) => copyDirectoryTree(root, join(target.buildDir, 'rootfs'), ctx))
     return { backend: 'dir', prefix: 'dir', path: join(target.finalDir, 'rootfs') }
   },
   async snapshot(): Promise<RootfsSpec> {
     throw new DriverError('dir', 'dir-cannot-snapshot', 'A dir container cannot be a snapshot clone (LXC: dir has no snapshots); snapshot clones of dir origins are overlay.')
   },
-  async mount(): Promise<void> {
-    // a directory needs no mount
-  },
-  async umount(): Promise<void> {},
-  async destroyOutside(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void> {
+  access: async (spec) => ({ dir: directoryOf(spec) }),
+  visibleTree: (spec, _dir, fn) => fn(directoryOf(spec)),
+  usage: (spec, probe) => probe.scanned(directoryOf(spec), false),
+  writeHostname: (spec, _at, name) => rewriteHostname({ kind: 'dir', root: directoryOf(spec) }, name),
+  detect: (_path: string, st: Stats | undefined) => st?.isDirectory() === true,
+  storageOutside: (spec, containerDir) => pathOutside(directoryOf(spec), containerDir),
+  async destroy(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void> {
     // LXC removes a dir rootfs wherever it is (lxc-create --dir D): so does Strata, once the user confirmed it, never crossing a mount.
-    const outside = spec.backend === 'dir' ? storageOutside(spec, containerDir) : null
+    const outside = pathOutside(directoryOf(spec), containerDir)
     if (outside) await removeDirectoryTree(outside, { signal: ctx.signal })
   }
 }

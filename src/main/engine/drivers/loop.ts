@@ -1,35 +1,36 @@
 // loop: the rootfs is a filesystem image, `loop:<P>/<n>/rootdev` (LXC 5.0.2 storage/loop.c): a
 // sparse file of fssize + 1 bytes (LXC seeks to the size and writes one byte), mode 0600, made
 // with mkfs.ext4; 1 GiB unless told, for a new container and for a copy alike. The image is
-// mounted only while something is written into it (a template at create, a copy at clone), and
-// always inside a mount namespace of its own: the mount, and the loop device that mount -o loop
-// attaches and auto-clears, cannot outlive the work whatever happens to Strata. LXC gives loop
-// no snapshots.
-import { closeSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
+// mounted read-write only while something is written into it (a template at create, a copy or
+// clone hooks at clone, the hostname rewrite), and then always inside a mount namespace of its
+// own: the mount, and the loop device that mount -o loop attaches and auto-clears, cannot
+// outlive the work whatever happens to Strata. LXC gives loop no snapshot clones; lxc-snapshot
+// copies the image.
+import { closeSync, lstatSync, mkdirSync, openSync, unlinkSync, writeSync, type Stats } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
-import type { OpContext } from '../ops/context'
+import type { OpContext } from '../context'
 import type { HostnameResult } from '../fs/hostname'
-import { addonPath, nativeAvailable } from '../native/index'
-import { run, ToolError } from '../tools'
-import { withVisibleTree } from './dir'
-import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
-import { storageOutside } from './outside-storage'
+import { blockAccess, mountFailure, mountRootfs, runWithRootfs } from '../fs/rootfs-mount'
+import { figures, NO_FIGURES } from '../fs/tree-usage'
+import { withScanMount } from '../mount'
+import { addonPath, nativeAvailable, scanUsage } from '../native/index'
+import { run } from '../tools'
+import { directoryOf, DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { pathOutside } from './outside-storage'
 
 /** LXC's DEFAULT_FS_SIZE and DEFAULT_FSTYPE. */
-export const LOOP_DEFAULT_SIZE = 1024 ** 3
+const LOOP_DEFAULT_SIZE = 1024 ** 3
 const FSTYPE = 'ext4'
 
-/** Mounts the image ($1) at $2, then runs the rest as the command. */
-const MOUNTED = 'mount -o loop "$1" "$2" || exit 97; shift 2; exec "$@"'
-
 /** Runs argv with the image mounted read-write at `at`, in a mount namespace of its own; its stdout. */
-export async function runWithImageMounted(image: string, at: string, argv: readonly string[], opts: { env?: Record<string, string>; signal?: AbortSignal; cwd?: string } = {}): Promise<string> {
+async function runWithImageMounted(image: string, at: string, argv: readonly string[], opts: { env?: Record<string, string>; signal?: AbortSignal } = {}): Promise<string> {
+  const access = await blockAccess(image, false, true)
   try {
-    const r = await run('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', MOUNTED, 'strata-loop', image, at, ...argv], opts)
-    return String(r.stdout)
+    return await runWithRootfs(access, at, argv, opts)
   } catch (err) {
-    if (err instanceof ToolError && err.exitCode === 97) throw new DriverError('loop', 'loop-mount', `The image ${image} could not be mounted: ${err.stderr}`)
+    const why = await mountFailure(access, err)
+    if (why !== null) throw new DriverError('loop', 'loop-mount', `The image ${image} could not be mounted: ${why}`)
     throw err
   }
 }
@@ -46,7 +47,7 @@ try {
 }`
 
 /** /etc/hostname of a new loop clone: rewritten only where it exists, never through a symlink. */
-export async function rewriteHostnameInImage(image: string, at: string, name: string): Promise<HostnameResult> {
+async function rewriteHostnameInImage(image: string, at: string, name: string): Promise<HostnameResult> {
   if (!nativeAvailable()) return { outcome: 'skipped', reason: `the native addon is missing, so /etc/hostname inside ${image} was left alone` }
   const env = { ...(process.env as Record<string, string>), ELECTRON_RUN_AS_NODE: '1' }
   const out = await runWithImageMounted(image, at, [process.execPath, '-e', HOSTNAME_WRITER, addonPath(), at, name], { env })
@@ -78,35 +79,56 @@ async function newImage(target: BuildTarget, ctx: OpContext): Promise<string> {
   return image
 }
 
+/** Runs fn with the image of the container at `dir` mounted read-only at Strata's private mountpoint (found and cleaned if ever left behind). */
+function withImageMounted<T>(image: string, dir: string, fn: (root: string) => Promise<T>): Promise<T> {
+  const mount = async (at: string): Promise<undefined> => mountRootfs(await blockAccess(image, true, true), at, true).then(() => undefined)
+  return withScanMount({ lxcpath: dirname(dir), name: basename(dir) }, 'loop', mount, fn)
+}
+
 export const loopDriver: StorageDriver = {
   backend: 'loop',
-  capabilities: { create: true, copy: true, snapshot: false, snapshotDependsOnOrigin: false, needs: 'loop devices, and mkfs.ext4 (e2fsprogs)' },
-  probe(): string | null {
-    if (process.geteuid?.() !== 0) return 'Mounting a loop image needs root.'
-    return null
+  capabilities: {
+    create: null,
+    copyInto: null,
+    cloneFrom: null,
+    snapshotOf: [],
+    snapshotRule: 'loop does not support snapshots (LXC\'s rule).',
+    snapshotDependsOnOrigin: false,
+    mountableWhileRunning: false,
+    needs: { tools: { losetup: 'mount', 'mkfs.ext4': 'e2fsprogs' }, root: true }
   },
-  detect: (spec) => spec.backend === 'loop',
-  async create(target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
-    await newImage(target, ctx)
-    return rootfsSpec(target)
+  async create(target: BuildTarget, ctx: OpContext) {
+    const image = await newImage(target, ctx)
+    // the template fills the image, mounted there for it only
+    return { spec: rootfsSpec(target), fill: await blockAccess(image, false, true) }
   },
   async copy(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
     const image = await newImage(target, ctx)
     const at = join(target.buildDir, 'rootfs')
     // cp -a keeps owners, modes, times, hard links, xattrs and ACLs, like LXC's rsync -aHX
-    await withVisibleTree(source, (root) => runWithImageMounted(image, at, ['cp', '-a', '--', `${root}/.`, `${at}/`], { signal: ctx.signal }))
+    await source.withVisibleTree((root) => runWithImageMounted(image, at, ['cp', '-a', '--', `${root}/.`, `${at}/`], { signal: ctx.signal }))
     return rootfsSpec(target)
   },
   async snapshot(): Promise<RootfsSpec> {
     throw new DriverError('loop', 'loop-cannot-snapshot', 'loop does not support snapshots (LXC\'s rule).')
   },
-  async mount(): Promise<void> {
-    throw new DriverError('loop', 'loop-mount-here', 'A loop rootfs is mounted only inside the work that needs it (runWithImageMounted).')
+  access: (spec, readOnly) => blockAccess(directoryOf(spec), readOnly, true),
+  visibleTree: (spec, dir, fn) => withImageMounted(directoryOf(spec), dir, fn),
+  async usage(spec, probe) {
+    // The image is what the disk holds; its contents are counted only when it can be mounted (stopped).
+    const path = directoryOf(spec)
+    const st = lstatSync(path, { throwIfNoEntry: false })
+    const image = st ? st.blocks * 512 : 0
+    let measured = { ...NO_FIGURES, allocatedBytes: image }
+    if (!probe.running && st) measured = await withImageMounted(path, join(probe.ref.lxcpath, probe.ref.name), async (root) => figures(await scanUsage(root, { signal: probe.signal })))
+    return { measured, dataBytes: image, fsShared: null, source: 'scan', restBytes: probe.rest(path) }
   },
-  async umount(): Promise<void> {},
-  async destroyOutside(spec: RootfsSpec, containerDir: string): Promise<void> {
+  writeHostname: (spec, at, name) => rewriteHostnameInImage(directoryOf(spec), at, name),
+  detect: (_path: string, st: Stats | undefined) => st?.isFile() === true,
+  storageOutside: (spec, containerDir) => pathOutside(directoryOf(spec), containerDir),
+  async destroy(spec: RootfsSpec, containerDir: string): Promise<void> {
     // an image elsewhere goes too, as LXC unlinks it (once the user confirmed it)
-    const outside = spec.backend === 'loop' ? storageOutside(spec, containerDir) : null
+    const outside = pathOutside(directoryOf(spec), containerDir)
     if (!outside) return
     try {
       unlinkSync(outside)

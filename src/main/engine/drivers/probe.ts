@@ -1,7 +1,8 @@
 // Machine probes shared by drivers and the environment check: which filesystems this kernel
-// knows, and where a tool is.
+// knows, where a tool is, and what of a driver's needs this machine lacks.
 import { accessSync, constants, readFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
+import type { DriverNeeds, StorageDriver } from './driver'
 
 let cached: Set<string> | null = null
 
@@ -34,4 +35,20 @@ export function which(bin: string): string | null {
     }
   }
   return null
+}
+
+/** What the machine lacks of a driver's needs, as `fs:NAME` and `tool:NAME` (the environment check's words). */
+export function missingNeeds(needs: DriverNeeds): string[] {
+  const fs = needs.filesystems
+  return [...(fs && !fs.some((f) => kernelFilesystems().has(f)) ? [`fs:${fs[0]}`] : []), ...Object.keys(needs.tools).filter((t) => !which(t)).map((t) => `tool:${t}`)]
+}
+
+/** Why the driver cannot work here for this lxcpath (what the machine lacks, then the driver's own probe), or null. */
+export function driverProblem(driver: StorageDriver, lxcpath: string): string | null {
+  const { filesystems, tools, root } = driver.capabilities.needs
+  if (filesystems && !filesystems.some((f) => kernelFilesystems().has(f))) return `This kernel has no ${filesystems[0]} filesystem loaded (try \`modprobe ${filesystems[0]}\`).`
+  const tool = Object.keys(tools).find((t) => !which(t))
+  if (tool) return `The ${tool} command is missing: install ${tools[tool]}.`
+  if (root && process.geteuid?.() !== 0) return `A ${driver.backend} rootfs is an image or a device that only root may attach.`
+  return driver.probe?.(lxcpath) ?? null
 }

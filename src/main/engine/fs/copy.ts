@@ -3,7 +3,7 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { copyTree, nativeAvailable, scanUsage } from '../native/index'
 import { removeDirectoryTree } from './remove'
-import { report, type OpContext } from '../ops/context'
+import { report, type OpContext } from '../context'
 import { run } from '../tools'
 
 export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext = {}, phase = 'copy'): Promise<void> {

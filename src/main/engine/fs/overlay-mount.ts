@@ -1,19 +1,155 @@
-// Temporary overlay mounts: the merged view of an overlay container, to copy it (copy clone,
-// flatten). Read-only, in a private temporary directory, always unmounted afterwards.
-import { mkdtempSync, rmdirSync } from 'node:fs'
+// Overlay mounts, built in one place: the filesystem type this kernel names, the options with
+// every path escaped as overlayfs parses them, why a mount failed, and the read-only merged
+// view of a layered rootfs that a copy reads (in a private temporary directory, always
+// unmounted afterwards). Used by the overlay driver, flatten and the mount of any overlay.
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { run } from '../tools'
+import { dirname, join } from 'node:path'
+import type { RootfsSpec } from '@shared/model'
+import { mountOf, MountError } from '../mount'
+import type { RootfsAccess } from './rootfs-mount'
+import { run, ToolError } from '../tools'
 
-/** Runs fn with the merged tree of `upper` over `lowers` (top first) mounted read-only. */
-export async function withMergedView<T>(lowers: readonly string[], upper: string, fn: (root: string) => Promise<T>): Promise<T> {
+/**
+ * The filesystem type name to mount overlays with: `overlay` (kernel >= 4.0), or the legacy
+ * `overlayfs` of Ubuntu's old kernels when /proc/filesystems lists only that; null when neither.
+ */
+export function overlayFsType(procFilesystems = '/proc/filesystems'): 'overlay' | 'overlayfs' | null {
+  let text: string
+  try {
+    text = readFileSync(procFilesystems, 'utf8')
+  } catch {
+    return null
+  }
+  const names = new Set(text.split('\n').map((l) => l.split('\t').pop()?.trim()))
+  if (names.has('overlay')) return 'overlay'
+  if (names.has('overlayfs')) return 'overlayfs'
+  return null
+}
+
+/** overlayfs parses its options itself: `\` escapes a `:` inside a layer path and a `,` inside any path. */
+function escapeLayer(path: string): string {
+  return path.replace(/([\\:,])/g, '\\$1')
+}
+
+/** The layers of a layered rootfs (overlay, or aufs read as one). */
+export function layersOf(spec: RootfsSpec): OverlayLayers {
+  if (!('lowers' in spec)) throw new MountError(null, `a ${spec.backend} rootfs has no layers`)
+  return { lowers: spec.lowers, upper: spec.upper }
+}
+
+export interface OverlayLayers {
+  /** top layer first, as in `lowerdir=` */
+  lowers: string[]
+  upper: string
+  /** default: LXC's rule, `dirname(upper)/work` */
+  workdir?: string
+}
+
+/**
+ * The mount options for an overlay. Read-only puts the upper on top of the lowers as one more
+ * read-only layer: the kernel then writes nothing (no workdir, no copy-up, no index) and the
+ * upper can even be in use by LXC at the same time. Read-write mounts it as LXC does.
+ */
+export function overlayMountOptions(layers: OverlayLayers, readOnly: boolean): string {
+  if (layers.lowers.length === 0) throw new MountError(null, `an overlay needs at least one lower layer (upper ${layers.upper})`)
+  if (readOnly) return `ro,lowerdir=${[layers.upper, ...layers.lowers].map(escapeLayer).join(':')}`
+  const workdir = layers.workdir ?? join(dirname(layers.upper), 'work')
+  return `lowerdir=${layers.lowers.map(escapeLayer).join(':')},upperdir=${escapeLayer(layers.upper)},workdir=${escapeLayer(workdir)}`
+}
+
+/** The last overlayfs line the kernel logged: it says why a mount was refused (mount(8) only says "wrong fs type"). */
+async function kernelOverlayMessage(): Promise<string | null> {
+  try {
+    const r = await run('dmesg', [], { timeoutMs: 5000 })
+    const lines = String(r.stdout)
+      .split('\n')
+      .filter((l) => /overlayfs:/.test(l))
+    const last = lines[lines.length - 1]
+    return last ? last.replace(/^\[[^\]]*\]\s*/, '') : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Why an overlay mount failed, in words: a missing layer, a workdir that is missing or on another
+ * filesystem than the upper, no overlay support, or (found by a test mount of empty directories
+ * on the same filesystem) a filesystem that cannot hold an overlay layer at all.
+ */
+export async function explainOverlayFailure(layers: OverlayLayers, readOnly: boolean, fstype = overlayFsType()): Promise<string> {
+  if (!fstype) return 'this kernel has no overlay filesystem (/proc/filesystems lists neither overlay nor overlayfs; try `modprobe overlay`)'
+  for (const lower of layers.lowers) {
+    const st = statSync(lower, { throwIfNoEntry: false })
+    if (!st) return `its lower layer ${lower} does not exist`
+    if (!st.isDirectory()) return `its lower layer ${lower} is not a directory`
+  }
+  const up = statSync(layers.upper, { throwIfNoEntry: false })
+  if (!up) return `its upper layer ${layers.upper} does not exist`
+  if (!up.isDirectory()) return `its upper layer ${layers.upper} is not a directory`
+  if (!readOnly) {
+    const workdir = layers.workdir ?? join(dirname(layers.upper), 'work')
+    const wk = statSync(workdir, { throwIfNoEntry: false })
+    if (!wk) return `its workdir ${workdir} does not exist (overlay needs an empty directory there, on the same filesystem as the upper)`
+    if (wk.dev !== up.dev) return `its workdir ${workdir} is on another filesystem than its upper ${layers.upper}; overlay requires both on the same one`
+  }
+  // Test mounts with empty layers on the same filesystems tell "this filesystem cannot do it" from "these layers are wrong".
+  for (const dir of [dirname(layers.upper), ...layers.lowers.map((l) => dirname(l))]) {
+    const why = await testOverlayOn(dir, fstype, !readOnly && dir === dirname(layers.upper))
+    if (why) {
+      const fs = mountOf(dir)
+      return `the filesystem holding ${dir} (${fs?.fstype ?? 'unknown'} on ${fs?.mountpoint ?? '?'}) cannot be used as an overlay ${dir === dirname(layers.upper) ? 'upper' : 'lower'} layer: a test mount failed (${why})`
+    }
+  }
+  const kernel = await kernelOverlayMessage()
+  return `the kernel refused these layers${kernel ? `: ${kernel}` : ''}`
+}
+
+/** Mounts an overlay of empty directories made in `dir`; returns null if it works, else the reason. */
+async function testOverlayOn(dir: string, fstype: string, withUpper: boolean): Promise<string | null> {
+  let base: string
+  try {
+    base = mkdtempSync(join(dir, '.strata-ovltest-'))
+  } catch (err) {
+    return `cannot make a test directory in ${dir}: ${(err as Error).message}`
+  }
+  const [l1, l2, u, w, m] = ['l1', 'l2', 'u', 'w', 'm'].map((n) => join(base, n)) as [string, string, string, string, string]
+  for (const d of [l1, l2, u, w, m]) mkdirSync(d)
+  const options = withUpper ? `lowerdir=${escapeLayer(l1)},upperdir=${escapeLayer(u)},workdir=${escapeLayer(w)}` : `ro,lowerdir=${escapeLayer(l1)}:${escapeLayer(l2)}`
+  try {
+    await run('mount', ['-t', fstype, '-o', options, 'strata-test', m], { timeoutMs: 15_000 })
+    await run('umount', [m], { timeoutMs: 15_000 })
+    return null
+  } catch (err) {
+    return (await kernelOverlayMessage()) ?? (err instanceof ToolError ? err.stderr || err.message : String(err))
+  } finally {
+    rmSync(base, { recursive: true, force: true })
+  }
+}
+
+/** Runs fn with the merged tree of `layers` mounted read-only: the upper becomes the topmost lower, so nothing is written. */
+export async function withMergedView<T>(layers: OverlayLayers, fn: (root: string) => Promise<T>): Promise<T> {
+  const fstype = overlayFsType()
+  if (!fstype) throw new MountError(null, `cannot show the merged tree of ${layers.upper}: ${await explainOverlayFailure(layers, true, null)}`)
   const at = mkdtempSync(join(tmpdir(), 'strata-merged-'))
-  // Read-only overlay needs no workdir; the upper becomes the topmost lower.
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${[upper, ...lowers].join(':')}`, at])
+  try {
+    await run('mount', ['-t', fstype, '-o', overlayMountOptions(layers, true), 'strata-merged', at])
+  } catch (err) {
+    rmdirSync(at)
+    if (!(err instanceof ToolError)) throw err
+    throw new MountError(null, `cannot show the merged tree of ${layers.upper}: ${await explainOverlayFailure(layers, true, fstype)}`)
+  }
   try {
     return await fn(at)
   } finally {
     await run('umount', [at]).catch(() => run('umount', ['-l', at]))
     rmdirSync(at)
   }
+}
+
+/** An overlay mount of these layers, read-only (the upper as one more lower: nothing is written) or as LXC mounts it. */
+export async function overlayAccess(layers: OverlayLayers, readOnly: boolean): Promise<RootfsAccess> {
+  const fstype = overlayFsType()
+  if (!fstype) throw new MountError(null, `the overlay of ${layers.upper} cannot be mounted: ${await explainOverlayFailure(layers, readOnly, null)}`)
+  return { type: fstype, options: [overlayMountOptions(layers, readOnly)], source: 'strata-overlay', explain: () => explainOverlayFailure(layers, readOnly, fstype) }
 }

@@ -5,7 +5,7 @@
 // open. The open cannot block (O_NONBLOCK), and the descriptor is checked again in case the path
 // was swapped in between. The native lxcpath reader (lxcpath_read.c) follows the same rules.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
-import { OpError } from '../ops/errors'
+import { OpError } from '../errors'
 
 /** Far above any real config or bookkeeping file (a few KiB; test/config/expand.test.ts parses a 5 MB one); lxcpath_read.c uses the same cap. */
 export const MAX_SMALL_FILE_BYTES = 8 * 1024 * 1024

@@ -84,7 +84,3 @@ export function normalLxcpath(lxcpath: string): string {
 export function refKey(ref: ContainerRef): string {
   return `${normalLxcpath(ref.lxcpath)}/${ref.name}`
 }
-
-export function sameRef(a: ContainerRef, b: ContainerRef): boolean {
-  return refKey(a) === refKey(b)
-}

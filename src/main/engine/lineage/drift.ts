@@ -12,7 +12,7 @@
 // (A base on a network filesystem is stamped by the server's clock.)
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { LxcpathScan } from '../lxcpath'
+import type { LxcpathScan } from './scan'
 import { dirTimes, nativeAvailable } from '../native/index'
 import { refKey } from './bookkeeping'
 
@@ -195,7 +195,7 @@ export async function baseDrifts(scans: readonly LxcpathScan[], walks: LowerWalk
     for (const c of scan.containers) {
       for (const { record } of [c, ...c.snapshots]) {
         const spec = record.spec
-        if (!spec || (spec.backend !== 'overlay' && spec.backend !== 'aufs') || !spec.lowers[0] || !spec.lowers.every((l) => existsSync(l))) continue
+        if (!spec || !('lowers' in spec) || !spec.lowers[0] || !spec.lowers.every((l) => existsSync(l))) continue
         const drift = await checkBaseDrift(record.dir, spec.lowers[0], walks)
         if (drift) drifts.set(refKey(record.ref), drift)
       }

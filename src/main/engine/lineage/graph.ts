@@ -4,8 +4,9 @@
 import { dirname, basename } from 'node:path'
 import type { ContainerRef, LineageEdge, LineageEdgeKind, LineageGraph, LineageNode } from '@shared/model'
 import type { ContainerRecord } from '../container'
-import type { LxcpathScan } from '../lxcpath'
+import type { LxcpathScan } from './scan'
 import { isHiddenName } from '@shared/names'
+import { driverFor } from '../drivers/index'
 import { normalLxcpath, refKey } from './bookkeeping'
 import type { BaseDrift } from './drift'
 import { integrityFindings } from './integrity'
@@ -106,7 +107,7 @@ export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap
   for (const [key, { record, kind, owner }] of entries) {
     const spec = record.spec
     const owners: ContainerRef[] = []
-    if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs')) {
+    if (spec && 'lowers' in spec) {
       for (const lower of spec.lowers) {
         const o = lowerOwner(lower, byRootfs)
         if (o && refKey(o) !== key) owners.push(o)
@@ -122,19 +123,21 @@ export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap
     if (kind === 'snapshot' && owner) addEdge(record.ref, owner, 'snapshot-of')
   }
 
-  // btrfs snapshots: LXC records nothing (a snapshot does not need its origin), but the
-  // subvolume's parent UUID says what it was made from. Not an edge to one's own snapshot
-  // (after a restore in place), which would close a cycle with its snapshot-of edge.
-  const bySubvolume = new Map<string, ContainerRef>()
-  for (const { record } of entries.values()) if (record.subvolume) bySubvolume.set(record.subvolume.uuid, record.ref)
+  // What the storage itself records (a btrfs subvolume's parent UUID): LXC records nothing for
+  // a btrfs snapshot, which does not need its origin. The edge is a dependency only where the
+  // driver says its snapshots depend on their origin. Not an edge to one's own snapshot (after
+  // a restore in place), which would close a cycle with its snapshot-of edge.
+  const byStorage = new Map<string, ContainerRef>()
+  const storageKey = (backend: string, id: string): string => `${backend}\0${id}`
+  for (const { record } of entries.values()) if (record.storage && record.spec) byStorage.set(storageKey(record.spec.backend, record.storage.id), record.ref)
   for (const [key, { record, kind, owner }] of entries) {
-    const parentUuid = record.subvolume?.parentUuid
-    const parent = parentUuid ? bySubvolume.get(parentUuid) : undefined
+    const parentId = record.storage?.parent
+    const parent = parentId && record.spec ? byStorage.get(storageKey(record.spec.backend, parentId)) : undefined
     if (!parent || refKey(parent) === key) continue
     if (kind === 'snapshot' && owner && refKey(owner) === refKey(parent)) continue
     const parentEntry = entries.get(refKey(parent))
     if (parentEntry?.kind === 'snapshot' && parentEntry.owner && refKey(parentEntry.owner) === key) continue
-    addEdge(record.ref, parent, 'copied-from')
+    addEdge(record.ref, parent, driverFor(record.spec!.backend).capabilities.snapshotDependsOnOrigin ? 'cloned-from' : 'copied-from')
   }
 
   let graph: LineageGraph | null = null

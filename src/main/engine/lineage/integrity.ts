@@ -2,9 +2,9 @@
 // LXC's own protection of an origin wrong (lxc-destroy trusts lxc_snapshots blindly).
 import { existsSync, statSync } from 'node:fs'
 import type { ContainerRef, Finding } from '@shared/model'
-import { storageOutside } from '../drivers/outside-storage'
-import type { LxcpathScan } from '../lxcpath'
-import { recoveryFindings } from '../ops/recovery-findings'
+import { storageOutside } from '../drivers/index'
+import type { LxcpathScan } from './scan'
+import { recoveryFindings } from '../journal/recovery-findings'
 import { inodeKey, lockedInodes } from '../proc-locks'
 import { refKey, SNAPSHOTS_FILE, RDEPENDS_FILE } from './bookkeeping'
 import type { BaseDrift } from './drift'
@@ -44,7 +44,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
 
     // An overlay/aufs clone reads its lowers at every start: a missing one means it cannot start.
     const spec = record.spec
-    if (spec && (spec.backend === 'overlay' || spec.backend === 'aufs')) {
+    if (spec && 'lowers' in spec) {
       for (const lower of spec.lowers) {
         if (!pathExists(lower)) {
           add({

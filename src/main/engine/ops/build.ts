@@ -9,10 +9,10 @@ import type { ContainerRef } from '@shared/model'
 import { addDependent, removeDependent } from '../lineage/update'
 import { withLxcLock } from '../lock'
 import { removeMarkedTree } from '../fs/remove'
-import { checkAborted, report, type OpContext } from './context'
-import { OpError, show } from './errors'
+import { checkAborted, report, type OpContext } from '../context'
+import { OpError, show } from '../errors'
 import { faultPoint } from './fault'
-import { Journal, markerName } from './journal'
+import { Journal, markerName } from '../journal/journal'
 
 export interface BuildPlan {
   /** `clone`, `snapshot`, `create`, `restore`: also the prefix of the fault-injection steps */

@@ -3,7 +3,7 @@
 import { copyFileSync, lstatSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { copyDirectoryTree } from '../fs/copy'
-import type { OpContext } from './context'
+import type { OpContext } from '../context'
 
 const STORAGE = new Set(['config', 'rootfs', 'overlay', 'delta0', 'olwork', 'work', 'snaps', 'lxc_rdepends', 'partial'])
 

@@ -4,22 +4,21 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Backend, ContainerRef } from '@shared/model'
 import { cloneConfig, includedLegacyKeys } from '../config/rewrite'
-import { readContainer, type ContainerRecord } from '../container'
+import type { ContainerRecord } from '../container'
 import { resolveCloneBackend } from '../drivers/compat'
-import { driverFor } from '../drivers/index'
-import { rewriteHostname, type HostnameResult, type LayeredRoot } from '../fs/hostname'
+import { driverFor, sourceStorage } from '../drivers/index'
+import type { HostnameResult } from '../fs/hostname'
+import type { RootfsAccess } from '../fs/rootfs-mount'
 import { RDEPENDS_FILE } from '../lineage/bookkeeping'
 import { recordBaseFingerprint } from '../lineage/drift'
 import { writeRdepends } from '../lineage/update'
-import { existingContainerNameProblem, newContainerNameProblem } from '@shared/names'
-import { canonicalRootfsSpec } from '../rootfs'
-import { readStates } from '../state'
+import { newContainerNameProblem } from '@shared/names'
+import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
-import { configHooks, runLxcHooks, type RootfsMount } from './lxc-hooks'
-import { rewriteHostnameInImage } from '../drivers/loop'
-import { overlayFsType, overlayMountOptions } from '../mount'
-import { report, type OpContext } from './context'
-import { NotFoundError, OpError, show } from './errors'
+import { configHooks, runLxcHooks } from './lxc-hooks'
+import { report, type OpContext } from '../context'
+import { OpError, show } from '../errors'
+import { assertStopped, loadExisting } from './preconditions'
 import { admitLowers, admitRecordedRefs } from './recorded'
 
 export interface CloneOptions {
@@ -50,19 +49,6 @@ export interface CloneInternals {
 }
 
 export class CloneError extends OpError {}
-
-export function loadExisting(ref: ContainerRef): ContainerRecord {
-  const problem = existingContainerNameProblem(ref.name)
-  if (problem) throw new OpError('bad-name', problem)
-  if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw new NotFoundError(ref)
-  return readContainer(ref)
-}
-
-export async function assertStopped(ref: ContainerRef, what: string): Promise<void> {
-  const state = (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
-  if (state !== 'stopped')
-    throw new OpError('running', `${ref.name} is ${state}: stop it before you ${what} (a running container's rootfs is changing under the copy).`)
-}
 
 export async function cloneContainer(opts: CloneOptions, ctx: OpContext = {}): Promise<ContainerRef> {
   if (!opts.expandConfig) refuseLegacyIncludes(loadExisting(opts.origin))
@@ -103,21 +89,13 @@ export interface PreparedClone {
   backend: Backend
 }
 
-/** Where the new rootfs is in the build dir: a directory, an overlay, or a loop image. */
-type NewRootfs = LayeredRoot | { kind: 'image'; image: string }
-
 /** The new config's lxc.hook.clone on the new rootfs (mounted at `mountpoint` for them unless a directory). */
-async function runCloneHooks(configFile: string, root: NewRootfs, mountpoint: string, srcName: string, opts: CloneOptions, ctx: OpContext): Promise<number> {
+async function runCloneHooks(configFile: string, access: () => Promise<RootfsAccess>, mountpoint: string, srcName: string, opts: CloneOptions, ctx: OpContext): Promise<number> {
   const hooks = configHooks(configFile, 'clone')
   if (hooks.hooks.length === 0) return 0
-  const mount: RootfsMount | undefined =
-    root.kind === 'overlay'
-      ? { kind: 'overlay', options: overlayMountOptions({ lowers: [...root.lowers], upper: root.upper }, false), at: mountpoint, fstype: overlayFsType() ?? 'overlay' }
-      : root.kind === 'image'
-        ? { kind: 'loop', image: root.image, at: mountpoint }
-        : undefined
-  const env = { LXC_SRC_NAME: srcName, LXC_ROOTFS_MOUNT: root.kind === 'dir' ? root.root : mountpoint, LXC_ROOTFS_PATH: hooks.rootfsPath ?? undefined }
-  return runLxcHooks({ type: 'clone', configFile, name: opts.name, env, args: opts.hookArgs, mount, signal: ctx.signal }, hooks)
+  const root = await access()
+  const env = { LXC_SRC_NAME: srcName, LXC_ROOTFS_MOUNT: 'dir' in root ? root.dir : mountpoint, LXC_ROOTFS_PATH: hooks.rootfsPath ?? undefined }
+  return runLxcHooks({ type: 'clone', configFile, name: opts.name, env, args: opts.hookArgs, rootfs: root, at: mountpoint, signal: ctx.signal }, hooks)
 }
 
 /** Checks everything and plans the clone; nothing is written until build() runs. */
@@ -136,13 +114,13 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
   if (nameProblem) throw new CloneError('bad-name', nameProblem)
   const finalDir = join(lxcpath, opts.name)
   if (!/\/snaps$/.test(opts.origin.lxcpath)) await assertStopped(opts.origin, 'clone it')
-  const driver = driverFor(backend)!
-  const source = { spec: origin.spec, dir: origin.dir }
-  // The dependencies an overlay clone records (LXC's copy_rdepends + add_rdepends).
+  const driver = driverFor(backend)
+  const source = sourceStorage(origin.spec, origin.dir)
+  // The dependencies a clone that reads its origin records (LXC's copy_rdepends + add_rdepends, for overlay).
   const deps: ContainerRef[] = []
   // Everything the build reads or records that the origin's files name must be in reach.
   admitLowers(origin.spec, origin.configFile, ctx)
-  if (backend === 'overlay') {
+  if (driver.capabilities.snapshotDependsOnOrigin) {
     if (mode === 'snapshot') {
       admitRecordedRefs(origin.rdepends ?? [], join(origin.dir, RDEPENDS_FILE), ctx)
       deps.push(...(origin.rdepends ?? []))
@@ -174,20 +152,15 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     writeFileSync(join(staging, 'config'), config.text, { mode: 0o640 })
     if (origins.length > 0) writeRdepends(staging, origins)
     // When this clone was made, so that `strata check` can name what in its base changed since.
-    if (spec.backend === 'overlay' && spec.lowers[0]) recordBaseFingerprint(staging, spec.lowers[0])
+    if ('lowers' in spec && spec.lowers[0]) recordBaseFingerprint(staging, spec.lowers[0])
     for (const [file, data] of Object.entries(internals.extraFiles ?? {})) writeFileSync(join(staging, file), data, { mode: 0o644 })
-    const local = (p: string): string => (p.startsWith(`${finalDir}/`) ? staging + p.slice(finalDir.length) : p)
-    const newRoot: NewRootfs =
-      spec.backend === 'overlay'
-        ? { kind: 'overlay', upper: local(spec.upper), lowers: spec.lowers.map(local) }
-        : spec.backend === 'loop'
-          ? { kind: 'image', image: local(spec.path) }
-          : { kind: 'dir', root: local((spec as { path: string }).path) }
+    const staged = relocateSpec(spec, finalDir, staging)
+    const mountpoint = join(staging, 'rootfs')
     // LXC runs the clone hooks first, then rewrites the hostname.
-    const hooks = await runCloneHooks(join(staging, 'config'), newRoot, join(staging, 'rootfs'), origin.ref.name, opts, ctx)
+    const hooks = await runCloneHooks(join(staging, 'config'), () => driver.access(staged, false), mountpoint, origin.ref.name, opts, ctx)
     if (hooks > 0) report(ctx, { phase: 'hooks', message: `ran ${hooks} lxc.hook.clone hook${hooks > 1 ? 's' : ''}` })
     if (!internals.keepName) {
-      const r = newRoot.kind === 'image' ? await rewriteHostnameInImage(newRoot.image, join(staging, 'rootfs'), opts.name) : await rewriteHostname(newRoot, opts.name)
+      const r = await driver.writeHostname(staged, mountpoint, opts.name)
       internals.onHostname?.(r)
       if (r.outcome === 'skipped') report(ctx, { phase: 'hostname', message: r.reason })
     }

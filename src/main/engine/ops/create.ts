@@ -5,15 +5,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import type { Backend, ContainerRef } from '@shared/model'
-import { createChoices } from '../drivers/compat'
-import { backendFromName, driverFor } from '../drivers/index'
-import { runWithImageMounted } from '../drivers/loop'
+import { resolveCreateBackend } from '../drivers/compat'
+import { driverFor } from '../drivers/index'
+import { mountFailure, runWithRootfs } from '../fs/rootfs-mount'
 import { newContainerNameProblem } from '@shared/names'
 import { canonicalRootfsSpec } from '../rootfs'
-import { run } from '../tools'
 import { assertFree, buildAndRegister } from './build'
-import { report, type OpContext } from './context'
-import { OpError } from './errors'
+import { report, type OpContext } from '../context'
+import { OpError } from '../errors'
 
 export const TEMPLATE_DIR = '/usr/share/lxc/templates'
 const DEFAULT_CONFIG = '/etc/lxc/default.conf'
@@ -60,25 +59,10 @@ export function templatePath(template: string): string {
   return isAbsolute(template) ? template : join(TEMPLATE_DIR, `lxc-${template}`)
 }
 
-/** `best` as LXC tries it (btrfs, zfs, lvm, dir): the first Strata can make here. */
-function pickBackend(lxcpath: string, requested: Backend | 'best' | undefined): Backend {
-  const choices = createChoices(lxcpath)
-  // lxc-create without -B makes dir; `best` tries LXC's list in order
-  if (requested === undefined) requested = 'dir'
-  if (requested === 'best') {
-    for (const b of ['btrfs', 'zfs', 'lvm', 'dir'] as const) if (choices.find((c) => c.backend === b)?.allowed) return b
-    return 'dir'
-  }
-  const backend = backendFromName(requested) ?? requested
-  const choice = choices.find((c) => c.backend === backend)
-  if (!choice?.allowed) throw new OpError('create-backend', `Cannot create a ${requested} container: ${choice?.reason ?? 'unknown backend'}`)
-  return backend
-}
-
 export async function createContainer(opts: CreateOptions, ctx: OpContext = {}): Promise<ContainerRef> {
   const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
   if (!lxcpath.startsWith('/')) throw new OpError('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`)
-  const backend = pickBackend(lxcpath, opts.backend)
+  const backend = resolveCreateBackend(lxcpath, opts.backend)
   const problem = newContainerNameProblem(opts.name)
   if (problem) throw new OpError('bad-name', problem)
   const args = opts.templateArgs ?? []
@@ -103,19 +87,24 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
         writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
         return
       }
-      const spec = await driverFor(backend)!.create({ buildDir: staging, finalDir }, ctx)
+      const { spec, fill } = await driverFor(backend).create({ buildDir: staging, finalDir }, ctx)
       text += `lxc.rootfs.path = ${canonicalRootfsSpec(spec)}\n`
       writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
       report(ctx, { phase: 'template', message: `running ${script}` })
-      // The template fills the rootfs dir (for overlay: the lower, as lxc-create does; for loop:
-      // the image, mounted there for the template only). Strata's options come last, so they
-      // win over anything templateArgProblem missed, and the template runs in the staging dir,
-      // so a relative path it is given stays inside it.
+      // The template fills what the driver says (for overlay: the lower, as lxc-create does; for
+      // loop: the image, mounted at rootfs for the template only). Strata's options come last, so
+      // they win over anything templateArgProblem missed, and the template runs in the staging
+      // dir, so a relative path it is given stays inside it.
       const argv = [script, ...args, '--path', staging, '--name', opts.name, '--rootfs', join(staging, 'rootfs')]
       const env = { ...process.env, LXC_NAME: opts.name, LXC_PATH: lxcpath, LXC_ROOTFS_PATH: join(staging, 'rootfs') } as Record<string, string>
       const options = { signal: ctx.signal, env, cwd: staging }
-      if (spec.backend === 'loop') await runWithImageMounted(join(staging, 'rootdev'), join(staging, 'rootfs'), argv, options)
-      else await run(argv[0]!, argv.slice(1), options)
+      try {
+        await runWithRootfs(fill, join(staging, 'rootfs'), argv, options)
+      } catch (err) {
+        const why = await mountFailure(fill, err)
+        if (why !== null) throw new OpError('create-mount', `The new ${backend} rootfs could not be mounted for the template: ${why}`)
+        throw err
+      }
       // Whatever the template wrote about where it ran names the staging dir: point it at the final one.
       const written = readFileSync(join(staging, 'config'), 'utf8')
       writeFileSync(join(staging, 'config'), written.split(staging).join(finalDir), { mode: 0o640 })

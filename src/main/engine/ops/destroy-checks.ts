@@ -5,10 +5,10 @@
 import { dirname, join, resolve } from 'node:path'
 import { existsSync, lstatSync } from 'node:fs'
 import type { ContainerRecord } from '../container'
-import { storageOutside } from '../drivers/outside-storage'
+import { storageOutside } from '../drivers/index'
 import { mountpointsAtOrUnder, strataMountOf, type MountinfoEntry } from '../mount'
-import { assertStopped } from './clone'
-import { OpError } from './errors'
+import { assertStopped } from './preconditions'
+import { OpError } from '../errors'
 import { configHooks } from './lxc-hooks'
 
 /** A list of paths for a message: the first few, and how many more. */

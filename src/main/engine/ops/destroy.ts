@@ -19,12 +19,12 @@ import { withLxcLock } from '../lock'
 import { scanLxcpaths } from '../lxcpath'
 import { removeMarkedTree } from '../fs/remove'
 import { readMountinfo } from '../mount'
-import { loadExisting } from './clone'
-import { checkAborted, report, type OpContext } from './context'
+import { loadExisting } from './preconditions'
+import { checkAborted, report, type OpContext } from '../context'
 import { assertDestroyable } from './destroy-checks'
-import { DependentsError, OpError, show } from './errors'
+import { DependentsError, OpError, show } from '../errors'
 import { faultPoint } from './fault'
-import { Journal, markerName, workDirOf } from './journal'
+import { Journal, markerName, workDirOf } from '../journal/journal'
 import { configHooks, defaultRootfsMount, runLxcHooks } from './lxc-hooks'
 import { admitRecordedRefs } from './recorded'
 
@@ -147,6 +147,6 @@ export async function finishDestroy(
     await removeDependent(origin, d.ref)
     faultPoint('destroy:origin-unlisted')
   }
-  if (d.spec) await driverFor(d.spec.backend)?.destroyOutside(d.spec, d.dir, ctx)
+  if (d.spec) await driverFor(d.spec.backend).destroy(d.spec, d.dir, ctx)
   await removeMarkedTree(d.trash, markerName(d.id), { signal: ctx.signal })
 }

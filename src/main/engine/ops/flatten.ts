@@ -1,25 +1,27 @@
-// Flatten: an overlay clone becomes a standalone dir container holding its merged tree, so
-// that its origin can be destroyed. LXC has no such operation. The rebuilt container is
+// Flatten: a clone that reads its origin (overlay) becomes a standalone dir container holding
+// the tree it shows, so that its origin can be destroyed. LXC has no such operation. The rebuilt container is
 // swapped in atomically; it leaves its origins' lxc_snapshots; its own dependents keep it.
 import { join } from 'node:path'
 import { writeFileSync } from 'node:fs'
 import type { ContainerRef } from '@shared/model'
 import { cloneConfig } from '../config/rewrite'
 import { RDEPENDS_FILE } from '../lineage/bookkeeping'
+import { driverFor, sourceStorage } from '../drivers/index'
 import { copyDirectoryTree } from '../fs/copy'
-import { withMergedView } from '../fs/overlay-mount'
-import { assertStopped, loadExisting } from './clone'
+import { assertStopped, loadExisting } from './preconditions'
 import { carryOver } from './carry-over'
-import { report, type OpContext } from './context'
-import { OpError } from './errors'
+import { report, type OpContext } from '../context'
+import { OpError } from '../errors'
 import { admitLowers, admitRecordedRefs } from './recorded'
 import { swapInRebuilt } from './swap'
 
 export async function flattenContainer(ref: ContainerRef, ctx: OpContext = {}): Promise<void> {
   const record = loadExisting(ref)
   const spec = record.spec
-  if (!spec || spec.backend !== 'overlay')
-    throw new OpError('flatten-not-overlay', `${ref.name} is ${record.backend ?? 'without rootfs'}: only overlay clones can be flattened (it is standalone already).`)
+  const capabilities = spec ? driverFor(spec.backend).capabilities : null
+  if (!spec || !capabilities?.snapshotDependsOnOrigin)
+    throw new OpError('flatten-standalone', `${ref.name} is ${record.backend ?? 'without rootfs'}: only a clone that reads its origin (overlay) can be flattened; it is standalone already.`)
+  if (capabilities.cloneFrom !== null) throw new OpError('flatten-unreadable', `${ref.name} cannot be flattened: ${capabilities.cloneFrom}`)
   admitLowers(spec, record.configFile, ctx)
   admitRecordedRefs(record.rdepends ?? [], join(record.dir, RDEPENDS_FILE), ctx)
   await assertStopped(ref, 'flatten it')
@@ -28,7 +30,7 @@ export async function flattenContainer(ref: ContainerRef, ctx: OpContext = {}): 
     { what: 'flatten', ref, dir, addOrigins: [], removeOrigins: record.rdepends ?? [] },
     async (staging) => {
       report(ctx, { phase: 'copy', message: `copying the merged tree of ${ref.name}` })
-      await withMergedView(spec.lowers, spec.upper, (root) => copyDirectoryTree(root, join(staging, 'rootfs'), ctx))
+      await sourceStorage(spec, dir).withVisibleTree((root) => copyDirectoryTree(root, join(staging, 'rootfs'), ctx))
       await carryOver(dir, staging, ctx)
       const config = cloneConfig(record.configFile, { oldDir: dir, newDir: dir, newName: ref.name, rootfs: `dir:${dir}/rootfs`, keepName: true, keepMacs: true })
       writeFileSync(join(staging, 'config'), config.text, { mode: 0o640 })

@@ -11,8 +11,9 @@
 //     LXC_ROOTFS_MOUNT, LXC_ROOTFS_PATH, LXC_CONSOLE, LXC_CONSOLE_LOGPATH.
 import { existsSync, readdirSync } from 'node:fs'
 import { effectiveList, effectiveValue, expandConfigFile } from '../config/expand'
-import { ToolError, run } from '../tools'
-import { OpError } from './errors'
+import { mountFailure, runWithRootfs, type RootfsAccess } from '../fs/rootfs-mount'
+import { ToolError } from '../tools'
+import { OpError } from '../errors'
 
 export type HookType = 'clone' | 'destroy'
 
@@ -25,23 +26,16 @@ export interface HookRun {
   env: Record<string, string | undefined>
   /** what follows `--` on lxc-copy's command line */
   args?: readonly string[]
-  /** the rootfs to mount read-write first (as root, in the hooks' mount namespace) */
-  mount?: RootfsMount
+  /** the rootfs, mounted read-write at `at` first unless a directory (as root, in the hooks' mount namespace) */
+  rootfs?: RootfsAccess
+  at?: string
   signal?: AbortSignal
 }
 
-/** An overlay (its mount options and fs type) or a loop image, to mount at `at`. */
-export type RootfsMount = { kind: 'overlay'; options: string; fstype: string; at: string } | { kind: 'loop'; image: string; at: string }
-
 export class HookError extends OpError {}
 
-/** Mounts the rootfs ($1 kind, $2 options or image, $3 mountpoint, $4 fs type), then runs each command. */
-const RUNNER = `case "$1" in
-  overlay) mount -t "$4" overlay -o "$2" "$3" || exit 97 ;;
-  loop) mount -o loop "$2" "$3" || exit 97 ;;
-esac
-shift 4
-for c in "$@"; do sh -c "$c" || exit $?; done`
+/** Runs each command in turn; the first that fails ends the run with its status. */
+const EACH = 'for c in "$@"; do sh -c "$c" || exit $?; done'
 
 export interface ConfigHooks {
   hooks: string[]
@@ -105,17 +99,16 @@ export async function runLxcHooks(h: HookRun, hooks = configHooks(h.configFile, 
   for (const [k, v] of Object.entries(h.env)) if (v !== undefined) env[k] = v
   if (hooks.version === 1) Object.assign(env, { LXC_HOOK_TYPE: h.type, LXC_HOOK_SECTION: 'lxc' })
   const root = process.geteuid?.() === 0
-  if (h.mount && !root)
+  const rootfs = h.rootfs ?? { dir: '' }
+  if (!('dir' in rootfs) && !root)
     throw new HookError(`${h.type}-hook`, `${h.name}'s config has lxc.hook.${h.type}, which runs on the mounted rootfs, and mounting it needs root.`)
-  const m = h.mount
-  const mountArgs = !m ? ['none', '', '', ''] : m.kind === 'overlay' ? ['overlay', m.options, m.at, m.fstype] : ['loop', m.image, m.at, '']
-  // As root, in a mount namespace of their own.
-  const argv = root ? ['unshare', '--mount', '--propagation', 'private', '--', 'sh'] : ['sh']
   try {
-    await run(argv[0]!, [...argv.slice(1), '-c', RUNNER, `strata-${h.type}-hooks`, ...mountArgs, ...commands], { env, signal: h.signal })
+    // As root, in a mount namespace of their own.
+    await runWithRootfs(rootfs, h.at ?? '', ['sh', '-c', EACH, `strata-${h.type}-hooks`, ...commands], { env, signal: h.signal, ownNamespace: root })
   } catch (err) {
     if (!(err instanceof ToolError)) throw err
-    const why = err.exitCode === 97 ? `the rootfs could not be mounted for it: ${err.stderr}` : `it exited with ${err.exitCode}${err.stderr ? `: ${err.stderr}` : ''}`
+    const mountWhy = await mountFailure(rootfs, err)
+    const why = mountWhy !== null ? `the rootfs could not be mounted for it: ${mountWhy}` : `it exited with ${err.exitCode}${err.stderr ? `: ${err.stderr}` : ''}`
     const what = h.type === 'clone' ? 'so the clone was not made' : `so ${h.name} was not destroyed`
     throw new HookError(`${h.type}-hook`, `lxc.hook.${h.type} of ${h.name} failed, ${what} (as LXC does): ${why}`)
   }

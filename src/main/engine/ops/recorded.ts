@@ -5,8 +5,8 @@
 // own rules, so that a crafted entry cannot lead a write or a delete out of where it may go.
 import type { ContainerRef, RootfsSpec } from '@shared/model'
 import { existingContainerNameProblem } from '@shared/names'
-import type { OpContext } from './context'
-import { OpError } from './errors'
+import type { OpContext } from '../context'
+import { OpError } from '../errors'
 
 function lxcpathProblem(lxcpath: string): string | null {
   if (!lxcpath.startsWith('/')) return 'its lxcpath is not absolute'
@@ -26,6 +26,6 @@ export function admitRecordedRefs(refs: readonly ContainerRef[], foundIn: string
 
 /** Throws unless every lower layer of `spec` (named in `foundIn`) may be read. */
 export function admitLowers(spec: RootfsSpec | null, foundIn: string, ctx: OpContext): void {
-  if (spec?.backend !== 'overlay' && spec?.backend !== 'aufs') return
+  if (!spec || !('lowers' in spec)) return
   for (const lower of spec.lowers) ctx.boundary?.recordedPath(lower, foundIn)
 }

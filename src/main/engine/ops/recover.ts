@@ -11,8 +11,8 @@ import { removeDependent } from '../lineage/update'
 import { removeMarkedTree } from '../fs/remove'
 import { lockPath } from '../lock'
 import { finishDestroy } from './destroy'
-import { describeRecord, JOURNAL_PREFIX, markerName } from './journal'
-import { journalIdOf, journalState, workDirFor, type JournalState } from './journal-proof'
+import { describeRecord, JOURNAL_PREFIX, markerName } from '../journal/journal'
+import { journalIdOf, journalState, workDirFor, type JournalState } from '../journal/journal-proof'
 import { exchanged, finishRestore, rollBackRestore } from './restore-steps'
 
 export interface Recovered {

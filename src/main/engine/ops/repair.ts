@@ -12,10 +12,10 @@ import { writeAtomically } from '../lineage/update'
 import { withLxcLock } from '../lock'
 import { scanLxcpaths } from '../lxcpath'
 import { JOURNAL_PREFIX } from '@shared/names'
-import { loadExisting } from './clone'
-import { workDirOf } from './journal'
-import { show } from './errors'
-import type { JournalRecord } from './journal'
+import { loadExisting } from './preconditions'
+import { workDirOf } from '../journal/journal'
+import { show } from '../errors'
+import type { JournalRecord } from '../journal/journal'
 
 export interface RepairOptions {
   /** further lxcpaths to look for dependents in (the origin's own, and those its entries name, always are) */

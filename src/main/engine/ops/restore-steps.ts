@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { addDependent, removeDependent } from '../lineage/update'
 import { removeMarkedTree } from '../fs/remove'
 import { faultPoint } from './fault'
-import { markerName, type JournalRecord } from './journal'
+import { markerName, type JournalRecord } from '../journal/journal'
 
 type SwapRecord = Extract<JournalRecord, { op: 'restore' }>
 

@@ -1,17 +1,19 @@
 // lxc-snapshot's snapshots, made and read the way LXC 5 does: `<P>/<n>/snaps/snapN` (or LXC
 // 1.0's `<P>snaps/<n>/snapN` when that directory exists), N the smallest free number, with a
-// `ts` (no newline) and an optional `comment`; name and MACs kept; dir -> full dir copy, overlay ->
-// overlay with the upper copied and the origin's lxc_rdepends inherited.
+// `ts` (no newline) and an optional `comment`; name and MACs kept; a snapshot clone where the
+// driver makes one of its own kind (overlay: the upper copied and the origin's lxc_rdepends
+// inherited; btrfs: a subvolume snapshot), else a full copy, dir (of a dir or loop container).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Backend, ContainerRef, SnapshotInfo } from '@shared/model'
-import { driverFor } from '../drivers/index'
+import { lxcSnapshotMode } from '../drivers/compat'
 import { RDEPENDS_FILE } from '../lineage/bookkeeping'
 import { readSnapshots, legacySnapshotRoot, snapshotDir } from '../lineage/snapshots'
-import { assertStopped, cloneWith, loadExisting, prepareClone } from './clone'
-import type { OpContext } from './context'
+import { cloneWith, prepareClone } from './clone'
+import { assertStopped, loadExisting } from './preconditions'
+import type { OpContext } from '../context'
 import { dependentsOf, destroyContainer } from './destroy'
-import { NotFoundError, OpError } from './errors'
+import { NotFoundError, OpError } from '../errors'
 import { admitRecordedRefs } from './recorded'
 import { swapInRebuilt } from './swap'
 
@@ -33,22 +35,30 @@ export function listSnapshots(ref: ContainerRef): SnapshotInfo[] {
   return readSnapshots(ref, legacySnapshotRoot(ref.lxcpath)).map((s) => s.info)
 }
 
-/** As lxc-snapshot makes them: copy-on-write where the backend's driver can snapshot (overlay, btrfs), else a copy (dir). */
-function snapshotsAreCopyOnWrite(backend: Backend | null): boolean {
-  return backend !== null && driverFor(backend)?.capabilities.snapshot === true
+/**
+ * The clone lxc-snapshot makes of a `backend` container (LXC_CLONE_MAYBE_SNAPSHOT): a snapshot
+ * clone of its own kind where its driver makes one (overlay, btrfs), else a copy with LXC's
+ * default backend for another lxcpath, dir (so a loop container's snapshots are dir, as LXC's).
+ */
+function snapshotClone(backend: Backend): { snapshot: boolean; backend?: Backend } {
+  return lxcSnapshotMode(backend) === 'snapshot' ? { snapshot: true, backend } : { snapshot: false }
+}
+
+/** The clone a restore makes of a snapshot: of the container's own backend (LXC passes its bdev type), copy-on-write where its driver can. */
+function restoreClone(backend: Backend): { snapshot: boolean; backend: Backend } {
+  return { snapshot: lxcSnapshotMode(backend) === 'snapshot', backend }
 }
 
 export async function createSnapshot(ref: ContainerRef, opts: { comment?: string } = {}, ctx: OpContext = {}): Promise<SnapshotInfo> {
   const owner = loadExisting(ref)
-  if (owner.backend !== 'dir' && owner.backend !== 'overlay' && owner.backend !== 'btrfs')
-    throw new OpError('snapshot-backend', `${ref.name} is ${owner.backend ?? 'without rootfs'}: Strata snapshots dir, overlay and btrfs containers (LXC refuses lvm, rbd and nbd; zfs needs its driver).`)
+  if (!owner.backend) throw new OpError('snapshot-backend', `${ref.name} has no rootfs: there is nothing to snapshot.`)
   const snapdir = snapshotDir(ref.lxcpath, ref.name)
   const name = nextSnapName(snapdir)
   const ts = snapshotTimestamp()
   const extraFiles: Record<string, string> = { ts }
   if (opts.comment !== undefined) extraFiles['comment'] = opts.comment
   await cloneWith(
-    { origin: ref, name, lxcpath: snapdir, snapshot: snapshotsAreCopyOnWrite(owner.backend), backend: owner.backend },
+    { origin: ref, name, lxcpath: snapdir, ...snapshotClone(owner.backend) },
     { what: 'snapshot', keepName: true, keepMacs: true, recordOrigin: false, workDir: ref.lxcpath, extraFiles },
     ctx
   )
@@ -74,17 +84,18 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
   const owner = loadExisting(ref)
   const snapRef = { lxcpath: snapshotDir(ref.lxcpath, ref.name), name: snapshot }
   const snap = loadExisting(snapRef)
-  const backend = snap.backend ?? undefined
-  const asSnapshot = snapshotsAreCopyOnWrite(snap.backend)
+  const backend = owner.backend ?? snap.backend
+  if (!backend) throw new OpError('snapshot-backend', `${snapshot} of ${ref.name} has no rootfs: there is nothing to restore.`)
+  const clone = restoreClone(backend)
   if (opts.newName !== undefined && opts.newName !== ref.name) {
-    return cloneWith({ origin: snapRef, name: opts.newName, lxcpath: ref.lxcpath, snapshot: asSnapshot, backend }, { what: 'restore', recordOrigin: false }, ctx)
+    return cloneWith({ origin: snapRef, name: opts.newName, lxcpath: ref.lxcpath, ...clone }, { what: 'restore', recordOrigin: false }, ctx)
   }
   await assertStopped(ref, 'restore it in place')
   const deps = (await dependentsOf(owner, ctx)).filter((d) => d.lxcpath !== snapRef.lxcpath)
   if (deps.length > 0)
     throw new OpError('restore-has-dependents', `${ref.name} cannot be restored in place: ${deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ')} read(s) its rootfs (LXC: "container rootfs has dependent snapshots").`)
   const prepared = await prepareClone(
-    { origin: snapRef, name: ref.name, lxcpath: ref.lxcpath, snapshot: asSnapshot, backend },
+    { origin: snapRef, name: ref.name, lxcpath: ref.lxcpath, ...clone },
     { what: 'restore', recordOrigin: false },
     ctx
   )

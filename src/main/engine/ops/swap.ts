@@ -6,10 +6,10 @@ import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { withLxcLock } from '../lock'
 import { exchangePaths } from '../native/beneath'
-import { checkAborted, report, type OpContext } from './context'
+import { checkAborted, report, type OpContext } from '../context'
 import { undoneError } from './build'
 import { faultPoint } from './fault'
-import { Journal, swapFlagName } from './journal'
+import { Journal, swapFlagName } from '../journal/journal'
 import { finishRestore, rollBackRestore } from './restore-steps'
 
 export interface SwapPlan {

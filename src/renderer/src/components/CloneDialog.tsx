@@ -24,7 +24,7 @@ export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Ele
 
   if (!d.open || !d.origin) return null
   const origin = d.origin
-  const problem = validateCloneName(d.name, { backend: d.backend, taken, lxcpath: d.lxcpath })
+  const problem = validateCloneName(d.name, { taken, lxcpath: d.lxcpath })
   const mine = d.choices.filter((c) => c.mode === d.mode)
   const canSubmit = !problem && d.backend !== null && !busy && !d.loading
 

@@ -13,18 +13,16 @@ export type NameProblem = { rule: 'empty' | 'slash' | 'dot' | 'bytes' | 'colon' 
 const bytes = (s: string): number => new TextEncoder().encode(s).length
 
 /**
- * LXC's rules for a new container name (lxc-format.md), then Strata's own: characters a shell
- * and a path carry safely (the API refuses others), and not already taken in the target lxcpath.
+ * LXC's rules for a new container name, then Strata's own (shared/names.ts, the
+ * engine's rule, whatever the backend): characters a shell and a path carry safely (the API
+ * refuses others), and not already taken in the target lxcpath.
  */
-export function validateCloneName(
-  name: string,
-  opts: { backend?: Backend | null; keepUtsName?: boolean; taken: ReadonlySet<string>; lxcpath?: string }
-): NameProblem | null {
+export function validateCloneName(name: string, opts: { keepUtsName?: boolean; taken: ReadonlySet<string>; lxcpath?: string }): NameProblem | null {
   if (name.length === 0) return { rule: 'empty' }
   if (name.includes('/')) return { rule: 'slash' }
   if (name.startsWith('.')) return { rule: 'dot' }
   if (bytes(name) > 254) return { rule: 'bytes', values: { max: 254 } }
-  if (name.includes(':') && opts.backend === 'overlay') return { rule: 'colon' }
+  if (name.includes(':')) return { rule: 'colon' }
   if (!opts.keepUtsName && bytes(name) > 64) return { rule: 'uts', values: { max: 64 } }
   if (!CONTAINER_NAME.test(name)) return { rule: 'chars' }
   if (opts.taken.has(name)) return { rule: 'taken', values: { name, lxcpath: opts.lxcpath ?? '' } }

@@ -1,6 +1,7 @@
 // Disk usage: exclusive / shared / freed-if-deleted bars per container and per lineage tree,
-// then the selected overlay container's upper layer as a treemap and a diff list. Figures come
-// only from main's measurement; when there is none, the view says why instead of guessing.
+// then the selected container's upper layer, when the engine says it has one (`layered`), as a
+// treemap and a diff list. Figures come only from main's measurement; when there is none, the
+// view says why instead of guessing.
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { LayerDiff } from '@shared/model'
@@ -43,7 +44,7 @@ export function UsageView(): React.JSX.Element {
     if (status === 'idle') void fetch(api, usePrefs.getState().showHidden)
   }, [status, fetch])
   useEffect(() => {
-    if (!c || c.backend !== 'overlay') return setDiff({ diff: null, error: null, loading: false })
+    if (!c?.layered) return setDiff({ diff: null, error: null, loading: false })
     setDiff({ diff: null, error: null, loading: true })
     let live = true
     api.layerDiff({ lxcpath: c.lxcpath, name: c.name }).then(
@@ -51,7 +52,7 @@ export function UsageView(): React.JSX.Element {
       (e: unknown) => live && setDiff({ diff: null, error: errorText(e), loading: false })
     )
     return () => void (live = false)
-  }, [c?.lxcpath, c?.name, c?.backend])
+  }, [c?.lxcpath, c?.name, c?.layered])
 
   const trees = useMemo(() => treeUsage(list, byKey), [list, byKey])
   const max = Math.max(1, ...[...byKey.values()].map((u) => u.exclusiveBytes + u.sharedBytes), ...trees.map((x) => x.exclusiveBytes + x.sharedBytes))
@@ -80,7 +81,7 @@ export function UsageView(): React.JSX.Element {
         </>
       )}
       <h3>{c ? t('usage.treemap', { name: c.name }) : t('usage.diff')}</h3>
-      {!c || c.backend !== 'overlay' ? (
+      {!c?.layered ? (
         <p className="muted" data-testid="diff-status">{t('usage.pick')}</p>
       ) : diff.loading ? (
         <p className="muted" data-testid="diff-status">{t('usage.measuring')}</p>

@@ -5,7 +5,7 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef, Finding } from '@shared/model'
-import { storageOutside } from '../drivers/outside-storage'
+import { storageOutside } from '../drivers/index'
 import { mountpointsAtOrUnder } from '../mount'
 import { inodeKey, lockedInodes } from '../proc-locks'
 import { BUILD_PREFIX, describeRecord, JOURNAL_ID, JOURNAL_PREFIX, TRASH_PREFIX } from './journal'

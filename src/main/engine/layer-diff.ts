@@ -3,9 +3,9 @@
 // the bytes of the lower it shadows. The walk is native (diff.c): one multi-threaded pass over
 // the upper, returned packed and decoded here.
 import type { ContainerRef, DiffEntry, DiffKind, LayerDiff } from '@shared/model'
-import { readContainer } from '../container'
-import { driverFor } from '../drivers/index'
-import { diffLayers } from '../native'
+import { readContainer } from './container'
+import { driverFor } from './drivers/index'
+import { diffLayers } from './native'
 
 export class NotLayeredError extends Error {
   constructor(
@@ -19,13 +19,13 @@ export class NotLayeredError extends Error {
 
 const KINDS: readonly DiffKind[] = ['added', 'modified', 'deleted', 'opaque']
 
-export { pathText } from '../native/path-text'
+export { pathText } from './native/path-text'
 
 export async function layerDiff(ref: ContainerRef, opts: { signal?: AbortSignal } = {}): Promise<LayerDiff> {
   const record = readContainer(ref)
   const spec = record.spec
   if (!spec) throw new NotLayeredError(ref, `${ref.lxcpath}/${ref.name} has no usable rootfs in its config`)
-  const whiteouts = driverFor(spec.backend)?.capabilities.whiteouts
+  const whiteouts = driverFor(spec.backend).capabilities.whiteouts
   if (!whiteouts || !('upper' in spec)) {
     throw new NotLayeredError(ref, `${ref.lxcpath}/${ref.name} is a ${spec.backend} container: only overlay (or aufs) clones have an upper layer to diff against a lower`)
   }

@@ -1,4 +1,5 @@
 // What every operation takes besides its options: cancel, progress, and how far it may reach.
+// Below ops, drivers and fs alike: each of them reports progress and stops when cancelled.
 import type { ContainerRef, OpProgress } from '@shared/model'
 
 /**

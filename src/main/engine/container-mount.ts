@@ -1,0 +1,67 @@
+// Mounting a container's rootfs at a private mountpoint of Strata's (strata mount, usage scans):
+// read-only unless asked, never read-write while it runs, and never beside LXC's own mount of
+// a block device's filesystem (a second mount of it corrupts it). Its driver says how it is
+// mounted; mount.ts keeps the records that let a crash be cleaned up.
+import { existsSync } from 'node:fs'
+import type { ContainerRef, ContainerState } from '@shared/model'
+import { readContainer } from './container'
+import { driverFor } from './drivers/index'
+import { mountRootfs } from './fs/rootfs-mount'
+import { addStrataMount, MountError, removeStrataMount, strataMountOf, type MountPurpose, type StrataMount } from './mount'
+import { readStates } from './state'
+
+export interface MountOptions {
+  /** where to mount; default a fresh directory under strataMountDir() */
+  path?: string
+  /** mount read-write (refused while the container runs) */
+  readWrite?: boolean
+  purpose?: MountPurpose
+}
+
+function show(ref: ContainerRef): string {
+  return `${ref.lxcpath}/${ref.name}`
+}
+
+const RUNNING: ReadonlySet<ContainerState> = new Set(['starting', 'running', 'stopping', 'aborting', 'freezing', 'frozen', 'thawed', 'unknown'])
+
+async function containerState(ref: ContainerRef): Promise<ContainerState> {
+  // Snapshots (under <P>/<n>/snaps) never run; asking LXC costs nothing when no socket is bound.
+  return (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
+}
+
+/** Mounts the container's rootfs at a private mountpoint; if Strata already has it mounted, that mount is returned. */
+export async function mountContainer(ref: ContainerRef, opts: MountOptions = {}): Promise<StrataMount> {
+  const record = readContainer(ref)
+  if (!existsSync(record.configFile)) throw new MountError(ref, `${show(ref)} is not a container: it has no config file`)
+  const spec = record.spec
+  if (!spec) throw new MountError(ref, `${show(ref)} has no usable rootfs in its config (${record.problems[0]?.message ?? 'lxc.rootfs.path is not set'})`)
+  const existing = strataMountOf(ref)
+  if (existing) {
+    if (opts.readWrite && existing.readOnly) throw new MountError(ref, `${show(ref)} is already mounted read-only at ${existing.mountpoint}; unmount it first`)
+    return existing
+  }
+  const readOnly = !opts.readWrite
+  const state = await containerState(ref)
+  const running = RUNNING.has(state)
+  if (!readOnly && running) {
+    throw new MountError(ref, `${show(ref)} is ${state}: Strata never mounts a running container's rootfs read-write beside LXC; stop it first or mount it read-only`)
+  }
+  const backend = record.backend ?? spec.backend
+  const driver = driverFor(backend)
+  if (running && !driver.capabilities.mountableWhileRunning) {
+    throw new MountError(ref, `${show(ref)} is ${state} and its rootfs is a ${backend} block device that LXC has mounted: a second mount of the same filesystem would corrupt it`)
+  }
+  return addStrataMount(ref, { path: opts.path, readOnly, purpose: opts.purpose ?? 'user', backend: driver.backend }, async (at) => {
+    const access = await driver.access(spec, readOnly)
+    await mountRootfs(access, at, readOnly)
+    return 'dir' in access ? access.held : undefined
+  })
+}
+
+/** Unmounts Strata's mount of a container; false when there was none. */
+export async function unmountContainer(ref: ContainerRef): Promise<boolean> {
+  const rec = await removeStrataMount(ref)
+  if (!rec) return false
+  if (rec.held !== undefined && rec.backend) await driverFor(rec.backend).release?.(rec.held).catch(() => undefined)
+  return true
+}

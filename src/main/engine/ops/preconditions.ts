@@ -1,0 +1,22 @@
+// What an operation checks of the container it is given before it plans anything: that it
+// exists under a name Strata follows, and that it is stopped.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ContainerRef } from '@shared/model'
+import { existingContainerNameProblem } from '@shared/names'
+import { readContainer, type ContainerRecord } from '../container'
+import { readStates } from '../state'
+import { NotFoundError, OpError } from '../errors'
+
+export function loadExisting(ref: ContainerRef): ContainerRecord {
+  const problem = existingContainerNameProblem(ref.name)
+  if (problem) throw new OpError('bad-name', problem)
+  if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw new NotFoundError(ref)
+  return readContainer(ref)
+}
+
+export async function assertStopped(ref: ContainerRef, what: string): Promise<void> {
+  const state = (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
+  if (state !== 'stopped')
+    throw new OpError('running', `${ref.name} is ${state}: stop it before you ${what} (a running container's rootfs is changing under the copy).`)
+}
