@@ -1,85 +1,32 @@
-// The ONE contract between the renderer and main (and, over a WebSocket, browser mode).
-// Every method and event is named here once; main's registrar, the preload, the WebSocket
-// server and client are all generated from METHODS / EVENTS, and params are validated with
-// PARAMS at every trust boundary. Results are plain data from ./model.
+// The ONE contract between the renderer and main (and, over a WebSocket, browser mode): the
+// engine's methods (./engine-api.ts, the table the root helper speaks too) and the few that
+// belong to the app session (its lxcpaths, the environment, cancelling a task). Main's
+// registrar, the preload, the WebSocket server and client are all generated from METHODS /
+// EVENTS, and params are validated with PARAMS at every trust boundary. Results are plain data
+// from ./model.
 import { z } from 'zod'
-import { containerNameProblem, existingContainerNameProblem } from './names'
-import { BACKENDS } from './model'
-import type {
-  Backend,
-  BackendChoice,
-  ConfigView,
-  ContainerInfo,
-  ContainerRef,
-  ContainerUsage,
-  LayerDiff,
-  LineageGraph,
-  OpProgress,
-  RepairResult,
-  SnapshotInfo
-} from './model'
+import { checkParams, ENGINE, ENGINE_METHODS, type EngineMethod, type EngineResult, type TaskMethod } from './engine-api'
+import type { Backend, OpProgress } from './model'
 
 /** LXC allows more, but Strata only handles names a shell and a path can carry safely. */
 export const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/
 
-/** The engine's container-name rule (plain code, no Node), the one the CLI and the root helper apply. */
-const name = z
-  .string()
-  .max(1024, 'invalid container name: at most 254 bytes')
-  .superRefine((n, ctx) => {
-    const problem = containerNameProblem(n)
-    if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
-  })
-const existingName = z
-  .string()
-  .max(1024, 'invalid container name: at most 254 bytes')
-  .superRefine((n, ctx) => {
-    const problem = existingContainerNameProblem(n)
-    if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
-  })
-/** Absolute, normalised-looking, no NUL, no `..` segment: checked again against the configured lxcpaths. */
-const absPath = z
-  .string()
-  .min(1)
-  .max(4096)
-  .refine((p) => p.startsWith('/') && !p.includes('\0') && !p.split('/').includes('..'), 'invalid path')
-const ref = z.object({ lxcpath: absPath, name: existingName }).strict()
-/** `all`: hidden containers too (they always count as others' dependents and origins) */
-const listParams = z.object({ lxcpaths: z.array(absPath).max(64).optional(), all: z.boolean().optional() }).strict()
 const none = z.object({}).strict()
-const backend = z.enum(BACKENDS as [Backend, ...Backend[]])
-/** `snapN`, as lxc-snapshot names them */
-const snapName = z.string().regex(/^snap\d{1,9}$/, 'invalid snapshot name')
 const taskId = z.string().regex(/^t\d{1,12}$/, 'invalid task id')
 
-/** One zod schema per method: its single params object. */
-export const PARAMS = {
+/** The app session's own methods; everything else is the engine's. */
+const APP_PARAMS = {
   lxcpaths: none,
   environment: none,
-  listContainers: listParams,
-  lineage: listParams,
-  configView: ref,
-  startContainer: ref,
-  stopContainer: ref,
-  /** which backends a clone of `origin` into `lxcpath` may use, and why the others are not allowed */
-  cloneChoices: z.object({ origin: ref, lxcpath: absPath }).strict(),
-  /** starts a clone task; progress and the end arrive as taskProgress / taskDone */
-  clone: z
-    .object({ origin: ref, name, lxcpath: absPath.optional(), snapshot: z.boolean(), backend: backend.optional() })
-    .strict(),
-  /** starts a create-from-template task */
-  create: z.object({ lxcpath: absPath, name, template: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'invalid template name') }).strict(),
-  cancelTask: z.object({ taskId }).strict(),
-  /** deleteOutside: storage outside the container's directory the user confirmed may be deleted with it (ContainerInfo.storageOutside) */
-  destroy: z.object({ lxcpath: absPath, name: existingName, withDependents: z.boolean().optional(), deleteOutside: z.array(absPath).max(64).optional() }).strict(),
-  createSnapshot: z.object({ lxcpath: absPath, name: existingName, comment: z.string().max(4096).optional() }).strict(),
-  restoreSnapshot: z.object({ lxcpath: absPath, name: existingName, snapshot: snapName, newName: name.optional() }).strict(),
-  deleteSnapshot: z.object({ lxcpath: absPath, name: existingName, snapshot: snapName }).strict(),
-  usage: listParams,
-  layerDiff: ref,
-  /** carries out the fix of a finding about this container: its lxc_snapshots rewritten or removed */
-  repairBookkeeping: ref
+  cancelTask: z.object({ taskId }).strict()
 } as const
+
+const ENGINE_PARAMS = Object.fromEntries(ENGINE_METHODS.map((m) => [m, ENGINE[m].params])) as {
+  [M in EngineMethod]: (typeof ENGINE)[M]['params']
+}
+
+/** One zod schema per method: its single params object. */
+export const PARAMS = { ...APP_PARAMS, ...ENGINE_PARAMS }
 
 export type { ConfigView, ConfigViewEntry } from './model'
 
@@ -112,26 +59,14 @@ export interface Environment {
   templates: string[]
 }
 
-export interface Results {
+interface AppResults {
   lxcpaths: string[]
   environment: Environment
-  listContainers: ContainerInfo[]
-  lineage: LineageGraph
-  configView: ConfigView
-  startContainer: { ok: true }
-  stopContainer: { ok: true }
-  cloneChoices: BackendChoice[]
-  clone: { taskId: string }
-  create: { taskId: string }
   cancelTask: { ok: true }
-  destroy: { destroyed: ContainerRef[] }
-  createSnapshot: SnapshotInfo
-  restoreSnapshot: ContainerRef
-  deleteSnapshot: { ok: true }
-  usage: ContainerUsage[]
-  layerDiff: LayerDiff
-  repairBookkeeping: RepairResult
 }
+
+/** What each method answers: the engine's result, or a task's id for the engine's tasks. */
+export type Results = AppResults & { [M in EngineMethod]: M extends TaskMethod ? { taskId: string } : EngineResult<M> }
 
 /** The request/response half, implemented by main's service and called by the renderer. */
 export type StrataInvoke = { [M in Method]: (params: Params<M>) => Promise<Results[M]> }
@@ -143,7 +78,7 @@ export interface Events {
   /** a running task (clone, create) moved on */
   taskProgress: { taskId: string; progress: OpProgress }
   /** a task ended: `result` on success, `error` (words for the user) on failure or cancel */
-  taskDone: { taskId: string; result?: ContainerRef; error?: string; cancelled?: boolean }
+  taskDone: { taskId: string; result?: EngineResult<TaskMethod>; error?: string; cancelled?: boolean }
 }
 export type EventName = keyof Events
 export const EVENTS = ['changed', 'taskProgress', 'taskDone'] as const satisfies readonly EventName[]
@@ -160,13 +95,11 @@ export function isMethod(m: unknown): m is Method {
   return typeof m === 'string' && Object.prototype.hasOwnProperty.call(PARAMS, m)
 }
 
-/** Validate untrusted params for a method; throws a ZodError naming what is wrong. */
+/** Validate untrusted params for a method; throws an Error naming the field and the rule. */
 export function parseParams<M extends Method>(method: M, params: unknown): z.output<(typeof PARAMS)[M]> {
-  const r = PARAMS[method].safeParse(params ?? {})
-  if (r.success) return r.data as z.output<(typeof PARAMS)[M]>
-  // One readable sentence, not zod's JSON: it reaches the UI.
-  const why = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
-  throw new Error(`${method}: ${why}`)
+  const r = checkParams(method, PARAMS[method], params)
+  if (!r.ok) throw new Error(r.message)
+  return r.value as z.output<(typeof PARAMS)[M]>
 }
 
 /** WebSocket wire format (browser mode): one JSON object per message. */

@@ -1,9 +1,9 @@
 // Container names: LXC 5 validates nothing (lxc-format.md §7), so Strata has one rule of its
-// own, applied alike by the CLI, the app's API schema, the root helper's schema and policy,
+// own, applied alike by the CLI, the engine table's schema (the app's API and the root helper's), its policy,
 // and to every name read back from LXC's bookkeeping before an operation follows it.
 // Names starting with "." are hidden containers (lxc-ls leaves them out, but LXC starts, copies
 // and destroys them like any other), except Strata's own work in progress below.
-// Plain code without Node imports: src/shared/api.ts validates with it too.
+// Plain code without Node imports: src/shared/engine-api.ts validates with it too.
 
 /** Strata's work in progress in an lxcpath (engine/journal/journal.ts): never a container to show. */
 export const JOURNAL_PREFIX = '.strata-op-'

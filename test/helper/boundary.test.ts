@@ -100,7 +100,7 @@ describe.skipIf(process.geteuid?.() !== 0)('the helper boundary', () => {
       expect(r.error).toBeUndefined()
       expect(existsSync(join(L1.path, 'made/rootfs/bin/busybox'))).toBe(true)
       expect(readFileSync(join(L1.path, 'made/config'), 'utf8')).toContain('# Parameters passed to the template: --mapped-uid=0\n')
-      expect(await h.call('destroy', { ref: { lxcpath: L1.path, name: 'made' } })).toEqual({ id: expect.any(Number), result: { destroyed: [{ lxcpath: L1.path, name: 'made' }] } })
+      expect(await h.call('destroy', { lxcpath: L1.path, name: 'made' })).toEqual({ id: expect.any(Number), result: { destroyed: [{ lxcpath: L1.path, name: 'made' }] } })
     })
   })
 
@@ -114,7 +114,7 @@ describe.skipIf(process.geteuid?.() !== 0)('the helper boundary', () => {
     it('stops a destroy of its origin, named in the refusal, with or without dependents, and touches nothing', async () => {
       const h = helper([L1.path])
       for (const withDependents of [true, false]) {
-        const r = await h.call('destroy', { ref: { lxcpath: L1.path, name: 'base' }, withDependents })
+        const r = await h.call('destroy', { lxcpath: L1.path, name: 'base', withDependents })
         expect(r.error?.code).toBe('refused')
         expect(r.error?.message).toContain(`${L1.path}/base/lxc_snapshots names ${L2.path}/other, which is not in an lxcpath this helper serves (it serves: ${L1.path})`)
       }
@@ -125,7 +125,7 @@ describe.skipIf(process.geteuid?.() !== 0)('the helper boundary', () => {
 
     it('stops a destroy or a snapshot clone of the clone, whose origin and lower are in the other lxcpath', async () => {
       const h = helper([L2.path])
-      const d = await h.call('destroy', { ref: { lxcpath: L2.path, name: 'other' } })
+      const d = await h.call('destroy', { lxcpath: L2.path, name: 'other' })
       expect(d.error?.code).toBe('refused')
       expect(d.error?.message).toContain(`${L2.path}/other/lxc_rdepends names ${L1.path}/base, which is not in an lxcpath this helper serves`)
       const c = await h.call('clone', { origin: { lxcpath: L2.path, name: 'other' }, name: 'other2', snapshot: true })
@@ -137,7 +137,7 @@ describe.skipIf(process.geteuid?.() !== 0)('the helper boundary', () => {
 
     it('a helper serving both lxcpaths destroys the tree', async () => {
       const h = helper([L1.path, L2.path])
-      const r = await h.call('destroy', { ref: { lxcpath: L1.path, name: 'base' }, withDependents: true })
+      const r = await h.call('destroy', { lxcpath: L1.path, name: 'base', withDependents: true })
       expect(r.error).toBeUndefined()
       expect(r.result).toEqual({ destroyed: [{ lxcpath: L2.path, name: 'other' }, { lxcpath: L1.path, name: 'base' }] })
       expect(await lxcLs(L2.path)).toEqual([])

@@ -5,7 +5,7 @@ import type { TestUser } from './polkit-fixture'
 
 export interface DriverEvent {
   tag: string
-  hello?: { pid: number; uid: number; lxcpaths: string[]; refused: { path: string; reason: string }[]; unavailable: string[] }
+  hello?: { pid: number; uid: number; lxcpaths: string[]; refused: { path: string; reason: string }[]; methods: string[] }
   result?: unknown
   error?: { code: string; message: string }
   progress?: { phase: string }

@@ -70,7 +70,7 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
     })
 
     it('lists the containers of the root-only lxcpath', async () => {
-      const e = await d.call('list1', 'list', {})
+      const e = await d.call('list1', 'listContainers', {})
       expect(e.error).toBeUndefined()
       const names = (e.result as { name: string; lxcpath: string; backend: string }[]).map((c) => [c.name, c.lxcpath, c.backend])
       expect(names).toEqual([
@@ -80,25 +80,33 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
     })
 
     it('refuses an lxcpath it was not configured with, naming the rule', async () => {
-      const e = await d.call('out', 'list', { lxcpaths: ['/etc'] })
+      const e = await d.call('out', 'listContainers', { lxcpaths: ['/etc'] })
       expect(e.error?.code).toBe('refused')
       expect(e.error?.message).toContain('/etc is not an lxcpath this helper serves')
       expect(e.error?.message).toContain(lx.path)
     })
 
     it('refuses a path with .. and a bad container name before touching the disk', async () => {
-      const dots = await d.call('dots', 'list', { lxcpaths: [`${lx.path}/../..`] })
+      const dots = await d.call('dots', 'listContainers', { lxcpaths: [`${lx.path}/../..`] })
       expect(dots.error?.code).toBe('invalid-params')
       expect(dots.error?.message).toContain('".." segments')
-      const bad = await d.call('bad', 'configView', { ref: { lxcpath: lx.path, name: '../alpha' } })
+      const bad = await d.call('bad', 'configView', { lxcpath: lx.path, name: '../alpha' })
       expect(bad.error?.code).toBe('invalid-params')
-      expect(bad.error?.message).toBe('configView: ref.name: "../alpha" contains "/": a container name is one directory name.')
+      expect(bad.error?.message).toBe('configView: name: invalid container name: "../alpha" contains "/": a container name is one directory name.')
     })
 
     it('reads a config of the root-only lxcpath', async () => {
-      const e = await d.call('cfg', 'configView', { ref: { lxcpath: lx.path, name: 'alpha' } })
+      const e = await d.call('cfg', 'configView', { lxcpath: lx.path, name: 'alpha' })
       expect(e.error).toBeUndefined()
       expect((e.result as { raw: string }).raw).toContain('lxc.uts.name = "alpha"')
+    })
+
+    it('offers the backends the root helper can make, not those this user could (loop needs root)', async () => {
+      // The user's own process may not mount a loop image; the helper, which would do the clone, may.
+      const e = await d.call('choices', 'cloneChoices', { origin: { lxcpath: lx.path, name: 'alpha' }, lxcpath: lx.path })
+      expect(e.error).toBeUndefined()
+      const loop = (e.result as { backend: string; mode: string; allowed: boolean; reason: string | null }[]).find((c) => c.backend === 'loop' && c.mode === 'copy')
+      expect(loop).toMatchObject({ allowed: true, reason: null })
     })
 
     it('makes an overlay snapshot clone as root in the root-only lxcpath, which LXC then sees', async () => {
@@ -112,14 +120,14 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
       // and lxc-destroy sees the dependent: the origin is protected
       const refused = await execa('lxc-destroy', ['-P', lx.path, '-n', 'alpha'], { reject: false })
       expect(refused.exitCode).not.toBe(0)
-      const gone = await d.call('destroy-gamma', 'destroy', { ref: { lxcpath: lx.path, name: 'gamma' } })
+      const gone = await d.call('destroy-gamma', 'destroy', { lxcpath: lx.path, name: 'gamma' })
       expect(gone.error).toBeUndefined()
       expect(existsSync(`${lx.path}/gamma`)).toBe(false)
     })
 
     it('answers garbage with an error and keeps serving', async () => {
       d.send({ op: 'raw', line: 'this is not json\n' })
-      const e = await d.call('after-garbage', 'list', {})
+      const e = await d.call('after-garbage', 'listContainers', {})
       expect(e.error).toBeUndefined()
       expect(d.stderr).toContain('not valid JSON')
     })
@@ -127,11 +135,11 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
     it('starts a container, and a cancelled stop leaves it running', async () => {
       // busybox's init ignores SIGCONT, so lxc-stop waits (60 s) for a halt that never comes.
       await execa('sh', ['-c', `echo 'lxc.signal.halt = SIGCONT' >> ${lx.path}/beta/config`])
-      const started = await d.call('start', 'start', { ref: { lxcpath: lx.path, name: 'beta' } })
+      const started = await d.call('start', 'startContainer', { lxcpath: lx.path, name: 'beta' })
       expect(started.error).toBeUndefined()
       expect(await lx.lxc('lxc-info', '-n', 'beta', '-s')).toMatch(/RUNNING/)
 
-      d.send({ op: 'call', tag: 'stop', method: 'stop', params: { ref: { lxcpath: lx.path, name: 'beta' } } })
+      d.send({ op: 'call', tag: 'stop', method: 'stopContainer', params: { lxcpath: lx.path, name: 'beta' } })
       await d.next((x) => x.tag === 'stop' && x.progress?.phase === 'stop')
       d.send({ op: 'cancel', tag: 'stop' })
       const stopped = await d.next((x) => x.tag === 'stop' && ('result' in x || 'error' in x))
@@ -142,7 +150,7 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
     it('when its client goes away mid-operation, the helper aborts the operation and exits', async () => {
       const hello = (await d.next((x) => x.tag === 'connect')).hello!
       // beta still ignores its halt signal, so this stop would wait for a minute
-      d.send({ op: 'call', tag: 'stop2', method: 'stop', params: { ref: { lxcpath: lx.path, name: 'beta' } } })
+      d.send({ op: 'call', tag: 'stop2', method: 'stopContainer', params: { lxcpath: lx.path, name: 'beta' } })
       await d.next((x) => x.tag === 'stop2' && x.progress?.phase === 'stop')
       await d.stop()
       expect(await exits(hello.pid)).toBe(true)
@@ -163,7 +171,7 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
       const hello = (await d.next((x) => x.tag === 'connect')).hello!
       expect(hello.lxcpaths).toEqual([])
       expect(hello.refused).toEqual([{ path: '/etc', reason: expect.stringContaining('/etc is neither LXC\'s own lxcpath') }])
-      const e = await d.call('destroy-canary', 'destroy', { ref: { lxcpath: '/etc', name: canary.slice('/etc/'.length) } })
+      const e = await d.call('destroy-canary', 'destroy', { lxcpath: '/etc', name: canary.slice('/etc/'.length) })
       expect(e.error?.code).toBe('refused')
       expect(e.error?.message).toContain('/etc is not an lxcpath this helper serves (it serves: none); /etc is neither LXC\'s own lxcpath')
       expect(existsSync(`${canary}/config`)).toBe(true)
@@ -189,11 +197,11 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
     process.kill(first.pid, 'SIGKILL')
     expect(await exits(first.pid)).toBe(true)
     // the client notices the exit on its own; the next call starts a new helper
-    let e = await d.call('again', 'list', {})
-    if (e.error?.code === 'helper-gone') e = await d.call('again2', 'list', {})
+    let e = await d.call('again', 'listContainers', {})
+    if (e.error?.code === 'helper-gone') e = await d.call('again2', 'listContainers', {})
     expect(e.error).toBeUndefined()
     expect((e.result as unknown[]).length).toBe(2)
-    expect(d.stderr).toMatch(/strata-helper\[\d+\]: \d+ list -> ok/)
+    expect(d.stderr).toMatch(/strata-helper\[\d+\]: \d+ listContainers -> ok/)
   })
 
   it('a user polkit denies gets a clear not-authorised error', async () => {
@@ -206,7 +214,7 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
 
   it('a user who would need a password but has no agent is told to start one', async () => {
     const d = driverFor(fx.agentless, [lx.path])
-    const e = await d.call('list', 'list', {})
+    const e = await d.call('list', 'listContainers', {})
     expect(e.error?.code).toBe('no-agent')
     expect(e.error?.message).toMatch(/No polkit authentication agent is running/)
   })

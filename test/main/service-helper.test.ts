@@ -17,6 +17,7 @@ let dir: string
 let marker: string
 let service: Service
 let unlist: (() => Promise<void>) | undefined
+const helperLog: string[] = []
 
 describe('the service through the root helper', () => {
   beforeAll(async () => {
@@ -28,7 +29,7 @@ describe('the service through the root helper', () => {
     const wrapper = join(dir, 'strata-helper')
     writeFileSync(wrapper, `#!/bin/sh\necho "$$" >> ${marker}\nexec ${process.execPath} ${REPO}/out/helper/strata-helper.mjs "$@"\n`)
     chmodSync(wrapper, 0o755)
-    service = createService({ lxcpaths: [P.path], watch: false, helperForAll: true, helper: { pkexec: null, helperPath: wrapper } })
+    service = createService({ lxcpaths: [P.path], watch: false, helperForAll: true, helper: { pkexec: null, helperPath: wrapper, onLog: (line) => helperLog.push(line) } })
   }, 60_000)
   afterAll(async () => {
     service?.close()
@@ -41,6 +42,12 @@ describe('the service through the root helper', () => {
     const list = await service.api.listContainers({})
     expect(list.map((c) => c.name)).toEqual(['base'])
     expect(existsSync(marker)).toBe(true)
+  })
+
+  it('asks the helper which backends a clone may use: they are judged where the clone would run', async () => {
+    const choices = await service.api.cloneChoices({ origin: { lxcpath: P.path, name: 'base' }, lxcpath: P.path })
+    expect(choices.find((c) => c.backend === 'overlay' && c.mode === 'snapshot')).toMatchObject({ allowed: true, isDefault: true })
+    expect(helperLog.filter((l) => / cloneChoices -> ok$/.test(l))).toHaveLength(1)
   })
 
   it('clones as a task through the helper, with progress, and LXC sees the clone', async () => {

@@ -6,6 +6,7 @@
 import { accessSync, constants, existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import type { ResultPromise } from 'execa'
+import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
 import type { OpProgress } from '@shared/model'
 import {
   encodeLine,
@@ -15,12 +16,8 @@ import {
   PROTOCOL_VERSION,
   type ErrorCode,
   type Hello,
-  type HelperMessage,
-  type HelperMethod,
-  type HelperResults
+  type HelperMessage
 } from './protocol'
-import type { HELPER_PARAMS } from './schemas'
-import type { z } from 'zod'
 
 export const INSTALLED_HELPER = '/usr/libexec/strata/strata-helper'
 
@@ -33,8 +30,6 @@ export class HelperError extends Error {
     this.name = 'HelperError'
   }
 }
-
-export type HelperCallParams<M extends HelperMethod> = z.input<(typeof HELPER_PARAMS)[M]>
 
 export interface CallOptions {
   signal?: AbortSignal
@@ -53,7 +48,7 @@ export interface HelperClientOptions {
 }
 
 interface Pending {
-  method: HelperMethod
+  method: EngineMethod
   resolve: (v: unknown) => void
   reject: (e: Error) => void
   onProgress?: (p: OpProgress) => void
@@ -245,13 +240,13 @@ export class HelperClient {
   }
 
   /** Sends one request (starting the helper if needed) and resolves with its result. */
-  async call<M extends HelperMethod>(method: M, params: HelperCallParams<M>, opts: CallOptions = {}): Promise<HelperResults[M]> {
+  async call<M extends EngineMethod>(method: M, params: EngineParams<M>, opts: CallOptions = {}): Promise<EngineResult<M>> {
     opts.signal?.throwIfAborted()
     await this.connect()
     const child = this.child
     if (!child) throw new HelperError('helper-gone', 'The Strata helper exited before the request could be sent.')
     const id = this.nextId++
-    return new Promise<HelperResults[M]>((resolve, reject) => {
+    return new Promise<EngineResult<M>>((resolve, reject) => {
       const onAbort = (): void => {
         if (this.pending.has(id) && child.stdin.writable) child.stdin.write(encodeLine({ cancel: id }))
       }
@@ -260,7 +255,7 @@ export class HelperClient {
         method,
         resolve: (v) => {
           settle()
-          resolve(v as HelperResults[M])
+          resolve(v as EngineResult<M>)
         },
         reject: (e) => {
           settle()

@@ -6,6 +6,7 @@
 // checks here. Every rule broken is reported in a sentence that names the path and the rule.
 import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
+import type { Scope } from '@shared/engine-api'
 import type { ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { existingContainerNameProblem } from '@shared/names'
@@ -159,7 +160,11 @@ interface Served {
 /** `<lxcpath>/<owner>/snaps` (LXC 5) or `<lxcpath>snaps/<owner>` (LXC 1.0): the lxcpath of a container's snapshots. */
 const SNAPSHOT_LXCPATHS = [/^(.+)\/([^/]+)\/snaps$/, /^(.+)snaps\/([^/]+)$/]
 
-export class LxcpathPolicy implements OpBoundary {
+/**
+ * The helper's scope (what each engine method declares as reaching the disk passes it, see
+ * src/shared/engine-api.ts) and the operations' boundary (what they find on disk passes it).
+ */
+export class LxcpathPolicy implements Scope, OpBoundary {
   private readonly served: Served[] = []
   readonly refused: { path: string; reason: string }[] = []
 
@@ -218,15 +223,20 @@ export class LxcpathPolicy implements OpBoundary {
   }
 
   /** The lxcpaths a request names, or all served ones when it names none. */
-  lxcpathList(requested: readonly string[] | undefined): string[] {
+  lxcpathList(requested?: readonly string[]): string[] {
     return requested ? [...new Set(requested.map((p) => this.lxcpath(p)))] : this.lxcpaths
+  }
+
+  /** An existing container's name a request names: it passes the engine's rule. */
+  name(name: string): string {
+    const problem = existingContainerNameProblem(name)
+    if (problem) throw new RefusedError(problem)
+    return name
   }
 
   /** A container a request names: in a served lxcpath, with a name that passes the engine's rule. */
   ref(r: ContainerRef): ContainerRef {
-    const problem = existingContainerNameProblem(r.name)
-    if (problem) throw new RefusedError(problem)
-    return { lxcpath: this.lxcpath(r.lxcpath), name: r.name }
+    return { lxcpath: this.lxcpath(r.lxcpath), name: this.name(r.name) }
   }
 
   /** A container named on disk (in `foundIn`): in a served lxcpath or a snapshot dir of one of its containers. */

@@ -1,28 +1,20 @@
 // The wire format between the unprivileged app and the root helper: one JSON object per line
-// over the helper's stdin/stdout. Plain data and framing only; no engine, no Electron.
+// over the helper's stdin/stdout. The methods, their params and results are the engine's
+// (src/shared/engine-api.ts); this file is plain data and framing only; no engine, no Electron.
 //
 //   helper -> app, first line:  {"hello": Hello}
-//   app -> helper:              {"id": 1, "method": "list", "params": {...}}   a request
+//   app -> helper:              {"id": 1, "method": "listContainers", "params": {...}}   a request
 //                               {"cancel": 1}                                  cancel request 1
 //   helper -> app:              {"id": 1, "progress": OpProgress}              zero or more
 //                               {"id": 1, "result": ...} | {"id": 1, "error": {message, code}}
 //
 // A line that cannot be read as a request gets {"id": null, "error": ...}: the helper never
 // guesses which request it belonged to.
-import type { ConfigView } from '@shared/api'
-import type {
-  ContainerInfo,
-  ContainerRef,
-  ContainerUsage,
-  LayerDiff,
-  LineageGraph,
-  OpProgress,
-  RepairResult,
-  SnapshotInfo
-} from '@shared/model'
+import type { EngineMethod } from '@shared/engine-api'
+import type { OpProgress } from '@shared/model'
 
 /** Bumped on any incompatible change; the client refuses a helper speaking another version. */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /** Longest request line the helper accepts. Requests are small: names, paths, a few options. */
 export const MAX_REQUEST_BYTES = 1024 * 1024
@@ -31,56 +23,12 @@ export const MAX_REPLY_BYTES = 256 * 1024 * 1024
 /** Requests one helper runs at once; more are refused with `busy`, never queued without bound. */
 export const MAX_IN_FLIGHT = 32
 
-/** The high-level operations the helper offers. Never "run this" or "write that path". */
-export const HELPER_METHODS = [
-  'list',
-  'lineage',
-  'configView',
-  'clone',
-  'destroy',
-  'createSnapshot',
-  'restoreSnapshot',
-  'deleteSnapshot',
-  'create',
-  'flatten',
-  'usage',
-  'diff',
-  'start',
-  'stop',
-  'repairBookkeeping'
-] as const
-export type HelperMethod = (typeof HELPER_METHODS)[number]
-
-/** What each method answers with. */
-export interface HelperResults {
-  list: ContainerInfo[]
-  lineage: LineageGraph
-  configView: ConfigView
-  clone: ContainerRef
-  destroy: { destroyed: ContainerRef[] }
-  createSnapshot: SnapshotInfo
-  restoreSnapshot: ContainerRef
-  deleteSnapshot: null
-  create: ContainerRef
-  flatten: null
-  usage: ContainerUsage[]
-  diff: LayerDiff
-  start: { ok: true }
-  stop: { ok: true }
-  repairBookkeeping: RepairResult
-}
-
-export function isHelperMethod(m: unknown): m is HelperMethod {
-  return typeof m === 'string' && (HELPER_METHODS as readonly string[]).includes(m)
-}
-
 /**
  * Why a request failed, for code; the message is for people.
  * - `bad-request`: not JSON, not an object, no usable id
  * - `too-large`: the line exceeded MAX_REQUEST_BYTES
  * - `unknown-method`, `invalid-params`: the request names no known method / its params break a schema
  * - `refused`: a name or path broke a rule of the helper (outside the lxcpaths, bad name, ...)
- * - `not-available`: the method exists in the protocol but not in this build
  * - `busy`: too many requests in flight, or the id is already in use
  * - `cancelled`: cancelled by `{cancel: id}` or because the app went away
  * - `failed`: the operation itself failed (the engine's message)
@@ -96,7 +44,6 @@ export type ErrorCode =
   | 'unknown-method'
   | 'invalid-params'
   | 'refused'
-  | 'not-available'
   | 'busy'
   | 'cancelled'
   | 'failed'
@@ -124,9 +71,7 @@ export interface Hello {
   lxcpaths: string[]
   /** configured lxcpaths it refused to serve, with the rule they broke */
   refused: { path: string; reason: string }[]
-  methods: HelperMethod[]
-  /** methods that answer `not-available` in this build */
-  unavailable: HelperMethod[]
+  methods: EngineMethod[]
 }
 
 export interface Request {

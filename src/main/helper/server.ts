@@ -1,26 +1,16 @@
-// The root side of the helper: reads requests from the app, checks each one (shape, method,
-// names, lxcpaths) and only then hands it to the engine. Plain Node: no Electron.
-// Every request runs with its own AbortController, so `{cancel: id}` and the app going away
-// both reach the operation as an abort.
+// The root side of the helper: a validating proxy of the engine's table (src/shared/engine-api.ts).
+// It reads requests from the app, checks each one (method, params against the table's schema,
+// then every name, lxcpath and path the method declares, against the lxcpath policy) and only
+// then runs the engine method. Plain Node: no Electron. Every request runs with its own
+// AbortController, so `{cancel: id}` and the app going away both reach the operation as an abort.
+import { admit, checkParams, ENGINE, ENGINE_METHODS, isEngineMethod, type EngineMethod, type EngineParams } from '@shared/engine-api'
 import type { OpProgress } from '@shared/model'
-import { readConfigView } from '../engine/config/view'
-import { layerDiff } from '../engine/layer-diff'
-import { measureUsage } from '../engine/usage'
-import { cloneContainer } from '../engine/ops/clone'
-import { createContainer } from '../engine/ops/create'
-import { destroyContainer } from '../engine/ops/destroy'
-import { flattenContainer } from '../engine/ops/flatten'
-import { recoverInterrupted } from '../engine/ops/recover'
-import { repairSnapshotsFile } from '../engine/ops/repair'
-import { createSnapshot, deleteSnapshot, restoreSnapshot } from '../engine/ops/snapshot'
+import { runEngineMethod } from '../engine-methods'
 import { LowerWalkCache } from '../engine/lineage/drift'
-import { listContainers, readLineage } from '../engine/lxcpath'
-import { lxcErrorText, run, ToolError } from '../engine/tools'
+import { recoverInterrupted } from '../engine/ops/recover'
 import { LxcpathPolicy, RefusedError } from './lxcpath-policy'
 import {
   encodeLine,
-  HELPER_METHODS,
-  isHelperMethod,
   LineDecoder,
   MAX_IN_FLIGHT,
   MAX_REQUEST_BYTES,
@@ -28,97 +18,8 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   type ErrorCode,
-  type HelperMessage,
-  type HelperMethod,
-  type HelperResults
+  type HelperMessage
 } from './protocol'
-import { parseHelperParams, type HelperParams } from './schemas'
-
-/** A method the protocol names but this build cannot carry out yet. */
-export class NotAvailableError extends Error {
-  readonly code = 'not-available'
-  constructor(method: HelperMethod) {
-    super(`${method} is not available in this build of the helper.`)
-    this.name = 'NotAvailableError'
-  }
-}
-
-interface Ctx {
-  signal: AbortSignal
-  onProgress: (p: OpProgress) => void
-  policy: LxcpathPolicy
-}
-
-type Handler<M extends HelperMethod> = (params: HelperParams<M>, ctx: Ctx) => Promise<HelperResults[M]>
-type Handlers = { [M in HelperMethod]: Handler<M> }
-
-const LXC_TOOL_TIMEOUT_MS = 120_000
-/** The helper lives as long as the app: its lineage reads share walks of the bases. */
-const lowerWalks = new LowerWalkCache(LowerWalkCache.FOR_LONG_LIVED_ENGINE_MS)
-
-async function lxcTool(tool: string, args: string[], signal: AbortSignal): Promise<void> {
-  try {
-    await run(tool, args, { signal, timeoutMs: LXC_TOOL_TIMEOUT_MS })
-  } catch (err) {
-    if (err instanceof ToolError && !signal.aborted) throw new Error(lxcErrorText(err.stderr || err.message), { cause: err })
-    throw err
-  }
-}
-
-/** Methods whose engine functions are not in this build: they answer `not-available`. */
-export const UNAVAILABLE: HelperMethod[] = []
-
-const HANDLERS: Handlers = {
-  list: async (p, { policy }) => listContainers(policy.lxcpathList(p.lxcpaths), { all: p.all }),
-  lineage: async (p, { policy }) => readLineage(policy.lxcpathList(p.lxcpaths), lowerWalks, { all: p.all }),
-  configView: async (p, { policy }) => {
-    const ref = policy.ref(p.ref)
-    return readConfigView(ref.lxcpath, ref.name)
-  },
-  start: async (p, { policy, signal, onProgress }) => {
-    const ref = policy.ref(p.ref)
-    onProgress({ phase: 'start', message: `starting ${ref.name}` })
-    await lxcTool('lxc-start', ['-P', ref.lxcpath, '-n', ref.name, '-d'], signal)
-    return { ok: true }
-  },
-  stop: async (p, { policy, signal, onProgress }) => {
-    const ref = policy.ref(p.ref)
-    onProgress({ phase: 'stop', message: `stopping ${ref.name}` })
-    await lxcTool('lxc-stop', ['-P', ref.lxcpath, '-n', ref.name], signal)
-    return { ok: true }
-  },
-  // Every name and lxcpath goes through the policy before the engine sees it, and the policy
-  // is the operations' boundary: what they find on disk passes it too before they touch it.
-  clone: async (p, { policy, signal, onProgress }) =>
-    cloneContainer(
-      { ...p, origin: policy.ref(p.origin), lxcpath: p.lxcpath === undefined ? undefined : policy.lxcpath(p.lxcpath) },
-      { signal, onProgress, boundary: policy }
-    ),
-  destroy: async (p, { policy, signal, onProgress }) =>
-    destroyContainer(
-      policy.ref(p.ref),
-      { withDependents: p.withDependents, deleteOutside: p.deleteOutside?.map((path) => policy.deletableOutside(path)) },
-      { signal, onProgress, boundary: policy }
-    ),
-  createSnapshot: async (p, { policy, signal, onProgress }) =>
-    createSnapshot(policy.ref(p.ref), { comment: p.comment }, { signal, onProgress, boundary: policy }),
-  restoreSnapshot: async (p, { policy, signal, onProgress }) =>
-    restoreSnapshot(policy.ref(p.ref), p.snapshot, { newName: p.newName }, { signal, onProgress, boundary: policy }),
-  deleteSnapshot: async (p, { policy, signal, onProgress }) => {
-    await deleteSnapshot(policy.ref(p.ref), p.snapshot, { signal, onProgress, boundary: policy })
-    return null
-  },
-  create: async (p, { policy, signal, onProgress }) =>
-    createContainer({ ...p, lxcpath: policy.lxcpath(p.lxcpath) }, { signal, onProgress, boundary: policy }),
-  flatten: async (p, { policy, signal, onProgress }) => {
-    await flattenContainer(policy.ref(p.ref), { signal, onProgress, boundary: policy })
-    return null
-  },
-  usage: async (p, { policy, signal }) =>
-    measureUsage(policy.lxcpathList(p.lxcpaths), { names: p.names?.map((r) => policy.ref(r)), all: p.all, signal }),
-  diff: async (p, { policy, signal }) => layerDiff(policy.ref(p.ref), { signal }),
-  repairBookkeeping: async (p, { policy }) => repairSnapshotsFile(policy.ref(p.ref), { lxcpaths: policy.lxcpathList(p.lxcpaths) })
-}
 
 export interface HelperServerOptions {
   input: NodeJS.ReadableStream
@@ -146,6 +47,8 @@ export class HelperServer {
 
   /** Engine start: interrupted Strata work in the served lxcpaths, finished or rolled back. */
   private readonly recovered: Promise<unknown>
+  /** The helper lives as long as the app: its lineage reads share walks of the bases. */
+  private readonly lowerWalks = new LowerWalkCache(LowerWalkCache.FOR_LONG_LIVED_ENGINE_MS)
 
   constructor(private readonly opts: HelperServerOptions) {
     this.policy = new LxcpathPolicy(opts.lxcpaths)
@@ -184,8 +87,7 @@ export class HelperServer {
         uid: process.geteuid?.() ?? -1,
         lxcpaths: this.policy.lxcpaths,
         refused: this.policy.refused,
-        methods: [...HELPER_METHODS],
-        unavailable: [...UNAVAILABLE]
+        methods: [...ENGINE_METHODS]
       }
     })
   }
@@ -227,28 +129,28 @@ export class HelperServer {
     }
     const { id, method, params } = msg
     if (this.closing) return this.fail(id, 'cancelled', 'The helper is shutting down.')
-    if (!isHelperMethod(method)) {
-      return this.fail(id, 'unknown-method', `There is no helper method "${String(method).slice(0, 64)}"; the helper offers: ${HELPER_METHODS.join(', ')}.`)
+    if (!isEngineMethod(method)) {
+      return this.fail(id, 'unknown-method', `There is no helper method "${String(method).slice(0, 64)}"; the helper offers: ${ENGINE_METHODS.join(', ')}.`)
     }
     if (this.inFlight.has(id)) return this.fail(id, 'busy', `Request id ${id} is already in flight; ids must be unique.`)
     if (this.inFlight.size >= MAX_IN_FLIGHT) {
       return this.fail(id, 'busy', `The helper is already running ${MAX_IN_FLIGHT} requests; try again when one has finished.`)
     }
-    const parsed = parseHelperParams(method, params)
+    const parsed = checkParams(method, ENGINE[method].params, params)
     if (!parsed.ok) {
       this.opts.log?.(`${id} ${method} -> invalid-params`)
       return this.fail(id, 'invalid-params', parsed.message)
     }
     const controller = new AbortController()
     this.inFlight.set(id, controller)
-    const task = this.execute(id, method, parsed.value, controller.signal).finally(() => {
+    const task = this.execute(id, method, parsed.value as EngineParams<typeof method>, controller.signal).finally(() => {
       this.inFlight.delete(id)
       this.running.delete(task)
     })
     this.running.add(task)
   }
 
-  private async execute<M extends HelperMethod>(id: number, method: M, params: HelperParams<M>, signal: AbortSignal): Promise<void> {
+  private async execute<M extends EngineMethod>(id: number, method: M, params: EngineParams<M>, signal: AbortSignal): Promise<void> {
     const interval = this.opts.progressIntervalMs ?? 100
     let lastAt = 0
     let lastPhase = ''
@@ -259,23 +161,24 @@ export class HelperServer {
       lastPhase = p.phase
       this.send({ id, progress: p })
     }
-    const handler = HANDLERS[method] as Handler<M>
     try {
+      // Every name, lxcpath and path the method declares passes the policy before the engine
+      // sees it, and the policy is the operations' boundary: what they find on disk passes it too.
+      const admitted = admit(method, params, this.policy)
       // Nothing new is written before interrupted work in the served lxcpaths is repaired.
       await this.recovered
-      const result = await handler(params, { signal, onProgress, policy: this.policy })
+      const result = await runEngineMethod(method, admitted, {
+        signal,
+        onProgress,
+        boundary: this.policy,
+        lxcpaths: this.policy.lxcpaths,
+        lowerWalks: this.lowerWalks
+      })
       this.opts.log?.(`${id} ${method} -> ok`)
       this.send({ id, result: result ?? null })
     } catch (err) {
       const e = err as Error & { code?: unknown }
-      const code: ErrorCode =
-        err instanceof RefusedError
-          ? 'refused'
-          : err instanceof NotAvailableError
-            ? 'not-available'
-            : signal.aborted
-              ? 'cancelled'
-              : 'failed'
+      const code: ErrorCode = err instanceof RefusedError ? 'refused' : signal.aborted ? 'cancelled' : 'failed'
       const message = code === 'cancelled' ? `${method} was cancelled (${String((signal.reason as Error)?.message ?? 'aborted')}).` : e.message
       this.opts.log?.(`${id} ${method} -> ${code}`)
       this.fail(id, code, message)

@@ -1,0 +1,84 @@
+// The engine side of the contract: each method of src/shared/engine-api.ts bound to the engine
+// function that does it. Both the app's own process (engine-client.ts) and the root helper
+// (helper/server.ts) run methods only through this table, on params their scope has admitted.
+import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
+import type { ContainerRef, OpProgress } from '@shared/model'
+import { readConfigView } from './engine/config/view'
+import { cloneChoices } from './engine/drivers/compat'
+import { layerDiff } from './engine/layer-diff'
+import { measureUsage } from './engine/usage'
+import type { LowerWalks } from './engine/lineage/drift'
+import { listContainers, readLineage } from './engine/lxcpath'
+import { cloneContainer } from './engine/ops/clone'
+import { loadExisting } from './engine/ops/preconditions'
+import type { OpBoundary } from './engine/context'
+import { createContainer } from './engine/ops/create'
+import { destroyContainer } from './engine/ops/destroy'
+import { repairSnapshotsFile } from './engine/ops/repair'
+import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
+import { lxcErrorText, run, ToolError } from './engine/tools'
+
+export interface EngineContext {
+  signal?: AbortSignal
+  onProgress?: (p: OpProgress) => void
+  /** the root helper's lxcpath policy; unset in the app's own process */
+  boundary?: OpBoundary
+  /** the lxcpaths this engine serves: what a method's `lxcpaths` means when none are given */
+  lxcpaths: readonly string[]
+  /** walks of overlay bases, shared by this engine's lineage reads */
+  lowerWalks: LowerWalks
+}
+
+type EngineFunction<M extends EngineMethod> = (params: EngineParams<M>, ctx: EngineContext) => Promise<EngineResult<M>>
+
+const LXC_TOOL_TIMEOUT_MS = 120_000
+
+/** lxc-start / lxc-stop, failing with LXC's own reason (its prefixes stripped). */
+async function lxcTool(tool: string, ref: ContainerRef, args: string[], ctx: EngineContext): Promise<{ ok: true }> {
+  try {
+    await run(tool, ['-P', ref.lxcpath, '-n', ref.name, ...args], { signal: ctx.signal, timeoutMs: LXC_TOOL_TIMEOUT_MS })
+    return { ok: true }
+  } catch (err) {
+    if (err instanceof ToolError && !ctx.signal?.aborted) throw new Error(lxcErrorText(err.stderr || err.message), { cause: err })
+    throw err
+  }
+}
+
+const refOf = (p: ContainerRef): ContainerRef => ({ lxcpath: p.lxcpath, name: p.name })
+
+export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
+  listContainers: (p, ctx) => listContainers(p.lxcpaths ?? ctx.lxcpaths, { all: p.all }),
+  lineage: (p, ctx) => readLineage(p.lxcpaths ?? ctx.lxcpaths, ctx.lowerWalks, { all: p.all }),
+  usage: (p, ctx) => measureUsage([...(p.lxcpaths ?? ctx.lxcpaths)], { all: p.all, signal: ctx.signal }),
+  configView: async (p) => readConfigView(p.lxcpath, p.name),
+  layerDiff: (p, ctx) => layerDiff(refOf(p), { signal: ctx.signal }),
+  startContainer: async (p, ctx) => {
+    ctx.onProgress?.({ phase: 'start', message: `starting ${p.name}` })
+    return lxcTool('lxc-start', p, ['-d'], ctx)
+  },
+  stopContainer: async (p, ctx) => {
+    ctx.onProgress?.({ phase: 'stop', message: `stopping ${p.name}` })
+    return lxcTool('lxc-stop', p, [], ctx)
+  },
+  // Judged where the clone would run: the root helper may offer what the app's own user may not (loop).
+  cloneChoices: async (p) => {
+    const origin = loadExisting(p.origin)
+    if (!origin.backend) throw new Error(`${p.origin.name} has no rootfs, so LXC cannot clone it`)
+    return cloneChoices({ backend: origin.backend, lxcpath: p.origin.lxcpath }, { lxcpath: p.lxcpath })
+  },
+  clone: (p, ctx) => cloneContainer(p, ctx),
+  create: (p, ctx) => createContainer(p, ctx),
+  destroy: (p, ctx) => destroyContainer(refOf(p), { withDependents: p.withDependents, deleteOutside: p.deleteOutside }, ctx),
+  createSnapshot: (p, ctx) => createSnapshot(refOf(p), { comment: p.comment }, ctx),
+  restoreSnapshot: (p, ctx) => restoreSnapshot(refOf(p), p.snapshot, { newName: p.newName }, ctx),
+  deleteSnapshot: async (p, ctx) => {
+    await deleteSnapshot(refOf(p), p.snapshot, ctx)
+    return { ok: true }
+  },
+  repairBookkeeping: (p, ctx) => repairSnapshotsFile(refOf(p), { lxcpaths: [...(p.lxcpaths ?? ctx.lxcpaths)] })
+}
+
+/** Runs one engine method on admitted params. */
+export function runEngineMethod<M extends EngineMethod>(method: M, params: EngineParams<M>, ctx: EngineContext): Promise<EngineResult<M>> {
+  return (ENGINE_FUNCTIONS[method] as EngineFunction<M>)(params, ctx)
+}

@@ -1,0 +1,252 @@
+// The ONE table of engine methods: each one's params (a zod schema, checked at every trust
+// boundary), its result, which of its params reach the disk (checked by the caller's scope:
+// the session's lxcpaths in the app, the lxcpath policy in the root helper) and how the app
+// runs it. The app's API (./api.ts), the helper's protocol, the engine in process and the
+// engine through the helper are all derived from it; src/main/engine-methods.ts binds each
+// method to its engine function. Plain code without Node imports.
+import { z } from 'zod'
+import { BACKENDS } from './model'
+import type {
+  Backend,
+  BackendChoice,
+  ConfigView,
+  ContainerInfo,
+  ContainerRef,
+  ContainerUsage,
+  LayerDiff,
+  LineageGraph,
+  RepairResult,
+  SnapshotInfo
+} from './model'
+import { containerNameProblem, existingContainerNameProblem } from './names'
+import { templateArgProblem } from './template-args'
+
+const PATH_MAX = 4096
+
+/** An absolute path with no NUL and no `.`/`..` segment: it is compared, never resolved. */
+const pathRules = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(PATH_MAX)
+    .refine((p) => !p.includes('\0'), 'a path must not contain a NUL byte')
+    .refine((p) => p.startsWith('/'), `${what} must be an absolute path`)
+    .refine((p) => !p.split('/').some((s) => s === '..' || s === '.'), 'a path must not contain "." or ".." segments')
+const lxcpath = pathRules('an lxcpath')
+const absPath = pathRules('a path')
+
+/** A new container's name: the engine's rule for new containers (shared/names.ts). */
+const name = z
+  .string()
+  .max(1024, 'invalid container name: at most 254 bytes')
+  .superRefine((n, ctx) => {
+    const problem = containerNameProblem(n)
+    if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
+  })
+/** An existing container's name: may also be hidden (a leading `.`), never Strata's `.strata-*` work. */
+const existingName = z
+  .string()
+  .max(1024, 'invalid container name: at most 254 bytes')
+  .superRefine((n, ctx) => {
+    const problem = existingContainerNameProblem(n)
+    if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
+  })
+const ref = z.object({ lxcpath, name: existingName }).strict()
+const lxcpathList = z.array(lxcpath).max(64)
+/** `all`: hidden containers too (they always count as others' dependents and origins) */
+const listParams = z.object({ lxcpaths: lxcpathList.optional(), all: z.boolean().optional() }).strict()
+const backend = z.enum(BACKENDS as readonly [Backend, ...Backend[]])
+/** LXC names snapshots snap0, snap1, ... */
+const snapshotName = z.string().regex(/^snap[0-9]{1,9}$/, 'a snapshot name is snapN (snap0, snap1, ...)')
+/** LXC template names (`lxc-<name>` under the templates dir), never a path. */
+const templateName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a template is the name of an installed LXC template (lxc-<name>), not a path')
+/** Template options go to a root script: plain words only, no paths (no `/`), none of Strata's own. */
+const templateArg = z
+  .string()
+  .max(256)
+  .regex(/^[A-Za-z0-9._=:,+@-]*$/, 'template arguments are plain words (letters, digits, . _ = : , + @ -); paths are not allowed')
+  .superRefine((arg, ctx) => {
+    const problem = templateArgProblem(arg)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
+const comment = z
+  .string()
+  .max(64 * 1024)
+  .refine((c) => !c.includes('\0'), 'a comment must not contain a NUL byte')
+
+/** The schemas of params that name something on disk: a test holds every method's `reach` to them. */
+export const REACHING_SCHEMAS: ReadonlySet<z.ZodType> = new Set([lxcpath, absPath, ref, existingName])
+
+/**
+ * How a param reaches the disk; the caller's scope checks it before the engine runs:
+ * - `lxcpath`: an lxcpath (with a `name` param, the container's own);
+ * - `lxcpaths`: lxcpaths to read; none given means every one the engine serves;
+ * - `name`: an existing container's name, in the params' `lxcpath`;
+ * - `ref`: an existing container `{lxcpath, name}`;
+ * - `outside`: storage outside a container's directory that a destroy may delete, as confirmed.
+ */
+export type ReachKind = 'lxcpath' | 'lxcpaths' | 'name' | 'ref' | 'outside'
+type KindFor<V> = [NonNullable<V>] extends [string]
+  ? 'lxcpath' | 'name'
+  : [NonNullable<V>] extends [readonly string[]]
+    ? 'lxcpaths' | 'outside'
+    : [NonNullable<V>] extends [ContainerRef]
+      ? 'ref'
+      : never
+/** Params that reach the disk, in the order that routes the call: the first lxcpath named picks the engine. */
+export type Reach<P> = { [K in keyof P]?: KindFor<P[K]> }
+
+export interface MethodSpec<S extends z.ZodType, R, T extends boolean = boolean> {
+  params: S
+  /** the result's type (the value is never read) */
+  result: R
+  reach: Reach<z.output<S>>
+  /** over several lxcpaths: the app asks each engine for its own and merges the answers with this */
+  spread?: (parts: R[]) => R
+  /** the app runs it as a task: the call answers `{taskId}` at once, progress and the end are events */
+  task?: T
+  /** it changes its lxcpaths: the app tells the renderer (`changed`) when it ends, however it ends */
+  changes?: true
+}
+
+const method = <S extends z.ZodType, R, T extends boolean = false>(spec: MethodSpec<S, R, T>): MethodSpec<S, R, T> => spec
+const returns = <R>(): R => undefined as R
+const concat = <T>(parts: T[][]): T[] => parts.flat()
+function mergeGraphs(parts: LineageGraph[]): LineageGraph {
+  return { nodes: parts.flatMap((g) => g.nodes), edges: parts.flatMap((g) => g.edges), findings: parts.flatMap((g) => g.findings) }
+}
+const inContainer = { lxcpath: 'lxcpath', name: 'name' } as const
+
+/** Every engine method. Never "run this" or "write that path": high-level operations only. */
+export const ENGINE = {
+  listContainers: method({ params: listParams, result: returns<ContainerInfo[]>(), reach: { lxcpaths: 'lxcpaths' }, spread: concat }),
+  lineage: method({ params: listParams, result: returns<LineageGraph>(), reach: { lxcpaths: 'lxcpaths' }, spread: mergeGraphs }),
+  usage: method({ params: listParams, result: returns<ContainerUsage[]>(), reach: { lxcpaths: 'lxcpaths' }, spread: concat }),
+  configView: method({ params: ref, result: returns<ConfigView>(), reach: inContainer }),
+  /** an overlay (or aufs) clone's upper layer against its lower */
+  layerDiff: method({ params: ref, result: returns<LayerDiff>(), reach: inContainer }),
+  startContainer: method({ params: ref, result: returns<{ ok: true }>(), reach: inContainer, changes: true }),
+  stopContainer: method({ params: ref, result: returns<{ ok: true }>(), reach: inContainer, changes: true }),
+  /** which backends a clone of `origin` into `lxcpath` may use, and why the others are not allowed, judged where the clone would run */
+  cloneChoices: method({
+    params: z.object({ origin: ref, lxcpath }).strict(),
+    result: returns<BackendChoice[]>(),
+    reach: { lxcpath: 'lxcpath', origin: 'ref' }
+  }),
+  clone: method({
+    params: z
+      .object({ origin: ref, name, lxcpath: lxcpath.optional(), snapshot: z.boolean().optional(), backend: backend.optional(), expandConfig: z.boolean().optional() })
+      .strict(),
+    result: returns<ContainerRef>(),
+    reach: { lxcpath: 'lxcpath', origin: 'ref' },
+    task: true,
+    changes: true
+  }),
+  /** from an installed LXC template, as lxc-create */
+  create: method({
+    params: z
+      .object({ lxcpath, name, template: templateName, backend: z.union([backend, z.literal('best')]).optional(), templateArgs: z.array(templateArg).max(64).optional() })
+      .strict(),
+    result: returns<ContainerRef>(),
+    reach: { lxcpath: 'lxcpath' },
+    task: true,
+    changes: true
+  }),
+  /** deleteOutside: storage outside the container's directory the user confirmed may be deleted with it (ContainerInfo.storageOutside) */
+  destroy: method({
+    params: z.object({ lxcpath, name: existingName, withDependents: z.boolean().optional(), deleteOutside: z.array(absPath).max(64).optional() }).strict(),
+    result: returns<{ destroyed: ContainerRef[] }>(),
+    reach: { ...inContainer, deleteOutside: 'outside' },
+    changes: true
+  }),
+  createSnapshot: method({
+    params: z.object({ lxcpath, name: existingName, comment: comment.optional() }).strict(),
+    result: returns<SnapshotInfo>(),
+    reach: inContainer,
+    changes: true
+  }),
+  restoreSnapshot: method({
+    params: z.object({ lxcpath, name: existingName, snapshot: snapshotName, newName: name.optional() }).strict(),
+    result: returns<ContainerRef>(),
+    reach: inContainer,
+    changes: true
+  }),
+  deleteSnapshot: method({
+    params: z.object({ lxcpath, name: existingName, snapshot: snapshotName }).strict(),
+    result: returns<{ ok: true }>(),
+    reach: inContainer,
+    changes: true
+  }),
+  /** carries out the fix of a finding about this container: its lxc_snapshots rewritten or removed; dependents are looked for in `lxcpaths` too */
+  repairBookkeeping: method({
+    params: z.object({ lxcpath, name: existingName, lxcpaths: lxcpathList.optional() }).strict(),
+    result: returns<RepairResult>(),
+    reach: { ...inContainer, lxcpaths: 'lxcpaths' },
+    changes: true
+  })
+} as const
+
+export type EngineMethod = keyof typeof ENGINE
+export const ENGINE_METHODS = Object.keys(ENGINE) as EngineMethod[]
+/** Params as the engine receives them (validated). */
+export type EngineParams<M extends EngineMethod> = z.output<(typeof ENGINE)[M]['params']>
+/** Params as a caller writes them. */
+export type EngineInput<M extends EngineMethod> = z.input<(typeof ENGINE)[M]['params']>
+export type EngineResult<M extends EngineMethod> = (typeof ENGINE)[M]['result']
+export type TaskMethod = { [M in EngineMethod]: NonNullable<(typeof ENGINE)[M]['task']> extends true ? M : never }[EngineMethod]
+
+export function isEngineMethod(m: unknown): m is EngineMethod {
+  return typeof m === 'string' && Object.prototype.hasOwnProperty.call(ENGINE, m)
+}
+
+/** Validates untrusted params; the problem is one sentence naming the method, the field and the rule. */
+export function checkParams(method: string, schema: z.ZodType, params: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+  const r = schema.safeParse(params ?? {})
+  if (r.success) return { ok: true, value: r.data }
+  // One readable sentence, not zod's JSON: it reaches the UI.
+  const why = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
+  return { ok: false, message: `${method}: ${why}` }
+}
+
+/**
+ * Where a caller lets the engine reach: every param a method declares in `reach` passes it, and
+ * its answer replaces the param (an lxcpath named by its real path becomes the configured one).
+ * Each method throws, naming the path and the rule.
+ */
+export interface Scope {
+  lxcpath(path: string): string
+  lxcpathList(paths: readonly string[]): string[]
+  name(name: string): string
+  ref(ref: ContainerRef): ContainerRef
+  deletableOutside(path: string): string
+}
+
+const ADMIT: { [K in ReachKind]: (scope: Scope, value: never) => unknown } = {
+  lxcpath: (scope, v: string) => scope.lxcpath(v),
+  lxcpaths: (scope, v: string[]) => scope.lxcpathList(v),
+  name: (scope, v: string) => scope.name(v),
+  ref: (scope, v: ContainerRef) => scope.ref(v),
+  outside: (scope, v: string[]) => v.map((p) => scope.deletableOutside(p))
+}
+
+/** The params, each one the method declares as reaching the disk checked by `scope`. Absent ones stay absent. */
+export function admit<M extends EngineMethod>(method: M, params: EngineParams<M>, scope: Scope): EngineParams<M> {
+  const out: Record<string, unknown> = { ...params }
+  for (const [key, kind] of Object.entries(ENGINE[method].reach) as [string, ReachKind][]) {
+    if (out[key] !== undefined) out[key] = ADMIT[kind](scope, out[key] as never)
+  }
+  return out as EngineParams<M>
+}
+
+/** The lxcpaths a call is about (its `lxcpath` and `ref` params), in `reach` order: the first picks the engine. */
+export function lxcpathsNamed<M extends EngineMethod>(method: M, params: EngineParams<M>): string[] {
+  const named: string[] = []
+  for (const [key, kind] of Object.entries(ENGINE[method].reach) as [string, ReachKind][]) {
+    const v = (params as Record<string, unknown>)[key]
+    if (kind === 'lxcpath' && typeof v === 'string') named.push(v)
+    if (kind === 'ref' && v) named.push((v as ContainerRef).lxcpath)
+  }
+  return [...new Set(named)]
+}
