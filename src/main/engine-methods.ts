@@ -16,7 +16,8 @@ import { createContainer } from './engine/ops/create'
 import { destroyContainer } from './engine/ops/destroy'
 import { repairSnapshotsFile } from './engine/ops/repair'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
-import { lxcErrorText, run, ToolError } from './engine/tools'
+import { lxcErrorText, run, toolFailure } from './engine/tools'
+import { containerSubject, failed, refused } from '@shared/errors'
 
 export interface EngineContext {
   signal?: AbortSignal
@@ -39,7 +40,8 @@ async function lxcTool(tool: string, ref: ContainerRef, args: string[], ctx: Eng
     await run(tool, ['-P', ref.lxcpath, '-n', ref.name, ...args], { signal: ctx.signal, timeoutMs: LXC_TOOL_TIMEOUT_MS })
     return { ok: true }
   } catch (err) {
-    if (err instanceof ToolError && !ctx.signal?.aborted) throw new Error(lxcErrorText(err.stderr || err.message), { cause: err })
+    const tool = toolFailure(err)
+    if (tool && !ctx.signal?.aborted) throw failed(lxcErrorText(tool.stderr || (err as Error).message), { subject: containerSubject(ref), cause: err })
     throw err
   }
 }
@@ -63,7 +65,7 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
   // Judged where the clone would run: the root helper may offer what the app's own user may not (loop).
   cloneChoices: async (p) => {
     const origin = loadExisting(p.origin)
-    if (!origin.backend) throw new Error(`${p.origin.name} has no rootfs, so LXC cannot clone it`)
+    if (!origin.backend) throw refused('no-rootfs', `${p.origin.name} has no rootfs, so LXC cannot clone it`, containerSubject(p.origin))
     return cloneChoices({ backend: origin.backend, lxcpath: p.origin.lxcpath }, { lxcpath: p.lxcpath })
   },
   clone: (p, ctx) => cloneContainer(p, ctx),

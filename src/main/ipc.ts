@@ -1,18 +1,25 @@
 // Contract -> ipcMain: one loop registers every method of the contract. Each call checks the
 // sender frame (only our own renderer may call) and validates params before the service runs.
+// It answers a Reply: the result, or the error as data, so its code and rule reach the renderer.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { EVENTS, METHODS, channel, parseParams } from '../shared/api'
+import { EVENTS, METHODS, channel, parseParams, type Reply } from '../shared/api'
+import { errorData } from '../shared/errors'
 import type { Service } from './service'
 
 export type TrustedUrl = (url: string) => boolean
 
 export function registerIpc(ipcMain: IpcMain, service: Service, trusted: TrustedUrl): () => void {
   for (const m of METHODS) {
-    ipcMain.handle(channel(m), async (e: IpcMainInvokeEvent, params: unknown) => {
+    ipcMain.handle(channel(m), async (e: IpcMainInvokeEvent, params: unknown): Promise<Reply> => {
       const url = e.senderFrame?.url ?? ''
+      // not our renderer: refused outright, without a word about the contract
       if (!trusted(url)) throw new Error(`refused ${m} from ${url || 'an unknown frame'}`)
-      const fn = service.api[m] as (p: unknown) => Promise<unknown>
-      return fn(parseParams(m, params))
+      try {
+        const fn = service.api[m] as (p: unknown) => Promise<unknown>
+        return { result: await fn(parseParams(m, params)) }
+      } catch (err) {
+        return { error: errorData(err) }
+      }
     })
   }
   return () => METHODS.forEach((m) => ipcMain.removeHandler(channel(m)))

@@ -18,10 +18,10 @@ import {
   type MethodSpec,
   type Scope
 } from '../shared/engine-api'
+import { asStrataError, errorData, notFound, refused, StrataError } from '../shared/errors'
 import type { OpProgress } from '../shared/model'
 import { canWriteLxcpath, helperEngine, localEngine, type CallOptions, type EngineClient } from './engine-client'
 import { defaultLxcpaths } from './engine/lxcpath'
-import { lxcErrorText, ToolError } from './engine/tools'
 import { probeEnvironment } from './environment'
 import { HelperClient, type HelperClientOptions } from './helper/client'
 import { LxcpathWatcher } from './watch'
@@ -46,9 +46,6 @@ export interface ServiceOptions {
   helperForAll?: boolean
 }
 
-/** A refusal the user can act on; its message is shown in the UI. */
-export class ServiceError extends Error {}
-
 export function createService(opts: ServiceOptions = {}): Service {
   const lxcpaths = (opts.lxcpaths?.length ? opts.lxcpaths : defaultLxcpaths()).map((p) => resolve(p))
   const events = new EventEmitter()
@@ -58,7 +55,7 @@ export function createService(opts: ServiceOptions = {}): Service {
   // Everything the renderer names must be one of this session's lxcpaths: the renderer is untrusted.
   const known = (p: string): string => {
     const r = resolve(p)
-    if (!lxcpaths.includes(r)) throw new ServiceError(`not a configured lxcpath: ${p}`)
+    if (!lxcpaths.includes(r)) throw refused('session-lxcpaths', `not a configured lxcpath: ${p}`, p)
     return r
   }
   /** The session's scope: names were checked by the schema, and each engine checks what it reaches again. */
@@ -80,10 +77,6 @@ export function createService(opts: ServiceOptions = {}): Service {
   }
   const engineFor = (lxcpath: string): EngineClient => (viaHelper.includes(lxcpath) ? helper() : local)
 
-  /** Engine errors become words for the user: LXC's prefixes stripped, the rule kept. */
-  const words = (err: unknown): string =>
-    err instanceof ToolError ? lxcErrorText(err.stderr || err.message) : err instanceof Error ? err.message : String(err)
-
   /**
    * One engine method: where the table says it spreads over lxcpaths, once per engine with the
    * lxcpaths it serves, merged; otherwise on the engine of the first lxcpath its params name.
@@ -101,7 +94,7 @@ export function createService(opts: ServiceOptions = {}): Service {
       return spec.spread(parts)
     }
     const [target] = lxcpathsNamed(method, p)
-    if (target === undefined) throw new ServiceError(`${method} names no lxcpath`)
+    if (target === undefined) throw new StrataError('internal', `${method} names no lxcpath`)
     return engineFor(target).call(method, p, call)
   }
 
@@ -117,7 +110,7 @@ export function createService(opts: ServiceOptions = {}): Service {
       .then(
         (result) => emit('taskDone', { taskId, result: result as Events['taskDone']['result'] }),
         (err: unknown) =>
-          emit('taskDone', ac.signal.aborted ? { taskId, error: 'cancelled', cancelled: true } : { taskId, error: words(err) })
+          emit('taskDone', ac.signal.aborted ? { taskId, error: { code: 'cancelled', message: 'cancelled' }, cancelled: true } : { taskId, error: errorData(err) })
       )
       .finally(() => {
         tasks.delete(taskId)
@@ -135,7 +128,8 @@ export function createService(opts: ServiceOptions = {}): Service {
       try {
         return await runOn(method, p, {})
       } catch (err) {
-        throw new ServiceError(words(err))
+        // the engine's error, in process or from the helper, as it is: code, message, subject, rule
+        throw asStrataError(err)
       } finally {
         for (const lxcpath of changed) emit('changed', { lxcpath })
       }
@@ -148,7 +142,7 @@ export function createService(opts: ServiceOptions = {}): Service {
     cancelTask: async (p) => {
       const { taskId } = parseParams('cancelTask', p)
       const ac = tasks.get(taskId)
-      if (!ac) throw new ServiceError(`task ${taskId} is not running (it may have just finished)`)
+      if (!ac) throw notFound(`task ${taskId} is not running (it may have just finished)`, taskId)
       ac.abort()
       return { ok: true }
     }

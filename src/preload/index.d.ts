@@ -1,9 +1,9 @@
-import type { StrataApi } from '../shared/api'
+import type { StrataBridge } from '../shared/api'
 
 declare global {
   interface Window {
-    /** set by the Electron preload; absent in browser mode */
-    strata?: StrataApi
+    /** set by the Electron preload (each method answers a Reply); absent in browser mode */
+    strata?: StrataBridge
   }
 }
 export {}

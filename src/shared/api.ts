@@ -6,6 +6,7 @@
 // from ./model.
 import { z } from 'zod'
 import { checkParams, ENGINE, ENGINE_METHODS, type EngineMethod, type EngineResult, type TaskMethod } from './engine-api'
+import { fromErrorData, usageError, type ErrorData } from './errors'
 import type { Backend, OpProgress } from './model'
 
 /** LXC allows more, but Strata only handles names a shell and a path can carry safely. */
@@ -77,8 +78,8 @@ export interface Events {
   changed: { lxcpath: string }
   /** a running task (clone, create) moved on */
   taskProgress: { taskId: string; progress: OpProgress }
-  /** a task ended: `result` on success, `error` (words for the user) on failure or cancel */
-  taskDone: { taskId: string; result?: EngineResult<TaskMethod>; error?: string; cancelled?: boolean }
+  /** a task ended: `result` on success, `error` (the engine's, unchanged) on failure or cancel */
+  taskDone: { taskId: string; result?: EngineResult<TaskMethod>; error?: ErrorData; cancelled?: boolean }
 }
 export type EventName = keyof Events
 export const EVENTS = ['changed', 'taskProgress', 'taskDone'] as const satisfies readonly EventName[]
@@ -95,16 +96,31 @@ export function isMethod(m: unknown): m is Method {
   return typeof m === 'string' && Object.prototype.hasOwnProperty.call(PARAMS, m)
 }
 
-/** Validate untrusted params for a method; throws an Error naming the field and the rule. */
+/** Validate untrusted params for a method; throws a usage error (rule `invalid-params`) naming the field and the rule. */
 export function parseParams<M extends Method>(method: M, params: unknown): z.output<(typeof PARAMS)[M]> {
   const r = checkParams(method, PARAMS[method], params)
-  if (!r.ok) throw new Error(r.message)
+  if (!r.ok) throw usageError(r.message, 'invalid-params')
   return r.value as z.output<(typeof PARAMS)[M]>
+}
+
+/** A method's answer across IPC and the WebSocket: its result, or the error as data (code, message, subject, rule). */
+export type Reply = { result: unknown } | { error: ErrorData }
+
+/** The result of a reply, or its error rebuilt as a StrataError. */
+export function unwrapReply(reply: Reply): unknown {
+  if (typeof reply === 'object' && reply !== null && 'error' in reply) throw fromErrorData(reply.error)
+  return (reply as { result: unknown }).result
+}
+
+/** What the preload exposes as window.strata: each method answers a Reply (an Error's own fields would not cross contextBridge). */
+export type StrataBridge = { [M in Method]: (params: Params<M>) => Promise<Reply> } & Pick<StrataApi, 'on'>
+
+/** The API over a bridge: each reply unwrapped, so an error arrives as the StrataError it was. */
+export function apiFromBridge(bridge: StrataBridge): StrataApi {
+  const methods = Object.fromEntries(METHODS.map((m) => [m, async (p: unknown) => unwrapReply(await (bridge[m] as (p: unknown) => Promise<Reply>)(p))]))
+  return { ...(methods as unknown as StrataInvoke), on: (event, cb) => bridge.on(event, cb) }
 }
 
 /** WebSocket wire format (browser mode): one JSON object per message. */
 export type WsRequest = { id: number; method: Method; params: unknown }
-export type WsMessage =
-  | { id: number; result: unknown }
-  | { id: number; error: { message: string } }
-  | { event: EventName; payload: unknown }
+export type WsMessage = ({ id: number } & Reply) | { event: EventName; payload: unknown }

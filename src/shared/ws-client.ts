@@ -1,6 +1,7 @@
 // The contract over a WebSocket (browser mode): the same StrataApi the preload gives Electron,
 // built from METHODS. Works with the browser's WebSocket and with `ws` under Node (tests).
 import { METHODS, type EventName, type Events, type StrataApi, type WsMessage } from './api'
+import { fromErrorData, unavailable } from './errors'
 
 /** The part of WebSocket we use; both the DOM's and the `ws` package's fit. */
 export interface WsLike {
@@ -44,11 +45,11 @@ export function createWsApi(url: string, Ctor: WsCtor): StrataApi & { close(): v
       const p = pending.get(msg.id)
       if (!p) return
       pending.delete(msg.id)
-      if ('error' in msg) p.reject(new Error(msg.error.message))
+      if ('error' in msg) p.reject(fromErrorData(msg.error))
       else p.resolve(msg.result)
     }
     sock.onclose = () => {
-      for (const p of pending.values()) p.reject(new Error('connection to Strata closed'))
+      for (const p of pending.values()) p.reject(unavailable('connection-closed', 'connection to Strata closed'))
       pending.clear()
       // A server restart should not need a page reload; refetch via a synthetic `changed`.
       if (!closed) setTimeout(() => !closed && connect(), RECONNECT_MS)

@@ -59,7 +59,7 @@ describe('strata config', () => {
 
   it('says which container does not exist', async () => {
     const r = await strata('config', '-n', 'nope', '-P', P.path)
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(3) // not found
     expect(r.stderr).toBe(`strata config: there is no container "nope" in ${P.path} (no ${P.path}/nope/config)`)
   })
 

@@ -152,7 +152,10 @@ await mountContainer({ lxcpath: ${JSON.stringify(P)}, name: 'base' }, { purpose:
     const file = join(fs.dir, 'crash.mts')
     writeFileSync(file, script)
     // The child mounts and exits without unmounting: a crash, as far as the mount is concerned.
-    await execa(join(import.meta.dirname, '../../node_modules/.bin/tsx'), [file], { cwd: join(import.meta.dirname, '../..') })
+    // --tsconfig: the script lives outside the repository, whose paths (@shared/*) the engine imports by
+    await execa(join(import.meta.dirname, '../../node_modules/.bin/tsx'), ['--tsconfig', join(import.meta.dirname, '../../tsconfig.node.json'), file], {
+      cwd: join(import.meta.dirname, '../..')
+    })
     const stale = findStaleMounts().filter((s) => s.ref?.lxcpath === P)
     expect(stale.map((s) => s.reason)).toEqual([expect.stringMatching(/process \d+, which is gone/)])
     const cleaned = await cleanStaleMounts()

@@ -14,7 +14,7 @@ import { lxcLs, text } from '../ops/helpers'
 import { allowLxcpaths } from './allow-list'
 
 interface Helper {
-  call(method: string, params: unknown): Promise<{ result?: unknown; error?: { code: string; message: string } }>
+  call(method: string, params: unknown): Promise<{ result?: unknown; error?: { code: string; message: string; rule?: string; subject?: string } }>
   close(): Promise<void>
 }
 
@@ -86,7 +86,7 @@ describe.skipIf(process.geteuid?.() !== 0)('the helper boundary', () => {
       const refused = [['--rootfs', 'strata-escape'], ['--rootfs=.'], ['--rootf=x'], ['--ro', 'x'], ['--path', 'x'], ['--pa=x'], ['--name', 'x'], ['--nam=x'], ['-n', 'x'], ['-p', 'x'], ['-hn'], ['--']]
       for (const args of refused) {
         const r = await h.call('create', { lxcpath: L1.path, name: 'made', template: 'busybox', templateArgs: args })
-        expect(r.error?.code, args.join(' ')).toBe('invalid-params')
+        expect(r.error, args.join(' ')).toMatchObject({ code: 'usage', rule: 'invalid-params' })
         expect(r.error?.message).toContain('Strata sets the template\'s --path, --name and --rootfs to the container it builds')
       }
       // the real helper runs in /, this one in the test's cwd: a relative --rootfs lands in neither
@@ -115,7 +115,7 @@ describe.skipIf(process.geteuid?.() !== 0)('the helper boundary', () => {
       const h = helper([L1.path])
       for (const withDependents of [true, false]) {
         const r = await h.call('destroy', { lxcpath: L1.path, name: 'base', withDependents })
-        expect(r.error?.code).toBe('refused')
+        expect(r.error).toMatchObject({ code: 'refused', rule: 'helper-lxcpaths', subject: `${L2.path}/other` })
         expect(r.error?.message).toContain(`${L1.path}/base/lxc_snapshots names ${L2.path}/other, which is not in an lxcpath this helper serves (it serves: ${L1.path})`)
       }
       expect(await lxcLs(L2.path)).toEqual(['other'])
@@ -155,7 +155,7 @@ describe.skipIf(process.geteuid?.() !== 0)('the helper boundary', () => {
     it('does not lead a snapshot clone of the clone outside the lxcpath', async () => {
       const h = helper([L1.path])
       const r = await h.call('clone', { origin: { lxcpath: L1.path, name: 'o1' }, name: 'o2', snapshot: true })
-      expect(r.error?.code).toBe('refused')
+      expect(r.error).toMatchObject({ code: 'refused', rule: 'recorded-ref' })
       expect(r.error?.message).toBe(
         `${L1.path}/o1/lxc_rdepends names the container "../${basename(canary)}", which the helper will not touch: "../${basename(canary)}" contains "/": a container name is one directory name.`
       )

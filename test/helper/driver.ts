@@ -7,7 +7,7 @@ export interface DriverEvent {
   tag: string
   hello?: { pid: number; uid: number; lxcpaths: string[]; refused: { path: string; reason: string }[]; methods: string[] }
   result?: unknown
-  error?: { code: string; message: string }
+  error?: { code: string; message: string; rule?: string; subject?: string }
   progress?: { phase: string }
   closed?: boolean
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultLxcpaths } from '../../src/main/engine/global-config'
-import { checkLxcpath, LxcpathPolicy, readAllowList, RefusedError } from '../../src/main/helper/lxcpath-policy'
+import { checkLxcpath, LxcpathPolicy, readAllowList } from '../../src/main/helper/lxcpath-policy'
 import { allowLxcpaths } from './allow-list'
 
 const NOBODY = 65534
@@ -53,7 +53,7 @@ describe.skipIf(process.geteuid?.() !== 0)('lxcpath policy (needs root to own an
     mkdirSync(join(root, 'shared'), { mode: 0o700 })
     chmodSync(join(root, 'shared'), 0o1777)
     expect(() => checkLxcpath(join(root, 'shared'))).toThrow(/users other than root can write to \(mode 1777\)/)
-    expect(() => checkLxcpath('/tmp')).toThrow(RefusedError)
+    expect(() => checkLxcpath('/tmp')).toThrow(expect.objectContaining({ code: 'refused', rule: 'root-only-path', subject: '/tmp' }))
   })
 
   it('refuses relative paths, dot segments, NUL and missing directories', () => {
@@ -68,7 +68,7 @@ describe.skipIf(process.geteuid?.() !== 0)('lxcpath policy (needs root to own an
     expect(policy.lxcpaths).toEqual([join(root, 'lxc')])
     expect(policy.refused.map((r) => r.path)).toEqual([join(root, 'by-nobody')])
     expect(() => policy.lxcpath(join(root, 'by-nobody'))).toThrow('is not an lxcpath this helper serves')
-    expect(() => policy.lxcpathList(['/var/lib/lxc'])).toThrow(RefusedError)
+    expect(() => policy.lxcpathList(['/var/lib/lxc'])).toThrow(expect.objectContaining({ code: 'refused', rule: 'helper-lxcpaths', subject: '/var/lib/lxc' }))
     expect(policy.lxcpathList(undefined)).toEqual([join(root, 'lxc')])
   })
 

@@ -81,17 +81,17 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
 
     it('refuses an lxcpath it was not configured with, naming the rule', async () => {
       const e = await d.call('out', 'listContainers', { lxcpaths: ['/etc'] })
-      expect(e.error?.code).toBe('refused')
+      expect(e.error).toMatchObject({ code: 'refused', rule: 'helper-lxcpaths', subject: '/etc' })
       expect(e.error?.message).toContain('/etc is not an lxcpath this helper serves')
       expect(e.error?.message).toContain(lx.path)
     })
 
     it('refuses a path with .. and a bad container name before touching the disk', async () => {
       const dots = await d.call('dots', 'listContainers', { lxcpaths: [`${lx.path}/../..`] })
-      expect(dots.error?.code).toBe('invalid-params')
+      expect(dots.error).toMatchObject({ code: 'usage', rule: 'invalid-params' })
       expect(dots.error?.message).toContain('".." segments')
       const bad = await d.call('bad', 'configView', { lxcpath: lx.path, name: '../alpha' })
-      expect(bad.error?.code).toBe('invalid-params')
+      expect(bad.error).toMatchObject({ code: 'usage', rule: 'invalid-params' })
       expect(bad.error?.message).toBe('configView: name: invalid container name: "../alpha" contains "/": a container name is one directory name.')
     })
 
@@ -120,6 +120,9 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
       // and lxc-destroy sees the dependent: the origin is protected
       const refused = await execa('lxc-destroy', ['-P', lx.path, '-n', 'alpha'], { reject: false })
       expect(refused.exitCode).not.toBe(0)
+      // and so does the helper, whose refusal arrives with the engine's rule and subject
+      const kept = await d.call('destroy-alpha', 'destroy', { lxcpath: lx.path, name: 'alpha' })
+      expect(kept.error).toMatchObject({ code: 'refused', rule: 'has-dependents', subject: `${lx.path}/alpha`, message: expect.stringContaining(`${lx.path}/gamma`) })
       const gone = await d.call('destroy-gamma', 'destroy', { lxcpath: lx.path, name: 'gamma' })
       expect(gone.error).toBeUndefined()
       expect(existsSync(`${lx.path}/gamma`)).toBe(false)
@@ -198,7 +201,7 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
     expect(await exits(first.pid)).toBe(true)
     // the client notices the exit on its own; the next call starts a new helper
     let e = await d.call('again', 'listContainers', {})
-    if (e.error?.code === 'helper-gone') e = await d.call('again2', 'listContainers', {})
+    if (e.error?.rule === 'helper-gone') e = await d.call('again2', 'listContainers', {})
     expect(e.error).toBeUndefined()
     expect((e.result as unknown[]).length).toBe(2)
     expect(d.stderr).toMatch(/strata-helper\[\d+\]: \d+ listContainers -> ok/)
@@ -208,14 +211,14 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
     const d = driverFor(fx.denied, [lx.path])
     d.send({ op: 'connect' })
     const e = await d.next((x) => x.tag === 'connect')
-    expect(e.error?.code).toBe('not-authorised')
+    expect(e.error).toMatchObject({ code: 'permission', rule: 'not-authorised' })
     expect(e.error?.message).toMatch(/polkit did not authorise this user.*io\.strata\.helper/)
   })
 
   it('a user who would need a password but has no agent is told to start one', async () => {
     const d = driverFor(fx.agentless, [lx.path])
     const e = await d.call('list', 'listContainers', {})
-    expect(e.error?.code).toBe('no-agent')
+    expect(e.error).toMatchObject({ code: 'unavailable', rule: 'no-agent' })
     expect(e.error?.message).toMatch(/No polkit authentication agent is running/)
   })
 })

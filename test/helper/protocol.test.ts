@@ -6,7 +6,7 @@ import { basename, join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { LineDecoder, parseAppLine, parseHelperLine, ProtocolError, PROTOCOL_VERSION, type HelperMessage } from '../../src/main/helper/protocol'
+import { LineDecoder, parseAppLine, parseHelperLine, PROTOCOL_VERSION, type HelperMessage, type Unreadable } from '../../src/main/helper/protocol'
 import { HelperServer } from '../../src/main/helper/server'
 import { ENGINE, ENGINE_METHODS, isEngineMethod, REACHING_SCHEMAS } from '../../src/shared/engine-api'
 import { BACKENDS } from '../../src/shared/model'
@@ -50,13 +50,11 @@ describe('LineDecoder', () => {
 })
 
 describe('parseAppLine', () => {
-  const refused = (line: string): ProtocolError => {
-    try {
-      parseAppLine(line)
-    } catch (err) {
-      return err as ProtocolError
-    }
-    throw new Error(`accepted: ${line}`)
+  const refused = (line: string): { code: string; rule?: string; message: string; id: number | null } => {
+    const r = parseAppLine(line)
+    if (!('unreadable' in r)) throw new Error(`accepted: ${line}`)
+    const { unreadable, id } = r as Unreadable
+    return { code: unreadable.code, rule: unreadable.rule, message: unreadable.message, id }
   }
 
   it('reads requests and cancels', () => {
@@ -68,21 +66,21 @@ describe('parseAppLine', () => {
   it('refuses garbage, non-objects and bad ids with bad-request', () => {
     for (const line of ['garbage', '[1,2]', 'null', '"x"', '{"method":"list"}', '{"id":0,"method":"list"}', '{"id":1.5,"method":"list"}', '{"id":"1","method":"list"}', '{"id":9007199254740993,"method":"list"}']) {
       const e = refused(line)
-      expect(e.code, line).toBe('bad-request')
+      expect([e.code, e.rule], line).toEqual(['usage', 'bad-request'])
       expect(e.id, line).toBeNull()
     }
   })
 
   it('keeps the id of a request with unknown fields or a non-string method', () => {
     const extra = refused('{"id":7,"method":"list","params":{},"cmd":"rm -rf /"}')
-    expect([extra.code, extra.id]).toEqual(['bad-request', 7])
+    expect([extra.rule, extra.id]).toEqual(['bad-request', 7])
     expect(extra.message).toContain('unknown fields: cmd')
     expect(refused('{"id":8,"method":{"x":1}}').id).toBe(8)
     expect(refused('{"cancel":1,"id":2}').message).toContain('{"cancel": <request id>}')
   })
 
   it('the client refuses helper lines that are not protocol messages', () => {
-    expect(() => parseHelperLine('{"id":1}')).toThrow(ProtocolError)
+    expect(() => parseHelperLine('{"id":1}')).toThrow(expect.objectContaining({ rule: 'bad-reply' }))
     expect(() => parseHelperLine('not json')).toThrow(/not JSON/)
     expect(parseHelperLine('{"id":null,"error":{"code":"bad-request","message":"x"}}')).toEqual({ id: null, error: { code: 'bad-request', message: 'x' } })
   })
@@ -119,7 +117,7 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
     }
   }
   const byId = (id: number | null) => (m: HelperMessage) => 'id' in m && m.id === id && !('progress' in m)
-  const errorOf = (m: HelperMessage): { code: string; message: string } => ('error' in m ? m.error : { code: 'none', message: JSON.stringify(m) })
+  const errorOf = (m: HelperMessage): { code: string; message: string; rule?: string; subject?: string } => ('error' in m ? m.error : { code: 'none', message: JSON.stringify(m) })
 
   beforeAll(async () => {
     lx = await makeLxcpath('strata-helper-proto-')
@@ -157,7 +155,7 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
 
   it('answers an oversized line with too-large and goes on serving', async () => {
     input.write('{"id":1,"method":"list","params":{"pad":"' + 'x'.repeat(10_000) + '"}}\n')
-    expect(errorOf(await reply(byId(null)))).toMatchObject({ code: 'too-large', message: expect.stringContaining('exceeds the limit of 4096 bytes') })
+    expect(errorOf(await reply(byId(null)))).toMatchObject({ code: 'usage', rule: 'too-large', message: expect.stringContaining('exceeds the limit of 4096 bytes') })
     input.write('{"id":2,"method":"listContainers","params":{}}\n')
     const ok = await reply(byId(2))
     expect('result' in ok && (ok.result as { name: string }[]).map((c) => c.name)).toEqual(['one'])
@@ -165,34 +163,34 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
 
   it('answers garbage and binary noise with bad-request, without an id', async () => {
     input.write('\u0000\u0001\u0002 garbage\n')
-    expect(errorOf(await reply(byId(null))).code).toBe('bad-request')
+    expect(errorOf(await reply(byId(null))).rule).toBe('bad-request')
   })
 
   it('refuses unknown methods (no "run this command")', async () => {
     input.write('{"id":3,"method":"exec","params":{"argv":["sh","-c","id"]}}\n')
     const e = errorOf(await reply(byId(3)))
-    expect(e.code).toBe('unknown-method')
+    expect([e.code, e.rule]).toEqual(['usage', 'unknown-method'])
     expect(e.message).toContain('There is no helper method "exec"')
   })
 
   it('refuses params that break a schema, naming the field and the rule', async () => {
     input.write(JSON.stringify({ id: 4, method: 'configView', params: { lxcpath: lx.path, name: 'a\u0000b' } }) + '\n')
-    expect(errorOf(await reply(byId(4)))).toMatchObject({ code: 'invalid-params', message: expect.stringContaining('configView: name: invalid container name') })
+    expect(errorOf(await reply(byId(4)))).toMatchObject({ code: 'usage', rule: 'invalid-params', message: expect.stringContaining('configView: name: invalid container name') })
     input.write(JSON.stringify({ id: 5, method: 'create', params: { lxcpath: lx.path, name: 'n', template: 'busybox', templateArgs: ['--rootfs', '/etc'] } }) + '\n')
-    expect(errorOf(await reply(byId(5)))).toMatchObject({ code: 'invalid-params', message: expect.stringContaining('paths are not allowed') })
+    expect(errorOf(await reply(byId(5)))).toMatchObject({ code: 'usage', rule: 'invalid-params', message: expect.stringContaining('paths are not allowed') })
     input.write(JSON.stringify({ id: 6, method: 'listContainers', params: { lxcpaths: ['relative/path'] } }) + '\n')
     expect(errorOf(await reply(byId(6))).message).toContain('an lxcpath must be an absolute path')
   })
 
   it('refuses an lxcpath outside the configured ones, including the one it refused at start', async () => {
     input.write(JSON.stringify({ id: 7, method: 'startContainer', params: { lxcpath: '/tmp', name: 'one' } }) + '\n')
-    expect(errorOf(await reply(byId(7)))).toMatchObject({ code: 'refused', message: expect.stringContaining('/tmp is not an lxcpath this helper serves') })
+    expect(errorOf(await reply(byId(7)))).toMatchObject({ code: 'refused', rule: 'helper-lxcpaths', subject: '/tmp', message: expect.stringContaining('/tmp is not an lxcpath this helper serves') })
   })
 
   it('a failing operation reports LXC\'s reason, not a stack', async () => {
     input.write(JSON.stringify({ id: 8, method: 'stopContainer', params: { lxcpath: lx.path, name: 'one' } }) + '\n')
     const e = errorOf(await reply(byId(8)))
-    expect(e.code).toBe('failed')
+    expect(e).toMatchObject({ code: 'failed', subject: `${lx.path}/one` })
     expect(e.message).toMatch(/not running/i)
   })
 
@@ -200,8 +198,8 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
     input.write(JSON.stringify({ id: 9, method: 'listContainers', params: {} }) + '\n' + JSON.stringify({ id: 9, method: 'listContainers', params: {} }) + '\n')
     const first = await reply(byId(9))
     const second = await reply(byId(9))
-    const codes = [first, second].map((m) => ('error' in m ? m.error.code : 'ok')).sort()
-    expect(codes).toEqual(['busy', 'ok'])
+    const outcomes = [first, second].map((m) => ('error' in m ? m.error.rule : 'ok')).sort()
+    expect(outcomes).toEqual(['busy', 'ok'])
   })
 })
 

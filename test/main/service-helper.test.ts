@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Events } from '../../src/shared/api'
 import { createService, type Service } from '../../src/main/service'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
@@ -47,7 +47,8 @@ describe('the service through the root helper', () => {
   it('asks the helper which backends a clone may use: they are judged where the clone would run', async () => {
     const choices = await service.api.cloneChoices({ origin: { lxcpath: P.path, name: 'base' }, lxcpath: P.path })
     expect(choices.find((c) => c.backend === 'overlay' && c.mode === 'snapshot')).toMatchObject({ allowed: true, isDefault: true })
-    expect(helperLog.filter((l) => / cloneChoices -> ok$/.test(l))).toHaveLength(1)
+    // the helper logs each request on stderr, which may arrive after the answer on stdout
+    await vi.waitFor(() => expect(helperLog.filter((l) => / cloneChoices -> ok$/.test(l))).toHaveLength(1))
   })
 
   it('clones as a task through the helper, with progress, and LXC sees the clone', async () => {
@@ -65,7 +66,13 @@ describe('the service through the root helper', () => {
   })
 
   it('refuses, in words, to destroy an origin with dependents', async () => {
-    await expect(service.api.destroy({ lxcpath: P.path, name: 'base' })).rejects.toThrow(/o1/)
+    // the engine's refusal crosses the helper whole: its code, subject and rule
+    await expect(service.api.destroy({ lxcpath: P.path, name: 'base' })).rejects.toMatchObject({
+      code: 'refused',
+      rule: 'has-dependents',
+      subject: `${P.path}/base`,
+      message: expect.stringContaining(`${P.path}/o1`)
+    })
     expect((await service.api.destroy({ lxcpath: P.path, name: 'o1' })).destroyed).toEqual([{ lxcpath: P.path, name: 'o1' }])
     expect((await P.lxc('lxc-ls', '-1')).split('\n')).not.toContain('o1')
   })

@@ -35,7 +35,7 @@ describe('create', () => {
 
   it('refuses with the rule: unknown template, aufs, a bad name; leaves nothing behind', async () => {
     const t = await strata('create', '-P', P.path, '-n', 'x1', '-t', 'no-such-template')
-    expect(t.code).toBe(1)
+    expect(t.code).toBe(3) // not found
     expect(t.stderr).toContain('/usr/share/lxc/templates/lxc-no-such-template does not exist')
     const a = await strata('create', '-P', P.path, '-n', 'x2', '-t', 'busybox', '-B', 'aufs')
     expect(a.code).toBe(1)

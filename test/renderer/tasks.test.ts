@@ -23,8 +23,8 @@ describe('tasks store', () => {
     expect(ok.t1).toMatchObject({ status: 'done', result: { lxcpath: '/p', name: 'c' }, error: null })
     // A late progress event after the end changes nothing.
     expect(withProgress(ok, { taskId: 't1', progress: { phase: 'late' } })).toBe(ok)
-    expect(withDone(p, { taskId: 't1', error: 'c already exists' }).t1).toMatchObject({ status: 'failed', error: 'c already exists' })
-    expect(withDone(p, { taskId: 't1', error: 'cancelled', cancelled: true }).t1).toMatchObject({ status: 'cancelled', error: null })
+    expect(withDone(p, { taskId: 't1', error: { code: 'refused', rule: 'target-exists', message: 'c already exists' } }).t1).toMatchObject({ status: 'failed', error: 'c already exists' })
+    expect(withDone(p, { taskId: 't1', error: { code: 'cancelled', message: 'cancelled' }, cancelled: true }).t1).toMatchObject({ status: 'cancelled', error: null })
   })
 
   it('start registers the task and applies events that arrived before its id', async () => {

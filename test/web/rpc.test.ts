@@ -62,8 +62,16 @@ describe('browser mode RPC', () => {
       expect(list[0]?.backend).toBe('dir')
       const view = await api.configView({ lxcpath, name: 'c1' })
       expect(view.entries.map((e) => e.key)).toEqual(['lxc.rootfs.path', 'lxc.uts.name'])
-      await expect(api.configView({ lxcpath: '/etc', name: 'x' })).rejects.toThrow(/not a configured lxcpath/)
-      await expect(api.configView({ lxcpath, name: '../x' })).rejects.toThrow(/invalid container name/)
+      // errors arrive whole: code, subject and rule, not just words
+      await expect(api.configView({ lxcpath: '/etc', name: 'x' })).rejects.toMatchObject({
+        name: 'StrataError',
+        code: 'refused',
+        rule: 'session-lxcpaths',
+        subject: '/etc',
+        message: expect.stringMatching(/not a configured lxcpath/)
+      })
+      await expect(api.configView({ lxcpath, name: '../x' })).rejects.toMatchObject({ code: 'usage', rule: 'invalid-params', message: expect.stringMatching(/invalid container name/) })
+      await expect(api.configView({ lxcpath, name: 'ghost' })).rejects.toMatchObject({ code: 'not-found', subject: `${lxcpath}/ghost` })
     } finally {
       api.close()
     }

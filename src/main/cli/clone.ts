@@ -1,7 +1,8 @@
 // `strata clone`: lxc-copy's flags.
+import { usageError } from '@shared/errors'
 import { cloneBackendNamed } from '../engine/drivers/compat'
 import { cloneContainer } from '../engine/ops/clone'
-import { CliError, containerNameArg, parseCommandLine, usageRule, type Command } from './command'
+import { containerNameArg, parseCommandLine, usageRule, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
@@ -32,7 +33,7 @@ const command: Command = {
       newpath: { type: 'string', short: 'P' },
       'expand-config': { type: 'boolean' }
     })
-    if (!o.orig || !o.name) throw new CliError('-o ORIG and -n NEW are required.')
+    if (!o.orig || !o.name) throw usageError('-o ORIG and -n NEW are required.')
     containerNameArg(o.orig, '-o ORIG')
     containerNameArg(o.name, '-n NEW')
     const backend = o.backend === undefined ? undefined : usageRule(() => cloneBackendNamed(o.backend!))

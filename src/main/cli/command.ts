@@ -1,5 +1,6 @@
 // What every CLI command module exports, and the small helpers they share.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { isStrataError, refused, usageError } from '@shared/errors'
 import { existingContainerNameProblem } from '@shared/names'
 import { writeStdout, stdoutIsTerminal } from './output'
 
@@ -9,34 +10,19 @@ export interface Command {
   run(args: string[]): Promise<number>
 }
 
-/** An error meant for the user: printed as one line on stderr, with this exit code. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 2
-  ) {
-    super(message)
-    this.name = 'CliError'
-  }
-}
-
-export function isCliError(err: unknown): err is CliError {
-  return err instanceof Error && err.name === 'CliError' && typeof (err as CliError).exitCode === 'number'
-}
-
 /** A rule the engine checks on an option (e.g. compat's -B names), refused as a usage error. */
 export function usageRule<T>(check: () => T): T {
   try {
     return check()
   } catch (err) {
-    if (err instanceof Error && err.name === 'BackendRuleError') throw new CliError(err.message)
+    if (isStrataError(err) && err.code === 'refused') throw usageError(err.message, err.rule)
     throw err
   }
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>
 
-/** node:util parseArgs, with its errors turned into CliErrors that name the bad option. */
+/** node:util parseArgs, with its errors turned into usage errors that name the bad option. */
 export function parseOptions<T extends Options>(args: string[], options: T) {
   return parseCommandLine(args, options, false).values
 }
@@ -62,16 +48,16 @@ export function parseCommandLine<T extends Options>(args: string[], options: T, 
     return parseArgs({ args, options, allowPositionals, strict: true })
   } catch (err) {
     const message = (err as Error).message
-    throw new CliError(missingValue(message, args, options) ?? message.replace(/\. To specify a positional.*$/s, '.'))
+    throw usageError(missingValue(message, args, options) ?? message.replace(/\. To specify a positional.*$/s, '.'))
   }
 }
 
 /** A container named on the command line (`flag` is how the usage names it), under the engine's name rule. */
 export function containerNameArg(value: string | undefined, flag = '-n NAME'): string {
-  if (!value) throw new CliError(`${flag} is required.`)
+  if (!value) throw usageError(`${flag} is required.`)
   // new names meet the stricter rule for new containers in the engine (newContainerNameProblem)
   const problem = existingContainerNameProblem(value)
-  if (problem) throw new CliError(problem, 1) // refused by the rule, as the engine refuses: not a usage error
+  if (problem) throw refused('bad-name', problem) // refused by the rule, as the engine refuses: not a usage error
   return value
 }
 

@@ -8,8 +8,8 @@ import { modernizeConfig } from '../engine/config/modernize'
 import { parseConfig, parseConfigBytes, type ConfigDocument } from '../engine/config/parse'
 import { readRegularFile } from '../engine/fs/regular-file'
 import { defaultLxcpaths } from '../engine/global-config'
-import { OpError } from '../engine/errors'
-import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
+import { errorData, isStrataError, notFound, StrataError } from '@shared/errors'
+import { containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
 
 const usage = `Usage: strata config -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
@@ -76,10 +76,10 @@ const command: Command = {
     try {
       bytes = readRegularFile(file)
     } catch (err) {
-      if (err instanceof OpError) throw new CliError(err.message, 1)
+      if (isStrataError(err)) throw err
       const code = (err as NodeJS.ErrnoException).code
-      if (code === 'ENOENT') throw new CliError(`there is no container "${name}" in ${lxcpath} (no ${file})`, 1)
-      throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 1)
+      if (code === 'ENOENT') throw notFound(`there is no container "${name}" in ${lxcpath} (no ${file})`, `${lxcpath}/${name}`)
+      throw new StrataError(errorData(err).code, `cannot read ${file}: ${(err as Error).message}`, { subject: file, cause: err })
     }
     if (!opts.expanded && !opts.modern && !opts.provenance) {
       writeStdout(bytes)

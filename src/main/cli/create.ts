@@ -1,7 +1,8 @@
 // `strata create`: lxc-create's template run, built under a hidden name and registered last.
+import { usageError } from '@shared/errors'
 import { createBackendNamed } from '../engine/drivers/compat'
 import { createContainer } from '../engine/ops/create'
-import { CliError, containerNameArg, parseCommandLine, usageRule, type Command } from './command'
+import { containerNameArg, parseCommandLine, usageRule, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
@@ -20,7 +21,7 @@ const command: Command = {
       lxcpath: { type: 'string', short: 'P' },
       config: { type: 'string', short: 'f' }
     })
-    if (!values.name || !values.template) throw new CliError('-n NAME and -t TEMPLATE are required.')
+    if (!values.name || !values.template) throw usageError('-n NAME and -t TEMPLATE are required.')
     containerNameArg(values.name)
     const backend = values.backend === undefined ? undefined : usageRule(() => createBackendNamed(values.backend!))
     const lxcpath = lxcpathOf(values.lxcpath)

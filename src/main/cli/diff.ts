@@ -1,7 +1,7 @@
 // `strata diff`: an overlay clone's changes against its lower.
-import { layerDiff, NotLayeredError } from '../engine/layer-diff'
+import { layerDiff } from '../engine/layer-diff'
 import { defaultLxcpaths } from '../engine/global-config'
-import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
+import { containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { formatBytes } from './units'
 import { writeStdout } from './output'
 
@@ -26,13 +26,7 @@ const command: Command = {
   async run(args) {
     const opts = parseOptions(args, { ...CONTAINER_OPTIONS, json: { type: 'boolean' } })
     const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: containerNameArg(opts.name) }
-    let diff
-    try {
-      diff = await layerDiff(ref)
-    } catch (err) {
-      if (err instanceof NotLayeredError || (err as NodeJS.ErrnoException).code) throw new CliError((err as Error).message, 1)
-      throw err
-    }
+    const diff = await layerDiff(ref)
     if (opts.json) {
       printJson(diff)
       return 0

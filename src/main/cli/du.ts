@@ -1,9 +1,10 @@
 // `strata du`: what each container and snapshot holds, shares, would free and saves, and what
 // each lineage tree holds on disk; not one "size" that lies about copy-on-write storage.
+import { usageError } from '@shared/errors'
 import type { ContainerRef } from '@shared/model'
 import { measureUsageReport } from '../engine/usage'
 import { defaultLxcpaths } from '../engine/global-config'
-import { ALL_OPTION, CliError, containerNameArg, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { ALL_OPTION, containerNameArg, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { formatBytes } from './units'
 import { writeStdout } from './output'
 
@@ -30,14 +31,9 @@ const command: Command = {
   async run(args) {
     const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, name: { type: 'string', short: 'n', multiple: true }, json: { type: 'boolean' } })
     const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
-    if (opts.name && lxcpaths.length !== 1) throw new CliError('-n NAME needs exactly one -P LXCPATH (or none, for the default lxcpath)')
+    if (opts.name && lxcpaths.length !== 1) throw usageError('-n NAME needs exactly one -P LXCPATH (or none, for the default lxcpath)')
     const names = opts.name?.map((n) => refFor(lxcpaths[0]!, n))
-    let report
-    try {
-      report = await measureUsageReport(lxcpaths, { names, all: opts.all })
-    } catch (err) {
-      throw new CliError((err as Error).message, 1)
-    }
+    const report = await measureUsageReport(lxcpaths, { names, all: opts.all })
     if (opts.json) {
       printJson(report)
       return 0

@@ -1,10 +1,11 @@
 // `strata lineage`: the clone and snapshot graph, as a tree, JSON or Graphviz dot.
+import { usageError } from '@shared/errors'
 import type { LineageEdge, LineageGraph, LineageNode } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { baseDrifts } from '../engine/lineage/drift'
 import { buildLineage, withoutHidden } from '../engine/lineage/graph'
 import { scanLxcpaths } from '../engine/lxcpath'
-import { ALL_OPTION, CliError, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { ALL_OPTION, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { writeStdout } from './output'
 
 const usage = `Usage: strata lineage [-P LXCPATH]... [-a] [--json | --dot]
@@ -91,7 +92,7 @@ const command: Command = {
   usage,
   async run(args) {
     const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' }, dot: { type: 'boolean' } })
-    if (opts.json && opts.dot) throw new CliError('--json and --dot cannot be used together')
+    if (opts.json && opts.dot) throw usageError('--json and --dot cannot be used together')
     const scans = await scanLxcpaths(opts.lxcpath ?? defaultLxcpaths())
     const whole = buildLineage(scans, await baseDrifts(scans)).graph
     const graph = opts.all ? whole : withoutHidden(whole)

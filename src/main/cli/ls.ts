@@ -1,8 +1,9 @@
 // `strata ls`: the containers of one or more lxcpaths.
+import { failed } from '@shared/errors'
 import type { ContainerInfo, ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { containerInfos, scanLxcpaths } from '../engine/lxcpath'
-import { ALL_OPTION, CliError, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { ALL_OPTION, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { writeStdout } from './output'
 
 const usage = `Usage: strata ls [-P LXCPATH]... [-a] [--json]
@@ -39,9 +40,9 @@ const command: Command = {
     const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
     const scans = await scanLxcpaths(lxcpaths)
     const infos = containerInfos(scans, { all: opts.all })
-    const failed = scans.filter((s) => s.error)
-    for (const f of failed) process.stderr.write(`strata ls: ${f.error?.message}\n`)
-    if (failed.length === scans.length && failed.length > 0) throw new CliError('no lxcpath could be read', 1)
+    const unreadable = scans.filter((s) => s.error)
+    for (const f of unreadable) process.stderr.write(`strata ls: ${f.error?.message}\n`)
+    if (unreadable.length === scans.length && unreadable.length > 0) throw failed('no lxcpath could be read')
     if (opts.json) printJson(infos)
     else if (infos.length > 0) {
       const header = [
@@ -56,7 +57,7 @@ const command: Command = {
       ]
       writeStdout(`${formatTable(header, rows(infos, scans.length > 1))}\n`)
     }
-    return failed.length > 0 ? 1 : 0
+    return unreadable.length > 0 ? 1 : 0
   }
 }
 export default command

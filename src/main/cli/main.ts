@@ -1,6 +1,8 @@
 // The `strata` CLI entry: parses the command name and loads only that command's module,
 // so that `strata ls` starts as fast as Node allows.
-import { isCliError, type Command } from './command'
+import { errorData } from '@shared/errors'
+import type { Command } from './command'
+import { EXIT_HELP, EXIT_STATUS } from './exit-status'
 import { writeStdout } from './output'
 
 const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
@@ -41,7 +43,9 @@ Commands:
 
 Without -P, Strata uses LXC's default lxcpath (lxc.lxcpath in lxc.conf, else /var/lib/lxc for root).
 -a, --all also lists hidden containers (names starting with "."), which lxc-ls leaves out.
-Run \`strata <command> --help\` for a command's options.`
+Run \`strata <command> --help\` for a command's options.
+
+${EXIT_HELP}`
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
@@ -62,12 +66,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await command.run(rest)
   } catch (err) {
-    // By name, not instanceof: each command is bundled on its own, with its own copy of the class.
-    if (isCliError(err)) {
-      process.stderr.write(`strata ${name}: ${err.message}\n`)
-      return err.exitCode
-    }
-    throw err
+    // Every error is one StrataError (errorData reads it by name: each command is bundled on its
+    // own, with its own copy of the class); its code decides the exit status.
+    const e = errorData(err)
+    process.stderr.write(`strata ${name}: ${e.message}\n`)
+    return EXIT_STATUS[e.code]
   }
 }
 

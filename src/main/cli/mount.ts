@@ -1,8 +1,8 @@
 // `strata mount`: a container's rootfs at a private mountpoint, read-only unless asked.
 import { defaultLxcpaths } from '../engine/global-config'
 import { mountContainer } from '../engine/container-mount'
-import { cleanStaleMounts, listStrataMounts, MountError } from '../engine/mount'
-import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
+import { cleanStaleMounts, listStrataMounts } from '../engine/mount'
+import { containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { writeStdout } from './output'
 
 const usage = `Usage: strata mount -n NAME [-P LXCPATH] [--path DIR] [--rw]
@@ -37,15 +37,10 @@ const command: Command = {
     }
     const name = containerNameArg(opts.name)
     const lxcpath = opts.lxcpath ?? defaultLxcpaths()[0]!
-    try {
-      const m = await mountContainer({ lxcpath, name }, { path: opts.path, readWrite: opts.rw ?? false })
-      if (opts.json) printJson(m)
-      else writeStdout(`${m.mountpoint}\n`)
-      return 0
-    } catch (err) {
-      if (err instanceof MountError) throw new CliError(err.message, 1)
-      throw err
-    }
+    const m = await mountContainer({ lxcpath, name }, { path: opts.path, readWrite: opts.rw ?? false })
+    if (opts.json) printJson(m)
+    else writeStdout(`${m.mountpoint}\n`)
+    return 0
   }
 }
 export default command

@@ -1,14 +1,11 @@
 // Shared by the write commands: progress on a terminal, recovery of interrupted work first,
-// and engine errors turned into one line for the user.
+// and Ctrl-C turned into a cancel of the operation.
 import type { ContainerRef, OpProgress } from '@shared/model'
 import { readGlobalConfig } from '../engine/global-config'
-import { OpError } from '../engine/errors'
+import { cancelled } from '@shared/errors'
 import { recoverInterrupted } from '../engine/ops/recover'
-import { BackendRuleError } from '../engine/drivers/compat'
-import { DriverError } from '../engine/drivers/driver'
-import { ConfigRewriteError } from '../engine/config/rewrite'
-import { OpCancelledError, type OpContext } from '../engine/context'
-import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
+import type { OpContext } from '../engine/context'
+import { containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
 
 /** Phases whose messages say something the user should know even in a log, not just progress. */
@@ -59,7 +56,7 @@ export async function recover(lxcpaths: string[]): Promise<void> {
   }
 }
 
-/** Runs an engine operation; user-facing engine errors become CliErrors (exit 1). */
+/** Runs an engine operation that SIGINT and SIGTERM cancel; its errors reach main, whose code decides the exit status. */
 export async function engineCall<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ac = new AbortController()
   const onSignal = (): void => ac.abort()
@@ -68,9 +65,7 @@ export async function engineCall<T>(fn: (signal: AbortSignal) => Promise<T>): Pr
   try {
     return await fn(ac.signal)
   } catch (err) {
-    if (err instanceof OpError || err instanceof BackendRuleError || err instanceof DriverError || err instanceof ConfigRewriteError || err instanceof OpCancelledError)
-      throw new CliError(err.message, 1)
-    if ((err as Error).name === 'AbortError') throw new CliError('cancelled; nothing was changed.', 130)
+    if ((err as Error).name === 'AbortError') throw cancelled('cancelled; nothing was changed.', { cause: err })
     throw err
   } finally {
     process.off('SIGINT', onSignal)

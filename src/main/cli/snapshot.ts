@@ -1,7 +1,8 @@
 // `strata snapshot`: lxc-snapshot's interface on Strata's engine.
+import { usageError } from '@shared/errors'
 import { readFileSync } from 'node:fs'
 import { createSnapshot, deleteSnapshot, listSnapshots, restoreSnapshot } from '../engine/ops/snapshot'
-import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
+import { containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
@@ -55,7 +56,7 @@ const command: Command = {
           try {
             comment = readFileSync(o.comment, 'utf8')
           } catch (err) {
-            throw new CliError(`cannot read the comment file ${o.comment}: ${(err as Error).message}`)
+            throw usageError(`cannot read the comment file ${o.comment}: ${(err as Error).message}`)
           }
         }
         const info = await engineCall((s) => createSnapshot(ref, { comment }, ctx(s)))

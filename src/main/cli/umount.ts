@@ -1,8 +1,8 @@
 // `strata umount`: undoes `strata mount`.
 import { defaultLxcpaths } from '../engine/global-config'
+import { refused } from '@shared/errors'
 import { unmountContainer } from '../engine/container-mount'
-import { MountError } from '../engine/mount'
-import { CliError, containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
+import { containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 
 const usage = `Usage: strata umount -n NAME [-P LXCPATH]
 
@@ -13,13 +13,8 @@ const command: Command = {
   async run(args) {
     const opts = parseOptions(args, CONTAINER_OPTIONS)
     const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: containerNameArg(opts.name) }
-    try {
-      if (await unmountContainer(ref)) return 0
-    } catch (err) {
-      if (err instanceof MountError) throw new CliError(err.message, 1)
-      throw err
-    }
-    throw new CliError(`Strata has nothing mounted for ${ref.lxcpath}/${ref.name}`, 1)
+    if (await unmountContainer(ref)) return 0
+    throw refused('not-mounted', `Strata has nothing mounted for ${ref.lxcpath}/${ref.name}`, `${ref.lxcpath}/${ref.name}`)
   }
 }
 export default command

@@ -7,7 +7,8 @@ import type { ContainerRef, ContainerState } from '@shared/model'
 import { readContainer } from './container'
 import { driverFor } from './drivers/index'
 import { mountRootfs } from './fs/rootfs-mount'
-import { addStrataMount, MountError, removeStrataMount, strataMountOf, type MountPurpose, type StrataMount } from './mount'
+import { notFound, refused } from '@shared/errors'
+import { addStrataMount, removeStrataMount, strataMountOf, type MountPurpose, type StrataMount } from './mount'
 import { readStates } from './state'
 
 export interface MountOptions {
@@ -32,24 +33,24 @@ async function containerState(ref: ContainerRef): Promise<ContainerState> {
 /** Mounts the container's rootfs at a private mountpoint; if Strata already has it mounted, that mount is returned. */
 export async function mountContainer(ref: ContainerRef, opts: MountOptions = {}): Promise<StrataMount> {
   const record = readContainer(ref)
-  if (!existsSync(record.configFile)) throw new MountError(ref, `${show(ref)} is not a container: it has no config file`)
+  if (!existsSync(record.configFile)) throw notFound(`${show(ref)} is not a container: it has no config file`, show(ref))
   const spec = record.spec
-  if (!spec) throw new MountError(ref, `${show(ref)} has no usable rootfs in its config (${record.problems[0]?.message ?? 'lxc.rootfs.path is not set'})`)
+  if (!spec) throw refused('no-rootfs', `${show(ref)} has no usable rootfs in its config (${record.problems[0]?.message ?? 'lxc.rootfs.path is not set'})`, show(ref))
   const existing = strataMountOf(ref)
   if (existing) {
-    if (opts.readWrite && existing.readOnly) throw new MountError(ref, `${show(ref)} is already mounted read-only at ${existing.mountpoint}; unmount it first`)
+    if (opts.readWrite && existing.readOnly) throw refused('mounted-read-only', `${show(ref)} is already mounted read-only at ${existing.mountpoint}; unmount it first`, show(ref))
     return existing
   }
   const readOnly = !opts.readWrite
   const state = await containerState(ref)
   const running = RUNNING.has(state)
   if (!readOnly && running) {
-    throw new MountError(ref, `${show(ref)} is ${state}: Strata never mounts a running container's rootfs read-write beside LXC; stop it first or mount it read-only`)
+    throw refused('running', `${show(ref)} is ${state}: Strata never mounts a running container's rootfs read-write beside LXC; stop it first or mount it read-only`, show(ref))
   }
   const backend = record.backend ?? spec.backend
   const driver = driverFor(backend)
   if (running && !driver.capabilities.mountableWhileRunning) {
-    throw new MountError(ref, `${show(ref)} is ${state} and its rootfs is a ${backend} block device that LXC has mounted: a second mount of the same filesystem would corrupt it`)
+    throw refused('running-block-device', `${show(ref)} is ${state} and its rootfs is a ${backend} block device that LXC has mounted: a second mount of the same filesystem would corrupt it`, show(ref))
   }
   return addStrataMount(ref, { path: opts.path, readOnly, purpose: opts.purpose ?? 'user', backend: driver.backend }, async (at) => {
     const access = await driver.access(spec, readOnly)

@@ -15,7 +15,8 @@ import {
 } from './lineage/bookkeeping'
 import { detectBackend, driverFor } from './drivers/index'
 import type { StorageLineage } from './drivers/driver'
-import { parseRootfsSpec, RootfsSpecError, specFromLegacy } from './rootfs'
+import { parseRootfsSpec, specFromLegacy } from './rootfs'
+import { isStrataError } from '@shared/errors'
 
 export interface ContainerRecord {
   ref: ContainerRef
@@ -125,8 +126,8 @@ export function readContainer(
       if (spec.prefix === null && 'path' in spec) backend = detectBackend(spec.path) ?? spec.backend
       for (const w of parsed.warnings) problems.push(problem(configFile, 'rootfs-spec', w, 'warning'))
     } catch (err) {
-      if (!(err instanceof RootfsSpecError)) throw err
-      problems.push(problem(configFile, err.rule, err.message))
+      if (!isStrataError(err)) throw err
+      problems.push(problem(configFile, err.rule ?? 'rootfs-spec', err.message))
     }
   }
   let rdepends: ContainerRef[] | null = null

@@ -1,6 +1,7 @@
 // What every operation takes besides its options: cancel, progress, and how far it may reach.
 // Below ops, drivers and fs alike: each of them reports progress and stops when cancelled.
 import type { ContainerRef, OpProgress } from '@shared/model'
+import { cancelled } from '@shared/errors'
 
 /**
  * Where an operation may go beyond the containers its caller named; the root helper passes its
@@ -31,12 +32,5 @@ export function report(ctx: OpContext | undefined, p: OpProgress): void {
 }
 
 export function checkAborted(ctx: OpContext | undefined, what: string): void {
-  if (ctx?.signal?.aborted) throw new OpCancelledError(what)
-}
-
-export class OpCancelledError extends Error {
-  constructor(what: string) {
-    super(`${what} was cancelled; nothing was changed.`)
-    this.name = 'OpCancelledError'
-  }
+  if (ctx?.signal?.aborted) throw cancelled(`${what} was cancelled; nothing was changed.`)
 }

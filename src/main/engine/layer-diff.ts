@@ -6,16 +6,7 @@ import type { ContainerRef, DiffEntry, DiffKind, LayerDiff } from '@shared/model
 import { readContainer } from './container'
 import { driverFor } from './drivers/index'
 import { diffLayers } from './native'
-
-export class NotLayeredError extends Error {
-  constructor(
-    readonly ref: ContainerRef,
-    message: string
-  ) {
-    super(message)
-    this.name = 'NotLayeredError'
-  }
-}
+import { refused } from '@shared/errors'
 
 const KINDS: readonly DiffKind[] = ['added', 'modified', 'deleted', 'opaque']
 
@@ -24,10 +15,10 @@ export { pathText } from './native/path-text'
 export async function layerDiff(ref: ContainerRef, opts: { signal?: AbortSignal } = {}): Promise<LayerDiff> {
   const record = readContainer(ref)
   const spec = record.spec
-  if (!spec) throw new NotLayeredError(ref, `${ref.lxcpath}/${ref.name} has no usable rootfs in its config`)
+  if (!spec) throw refused('not-layered', `${ref.lxcpath}/${ref.name} has no usable rootfs in its config`, `${ref.lxcpath}/${ref.name}`)
   const whiteouts = driverFor(spec.backend).capabilities.whiteouts
   if (!whiteouts || !('upper' in spec)) {
-    throw new NotLayeredError(ref, `${ref.lxcpath}/${ref.name} is a ${spec.backend} container: only overlay (or aufs) clones have an upper layer to diff against a lower`)
+    throw refused('not-layered', `${ref.lxcpath}/${ref.name} is a ${spec.backend} container: only overlay (or aufs) clones have an upper layer to diff against a lower`, `${ref.lxcpath}/${ref.name}`)
   }
   const packed = await diffLayers(spec.upper, spec.lowers, { ...opts, whiteouts })
   const totals = Object.fromEntries(KINDS.map((k) => [k, { count: 0, bytes: 0 }])) as LayerDiff['totals']

@@ -16,18 +16,9 @@ import { legacySnapshotRoot, readSnapshots } from './lineage/snapshots'
 import { isHiddenName, isStrataWorkName } from '@shared/names'
 import { nativeAvailable, readContainerDirs, type PlainConfigQuery } from './native'
 import { commandSockets, readStates } from './state'
+import { refused } from '@shared/errors'
 
 export { defaultLxcpaths }
-
-export class LxcpathError extends Error {
-  constructor(
-    readonly lxcpath: string,
-    message: string
-  ) {
-    super(message)
-    this.name = 'LxcpathError'
-  }
-}
 
 function unreadable(lxcpath: string, err: NodeJS.ErrnoException): Finding {
   const why =
@@ -171,6 +162,6 @@ export async function readLineage(lxcpaths: readonly string[] = defaultLxcpaths(
 export async function listContainers(lxcpaths: readonly string[] = defaultLxcpaths(), opts: ListOptions = {}): Promise<ContainerInfo[]> {
   const scans = await scanLxcpaths(lxcpaths)
   const failed = scans.find((s) => s.error)
-  if (failed?.error) throw new LxcpathError(failed.lxcpath, failed.error.message)
+  if (failed?.error) throw refused(failed.error.code, failed.error.message, failed.lxcpath)
   return containerInfos(scans, opts)
 }

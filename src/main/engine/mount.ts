@@ -7,18 +7,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSy
 import { join, resolve } from 'node:path'
 import type { Backend, ContainerRef } from '@shared/model'
 import { lxcRunDir } from './native'
-import { run, ToolError } from './tools'
+import { failed, isStrataError, refused } from '@shared/errors'
+import { run, toolFailure } from './tools'
+import { ROOTFS_MOUNT } from './fs/rootfs-mount'
 import { sha256 } from './lazy-crypto'
-
-export class MountError extends Error {
-  constructor(
-    readonly ref: ContainerRef | null,
-    message: string
-  ) {
-    super(message)
-    this.name = 'MountError'
-  }
-}
 
 // ---- /proc/self/mountinfo ----
 
@@ -286,8 +278,8 @@ export async function addStrataMount(ref: ContainerRef, req: StrataMountRequest,
   const mountpoint = resolve(req.path ?? join(dir, mountKey(ref)))
   const made = !existsSync(mountpoint)
   if (made) mkdirSync(mountpoint, { recursive: !req.path, mode: 0o700 })
-  else if (!statSync(mountpoint).isDirectory()) throw new MountError(ref, `the mountpoint ${mountpoint} is not a directory`)
-  else if (readdirSync(mountpoint).length > 0) throw new MountError(ref, `the mountpoint ${mountpoint} is not empty`)
+  else if (!statSync(mountpoint).isDirectory()) throw refused('mountpoint-not-directory', `the mountpoint ${mountpoint} is not a directory`, mountpoint)
+  else if (readdirSync(mountpoint).length > 0) throw refused('mountpoint-not-empty', `the mountpoint ${mountpoint} is not empty`, mountpoint)
 
   const rec: MountRecord = { lxcpath: ref.lxcpath, name: ref.name, mountpoint, readOnly: req.readOnly, purpose: req.purpose, pid: process.pid, backend: req.backend }
   writeFileSync(recordFile(ref), JSON.stringify(rec))
@@ -300,11 +292,12 @@ export async function addStrataMount(ref: ContainerRef, req: StrataMountRequest,
     if (readMountinfo().some((m) => m.mountpoint === mountpoint)) await umountPath(mountpoint, true).catch(() => undefined)
     if (made) tryRmdir(mountpoint)
     forgetRecord(ref)
-    if (err instanceof MountError) throw err
-    throw new MountError(ref, `cannot mount ${show(ref)} at ${mountpoint}: ${err instanceof ToolError ? err.stderr || err.message : (err as Error).message}`)
+    // a refusal stands as it is; a tool's or mountRootfs's failure is told as this mount failing
+    if (isStrataError(err) && !toolFailure(err) && err.rule !== ROOTFS_MOUNT) throw err
+    throw failed(`cannot mount ${show(ref)} at ${mountpoint}: ${toolFailure(err)?.stderr || (err as Error).message}`, { subject: show(ref), cause: err })
   }
   const m = strataMountOf(ref)
-  if (!m) throw new MountError(ref, `mounted ${show(ref)} at ${mountpoint}, but /proc/self/mountinfo does not show it`)
+  if (!m) throw failed(`mounted ${show(ref)} at ${mountpoint}, but /proc/self/mountinfo does not show it`, { subject: show(ref) })
   return m
 }
 
@@ -319,8 +312,8 @@ export async function removeStrataMount(ref: ContainerRef): Promise<MountRecord 
   try {
     await umountPath(m.mountpoint, false)
   } catch (err) {
-    const why = err instanceof ToolError ? err.stderr || err.message : (err as Error).message
-    throw new MountError(ref, `cannot unmount ${show(ref)} from ${m.mountpoint}: ${why}`)
+    const why = toolFailure(err)?.stderr || (err as Error).message
+    throw failed(`cannot unmount ${show(ref)} from ${m.mountpoint}: ${why}`, { subject: show(ref), cause: err })
   }
   if (isUnder(m.mountpoint, strataMountDir())) tryRmdir(m.mountpoint)
   forgetRecord(ref)

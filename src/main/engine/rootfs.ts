@@ -2,6 +2,7 @@
 // LXC splits the value at the FIRST ':' and picks the backend whose name starts with the
 // text before it (so `d:/x` is dir); an unknown prefix is ignored and the path auto-detected.
 import type { Backend, RootfsSpec } from '@shared/model'
+import { refused } from '@shared/errors'
 
 /** LXC 5's table order (storage.c bdevs[]), plus aufs, which LXC 2.x still had. */
 const PREFIX_ORDER: readonly [name: string, backend: Backend][] = [
@@ -16,17 +17,6 @@ const PREFIX_ORDER: readonly [name: string, backend: Backend][] = [
   ['nbd', 'nbd'],
   ['aufs', 'aufs']
 ]
-
-export class RootfsSpecError extends Error {
-  constructor(
-    readonly spec: string,
-    readonly rule: string,
-    message: string
-  ) {
-    super(message)
-    this.name = 'RootfsSpecError'
-  }
-}
 
 export interface ParsedRootfs {
   spec: RootfsSpec
@@ -49,7 +39,7 @@ export function backendForPrefix(prefix: string): Backend | null {
 
 export function parseRootfsSpec(value: string): ParsedRootfs {
   const warnings: string[] = []
-  if (value === '') throw new RootfsSpecError(value, 'empty-rootfs', 'The rootfs spec is empty.')
+  if (value === '') throw refused('empty-rootfs', 'The rootfs spec is empty.', value)
   const colon = value.indexOf(':')
   if (colon < 0) return { spec: bareSpec(value), warnings }
   const prefix = value.slice(0, colon)
@@ -73,7 +63,7 @@ export function parseRootfsSpec(value: string): ParsedRootfs {
       return { spec: nbdSpec(value, prefix, rest), warnings }
     default:
       if (!rest.startsWith('/') && backend !== 'zfs') {
-        throw new RootfsSpecError(value, 'relative-path', `The ${backend} rootfs "${rest}" must be an absolute path.`)
+        throw refused('relative-path', `The ${backend} rootfs "${rest}" must be an absolute path.`, value)
       }
       return { spec: { backend, prefix, path: rest }, warnings }
   }
@@ -89,16 +79,16 @@ function bareSpec(path: string): RootfsSpec {
 function layeredSpec(value: string, backend: 'overlay' | 'aufs', prefix: string, rest: string): RootfsSpec {
   const split = rest.lastIndexOf(':/')
   if (split <= 0) {
-    throw new RootfsSpecError(
-      value,
+    throw refused(
       'layered-needs-upper',
-      `The ${backend} rootfs "${value}" must be ${prefix}:<lower>:<upper>, with absolute paths.`
+      `The ${backend} rootfs "${value}" must be ${prefix}:<lower>:<upper>, with absolute paths.`,
+      value
     )
   }
   const lowers = rest.slice(0, split).split(':')
   const upper = rest.slice(split + 1)
   if (lowers.some((l) => !l.startsWith('/'))) {
-    throw new RootfsSpecError(value, 'relative-path', `Every lower of "${value}" must be an absolute path.`)
+    throw refused('relative-path', `Every lower of "${value}" must be an absolute path.`, value)
   }
   return { backend, prefix, lowers, upper }
 }
@@ -107,7 +97,7 @@ function layeredSpec(value: string, backend: 'overlay' | 'aufs', prefix: string,
 function nbdSpec(value: string, prefix: string, rest: string): RootfsSpec {
   const m = /^(.*):([1-9])$/.exec(rest)
   if (m) return { backend: 'nbd', prefix, path: m[1]!, partition: Number(m[2]) }
-  if (rest === '') throw new RootfsSpecError(value, 'nbd-needs-file', `The nbd rootfs "${value}" names no file.`)
+  if (rest === '') throw refused('nbd-needs-file', `The nbd rootfs "${value}" names no file.`, value)
   return { backend: 'nbd', prefix, path: rest, partition: null }
 }
 

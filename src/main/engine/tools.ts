@@ -1,17 +1,19 @@
 // Every external command the engine runs goes through here, so that there is one place to
 // see what Strata executes. execa is loaded on first use: most CLI commands never need it.
 import type { Options, Result } from 'execa'
+import { cancelled, failed, isStrataError } from '@shared/errors'
 
-export class ToolError extends Error {
-  constructor(
-    readonly command: string,
-    readonly exitCode: number | undefined,
-    readonly stderr: string,
-    message: string
-  ) {
-    super(message)
-    this.name = 'ToolError'
-  }
+/** What a failed tool said: the cause of run()'s error, for callers that look closer. */
+export interface ToolFailure {
+  command: string
+  exitCode: number | undefined
+  stderr: string
+}
+
+/** The tool's exit and stderr when `err` is run()'s failure, else null. */
+export function toolFailure(err: unknown): ToolFailure | null {
+  const cause = isStrataError(err) ? (err.cause as Partial<ToolFailure> | undefined) : undefined
+  return cause && typeof cause.command === 'string' && typeof cause.stderr === 'string' ? (cause as ToolFailure) : null
 }
 
 export interface RunOptions {
@@ -22,7 +24,7 @@ export interface RunOptions {
   timeoutMs?: number
 }
 
-/** Runs `file args...` without a shell; rejects with a ToolError carrying stderr on failure. */
+/** Runs `file args...` without a shell; rejects with a StrataError whose cause is the ToolFailure (stderr) on failure. */
 export async function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<Result> {
   const { execa } = await import('execa')
   const options: Options = {
@@ -45,7 +47,8 @@ export async function run(file: string, args: readonly string[], opts: RunOption
         : result.exitCode === undefined
           ? `could not run (${result.shortMessage})`
           : `exited with ${result.exitCode}`
-    throw new ToolError(what, result.exitCode, stderr, `\`${what}\` ${why}${stderr ? `: ${stderr}` : ''}`)
+    const cause: ToolFailure = { command: what, exitCode: result.exitCode, stderr }
+    throw (result.isCanceled ? cancelled : failed)(`\`${what}\` ${why}${stderr ? `: ${stderr}` : ''}`, { subject: what, cause })
   }
   return result
 }

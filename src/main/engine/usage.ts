@@ -13,6 +13,7 @@ import { defaultLxcpaths } from './global-config'
 import { refKey } from './lineage/bookkeeping'
 import { buildLineage, type Lineage } from './lineage/graph'
 import { scanLxcpaths } from './lxcpath'
+import { notFound } from '@shared/errors'
 
 export interface UsageReport {
   containers: ContainerUsage[]
@@ -101,7 +102,7 @@ export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(),
   const wanted = opts.names ? new Set(opts.names.map(refKey)) : null
   if (opts.names) {
     for (const ref of opts.names) {
-      if (!lineage.entries.has(refKey(ref))) throw new Error(`no container or snapshot ${ref.lxcpath}/${ref.name}: it has no config file there`)
+      if (!lineage.entries.has(refKey(ref))) throw notFound(`no container or snapshot ${ref.lxcpath}/${ref.name}: it has no config file there`, `${ref.lxcpath}/${ref.name}`)
     }
   }
   // A row for what was asked for; hidden containers count in others' figures all the same.

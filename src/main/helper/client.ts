@@ -7,6 +7,7 @@ import { accessSync, constants, existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import type { ResultPromise } from 'execa'
 import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
+import { fromErrorData, StrataError } from '@shared/errors'
 import type { OpProgress } from '@shared/model'
 import {
   encodeLine,
@@ -14,21 +15,18 @@ import {
   MAX_REPLY_BYTES,
   parseHelperLine,
   PROTOCOL_VERSION,
-  type ErrorCode,
   type Hello,
   type HelperMessage
 } from './protocol'
 
 export const INSTALLED_HELPER = '/usr/libexec/strata/strata-helper'
 
-export class HelperError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string
-  ) {
-    super(message)
-    this.name = 'HelperError'
-  }
+/** Why the helper could not be started or kept, as the rule of the one StrataError: polkit's no is `permission`, a dismissed dialog `cancelled`, the rest `unavailable`. */
+export type HelperProblem = 'helper-gone' | 'not-authorised' | 'dismissed' | 'no-agent' | 'no-polkit' | 'no-pkexec' | 'helper-missing' | 'protocol-mismatch'
+
+export function helperError(rule: HelperProblem, message: string): StrataError {
+  const code = rule === 'not-authorised' ? 'permission' : rule === 'dismissed' ? 'cancelled' : 'unavailable'
+  return new StrataError(code, message, { rule })
 }
 
 export interface CallOptions {
@@ -73,33 +71,33 @@ export function findOnPath(name: string, path = process.env.PATH ?? ''): string 
  * Turns pkexec's exit code and stderr into an error the user can act on. pkexec reports every
  * failure as 127, so the text decides; the texts are polkit 0.105..124's.
  */
-export function pkexecFailure(exitCode: number | undefined, stderr: string, helperPath: string): HelperError {
+export function pkexecFailure(exitCode: number | undefined, stderr: string, helperPath: string): StrataError {
   const tail = stderr.trim().split('\n').slice(-3).join(' ')
   if (exitCode === 126) {
-    return new HelperError('dismissed', 'The password dialog was dismissed, so Strata could not start its helper for system containers.')
+    return helperError('dismissed', 'The password dialog was dismissed, so Strata could not start its helper for system containers.')
   }
   if (/Not authorized/i.test(stderr)) {
-    return new HelperError(
+    return helperError(
       'not-authorised',
       'polkit did not authorise this user to run the Strata helper (action io.strata.helper); an administrator can allow it, or run Strata on containers in your own lxcpath.'
     )
   }
   if (/authentication agent|textual authentication agent|\/dev\/tty/i.test(stderr)) {
-    return new HelperError(
+    return helperError(
       'no-agent',
       'No polkit authentication agent is running in this session, so nobody can be asked for the password. Start one (for example polkit-gnome-authentication-agent-1, lxpolkit or the agent of your desktop) and try again.'
     )
   }
   if (/Error getting authority|Could not connect|org\.freedesktop\.PolicyKit1/i.test(stderr)) {
-    return new HelperError('no-polkit', `polkit is not running (pkexec could not reach polkitd on the system bus): ${tail}`)
+    return helperError('no-polkit', `polkit is not running (pkexec could not reach polkitd on the system bus): ${tail}`)
   }
   if (/must be setuid root/i.test(stderr)) {
-    return new HelperError('no-pkexec', `pkexec is installed without its setuid bit, so it cannot start the helper: ${tail}`)
+    return helperError('no-pkexec', `pkexec is installed without its setuid bit, so it cannot start the helper: ${tail}`)
   }
   if (/Cannot run program|No such file or directory|is missing/i.test(stderr)) {
-    return new HelperError('helper-missing', `The Strata helper is not installed at ${helperPath}: ${tail}`)
+    return helperError('helper-missing', `The Strata helper is not installed at ${helperPath}: ${tail}`)
   }
-  return new HelperError('helper-gone', `The Strata helper stopped before it answered (exit ${exitCode ?? 'signal'}): ${tail || 'no message'}`)
+  return helperError('helper-gone', `The Strata helper stopped before it answered (exit ${exitCode ?? 'signal'}): ${tail || 'no message'}`)
 }
 
 export class HelperClient {
@@ -134,7 +132,7 @@ export class HelperClient {
     // Without this check pkexec would fall back to its generic action and ask for a password
     // (or report a missing agent) for a program that is not even there.
     if (!existsSync(this.helperPath)) {
-      throw new HelperError('helper-missing', `The Strata helper is not installed at ${this.helperPath}; reinstall Strata (the .deb installs it there).`)
+      throw helperError('helper-missing', `The Strata helper is not installed at ${this.helperPath}; reinstall Strata (the .deb installs it there).`)
     }
     const args = ['--stdio', ...(this.opts.lxcpaths ?? []).flatMap((p) => ['--lxcpath', p])]
     let file: string
@@ -145,7 +143,7 @@ export class HelperClient {
     } else {
       const pkexec = this.opts.pkexec ?? findOnPath('pkexec')
       if (!pkexec) {
-        throw new HelperError('no-pkexec', 'pkexec is not installed (Debian package pkexec), so Strata cannot run its helper for system containers.')
+        throw helperError('no-pkexec', 'pkexec is not installed (Debian package pkexec), so Strata cannot run its helper for system containers.')
       }
       // --disable-internal-agent: never fall back to a text prompt on a terminal nobody watches.
       file = pkexec
@@ -184,7 +182,7 @@ export class HelperClient {
           if ('hello' in msg) {
             if (msg.hello.protocol !== PROTOCOL_VERSION) {
               reject(
-                new HelperError(
+                helperError(
                   'protocol-mismatch',
                   `The installed helper speaks protocol ${msg.hello.protocol}, this app ${PROTOCOL_VERSION}; reinstall Strata so both come from the same version.`
                 )
@@ -206,7 +204,7 @@ export class HelperClient {
       void child.then((r) => {
         decoder.end()
         const err = greeted
-          ? new HelperError('helper-gone', `The Strata helper exited (${r.exitCode ?? r.signal ?? 'unknown'}); it is started again on the next request.`)
+          ? helperError('helper-gone', `The Strata helper exited (${r.exitCode ?? r.signal ?? 'unknown'}); it is started again on the next request.`)
           : pkexecFailure(r.exitCode, stderr, this.helperPath)
         if (this.child === child) {
           this.child = null
@@ -235,7 +233,7 @@ export class HelperClient {
       return
     }
     this.pending.delete(msg.id)
-    if ('error' in msg) p.reject(new HelperError(msg.error.code, msg.error.message))
+    if ('error' in msg) p.reject(fromErrorData(msg.error))
     else p.resolve(msg.result)
   }
 
@@ -244,7 +242,7 @@ export class HelperClient {
     opts.signal?.throwIfAborted()
     await this.connect()
     const child = this.child
-    if (!child) throw new HelperError('helper-gone', 'The Strata helper exited before the request could be sent.')
+    if (!child) throw helperError('helper-gone', 'The Strata helper exited before the request could be sent.')
     const id = this.nextId++
     return new Promise<EngineResult<M>>((resolve, reject) => {
       const onAbort = (): void => {

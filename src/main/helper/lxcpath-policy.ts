@@ -7,6 +7,7 @@
 import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { Scope } from '@shared/engine-api'
+import { refused } from '@shared/errors'
 import type { ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { existingContainerNameProblem } from '@shared/names'
@@ -18,15 +19,6 @@ import type { OpBoundary } from '../engine/context'
  * caller passes can name another.
  */
 export const ALLOW_LIST_FILE = '/etc/strata/lxcpaths'
-
-/** A request the helper will not carry out; the message names the thing and the rule. */
-export class RefusedError extends Error {
-  readonly code = 'refused'
-  constructor(message: string) {
-    super(message)
-    this.name = 'RefusedError'
-  }
-}
 
 const STICKY = 0o1000
 const GROUP_OR_OTHER_WRITE = 0o022
@@ -49,8 +41,8 @@ function lstatOrRefuse(p: string, what: string): Stats {
     return lstatSync(p)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new RefusedError(`${what} does not exist (${p} is missing).`)
-    throw new RefusedError(`${what} cannot be checked: ${p}: ${(err as Error).message}`)
+    if (code === 'ENOENT') throw refused('root-only-path', `${what} does not exist (${p} is missing).`, p)
+    throw refused('root-only-path', `${what} cannot be checked: ${p}: ${(err as Error).message}`, p)
   }
 }
 
@@ -64,13 +56,15 @@ function assertOnlyRootChanges(what: string, real: string): void {
   for (const p of prefixes(real)) {
     const st = lstatOrRefuse(p, what)
     if (st.uid !== 0) {
-      throw new RefusedError(`${what} is in ${p}, which is owned by uid ${st.uid}; every directory on the way to it must be owned by root.`)
+      throw refused('root-only-path', `${what} is in ${p}, which is owned by uid ${st.uid}; every directory on the way to it must be owned by root.`, p)
     }
     const writable = (st.mode & GROUP_OR_OTHER_WRITE) !== 0
     const isLast = p === real
     if (writable && (isLast || (st.mode & STICKY) === 0)) {
-      throw new RefusedError(
-        `${what} is in ${p}, which users other than root can write to (mode ${(st.mode & 0o7777).toString(8)}); the helper trusts only what only root can change.`
+      throw refused(
+        'root-only-path',
+        `${what} is in ${p}, which users other than root can write to (mode ${(st.mode & 0o7777).toString(8)}); the helper trusts only what only root can change.`,
+        p
       )
     }
   }
@@ -81,7 +75,7 @@ function assertRootSymlinks(what: string, path: string): void {
   for (const p of prefixes(path)) {
     const st = lstatOrRefuse(p, what)
     if (st.isSymbolicLink() && st.uid !== 0) {
-      throw new RefusedError(`${what} goes through ${p}, a symlink owned by uid ${st.uid}; the helper follows only symlinks owned by root.`)
+      throw refused('root-symlinks', `${what} goes through ${p}, a symlink owned by uid ${st.uid}; the helper follows only symlinks owned by root.`, p)
     }
   }
 }
@@ -90,7 +84,7 @@ function realOrRefuse(path: string, what: string): string {
   try {
     return realpathSync(path)
   } catch (err) {
-    throw new RefusedError(`${what} cannot be resolved: ${(err as Error).message}`)
+    throw refused('root-only-path', `${what} cannot be resolved: ${(err as Error).message}`)
   }
 }
 
@@ -100,15 +94,15 @@ function realOrRefuse(path: string, what: string): string {
  * - symlinks on the way owned by root, and only root can change the directories of its real path.
  */
 export function checkLxcpath(lxcpath: string): string {
-  if (lxcpath.includes('\0')) throw new RefusedError('An lxcpath must not contain a NUL byte.')
-  if (!lxcpath.startsWith('/')) throw new RefusedError(`The lxcpath ${lxcpath} is not an absolute path.`)
+  if (lxcpath.includes('\0')) throw refused('lxcpath-form', 'An lxcpath must not contain a NUL byte.')
+  if (!lxcpath.startsWith('/')) throw refused('lxcpath-form', `The lxcpath ${lxcpath} is not an absolute path.`, lxcpath)
   if (lxcpath.split('/').some((s) => s === '..' || s === '.')) {
-    throw new RefusedError(`The lxcpath ${lxcpath} contains a "." or ".." segment; name it without them.`)
+    throw refused('lxcpath-form', `The lxcpath ${lxcpath} contains a "." or ".." segment; name it without them.`, lxcpath)
   }
   const what = `The lxcpath ${lxcpath}`
   assertRootSymlinks(what, lxcpath)
   const real = realOrRefuse(lxcpath, what)
-  if (!statSync(real).isDirectory()) throw new RefusedError(`The lxcpath ${lxcpath} is not a directory.`)
+  if (!statSync(real).isDirectory()) throw refused('lxcpath-form', `The lxcpath ${lxcpath} is not a directory.`, lxcpath)
   assertOnlyRootChanges(what, real)
   return real
 }
@@ -125,7 +119,7 @@ export function readAllowList(file = ALLOW_LIST_FILE): { lxcpaths: string[]; ign
   try {
     assertRootSymlinks(what, file)
     const real = realOrRefuse(file, what)
-    if (!statSync(real).isFile()) throw new RefusedError(`${what} is not a file.`)
+    if (!statSync(real).isFile()) throw refused('allow-list', `${what} is not a file.`)
     assertOnlyRootChanges(what, real)
     text = readFileSync(real, 'utf8')
   } catch (err) {
@@ -175,7 +169,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
       const path = stripSlashes(raw)
       if (this.served.some((s) => s.path === path)) continue
       try {
-        if (!allowed.lxcpaths.includes(path)) throw new RefusedError(allowed.refusal(path))
+        if (!allowed.lxcpaths.includes(path)) throw refused('allowed-lxcpaths', allowed.refusal(path))
         this.served.push({ path, real: checkLxcpath(path) })
       } catch (err) {
         this.refused.push({ path, reason: (err as Error).message })
@@ -201,7 +195,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
   private verify(hit: Served): string {
     const real = checkLxcpath(hit.path)
     if (real !== hit.real) {
-      throw new RefusedError(`The lxcpath ${hit.path} now resolves to ${real}, not ${hit.real} as when the helper started; restart the helper.`)
+      throw refused('lxcpath-moved', `The lxcpath ${hit.path} now resolves to ${real}, not ${hit.real} as when the helper started; restart the helper.`, hit.path)
     }
     return hit.path
   }
@@ -215,8 +209,10 @@ export class LxcpathPolicy implements Scope, OpBoundary {
     if (!hit) {
       // an lxcpath it was started for but refused: say why, which also says what to change
       const why = this.refused.find((r) => r.path === stripSlashes(requested))?.reason
-      throw new RefusedError(
-        `${requested} is not an lxcpath this helper serves (it serves: ${this.servedList()}); ${why ?? 'the helper only touches the lxcpaths configured when it started.'}`
+      throw refused(
+        'helper-lxcpaths',
+        `${requested} is not an lxcpath this helper serves (it serves: ${this.servedList()}); ${why ?? 'the helper only touches the lxcpaths configured when it started.'}`,
+        requested
       )
     }
     return this.verify(hit)
@@ -230,7 +226,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
   /** An existing container's name a request names: it passes the engine's rule. */
   name(name: string): string {
     const problem = existingContainerNameProblem(name)
-    if (problem) throw new RefusedError(problem)
+    if (problem) throw refused('bad-name', problem, name)
     return name
   }
 
@@ -242,7 +238,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
   /** A container named on disk (in `foundIn`): in a served lxcpath or a snapshot dir of one of its containers. */
   recordedRef(r: ContainerRef, foundIn: string): void {
     const problem = existingContainerNameProblem(r.name)
-    if (problem) throw new RefusedError(`${foundIn} names the container ${JSON.stringify(r.name)}, which the helper will not touch: ${problem}`)
+    if (problem) throw refused('recorded-ref', `${foundIn} names the container ${JSON.stringify(r.name)}, which the helper will not touch: ${problem}`)
     const lxcpath = foldSlashes(r.lxcpath)
     let hit = this.find(lxcpath)
     for (const shape of SNAPSHOT_LXCPATHS) {
@@ -250,8 +246,10 @@ export class LxcpathPolicy implements Scope, OpBoundary {
       if (m && existingContainerNameProblem(m[2]!) === null) hit = this.find(m[1]!)
     }
     if (!hit || hasDotSegment(lxcpath)) {
-      throw new RefusedError(
-        `${foundIn} names ${r.lxcpath}/${r.name}, which is not in an lxcpath this helper serves (it serves: ${this.servedList()}); the helper leaves it, and what reaches it, alone: use LXC's tools, or have an administrator add its lxcpath to ${ALLOW_LIST_FILE}.`
+      throw refused(
+        'helper-lxcpaths',
+        `${foundIn} names ${r.lxcpath}/${r.name}, which is not in an lxcpath this helper serves (it serves: ${this.servedList()}); the helper leaves it, and what reaches it, alone: use LXC's tools, or have an administrator add its lxcpath to ${ALLOW_LIST_FILE}.`,
+        `${r.lxcpath}/${r.name}`
       )
     }
     this.verify(hit)
@@ -264,8 +262,10 @@ export class LxcpathPolicy implements Scope, OpBoundary {
       ? undefined
       : this.served.find((s) => [s.path, s.real].some((root) => p.startsWith(`${root}/`) || p.startsWith(`${root}snaps/`)))
     if (!hit) {
-      throw new RefusedError(
-        `${foundIn} names ${path}, which is not inside an lxcpath this helper serves (it serves: ${this.servedList()}); the helper does not read or write there: use LXC's tools, or have an administrator add its lxcpath to ${ALLOW_LIST_FILE}.`
+      throw refused(
+        'helper-lxcpaths',
+        `${foundIn} names ${path}, which is not inside an lxcpath this helper serves (it serves: ${this.servedList()}); the helper does not read or write there: use LXC's tools, or have an administrator add its lxcpath to ${ALLOW_LIST_FILE}.`,
+        path
       )
     }
     this.verify(hit)
@@ -285,8 +285,10 @@ export class LxcpathPolicy implements Scope, OpBoundary {
     }
     if (!real || !this.served.some((s) => real.startsWith(`${s.real}/`))) {
       const list = this.served.map((s) => s.path).join(', ') || 'none'
-      throw new RefusedError(
-        `${path} is outside the lxcpaths this helper serves (${list}); the helper deletes a rootfs configured outside its container only inside them. Delete it by hand if it must go.`
+      throw refused(
+        'helper-lxcpaths',
+        `${path} is outside the lxcpaths this helper serves (${list}); the helper deletes a rootfs configured outside its container only inside them. Delete it by hand if it must go.`,
+        path
       )
     }
     return path

@@ -6,11 +6,12 @@
 //   app -> helper:              {"id": 1, "method": "listContainers", "params": {...}}   a request
 //                               {"cancel": 1}                                  cancel request 1
 //   helper -> app:              {"id": 1, "progress": OpProgress}              zero or more
-//                               {"id": 1, "result": ...} | {"id": 1, "error": {message, code}}
+//                               {"id": 1, "result": ...} | {"id": 1, "error": {code, message, subject?, rule?}}
 //
 // A line that cannot be read as a request gets {"id": null, "error": ...}: the helper never
 // guesses which request it belonged to.
 import type { EngineMethod } from '@shared/engine-api'
+import { StrataError, usageError, type ErrorData } from '@shared/errors'
 import type { OpProgress } from '@shared/model'
 
 /** Bumped on any incompatible change; the client refuses a helper speaking another version. */
@@ -24,43 +25,15 @@ export const MAX_REPLY_BYTES = 256 * 1024 * 1024
 export const MAX_IN_FLIGHT = 32
 
 /**
- * Why a request failed, for code; the message is for people.
- * - `bad-request`: not JSON, not an object, no usable id
- * - `too-large`: the line exceeded MAX_REQUEST_BYTES
- * - `unknown-method`, `invalid-params`: the request names no known method / its params break a schema
- * - `refused`: a name or path broke a rule of the helper (outside the lxcpaths, bad name, ...)
- * - `busy`: too many requests in flight, or the id is already in use
- * - `cancelled`: cancelled by `{cancel: id}` or because the app went away
- * - `failed`: the operation itself failed (the engine's message)
- * - client-side, about starting or keeping the helper: `helper-gone` (it exited or never
- *   answered), `not-authorised` (polkit said no), `dismissed` (the password dialog was closed),
- *   `no-agent` (no polkit authentication agent in this session), `no-polkit` (polkitd is not
- *   running), `no-pkexec`, `helper-missing` (not installed where the policy says),
- *   `protocol-mismatch`
+ * A request that failed gets the engine's one error (src/shared/errors.ts) as it was thrown:
+ * its code, message, subject and rule cross the pipe unchanged. The protocol's own refusals
+ * are `usage` errors whose rule says which: `bad-request` (not JSON, not an object, no usable
+ * id), `too-large` (over MAX_REQUEST_BYTES), `unknown-method`, `invalid-params` (the table's
+ * schema); `unavailable` with rule `busy` (too many in flight, or the id is in use); and
+ * `cancelled` (by `{cancel: id}`, or the app went away). The client adds its own, about starting
+ * or keeping the helper (client.ts): `helper-gone`, `not-authorised`, `dismissed`, `no-agent`,
+ * `no-polkit`, `no-pkexec`, `helper-missing`, `protocol-mismatch`.
  */
-export type ErrorCode =
-  | 'bad-request'
-  | 'too-large'
-  | 'unknown-method'
-  | 'invalid-params'
-  | 'refused'
-  | 'busy'
-  | 'cancelled'
-  | 'failed'
-  | 'helper-gone'
-  | 'not-authorised'
-  | 'dismissed'
-  | 'no-agent'
-  | 'no-polkit'
-  | 'no-pkexec'
-  | 'helper-missing'
-  | 'protocol-mismatch'
-
-export interface WireError {
-  message: string
-  code: ErrorCode
-}
-
 export interface Hello {
   protocol: number
   /** the helper's own pid, so the app can tell it apart from pkexec */
@@ -87,70 +60,66 @@ export type HelperMessage =
   | { hello: Hello }
   | { id: number; progress: OpProgress }
   | { id: number; result: unknown }
-  | { id: number | null; error: WireError }
+  | { id: number | null; error: ErrorData }
 
 /** Request ids are positive safe integers: they key maps on both sides. */
 export function isRequestId(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v > 0
 }
 
-export class ProtocolError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    /** the request id, when the line carried a usable one */
-    readonly id: number | null = null
-  ) {
-    super(message)
-    this.name = 'ProtocolError'
-  }
+/** A line that is not a request: why, and the request id when the line carried a usable one. */
+export interface Unreadable {
+  unreadable: StrataError
+  id: number | null
 }
 
-/** One line from the app, read as a request or a cancel; throws ProtocolError otherwise. */
-export function parseAppLine(line: string): Request | Cancel {
+const badRequest = (message: string, id: number | null = null): Unreadable => ({ unreadable: usageError(message, 'bad-request'), id })
+
+/** One line from the app, read as a request, a cancel, or why it is neither. */
+export function parseAppLine(line: string): Request | Cancel | Unreadable {
   let v: unknown
   try {
     v = JSON.parse(line)
   } catch {
-    throw new ProtocolError('bad-request', 'The request is not valid JSON (one JSON object per line is expected).')
+    return badRequest('The request is not valid JSON (one JSON object per line is expected).')
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new ProtocolError('bad-request', 'The request must be a JSON object with id, method and params.')
+    return badRequest('The request must be a JSON object with id, method and params.')
   }
   const o = v as Record<string, unknown>
   if ('cancel' in o) {
-    if (!isRequestId(o.cancel) || Object.keys(o).length !== 1) {
-      throw new ProtocolError('bad-request', 'A cancel must be {"cancel": <request id>} and nothing else.')
-    }
+    if (!isRequestId(o.cancel) || Object.keys(o).length !== 1) return badRequest('A cancel must be {"cancel": <request id>} and nothing else.')
     return { cancel: o.cancel }
   }
-  if (!isRequestId(o.id)) throw new ProtocolError('bad-request', 'The request id must be a positive integer.')
+  if (!isRequestId(o.id)) return badRequest('The request id must be a positive integer.')
   const extra = Object.keys(o).filter((k) => k !== 'id' && k !== 'method' && k !== 'params')
-  if (extra.length) throw new ProtocolError('bad-request', `The request has unknown fields: ${extra.join(', ')}.`, o.id)
-  if (typeof o.method !== 'string') throw new ProtocolError('bad-request', 'The request method must be a string.', o.id)
+  if (extra.length) return badRequest(`The request has unknown fields: ${extra.join(', ')}.`, o.id)
+  if (typeof o.method !== 'string') return badRequest('The request method must be a string.', o.id)
   return { id: o.id, method: o.method, params: o.params ?? {} }
 }
 
-/** One line from the helper; throws ProtocolError when it is not a message of this protocol. */
+const badReply = (message: string): StrataError => new StrataError('internal', message, { rule: 'bad-reply' })
+
+/** One line from the helper; throws a StrataError (rule `bad-reply`) when it is not a message of this protocol. */
 export function parseHelperLine(line: string): HelperMessage {
   let v: unknown
   try {
     v = JSON.parse(line)
   } catch {
-    throw new ProtocolError('bad-request', `The helper wrote a line that is not JSON: ${line.slice(0, 200)}`)
+    throw badReply(`The helper wrote a line that is not JSON: ${line.slice(0, 200)}`)
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new ProtocolError('bad-request', 'The helper wrote something that is not a JSON object.')
+    throw badReply('The helper wrote something that is not a JSON object.')
   }
   const o = v as Record<string, unknown>
   if ('hello' in o && typeof o.hello === 'object' && o.hello !== null) return o as { hello: Hello }
   if ('error' in o && (o.id === null || isRequestId(o.id))) {
-    const e = o.error as Partial<WireError> | null
-    if (e && typeof e.message === 'string' && typeof e.code === 'string') return o as { id: number | null; error: WireError }
+    const e = o.error as Partial<ErrorData> | null
+    if (e && typeof e.message === 'string' && typeof e.code === 'string') return o as { id: number | null; error: ErrorData }
   }
   if (isRequestId(o.id) && 'result' in o) return o as { id: number; result: unknown }
   if (isRequestId(o.id) && typeof o.progress === 'object' && o.progress !== null) return o as { id: number; progress: OpProgress }
-  throw new ProtocolError('bad-request', 'The helper wrote a message this app does not understand.')
+  throw badReply('The helper wrote a message this app does not understand.')
 }
 
 /** One message as one line. JSON.stringify escapes newlines inside strings, so a line is a message. */

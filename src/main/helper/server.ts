@@ -8,7 +8,8 @@ import type { OpProgress } from '@shared/model'
 import { runEngineMethod } from '../engine-methods'
 import { LowerWalkCache } from '../engine/lineage/drift'
 import { recoverInterrupted } from '../engine/ops/recover'
-import { LxcpathPolicy, RefusedError } from './lxcpath-policy'
+import { cancelled, errorData, unavailable, usageError, type StrataError } from '@shared/errors'
+import { LxcpathPolicy } from './lxcpath-policy'
 import {
   encodeLine,
   LineDecoder,
@@ -16,8 +17,6 @@ import {
   MAX_REQUEST_BYTES,
   parseAppLine,
   PROTOCOL_VERSION,
-  ProtocolError,
-  type ErrorCode,
   type HelperMessage
 } from './protocol'
 
@@ -67,10 +66,7 @@ export class HelperServer {
       this.opts.maxRequestBytes ?? MAX_REQUEST_BYTES,
       (line) => this.onLine(line),
       (bytes) =>
-        this.send({
-          id: null,
-          error: { code: 'too-large', message: `A request line of ${bytes} bytes exceeds the limit of ${this.opts.maxRequestBytes ?? MAX_REQUEST_BYTES} bytes; it was dropped.` }
-        })
+        this.fail(null, usageError(`A request line of ${bytes} bytes exceeds the limit of ${this.opts.maxRequestBytes ?? MAX_REQUEST_BYTES} bytes; it was dropped.`, 'too-large'))
     )
     this.opts.output.on('error', () => this.shutdown('output closed'))
     this.opts.input.on('data', (chunk: Buffer | string) => decoder.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk))
@@ -107,19 +103,16 @@ export class HelperServer {
     this.opts.output.write(encodeLine(message))
   }
 
-  private fail(id: number | null, code: ErrorCode, message: string): void {
-    this.send({ id, error: { code, message } })
+  /** Answers with the error as data: its code, message, subject and rule cross unchanged. */
+  private fail(id: number | null, err: StrataError): void {
+    this.send({ id, error: errorData(err) })
   }
 
   private onLine(line: string): void {
-    let msg
-    try {
-      msg = parseAppLine(line)
-    } catch (err) {
-      const e = err as ProtocolError
-      this.opts.log?.(`rejected a line: ${e.code}`)
-      this.fail(e.id, e.code, e.message)
-      return
+    const msg = parseAppLine(line)
+    if ('unreadable' in msg) {
+      this.opts.log?.(`rejected a line: ${msg.unreadable.rule}`)
+      return this.fail(msg.id, msg.unreadable)
     }
     if ('cancel' in msg) {
       const c = this.inFlight.get(msg.cancel)
@@ -128,18 +121,18 @@ export class HelperServer {
       return
     }
     const { id, method, params } = msg
-    if (this.closing) return this.fail(id, 'cancelled', 'The helper is shutting down.')
+    if (this.closing) return this.fail(id, cancelled('The helper is shutting down.', { rule: 'shutting-down' }))
     if (!isEngineMethod(method)) {
-      return this.fail(id, 'unknown-method', `There is no helper method "${String(method).slice(0, 64)}"; the helper offers: ${ENGINE_METHODS.join(', ')}.`)
+      return this.fail(id, usageError(`There is no helper method "${String(method).slice(0, 64)}"; the helper offers: ${ENGINE_METHODS.join(', ')}.`, 'unknown-method'))
     }
-    if (this.inFlight.has(id)) return this.fail(id, 'busy', `Request id ${id} is already in flight; ids must be unique.`)
+    if (this.inFlight.has(id)) return this.fail(id, unavailable('busy', `Request id ${id} is already in flight; ids must be unique.`))
     if (this.inFlight.size >= MAX_IN_FLIGHT) {
-      return this.fail(id, 'busy', `The helper is already running ${MAX_IN_FLIGHT} requests; try again when one has finished.`)
+      return this.fail(id, unavailable('busy', `The helper is already running ${MAX_IN_FLIGHT} requests; try again when one has finished.`))
     }
     const parsed = checkParams(method, ENGINE[method].params, params)
     if (!parsed.ok) {
-      this.opts.log?.(`${id} ${method} -> invalid-params`)
-      return this.fail(id, 'invalid-params', parsed.message)
+      this.opts.log?.(`${id} ${method} -> usage (invalid-params)`)
+      return this.fail(id, usageError(parsed.message, 'invalid-params'))
     }
     const controller = new AbortController()
     this.inFlight.set(id, controller)
@@ -177,11 +170,11 @@ export class HelperServer {
       this.opts.log?.(`${id} ${method} -> ok`)
       this.send({ id, result: result ?? null })
     } catch (err) {
-      const e = err as Error & { code?: unknown }
-      const code: ErrorCode = err instanceof RefusedError ? 'refused' : signal.aborted ? 'cancelled' : 'failed'
-      const message = code === 'cancelled' ? `${method} was cancelled (${String((signal.reason as Error)?.message ?? 'aborted')}).` : e.message
-      this.opts.log?.(`${id} ${method} -> ${code}`)
-      this.fail(id, code, message)
+      // The engine's error crosses as it is; one the abort caused says it was cancelled.
+      const e = signal.aborted ? cancelled(`${method} was cancelled (${String((signal.reason as Error)?.message ?? 'aborted')}).`, { cause: err }) : err
+      const data = errorData(e)
+      this.opts.log?.(`${id} ${method} -> ${data.code}${data.rule ? ` (${data.rule})` : ''}`)
+      this.send({ id, error: data })
     }
   }
 }

@@ -10,6 +10,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENTS, isMethod, parseParams, type WsMessage, type WsRequest } from '../../shared/api'
+import { errorData, usageError } from '../../shared/errors'
 import type { Service } from '../service'
 
 const TYPES: Record<string, string> = {
@@ -139,11 +140,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       }
       if (typeof req?.id !== 'number') return
       try {
-        if (!isMethod(req.method)) throw new Error(`unknown method`)
+        if (!isMethod(req.method)) throw usageError('unknown method', 'unknown-method')
         const fn = opts.service.api[req.method] as (p: unknown) => Promise<unknown>
         send({ id: req.id, result: await fn(parseParams(req.method, req.params)) })
       } catch (e) {
-        send({ id: req.id, error: { message: e instanceof Error ? e.message : String(e) } })
+        send({ id: req.id, error: errorData(e) })
       }
     })
   }

@@ -1,6 +1,6 @@
 // The renderer's only door to Strata: the preload's window.strata in Electron, else the same
 // contract over the browser-mode WebSocket (token taken from the page URL).
-import type { StrataApi } from '@shared/api'
+import { apiFromBridge, type StrataApi } from '@shared/api'
 import { createWsApi, type WsCtor } from '@shared/ws-client'
 
 function browserApi(): StrataApi {
@@ -9,7 +9,7 @@ function browserApi(): StrataApi {
   return createWsApi(`${proto}//${location.host}/rpc?token=${encodeURIComponent(token)}`, WebSocket as unknown as WsCtor)
 }
 
-export const api: StrataApi = window.strata ?? browserApi()
+export const api: StrataApi = window.strata ? apiFromBridge(window.strata) : browserApi()
 
 /** Words for an error from the API, for the UI. */
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))

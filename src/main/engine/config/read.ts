@@ -2,7 +2,7 @@
 
 import type { ConfigProblem } from '../../../shared/model'
 import { readRegularFile, type FileKind } from '../fs/regular-file'
-import { OpError } from '../errors'
+import { isStrataError } from '@shared/errors'
 import { decodeConfigBytes, parseConfig, type ConfigDocument, type DecodedConfig } from './parse'
 
 export interface ReadConfig {
@@ -35,8 +35,8 @@ export function readConfigText(file: string, known?: FileKind): DecodedConfig | 
   try {
     return decodeConfigBytes(readRegularFile(file, known), file)
   } catch (error) {
-    if (error instanceof OpError) {
-      return { text: null, problem: { file, line: 0, rule: error.rule, severity: 'error', message: error.message } }
+    if (isStrataError(error)) {
+      return { text: null, problem: { file, line: 0, rule: error.rule ?? 'unreadable', severity: 'error', message: error.message } }
     }
     const { rule, what } = describeReadError(error as NodeJS.ErrnoException)
     return { text: null, problem: { file, line: 0, rule, severity: 'error', message: `${file}: the config file ${what}, so LXC cannot load it.` } }

@@ -18,6 +18,7 @@ import { modernizeConfig } from './modernize'
 import { entrySpans, parseConfig, reclassifyLine, serializeConfig, type ConfigDocument, type ConfigLine } from './parse'
 import { readConfigFile } from './read'
 import { randomBelow } from '../lazy-crypto'
+import { refused } from '@shared/errors'
 
 export interface CloneConfigOptions {
   /** `<oldP>/<oldn>` and `<newP>/<newn>`, as LXC spells them (no trailing slash) */
@@ -37,16 +38,6 @@ export interface CloneConfig {
   copies: { from: string; to: string }[]
   /** notes for the user (e.g. legacy keys converted) */
   notes: string[]
-}
-
-export class ConfigRewriteError extends Error {
-  constructor(
-    readonly file: string,
-    message: string
-  ) {
-    super(message)
-    this.name = 'ConfigRewriteError'
-  }
 }
 
 const DROPPED = new Set(['lxc.rootfs.path', 'lxc.rootfs', 'lxc.rootfs.backend'])
@@ -88,12 +79,12 @@ function underDir(value: string, dir: string): boolean {
 function sourceDocument(file: string, expand: boolean): ConfigDocument {
   if (!expand) {
     const read = readConfigFile(file)
-    if (!read.doc) throw new ConfigRewriteError(file, read.problems[0]?.message ?? `${file} cannot be read.`)
+    if (!read.doc) throw refused(read.problems[0]?.rule ?? 'unreadable-config', read.problems[0]?.message ?? `${file} cannot be read.`, file)
     return read.doc
   }
   const expanded = expandConfigFile(file)
   const fatal = expanded.problems.find((p) => p.severity === 'error' && p.rule !== 'legacy-key')
-  if (fatal) throw new ConfigRewriteError(file, `Cannot flatten ${file}: ${fatal.message}`)
+  if (fatal) throw refused(fatal.rule, `Cannot flatten ${file}: ${fatal.message}`, file)
   const text = expanded.entries
     .filter((e) => e.key !== 'lxc.include')
     .map((e) => `${e.key} = ${e.value}\n`)

@@ -3,20 +3,11 @@
 // modern name. Shared by `strata config` and the UI's config view.
 import { join } from 'node:path'
 import type { ConfigView, ConfigViewEntry } from '@shared/model'
+import { notFound } from '@shared/errors'
 import { readRegularFile } from '../fs/regular-file'
 import { effectiveConfig } from './effective'
 import { expandConfigFile } from './expand'
 import { legacyKeyInfo } from './keys'
-
-export class ContainerNotFoundError extends Error {
-  constructor(
-    readonly lxcpath: string,
-    readonly container: string
-  ) {
-    super(`There is no container "${container}" in ${lxcpath} (no ${join(lxcpath, container, 'config')}).`)
-    this.name = 'ContainerNotFoundError'
-  }
-}
 
 export function readConfigView(lxcpath: string, name: string): ConfigView {
   const file = join(lxcpath, name, 'config')
@@ -24,7 +15,8 @@ export function readConfigView(lxcpath: string, name: string): ConfigView {
   try {
     raw = readRegularFile(file).toString('utf8')
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ContainerNotFoundError(lxcpath, name)
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw notFound(`There is no container "${name}" in ${lxcpath} (no ${join(lxcpath, name, 'config')}).`, `${lxcpath}/${name}`)
     throw err
   }
   const expanded = expandConfigFile(file)

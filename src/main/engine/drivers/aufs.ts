@@ -1,6 +1,7 @@
 // aufs: `aufs:<lower>:<P>/<n>/delta0`, LXC <= 2.x. Parsed, shown and measured; never written:
 // aufs was never in mainline Linux and LXC dropped it in 3.0. `strata convert` turns one into overlay.
-import { DriverError, type StorageDriver } from './driver'
+import { refused } from '@shared/errors'
+import type { StorageDriver } from './driver'
 import { layersOf, overlayAccess } from '../fs/overlay-mount'
 import { kernelFilesystems } from './probe'
 
@@ -8,7 +9,7 @@ const NO_AUFS = 'this kernel has no aufs (it was never in mainline Linux, and LX
 const NOT_A_TARGET = 'aufs cannot be a clone target: LXC removed aufs in 3.0 and this kernel has no aufs.'
 
 const refuse = (what: string) => async (): Promise<never> => {
-  throw new DriverError('aufs', 'aufs-unavailable', `Cannot ${what} aufs: ${kernelFilesystems().has('aufs') ? 'Strata does not write aufs' : NO_AUFS}; convert aufs clones with \`strata convert\`.`)
+  throw refused('aufs-unavailable', `Cannot ${what} aufs: ${kernelFilesystems().has('aufs') ? 'Strata does not write aufs' : NO_AUFS}; convert aufs clones with \`strata convert\`.`)
 }
 
 export const aufsDriver: StorageDriver = {

@@ -6,7 +6,8 @@ import type { Backend, RootfsSpec } from '@shared/model'
 import { blockAccess } from '../fs/rootfs-mount'
 import { NO_FIGURES } from '../fs/tree-usage'
 import { run } from '../tools'
-import { directoryOf, DriverError, type DriverNeeds, type StorageDriver } from './driver'
+import { refused } from '@shared/errors'
+import { directoryOf, type DriverNeeds, type StorageDriver } from './driver'
 
 async function blockDeviceSize(device: string): Promise<number> {
   try {
@@ -19,7 +20,7 @@ async function blockDeviceSize(device: string): Promise<number> {
 function blockDriver(backend: Backend, needs: DriverNeeds, opts: { mount: string | null; detect?: (path: string, st: Stats | undefined) => boolean }): StorageDriver {
   const notYet = `Strata reads ${backend} containers but cannot make, copy or snapshot them yet.`
   const refuse = async (): Promise<never> => {
-    throw new DriverError(backend, `${backend}-not-yet`, notYet)
+    throw refused(`${backend}-not-yet`, notYet)
   }
   return {
     backend,
@@ -37,7 +38,7 @@ function blockDriver(backend: Backend, needs: DriverNeeds, opts: { mount: string
     copy: refuse,
     snapshot: refuse,
     async access(spec: RootfsSpec, readOnly: boolean) {
-      if (opts.mount) throw new DriverError(backend, `${backend}-mount`, opts.mount)
+      if (opts.mount) throw refused(`${backend}-mount`, opts.mount)
       return blockAccess(directoryOf(spec), readOnly, false)
     },
     visibleTree: refuse,

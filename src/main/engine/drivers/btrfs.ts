@@ -13,9 +13,10 @@ import { copyDirectoryTree } from '../fs/copy'
 import { rewriteHostname } from '../fs/hostname'
 import { removeDirectoryTree } from '../fs/remove'
 import { btrfsSubvolume } from '../native/index'
-import { run, ToolError, toolText } from '../tools'
+import { failed, isStrataError, refused } from '@shared/errors'
+import { run, toolFailure, toolText } from '../tools'
 import { NO_FIGURES } from '../fs/tree-usage'
-import { directoryOf, DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { directoryOf, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
 import { pathOutside } from './outside-storage'
 
 const BTRFS_SUPER_MAGIC = 0x9123683e
@@ -81,8 +82,13 @@ async function snapshotInto(origin: string, target: BuildTarget, ctx: OpContext)
   try {
     await run('btrfs', ['subvolume', 'snapshot', origin, join(target.buildDir, 'rootfs')], { signal: ctx.signal })
   } catch (err) {
-    if (!(err instanceof ToolError)) throw err
-    throw new DriverError('btrfs', 'btrfs-snapshot', `btrfs could not snapshot ${origin} (a snapshot stays on its origin's btrfs filesystem): ${err.stderr || err.message}`)
+    const tool = toolFailure(err)
+    if (!tool) throw err
+    throw failed(`btrfs could not snapshot ${origin} (a snapshot stays on its origin's btrfs filesystem): ${tool.stderr || (err as Error).message}`, {
+      subject: origin,
+      rule: 'btrfs-snapshot',
+      cause: err
+    })
   }
   return rootfsSpec(target)
 }
@@ -114,7 +120,7 @@ export const btrfsDriver: StorageDriver = {
       try {
         return await snapshotInto(spec.path, target, ctx)
       } catch (err) {
-        if (!(err instanceof DriverError)) throw err
+        if (!isStrataError(err) || err.rule !== 'btrfs-snapshot') throw err
       }
     }
     await run('btrfs', ['subvolume', 'create', join(target.buildDir, 'rootfs')], { signal: ctx.signal })
@@ -123,7 +129,7 @@ export const btrfsDriver: StorageDriver = {
   },
   async snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
     const spec = source.spec
-    if (spec.backend !== 'btrfs') throw new DriverError('btrfs', 'btrfs-snapshot-origin', 'A btrfs snapshot needs a btrfs origin.')
+    if (spec.backend !== 'btrfs') throw refused('btrfs-snapshot-origin', 'A btrfs snapshot needs a btrfs origin.')
     return snapshotInto(spec.path, target, ctx)
   },
   // a subvolume is a directory

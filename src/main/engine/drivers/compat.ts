@@ -4,6 +4,7 @@
 import { resolve } from 'node:path'
 import type { Backend, BackendChoice } from '@shared/model'
 import { BACKENDS } from '@shared/model'
+import { refused } from '@shared/errors'
 import { backendFromName, driverFor } from './index'
 import { driverProblem } from './probe'
 
@@ -34,12 +35,12 @@ const CREATE_ONLY_NAMES: Readonly<Record<string, string>> = {
 export function cloneBackendNamed(name: string): Backend {
   const createOnly = CREATE_ONLY_NAMES[name]
   if (createOnly !== undefined)
-    throw new BackendRuleError(
+    throw refused(
       'create-only-backend',
       `-B ${name} cannot make a clone: ${createOnly} (lxc-copy fails with "Failed to initialize ${name} storage driver"). Name the clone's backend, e.g. -B dir.`
     )
   const backend = backendFromName(name)
-  if (backend === null) throw new BackendRuleError('unknown-backend', `Unknown backend "${name}" (${[...BACKENDS, 'overlayfs'].join(', ')}).`)
+  if (backend === null) throw refused('unknown-backend', `Unknown backend "${name}" (${[...BACKENDS, 'overlayfs'].join(', ')}).`)
   return backend
 }
 
@@ -47,7 +48,7 @@ export function cloneBackendNamed(name: string): Backend {
 export function createBackendNamed(name: string): Backend | 'best' {
   if (name === 'best') return 'best'
   const backend = backendFromName(name)
-  if (backend === null) throw new BackendRuleError('unknown-backend', `Unknown backend "${name}" (${[...BACKENDS, 'none', 'best'].join(', ')}).`)
+  if (backend === null) throw refused('unknown-backend', `Unknown backend "${name}" (${[...BACKENDS, 'none', 'best'].join(', ')}).`)
   return backend
 }
 
@@ -93,7 +94,7 @@ export function resolveCreateBackend(lxcpath: string, requested: Backend | 'best
   if (requested === 'best') return BEST_ORDER.find((b) => choices.find((c) => c.backend === b)?.allowed) ?? 'dir'
   const backend = requested ?? 'dir'
   const choice = choices.find((c) => c.backend === backend)
-  if (!choice?.allowed) throw new BackendRuleError('create-backend', `Cannot create a ${backend} container: ${choice?.reason ?? 'unknown backend'}`)
+  if (!choice?.allowed) throw refused('create-backend', `Cannot create a ${backend} container: ${choice?.reason ?? 'unknown backend'}`)
   return backend
 }
 
@@ -104,18 +105,8 @@ export function resolveCreateBackend(lxcpath: string, requested: Backend | 'best
 export function lxcSnapshotMode(backend: Backend): Mode {
   const c = driverFor(backend).capabilities
   const refusal = c.cloneFrom ?? (c.snapshotOf.includes(backend) ? null : c.copyInto)
-  if (refusal !== null) throw new BackendRuleError('snapshot-backend', `A ${backend} container cannot be snapshotted: ${refusal}`)
+  if (refusal !== null) throw refused('snapshot-backend', `A ${backend} container cannot be snapshotted: ${refusal}`)
   return c.snapshotOf.includes(backend) ? 'snapshot' : 'copy'
-}
-
-export class BackendRuleError extends Error {
-  constructor(
-    readonly rule: string,
-    message: string
-  ) {
-    super(message)
-    this.name = 'BackendRuleError'
-  }
 }
 
 /** The backend a clone uses: the requested one if the rules allow it, else LXC's default; throws with the rule. */
@@ -123,20 +114,20 @@ export function resolveCloneBackend(origin: { backend: Backend; lxcpath: string 
   const all = cloneChoices(origin, target)
   const choices = all.filter((c) => c.mode === mode)
   const pick = requested ? choices.find((c) => c.backend === requested) : choices.find((c) => c.isDefault)
-  if (!pick) throw new BackendRuleError('unknown-backend', `Unknown backend ${requested}.`)
+  if (!pick) throw refused('unknown-backend', `Unknown backend ${requested}.`)
   if (!pick.allowed && requested === undefined) {
     // LXC refuses here too (an overlay copy in its own lxcpath: "can only be used for snapshots")
     const others = choices.filter((c) => c.allowed).map((c) => `-B ${c.backend}`)
     let ask = others.includes('-B dir') ? 'Add -B dir for a standalone dir copy of what it shows' : others.length > 0 ? `Name one of ${others.join(', ')}` : 'No backend can take it here'
     if (mode === 'copy' && all.some((c) => c.mode === 'snapshot' && c.allowed)) ask += ', or use -s for a snapshot clone'
     const where = mode === 'copy' && resolve(origin.lxcpath) === resolve(target.lxcpath) ? ' in its own lxcpath' : ''
-    throw new BackendRuleError(
+    throw refused(
       `${mode}-${origin.backend}-needs-backend`,
       `Without -B, a ${mode} clone of a ${origin.backend} container${where} is ${pick.backend} (LXC's default), and ${pick.reason} ${ask}.`
     )
   }
   if (!pick.allowed)
-    throw new BackendRuleError(
+    throw refused(
       `${mode}-${origin.backend}-to-${pick.backend}`,
       `A ${mode} clone of a ${origin.backend} container as ${pick.backend} is not possible: ${pick.reason}`
     )

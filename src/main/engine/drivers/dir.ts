@@ -6,7 +6,8 @@ import type { OpContext } from '../context'
 import { copyDirectoryTree } from '../fs/copy'
 import { rewriteHostname } from '../fs/hostname'
 import { removeDirectoryTree } from '../fs/remove'
-import { directoryOf, DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { refused } from '@shared/errors'
+import { directoryOf, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
 import { pathOutside } from './outside-storage'
 
 export const dirDriver: StorageDriver = {
@@ -33,7 +34,7 @@ export const dirDriver: StorageDriver = {
     return { backend: 'dir', prefix: 'dir', path: join(target.finalDir, 'rootfs') }
   },
   async snapshot(): Promise<RootfsSpec> {
-    throw new DriverError('dir', 'dir-cannot-snapshot', 'A dir container cannot be a snapshot clone (LXC: dir has no snapshots); snapshot clones of dir origins are overlay.')
+    throw refused('dir-cannot-snapshot', 'A dir container cannot be a snapshot clone (LXC: dir has no snapshots); snapshot clones of dir origins are overlay.')
   },
   access: async (spec) => ({ dir: directoryOf(spec) }),
   visibleTree: (spec, _dir, fn) => fn(directoryOf(spec)),

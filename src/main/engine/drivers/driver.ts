@@ -5,6 +5,7 @@
 // build into a staging directory but write specs that name the final container directory: the
 // staging dir is renamed into place last.
 import type { Stats } from 'node:fs'
+import { refused } from '@shared/errors'
 import type { Backend, ContainerRef, RootfsSpec, UsageFigures } from '@shared/model'
 import type { OpContext } from '../context'
 import type { HostnameResult } from '../fs/hostname'
@@ -134,19 +135,8 @@ export interface StorageDriver {
   destroy(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void>
 }
 
-export class DriverError extends Error {
-  constructor(
-    readonly backend: Backend,
-    readonly rule: string,
-    message: string
-  ) {
-    super(message)
-    this.name = 'DriverError'
-  }
-}
-
 /** The path of a rootfs that is one directory as it is (dir, btrfs, a zfs mountpoint). */
 export function directoryOf(spec: RootfsSpec): string {
-  if (!('path' in spec)) throw new DriverError(spec.backend, 'not-a-directory', `A ${spec.backend} rootfs is not one directory.`)
+  if (!('path' in spec)) throw refused('not-a-directory', `A ${spec.backend} rootfs is not one directory.`)
   return spec.path
 }

@@ -15,8 +15,9 @@ import { blockAccess, mountFailure, mountRootfs, runWithRootfs } from '../fs/roo
 import { figures, NO_FIGURES } from '../fs/tree-usage'
 import { withScanMount } from '../mount'
 import { addonPath, nativeAvailable, scanUsage } from '../native/index'
+import { failed, refused } from '@shared/errors'
 import { run } from '../tools'
-import { directoryOf, DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { directoryOf, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
 import { pathOutside } from './outside-storage'
 
 /** LXC's DEFAULT_FS_SIZE and DEFAULT_FSTYPE. */
@@ -30,7 +31,7 @@ async function runWithImageMounted(image: string, at: string, argv: readonly str
     return await runWithRootfs(access, at, argv, opts)
   } catch (err) {
     const why = await mountFailure(access, err)
-    if (why !== null) throw new DriverError('loop', 'loop-mount', `The image ${image} could not be mounted: ${why}`)
+    if (why !== null) throw failed(`The image ${image} could not be mounted: ${why}`, { subject: image, rule: 'loop-mount', cause: err })
     throw err
   }
 }
@@ -110,7 +111,7 @@ export const loopDriver: StorageDriver = {
     return rootfsSpec(target)
   },
   async snapshot(): Promise<RootfsSpec> {
-    throw new DriverError('loop', 'loop-cannot-snapshot', 'loop does not support snapshots (LXC\'s rule).')
+    throw refused('loop-cannot-snapshot', 'loop does not support snapshots (LXC\'s rule).')
   },
   access: (spec, readOnly) => blockAccess(directoryOf(spec), readOnly, true),
   visibleTree: (spec, dir, fn) => withImageMounted(directoryOf(spec), dir, fn),

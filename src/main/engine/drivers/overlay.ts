@@ -8,7 +8,8 @@ import type { OpContext } from '../context'
 import { copyDirectoryTree } from '../fs/copy'
 import { rewriteHostname } from '../fs/hostname'
 import { layersOf, overlayAccess, withMergedView } from '../fs/overlay-mount'
-import { DriverError, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { refused } from '@shared/errors'
+import type { BuildTarget, SourceStorage, StorageDriver } from './driver'
 
 function mkdir755(path: string): void {
   mkdirSync(path, { recursive: true })
@@ -44,12 +45,12 @@ export const overlayDriver: StorageDriver = {
     return { spec, fill: { dir: join(target.buildDir, 'rootfs') } }
   },
   async copy(): Promise<RootfsSpec> {
-    throw new DriverError('overlay', 'overlay-copy', 'overlay can only be used for snapshot clones (LXC\'s rule): use -s, or copy to dir.')
+    throw refused('overlay-copy', 'overlay can only be used for snapshot clones (LXC\'s rule): use -s, or copy to dir.')
   },
   async snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
     const lowers = snapshotLowers(source)
     const bad = lowers.find((l) => l.includes(':'))
-    if (bad) throw new DriverError('overlay', 'colon-in-lower', `The lower ${bad} contains ":", which overlay reads as a layer separator.`)
+    if (bad) throw refused('colon-in-lower', `The lower ${bad} contains ":", which overlay reads as a layer separator.`, bad)
     mkdir755(join(target.buildDir, 'rootfs'))
     mkdir755(join(target.buildDir, 'overlay'))
     const upper = join(target.buildDir, 'overlay/delta')

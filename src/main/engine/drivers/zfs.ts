@@ -5,7 +5,8 @@ import type { RootfsSpec } from '@shared/model'
 import { rewriteHostname } from '../fs/hostname'
 import { NO_FIGURES } from '../fs/tree-usage'
 import { run, toolText } from '../tools'
-import { directoryOf, DriverError, type StorageDriver } from './driver'
+import { refused } from '@shared/errors'
+import { directoryOf, type StorageDriver } from './driver'
 
 const NOT_YET = 'Strata reads zfs containers but cannot make, copy or snapshot them yet.'
 
@@ -41,7 +42,7 @@ async function zfsUsage(dataset: string): Promise<{ figures: ZfsFigures } | { re
 }
 
 const refuse = async (): Promise<never> => {
-  throw new DriverError('zfs', 'zfs-not-yet', NOT_YET)
+  throw refused('zfs-not-yet', NOT_YET)
 }
 
 export const zfsDriver: StorageDriver = {
@@ -65,7 +66,7 @@ export const zfsDriver: StorageDriver = {
     if (path.startsWith('/')) return { dir: path }
     const r = await run('zfs', ['get', '-H', '-o', 'value', 'mountpoint,mounted', path], { timeoutMs: 30_000 })
     const [mountpoint, mounted] = String(r.stdout).split('\n')
-    if (!mountpoint || !mountpoint.startsWith('/')) throw new DriverError('zfs', 'zfs-no-mountpoint', `the zfs dataset ${path} has no mountpoint (${mountpoint})`)
+    if (!mountpoint || !mountpoint.startsWith('/')) throw refused('zfs-no-mountpoint', `the zfs dataset ${path} has no mountpoint (${mountpoint})`, path)
     if (mounted === 'yes') return { dir: mountpoint }
     await run('zfs', ['mount', path], { timeoutMs: 60_000 })
     return { dir: mountpoint, held: path }

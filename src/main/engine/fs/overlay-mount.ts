@@ -6,9 +6,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
-import { mountOf, MountError } from '../mount'
+import { mountOf } from '../mount'
 import type { RootfsAccess } from './rootfs-mount'
-import { run, ToolError } from '../tools'
+import { failed, refused, unavailable } from '@shared/errors'
+import { run, toolFailure } from '../tools'
 
 /**
  * The filesystem type name to mount overlays with: `overlay` (kernel >= 4.0), or the legacy
@@ -34,7 +35,7 @@ function escapeLayer(path: string): string {
 
 /** The layers of a layered rootfs (overlay, or aufs read as one). */
 export function layersOf(spec: RootfsSpec): OverlayLayers {
-  if (!('lowers' in spec)) throw new MountError(null, `a ${spec.backend} rootfs has no layers`)
+  if (!('lowers' in spec)) throw refused('not-layered', `a ${spec.backend} rootfs has no layers`)
   return { lowers: spec.lowers, upper: spec.upper }
 }
 
@@ -52,7 +53,7 @@ export interface OverlayLayers {
  * upper can even be in use by LXC at the same time. Read-write mounts it as LXC does.
  */
 export function overlayMountOptions(layers: OverlayLayers, readOnly: boolean): string {
-  if (layers.lowers.length === 0) throw new MountError(null, `an overlay needs at least one lower layer (upper ${layers.upper})`)
+  if (layers.lowers.length === 0) throw refused('overlay-needs-lower', `an overlay needs at least one lower layer (upper ${layers.upper})`, layers.upper)
   if (readOnly) return `ro,lowerdir=${[layers.upper, ...layers.lowers].map(escapeLayer).join(':')}`
   const workdir = layers.workdir ?? join(dirname(layers.upper), 'work')
   return `lowerdir=${layers.lowers.map(escapeLayer).join(':')},upperdir=${escapeLayer(layers.upper)},workdir=${escapeLayer(workdir)}`
@@ -121,7 +122,7 @@ async function testOverlayOn(dir: string, fstype: string, withUpper: boolean): P
     await run('umount', [m], { timeoutMs: 15_000 })
     return null
   } catch (err) {
-    return (await kernelOverlayMessage()) ?? (err instanceof ToolError ? err.stderr || err.message : String(err))
+    return (await kernelOverlayMessage()) ?? (toolFailure(err) ? toolFailure(err)?.stderr || (err as Error).message : String(err))
   } finally {
     rmSync(base, { recursive: true, force: true })
   }
@@ -130,14 +131,14 @@ async function testOverlayOn(dir: string, fstype: string, withUpper: boolean): P
 /** Runs fn with the merged tree of `layers` mounted read-only: the upper becomes the topmost lower, so nothing is written. */
 export async function withMergedView<T>(layers: OverlayLayers, fn: (root: string) => Promise<T>): Promise<T> {
   const fstype = overlayFsType()
-  if (!fstype) throw new MountError(null, `cannot show the merged tree of ${layers.upper}: ${await explainOverlayFailure(layers, true, null)}`)
+  if (!fstype) throw unavailable('no-overlay', `cannot show the merged tree of ${layers.upper}: ${await explainOverlayFailure(layers, true, null)}`, { subject: layers.upper })
   const at = mkdtempSync(join(tmpdir(), 'strata-merged-'))
   try {
     await run('mount', ['-t', fstype, '-o', overlayMountOptions(layers, true), 'strata-merged', at])
   } catch (err) {
     rmdirSync(at)
-    if (!(err instanceof ToolError)) throw err
-    throw new MountError(null, `cannot show the merged tree of ${layers.upper}: ${await explainOverlayFailure(layers, true, fstype)}`)
+    if (!toolFailure(err)) throw err
+    throw failed(`cannot show the merged tree of ${layers.upper}: ${await explainOverlayFailure(layers, true, fstype)}`, { subject: layers.upper, cause: err })
   }
   try {
     return await fn(at)
@@ -150,6 +151,6 @@ export async function withMergedView<T>(layers: OverlayLayers, fn: (root: string
 /** An overlay mount of these layers, read-only (the upper as one more lower: nothing is written) or as LXC mounts it. */
 export async function overlayAccess(layers: OverlayLayers, readOnly: boolean): Promise<RootfsAccess> {
   const fstype = overlayFsType()
-  if (!fstype) throw new MountError(null, `the overlay of ${layers.upper} cannot be mounted: ${await explainOverlayFailure(layers, readOnly, null)}`)
+  if (!fstype) throw unavailable('no-overlay', `the overlay of ${layers.upper} cannot be mounted: ${await explainOverlayFailure(layers, readOnly, null)}`, { subject: layers.upper })
   return { type: fstype, options: [overlayMountOptions(layers, readOnly)], source: 'strata-overlay', explain: () => explainOverlayFailure(layers, readOnly, fstype) }
 }

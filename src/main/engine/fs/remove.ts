@@ -4,10 +4,11 @@ import { lstatSync, readdirSync, rmdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { nativeAvailable, removeTree } from '../native/index'
 import { run } from '../tools'
+import { refused } from '@shared/errors'
 
 export async function removeDirectoryTree(path: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
   if (nativeAvailable()) return removeTree(path, opts)
-  if (path === '/' || path === '') throw new Error("refusing to remove '/'")
+  if (path === '/' || path === '') throw refused('remove-root', "refusing to remove '/'", '/')
   await run('rm', ['-rf', '--one-file-system', '--', path], { signal: opts.signal })
 }
 
@@ -23,7 +24,7 @@ export async function removeMarkedTree(path: string, marker: string, opts: { sig
   const m = lstatSync(join(path, marker), { throwIfNoEntry: false })
   const me = process.geteuid?.() ?? -1
   if (!st.isDirectory() || !m?.isFile() || m.nlink !== 1 || (m.uid !== me && m.uid !== 0))
-    throw new Error(`refusing to remove '${path}': it holds no marker ${marker} written by this user`)
+    throw refused('no-marker', `refusing to remove '${path}': it holds no marker ${marker} written by this user`, path)
   for (const name of readdirSync(path)) if (name !== marker) await removeDirectoryTree(join(path, name), opts)
   rmSync(join(path, marker), { force: true })
   rmdirSync(path)

@@ -3,7 +3,8 @@
 // scans, copies), or inside a mount namespace of one piece of work (a template, clone hooks),
 // where the mount cannot outlive the work whatever happens to Strata.
 import { statSync } from 'node:fs'
-import { run, ToolError } from '../tools'
+import { failed } from '@shared/errors'
+import { run, toolFailure } from '../tools'
 
 export type RootfsAccess =
   /** a directory that is the rootfs; `held`: mounted for this access (a zfs dataset), for the driver's release() */
@@ -11,10 +12,13 @@ export type RootfsAccess =
   /** `mount -t type -o options source AT`; an empty type lets mount(8) probe it; explain: why a failed mount failed */
   | { type: string; options: readonly string[]; source: string; explain?: () => Promise<string> }
 
+/** The rule of mountRootfs's own failures: its caller tells them as its mount failing. */
+export const ROOTFS_MOUNT = 'rootfs-mount'
+
 /** Mounts the rootfs at `at` (a bind mount for a directory); read-only mounts change nothing. */
 export async function mountRootfs(access: RootfsAccess, at: string, readOnly: boolean): Promise<void> {
   if ('dir' in access) {
-    if (!statSync(access.dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`the rootfs ${access.dir} is not a directory`)
+    if (!statSync(access.dir, { throwIfNoEntry: false })?.isDirectory()) throw failed(`the rootfs ${access.dir} is not a directory`, { subject: access.dir, rule: ROOTFS_MOUNT })
     await run('mount', ['--bind', access.dir, at], { timeoutMs: 30_000 })
     if (readOnly) await run('mount', ['-o', 'remount,bind,ro', at], { timeoutMs: 30_000 })
     return
@@ -22,8 +26,8 @@ export async function mountRootfs(access: RootfsAccess, at: string, readOnly: bo
   try {
     await run('mount', [...(access.type ? ['-t', access.type] : []), '-o', access.options.join(','), access.source, at], { timeoutMs: 30_000 })
   } catch (err) {
-    if (!(err instanceof ToolError) || !access.explain) throw err
-    throw new Error(await access.explain(), { cause: err })
+    if (!toolFailure(err) || !access.explain) throw err
+    throw failed(await access.explain(), { rule: ROOTFS_MOUNT, cause: err })
   }
 }
 
@@ -43,8 +47,8 @@ export interface RunOptions {
 
 /**
  * Runs argv with the rootfs read-write at `at` and returns its stdout: a directory as it is, or
- * mounted inside a mount namespace of the command's own. A failed mount is a ToolError with
- * exitCode MOUNT_FAILED.
+ * mounted inside a mount namespace of the command's own. A failed mount is a tool failure
+ * with exitCode MOUNT_FAILED.
  */
 export async function runWithRootfs(access: RootfsAccess, at: string, argv: readonly string[], opts: RunOptions = {}): Promise<string> {
   const { ownNamespace, ...runOpts } = opts
@@ -56,8 +60,9 @@ export async function runWithRootfs(access: RootfsAccess, at: string, argv: read
 
 /** The words of a failed runWithRootfs: why the mount failed, or null when the command itself failed. */
 export async function mountFailure(access: RootfsAccess, err: unknown): Promise<string | null> {
-  if (!(err instanceof ToolError) || err.exitCode !== MOUNT_FAILED) return null
-  return ('explain' in access && access.explain ? await access.explain() : null) ?? (err.stderr || err.message)
+  const tool = toolFailure(err)
+  if (!tool || tool.exitCode !== MOUNT_FAILED) return null
+  return ('explain' in access && access.explain ? await access.explain() : null) ?? (tool.stderr || (err as Error).message)
 }
 
 /** The filesystem on a device or image, as blkid reads it, or null. */

@@ -8,6 +8,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { join, resolve } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { BUILD_PREFIX, JOURNAL_ID, JOURNAL_PREFIX, markerName, swapFlagName, TRASH_PREFIX, workDirOf, type JournalRecord } from './journal'
+import { permissionDenied } from '@shared/errors'
 
 export type JournalState =
   /** Strata's: `marked` is the directory that holds its marker */
@@ -36,7 +37,7 @@ function readRegular(path: string, maxBytes: number): string | null {
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new Error(`this user cannot read ${path}; run strata check as root`, { cause: err })
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw permissionDenied(`this user cannot read ${path}; run strata check as root`, { subject: path, cause: err })
     return null
   }
   try {

@@ -3,7 +3,8 @@
 import { closeSync, constants, fchownSync, fstatSync, ftruncateSync, lstatSync, openSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { addonPath, NativeAddonMissingError, nativeAvailable } from './index'
+import { unavailable } from '@shared/errors'
+import { addonPath, nativeAvailable } from './index'
 
 interface BeneathAddon {
   writeFileBeneath(root: string, rel: string, data: Buffer, createMode: number, uid: number, gid: number): void
@@ -11,7 +12,7 @@ interface BeneathAddon {
 }
 
 function addon(): BeneathAddon {
-  if (!nativeAvailable()) throw new NativeAddonMissingError(`strata native addon not found at ${addonPath()}: run \`npm install\``)
+  if (!nativeAvailable()) throw unavailable('native-addon', `strata native addon not found at ${addonPath()}: run \`npm install\``)
   return createRequire(import.meta.url)(addonPath()) as BeneathAddon
 }
 

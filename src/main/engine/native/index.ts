@@ -12,6 +12,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PackedDiff } from './packed-diff'
+import { cancelled, unavailable, type StrataError } from '@shared/errors'
 
 export { PackedDiff } from './packed-diff'
 
@@ -148,21 +149,6 @@ export interface LockHandle {
   release(): void
 }
 
-export class AbortError extends Error {
-  readonly code = 'ABORT_ERR'
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'AbortError'
-  }
-}
-
-export class NativeAddonMissingError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'NativeAddonMissingError'
-  }
-}
-
 const ADDON_REL = join('build', 'Release', 'strata_native.node')
 
 /** Walks up from this file (src/main/engine/native under vitest, out/main in a bundle) to package.json. */
@@ -191,14 +177,15 @@ export function addonPath(): string {
 
 let cached: Addon | undefined
 /** Why the addon could not be loaded: remembered, so the fallbacks do not probe the disk every call. */
-let missing: NativeAddonMissingError | undefined
+let missing: StrataError | undefined
 
 function addon(): Addon {
   if (cached) return cached
   if (missing) throw missing
   const p = addonPath()
   if (!existsSync(p)) {
-    missing = new NativeAddonMissingError(
+    missing = unavailable(
+      'native-addon',
       `strata native addon not found at ${p}: run \`npm install\` (or \`npx node-gyp rebuild\`) in the package root, or set STRATA_NATIVE to the .node file`
     )
     throw missing
@@ -206,7 +193,7 @@ function addon(): Addon {
   try {
     cached = createRequire(import.meta.url)(p) as Addon
   } catch (err) {
-    missing = new NativeAddonMissingError(`strata native addon at ${p} failed to load: ${(err as Error).message}`, { cause: err })
+    missing = unavailable('native-addon', `strata native addon at ${p} failed to load: ${(err as Error).message}`, { cause: err })
     throw missing
   }
   return cached
@@ -222,11 +209,11 @@ export function nativeAvailable(): boolean {
   }
 }
 
-function abortError(what: string, signal: AbortSignal): AbortError {
-  return new AbortError(`${what} aborted`, { cause: signal.reason })
+function abortError(what: string, signal: AbortSignal): StrataError {
+  return cancelled(`${what} aborted`, { cause: signal.reason })
 }
 
-/** Runs a native job, wiring an AbortSignal to cancel(handle) and ECANCELED to AbortError. */
+/** Runs a native job, wiring an AbortSignal to cancel(handle) and ECANCELED to a `cancelled` StrataError. */
 async function run<T>(what: string, signal: AbortSignal | undefined, start: () => Started<T>): Promise<T> {
   if (signal?.aborted) throw abortError(what, signal)
   const a = addon()
@@ -237,7 +224,7 @@ async function run<T>(what: string, signal: AbortSignal | undefined, start: () =
     return await promise
   } catch (err) {
     if (signal?.aborted && (err as NodeJS.ErrnoException).code === 'ECANCELED') {
-      throw new AbortError(`${what} aborted: ${(err as Error).message}`, { cause: signal.reason })
+      throw cancelled(`${what} aborted: ${(err as Error).message}`, { cause: signal.reason })
     }
     throw err
   } finally {
@@ -260,7 +247,7 @@ function checkThreads(threads: number | undefined): number {
  *
  * dst must not exist (its parent must) or be an empty directory; dst gets src's metadata.
  * On error or abort the promise rejects (message names the path and errno text; `code` is the
- * errno name, AbortError on abort) and the partial dst is left in place: the caller removes it,
+ * errno name, a `cancelled` StrataError on abort) and the partial dst is left in place: the caller removes it,
  * e.g. with removeTree(dst).
  */
 export async function copyTree(src: string, dst: string, opts: CopyOptions = {}): Promise<CopyResult> {

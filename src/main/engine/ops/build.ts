@@ -10,7 +10,8 @@ import { addDependent, removeDependent } from '../lineage/update'
 import { withLxcLock } from '../lock'
 import { removeMarkedTree } from '../fs/remove'
 import { checkAborted, report, type OpContext } from '../context'
-import { OpError, show } from '../errors'
+import { failed, isStrataError, refused } from '@shared/errors'
+import { show } from '../errors'
 import { faultPoint } from './fault'
 import { Journal, markerName } from '../journal/journal'
 
@@ -25,30 +26,28 @@ export interface BuildPlan {
   origins: ContainerRef[]
 }
 
-export class TargetExistsError extends OpError {
-  constructor(ref: ContainerRef) {
-    super('target-exists', `${ref.name} already exists in ${ref.lxcpath} (${show(ref)}/config); choose another name.`)
-    this.name = 'TargetExistsError'
-  }
-}
-
 export function assertFree(ref: ContainerRef, finalDir: string): void {
-  if (existsSync(`${finalDir}/config`) || existsSync(finalDir)) throw new TargetExistsError(ref)
+  if (existsSync(`${finalDir}/config`) || existsSync(finalDir))
+    throw refused('target-exists', `${ref.name} already exists in ${ref.lxcpath} (${show(ref)}/config); choose another name.`, show(ref))
 }
 
 /**
  * A failure below the engine (ENOSPC, EACCES, a tool) told in the operation's words; the cause
- * is kept. The hidden staging dir is internal: a message names the container's own dir instead.
+ * is kept. A refusal, a cancel, or a failure already told so stands as it is. The hidden staging
+ * dir is internal: a message names the container's own dir instead.
  */
 export function undoneError(plan: { what: string; target: ContainerRef }, err: unknown, staging?: { dir: string; standsFor: string }): unknown {
   const told = (m: string): string => (staging ? m.split(staging.dir).join(staging.standsFor) : m)
-  if (err instanceof OpError || (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'OpCancelledError') {
+  const stands = isStrataError(err) ? (err.code !== 'failed' && err.code !== 'internal') || err.rule === 'undone' : (err as Error)?.name === 'AbortError'
+  if (stands) {
     if (err instanceof Error) err.message = told(err.message)
     return err
   }
-  const e = new OpError('failed', `The ${plan.what} of ${show(plan.target)} failed and was undone; nothing was changed: ${told((err as Error)?.message ?? String(err))}`)
-  ;(e as Error & { cause?: unknown }).cause = err
-  return e
+  return failed(`The ${plan.what} of ${show(plan.target)} failed and was undone; nothing was changed: ${told((err as Error)?.message ?? String(err))}`, {
+    subject: show(plan.target),
+    rule: 'undone',
+    cause: err
+  })
 }
 
 export async function buildAndRegister(plan: BuildPlan, build: (staging: string) => Promise<void>, ctx: OpContext = {}): Promise<void> {

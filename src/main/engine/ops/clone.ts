@@ -17,7 +17,8 @@ import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
 import { configHooks, runLxcHooks } from './lxc-hooks'
 import { report, type OpContext } from '../context'
-import { OpError, show } from '../errors'
+import { refused } from '@shared/errors'
+import { show } from '../errors'
 import { assertStopped, loadExisting } from './preconditions'
 import { admitLowers, admitRecordedRefs } from './recorded'
 
@@ -48,8 +49,6 @@ export interface CloneInternals {
   onHostname?: (r: HostnameResult) => void
 }
 
-export class CloneError extends OpError {}
-
 export async function cloneContainer(opts: CloneOptions, ctx: OpContext = {}): Promise<ContainerRef> {
   if (!opts.expandConfig) refuseLegacyIncludes(loadExisting(opts.origin))
   return cloneWith(opts, {}, ctx)
@@ -67,7 +66,7 @@ function refuseLegacyIncludes(origin: ContainerRecord): void {
     const keys = legacy.filter((k) => k.file === file).map((k) => `line ${k.line} ${k.key} ${k.modern === null ? '(remove it)' : `-> ${k.modern}`}`)
     return `${file} (${keys.join(', ')})`
   })
-  throw new CloneError(
+  throw refused(
     'legacy-include',
     `${origin.ref.name} cannot be cloned with its lxc.include lines kept: ${perFile.join('; ')} still ${files.length > 1 ? 'use' : 'uses'} LXC 1.x/2.0 keys that LXC 5 rejects. ` +
       `Strata converts only the container's own config, so LXC would fail to load the clone ("Failed to load config"). ` +
@@ -102,16 +101,16 @@ async function runCloneHooks(configFile: string, access: () => Promise<RootfsAcc
 export async function prepareClone(opts: CloneOptions, internals: CloneInternals, ctx: OpContext = {}): Promise<PreparedClone> {
   const origin = loadExisting(opts.origin)
   const lxcpath = (opts.lxcpath ?? opts.origin.lxcpath).replace(/(.)\/+$/, '$1')
-  if (!lxcpath.startsWith('/')) throw new CloneError('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`)
+  if (!lxcpath.startsWith('/')) throw refused('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`, lxcpath)
   const target: ContainerRef = { lxcpath, name: opts.name }
   const mode = opts.snapshot ? 'snapshot' : 'copy'
   if (!origin.spec || !origin.backend) {
     const why = origin.problems.find((p) => p.severity === 'error')?.message ?? 'it has no rootfs (lxc-create -t none)'
-    throw new CloneError('no-rootfs', `${origin.ref.name} cannot be cloned: ${why}`)
+    throw refused('no-rootfs', `${origin.ref.name} cannot be cloned: ${why}`, show(origin.ref))
   }
   const backend = resolveCloneBackend({ backend: origin.backend, lxcpath: origin.ref.lxcpath }, { lxcpath }, mode, opts.backend)
   const nameProblem = newContainerNameProblem(opts.name, { keepUtsName: internals.keepName })
-  if (nameProblem) throw new CloneError('bad-name', nameProblem)
+  if (nameProblem) throw refused('bad-name', nameProblem)
   const finalDir = join(lxcpath, opts.name)
   if (!/\/snaps$/.test(opts.origin.lxcpath)) await assertStopped(opts.origin, 'clone it')
   const driver = driverFor(backend)

@@ -12,7 +12,8 @@ import { mkWhiteout, setXattr } from '../native/index'
 import { assertStopped, loadExisting } from './preconditions'
 import { carryOver } from './carry-over'
 import { report, type OpContext } from '../context'
-import { OpError } from '../errors'
+import { refused } from '@shared/errors'
+import { show } from '../errors'
 import { admitLowers } from './recorded'
 import { swapInRebuilt } from './swap'
 
@@ -53,10 +54,10 @@ export async function translateWhiteouts(root: string): Promise<{ whiteouts: num
 export async function convertAufsToOverlay(ref: ContainerRef, ctx: OpContext = {}): Promise<void> {
   const record = loadExisting(ref)
   const spec = record.spec
-  if (!spec || spec.backend !== 'aufs') throw new OpError('convert-not-aufs', `${ref.name} is ${record.backend ?? 'without rootfs'}, not an aufs clone: there is nothing to convert.`)
+  if (!spec || spec.backend !== 'aufs') throw refused('convert-not-aufs', `${ref.name} is ${record.backend ?? 'without rootfs'}, not an aufs clone: there is nothing to convert.`, show(ref))
   admitLowers(spec, record.configFile, ctx)
   const missing = spec.lowers.find((l) => !existsSync(l))
-  if (missing) throw new OpError('convert-lower-missing', `${ref.name}'s lower ${missing} is gone, so the converted clone could not start either.`)
+  if (missing) throw refused('convert-lower-missing', `${ref.name}'s lower ${missing} is gone, so the converted clone could not start either.`, show(ref))
   await assertStopped(ref, 'convert it')
   const dir = record.dir
   await swapInRebuilt(

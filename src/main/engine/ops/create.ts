@@ -13,7 +13,7 @@ import { templateArgProblem } from '@shared/template-args'
 import { canonicalRootfsSpec } from '../rootfs'
 import { assertFree, buildAndRegister } from './build'
 import { report, type OpContext } from '../context'
-import { OpError } from '../errors'
+import { notFound, refused } from '@shared/errors'
 
 export const TEMPLATE_DIR = '/usr/share/lxc/templates'
 const DEFAULT_CONFIG = '/etc/lxc/default.conf'
@@ -39,23 +39,23 @@ export function templatePath(template: string): string {
 
 export async function createContainer(opts: CreateOptions, ctx: OpContext = {}): Promise<ContainerRef> {
   const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
-  if (!lxcpath.startsWith('/')) throw new OpError('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`)
+  if (!lxcpath.startsWith('/')) throw refused('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`, lxcpath)
   const backend = resolveCreateBackend(lxcpath, opts.backend)
   const problem = newContainerNameProblem(opts.name)
-  if (problem) throw new OpError('bad-name', problem)
+  if (problem) throw refused('bad-name', problem)
   const args = opts.templateArgs ?? []
   for (const arg of args) {
     const why = templateArgProblem(arg)
-    if (why) throw new OpError('template-arg', why)
+    if (why) throw refused('template-arg', why)
   }
   const target = { lxcpath, name: opts.name }
   const finalDir = join(lxcpath, opts.name)
   assertFree(target, finalDir)
   const none = opts.template === 'none'
   const script = templatePath(opts.template)
-  if (!none && !existsSync(script)) throw new OpError('no-template', `There is no template "${opts.template}" (${script} does not exist).`)
+  if (!none && !existsSync(script)) throw notFound(`There is no template "${opts.template}" (${script} does not exist).`, script, 'no-template')
   const baseConfig = opts.configFile ?? DEFAULT_CONFIG
-  if (opts.configFile && !existsSync(opts.configFile)) throw new OpError('no-config', `The config file ${opts.configFile} does not exist.`)
+  if (opts.configFile && !existsSync(opts.configFile)) throw notFound(`The config file ${opts.configFile} does not exist.`, opts.configFile, 'no-config')
   await buildAndRegister(
     { what: 'create', workDir: lxcpath, target, finalDir, origins: [] },
     async (staging) => {
@@ -80,7 +80,7 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
         await runWithRootfs(fill, join(staging, 'rootfs'), argv, options)
       } catch (err) {
         const why = await mountFailure(fill, err)
-        if (why !== null) throw new OpError('create-mount', `The new ${backend} rootfs could not be mounted for the template: ${why}`)
+        if (why !== null) throw refused('create-mount', `The new ${backend} rootfs could not be mounted for the template: ${why}`)
         throw err
       }
       // Whatever the template wrote about where it ran names the staging dir: point it at the final one.

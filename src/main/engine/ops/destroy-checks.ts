@@ -8,7 +8,8 @@ import type { ContainerRecord } from '../container'
 import { storageOutside } from '../drivers/index'
 import { mountpointsAtOrUnder, strataMountOf, type MountinfoEntry } from '../mount'
 import { assertStopped } from './preconditions'
-import { OpError } from '../errors'
+import { refused } from '@shared/errors'
+import { show } from '../errors'
 import { configHooks } from './lxc-hooks'
 
 /** A list of paths for a message: the first few, and how many more. */
@@ -27,33 +28,37 @@ export async function assertDestroyable(record: ContainerRecord, confirmedOutsid
   const name = ref.name
   if (!/\/snaps$/.test(ref.lxcpath)) await assertStopped(ref, 'destroy it')
   if (!configHooks(record.configFile, 'destroy').rootfsManaged)
-    throw new OpError(
+    throw refused(
       'rootfs-unmanaged',
-      `${name} has lxc.rootfs.managed = 0: its storage is not LXC's, and lxc-destroy removes nothing of it (it runs the destroy hooks and reports success). Strata will not delete it either; remove it by hand.`
+      `${name} has lxc.rootfs.managed = 0: its storage is not LXC's, and lxc-destroy removes nothing of it (it runs the destroy hooks and reports success). Strata will not delete it either; remove it by hand.`,
+      show(ref)
     )
   if (lstatSync(record.dir).isSymbolicLink())
-    throw new OpError('dir-symlink', `${name}'s directory ${record.dir} is a symlink; Strata destroys a container only at its real directory, never through a link.`)
+    throw refused('dir-symlink', `${name}'s directory ${record.dir} is a symlink; Strata destroys a container only at its real directory, never through a link.`, show(ref))
   const own = strataMountOf(ref)
   if (own)
-    throw new OpError(
+    throw refused(
       'mounted',
-      `${name} is mounted by Strata at ${own.mountpoint} (strata mount${own.readOnly ? '' : ' --rw'}): unmount it first with strata umount -P ${ref.lxcpath} -n ${name}.`
+      `${name} is mounted by Strata at ${own.mountpoint} (strata mount${own.readOnly ? '' : ' --rw'}): unmount it first with strata umount -P ${ref.lxcpath} -n ${name}.`,
+      show(ref)
     )
   const outside = storageOutside(record.spec, record.dir)
   for (const [what, path] of [['directory', record.dir], ['rootfs', outside]] as const) {
     const mounted = path ? mountpointsAtOrUnder(path, mounts) : []
     if (mounted.length > 0)
-      throw new OpError(
+      throw refused(
         'mounted',
-        `${name} cannot be destroyed while ${mounted.length === 1 ? 'a filesystem is' : `${mounted.length} filesystems are`} mounted in its ${what} ${path}: ${listed(mounted)}. The removal would stop there with the container half-deleted; unmount ${mounted.length === 1 ? 'it' : 'them'} first (umount ${mounted[mounted.length - 1]}).`
+        `${name} cannot be destroyed while ${mounted.length === 1 ? 'a filesystem is' : `${mounted.length} filesystems are`} mounted in its ${what} ${path}: ${listed(mounted)}. The removal would stop there with the container half-deleted; unmount ${mounted.length === 1 ? 'it' : 'them'} first (umount ${mounted[mounted.length - 1]}).`,
+        show(ref)
       )
   }
   if (outside && !confirmedOutside.has(outside)) {
     const owner = dirname(outside)
     const whose = existsSync(join(owner, 'config')) && resolve(owner) !== resolve(record.dir) ? ` (it is the rootfs of the container in ${owner})` : ''
-    throw new OpError(
+    throw refused(
       'rootfs-outside',
-      `${name}'s rootfs ${outside} lies outside its directory ${record.dir}${whose}: destroying ${name} deletes it too, as lxc-destroy does without asking. Confirm that it is to be deleted: --delete-outside ${outside}.`
+      `${name}'s rootfs ${outside} lies outside its directory ${record.dir}${whose}: destroying ${name} deletes it too, as lxc-destroy does without asking. Confirm that it is to be deleted: --delete-outside ${outside}.`,
+      show(ref)
     )
   }
 }

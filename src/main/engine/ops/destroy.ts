@@ -22,7 +22,8 @@ import { readMountinfo } from '../mount'
 import { loadExisting } from './preconditions'
 import { checkAborted, report, type OpContext } from '../context'
 import { assertDestroyable } from './destroy-checks'
-import { DependentsError, OpError, show } from '../errors'
+import { failed } from '@shared/errors'
+import { dependentsError, show } from '../errors'
 import { faultPoint } from './fault'
 import { Journal, markerName, workDirOf } from '../journal/journal'
 import { configHooks, defaultRootfsMount, runLxcHooks } from './lxc-hooks'
@@ -85,7 +86,7 @@ async function planDestroy(ref: ContainerRef, withDependents: boolean, ctx: OpCo
     const record = loadExisting(r)
     admitRecordedRefs(record.rdepends ?? [], join(record.dir, RDEPENDS_FILE), ctx)
     const deps = await dependentsOf(record, ctx)
-    if (deps.length > 0 && !withDependents) throw new DependentsError(r, deps)
+    if (deps.length > 0 && !withDependents) throw dependentsError(r, deps)
     planned.add(refKey(r))
     for (const d of deps) {
       if (planned.has(refKey(d))) continue
@@ -123,7 +124,7 @@ async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void
   const journal = await Journal.begin(workDir, id, { op: 'destroy', ref, dir: record.dir, trash, origins, spec })
   try {
     await withLxcLock(ref, () => {
-      if (!existsSync(record.dir)) throw new OpError('vanished', `${ref.name} disappeared while it was being destroyed.`)
+      if (!existsSync(record.dir)) throw failed(`${ref.name} disappeared while it was being destroyed.`, { subject: show(ref), rule: 'vanished' })
       // the marker goes in first and travels with the rename: recovery finishes only a marked trash
       journal.mark(record.dir)
       renameSync(record.dir, trash)

@@ -11,7 +11,8 @@ import { copyDirectoryTree } from '../fs/copy'
 import { assertStopped, loadExisting } from './preconditions'
 import { carryOver } from './carry-over'
 import { report, type OpContext } from '../context'
-import { OpError } from '../errors'
+import { refused } from '@shared/errors'
+import { show } from '../errors'
 import { admitLowers, admitRecordedRefs } from './recorded'
 import { swapInRebuilt } from './swap'
 
@@ -20,8 +21,8 @@ export async function flattenContainer(ref: ContainerRef, ctx: OpContext = {}): 
   const spec = record.spec
   const capabilities = spec ? driverFor(spec.backend).capabilities : null
   if (!spec || !capabilities?.snapshotDependsOnOrigin)
-    throw new OpError('flatten-standalone', `${ref.name} is ${record.backend ?? 'without rootfs'}: only a clone that reads its origin (overlay) can be flattened; it is standalone already.`)
-  if (capabilities.cloneFrom !== null) throw new OpError('flatten-unreadable', `${ref.name} cannot be flattened: ${capabilities.cloneFrom}`)
+    throw refused('flatten-standalone', `${ref.name} is ${record.backend ?? 'without rootfs'}: only a clone that reads its origin (overlay) can be flattened; it is standalone already.`, show(ref))
+  if (capabilities.cloneFrom !== null) throw refused('flatten-unreadable', `${ref.name} cannot be flattened: ${capabilities.cloneFrom}`, show(ref))
   admitLowers(spec, record.configFile, ctx)
   admitRecordedRefs(record.rdepends ?? [], join(record.dir, RDEPENDS_FILE), ctx)
   await assertStopped(ref, 'flatten it')

@@ -12,8 +12,8 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { effectiveList, effectiveValue, expandConfigFile } from '../config/expand'
 import { mountFailure, runWithRootfs, type RootfsAccess } from '../fs/rootfs-mount'
-import { ToolError } from '../tools'
-import { OpError } from '../errors'
+import { permissionDenied, refused } from '@shared/errors'
+import { toolFailure } from '../tools'
 
 export type HookType = 'clone' | 'destroy'
 
@@ -31,8 +31,6 @@ export interface HookRun {
   at?: string
   signal?: AbortSignal
 }
-
-export class HookError extends OpError {}
 
 /** Runs each command in turn; the first that fails ends the run with its status. */
 const EACH = 'for c in "$@"; do sh -c "$c" || exit $?; done'
@@ -101,16 +99,17 @@ export async function runLxcHooks(h: HookRun, hooks = configHooks(h.configFile, 
   const root = process.geteuid?.() === 0
   const rootfs = h.rootfs ?? { dir: '' }
   if (!('dir' in rootfs) && !root)
-    throw new HookError(`${h.type}-hook`, `${h.name}'s config has lxc.hook.${h.type}, which runs on the mounted rootfs, and mounting it needs root.`)
+    throw permissionDenied(`${h.name}'s config has lxc.hook.${h.type}, which runs on the mounted rootfs, and mounting it needs root.`, { rule: `${h.type}-hook` })
   try {
     // As root, in a mount namespace of their own.
     await runWithRootfs(rootfs, h.at ?? '', ['sh', '-c', EACH, `strata-${h.type}-hooks`, ...commands], { env, signal: h.signal, ownNamespace: root })
   } catch (err) {
-    if (!(err instanceof ToolError)) throw err
+    const tool = toolFailure(err)
+    if (!tool) throw err
     const mountWhy = await mountFailure(rootfs, err)
-    const why = mountWhy !== null ? `the rootfs could not be mounted for it: ${mountWhy}` : `it exited with ${err.exitCode}${err.stderr ? `: ${err.stderr}` : ''}`
+    const why = mountWhy !== null ? `the rootfs could not be mounted for it: ${mountWhy}` : `it exited with ${tool.exitCode}${tool.stderr ? `: ${tool.stderr}` : ''}`
     const what = h.type === 'clone' ? 'so the clone was not made' : `so ${h.name} was not destroyed`
-    throw new HookError(`${h.type}-hook`, `lxc.hook.${h.type} of ${h.name} failed, ${what} (as LXC does): ${why}`)
+    throw refused(`${h.type}-hook`, `lxc.hook.${h.type} of ${h.name} failed, ${what} (as LXC does): ${why}`)
   }
   return hooks.hooks.length
 }

@@ -6,17 +6,18 @@ import type { ContainerRef } from '@shared/model'
 import { existingContainerNameProblem } from '@shared/names'
 import { readContainer, type ContainerRecord } from '../container'
 import { readStates } from '../state'
-import { NotFoundError, OpError } from '../errors'
+import { refused } from '@shared/errors'
+import { notFoundError, show } from '../errors'
 
 export function loadExisting(ref: ContainerRef): ContainerRecord {
   const problem = existingContainerNameProblem(ref.name)
-  if (problem) throw new OpError('bad-name', problem)
-  if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw new NotFoundError(ref)
+  if (problem) throw refused('bad-name', problem, show(ref))
+  if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw notFoundError(ref)
   return readContainer(ref)
 }
 
 export async function assertStopped(ref: ContainerRef, what: string): Promise<void> {
   const state = (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
   if (state !== 'stopped')
-    throw new OpError('running', `${ref.name} is ${state}: stop it before you ${what} (a running container's rootfs is changing under the copy).`)
+    throw refused('running', `${ref.name} is ${state}: stop it before you ${what} (a running container's rootfs is changing under the copy).`, show(ref))
 }

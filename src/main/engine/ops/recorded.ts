@@ -6,7 +6,7 @@
 import type { ContainerRef, RootfsSpec } from '@shared/model'
 import { existingContainerNameProblem } from '@shared/names'
 import type { OpContext } from '../context'
-import { OpError } from '../errors'
+import { refused } from '@shared/errors'
 
 function lxcpathProblem(lxcpath: string): string | null {
   if (!lxcpath.startsWith('/')) return 'its lxcpath is not absolute'
@@ -20,7 +20,7 @@ export function admitRecordedRefs(refs: readonly ContainerRef[], foundIn: string
   for (const ref of refs) {
     ctx.boundary?.recordedRef(ref, foundIn)
     const problem = lxcpathProblem(ref.lxcpath) ?? existingContainerNameProblem(ref.name)
-    if (problem) throw new OpError('recorded-ref', `${foundIn} names ${JSON.stringify(`${ref.lxcpath}/${ref.name}`)}, which Strata will not follow: ${problem}`)
+    if (problem) throw refused('recorded-ref', `${foundIn} names ${JSON.stringify(`${ref.lxcpath}/${ref.name}`)}, which Strata will not follow: ${problem}`)
   }
 }
 

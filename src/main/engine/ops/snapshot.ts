@@ -13,7 +13,8 @@ import { cloneWith, prepareClone } from './clone'
 import { assertStopped, loadExisting } from './preconditions'
 import type { OpContext } from '../context'
 import { dependentsOf, destroyContainer } from './destroy'
-import { NotFoundError, OpError } from '../errors'
+import { failed, refused } from '@shared/errors'
+import { notFoundError, show } from '../errors'
 import { admitRecordedRefs } from './recorded'
 import { swapInRebuilt } from './swap'
 
@@ -51,7 +52,7 @@ function restoreClone(backend: Backend): { snapshot: boolean; backend: Backend }
 
 export async function createSnapshot(ref: ContainerRef, opts: { comment?: string } = {}, ctx: OpContext = {}): Promise<SnapshotInfo> {
   const owner = loadExisting(ref)
-  if (!owner.backend) throw new OpError('snapshot-backend', `${ref.name} has no rootfs: there is nothing to snapshot.`)
+  if (!owner.backend) throw refused('snapshot-backend', `${ref.name} has no rootfs: there is nothing to snapshot.`, show(ref))
   const snapdir = snapshotDir(ref.lxcpath, ref.name)
   const name = nextSnapName(snapdir)
   const ts = snapshotTimestamp()
@@ -63,14 +64,14 @@ export async function createSnapshot(ref: ContainerRef, opts: { comment?: string
     ctx
   )
   const info = listSnapshots(ref).find((s) => s.name === name)
-  if (!info) throw new OpError('snapshot-vanished', `Snapshot ${name} of ${ref.name} vanished right after it was made.`)
+  if (!info) throw failed(`Snapshot ${name} of ${ref.name} vanished right after it was made.`, { subject: show(ref), rule: 'snapshot-vanished' })
   return info
 }
 
 export async function deleteSnapshot(ref: ContainerRef, snapshot: string, ctx: OpContext = {}): Promise<void> {
   loadExisting(ref)
   const snapRef = { lxcpath: snapshotDir(ref.lxcpath, ref.name), name: snapshot }
-  if (!existsSync(join(snapRef.lxcpath, snapshot, 'config'))) throw new NotFoundError(snapRef)
+  if (!existsSync(join(snapRef.lxcpath, snapshot, 'config'))) throw notFoundError(snapRef)
   await destroyContainer(snapRef, {}, ctx)
 }
 
@@ -85,7 +86,7 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
   const snapRef = { lxcpath: snapshotDir(ref.lxcpath, ref.name), name: snapshot }
   const snap = loadExisting(snapRef)
   const backend = owner.backend ?? snap.backend
-  if (!backend) throw new OpError('snapshot-backend', `${snapshot} of ${ref.name} has no rootfs: there is nothing to restore.`)
+  if (!backend) throw refused('snapshot-backend', `${snapshot} of ${ref.name} has no rootfs: there is nothing to restore.`, show(ref))
   const clone = restoreClone(backend)
   if (opts.newName !== undefined && opts.newName !== ref.name) {
     return cloneWith({ origin: snapRef, name: opts.newName, lxcpath: ref.lxcpath, ...clone }, { what: 'restore', recordOrigin: false }, ctx)
@@ -93,7 +94,7 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
   await assertStopped(ref, 'restore it in place')
   const deps = (await dependentsOf(owner, ctx)).filter((d) => d.lxcpath !== snapRef.lxcpath)
   if (deps.length > 0)
-    throw new OpError('restore-has-dependents', `${ref.name} cannot be restored in place: ${deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ')} read(s) its rootfs (LXC: "container rootfs has dependent snapshots").`)
+    throw refused('restore-has-dependents', `${ref.name} cannot be restored in place: ${deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ')} read(s) its rootfs (LXC: "container rootfs has dependent snapshots").`, show(ref))
   const prepared = await prepareClone(
     { origin: snapRef, name: ref.name, lxcpath: ref.lxcpath, ...clone },
     { what: 'restore', recordOrigin: false },

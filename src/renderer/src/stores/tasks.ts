@@ -38,7 +38,7 @@ export function withDone(tasks: TaskMap, ev: Events['taskDone']): TaskMap {
   const t = tasks[ev.taskId]
   if (!t) return tasks
   const status: TaskStatus = ev.cancelled ? 'cancelled' : ev.error ? 'failed' : 'done'
-  return { ...tasks, [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error ?? null), result: ev.result ?? null } }
+  return { ...tasks, [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error?.message ?? null), result: ev.result ?? null } }
 }
 
 interface TasksState {
