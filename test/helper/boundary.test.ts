@@ -12,6 +12,7 @@ import type { HelperMessage } from '../../src/main/helper/protocol'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
 import { lxcLs, text } from '../ops/helpers'
 import { allowLxcpaths } from './allow-list'
+import { onJsonLines } from './json-lines'
 
 interface Helper {
   call(method: string, params: unknown): Promise<{ result?: unknown; error?: { code: string; message: string; rule?: string; subject?: string } }>
@@ -23,15 +24,8 @@ function startHelper(lxcpaths: string[]): Helper {
   const input = new PassThrough()
   const output = new PassThrough()
   const answers = new Map<number, (m: HelperMessage) => void>()
-  let rest = ''
-  output.on('data', (d: Buffer) => {
-    rest += d.toString()
-    const lines = rest.split('\n')
-    rest = lines.pop() ?? ''
-    for (const l of lines) {
-      const m = JSON.parse(l) as HelperMessage
-      if ('id' in m && m.id !== null && !('progress' in m)) answers.get(m.id)?.(m)
-    }
+  onJsonLines<HelperMessage>(output, (m) => {
+    if ('id' in m && m.id !== null && !('progress' in m)) answers.get(m.id)?.(m)
   })
   const server = new HelperServer({ input, output, lxcpaths })
   server.start()

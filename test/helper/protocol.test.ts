@@ -13,6 +13,7 @@ import { BACKENDS } from '../../src/shared/model'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
 import { lxcLs } from '../ops/helpers'
 import { allowLxcpaths } from './allow-list'
+import { onJsonLines } from './json-lines'
 
 function decode(max: number, chunks: (string | Buffer)[], end = false): { lines: string[]; oversized: number[] } {
   const lines: string[] = []
@@ -125,12 +126,8 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
     unlist = await allowLxcpaths([lx.path])
     input = new PassThrough()
     const output = new PassThrough()
-    let rest = ''
-    output.on('data', (d: Buffer) => {
-      rest += d.toString()
-      const lines = rest.split('\n')
-      rest = lines.pop() ?? ''
-      for (const l of lines) messages.push(JSON.parse(l) as HelperMessage)
+    onJsonLines<HelperMessage>(output, (m) => {
+      messages.push(m)
       for (const w of waiters.splice(0)) w()
     })
     server = new HelperServer({ input, output, lxcpaths: [lx.path, '/tmp'], maxRequestBytes: 4096 })
@@ -256,15 +253,8 @@ describe.skipIf(process.geteuid?.() !== 0)('hostile messages against the protoco
     before = { served: treeState(served.path), outside: treeState(outside.path), file: readFileSync(canaryFile, 'utf8') }
     input = new PassThrough()
     const output = new PassThrough()
-    let rest = ''
-    output.on('data', (d: Buffer) => {
-      rest += d.toString()
-      const lines = rest.split('\n')
-      rest = lines.pop() ?? ''
-      for (const l of lines) {
-        const m = JSON.parse(l) as HelperMessage
-        if ('id' in m && !('progress' in m)) replies.set(m.id, (replies.get(m.id) ?? 0) + 1)
-      }
+    onJsonLines<HelperMessage>(output, (m) => {
+      if ('id' in m && !('progress' in m)) replies.set(m.id, (replies.get(m.id) ?? 0) + 1)
       for (const w of waiters.splice(0)) w()
     })
     server = new HelperServer({ input, output, lxcpaths: [served.path], maxRequestBytes: MAX_REQUEST })
