@@ -9,9 +9,6 @@ import { checkParams, ENGINE, ENGINE_METHODS, type EngineMethod, type EngineResu
 import { fromErrorData, usageError, type ErrorData } from './errors'
 import type { Backend, OpProgress } from './model'
 
-/** LXC allows more, but Strata only handles names a shell and a path can carry safely. */
-export const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/
-
 const none = z.object({}).strict()
 const taskId = z.string().regex(/^t\d{1,12}$/, 'invalid task id')
 

@@ -35,22 +35,19 @@ const pathRules = (what: string) =>
 const lxcpath = pathRules('an lxcpath')
 const absPath = pathRules('a path')
 
-/** A new container's name: the engine's rule for new containers (shared/names.ts). */
-const name = z
-  .string()
-  .max(1024, 'invalid container name: at most 254 bytes')
-  .superRefine((n, ctx) => {
-    const problem = containerNameProblem(n)
-    if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
-  })
+/** A container name under one of the engine's name rules (shared/names.ts). */
+const nameUnder = (problemOf: (name: string) => string | null) =>
+  z
+    .string()
+    .max(1024, 'invalid container name: at most 254 bytes')
+    .superRefine((n, ctx) => {
+      const problem = problemOf(n)
+      if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
+    })
+/** A new container's name: the engine's rule for new containers. */
+const name = nameUnder(containerNameProblem)
 /** An existing container's name: may also be hidden (a leading `.`), never Strata's `.strata-*` work. */
-const existingName = z
-  .string()
-  .max(1024, 'invalid container name: at most 254 bytes')
-  .superRefine((n, ctx) => {
-    const problem = existingContainerNameProblem(n)
-    if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
-  })
+const existingName = nameUnder(existingContainerNameProblem)
 const ref = z.object({ lxcpath, name: existingName }).strict()
 const lxcpathList = z.array(lxcpath).max(64)
 /** `all`: hidden containers too (they always count as others' dependents and origins) */

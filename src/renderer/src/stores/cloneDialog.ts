@@ -2,7 +2,8 @@
 // compatibility choices from main and name validation as you type. validateCloneName and
 // pickBackend are pure, for tests.
 import { create } from 'zustand'
-import { CONTAINER_NAME, type StrataApi } from '@shared/api'
+import type { StrataApi } from '@shared/api'
+import { newContainerNameProblem } from '@shared/names'
 import type { Backend, BackendChoice, ContainerRef } from '@shared/model'
 
 export type CloneMode = 'copy' | 'snapshot'
@@ -13,9 +14,9 @@ export type NameProblem = { rule: 'empty' | 'slash' | 'dot' | 'bytes' | 'colon' 
 const bytes = (s: string): number => new TextEncoder().encode(s).length
 
 /**
- * LXC's rules for a new container name, then Strata's own (shared/names.ts, the
- * engine's rule, whatever the backend): characters a shell and a path carry safely (the API
- * refuses others), and not already taken in the target lxcpath.
+ * A new container name, as the engine judges it (shared/names.ts, whatever the backend): the
+ * rules LXC needs named one by one for the dialog's words, any other refusal of the engine's
+ * rule as `chars`, and not already taken in the target lxcpath.
  */
 export function validateCloneName(name: string, opts: { keepUtsName?: boolean; taken: ReadonlySet<string>; lxcpath?: string }): NameProblem | null {
   if (name.length === 0) return { rule: 'empty' }
@@ -24,7 +25,7 @@ export function validateCloneName(name: string, opts: { keepUtsName?: boolean; t
   if (bytes(name) > 254) return { rule: 'bytes', values: { max: 254 } }
   if (name.includes(':')) return { rule: 'colon' }
   if (!opts.keepUtsName && bytes(name) > 64) return { rule: 'uts', values: { max: 64 } }
-  if (!CONTAINER_NAME.test(name)) return { rule: 'chars' }
+  if (newContainerNameProblem(name, { keepUtsName: opts.keepUtsName }) !== null) return { rule: 'chars' }
   if (opts.taken.has(name)) return { rule: 'taken', values: { name, lxcpath: opts.lxcpath ?? '' } }
   return null
 }
