@@ -7,7 +7,8 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { ContainerRef } from '@shared/model'
-import { BUILD_PREFIX, JOURNAL_ID, JOURNAL_PREFIX, markerName, swapFlagName, TRASH_PREFIX, workDirOf, type JournalRecord } from './journal'
+import { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX } from '@shared/names'
+import { JOURNAL_ID, markerName, swapFlagName, workDirOf, type JournalRecord } from './journal'
 import { permissionDenied } from '@shared/errors'
 
 export type JournalState =

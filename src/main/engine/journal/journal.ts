@@ -19,7 +19,6 @@ import type { LockHandle } from '../native/index'
 import { randomHex } from '../lazy-crypto'
 import { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX } from '@shared/names'
 
-export { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX }
 /** What Journal.newId makes: 12 hex digits. */
 export const JOURNAL_ID = /^[0-9a-f]{12}$/
 

@@ -8,7 +8,8 @@ import type { ContainerRef, Finding } from '@shared/model'
 import { storageOutside } from '../drivers/index'
 import { mountpointsAtOrUnder } from '../mount'
 import { inodeKey, lockedInodes } from '../proc-locks'
-import { BUILD_PREFIX, describeRecord, JOURNAL_ID, JOURNAL_PREFIX, TRASH_PREFIX } from './journal'
+import { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX } from '@shared/names'
+import { describeRecord, JOURNAL_ID } from './journal'
 import { journalIdOf, journalState } from './journal-proof'
 
 /** lstat, or undefined when the path is missing or cannot be looked at (a check never fails for it). */
