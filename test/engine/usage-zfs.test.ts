@@ -1,47 +1,24 @@
 // `strata du` on real zfs (Debian's zfs-fuse): a pool on a file image, a dataset per container
 // (`lxc.rootfs.path = zfs:<pool>/<name>`, mounted at <lxcpath>/<name>/rootfs) and a clone of
 // the first (zfs snapshot + zfs clone, as LXC makes zfs snapshots). The figures are zfs's own.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, cpSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { closeSync, cpSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ContainerUsage } from '@shared/model'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
+import { makeZfsPool, zfsUnavailable, type ZfsPool } from '../helpers/zfs-pool'
 
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' })
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-let dir = ''
 let P = ''
 let pool = ''
-let startedDaemon: number | null = null
+let zpool: ZfsPool | undefined
 let seed: TestLxcpath | undefined
 /** why zfs cannot be used here, when it cannot */
 let unavailable: string | null = null
-
-function daemonRunning(): boolean {
-  return spawnSync('pgrep', ['-x', 'zfs-fuse']).status === 0
-}
-
-/** Starts zfs-fuse unless one runs already; returns its pid when this test started it. */
-async function ensureDaemon(): Promise<void> {
-  // A daemon that is shutting down still shows in pgrep: wait for it to go.
-  for (let i = 0; i < 100 && daemonRunning() && spawnSync('zpool', ['list', '-H']).status !== 0; i++) await sleep(100)
-  if (daemonRunning()) return
-  const pidFile = join(dir, 'zfs-fuse.pid')
-  const r = spawnSync('zfs-fuse', ['--no-kstat-mount', '-p', pidFile], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`zfs-fuse did not start (${r.status}): ${r.stderr.trim()}`)
-  for (let i = 0; i < 100 && !existsSync(pidFile); i++) await sleep(100)
-  startedDaemon = Number(readFileSync(pidFile, 'utf8').trim())
-  // The daemon answers once its socket is up.
-  for (let i = 0; i < 100; i++) {
-    if (spawnSync('zpool', ['list', '-H']).status === 0) return
-    await sleep(100)
-  }
-  throw new Error('zfs-fuse started but zpool never answered')
-}
 
 function writeConfig(name: string, busyboxConfig: string): void {
   mkdirSync(join(P, name, 'rootfs'), { recursive: true })
@@ -68,16 +45,6 @@ async function accounted(dataset: string, bytes: number): Promise<void> {
   throw new Error(`zfs never counted ${bytes} bytes in ${dataset}: ${JSON.stringify(zfsFigures(dataset))}`)
 }
 
-/** zpool destroy can fail as "busy" while it unmounts the datasets; it succeeds on a retry. */
-async function destroyPool(name: string): Promise<void> {
-  for (let i = 0; ; i++) {
-    const r = spawnSync('zpool', ['destroy', '-f', name], { encoding: 'utf8' })
-    if (r.status === 0) return
-    if (i >= 20) throw new Error(`zpool destroy ${name} failed: ${r.stderr.trim()}`)
-    await sleep(500)
-  }
-}
-
 async function du(): Promise<ContainerUsage[]> {
   const r = await strata('du', '-P', P, '--json')
   if (r.code !== 0) throw new Error(`strata du failed (${r.code}): ${r.stderr}`)
@@ -85,22 +52,12 @@ async function du(): Promise<ContainerUsage[]> {
 }
 
 beforeAll(async () => {
-  if (spawnSync('which', ['zfs-fuse']).status !== 0) {
-    unavailable = 'zfs-fuse is not installed (apt-get install zfs-fuse; scripts/ensure-system.sh does)'
-    return
-  }
-  if (!existsSync('/dev/fuse')) {
-    unavailable = 'there is no /dev/fuse here, which zfs-fuse needs'
-    return
-  }
-  dir = mkdtempSync(join(tmpdir(), 'strata-usage-zfs-'))
-  P = join(dir, 'lxc')
+  unavailable = zfsUnavailable()
+  if (unavailable) return
+  zpool = await makeZfsPool('strata-usage-zfs-')
+  pool = zpool.name
+  P = join(zpool.dir, 'lxc')
   mkdirSync(P)
-  pool = `strata${basename(dir).replace(/[^A-Za-z0-9]/g, '')}`
-  await ensureDaemon()
-  const image = join(dir, 'pool.img')
-  sh('truncate', '-s', '512M', image)
-  sh('zpool', 'create', '-m', 'none', pool, image)
 
   seed = await makeLxcpath('strata-usage-zfs-seed-')
   await seed.create('seed')
@@ -115,17 +72,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    if (pool && spawnSync('zpool', ['list', '-H', pool]).status === 0) await destroyPool(pool)
+    await zpool?.cleanup()
   } finally {
-    if (startedDaemon !== null) {
-      try {
-        process.kill(startedDaemon, 'SIGTERM')
-      } catch {
-        // already gone
-      }
-      for (let i = 0; i < 100 && daemonRunning(); i++) await sleep(100)
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true })
     await seed?.cleanup()
   }
 }, 120_000)

@@ -6,10 +6,12 @@ import { containerNameArg, parseCommandLine, usageRule, type Command } from './c
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
 
-const usage = `Usage: strata create -n NAME -t TEMPLATE [-B dir|none|overlay|btrfs|loop|best] [-P LXCPATH] [-f CONFIG] [-- TEMPLATE_ARGS...]
+const usage = `Usage: strata create -n NAME -t TEMPLATE [-B dir|none|overlay|btrfs|zfs|loop|best] [-P LXCPATH] [-f CONFIG] [--zfsroot DATASET] [-- TEMPLATE_ARGS...]
 
 Creates a container with one of LXC's templates (/usr/share/lxc/templates; busybox works
-offline), as lxc-create does. -f starts from CONFIG instead of LXC's default config.`
+offline), as lxc-create does. -f starts from CONFIG instead of LXC's default config.
+--zfsroot names the dataset a zfs container's dataset goes under (default: lxc.bdev.zfs.root,
+else lxc).`
 
 const command: Command = {
   usage,
@@ -19,7 +21,8 @@ const command: Command = {
       template: { type: 'string', short: 't' },
       backend: { type: 'string', short: 'B' },
       lxcpath: { type: 'string', short: 'P' },
-      config: { type: 'string', short: 'f' }
+      config: { type: 'string', short: 'f' },
+      zfsroot: { type: 'string' }
     })
     if (!values.name || !values.template) throw usageError('-n NAME and -t TEMPLATE are required.')
     containerNameArg(values.name)
@@ -29,7 +32,7 @@ const command: Command = {
     const progress = progressPrinter()
     const ref = await engineCall((signal) =>
       createContainer(
-        { lxcpath, name: values.name!, template: values.template!, backend, templateArgs: positionals, configFile: values.config },
+        { lxcpath, name: values.name!, template: values.template!, backend, templateArgs: positionals, configFile: values.config, zfsRoot: values.zfsroot },
         { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals }
       )
     ).finally(progress.done)

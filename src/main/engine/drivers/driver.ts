@@ -42,11 +42,22 @@ export interface DriverCapabilities {
   snapshotAs?: Backend
   /** a snapshot clone reads its origin's data (an overlay's lower, a zfs clone's origin snapshot): the origin must stay */
   snapshotDependsOnOrigin: boolean
+  /**
+   * the storage itself records that dependency (a zfs clone's origin property) and LXC writes no
+   * lxc_snapshots / lxc_rdepends for it: the lineage comes from the driver's lineage()
+   */
+  originInStorage?: boolean
   /** a second, read-only mount beside LXC's while the container runs is safe (not so a block device's filesystem) */
   mountableWhileRunning: boolean
   /** for a layered backend (an upper over lowers): how its upper marks deleted entries and opaque dirs */
   whiteouts?: WhiteoutFormat
   needs: DriverNeeds
+}
+
+/** LXC's bdev_specs (storage.h): what a new rootfs is made with, beside its place. */
+export interface StorageSpecs {
+  /** the dataset new zfs containers go under when their origin is not zfs (lxc.bdev.zfs.root, lxc-create --zfsroot) */
+  zfsRoot: string
 }
 
 /** Where a new container is being built, and where it will finally live. */
@@ -55,6 +66,13 @@ export interface BuildTarget {
   buildDir: string
   /** `<P>/<n>` as it will be written into the config */
   finalDir: string
+  specs: StorageSpecs
+  /**
+   * Records storage the driver has just made outside buildDir (a zfs dataset or snapshot), right
+   * after making it: an undo, or recovery after a crash, hands it back to the driver's discard()
+   * before the build dir goes (drivers/claims.ts).
+   */
+  claim(item: string): void
 }
 
 /** An existing container's storage, to copy or snapshot from. */
@@ -133,6 +151,12 @@ export interface StorageDriver {
   storageOutside?(spec: RootfsSpec, containerDir: string): string | null
   /** removes the storage that does not go with the container's directory (a rootfs outside it the user confirmed) */
   destroy(spec: RootfsSpec, containerDir: string, ctx: OpContext): Promise<void>
+  /** removes what the driver claimed during a build that is being undone (BuildTarget.claim); gone already is fine */
+  discard?(item: string): Promise<void>
+  /** after the build dir was renamed to finalDir: what the storage records of the container's place (a zfs mountpoint) */
+  registered?(spec: RootfsSpec, finalDir: string): Promise<void>
+  /** the storage outside its directory that belongs to this rootfs, as claims (for a swap that replaces it) */
+  claimsOf?(spec: RootfsSpec): Promise<string[]>
 }
 
 /** The path of a rootfs that is one directory as it is (dir, btrfs, a zfs mountpoint). */

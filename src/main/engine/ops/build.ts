@@ -5,7 +5,9 @@
 // rename the container is complete.
 import { chmodSync, existsSync, mkdirSync, renameSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { ContainerRef } from '@shared/model'
+import type { ContainerRef, RootfsSpec } from '@shared/model'
+import { discardClaims, dropClaims } from '../drivers/claims'
+import { driverFor } from '../drivers/index'
 import { addDependent, removeDependent } from '../lineage/update'
 import { withLxcLock } from '../lock'
 import { removeMarkedTree } from '../fs/remove'
@@ -50,7 +52,12 @@ export function undoneError(plan: { what: string; target: ContainerRef }, err: u
   })
 }
 
-export async function buildAndRegister(plan: BuildPlan, build: (staging: string) => Promise<void>, ctx: OpContext = {}): Promise<void> {
+/**
+ * Builds with `build` (which returns the new rootfs, or null without one) and registers the
+ * result. Storage the driver made outside the staging dir is claimed there (drivers/claims.ts)
+ * and discarded by an undo.
+ */
+export async function buildAndRegister(plan: BuildPlan, build: (staging: string) => Promise<RootfsSpec | null>, ctx: OpContext = {}): Promise<void> {
   mkdirSync(plan.workDir, { recursive: true })
   const id = Journal.newId()
   const staging = Journal.buildDir(plan.workDir, id)
@@ -67,7 +74,7 @@ export async function buildAndRegister(plan: BuildPlan, build: (staging: string)
     mkdirSync(staging, { mode: 0o770 })
     chmodSync(staging, 0o770)
     journal.mark(staging) // before anything is built: recovery removes only a marked staging dir
-    await build(staging)
+    const spec = await build(staging)
     checkAborted(ctx, plan.what)
     faultPoint(`${plan.what}:built`)
     report(ctx, { phase: 'register', message: `registering ${show(plan.target)}` })
@@ -80,18 +87,32 @@ export async function buildAndRegister(plan: BuildPlan, build: (staging: string)
       }
       mkdirSync(dirname(plan.finalDir), { recursive: true })
       renameSync(staging, plan.finalDir)
+      dropClaims(plan.finalDir)
       journal.unmark(plan.finalDir)
     })
     faultPoint(`${plan.what}:registered`)
     journal.finish()
+    if (spec) await recordPlace(spec, plan, ctx)
   } catch (err) {
     try {
       for (const origin of added) await removeDependent(origin, plan.target)
-      if (existsSync(staging)) await removeMarkedTree(staging, markerName(id))
+      if (existsSync(staging)) {
+        await discardClaims(staging)
+        await removeMarkedTree(staging, markerName(id))
+      }
       journal.finish()
     } catch {
       journal.abandon() // recovery finishes the undo
     }
     throw undoneError(plan, err, { dir: staging, standsFor: plan.finalDir })
+  }
+}
+
+/** The storage learns the container's final place; the container is complete whether or not it can. */
+async function recordPlace(spec: RootfsSpec, plan: BuildPlan, ctx: OpContext): Promise<void> {
+  try {
+    await driverFor(spec.backend).registered?.(spec, plan.finalDir)
+  } catch (err) {
+    report(ctx, { phase: 'register', message: `${show(plan.target)} is complete, but its ${spec.backend} storage could not record its place: ${(err as Error).message}` })
   }
 }

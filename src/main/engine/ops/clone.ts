@@ -2,7 +2,9 @@
 // lower), in the same or another lxcpath, with LXC 5's bookkeeping and config rewriting.
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { Backend, ContainerRef } from '@shared/model'
+import type { Backend, ContainerRef, RootfsSpec } from '@shared/model'
+import { claimer } from '../drivers/claims'
+import { readGlobalConfig } from '../global-config'
 import { cloneConfig, includedLegacyKeys } from '../config/rewrite'
 import type { ContainerRecord } from '../container'
 import { resolveCloneBackend } from '../drivers/compat'
@@ -84,17 +86,22 @@ export async function cloneWith(opts: CloneOptions, internals: CloneInternals, c
 export interface PreparedClone {
   plan: BuildPlan
   /** builds the complete new container dir at `staging` (config names the final dir) */
-  build: (staging: string) => Promise<void>
+  build: (staging: string) => Promise<RootfsSpec>
   backend: Backend
 }
 
 /** The new config's lxc.hook.clone on the new rootfs (mounted at `mountpoint` for them unless a directory). */
-async function runCloneHooks(configFile: string, access: () => Promise<RootfsAccess>, mountpoint: string, srcName: string, opts: CloneOptions, ctx: OpContext): Promise<number> {
+async function runCloneHooks(configFile: string, staged: RootfsSpec, mountpoint: string, srcName: string, opts: CloneOptions, ctx: OpContext): Promise<number> {
   const hooks = configHooks(configFile, 'clone')
   if (hooks.hooks.length === 0) return 0
-  const root = await access()
-  const env = { LXC_SRC_NAME: srcName, LXC_ROOTFS_MOUNT: 'dir' in root ? root.dir : mountpoint, LXC_ROOTFS_PATH: hooks.rootfsPath ?? undefined }
-  return runLxcHooks({ type: 'clone', configFile, name: opts.name, env, args: opts.hookArgs, rootfs: root, at: mountpoint, signal: ctx.signal }, hooks)
+  const driver = driverFor(staged.backend)
+  const root: RootfsAccess = await driver.access(staged, false)
+  try {
+    const env = { LXC_SRC_NAME: srcName, LXC_ROOTFS_MOUNT: 'dir' in root ? root.dir : mountpoint, LXC_ROOTFS_PATH: hooks.rootfsPath ?? undefined }
+    return await runLxcHooks({ type: 'clone', configFile, name: opts.name, env, args: opts.hookArgs, rootfs: root, at: mountpoint, signal: ctx.signal }, hooks)
+  } finally {
+    if ('held' in root && root.held) await driver.release?.(root.held)
+  }
 }
 
 /** Checks everything and plans the clone; nothing is written until build() runs. */
@@ -119,7 +126,8 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
   const deps: ContainerRef[] = []
   // Everything the build reads or records that the origin's files name must be in reach.
   admitLowers(origin.spec, origin.configFile, ctx)
-  if (driver.capabilities.snapshotDependsOnOrigin) {
+  // (Where the storage records it itself, a zfs clone's origin, LXC writes nothing, nor does Strata.)
+  if (driver.capabilities.snapshotDependsOnOrigin && !driver.capabilities.originInStorage) {
     if (mode === 'snapshot') {
       admitRecordedRefs(origin.rdepends ?? [], join(origin.dir, RDEPENDS_FILE), ctx)
       deps.push(...(origin.rdepends ?? []))
@@ -128,9 +136,9 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
   }
   const origins = deps.filter((d, i) => deps.findIndex((e) => e.lxcpath === d.lxcpath && e.name === d.name) === i)
   const plan: BuildPlan = { what: internals.what ?? 'clone', workDir: internals.workDir ?? lxcpath, target, finalDir, origins }
-  const build = async (staging: string): Promise<void> => {
+  const build = async (staging: string): Promise<RootfsSpec> => {
     report(ctx, { phase: mode, message: `${mode === 'snapshot' ? 'snapshot' : 'copy'} of ${show(origin.ref)} as ${backend}` })
-    const buildTarget = { buildDir: staging, finalDir }
+    const buildTarget = { buildDir: staging, finalDir, specs: { zfsRoot: readGlobalConfig().zfsRoot }, claim: claimer(staging, backend) }
     const spec = mode === 'snapshot' ? await driver.snapshot(source, buildTarget, ctx) : await driver.copy(source, buildTarget, ctx)
     const config = cloneConfig(origin.configFile, {
       oldDir: origin.dir,
@@ -156,13 +164,14 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     const staged = relocateSpec(spec, finalDir, staging)
     const mountpoint = join(staging, 'rootfs')
     // LXC runs the clone hooks first, then rewrites the hostname.
-    const hooks = await runCloneHooks(join(staging, 'config'), () => driver.access(staged, false), mountpoint, origin.ref.name, opts, ctx)
+    const hooks = await runCloneHooks(join(staging, 'config'), staged, mountpoint, origin.ref.name, opts, ctx)
     if (hooks > 0) report(ctx, { phase: 'hooks', message: `ran ${hooks} lxc.hook.clone hook${hooks > 1 ? 's' : ''}` })
     if (!internals.keepName) {
       const r = await driver.writeHostname(staged, mountpoint, opts.name)
       internals.onHostname?.(r)
       if (r.outcome === 'skipped') report(ctx, { phase: 'hostname', message: r.reason })
     }
+    return spec
   }
   return { plan, build, backend }
 }

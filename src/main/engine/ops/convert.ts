@@ -61,7 +61,7 @@ export async function convertAufsToOverlay(ref: ContainerRef, ctx: OpContext = {
   await assertStopped(ref, 'convert it')
   const dir = record.dir
   await swapInRebuilt(
-    { what: 'convert', ref, dir, addOrigins: [], removeOrigins: [] },
+    { what: 'convert', ref, dir, addOrigins: [], removeOrigins: [], oldSpec: spec },
     async (staging) => {
       const upper = join(staging, 'overlay/delta')
       mkdirSync(join(staging, 'overlay'), { mode: 0o755 })

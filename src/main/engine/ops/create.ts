@@ -12,6 +12,8 @@ import { newContainerNameProblem } from '@shared/names'
 import { templateArgProblem } from '@shared/template-args'
 import { canonicalRootfsSpec } from '../rootfs'
 import { assertFree, buildAndRegister } from './build'
+import { claimer } from '../drivers/claims'
+import { readGlobalConfig } from '../global-config'
 import { report, type OpContext } from '../context'
 import { notFound, refused } from '@shared/errors'
 
@@ -31,6 +33,8 @@ export interface CreateOptions {
   templateArgs?: string[]
   /** the config to start from, as `lxc-create -f`; default LXC's default config */
   configFile?: string
+  /** where a zfs container's dataset goes (lxc-create --zfsroot); default lxc.bdev.zfs.root */
+  zfsRoot?: string
 }
 
 export function templatePath(template: string): string {
@@ -63,9 +67,11 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
       if (existsSync(baseConfig)) text += readFileSync(baseConfig, 'utf8').replace(/([^\n])$/, '$1\n')
       if (none) {
         writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
-        return
+        return null
       }
-      const { spec, fill } = await driverFor(backend).create({ buildDir: staging, finalDir }, ctx)
+      const driver = driverFor(backend)
+      const specs = { zfsRoot: opts.zfsRoot ?? readGlobalConfig().zfsRoot }
+      const { spec, fill } = await driver.create({ buildDir: staging, finalDir, specs, claim: claimer(staging, backend) }, ctx)
       text += `lxc.rootfs.path = ${canonicalRootfsSpec(spec)}\n`
       writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
       report(ctx, { phase: 'template', message: `running ${script}` })
@@ -82,10 +88,13 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
         const why = await mountFailure(fill, err)
         if (why !== null) throw refused('create-mount', `The new ${backend} rootfs could not be mounted for the template: ${why}`)
         throw err
+      } finally {
+        if ('held' in fill && fill.held) await driver.release?.(fill.held)
       }
       // Whatever the template wrote about where it ran names the staging dir: point it at the final one.
       const written = readFileSync(join(staging, 'config'), 'utf8')
       writeFileSync(join(staging, 'config'), written.split(staging).join(finalDir), { mode: 0o640 })
+      return spec
     },
     ctx
   )

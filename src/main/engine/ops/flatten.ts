@@ -28,7 +28,7 @@ export async function flattenContainer(ref: ContainerRef, ctx: OpContext = {}): 
   await assertStopped(ref, 'flatten it')
   const dir = record.dir
   await swapInRebuilt(
-    { what: 'flatten', ref, dir, addOrigins: [], removeOrigins: record.rdepends ?? [] },
+    { what: 'flatten', ref, dir, addOrigins: [], removeOrigins: record.rdepends ?? [], oldSpec: spec },
     async (staging) => {
       report(ctx, { phase: 'copy', message: `copying the merged tree of ${ref.name}` })
       await sourceStorage(spec, dir).withVisibleTree((root) => copyDirectoryTree(root, join(staging, 'rootfs'), ctx))

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { removeDependent } from '../lineage/update'
 import { removeMarkedTree } from '../fs/remove'
+import { discardClaims, dropClaims } from '../drivers/claims'
 import { lockPath } from '../lock'
 import { finishDestroy } from './destroy'
 import { JOURNAL_PREFIX } from '@shared/names'
@@ -40,10 +41,12 @@ async function recoverProven(lxcpath: string, s: Extract<JournalState, { kind: '
     case 'build': {
       const staging = workDirFor(lxcpath, id, 'build')
       if (marked !== staging) {
-        rmSync(join(marked, marker), { force: true }) // renamed into place: only the marker was left to remove
+        dropClaims(marked) // renamed into place: only the claims and the marker were left to remove
+        rmSync(join(marked, marker), { force: true })
         return `the ${what} had completed`
       }
       if (!existsSync(join(rec.targetDir, 'config'))) for (const o of rec.origins) await removeDependent(o, rec.target)
+      await discardClaims(staging)
       await removeMarkedTree(staging, marker)
       return `rolled back an interrupted ${what}`
     }

@@ -6,6 +6,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { addDependent, removeDependent } from '../lineage/update'
 import { removeMarkedTree } from '../fs/remove'
+import { discardClaims, dropClaims } from '../drivers/claims'
 import { faultPoint } from './fault'
 import { markerName, type JournalRecord } from '../journal/journal'
 
@@ -25,6 +26,8 @@ export async function finishRestore(rec: SwapRecord, id: string): Promise<void> 
   for (const o of rec.addOrigins) await addDependent(o, rec.ref)
   for (const o of rec.removeOrigins) await removeDependent(o, rec.ref)
   faultPoint(`${rec.what ?? 'restore'}:bookkeeping`)
+  if (existsSync(rec.staging)) await discardClaims(rec.staging) // the old container's storage outside it
+  dropClaims(rec.dir)
   await removeMarkedTree(rec.staging, markerName(id))
   rmSync(join(rec.dir, rec.marker), { force: true })
   rmSync(join(rec.dir, markerName(id)), { force: true })
@@ -32,6 +35,8 @@ export async function finishRestore(rec: SwapRecord, id: string): Promise<void> 
 
 /** Before the exchange: the old container is as it was (but perhaps marked); drop the new build. */
 export async function rollBackRestore(rec: SwapRecord, id: string): Promise<void> {
+  if (existsSync(rec.staging)) await discardClaims(rec.staging)
+  dropClaims(rec.dir)
   await removeMarkedTree(rec.staging, markerName(id))
   rmSync(join(rec.dir, markerName(id)), { force: true })
 }

@@ -110,7 +110,8 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
       ref,
       dir: owner.dir,
       addOrigins: newDeps.filter((d) => !oldDeps.some((o) => same(o, d))),
-      removeOrigins: oldDeps.filter((o) => !newDeps.some((d) => same(o, d)))
+      removeOrigins: oldDeps.filter((o) => !newDeps.some((d) => same(o, d))),
+      oldSpec: owner.spec
     },
     prepared.build,
     ctx

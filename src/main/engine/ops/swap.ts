@@ -3,7 +3,9 @@
 // snapshots move over and the bookkeeping follows (restore-steps.ts, also run by recovery).
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ContainerRef } from '@shared/model'
+import type { ContainerRef, RootfsSpec } from '@shared/model'
+import { claimer, dropClaims } from '../drivers/claims'
+import { driverFor } from '../drivers/index'
 import { withLxcLock } from '../lock'
 import { exchangePaths } from '../native/beneath'
 import { checkAborted, report, type OpContext } from '../context'
@@ -18,27 +20,35 @@ export interface SwapPlan {
   dir: string
   addOrigins: ContainerRef[]
   removeOrigins: ContainerRef[]
+  /** the rootfs being replaced: its storage outside `dir` (a zfs dataset) goes with the old container */
+  oldSpec: RootfsSpec | null
 }
 
-export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => Promise<void>, ctx: OpContext = {}): Promise<void> {
+export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => Promise<RootfsSpec | null | void>, ctx: OpContext = {}): Promise<void> {
   const id = Journal.newId()
   const staging = Journal.buildDir(plan.ref.lxcpath, id)
   const marker = swapFlagName(plan.what, id)
   const rec = { op: 'restore' as const, what: plan.what, ref: plan.ref, dir: plan.dir, staging, marker, addOrigins: plan.addOrigins, removeOrigins: plan.removeOrigins }
   const journal = await Journal.begin(plan.ref.lxcpath, id, rec)
+  let newSpec: RootfsSpec | null
   try {
     mkdirSync(staging, { mode: 0o770 })
     chmodSync(staging, 0o770)
     journal.mark(staging) // before anything is built: recovery removes only a marked staging dir
     writeFileSync(join(staging, marker), '', { flag: 'wx' })
-    await build(staging)
+    const spec = await build(staging)
+    const oldClaims = plan.oldSpec ? ((await driverFor(plan.oldSpec.backend).claimsOf?.(plan.oldSpec)) ?? []) : []
     checkAborted(ctx, `${plan.what} of ${plan.ref.name}`)
     faultPoint(`${plan.what}:built`)
     report(ctx, { phase: 'register', message: `swapping ${plan.ref.name} for its rebuilt copy` })
     await withLxcLock(plan.ref, () => {
       journal.mark(plan.dir) // the old container, in staging after the exchange, is then marked too
+      // its storage outside the directory is claimed there, so that it goes when the old container does
+      for (const item of oldClaims) claimer(plan.dir, plan.oldSpec!.backend)(item)
       exchangePaths(staging, plan.dir)
+      dropClaims(plan.dir)
     })
+    newSpec = spec ?? null
   } catch (err) {
     try {
       await rollBackRestore(rec, id)
@@ -51,4 +61,5 @@ export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => 
   faultPoint(`${plan.what}:exchanged`)
   await finishRestore(rec, id)
   journal.finish()
+  if (newSpec) await driverFor(newSpec.backend).registered?.(newSpec, plan.dir)
 }
