@@ -62,9 +62,10 @@ async function destroyPool(name: string): Promise<void> {
   }
 }
 
-export async function makeZfsPool(prefix: string, sizeMb = 512): Promise<ZfsPool> {
+/** A pool named `name` (default: after its temporary directory), on an image of sizeMb. */
+export async function makeZfsPool(prefix: string, sizeMb = 512, poolName?: string): Promise<ZfsPool> {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  const name = `strata${basename(dir).replace(/[^A-Za-z0-9]/g, '')}`
+  const name = poolName ?? `strata${basename(dir).replace(/[^A-Za-z0-9]/g, '')}`
   let started: number | null = null
   let created = false
   const cleanup = async (): Promise<void> => {

@@ -157,6 +157,12 @@ export interface StorageDriver {
   registered?(spec: RootfsSpec, finalDir: string): Promise<void>
   /** the storage outside its directory that belongs to this rootfs, as claims (for a swap that replaces it) */
   claimsOf?(spec: RootfsSpec): Promise<string[]>
+  /**
+   * why those claims could not be discarded now (something else still reads them), or null:
+   * asked before a swap or a destroy changes anything. `going`: the rootfs of every other
+   * container the same operation removes first, whose reading does not count.
+   */
+  undiscardable?(items: string[], going?: readonly RootfsSpec[]): Promise<string | null>
 }
 
 /** The path of a rootfs that is one directory as it is (dir, btrfs, a zfs mountpoint). */

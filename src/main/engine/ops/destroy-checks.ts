@@ -5,7 +5,8 @@
 import { dirname, join, resolve } from 'node:path'
 import { existsSync, lstatSync } from 'node:fs'
 import type { ContainerRecord } from '../container'
-import { storageOutside } from '../drivers/index'
+import type { RootfsSpec } from '@shared/model'
+import { driverFor, storageOutside } from '../drivers/index'
 import { mountpointsAtOrUnder, strataMountOf, type MountinfoEntry } from '../mount'
 import { assertStopped } from './preconditions'
 import { refused } from '@shared/errors'
@@ -23,7 +24,7 @@ function listed(paths: string[]): string {
  * to delete, its directory a real directory, nothing mounted in it or its rootfs, no Strata
  * mount of it, and storage outside its directory confirmed (`confirmedOutside`, resolved paths).
  */
-export async function assertDestroyable(record: ContainerRecord, confirmedOutside: ReadonlySet<string>, mounts: readonly MountinfoEntry[]): Promise<void> {
+export async function assertDestroyable(record: ContainerRecord, confirmedOutside: ReadonlySet<string>, mounts: readonly MountinfoEntry[], going: readonly RootfsSpec[] = []): Promise<void> {
   const ref = record.ref
   const name = ref.name
   if (!/\/snaps$/.test(ref.lxcpath)) await assertStopped(ref, 'destroy it')
@@ -42,6 +43,11 @@ export async function assertDestroyable(record: ContainerRecord, confirmedOutsid
       `${name} is mounted by Strata at ${own.mountpoint} (strata mount${own.readOnly ? '' : ' --rw'}): unmount it first with strata umount -P ${ref.lxcpath} -n ${name}.`,
       show(ref)
     )
+  // storage the rootfs holds outside the directory that something outside this destroy still reads (a zfs dataset's clones)
+  const driver = record.spec ? driverFor(record.spec.backend) : null
+  const claims = record.spec ? ((await driver?.claimsOf?.(record.spec)) ?? []) : []
+  const inUse = claims.length > 0 ? await driver?.undiscardable?.(claims, going.filter((s) => s !== record.spec)) : null
+  if (inUse) throw refused('storage-in-use', `${name} cannot be destroyed: ${inUse}. Destroy the container whose rootfs that is first.`, show(ref))
   const outside = storageOutside(record.spec, record.dir)
   for (const [what, path] of [['directory', record.dir], ['rootfs', outside]] as const) {
     const mounted = path ? mountpointsAtOrUnder(path, mounts) : []

@@ -37,7 +37,8 @@ export async function dependentsOf(record: ContainerRecord, ctx: OpContext = {})
   const ref = record.ref
   const recorded = record.snapshotsRecord?.format === 'list' ? record.snapshotsRecord.entries : []
   admitRecordedRefs(recorded, join(record.dir, SNAPSHOTS_FILE), ctx)
-  const lxcpaths = new Set<string>([ref.lxcpath])
+  // a snapshot's restores to a new name live in its owner's lxcpath (they read it where the storage records it: zfs)
+  const lxcpaths = new Set<string>([ref.lxcpath, workDirOf(ref)])
   for (const e of recorded) lxcpaths.add(e.lxcpath)
   const scans = await scanLxcpaths([...lxcpaths].filter((p) => existsSync(p)))
   const lineage = buildLineage(scans)
@@ -63,7 +64,8 @@ export async function destroyContainer(ref: ContainerRef, opts: DestroyOptions =
   // Everything is checked before anything is changed: a refusal leaves the whole tree as it was.
   const confirmed = new Set((opts.deleteOutside ?? []).map((p) => resolve(p)))
   const mounts = readMountinfo()
-  for (const record of order) await assertDestroyable(record, confirmed, mounts)
+  const going = order.flatMap((r) => (r.spec ? [r.spec] : []))
+  for (const record of order) await assertDestroyable(record, confirmed, mounts, going)
   const destroyed: ContainerRef[] = []
   for (const record of order) {
     checkAborted(ctx, `destroying ${record.ref.name}`)

@@ -10,6 +10,8 @@ import { withLxcLock } from '../lock'
 import { exchangePaths } from '../native/beneath'
 import { checkAborted, report, type OpContext } from '../context'
 import { undoneError } from './build'
+import { refused } from '@shared/errors'
+import { show } from '../errors'
 import { faultPoint } from './fault'
 import { Journal, swapFlagName } from '../journal/journal'
 import { finishRestore, rollBackRestore } from './restore-steps'
@@ -25,6 +27,11 @@ export interface SwapPlan {
 }
 
 export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => Promise<RootfsSpec | null | void>, ctx: OpContext = {}): Promise<void> {
+  // The old rootfs's storage outside the directory goes with it; refused here when it cannot go, before anything is built.
+  const oldDriver = plan.oldSpec ? driverFor(plan.oldSpec.backend) : null
+  const oldClaims = plan.oldSpec ? ((await oldDriver?.claimsOf?.(plan.oldSpec)) ?? []) : []
+  const kept = oldClaims.length > 0 ? await oldDriver?.undiscardable?.(oldClaims) : null
+  if (kept) throw refused(`${plan.what}-storage-in-use`, `${plan.ref.name} cannot be replaced by its ${plan.what}: ${kept}.${plan.what === 'restore' ? ' Restore to a new container instead (strata snapshot -r SNAP -N NEWNAME).' : ''}`, show(plan.ref))
   const id = Journal.newId()
   const staging = Journal.buildDir(plan.ref.lxcpath, id)
   const marker = swapFlagName(plan.what, id)
@@ -37,7 +44,6 @@ export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => 
     journal.mark(staging) // before anything is built: recovery removes only a marked staging dir
     writeFileSync(join(staging, marker), '', { flag: 'wx' })
     const spec = await build(staging)
-    const oldClaims = plan.oldSpec ? ((await driverFor(plan.oldSpec.backend).claimsOf?.(plan.oldSpec)) ?? []) : []
     checkAborted(ctx, `${plan.what} of ${plan.ref.name}`)
     faultPoint(`${plan.what}:built`)
     report(ctx, { phase: 'register', message: `swapping ${plan.ref.name} for its rebuilt copy` })
