@@ -88,14 +88,19 @@ export function createChoices(lxcpath: string): BackendChoice[] {
   })
 }
 
-/** The backend of a new container: the one asked for if it can be made here, lxc-create's dir by default, or `best`'s pick. */
-export function resolveCreateBackend(lxcpath: string, requested: Backend | 'best' | undefined): Backend {
+/**
+ * The backends a new container may get, in the order to try them: the one asked for if it can
+ * be made here, lxc-create's dir by default; for `best`, each of btrfs, zfs, lvm that this
+ * machine has and then dir, since LXC tries them in turn and the first that succeeds wins
+ * (a zfs without the pool lxc.bdev.zfs.root names fails, and dir follows).
+ */
+export function createCandidates(lxcpath: string, requested: Backend | 'best' | undefined): Backend[] {
   const choices = createChoices(lxcpath)
-  if (requested === 'best') return BEST_ORDER.find((b) => choices.find((c) => c.backend === b)?.allowed) ?? 'dir'
+  if (requested === 'best') return [...BEST_ORDER.filter((b) => b !== 'dir' && choices.find((c) => c.backend === b)?.allowed), 'dir']
   const backend = requested ?? 'dir'
   const choice = choices.find((c) => c.backend === backend)
   if (!choice?.allowed) throw refused('create-backend', `Cannot create a ${backend} container: ${choice?.reason ?? 'unknown backend'}`)
-  return backend
+  return [backend]
 }
 
 /**

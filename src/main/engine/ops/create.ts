@@ -4,15 +4,15 @@
 // config (lxc.default_config, or configFile as `lxc-create -f`), then lxc.rootfs.path.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
-import type { Backend, ContainerRef } from '@shared/model'
-import { resolveCreateBackend } from '../drivers/compat'
+import type { Backend, ContainerRef, RootfsSpec } from '@shared/model'
+import { createCandidates } from '../drivers/compat'
 import { driverFor } from '../drivers/index'
-import { mountFailure, runWithRootfs } from '../fs/rootfs-mount'
+import { mountFailure, runWithRootfs, type RootfsAccess } from '../fs/rootfs-mount'
 import { newContainerNameProblem } from '@shared/names'
 import { templateArgProblem } from '@shared/template-args'
 import { canonicalRootfsSpec } from '../rootfs'
 import { assertFree, buildAndRegister } from './build'
-import { claimer } from '../drivers/claims'
+import { claimer, discardClaims } from '../drivers/claims'
 import { readGlobalConfig } from '../global-config'
 import { report, type OpContext } from '../context'
 import { notFound, refused } from '@shared/errors'
@@ -44,7 +44,7 @@ export function templatePath(template: string): string {
 export async function createContainer(opts: CreateOptions, ctx: OpContext = {}): Promise<ContainerRef> {
   const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
   if (!lxcpath.startsWith('/')) throw refused('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`, lxcpath)
-  const backend = resolveCreateBackend(lxcpath, opts.backend)
+  const candidates = createCandidates(lxcpath, opts.backend)
   const problem = newContainerNameProblem(opts.name)
   if (problem) throw refused('bad-name', problem)
   const args = opts.templateArgs ?? []
@@ -69,9 +69,21 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
         writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
         return null
       }
-      const driver = driverFor(backend)
       const specs = { zfsRoot: opts.zfsRoot ?? readGlobalConfig().zfsRoot }
-      const { spec, fill } = await driver.create({ buildDir: staging, finalDir, specs, claim: claimer(staging, backend) }, ctx)
+      // -B best: the first backend whose storage can be made wins, as in LXC
+      let made: { backend: Backend; spec: RootfsSpec; fill: RootfsAccess } | null = null
+      for (const [i, backend] of candidates.entries()) {
+        try {
+          made = { backend, ...(await driverFor(backend).create({ buildDir: staging, finalDir, specs, claim: claimer(staging, backend) }, ctx)) }
+          break
+        } catch (err) {
+          if (i === candidates.length - 1 || ctx.signal?.aborted) throw err
+          await discardClaims(staging)
+          report(ctx, { phase: 'create', message: `-B best: ${backend} could not be made here (${(err as Error).message}); trying ${candidates[i + 1]}` })
+        }
+      }
+      const { backend, spec, fill } = made!
+      const driver = driverFor(backend)
       text += `lxc.rootfs.path = ${canonicalRootfsSpec(spec)}\n`
       writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
       report(ctx, { phase: 'template', message: `running ${script}` })
