@@ -10,11 +10,12 @@ const usage = `Usage: strata clone -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXC
 
 Copy clone (a standalone copy) or, with -s, a snapshot clone: overlay over the origin's
 rootfs (a clone of an overlay clone keeps the original base as its lower and copies the
-upper), or a btrfs subvolume snapshot. Bookkeeping (lxc_rdepends, lxc_snapshots) is written as
-LXC 5 writes it, so lxc-destroy refuses to destroy an origin that overlay clones read.
-  -B dir|overlay|btrfs|loop
+upper), a btrfs subvolume snapshot, or a zfs clone of a snapshot of the origin's dataset.
+Bookkeeping (lxc_rdepends, lxc_snapshots) is written as LXC 5 writes it, so lxc-destroy refuses
+to destroy an origin that overlay clones read (zfs itself refuses for zfs clones).
+  -B dir|overlay|btrfs|zfs|loop
                         backend; default: LXC's rule (a snapshot of dir is overlay, of btrfs
-                        btrfs; a copy keeps the origin's type in its own lxcpath, and is dir
+                        btrfs, of zfs zfs; a copy keeps the origin's type in its own lxcpath, and is dir
                         in another; a copy of an overlay clone in its own lxcpath needs -B dir).
                         none and best are for create only
   --expand-config       write the flattened config (includes inlined), as LXC 1.0 did

@@ -1,14 +1,139 @@
-// zfs: `zfs:<pool>/<path>/<n>`, a dataset whose mountpoint is the rootfs (or, as older configs
-// have it, the mountpoint path itself). Strata reads, lists, mounts and measures zfs containers
-// (from zfs's own accounting); it does not make or copy them yet.
+// zfs: the rootfs is a dataset, `zfs:<pool>/<…>/<n>` (or, as older configs have it, the
+// dataset's mountpoint path). As LXC 5.0.2 makes them (storage/zfs.c, lxc-format.md):
+// - create: `zfs create -o mountpoint=… -o canmount=noauto -p <zfsroot>/<n>` (lxc.bdev.zfs.root,
+//   default `lxc`, or lxc-create --zfsroot);
+// - copy: the same, beside the origin's dataset (under zfsroot for an origin that is not zfs),
+//   filled with the origin's visible tree;
+// - snapshot clone: `zfs snapshot -r <origin>@<n>` + `zfs clone`: it reads that snapshot, which
+//   the dataset's `origin` property records. LXC writes no lxc_snapshots for it, so the lineage
+//   and the destroy rule come from that property (lineage()); never `destroy -R` or promote;
+// - destroy: `zfs destroy -r <dataset>`, then its origin snapshot.
+// Where Strata differs, on purpose: a dataset name that is taken (another container's `snap0`
+// from lxc-snapshot, say) gets a free `_N` suffix instead of failing, since the config names the
+// dataset; while a build runs, the mountpoint is in the staging directory (zfs-fuse mounts a
+// clone even with canmount=noauto, which would make the final directory appear early) and is
+// set to `<P>/<n>/rootfs` once the container is registered.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
+import type { OpContext } from '../context'
+import { copyDirectoryTree } from '../fs/copy'
 import { rewriteHostname } from '../fs/hostname'
 import { NO_FIGURES } from '../fs/tree-usage'
 import { run, toolText } from '../tools'
-import { refused } from '@shared/errors'
-import { directoryOf, type StorageDriver } from './driver'
+import { failed, refused } from '@shared/errors'
+import { directoryOf, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
 
-const NOT_YET = 'Strata reads zfs containers but cannot make, copy or snapshot them yet.'
+const TIMEOUT_MS = 120_000
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+const zfs = (args: string[], ctx: OpContext = {}) => run('zfs', args, { signal: ctx.signal, timeoutMs: TIMEOUT_MS })
+
+/** A zfs command that zfs may refuse for a moment as "busy" (an unmount still settling: zfs-fuse does). */
+async function zfsPatiently(args: string[], ctx: OpContext = {}): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await zfs(args, ctx)
+      return
+    } catch (err) {
+      if (attempt >= 20 || !/busy/i.test(toolText(err))) throw err
+      await sleep(250)
+    }
+  }
+}
+
+function exists(name: string): boolean {
+  return spawnSync('zfs', ['list', '-H', '-o', 'name', '-t', 'all', name], { stdio: 'ignore' }).status === 0
+}
+
+/** One `zfs list` of every dataset's origin, shared by all the listing's calls within one turn of the event loop. */
+let origins: Map<string, string | null> | null = null
+function datasetOrigins(): Map<string, string | null> {
+  if (origins) return origins
+  const map = new Map<string, string | null>()
+  const r = spawnSync('zfs', ['list', '-H', '-o', 'name,origin,mountpoint', '-t', 'filesystem'], { encoding: 'utf8', timeout: 30_000 })
+  if (r.status === 0)
+    for (const line of r.stdout.split('\n')) {
+      const [name, origin, mountpoint] = line.split('\t')
+      if (!name) continue
+      map.set(name, origin && origin !== '-' ? origin : null)
+      if (mountpoint?.startsWith('/')) mountpoints.set(mountpoint, name)
+    }
+  origins = map
+  setImmediate(() => {
+    origins = null
+    mountpoints.clear()
+  })
+  return map
+}
+const mountpoints = new Map<string, string>()
+
+/** The dataset of a spec: its path, or for a mountpoint path (LXC's legacy form) the dataset mounted there. */
+function datasetOf(spec: RootfsSpec): string {
+  const path = directoryOf(spec)
+  if (!path.startsWith('/')) return path
+  datasetOrigins()
+  const dataset = mountpoints.get(path)
+  if (!dataset) throw refused('zfs-no-dataset', `No zfs dataset has the mountpoint ${path} (the rootfs of this zfs container).`, path)
+  return dataset
+}
+
+/** `<parent>/<name>`, or with the first free `_N` suffix: free as a dataset and as a snapshot of `snapshotOf`. */
+function freeDataset(parent: string, name: string, snapshotOf?: string): string {
+  for (let n = 0; ; n++) {
+    const leaf = n === 0 ? name : `${name}_${n}`
+    if (!exists(`${parent}/${leaf}`) && !(snapshotOf && exists(`${snapshotOf}@${leaf}`))) return `${parent}/${leaf}`
+  }
+}
+
+async function mounted(dataset: string): Promise<{ mountpoint: string; mounted: boolean }> {
+  const r = await zfs(['get', '-H', '-o', 'value', 'mountpoint,mounted', dataset])
+  const [mountpoint, isMounted] = String(r.stdout).split('\n')
+  if (!mountpoint?.startsWith('/')) throw refused('zfs-no-mountpoint', `The zfs dataset ${dataset} has no mountpoint (${mountpoint}).`, dataset)
+  return { mountpoint, mounted: isMounted === 'yes' }
+}
+
+async function unmount(dataset: string): Promise<void> {
+  if (exists(dataset) && (await mounted(dataset).catch(() => null))?.mounted) await zfsPatiently(['umount', dataset])
+}
+
+/** Mounts the dataset at its mountpoint unless it is mounted; `held` when this call mounted it. */
+async function access(dataset: string): Promise<{ dir: string; held?: string }> {
+  const m = await mounted(dataset)
+  if (m.mounted) return { dir: m.mountpoint }
+  await zfs(['mount', dataset])
+  return { dir: m.mountpoint, held: dataset }
+}
+
+async function withMounted<T>(dataset: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const a = await access(dataset)
+  try {
+    return await fn(a.dir)
+  } finally {
+    if (a.held) await unmount(a.held)
+  }
+}
+
+const specOf = (dataset: string): RootfsSpec => ({ backend: 'zfs', prefix: 'zfs', path: dataset })
+
+/** A new, empty dataset for the build, mounted in the staging directory while it is filled. */
+async function newDataset(parent: string, target: BuildTarget, ctx: OpContext): Promise<string> {
+  const dataset = freeDataset(parent, basename(target.finalDir))
+  const at = join(target.buildDir, 'rootfs')
+  try {
+    await zfs(['create', '-o', `mountpoint=${at}`, '-o', 'canmount=noauto', '-p', dataset], ctx)
+  } catch (err) {
+    throw failed(`zfs could not create the dataset ${dataset} (under ${parent}: lxc.bdev.zfs.root, or the origin's parent dataset): ${toolText(err)}`, {
+      subject: dataset,
+      rule: 'zfs-create',
+      cause: err
+    })
+  }
+  target.claim(dataset)
+  mkdirSync(at, { recursive: true })
+  return dataset
+}
 
 interface ZfsFigures {
   /** the dataset with its snapshots (and children): what destroying it all gives back */
@@ -41,40 +166,65 @@ async function zfsUsage(dataset: string): Promise<{ figures: ZfsFigures } | { re
   return { figures: { used, referenced, usedByDataset } }
 }
 
-const refuse = async (): Promise<never> => {
-  throw refused('zfs-not-yet', NOT_YET)
+/** Destroys a dataset or snapshot with what hangs below it (LXC's -r), tolerating one that is gone already. */
+async function destroyDataset(name: string, ctx: OpContext = {}): Promise<void> {
+  if (!exists(name)) return
+  if (!name.includes('@')) await unmount(name)
+  await zfsPatiently(['destroy', '-r', name], ctx)
 }
 
 export const zfsDriver: StorageDriver = {
   backend: 'zfs',
   capabilities: {
-    create: NOT_YET,
-    copyInto: NOT_YET,
-    cloneFrom: NOT_YET,
-    snapshotOf: [],
-    snapshotRule: NOT_YET,
+    create: null,
+    copyInto: null,
+    cloneFrom: null,
+    snapshotOf: ['zfs'],
+    snapshotRule: "a zfs snapshot clone is a zfs clone of a snapshot of the origin's dataset",
     snapshotDependsOnOrigin: true,
+    originInStorage: true,
     mountableWhileRunning: true,
-    needs: { filesystems: ['zfs'], tools: { zfs: 'zfsutils-linux or zfs-fuse', zpool: 'zfsutils-linux or zfs-fuse' } }
+    // zfs is the kernel module; zfs-fuse mounts through fuse (there LXC itself cannot mount a dataset, Strata can)
+    needs: { filesystems: ['zfs', 'fuse'], tools: { zfs: 'zfsutils-linux or zfs-fuse', zpool: 'zfsutils-linux or zfs-fuse' } }
   },
-  create: refuse,
-  copy: refuse,
-  snapshot: refuse,
+  // cheap, since every clone's choices ask it: is there a zfs to talk to (the kernel module's /dev/zfs, zfs-fuse's socket)?
+  probe(): string | null {
+    if (existsSync('/dev/zfs') || existsSync('/run/zfs/zfs_socket')) return null
+    return 'zfs is not running here (no /dev/zfs from the kernel module, no zfs-fuse socket /run/zfs/zfs_socket).'
+  },
+  async create(target, ctx) {
+    const dataset = await newDataset(target.specs.zfsRoot, target, ctx)
+    const fill = await access(dataset)
+    return { spec: specOf(dataset), fill }
+  },
+  async copy(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
+    // beside the origin's dataset, as LXC places it; under zfsroot when the origin is not zfs
+    const parent = source.spec.backend === 'zfs' ? dirname(datasetOf(source.spec)) : target.specs.zfsRoot
+    const dataset = await newDataset(parent, target, ctx)
+    await withMounted(dataset, (dir) => source.withVisibleTree((root) => copyDirectoryTree(root, dir, ctx)))
+    return specOf(dataset)
+  },
+  async snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
+    if (source.spec.backend !== 'zfs') throw refused('zfs-snapshot-origin', 'A zfs snapshot clone needs a zfs origin.')
+    const origin = datasetOf(source.spec)
+    const dataset = freeDataset(dirname(origin), basename(target.finalDir), origin)
+    const snapshot = `${origin}@${basename(dataset)}`
+    await zfs(['snapshot', '-r', snapshot], ctx)
+    target.claim(snapshot)
+    const at = join(target.buildDir, 'rootfs')
+    await zfs(['clone', '-p', '-o', 'canmount=noauto', '-o', `mountpoint=${at}`, snapshot, dataset], ctx)
+    target.claim(dataset)
+    await unmount(dataset) // zfs-fuse mounts a clone whatever canmount says
+    mkdirSync(at, { recursive: true })
+    return specOf(dataset)
+  },
   /** the dataset's mountpoint; a dataset that is not mounted is mounted (and held, to be unmounted again) */
   async access(spec: RootfsSpec) {
     const path = directoryOf(spec)
-    if (path.startsWith('/')) return { dir: path }
-    const r = await run('zfs', ['get', '-H', '-o', 'value', 'mountpoint,mounted', path], { timeoutMs: 30_000 })
-    const [mountpoint, mounted] = String(r.stdout).split('\n')
-    if (!mountpoint || !mountpoint.startsWith('/')) throw refused('zfs-no-mountpoint', `the zfs dataset ${path} has no mountpoint (${mountpoint})`, path)
-    if (mounted === 'yes') return { dir: mountpoint }
-    await run('zfs', ['mount', path], { timeoutMs: 60_000 })
-    return { dir: mountpoint, held: path }
+    return path.startsWith('/') ? { dir: path } : access(path)
   },
-  async release(dataset: string): Promise<void> {
-    await run('zfs', ['umount', dataset], { timeoutMs: 60_000 })
-  },
-  visibleTree: refuse,
+  release: (dataset) => unmount(dataset),
+  visibleTree: (spec, _dir, fn) => (directoryOf(spec).startsWith('/') ? fn(directoryOf(spec)) : withMounted(datasetOf(spec), fn)),
   async usage(spec, probe) {
     const path = directoryOf(spec)
     if (path.startsWith('/')) return { ...(await probe.scanned(path, false)), sourceNote: `scanned: ${path} is a path, not a zfs dataset` }
@@ -86,6 +236,49 @@ export const zfsDriver: StorageDriver = {
     // Without zfs there is no mountpoint to scan either: say so rather than guess.
     return { measured: NO_FIGURES, dataBytes: 0, fsShared: null, source: 'scan', restBytes: probe.rest(null), sourceNote: `not measured: ${z.reason}` }
   },
-  writeHostname: async (spec, _at, name) => rewriteHostname({ kind: 'dir', root: directoryOf(spec) }, name),
-  async destroy(): Promise<void> {}
+  writeHostname: (spec, _at, name) => withMounted(datasetOf(spec), (root) => rewriteHostname({ kind: 'dir', root }, name)),
+  lineage(spec) {
+    const path = directoryOf(spec)
+    const all = datasetOrigins()
+    const dataset = path.startsWith('/') ? mountpoints.get(path) : path
+    if (!dataset || !all.has(dataset)) return null
+    const origin = all.get(dataset)
+    return { id: dataset, parent: origin ? origin.slice(0, origin.indexOf('@')) : null }
+  },
+  claimsOf: async (spec) => {
+    const dataset = datasetOf(spec)
+    const origin = datasetOrigins().get(dataset) ?? null
+    return origin ? [origin, dataset] : [dataset]
+  },
+  async undiscardable(items, going = []) {
+    // zfs will not destroy a dataset whose snapshots zfs clones read (lxc-destroy and lxc-snapshot -r fail on it too)
+    const gone = new Set(going.flatMap((g) => (g.backend === 'zfs' && !directoryOf(g).startsWith('/') ? [directoryOf(g)] : [])))
+    const readers = items
+      .filter((d) => !d.includes('@'))
+      .flatMap((d) => [...datasetOrigins()].filter(([name, o]) => o?.startsWith(`${d}@`) && !gone.has(name)).map(([name, o]) => `${name} (a clone of ${o})`))
+    if (readers.length === 0) return null
+    return `its zfs dataset is read by ${readers.length === 1 ? 'the zfs clone' : 'the zfs clones'} ${readers.join(', ')}, so zfs will not destroy it (nor will LXC)`
+  },
+  async discard(item) {
+    await destroyDataset(item)
+  },
+  async registered(spec, finalDir) {
+    const dataset = datasetOf(spec)
+    await unmount(dataset)
+    await zfs(['set', `mountpoint=${join(finalDir, 'rootfs')}`, dataset])
+  },
+  async destroy(spec, _containerDir, ctx) {
+    // as lxc-destroy: the dataset, then the snapshot it was cloned from (which other clones may still read: then it stays)
+    const dataset = datasetOf(spec)
+    if (!exists(dataset)) return
+    const origin = String((await zfs(['get', '-H', '-o', 'value', 'origin', dataset])).stdout).trim()
+    await destroyDataset(dataset, ctx)
+    if (origin && origin !== '-') {
+      try {
+        await destroyDataset(origin, ctx)
+      } catch (err) {
+        if (!/dependent clones/i.test(toolText(err))) throw err
+      }
+    }
+  }
 }
