@@ -22,6 +22,9 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   convert: () => import('./convert')
 }
 
+/** Commands that write into an lxcpath (check: recovery and --repair): a non-root user's run in their user namespace (userns.ts). */
+const WRITING = new Set(['clone', 'create', 'destroy', 'snapshot', 'flatten', 'convert', 'check'])
+
 const USAGE = `Usage: strata <command> [options]
 
 Commands:
@@ -63,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
     if (rest.includes('--help') || rest.includes('-h')) {
       writeStdout(`${command.usage}\n`)
       return 0
+    }
+    if (WRITING.has(name)) {
+      const inUserns = await (await import('./userns')).default(name, rest)
+      if (inUserns !== null) return inUserns
     }
     return await command.run(rest)
   } catch (err) {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { actsAsRoot } from './identity'
 
 export interface GlobalConfig {
   /** the lxc.conf that was read, or null when none exists */
@@ -10,11 +11,11 @@ export interface GlobalConfig {
   lxcpath: string
   zfsRoot: string
   lvmVg: string
+  /** the config a new container starts from (lxc.default_config) */
+  defaultConfig: string
 }
 
-function isRoot(): boolean {
-  return typeof process.geteuid === 'function' && process.geteuid() === 0
-}
+const isRoot = actsAsRoot
 
 export function globalConfigFile(): string {
   return isRoot() ? '/etc/lxc/lxc.conf' : join(homedir(), '.config/lxc/lxc.conf')
@@ -47,6 +48,7 @@ export function readGlobalConfig(file = globalConfigFile()): GlobalConfig {
     file: text === null ? null : file,
     lxcpath,
     zfsRoot: values.get('lxc.bdev.zfs.root') ?? 'lxc',
+    defaultConfig: values.get('lxc.default_config') ?? (isRoot() ? '/etc/lxc/default.conf' : join(homedir(), '.config/lxc/default.conf')),
     lvmVg: values.get('lxc.bdev.lvm.vg') ?? 'lxc'
   }
 }

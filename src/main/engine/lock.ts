@@ -3,10 +3,11 @@
 // at the same time wait for us and we wait for them.
 // Without the native addon, a perl child holds a classic fcntl write lock on the same file
 // instead (it conflicts with LXC's OFD lock too; flock(1) would not).
-import { mkdirSync } from 'node:fs'
+import { lstatSync, mkdirSync } from 'node:fs'
+import { giveToUser, usernsOwner } from './identity'
 import { dirname } from 'node:path'
 import type { ContainerRef } from '@shared/model'
-import { lockFile, lxcLockPath, nativeAvailable, type LockHandle } from './native/index'
+import { lockFile, lxcLockPath, lxcRunDir, nativeAvailable, type LockHandle } from './native/index'
 
 const PERL_LOCK = `use Fcntl; sysopen(my $f, $ARGV[0], O_RDWR|O_CREAT|O_NOFOLLOW, 0600) or die "open: $!";
 my $l = pack("s s x4 q q i x4", F_WRLCK, 0, 0, 0, 0); fcntl($f, F_SETLKW, $l) or die "lock: $!";
@@ -37,7 +38,11 @@ export async function lockPath(path: string, opts: { signal?: AbortSignal; wait?
 }
 
 export async function takeLxcLock(ref: ContainerRef, signal?: AbortSignal): Promise<LockHandle> {
-  return lockPath(lxcLockPath(ref.lxcpath, ref.name), { signal })
+  const path = lxcLockPath(ref.lxcpath, ref.name)
+  const lock = await lockPath(path, { signal })
+  // in the user's namespace, what this made under their run dir stays theirs, so that their LXC can open it too
+  if (usernsOwner() !== null) for (let p = path; p.startsWith(lxcRunDir()) && p !== lxcRunDir(); p = dirname(p)) if (lstatSync(p).uid === 0) giveToUser(p)
+  return lock
 }
 
 export async function withLxcLock<T>(ref: ContainerRef, fn: () => Promise<T> | T, signal?: AbortSignal): Promise<T> {

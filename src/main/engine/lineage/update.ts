@@ -3,6 +3,7 @@
 // a neighbouring entry whose lxcpath ends with ours). Writes go to a temporary file that is
 // renamed over the old one, so a crash leaves either the old or the new list.
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { giveToUser } from '../identity'
 import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { withLxcLock } from '../lock'
@@ -15,6 +16,7 @@ function dirOf(ref: ContainerRef): string {
 export function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.strata-tmp`
   writeFileSync(tmp, text, { mode: 0o644 })
+  giveToUser(tmp)
   renameSync(tmp, file)
 }
 

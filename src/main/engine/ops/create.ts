@@ -18,7 +18,6 @@ import { report, type OpContext } from '../context'
 import { notFound, refused } from '@shared/errors'
 
 export const TEMPLATE_DIR = '/usr/share/lxc/templates'
-const DEFAULT_CONFIG = '/etc/lxc/default.conf'
 /** The rest of lxc-create's header (lxccontainer.c prepend_lxc_header), byte for byte. */
 const HEADER_TAIL =
   '# For additional config options, please look at lxc.container.conf(5)\n\n' +
@@ -58,7 +57,7 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
   const none = opts.template === 'none'
   const script = templatePath(opts.template)
   if (!none && !existsSync(script)) throw notFound(`There is no template "${opts.template}" (${script} does not exist).`, script, 'no-template')
-  const baseConfig = opts.configFile ?? DEFAULT_CONFIG
+  const baseConfig = opts.configFile ?? readGlobalConfig().defaultConfig
   if (opts.configFile && !existsSync(opts.configFile)) throw notFound(`The config file ${opts.configFile} does not exist.`, opts.configFile, 'no-config')
   await buildAndRegister(
     { what: 'create', workDir: lxcpath, target, finalDir, origins: [] },

@@ -13,6 +13,7 @@ import { undoneError } from './build'
 import { refused } from '@shared/errors'
 import { show } from '../errors'
 import { faultPoint } from './fault'
+import { settleForUser } from '../identity'
 import { Journal, swapFlagName } from '../journal/journal'
 import { finishRestore, rollBackRestore } from './restore-steps'
 
@@ -44,6 +45,7 @@ export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => 
     journal.mark(staging) // before anything is built: recovery removes only a marked staging dir
     writeFileSync(join(staging, marker), '', { flag: 'wx' })
     const spec = await build(staging)
+    settleForUser(staging)
     checkAborted(ctx, `${plan.what} of ${plan.ref.name}`)
     faultPoint(`${plan.what}:built`)
     report(ctx, { phase: 'register', message: `swapping ${plan.ref.name} for its rebuilt copy` })
