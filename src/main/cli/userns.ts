@@ -64,7 +64,9 @@ export default async function runInUsernsIfNeeded(command: string, args: string[
   // the user's own ids go right above the map, where nothing of the container's lies
   const owner = Math.max(...map.map((e) => e.nsid + e.count))
   const maps = [...map.map((e) => `${e.kind}:${e.nsid}:${e.hostid}:${e.count}`), `u:${owner}:${user.uid}:1`, `g:${owner}:${process.getgid?.() ?? user.gid}:1`]
-  const child = spawn('lxc-usernsexec', [...maps.flatMap((m) => ['-m', m]), '--', process.execPath, ...process.execArgv, process.argv[1]!, command, ...args], {
+  // through sh, which turns a death by signal into 128+N: lxc-usernsexec itself reports such a death as success
+  const inner = ['/bin/sh', '-c', '"$@"; exit $?', 'sh', process.execPath, ...process.execArgv, process.argv[1]!, command, ...args]
+  const child = spawn('lxc-usernsexec', [...maps.flatMap((m) => ['-m', m]), '--', ...inner], {
     stdio: 'inherit',
     env: { ...process.env, STRATA_USERNS_OWNER: String(owner) }
   })

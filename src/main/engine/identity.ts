@@ -6,7 +6,7 @@
 // acts for the user (their lxc.conf, default.conf, run dir and locks), and the files LXC leaves
 // to the user (a container's config and bookkeeping, the group of its directories) go to the
 // user's own id inside the namespace, which STRATA_USERNS_OWNER names.
-import { chownSync, existsSync, lchownSync } from 'node:fs'
+import { chownSync, existsSync, lchownSync, lstatSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** The user's id inside the namespace this process runs in for them, or null outside one. */
@@ -36,6 +36,9 @@ export function shareWithUser(dir: string): void {
 export function settleForUser(containerDir: string): void {
   if (usernsOwner() === null) return
   shareWithUser(containerDir)
-  for (const dir of ['rootfs', 'overlay', 'overlay/delta', 'overlay/work', 'snaps']) if (existsSync(join(containerDir, dir))) shareWithUser(join(containerDir, dir))
+  for (const dir of ['overlay', 'overlay/delta', 'overlay/work', 'snaps']) if (existsSync(join(containerDir, dir))) shareWithUser(join(containerDir, dir))
+  // an empty rootfs (a mountpoint, or one a template is about to fill) is made so; a copied one keeps its origin's owner, as rsync keeps it for LXC
+  const rootfs = join(containerDir, 'rootfs')
+  if (existsSync(rootfs) && lstatSync(rootfs).isDirectory() && readdirSync(rootfs).length === 0) shareWithUser(rootfs)
   for (const file of ['config', 'lxc_rdepends', 'lxc_snapshots', 'ts', 'comment', 'strata_base_fingerprint']) if (existsSync(join(containerDir, file))) giveToUser(join(containerDir, file))
 }

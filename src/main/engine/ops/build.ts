@@ -15,7 +15,6 @@ import { checkAborted, report, type OpContext } from '../context'
 import { failed, isStrataError, refused } from '@shared/errors'
 import { show } from '../errors'
 import { faultPoint } from './fault'
-import { settleForUser } from '../identity'
 import { Journal, markerName } from '../journal/journal'
 
 export interface BuildPlan {
@@ -76,7 +75,6 @@ export async function buildAndRegister(plan: BuildPlan, build: (staging: string)
     chmodSync(staging, 0o770)
     journal.mark(staging) // before anything is built: recovery removes only a marked staging dir
     const spec = await build(staging)
-    settleForUser(staging)
     checkAborted(ctx, plan.what)
     faultPoint(`${plan.what}:built`)
     report(ctx, { phase: 'register', message: `registering ${show(plan.target)}` })

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import type { Backend, ContainerRef, RootfsSpec } from '@shared/model'
 import { claimer } from '../drivers/claims'
 import { readGlobalConfig } from '../global-config'
+import { settleForUser } from '../identity'
 import { cloneConfig, includedLegacyKeys } from '../config/rewrite'
 import type { ContainerRecord } from '../container'
 import { resolveCloneBackend } from '../drivers/compat'
@@ -161,6 +162,7 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     // When this clone was made, so that `strata check` can name what in its base changed since.
     if ('lowers' in spec && spec.lowers[0]) recordBaseFingerprint(staging, spec.lowers[0])
     for (const [file, data] of Object.entries(internals.extraFiles ?? {})) writeFileSync(join(staging, file), data, { mode: 0o644 })
+    settleForUser(staging)
     const staged = relocateSpec(spec, finalDir, staging)
     const mountpoint = join(staging, 'rootfs')
     // LXC runs the clone hooks first, then rewrites the hostname.

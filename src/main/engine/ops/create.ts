@@ -14,6 +14,7 @@ import { canonicalRootfsSpec } from '../rootfs'
 import { assertFree, buildAndRegister } from './build'
 import { claimer, discardClaims } from '../drivers/claims'
 import { readGlobalConfig } from '../global-config'
+import { settleForUser, usernsOwner } from '../identity'
 import { report, type OpContext } from '../context'
 import { notFound, refused } from '@shared/errors'
 
@@ -90,7 +91,11 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
       // loop: the image, mounted at rootfs for the template only). Strata's options come last, so
       // they win over anything templateArgProblem missed, and the template runs in the staging
       // dir, so a relative path it is given stays inside it.
-      const argv = [script, ...args, '--path', staging, '--name', opts.name, '--rootfs', join(staging, 'rootfs')]
+      // in the user's namespace, as LXC: the container's files are the user's until the template hands the rootfs to root (--mapped-uid/gid: the user's id there)
+      settleForUser(staging)
+      const owner = usernsOwner()
+      const mapped = owner === null ? [] : ['--mapped-uid', String(owner), '--mapped-gid', String(owner)]
+      const argv = [script, ...args, '--path', staging, '--name', opts.name, '--rootfs', join(staging, 'rootfs'), ...mapped]
       const env = { ...process.env, LXC_NAME: opts.name, LXC_PATH: lxcpath, LXC_ROOTFS_PATH: join(staging, 'rootfs') } as Record<string, string>
       const options = { signal: ctx.signal, env, cwd: staging }
       try {

@@ -1,0 +1,211 @@
+// An unprivileged user's own containers, with real LXC and Debian's uidmap: a test user with a
+// subordinate id range and LXC's per-user config (~/.config/lxc/default.conf with lxc.idmap),
+// running the built CLI as that user, as LXC's own tools run for them. Every result must start
+// with the user's lxc-start and be owned, file by file, as LXC's own tools make it.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const REPO = resolve(import.meta.dirname, '../..')
+const STRATA = join(REPO, 'bin/strata')
+const USER = `stu${process.pid % 100000}`
+const RANGE = 65536
+let home = ''
+let P = ''
+let subStart = 0
+/** directories above the checkout that got an ACL entry so that the user can reach the CLI */
+const traversed: string[] = []
+let unavailable: string | null = null
+
+/** Runs a shell command line as the test user, in a login environment. */
+async function asUser(line: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await execa('su', ['-', USER, '-c', line], { reject: false })
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr }
+}
+
+async function strataAsUser(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return asUser([process.execPath, STRATA, ...args].map((a) => `'${a}'`).join(' '))
+}
+
+async function okAsUser(line: string): Promise<string> {
+  const r = await asUser(line)
+  expect(r.code, `${line}: ${r.stderr}`).toBe(0)
+  return r.stdout
+}
+
+async function strataOkAsUser(...args: string[]): Promise<string> {
+  const r = await strataAsUser(...args)
+  expect(r.code, `strata ${args.join(' ')}: ${r.stderr}`).toBe(0)
+  return r.stdout
+}
+
+/** Owner, group and mode of every file under a container's directory, paths relative to it (as root sees them). */
+function owners(name: string, skip: RegExp = /^$/): string[] {
+  const out = execFileSync('find', [join(P, name), '-printf', '%u %g %m %P\\n'], { encoding: 'utf8' })
+  return out
+    .split('\n')
+    .filter((l) => l && !skip.test(l.split(' ')[3] ?? ''))
+    .sort()
+}
+
+/** The first free block of subordinate ids above every range /etc/subuid and /etc/subgid give. */
+function freeSubordinateStart(): number {
+  let end = 100000
+  for (const file of ['/etc/subuid', '/etc/subgid'])
+    if (existsSync(file))
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const f = line.split(':')
+        if (f.length === 3) end = Math.max(end, Number(f[1]) + Number(f[2]))
+      }
+  return end
+}
+
+async function startAttachStop(name: string): Promise<void> {
+  await okAsUser(`lxc-start -n ${name}`)
+  expect(await okAsUser(`lxc-info -n ${name} -s`)).toMatch(/RUNNING/)
+  expect((await okAsUser(`lxc-attach -n ${name} -- sh -c 'hostname; touch /root/from-inside'`)).trim()).toBe(name)
+  await okAsUser(`lxc-stop -n ${name} -k`)
+}
+
+beforeAll(async () => {
+  if ((await execa('which', ['newuidmap'], { reject: false })).exitCode !== 0) {
+    unavailable = 'newuidmap is not installed (Debian package uidmap; scripts/ensure-system.sh installs it)'
+    return
+  }
+  await execa('useradd', ['--create-home', '--shell', '/bin/sh', USER])
+  home = (await execa('su', ['-', USER, '-c', 'echo $HOME'])).stdout.trim()
+  // useradd may have given the user a range already (login.defs SUB_UID_MIN...): use it, else add one
+  const given = readFileSync('/etc/subuid', 'utf8')
+    .split('\n')
+    .map((l) => l.split(':'))
+    .find((f) => f[0] === USER && Number(f[2]) >= RANGE)
+  const givenGid = readFileSync('/etc/subgid', 'utf8').split('\n').some((l) => given && l === `${USER}:${given[1]}:${given[2]}`)
+  if (given && givenGid) subStart = Number(given[1])
+  else {
+    subStart = freeSubordinateStart()
+    await execa('usermod', ['--add-subuids', `${subStart}-${subStart + RANGE - 1}`, '--add-subgids', `${subStart}-${subStart + RANGE - 1}`, USER])
+  }
+  await okAsUser(
+    `mkdir -p ~/.config/lxc ~/.local/share/lxc && printf 'lxc.idmap = u 0 ${subStart} ${RANGE}\\nlxc.idmap = g 0 ${subStart} ${RANGE}\\nlxc.net.0.type = empty\\n' > ~/.config/lxc/default.conf`
+  )
+  P = join(home, '.local/share/lxc')
+  // the user must reach the built CLI in this checkout: an ACL entry on each directory above it that they cannot traverse
+  for (let d = REPO; d !== '/'; d = dirname(d)) {
+    if ((await execa('su', [USER, '-s', '/bin/sh', '-c', `test -x '${d}'`], { reject: false })).exitCode !== 0) {
+      await execa('setfacl', ['-m', `u:${USER}:x`, d])
+      traversed.push(d)
+    }
+  }
+  // the user's busybox base, made by LXC's own lxc-create, with a hostname file for the clones to rewrite
+  await okAsUser('lxc-create -n base -t busybox')
+  await okAsUser(`lxc-usernsexec -m b:0:${subStart}:${RANGE} -- sh -c 'echo base > ~/.local/share/lxc/base/rootfs/etc/hostname'`)
+}, 300_000)
+
+afterAll(async () => {
+  if (home) {
+    const active = await asUser('lxc-ls --active -1')
+    for (const name of active.stdout.split('\n').filter(Boolean)) await asUser(`lxc-stop -n ${name} -k`)
+  }
+  for (const d of traversed) await execa('setfacl', ['-x', `u:${USER}`, d], { reject: false })
+  await execa('pkill', ['-KILL', '-u', USER], { reject: false })
+  await execa('userdel', ['--remove', USER], { reject: false })
+  if (home) await execa('rm', ['-rf', home])
+  for (const file of ['/etc/subuid', '/etc/subgid'])
+    if (existsSync(file))
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => l && !l.startsWith(`${USER}:`))
+          .map((l) => `${l}\n`)
+          .join('')
+      )
+}, 120_000)
+
+describe('an unprivileged user with a subordinate id range, on their own lxcpath (real lxc-usernsexec/newuidmap)', () => {
+  it('strata create -t busybox starts from their default.conf (its id map) and owns every file as lxc-create does; it starts', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    await strataOkAsUser('create', '-n', 'made', '-t', 'busybox')
+    expect(readFileSync(join(P, 'made/config'), 'utf8')).toMatch(new RegExp(`lxc.idmap = u 0 ${subStart} ${RANGE}`))
+    await okAsUser('lxc-create -n lxcmade -t busybox')
+    expect(owners('made')).toEqual(owners('lxcmade'))
+    await startAttachStop('made')
+    await okAsUser('lxc-destroy -n lxcmade')
+  })
+
+  it('snapshot clone, clone of that clone and copy clone: owned as lxc-copy makes them, each starts, and a write inside lands in the upper as the mapped root', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    await strataOkAsUser('clone', '-o', 'base', '-n', 's1', '-s')
+    await strataOkAsUser('clone', '-o', 's1', '-n', 's2', '-s')
+    await strataOkAsUser('clone', '-o', 'base', '-n', 'k1')
+    await okAsUser('lxc-copy -n base -N ls1 -s -B overlay')
+    await okAsUser('lxc-copy -n ls1 -N ls2 -s')
+    await okAsUser('lxc-copy -n base -N lk1')
+    // Strata's own record of the base's state when the clone was made is its addition; overlay/work/work
+    // is the kernel's, made when lxc-copy mounts the clone to rewrite its hostname (Strata writes the upper directly)
+    const strataOwn = /^strata_base_fingerprint$/
+    const kernelOwn = /^overlay\/work\/work$/
+    expect(owners('s1', strataOwn)).toEqual(owners('ls1', kernelOwn))
+    expect(owners('s2', strataOwn)).toEqual(owners('ls2', kernelOwn))
+    expect(owners('k1')).toEqual(owners('lk1'))
+    for (const name of ['s1', 's2', 'k1']) await startAttachStop(name)
+    expect(owners('s2').find((l) => l.endsWith(' overlay/delta/root/from-inside'))).toBe(`${subStart} ${subStart} 644 overlay/delta/root/from-inside`)
+    expect(await strataOkAsUser('diff', '-n', 's2')).toMatch(/A \/root\/from-inside/)
+    const du = JSON.parse(await strataOkAsUser('du', '-n', 's2', '--json')) as { containers: { ref: { name: string }; files: number }[] }
+    expect(du.containers.find((c) => c.ref.name === 's2')).toBeDefined()
+    for (const name of ['ls2', 'ls1', 'lk1']) await okAsUser(`lxc-destroy -n ${name}`)
+  })
+
+  it('snapshot and restore in place: the restored container starts and has the snapshot tree', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    await strataOkAsUser('snapshot', '-n', 'k1')
+    await okAsUser(`lxc-usernsexec -m b:0:${subStart}:${RANGE} -- sh -c 'echo changed > ~/.local/share/lxc/k1/rootfs/root/after'`)
+    await strataOkAsUser('snapshot', '-n', 'k1', '-r', 'snap0')
+    expect(existsSync(join(P, 'k1/rootfs/root/after'))).toBe(false)
+    expect(existsSync(join(P, 'k1/snaps/snap0/config'))).toBe(true)
+    await startAttachStop('k1')
+  })
+
+  it('strata destroy removes what LXC made and what Strata made, and lxc-ls agrees on what remains; check as the user is clean', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    await okAsUser('lxc-copy -n base -N byLxc -s -B overlay')
+    await okAsUser(`lxc-start -n byLxc && lxc-attach -n byLxc -- touch /root/y && lxc-stop -n byLxc -k`)
+    await strataOkAsUser('destroy', '-n', 'byLxc')
+    await strataOkAsUser('destroy', '-n', 's2')
+    await strataOkAsUser('destroy', '-n', 'k1', '--with-dependents')
+    expect((await okAsUser('lxc-ls -1')).split('\n').filter(Boolean).sort()).toEqual(['base', 'made', 's1'])
+    expect(readFileSync(join(P, 'base/lxc_snapshots'), 'utf8')).toBe(`${P}\ns1\n`)
+    const check = await strataAsUser('check', '--json')
+    expect(check.code, check.stderr).toBe(0)
+    expect(JSON.parse(check.stdout)).toEqual([])
+  })
+
+  it('a destroy killed half-way is finished by the user\'s own strata check: nothing half-registered, nothing of it left', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    const killed = await asUser(`STRATA_FAULT=destroy:hidden ${process.execPath} ${STRATA} destroy -n s1`)
+    expect(killed.code, killed.stderr).not.toBe(0)
+    expect((await okAsUser('lxc-ls -1')).split('\n')).not.toContain('s1')
+    const check = await strataAsUser('check', '--json')
+    expect(check.code, check.stderr).toBe(0)
+    expect((await okAsUser(`ls -A ${P}`)).split('\n').filter(Boolean).sort()).toEqual(['base', 'made'])
+    expect(existsSync(join(P, 'base/lxc_snapshots'))).toBe(false)
+    await startAttachStop('base')
+  })
+
+  it('an id map their subordinate ranges do not cover is named before anything is done', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    const conf = join(home, '.config/lxc/default.conf')
+    const original = readFileSync(conf, 'utf8')
+    writeFileSync(conf, original.replaceAll(`0 ${subStart} ${RANGE}`, `0 ${subStart + RANGE} ${RANGE}`))
+    try {
+      const r = await strataAsUser('clone', '-o', 'base', '-n', 'nope', '-s')
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(new RegExp(`/etc/subuid does not give ${USER}.*usermod --add-subuids`))
+      expect(existsSync(join(P, 'nope'))).toBe(false)
+    } finally {
+      writeFileSync(conf, original)
+    }
+  })
+})
