@@ -182,6 +182,15 @@ describe('an unprivileged user with a subordinate id range, on their own lxcpath
     expect(JSON.parse(check.stdout)).toEqual([])
   })
 
+  it('flatten makes an overlay clone standalone in the namespace: its files keep their owners and it starts', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    await strataOkAsUser('flatten', '-n', 's1')
+    expect(readFileSync(join(P, 's1/config'), 'utf8')).toMatch(new RegExp(`lxc.rootfs.path = dir:${P}/s1/rootfs`))
+    expect(owners('s1').find((l) => l.endsWith(' rootfs/bin/busybox'))).toBe(`${subStart} ${subStart} 755 rootfs/bin/busybox`)
+    expect(owners('s1').find((l) => / config$/.test(l))).toBe(`${USER} ${USER} 640 config`)
+    await startAttachStop('s1')
+  })
+
   it('a destroy killed half-way is finished by the user\'s own strata check: nothing half-registered, nothing of it left', async (ctx) => {
     if (unavailable) ctx.skip(unavailable)
     const killed = await asUser(`STRATA_FAULT=destroy:hidden ${process.execPath} ${STRATA} destroy -n s1`)
