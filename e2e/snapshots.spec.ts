@@ -1,5 +1,8 @@
 // Snapshots panel: take a snapshot with a comment, see it listed as lxc-snapshot -L lists it,
 // delete it, and lxc-snapshot agrees it is gone.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseSnapshotTime } from '../src/shared/snapshot-time'
 import { test, expect, useStrata, snap } from './fixtures'
 import { lxcTool } from './lxc'
 
@@ -17,6 +20,13 @@ test('create with a comment, list, delete: the same as lxc-snapshot -L', async (
   const listed = lxcSnapshots('copy1')
   expect(listed).toContain('snap0')
   expect(listed).toContain('before the upgrade')
+  // the time as the user reads it: their locale's date and time, LXC's own text on hover
+  const ts = readFileSync(join(env.lxcpath, 'copy1/snaps/snap0/ts'), 'utf8')
+  const time = page.getByTestId('snapshot-snap0').getByTestId('snapshot-time')
+  await expect(time).toHaveAttribute('title', ts)
+  await expect(time).toHaveAttribute('datetime', parseSnapshotTime(ts)!.toISOString())
+  await expect(time).not.toHaveText(/\d{4}:\d{2}:\d{2}/)
+  await expect(time).toHaveText(new RegExp(String(parseSnapshotTime(ts)!.getFullYear())))
   await snap(page, 'snapshots')
 
   // Delete, confirmed by keyboard.

@@ -52,7 +52,8 @@ export function createBackendNamed(name: string): Backend | 'best' {
   return backend
 }
 
-const article = (word: string): string => (/^[aeio]/.test(word) ? 'an' : 'a')
+/** As the name is said: "an overlay", "an lvm" (el-vee-em), "a zfs" (zed-eff-ess). */
+const article = (word: string): string => (/^[aeio]/.test(word) || ['lvm', 'rbd', 'nbd'].includes(word) ? 'an' : 'a')
 
 /** Why `origin` cannot be cloned into `target` in this mode by the drivers' rules, or null. */
 function ruleRefusal(origin: Backend, target: Backend, mode: Mode): string | null {

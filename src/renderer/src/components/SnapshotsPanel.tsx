@@ -5,11 +5,24 @@ import { useTranslation } from 'react-i18next'
 import type { ContainerInfo, SnapshotInfo } from '@shared/model'
 import { api, errorText } from '../api'
 import { Dialog } from './Dialog'
+import { parseSnapshotTime } from '@shared/snapshot-time'
+
+/** When a snapshot was taken, in the user's locale; LXC's own text on hover (and as it is when it does not parse). */
+function SnapshotTime({ ts, locale }: { ts: string | null | undefined; locale: string }): React.JSX.Element {
+  const when = parseSnapshotTime(ts)
+  if (!when) return <span className="muted small">{ts ?? ''}</span>
+  const text = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(when)
+  return (
+    <time className="muted small" dateTime={when.toISOString()} title={ts ?? undefined} data-testid="snapshot-time">
+      {text}
+    </time>
+  )
+}
 
 type Pending = { kind: 'restore' | 'delete'; snap: SnapshotInfo } | null
 
 export function SnapshotsPanel({ c }: { c: ContainerInfo }): React.JSX.Element {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const [comment, setComment] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -57,7 +70,7 @@ export function SnapshotsPanel({ c }: { c: ContainerInfo }): React.JSX.Element {
           {c.snapshots.map((s) => (
             <li key={s.name} data-testid={`snapshot-${s.name}`}>
               <div>
-                <strong>{s.name}</strong> <span className="muted small">{s.timestamp ?? ''}</span>
+                <strong>{s.name}</strong> <SnapshotTime ts={s.timestamp} locale={i18n.language} />
                 <div className="small">{s.comment?.trim() || <span className="muted">{t('snapshots.noComment')}</span>}</div>
               </div>
               <span role="group" aria-label={t('snapshots.actions', { snap: s.name })}>
