@@ -1,7 +1,7 @@
 // Live updates: a container made or destroyed by LXC's own tools in a terminal shows up in
 // the list and the graph within a second, without a reload.
 import { execFileSync } from 'node:child_process'
-import { renameSync } from 'node:fs'
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { test, expect, useStrata, snap } from './fixtures'
 import { copyContainer } from './lxc'
 
@@ -37,5 +37,20 @@ test('an origin that vanishes is marked red with the reason', async ({ openApp }
     await snap(page, 'lineage-finding')
   } finally {
     renameSync(`${env.lxcpath}/.base-away`, `${env.lxcpath}/base`)
+  }
+})
+
+test('a warning marks a node in the warning colour, not as broken', async ({ openApp }) => {
+  const page = await openApp(env)
+  await page.getByTestId('nav-lineage').click()
+  await expect(page.getByTestId('graph-node-copy1')).toBeVisible()
+  // an lxc_rdepends naming an origin that does not exist: LXC still starts copy1, so it is a warning
+  writeFileSync(`${env.lxcpath}/copy1/lxc_rdepends`, `${env.lxcpath}\nghost\n`)
+  try {
+    await expect(page.getByTestId('graph-node-copy1')).toHaveClass(/warned/)
+    await expect(page.getByTestId('graph-node-copy1')).not.toHaveClass(/\bbad\b/)
+    await expect(page.getByTestId('graph-node-copy1').locator('.gnode-finding')).toHaveClass(/warn/)
+  } finally {
+    rmSync(`${env.lxcpath}/copy1/lxc_rdepends`, { force: true })
   }
 })

@@ -22,12 +22,16 @@ export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<G
   const { node, findings, match } = data
   const doomed = useHighlight((s) => s.ids.has(node.id))
   const far = useStore(zoomedOut)
-  const bad = findings.length > 0 || node.kind === 'missing'
+  // errors (and a missing node) mark it red; warnings only in the warning colour
+  const errors = findings.filter((f) => f.severity === 'error')
+  const bad = errors.length > 0 || node.kind === 'missing'
+  const warned = !bad && findings.length > 0
+  const first = errors[0] ?? findings[0]
   const reason = findings.map((f) => `${t(`finding.${f.code}`)}: ${f.message}`).join('\n')
   return (
     <div
       {...(node.kind === 'container' ? dragProps(node.ref) : {})}
-      className={['gnode', node.kind === 'container' ? 'nopan nodrag' : '', `kind-${node.kind}`, bad ? 'bad' : '', selected ? 'selected' : '', match ? 'match' : '', doomed ? 'doomed' : '', far ? 'far' : ''].join(' ')}
+      className={['gnode', node.kind === 'container' ? 'nopan nodrag' : '', `kind-${node.kind}`, bad ? 'bad' : '', warned ? 'warned' : '', selected ? 'selected' : '', match ? 'match' : '', doomed ? 'doomed' : '', far ? 'far' : ''].join(' ')}
       data-testid={`graph-node-${node.ref.name}`}
       title={reason ? `${node.ref.name}\n${reason}` : node.id}
     >
@@ -44,7 +48,7 @@ export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<G
               <span className="dot" aria-hidden="true" />
               {node.kind === 'container' ? t(`state.${node.state}`) : t(`lineage.kind.${node.kind}`)}
             </span>
-            {findings.length > 0 && <span className="gnode-finding">⚠ {t(`finding.${findings[0]!.code}`)}</span>}
+            {first && <span className={`gnode-finding ${first.severity === 'error' ? 'bad' : 'warn'}`}>⚠ {t(`finding.${first.code}`)}</span>}
           </div>
         </>
       )}
