@@ -1,0 +1,64 @@
+// A console from the UI on a running container (browser mode, real LXC): open it from the
+// details, type `hostname` and see the container's name, `touch /root/x` and find the file in
+// the rootfs, close the tab and find no lxc-attach left. At 1024x700 nothing is clipped.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { test, expect, useStrata, snap } from './fixtures'
+import { createStartable, lxcTool } from './lxc'
+
+const env = useStrata(() => {
+  const p = mkdtempSync('/tmp/strata-e2e-console-')
+  createStartable(p, 'console1')
+  lxcTool('lxc-start', ['-P', p, '-n', 'console1', '-d'])
+  lxcTool('lxc-wait', ['-P', p, '-n', 'console1', '-s', 'RUNNING', '-t', '30'])
+  return p
+})
+
+/** lxc-attach processes serving this spec's lxcpath. */
+function attaches(lxcpath: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', `lxc-attach -P ${lxcpath} `], { encoding: 'utf8' }).split('\n').filter(Boolean)
+  } catch {
+    return [] // pgrep exits 1 when nothing matches
+  }
+}
+
+test('a console on a running container: hostname, touch, close', async ({ openApp, page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await openApp(env)
+  await page.getByTestId('container-row-console1').click()
+  await page.getByTestId('details-console').click()
+  const term = page.locator('.console-term:not([hidden])')
+  await expect(term.locator('.xterm-rows')).toContainText('#')
+  await term.click()
+  await page.keyboard.type('hostname\n')
+  await expect(term.locator('.xterm-rows')).toContainText('console1')
+  await page.keyboard.type('touch /root/x\n')
+  await expect.poll(() => existsSync(`${env.lxcpath}/console1/rootfs/root/x`)).toBe(true)
+
+  // A second console in its own tab, then the screen at the smallest size Strata supports.
+  await page.getByTestId('details-tty').click()
+  await expect(page.getByTestId('console-dock').getByRole('tab')).toHaveCount(2)
+  await snap(page, 'console-1024x700')
+  for (const el of [page.getByTestId('console-dock'), page.getByTestId('details'), page.getByTestId('details-console')]) {
+    const box = (await el.boundingBox())!
+    expect(box.x + box.width).toBeLessThanOrEqual(1024)
+    expect(box.y + box.height).toBeLessThanOrEqual(700)
+  }
+
+  expect(attaches(env.lxcpath)).toHaveLength(1)
+  await page.getByTestId('console-close-console1').first().click()
+  await page.getByTestId('console-close-console1').first().click()
+  await expect(page.getByTestId('console-dock')).toHaveCount(0)
+  await expect.poll(() => attaches(env.lxcpath), { timeout: 5000 }).toEqual([])
+})
+
+test('closing the page closes its consoles', async ({ openApp, page }) => {
+  await openApp(env)
+  await page.getByTestId('container-row-console1').click()
+  await page.getByTestId('details-console').click()
+  await expect(page.locator('.console-term:not([hidden]) .xterm-rows')).toContainText('#')
+  expect(attaches(env.lxcpath)).toHaveLength(1)
+  await page.close()
+  await expect.poll(() => attaches(env.lxcpath), { timeout: 5000 }).toEqual([])
+})
