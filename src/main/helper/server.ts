@@ -124,8 +124,9 @@ export class HelperServer {
     }
     if ('stream' in msg) {
       // Validated like any request's params, then handed to the stream it names, if still open.
+      // A refusal is not tied to the request: its stream goes on, the app reads the refusal in its log.
       const input = checkParams('stream input', STREAM_INPUT, msg.input)
-      if (!input.ok) return this.fail(msg.stream, usageError(input.message, 'invalid-params'))
+      if (!input.ok) return this.fail(null, usageError(input.message, 'invalid-params'))
       this.streamInputs.get(msg.stream)?.(input.value as StreamInput)
       return
     }
