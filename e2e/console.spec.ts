@@ -62,3 +62,15 @@ test('closing the page closes its consoles', async ({ openApp, page }) => {
   await page.close()
   await expect.poll(() => attaches(env.lxcpath), { timeout: 5000 }).toEqual([])
 })
+
+test('a console ends, and says so, when its container stops', async ({ openApp }) => {
+  const page = await openApp(env)
+  await page.getByTestId('container-row-console1').click()
+  await page.getByTestId('details-console').click()
+  const term = page.locator('.console-term:not([hidden])')
+  await expect(term.locator('.xterm-rows')).toContainText('#')
+  lxcTool('lxc-stop', ['-P', env.lxcpath, '-n', 'console1', '-k'])
+  await expect(page.getByTestId('console-tab-console1')).toContainText('ended')
+  await expect(term.locator('.xterm-rows')).toContainText('console ended')
+  await expect.poll(() => attaches(env.lxcpath), { timeout: 5000 }).toEqual([])
+})
