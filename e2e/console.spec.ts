@@ -36,6 +36,23 @@ test('a console on a running container: hostname, touch, close', async ({ openAp
   await page.keyboard.type('touch /root/x\n')
   await expect.poll(() => existsSync(`${env.lxcpath}/console1/rootfs/root/x`)).toBe(true)
 
+  // Paste: what the browser's paste event carries reaches the shell, lines and all.
+  await term.locator('textarea').evaluate((ta) => {
+    const data = new DataTransfer()
+    data.setData('text/plain', 'echo pasted-$((6*7))\n')
+    ta.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  })
+  await expect(term.locator('.xterm-rows')).toContainText('pasted-42')
+  // Copy: a word selected with a double click is what the page's copy event carries.
+  const row = (await term.locator('.xterm-rows > div', { hasText: /^pasted-42\s*$/ }).last().boundingBox())!
+  await page.mouse.dblclick(row.x + 20, row.y + row.height / 2)
+  const copied = await term.locator('textarea').evaluate((ta) => {
+    const data = new DataTransfer()
+    ta.dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }))
+    return data.getData('text/plain')
+  })
+  expect(copied).toBe('pasted-42')
+
   // A second console in its own tab, then the screen at the smallest size Strata supports.
   await page.getByTestId('details-tty').click()
   await expect(page.getByTestId('console-dock').getByRole('tab')).toHaveCount(2)
