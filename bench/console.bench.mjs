@@ -5,7 +5,7 @@
 // Needs root (lxc-start), LXC's busybox template and `npx electron-vite build` (out/).
 /* global window, document, requestAnimationFrame -- these run inside the page (page.evaluate) */
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { chromium } from '@playwright/test'
 import { median, report } from './lib.mjs'
@@ -59,6 +59,11 @@ try {
 
   const times = []
   const frames = []
+  // Browser mode's memory (the engine runs in it) while the output streams: it should stay flat.
+  const rss = () => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${web.pid}/status`, 'utf8'))?.[1])
+  const rssBefore = rss()
+  let rssMax = rssBefore
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rss())), 100)
   for (let run = 0; run < 3; run++) {
     await page.keyboard.type('clear\n')
     await page.evaluate(() => {
@@ -78,6 +83,7 @@ try {
     times.push(performance.now() - t)
     frames.push(...(await page.evaluate(() => ((window.__stop = true), window.__frames.slice(1)))))
   }
+  clearInterval(sampler)
   const ms = median(times)
   const sorted = [...frames].sort((a, b) => a - b)
   const p95 = sorted[Math.floor(sorted.length * 0.95)]
@@ -85,6 +91,7 @@ try {
   console.log(
     `console throughput: ${(BYTES / 1e6 / (ms / 1000)).toFixed(1)} MB/s (lxc-attach into a pipe: ${(BYTES / 1e6 / (peerMs / 1000)).toFixed(1)} MB/s)`
   )
+  console.log(`console: browser mode's RSS ${(rssBefore / 1024).toFixed(0)} MiB before, at most ${(rssMax / 1024).toFixed(0)} MiB while 3 x 10 MB streamed`)
   console.log(`console frame time while streaming: median ${median(frames).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms over ${frames.length} frames`)
 } finally {
   await browser?.close()

@@ -5,7 +5,7 @@
 // writes instead of growing this process, the helper's pipe or the page. It ends when its
 // program exits (the container stopped, the user typed `exit`) or when its signal aborts.
 import type { ConsoleEnd, ConsoleKind, StreamInput } from '@shared/engine-api'
-import { containerSubject, refused } from '@shared/errors'
+import { cancelled, containerSubject, refused } from '@shared/errors'
 import type { ContainerRef } from '@shared/model'
 import { readStates } from './state'
 import { spawnPty, type PtyProcess } from './tools'
@@ -57,7 +57,7 @@ async function checkRunning(ref: ContainerRef): Promise<void> {
 
 export async function runConsole(ref: ContainerRef, opts: ConsoleOptions, stream: EngineStream): Promise<ConsoleEnd> {
   await checkRunning(ref)
-  opts.signal?.throwIfAborted()
+  if (opts.signal?.aborted) throw cancelled(`The console on ${ref.name} was closed before it opened.`, { subject: containerSubject(ref) })
   const [file, args] = commandFor(ref, opts.kind)
   const pty = await spawnPty(file, args, { cols: opts.cols, rows: opts.rows, env: CONSOLE_ENV })
   return pump(pty, stream, opts.signal)
