@@ -103,6 +103,18 @@ describe('a console on a running container', () => {
     await expect.poll(async () => (await insideProcesses()).filter((l) => /\byes$/.test(l)), { timeout: 10_000 }).toEqual([])
   }, 60_000)
 
+  it('Ctrl+C reaches a `yes` flood under flow control, and the shell answers again', async () => {
+    const c = open('shell')
+    await c.out.waitFor(/# /)
+    c.type('yes\r')
+    await c.out.waitFor(/(y\r*\n){100}/)
+    c.type('\x03')
+    c.type('echo after-$((40+2))\r')
+    await c.out.waitFor(/after-42/, 30_000)
+    c.close()
+    expect((await c.ended).closed).toBe(true)
+  }, 60_000)
+
   it('ends when the container stops, leaving no lxc-attach', async () => {
     const before = processesOf('lxc-attach')
     const c = open('shell')
