@@ -1,8 +1,7 @@
 // A console from the UI on a running container (browser mode, real LXC): open it from the
 // details, type `hostname` and see the container's name, `touch /root/x` and find the file in
 // the rootfs, close the tab and find no lxc-attach left. At 1024x700 nothing is clipped.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { test, expect, useStrata, snap } from './fixtures'
 import { createStartable, lxcTool } from './lxc'
 
@@ -14,13 +13,19 @@ const env = useStrata(() => {
   return p
 })
 
-/** lxc-attach processes serving this spec's lxcpath. */
+/** lxc-attach processes serving this spec's lxcpath (zombies excluded). */
 function attaches(lxcpath: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', `lxc-attach -P ${lxcpath} `], { encoding: 'utf8' }).split('\n').filter(Boolean)
-  } catch {
-    return [] // pgrep exits 1 when nothing matches
+  const found: string[] = []
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+      const zombie = /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
+      if (argv[0]?.endsWith('lxc-attach') && argv.includes(lxcpath) && !zombie) found.push(pid)
+    } catch {
+      // it ended while we looked
+    }
   }
+  return found
 }
 
 test('a console on a running container: hostname, touch, close', async ({ openApp, page }) => {
