@@ -5,6 +5,7 @@
 import { accessSync, constants } from 'node:fs'
 import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
 import type { OpProgress } from '@shared/model'
+import type { EngineStream } from './engine/console'
 import { runEngineMethod } from './engine-methods'
 import { LowerWalkCache } from './engine/lineage/drift'
 import { recoverInterrupted } from './engine/ops/recover'
@@ -13,6 +14,8 @@ import type { HelperClient } from './helper/client'
 export interface CallOptions {
   signal?: AbortSignal
   onProgress?: (p: OpProgress) => void
+  /** for a stream method: where its output goes and its input comes from */
+  stream?: EngineStream
 }
 
 export interface EngineClient {

@@ -4,6 +4,7 @@
 import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
 import type { ContainerRef, OpProgress } from '@shared/model'
 import { readConfigView } from './engine/config/view'
+import { runConsole, type EngineStream } from './engine/console'
 import { cloneChoices } from './engine/drivers/compat'
 import { layerDiff } from './engine/layer-diff'
 import { measureUsage } from './engine/usage'
@@ -17,7 +18,7 @@ import { destroyContainer } from './engine/ops/destroy'
 import { repairSnapshotsFile } from './engine/ops/repair'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
 import { lxcErrorText, run, toolFailure } from './engine/tools'
-import { containerSubject, failed, refused } from '@shared/errors'
+import { containerSubject, failed, refused, StrataError } from '@shared/errors'
 
 export interface EngineContext {
   signal?: AbortSignal
@@ -28,6 +29,8 @@ export interface EngineContext {
   lxcpaths: readonly string[]
   /** walks of overlay bases, shared by this engine's lineage reads */
   lowerWalks: LowerWalks
+  /** a stream method's two ends (the table's `stream`); unset for every other method */
+  stream?: EngineStream
 }
 
 type EngineFunction<M extends EngineMethod> = (params: EngineParams<M>, ctx: EngineContext) => Promise<EngineResult<M>>
@@ -77,7 +80,11 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
     await deleteSnapshot(refOf(p), p.snapshot, ctx)
     return { ok: true }
   },
-  repairBookkeeping: (p, ctx) => repairSnapshotsFile(refOf(p), { lxcpaths: [...(p.lxcpaths ?? ctx.lxcpaths)] })
+  repairBookkeeping: (p, ctx) => repairSnapshotsFile(refOf(p), { lxcpaths: [...(p.lxcpaths ?? ctx.lxcpaths)] }),
+  openConsole: async (p, ctx) => {
+    if (!ctx.stream) throw new StrataError('internal', 'openConsole is a stream: it needs the stream to run on')
+    return runConsole(refOf(p), { kind: p.kind, cols: p.cols, rows: p.rows, signal: ctx.signal }, ctx.stream)
+  }
 }
 
 /** Runs one engine method on admitted params. */

@@ -24,11 +24,14 @@ import { canWriteLxcpath, helperEngine, localEngine, type CallOptions, type Engi
 import { defaultLxcpaths } from './engine/lxcpath'
 import { probeEnvironment } from './environment'
 import { HelperClient, type HelperClientOptions } from './helper/client'
+import { Streams } from './streams'
 import { LxcpathWatcher } from './watch'
 
 export interface Service {
   api: StrataInvoke
   on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void
+  /** closes streams a client opened, when it goes away (a closed page, a dropped WebSocket) */
+  closeStreams(streamIds: Iterable<string>): void
   close(): void
 }
 
@@ -119,12 +122,19 @@ export function createService(opts: ServiceOptions = {}): Service {
     return { taskId }
   }
 
+  // Streams (consoles) answer an id at once; output and the end are events for the client that opened them.
+  const streams = new Streams(
+    (e) => emit('streamData', e),
+    (e) => emit('streamEnd', e)
+  )
+
   const engineMethod = <M extends EngineMethod>(method: M) =>
     async (raw: unknown): Promise<unknown> => {
       const spec = ENGINE[method] as MethodSpec<z.ZodType, unknown>
       const p = admit(method, parseParams(method, raw) as EngineParams<M>, session)
       const changed = spec.changes ? lxcpathsNamed(method, p) : []
       if (spec.task) return startTask(method, p, changed)
+      if (spec.stream) return streams.start((call) => runOn(method, p, call))
       try {
         return await runOn(method, p, {})
       } catch (err) {
@@ -145,6 +155,15 @@ export function createService(opts: ServiceOptions = {}): Service {
       if (!ac) throw notFound(`task ${taskId} is not running (it may have just finished)`, taskId)
       ac.abort()
       return { ok: true }
+    },
+    streamInput: async (p) => {
+      const { streamId, input } = parseParams('streamInput', p)
+      streams.input(streamId, input)
+      return { ok: true }
+    },
+    closeStream: async (p) => {
+      streams.close(parseParams('closeStream', p).streamId)
+      return { ok: true }
     }
   } satisfies StrataInvoke
 
@@ -154,7 +173,11 @@ export function createService(opts: ServiceOptions = {}): Service {
       events.on(event, cb)
       return () => void events.off(event, cb)
     },
+    closeStreams(ids) {
+      for (const id of ids) streams.close(id)
+    },
     close() {
+      streams.closeAll()
       for (const ac of tasks.values()) ac.abort()
       void helperClient?.close()
       watcher?.close()

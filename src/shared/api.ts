@@ -5,18 +5,22 @@
 // EVENTS, and params are validated with PARAMS at every trust boundary. Results are plain data
 // from ./model.
 import { z } from 'zod'
-import { checkParams, ENGINE, ENGINE_METHODS, type EngineMethod, type EngineResult, type TaskMethod } from './engine-api'
+import { checkParams, ENGINE, ENGINE_METHODS, STREAM_INPUT, type EngineMethod, type EngineResult, type StreamMethod, type TaskMethod } from './engine-api'
 import { fromErrorData, usageError, type ErrorData } from './errors'
 import type { Backend, OpProgress } from './model'
 
 const none = z.object({}).strict()
 const taskId = z.string().regex(/^t\d{1,12}$/, 'invalid task id')
+const streamId = z.string().regex(/^s\d{1,12}$/, 'invalid stream id')
 
 /** The app session's own methods; everything else is the engine's. */
 const APP_PARAMS = {
   lxcpaths: none,
   environment: none,
-  cancelTask: z.object({ taskId }).strict()
+  cancelTask: z.object({ taskId }).strict(),
+  /** input, a resize or an ack for a stream (a console) this client opened */
+  streamInput: z.object({ streamId, input: STREAM_INPUT }).strict(),
+  closeStream: z.object({ streamId }).strict()
 } as const
 
 const ENGINE_PARAMS = Object.fromEntries(ENGINE_METHODS.map((m) => [m, ENGINE[m].params])) as {
@@ -61,10 +65,14 @@ interface AppResults {
   lxcpaths: string[]
   environment: Environment
   cancelTask: { ok: true }
+  streamInput: { ok: true }
+  closeStream: { ok: true }
 }
 
-/** What each method answers: the engine's result, or a task's id for the engine's tasks. */
-export type Results = AppResults & { [M in EngineMethod]: M extends TaskMethod ? { taskId: string } : EngineResult<M> }
+/** What each method answers: the engine's result, or a task's id for the engine's tasks, or a stream's id. */
+export type Results = AppResults & {
+  [M in EngineMethod]: M extends TaskMethod ? { taskId: string } : M extends StreamMethod ? { streamId: string } : EngineResult<M>
+}
 
 /** The request/response half, implemented by main's service and called by the renderer. */
 export type StrataInvoke = { [M in Method]: (params: Params<M>) => Promise<Results[M]> }
@@ -77,9 +85,22 @@ export interface Events {
   taskProgress: { taskId: string; progress: OpProgress }
   /** a task ended: `result` on success, `error` (the engine's, unchanged) on failure or cancel */
   taskDone: { taskId: string; result?: EngineResult<TaskMethod>; error?: ErrorData; cancelled?: boolean }
+  /** output of a stream; only the client that opened it gets it, and acks it (`streamInput` {ack}) once drawn */
+  streamData: { streamId: string; data: string }
+  /** a stream ended: its result (a console's exit), or the error that ended it */
+  streamEnd: { streamId: string; result?: EngineResult<StreamMethod>; error?: ErrorData }
 }
 export type EventName = keyof Events
-export const EVENTS = ['changed', 'taskProgress', 'taskDone'] as const satisfies readonly EventName[]
+export const EVENTS = ['changed', 'taskProgress', 'taskDone', 'streamData', 'streamEnd'] as const satisfies readonly EventName[]
+
+/** The stream an event belongs to (it goes only to the client that opened it), or null for events every client gets. */
+export function streamOf(payload: unknown): string | null {
+  const id = (payload as { streamId?: unknown } | null)?.streamId
+  return typeof id === 'string' ? id : null
+}
+
+/** True for methods that open a stream: their result's `streamId` belongs to the client that called. */
+export const opensStream = (m: Method): boolean => m in ENGINE && ENGINE[m as EngineMethod].stream === true
 
 /** What the renderer sees (window.strata in Electron, the WebSocket client in browser mode). */
 export interface StrataApi extends StrataInvoke {

@@ -95,7 +95,7 @@ type KindFor<V> = [NonNullable<V>] extends [string]
 /** Params that reach the disk, in the order that routes the call: the first lxcpath named picks the engine. */
 export type Reach<P> = { [K in keyof P]?: KindFor<P[K]> }
 
-export interface MethodSpec<S extends z.ZodType, R, T extends boolean = boolean> {
+export interface MethodSpec<S extends z.ZodType, R, T extends boolean = boolean, St extends boolean = boolean> {
   params: S
   /** the result's type (the value is never read) */
   result: R
@@ -106,15 +106,41 @@ export interface MethodSpec<S extends z.ZodType, R, T extends boolean = boolean>
   task?: T
   /** it changes its lxcpaths: the app tells the renderer (`changed`) when it ends, however it ends */
   changes?: true
+  /** a stream (a console): the call answers `{streamId}` at once; output and the end are events, input goes back with `streamInput` */
+  stream?: St
 }
 
-const method = <S extends z.ZodType, R, T extends boolean = false>(spec: MethodSpec<S, R, T>): MethodSpec<S, R, T> => spec
+const method = <S extends z.ZodType, R, T extends boolean = false, St extends boolean = false>(spec: MethodSpec<S, R, T, St>): MethodSpec<S, R, T, St> =>
+  spec
 const returns = <R>(): R => undefined as R
 const concat = <T>(parts: T[][]): T[] => parts.flat()
 function mergeGraphs(parts: LineageGraph[]): LineageGraph {
   return { nodes: parts.flatMap((g) => g.nodes), edges: parts.flatMap((g) => g.edges), findings: parts.flatMap((g) => g.findings) }
 }
 const inContainer = { lxcpath: 'lxcpath', name: 'name' } as const
+
+/** A terminal's size in cells. */
+const cells = z.number().int().min(1).max(1000)
+/** How a console reaches a running container: `shell` runs lxc-attach (its default shell), `tty` lxc-console (its own tty). */
+export const CONSOLE_KINDS = ['shell', 'tty'] as const
+export type ConsoleKind = (typeof CONSOLE_KINDS)[number]
+/** The largest piece of input one message carries; a paste is sent in pieces. */
+export const STREAM_INPUT_MAX = 64 * 1024
+/**
+ * What the consumer of a stream sends back: keystrokes or a paste (`data`), a new terminal size,
+ * or how much of the output it has drawn (`ack`, in UTF-16 units), which lets a paused pty go on.
+ */
+export const STREAM_INPUT = z.union([
+  z.object({ data: z.string().max(STREAM_INPUT_MAX) }).strict(),
+  z.object({ resize: z.object({ cols: cells, rows: cells }).strict() }).strict(),
+  z.object({ ack: z.number().int().min(1).max(1 << 30) }).strict()
+])
+export type StreamInput = z.output<typeof STREAM_INPUT>
+/** How a console ended: its program's exit, or closed by its consumer (or the app going away). */
+export interface ConsoleEnd {
+  exitCode: number | null
+  closed: boolean
+}
 
 /** Every engine method. Never "run this" or "write that path": high-level operations only. */
 export const ENGINE = {
@@ -182,6 +208,13 @@ export const ENGINE = {
     result: returns<RepairResult>(),
     reach: { ...inContainer, lxcpaths: 'lxcpaths' },
     changes: true
+  }),
+  /** a console on a running container, in a pty; it lasts until its program exits or it is closed */
+  openConsole: method({
+    params: z.object({ lxcpath, name: existingName, kind: z.enum(CONSOLE_KINDS), cols: cells, rows: cells }).strict(),
+    result: returns<ConsoleEnd>(),
+    reach: inContainer,
+    stream: true
   })
 } as const
 
@@ -193,6 +226,7 @@ export type EngineParams<M extends EngineMethod> = z.output<(typeof ENGINE)[M]['
 export type EngineInput<M extends EngineMethod> = z.input<(typeof ENGINE)[M]['params']>
 export type EngineResult<M extends EngineMethod> = (typeof ENGINE)[M]['result']
 export type TaskMethod = { [M in EngineMethod]: NonNullable<(typeof ENGINE)[M]['task']> extends true ? M : never }[EngineMethod]
+export type StreamMethod = { [M in EngineMethod]: NonNullable<(typeof ENGINE)[M]['stream']> extends true ? M : never }[EngineMethod]
 
 export function isEngineMethod(m: unknown): m is EngineMethod {
   return typeof m === 'string' && Object.prototype.hasOwnProperty.call(ENGINE, m)

@@ -15,6 +15,7 @@ export const SYSTEM_BUS = '/run/dbus/system_bus_socket'
 export const POLICY_DEST = '/usr/share/polkit-1/actions/io.strata.helper.policy'
 export const HELPER_DIR = '/usr/libexec/strata'
 const ADDON_DEST = `${HELPER_DIR}/strata_native.node`
+const PTY_DIR = `${HELPER_DIR}/build/Release`
 export const HELPER_DEST = `${HELPER_DIR}/strata-helper`
 const BUNDLE_DEST = `${HELPER_DIR}/strata-helper.mjs`
 const LOCK = '/run/strata-polkit-test.lock'
@@ -165,7 +166,12 @@ export async function startPolkit(): Promise<PolkitFixture> {
     // The native addon sits next to the bundle, as a package installs it.
     copyFileSync(join(REPO, 'build/Release/strata_native.node'), ADDON_DEST)
     chmodSync(ADDON_DEST, 0o644)
+    // node-pty's pty.node (consoles), where its loader looks beside the bundle.
+    mkdirSync(PTY_DIR, { recursive: true, mode: 0o755 })
+    copyFileSync(join(REPO, 'out/helper/build/Release/pty.node'), `${PTY_DIR}/pty.node`)
+    chmodSync(`${PTY_DIR}/pty.node`, 0o644)
     undo.push(() => {
+      rmSync(`${HELPER_DIR}/build`, { recursive: true, force: true })
       for (const f of [HELPER_DEST, BUNDLE_DEST, ADDON_DEST, `${HELPER_DIR}/.strata-test-installed`]) rmSync(f, { force: true })
       if (madeDir) rmdirSync(HELPER_DIR)
     })

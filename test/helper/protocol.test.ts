@@ -80,10 +80,19 @@ describe('parseAppLine', () => {
     expect(refused('{"cancel":1,"id":2}').message).toContain('{"cancel": <request id>}')
   })
 
+  it("reads a stream's input (checked later against the table's schema) and refuses malformed ones", () => {
+    expect(parseAppLine('{"stream":5,"input":{"data":"ls\\r"}}')).toEqual({ stream: 5, input: { data: 'ls\r' } })
+    for (const line of ['{"stream":0,"input":{}}', '{"stream":5}', '{"stream":5,"input":{},"method":"x"}']) {
+      expect(refused(line).message, line).toContain('{"stream": <request id>, "input": {...}}')
+    }
+  })
+
   it('the client refuses helper lines that are not protocol messages', () => {
     expect(() => parseHelperLine('{"id":1}')).toThrow(expect.objectContaining({ rule: 'bad-reply' }))
     expect(() => parseHelperLine('not json')).toThrow(/not JSON/)
     expect(parseHelperLine('{"id":null,"error":{"code":"bad-request","message":"x"}}')).toEqual({ id: null, error: { code: 'bad-request', message: 'x' } })
+    expect(parseHelperLine('{"id":4,"data":"y\\r\\n"}')).toEqual({ id: 4, data: 'y\r\n' })
+    expect(() => parseHelperLine('{"id":4,"data":5}')).toThrow(expect.objectContaining({ rule: 'bad-reply' }))
   })
 })
 

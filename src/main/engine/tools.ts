@@ -70,3 +70,48 @@ export function toolText(err: unknown): string {
   const e = err as { stderr?: string; message?: string }
   return (e.stderr?.trim() || e.message || String(err)).split('\n')[0]!.replace(/^ERROR:\s*/, '')
 }
+
+/** A program running in a pseudo-terminal (node-pty's IPty, the part Strata uses). */
+export interface PtyProcess {
+  readonly pid: number
+  onData(cb: (chunk: string) => void): void
+  onExit(cb: (e: { exitCode: number; signal?: number }) => void): void
+  write(data: string): void
+  resize(cols: number, rows: number): void
+  /** stop reading its output: the kernel's pty buffer fills and the program blocks on its writes */
+  pause(): void
+  resume(): void
+  kill(signal?: string): void
+}
+
+export interface PtyOptions {
+  cols: number
+  rows: number
+  /** the whole environment: nothing of this process's is passed on */
+  env: Record<string, string>
+}
+
+/**
+ * Runs `file args...` in a new pty (node-pty, built from source at install; its pty.node sits
+ * next to the bundled helper). Output is decoded as UTF-8, split sequences kept whole.
+ */
+export async function spawnPty(file: string, args: readonly string[], opts: PtyOptions): Promise<PtyProcess> {
+  const pty = await import('node-pty')
+  const p = pty.spawn(file, [...args], { name: opts.env.TERM ?? 'xterm-256color', cols: opts.cols, rows: opts.rows, cwd: '/', env: opts.env })
+  return {
+    pid: p.pid,
+    onData: (cb) => void p.onData(cb),
+    onExit: (cb) => void p.onExit(cb),
+    write: (d) => p.write(d),
+    resize: (c, r) => p.resize(c, r),
+    pause: () => p.pause(),
+    resume: () => p.resume(),
+    kill: (s) => {
+      try {
+        p.kill(s)
+      } catch {
+        // already gone
+      }
+    }
+  }
+}

@@ -9,6 +9,7 @@ import type { ResultPromise } from 'execa'
 import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
 import { fromErrorData, StrataError } from '@shared/errors'
 import type { OpProgress } from '@shared/model'
+import type { EngineStream } from '../engine/console'
 import {
   encodeLine,
   LineDecoder,
@@ -32,6 +33,8 @@ export function helperError(rule: HelperProblem, message: string): StrataError {
 export interface CallOptions {
   signal?: AbortSignal
   onProgress?: (p: OpProgress) => void
+  /** a stream method's two ends: its output arrives as data lines, its input goes out as stream lines */
+  stream?: EngineStream
 }
 
 export interface HelperClientOptions {
@@ -50,6 +53,7 @@ interface Pending {
   resolve: (v: unknown) => void
   reject: (e: Error) => void
   onProgress?: (p: OpProgress) => void
+  onData?: (data: string) => void
 }
 
 /** Finds an executable on PATH, as a shell would; null when there is none. */
@@ -232,6 +236,10 @@ export class HelperClient {
       p.onProgress?.(msg.progress)
       return
     }
+    if ('data' in msg) {
+      p.onData?.(msg.data)
+      return
+    }
     this.pending.delete(msg.id)
     if ('error' in msg) p.reject(fromErrorData(msg.error))
     else p.resolve(msg.result)
@@ -259,7 +267,11 @@ export class HelperClient {
           settle()
           reject(e)
         },
-        onProgress: opts.onProgress
+        onProgress: opts.onProgress,
+        onData: opts.stream ? (data) => opts.stream!.send(data) : undefined
+      })
+      opts.stream?.onInput((input) => {
+        if (this.pending.has(id) && child.stdin.writable) child.stdin.write(encodeLine({ stream: id, input }))
       })
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       child.stdin.write(encodeLine({ id, method, params }))

@@ -4,8 +4,10 @@
 //
 //   helper -> app, first line:  {"hello": Hello}
 //   app -> helper:              {"id": 1, "method": "listContainers", "params": {...}}   a request
-//                               {"cancel": 1}                                  cancel request 1
+//                               {"cancel": 1}                                  cancel request 1 (a stream: close it)
+//                               {"stream": 1, "input": StreamInput}            input for stream request 1
 //   helper -> app:              {"id": 1, "progress": OpProgress}              zero or more
+//                               {"id": 1, "data": "..."}                       a stream's output, zero or more
 //                               {"id": 1, "result": ...} | {"id": 1, "error": {code, message, subject?, rule?}}
 //
 // A line that cannot be read as a request gets {"id": null, "error": ...}: the helper never
@@ -15,7 +17,7 @@ import { StrataError, usageError, type ErrorData } from '@shared/errors'
 import type { OpProgress } from '@shared/model'
 
 /** Bumped on any incompatible change; the client refuses a helper speaking another version. */
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 
 /** Longest request line the helper accepts. Requests are small: names, paths, a few options. */
 export const MAX_REQUEST_BYTES = 1024 * 1024
@@ -55,10 +57,16 @@ export interface Request {
 export interface Cancel {
   cancel: number
 }
+/** Input for a stream request in flight (a console's keystrokes, a resize, an ack); checked by the server against the table's schema. */
+export interface StreamInputLine {
+  stream: number
+  input: unknown
+}
 
 export type HelperMessage =
   | { hello: Hello }
   | { id: number; progress: OpProgress }
+  | { id: number; data: string }
   | { id: number; result: unknown }
   | { id: number | null; error: ErrorData }
 
@@ -76,7 +84,7 @@ export interface Unreadable {
 const badRequest = (message: string, id: number | null = null): Unreadable => ({ unreadable: usageError(message, 'bad-request'), id })
 
 /** One line from the app, read as a request, a cancel, or why it is neither. */
-export function parseAppLine(line: string): Request | Cancel | Unreadable {
+export function parseAppLine(line: string): Request | Cancel | StreamInputLine | Unreadable {
   let v: unknown
   try {
     v = JSON.parse(line)
@@ -90,6 +98,10 @@ export function parseAppLine(line: string): Request | Cancel | Unreadable {
   if ('cancel' in o) {
     if (!isRequestId(o.cancel) || Object.keys(o).length !== 1) return badRequest('A cancel must be {"cancel": <request id>} and nothing else.')
     return { cancel: o.cancel }
+  }
+  if ('stream' in o) {
+    if (!isRequestId(o.stream) || !('input' in o) || Object.keys(o).length !== 2) return badRequest('Stream input must be {"stream": <request id>, "input": {...}} and nothing else.')
+    return { stream: o.stream, input: o.input }
   }
   if (!isRequestId(o.id)) return badRequest('The request id must be a positive integer.')
   const extra = Object.keys(o).filter((k) => k !== 'id' && k !== 'method' && k !== 'params')
@@ -119,11 +131,12 @@ export function parseHelperLine(line: string): HelperMessage {
   }
   if (isRequestId(o.id) && 'result' in o) return o as { id: number; result: unknown }
   if (isRequestId(o.id) && typeof o.progress === 'object' && o.progress !== null) return o as { id: number; progress: OpProgress }
+  if (isRequestId(o.id) && typeof o.data === 'string') return o as { id: number; data: string }
   throw badReply('The helper wrote a message this app does not understand.')
 }
 
 /** One message as one line. JSON.stringify escapes newlines inside strings, so a line is a message. */
-export function encodeLine(message: HelperMessage | Request | Cancel): string {
+export function encodeLine(message: HelperMessage | Request | Cancel | StreamInputLine): string {
   return JSON.stringify(message) + '\n'
 }
 

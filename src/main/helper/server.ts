@@ -3,7 +3,7 @@
 // then every name, lxcpath and path the method declares, against the lxcpath policy) and only
 // then runs the engine method. Plain Node: no Electron. Every request runs with its own
 // AbortController, so `{cancel: id}` and the app going away both reach the operation as an abort.
-import { admit, checkParams, ENGINE, ENGINE_METHODS, isEngineMethod, type EngineMethod, type EngineParams } from '@shared/engine-api'
+import { admit, checkParams, ENGINE, ENGINE_METHODS, isEngineMethod, STREAM_INPUT, type EngineMethod, type EngineParams, type StreamInput } from '@shared/engine-api'
 import type { OpProgress } from '@shared/model'
 import { runEngineMethod } from '../engine-methods'
 import { LowerWalkCache } from '../engine/lineage/drift'
@@ -38,6 +38,8 @@ export interface HelperServerOptions {
 export class HelperServer {
   readonly policy: LxcpathPolicy
   private readonly inFlight = new Map<number, AbortController>()
+  /** where the input of each stream request in flight goes */
+  private readonly streamInputs = new Map<number, (m: StreamInput) => void>()
   private readonly running = new Set<Promise<void>>()
   private closing = false
   private resolveDone!: () => void
@@ -120,6 +122,14 @@ export class HelperServer {
       c?.abort(new Error('cancelled by the app'))
       return
     }
+    if ('stream' in msg) {
+      // Validated like any request's params, then handed to the stream it names, if still open.
+      // A refusal is not tied to the request: its stream goes on, the app reads the refusal in its log.
+      const input = checkParams('stream input', STREAM_INPUT, msg.input)
+      if (!input.ok) return this.fail(null, usageError(input.message, 'invalid-params'))
+      this.streamInputs.get(msg.stream)?.(input.value as StreamInput)
+      return
+    }
     const { id, method, params } = msg
     if (this.closing) return this.fail(id, cancelled('The helper is shutting down.', { rule: 'shutting-down' }))
     if (!isEngineMethod(method)) {
@@ -138,6 +148,7 @@ export class HelperServer {
     this.inFlight.set(id, controller)
     const task = this.execute(id, method, parsed.value as EngineParams<typeof method>, controller.signal).finally(() => {
       this.inFlight.delete(id)
+      this.streamInputs.delete(id)
       this.running.delete(task)
     })
     this.running.add(task)
@@ -160,12 +171,17 @@ export class HelperServer {
       const admitted = admit(method, params, this.policy)
       // Nothing new is written before interrupted work in the served lxcpaths is repaired.
       await this.recovered
+      // A stream's output goes out as data lines; its input arrives as stream lines (onLine).
+      const stream = ENGINE[method].stream
+        ? { send: (data: string) => this.send({ id, data }), onInput: (cb: (m: StreamInput) => void) => void this.streamInputs.set(id, cb) }
+        : undefined
       const result = await runEngineMethod(method, admitted, {
         signal,
         onProgress,
         boundary: this.policy,
         lxcpaths: this.policy.lxcpaths,
-        lowerWalks: this.lowerWalks
+        lowerWalks: this.lowerWalks,
+        stream
       })
       this.opts.log?.(`${id} ${method} -> ok`)
       this.send({ id, result: result ?? null })

@@ -9,8 +9,8 @@ import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { EVENTS, isMethod, parseParams, type WsMessage, type WsRequest } from '../../shared/api'
-import { errorData, usageError } from '../../shared/errors'
+import { EVENTS, isMethod, opensStream, parseParams, streamOf, type WsMessage, type WsRequest } from '../../shared/api'
+import { errorData, notFound, usageError } from '../../shared/errors'
 import type { Service } from '../service'
 
 const TYPES: Record<string, string> = {
@@ -127,8 +127,19 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const send = (m: WsMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m))
     }
-    const offs = EVENTS.map((ev) => opts.service.on(ev, (payload) => send({ event: ev, payload })))
-    ws.on('close', () => offs.forEach((off) => off()))
+    // A stream (console) is this connection's own: its output goes here only, and it closes with the connection.
+    const streams = new Set<string>()
+    const offs = EVENTS.map((ev) =>
+      opts.service.on(ev, (payload) => {
+        const stream = streamOf(payload)
+        if (stream === null || streams.has(stream)) send({ event: ev, payload })
+        if (stream !== null && ev === 'streamEnd') streams.delete(stream)
+      })
+    )
+    ws.on('close', () => {
+      offs.forEach((off) => off())
+      opts.service.closeStreams(streams)
+    })
     // A malformed frame: ws closes the connection itself; unheard, the error would be uncaught.
     ws.on('error', () => undefined)
     ws.on('message', async (data) => {
@@ -142,7 +153,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       try {
         if (!isMethod(req.method)) throw usageError('unknown method', 'unknown-method')
         const fn = opts.service.api[req.method] as (p: unknown) => Promise<unknown>
-        send({ id: req.id, result: await fn(parseParams(req.method, req.params)) })
+        const params = parseParams(req.method, req.params)
+        const stream = streamOf(params)
+        if (stream !== null && !streams.has(stream)) throw notFound(`stream ${stream} is not open on this connection`, stream)
+        const result = await fn(params)
+        if (opensStream(req.method)) streams.add(streamOf(result)!)
+        send({ id: req.id, result })
       } catch (e) {
         send({ id: req.id, error: errorData(e) })
       }

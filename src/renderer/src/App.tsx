@@ -13,6 +13,7 @@ import { UsageView } from './views/UsageView'
 import { EmptyState } from './views/EmptyState'
 import { CloneDialog } from './components/CloneDialog'
 import { TaskBar } from './components/TaskBar'
+import { ConsoleDock } from './components/ConsoleDock'
 import { useLxcpaths } from './stores/lxcpaths'
 
 export function App(): React.JSX.Element {
@@ -42,6 +43,7 @@ export function App(): React.JSX.Element {
           <ContainersView />
         )}
       </main>
+      <ConsoleDock />
       <TaskBar />
       <CloneDialog lxcpaths={lxcpaths} />
     </div>

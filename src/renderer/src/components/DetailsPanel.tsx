@@ -10,6 +10,7 @@ import { SnapshotsPanel } from './SnapshotsPanel'
 import { DestroyDialog } from './DestroyDialog'
 import { openClone } from '../hooks/openClone'
 import { FindingFix, RepairNote } from './FindingFix'
+import { ConsoleButtons } from './ConsoleButtons'
 
 export function DetailsPanel(): React.JSX.Element {
   const { t } = useTranslation()
@@ -58,6 +59,7 @@ export function DetailsPanel(): React.JSX.Element {
         <div className="actions">
           <button data-testid="details-clone" onClick={() => openClone(c, c.lxcpath)}>{t('clone.title', { name: c.name })}</button>
           <button data-testid="details-destroy" className="danger-outline" onClick={() => setDestroying(true)}>{t('destroy.button')}</button>
+          <ConsoleButtons c={c} />
         </div>
       )}
       {body}
