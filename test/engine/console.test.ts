@@ -54,7 +54,7 @@ describe('a console on a running container', () => {
   }, 60_000)
 
   it('runs the container shell: `hostname` answers the container name, a resize reaches `stty size`, closing leaves no process', async () => {
-    const before = processesOf('lxc-attach')
+    const before = processesOf('lxc-attach', P.path)
     const inside = await insideProcesses()
     const c = open('shell', 'c1', { cols: 80, rows: 24 })
     await c.out.waitFor(/# /)
@@ -67,20 +67,20 @@ describe('a console on a running container', () => {
     await c.out.waitFor(/40 132/)
     c.close()
     expect(await c.ended).toEqual({ exitCode: null, closed: true })
-    expect(processesOf('lxc-attach')).toEqual(before)
+    expect(processesOf('lxc-attach', P.path)).toEqual(before)
     // the shell inside went with it
     await expect.poll(() => insideProcesses(), { timeout: 10_000 }).toEqual(inside)
   }, 60_000)
 
   it("opens the container's own tty with lxc-console, and closing it leaves no lxc-console", async () => {
-    const before = processesOf('lxc-console')
+    const before = processesOf('lxc-console', P.path)
     const c = open('tty')
     await c.out.waitFor(/Connected to tty/)
     c.type('\r')
     await c.out.waitFor(/c1 login:/)
     c.close()
     expect((await c.ended).closed).toBe(true)
-    expect(processesOf('lxc-console')).toEqual(before)
+    expect(processesOf('lxc-console', P.path)).toEqual(before)
   }, 60_000)
 
   it('keeps a `yes` flood bounded while the output is not acked, and goes on when it is', async () => {
@@ -116,13 +116,13 @@ describe('a console on a running container', () => {
   }, 60_000)
 
   it('ends when the container stops, leaving no lxc-attach', async () => {
-    const before = processesOf('lxc-attach')
+    const before = processesOf('lxc-attach', P.path)
     const c = open('shell')
     await c.out.waitFor(/# /)
     await P.lxc('lxc-stop', '-n', 'c1', '-k')
     const end = await c.ended
     expect(end.closed).toBe(false)
-    expect(processesOf('lxc-attach')).toEqual(before)
+    expect(processesOf('lxc-attach', P.path)).toEqual(before)
   }, 60_000)
 
   it('refuses a container that is not running, saying so', async () => {

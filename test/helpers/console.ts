@@ -2,15 +2,15 @@
 // stream's output that waits for text.
 import { readdirSync, readFileSync } from 'node:fs'
 
-/** Pids of running processes whose command line starts with `tool` (lxc-attach, lxc-console), zombies excluded. */
-export function processesOf(tool: string): number[] {
+/** The running (not zombie) processes of `tool` working on `lxcpath`: other tests' on this machine do not count. */
+export function processesOf(tool: string, lxcpath: string): number[] {
   const pids: number[] = []
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')
       const state = /^State:\s+(\S)/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]
-      if (cmd[0]?.endsWith(tool) && state !== 'Z') pids.push(Number(d))
+      if (cmd[0]?.endsWith(tool) && cmd.includes(lxcpath) && state !== 'Z') pids.push(Number(d))
     } catch {
       // it ended while we looked
     }

@@ -84,14 +84,14 @@ describe('a console through the root helper', () => {
   }, 60_000)
 
   it('types `hostname` into the container through the helper and reads its name back', async () => {
-    const before = processesOf('lxc-attach')
+    const before = processesOf('lxc-attach', P.path)
     const c = await open()
     await c.out.waitFor(/# /)
     await c.type('hostname\r')
     await c.out.waitFor(/hostname\r*\n+c1\r*\n/)
     await service.api.closeStream({ streamId: c.id })
     expect((await c.ended).result).toEqual({ exitCode: null, closed: true })
-    expect(processesOf('lxc-attach')).toEqual(before)
+    expect(processesOf('lxc-attach', P.path)).toEqual(before)
   })
 
   it('refuses malformed input at the boundary, naming the rule', async () => {
@@ -143,14 +143,14 @@ describe('a console through the root helper', () => {
   }, 60_000)
 
   it('closes the consoles of a client that went away, leaving no lxc-attach', async () => {
-    const before = processesOf('lxc-attach')
+    const before = processesOf('lxc-attach', P.path)
     const a = await open()
     const b = await open()
     await a.out.waitFor(/# /)
     await b.out.waitFor(/# /)
-    expect(processesOf('lxc-attach').length).toBe(before.length + 2)
+    expect(processesOf('lxc-attach', P.path).length).toBe(before.length + 2)
     service.closeStreams([a.id, b.id])
     await Promise.all([a.ended, b.ended])
-    expect(processesOf('lxc-attach')).toEqual(before)
+    expect(processesOf('lxc-attach', P.path)).toEqual(before)
   })
 })

@@ -50,7 +50,7 @@ describe('consoles over the browser-mode WebSocket', () => {
   }, 60_000)
 
   it("keeps a console to the connection that opened it, and closes it when that connection drops", async () => {
-    const before = processesOf('lxc-attach')
+    const before = processesOf('lxc-attach', P.path)
     const a = client()
     const b = client()
     const outA = new OutputReader()
@@ -69,9 +69,9 @@ describe('consoles over the browser-mode WebSocket', () => {
     await expect(b.streamInput({ streamId, input: { data: 'echo intruder\r' } })).rejects.toMatchObject({ code: 'not-found' })
     await expect(b.closeStream({ streamId })).rejects.toMatchObject({ code: 'not-found' })
     expect(outB.bytes).toBe(0)
-    expect(processesOf('lxc-attach')).toHaveLength(before.length + 1)
+    expect(processesOf('lxc-attach', P.path)).toHaveLength(before.length + 1)
 
     a.close()
-    await expect.poll(() => processesOf('lxc-attach'), { timeout: 10_000 }).toEqual(before)
+    await expect.poll(() => processesOf('lxc-attach', P.path), { timeout: 10_000 }).toEqual(before)
   })
 })

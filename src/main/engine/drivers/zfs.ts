@@ -30,15 +30,18 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 const zfs = (args: string[], ctx: OpContext = {}) => run('zfs', args, { signal: ctx.signal, timeoutMs: TIMEOUT_MS })
 
-/** A zfs command that zfs may refuse for a moment as "busy" (an unmount still settling: zfs-fuse does). */
+/**
+ * A zfs command that zfs may refuse for a while as "busy" (an unmount still settling: zfs-fuse
+ * says it for seconds on a loaded machine): retried with a growing pause, about a minute in all.
+ */
 async function zfsPatiently(args: string[], ctx: OpContext = {}): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await zfs(args, ctx)
       return
     } catch (err) {
-      if (attempt >= 20 || !/busy/i.test(toolText(err))) throw err
-      await sleep(250)
+      if (attempt >= 40 || !/busy/i.test(toolText(err)) || ctx.signal?.aborted) throw err
+      await sleep(Math.min(250 * attempt, 2000))
     }
   }
 }
@@ -102,7 +105,7 @@ async function unmount(dataset: string): Promise<void> {
 async function access(dataset: string): Promise<{ dir: string; held?: string }> {
   const m = await mounted(dataset)
   if (m.mounted) return { dir: m.mountpoint }
-  await zfs(['mount', dataset])
+  await zfsPatiently(['mount', dataset])
   return { dir: m.mountpoint, held: dataset }
 }
 
