@@ -17,7 +17,8 @@ const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
-  target: 'node20',
+  // Debian 12's nodejs (18) runs the installed CLI (DESIGN.md, the package)
+  target: 'node18',
   outExtension: { '.js': '.cjs' },
   alias: { '@shared': resolve('src/shared') },
   // execa (ESM only) is loaded lazily with import() by commands that run tools.
