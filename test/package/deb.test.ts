@@ -3,12 +3,15 @@
 // /usr/bin/strata on a root-only lxcpath listed in /etc/strata/lxcpaths (through the installed
 // helper, real pkexec and polkitd), and `apt-get purge` takes every file out again. Everything
 // is undone in afterAll, also when a test fails: the package purged, users, rule and lxcpath removed.
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
-import { allowLxcpaths } from '../helper/allow-list'
+import { ALLOW_LIST_FILE } from '../../src/main/helper/lxcpath-policy'
+import { allowLxcpaths, withAllowListLock } from '../helper/allow-list'
 import { addUser, holdPolkitLock, polkitSkipReason, startSystemPolkit, waitFor, writeTestRule, type TestUser } from '../helper/polkit-fixture'
 
 const REPO = resolve(import.meta.dirname, '../..')
@@ -29,6 +32,11 @@ const skip = skipReason()
 if (skip) console.warn(`Debian package tests skipped: ${skip}`)
 
 const version = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version
+
+const APT = { env: { DEBIAN_FRONTEND: 'noninteractive' }, stdin: 'ignore', timeout: 240_000 } as const
+// An allow-list that was there before the package (another test run's, on a shared machine) is
+// kept as it is (--force-confold) and put back after the purge, which removes the conffile.
+const KEEP_CONFFILES = ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
 
 async function installed(): Promise<boolean> {
   const r = await execa('dpkg-query', ['-W', '-f', '${db:Status-Abbrev}', 'strata'], { reject: false })
@@ -67,6 +75,18 @@ describe.skipIf(skip)('the Debian package', () => {
   let agentless: TestUser
   let files: string[] = []
   let unlist: () => Promise<void> = async () => undefined
+  let foreignAllowList = false
+
+  /** apt-get purge, holding the allow-list's lock, putting back an allow-list that was not the package's. */
+  const purge = (): Promise<void> =>
+    withAllowListLock(async () => {
+      const kept = foreignAllowList && existsSync(ALLOW_LIST_FILE) ? readFileSync(ALLOW_LIST_FILE, 'utf8') : null
+      await execa('apt-get', ['purge', '-y', '-q', ...KEEP_CONFFILES, 'strata'], APT)
+      if (kept !== null) {
+        mkdirSync('/etc/strata', { recursive: true, mode: 0o755 })
+        writeFileSync(ALLOW_LIST_FILE, kept, { mode: 0o644 })
+      }
+    })
 
   beforeAll(async () => {
     try {
@@ -76,10 +96,11 @@ describe.skipIf(skip)('the Debian package', () => {
       process.stderr.write(`package built in ${Date.now() - t0} ms\n`)
       deb = join(REPO, built.stdout.split(' ')[0]!)
       undo.push(async () => {
-        if (await installed()) await execa('apt-get', ['purge', '-y', '-q', 'strata'], { env: { DEBIAN_FRONTEND: 'noninteractive' } })
+        if (await installed()) await purge()
       })
+      foreignAllowList = existsSync(ALLOW_LIST_FILE)
       // Only Debian's packages may be fetched: every Depends is one of them (here all are installed already).
-      await execa('apt-get', ['install', '-y', '-q', '--no-install-recommends', deb], { env: { DEBIAN_FRONTEND: 'noninteractive' } })
+      await execa('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...KEEP_CONFFILES, deb], APT)
       files = (await execa('dpkg', ['-L', 'strata'])).stdout.split('\n').filter((p) => p !== '/.')
 
       const tag = Math.random().toString(36).slice(2, 8)
@@ -175,6 +196,51 @@ describe.skipIf(skip)('the Debian package', () => {
     expect(statSync(exec!).mode & 0o111).not.toBe(0)
   })
 
+  it.skipIf(existsSync(join(REPO, 'node_modules/electron/dist/electron')))(
+    "the desktop entry's launcher starts browser mode and opens it with xdg-open (a browser that records the URL)",
+    async () => {
+      // the real xdg-open; where no desktop environment answers, it runs $BROWSER with the URL
+      const dir = mkdtempSync(join(tmpdir(), 'strata-deb-browser-'))
+      undo.push(() => rmSync(dir, { recursive: true, force: true }))
+      const browser = join(dir, 'browser')
+      writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > ${dir}/opened\n`)
+      chmodSync(browser, 0o755)
+      const app = execa('/usr/lib/strata/strata-app', ['--lxcpath', lx.path], {
+        detached: true, // its own process group: the shell, the server and the pipe's reader stop together
+        reject: false,
+        stdio: 'ignore',
+        extendEnv: false,
+        env: { PATH: '/usr/bin:/bin', HOME: '/root', BROWSER: browser }
+      })
+      const stop = async (): Promise<void> => {
+        try {
+          if (app.pid) process.kill(-app.pid, 'SIGTERM')
+        } catch {
+          // already gone
+        }
+        await app
+      }
+      undo.push(stop)
+      await waitFor('the launcher to open a URL', async () => existsSync(join(dir, 'opened')))
+      const url = new URL(readFileSync(join(dir, 'opened'), 'utf8'))
+      expect(url.hostname).toBe('127.0.0.1')
+      expect(await (await fetch(url)).text()).toContain('<title>Strata</title>')
+      // the installed server answers the renderer's first question: the containers
+      const ws = new WebSocket(`ws://${url.host}/rpc?token=${url.searchParams.get('token')}`, { origin: `http://${url.host}` })
+      const reply = await new Promise<{ result?: { name: string }[] }>((done, fail) => {
+        ws.on('error', fail)
+        ws.on('open', () => ws.send(JSON.stringify({ id: 1, method: 'listContainers', params: {} })))
+        ws.on('message', (data) => {
+          const m = JSON.parse(String(data)) as { id?: number; result?: { name: string }[] }
+          if (m.id === 1) done(m)
+        })
+      })
+      ws.close()
+      expect(reply.result?.map((c) => c.name)).toEqual(['alpha'])
+      await stop()
+    }
+  )
+
   it('renders `man strata`, generated from the CLI help, without groff warnings', async () => {
     const r = await execa('man', ['--warnings', 'strata'], { env: { MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat' }, reject: false })
     expect(r.exitCode).toBe(0)
@@ -244,11 +310,13 @@ describe.skipIf(skip)('the Debian package', () => {
     const before = await treeOf(lx.path)
     // the test's line comes out of the conffile first, as an administrator's edit would stay or go with it
     await unlist()
-    await execa('apt-get', ['purge', '-y', '-q', 'strata'], { env: { DEBIAN_FRONTEND: 'noninteractive' } })
+    await purge()
     expect(await installed()).toBe(false)
-    const left = files.filter((p) => existsSync(p) && !statSync(p).isDirectory())
+    const left = files.filter((p) => existsSync(p) && !statSync(p).isDirectory() && !(foreignAllowList && p === ALLOW_LIST_FILE))
     expect(left).toEqual([])
-    for (const dir of ['/usr/lib/strata', '/usr/libexec/strata', '/etc/strata', '/usr/share/doc/strata']) expect(existsSync(dir)).toBe(false)
+    for (const dir of ['/usr/lib/strata', '/usr/libexec/strata', ...(foreignAllowList ? [] : ['/etc/strata']), '/usr/share/doc/strata']) {
+      expect(existsSync(dir)).toBe(false)
+    }
     expect(await treeOf(lx.path)).toBe(before)
     // the shared directories it installed into are still there for the packages that own them
     for (const dir of ['/usr/share/polkit-1/actions', '/usr/share/applications', '/usr/share/icons/hicolor/48x48/apps']) expect(existsSync(dir)).toBe(true)
