@@ -15,6 +15,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, re
 import { createHash } from 'node:crypto'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { readCliHelp } from './deb/cli-help.mjs'
 import { manPage } from './deb/man-page.mjs'
@@ -45,11 +46,13 @@ const arch = sh('dpkg', ['--print-architecture'])
 
 const built = ['out/main/web.js', 'out/renderer/index.html', 'out/cli/strata.cjs', 'out/helper/strata-helper.mjs', 'build/Release/strata_native.node']
 for (const f of built) if (!existsSync(join(ROOT, f))) fail(`${f} is missing: run \`npm run build\` first`)
-// An Electron binary, where this machine could download one (node_modules/electron/dist).
-const electronDist = join(ROOT, 'node_modules/electron/dist')
+// Options (for tests): --electron-dist DIR (default node_modules/electron/dist), --out DIR (default dist).
+const { values: opts } = parseArgs({ options: { 'electron-dist': { type: 'string' }, out: { type: 'string' } } })
+// An Electron binary, where this machine could download one.
+const electronDist = resolve(opts['electron-dist'] ?? join(ROOT, 'node_modules/electron/dist'))
 const withElectron = existsSync(join(electronDist, 'electron'))
 
-const DIST = join(ROOT, 'dist')
+const DIST = resolve(opts.out ?? join(ROOT, 'dist'))
 const STAGE = join(DIST, 'deb-root')
 rmSync(STAGE, { recursive: true, force: true })
 mkdirSync(STAGE, { recursive: true, mode: 0o755 })
@@ -122,7 +125,8 @@ put('etc/strata/lxcpaths', join(ROOT, 'resources/lxcpaths'))
 // Electron, where there is one: the binary runs /usr/lib/strata (package.json main: out/main/index.js).
 if (withElectron) {
   putTree(`${APP}/electron`, electronDist, { executable: (src) => (statSync(src).mode & 0o111) !== 0 })
-  chmodSync(join(STAGE, APP, 'electron/chrome-sandbox'), 0o4755) // Chromium's setuid sandbox helper
+  const sandbox = join(STAGE, APP, 'electron/chrome-sandbox')
+  if (existsSync(sandbox)) chmodSync(sandbox, 0o4755) // Chromium's setuid sandbox helper
 }
 
 // Desktop entry and icons.
@@ -217,4 +221,4 @@ const deb = join(DIST, `strata_${version}_${arch}.deb`)
 rmSync(deb, { force: true })
 execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', STAGE, deb], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SOURCE_DATE_EPOCH: String(epoch) } })
 rmSync(STAGE, { recursive: true, force: true })
-process.stdout.write(`${relative(ROOT, deb)} (${withElectron ? 'Electron app' : 'browser mode, no Electron binary here'})\n`)
+process.stdout.write(`${opts.out ? deb : relative(ROOT, deb)} (${withElectron ? 'Electron app' : 'browser mode, no Electron binary here'})\n`)
