@@ -142,7 +142,7 @@ for (const size of ICON_SIZES) {
 // Man page and bash completion, from the CLI's own help.
 const help = readCliHelp(join(ROOT, 'bin/strata'))
 const date = new Date(epoch * 1000).toISOString().slice(0, 10)
-put('usr/share/man/man1/strata.1.gz', gz(manPage(help, { version, date, description: 'manage LXC container storage: clones, snapshots, lineage, disk usage' })))
+put('usr/share/man/man1/strata.1.gz', gz(manPage(help, { version, date, description: 'manage LXC container storage: clones, snapshots, lineage, disk usage', about: pkg.description })))
 put('usr/share/bash-completion/completions/strata', text(bashCompletion(help)))
 
 // Licence and changelog.

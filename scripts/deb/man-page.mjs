@@ -29,8 +29,8 @@ function body(text) {
   return out
 }
 
-/** The man page for `help` (readCliHelp), dated `date` (YYYY-MM-DD), for `version`. */
-export function manPage(help, { version, date, description }) {
+/** The man page for `help` (readCliHelp), dated `date` (YYYY-MM-DD), for `version`; `description` for NAME, `about` (package.json's) opens DESCRIPTION. */
+export function manPage(help, { version, date, description, about }) {
   const [, exitBlock = ''] = help.main.split('\nExit status:\n')
   const notes = help.main.split('\nCommands:\n')[1]?.split('\n\n').slice(1).join('\n\n').split('\nExit status:')[0] ?? ''
   const lines = [
@@ -46,6 +46,9 @@ export function manPage(help, { version, date, description }) {
     '.I command',
     '.B \\-\\-help',
     '.SH DESCRIPTION',
+    '.B strata',
+    esc(`is the command-line tool of Strata, ${about.charAt(0).toLowerCase()}${about.slice(1)}.`),
+    '.PP',
     ...body(notes.trim()),
     '.SH COMMANDS'
   ]
