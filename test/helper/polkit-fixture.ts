@@ -102,15 +102,29 @@ export async function addUser(name: string): Promise<TestUser> {
 
 /**
  * One polkit test run per machine at a time (test runs in other checkouts too): they share the
- * system paths (the policy, /usr/libexec/strata, the rules). Returns the release.
+ * system paths (the policy, /usr/libexec/strata, the rules). Waits up to `waitMs` for another
+ * run to finish, then fails naming it. Returns the release.
  */
-export function holdPolkitLock(): () => void {
-  try {
-    writeFileSync(LOCK, String(process.pid), { flag: 'wx' })
-  } catch {
-    const holder = Number(readFileSync(LOCK, 'utf8'))
-    if (pidAlive(holder)) throw new Error(`another Strata polkit test (pid ${holder}) holds ${LOCK}`)
-    writeFileSync(LOCK, String(process.pid))
+export async function holdPolkitLock(waitMs = 0): Promise<() => void> {
+  const until = Date.now() + waitMs
+  for (;;) {
+    try {
+      writeFileSync(LOCK, String(process.pid), { flag: 'wx' })
+      break
+    } catch {
+      let holder: number
+      try {
+        holder = Number(readFileSync(LOCK, 'utf8'))
+      } catch {
+        continue // released between the two calls
+      }
+      if (!pidAlive(holder)) {
+        writeFileSync(LOCK, String(process.pid))
+        break
+      }
+      if (Date.now() >= until) throw new Error(`another Strata polkit test (pid ${holder}) holds ${LOCK}`)
+      await new Promise((r) => setTimeout(r, 500))
+    }
   }
   return () => rmSync(LOCK, { force: true })
 }
@@ -178,7 +192,7 @@ export async function startPolkit(): Promise<PolkitFixture> {
     undo.length = 0
   }
   try {
-    undo.push(holdPolkitLock())
+    undo.push(await holdPolkitLock())
 
     await execa('node', ['scripts/build-helper.mjs'], { cwd: REPO })
     const work = mkdtempSync(join(tmpdir(), 'strata-polkit-'))

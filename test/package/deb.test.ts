@@ -90,7 +90,8 @@ describe.skipIf(skip)('the Debian package', () => {
 
   beforeAll(async () => {
     try {
-      undo.push(holdPolkitLock())
+      // another checkout's polkit test on this machine may hold the system paths for a while
+      undo.push(await holdPolkitLock(120_000))
       const t0 = Date.now()
       const built = await execa('node', ['scripts/package-deb.mjs'], { cwd: REPO })
       process.stderr.write(`package built in ${Date.now() - t0} ms\n`)
@@ -127,7 +128,7 @@ describe.skipIf(skip)('the Debian package', () => {
       await cleanup()
       throw err
     }
-  }, 300_000) // building the package (xz) and installing it take a minute on a busy 2-core machine
+  }, 420_000) // waiting for another run's polkit test, building the package (xz) and installing it, on a busy 2-core machine
 
   async function cleanup(): Promise<void> {
     for (const step of undo.reverse()) {
