@@ -4,7 +4,7 @@
 //                                    runtime packages, the launcher strata-app, and, where this
 //                                    machine has an Electron binary, electron/ (the Electron app)
 //   /usr/bin/strata                  the CLI (runs /usr/lib/strata/bin/strata.js)
-//   /usr/libexec/strata/             the root helper: wrapper, bundle, native addon (root's files)
+//   /usr/libexec/strata/             the root helper: wrapper, bundle, native addons (root's files)
 //   /usr/share/polkit-1/actions/     its polkit action, which names that wrapper
 //   /etc/strata/lxcpaths             the helper's allow-list (a conffile)
 //   /usr/share/applications, icons/hicolor, man/man1, bash-completion, doc/strata
@@ -44,7 +44,7 @@ if (changelogVersion !== version) fail(`package.json is version ${version}, reso
 const epoch = Number(sh('dpkg-parsechangelog', ['-l', 'resources/deb/changelog', '-S', 'Timestamp']))
 const arch = sh('dpkg', ['--print-architecture'])
 
-const built = ['out/main/web.js', 'out/renderer/index.html', 'out/cli/strata.cjs', 'out/helper/strata-helper.mjs', 'build/Release/strata_native.node']
+const built = ['out/main/web.js', 'out/renderer/index.html', 'out/cli/strata.cjs', 'out/helper/strata-helper.mjs', 'out/helper/build/Release/pty.node', 'build/Release/strata_native.node']
 for (const f of built) if (!existsSync(join(ROOT, f))) fail(`${f} is missing: run \`npm run build\` first`)
 // Options (for tests): --electron-dist DIR (default node_modules/electron/dist), --out DIR (default dist).
 const { values: opts } = parseArgs({ options: { 'electron-dist': { type: 'string' }, out: { type: 'string' } } })
@@ -96,15 +96,22 @@ put(`${APP}/strata-app`, join(ROOT, 'resources/deb/strata-app'), 0o755)
 
 // The npm packages the app loads at run time (execa, ws, zod and theirs): `npm ls --omit=dev`.
 // Their READMEs, type declarations and licence files stay out (the licences are in copyright).
+// node-addon-api is C++ headers node-pty compiled against: nothing loads it at run time.
+const BUILD_ONLY = ['node-addon-api']
 const runtime = sh('npm', ['ls', '--omit=dev', '--all', '--parseable'])
   .split('\n')
-  .filter((p) => p.includes('/node_modules/'))
+  .filter((p) => p.includes('/node_modules/') && !BUILD_ONLY.some((name) => p.endsWith(`/node_modules/${name}`)))
 for (const dir of runtime) {
+  // A native package (node-pty) needs only its JavaScript and its built addon at run time, not
+  // its sources, vendored libraries or other platforms' prebuilds.
+  const native = existsSync(join(dir, 'binding.gyp'))
+  const runtimePart = (rel) => rel === 'package.json' || rel === 'lib' || rel.startsWith('lib/') || ['build', 'build/Release'].includes(rel) || /^build\/Release\/[^/]+\.node$/.test(rel)
   putTree(`${APP}/${relative(ROOT, dir)}`, dir, {
     skip: (src, e) =>
+      (native && !runtimePart(relative(dir, src))) ||
       (e.isDirectory() && e.name === 'node_modules') ||
       e.name.startsWith('.') ||
-      /\.(md|markdown|d\.ts|d\.mts|d\.cts|map|ts)$/i.test(e.name) ||
+      /\.(md|markdown|d\.ts|d\.mts|d\.cts|map|ts|test\.js)$/i.test(e.name) ||
       /^(licen[sc]e|copying)(\.|$)/i.test(e.name) ||
       /\/bin$/.test(src)
   })
@@ -114,11 +121,20 @@ for (const dir of runtime) {
 put(`${HELPER}/strata-helper`, join(ROOT, 'resources/strata-helper'), 0o755)
 put(`${HELPER}/strata-helper.mjs`, join(ROOT, 'out/helper/strata-helper.mjs'))
 put(`${HELPER}/strata_native.node`, join(ROOT, 'build/Release/strata_native.node'))
+// node-pty's addon (consoles), where its loader looks beside the bundle
+put(`${HELPER}/build/Release/pty.node`, join(ROOT, 'out/helper/build/Release/pty.node'))
 // stripped as Debian's dh_strip strips a shared object
-execFileSync('strip', ['--strip-unneeded', '--remove-section=.comment', '--remove-section=.note', join(STAGE, HELPER, 'strata_native.node')])
-// The app and the CLI find the addon at their package root's build/Release: the helper's copy.
-mkdirSync(join(STAGE, APP, 'build/Release'), { recursive: true })
-symlinkSync(`../../../../libexec/strata/strata_native.node`, join(STAGE, APP, 'build/Release/strata_native.node'))
+for (const addon of ['strata_native.node', 'build/Release/pty.node']) {
+  execFileSync('strip', ['--strip-unneeded', '--remove-section=.comment', '--remove-section=.note', join(STAGE, HELPER, addon)])
+}
+// The app and the CLI load the same addons from their usual places: links to the helper's copies.
+const link = (at, to) => {
+  rmSync(join(STAGE, at), { force: true })
+  mkdirSync(dirname(join(STAGE, at)), { recursive: true })
+  symlinkSync(relative(dirname(join(STAGE, at)), join(STAGE, to)), join(STAGE, at))
+}
+link(`${APP}/build/Release/strata_native.node`, `${HELPER}/strata_native.node`)
+if (existsSync(join(STAGE, APP, 'node_modules/node-pty'))) link(`${APP}/node_modules/node-pty/build/Release/pty.node`, `${HELPER}/build/Release/pty.node`)
 put('usr/share/polkit-1/actions/io.strata.helper.policy', join(ROOT, 'resources/polkit/io.strata.helper.policy'))
 put('etc/strata/lxcpaths', join(ROOT, 'resources/lxcpaths'))
 
