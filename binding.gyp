@@ -12,8 +12,8 @@
         "src/main/engine/native/beneath.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
-      "cflags": ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
-      "ldflags": ["-pthread"]
+      "cflags": ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread", "-D_FORTIFY_SOURCE=2", "-fstack-protector-strong", "-fstack-clash-protection", "-fcf-protection"],
+      "ldflags": ["-pthread", "-Wl,-z,relro", "-Wl,-z,now"]
     }
   ]
 }

@@ -11,13 +11,14 @@ const COMMAND_DIR = 'src/main/cli'
 const commands = readdirSync(COMMAND_DIR)
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3))
-  .filter((name) => !['main', 'command', 'output', 'progress', 'units'].includes(name))
+  .filter((name) => !['main', 'command', 'output', 'progress', 'units', 'root-helper'].includes(name))
 
 const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
-  target: 'node20',
+  // Debian 12's nodejs (18) runs the installed CLI (DESIGN.md, the package)
+  target: 'node18',
   outExtension: { '.js': '.cjs' },
   alias: { '@shared': resolve('src/shared') },
   // execa (ESM only) is loaded lazily with import() by commands that run tools.

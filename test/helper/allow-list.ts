@@ -9,10 +9,11 @@ import { ALLOW_LIST_FILE } from '../../src/main/helper/lxcpath-policy'
 
 const LOCK = '/run/strata-allow-list-test.lock'
 
-async function locked<T>(fn: () => T): Promise<T> {
+/** Runs `fn` holding the allow-list's lock (a test that replaces the whole file takes it too). */
+export async function withAllowListLock<T>(fn: () => T | Promise<T>): Promise<T> {
   const lock = await lockPath(LOCK)
   try {
-    return fn()
+    return await fn()
   } finally {
     lock.release()
   }
@@ -29,7 +30,7 @@ export async function allowLxcpaths(paths: readonly string[]): Promise<() => Pro
   const dir = dirname(ALLOW_LIST_FILE)
   let madeDir = false
   let madeFile = false
-  await locked(() => {
+  await withAllowListLock(() => {
     if (!existsSync(dir)) {
       mkdirSync(dir, { mode: 0o755 })
       madeDir = true
@@ -42,7 +43,7 @@ export async function allowLxcpaths(paths: readonly string[]): Promise<() => Pro
   return async () => {
     if (removed) return
     removed = true
-    await locked(() => {
+    await withAllowListLock(() => {
       const lines = readFileSync(ALLOW_LIST_FILE, 'utf8').split('\n')
       for (const p of paths) {
         const i = lines.indexOf(p)

@@ -75,7 +75,7 @@ function socketAnswers(path: string): Promise<boolean> {
   })
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, limitMs = 30_000): Promise<void> {
+export async function waitFor(what: string, check: () => Promise<boolean>, limitMs = 30_000): Promise<void> {
   const until = Date.now() + limitMs
   while (Date.now() < until) {
     if (await check()) return
@@ -93,11 +93,89 @@ async function polkitOnBus(): Promise<boolean> {
   return r.exitCode === 0 && /boolean true/.test(r.stdout)
 }
 
-async function addUser(name: string): Promise<TestUser> {
+export async function addUser(name: string): Promise<TestUser> {
   await execa('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--user-group', name])
   const uid = Number((await execa('id', ['-u', name])).stdout)
   const gid = Number((await execa('id', ['-g', name])).stdout)
   return { name, uid, gid }
+}
+
+/**
+ * One polkit test run per machine at a time (test runs in other checkouts too): they share the
+ * system paths (the policy, /usr/libexec/strata, the rules). Waits up to `waitMs` for another
+ * run to finish, then fails naming it. Returns the release.
+ */
+export async function holdPolkitLock(waitMs = 0): Promise<() => void> {
+  const until = Date.now() + waitMs
+  for (;;) {
+    try {
+      writeFileSync(LOCK, String(process.pid), { flag: 'wx' })
+      break
+    } catch {
+      let holder: number
+      try {
+        holder = Number(readFileSync(LOCK, 'utf8'))
+      } catch {
+        continue // released between the two calls
+      }
+      if (!pidAlive(holder)) {
+        writeFileSync(LOCK, String(process.pid))
+        break
+      }
+      if (Date.now() >= until) throw new Error(`another Strata polkit test (pid ${holder}) holds ${LOCK}`)
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+  return () => rmSync(LOCK, { force: true })
+}
+
+/** A polkit JS rule for io.strata.helper: `allowed` gets it without a password, `denied` never. Returns its removal. */
+export function writeTestRule(tag: string, allowed: TestUser, denied: TestUser): () => void {
+  const rule = `/etc/polkit-1/rules.d/10-strata-test-${tag}.rules`
+  mkdirSync('/etc/polkit-1/rules.d', { recursive: true })
+  writeFileSync(
+    rule,
+    `// Strata helper test (${tag}): removed when the test ends.\n` +
+      `polkit.addRule(function (action, subject) {\n` +
+      `  if (action.id != "io.strata.helper") return polkit.Result.NOT_HANDLED;\n` +
+      `  if (subject.user == "${allowed.name}") return polkit.Result.YES;\n` +
+      `  if (subject.user == "${denied.name}") return polkit.Result.NO;\n` +
+      `  return polkit.Result.NOT_HANDLED;\n` +
+      `});\n`
+  )
+  return () => rmSync(rule, { force: true })
+}
+
+/** The system dbus-daemon and polkitd, each started unless one already runs. Returns their stop. */
+export async function startSystemPolkit(): Promise<() => Promise<void>> {
+  const stops: (() => Promise<void>)[] = []
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse()) await s()
+  }
+  try {
+    if (!(await socketAnswers(SYSTEM_BUS))) {
+      rmSync(SYSTEM_BUS, { force: true }) // a stale socket file nobody listens on
+      const bus = execa('dbus-daemon', ['--system', '--nofork', '--nopidfile', '--nosyslog'], { reject: false, stdio: 'ignore' })
+      stops.push(async () => {
+        bus.kill('SIGTERM')
+        await bus
+        rmSync(SYSTEM_BUS, { force: true })
+      })
+      await waitFor('the system dbus-daemon', () => socketAnswers(SYSTEM_BUS))
+    }
+    if (!(await polkitOnBus())) {
+      const polkitd: ResultPromise = execa(POLKITD, ['--no-debug'], { reject: false, stdio: 'ignore' })
+      stops.push(async () => {
+        polkitd.kill('SIGTERM')
+        await polkitd
+      })
+      await waitFor('polkitd on the system bus', polkitOnBus)
+    }
+    return stop
+  } catch (err) {
+    await stop()
+    throw err
+  }
 }
 
 /** Builds the helper and the client driver, installs policy + helper + rule, starts what is missing. */
@@ -114,15 +192,7 @@ export async function startPolkit(): Promise<PolkitFixture> {
     undo.length = 0
   }
   try {
-    // One polkit test run per machine at a time: they share the system paths.
-    try {
-      writeFileSync(LOCK, String(process.pid), { flag: 'wx' })
-    } catch {
-      const holder = Number(readFileSync(LOCK, 'utf8'))
-      if (pidAlive(holder)) throw new Error(`another Strata polkit test (pid ${holder}) holds ${LOCK}`)
-      writeFileSync(LOCK, String(process.pid))
-    }
-    undo.push(() => rmSync(LOCK, { force: true }))
+    undo.push(await holdPolkitLock())
 
     await execa('node', ['scripts/build-helper.mjs'], { cwd: REPO })
     const work = mkdtempSync(join(tmpdir(), 'strata-polkit-'))
@@ -176,41 +246,9 @@ export async function startPolkit(): Promise<PolkitFixture> {
       if (madeDir) rmdirSync(HELPER_DIR)
     })
 
-    const rule = `/etc/polkit-1/rules.d/10-strata-test-${tag}.rules`
-    mkdirSync('/etc/polkit-1/rules.d', { recursive: true })
-    writeFileSync(
-      rule,
-      `// Strata helper test (${tag}): removed when the test ends.\n` +
-        `polkit.addRule(function (action, subject) {\n` +
-        `  if (action.id != "io.strata.helper") return polkit.Result.NOT_HANDLED;\n` +
-        `  if (subject.user == "${allowed.name}") return polkit.Result.YES;\n` +
-        `  if (subject.user == "${denied.name}") return polkit.Result.NO;\n` +
-        `  return polkit.Result.NOT_HANDLED;\n` +
-        `});\n`
-    )
-    undo.push(() => rmSync(rule, { force: true }))
+    undo.push(writeTestRule(tag, allowed, denied))
 
-    // The system bus, unless one already answers at its path.
-    if (!(await socketAnswers(SYSTEM_BUS))) {
-      rmSync(SYSTEM_BUS, { force: true }) // a stale socket file nobody listens on
-      const bus = execa('dbus-daemon', ['--system', '--nofork', '--nopidfile', '--nosyslog'], { reject: false, stdio: 'ignore' })
-      undo.push(async () => {
-        bus.kill('SIGTERM')
-        await bus
-        rmSync(SYSTEM_BUS, { force: true })
-      })
-      await waitFor('the system dbus-daemon', () => socketAnswers(SYSTEM_BUS))
-    }
-    let polkitd: ResultPromise | null = null
-    if (!(await polkitOnBus())) {
-      polkitd = execa(POLKITD, ['--no-debug'], { reject: false, stdio: 'ignore' })
-      const p = polkitd
-      undo.push(async () => {
-        p.kill('SIGTERM')
-        await p
-      })
-      await waitFor('polkitd on the system bus', polkitOnBus)
-    }
+    undo.push(await startSystemPolkit())
 
     // Ready when the allowed user gets through pkexec (a running polkitd loads new rules on its own time).
     await waitFor('polkit to apply the test rule', async () => {

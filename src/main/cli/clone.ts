@@ -5,6 +5,7 @@ import { cloneContainer } from '../engine/ops/clone'
 import { containerNameArg, parseCommandLine, usageRule, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
+import { needsRootHelper, withRootHelper } from './root-helper'
 
 const usage = `Usage: strata clone -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config] [-- HOOK_ARGS...]
 
@@ -20,7 +21,9 @@ to destroy an origin that overlay clones read (zfs itself refuses for zfs clones
                         none and best are for create only
   --expand-config       write the flattened config (includes inlined), as LXC 1.0 did
 The new config's lxc.hook.clone hooks run on the new rootfs before it is registered, with
-HOOK_ARGS, as lxc-copy runs them; a hook that fails leaves no clone behind.`
+HOOK_ARGS, as lxc-copy runs them; a hook that fails leaves no clone behind.
+Into or from an lxcpath only root may write, the root helper clones (through pkexec and
+polkit; HOOK_ARGS cannot be passed to it).`
 
 const command: Command = {
   usage,
@@ -40,13 +43,21 @@ const command: Command = {
     const backend = o.backend === undefined ? undefined : usageRule(() => cloneBackendNamed(o.backend!))
     const originPath = lxcpathOf(o.origpath)
     const newPath = o.newpath === undefined ? originPath : lxcpathOf(o.newpath)
-    await recover([originPath, newPath])
+    const origin = { lxcpath: originPath, name: o.orig }
+    const choices = { name: o.name, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false }
     const progress = progressPrinter()
+    if (needsRootHelper([originPath, newPath], 'write')) {
+      if (hookArgs.length > 0) throw usageError('HOOK_ARGS cannot be passed to the root helper, which clones in an lxcpath only root may write.')
+      // the helper recovers interrupted work in its lxcpaths itself when it starts
+      const ref = await withRootHelper([originPath, newPath], (helper) =>
+        engineCall((signal) => helper.call('clone', { origin, ...choices }, { signal, onProgress: progress.onProgress }))
+      ).finally(progress.done)
+      writeStdout(`Created ${ref.name} in ${ref.lxcpath} from ${o.orig}.\n`)
+      return 0
+    }
+    await recover([originPath, newPath])
     const ref = await engineCall((signal) =>
-      cloneContainer(
-        { origin: { lxcpath: originPath, name: o.orig! }, name: o.name!, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false, hookArgs },
-        { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals }
-      )
+      cloneContainer({ origin, ...choices, hookArgs }, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
     ).finally(progress.done)
     writeStdout(`Created ${ref.name} in ${ref.lxcpath} from ${o.orig}.\n`)
     return 0

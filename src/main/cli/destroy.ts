@@ -4,6 +4,7 @@ import { destroyContainer } from '../engine/ops/destroy'
 import { containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
+import { needsRootHelper, withRootHelper } from './root-helper'
 
 const usage = `Usage: strata destroy -n NAME [-P LXCPATH] [--with-dependents] [--delete-outside PATH]...
 
@@ -14,7 +15,8 @@ first, as lxc-destroy runs them; a hook that fails keeps the container.
 Refused, with nothing changed, while a filesystem is mounted inside the container or its
 rootfs, or while \`strata mount\` has it mounted. A rootfs configured outside the container's
 directory (lxc-create --dir, or another container's rootfs) is deleted with it, as
-lxc-destroy does without asking; Strata asks: name that path with --delete-outside PATH.`
+lxc-destroy does without asking; Strata asks: name that path with --delete-outside PATH.
+In an lxcpath only root may write, the root helper destroys (through pkexec and polkit).`
 
 const command: Command = {
   usage,
@@ -22,12 +24,21 @@ const command: Command = {
     const o = parseOptions(args, { ...CONTAINER_OPTIONS, 'with-dependents': { type: 'boolean' }, 'delete-outside': { type: 'string', multiple: true } })
     const name = containerNameArg(o.name)
     const lxcpath = lxcpathOf(o.lxcpath)
-    await recover([lxcpath])
     const progress = progressPrinter()
     const opts = { withDependents: o['with-dependents'] ?? false, deleteOutside: o['delete-outside']?.map((p) => resolve(p)) }
-    const { destroyed } = await engineCall((signal) =>
-      destroyContainer({ lxcpath, name }, opts, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
-    ).finally(progress.done)
+    const ctx = (signal: AbortSignal) => ({ signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
+    let destroyed
+    if (needsRootHelper([lxcpath], 'write')) {
+      // the helper recovers interrupted work in its lxcpaths itself when it starts
+      destroyed = await withRootHelper([lxcpath], (helper) => engineCall((signal) => helper.call('destroy', { lxcpath, name, ...opts }, ctx(signal))))
+        .finally(progress.done)
+        .then((r) => r.destroyed)
+    } else {
+      await recover([lxcpath])
+      destroyed = await engineCall((signal) => destroyContainer({ lxcpath, name }, opts, ctx(signal)))
+        .finally(progress.done)
+        .then((r) => r.destroyed)
+    }
     for (const d of destroyed) writeStdout(`Destroyed ${d.lxcpath}/${d.name}\n`)
     return 0
   }

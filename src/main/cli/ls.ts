@@ -5,13 +5,15 @@ import { defaultLxcpaths } from '../engine/global-config'
 import { containerInfos, scanLxcpaths } from '../engine/lxcpath'
 import { ALL_OPTION, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { writeStdout } from './output'
+import { needsRootHelper, withRootHelper } from './root-helper'
 
 const usage = `Usage: strata ls [-P LXCPATH]... [-a] [--json]
 
 Lists the containers of each lxcpath (default: LXC's) with backend, state, origin, dependents
 and snapshots. Hidden containers (names starting with ".") are left out, as lxc-ls leaves them
 out, but still appear as the dependents and origins of others; -a, --all lists them too.
---json prints an array of objects.`
+--json prints an array of objects. An lxcpath only root may read is listed by the root helper
+(through pkexec and polkit).`
 
 function refText(ref: ContainerRef, lxcpath: string): string {
   return ref.lxcpath === lxcpath ? ref.name : `${ref.lxcpath}/${ref.name}`
@@ -38,26 +40,26 @@ const command: Command = {
   async run(args) {
     const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' } })
     const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
+    if (needsRootHelper(lxcpaths, 'read')) {
+      const infos = await withRootHelper(lxcpaths, (helper) => helper.call('listContainers', { lxcpaths, all: opts.all }))
+      print(infos, lxcpaths.length > 1, opts.json)
+      return 0
+    }
     const scans = await scanLxcpaths(lxcpaths)
     const infos = containerInfos(scans, { all: opts.all })
     const unreadable = scans.filter((s) => s.error)
     for (const f of unreadable) process.stderr.write(`strata ls: ${f.error?.message}\n`)
     if (unreadable.length === scans.length && unreadable.length > 0) throw failed('no lxcpath could be read')
-    if (opts.json) printJson(infos)
-    else if (infos.length > 0) {
-      const header = [
-        ...(scans.length > 1 ? ['LXCPATH'] : []),
-        'NAME',
-        'STATE',
-        'BACKEND',
-        'ORIGIN',
-        'DEPENDENTS',
-        'SNAPSHOTS',
-        'PROBLEM'
-      ]
-      writeStdout(`${formatTable(header, rows(infos, scans.length > 1))}\n`)
-    }
+    print(infos, scans.length > 1, opts.json)
     return unreadable.length > 0 ? 1 : 0
+  }
+}
+
+function print(infos: ContainerInfo[], showPath: boolean, json: boolean | undefined): void {
+  if (json) printJson(infos)
+  else if (infos.length > 0) {
+    const header = [...(showPath ? ['LXCPATH'] : []), 'NAME', 'STATE', 'BACKEND', 'ORIGIN', 'DEPENDENTS', 'SNAPSHOTS', 'PROBLEM']
+    writeStdout(`${formatTable(header, rows(infos, showPath))}\n`)
   }
 }
 export default command

@@ -1,6 +1,7 @@
 // `npm run web -- [--lxcpath DIR]... [--port N]`: browser mode from the built output
 // (out/main/web.js). Its FIRST line of stdout is the URL with the token; scripts read it.
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { existsSync } from 'node:fs'
 import { parseArgs } from '../args'
 import { createService } from '../service'
@@ -8,7 +9,8 @@ import { startWebServer } from './server'
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
-  const rendererDir = join(import.meta.dirname, '../renderer')
+  // not import.meta.dirname: the installed package runs this on Debian 12's Node 18, which lacks it
+  const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '../renderer')
   if (!existsSync(join(rendererDir, 'index.html'))) {
     console.error(`No built renderer at ${rendererDir}: run \`npx electron-vite build\` first.`)
     process.exit(1)
