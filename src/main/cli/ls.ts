@@ -33,31 +33,43 @@ function rows(infos: ContainerInfo[], showPath: boolean): string[][] {
   })
 }
 
-const command: Command = {
-  usage,
-  async run(args) {
-    const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' } })
-    const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
-    const scans = await scanLxcpaths(lxcpaths)
-    const infos = containerInfos(scans, { all: opts.all })
-    const unreadable = scans.filter((s) => s.error)
-    for (const f of unreadable) process.stderr.write(`strata ls: ${f.error?.message}\n`)
-    if (unreadable.length === scans.length && unreadable.length > 0) throw failed('no lxcpath could be read')
-    if (opts.json) printJson(infos)
-    else if (infos.length > 0) {
-      const header = [
-        ...(scans.length > 1 ? ['LXCPATH'] : []),
+const LS_OPTIONS = { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' } } as const
+
+function print(infos: ContainerInfo[], json: boolean | undefined, showPath: boolean): void {
+  if (json) printJson(infos)
+  else if (infos.length > 0) {
+    const header = [
+      ...(showPath ? ['LXCPATH'] : []),
         'NAME',
         'STATE',
         'BACKEND',
         'ORIGIN',
         'DEPENDENTS',
         'SNAPSHOTS',
-        'PROBLEM'
-      ]
-      writeStdout(`${formatTable(header, rows(infos, scans.length > 1))}\n`)
-    }
+      'PROBLEM'
+    ]
+    writeStdout(`${formatTable(header, rows(infos, showPath))}\n`)
+  }
+}
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const opts = parseOptions(args, LS_OPTIONS)
+    const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
+    const scans = await scanLxcpaths(lxcpaths)
+    const infos = containerInfos(scans, { all: opts.all })
+    const unreadable = scans.filter((s) => s.error)
+    for (const f of unreadable) process.stderr.write(`strata ls: ${f.error?.message}\n`)
+    if (unreadable.length === scans.length && unreadable.length > 0) throw failed('no lxcpath could be read')
+    print(infos, opts.json, scans.length > 1)
     return unreadable.length > 0 ? 1 : 0
+  },
+  async remote(args, host) {
+    const opts = parseOptions(args, LS_OPTIONS)
+    const lxcpaths = opts.lxcpath?.map((p) => host.lxcpathOf(p)) ?? host.lxcpaths
+    print(await host.call('listContainers', { lxcpaths, all: opts.all }), opts.json, lxcpaths.length > 1)
+    return 0
   }
 }
 export default command
