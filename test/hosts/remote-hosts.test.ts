@@ -86,6 +86,16 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
     const e = await strata(['ls', '--json'], { STRATA_HOST: 'h1' })
     expect(e.code, e.stderr).toBe(0)
     expect((JSON.parse(e.stdout) as { name: string; lxcpath: string }[]).map((c) => `${c.lxcpath}/${c.name}`)).toEqual([`${lxcpath}/c1`])
+    // the read commands too, each through the helper's method
+    const config = await strata(['--host', 'h1', 'config', '-n', 'c1'])
+    expect(config.stdout).toBe(readFileSync(join(lxcpath, 'c1', 'config'), 'utf8').trimEnd()) // execa drops the last newline
+    const du = await strata(['--host', 'h1', 'du'])
+    expect(du.stdout).toMatch(/^c1\s+dir\s+\S+ \S?i?B/m)
+    const lineage = await strata(['--host', 'h1', 'lineage'])
+    expect(lineage.stdout).toContain(`${lxcpath}/c1  dir  stopped`)
+    const local = await strata(['--host', 'h1', 'mount', '-n', 'c1'])
+    expect(local.code).toBe(2)
+    expect(local.stderr).toContain('strata mount runs only on this computer')
   }, 60_000)
 
   it('clone -s, snapshot and destroy run on h1, and LXC there sees each result', async () => {
@@ -204,7 +214,7 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
     const r = await cli
     writeFileSync(release, '')
     expect(r.exitCode).not.toBe(0)
-    expect(r.stderr).toContain('The connection to h1 dropped during clone')
+    expect(r.stderr).toContain('The connection to h1 dropped during clone of c4')
     expect(r.stderr).toMatch(/After reconnecting, c4 (is|is not) in/)
 
     // The helper there finishes or undoes the clone by itself, then exits.

@@ -69,8 +69,8 @@ function subjectOf(method: EngineMethod, params: Record<string, unknown>): { lxc
 /** Reconnects after a dropped connection and says what the host holds now. */
 async function afterDrop<M extends EngineMethod>(engine: RemoteEngine, method: M, params: EngineParams<M>, dropped: StrataError): Promise<StrataError> {
   const host = engine.host.name
-  const head = `The connection to ${host} dropped during ${method} (${errorData(dropped).message}). The helper there finishes or undoes the operation on its own; it is never left half-done.`
   const subject = subjectOf(method, params as Record<string, unknown>)
+  const head = `The connection to ${host} dropped during ${method}${subject ? ` of ${subject.name}` : ''}, or the helper there stopped. The helper finishes or undoes the operation on its own; it is never left half-done.`
   try {
     await engine.connect()
     let now = ''
