@@ -4,7 +4,7 @@
 // this machine's filesystem and processes, so the helper from this checkout serves a temporary
 // lxcpath there as it would on another machine. Everything made is removed by cleanup(), also
 // after a failure half-way through setup.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join, resolve } from 'node:path'
 import { execa, type ResultPromise } from 'execa'
@@ -139,6 +139,9 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
     const clientKey = join(dir, 'client_key')
     await sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'strata-test-client', '-f', clientKey])
     await sh('cp', [`${clientKey}.pub`, join(dir, 'authorized_keys')])
+    // sshd reads authorized_keys as the user logging in: readable by the test's unprivileged users too
+    chmodSync(dir, 0o755)
+    chmodSync(join(dir, 'authorized_keys'), 0o644)
     writeFileSync(
       join(dir, 'ssh_config'),
       [

@@ -159,6 +159,12 @@ export async function sshFailure(host: RemoteHost, exitCode: number | undefined,
       { subject: host.name, rule: 'not-authorised' }
     )
   }
+  if (/authentication agent/i.test(stderr)) {
+    return permissionDenied(
+      `polkit on ${where} asks for an administrator's password before it runs the Strata helper, and nobody can type one over this connection; an administrator there can allow this user for action io.strata.helper (a polkit rule), or set the host to use sudo.`,
+      { subject: host.name, rule: 'not-authorised' }
+    )
+  }
   if (/sudo: .*(password is required|not in the sudoers|not allowed to execute|may not run sudo)/i.test(stderr)) {
     return permissionDenied(`sudo on ${where} refused to run the Strata helper without a password: ${tail(stderr, 1)}. An administrator there can allow it with NOPASSWD for the helper only.`, {
       subject: host.name,
