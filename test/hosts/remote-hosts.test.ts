@@ -42,6 +42,17 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms 
   }
 }
 
+/** A container whose clones stop half-way: its lxc.hook.clone waits there until the test lets it go. */
+async function originWithHeldClone(name: string): Promise<{ started: string; release: string }> {
+  const hook = join(fx.dir, `hold-${name}.sh`)
+  const started = join(fx.dir, `${name}-clone-started`)
+  const release = join(fx.dir, `${name}-clone-release`)
+  writeFileSync(hook, `#!/bin/sh\ntouch ${started}\nwhile [ ! -e ${release} ]; do sleep 0.1; done\n`, { mode: 0o755 })
+  await lxc('lxc-create', '-n', name, '-t', 'busybox', '-f', join(fx.dir, 'net.conf'))
+  writeFileSync(join(lxcpath, name, 'config'), `${readFileSync(join(lxcpath, name, 'config'), 'utf8')}lxc.hook.clone = ${hook}\n`)
+  return { started, release }
+}
+
 describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own sshd; the ssh user is root there)', () => {
   beforeAll(async () => {
     fx = await makeHostsFixture(2)
@@ -196,14 +207,31 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
     }
   }, 60_000)
 
+  it('Ctrl-C during a remote clone cancels it there: nothing is left on h1', async () => {
+    const { started, release } = await originWithHeldClone('c5')
+    // STRATA_HOST_LOG shows the helper's log: the test sees the cancel arrive there
+    const cli = execa(process.execPath, [join(REPO, 'bin/strata'), '--host', 'h1', 'clone', '-o', 'c5', '-n', 'c6'], {
+      reject: false,
+      env: { ...fx.env, STRATA_HOST_LOG: '1' },
+      buffer: { stdout: true, stderr: false }
+    })
+    let log = ''
+    cli.stderr!.on('data', (d: Buffer) => void (log += d.toString()))
+    await waitFor('the clone hook to start', () => existsSync(started))
+    cli.kill('SIGINT')
+    await waitFor('the cancel to reach the helper on h1', () => /h1: strata-helper\[\d+\]: \d+ cancel/.test(log))
+    writeFileSync(release, '') // the hook is let go, so the undo can run
+    const r = await cli
+    expect(r.exitCode, log).toBe(130)
+    expect(log).toMatch(/strata clone: .*cancel/i)
+    expect((await lxc('lxc-ls', '-1')).split('\n')).not.toContain('c6')
+    expect(existsSync(join(lxcpath, 'c6'))).toBe(false)
+    await waitFor('the helpers on h1 to exit', async () => (await helpersServing()).length === 0)
+    expect(readdirSync(lxcpath).filter((n) => n.startsWith('.strata-'))).toEqual([])
+  }, 120_000)
+
   it('a connection killed mid-clone leaves h1 without the clone or with a complete one, and check there is clean', async () => {
-    // The origin's clone hook holds the clone half-way until the test lets it go.
-    const hook = join(fx.dir, 'hold.sh')
-    const started = join(fx.dir, 'hook-started')
-    const release = join(fx.dir, 'hook-release')
-    writeFileSync(hook, `#!/bin/sh\ntouch ${started}\nwhile [ ! -e ${release} ]; do sleep 0.1; done\n`, { mode: 0o755 })
-    await lxc('lxc-create', '-n', 'c3', '-t', 'busybox', '-f', join(fx.dir, 'net.conf'))
-    writeFileSync(join(lxcpath, 'c3', 'config'), `${readFileSync(join(lxcpath, 'c3', 'config'), 'utf8')}lxc.hook.clone = ${hook}\n`)
+    const { started, release } = await originWithHeldClone('c3')
 
     const cli = execa(process.execPath, [join(REPO, 'bin/strata'), '--host', 'h1', 'clone', '-o', 'c3', '-n', 'c4'], { reject: false, env: fx.env })
     await waitFor('the clone hook to start', () => existsSync(started))
