@@ -193,6 +193,7 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
     } finally {
       await fx.startSshd(h2)
     }
+    expect((await strata(['hosts', 'trust', 'h2', '--yes'])).code).toBe(0) // already trusted when the tests run in order
     const file = join(fx.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json')
     const saved = readFileSync(file, 'utf8')
     const data = JSON.parse(saved) as { hosts: { name: string; helper: string }[] }
@@ -202,6 +203,17 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
       const r = await strata(['--host', 'h2', 'ls'])
       expect(r.code).not.toBe(0)
       expect(r.stderr).toContain('The Strata helper is not installed on h2')
+    } finally {
+      writeFileSync(file, saved)
+    }
+    // an lxcpath the helper there may not serve (not in its /etc/strata/lxcpaths) is named with the rule
+    const outside = JSON.parse(saved) as { hosts: { lxcpaths: string[] }[] }
+    outside.hosts[1]!.lxcpaths = [join(fx.dir, 'not-allowed')]
+    writeFileSync(file, JSON.stringify(outside))
+    try {
+      const r = await strata(['--host', 'h2', 'ls'])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain(`The Strata helper on h2 serves no lxcpath (${join(fx.dir, 'not-allowed')}:`)
     } finally {
       writeFileSync(file, saved)
     }

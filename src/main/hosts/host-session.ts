@@ -4,7 +4,7 @@
 // operation on its own (an ended input aborts it, and an aborted operation rolls back), and
 // what the host holds now is what the user is told.
 import { ENGINE, type EngineMethod, type EngineParams, type EngineResult } from '@shared/engine-api'
-import { cancelled, errorData, isStrataError, unavailable, type StrataError } from '@shared/errors'
+import { cancelled, errorData, isStrataError, refused, unavailable, type StrataError } from '@shared/errors'
 import type { OpProgress } from '@shared/model'
 import { findHost } from './hosts-file'
 import { remoteEngine, type RemoteEngine } from './remote-engine'
@@ -24,8 +24,13 @@ export interface HostSession {
 export async function openHostSession(name: string, onLog?: (line: string) => void): Promise<HostSession & { close(): Promise<void> }> {
   const engine = remoteEngine(findHost(name), { onLog })
   const hello = await engine.connect()
-  for (const r of hello.refused) process.stderr.write(`strata: ${name} does not serve ${r.path}: ${r.reason}\n`)
   const lxcpaths = hello.lxcpaths
+  if (lxcpaths.length === 0) {
+    await engine.close()
+    const why = hello.refused.map((r) => `${r.path}: ${r.reason}`).join('; ')
+    throw refused('helper-lxcpaths', `The Strata helper on ${name} serves no lxcpath${why ? ` (${why})` : ''}; an administrator there lists lxcpaths in /etc/strata/lxcpaths.`, name)
+  }
+  for (const r of hello.refused) process.stderr.write(`strata: ${name} does not serve ${r.path}: ${r.reason}\n`)
   return {
     name,
     engine,
