@@ -20,7 +20,7 @@ export interface CallOptions {
 
 export interface EngineClient {
   /** which side this is, for logs and tests */
-  readonly kind: 'local' | 'helper'
+  readonly kind: 'local' | 'helper' | 'remote'
   /** one engine method on params the caller has validated and admitted */
   call<M extends EngineMethod>(method: M, params: EngineParams<M>, opts?: CallOptions): Promise<EngineResult<M>>
 }

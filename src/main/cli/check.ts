@@ -7,6 +7,7 @@ import { scanLxcpaths } from '../engine/lxcpath'
 import { isHiddenName } from '@shared/names'
 import { repairSnapshotsFile } from '../engine/ops/repair'
 import { accessSync, constants } from 'node:fs'
+import type { HostSession } from '../hosts/host-session'
 import { ALL_OPTION, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { recover } from './progress'
 import { writeStdout } from './output'
@@ -59,15 +60,57 @@ async function repair(findings: Finding[], lxcpaths: string[]): Promise<boolean>
   return ok
 }
 
+const CHECK_OPTIONS = { ...LXCPATH_OPTION, ...ALL_OPTION, repair: { type: 'boolean' }, json: { type: 'boolean' } } as const
+
+/** Prints the findings; the exit status: 1 when there is an error or a repair failed. */
+function report(findings: Finding[], containers: number, json: boolean | undefined, repaired: boolean): number {
+  if (json) printJson(findings)
+  else {
+    for (const f of findings) {
+      writeStdout(`${f.severity.padEnd(7)} ${f.code.padEnd(21)} ${f.message}\n`)
+      if (f.fix) writeStdout(`${''.padEnd(30)}fix: ${f.fix.description} (strata check --repair)\n`)
+    }
+    const errors = findings.filter((f) => f.severity === 'error').length
+    writeStdout(`${containers} container(s) checked: ${errors} error(s), ${findings.length - errors} warning(s).\n`)
+  }
+  return findings.some((f) => f.severity === 'error') || !repaired ? 1 : 0
+}
+
+/**
+ * On a remote host: the helper there finished or rolled back interrupted work when it started;
+ * the lineage method carries the findings, and each fix runs there (repairBookkeeping).
+ */
+async function remoteCheck(args: string[], host: HostSession): Promise<number> {
+  const opts = parseOptions(args, CHECK_OPTIONS)
+  const lxcpaths = opts.lxcpath?.map((p) => host.lxcpathOf(p)) ?? host.lxcpaths
+  const findingsThere = async (): Promise<{ findings: Finding[]; containers: number }> => {
+    const graph = await host.call('lineage', { lxcpaths, all: opts.all })
+    return { findings: graph.findings, containers: graph.nodes.filter((n) => n.kind !== 'snapshot' && n.kind !== 'missing').length }
+  }
+  let { findings, containers } = await findingsThere()
+  let repaired = true
+  if (opts.repair && findings.some((f) => f.fix)) {
+    const subjects = new Map<string, ContainerRef>()
+    for (const f of findings) if (f.fix) subjects.set(f.fix.file, f.subject)
+    for (const ref of subjects.values()) {
+      try {
+        const r = await host.call('repairBookkeeping', { ...ref, lxcpaths })
+        process.stderr.write(`strata: repair on ${host.name}: ${r.message}\n`)
+      } catch (err) {
+        repaired = false
+        process.stderr.write(`strata: repair of ${ref.lxcpath}/${ref.name} on ${host.name} failed: ${(err as Error).message}\n`)
+      }
+    }
+    ;({ findings, containers } = await findingsThere())
+  }
+  return report(findings, containers, opts.json, repaired)
+}
+
 const command: Command = {
   usage,
+  remote: remoteCheck,
   async run(args) {
-    const opts = parseOptions(args, {
-      ...LXCPATH_OPTION,
-      ...ALL_OPTION,
-      repair: { type: 'boolean' },
-      json: { type: 'boolean' }
-    })
+    const opts = parseOptions(args, CHECK_OPTIONS)
     const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
     const all = opts.all ?? false
     // Engine start: interrupted Strata work is finished or undone first (under LXC's locks).
@@ -78,16 +121,7 @@ const command: Command = {
       repaired = await repair(findings, lxcpaths)
       ;({ findings, containers } = await findingsOf(lxcpaths, all))
     }
-    if (opts.json) printJson(findings)
-    else {
-      for (const f of findings) {
-        writeStdout(`${f.severity.padEnd(7)} ${f.code.padEnd(21)} ${f.message}\n`)
-        if (f.fix) writeStdout(`${''.padEnd(30)}fix: ${f.fix.description} (strata check --repair)\n`)
-      }
-      const errors = findings.filter((f) => f.severity === 'error').length
-      writeStdout(`${containers} container(s) checked: ${errors} error(s), ${findings.length - errors} warning(s).\n`)
-    }
-    return findings.some((f) => f.severity === 'error') || !repaired ? 1 : 0
+    return report(findings, containers, opts.json, repaired)
   }
 }
 export default command

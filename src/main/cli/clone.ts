@@ -25,22 +25,29 @@ HOOK_ARGS, as lxc-copy runs them; a hook that fails leaves no clone behind.
 Into or from an lxcpath only root may write, the root helper clones (through pkexec and
 polkit; HOOK_ARGS cannot be passed to it).`
 
+const CLONE_OPTIONS = {
+  orig: { type: 'string', short: 'o' },
+  name: { type: 'string', short: 'n' },
+  snapshot: { type: 'boolean', short: 's' },
+  backend: { type: 'string', short: 'B' },
+  origpath: { type: 'string', short: 'p' },
+  newpath: { type: 'string', short: 'P' },
+  'expand-config': { type: 'boolean' }
+} as const
+
+function parse(args: string[]) {
+  const { values: o, positionals: hookArgs } = parseCommandLine(args, CLONE_OPTIONS)
+  if (!o.orig || !o.name) throw usageError('-o ORIG and -n NEW are required.')
+  containerNameArg(o.orig, '-o ORIG')
+  containerNameArg(o.name, '-n NEW')
+  const backend = o.backend === undefined ? undefined : usageRule(() => cloneBackendNamed(o.backend!))
+  return { o: { ...o, orig: o.orig, name: o.name }, hookArgs, backend }
+}
+
 const command: Command = {
   usage,
   async run(args) {
-    const { values: o, positionals: hookArgs } = parseCommandLine(args, {
-      orig: { type: 'string', short: 'o' },
-      name: { type: 'string', short: 'n' },
-      snapshot: { type: 'boolean', short: 's' },
-      backend: { type: 'string', short: 'B' },
-      origpath: { type: 'string', short: 'p' },
-      newpath: { type: 'string', short: 'P' },
-      'expand-config': { type: 'boolean' }
-    })
-    if (!o.orig || !o.name) throw usageError('-o ORIG and -n NEW are required.')
-    containerNameArg(o.orig, '-o ORIG')
-    containerNameArg(o.name, '-n NEW')
-    const backend = o.backend === undefined ? undefined : usageRule(() => cloneBackendNamed(o.backend!))
+    const { o, hookArgs, backend } = parse(args)
     const originPath = lxcpathOf(o.origpath)
     const newPath = o.newpath === undefined ? originPath : lxcpathOf(o.newpath)
     const origin = { lxcpath: originPath, name: o.orig }
@@ -60,6 +67,23 @@ const command: Command = {
       cloneContainer({ origin, ...choices, hookArgs }, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
     ).finally(progress.done)
     writeStdout(`Created ${ref.name} in ${ref.lxcpath} from ${o.orig}.\n`)
+    return 0
+  },
+  async remote(args, host) {
+    const { o, hookArgs, backend } = parse(args)
+    // the helper's clone method takes no hook arguments
+    if (hookArgs.length) throw usageError('-- HOOK_ARGS are not passed to a remote host; run the clone there, or without them.')
+    const originPath = host.lxcpathOf(o.origpath)
+    const newPath = o.newpath === undefined ? originPath : host.lxcpathOf(o.newpath)
+    const progress = progressPrinter()
+    const ref = await host
+      .call(
+        'clone',
+        { origin: { lxcpath: originPath, name: o.orig }, name: o.name, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false },
+        progress.onProgress
+      )
+      .finally(progress.done)
+    writeStdout(`Created ${ref.name} in ${ref.lxcpath} on ${host.name} from ${o.orig}.\n`)
     return 0
   }
 }

@@ -2,12 +2,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { isStrataError, refused, usageError } from '@shared/errors'
 import { existingContainerNameProblem } from '@shared/names'
+import type { HostSession } from '../hosts/host-session'
 import { writeStdout, stdoutIsTerminal } from './output'
 
 export interface Command {
   usage: string
   /** returns the process exit code */
   run(args: string[]): Promise<number>
+  /** the command on a remote host (`--host NAME`), through the engine methods of its helper; absent where it runs only here */
+  remote?(args: string[], host: HostSession): Promise<number>
 }
 
 /** A rule the engine checks on an option (e.g. compat's -B names), refused as a usage error. */

@@ -8,7 +8,7 @@ import { modernizeConfig } from '../engine/config/modernize'
 import { parseConfig, parseConfigBytes, type ConfigDocument } from '../engine/config/parse'
 import { readRegularFile } from '../engine/fs/regular-file'
 import { defaultLxcpaths } from '../engine/global-config'
-import { errorData, isStrataError, notFound, StrataError } from '@shared/errors'
+import { errorData, isStrataError, notFound, StrataError, usageError } from '@shared/errors'
 import { containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
 
@@ -60,15 +60,20 @@ function reportProblems(problems: ConfigProblem[]): number {
   return problems.some((p) => p.severity === 'error') ? 1 : 0
 }
 
+const CONFIG_OPTIONS = { ...CONTAINER_OPTIONS, expanded: { type: 'boolean' }, provenance: { type: 'boolean' }, modern: { type: 'boolean' } } as const
+
 const command: Command = {
   usage,
+  /** On a remote host: the config as it is, read there by the helper (configView). */
+  async remote(args, host) {
+    const opts = parseOptions(args, CONFIG_OPTIONS)
+    if (opts.expanded || opts.modern || opts.provenance) throw usageError('--expanded, --provenance and --modern work on this computer only; on a remote host strata config prints the file as it is.')
+    const view = await host.call('configView', { lxcpath: host.lxcpathOf(opts.lxcpath), name: containerNameArg(opts.name) })
+    writeStdout(view.raw)
+    return reportProblems(view.problems)
+  },
   async run(args) {
-    const opts = parseOptions(args, {
-      ...CONTAINER_OPTIONS,
-      expanded: { type: 'boolean' },
-      provenance: { type: 'boolean' },
-      modern: { type: 'boolean' }
-    })
+    const opts = parseOptions(args, CONFIG_OPTIONS)
     const name = containerNameArg(opts.name)
     const lxcpath = opts.lxcpath ?? defaultLxcpaths()[0]!
     const file = join(lxcpath, name, 'config')

@@ -41,6 +41,16 @@ const command: Command = {
     }
     for (const d of destroyed) writeStdout(`Destroyed ${d.lxcpath}/${d.name}\n`)
     return 0
+  },
+  async remote(args, host) {
+    const o = parseOptions(args, { ...CONTAINER_OPTIONS, 'with-dependents': { type: 'boolean' }, 'delete-outside': { type: 'string', multiple: true } })
+    const name = containerNameArg(o.name)
+    const progress = progressPrinter()
+    const { destroyed } = await host
+      .call('destroy', { lxcpath: host.lxcpathOf(o.lxcpath), name, withDependents: o['with-dependents'] ?? false, deleteOutside: o['delete-outside'] }, progress.onProgress)
+      .finally(progress.done)
+    for (const d of destroyed) writeStdout(`Destroyed ${d.lxcpath}/${d.name} on ${host.name}\n`)
+    return 0
   }
 }
 export default command

@@ -1,7 +1,7 @@
 // `strata du`: what each container and snapshot holds, shares, would free and saves, and what
 // each lineage tree holds on disk; not one "size" that lies about copy-on-write storage.
-import { usageError } from '@shared/errors'
-import type { ContainerRef } from '@shared/model'
+import { notFound, usageError } from '@shared/errors'
+import type { ContainerRef, ContainerUsage } from '@shared/model'
 import { measureUsageReport } from '../engine/usage'
 import { defaultLxcpaths } from '../engine/global-config'
 import { ALL_OPTION, containerNameArg, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
@@ -26,10 +26,47 @@ function refFor(lxcpath: string, name: string): ContainerRef {
   return m ? { lxcpath: `${lxcpath}/${containerNameArg(m[1])}/snaps`, name: m[2]! } : { lxcpath, name: containerNameArg(name) }
 }
 
+const DU_OPTIONS = { ...LXCPATH_OPTION, ...ALL_OPTION, name: { type: 'string', short: 'n', multiple: true }, json: { type: 'boolean' } } as const
+
+function printRows(containers: ContainerUsage[]): void {
+  const rows = containers.map((c) => [
+    c.ref.lxcpath.endsWith('/snaps') ? `${c.ref.lxcpath.split('/').slice(-2, -1)[0]}/${c.ref.name}` : c.ref.name,
+    c.backend ?? '?',
+    formatBytes(c.exclusiveBytes),
+    formatBytes(c.sharedBytes),
+    formatBytes(c.freedIfDeletedBytes),
+    formatBytes(c.savedByClonesBytes),
+    String(c.measured.files),
+    String(c.measured.dirs),
+    String(c.measured.whiteouts),
+    String(c.measured.opaqueDirs),
+    c.source
+  ])
+  writeStdout(`${formatTable(['NAME', 'BACKEND', 'EXCLUSIVE', 'SHARED', 'FREED', 'SAVED', 'FILES', 'DIRS', 'WHITEOUTS', 'OPAQUE', 'SOURCE'], rows)}\n`)
+  for (const c of containers) {
+    if (c.sourceNote) writeStdout(`${c.ref.name} (${c.backend ?? '?'}): ${c.sourceNote}\n`)
+  }
+}
+
 const command: Command = {
   usage,
+  /** On a remote host: the helper's usage method (per container; the tree totals are this computer's report only). */
+  async remote(args, host) {
+    const opts = parseOptions(args, DU_OPTIONS)
+    const lxcpaths = opts.lxcpath?.map((p) => host.lxcpathOf(p)) ?? host.lxcpaths
+    if (opts.name && lxcpaths.length !== 1) throw usageError('-n NAME needs exactly one -P LXCPATH (or none, for the host\'s first lxcpath)')
+    const wanted = opts.name?.map((n) => refFor(lxcpaths[0]!, n))
+    const all = await host.call('usage', { lxcpaths, all: opts.all || wanted !== undefined })
+    const containers = wanted ? all.filter((c) => wanted.some((w) => w.lxcpath === c.ref.lxcpath && w.name === c.ref.name)) : all
+    for (const w of wanted ?? []) {
+      if (!containers.some((c) => c.ref.lxcpath === w.lxcpath && c.ref.name === w.name)) throw notFound(`no container or snapshot ${w.lxcpath}/${w.name} on ${host.name}`, `${w.lxcpath}/${w.name}`)
+    }
+    if (opts.json) printJson(containers)
+    else printRows(containers)
+    return 0
+  },
   async run(args) {
-    const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, name: { type: 'string', short: 'n', multiple: true }, json: { type: 'boolean' } })
+    const opts = parseOptions(args, DU_OPTIONS)
     const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
     if (opts.name && lxcpaths.length !== 1) throw usageError('-n NAME needs exactly one -P LXCPATH (or none, for the default lxcpath)')
     const names = opts.name?.map((n) => refFor(lxcpaths[0]!, n))
@@ -38,25 +75,7 @@ const command: Command = {
       printJson(report)
       return 0
     }
-    const rows = report.containers.map((c) => [
-      c.ref.lxcpath.endsWith('/snaps') ? `${c.ref.lxcpath.split('/').slice(-2, -1)[0]}/${c.ref.name}` : c.ref.name,
-      c.backend ?? '?',
-      formatBytes(c.exclusiveBytes),
-      formatBytes(c.sharedBytes),
-      formatBytes(c.freedIfDeletedBytes),
-      formatBytes(c.savedByClonesBytes),
-      String(c.measured.files),
-      String(c.measured.dirs),
-      String(c.measured.whiteouts),
-      String(c.measured.opaqueDirs),
-      c.source
-    ])
-    writeStdout(
-      `${formatTable(['NAME', 'BACKEND', 'EXCLUSIVE', 'SHARED', 'FREED', 'SAVED', 'FILES', 'DIRS', 'WHITEOUTS', 'OPAQUE', 'SOURCE'], rows)}\n`
-    )
-    for (const c of report.containers) {
-      if (c.sourceNote) writeStdout(`${c.ref.name} (${c.backend ?? '?'}): ${c.sourceNote}\n`)
-    }
+    printRows(report.containers)
     if (!names) {
       for (const t of report.trees) {
         writeStdout(

@@ -88,19 +88,33 @@ export function renderDot(graph: LineageGraph): string {
   return lines.join('\n')
 }
 
+function options(args: string[]) {
+  const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' }, dot: { type: 'boolean' } })
+  if (opts.json && opts.dot) throw usageError('--json and --dot cannot be used together')
+  return opts
+}
+
+function print(graph: LineageGraph, opts: { json?: boolean; dot?: boolean }): void {
+  if (opts.json) printJson(graph)
+  else if (opts.dot) writeStdout(`${renderDot(graph)}\n`)
+  else if (graph.nodes.length) writeStdout(`${renderTree(graph)}\n`)
+}
+
 const command: Command = {
   usage,
   async run(args) {
-    const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' }, dot: { type: 'boolean' } })
-    if (opts.json && opts.dot) throw usageError('--json and --dot cannot be used together')
+    const opts = options(args)
     const scans = await scanLxcpaths(opts.lxcpath ?? defaultLxcpaths())
     const whole = buildLineage(scans, await baseDrifts(scans)).graph
     const graph = opts.all ? whole : withoutHidden(whole)
     for (const s of scans) if (s.error) process.stderr.write(`strata lineage: ${s.error.message}\n`)
-    if (opts.json) printJson(graph)
-    else if (opts.dot) writeStdout(`${renderDot(graph)}\n`)
-    else if (graph.nodes.length) writeStdout(`${renderTree(graph)}\n`)
+    print(graph, opts)
     return scans.some((s) => s.error) ? 1 : 0
+  },
+  async remote(args, host) {
+    const opts = options(args)
+    print(await host.call('lineage', { lxcpaths: opts.lxcpath?.map((p) => host.lxcpathOf(p)) ?? host.lxcpaths, all: opts.all }), opts)
+    return 0
   }
 }
 export default command

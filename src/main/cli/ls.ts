@@ -35,10 +35,12 @@ function rows(infos: ContainerInfo[], showPath: boolean): string[][] {
   })
 }
 
+const LS_OPTIONS = { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' } } as const
+
 const command: Command = {
   usage,
   async run(args) {
-    const opts = parseOptions(args, { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' } })
+    const opts = parseOptions(args, LS_OPTIONS)
     const lxcpaths = opts.lxcpath ?? defaultLxcpaths()
     if (needsRootHelper(lxcpaths, 'read')) {
       const infos = await withRootHelper(lxcpaths, (helper) => helper.call('listContainers', { lxcpaths, all: opts.all }))
@@ -52,6 +54,12 @@ const command: Command = {
     if (unreadable.length === scans.length && unreadable.length > 0) throw failed('no lxcpath could be read')
     print(infos, scans.length > 1, opts.json)
     return unreadable.length > 0 ? 1 : 0
+  },
+  async remote(args, host) {
+    const opts = parseOptions(args, LS_OPTIONS)
+    const lxcpaths = opts.lxcpath?.map((p) => host.lxcpathOf(p)) ?? host.lxcpaths
+    print(await host.call('listContainers', { lxcpaths, all: opts.all }), lxcpaths.length > 1, opts.json)
+    return 0
   }
 }
 

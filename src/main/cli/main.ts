@@ -1,6 +1,6 @@
 // The `strata` CLI entry: parses the command name and loads only that command's module,
 // so that `strata ls` starts as fast as Node allows.
-import { errorData } from '@shared/errors'
+import { errorData, usageError } from '@shared/errors'
 import type { Command } from './command'
 import { EXIT_HELP, EXIT_STATUS } from './exit-status'
 import { writeStdout } from './output'
@@ -19,7 +19,8 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   snapshot: () => import('./snapshot'),
   create: () => import('./create'),
   flatten: () => import('./flatten'),
-  convert: () => import('./convert')
+  convert: () => import('./convert'),
+  hosts: () => import('./hosts')
 }
 
 /** Commands that write into an lxcpath (check: recovery and --repair): a non-root user's run in their user namespace (userns.ts). */
@@ -43,6 +44,12 @@ Commands:
   snapshot -n NAME [-c COMMENT_FILE] | -L | -r SNAP [-N NEWNAME] | -d SNAP
   flatten  -n NAME [-P LXCPATH]                           turn an overlay clone into a standalone dir container
   convert  -n NAME [-P LXCPATH]                           migrate an aufs clone (LXC <= 2.x) to overlay
+  hosts    [list | add NAME [USER@]HOST[:PORT] | remove NAME | trust NAME [--yes]]
+                                                          remote hosts, reached over SSH
+
+--host NAME (or STRATA_HOST=NAME) runs ls, lineage, check, du, config, clone, destroy and snapshot on
+a remote host from \`strata hosts\`, through the Strata helper there (started over ssh with your
+keys and agent; the host key must already be in known_hosts). -P then names the host's lxcpaths.
 
 Without -P, Strata uses LXC's default lxcpath (lxc.lxcpath in lxc.conf, else /var/lib/lxc for root).
 -a, --all also lists hidden containers (names starting with "."), which lxc-ls leaves out.
@@ -50,8 +57,34 @@ Run \`strata <command> --help\` for a command's options.
 
 ${EXIT_HELP}`
 
+/** `--host NAME` / `--host=NAME` before any `--`, taken out of the command's arguments; else STRATA_HOST. */
+function takeHost(args: string[]): { host: string | undefined; args: string[] } {
+  const end = args.indexOf('--')
+  const head = end < 0 ? args : args.slice(0, end)
+  const tail = end < 0 ? [] : args.slice(end)
+  let host = process.env.STRATA_HOST || undefined
+  const kept: string[] = []
+  for (let i = 0; i < head.length; i++) {
+    const a = head[i]!
+    if (a === '--host') {
+      host = head[++i]
+      if (!host || host.startsWith('-')) throw usageError('--host NAME is missing its NAME (a host from `strata hosts list`).')
+    } else if (a.startsWith('--host=')) host = a.slice('--host='.length)
+    else kept.push(a)
+  }
+  return { host, args: [...kept, ...tail] }
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv
+  let taken: ReturnType<typeof takeHost>
+  try {
+    taken = takeHost(argv)
+  } catch (err) {
+    process.stderr.write(`strata: ${errorData(err).message}\n`)
+    return 2
+  }
+  const { host } = taken
+  const [name, ...rest] = taken.args
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     writeStdout(`${USAGE}\n`)
     return name === undefined ? 2 : 0
@@ -67,6 +100,8 @@ export async function main(argv: string[]): Promise<number> {
       writeStdout(`${command.usage}\n`)
       return 0
     }
+    // the remote side is its own bundle, loaded only with --host
+    if (host !== undefined && name !== 'hosts') return await (await import('./host')).default.runOnHost(name, command, host, rest)
     if (WRITING.has(name)) {
       const inUserns = await (await import('./userns')).default(name, rest)
       if (inUserns !== null) return inUserns

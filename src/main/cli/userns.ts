@@ -5,8 +5,9 @@
 // lxc.idmap lines (lxc.default_config, ~/.config/lxc/default.conf); the user's own uid and gid
 // are mapped right above it, so that their files (configs, bookkeeping) stay theirs.
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
+import { dirname, resolve } from 'node:path'
 import { refused, unavailable } from '@shared/errors'
 import { readGlobalConfig } from '../engine/global-config'
 import { usernsOwner } from '../engine/identity'
@@ -30,6 +31,32 @@ export function idMapOf(file: string): IdMapEntry[] {
   return entries
 }
 
+/** The lxcpaths a command line names with -P/-p/--lxcpath (each form getopt takes). */
+function namedLxcpaths(args: string[]): string[] {
+  const paths: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    if (a === '--') break
+    const m = /^(?:-[Pp]|--lxcpath=?)(.*)$/.exec(a)
+    if (!m) continue
+    const value = m[1] !== '' ? m[1]! : args[++i]
+    if (value !== undefined) paths.push(value)
+  }
+  return paths
+}
+
+/** The user may write the lxcpath (or, for one not made yet, the directory it will be made in). */
+function writable(path: string): boolean {
+  let p = resolve(path)
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p)
+  try {
+    accessSync(p, constants.W_OK | constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Why `entry` is not among the user's subordinate ids (/etc/subuid, /etc/subgid), or null. */
 function subordinateProblem(entry: IdMapEntry, user: { username: string; uid: number }): string | null {
   const file = entry.kind === 'u' ? '/etc/subuid' : '/etc/subgid'
@@ -51,6 +78,8 @@ function subordinateProblem(entry: IdMapEntry, user: { username: string; uid: nu
  */
 export default async function runInUsernsIfNeeded(command: string, args: string[]): Promise<number | null> {
   if (process.geteuid?.() === 0 || usernsOwner() !== null) return null
+  // only for the user's own lxcpaths: one only root may write goes through the root helper instead
+  if (namedLxcpaths(args).some((p) => !writable(p))) return null
   const configFile = readGlobalConfig().defaultConfig
   const map = idMapOf(configFile)
   if (map.length === 0) return null

@@ -46,6 +46,18 @@ export interface HelperClientOptions {
   lxcpaths?: string[]
   /** lines the helper writes to stderr (its log: ids, methods, outcomes) */
   onLog?: (line: string) => void
+  /** how the helper is started somewhere else (over ssh on a remote host); default: pkexec here */
+  launcher?: HelperLauncher
+}
+
+/** Starts the helper other than through pkexec on this computer: the command, and what its failures mean. */
+export interface HelperLauncher {
+  /** the helper as people name it in messages: "The Strata helper on h1" */
+  describe: string
+  /** the program and its arguments; `helperArgs` are the helper's own (--stdio, --lxcpath ...) */
+  command(helperArgs: string[]): { file: string; argv: string[] }
+  /** why it stopped before its hello, from the exit code and what it wrote on stderr */
+  failure(exitCode: number | undefined, stderr: string): Promise<StrataError>
 }
 
 interface Pending {
@@ -104,8 +116,16 @@ export function pkexecFailure(exitCode: number | undefined, stderr: string, help
   return helperError('helper-gone', `The Strata helper stopped before it answered (exit ${exitCode ?? 'signal'}): ${tail || 'no message'}`)
 }
 
+type HelperChild = ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>
+
+/** The last line a helper (or ssh) wrote before it went, when that says more than the exit code. */
+function goneWhy(stderr: string): string {
+  const last = stderr.trim().split('\n').filter((l) => !/^strata-helper\[\d+\]/.test(l)).pop()
+  return last ? `: ${last.trim()}` : ''
+}
+
 export class HelperClient {
-  private child: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }> | null = null
+  private child: HelperChild | null = null
   private connecting: Promise<Hello> | null = null
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
@@ -133,6 +153,7 @@ export class HelperClient {
 
   private async spawn(): Promise<Hello> {
     const { execa } = await import('execa')
+    if (this.opts.launcher) return this.watch(this.startWith(execa, this.opts.launcher), this.opts.launcher)
     // Without this check pkexec would fall back to its generic action and ask for a password
     // (or report a missing agent) for a program that is not even there.
     if (!existsSync(this.helperPath)) {
@@ -163,11 +184,26 @@ export class HelperClient {
       extendEnv: false,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...(process.env.DISPLAY ? { DISPLAY: process.env.DISPLAY } : {}) }
     })
+    return this.watch(child, {
+      describe: 'The Strata helper',
+      command: () => ({ file, argv }),
+      failure: async (exitCode, stderr) => pkexecFailure(exitCode, stderr, this.helperPath)
+    })
+  }
+
+  /** A launcher's command keeps the user's environment: ssh needs its agent socket, HOME and config. */
+  private startWith(execa: typeof import('execa').execa, launcher: HelperLauncher): HelperChild {
+    const { file, argv } = launcher.command(['--stdio', ...(this.opts.lxcpaths ?? []).flatMap((p) => ['--lxcpath', p])])
+    return execa(file, argv, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false })
+  }
+
+  /** Reads the helper's hello and messages; rejects with what its launcher says when it stops before greeting. */
+  private watch(child: HelperChild, launcher: HelperLauncher): Promise<Hello> {
     this.child = child
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => {
       const text = d.toString('utf8')
-      if (stderr.length < 64 * 1024) stderr += text
+      stderr = (stderr + text).slice(-64 * 1024) // the last words say why it went
       for (const line of text.split('\n')) if (line) this.opts.onLog?.(line)
     })
 
@@ -205,11 +241,11 @@ export class HelperClient {
       )
       child.stdout.on('data', (d: Buffer) => decoder.push(d))
       child.stdin.on('error', () => undefined) // EPIPE when it died: reported through its exit
-      void child.then((r) => {
+      void child.then(async (r) => {
         decoder.end()
         const err = greeted
-          ? helperError('helper-gone', `The Strata helper exited (${r.exitCode ?? r.signal ?? 'unknown'}); it is started again on the next request.`)
-          : pkexecFailure(r.exitCode, stderr, this.helperPath)
+          ? helperError('helper-gone', `${launcher.describe} exited (${r.exitCode ?? r.signal ?? 'unknown'}${goneWhy(stderr)}); it is started again on the next request.`)
+          : await launcher.failure(r.exitCode, stderr)
         if (this.child === child) {
           this.child = null
           this.connecting = null

@@ -1,0 +1,109 @@
+// `strata hosts`: the remote hosts of this user (~/.config/strata/hosts.json) and their host keys.
+import { usageError, refused, cancelled } from '@shared/errors'
+import { addHost, hostsFilePath, parseDestination, readHosts, removeHost, findHost, type Elevation } from '../hosts/hosts-file'
+import { knownKeys, scanHostKeys, trustKeys, userKnownHostsFile } from '../hosts/ssh'
+import { formatTable, parseCommandLine, printJson, type Command } from './command'
+import { writeStdout } from './output'
+
+const usage = `Usage: strata hosts [list] [--json]
+       strata hosts add NAME [USER@]HOST[:PORT] [--helper COMMAND] [--sudo | --as-root] [-P LXCPATH]...
+       strata hosts remove NAME
+       strata hosts trust NAME [--yes]
+
+Remote hosts whose containers Strata manages over SSH (\`strata --host NAME ls\`, ...). Each is
+an SSH destination; ssh runs with your own configuration, keys and agent, never asks for a
+password and never accepts a host key it does not know. There, the Strata helper is started
+as root through pkexec (polkit decides), or with --sudo through \`sudo -n\`, or with --as-root
+directly when the SSH user is root. --helper names the helper command on the host (default
+/usr/libexec/strata/strata-helper); -P the lxcpaths it serves (default: LXC's there).
+trust shows the host key fingerprints the host offers now and adds them to your known_hosts
+when you confirm (--yes: without asking, for scripts). The hosts are kept in ${hostsFilePath()}.`
+
+/** One line from stdin: the user's answer. */
+async function answer(prompt: string): Promise<string> {
+  process.stderr.write(prompt)
+  return new Promise((resolve) => {
+    let text = ''
+    const onData = (d: Buffer): void => {
+      text += d.toString()
+      if (text.includes('\n')) done()
+    }
+    const done = (): void => {
+      process.stdin.off('data', onData)
+      process.stdin.pause()
+      resolve(text.split('\n')[0]!.trim())
+    }
+    process.stdin.on('data', onData)
+    process.stdin.once('end', done)
+  })
+}
+
+async function trust(name: string, yes: boolean): Promise<number> {
+  const host = findHost(name)
+  const target = parseDestination(host.destination)
+  const keys = await scanHostKeys(target)
+  if (keys.length === 0) throw refused('host-key-unreadable', `${name} (${host.destination}) offered no host key (ssh-keyscan got no answer); is sshd running there?`, name)
+  const file = await userKnownHostsFile(target)
+  const known = await knownKeys(keys[0]!.line.split(' ')[0]!, file)
+  const blob = (line: string): string => line.split(' ').slice(1, 3).join(' ')
+  if (keys.every((k) => known.some((l) => blob(l) === blob(k.line)))) {
+    writeStdout(`${name}'s host keys are already in ${file}:\n${keys.map((k) => `  ${k.fingerprint}\n`).join('')}`)
+    return 0
+  }
+  writeStdout(`${name} (${host.destination}) offers these host keys:\n${keys.map((k) => `  ${k.fingerprint}\n`).join('')}`)
+  if (known.length) {
+    writeStdout(`WARNING: ${file} holds other keys for it. The host may have been reinstalled, or someone may be intercepting the connection: compare the fingerprints with its administrator.\n`)
+  }
+  if (!yes) {
+    const a = await answer(`Trust them for ${name} and add them to ${file}? [y/N] `)
+    if (!/^y(es)?$/i.test(a)) throw cancelled(`Nothing was added: the keys of ${name} were not confirmed.`)
+  }
+  await trustKeys(target, keys)
+  writeStdout(`Added ${keys.length} key(s) for ${name} to ${file}.\n`)
+  return 0
+}
+
+const command: Command = {
+  usage,
+  async run(args) {
+    const { values: o, positionals } = parseCommandLine(args, {
+      json: { type: 'boolean' },
+      helper: { type: 'string' },
+      sudo: { type: 'boolean' },
+      'as-root': { type: 'boolean' },
+      lxcpath: { type: 'string', short: 'P', multiple: true },
+      yes: { type: 'boolean', short: 'y' }
+    })
+    const [action = 'list', name, destination, ...extra] = positionals
+    const needName = (): string => {
+      if (!name) throw usageError(`strata hosts ${action} needs a host NAME.`)
+      return name
+    }
+    switch (action) {
+      case 'list': {
+        const hosts = readHosts()
+        if (o.json) printJson(hosts)
+        else if (hosts.length === 0) writeStdout(`No remote hosts yet (add one with strata hosts add NAME [USER@]HOST[:PORT]).\n`)
+        else writeStdout(`${formatTable(['NAME', 'DESTINATION', 'ROOT BY', 'HELPER'], hosts.map((h) => [h.name, h.destination, h.elevate ?? 'pkexec', h.helper ?? '(installed)']))}\n`)
+        return 0
+      }
+      case 'add': {
+        if (!destination || extra.length) throw usageError('strata hosts add takes NAME and [USER@]HOST[:PORT].')
+        if (o.sudo && o['as-root']) throw usageError('--sudo and --as-root exclude each other.')
+        const elevate: Elevation | undefined = o.sudo ? 'sudo' : o['as-root'] ? 'none' : undefined
+        addHost({ name: needName(), destination, ...(o.helper ? { helper: o.helper } : {}), ...(elevate ? { elevate } : {}), ...(o.lxcpath ? { lxcpaths: o.lxcpath } : {}) })
+        writeStdout(`Added ${name} (${destination}). Check its host key with: strata hosts trust ${name}\n`)
+        return 0
+      }
+      case 'remove':
+        removeHost(needName())
+        writeStdout(`Removed ${name}.\n`)
+        return 0
+      case 'trust':
+        return trust(needName(), o.yes ?? false)
+      default:
+        throw usageError(`strata hosts has no action "${action}"; it takes list, add, remove or trust.`)
+    }
+  }
+}
+export default command

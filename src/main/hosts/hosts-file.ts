@@ -1,0 +1,145 @@
+// The user's remote hosts: "This computer" is always there; the others are named in the user's
+// own config file (~/.config/strata/hosts.json, or under $XDG_CONFIG_HOME), each an SSH
+// destination and how its root helper is started there. Strata never stores keys or passwords:
+// SSH uses the user's own configuration, keys and agent.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { z } from 'zod'
+import { notFound, refused, usageError } from '@shared/errors'
+
+/** How the helper gets root on the remote host: pkexec (polkit decides), sudo -n, or not at all (the SSH user is root). */
+export const ELEVATIONS = ['pkexec', 'sudo', 'none'] as const
+export type Elevation = (typeof ELEVATIONS)[number]
+
+/** The installed helper's path on a remote Debian host (the package puts it there). */
+export const REMOTE_HELPER_DEFAULT = '/usr/libexec/strata/strata-helper'
+
+export interface RemoteHost {
+  name: string
+  /** `[user@]host[:port]`, as the user would type it for ssh */
+  destination: string
+  /** the helper command on the remote host; default REMOTE_HELPER_DEFAULT */
+  helper?: string
+  elevate?: Elevation
+  /** lxcpaths the remote helper serves (each must be LXC's own or in its /etc/strata/lxcpaths); default: the remote's LXC default */
+  lxcpaths?: string[]
+}
+
+/** What ssh gets: the destination split into its parts. */
+export interface SshTarget {
+  user?: string
+  host: string
+  port?: number
+}
+
+/** Host names are words a person types after --host: letters, digits, `.`, `_`, `-`. */
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+/** A host part ssh cannot take as an option: no leading `-`, no spaces or shell characters. */
+const SSH_HOST = /^[A-Za-z0-9_.:[\]%-]+$/
+const SSH_USER = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,31}$/
+
+/** `[user@]host[:port]` (an IPv6 address in brackets: `[::1]:2222`), or why it is not one. */
+export function parseDestination(destination: string): SshTarget {
+  const bad = (why: string) => usageError(`The SSH destination "${destination}" is not [user@]host[:port]: ${why}.`, 'bad-destination')
+  const at = destination.lastIndexOf('@')
+  const user = at >= 0 ? destination.slice(0, at) : undefined
+  let rest = at >= 0 ? destination.slice(at + 1) : destination
+  if (user !== undefined && !SSH_USER.test(user)) throw bad('the user is letters, digits, ".", "_" and "-"')
+  let port: number | undefined
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest)
+  if (bracket) {
+    rest = bracket[1]!
+    if (bracket[2]) port = Number(bracket[2])
+  } else {
+    const colon = rest.lastIndexOf(':')
+    if (colon >= 0 && rest.indexOf(':') === colon) {
+      port = /^\d+$/.test(rest.slice(colon + 1)) ? Number(rest.slice(colon + 1)) : NaN
+      rest = rest.slice(0, colon)
+    }
+  }
+  if (rest === '' || rest.startsWith('-') || !SSH_HOST.test(rest)) throw bad('the host is a name or an address, not starting with "-"')
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) throw bad('the port is a number from 1 to 65535')
+  return { ...(user ? { user } : {}), host: rest, ...(port ? { port } : {}) }
+}
+
+const hostSchema = z
+  .object({
+    name: z.string().regex(HOST_NAME, 'a host name is letters, digits, ".", "_" and "-" (at most 64)'),
+    destination: z.string().min(1).max(300),
+    helper: z.string().min(1).max(1024).optional(),
+    elevate: z.enum(ELEVATIONS).optional(),
+    lxcpaths: z.array(z.string().startsWith('/').max(4096)).max(64).optional()
+  })
+  .strict()
+const fileSchema = z.object({ hosts: z.array(hostSchema).max(256) }).strict()
+
+/** The file: $XDG_CONFIG_HOME/strata/hosts.json, else ~/.config/strata/hosts.json. */
+export function hostsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homedir(), '.config')
+  return join(base, 'strata', 'hosts.json')
+}
+
+/** The remote hosts in the file, in its order; none when there is no file. A broken file is an error naming it, never silently empty. */
+export function readHosts(file = hostsFilePath()): RemoteHost[] {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw refused('hosts-file', `${file} cannot be read: ${(err as Error).message}`, file)
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (err) {
+    throw refused('hosts-file', `${file} is not valid JSON (${(err as Error).message}); fix or remove it.`, file)
+  }
+  const r = fileSchema.safeParse(data)
+  if (!r.success) {
+    const why = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
+    throw refused('hosts-file', `${file} is not a Strata hosts file: ${why}.`, file)
+  }
+  for (const h of r.data.hosts) parseDestination(h.destination)
+  return r.data.hosts
+}
+
+/** Writes the hosts atomically (a temporary file renamed over it), readable by the user only. */
+export function writeHosts(hosts: RemoteHost[], file = hostsFilePath()): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  const tmp = `${file}.tmp-${process.pid}`
+  writeFileSync(tmp, `${JSON.stringify({ hosts }, null, 2)}\n`, { mode: 0o600 })
+  renameSync(tmp, file)
+}
+
+/** The host called `name`; "This computer" is not a remote host. */
+export function findHost(name: string, file = hostsFilePath()): RemoteHost {
+  const host = readHosts(file).find((h) => h.name === name)
+  if (!host) {
+    const known = readHosts(file).map((h) => h.name)
+    throw notFound(
+      `There is no host "${name}" in ${file}${known.length ? ` (hosts: ${known.join(', ')})` : ' (no hosts yet)'}; add it with strata hosts add ${name} [user@]host[:port].`,
+      name,
+      'no-such-host'
+    )
+  }
+  return host
+}
+
+/** Adds a host, refusing a name already taken and a destination that is not one. */
+export function addHost(host: RemoteHost, file = hostsFilePath()): void {
+  const hosts = readHosts(file)
+  const checked = hostSchema.safeParse(host)
+  if (!checked.success) throw usageError(`The host ${JSON.stringify(host.name)} is not valid: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`)
+  parseDestination(host.destination)
+  if (hosts.some((h) => h.name === host.name)) throw refused('host-exists', `There is already a host "${host.name}" in ${file}; remove it first.`, host.name)
+  writeHosts([...hosts, checked.data], file)
+}
+
+export function removeHost(name: string, file = hostsFilePath()): void {
+  findHost(name, file)
+  writeHosts(
+    readHosts(file).filter((h) => h.name !== name),
+    file
+  )
+}

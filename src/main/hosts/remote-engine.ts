@@ -1,0 +1,41 @@
+// The engine on a remote host: its root helper started over OpenSSH, speaking the same protocol
+// as the local helper (helper/protocol.ts) and running the same table of methods. Only the way it
+// is started and what its start-up failures mean differ (ssh.ts).
+import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
+import type { CallOptions, EngineClient } from '../engine-client'
+import { HelperClient } from '../helper/client'
+import type { Hello } from '../helper/protocol'
+import { parseDestination, type RemoteHost } from './hosts-file'
+import { remoteHelperCommand, sshArgs, sshFailure } from './ssh'
+
+export interface RemoteEngine extends EngineClient {
+  readonly host: RemoteHost
+  /** connects (ssh, then the helper's hello); again after the helper or the connection went away */
+  connect(): Promise<Hello>
+  /** what the helper there said when it started (its lxcpaths), or null when not connected */
+  readonly info: Hello | null
+  close(): Promise<void>
+}
+
+export function remoteEngine(host: RemoteHost, opts: { onLog?: (line: string) => void } = {}): RemoteEngine {
+  const target = parseDestination(host.destination)
+  const client = new HelperClient({
+    lxcpaths: host.lxcpaths,
+    onLog: opts.onLog,
+    launcher: {
+      describe: `The Strata helper on ${host.name} (${host.destination})`,
+      command: (helperArgs) => ({ file: 'ssh', argv: [...sshArgs(target), remoteHelperCommand(host, helperArgs)] }),
+      failure: (exitCode, stderr) => sshFailure(host, exitCode, stderr)
+    }
+  })
+  return {
+    kind: 'remote',
+    host,
+    connect: () => client.connect(),
+    get info() {
+      return client.info
+    },
+    call: <M extends EngineMethod>(method: M, params: EngineParams<M>, callOpts?: CallOptions): Promise<EngineResult<M>> => client.call(method, params, callOpts),
+    close: () => client.close()
+  }
+}
