@@ -1,10 +1,11 @@
-// Long operations (clone, create) running in main: one entry per task with its latest
+// Long operations (clone, create, start, stop, ...) running in main: one entry per task with its latest
 // progress, fed by taskProgress / taskDone events. Pure reducers are exported for tests.
 import { create } from 'zustand'
 import type { Events, StrataApi } from '@shared/api'
-import type { ContainerRef, OpProgress } from '@shared/model'
+import type { ContainerRef, OpProgress, StartDiagnosis } from '@shared/model'
+import type { LifecycleAction } from '@shared/lifecycle'
 
-export type TaskKind = 'clone' | 'create'
+export type TaskKind = 'clone' | 'create' | LifecycleAction
 export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface Task {
@@ -15,6 +16,9 @@ export interface Task {
   status: TaskStatus
   progress: OpProgress | null
   error: string | null
+  /** a failed start: LXC's log lines of it and the known causes */
+  diagnosis: StartDiagnosis | null
+  /** the container a clone or create made */
   result: ContainerRef | null
 }
 
@@ -38,7 +42,11 @@ export function withDone(tasks: TaskMap, ev: Events['taskDone']): TaskMap {
   const t = tasks[ev.taskId]
   if (!t) return tasks
   const status: TaskStatus = ev.cancelled ? 'cancelled' : ev.error ? 'failed' : 'done'
-  return { ...tasks, [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error?.message ?? null), result: ev.result ?? null } }
+  const made = ev.result && 'name' in ev.result ? ev.result : null
+  return {
+    ...tasks,
+    [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error?.message ?? null), diagnosis: ev.error?.diagnosis ?? null, result: made }
+  }
 }
 
 interface TasksState {
@@ -57,7 +65,7 @@ export const useTasks = create<TasksState>()((set, get) => ({
   early: { progress: [], done: [] },
   async start(kind, name, call) {
     const { taskId } = await call()
-    let tasks: TaskMap = { ...get().tasks, [taskId]: { id: taskId, kind, name, status: 'running', progress: null, error: null, result: null } }
+    let tasks: TaskMap = { ...get().tasks, [taskId]: { id: taskId, kind, name, status: 'running', progress: null, error: null, diagnosis: null, result: null } }
     const { progress, done } = get().early
     for (const p of progress.filter((e) => e.taskId === taskId)) tasks = withProgress(tasks, p)
     for (const d of done.filter((e) => e.taskId === taskId)) tasks = withDone(tasks, d)
