@@ -11,8 +11,10 @@ export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled'
 export interface Task {
   id: string
   kind: TaskKind
-  /** the container being made */
+  /** the container being made, or acted on */
   name: string
+  /** the container acted on (lifecycle tasks), where the task bar can open its log */
+  ref?: ContainerRef
   status: TaskStatus
   progress: OpProgress | null
   error: string | null
@@ -53,7 +55,7 @@ interface TasksState {
   tasks: TaskMap
   /** events that arrived before the call that started the task returned its id */
   early: { progress: Events['taskProgress'][]; done: Events['taskDone'][] }
-  start(kind: TaskKind, name: string, call: () => Promise<{ taskId: string }>): Promise<string>
+  start(kind: TaskKind, name: string, call: () => Promise<{ taskId: string }>, ref?: ContainerRef): Promise<string>
   progress(ev: Events['taskProgress']): void
   done(ev: Events['taskDone']): void
   cancel(api: Pick<StrataApi, 'cancelTask'>, id: string): Promise<void>
@@ -63,9 +65,11 @@ interface TasksState {
 export const useTasks = create<TasksState>()((set, get) => ({
   tasks: {},
   early: { progress: [], done: [] },
-  async start(kind, name, call) {
+  async start(kind, name, call, ref) {
     const { taskId } = await call()
-    let tasks: TaskMap = { ...get().tasks, [taskId]: { id: taskId, kind, name, status: 'running', progress: null, error: null, diagnosis: null, result: null } }
+    // One line per container for its lifecycle: a new action replaces the last one's outcome.
+    const kept = Object.fromEntries(Object.entries(get().tasks).filter(([, x]) => !(ref && x.ref && x.status !== 'running' && x.name === name && x.ref.lxcpath === ref.lxcpath)))
+    let tasks: TaskMap = { ...kept, [taskId]: { id: taskId, kind, name, ...(ref ? { ref } : {}), status: 'running', progress: null, error: null, diagnosis: null, result: null } }
     const { progress, done } = get().early
     for (const p of progress.filter((e) => e.taskId === taskId)) tasks = withProgress(tasks, p)
     for (const d of done.filter((e) => e.taskId === taskId)) tasks = withDone(tasks, d)
