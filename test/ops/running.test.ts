@@ -34,6 +34,8 @@ describe('the lifecycle, as lxc-info sees it', () => {
     expect(await state('r1')).toBe('RUNNING')
     expect(await run('start')).toMatchObject({ code: 1, stderr: 'strata start: r1 is already running.' })
     expect(await run('unfreeze')).toMatchObject({ code: 1, stderr: 'strata unfreeze: r1 is not frozen.' })
+    // destroy follows the same rule, and says what to do
+    expect(await strata('destroy', '-P', P.path, '-n', 'r1')).toMatchObject({ code: 1, stderr: expect.stringContaining('r1 is running: stop it before you destroy it') })
 
     expect(await run('freeze')).toMatchObject({ code: 0, stdout: 'Froze r1' })
     expect(await state('r1')).toBe('FROZEN')

@@ -34,7 +34,7 @@ async function stateOf(ref: ContainerRef): Promise<ContainerState> {
   return (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
 }
 
-/** The container exists, and `action` applies in its state: else refused, naming the rule. */
+/** The container exists, and `action` applies in its state (else refused, naming the rule): its state. */
 async function admitted(ref: ContainerRef, action: LifecycleAction): Promise<ContainerState> {
   loadExisting(ref)
   const state = await stateOf(ref)
