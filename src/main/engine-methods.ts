@@ -49,7 +49,7 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
   restartContainer: (p, ctx) => restartContainer(refOf(p), { timeout: p.timeout, kill: p.kill }, ctx),
   freezeContainer: (p, ctx) => freezeContainer(refOf(p), ctx),
   unfreezeContainer: (p, ctx) => unfreezeContainer(refOf(p), ctx),
-  readLog: async (p) => readContainerLog(refOf(p), p.offset),
+  readLog: async (p, ctx) => readContainerLog(refOf(p), p.offset, ctx.boundary),
   // Judged where the clone would run: the root helper may offer what the app's own user may not (loop).
   cloneChoices: async (p) => {
     const origin = loadExisting(p.origin)

@@ -11,6 +11,7 @@ import { existingContainerNameProblem } from '@shared/names'
 import { notFoundError, show } from './errors'
 import { effectiveValue, expandConfigFile } from './config/expand'
 import { irregularKind } from './fs/regular-file'
+import type { OpBoundary } from './context'
 
 /** What one read returns at most; the first read of a log starts this far before its end. */
 export const MAX_READ = 256 * 1024
@@ -59,7 +60,7 @@ export function logSize(file: string): number {
  * The log's whole lines from `offset` (default: the last MAX_READ bytes), at most MAX_READ bytes
  * of them; a log that is now shorter than `offset` (truncated, rotated) is read from 0.
  */
-export function readLogFrom(location: LogLocation, offset?: number): LogTail {
+export function readLogFrom(location: LogLocation, offset?: number, opts: { noFollow?: boolean } = {}): LogTail {
   const { file, source } = location
   let st
   try {
@@ -70,7 +71,7 @@ export function readLogFrom(location: LogLocation, offset?: number): LogTail {
   const kind = irregularKind(st)
   if (kind || st.isDirectory()) throw refused('not-regular-file', `${file} is ${kind ?? 'a directory'}, not a log file: Strata reads only a regular file as a container's log.`, file)
   let start = offset === undefined ? Math.max(0, st.size - MAX_READ) : offset > st.size ? 0 : offset
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK)
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0))
   try {
     const now = fstatSync(fd)
     if (!now.isFile()) throw refused('not-regular-file', `${file} is not a regular file: Strata reads only a regular file as a container's log.`, file)
@@ -96,10 +97,16 @@ export function readLogFrom(location: LogLocation, offset?: number): LogTail {
   }
 }
 
-/** The container's LXC log from `offset`: what the app's log view follows. */
-export function readContainerLog(ref: ContainerRef, offset?: number): LogTail {
+/**
+ * The container's LXC log from `offset`: what the app's log view follows. Under a boundary (the
+ * root helper) the log must lie inside a served lxcpath and is not read through a symlink: a
+ * config names the file, and the helper reads as root.
+ */
+export function readContainerLog(ref: ContainerRef, offset?: number, boundary?: OpBoundary): LogTail {
   const problem = existingContainerNameProblem(ref.name)
   if (problem) throw refused('bad-name', problem, show(ref))
   if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw notFoundError(ref)
-  return readLogFrom(lxcLogLocation(ref), offset)
+  const location = lxcLogLocation(ref)
+  boundary?.recordedPath(location.file, `${show(ref)}/config (lxc.log.file)`)
+  return readLogFrom(location, offset, { noFollow: boundary !== undefined })
 }
