@@ -3,8 +3,7 @@
 // state against the shared rule first (shared/lifecycle.ts), so that a stop of a stopped
 // container is refused in words, not with LXC's raw text; a failure quotes LXC. A failed start
 // also says why: its own lines of the container's LXC log and the causes Strata recognises.
-import { mkdirSync, statSync, truncateSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { truncateSync } from 'node:fs'
 import type { ContainerRef, ContainerState } from '@shared/model'
 import { actionRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { containerSubject, failed, refused } from '@shared/errors'
@@ -61,12 +60,7 @@ export async function startContainer(ref: ContainerRef, ctx: OpContext = {}): Pr
   const args = ['-d']
   if (log.source === 'strata') {
     // No lxc.log.file: ask LXC for a debug log where the user finds it, next to the config.
-    try {
-      mkdirSync(dirname(log.file), { recursive: true })
-      if (statSync(log.file).size > MAX_STRATA_LOG_BYTES) truncateSync(log.file, 0)
-    } catch {
-      /* not there yet */
-    }
+    if (logSize(log.file) > MAX_STRATA_LOG_BYTES) truncateSync(log.file, 0)
     args.push('-o', log.file, '-l', 'DEBUG')
   }
   const from = logSize(log.file)
