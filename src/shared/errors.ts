@@ -131,6 +131,11 @@ function diagnosisOf(v: unknown): StartDiagnosis | undefined {
   return {
     logFile: d.logFile,
     lines: d.lines.map((l) => ({ level: typeof l?.level === 'string' ? l.level : null, text: str(l?.text), raw: str(l?.raw) })),
-    causes: d.causes.map((c) => ({ rule: str(c?.rule), message: str(c?.message) }))
+    causes: d.causes.map((c) => ({ rule: str(c?.rule), message: str(c?.message), params: stringsOf(c?.params) }))
   }
+}
+
+function stringsOf(v: unknown): Record<string, string> {
+  if (typeof v !== 'object' || v === null) return {}
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
 }

@@ -300,10 +300,12 @@ export interface LogTail {
   next: number
 }
 
-/** A known cause of a failed start, in words: `rule` names it (`origin-removed`, `missing-lower`, `no-bridge`, `outside-idmap`). */
+/** A known cause of a failed start, in words: `rule` names it (`origin-removed`, `missing-lower`, `missing-rootfs`, `no-bridge`, `not-a-bridge`, `no-link-device`, `outside-idmap`). */
 export interface StartCause {
   rule: string
   message: string
+  /** the names and paths the message is made of, for the app to say it in the user's language */
+  params: Record<string, string>
 }
 
 /** Why a start failed: LXC's log lines of that start (ERROR lines first) and the causes Strata recognised. */

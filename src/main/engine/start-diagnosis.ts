@@ -26,7 +26,7 @@ function lowerCauses(record: ContainerRecord): StartCause[] {
   if (!spec) return []
   if (spec.backend !== 'overlay' && spec.backend !== 'aufs') {
     if ('path' in spec && spec.path.startsWith('/') && spec.backend === 'dir' && !existsSync(spec.path))
-      return [{ rule: 'missing-rootfs', message: `Its rootfs ${spec.path} does not exist, so LXC has nothing to mount.` }]
+      return [{ rule: 'missing-rootfs', message: `Its rootfs ${spec.path} does not exist, so LXC has nothing to mount.`, params: { path: spec.path } }]
     return []
   }
   const causes: StartCause[] = []
@@ -36,11 +36,13 @@ function lowerCauses(record: ContainerRecord): StartCause[] {
     if (origin && !existsSync(join(origin.lxcpath, origin.name)))
       causes.push({
         rule: 'origin-removed',
+        params: { name: record.ref.name, origin: origin.name, originDir: `${origin.lxcpath}/${origin.name}`, lower, upper: spec.upper },
         message: `${record.ref.name} is an overlay clone of ${origin.name} (${origin.lxcpath}/${origin.name}), which was removed: its lower layer ${lower} no longer exists, so LXC cannot mount the rootfs. Put ${origin.name} back, or destroy ${record.ref.name} (its own changes are in ${spec.upper}).`
       })
     else
       causes.push({
         rule: 'missing-lower',
+        params: { name: record.ref.name, lower },
         message: `The lower layer ${lower} of ${record.ref.name}'s overlay rootfs does not exist, so LXC cannot mount the rootfs. Restore that directory or point lxc.rootfs.path at an existing one.`
       })
   }
@@ -65,11 +67,12 @@ function networkCauses(entries: ConfigEntry[]): StartCause[] {
     const dev = `/sys/class/net/${link}`
     if (needs === 'bridge' && !existsSync(join(dev, 'bridge')))
       causes.push({
-        rule: 'no-bridge',
+        rule: existsSync(dev) ? 'not-a-bridge' : 'no-bridge',
+        params: { net: `lxc.net.${i}`, link },
         message: `lxc.net.${i} is a veth attached to the bridge ${link}, which ${existsSync(dev) ? 'is not a bridge' : 'does not exist on this host'}: start LXC's network (lxc-net makes lxcbr0), set lxc.net.${i}.link to an existing bridge, or use lxc.net.${i}.type = empty for no network.`
       })
     if (needs === 'device' && !existsSync(dev))
-      causes.push({ rule: 'no-link-device', message: `lxc.net.${i} is a ${type} on the host device ${link}, which does not exist on this host: set lxc.net.${i}.link to an existing device.` })
+      causes.push({ rule: 'no-link-device', params: { net: `lxc.net.${i}`, type: type ?? '', link }, message: `lxc.net.${i} is a ${type} on the host device ${link}, which does not exist on this host: set lxc.net.${i}.link to an existing device.` })
   }
   return causes
 }
@@ -101,6 +104,7 @@ function idmapCauses(record: ContainerRecord, entries: ConfigEntry[]): StartCaus
   return [
     {
       rule: 'outside-idmap',
+      params: { name: record.ref.name, mapped: root ? `${root.host}-${root.host + root.count - 1}` : '', path: top, uid: String(uid) },
       message: `${record.ref.name} is unprivileged (lxc.idmap maps ${mapped}), but its rootfs ${top} is owned by host uid ${uid}, outside that map: inside the container these files belong to nobody and LXC cannot set it up. Shift the rootfs's owners into the map (as lxc-create does for an unprivileged container) or fix lxc.idmap.`
     }
   ]

@@ -12,7 +12,8 @@ export function StartFailure({ d, onOpenLog }: { d: StartDiagnosis; onOpenLog?: 
           <h4>{t('startFailure.why')}</h4>
           <ul data-testid="start-causes">
             {d.causes.map((c, i) => (
-              <li key={i} data-rule={c.rule}>{c.message}</li>
+              // the engine's words when the app has none for this rule
+              <li key={i} data-rule={c.rule}>{t(`startFailure.cause.${c.rule}`, { ...c.params, defaultValue: c.message })}</li>
             ))}
           </ul>
         </>
