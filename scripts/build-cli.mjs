@@ -11,7 +11,7 @@ const COMMAND_DIR = 'src/main/cli'
 const commands = readdirSync(COMMAND_DIR)
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3))
-  .filter((name) => !['main', 'command', 'output', 'progress', 'units', 'root-helper'].includes(name))
+  .filter((name) => !['main', 'command', 'output', 'progress', 'units', 'root-helper', 'lifecycle-command'].includes(name))
 
 const common = {
   bundle: true,

@@ -17,8 +17,9 @@ import { createContainer } from './engine/ops/create'
 import { destroyContainer } from './engine/ops/destroy'
 import { repairSnapshotsFile } from './engine/ops/repair'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
-import { lxcErrorText, run, toolFailure } from './engine/tools'
-import { containerSubject, failed, refused, StrataError } from '@shared/errors'
+import { freezeContainer, restartContainer, startContainer, stopContainer, unfreezeContainer } from './engine/ops/lifecycle'
+import { readContainerLog } from './engine/lxc-log'
+import { containerSubject, refused, StrataError } from '@shared/errors'
 
 export interface EngineContext {
   signal?: AbortSignal
@@ -35,20 +36,6 @@ export interface EngineContext {
 
 type EngineFunction<M extends EngineMethod> = (params: EngineParams<M>, ctx: EngineContext) => Promise<EngineResult<M>>
 
-const LXC_TOOL_TIMEOUT_MS = 120_000
-
-/** lxc-start / lxc-stop, failing with LXC's own reason (its prefixes stripped). */
-async function lxcTool(tool: string, ref: ContainerRef, args: string[], ctx: EngineContext): Promise<{ ok: true }> {
-  try {
-    await run(tool, ['-P', ref.lxcpath, '-n', ref.name, ...args], { signal: ctx.signal, timeoutMs: LXC_TOOL_TIMEOUT_MS })
-    return { ok: true }
-  } catch (err) {
-    const tool = toolFailure(err)
-    if (tool && !ctx.signal?.aborted) throw failed(lxcErrorText(tool.stderr || (err as Error).message), { subject: containerSubject(ref), cause: err })
-    throw err
-  }
-}
-
 const refOf = (p: ContainerRef): ContainerRef => ({ lxcpath: p.lxcpath, name: p.name })
 
 export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
@@ -57,14 +44,12 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
   usage: (p, ctx) => measureUsage([...(p.lxcpaths ?? ctx.lxcpaths)], { all: p.all, signal: ctx.signal }),
   configView: async (p) => readConfigView(p.lxcpath, p.name),
   layerDiff: (p, ctx) => layerDiff(refOf(p), { signal: ctx.signal }),
-  startContainer: async (p, ctx) => {
-    ctx.onProgress?.({ phase: 'start', message: `starting ${p.name}` })
-    return lxcTool('lxc-start', p, ['-d'], ctx)
-  },
-  stopContainer: async (p, ctx) => {
-    ctx.onProgress?.({ phase: 'stop', message: `stopping ${p.name}` })
-    return lxcTool('lxc-stop', p, [], ctx)
-  },
+  startContainer: (p, ctx) => startContainer(refOf(p), ctx),
+  stopContainer: (p, ctx) => stopContainer(refOf(p), { timeout: p.timeout, kill: p.kill }, ctx),
+  restartContainer: (p, ctx) => restartContainer(refOf(p), { timeout: p.timeout, kill: p.kill }, ctx),
+  freezeContainer: (p, ctx) => freezeContainer(refOf(p), ctx),
+  unfreezeContainer: (p, ctx) => unfreezeContainer(refOf(p), ctx),
+  readLog: async (p, ctx) => readContainerLog(refOf(p), p.offset, ctx.boundary),
   // Judged where the clone would run: the root helper may offer what the app's own user may not (loop).
   cloneChoices: async (p) => {
     const origin = loadExisting(p.origin)

@@ -26,6 +26,7 @@ import { probeEnvironment } from './environment'
 import { HelperClient, type HelperClientOptions } from './helper/client'
 import { Streams } from './streams'
 import { LxcpathWatcher } from './watch'
+import { StateWatcher } from './state-watch'
 
 export interface Service {
   api: StrataInvoke
@@ -54,6 +55,8 @@ export function createService(opts: ServiceOptions = {}): Service {
   const events = new EventEmitter()
   const emit = <E extends EventName>(e: E, p: Events[E]): void => void events.emit(e, p)
   const watcher = opts.watch === false ? null : new LxcpathWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
+  // States change without a file changing (lxc-start in a terminal): polled, cheaply.
+  const states = opts.watch === false ? null : new StateWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
 
   // Everything the renderer names must be one of this session's lxcpaths: the renderer is untrusted.
   const known = (p: string): string => {
@@ -181,6 +184,7 @@ export function createService(opts: ServiceOptions = {}): Service {
       for (const ac of tasks.values()) ac.abort()
       void helperClient?.close()
       watcher?.close()
+      states?.close()
       events.removeAllListeners()
     }
   }

@@ -15,6 +15,7 @@ import type {
   ContainerUsage,
   LayerDiff,
   LineageGraph,
+  LogTail,
   RepairResult,
   SnapshotInfo
 } from './model'
@@ -118,6 +119,10 @@ function mergeGraphs(parts: LineageGraph[]): LineageGraph {
   return { nodes: parts.flatMap((g) => g.nodes), edges: parts.flatMap((g) => g.edges), findings: parts.flatMap((g) => g.findings) }
 }
 const inContainer = { lxcpath: 'lxcpath', name: 'name' } as const
+/** lxc-stop's -t (seconds; -1 waits for ever) and -k */
+const stopParams = z
+  .object({ lxcpath, name: existingName, timeout: z.number().int().min(-1).max(86_400).optional(), kill: z.boolean().optional() })
+  .strict()
 
 /** A terminal's size in cells. */
 const cells = z.number().int().min(1).max(1000)
@@ -150,8 +155,20 @@ export const ENGINE = {
   configView: method({ params: ref, result: returns<ConfigView>(), reach: inContainer }),
   /** an overlay (or aufs) clone's upper layer against its lower */
   layerDiff: method({ params: ref, result: returns<LayerDiff>(), reach: inContainer }),
-  startContainer: method({ params: ref, result: returns<{ ok: true }>(), reach: inContainer, changes: true }),
-  stopContainer: method({ params: ref, result: returns<{ ok: true }>(), reach: inContainer, changes: true }),
+  // The lifecycle, through LXC's own tools (engine/ops/lifecycle.ts); a refused action names its rule (shared/lifecycle.ts).
+  /** lxc-start -d; a failure carries the diagnosis (LXC's log lines of that start, the known causes) */
+  startContainer: method({ params: ref, result: returns<{ ok: true }>(), reach: inContainer, task: true, changes: true }),
+  /** lxc-stop: a clean shutdown, killed after `timeout` seconds (LXC's default 60; -1 waits); `kill`: at once */
+  stopContainer: method({ params: stopParams, result: returns<{ ok: true }>(), reach: inContainer, task: true, changes: true }),
+  restartContainer: method({ params: stopParams, result: returns<{ ok: true }>(), reach: inContainer, task: true, changes: true }),
+  freezeContainer: method({ params: ref, result: returns<{ ok: true }>(), reach: inContainer, task: true, changes: true }),
+  unfreezeContainer: method({ params: ref, result: returns<{ ok: true }>(), reach: inContainer, task: true, changes: true }),
+  /** the container's LXC log from `offset` (default: its last 256 KiB), whole lines; `next` is the following read's offset */
+  readLog: method({
+    params: z.object({ lxcpath, name: existingName, offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).strict(),
+    result: returns<LogTail>(),
+    reach: inContainer
+  }),
   /** which backends a clone of `origin` into `lxcpath` may use, and why the others are not allowed, judged where the clone would run */
   cloneChoices: method({
     params: z.object({ origin: ref, lxcpath }).strict(),

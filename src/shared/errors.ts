@@ -4,6 +4,7 @@
 // the rule broken, when one is. It crosses the helper's pipe, IPC and browser mode as plain data
 // (ErrorData) and is rebuilt on the other side, so the code and the rule survive; the CLI maps the
 // code to its exit status (cli/exit-status.ts). Plain code without Node imports.
+import type { StartDiagnosis } from './model'
 
 /**
  * - `usage`: the request itself is malformed (an option, a param's shape, a protocol line)
@@ -27,11 +28,14 @@ export interface ErrorData {
   subject?: string
   /** the rule broken, when one is (`has-dependents`, `helper-lxcpaths`, `create-only-backend`, ...) */
   rule?: string
+  /** a failed start: LXC's log lines of it and the known causes, for the CLI and the app to show */
+  diagnosis?: StartDiagnosis
 }
 
 export interface ErrorDetails {
   subject?: string
   rule?: string
+  diagnosis?: StartDiagnosis
   /** what caused it, kept for logs and for callers that look closer (a tool's exit and stderr) */
   cause?: unknown
 }
@@ -40,6 +44,7 @@ export class StrataError extends Error {
   readonly code: ErrorCode
   readonly subject?: string
   readonly rule?: string
+  readonly diagnosis?: StartDiagnosis
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
@@ -47,6 +52,7 @@ export class StrataError extends Error {
     this.code = code
     if (details.subject !== undefined) this.subject = details.subject
     if (details.rule !== undefined) this.rule = details.rule
+    if (details.diagnosis !== undefined) this.diagnosis = details.diagnosis
   }
 
   toJSON(): ErrorData {
@@ -59,7 +65,8 @@ function toData(e: StrataError): ErrorData {
     code: e.code,
     message: e.message,
     ...(e.subject !== undefined ? { subject: e.subject } : {}),
-    ...(e.rule !== undefined ? { rule: e.rule } : {})
+    ...(e.rule !== undefined ? { rule: e.rule } : {}),
+    ...(e.diagnosis !== undefined ? { diagnosis: e.diagnosis } : {})
   }
 }
 
@@ -105,7 +112,7 @@ export function errorData(err: unknown): ErrorData {
 export function asStrataError(err: unknown): StrataError {
   if (isStrataError(err)) return err
   const d = errorData(err)
-  return new StrataError(d.code, d.message, { subject: d.subject, rule: d.rule, cause: err })
+  return new StrataError(d.code, d.message, { subject: d.subject, rule: d.rule, diagnosis: d.diagnosis, cause: err })
 }
 
 /** Data from the other side of a boundary, rebuilt; what does not look like ErrorData is `internal`. */
@@ -113,5 +120,22 @@ export function fromErrorData(data: unknown): StrataError {
   const d = (typeof data === 'object' && data !== null ? data : {}) as Partial<Record<keyof ErrorData, unknown>>
   const code = (ERROR_CODES as readonly unknown[]).includes(d.code) ? (d.code as ErrorCode) : 'internal'
   const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-  return new StrataError(code, text(d.message) ?? 'unknown error', { subject: text(d.subject), rule: text(d.rule) })
+  return new StrataError(code, text(d.message) ?? 'unknown error', { subject: text(d.subject), rule: text(d.rule), diagnosis: diagnosisOf(d.diagnosis) })
+}
+
+/** A diagnosis from the other side, kept only when it has the expected shape (it is shown, never acted on). */
+function diagnosisOf(v: unknown): StartDiagnosis | undefined {
+  const d = v as Partial<StartDiagnosis> | null | undefined
+  if (!d || typeof d.logFile !== 'string' || !Array.isArray(d.lines) || !Array.isArray(d.causes)) return undefined
+  const str = (x: unknown): string => (typeof x === 'string' ? x : '')
+  return {
+    logFile: d.logFile,
+    lines: d.lines.map((l) => ({ level: typeof l?.level === 'string' ? l.level : null, text: str(l?.text), raw: str(l?.raw) })),
+    causes: d.causes.map((c) => ({ rule: str(c?.rule), message: str(c?.message), params: stringsOf(c?.params) }))
+  }
+}
+
+function stringsOf(v: unknown): Record<string, string> {
+  if (typeof v !== 'object' || v === null) return {}
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
 }

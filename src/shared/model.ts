@@ -274,3 +274,43 @@ export interface ConfigView {
   entries: ConfigViewEntry[]
   problems: ConfigProblem[]
 }
+
+// ---- Running containers: LXC's log, and why a start failed ----
+
+/** One line of an LXC log (`lxc-start NAME 20261206142643.291 ERROR overlay - file.c:fn:490 - words`). */
+export interface LxcLogLine {
+  /** ERROR, WARN, INFO, DEBUG, TRACE, NOTICE, ...; null for a line LXC did not prefix */
+  level: string | null
+  /** the words after LXC's prefix and source location */
+  text: string
+  raw: string
+}
+
+/** A piece of a container's LXC log, read from `offset`; `next` is where the following read starts. */
+export interface LogTail {
+  /** the log file: the config's `lxc.log.file`, or the one Strata asks LXC to write (`<lxcpath>/<name>/<name>.log`) */
+  file: string
+  /** how the file was chosen: set in the config, or Strata's */
+  source: 'config' | 'strata'
+  /** false when the file does not exist yet (nothing was logged) */
+  exists: boolean
+  lines: LxcLogLine[]
+  /** where this read started (a log that shrank, or was rotated, is read again from 0) */
+  offset: number
+  next: number
+}
+
+/** A known cause of a failed start, in words: `rule` names it (`origin-removed`, `missing-lower`, `missing-rootfs`, `no-bridge`, `not-a-bridge`, `no-link-device`, `outside-idmap`). */
+export interface StartCause {
+  rule: string
+  message: string
+  /** the names and paths the message is made of, for the app to say it in the user's language */
+  params: Record<string, string>
+}
+
+/** Why a start failed: LXC's log lines of that start (ERROR lines first) and the causes Strata recognised. */
+export interface StartDiagnosis {
+  logFile: string
+  lines: LxcLogLine[]
+  causes: StartCause[]
+}

@@ -193,11 +193,25 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
     expect(errorOf(await reply(byId(7)))).toMatchObject({ code: 'refused', rule: 'helper-lxcpaths', subject: '/tmp', message: expect.stringContaining('/tmp is not an lxcpath this helper serves') })
   })
 
-  it('a failing operation reports LXC\'s reason, not a stack', async () => {
+  it('a stop of a stopped container is refused by the rule, in words, not with LXC\'s raw text', async () => {
     input.write(JSON.stringify({ id: 8, method: 'stopContainer', params: { lxcpath: lx.path, name: 'one' } }) + '\n')
     const e = errorOf(await reply(byId(8)))
-    expect(e).toMatchObject({ code: 'failed', subject: `${lx.path}/one` })
-    expect(e.message).toMatch(/not running/i)
+    expect(e).toMatchObject({ code: 'refused', rule: 'not-running', subject: `${lx.path}/one`, message: 'one is not running.' })
+  })
+
+  it('reads a container\'s LXC log inside the lxcpath, and refuses one its config names outside (the helper reads as root)', async () => {
+    input.write(JSON.stringify({ id: 20, method: 'readLog', params: { lxcpath: lx.path, name: 'one' } }) + '\n')
+    const ok = await reply(byId(20))
+    expect('result' in ok && ok.result).toMatchObject({ file: `${lx.path}/one/one.log`, source: 'strata', exists: false, lines: [] })
+    const cfg = `${lx.path}/one/config`
+    const before = readFileSync(cfg, 'utf8')
+    try {
+      writeFileSync(cfg, `${before}lxc.log.file = /etc/passwd\n`)
+      input.write(JSON.stringify({ id: 21, method: 'readLog', params: { lxcpath: lx.path, name: 'one' } }) + '\n')
+      expect(errorOf(await reply(byId(21)))).toMatchObject({ code: 'refused', rule: 'helper-lxcpaths', subject: '/etc/passwd' })
+    } finally {
+      writeFileSync(cfg, before)
+    }
   })
 
   it('a duplicate id while the first is in flight is refused as busy', async () => {

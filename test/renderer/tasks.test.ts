@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { fraction, useTasks, withDone, withProgress, type TaskMap } from '../../src/renderer/src/stores/tasks'
 
 const s = (): ReturnType<typeof useTasks.getState> => useTasks.getState()
-const running: TaskMap = { t1: { id: 't1', kind: 'clone', name: 'c', status: 'running', progress: null, error: null, result: null } }
+const running: TaskMap = { t1: { id: 't1', kind: 'clone', name: 'c', status: 'running', progress: null, error: null, diagnosis: null, result: null } }
 
 describe('tasks store', () => {
   beforeEach(() => useTasks.setState({ tasks: {}, early: { progress: [], done: [] } }))

@@ -20,7 +20,12 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   create: () => import('./create'),
   flatten: () => import('./flatten'),
   convert: () => import('./convert'),
-  hosts: () => import('./hosts')
+  hosts: () => import('./hosts'),
+  start: () => import('./start'),
+  stop: () => import('./stop'),
+  restart: () => import('./restart'),
+  freeze: () => import('./freeze'),
+  unfreeze: () => import('./unfreeze')
 }
 
 /** Commands that write into an lxcpath (check: recovery and --repair): a non-root user's run in their user namespace (userns.ts). */
@@ -44,6 +49,11 @@ Commands:
   snapshot -n NAME [-c COMMENT_FILE] | -L | -r SNAP [-N NEWNAME] | -d SNAP
   flatten  -n NAME [-P LXCPATH]                           turn an overlay clone into a standalone dir container
   convert  -n NAME [-P LXCPATH]                           migrate an aufs clone (LXC <= 2.x) to overlay
+  start    -n NAME [-P LXCPATH]                           start in the background (lxc-start -d); says why when it fails
+  stop     -n NAME [-P LXCPATH] [-t TIMEOUT] [-k]         clean shutdown, killed after TIMEOUT s (default 60); -k: kill now
+  restart  -n NAME [-P LXCPATH] [-t TIMEOUT] [-k]         stop, then start
+  freeze   -n NAME [-P LXCPATH]                           freeze a running container's processes
+  unfreeze -n NAME [-P LXCPATH]                           thaw a frozen container
   hosts    [list | add NAME [USER@]HOST[:PORT] | remove NAME | trust NAME [--yes]]
                                                           remote hosts, reached over SSH
 

@@ -8,7 +8,7 @@ import type { ContainerRecord } from '../container'
 import type { RootfsSpec } from '@shared/model'
 import { driverFor, storageOutside } from '../drivers/index'
 import { mountpointsAtOrUnder, strataMountOf, type MountinfoEntry } from '../mount'
-import { assertStopped } from './preconditions'
+import { assertStateAllows } from './preconditions'
 import { refused } from '@shared/errors'
 import { show } from '../errors'
 import { configHooks } from './lxc-hooks'
@@ -27,7 +27,7 @@ function listed(paths: string[]): string {
 export async function assertDestroyable(record: ContainerRecord, confirmedOutside: ReadonlySet<string>, mounts: readonly MountinfoEntry[], going: readonly RootfsSpec[] = []): Promise<void> {
   const ref = record.ref
   const name = ref.name
-  if (!/\/snaps$/.test(ref.lxcpath)) await assertStopped(ref, 'destroy it')
+  if (!/\/snaps$/.test(ref.lxcpath)) await assertStateAllows(ref, 'destroy')
   if (!configHooks(record.configFile, 'destroy').rootfsManaged)
     throw refused(
       'rootfs-unmanaged',

@@ -13,6 +13,9 @@ import { formatBytes, useUsage } from '../stores/usage'
 import { useSelection } from '../stores/selection'
 import { usePrefs } from '../stores/prefs'
 import { Dialog } from './Dialog'
+import { actionRefusal } from '@shared/lifecycle'
+import { useActionError } from '../stores/actions'
+import { useTasks } from '../stores/tasks'
 
 export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): void }): React.JSX.Element {
   const { t, i18n } = useTranslation()
@@ -38,6 +41,10 @@ export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): voi
       : u
         ? t('destroy.freedValue', { size: formatBytes(u.freedIfDeletedBytes, i18n.language) })
         : t('destroy.unknown')
+  // A running container must be stopped first: said here, with the stop one click away; the
+  // dialog follows the live state, so once it is stopped the destroy can go on.
+  const mustStop = actionRefusal('destroy', c.name, c.state)
+  const stopping = useTasks((s) => Object.values(s.tasks).some((x) => x.kind === 'stop' && x.status === 'running' && x.name === c.name && x.ref?.lxcpath === c.lxcpath))
   const refused = plan.dependents.length > 0
   const names = plan.dependents.map((d) => d.name).join(', ')
 
@@ -72,6 +79,14 @@ export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): voi
       ) : (
         <p data-testid="destroy-dependents">{t('destroy.noDependents', { name: c.name })}</p>
       )}
+      {mustStop && (
+        <div className="warn-box" data-testid="destroy-must-stop">
+          <p className="warn">{t('destroy.mustStop', { name: c.name, state: t(`state.${c.state}`) })}</p>
+          <button type="button" data-testid="destroy-stop-first" disabled={stopping || c.state === 'stopping'} onClick={() => void useActionError.getState().run(api, 'stop', [c])}>
+            {stopping ? t('destroy.stopping', { name: c.name }) : t('destroy.stopIt', { name: c.name })}
+          </button>
+        </div>
+      )}
       {plan.ownSnapshots > 0 && <p className="warn">{t('destroy.snapshots', { count: plan.ownSnapshots })}</p>}
       {outside && (
         <>
@@ -90,7 +105,9 @@ export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): voi
       {!refused && <p className="muted small">{t('destroy.irreversible')}</p>}
       <div className="buttons">
         <button type="button" onClick={onClose}>{t('app.cancel')}</button>
-        <button type="button" className="danger" data-testid="destroy-confirm" disabled={refused || busy || (outside !== null && !outsideConfirmed)} onClick={() => void destroy()}>
+        <button type="button" className="danger" data-testid="destroy-confirm" disabled={refused || busy || mustStop !== null || (outside !== null && !outsideConfirmed)}
+          title={mustStop ? t('destroy.mustStop', { name: c.name, state: t(`state.${c.state}`) }) : undefined}
+          onClick={() => void destroy()}>
           {busy ? t('destroy.running') : t('destroy.confirm', { name: c.name })}
         </button>
       </div>

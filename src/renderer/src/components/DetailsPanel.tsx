@@ -11,6 +11,10 @@ import { DestroyDialog } from './DestroyDialog'
 import { openClone } from '../hooks/openClone'
 import { FindingFix, RepairNote } from './FindingFix'
 import { ConsoleButtons } from './ConsoleButtons'
+import { LifecycleButtons } from './LifecycleButtons'
+import { LogPanel } from './LogPanel'
+import { actionRefusal } from '@shared/lifecycle'
+import { useStateReason } from '../hooks/stateReason'
 
 export function DetailsPanel(): React.JSX.Element {
   const { t } = useTranslation()
@@ -20,6 +24,10 @@ export function DetailsPanel(): React.JSX.Element {
   const findings = useLineage((s) => (focus ? s.findings.get(focus) : undefined)) ?? []
   const nothing = <span className="muted">{t('details.nothing')}</span>
   const [destroying, setDestroying] = useState(false)
+  const [logOpen, setLogOpen] = useState(false)
+  const reasonOf = useStateReason()
+  // Destroy stays clickable on a running container: the dialog offers to stop it; the hover says so first.
+  const destroyRefusal = c ? actionRefusal('destroy', c.name, c.state) : null
 
   let body: React.ReactNode = <p className="muted">{t('details.none')}</p>
   if (c) {
@@ -56,11 +64,24 @@ export function DetailsPanel(): React.JSX.Element {
     <aside className="details" data-testid="details" aria-label={t('details.title')}>
       <h2>{title ?? t('details.title')}</h2>
       {c && (
-        <div className="actions">
-          <button data-testid="details-clone" onClick={() => openClone(c, c.lxcpath)}>{t('clone.title', { name: c.name })}</button>
-          <button data-testid="details-destroy" className="danger-outline" onClick={() => setDestroying(true)}>{t('destroy.button')}</button>
-          <ConsoleButtons c={c} />
-        </div>
+        <>
+          <div className="actions" role="group" aria-label={t('lifecycle.actionsLabel', { name: c.name })}>
+            <LifecycleButtons containers={[c]} actions={['start', 'stop', 'restart', c.state === 'frozen' ? 'unfreeze' : 'freeze']} testIdPrefix="details-" />
+            <button type="button" data-testid="details-log" onClick={() => setLogOpen(true)}>{t('lifecycle.log')}</button>
+            <ConsoleButtons c={c} />
+          </div>
+          <div className="actions">
+            <button data-testid="details-clone" onClick={() => openClone(c, c.lxcpath)}>{t('clone.title', { name: c.name })}</button>
+            <button
+              data-testid="details-destroy"
+              className="danger-outline"
+              title={destroyRefusal ? reasonOf(destroyRefusal.rule, c) : undefined}
+              onClick={() => setDestroying(true)}
+            >
+              {t('destroy.button')}
+            </button>
+          </div>
+        </>
       )}
       {body}
       {/* what is wrong (and its fix) before the snapshots: it is what the user must act on */}
@@ -80,6 +101,7 @@ export function DetailsPanel(): React.JSX.Element {
       {focus && <RepairNote id={focus} />}
       {c && <SnapshotsPanel c={c} />}
       {c && destroying && <DestroyDialog c={c} onClose={() => setDestroying(false)} />}
+      {c && logOpen && <LogPanel c={c} onClose={() => setLogOpen(false)} />}
     </aside>
   )
 }

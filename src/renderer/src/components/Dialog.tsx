@@ -1,14 +1,25 @@
 // A modal dialog: focus moves into it, Tab stays inside, Escape closes, and focus goes back
-// to where it was when it closes.
+// to where it was when it closes (also when a button inside disabled itself and dropped focus).
 import { useEffect, useRef } from 'react'
 
 export function Dialog(props: { title: string; testId: string; onClose(): void; children: React.ReactNode; wide?: boolean }): React.JSX.Element {
   const ref = useRef<HTMLDivElement>(null)
+  const closeRef = useRef(props.onClose)
+  closeRef.current = props.onClose
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null
     const first = ref.current?.querySelector<HTMLElement>('[autofocus], input, select, textarea, button')
     first?.focus()
-    return () => before?.focus?.()
+    // A button that disables itself (a stop that started) drops focus to <body>, where the
+    // dialog's own keydown no longer hears Escape: listen there too.
+    const onBodyKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape' && (document.activeElement === document.body || document.activeElement === null)) closeRef.current()
+    }
+    document.addEventListener('keydown', onBodyKey)
+    return () => {
+      document.removeEventListener('keydown', onBodyKey)
+      before?.focus?.()
+    }
   }, [])
   const onKeyDown = (e: React.KeyboardEvent): void => {
     if (e.key === 'Escape') {

@@ -1,14 +1,19 @@
 // Running and finished tasks at the bottom of the window: a progress bar (indeterminate while
 // the engine gives no totals), cancel, and the outcome in words.
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { ContainerRef } from '@shared/model'
 import { api } from '../api'
 import { fraction, useTasks } from '../stores/tasks'
 import { useSelection } from '../stores/selection'
+import { StartFailure } from './StartFailure'
+import { LogPanel } from './LogPanel'
 
 export function TaskBar(): React.JSX.Element | null {
   const { t } = useTranslation()
   const tasks = Object.values(useTasks((s) => s.tasks))
   const { cancel, dismiss } = useTasks()
+  const [log, setLog] = useState<ContainerRef | null>(null)
   if (!tasks.length) return null
   return (
     <section className="taskbar" aria-label={t('tasks.title')} data-testid="taskbar">
@@ -27,7 +32,11 @@ export function TaskBar(): React.JSX.Element | null {
                 <button data-testid={`task-cancel-${task.name}`} onClick={() => void cancel(api, task.id)}>{t('app.cancel')}</button>
               </>
             )}
-            {task.status === 'failed' && <span className="bad">{task.error} {t('tasks.nothingLost')}</span>}
+            {task.status === 'failed' && !task.diagnosis && (
+              <span className="bad">
+                {task.error} {task.kind === 'clone' || task.kind === 'create' ? t('tasks.nothingLost') : ''}
+              </span>
+            )}
             {task.status === 'done' && task.result && (
               <button className="link" onClick={() => useSelection.getState().select(`${task.result!.lxcpath}/${task.result!.name}`)}>
                 {t('tasks.show')}
@@ -36,9 +45,13 @@ export function TaskBar(): React.JSX.Element | null {
             {task.status !== 'running' && (
               <button aria-label={t('app.dismiss')} data-testid={`task-dismiss-${task.name}`} onClick={() => dismiss(task.id)}>×</button>
             )}
+            {task.status === 'failed' && task.diagnosis && (
+              <StartFailure d={task.diagnosis} onOpenLog={task.ref ? () => setLog(task.ref!) : undefined} />
+            )}
           </div>
         )
       })}
+      {log && <LogPanel c={log} onClose={() => setLog(null)} />}
     </section>
   )
 }

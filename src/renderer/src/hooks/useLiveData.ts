@@ -25,8 +25,9 @@ export function useLiveData(): void {
     const offDone = api.on('taskDone', (ev) => {
       useTasks.getState().done(ev)
       // The new container appears with the next refresh; select it so it is easy to find.
-      if (ev.result) {
-        void refresh().then(() => useSelection.getState().select(`${ev.result!.lxcpath}/${ev.result!.name}`))
+      const made = ev.result && 'name' in ev.result ? ev.result : null
+      if (made) {
+        void refresh().then(() => useSelection.getState().select(`${made.lxcpath}/${made.name}`))
       }
     })
     let timer: ReturnType<typeof setTimeout> | undefined

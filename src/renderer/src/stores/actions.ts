@@ -1,31 +1,48 @@
-// Start/stop and other user actions: which are running, and the last error to show.
+// Lifecycle actions on containers (start, stop, restart, freeze, unfreeze): each one a task in
+// main, shown in the task bar with its outcome; an action a container's state does not allow is
+// never sent (the buttons say why, from shared/lifecycle.ts). `error` is a call main refused
+// outright (before any task began).
 import { create } from 'zustand'
 import type { StrataApi } from '@shared/api'
-import type { ContainerRef } from '@shared/model'
+import type { ContainerInfo, ContainerRef } from '@shared/model'
+import { actionRefusal, type LifecycleAction } from '@shared/lifecycle'
+import { useTasks } from './tasks'
+
+type LifecycleApi = Pick<StrataApi, 'startContainer' | 'stopContainer' | 'restartContainer' | 'freezeContainer' | 'unfreezeContainer'>
+
+const CALL: Record<LifecycleAction, (api: LifecycleApi, ref: ContainerRef) => Promise<{ taskId: string }>> = {
+  start: (api, ref) => api.startContainer(ref),
+  stop: (api, ref) => api.stopContainer(ref),
+  restart: (api, ref) => api.restartContainer(ref),
+  freeze: (api, ref) => api.freezeContainer(ref),
+  unfreeze: (api, ref) => api.unfreezeContainer(ref)
+}
+
+/** The containers `action` applies to, in their current state. */
+export function applicable(action: LifecycleAction, list: readonly ContainerInfo[]): ContainerInfo[] {
+  return list.filter((c) => actionRefusal(action, c.name, c.state) === null)
+}
 
 interface ActionState {
-  busy: boolean
   error: string | null
   clear(): void
-  run(api: Pick<StrataApi, 'startContainer' | 'stopContainer'>, op: 'start' | 'stop', refs: ContainerRef[]): Promise<void>
+  run(api: LifecycleApi, action: LifecycleAction, containers: readonly ContainerInfo[]): Promise<void>
 }
 
 export const useActionError = create<ActionState>()((set) => ({
-  busy: false,
   error: null,
   clear: () => set({ error: null }),
-  async run(api, op, refs) {
-    set({ busy: true, error: null })
+  async run(api, action, containers) {
+    set({ error: null })
     const errors: string[] = []
-    // One at a time: LXC serialises on its own locks anyway, and errors stay attributable.
-    for (const r of refs) {
-      const ref = { lxcpath: r.lxcpath, name: r.name }
+    for (const c of applicable(action, containers)) {
+      const ref = { lxcpath: c.lxcpath, name: c.name }
       try {
-        await (op === 'start' ? api.startContainer(ref) : api.stopContainer(ref))
+        await useTasks.getState().start(action, c.name, () => CALL[action](api, ref), ref)
       } catch (e) {
-        errors.push(`${r.name}: ${e instanceof Error ? e.message : String(e)}`)
+        errors.push(`${c.name}: ${e instanceof Error ? e.message : String(e)}`)
       }
     }
-    set({ busy: false, error: errors.length ? errors.join('; ') : null })
+    set({ error: errors.length ? errors.join('; ') : null })
   }
 }))

@@ -1,20 +1,26 @@
-// Long operations (clone, create) running in main: one entry per task with its latest
+// Long operations (clone, create, start, stop, ...) running in main: one entry per task with its latest
 // progress, fed by taskProgress / taskDone events. Pure reducers are exported for tests.
 import { create } from 'zustand'
 import type { Events, StrataApi } from '@shared/api'
-import type { ContainerRef, OpProgress } from '@shared/model'
+import type { ContainerRef, OpProgress, StartDiagnosis } from '@shared/model'
+import type { LifecycleAction } from '@shared/lifecycle'
 
-export type TaskKind = 'clone' | 'create'
+export type TaskKind = 'clone' | 'create' | LifecycleAction
 export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface Task {
   id: string
   kind: TaskKind
-  /** the container being made */
+  /** the container being made, or acted on */
   name: string
+  /** the container acted on (lifecycle tasks), where the task bar can open its log */
+  ref?: ContainerRef
   status: TaskStatus
   progress: OpProgress | null
   error: string | null
+  /** a failed start: LXC's log lines of it and the known causes */
+  diagnosis: StartDiagnosis | null
+  /** the container a clone or create made */
   result: ContainerRef | null
 }
 
@@ -38,14 +44,18 @@ export function withDone(tasks: TaskMap, ev: Events['taskDone']): TaskMap {
   const t = tasks[ev.taskId]
   if (!t) return tasks
   const status: TaskStatus = ev.cancelled ? 'cancelled' : ev.error ? 'failed' : 'done'
-  return { ...tasks, [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error?.message ?? null), result: ev.result ?? null } }
+  const made = ev.result && 'name' in ev.result ? ev.result : null
+  return {
+    ...tasks,
+    [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error?.message ?? null), diagnosis: ev.error?.diagnosis ?? null, result: made }
+  }
 }
 
 interface TasksState {
   tasks: TaskMap
   /** events that arrived before the call that started the task returned its id */
   early: { progress: Events['taskProgress'][]; done: Events['taskDone'][] }
-  start(kind: TaskKind, name: string, call: () => Promise<{ taskId: string }>): Promise<string>
+  start(kind: TaskKind, name: string, call: () => Promise<{ taskId: string }>, ref?: ContainerRef): Promise<string>
   progress(ev: Events['taskProgress']): void
   done(ev: Events['taskDone']): void
   cancel(api: Pick<StrataApi, 'cancelTask'>, id: string): Promise<void>
@@ -55,9 +65,11 @@ interface TasksState {
 export const useTasks = create<TasksState>()((set, get) => ({
   tasks: {},
   early: { progress: [], done: [] },
-  async start(kind, name, call) {
+  async start(kind, name, call, ref) {
     const { taskId } = await call()
-    let tasks: TaskMap = { ...get().tasks, [taskId]: { id: taskId, kind, name, status: 'running', progress: null, error: null, result: null } }
+    // One line per container for its lifecycle: a new action replaces the last one's outcome.
+    const kept = Object.fromEntries(Object.entries(get().tasks).filter(([, x]) => !(ref && x.ref && x.status !== 'running' && x.name === name && x.ref.lxcpath === ref.lxcpath)))
+    let tasks: TaskMap = { ...kept, [taskId]: { id: taskId, kind, name, ...(ref ? { ref } : {}), status: 'running', progress: null, error: null, diagnosis: null, result: null } }
     const { progress, done } = get().early
     for (const p of progress.filter((e) => e.taskId === taskId)) tasks = withProgress(tasks, p)
     for (const d of done.filter((e) => e.taskId === taskId)) tasks = withDone(tasks, d)

@@ -2,10 +2,9 @@
 // container and the details panel shows it.
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api } from '../api'
 import { keyOf, useContainers, visibleContainers, type SortKey } from '../stores/containers'
 import { useSelection } from '../stores/selection'
-import { useActionError } from '../stores/actions'
+import { LifecycleButtons } from '../components/LifecycleButtons'
 import { DetailsPanel } from '../components/DetailsPanel'
 import { ContainerRow } from '../components/ContainerRow'
 import { CloneTargets } from '../components/CloneTargets'
@@ -20,7 +19,6 @@ export function ContainersView(): React.JSX.Element {
   const rows = useMemo(() => visibleContainers(list, filter, sort), [list, filter, sort])
   const keys = useSelection((s) => s.keys)
   const setAll = useSelection((s) => s.setAll)
-  const { busy, run } = useActionError()
   const lxcpaths = useLxcpaths((s) => s.list)
   const showHidden = usePrefs((s) => s.showHidden)
   const setShowHidden = usePrefs((s) => s.setShowHidden)
@@ -49,12 +47,7 @@ export function ContainersView(): React.JSX.Element {
           </label>
           <span className="spacer" />
           {selected.length > 0 && <span className="muted">{t('containers.selected', { count: selected.length })}</span>}
-          <button disabled={busy || selected.length === 0} data-testid="start" onClick={() => void run(api, 'start', selected)}>
-            {t('containers.start')}
-          </button>
-          <button disabled={busy || selected.length === 0} data-testid="stop" onClick={() => void run(api, 'stop', selected)}>
-            {t('containers.stop')}
-          </button>
+          <LifecycleButtons containers={selected} actions={['start', 'stop']} />
           <CloneTargets lxcpaths={lxcpaths} />
         </div>
         <table className="table" data-testid="containers-table">

@@ -1,0 +1,94 @@
+// Running containers from the UI: start, freeze, unfreeze and stop as tasks, each state as
+// lxc-info reports it; the buttons follow the state (disabled, the reason on hover); a start or
+// stop in a terminal is on screen within a second; destroy of a running container offers to stop
+// it first; a start that fails says why (LXC's error line and the cause in words) and the
+// container's LXC log can be read. At 1024x700, where nothing may be clipped.
+import { execFileSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { test, expect, useStrata, snap } from './fixtures'
+import { copyContainer, lxcTool } from './lxc'
+
+const env = useStrata()
+test.use({ viewport: { width: 1024, height: 700 } })
+
+const lxcState = (name: string): string => lxcTool('lxc-info', ['-P', env.lxcpath, '-n', name, '-s']).replace(/^State:\s*/, '').trim()
+
+test('start, freeze, unfreeze and stop from the UI; the buttons follow the state; lxc-start in a terminal shows within a second', async ({ openApp }) => {
+  const page = await openApp(env)
+  const row = page.getByTestId('container-row-copy1')
+  await row.click()
+  await expect(page.getByTestId('details-stop')).toBeDisabled()
+  await expect(page.getByTestId('details-stop')).toHaveAttribute('title', 'copy1 is not running.')
+
+  await page.getByTestId('details-start').click()
+  await expect(row).toContainText('running', { timeout: 30_000 })
+  expect(lxcState('copy1')).toBe('RUNNING')
+  await expect(page.getByTestId('task-copy1')).toHaveAttribute('data-status', 'done')
+  await expect(page.getByTestId('details-start')).toBeDisabled()
+  await expect(page.getByTestId('details-start')).toHaveAttribute('title', 'copy1 is already running.')
+
+  await page.getByTestId('details-freeze').click()
+  await expect(row).toContainText('frozen', { timeout: 10_000 })
+  expect(lxcState('copy1')).toBe('FROZEN')
+  await expect(page.getByTestId('details-restart')).toHaveAttribute('title', 'copy1 is frozen: unfreeze it first.')
+  await snap(page, 'lifecycle-frozen-1024')
+  await page.getByTestId('details-unfreeze').click()
+  await expect(row).toContainText('running', { timeout: 10_000 })
+  expect(lxcState('copy1')).toBe('RUNNING')
+
+  // Destroy says, before anything is destroyed, that it must be stopped first, and offers to.
+  await page.getByTestId('details-destroy').hover()
+  await expect(page.getByTestId('details-destroy')).toHaveAttribute('title', /copy1 is running: stop it before you destroy it/)
+  await page.getByTestId('details-destroy').click()
+  await expect(page.getByTestId('destroy-must-stop')).toBeVisible()
+  await expect(page.getByTestId('destroy-confirm')).toBeDisabled()
+  await snap(page, 'lifecycle-destroy-running-1024')
+  await page.getByTestId('destroy-stop-first').click()
+  await expect(page.getByTestId('destroy-must-stop')).toHaveCount(0, { timeout: 30_000 })
+  await expect(page.getByTestId('destroy-confirm')).toBeEnabled()
+  expect(lxcState('copy1')).toBe('STOPPED')
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('destroy-dialog')).toHaveCount(0)
+  await expect(row).toContainText('stopped')
+
+  // From a terminal: on screen within a second, without a reload.
+  const base = page.getByTestId('container-row-base')
+  lxcTool('lxc-start', ['-P', env.lxcpath, '-n', 'base', '-d'])
+  try {
+    await expect(base).toContainText('running', { timeout: 1500 })
+    lxcTool('lxc-freeze', ['-P', env.lxcpath, '-n', 'base'])
+    await expect(base).toContainText('frozen', { timeout: 1500 })
+    lxcTool('lxc-unfreeze', ['-P', env.lxcpath, '-n', 'base'])
+    await expect(base).toContainText('running', { timeout: 1500 })
+  } finally {
+    lxcTool('lxc-stop', ['-P', env.lxcpath, '-n', 'base', '-k'])
+  }
+  await expect(base).toContainText('stopped', { timeout: 1500 })
+})
+
+test('a start that fails says why: an overlay clone whose origin was removed; its LXC log opens', async ({ openApp }) => {
+  copyContainer(env.lxcpath, 'base', 'gone-base')
+  copyContainer(env.lxcpath, 'gone-base', 'orphan', true)
+  rmSync(`${env.lxcpath}/gone-base`, { recursive: true, force: true })
+  const page = await openApp(env)
+  const row = page.getByTestId('container-row-orphan')
+  await row.click()
+  await page.getByTestId('details-start').click()
+  const task = page.getByTestId('task-orphan')
+  await expect(task).toHaveAttribute('data-status', 'failed', { timeout: 30_000 })
+  await expect(task.getByTestId('start-causes')).toContainText('orphan is an overlay clone of gone-base')
+  await expect(task.getByTestId('start-causes')).toContainText('which was removed')
+  await task.getByText("LXC's log of this start, errors first").click()
+  await expect(task.getByTestId('start-log-lines')).toContainText(`ERROR  No such file or directory - Failed to mount "${env.lxcpath}/gone-base/rootfs"`)
+  await snap(page, 'lifecycle-start-failed-1024')
+  await task.getByRole('button', { name: 'Open the log' }).click()
+  const log = page.getByTestId('log-panel')
+  await expect(log).toContainText(`${env.lxcpath}/orphan/orphan.log`)
+  await expect(log.getByTestId('log-lines')).toContainText('Failed to mount')
+  await snap(page, 'lifecycle-log-1024')
+  // It follows: a line LXC appends shows up while the panel is open.
+  execFileSync('sh', ['-c', `echo 'lxc-start orphan 20261206000000.000 ERROR    test - t.c:f:1 - appended while open' >> ${env.lxcpath}/orphan/orphan.log`])
+  await expect(log.getByTestId('log-lines')).toContainText('appended while open', { timeout: 3000 })
+  await page.keyboard.press('Escape')
+  await expect(row).toContainText('stopped')
+})
