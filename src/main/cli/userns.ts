@@ -9,26 +9,16 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { refused, unavailable } from '@shared/errors'
+import { expandConfigFile } from '../engine/config/expand'
+import { idMap, type IdMapEntry } from '../engine/config/idmap'
 import { readGlobalConfig } from '../engine/global-config'
 import { usernsOwner } from '../engine/identity'
 import { which } from '../engine/drivers/probe'
 
-interface IdMapEntry {
-  kind: 'u' | 'g'
-  nsid: number
-  hostid: number
-  count: number
-}
-
-/** The `lxc.idmap = u|g NSID HOSTID COUNT` lines of a config file. */
-export function idMapOf(file: string): IdMapEntry[] {
+/** The u and g lines of a config's id map (includes expanded), as lxc-usernsexec takes them. */
+function idMapOf(file: string): (IdMapEntry & { kind: 'u' | 'g' })[] {
   if (!existsSync(file)) return []
-  const entries: IdMapEntry[] = []
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^\s*lxc\.(?:idmap|id_map)\s*=\s*([ug])\s+(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line)
-    if (m) entries.push({ kind: m[1] as 'u' | 'g', nsid: Number(m[2]), hostid: Number(m[3]), count: Number(m[4]) })
-  }
-  return entries
+  return idMap(expandConfigFile(file).entries).filter((e): e is IdMapEntry & { kind: 'u' | 'g' } => e.kind !== 'b')
 }
 
 /** The lxcpaths a command line names with -P/-p/--lxcpath (each form getopt takes). */

@@ -5,7 +5,8 @@
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LxcLogLine, StartCause, StartDiagnosis } from '@shared/model'
-import { effectiveList, effectiveValue, expandConfigFile, type ConfigEntry } from './config/expand'
+import { effectiveValue, expandConfigFile, type ConfigEntry } from './config/expand'
+import { idMap } from './config/idmap'
 import type { ContainerRecord } from './container'
 import { readLogFrom, type LogLocation } from './lxc-log'
 
@@ -77,13 +78,11 @@ function networkCauses(entries: ConfigEntry[]): StartCause[] {
   return causes
 }
 
-/** The host uid ranges `lxc.idmap = u <first> <host> <count>` maps to. */
+/** The host uid ranges `lxc.idmap = u <first> <host> <count>` (or `b`) maps to. */
 function uidRanges(entries: ConfigEntry[]): { container: number; host: number; count: number }[] {
-  return effectiveList(entries, 'lxc.idmap')
-    .map((e) => e.value.trim().split(/\s+/))
-    .filter((f) => f[0] === 'u' || f[0] === 'b')
-    .map((f) => ({ container: Number(f[1]), host: Number(f[2]), count: Number(f[3]) }))
-    .filter((r) => [r.container, r.host, r.count].every(Number.isInteger))
+  return idMap(entries)
+    .filter((e) => e.kind === 'u' || e.kind === 'b')
+    .map((e) => ({ container: e.nsid, host: e.hostid, count: e.count }))
 }
 
 function idmapCauses(record: ContainerRecord, entries: ConfigEntry[]): StartCause[] {
