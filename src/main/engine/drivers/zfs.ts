@@ -50,34 +50,35 @@ function exists(name: string): boolean {
   return spawnSync('zfs', ['list', '-H', '-o', 'name', '-t', 'all', name], { stdio: 'ignore' }).status === 0
 }
 
-/** One `zfs list` of every dataset's origin, shared by all the listing's calls within one turn of the event loop. */
-let origins: Map<string, string | null> | null = null
-function datasetOrigins(): Map<string, string | null> {
-  if (origins) return origins
-  const map = new Map<string, string | null>()
+/** What one `zfs list` says of every filesystem: its origin snapshot, and which dataset each mountpoint is. */
+interface PoolView {
+  origins: Map<string, string | null>
+  byMountpoint: Map<string, string>
+}
+
+/** One `zfs list`, shared by all the listing's calls within one turn of the event loop. */
+let view: PoolView | null = null
+function poolView(): PoolView {
+  if (view) return view
+  const v: PoolView = { origins: new Map(), byMountpoint: new Map() }
   const r = spawnSync('zfs', ['list', '-H', '-o', 'name,origin,mountpoint', '-t', 'filesystem'], { encoding: 'utf8', timeout: 30_000 })
   if (r.status === 0)
     for (const line of r.stdout.split('\n')) {
       const [name, origin, mountpoint] = line.split('\t')
       if (!name) continue
-      map.set(name, origin && origin !== '-' ? origin : null)
-      if (mountpoint?.startsWith('/')) mountpoints.set(mountpoint, name)
+      v.origins.set(name, origin && origin !== '-' ? origin : null)
+      if (mountpoint?.startsWith('/')) v.byMountpoint.set(mountpoint, name)
     }
-  origins = map
-  setImmediate(() => {
-    origins = null
-    mountpoints.clear()
-  })
-  return map
+  view = v
+  setImmediate(() => (view = null))
+  return v
 }
-const mountpoints = new Map<string, string>()
 
 /** The dataset of a spec: its path, or for a mountpoint path (LXC's legacy form) the dataset mounted there. */
 function datasetOf(spec: RootfsSpec): string {
   const path = directoryOf(spec)
   if (!path.startsWith('/')) return path
-  datasetOrigins()
-  const dataset = mountpoints.get(path)
+  const dataset = poolView().byMountpoint.get(path)
   if (!dataset) throw refused('zfs-no-dataset', `No zfs dataset has the mountpoint ${path} (the rootfs of this zfs container).`, path)
   return dataset
 }
@@ -242,15 +243,15 @@ export const zfsDriver: StorageDriver = {
   writeHostname: (spec, _at, name) => withMounted(datasetOf(spec), (root) => rewriteHostname({ kind: 'dir', root }, name)),
   lineage(spec) {
     const path = directoryOf(spec)
-    const all = datasetOrigins()
-    const dataset = path.startsWith('/') ? mountpoints.get(path) : path
+    const { origins: all, byMountpoint } = poolView()
+    const dataset = path.startsWith('/') ? byMountpoint.get(path) : path
     if (!dataset || !all.has(dataset)) return null
     const origin = all.get(dataset)
     return { id: dataset, parent: origin ? origin.slice(0, origin.indexOf('@')) : null }
   },
   claimsOf: async (spec) => {
     const dataset = datasetOf(spec)
-    const origin = datasetOrigins().get(dataset) ?? null
+    const origin = poolView().origins.get(dataset) ?? null
     return origin ? [origin, dataset] : [dataset]
   },
   async undiscardable(items, going = []) {
@@ -258,7 +259,7 @@ export const zfsDriver: StorageDriver = {
     const gone = new Set(going.flatMap((g) => (g.backend === 'zfs' && !directoryOf(g).startsWith('/') ? [directoryOf(g)] : [])))
     const readers = items
       .filter((d) => !d.includes('@'))
-      .flatMap((d) => [...datasetOrigins()].filter(([name, o]) => o?.startsWith(`${d}@`) && !gone.has(name)).map(([name, o]) => `${name} (a clone of ${o})`))
+      .flatMap((d) => [...poolView().origins].filter(([name, o]) => o?.startsWith(`${d}@`) && !gone.has(name)).map(([name, o]) => `${name} (a clone of ${o})`))
     if (readers.length === 0) return null
     return `its zfs dataset is read by ${readers.length === 1 ? 'the zfs clone' : 'the zfs clones'} ${readers.join(', ')}, so zfs will not destroy it (nor will LXC)`
   },
