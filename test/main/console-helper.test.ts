@@ -2,7 +2,7 @@
 // per request id over the helper's pipe, input validated there, output under the same flow
 // control. While `yes` runs for 10 s the helper's memory stays flat; a client that goes away
 // closes its consoles and no lxc-attach is left. The helper runs directly (the test is root).
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,8 +11,8 @@ import { createService, type Service } from '../../src/main/service'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
 import { OutputReader, processesOf } from '../helpers/console'
 import { allowLxcpaths } from '../helper/allow-list'
+import { writeHelperWrapper } from '../helper/wrapper'
 
-const REPO = join(import.meta.dirname, '../..')
 let P: TestLxcpath
 let dir: string
 let marker: string
@@ -71,9 +71,7 @@ describe('a console through the root helper', () => {
     unlist = await allowLxcpaths([P.path])
     dir = mkdtempSync(join(tmpdir(), 'strata-console-route-'))
     marker = join(dir, 'started')
-    const wrapper = join(dir, 'strata-helper')
-    writeFileSync(wrapper, `#!/bin/sh\necho "$$" >> ${marker}\nexec ${process.execPath} ${REPO}/out/helper/strata-helper.mjs "$@"\n`)
-    chmodSync(wrapper, 0o755)
+    const wrapper = writeHelperWrapper(dir, marker)
     service = createService({ lxcpaths: [P.path], watch: false, helperForAll: true, helper: { pkexec: null, helperPath: wrapper } })
   }, 120_000)
   afterAll(async () => {

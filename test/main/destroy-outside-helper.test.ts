@@ -3,7 +3,7 @@
 // the destroy is refused until that path is confirmed, and the helper refuses to delete such a
 // path outside the lxcpaths it serves even when confirmed. The helper runs directly here (the
 // test already runs as root); test/helper/polkit.test.ts covers pkexec.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createService, type Service } from '../../src/main/service'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
 import { allowLxcpaths } from '../helper/allow-list'
+import { writeHelperWrapper } from '../helper/wrapper'
 
-const REPO = join(import.meta.dirname, '../..')
 let P: TestLxcpath
 let dir: string
 let service: Service
@@ -39,9 +39,7 @@ describe('a rootfs outside its container, through the root helper', () => {
     mkdirSync(join(P.path, 'shared'))
     await withRootfs('far', outsideAll)
     await withRootfs('near', insideP)
-    const wrapper = join(dir, 'strata-helper')
-    writeFileSync(wrapper, `#!/bin/sh\nexec ${process.execPath} ${REPO}/out/helper/strata-helper.mjs "$@"\n`)
-    chmodSync(wrapper, 0o755)
+    const wrapper = writeHelperWrapper(dir)
     service = createService({ lxcpaths: [P.path], watch: false, helperForAll: true, helper: { pkexec: null, helperPath: wrapper } })
   }, 120_000)
   afterAll(async () => {

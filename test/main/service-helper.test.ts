@@ -1,7 +1,7 @@
 // The app's service sends an lxcpath that needs root through the root helper, with the same
 // results as in process: listing, a snapshot clone run as a task, and a destroy. The helper
 // runs directly here (the test already runs as root); test/helper/polkit.test.ts covers pkexec.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -10,8 +10,8 @@ import type { Events } from '../../src/shared/api'
 import { createService, type Service } from '../../src/main/service'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
 import { allowLxcpaths } from '../helper/allow-list'
+import { writeHelperWrapper } from '../helper/wrapper'
 
-const REPO = join(import.meta.dirname, '../..')
 let P: TestLxcpath
 let dir: string
 let marker: string
@@ -26,9 +26,7 @@ describe('the service through the root helper', () => {
     unlist = await allowLxcpaths([P.path])
     dir = mkdtempSync(join(tmpdir(), 'strata-helper-route-'))
     marker = join(dir, 'started')
-    const wrapper = join(dir, 'strata-helper')
-    writeFileSync(wrapper, `#!/bin/sh\necho "$$" >> ${marker}\nexec ${process.execPath} ${REPO}/out/helper/strata-helper.mjs "$@"\n`)
-    chmodSync(wrapper, 0o755)
+    const wrapper = writeHelperWrapper(dir, marker)
     service = createService({ lxcpaths: [P.path], watch: false, helperForAll: true, helper: { pkexec: null, helperPath: wrapper, onLog: (line) => helperLog.push(line) } })
   }, 60_000)
   afterAll(async () => {

@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import WebSocket from 'ws'
+import { rpcClient } from '../helpers/web-rpc'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
@@ -228,17 +228,12 @@ describe.skipIf(skip)('the Debian package', () => {
       expect(url.hostname).toBe('127.0.0.1')
       expect(await (await fetch(url)).text()).toContain('<title>Strata</title>')
       // the installed server answers the renderer's first question: the containers
-      const ws = new WebSocket(`ws://${url.host}/rpc?token=${url.searchParams.get('token')}`, { origin: `http://${url.host}` })
-      const reply = await new Promise<{ result?: { name: string }[] }>((done, fail) => {
-        ws.on('error', fail)
-        ws.on('open', () => ws.send(JSON.stringify({ id: 1, method: 'listContainers', params: {} })))
-        ws.on('message', (data) => {
-          const m = JSON.parse(String(data)) as { id?: number; result?: { name: string }[] }
-          if (m.id === 1) done(m)
-        })
-      })
-      ws.close()
-      expect(reply.result?.map((c) => c.name)).toEqual(['alpha'])
+      const api = rpcClient(url)
+      try {
+        expect((await api.listContainers({})).map((c) => c.name)).toEqual(['alpha'])
+      } finally {
+        api.close()
+      }
       await stop()
     }
   )

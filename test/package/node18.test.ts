@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
-import WebSocket from 'ws'
+import { rpcClient } from '../helpers/web-rpc'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
 import { allowLxcpaths } from '../helper/allow-list'
 
@@ -102,17 +102,12 @@ describe.skipIf(skip)("the package's bundles on Debian 12's own nodejs 18", () =
         void server.then((r) => fail(new Error(`browser mode exited: ${r.exitCode}`)))
       })
       expect(await (await fetch(url)).text()).toContain('<title>Strata</title>')
-      const ws = new WebSocket(`ws://${url.host}/rpc?token=${url.searchParams.get('token')}`, { origin: `http://${url.host}` })
-      const reply = await new Promise<{ result?: { name: string }[] }>((done, fail) => {
-        ws.on('error', fail)
-        ws.on('open', () => ws.send(JSON.stringify({ id: 1, method: 'listContainers', params: {} })))
-        ws.on('message', (data) => {
-          const m = JSON.parse(String(data)) as { id?: number; result?: { name: string }[] }
-          if (m.id === 1) done(m)
-        })
-      })
-      ws.close()
-      expect(reply.result?.map((c) => c.name)).toEqual(['alpha'])
+      const api = rpcClient(url)
+      try {
+        expect((await api.listContainers({})).map((c) => c.name)).toEqual(['alpha'])
+      } finally {
+        api.close()
+      }
     } finally {
       server.kill('SIGTERM')
       await server

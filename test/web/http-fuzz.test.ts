@@ -10,8 +10,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import WebSocket from 'ws'
-import { createWsApi, type WsCtor } from '../../src/shared/ws-client'
+import { rpcClient } from '../helpers/web-rpc'
 
 const WEB_JS = join(import.meta.dirname, '../../out/main/web.js')
 const SECRET = 'secret-next-to-the-renderer'
@@ -179,13 +178,7 @@ describe('browser mode under malformed requests', () => {
   it('still serves its page and an authenticated RPC afterwards', async () => {
     const page = await exchange(get('/'))
     expect(statusOf(page)).toBe(200)
-    const origin = `http://${host()}`
-    const Ctor = class extends WebSocket {
-      constructor(url: string) {
-        super(url, { origin })
-      }
-    } as unknown as WsCtor
-    const api = createWsApi(`ws://${host()}/rpc?token=${token}`, Ctor)
+    const api = rpcClient(new URL(`http://${host()}/?token=${token}`))
     try {
       expect(await api.lxcpaths({})).toEqual([lxcpath])
       expect((await api.listContainers({})).map((c) => c.name)).toEqual(['c1'])
