@@ -3,12 +3,12 @@
 // 10 MB through `lxc-attach` into a pipe (LXC's own ceiling, no terminal). Prints the time and
 // throughput, and the page's frame times while the output streams (the page must not stall).
 // Needs root (lxc-start), LXC's busybox template and `npx electron-vite build` (out/).
-/* global window, document, requestAnimationFrame -- these run inside the page (page.evaluate) */
+/* global document -- this runs inside the page (page.evaluate) */
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { chromium } from '@playwright/test'
-import { median, report } from './lib.mjs'
+import { median, recordFrames, report } from './lib.mjs'
 
 const BYTES = 10_000_000
 // 10 MB of 50-character lines, then a marker the command line itself does not contain.
@@ -66,22 +66,12 @@ try {
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rss())), 100)
   for (let run = 0; run < 3; run++) {
     await page.keyboard.type('clear\n')
-    await page.evaluate(() => {
-      window.__frames = []
-      window.__stop = false
-      let last = performance.now()
-      const tick = (t) => {
-        window.__frames.push(t - last)
-        last = t
-        if (!window.__stop) requestAnimationFrame(tick)
-      }
-      requestAnimationFrame(tick)
-    })
+    const recording = await recordFrames(page)
     const t = performance.now()
     await page.keyboard.type(`${PRODUCE}\n`)
     await page.waitForFunction(() => /BENCH-END/.test(document.querySelector('.console-term:not([hidden]) .xterm-rows')?.textContent ?? ''), null, { timeout: 300_000, polling: 50 })
     times.push(performance.now() - t)
-    frames.push(...(await page.evaluate(() => ((window.__stop = true), window.__frames.slice(1)))))
+    frames.push(...(await recording.stop(1)))
   }
   clearInterval(sampler)
   const ms = median(times)

@@ -78,3 +78,23 @@ export async function loadEngineModule(entry) {
   const name = entry.split('/').pop().replace(/\.ts$/, '.mjs')
   return import(pathToFileURL(join(outdir, name)).href)
 }
+
+/**
+ * Starts recording, in a Playwright page, the time between animation frames; `stop(skip)`
+ * ends it and hands back the intervals without the first `skip` (the ones before the work began).
+ */
+/* global window, requestAnimationFrame -- recordFrames' functions run inside the page (page.evaluate) */
+export async function recordFrames(page) {
+  await page.evaluate(() => {
+    window.__frames = []
+    window.__stop = false
+    let last = performance.now()
+    const tick = (t) => {
+      window.__frames.push(t - last)
+      last = t
+      if (!window.__stop) requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  })
+  return { stop: (skip) => page.evaluate((n) => ((window.__stop = true), window.__frames.slice(n)), skip) }
+}

@@ -2,14 +2,14 @@
 // first render of 500 containers in the table; load + layout + first paint of a 1,000-node
 // lineage graph; frame time while panning it. Needs `npx electron-vite build` first (out/).
 // Prints `name: strata X ms | target Y ms`.
-/* global window, document, requestAnimationFrame -- these run inside the page (page.evaluate) */
+/* global document, requestAnimationFrame -- these run inside the page (page.evaluate) */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
-import { generateLxcpath, median } from './lib.mjs'
+import { generateLxcpath, median, recordFrames } from './lib.mjs'
 
 
 async function startWeb(lxcpath) {
@@ -24,17 +24,7 @@ async function startWeb(lxcpath) {
 /** Drags the pane for ~2 s in small circular steps, recording the time between animation frames. */
 async function panFrames(page) {
   const pane = await page.locator('.react-flow__pane').boundingBox()
-  await page.evaluate(() => {
-    window.__frames = []
-    window.__stop = false
-    let last = performance.now()
-    const tick = (t) => {
-      window.__frames.push(t - last)
-      last = t
-      if (!window.__stop) requestAnimationFrame(tick)
-    }
-    requestAnimationFrame(tick)
-  })
+  const recording = await recordFrames(page)
   // Start on empty canvas: a press on a node would drag that node (drag-to-clone), not pan.
   const start = await page.evaluate(({ x, y, width, height }) => {
     for (let fy = 0.5; fy < 0.95; fy += 0.05)
@@ -59,7 +49,7 @@ async function panFrames(page) {
     await page.mouse.move(cx + 300 * Math.sin(a), cy + 150 * Math.cos(a))
   }
   await page.mouse.up()
-  const frames = await page.evaluate(() => ((window.__stop = true), window.__frames.slice(2)))
+  const frames = await recording.stop(2)
   if ((await viewport()) === before) throw new Error('the drag did not pan the graph')
   if (await page.locator('.backdrop').count()) throw new Error('the drag opened a dialog instead of panning')
   const sorted = [...frames].sort((a, b) => a - b)
