@@ -22,12 +22,17 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
   const endpoint: LxdEndpoint = { ...parseLxdUrl(host.lxd.url), ...(host.lxd.url.startsWith('https:') ? readLxdCredentials(host) : {}) } as LxdEndpoint
   const api = lxdConnection(host.name, endpoint)
   let info: Hello | null = null
+  /** the cluster member this endpoint is (LXD's server_name) */
+  let serverName = ''
+  let clustered = false
   const served = (): string[] => info?.lxcpaths ?? []
   const project = (lxcpath: string): string => projectOf(lxcpath, host.name, served())
 
   async function pools(): Promise<Map<string, LxdPool>> {
     const list = await api.get<LxdPool[]>('/1.0/storage-pools?recursion=1')
-    return new Map(list.map((p) => [p.name, p]))
+    // In a cluster, a pool's source is each member's own: asked of this member by name.
+    const own = clustered ? await Promise.all(list.map((p) => api.get<LxdPool>(`/1.0/storage-pools/${encodeURIComponent(p.name)}?target=${encodeURIComponent(serverName)}`))) : list
+    return new Map(own.map((p) => [p.name, p]))
   }
 
   async function instances(lxcpath: string): Promise<LxdInstance[]> {
@@ -67,7 +72,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
   }
 
   /** A copy LXD could not cancel ends anyway; then the copy is deleted, so a cancelled clone leaves nothing. */
-  async function copyInstance(target: ContainerRef, source: string, sourceProject: string, opts: CallOptions): Promise<ContainerRef> {
+  async function copyInstance(target: ContainerRef, source: string, sourceProject: string, opts: CallOptions, member?: string): Promise<ContainerRef> {
     const proj = project(target.lxcpath)
     // LXD copies the volume; the instance's own config, devices and profiles come in the request, as `lxc copy` sends them.
     const [owner, snap] = source.split('/')
@@ -88,7 +93,8 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       throw cancelled(`cancelled; ${target.name} was not made on ${host.name}.`, { cause })
     }
     try {
-      await operate('POST', `/1.0/instances?project=${encodeURIComponent(proj)}`, body, opts, 'copy')
+      const where = member ? `&target=${encodeURIComponent(member)}` : ''
+      await operate('POST', `/1.0/instances?project=${encodeURIComponent(proj)}${where}`, body, opts, 'copy')
     } catch (err) {
       if (opts.signal?.aborted) await undo(err)
       throw err
@@ -110,10 +116,10 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       const pool = poolName ? poolMap.get(poolName) : undefined
       const proj = project(c.lxcpath)
       const volume = proj === 'default' ? c.name : `${proj}_${c.name}`
-      const own = await volumeBytes(pool, volume, proj, `containers/${volume}`)
+      const own = await volumeBytes(pool, volume, proj, `containers/${volume}`, inst.location)
       const snaps: ContainerUsage[] = []
       for (const s of c.snapshots) {
-        const m = await volumeBytes(pool, `${volume}/${s.name}`, proj, `containers-snapshots/${volume}/${s.name}`)
+        const m = await volumeBytes(pool, `${volume}/${s.name}`, proj, `containers-snapshots/${volume}/${s.name}`, inst.location)
         if (m) snaps.push(usageEntry({ lxcpath: s.snapdir, name: s.name }, c.backend, m, m.bytes))
       }
       if (own) out.push(usageEntry({ lxcpath: c.lxcpath, name: c.name }, c.backend, own, own.bytes + snaps.reduce((t, s) => t + s.exclusiveBytes, 0)))
@@ -127,7 +133,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
    * btrfs, zfs, lvm); where it does not (a dir pool without quotas) and the pool is on this
    * computer, its directory scanned here. Null when neither can be had.
    */
-  async function volumeBytes(pool: LxdPool | undefined, volume: string, proj: string, dirUnderPool: string): Promise<Measured | null> {
+  async function volumeBytes(pool: LxdPool | undefined, volume: string, proj: string, dirUnderPool: string, location: string): Promise<Measured | null> {
     if (!pool) return null
     try {
       const state = await api.get<{ usage: { used: number } | null }>(`/1.0/storage-pools/${encodeURIComponent(pool.name)}/volumes/container/${volume.split('/').map(encodeURIComponent).join('/')}/state?project=${encodeURIComponent(proj)}`)
@@ -135,7 +141,8 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     } catch {
       // "Not supported": fall through to a scan where the pool is here
     }
-    if (endpoint.kind !== 'unix' || !pool.config.source?.startsWith('/')) return null
+    // A dir pool's directory is this member's: another member's volumes are not here to scan.
+    if (endpoint.kind !== 'unix' || !pool.config.source?.startsWith('/') || (location && location !== 'none' && location !== serverName)) return null
     try {
       const r = figures(await scanUsage(`${pool.config.source}/${dirUnderPool}`))
       return { bytes: r.allocatedBytes, figures: r, source: 'scan', note: `LXD's ${pool.driver} pool does not measure volumes (no quotas); scanned on this computer.` }
@@ -180,7 +187,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       }
       // LXD makes a copy-on-write copy by itself where the pool can (btrfs, zfs, lvm thin); a
       // snapshot clone in LXC's sense (one that needs its origin) does not exist there.
-      return copyInstance(target, p.origin.name, project(p.origin.lxcpath), o)
+      return copyInstance(target, p.origin.name, project(p.origin.lxcpath), o, p.member)
     },
     destroy: async (p, o) => {
       const ref = { lxcpath: p.lxcpath, name: p.name }
@@ -227,7 +234,9 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       return info
     },
     async connect() {
-      const server = await api.get<{ auth: string; environment?: { server_version?: string; server_clustered?: boolean } }>('/1.0')
+      const server = await api.get<{ auth: string; environment?: { server_name?: string; server_clustered?: boolean } }>('/1.0')
+      serverName = server.environment?.server_name ?? ''
+      clustered = server.environment?.server_clustered ?? false
       if (server.auth !== 'trusted')
         throw refused('lxd-untrusted', `LXD on ${host.name} does not trust this client yet; run strata hosts trust ${host.name} (it asks for the server's trust password), or have its administrator add ~/.config/strata/lxd-client.crt with lxc config trust add.`, host.name)
       const projects = await api.get<string[]>('/1.0/projects')
