@@ -56,7 +56,10 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
     if (!origin.backend) throw refused('no-rootfs', `${p.origin.name} has no rootfs, so LXC cannot clone it`, containerSubject(p.origin))
     return cloneChoices({ backend: origin.backend, lxcpath: p.origin.lxcpath }, { lxcpath: p.lxcpath })
   },
-  clone: (p, ctx) => cloneContainer(p, ctx),
+  clone: (p, ctx) => {
+    if (p.member) throw refused('no-cluster', `${p.origin.lxcpath} is LXC's, not an LXD cluster's: there is no member ${p.member} to place ${p.name} on.`, p.member)
+    return cloneContainer(p, ctx)
+  },
   create: (p, ctx) => createContainer(p, ctx),
   destroy: (p, ctx) => destroyContainer(refOf(p), { withDependents: p.withDependents, deleteOutside: p.deleteOutside }, ctx),
   createSnapshot: (p, ctx) => createSnapshot(refOf(p), { comment: p.comment }, ctx),

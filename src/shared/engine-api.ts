@@ -177,7 +177,19 @@ export const ENGINE = {
   }),
   clone: method({
     params: z
-      .object({ origin: ref, name, lxcpath: lxcpath.optional(), snapshot: z.boolean().optional(), backend: backend.optional(), expandConfig: z.boolean().optional() })
+      .object({
+        origin: ref,
+        name,
+        lxcpath: lxcpath.optional(),
+        snapshot: z.boolean().optional(),
+        backend: backend.optional(),
+        expandConfig: z.boolean().optional(),
+        /** the member of an LXD cluster to place the clone on; engines without members refuse it */
+        member: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a cluster member is named by letters, digits, ".", "_" and "-"')
+          .optional()
+      })
       .strict(),
     result: returns<ContainerRef>(),
     reach: { lxcpath: 'lxcpath', origin: 'ref' },

@@ -82,6 +82,8 @@ export interface ContainerInfo {
   layered: boolean
   /** storage outside its directory that destroying it deletes too (as lxc-destroy does): a rootfs configured elsewhere */
   storageOutside: string | null
+  /** the cluster member holding it (an LXD cluster); absent for LXC's containers */
+  location?: string
 }
 
 export type LineageNodeKind = 'container' | 'snapshot' | 'missing'
@@ -218,7 +220,7 @@ export interface ContainerUsage {
   /** the tree that was measured (upper or rootfs) */
   measured: UsageFigures
   /** how the figure was obtained: a scan, btrfs qgroups, zfs properties */
-  source: 'scan' | 'btrfs-qgroup' | 'zfs'
+  source: 'scan' | 'btrfs-qgroup' | 'zfs' | 'lxd'
   /** why a btrfs or zfs container was scanned instead of read from the filesystem's accounting */
   sourceNote?: string
 }

@@ -119,6 +119,22 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
     const refusedByLxc = await execa('lxc-destroy', ['-P', lxcpath, '-n', 'c1'], { reject: false })
     expect(refusedByLxc.exitCode).not.toBe(0)
 
+    // diff there: the same changes the CLI on h1 itself reads, and start/stop through the helper
+    writeFileSync(join(lxcpath, 'c2', 'overlay', 'delta', 'added.txt'), 'made on h1\n')
+    const remoteDiff = await strata(['--host', 'h1', 'diff', '-n', 'c2', '--json'])
+    expect(remoteDiff.code, remoteDiff.stderr).toBe(0)
+    const localDiff = await strata(['diff', '-P', lxcpath, '-n', 'c2', '--json'])
+    expect(JSON.parse(remoteDiff.stdout)).toEqual(JSON.parse(localDiff.stdout))
+    expect(remoteDiff.stdout).toContain('/added.txt')
+    const started = await strata(['--host', 'h1', 'start', '-n', 'c2'])
+    expect(started.code, started.stderr).toBe(0)
+    // LXC's command socket is abstract, so per network namespace: ask where the helper started it
+    const stateOnH1 = async () => (await execa('ip', ['netns', 'exec', fx.hosts[0]!.netns, 'lxc-info', '-P', lxcpath, '-n', 'c2', '-s'])).stdout
+    expect(await stateOnH1()).toMatch(/RUNNING/)
+    const stopped = await strata(['--host', 'h1', 'stop', '-n', 'c2', '-k'])
+    expect(stopped.code, stopped.stderr).toBe(0)
+    expect(await stateOnH1()).toMatch(/STOPPED/)
+
     const s = await strata(['--host', 'h1', 'snapshot', '-n', 'c2'])
     expect(s.code, s.stderr).toBe(0)
     expect(await lxc('lxc-snapshot', '-n', 'c2', '-L')).toMatch(/^snap0 /m)
@@ -140,6 +156,18 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
     expect(ck.code, ck.stdout + ck.stderr).toBe(0)
     expect(ck.stdout).toContain('0 error(s), 0 warning(s)')
   }, 180_000)
+
+  it('create runs the template on h1; -f, read on this computer, is refused there', async () => {
+    const c = await strata(['--host', 'h1', 'create', '-n', 'made-there', '-t', 'busybox'])
+    expect(c.code, c.stderr).toBe(0)
+    expect(c.stdout).toContain('Created made-there')
+    expect((await lxc('lxc-ls', '-1')).split('\n')).toContain('made-there')
+    expect(existsSync(join(lxcpath, 'made-there', 'rootfs', 'bin', 'busybox'))).toBe(true)
+    const f = await strata(['--host', 'h1', 'create', '-n', 'x', '-t', 'busybox', '-f', '/etc/lxc/default.conf'])
+    expect(f.code).not.toBe(0)
+    expect(f.stderr).toContain('-f CONFIG and --zfsroot are read on this computer')
+    await lxc('lxc-destroy', '-n', 'made-there')
+  }, 120_000)
 
   it('refuses a host whose key is not in known_hosts, naming the host and showing its fingerprint', async () => {
     const h2 = fx.hosts[1]!

@@ -20,6 +20,7 @@ to destroy an origin that overlay clones read (zfs itself refuses for zfs clones
                         in another; a copy of an overlay clone in its own lxcpath needs -B dir).
                         none and best are for create only
   --expand-config       write the flattened config (includes inlined), as LXC 1.0 did
+  --member MEMBER       on an LXD cluster (--host): the member to place the clone on
 The new config's lxc.hook.clone hooks run on the new rootfs before it is registered, with
 HOOK_ARGS, as lxc-copy runs them; a hook that fails leaves no clone behind.
 Into or from an lxcpath only root may write, the root helper clones (through pkexec and
@@ -32,7 +33,8 @@ const CLONE_OPTIONS = {
   backend: { type: 'string', short: 'B' },
   origpath: { type: 'string', short: 'p' },
   newpath: { type: 'string', short: 'P' },
-  'expand-config': { type: 'boolean' }
+  'expand-config': { type: 'boolean' },
+  member: { type: 'string' }
 } as const
 
 function parse(args: string[]) {
@@ -48,6 +50,7 @@ const command: Command = {
   usage,
   async run(args) {
     const { o, hookArgs, backend } = parse(args)
+    if (o.member) throw usageError('--member places a clone on a member of an LXD cluster (with --host); this computer has no members.')
     const originPath = lxcpathOf(o.origpath)
     const newPath = o.newpath === undefined ? originPath : lxcpathOf(o.newpath)
     const origin = { lxcpath: originPath, name: o.orig }
@@ -79,7 +82,7 @@ const command: Command = {
     const ref = await host
       .call(
         'clone',
-        { origin: { lxcpath: originPath, name: o.orig }, name: o.name, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false },
+        { origin: { lxcpath: originPath, name: o.orig }, name: o.name, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false, ...(o.member ? { member: o.member } : {}) },
         progress.onProgress
       )
       .finally(progress.done)

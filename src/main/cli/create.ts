@@ -13,20 +13,36 @@ offline), as lxc-create does. -f starts from CONFIG instead of LXC's default con
 --zfsroot names the dataset a zfs container's dataset goes under (default: lxc.bdev.zfs.root,
 else lxc).`
 
+function parse(args: string[]) {
+  const { values, positionals } = parseCommandLine(args, {
+    name: { type: 'string', short: 'n' },
+    template: { type: 'string', short: 't' },
+    backend: { type: 'string', short: 'B' },
+    lxcpath: { type: 'string', short: 'P' },
+    config: { type: 'string', short: 'f' },
+    zfsroot: { type: 'string' }
+  })
+  if (!values.name || !values.template) throw usageError('-n NAME and -t TEMPLATE are required.')
+  containerNameArg(values.name)
+  const backend = values.backend === undefined ? undefined : usageRule(() => createBackendNamed(values.backend!))
+  return { values: { ...values, name: values.name, template: values.template }, positionals, backend }
+}
+
 const command: Command = {
   usage,
+  /** On a remote host: its helper runs the template there (the engine table's create: no -f or --zfsroot). */
+  async remote(args, host) {
+    const { values, positionals, backend } = parse(args)
+    if (values.config || values.zfsroot) throw usageError('-f CONFIG and --zfsroot are read on this computer; on a remote host create starts from its LXC default config.')
+    const progress = progressPrinter()
+    const ref = await host
+      .call('create', { lxcpath: host.lxcpathOf(values.lxcpath), name: values.name, template: values.template, backend, templateArgs: positionals }, progress.onProgress)
+      .finally(progress.done)
+    writeStdout(`Created ${ref.name} in ${ref.lxcpath} on ${host.name}\n`)
+    return 0
+  },
   async run(args) {
-    const { values, positionals } = parseCommandLine(args, {
-      name: { type: 'string', short: 'n' },
-      template: { type: 'string', short: 't' },
-      backend: { type: 'string', short: 'B' },
-      lxcpath: { type: 'string', short: 'P' },
-      config: { type: 'string', short: 'f' },
-      zfsroot: { type: 'string' }
-    })
-    if (!values.name || !values.template) throw usageError('-n NAME and -t TEMPLATE are required.')
-    containerNameArg(values.name)
-    const backend = values.backend === undefined ? undefined : usageRule(() => createBackendNamed(values.backend!))
+    const { values, positionals, backend } = parse(args)
     const lxcpath = lxcpathOf(values.lxcpath)
     await recover([lxcpath])
     const progress = progressPrinter()

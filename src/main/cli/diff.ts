@@ -1,4 +1,5 @@
 // `strata diff`: an overlay clone's changes against its lower.
+import type { LayerDiff } from '@shared/model'
 import { layerDiff } from '../engine/layer-diff'
 import { defaultLxcpaths } from '../engine/global-config'
 import { containerNameArg, CONTAINER_OPTIONS, parseOptions, printJson, type Command } from './command'
@@ -21,26 +22,34 @@ function shown(path: string): string {
   return path.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
 }
 
+const DIFF_OPTIONS = { ...CONTAINER_OPTIONS, json: { type: 'boolean' } } as const
+
+function print(diff: LayerDiff, json: boolean | undefined): number {
+  if (json) {
+    printJson(diff)
+    return 0
+  }
+  for (const e of diff.entries) {
+    const size = e.kind === 'deleted' ? '' : formatBytes(e.bytes)
+    const hides = e.shadowedBytes ? ` (hides ${formatBytes(e.shadowedBytes)})` : ''
+    writeStdout(`${LETTER[e.kind]} ${shown(e.path)}${e.isDir ? '/' : ''}${size ? `  ${size}` : ''}${hides}\n`)
+  }
+  const t = diff.totals
+  writeStdout(
+    `${t.added.count} added (${formatBytes(t.added.bytes)}), ${t.modified.count} modified (${formatBytes(t.modified.bytes)}), ${t.deleted.count} deleted, ${t.opaque.count} opaque; ${formatBytes(diff.shadowedBytes)} of the lower shadowed\n`
+  )
+  return 0
+}
+
 const command: Command = {
   usage,
   async run(args) {
-    const opts = parseOptions(args, { ...CONTAINER_OPTIONS, json: { type: 'boolean' } })
-    const ref = { lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: containerNameArg(opts.name) }
-    const diff = await layerDiff(ref)
-    if (opts.json) {
-      printJson(diff)
-      return 0
-    }
-    for (const e of diff.entries) {
-      const size = e.kind === 'deleted' ? '' : formatBytes(e.bytes)
-      const hides = e.shadowedBytes ? ` (hides ${formatBytes(e.shadowedBytes)})` : ''
-      writeStdout(`${LETTER[e.kind]} ${shown(e.path)}${e.isDir ? '/' : ''}${size ? `  ${size}` : ''}${hides}\n`)
-    }
-    const t = diff.totals
-    writeStdout(
-      `${t.added.count} added (${formatBytes(t.added.bytes)}), ${t.modified.count} modified (${formatBytes(t.modified.bytes)}), ${t.deleted.count} deleted, ${t.opaque.count} opaque; ${formatBytes(diff.shadowedBytes)} of the lower shadowed\n`
-    )
-    return 0
+    const opts = parseOptions(args, DIFF_OPTIONS)
+    return print(await layerDiff({ lxcpath: opts.lxcpath ?? defaultLxcpaths()[0]!, name: containerNameArg(opts.name) }), opts.json)
+  },
+  async remote(args, host) {
+    const opts = parseOptions(args, DIFF_OPTIONS)
+    return print(await host.call('layerDiff', { lxcpath: host.lxcpathOf(opts.lxcpath), name: containerNameArg(opts.name) }), opts.json)
   }
 }
 export default command

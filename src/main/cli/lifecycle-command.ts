@@ -1,6 +1,7 @@
 // start, stop, restart, freeze, unfreeze: `-n NAME [-P LXCPATH]` and lxc-start/lxc-stop's flags
 // that make sense outside a terminal session, on the engine's lifecycle operations. A start that
 // fails prints LXC's log lines of that start (errors first) under the message.
+import type { EngineMethod } from '@shared/engine-api'
 import type { ContainerRef, StartDiagnosis } from '@shared/model'
 import { errorData, isStrataError, usageError } from '@shared/errors'
 import type { OpContext } from '../engine/context'
@@ -33,8 +34,17 @@ interface LifecycleValues {
   kill?: boolean
 }
 
+/** Each lifecycle command's engine method, which runs it on a remote host. */
+const METHOD = {
+  start: 'startContainer',
+  stop: 'stopContainer',
+  restart: 'restartContainer',
+  freeze: 'freezeContainer',
+  unfreeze: 'unfreezeContainer'
+} as const satisfies Record<string, EngineMethod>
+
 export function lifecycleCommand(
-  command: string,
+  command: keyof typeof METHOD,
   usage: string,
   options: typeof CONTAINER_OPTIONS | typeof STOP_OPTIONS,
   op: (ref: ContainerRef, values: LifecycleValues, ctx: OpContext) => Promise<unknown>,
@@ -56,6 +66,16 @@ export function lifecycleCommand(
         return EXIT_STATUS[errorData(err).code]
       }
       writeStdout(`${done(ref)}\n`)
+      return 0
+    },
+    async remote(args, host) {
+      const o = parseOptions(args, options) as LifecycleValues
+      const ref = { lxcpath: host.lxcpathOf(o.lxcpath), name: containerNameArg(o.name) }
+      const stopping = command === 'stop' || command === 'restart'
+      const params = { ...ref, ...(stopping ? { timeout: timeoutArg(o.timeout), kill: o.kill } : {}) }
+      const progress = progressPrinter()
+      await host.call(METHOD[command], params as never, progress.onProgress).finally(progress.done)
+      writeStdout(`${done(ref)} on ${host.name}\n`)
       return 0
     }
   }

@@ -19,12 +19,13 @@ function refText(ref: ContainerRef, lxcpath: string): string {
   return ref.lxcpath === lxcpath ? ref.name : `${ref.lxcpath}/${ref.name}`
 }
 
-function rows(infos: ContainerInfo[], showPath: boolean): string[][] {
+function rows(infos: ContainerInfo[], showPath: boolean, showMember: boolean): string[][] {
   return infos.map((c) => {
     const errors = c.problems.filter((p) => p.severity === 'error').length
     return [
       ...(showPath ? [c.lxcpath] : []),
       c.name,
+      ...(showMember ? [c.location ?? '-'] : []),
       c.state.toUpperCase(),
       c.backend ?? '-',
       c.origin ? refText(c.origin, c.lxcpath) : '-',
@@ -66,8 +67,10 @@ const command: Command = {
 function print(infos: ContainerInfo[], showPath: boolean, json: boolean | undefined): void {
   if (json) printJson(infos)
   else if (infos.length > 0) {
-    const header = [...(showPath ? ['LXCPATH'] : []), 'NAME', 'STATE', 'BACKEND', 'ORIGIN', 'DEPENDENTS', 'SNAPSHOTS', 'PROBLEM']
-    writeStdout(`${formatTable(header, rows(infos, showPath))}\n`)
+    // an LXD cluster's instances each live on one member
+    const showMember = infos.some((c) => c.location !== undefined)
+    const header = [...(showPath ? ['LXCPATH'] : []), 'NAME', ...(showMember ? ['MEMBER'] : []), 'STATE', 'BACKEND', 'ORIGIN', 'DEPENDENTS', 'SNAPSHOTS', 'PROBLEM']
+    writeStdout(`${formatTable(header, rows(infos, showPath, showMember))}\n`)
   }
 }
 export default command

@@ -6,13 +6,12 @@
 import { ENGINE, type EngineMethod, type EngineParams, type EngineResult } from '@shared/engine-api'
 import { cancelled, errorData, isStrataError, refused, unavailable, type StrataError } from '@shared/errors'
 import type { OpProgress } from '@shared/model'
-import { findHost } from './hosts-file'
-import { remoteEngine, type RemoteEngine } from './remote-engine'
+import { hostEngine, type HostEngine } from './host-engine'
 
 export interface HostSession {
   readonly name: string
-  readonly engine: RemoteEngine
-  /** the lxcpaths the helper there serves (its LXC default, or the host's configured ones) */
+  readonly engine: HostEngine
+  /** the lxcpaths the host serves (its helper's LXC default or configured ones; an LXD server's projects) */
   readonly lxcpaths: string[]
   /** `-P` as given, or the first lxcpath the helper serves */
   lxcpathOf(given: string | undefined): string
@@ -22,7 +21,7 @@ export interface HostSession {
 
 /** The host named by --host or STRATA_HOST, connected (ssh and the helper's hello), or the error saying why not. */
 export async function openHostSession(name: string, onLog?: (line: string) => void): Promise<HostSession & { close(): Promise<void> }> {
-  const engine = remoteEngine(findHost(name), { onLog })
+  const engine = hostEngine(name, { onLog })
   const hello = await engine.connect()
   const lxcpaths = hello.lxcpaths
   if (lxcpaths.length === 0) {
@@ -42,7 +41,7 @@ export async function openHostSession(name: string, onLog?: (line: string) => vo
 }
 
 async function callOn<M extends EngineMethod>(
-  engine: RemoteEngine,
+  engine: HostEngine,
   method: M,
   params: EngineParams<M>,
   onProgress?: (p: OpProgress) => void
@@ -72,7 +71,7 @@ function subjectOf(method: EngineMethod, params: Record<string, unknown>): { lxc
 }
 
 /** Reconnects after a dropped connection and says what the host holds now. */
-async function afterDrop<M extends EngineMethod>(engine: RemoteEngine, method: M, params: EngineParams<M>, dropped: StrataError): Promise<StrataError> {
+async function afterDrop<M extends EngineMethod>(engine: HostEngine, method: M, params: EngineParams<M>, dropped: StrataError): Promise<StrataError> {
   const host = engine.host.name
   const subject = subjectOf(method, params as Record<string, unknown>)
   const head = `The connection to ${host} dropped during ${method}${subject ? ` of ${subject.name}` : ''}, or the helper there stopped. The helper finishes or undoes the operation on its own; it is never left half-done.`

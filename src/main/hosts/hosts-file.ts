@@ -1,7 +1,9 @@
 // The user's remote hosts: "This computer" is always there; the others are named in the user's
 // own config file (~/.config/strata/hosts.json, or under $XDG_CONFIG_HOME), each an SSH
-// destination and how its root helper is started there. Strata never stores keys or passwords:
-// SSH uses the user's own configuration, keys and agent.
+// destination and how its root helper is started there, or an LXD (Incus) server's address.
+// Strata never stores passwords: SSH uses the user's own configuration, keys and agent; an LXD
+// server gets Strata's client certificate, and its own certificate is pinned here once the user
+// confirmed its fingerprint.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -15,7 +17,8 @@ export type Elevation = (typeof ELEVATIONS)[number]
 /** The installed helper's path on a remote Debian host (the package puts it there). */
 export const REMOTE_HELPER_DEFAULT = '/usr/libexec/strata/strata-helper'
 
-export interface RemoteHost {
+/** A host whose LXC containers Strata manages through its own helper, started over SSH. */
+export interface SshHost {
   name: string
   /** `[user@]host[:port]`, as the user would type it for ssh */
   destination: string
@@ -24,6 +27,27 @@ export interface RemoteHost {
   elevate?: Elevation
   /** lxcpaths the remote helper serves (each must be LXC's own or in its /etc/strata/lxcpaths); default: the remote's LXC default */
   lxcpaths?: string[]
+  lxd?: undefined
+}
+
+/** An LXD (or Incus) server, spoken to through its API. */
+export interface LxdHost {
+  name: string
+  lxd: {
+    /** `unix:/var/lib/lxd/unix.socket` or `https://host[:port]` */
+    url: string
+    /** the server's certificate (PEM), pinned when the user confirmed its fingerprint (https only) */
+    serverCert?: string
+    /** its SHA-256 fingerprint, as shown then */
+    fingerprint?: string
+  }
+  destination?: undefined
+}
+
+export type RemoteHost = SshHost | LxdHost
+
+export function isLxdHost(host: RemoteHost): host is LxdHost {
+  return host.lxd !== undefined
 }
 
 /** What ssh gets: the destination split into its parts. */
@@ -63,15 +87,29 @@ export function parseDestination(destination: string): SshTarget {
   return { ...(user ? { user } : {}), host: rest, ...(port ? { port } : {}) }
 }
 
-const hostSchema = z
+const hostName = z.string().regex(HOST_NAME, 'a host name is letters, digits, ".", "_" and "-" (at most 64)')
+const sshHostSchema = z
   .object({
-    name: z.string().regex(HOST_NAME, 'a host name is letters, digits, ".", "_" and "-" (at most 64)'),
+    name: hostName,
     destination: z.string().min(1).max(300),
     helper: z.string().min(1).max(1024).optional(),
     elevate: z.enum(ELEVATIONS).optional(),
     lxcpaths: z.array(z.string().startsWith('/').max(4096)).max(64).optional()
   })
   .strict()
+const lxdHostSchema = z
+  .object({
+    name: hostName,
+    lxd: z
+      .object({
+        url: z.string().regex(/^(unix:\/|https:\/\/)/, 'an LXD address is unix:/PATH or https://HOST[:PORT]').max(4096),
+        serverCert: z.string().max(64 * 1024).optional(),
+        fingerprint: z.string().max(200).optional()
+      })
+      .strict()
+  })
+  .strict()
+const hostSchema = z.union([sshHostSchema, lxdHostSchema])
 const fileSchema = z.object({ hosts: z.array(hostSchema).max(256) }).strict()
 
 /** The file: $XDG_CONFIG_HOME/strata/hosts.json, else ~/.config/strata/hosts.json. */
@@ -100,8 +138,8 @@ export function readHosts(file = hostsFilePath()): RemoteHost[] {
     const why = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
     throw refused('hosts-file', `${file} is not a Strata hosts file: ${why}.`, file)
   }
-  for (const h of r.data.hosts) parseDestination(h.destination)
-  return r.data.hosts
+  for (const h of r.data.hosts as RemoteHost[]) if (!isLxdHost(h)) parseDestination(h.destination)
+  return r.data.hosts as RemoteHost[]
 }
 
 /** Writes the hosts atomically (a temporary file renamed over it), readable by the user only. */
@@ -118,7 +156,7 @@ export function findHost(name: string, file = hostsFilePath()): RemoteHost {
   if (!host) {
     const known = readHosts(file).map((h) => h.name)
     throw notFound(
-      `There is no host "${name}" in ${file}${known.length ? ` (hosts: ${known.join(', ')})` : ' (no hosts yet)'}; add it with strata hosts add ${name} [user@]host[:port].`,
+      `There is no host "${name}" in ${file}${known.length ? ` (hosts: ${known.join(', ')})` : ' (no hosts yet)'}; add it with strata hosts add ${name} [user@]host[:port] (or --lxd URL).`,
       name,
       'no-such-host'
     )
@@ -131,7 +169,7 @@ export function addHost(host: RemoteHost, file = hostsFilePath()): void {
   const hosts = readHosts(file)
   const checked = hostSchema.safeParse(host)
   if (!checked.success) throw usageError(`The host ${JSON.stringify(host.name)} is not valid: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`)
-  parseDestination(host.destination)
+  if (!isLxdHost(host)) parseDestination(host.destination)
   if (hosts.some((h) => h.name === host.name)) throw refused('host-exists', `There is already a host "${host.name}" in ${file}; remove it first.`, host.name)
   writeHosts([...hosts, checked.data], file)
 }
@@ -140,6 +178,15 @@ export function removeHost(name: string, file = hostsFilePath()): void {
   findHost(name, file)
   writeHosts(
     readHosts(file).filter((h) => h.name !== name),
+    file
+  )
+}
+
+/** Replaces the host of the same name (e.g. with its certificate pinned). */
+export function updateHost(host: RemoteHost, file = hostsFilePath()): void {
+  findHost(host.name, file)
+  writeHosts(
+    readHosts(file).map((h) => (h.name === host.name ? host : h)),
     file
   )
 }

@@ -2,22 +2,18 @@
 // as the local helper (helper/protocol.ts) and running the same table of methods. Only the way it
 // is started and what its start-up failures mean differ (ssh.ts).
 import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
-import type { CallOptions, EngineClient } from '../engine-client'
+import type { CallOptions } from '../engine-client'
 import { HelperClient } from '../helper/client'
-import type { Hello } from '../helper/protocol'
-import { parseDestination, type RemoteHost } from './hosts-file'
+import type { HostEngine } from './host-engine'
+import { parseDestination, type SshHost } from './hosts-file'
 import { remoteHelperCommand, sshArgs, sshFailure } from './ssh'
 
-export interface RemoteEngine extends EngineClient {
-  readonly host: RemoteHost
-  /** connects (ssh, then the helper's hello); again after the helper or the connection went away */
-  connect(): Promise<Hello>
-  /** what the helper there said when it started (its lxcpaths), or null when not connected */
-  readonly info: Hello | null
-  close(): Promise<void>
+/** Connecting is ssh, then the helper's hello. */
+export interface RemoteEngine extends HostEngine {
+  readonly host: SshHost
 }
 
-export function remoteEngine(host: RemoteHost, opts: { onLog?: (line: string) => void } = {}): RemoteEngine {
+export function remoteEngine(host: SshHost, opts: { onLog?: (line: string) => void } = {}): RemoteEngine {
   const target = parseDestination(host.destination)
   const client = new HelperClient({
     lxcpaths: host.lxcpaths,

@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname } from 'node:path'
 import { permissionDenied, refused, StrataError, unavailable } from '@shared/errors'
-import { parseDestination, REMOTE_HELPER_DEFAULT, type RemoteHost, type SshTarget } from './hosts-file'
+import { parseDestination, REMOTE_HELPER_DEFAULT, type SshHost, type SshTarget } from './hosts-file'
 
 /** Seconds ssh and ssh-keyscan wait for a TCP connection before saying the host cannot be reached. */
 const CONNECT_TIMEOUT_S = 10
@@ -42,7 +42,7 @@ export function shellWord(word: string): string {
  * The command line ssh runs on the host: the helper (the host's command, as the user wrote it,
  * with its own words), through pkexec or sudo unless the SSH user is root, then its arguments.
  */
-export function remoteHelperCommand(host: RemoteHost, helperArgs: readonly string[] = []): string {
+export function remoteHelperCommand(host: SshHost, helperArgs: readonly string[] = []): string {
   const elevate = host.elevate ?? 'pkexec'
   // pkexec --disable-internal-agent: there is no terminal to ask a password on; sudo -n likewise.
   const prefix = elevate === 'pkexec' ? ['pkexec', '--disable-internal-agent'] : elevate === 'sudo' ? ['sudo', '-n', '--'] : []
@@ -127,7 +127,7 @@ function tail(stderr: string, lines = 3): string {
  * failures exit 255; anything else is the remote command's exit (127: not found; pkexec's and
  * sudo's refusals by their text).
  */
-export async function sshFailure(host: RemoteHost, exitCode: number | undefined, stderr: string): Promise<StrataError> {
+export async function sshFailure(host: SshHost, exitCode: number | undefined, stderr: string): Promise<StrataError> {
   const target = parseDestination(host.destination)
   const where = `${host.name} (${host.destination})`
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(stderr)) {

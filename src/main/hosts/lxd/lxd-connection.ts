@@ -1,0 +1,174 @@
+// LXD's REST API (the same as Incus's), over its local unix socket or over HTTPS with a client
+// certificate and the server's certificate pinned (trusted on first use, only after the user
+// confirmed its fingerprint). Every answer is LXD's envelope: `sync` with metadata, `async` with
+// an operation to wait for, or `error` with LXD's own words, which the user is shown.
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import type { PeerCertificate } from 'node:tls'
+import { cancelled, failed, notFound, permissionDenied, refused, unavailable } from '@shared/errors'
+
+/** Where LXD listens and how this client proves who it is there. */
+export type LxdEndpoint =
+  | { kind: 'unix'; socket: string }
+  | { kind: 'https'; host: string; port: number; /** the server's certificate (PEM), pinned */ serverCert?: string; clientCert?: string; clientKey?: string }
+
+/** `unix:/var/lib/lxd/unix.socket` or `https://host[:port]` (LXD's port 8443 by default). */
+export function parseLxdUrl(url: string): LxdEndpoint {
+  if (url.startsWith('unix:')) {
+    const socket = url.slice('unix:'.length).replace(/^\/\/(?=\/)/, '')
+    if (!socket.startsWith('/')) throw refused('lxd-url', `${url}: a unix socket URL names an absolute path (unix:/var/lib/lxd/unix.socket).`, url)
+    return { kind: 'unix', socket }
+  }
+  const m = /^https:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(url)
+  if (!m) throw refused('lxd-url', `${url} is not an LXD address: use unix:/PATH/unix.socket or https://HOST[:PORT].`, url)
+  const port = m[2] ? Number(m[2]) : 8443
+  if (port < 1 || port > 65535) throw refused('lxd-url', `${url}: the port is a number from 1 to 65535.`, url)
+  return { kind: 'https', host: m[1]!.replace(/^\[|\]$/g, ''), port }
+}
+
+/** LXD's answer envelope. */
+interface Envelope {
+  type: 'sync' | 'async' | 'error'
+  status_code: number
+  error_code: number
+  error: string
+  operation: string
+  metadata: unknown
+}
+
+/** An LXD operation as the API shows it (`/1.0/operations/<id>`). */
+export interface LxdOperation {
+  id: string
+  status: string
+  status_code: number
+  may_cancel: boolean
+  err: string
+  metadata: Record<string, unknown> | null
+  resources: Record<string, string[]> | null
+}
+
+export interface LxdConnection {
+  /** who is spoken to, for messages: the host's name in Strata */
+  readonly label: string
+  /** a sync call's metadata, or an async call's operation (not yet waited for) */
+  call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<{ metadata: T; operation: string | null }>
+  /** GET's metadata */
+  get<T>(path: string, signal?: AbortSignal): Promise<T>
+  /** waits for an operation to end, reporting its metadata while it runs; aborting cancels it where LXD can */
+  wait(operation: string, opts?: { signal?: AbortSignal; onUpdate?: (op: LxdOperation) => void }): Promise<LxdOperation>
+}
+
+const TIMEOUT_MS = 30_000
+
+export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnection {
+  const describe = endpoint.kind === 'unix' ? `LXD on ${label} (${endpoint.socket})` : `LXD on ${label} (https://${endpoint.host}:${endpoint.port})`
+
+  function send(method: string, path: string, body: unknown, signal?: AbortSignal, timeoutMs = TIMEOUT_MS): Promise<Envelope> {
+    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
+    const headers: Record<string, string | number> = { Accept: 'application/json', Host: 'lxd' }
+    if (data) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': data.length })
+    const options: RequestOptions = { method, path, headers, signal, timeout: timeoutMs }
+    return new Promise((resolve, reject) => {
+      const onResponse = (res: IncomingMessage): void => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('error', reject)
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Envelope)
+          } catch {
+            reject(failed(`${describe} answered ${method} ${path} with something that is not LXD's JSON (HTTP ${res.statusCode}).`, { subject: label }))
+          }
+        })
+      }
+      const req =
+        endpoint.kind === 'unix'
+          ? httpRequest({ ...options, socketPath: endpoint.socket }, onResponse)
+          : httpsRequest(
+              {
+                ...options,
+                host: endpoint.host,
+                port: endpoint.port,
+                cert: endpoint.clientCert,
+                key: endpoint.clientKey,
+                // The pinned certificate is the only one trusted; LXD's self-signed names never match a host name.
+                ca: endpoint.serverCert ? [endpoint.serverCert] : undefined,
+                rejectUnauthorized: true,
+                checkServerIdentity: (_host: string, cert: PeerCertificate) => (cert.raw ? undefined : new Error('no certificate'))
+              },
+              onResponse
+            )
+      req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)))
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (signal?.aborted) return reject(cancelled('cancelled; nothing more was asked of LXD.', { cause: err }))
+        reject(connectionFailure(describe, label, endpoint, err))
+      })
+      req.end(data)
+    })
+  }
+
+  function unwrap<T>(env: Envelope, method: string, path: string): { metadata: T; operation: string | null } {
+    if (env.type === 'error') throw lxdError(describe, label, env, `${method} ${path}`)
+    return { metadata: env.metadata as T, operation: env.type === 'async' ? env.operation : null }
+  }
+
+  const conn: LxdConnection = {
+    label,
+    async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal) {
+      return unwrap<T>(await send(method, path, body, signal), method, path)
+    },
+    async get<T>(path: string, signal?: AbortSignal) {
+      return (await conn.call<T>('GET', path, undefined, signal)).metadata
+    },
+    async wait(operation, opts = {}) {
+      const { signal, onUpdate } = opts
+      let cancelAsked = false
+      const onAbort = (): void => {
+        cancelAsked = true
+        // LXD cancels what it can (a transfer); what it cannot, the caller undoes after it ends.
+        void send('DELETE', operation, undefined).catch(() => undefined)
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      try {
+        for (;;) {
+          // Long-poll a second at a time, so progress is seen while the operation runs.
+          const env = await send('GET', `${operation}/wait?timeout=1`, undefined, undefined, TIMEOUT_MS + 5_000)
+          const op = unwrap<LxdOperation>(env, 'GET', operation).metadata
+          onUpdate?.(op)
+          if (op.status === 'Success') return op
+          if (op.status === 'Failure' || op.status === 'Cancelled') {
+            if (op.status === 'Cancelled' || (cancelAsked && /cancel/i.test(op.err))) throw cancelled(`cancelled on ${label}: ${op.err || 'LXD stopped the operation'}.`)
+            throw failed(`${describe}: ${op.err || 'the operation failed'}.`, { subject: label })
+          }
+        }
+      } finally {
+        signal?.removeEventListener('abort', onAbort)
+      }
+    }
+  }
+  return conn
+}
+
+/** LXD's error, with its own words, as the error kind that says what the user can do. */
+function lxdError(describe: string, label: string, env: Envelope, what: string) {
+  const words = env.error || `error ${env.error_code}`
+  const message = `${describe} refused ${what}: ${words}.`
+  if (env.error_code === 404) return notFound(message, label, 'lxd-not-found')
+  if (env.error_code === 403) return permissionDenied(`${describe} does not trust this client (${words}); add Strata's certificate there or trust it with the server's trust password.`, { subject: label, rule: 'lxd-untrusted' })
+  return refused('lxd-refused', message, label)
+}
+
+function connectionFailure(describe: string, label: string, endpoint: LxdEndpoint, err: NodeJS.ErrnoException) {
+  const code = err.code ?? ''
+  if (endpoint.kind === 'unix' && (code === 'ENOENT' || code === 'ECONNREFUSED'))
+    return unavailable('lxd-not-running', `${describe} is not running: nothing listens on ${endpoint.socket} (${code}).`, { subject: label, cause: err })
+  if (endpoint.kind === 'unix' && code === 'EACCES')
+    return permissionDenied(`${describe}: this user may not open ${endpoint.socket}; LXD lets in root and the members of its group (often "lxd").`, { subject: label, rule: 'lxd-socket-permission', cause: err })
+  if (/certificate|self.signed|CERT_|ERR_TLS/i.test(`${code} ${err.message}`))
+    return refused(
+      'lxd-certificate-changed',
+      `${describe} presented a certificate that is not the one trusted for it (${err.message}). The server may have been reinstalled, or someone may be intercepting the connection: compare its fingerprint with its administrator, then run strata hosts trust ${label}.`,
+      label
+    )
+  return unavailable('lxd-unreachable', `${describe} cannot be reached: ${err.message}.`, { subject: label, cause: err })
+}

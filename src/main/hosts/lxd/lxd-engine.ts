@@ -1,0 +1,293 @@
+// An LXD (or Incus) server as an engine: the methods of the one engine table that LXD can carry
+// out, each translated to LXD's API; the others are refused naming the rule. Strata keeps no state
+// of its own here: LXD's database is the truth, and its operations do the work (a copy, a
+// snapshot, a delete), so an interrupted call is LXD's to finish or roll back.
+import { ENGINE, type EngineMethod, type EngineParams, type EngineResult } from '@shared/engine-api'
+import { cancelled, failed, isStrataError, notFound, refused } from '@shared/errors'
+import type { ConfigView, ContainerInfo, ContainerRef, ContainerUsage, OpProgress, SnapshotInfo, UsageFigures } from '@shared/model'
+import type { CallOptions } from '../../engine-client'
+import { scanUsage } from '../../engine/native'
+import { figures, NO_FIGURES } from '../../engine/fs/tree-usage'
+import type { Hello } from '../../helper/protocol'
+import type { HostEngine } from '../host-engine'
+import type { RemoteHost } from '../hosts-file'
+import { lxdConnection, parseLxdUrl, type LxdEndpoint, type LxdOperation } from './lxd-connection'
+import { configLines, containerInfo, instancePath, lineageOf, nextSnapshotName, projectOf, projectPath, rootPool, type LxdInstance, type LxdPool } from './lxd-model'
+import { readLxdCredentials } from './lxd-trust'
+
+type Handler<M extends EngineMethod> = (params: EngineParams<M>, opts: CallOptions) => Promise<EngineResult<M>>
+type Handlers = { [M in EngineMethod]?: Handler<M> }
+
+export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd']> }): HostEngine {
+  const endpoint: LxdEndpoint = { ...parseLxdUrl(host.lxd.url), ...(host.lxd.url.startsWith('https:') ? readLxdCredentials(host) : {}) } as LxdEndpoint
+  const api = lxdConnection(host.name, endpoint)
+  let info: Hello | null = null
+  /** the cluster member this endpoint is (LXD's server_name) */
+  let serverName = ''
+  let clustered = false
+  const served = (): string[] => info?.lxcpaths ?? []
+  const project = (lxcpath: string): string => projectOf(lxcpath, host.name, served())
+
+  async function pools(): Promise<Map<string, LxdPool>> {
+    const list = await api.get<LxdPool[]>('/1.0/storage-pools?recursion=1')
+    // In a cluster, a pool's source is each member's own: asked of this member by name.
+    const own = clustered ? await Promise.all(list.map((p) => api.get<LxdPool>(`/1.0/storage-pools/${encodeURIComponent(p.name)}?target=${encodeURIComponent(serverName)}`))) : list
+    return new Map(own.map((p) => [p.name, p]))
+  }
+
+  async function instances(lxcpath: string): Promise<LxdInstance[]> {
+    const all = await api.get<LxdInstance[]>(`/1.0/instances?recursion=2&project=${encodeURIComponent(project(lxcpath))}`)
+    // Virtual machines are not containers: Strata shows LXC's kind of instance only.
+    return all.filter((i) => i.type === 'container')
+  }
+
+  async function instance(ref: ContainerRef): Promise<LxdInstance> {
+    try {
+      return await api.get<LxdInstance>(instancePath(ref, project(ref.lxcpath)).replace('?', '?recursion=1&'))
+    } catch (err) {
+      if (isStrataError(err) && err.code === 'not-found') throw notFound(`there is no container "${ref.name}" in ${ref.lxcpath} on ${host.name}`, ref.name, 'no-such-container')
+      throw err
+    }
+  }
+
+  async function listInfos(lxcpaths: string[] | undefined): Promise<{ infos: ContainerInfo[]; raw: Map<string, LxdInstance>; pools: Map<string, LxdPool> }> {
+    const poolMap = await pools()
+    const infos: ContainerInfo[] = []
+    const raw = new Map<string, LxdInstance>()
+    for (const lxcpath of lxcpaths ?? served()) {
+      for (const i of await instances(lxcpath)) {
+        infos.push(containerInfo(lxcpath, i, poolMap))
+        raw.set(`${lxcpath}/${i.name}`, i)
+      }
+    }
+    return { infos, raw, pools: poolMap }
+  }
+
+  /** Runs an async LXD call to its end, its progress reported as LXD words it. */
+  async function operate(method: string, path: string, body: unknown, opts: CallOptions, phase: string): Promise<LxdOperation | null> {
+    if (opts.signal?.aborted) throw cancelled('cancelled; nothing was asked of LXD.')
+    const { operation } = await api.call(method, path, body, opts.signal)
+    if (!operation) return null
+    return api.wait(operation, { signal: opts.signal, onUpdate: (op) => opts.onProgress?.(progressOf(op, phase)) })
+  }
+
+  /** A copy LXD could not cancel ends anyway; then the copy is deleted, so a cancelled clone leaves nothing. */
+  async function copyInstance(target: ContainerRef, source: string, sourceProject: string, opts: CallOptions, member?: string): Promise<ContainerRef> {
+    const proj = project(target.lxcpath)
+    // LXD copies the volume; the instance's own config, devices and profiles come in the request, as `lxc copy` sends them.
+    const [owner, snap] = source.split('/')
+    const from = await api.get<{ architecture: string; config: Record<string, string>; devices: Record<string, unknown>; profiles: string[]; ephemeral: boolean }>(
+      `/1.0/instances/${encodeURIComponent(owner!)}${snap ? `/snapshots/${encodeURIComponent(snap)}` : ''}?project=${encodeURIComponent(sourceProject)}`
+    )
+    const body = {
+      name: target.name,
+      architecture: from.architecture,
+      config: copiedConfig(from.config),
+      devices: from.devices,
+      profiles: from.profiles,
+      ephemeral: from.ephemeral,
+      source: { type: 'copy', source, project: sourceProject, instance_only: true }
+    }
+    const undo = async (cause?: unknown): Promise<never> => {
+      await operate('DELETE', instancePath(target, proj), undefined, {}, 'destroy').catch(() => undefined)
+      throw cancelled(`cancelled; ${target.name} was not made on ${host.name}.`, { cause })
+    }
+    try {
+      const where = member ? `&target=${encodeURIComponent(member)}` : ''
+      await operate('POST', `/1.0/instances?project=${encodeURIComponent(proj)}${where}`, body, opts, 'copy')
+    } catch (err) {
+      if (opts.signal?.aborted) await undo(err)
+      throw err
+    }
+    if (opts.signal?.aborted) await undo()
+    return target
+  }
+
+  async function setState(ref: ContainerRef, action: string, extra: Record<string, unknown>, opts: CallOptions): Promise<{ ok: true }> {
+    await operate('PUT', instancePath(ref, project(ref.lxcpath), '/state'), { action, ...extra }, opts, action)
+    return { ok: true }
+  }
+
+  async function usageOf(infos: ContainerInfo[], raw: Map<string, LxdInstance>, poolMap: Map<string, LxdPool>): Promise<ContainerUsage[]> {
+    const out: ContainerUsage[] = []
+    for (const c of infos) {
+      const inst = raw.get(`${c.lxcpath}/${c.name}`)!
+      const poolName = rootPool(inst)
+      const pool = poolName ? poolMap.get(poolName) : undefined
+      const proj = project(c.lxcpath)
+      const volume = proj === 'default' ? c.name : `${proj}_${c.name}`
+      const own = await volumeBytes(pool, volume, proj, `containers/${volume}`, inst.location)
+      const snaps: ContainerUsage[] = []
+      for (const s of c.snapshots) {
+        const m = await volumeBytes(pool, `${volume}/${s.name}`, proj, `containers-snapshots/${volume}/${s.name}`, inst.location)
+        if (m) snaps.push(usageEntry({ lxcpath: s.snapdir, name: s.name }, c.backend, m, m.bytes))
+      }
+      if (own) out.push(usageEntry({ lxcpath: c.lxcpath, name: c.name }, c.backend, own, own.bytes + snaps.reduce((t, s) => t + s.exclusiveBytes, 0)))
+      out.push(...snaps)
+    }
+    return out
+  }
+
+  /**
+   * A volume's size from the pool (LXD knows it where the pool has quotas or its own accounting:
+   * btrfs, zfs, lvm); where it does not (a dir pool without quotas) and the pool is on this
+   * computer, its directory scanned here. Null when neither can be had.
+   */
+  async function volumeBytes(pool: LxdPool | undefined, volume: string, proj: string, dirUnderPool: string, location: string): Promise<Measured | null> {
+    if (!pool) return null
+    try {
+      const state = await api.get<{ usage: { used: number } | null }>(`/1.0/storage-pools/${encodeURIComponent(pool.name)}/volumes/container/${volume.split('/').map(encodeURIComponent).join('/')}/state?project=${encodeURIComponent(proj)}`)
+      if (state.usage) return { bytes: state.usage.used, figures: { ...NO_FIGURES, allocatedBytes: state.usage.used, apparentBytes: state.usage.used }, source: 'lxd', note: `LXD's ${pool.driver} pool reports bytes only, not files.` }
+    } catch {
+      // "Not supported": fall through to a scan where the pool is here
+    }
+    // A dir pool's directory is this member's: another member's volumes are not here to scan.
+    if (endpoint.kind !== 'unix' || !pool.config.source?.startsWith('/') || (location && location !== 'none' && location !== serverName)) return null
+    try {
+      const r = figures(await scanUsage(`${pool.config.source}/${dirUnderPool}`))
+      return { bytes: r.allocatedBytes, figures: r, source: 'scan', note: `LXD's ${pool.driver} pool does not measure volumes (no quotas); scanned on this computer.` }
+    } catch {
+      return null
+    }
+  }
+
+  const handlers: Handlers = {
+    listContainers: async (p) => (await listInfos(p.lxcpaths)).infos,
+    lineage: async (p) => lineageOf((await listInfos(p.lxcpaths)).infos),
+    usage: async (p) => {
+      const { infos, raw, pools: poolMap } = await listInfos(p.lxcpaths)
+      return usageOf(infos, raw, poolMap)
+    },
+    configView: async (p): Promise<ConfigView> => {
+      const inst = await instance(p)
+      const lines = configLines(inst)
+      const file = `/1.0/instances/${inst.name}`
+      return {
+        file,
+        raw: lines.map((l) => `${l.key}: ${l.value}\n`).join(''),
+        entries: lines.map((l, i) => ({ ...l, file, line: i + 1, legacy: null })),
+        problems: []
+      }
+    },
+    startContainer: (p, o) => setState(p, 'start', {}, o),
+    stopContainer: (p, o) => setState(p, 'stop', { timeout: p.timeout ?? 60, force: p.kill ?? false }, o),
+    restartContainer: (p, o) => setState(p, 'restart', { timeout: p.timeout ?? 60, force: p.kill ?? false }, o),
+    freezeContainer: (p, o) => setState(p, 'freeze', {}, o),
+    unfreezeContainer: (p, o) => setState(p, 'unfreeze', {}, o),
+    cloneChoices: async (p) => {
+      const backend = containerInfo(p.origin.lxcpath, await instance(p.origin), await pools()).backend ?? 'dir'
+      return [{ backend, mode: 'copy', allowed: true, reason: null, isDefault: true }]
+    },
+    clone: async (p, o) => {
+      const target = { lxcpath: p.lxcpath ?? p.origin.lxcpath, name: p.name }
+      if (p.backend) {
+        const backend = containerInfo(p.origin.lxcpath, await instance(p.origin), await pools()).backend
+        if (backend !== p.backend)
+          throw refused('lxd-backend', `On the LXD host ${host.name}, a copy stays in its origin's storage pool (${backend ?? 'unknown'}); -B ${p.backend} cannot be chosen.`, p.name)
+      }
+      // LXD makes a copy-on-write copy by itself where the pool can (btrfs, zfs, lvm thin); a
+      // snapshot clone in LXC's sense (one that needs its origin) does not exist there.
+      return copyInstance(target, p.origin.name, project(p.origin.lxcpath), o, p.member)
+    },
+    destroy: async (p, o) => {
+      const ref = { lxcpath: p.lxcpath, name: p.name }
+      const inst = await instance(ref)
+      if (inst.status !== 'Stopped') throw refused('running', `${p.name} on ${host.name} is ${inst.status.toLowerCase()}; stop it first.`, p.name)
+      const snaps = inst.snapshots ?? []
+      if (snaps.length && !p.withDependents)
+        throw refused(
+          'has-dependents',
+          `${p.name} on ${host.name} has ${snaps.length} snapshot(s) (${snaps.map((s) => s.name).join(', ')}) that LXD deletes with it; destroy it with its dependents (--with-dependents) to delete them too.`,
+          p.name
+        )
+      await operate('DELETE', instancePath(ref, project(p.lxcpath)), undefined, o, 'destroy')
+      return { destroyed: [...snaps.map((s) => ({ lxcpath: `${p.lxcpath}/${p.name}/snaps`, name: s.name })), ref] }
+    },
+    createSnapshot: async (p, o): Promise<SnapshotInfo> => {
+      if (p.comment) throw refused('lxd-snapshot-comment', `LXD keeps no comment with a snapshot; snapshot ${p.name} on ${host.name} without one.`, p.name)
+      const ref = { lxcpath: p.lxcpath, name: p.name }
+      const inst = await instance(ref)
+      const name = nextSnapshotName(inst.snapshots ?? [])
+      await operate('POST', instancePath(ref, project(p.lxcpath), '/snapshots'), { name }, o, 'snapshot')
+      const after = containerInfo(p.lxcpath, await instance(ref), await pools())
+      const made = after.snapshots.find((s) => s.name === name)
+      if (!made) throw failed(`LXD on ${host.name} said the snapshot ${name} of ${p.name} was made, but it is not listed.`, { subject: p.name })
+      return made
+    },
+    restoreSnapshot: async (p, o) => {
+      const ref = { lxcpath: p.lxcpath, name: p.name }
+      if (p.newName) return copyInstance({ lxcpath: p.lxcpath, name: p.newName }, `${p.name}/${p.snapshot}`, project(p.lxcpath), o)
+      await operate('PUT', instancePath(ref, project(p.lxcpath)), { restore: p.snapshot }, o, 'restore')
+      return ref
+    },
+    deleteSnapshot: async (p, o) => {
+      await operate('DELETE', instancePath(p, project(p.lxcpath), `/snapshots/${encodeURIComponent(p.snapshot)}`), undefined, o, 'destroy')
+      return { ok: true as const }
+    }
+  }
+
+  const methods = Object.keys(handlers) as EngineMethod[]
+  return {
+    kind: 'remote',
+    host,
+    get info() {
+      return info
+    },
+    async connect() {
+      const server = await api.get<{ auth: string; environment?: { server_name?: string; server_clustered?: boolean } }>('/1.0')
+      serverName = server.environment?.server_name ?? ''
+      clustered = server.environment?.server_clustered ?? false
+      if (server.auth !== 'trusted')
+        throw refused('lxd-untrusted', `LXD on ${host.name} does not trust this client yet; run strata hosts trust ${host.name} (it asks for the server's trust password), or have its administrator add ~/.config/strata/lxd-client.crt with lxc config trust add.`, host.name)
+      const projects = await api.get<string[]>('/1.0/projects')
+      info = {
+        protocol: 0,
+        pid: 0,
+        uid: 0,
+        lxcpaths: projects.map((p) => projectPath(decodeURIComponent(p.split('/').pop()!))),
+        refused: [],
+        methods
+      }
+      return info
+    },
+    async call<M extends EngineMethod>(method: M, params: EngineParams<M>, opts: CallOptions = {}): Promise<EngineResult<M>> {
+      const handler = handlers[method] as Handler<M> | undefined
+      if (!handler) throw refused('lxd-unsupported', `${method} is not something Strata does on an LXD host (${host.name}); it does ${methods.join(', ')}.`, host.name)
+      if (!info) await this.connect()
+      const checked = ENGINE[method].params.safeParse(params)
+      if (!checked.success) throw refused('bad-params', `${method}: ${checked.error.issues.map((i) => i.message).join('; ')}`, host.name)
+      return handler(checked.data as EngineParams<M>, opts)
+    },
+    close: async () => undefined
+  }
+}
+
+/** What a copy keeps of its source's config: LXD's own `volatile.*` keys are the source's alone (ids, MACs), except the image it came from. */
+function copiedConfig(config: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config ?? {}).filter(([k]) => !k.startsWith('volatile.') || k === 'volatile.base_image'))
+}
+
+type Measured = { bytes: number; figures: UsageFigures; source: ContainerUsage['source']; note?: string }
+
+/** One container's (or snapshot's) usage: LXD shares nothing between volumes Strata can see, so all of it is its own. */
+function usageEntry(ref: ContainerRef, backend: ContainerUsage['backend'], m: Measured, freed: number): ContainerUsage {
+  return {
+    ref,
+    backend,
+    exclusiveBytes: m.bytes,
+    sharedBytes: 0,
+    freedIfDeletedBytes: freed,
+    savedByClonesBytes: 0,
+    measured: m.figures,
+    source: m.source,
+    ...(m.note ? { sourceNote: m.note } : {})
+  }
+}
+
+/** LXD's progress words (metadata like `create_instance_from_image_unpack_progress: "Unpack: 40%"`) as Strata's progress. */
+function progressOf(op: LxdOperation, phase: string): OpProgress {
+  const words = Object.entries(op.metadata ?? {})
+    .filter(([k, v]) => /progress/i.test(k) && typeof v === 'string')
+    .map(([, v]) => v as string)
+  return { phase, message: words.length ? words.join(', ') : op.status }
+}
