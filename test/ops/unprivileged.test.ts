@@ -205,18 +205,23 @@ describe('an unprivileged user with a subordinate id range, on their own lxcpath
     await startAttachStop('base')
   })
 
-  it('an id map their subordinate ranges do not cover is named before anything is done', async (ctx) => {
+  it('an id map their subordinate ranges do not cover is named before anything is done: the default config\'s for a create, the container\'s own for a clone', async (ctx) => {
     if (unavailable) ctx.skip(unavailable)
-    const conf = join(home, '.config/lxc/default.conf')
-    const original = readFileSync(conf, 'utf8')
-    writeFileSync(conf, original.replaceAll(`0 ${subStart} ${RANGE}`, `0 ${subStart + RANGE} ${RANGE}`))
-    try {
-      const r = await strataAsUser('clone', '-o', 'base', '-n', 'nope', '-s')
-      expect(r.code).toBe(1)
-      expect(r.stderr).toMatch(new RegExp(`/etc/subuid does not give ${USER}.*usermod --add-subuids`))
-      expect(existsSync(join(P, 'nope'))).toBe(false)
-    } finally {
-      writeFileSync(conf, original)
+    const outside = (text: string): string => text.replaceAll(`0 ${subStart} ${RANGE}`, `0 ${subStart + RANGE} ${RANGE}`)
+    for (const [conf, args] of [
+      [join(home, '.config/lxc/default.conf'), ['create', '-n', 'nope', '-t', 'busybox']],
+      [join(P, 'base/config'), ['clone', '-o', 'base', '-n', 'nope', '-s']]
+    ] as const) {
+      const original = readFileSync(conf, 'utf8')
+      writeFileSync(conf, outside(original))
+      try {
+        const r = await strataAsUser(...args)
+        expect(r.code, r.stderr).toBe(1)
+        expect(r.stderr).toMatch(new RegExp(`${conf}: .*/etc/subuid does not give ${USER}.*usermod --add-subuids`))
+        expect(existsSync(join(P, 'nope'))).toBe(false)
+      } finally {
+        writeFileSync(conf, original)
+      }
     }
   })
 })
