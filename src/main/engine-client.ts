@@ -36,10 +36,13 @@ export function canWriteLxcpath(lxcpath: string): boolean {
   }
 }
 
-/** The engine in this process, serving `lxcpaths`. Interrupted work is repaired before anything runs. */
-export function localEngine(lxcpaths: readonly string[]): EngineClient {
+/**
+ * The engine in this process, serving `lxcpaths`. Interrupted work in `recover` (default: every
+ * one it may write) is repaired before anything runs; a user's namespace repairs its own.
+ */
+export function localEngine(lxcpaths: readonly string[], recover: readonly string[] = lxcpaths): EngineClient {
   const lowerWalks = new LowerWalkCache(LowerWalkCache.FOR_LONG_LIVED_ENGINE_MS)
-  const recovered = Promise.all(lxcpaths.filter(canWriteLxcpath).map((p) => recoverInterrupted(p).catch(() => [])))
+  const recovered = Promise.all(recover.filter(canWriteLxcpath).map((p) => recoverInterrupted(p).catch(() => [])))
   return {
     kind: 'local',
     async call(method, params, opts = {}) {

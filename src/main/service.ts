@@ -1,6 +1,7 @@
 // The API implementation: the contract's methods on top of the engine, each engine method
 // checked against the session's lxcpaths and run on the engine that serves its lxcpath (in
-// process or the root helper), from the one table. No Electron imports, so the same object
+// process, the root helper, or for a non-root user's unprivileged containers the same helper
+// in their user namespace), from the one table. No Electron imports, so the same object
 // serves Electron IPC (ipc.ts), browser mode (web/) and tests.
 import { EventEmitter } from 'node:events'
 import { resolve } from 'node:path'
@@ -27,6 +28,7 @@ import { HelperClient, type HelperClientOptions } from './helper/client'
 import { Streams } from './streams'
 import { LxcpathWatcher } from './watch'
 import { StateWatcher } from './state-watch'
+import { IN_USERNS, userHasIdMap, usernsEngine } from './userns-engine'
 
 export interface Service {
   api: StrataInvoke
@@ -48,6 +50,12 @@ export interface ServiceOptions {
   helper?: HelperClientOptions | false
   /** send every lxcpath through the helper, also writable ones (to test that path) */
   helperForAll?: boolean
+  /**
+   * false: never use the user's namespace; the user's own lxcpaths are then written in process.
+   * By default a non-root user whose default config has an id map writes (and measures) their
+   * own lxcpaths in it (userns-engine.ts).
+   */
+  userns?: boolean
 }
 
 export function createService(opts: ServiceOptions = {}): Service {
@@ -75,13 +83,21 @@ export function createService(opts: ServiceOptions = {}): Service {
 
   // Each lxcpath is served in process, or through the root helper where only root may write.
   const viaHelper = lxcpaths.filter((p) => opts.helper !== false && (opts.helperForAll || !canWriteLxcpath(p)))
-  const local = localEngine(lxcpaths.filter((p) => !viaHelper.includes(p)))
+  // A non-root user's own lxcpaths: read in process, written (and measured) in their user namespace.
+  const viaUserns = opts.userns !== false && userHasIdMap() ? lxcpaths.filter((p) => !viaHelper.includes(p)) : []
+  // the namespace's helper repairs interrupted work there (as the namespace's root); the local engine repairs the rest
+  const local = localEngine(
+    lxcpaths.filter((p) => !viaHelper.includes(p)),
+    lxcpaths.filter((p) => !viaHelper.includes(p) && !viaUserns.includes(p))
+  )
   let helperClient: HelperClient | null = null
   const helper = (): EngineClient => {
     helperClient ??= new HelperClient({ ...(opts.helper || {}), lxcpaths: viaHelper })
     return helperEngine(helperClient)
   }
-  const engineFor = (lxcpath: string): EngineClient => (viaHelper.includes(lxcpath) ? helper() : local)
+  const userns = viaUserns.length ? usernsEngine({ lxcpaths: viaUserns, helperPath: (opts.helper && opts.helper.helperPath) || undefined }, local) : null
+  const engineFor = (lxcpath: string, method: EngineMethod): EngineClient =>
+    viaHelper.includes(lxcpath) ? helper() : userns && viaUserns.includes(lxcpath) && IN_USERNS.has(method) ? userns : local
 
   /**
    * One engine method: where the table says it spreads over lxcpaths, once per engine with the
@@ -91,17 +107,17 @@ export function createService(opts: ServiceOptions = {}): Service {
     const spec = ENGINE[method] as MethodSpec<z.ZodType, EngineResult<M>>
     if (spec.spread) {
       const asked = (p as { lxcpaths?: string[] }).lxcpaths ?? lxcpaths
-      const mine = asked.filter((x) => !viaHelper.includes(x))
-      const theirs = asked.filter((x) => viaHelper.includes(x))
-      const parts = await Promise.all([
-        ...(mine.length ? [local.call(method, { ...p, lxcpaths: mine }, call)] : []),
-        ...(theirs.length ? [helper().call(method, { ...p, lxcpaths: theirs }, call)] : [])
-      ])
+      const byEngine = new Map<EngineClient, string[]>()
+      for (const x of asked) {
+        const engine = engineFor(x, method)
+        byEngine.set(engine, [...(byEngine.get(engine) ?? []), x])
+      }
+      const parts = await Promise.all([...byEngine].map(([engine, mine]) => engine.call(method, { ...p, lxcpaths: mine }, call)))
       return spec.spread(parts)
     }
     const [target] = lxcpathsNamed(method, p)
     if (target === undefined) throw new StrataError('internal', `${method} names no lxcpath`)
-    return engineFor(target).call(method, p, call)
+    return engineFor(target, method).call(method, p, call)
   }
 
   // Long operations run as tasks: the call returns an id at once; progress and the end are events.
@@ -183,6 +199,7 @@ export function createService(opts: ServiceOptions = {}): Service {
       streams.closeAll()
       for (const ac of tasks.values()) ac.abort()
       void helperClient?.close()
+      void userns?.close()
       watcher?.close()
       states?.close()
       events.removeAllListeners()

@@ -56,6 +56,15 @@ export interface SnapshotInfo {
   rootfs: string | null
 }
 
+/** One `lxc.idmap` line: ids nsid.. inside the container are hostid.. on the host. */
+export interface IdMapEntry {
+  /** u: uids, g: gids, b: both */
+  kind: 'u' | 'g' | 'b'
+  nsid: number
+  hostid: number
+  count: number
+}
+
 export interface ContainerInfo {
   name: string
   lxcpath: string
@@ -84,6 +93,8 @@ export interface ContainerInfo {
   storageOutside: string | null
   /** the cluster member holding it (an LXD cluster); absent for LXC's containers */
   location?: string
+  /** its id map (lxc.idmap): an unprivileged container's; empty for a privileged one */
+  idMap: IdMapEntry[]
 }
 
 export type LineageNodeKind = 'container' | 'snapshot' | 'missing'

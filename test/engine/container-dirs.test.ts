@@ -99,7 +99,10 @@ describe('plain configs', () => {
     networks: 'lxc.net.0.type = veth\nlxc.net.12.ipv4.address = 10.0.0.2/24\n',
     unicode: 'lxc.uts.name = h\u00e9llo\nlxc.rootfs.path = dir:/srv/\u00e9t\u00e9\n',
     'no-final-newline': 'lxc.rootfs.path = dir:/x',
-    empty: ''
+    empty: '',
+    // an unprivileged container's map: every line of it, in order, not just the last
+    idmap: 'lxc.idmap = u 0 100000 65536\nlxc.rootfs.path = dir:/a\nlxc.idmap = g 0 100000 65536\nlxc.idmap = u 65536 1000 1\n',
+    'idmap-bad-line': 'lxc.idmap = u 0 x 1\nlxc.idmap = g 0 100000 65536\n'
   }
   const notPlain: Record<string, string> = {
     legacy: 'lxc.utsname = old\nlxc.rootfs = /srv/old\n',
@@ -115,7 +118,9 @@ describe('plain configs', () => {
     'bad-net-index': 'lxc.net.x.type = veth\n',
     'unknown-net-subkey': 'lxc.net.0.bogus = 1\n',
     'clear-only-with-value': 'lxc.net.0 = veth\n',
-    'family-without-member': 'lxc.cgroup = x\n'
+    'family-without-member': 'lxc.cgroup = x\n',
+    // more lines of one key than the reader keeps: the parser reads them
+    'idmap-many': Array.from({ length: 17 }, (_, i) => `lxc.idmap = u ${i} ${100000 + i} 1\n`).join('')
   }
   let Q: string
   beforeAll(() => {
@@ -146,6 +151,17 @@ describe('plain configs', () => {
   it('lists every config, plain or not, exactly as the parser reads it', () => {
     const plainCount = sameRecordsEitherWay(Q)
     expect(plainCount).toBeGreaterThanOrEqual(Object.keys(plain).length)
+  })
+
+  it("hands back a plain config's whole id map, and the listing shows it", () => {
+    const d = definedContainersNative(Q).find((c) => c.name === 'idmap')!
+    const record = readContainer({ lxcpath: Q, name: 'idmap' }, join(Q, 'idmap'), d.entries, d.preread)
+    expect(record.idMap).toEqual([
+      { kind: 'u', nsid: 0, hostid: 100000, count: 65536 },
+      { kind: 'g', nsid: 0, hostid: 100000, count: 65536 },
+      { kind: 'u', nsid: 65536, hostid: 1000, count: 1 }
+    ])
+    expect(record.rootfs).toBe('dir:/a')
   })
 })
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addHost, findHost, readHosts } from '../../src/main/hosts/hosts-file'
 import { parseLxdUrl } from '../../src/main/hosts/lxd/lxd-connection'
-import { lxcTimestamp, nextSnapshotName, projectOf } from '../../src/main/hosts/lxd/lxd-model'
+import { idMapOf, lxcTimestamp, nextSnapshotName, projectOf } from '../../src/main/hosts/lxd/lxd-model'
 
 describe('LXD addresses', () => {
   it('reads a unix socket path and an HTTPS address with LXD port 8443 by default', () => {
@@ -56,5 +56,18 @@ describe('LXD in Strata model', () => {
   it('takes only the projects the server has as lxcpaths, naming them when refusing', () => {
     expect(projectOf('/1.0/projects/default', 'lab', ['/1.0/projects/default'])).toBe('default')
     expect(() => projectOf('/var/lib/lxc', 'lab', ['/1.0/projects/default'])).toThrow(/\/var\/lib\/lxc is not a project of the LXD host lab; its lxcpaths are \/1.0\/projects\/default/)
+  })
+
+  it("reads an instance's id map as LXD applied it, and none for a privileged one", () => {
+    const current = JSON.stringify([
+      { Isuid: true, Isgid: false, Hostid: 1000000, Nsid: 0, Maprange: 1000000000 },
+      { Isuid: false, Isgid: true, Hostid: 1000000, Nsid: 0, Maprange: 1000000000 }
+    ])
+    expect(idMapOf({ expanded_config: { 'volatile.idmap.current': current } })).toEqual([
+      { kind: 'u', nsid: 0, hostid: 1000000, count: 1000000000 },
+      { kind: 'g', nsid: 0, hostid: 1000000, count: 1000000000 }
+    ])
+    expect(idMapOf({ expanded_config: { 'volatile.idmap.current': current, 'security.privileged': 'true' } })).toEqual([])
+    expect(idMapOf({ expanded_config: {} })).toEqual([])
   })
 })

@@ -7,6 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Events } from '../../src/shared/api'
+import { rpcClient } from '../helpers/web-rpc'
 
 const REPO = resolve(import.meta.dirname, '../..')
 const STRATA = join(REPO, 'bin/strata')
@@ -155,10 +157,6 @@ describe('an unprivileged user with a subordinate id range, on their own lxcpath
     expect(await strataOkAsUser('diff', '-n', 's2')).toMatch(/A \/root\/from-inside/)
     const du = JSON.parse(await strataOkAsUser('du', '-n', 's2', '--json')) as { containers: { ref: { name: string }; files: number }[] }
     expect(du.containers.find((c) => c.ref.name === 's2')).toBeDefined()
-    // mounting needs root or the container's namespace: said so, not blamed on the filesystem
-    const mount = await strataAsUser('mount', '-n', 's2')
-    expect(mount.code).not.toBe(0)
-    expect(mount.stderr).toMatch(/only root may mount an overlay here .*strata mount. does not do yet/)
     for (const name of ['ls2', 'ls1', 'lk1']) await okAsUser(`lxc-destroy -n ${name}`)
   })
 
@@ -207,18 +205,160 @@ describe('an unprivileged user with a subordinate id range, on their own lxcpath
     await startAttachStop('base')
   })
 
-  it('an id map their subordinate ranges do not cover is named before anything is done', async (ctx) => {
+  it('an id map their subordinate ranges do not cover is named before anything is done: the default config\'s for a create, the container\'s own for a clone', async (ctx) => {
     if (unavailable) ctx.skip(unavailable)
-    const conf = join(home, '.config/lxc/default.conf')
-    const original = readFileSync(conf, 'utf8')
-    writeFileSync(conf, original.replaceAll(`0 ${subStart} ${RANGE}`, `0 ${subStart + RANGE} ${RANGE}`))
-    try {
-      const r = await strataAsUser('clone', '-o', 'base', '-n', 'nope', '-s')
-      expect(r.code).toBe(1)
-      expect(r.stderr).toMatch(new RegExp(`/etc/subuid does not give ${USER}.*usermod --add-subuids`))
-      expect(existsSync(join(P, 'nope'))).toBe(false)
-    } finally {
-      writeFileSync(conf, original)
+    const outside = (text: string): string => text.replaceAll(`0 ${subStart} ${RANGE}`, `0 ${subStart + RANGE} ${RANGE}`)
+    for (const [conf, args] of [
+      [join(home, '.config/lxc/default.conf'), ['create', '-n', 'nope', '-t', 'busybox']],
+      [join(P, 'base/config'), ['clone', '-o', 'base', '-n', 'nope', '-s']]
+    ] as const) {
+      const original = readFileSync(conf, 'utf8')
+      writeFileSync(conf, outside(original))
+      try {
+        const r = await strataAsUser(...args)
+        expect(r.code, r.stderr).toBe(1)
+        expect(r.stderr).toMatch(new RegExp(`${conf}: .*/etc/subuid does not give ${USER}.*usermod --add-subuids`))
+        expect(existsSync(join(P, 'nope'))).toBe(false)
+      } finally {
+        writeFileSync(conf, original)
+      }
     }
+  })
+})
+
+/** Browser mode run as the test user on their lxcpath (the app's service as it runs for them), and a client of it. */
+async function appAsUser(): Promise<{ api: ReturnType<typeof rpcClient>; stop: () => Promise<void> }> {
+  const server = execa('su', ['-', USER, '-c', `exec ${process.execPath} ${join(REPO, 'out/main/web.js')} --lxcpath ${P}`], { reject: false, buffer: false })
+  const url = await new Promise<URL>((done, fail) => {
+    server.stdout!.once('data', (d: Buffer) => done(new URL(String(d).split('\n')[0]!)))
+    void server.then((r) => fail(new Error(`browser mode exited ${r.exitCode}: ${String(r.stderr)}`)))
+  })
+  const api = rpcClient(url)
+  return {
+    api,
+    stop: async () => {
+      api.close()
+      server.kill('SIGTERM')
+      await server
+    }
+  }
+}
+
+/** Runs one task method through the app and waits for its end; its result, or its error thrown. */
+async function task(api: ReturnType<typeof rpcClient>, start: () => Promise<{ taskId: string }>): Promise<unknown> {
+  const ends = new Map<string, Events['taskDone']>()
+  let wake = (): void => undefined
+  const off = api.on('taskDone', (e) => {
+    ends.set(e.taskId, e)
+    wake()
+  })
+  try {
+    const { taskId } = await start()
+    while (!ends.has(taskId)) await new Promise<void>((r) => (wake = r))
+    const end = ends.get(taskId)!
+    if (end.error) throw new Error(`${end.error.code}: ${end.error.message}`)
+    return end.result
+  } finally {
+    off()
+  }
+}
+
+/** Root's du of a tree: allocated bytes and files, what `strata du` measures. */
+function rootDu(path: string): { allocatedBytes: number; files: number } {
+  return {
+    allocatedBytes: Number(execFileSync('du', ['-s', '--block-size=1', path], { encoding: 'utf8' }).split('\t')[0]),
+    files: Number(execFileSync('sh', ['-c', `find '${path}' -type f | wc -l`], { encoding: 'utf8' }).trim())
+  }
+}
+
+describe("the app's service as an unprivileged user: writes in their user namespace (the same helper, under lxc-usernsexec)", () => {
+  it('browser mode as the user makes an overlay snapshot clone and a copy clone owned as lxc-copy makes them, the clone starts, and it destroys one', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    const app = await appAsUser()
+    try {
+      const base = { lxcpath: P, name: 'base' }
+      expect(await task(app.api, () => app.api.clone({ origin: base, name: 'ws1', snapshot: true }))).toEqual({ lxcpath: P, name: 'ws1' })
+      expect(await task(app.api, () => app.api.clone({ origin: base, name: 'wk1' }))).toEqual({ lxcpath: P, name: 'wk1' })
+      await okAsUser('lxc-copy -n base -N lws1 -s -B overlay')
+      await okAsUser('lxc-copy -n base -N lwk1')
+      expect(owners('ws1', /^strata_base_fingerprint$/)).toEqual(owners('lws1', /^overlay\/work\/work$/))
+      expect(owners('wk1')).toEqual(owners('lwk1'))
+      await startAttachStop('ws1')
+      expect(owners('ws1').find((l) => l.endsWith(' overlay/delta/root/from-inside'))).toBe(`${subStart} ${subStart} 644 overlay/delta/root/from-inside`)
+      expect(await app.api.destroy({ lxcpath: P, name: 'wk1' })).toEqual({ destroyed: [{ lxcpath: P, name: 'wk1' }] })
+      for (const name of ['lws1', 'lwk1']) await okAsUser(`lxc-destroy -n ${name}`)
+      const left = (await okAsUser('lxc-ls -1')).split('\n').filter(Boolean)
+      expect(left).toContain('ws1')
+      expect(left).not.toContain('wk1')
+      expect((await app.api.listContainers({})).map((c) => c.name).sort()).toEqual(left.sort())
+    } finally {
+      await app.stop()
+    }
+  })
+
+  it("du and diff measure files only the mapped root may read (a 0600 file, a 0700 directory) inside the namespace: the figures equal root's du, in the CLI and the app", async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    await okAsUser('lxc-start -n ws1')
+    await okAsUser(
+      `lxc-attach -n ws1 -- sh -c 'mkdir -m 700 /root/private && dd if=/dev/zero of=/root/private/secret bs=1024 count=300 2>/dev/null && chmod 600 /root/private/secret && echo s > /root/only-root && chmod 600 /root/only-root'`
+    )
+    await okAsUser('lxc-stop -n ws1 -k')
+    const upper = join(P, 'ws1/overlay/delta')
+    // the user cannot read them directly
+    expect((await asUser(`cat ${upper}/root/only-root`)).code).not.toBe(0)
+    expect((await asUser(`ls ${upper}/root/private`)).code).not.toBe(0)
+    const root = rootDu(upper)
+    type Du = { ref: { name: string }; measured: { allocatedBytes: number; files: number } }
+    const cli = (JSON.parse(await strataOkAsUser('du', '-n', 'ws1', '--json')) as { containers: Du[] }).containers.find((c) => c.ref.name === 'ws1')!
+    expect({ allocatedBytes: cli.measured.allocatedBytes, files: cli.measured.files }).toEqual(root)
+    const diff = await strataOkAsUser('diff', '-n', 'ws1')
+    expect(diff).toMatch(/A \/root\/private\/secret/)
+    expect(diff).toMatch(/A \/root\/only-root/)
+    const app = await appAsUser()
+    try {
+      const usage = (await app.api.usage({ lxcpaths: [P] })).find((c) => c.ref.name === 'ws1')!
+      expect({ allocatedBytes: usage.measured.allocatedBytes, files: usage.measured.files }).toEqual(root)
+      const layers = await app.api.layerDiff({ lxcpath: P, name: 'ws1' })
+      expect(layers.entries.map((e) => e.path)).toEqual(expect.arrayContaining(['/root/private/secret', '/root/only-root']))
+    } finally {
+      await app.stop()
+    }
+  })
+
+  it('strata mount as the user runs a command in their namespace where the overlay (lower + upper) is mounted; the mount is gone when it exits', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    const r = await strataAsUser('mount', '-n', 'ws1', '--', 'sh', '-c', 'cat root/only-root; ls bin/busybox; grep -c " $STRATA_MOUNT overlay " /proc/self/mounts')
+    expect(r.code, r.stderr).toBe(0)
+    // the upper's 0600 file of the mapped root, a file of the lower, and the overlay in the namespace's mount table
+    expect(r.stdout.split('\n')).toEqual(['s', 'bin/busybox', '1'])
+    const at = /mounted read-only at (\S+) inside your user namespace/.exec(r.stderr)?.[1]
+    expect(at, r.stderr).toBeDefined()
+    expect(existsSync(at!)).toBe(false)
+    expect(readFileSync('/proc/self/mounts', 'utf8')).not.toContain(at!)
+    // the command's exit status is strata's
+    expect((await strataAsUser('mount', '-n', 'ws1', '--', 'sh', '-c', 'exit 7')).code).toBe(7)
+  })
+})
+
+describe('a container with an id map of its own, different from the default config\'s', () => {
+  it('its clones and its destroy run in a namespace with its own map: owned as lxc-copy makes them, and they start', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    const alt = subStart + 1000
+    await okAsUser(`printf 'lxc.idmap = u 0 ${alt} ${RANGE - 1000}\\nlxc.idmap = g 0 ${alt} ${RANGE - 1000}\\nlxc.net.0.type = empty\\n' > ~/alt.conf && lxc-create -n alt -t busybox -f ~/alt.conf`)
+    expect(owners('alt').find((l) => l.endsWith(' rootfs/bin/busybox'))).toBe(`${alt} ${alt} 755 rootfs/bin/busybox`)
+    await strataOkAsUser('clone', '-o', 'alt', '-n', 'alts', '-s')
+    await strataOkAsUser('clone', '-o', 'alt', '-n', 'altk')
+    await okAsUser('lxc-copy -n alt -N lalts -s -B overlay')
+    await okAsUser('lxc-copy -n alt -N laltk')
+    expect(owners('alts', /^strata_base_fingerprint$/)).toEqual(owners('lalts', /^overlay\/work\/work$/))
+    expect(owners('altk')).toEqual(owners('laltk'))
+    await startAttachStop('alts')
+    expect(owners('alts').find((l) => l.endsWith(' overlay/delta/root/from-inside'))).toBe(`${alt} ${alt} 644 overlay/delta/root/from-inside`)
+    await strataOkAsUser('snapshot', '-n', 'altk')
+    expect(owners('altk').find((l) => l.endsWith(' snaps/snap0/rootfs/bin/busybox'))).toBe(`${alt} ${alt} 755 snaps/snap0/rootfs/bin/busybox`)
+    await strataOkAsUser('destroy', '-n', 'alts')
+    await strataOkAsUser('destroy', '-n', 'altk', '--with-dependents')
+    for (const name of ['lalts', 'laltk', 'alt']) await okAsUser(`lxc-destroy -n ${name}`)
+    expect((await okAsUser('lxc-ls -1')).split('\n')).not.toContain('alts')
   })
 })

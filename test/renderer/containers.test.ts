@@ -4,7 +4,7 @@ import { nextSort, visibleContainers } from '../../src/renderer/src/stores/conta
 
 const c = (name: string, extra: Partial<ContainerInfo> = {}): ContainerInfo => ({
   name, lxcpath: '/p', config: `/p/${name}/config`, backend: 'dir', rootfs: null, state: 'stopped',
-  origin: null, dependsOn: [], dependents: [], snapshots: [], legacy: false, problems: [], layered: false, storageOutside: null, ...extra
+  origin: null, dependsOn: [], dependents: [], snapshots: [], legacy: false, problems: [], layered: false, storageOutside: null, idMap: [], ...extra
 })
 
 const list = [

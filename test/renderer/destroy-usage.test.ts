@@ -6,7 +6,7 @@ import { formatBytes, treeUsage } from '../../src/renderer/src/stores/usage'
 const P = '/p'
 const info = (name: string, origin: string | null, dependents: string[], snaps = 0): ContainerInfo => ({
   name, lxcpath: P, config: `${P}/${name}/config`, backend: origin ? 'overlay' : 'dir', rootfs: null, state: 'stopped',
-  origin: origin ? { lxcpath: P, name: origin } : null, dependsOn: [], legacy: false, problems: [], layered: false, storageOutside: null,
+  origin: origin ? { lxcpath: P, name: origin } : null, dependsOn: [], legacy: false, problems: [], layered: false, storageOutside: null, idMap: [],
   dependents: dependents.map((d) => (d.includes('/') ? { lxcpath: d.slice(0, d.lastIndexOf('/')), name: d.slice(d.lastIndexOf('/') + 1) } : { lxcpath: P, name: d })),
   snapshots: Array.from({ length: snaps }, (_, i) => ({ name: `snap${i}`, snapdir: '', timestamp: null, comment: null, backend: null, rootfs: null }))
 })

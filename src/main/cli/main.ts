@@ -28,8 +28,12 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   unfreeze: () => import('./unfreeze')
 }
 
-/** Commands that write into an lxcpath (check: recovery and --repair): a non-root user's run in their user namespace (userns.ts). */
-const WRITING = new Set(['clone', 'create', 'destroy', 'snapshot', 'flatten', 'convert', 'check'])
+/**
+ * Commands a non-root user's run in their user namespace (userns.ts): those that write into an
+ * lxcpath (check: recovery and --repair), du and diff (they read files of the mapped root the
+ * user may not, a 0600 file or a 0700 directory), and mount (its mount lives in that namespace).
+ */
+const IN_USERNS = new Set(['clone', 'create', 'destroy', 'snapshot', 'flatten', 'convert', 'check', 'du', 'diff', 'mount'])
 
 const USAGE = `Usage: strata <command> [options]
 
@@ -112,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // the remote side is its own bundle, loaded only with --host
     if (host !== undefined && name !== 'hosts') return await (await import('./host')).default.runOnHost(name, command, host, rest)
-    if (WRITING.has(name)) {
+    if (IN_USERNS.has(name)) {
       const inUserns = await (await import('./userns')).default(name, rest)
       if (inUserns !== null) return inUserns
     }

@@ -2,7 +2,9 @@
 // read-only unless asked, never read-write while it runs, and never beside LXC's own mount of
 // a block device's filesystem (a second mount of it corrupts it). Its driver says how it is
 // mounted; mount.ts keeps the records that let a crash be cleaned up.
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { ContainerRef, ContainerState } from '@shared/model'
 import { readContainer } from './container'
 import { driverFor } from './drivers/index'
@@ -10,6 +12,7 @@ import { mountRootfs } from './fs/rootfs-mount'
 import { notFound, refused } from '@shared/errors'
 import { addStrataMount, removeStrataMount, strataMountOf, type MountPurpose, type StrataMount } from './mount'
 import { readStates } from './state'
+import { run } from './tools'
 
 export interface MountOptions {
   /** where to mount; default a fresh directory under strataMountDir() */
@@ -30,18 +33,12 @@ async function containerState(ref: ContainerRef): Promise<ContainerState> {
   return (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
 }
 
-/** Mounts the container's rootfs at a private mountpoint; if Strata already has it mounted, that mount is returned. */
-export async function mountContainer(ref: ContainerRef, opts: MountOptions = {}): Promise<StrataMount> {
+/** What a mount of the container needs (its spec and driver), after the rules: a config with a rootfs; never read-write while it runs; never a second mount of a running block device. */
+async function mountable(ref: ContainerRef, readOnly: boolean): Promise<{ spec: NonNullable<ReturnType<typeof readContainer>['spec']>; driver: ReturnType<typeof driverFor> }> {
   const record = readContainer(ref)
   if (!existsSync(record.configFile)) throw notFound(`${show(ref)} is not a container: it has no config file`, show(ref))
   const spec = record.spec
   if (!spec) throw refused('no-rootfs', `${show(ref)} has no usable rootfs in its config (${record.problems[0]?.message ?? 'lxc.rootfs.path is not set'})`, show(ref))
-  const existing = strataMountOf(ref)
-  if (existing) {
-    if (opts.readWrite && existing.readOnly) throw refused('mounted-read-only', `${show(ref)} is already mounted read-only at ${existing.mountpoint}; unmount it first`, show(ref))
-    return existing
-  }
-  const readOnly = !opts.readWrite
   const state = await containerState(ref)
   const running = RUNNING.has(state)
   if (!readOnly && running) {
@@ -52,11 +49,53 @@ export async function mountContainer(ref: ContainerRef, opts: MountOptions = {})
   if (running && !driver.capabilities.mountableWhileRunning) {
     throw refused('running-block-device', `${show(ref)} is ${state} and its rootfs is a ${backend} block device that LXC has mounted: a second mount of the same filesystem would corrupt it`, show(ref))
   }
+  return { spec, driver }
+}
+
+/** Mounts the container's rootfs at a private mountpoint; if Strata already has it mounted, that mount is returned. */
+export async function mountContainer(ref: ContainerRef, opts: MountOptions = {}): Promise<StrataMount> {
+  const existing = existsSync(readContainer(ref).configFile) ? strataMountOf(ref) : null
+  if (existing) {
+    if (opts.readWrite && existing.readOnly) throw refused('mounted-read-only', `${show(ref)} is already mounted read-only at ${existing.mountpoint}; unmount it first`, show(ref))
+    return existing
+  }
+  const readOnly = !opts.readWrite
+  const { spec, driver } = await mountable(ref, readOnly)
   return addStrataMount(ref, { path: opts.path, readOnly, purpose: opts.purpose ?? 'user', backend: driver.backend }, async (at) => {
     const access = await driver.access(spec, readOnly)
     await mountRootfs(access, at, readOnly)
     return 'dir' in access ? access.held : undefined
   })
+}
+
+/**
+ * The container's rootfs mounted at a fresh directory for as long as `fn` runs, with no record:
+ * for a mount namespace of the caller's own (a non-root user's, cli/mount.ts), which takes the
+ * mount with it when it ends, whatever happens. Unmounted and removed after `fn`.
+ */
+export async function withPrivateMount<T>(ref: ContainerRef, readOnly: boolean, fn: (mountpoint: string) => Promise<T>): Promise<T> {
+  const { spec, driver } = await mountable(ref, readOnly)
+  const at = mkdtempSync(join(tmpdir(), `strata-mount-${ref.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40)}-`))
+  try {
+    const access = await driver.access(spec, readOnly)
+    try {
+      await mountRootfs(access, at, readOnly)
+      try {
+        return await fn(at)
+      } finally {
+        await run('umount', [at], { timeoutMs: 30_000 }).catch(() => undefined)
+      }
+    } finally {
+      if ('dir' in access && access.held !== undefined) await driver.release?.(access.held).catch(() => undefined)
+    }
+  } finally {
+    // a mount that would not go (something still in it) goes with the namespace; its directory stays empty
+    try {
+      rmdirSync(at)
+    } catch {
+      /* left empty in the temporary directory */
+    }
+  }
 }
 
 /** Unmounts Strata's mount of a container; false when there was none. */

@@ -17,6 +17,8 @@ import { detectBackend, driverFor } from './drivers/index'
 import type { StorageLineage } from './drivers/driver'
 import { parseRootfsSpec, specFromLegacy } from './rootfs'
 import { isStrataError } from '@shared/errors'
+import { idMap } from './config/idmap'
+import type { IdMapEntry } from '@shared/model'
 
 export interface ContainerRecord {
   ref: ContainerRef
@@ -28,6 +30,8 @@ export interface ContainerRecord {
   backend: Backend | null
   /** uses LXC 1.x/2.0 keys */
   legacy: boolean
+  /** its lxc.idmap lines in effect: empty for a privileged container */
+  idMap: IdMapEntry[]
   problems: ConfigProblem[]
   rdepends: ContainerRef[] | null
   snapshotsRecord: SnapshotsRecord | null
@@ -80,27 +84,30 @@ export interface PrereadContainer {
   partial: boolean
 }
 
-/** What the listing needs of a config: its problems and its rootfs spec string. */
+/** What the listing needs of a config: its problems, its rootfs spec string and its id map. */
 interface ConfigSummary {
   problems: readonly ConfigProblem[]
   rootfs: { value: string; legacy: boolean } | null
+  idMap: IdMapEntry[]
 }
 
 /** The keys a summary reads; only their entries are kept of the expansion. */
-const SUMMARY_KEYS: ReadonlySet<string> = new Set(['lxc.rootfs.path', 'lxc.rootfs', 'lxc.rootfs.backend'])
+const SUMMARY_KEYS: ReadonlySet<string> = new Set(['lxc.rootfs.path', 'lxc.rootfs', 'lxc.rootfs.backend', 'lxc.idmap', 'lxc.id_map'])
 
 /** The keys a batch reader returns the values of for a plain config (see PrereadContainer). */
-export const PLAIN_CONFIG_KEYS = ['lxc.rootfs.path'] as const
+export const PLAIN_CONFIG_KEYS = ['lxc.rootfs.path', 'lxc.idmap'] as const
 
 function configSummary(configFile: string, preread: PrereadContainer | null): ConfigSummary {
   if (preread?.plainValues) {
-    // a plain config has no problem and no include: its rootfs is its lxc.rootfs.path
-    const path = preread.plainValues[0]
-    return { problems: [], rootfs: path ? { value: path, legacy: false } : null }
+    // a plain config has no problem and no include: its rootfs is its last lxc.rootfs.path, its id map its lxc.idmap lines
+    const [paths, idmaps] = preread.plainValues.map((v) => (v === null ? [] : v.split('\n')))
+    const path = paths?.at(-1)
+    const lines = (idmaps ?? []).map((value, line) => ({ key: 'lxc.idmap', value, file: configFile, line }))
+    return { problems: [], rootfs: path ? { value: path, legacy: false } : null, idMap: idMap(lines) }
   }
   const contents = preread?.config ?? undefined
   const expanded = expandConfigFile(configFile, contents === undefined ? { keys: SUMMARY_KEYS } : { contents, keys: SUMMARY_KEYS })
-  return { problems: expanded.problems, rootfs: rootfsValue(expanded.entries) }
+  return { problems: expanded.problems, rootfs: rootfsValue(expanded.entries), idMap: idMap(expanded.entries) }
 }
 
 export function readContainer(
@@ -155,6 +162,7 @@ export function readContainer(
     rdepends,
     snapshotsRecord,
     partialFile: (preread?.partial ?? present?.has('partial')) ? `${dir}/partial` : null,
-    storage: spec ? (driverFor(spec.backend).lineage?.(spec) ?? null) : null
+    storage: spec ? (driverFor(spec.backend).lineage?.(spec) ?? null) : null,
+    idMap: summary.idMap
   }
 }

@@ -145,7 +145,8 @@ export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions 
         legacy: record.legacy,
         problems: record.problems,
         layered: record.spec !== null && driverFor(record.spec.backend).capabilities.whiteouts !== undefined,
-        storageOutside: storageOutside(record.spec, record.dir)
+        storageOutside: storageOutside(record.spec, record.dir),
+        idMap: record.idMap
       })
     }
   }

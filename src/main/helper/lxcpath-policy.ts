@@ -4,6 +4,7 @@
 // helper starts. Every container a request names, and every one an operation reaches through
 // what is recorded on disk (lxc_rdepends, lxc_snapshots, overlay lowers), passes the same
 // checks here. Every rule broken is reported in a sentence that names the path and the rule.
+// The same policy serves a helper in a user's namespace with another trust (own-lxcpath.ts).
 import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { Scope } from '@shared/engine-api'
@@ -145,6 +146,26 @@ export function allowedLxcpaths(): { lxcpaths: string[]; refusal: (path: string)
   }
 }
 
+/**
+ * Which lxcpaths a helper may serve and how each is checked against the disk: the root
+ * helper's rules (this file), or those of a helper in a user's namespace (own-lxcpath.ts).
+ */
+export interface LxcpathTrust {
+  /** the lxcpaths it may be started for, and why another is refused */
+  allowed(): { lxcpaths: string[] | 'any'; refusal: (path: string) => string }
+  /** checks one lxcpath against the disk and returns its real path */
+  check(lxcpath: string): string
+  /** what to do about a path outside the served lxcpaths, the end of a refusal's sentence */
+  elsewhere: string
+}
+
+/** The root helper's: LXC's own lxcpath and the allow-list's, only root can change them. */
+export const ROOT_TRUST: LxcpathTrust = {
+  allowed: allowedLxcpaths,
+  check: checkLxcpath,
+  elsewhere: `use LXC's tools, or have an administrator add its lxcpath to ${ALLOW_LIST_FILE}`
+}
+
 interface Served {
   /** as configured: the string LXC records and the engine is given */
   path: string
@@ -163,14 +184,17 @@ export class LxcpathPolicy implements Scope, OpBoundary {
   readonly refused: { path: string; reason: string }[] = []
 
   /** `configured`: the lxcpaths asked for at start; each must be allowed (allowedLxcpaths) before anything reads it. */
-  constructor(configured: readonly string[]) {
-    const allowed = allowedLxcpaths()
+  constructor(
+    configured: readonly string[],
+    private readonly trust: LxcpathTrust = ROOT_TRUST
+  ) {
+    const allowed = trust.allowed()
     for (const raw of configured) {
       const path = stripSlashes(raw)
       if (this.served.some((s) => s.path === path)) continue
       try {
-        if (!allowed.lxcpaths.includes(path)) throw refused('allowed-lxcpaths', allowed.refusal(path))
-        this.served.push({ path, real: checkLxcpath(path) })
+        if (allowed.lxcpaths !== 'any' && !allowed.lxcpaths.includes(path)) throw refused('allowed-lxcpaths', allowed.refusal(path))
+        this.served.push({ path, real: trust.check(path) })
       } catch (err) {
         this.refused.push({ path, reason: (err as Error).message })
       }
@@ -193,7 +217,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
 
   /** Checks a served lxcpath again against the disk: it must still be what it was at start. */
   private verify(hit: Served): string {
-    const real = checkLxcpath(hit.path)
+    const real = this.trust.check(hit.path)
     if (real !== hit.real) {
       throw refused('lxcpath-moved', `The lxcpath ${hit.path} now resolves to ${real}, not ${hit.real} as when the helper started; restart the helper.`, hit.path)
     }
@@ -248,7 +272,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
     if (!hit || hasDotSegment(lxcpath)) {
       throw refused(
         'helper-lxcpaths',
-        `${foundIn} names ${r.lxcpath}/${r.name}, which is not in an lxcpath this helper serves (it serves: ${this.servedList()}); the helper leaves it, and what reaches it, alone: use LXC's tools, or have an administrator add its lxcpath to ${ALLOW_LIST_FILE}.`,
+        `${foundIn} names ${r.lxcpath}/${r.name}, which is not in an lxcpath this helper serves (it serves: ${this.servedList()}); the helper leaves it, and what reaches it, alone: ${this.trust.elsewhere}.`,
         `${r.lxcpath}/${r.name}`
       )
     }
@@ -264,7 +288,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
     if (!hit) {
       throw refused(
         'helper-lxcpaths',
-        `${foundIn} names ${path}, which is not inside an lxcpath this helper serves (it serves: ${this.servedList()}); the helper does not read or write there: use LXC's tools, or have an administrator add its lxcpath to ${ALLOW_LIST_FILE}.`,
+        `${foundIn} names ${path}, which is not inside an lxcpath this helper serves (it serves: ${this.servedList()}); the helper does not read or write there: ${this.trust.elsewhere}.`,
         path
       )
     }

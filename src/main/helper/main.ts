@@ -1,9 +1,13 @@
 // Entry of the root helper (bundled to out/helper/strata-helper.mjs and started through
 // pkexec by /usr/libexec/strata/strata-helper). Usage:
-//   strata-helper --stdio [--lxcpath PATH]...
+//   strata-helper --stdio [--own] [--lxcpath PATH]...
 // The lxcpaths are fixed for the helper's life; without any, root's LXC default is served.
+// --own: the same helper in a user's namespace (started by the app under lxc-usernsexec,
+// main/userns-engine.ts), serving only lxcpaths the user owns (own-lxcpath.ts).
 // It exits when its input closes or when the app that started it goes away.
+import { usernsOwner } from '../engine/identity'
 import { defaultLxcpaths } from '../engine/lxcpath'
+import { ownLxcpathPolicy } from './own-lxcpath'
 import { HelperServer } from './server'
 
 const PARENT_POLL_MS = 1000
@@ -11,16 +15,18 @@ const PARENT_POLL_MS = 1000
 const DRAIN_LIMIT_MS = 60_000
 
 function usage(message: string): never {
-  process.stderr.write(`strata-helper: ${message}\nusage: strata-helper --stdio [--lxcpath PATH]...\n`)
+  process.stderr.write(`strata-helper: ${message}\nusage: strata-helper --stdio [--own] [--lxcpath PATH]...\n`)
   process.exit(2)
 }
 
-function parseArgv(argv: string[]): { lxcpaths: string[] } {
+function parseArgv(argv: string[]): { lxcpaths: string[]; own: boolean } {
   let stdio = false
+  let own = false
   const lxcpaths: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--stdio') stdio = true
+    else if (a === '--own') own = true
     else if (a === '--lxcpath') {
       const p = argv[++i]
       if (p === undefined) usage('--lxcpath needs a path')
@@ -28,11 +34,13 @@ function parseArgv(argv: string[]): { lxcpaths: string[] } {
     } else usage(`unknown argument ${JSON.stringify(a)}`)
   }
   if (!stdio) usage('--stdio is required (requests are read from stdin, one JSON object per line)')
-  return { lxcpaths }
+  if (own && usernsOwner() === null) usage('--own serves a user in their namespace: it runs under lxc-usernsexec with STRATA_USERNS_OWNER set')
+  if (own && lxcpaths.length === 0) usage('--own needs the user\'s lxcpaths (--lxcpath PATH)')
+  return { lxcpaths, own }
 }
 
 function main(): void {
-  const { lxcpaths } = parseArgv(process.argv.slice(2))
+  const { lxcpaths, own } = parseArgv(process.argv.slice(2))
   // pkexec starts us in the caller's home directory: work from / so nothing is relative to it.
   process.chdir('/')
   process.umask(0o022)
@@ -46,6 +54,7 @@ function main(): void {
     input: process.stdin,
     output: process.stdout,
     lxcpaths: lxcpaths.length ? lxcpaths : defaultLxcpaths(),
+    policy: own ? ownLxcpathPolicy(lxcpaths, usernsOwner()!) : undefined,
     log,
     // A hung cleanup must not keep a root process around for ever.
     onClosing: () =>

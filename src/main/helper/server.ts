@@ -25,6 +25,8 @@ export interface HelperServerOptions {
   output: NodeJS.WritableStream
   /** the lxcpaths this session serves; fixed for the helper's life */
   lxcpaths: readonly string[]
+  /** the rules they and every request pass; default the root helper's (LxcpathPolicy over lxcpaths) */
+  policy?: LxcpathPolicy
   /** one line per request: id, method, outcome code. Never params or results. */
   log?: (line: string) => void
   /** the longest request line accepted; default MAX_REQUEST_BYTES */
@@ -52,7 +54,7 @@ export class HelperServer {
   private readonly lowerWalks = new LowerWalkCache(LowerWalkCache.FOR_LONG_LIVED_ENGINE_MS)
 
   constructor(private readonly opts: HelperServerOptions) {
-    this.policy = new LxcpathPolicy(opts.lxcpaths)
+    this.policy = opts.policy ?? new LxcpathPolicy(opts.lxcpaths)
     this.recovered = Promise.all(
       this.policy.lxcpaths.map((p) =>
         recoverInterrupted(p).then(

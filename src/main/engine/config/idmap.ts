@@ -2,13 +2,9 @@
 // expanded, an empty value starting over), read once for whoever needs it.
 import { effectiveList, type ConfigEntry } from './effective'
 
-export interface IdMapEntry {
-  /** u: uids, g: gids, b: both */
-  kind: 'u' | 'g' | 'b'
-  nsid: number
-  hostid: number
-  count: number
-}
+import type { IdMapEntry } from '@shared/model'
+
+export type { IdMapEntry }
 
 /** The id map the entries end up with; lines that do not parse are left out (LXC refuses them when it loads the config). */
 export function idMap(entries: readonly ConfigEntry[]): IdMapEntry[] {

@@ -83,7 +83,7 @@ export async function explainOverlayFailure(layers: OverlayLayers, readOnly: boo
   // mount(2) needs root, or a user namespace of one's own: an unprivileged user's rootfs is mounted by LXC inside the container's
   const uid = process.geteuid?.()
   if (uid !== undefined && uid !== 0)
-    return `only root may mount an overlay here (this process runs as uid ${uid}); an unprivileged container's rootfs is mounted by LXC inside the container's own user namespace, which \`strata mount\` does not do yet (read it with \`strata diff\` and \`strata du\`, which need no mount)`
+    return `only root may mount an overlay here (this process runs as uid ${uid}); an unprivileged container's rootfs is mounted by LXC inside the container's own user namespace, and \`strata mount\` run as you mounts it in your user namespace when the container has an id map (lxc.idmap), opening a shell there (read it with \`strata diff\` and \`strata du\`, which need no mount)`
   for (const lower of layers.lowers) {
     const st = statSync(lower, { throwIfNoEntry: false })
     if (!st) return `its lower layer ${lower} does not exist`

@@ -52,7 +52,7 @@ typedef struct {
   file_text config, rdepends, snapshots;
   enum text_kind config_kind;
   int plain;
-  value_span values[MAX_WANTED];
+  value_list values[MAX_WANTED];
   int partial, snaps;
 } container_dir;
 
@@ -269,6 +269,25 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
 }
 
 enum { K_NAME, K_CONFIG, K_CONFIG_ERROR, K_PLAIN_VALUES, K_RDEPENDS, K_RDEPENDS_ERROR, K_SNAPSHOTS, K_SNAPSHOTS_ERROR, K_PARTIAL, K_SNAPS, K_COUNT };
+/* A wanted key's values as one JS string, a line each, in file order (a value holds no newline). */
+static void joined_values(napi_env env, const value_list *l, napi_value *out) {
+  size_t total = 0;
+  for (size_t i = 0; i < l->n; i++) total += l->v[i].len + 1;
+  char *buf = malloc(total);
+  if (!buf) {
+    napi_get_null(env, out);
+    return;
+  }
+  size_t at = 0;
+  for (size_t i = 0; i < l->n; i++) {
+    if (i > 0) buf[at++] = '\n';
+    memcpy(buf + at, l->v[i].start, l->v[i].len);
+    at += l->v[i].len;
+  }
+  napi_create_string_utf8(env, buf, at, out);
+  free(buf);
+}
+
 static const char *const KEY_NAMES[K_COUNT] = {"name", "config", "configError", "plainValues", "rdepends", "rdependsError", "snapshots", "snapshotsError", "partial", "snaps"};
 
 /* obj[key] = the text (a string if it is UTF-8, else the bytes in a Buffer) or null, and
@@ -332,7 +351,7 @@ napi_value js_read_container_dirs(napi_env env, napi_callback_info info) {
         napi_value values;
         napi_create_array_with_length(env, rules.n_wanted, &values);
         for (size_t w = 0; w < rules.n_wanted; w++) {
-          if (d->values[w].start) napi_create_string_utf8(env, d->values[w].start, d->values[w].len, &v);
+          if (d->values[w].n > 0) joined_values(env, &d->values[w], &v);
           else napi_get_null(env, &v);
           napi_set_element(env, values, (uint32_t)w, v);
         }

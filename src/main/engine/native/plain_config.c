@@ -36,8 +36,8 @@ static int key_is_plain(const plain_rules *r, const char *text, size_t len) {
  * lines end at \n (a \r anywhere, or a NUL, leaves the file to the parser); blanks are space
  * and tab; an entry starts with "lxc.", has "=", and its value loses surrounding blanks and one
  * pair of matching quotes. */
-int plain_config_scan(const plain_rules *r, const char *text, size_t len, value_span *values) {
-  memset(values, 0, sizeof(value_span) * MAX_WANTED);
+int plain_config_scan(const plain_rules *r, const char *text, size_t len, value_list *values) {
+  memset(values, 0, sizeof(value_list) * MAX_WANTED);
   if (memchr(text, '\0', len) || memchr(text, '\r', len)) return 0;
   for (size_t pos = 0; pos < len;) {
     const char *nl = memchr(text + pos, '\n', len - pos);
@@ -57,8 +57,9 @@ int plain_config_scan(const plain_rules *r, const char *text, size_t len, value_
     if (!key_is_plain(r, text + s, key_end - s)) return 0;
     for (size_t w = 0; w < r->n_wanted; w++) {
       if (strlen(r->wanted[w]) == key_end - s && memcmp(r->wanted[w], text + s, key_end - s) == 0) {
-        values[w].start = text + vs;
-        values[w].len = ve - vs;
+        if (values[w].n == MAX_VALUES) return 0; /* more than a listing keeps: the parser decides */
+        values[w].v[values[w].n].start = text + vs;
+        values[w].v[values[w].n++].len = ve - vs;
       }
     }
   }

@@ -10,6 +10,8 @@
 
 #define MAX_WANTED 4
 #define MAX_KEY 256
+/* values kept of one wanted key (lxc.idmap has a line per range); a config with more is left to the parser */
+#define MAX_VALUES 16
 
 /* keys.ts PlainKeyRules, each list sorted for bsearch, plus the wanted keys */
 typedef struct {
@@ -18,15 +20,21 @@ typedef struct {
 } plain_rules;
 
 typedef struct {
-  const char *start; /* into the config text; NULL when the key is absent */
+  const char *start; /* into the config text */
   size_t len;
 } value_span;
+
+/* every value of one wanted key, in file order; n == 0 when the key is absent */
+typedef struct {
+  value_span v[MAX_VALUES];
+  size_t n;
+} value_list;
 
 /* From JS {exact, netSubkeys, families, wanted} (arrays of strings); 0, with a JS error, if malformed. */
 int plain_rules_from_js(napi_env env, napi_value arg, plain_rules *r);
 void plain_rules_free(plain_rules *r);
 
-/* Whether text[0, len) is a plain config; if so, values[w] is the last value of wanted[w]. */
-int plain_config_scan(const plain_rules *r, const char *text, size_t len, value_span *values);
+/* Whether text[0, len) is a plain config; if so, values[w] holds every value of wanted[w]. */
+int plain_config_scan(const plain_rules *r, const char *text, size_t len, value_list *values);
 
 #endif

@@ -3,7 +3,7 @@
 // (`/1.0/projects/<name>`, the project's place in the API); an instance's "config" is its API
 // path. LXD records no origin for a copy (only the image it was made from), so the lineage of an
 // LXD host is each instance with its snapshots.
-import type { Backend, ContainerInfo, ContainerRef, ContainerState, LineageGraph, LineageNode, SnapshotInfo } from '@shared/model'
+import type { Backend, ContainerInfo, ContainerRef, ContainerState, IdMapEntry, LineageGraph, LineageNode, SnapshotInfo } from '@shared/model'
 import { refused } from '@shared/errors'
 
 /** An instance as `GET /1.0/instances?recursion=2` gives it (the fields Strata reads). */
@@ -85,6 +85,18 @@ function snapshotInfo(lxcpath: string, instance: LxdInstance, snap: LxdSnapshot,
   }
 }
 
+/** An instance's id map as LXD applied it (volatile.idmap.current); none for a privileged one or one LXD has not mapped yet. */
+export function idMapOf(instance: Pick<LxdInstance, 'expanded_config'>): IdMapEntry[] {
+  const config = instance.expanded_config ?? {}
+  if (config['security.privileged'] === 'true') return []
+  try {
+    const raw = JSON.parse(config['volatile.idmap.current'] ?? '[]') as { Isuid?: boolean; Isgid?: boolean; Hostid: number; Nsid: number; Maprange: number }[]
+    return raw.map((e) => ({ kind: e.Isuid && e.Isgid ? 'b' : e.Isuid ? 'u' : 'g', nsid: e.Nsid, hostid: e.Hostid, count: e.Maprange }))
+  } catch {
+    return []
+  }
+}
+
 export function containerInfo(lxcpath: string, instance: LxdInstance, pools: ReadonlyMap<string, LxdPool>): ContainerInfo {
   const pool = rootPool(instance)
   const backend = backendOfPool(pool ? pools.get(pool) : undefined)
@@ -103,6 +115,7 @@ export function containerInfo(lxcpath: string, instance: LxdInstance, pools: Rea
     problems: [],
     layered: false,
     storageOutside: null,
+    idMap: idMapOf(instance),
     ...(instance.location && instance.location !== 'none' ? { location: instance.location } : {})
   }
 }

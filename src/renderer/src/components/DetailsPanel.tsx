@@ -13,6 +13,7 @@ import { FindingFix, RepairNote } from './FindingFix'
 import { ConsoleButtons } from './ConsoleButtons'
 import { LifecycleButtons } from './LifecycleButtons'
 import { LogPanel } from './LogPanel'
+import { IdMapInfo } from './IdMapInfo'
 import { actionRefusal } from '@shared/lifecycle'
 import { useStateReason } from '../hooks/stateReason'
 
@@ -35,6 +36,7 @@ export function DetailsPanel(): React.JSX.Element {
       <dl className="dl">
         <dt>{t('details.state')}</dt><dd><StateBadge state={c.state} /></dd>
         <dt>{t('details.backend')}</dt><dd><BackendBadge backend={c.backend} /></dd>
+        <dt>{t('details.privileges')}</dt><dd><IdMapInfo c={c} /></dd>
         <dt>{t('details.lxcpath')}</dt><dd className="mono">{c.lxcpath}</dd>
         <dt>{t('details.config')}</dt><dd className="mono">{c.config}</dd>
         <dt>{t('details.rootfs')}</dt><dd className="mono">{c.rootfs ?? nothing}</dd>

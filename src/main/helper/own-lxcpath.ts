@@ -1,0 +1,50 @@
+// The lxcpaths a helper in a user's namespace may serve (started by the app for a non-root
+// user's writes on their unprivileged containers, main/userns-engine.ts): only the user's own.
+// There the helper is the namespace's root: it can do what the user and their subordinate ids
+// can, no more, so the rule is about what it touches, not about trust in root: an lxcpath is
+// served only when its real path is a directory the user owns, which a shared or system one
+// (/var/lib/lxc, /tmp) is not. Everything else (names, recorded containers and lowers inside
+// the served lxcpaths) is the policy's own (lxcpath-policy.ts).
+import { realpathSync, statSync } from 'node:fs'
+import { refused } from '@shared/errors'
+import { LxcpathPolicy, type LxcpathTrust } from './lxcpath-policy'
+
+function formProblem(lxcpath: string): string | null {
+  if (lxcpath.includes('\0')) return 'An lxcpath must not contain a NUL byte.'
+  if (!lxcpath.startsWith('/')) return `The lxcpath ${lxcpath} is not an absolute path.`
+  if (lxcpath.split('/').some((s) => s === '..' || s === '.')) return `The lxcpath ${lxcpath} contains a "." or ".." segment; name it without them.`
+  return null
+}
+
+/** `owner`: the user's uid inside the namespace (STRATA_USERNS_OWNER). */
+export function ownLxcpathTrust(owner: number): LxcpathTrust {
+  return {
+    allowed: () => ({ lxcpaths: 'any', refusal: () => '' }),
+    check(lxcpath) {
+      const problem = formProblem(lxcpath)
+      if (problem) throw refused('lxcpath-form', problem, lxcpath)
+      let real: string
+      try {
+        real = realpathSync(lxcpath)
+      } catch (err) {
+        throw refused('own-lxcpath', `The lxcpath ${lxcpath} cannot be resolved: ${(err as Error).message}`, lxcpath)
+      }
+      const st = statSync(real)
+      if (!st.isDirectory()) throw refused('lxcpath-form', `The lxcpath ${lxcpath} is not a directory.`, lxcpath)
+      if (st.uid !== owner) {
+        throw refused(
+          'own-lxcpath',
+          `The lxcpath ${lxcpath}${real === lxcpath ? '' : ` (${real})`} is not yours (its owner is ${st.uid === 65534 ? 'outside your id map' : `uid ${st.uid} in your namespace`}); your user namespace serves only lxcpaths you own: use the root helper for a system lxcpath.`,
+          lxcpath
+        )
+      }
+      return real
+    },
+    elsewhere: 'your user namespace touches only your own lxcpaths'
+  }
+}
+
+/** The policy of a helper in the user's namespace: the policy's rules over the user's own lxcpaths. */
+export function ownLxcpathPolicy(lxcpaths: readonly string[], owner: number): LxcpathPolicy {
+  return new LxcpathPolicy(lxcpaths, ownLxcpathTrust(owner))
+}
