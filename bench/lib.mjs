@@ -58,8 +58,10 @@ export function report(name, strataMs, peer, peerMs, target) {
  * Bundles an engine module from src/ so a benchmark can call it in-process. The bundle lives
  * inside the package, as the app's does, so it finds the native addon the same way (from a
  * directory outside the package it would silently measure the pure-JS fallback).
+ * `external`: packages left to Node (a test fixture's esbuild, which cannot be bundled);
+ * `define`: e.g. a fixture's own `import.meta.dirname`, which a bundle elsewhere would change.
  */
-export async function loadEngineModule(entry) {
+export async function loadEngineModule(entry, { external = [], define = {} } = {}) {
   const cache = resolve('node_modules/.cache')
   mkdirSync(cache, { recursive: true })
   const outdir = mkdtempSync(join(cache, 'strata-bench-'))
@@ -72,7 +74,8 @@ export async function loadEngineModule(entry) {
     platform: 'node',
     outExtension: { '.js': '.mjs' },
     alias: { '@shared': resolve('src/shared') },
-    external: ['execa'],
+    external: ['execa', ...external],
+    define,
     logLevel: 'warning'
   })
   const name = entry.split('/').pop().replace(/\.ts$/, '.mjs')
