@@ -13,12 +13,18 @@ export function median(values) {
   return s[Math.floor(s.length / 2)]
 }
 
-/** Wall time of one run of a whole process, in ms; fails loudly if it fails. */
-export function timeSpawn(cmd, args) {
+/**
+ * Wall time of one run of a whole process, in ms; fails loudly if it fails. With `phases` (an
+ * object), a strata process runs with STRATA_PHASES=1 and its marks (src/main/cli/phases.ts) are put there.
+ */
+export function timeSpawn(cmd, args, { phases } = {}) {
   const t = performance.now()
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  const env = phases ? { ...process.env, STRATA_PHASES: '1' } : process.env
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env })
   const ms = performance.now() - t
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`)
+  const line = r.stderr.split('\n').find((l) => l.startsWith('strata phases: '))
+  if (phases && line) Object.assign(phases, JSON.parse(line.slice('strata phases: '.length)))
   return ms
 }
 
@@ -33,6 +39,41 @@ export function timeProcess(argv, { runs = 15, env } = {}) {
   }
   once()
   return median(Array.from({ length: runs }, once))
+}
+
+/**
+ * Whole processes timed in turns (a, b, c, a, b, c, ...) so that each sees the same machine
+ * load; one warm-up turn first. `commands`: name -> argv. Returns name -> median ms, and for a
+ * strata command run with STRATA_PHASES=1 the median ms of each phase (src/main/cli/phases.ts):
+ * `phases[name]` = [[phase, ms since the previous mark or the process start], ..., ['exit', ms]].
+ */
+export function timeInterleaved(commands, { runs = 15 } = {}) {
+  const times = Object.fromEntries(Object.keys(commands).map((n) => [n, []]))
+  const marks = Object.fromEntries(Object.keys(commands).map((n) => [n, []]))
+  for (let i = 0; i <= runs; i++) {
+    for (const [name, argv] of Object.entries(commands)) {
+      const t0 = process.hrtime.bigint()
+      const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, STRATA_PHASES: '1' } })
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6
+      if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+      if (i === 0) continue
+      times[name].push(ms)
+      const line = r.stderr.split('\n').find((l) => l.startsWith('strata phases: '))
+      if (line) marks[name].push({ ...JSON.parse(line.slice('strata phases: '.length)), exit: ms })
+    }
+  }
+  const phases = {}
+  for (const [name, list] of Object.entries(marks)) {
+    if (!list.length) continue
+    const order = Object.keys(list[0])
+    phases[name] = order.map((p, k) => [p, median(list.map((m) => m[p] - (k ? m[order[k - 1]] : 0)))])
+  }
+  return { medians: Object.fromEntries(Object.entries(times).map(([n, t]) => [n, median(t)])), phases }
+}
+
+/** `phase a ms, phase b ms, ...` of timeInterleaved's phases (exit: from the last mark to the process's end as its parent saw it). */
+export function phaseText(phases) {
+  return phases.map(([p, ms]) => `${p} ${ms.toFixed(1)}`).join(', ')
 }
 
 /** Median time of an async function, in ms, after `warmup` calls. */
