@@ -49,7 +49,9 @@ try {
   const need = SRCS.reduce((sum, src) => sum + Number(sh('du', ['-sx', '--block-size=1', src]).split(/\s/)[0]), 0)
   sh('truncate', ['-s', String(need * 4 + 3 * 2 ** 30), img])
   loop = sh('losetup', ['-f', '--show', img]).trim()
-  sh('mkfs.ext4', ['-q', '-F', '-j', '-i', '8192', loop])
+  // Inode tables and journal written now: left to ext4lazyinit, they are written in the background
+  // during the first minutes of use, and the first copy clone here took 52 s against 19 s later.
+  sh('mkfs.ext4', ['-q', '-F', '-j', '-i', '8192', '-E', 'lazy_itable_init=0,lazy_journal_init=0', loop])
   mkdirSync(mnt)
   sh('mount', [loop, mnt])
   const P = join(mnt, 'lxc')
