@@ -2,7 +2,7 @@
 // one line per figure with the peer tool's time from the same run and the ratio.
 import { spawnSync } from 'node:child_process'
 import { build } from 'esbuild'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -49,15 +49,18 @@ export function timeProcess(argv, { runs = 15, env } = {}) {
  */
 export function timeInterleaved(commands, { runs = 15 } = {}) {
   const times = Object.fromEntries(Object.keys(commands).map((n) => [n, []]))
+  const cpu = Object.fromEntries(Object.keys(commands).map((n) => [n, 0]))
   const marks = Object.fromEntries(Object.keys(commands).map((n) => [n, []]))
   for (let i = 0; i <= runs; i++) {
     for (const [name, argv] of Object.entries(commands)) {
+      const cpu0 = childrenCpuMs()
       const t0 = process.hrtime.bigint()
       const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, STRATA_PHASES: '1' } })
       const ms = Number(process.hrtime.bigint() - t0) / 1e6
       if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
       if (i === 0) continue
       times[name].push(ms)
+      cpu[name] += childrenCpuMs() - cpu0
       const line = r.stderr.split('\n').find((l) => l.startsWith('strata phases: '))
       if (line) marks[name].push({ ...JSON.parse(line.slice('strata phases: '.length)), exit: ms })
     }
@@ -68,7 +71,23 @@ export function timeInterleaved(commands, { runs = 15 } = {}) {
     const order = Object.keys(list[0])
     phases[name] = order.map((p, k) => [p, median(list.map((m) => m[p] - (k ? m[order[k - 1]] : 0)))])
   }
-  return { medians: Object.fromEntries(Object.entries(times).map(([n, t]) => [n, median(t)])), phases }
+  return {
+    medians: Object.fromEntries(Object.entries(times).map(([n, t]) => [n, median(t)])),
+    cpuMeans: Object.fromEntries(Object.entries(cpu).map(([n, c]) => [n, c / runs])),
+    phases
+  }
+}
+
+/**
+ * CPU time (user + system) of this process's reaped children so far, in ms, from /proc/self/stat
+ * (cutime, cstime; clock ticks of 10 ms). Summed over many runs it gives a per-run mean that the
+ * machine's other load changes far less than it changes wall time.
+ */
+function childrenCpuMs() {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // fields[0] is the 3rd field of stat (state): cutime and cstime are the 16th and 17th
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100
 }
 
 /** `phase a ms, phase b ms, ...` of timeInterleaved's phases (exit: from the last mark to the process's end as its parent saw it). */

@@ -21,7 +21,7 @@ try {
   if (strataOut.length !== COUNT) throw new Error(`strata listed ${strataOut.length}`)
 
   // bin/strata starts Node without NODE_EXTRA_CA_CERTS (see its comment), so the floor is measured so too
-  const { medians: m, phases } = timeInterleaved(
+  const { medians: m, cpuMeans: cpu, phases } = timeInterleaved(
     {
       lxc: ['lxc-ls', '-P', P, '-f'],
       strata: ['bin/strata', 'ls', '-P', P, '--json'],
@@ -33,6 +33,9 @@ try {
   report(`ls ${COUNT} containers, above node's own start (strata - node -e 0)`, m.strata - m.node, 'lxc-ls -f', m.lxc, 0.3)
   report(`node start-up alone, as bin/strata starts it (node -e 0, for scale)`, m.node, 'lxc-ls -f', m.lxc)
   console.log(`ls ${COUNT} containers, phases of the strata process (median ms): ${phaseText(phases.strata)}`)
+  // CPU time of each whole process (user + system, mean): what other load on the machine changes least
+  report(`ls ${COUNT} containers, CPU time of the whole process`, cpu.strata, 'lxc-ls -f', cpu.lxc, 1.0)
+  report(`ls ${COUNT} containers, CPU time above node -e 0's (${cpu.node.toFixed(1)} ms)`, cpu.strata - cpu.node, 'lxc-ls -f', cpu.lxc, 0.3)
   if (process.env.NODE_EXTRA_CA_CERTS) report(`node start-up alone with NODE_EXTRA_CA_CERTS set (for scale)`, timeProcess(['node', '-e', '0']), 'lxc-ls -f', m.lxc)
 
   const engine = await loadEngineModule('src/main/engine/lxcpath.ts')
