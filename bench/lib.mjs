@@ -2,7 +2,7 @@
 // one line per figure with the peer tool's time from the same run and the ratio.
 import { spawnSync } from 'node:child_process'
 import { build } from 'esbuild'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -13,12 +13,18 @@ export function median(values) {
   return s[Math.floor(s.length / 2)]
 }
 
-/** Wall time of one run of a whole process, in ms; fails loudly if it fails. */
-export function timeSpawn(cmd, args) {
+/**
+ * Wall time of one run of a whole process, in ms; fails loudly if it fails. With `phases` (an
+ * object), a strata process runs with STRATA_PHASES=1 and its marks (src/main/cli/phases.ts) are put there.
+ */
+export function timeSpawn(cmd, args, { phases } = {}) {
   const t = performance.now()
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  const env = phases ? { ...process.env, STRATA_PHASES: '1' } : process.env
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env })
   const ms = performance.now() - t
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`)
+  const line = r.stderr.split('\n').find((l) => l.startsWith('strata phases: '))
+  if (phases && line) Object.assign(phases, JSON.parse(line.slice('strata phases: '.length)))
   return ms
 }
 
@@ -33,6 +39,60 @@ export function timeProcess(argv, { runs = 15, env } = {}) {
   }
   once()
   return median(Array.from({ length: runs }, once))
+}
+
+/**
+ * Whole processes timed in turns (a, b, c, a, b, c, ...) so that each sees the same machine
+ * load; one warm-up turn first. `commands`: name -> argv. Returns name -> median ms, and for a
+ * strata command run with STRATA_PHASES=1 the median ms of each phase (src/main/cli/phases.ts):
+ * `phases[name]` = [[phase, ms since the previous mark or the process start], ..., ['exit', ms]].
+ */
+export function timeInterleaved(commands, { runs = 15 } = {}) {
+  const times = Object.fromEntries(Object.keys(commands).map((n) => [n, []]))
+  const cpu = Object.fromEntries(Object.keys(commands).map((n) => [n, 0]))
+  const marks = Object.fromEntries(Object.keys(commands).map((n) => [n, []]))
+  for (let i = 0; i <= runs; i++) {
+    for (const [name, argv] of Object.entries(commands)) {
+      const cpu0 = childrenCpuMs()
+      const t0 = process.hrtime.bigint()
+      const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, STRATA_PHASES: '1' } })
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6
+      if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+      if (i === 0) continue
+      times[name].push(ms)
+      cpu[name] += childrenCpuMs() - cpu0
+      const line = r.stderr.split('\n').find((l) => l.startsWith('strata phases: '))
+      if (line) marks[name].push({ ...JSON.parse(line.slice('strata phases: '.length)), exit: ms })
+    }
+  }
+  const phases = {}
+  for (const [name, list] of Object.entries(marks)) {
+    if (!list.length) continue
+    const order = Object.keys(list[0])
+    phases[name] = order.map((p, k) => [p, median(list.map((m) => m[p] - (k ? m[order[k - 1]] : 0)))])
+  }
+  return {
+    medians: Object.fromEntries(Object.entries(times).map(([n, t]) => [n, median(t)])),
+    cpuMeans: Object.fromEntries(Object.entries(cpu).map(([n, c]) => [n, c / runs])),
+    phases
+  }
+}
+
+/**
+ * CPU time (user + system) of this process's reaped children so far, in ms, from /proc/self/stat
+ * (cutime, cstime; clock ticks of 10 ms). Summed over many runs it gives a per-run mean that the
+ * machine's other load changes far less than it changes wall time.
+ */
+function childrenCpuMs() {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // fields[0] is the 3rd field of stat (state): cutime and cstime are the 16th and 17th
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100
+}
+
+/** `phase a ms, phase b ms, ...` of timeInterleaved's phases (exit: from the last mark to the process's end as its parent saw it). */
+export function phaseText(phases) {
+  return phases.map(([p, ms]) => `${p} ${ms.toFixed(1)}`).join(', ')
 }
 
 /** Median time of an async function, in ms, after `warmup` calls. */
@@ -58,8 +118,10 @@ export function report(name, strataMs, peer, peerMs, target) {
  * Bundles an engine module from src/ so a benchmark can call it in-process. The bundle lives
  * inside the package, as the app's does, so it finds the native addon the same way (from a
  * directory outside the package it would silently measure the pure-JS fallback).
+ * `external`: packages left to Node (a test fixture's esbuild, which cannot be bundled);
+ * `define`: e.g. a fixture's own `import.meta.dirname`, which a bundle elsewhere would change.
  */
-export async function loadEngineModule(entry) {
+export async function loadEngineModule(entry, { external = [], define = {} } = {}) {
   const cache = resolve('node_modules/.cache')
   mkdirSync(cache, { recursive: true })
   const outdir = mkdtempSync(join(cache, 'strata-bench-'))
@@ -72,7 +134,8 @@ export async function loadEngineModule(entry) {
     platform: 'node',
     outExtension: { '.js': '.mjs' },
     alias: { '@shared': resolve('src/shared') },
-    external: ['execa'],
+    external: ['execa', ...external],
+    define,
     logLevel: 'warning'
   })
   const name = entry.split('/').pop().replace(/\.ts$/, '.mjs')

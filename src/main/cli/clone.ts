@@ -5,6 +5,7 @@ import { cloneContainer } from '../engine/ops/clone'
 import { containerNameArg, parseCommandLine, usageRule, type Command } from './command'
 import { engineCall, lxcpathOf, progressPrinter, recover } from './progress'
 import { writeStdout } from './output'
+import { markPhase } from './phases'
 import { needsRootHelper, withRootHelper } from './root-helper'
 
 const usage = `Usage: strata clone -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config] [-- HOOK_ARGS...]
@@ -66,10 +67,13 @@ const command: Command = {
       return 0
     }
     await recover([originPath, newPath])
+    markPhase('recovery-check')
     const ref = await engineCall((signal) =>
       cloneContainer({ origin, ...choices, hookArgs }, { signal, onProgress: progress.onProgress, progressTotals: progress.progressTotals })
     ).finally(progress.done)
+    markPhase('clone')
     writeStdout(`Created ${ref.name} in ${ref.lxcpath} from ${o.orig}.\n`)
+    markPhase('output')
     return 0
   },
   async remote(args, host) {

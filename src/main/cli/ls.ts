@@ -5,6 +5,7 @@ import { defaultLxcpaths } from '../engine/global-config'
 import { containerInfos, scanLxcpaths } from '../engine/lxcpath'
 import { ALL_OPTION, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { writeStdout } from './output'
+import { markPhase } from './phases'
 import { needsRootHelper, withRootHelper } from './root-helper'
 
 const usage = `Usage: strata ls [-P LXCPATH]... [-a] [--json]
@@ -50,10 +51,12 @@ const command: Command = {
     }
     const scans = await scanLxcpaths(lxcpaths)
     const infos = containerInfos(scans, { all: opts.all })
+    markPhase('lxcpath-scan')
     const unreadable = scans.filter((s) => s.error)
     for (const f of unreadable) process.stderr.write(`strata ls: ${f.error?.message}\n`)
     if (unreadable.length === scans.length && unreadable.length > 0) throw failed('no lxcpath could be read')
     print(infos, scans.length > 1, opts.json)
+    markPhase('output')
     return unreadable.length > 0 ? 1 : 0
   },
   async remote(args, host) {

@@ -4,6 +4,9 @@ import { errorData, usageError } from '@shared/errors'
 import type { Command } from './command'
 import { EXIT_HELP, EXIT_STATUS } from './exit-status'
 import { writeStdout } from './output'
+import { markPhase } from './phases'
+
+markPhase('node-start')
 
 const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   ls: () => import('./ls'),
@@ -110,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const command = (await load()).default
+    markPhase('module-load')
     if (rest.includes('--help') || rest.includes('-h')) {
       writeStdout(`${command.usage}\n`)
       return 0
@@ -119,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     if (IN_USERNS.has(name)) {
       const inUserns = await (await import('./userns')).default(name, rest)
       if (inUserns !== null) return inUserns
+      markPhase('userns-check')
     }
     return await command.run(rest)
   } catch (err) {
@@ -130,12 +135,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Exit as soon as the command is done: everything it prints is written synchronously (stdout
+// by writeStdout, stderr is synchronous for files, pipes and terminals on Linux) and every
+// command awaits its own work. Left to end on its own, Node tears down its heap and joins its
+// platform threads first: 40-190 ms between the last write and exit_group on a loaded 2-core
+// machine (strace), against 5-10 ms with process.exit.
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code
-  },
+  (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`)
-    process.exitCode = 70
+    process.exit(70)
   }
 )
