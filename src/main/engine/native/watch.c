@@ -162,7 +162,8 @@ static void inotify_events(watcher *w, char *buf, ssize_t n, batch *b) {
       int rc = watch_tree(w, child, dev);
       if (rc && !b->error[0]) snprintf(b->error, sizeof b->error, "inotify_add_watch under '%s': %s", child, strerror(rc));
     }
-    if (ev->mask & IN_ATTRIB) batch_add(b, child, (size_t)cl); /* the directory's own inode changed */
+    /* the subdirectory's own inode changed, or it is new (maybe under a reused inode number) */
+    if (ev->mask & (IN_ATTRIB | IN_CREATE | IN_MOVED_TO)) batch_add(b, child, (size_t)cl);
   }
 }
 
@@ -184,8 +185,10 @@ static void fanotify_events(watcher *w, char *buf, ssize_t n, batch *b) {
     close(dfd);
     if (pl <= 0 || !under_root(w, path, (size_t)pl)) continue;
     batch_add(b, path, (size_t)pl);
-    /* an event on a directory's own inode (ATTRIB: an opaque mark) also measures that one */
-    if ((m->mask & FAN_ONDIR) && (m->mask & FAN_ATTRIB) && name && strcmp(name, ".") != 0) {
+    /* an event about a subdirectory measures that one too: an opaque mark (ATTRIB), or a new
+     * directory that took the inode number of one just deleted, whose old events cannot be
+     * resolved any more (ESTALE) */
+    if ((m->mask & FAN_ONDIR) && name && strcmp(name, ".") != 0) {
       int cl = snprintf(path + pl, sizeof path - (size_t)pl, "/%s", name);
       if (cl > 0 && (size_t)(pl + cl) < sizeof path) batch_add(b, path, (size_t)(pl + cl));
     }
