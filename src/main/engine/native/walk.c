@@ -930,6 +930,9 @@ static int scan_entry2(tls *t, void *ctx, const char *name) {
   }
   t->apparent += (uint64_t)st.st_size;
   t->allocated += (uint64_t)st.st_blocks * 512;
+  /* a symlink's target is kept inline in metadata (st_blocks still says a block): like inline
+   * file data, `btrfs filesystem du` counts none of it as exclusive, and neither does this */
+  if (S_ISLNK(st.st_mode) && ((scan_args *)w->args)->shared) t->shared += (uint64_t)st.st_blocks * 512;
   if (S_ISREG(st.st_mode) && st.st_blocks > 0 && ((scan_args *)w->args)->shared) {
     /* what is not the file's own data extents counts as shared, as `btrfs filesystem du` sees
      * it: shared extents, and small files' data kept inline in metadata (which it does not
