@@ -277,10 +277,11 @@ describe.skipIf(process.geteuid?.() !== 0)('hostile messages against the protoco
     input = new PassThrough()
     const output = new PassThrough()
     onJsonLines<HelperMessage>(output, (m) => {
-      if ('id' in m && !('progress' in m)) replies.set(m.id, (replies.get(m.id) ?? 0) + 1)
+      // a stream's output is not its answer: that comes once, when it ends
+      if ('id' in m && !('progress' in m) && !('data' in m)) replies.set(m.id, (replies.get(m.id) ?? 0) + 1)
       for (const w of waiters.splice(0)) w()
     })
-    server = new HelperServer({ input, output, lxcpaths: [served.path], maxRequestBytes: MAX_REQUEST })
+    server = new HelperServer({ input, output, lxcpaths: [served.path], maxRequestBytes: MAX_REQUEST, log: (l: string) => { if (process.env.DBG && /watchUsage|cancel/.test(l)) console.log('LOG', Date.now() % 100000, l) } })
     server.start()
   }, 120_000)
 
@@ -377,6 +378,8 @@ describe.skipIf(process.geteuid?.() !== 0)('hostile messages against the protoco
       if (m < 0.09) return { line: JSON.stringify({ id: pick([0, -id, id + 0.5, String(id), null, 2 ** 53 + 1]), method, params }), expect: [null] }
       if (m < 0.12) return { line: JSON.stringify({ id, method, params: junk() }), expect: [id] }
       if (m < 0.14) return { line: JSON.stringify({ id, method, params }).slice(0, -1 - Math.floor(rnd() * 10)), expect: [null] }
+      // a usage watch lasts until it is closed: close it at once, so that it ends with its answer
+      if (method === 'watchUsage') return { line: `${JSON.stringify({ id, method, params })}\n${JSON.stringify({ cancel: id })}`, expect: [id] }
       return { line: JSON.stringify({ id, method, params }), expect: [id] }
     }
 

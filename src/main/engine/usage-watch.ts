@@ -87,14 +87,16 @@ export async function watchUsage(lxcpaths: string[], opts: UsageWatchOptions, se
     return reporting
   }
 
+  const closed = new Promise<void>((done) => {
+    if (opts.signal.aborted) done()
+    else opts.signal.addEventListener('abort', () => done(), { once: true })
+  })
   const unsubscribe = opts.lxcpathChanges?.(schedule)
   try {
     send({ measuring: true, projectQuota })
-    await report()
-    await new Promise<void>((done) => {
-      if (opts.signal.aborted) done()
-      else opts.signal.addEventListener('abort', () => done(), { once: true })
-    })
+    // closing ends the watch at once, even while the first report waits (on a container's lock, a big tree)
+    await Promise.race([report(), closed])
+    await closed
   } finally {
     unsubscribe?.()
     if (timer) clearTimeout(timer)

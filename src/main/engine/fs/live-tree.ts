@@ -144,6 +144,7 @@ export class LiveTree {
       this.opts.onUpdate?.(this)
       return
     }
+    if (this.pending.size === 0) return
     const t0 = performance.now()
     const rels = [...this.pending].sort((a, b) => depth(a) - depth(b))
     this.pending.clear()

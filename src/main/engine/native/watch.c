@@ -211,7 +211,9 @@ static void *watch_thread(void *arg) {
   for (;;) {
     int timeout = b ? (int)(BATCH_MS - (now_ms() - first)) : -1;
     if (b && timeout <= 0) {
-      if (napi_call_threadsafe_function(w->tsfn, b, napi_tsfn_blocking) != napi_ok) batch_free(b);
+      /* events elsewhere on the filesystem (a fanotify mark sees all of it) make empty batches: dropped */
+      if (b->n == 0 && !b->overflow && !b->error[0]) batch_free(b);
+      else if (napi_call_threadsafe_function(w->tsfn, b, napi_tsfn_blocking) != napi_ok) batch_free(b);
       b = NULL;
       continue;
     }
