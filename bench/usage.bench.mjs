@@ -57,6 +57,7 @@ try {
   // in a directory of 1,000 measures only that directory again. Figures: the time from the write
   // to the new figure (target 1 s), and the update's own work against a full scan of the upper.
   const live = await loadEngineModule('src/main/engine/fs/live-tree.ts')
+  let grown = 0
   for (const feed of ['fanotify', 'inotify']) {
     const tree = new live.LiveTree(upper, { xattrs: true, feed })
     try {
@@ -66,7 +67,7 @@ try {
       for (let i = 0; i < 9; i++) {
         const before = tree.figures().apparentBytes
         const t0 = performance.now()
-        writeFileSync(join(upper, `d${i * 7}`, `f${i}`), Buffer.alloc(8192 + i, 1))
+        writeFileSync(join(upper, `d${i * 7}`, `f${i}`), Buffer.alloc(8192 + grown++, 1)) // a new size every time
         while (tree.figures().apparentBytes === before && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 1))
         latencies.push(performance.now() - t0)
         works.push(tree.stats.lastUpdateMs)
