@@ -3,6 +3,7 @@
 import { create } from 'zustand'
 import type { StrataApi } from '@shared/api'
 import type { ContainerInfo, ContainerUsage } from '@shared/model'
+import { notAConsole } from './consoles'
 
 export type UsageStatus = 'idle' | 'measuring' | 'ready' | 'unavailable'
 
@@ -101,6 +102,7 @@ export const useUsage = create<UsageState>()((set, get) => ({
     set((s) => ({ measuring: true, status: s.status === 'ready' ? 'ready' : 'measuring' }))
     api.watchUsage({ all }).then(
       (r) => {
+        notAConsole(r.streamId) // its messages are ours, not a terminal's to wait for
         streamId = r.streamId
         if (stopped) void api.closeStream({ streamId: r.streamId }).catch(() => undefined)
       },
