@@ -9,7 +9,8 @@
         "src/main/engine/native/plain_config.c",
         "src/main/engine/native/btrfs_info.c",
         "src/main/engine/native/diff.c",
-        "src/main/engine/native/beneath.c"
+        "src/main/engine/native/beneath.c",
+        "src/main/engine/native/watch.c"
       ],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"],
       "cflags": ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread", "-D_FORTIFY_SOURCE=2", "-fstack-protector-strong", "-fstack-clash-protection", "-fcf-protection"],

@@ -8,6 +8,8 @@ import { runConsole, type EngineStream } from './engine/console'
 import { cloneChoices } from './engine/drivers/compat'
 import { layerDiff } from './engine/layer-diff'
 import { measureUsage } from './engine/usage'
+import { watchUsage } from './engine/usage-watch'
+import { LxcpathWatcher } from './watch'
 import type { LowerWalks } from './engine/lineage/drift'
 import { listContainers, readLineage } from './engine/lxcpath'
 import { cloneContainer } from './engine/ops/clone'
@@ -42,6 +44,16 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
   listContainers: (p, ctx) => listContainers(p.lxcpaths ?? ctx.lxcpaths, { all: p.all }),
   lineage: (p, ctx) => readLineage(p.lxcpaths ?? ctx.lxcpaths, ctx.lowerWalks, { all: p.all }),
   usage: (p, ctx) => measureUsage([...(p.lxcpaths ?? ctx.lxcpaths)], { all: p.all, signal: ctx.signal }),
+  watchUsage: async (p, ctx) => {
+    const stream = ctx.stream
+    if (!stream || !ctx.signal) throw new StrataError('internal', 'watchUsage is a stream: it needs the stream to run on')
+    const lxcpaths = [...(p.lxcpaths ?? ctx.lxcpaths)]
+    const lxcpathChanges = (onChange: () => void): (() => void) => {
+      const w = new LxcpathWatcher(lxcpaths, onChange)
+      return () => w.close()
+    }
+    return watchUsage(lxcpaths, { all: p.all, signal: ctx.signal, lxcpathChanges }, (u) => stream.send(JSON.stringify(u)))
+  },
   configView: async (p) => readConfigView(p.lxcpath, p.name),
   layerDiff: (p, ctx) => layerDiff(refOf(p), { signal: ctx.signal }),
   startContainer: (p, ctx) => startContainer(refOf(p), ctx),

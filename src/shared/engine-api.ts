@@ -152,6 +152,8 @@ export const ENGINE = {
   listContainers: method({ params: listParams, result: returns<ContainerInfo[]>(), reach: { lxcpaths: 'lxcpaths' }, spread: concat }),
   lineage: method({ params: listParams, result: returns<LineageGraph>(), reach: { lxcpaths: 'lxcpaths' }, spread: mergeGraphs }),
   usage: method({ params: listParams, result: returns<ContainerUsage[]>(), reach: { lxcpaths: 'lxcpaths' }, spread: concat }),
+  /** usage that follows changes: a stream of UsageUpdate JSON messages (usage-watch.ts), until it is closed (it ends as a closed console does) */
+  watchUsage: method({ params: listParams, result: returns<ConsoleEnd>(), reach: { lxcpaths: 'lxcpaths' }, stream: true }),
   configView: method({ params: ref, result: returns<ConfigView>(), reach: inContainer }),
   /** an overlay (or aufs) clone's upper layer against its lower */
   layerDiff: method({ params: ref, result: returns<LayerDiff>(), reach: inContainer }),

@@ -277,7 +277,8 @@ describe.skipIf(process.geteuid?.() !== 0)('hostile messages against the protoco
     input = new PassThrough()
     const output = new PassThrough()
     onJsonLines<HelperMessage>(output, (m) => {
-      if ('id' in m && !('progress' in m)) replies.set(m.id, (replies.get(m.id) ?? 0) + 1)
+      // a stream's output is not its answer: that comes once, when it ends
+      if ('id' in m && !('progress' in m) && !('data' in m)) replies.set(m.id, (replies.get(m.id) ?? 0) + 1)
       for (const w of waiters.splice(0)) w()
     })
     server = new HelperServer({ input, output, lxcpaths: [served.path], maxRequestBytes: MAX_REQUEST })
@@ -371,13 +372,15 @@ describe.skipIf(process.geteuid?.() !== 0)('hostile messages against the protoco
       for (const key of shape) if (rnd() < 0.9) params[key] = value(method, key)
       if (rnd() < 0.05) params[pick(['cmd', 'argv', 'path', 'ref'])] = junk()
       const id = nextId++
+      // a usage watch lasts until it is closed: close it at once, so that it ends with its answer
+      const closed = (line: string): string => (method === 'watchUsage' ? `${line}\n${JSON.stringify({ cancel: id })}` : line)
       const m = rnd()
-      if (m < 0.03) return { line: `{"id":${id},"method":${JSON.stringify(method)},"params":{"__proto__":{"lxcpaths":["${O}"]}}}`, expect: [id] }
-      if (m < 0.06) return { line: JSON.stringify({ id, method, params, cmd: 'rm -rf /' }), expect: [id] }
+      if (m < 0.03) return { line: closed(`{"id":${id},"method":${JSON.stringify(method)},"params":{"__proto__":{"lxcpaths":["${O}"]}}}`), expect: [id] }
+      if (m < 0.06) return { line: closed(JSON.stringify({ id, method, params, cmd: 'rm -rf /' })), expect: [id] }
       if (m < 0.09) return { line: JSON.stringify({ id: pick([0, -id, id + 0.5, String(id), null, 2 ** 53 + 1]), method, params }), expect: [null] }
-      if (m < 0.12) return { line: JSON.stringify({ id, method, params: junk() }), expect: [id] }
+      if (m < 0.12) return { line: closed(JSON.stringify({ id, method, params: junk() })), expect: [id] }
       if (m < 0.14) return { line: JSON.stringify({ id, method, params }).slice(0, -1 - Math.floor(rnd() * 10)), expect: [null] }
-      return { line: JSON.stringify({ id, method, params }), expect: [id] }
+      return { line: closed(JSON.stringify({ id, method, params })), expect: [id] }
     }
 
     const expected = new Map<number | null, number>()

@@ -8,7 +8,7 @@ import type { ContainerRef, ContainerUsage, LineageTreeUsage } from '@shared/mod
 import type { ContainerRecord } from './container'
 import { driverFor } from './drivers/index'
 import type { StorageUsage, UsageProbe } from './drivers/driver'
-import { NO_FIGURES, restOfDir, TreeScans, figures } from './fs/tree-usage'
+import { NO_FIGURES, restOfDir, TreeScans, figures, sharesExtents, type KnownFigures } from './fs/tree-usage'
 import { defaultLxcpaths } from './global-config'
 import { refKey } from './lineage/bookkeeping'
 import { buildLineage, type Lineage } from './lineage/graph'
@@ -26,6 +26,8 @@ export interface MeasureOptions {
   /** without names: hidden containers (names starting with `.`) and their snapshots get rows too */
   all?: boolean
   signal?: AbortSignal
+  /** figures of trees known without a scan (usage-watch.ts keeps them live) */
+  known?: KnownFigures
 }
 
 /** The usage of every container and snapshot of the lxcpaths (or of opts.names). */
@@ -50,10 +52,13 @@ async function storageUsage(record: ContainerRecord, running: boolean, m: TreeSc
     rest,
     scan: (path, xattrs) => m.scan(path, xattrs),
     async scanned(dataPath, xattrs) {
-      const pending = m.scan(dataPath, xattrs)
+      // On btrfs/xfs a copy shares extents with its origin (reflink): those are counted as shared, not as its own.
+      const shared = !xattrs && sharesExtents(dataPath)
+      const pending = m.scan(dataPath, xattrs, shared)
       const restBytes = rest(dataPath)
       const r = await pending
-      return { measured: figures(r), dataBytes: r.allocatedBytes, fsShared: null, source: 'scan', restBytes }
+      const sharedBytes = shared ? (r.sharedBytes ?? 0) : 0
+      return { measured: figures(r), dataBytes: r.allocatedBytes - sharedBytes, fsShared: shared ? sharedBytes : null, source: 'scan', restBytes }
     }
   }
   if (!record.spec) return { measured: NO_FIGURES, dataBytes: 0, fsShared: null, source: 'scan', restBytes: rest(null) }
@@ -113,7 +118,7 @@ export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(),
     if (!shown(key)) continue
     for (const k of destroyClosure(lineage, lineage.entries.get(key)!.record.ref)) needed.add(k)
   }
-  const m = new TreeScans(opts.signal)
+  const m = new TreeScans(opts.signal, opts.known ?? null)
   // Each lower is scanned once, whatever reads it (a dir origin's own scan is the same one),
   // started now so that it runs beside the records' scans.
   const lowerBytes = (lower: string): Promise<number> => m.scan(lower, false).then((r) => r.allocatedBytes, () => 0)

@@ -2,7 +2,7 @@
 // same path: a lower scanned once whatever reads it), and a plain walk of the rest of the
 // container's directory. Drivers with their own accounting (btrfs qgroups, zfs properties)
 // use it only where that accounting cannot be had.
-import { lstatSync, readdirSync } from 'node:fs'
+import { lstatSync, readdirSync, statfsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { UsageFigures } from '@shared/model'
 import { scanUsage, type UsageResult } from '../native'
@@ -60,17 +60,37 @@ export function restOfDir(dir: string, skip: ReadonlySet<string>): number {
   return total
 }
 
+/** Filesystems whose files can share extents (reflink copies): btrfs, xfs. */
+const REFLINK_FS = new Set([0x9123683e, 0x58465342])
+
+/** Whether files at path can share extents with others, so that their shared bytes must be counted apart. */
+export function sharesExtents(path: string): boolean {
+  try {
+    return REFLINK_FS.has(statfsSync(path).type)
+  } catch {
+    return false
+  }
+}
+
+/** Where a measurement can take a tree's figures without scanning it (live trees), or null. */
+export type KnownFigures = (path: string, xattrs: boolean) => Promise<UsageResult> | null
+
 /** One native scan per path, whoever asks, for one measurement. */
 export class TreeScans {
   private scans = new Map<string, Promise<UsageResult>>()
-  constructor(private signal: AbortSignal | undefined) {}
+  constructor(
+    private signal: AbortSignal | undefined,
+    private known: KnownFigures | null = null
+  ) {}
 
-  scan(path: string, xattrs: boolean): Promise<UsageResult> {
+  /** With `shared`, the bytes of extents other files use too are counted apart (sharedBytes). */
+  scan(path: string, xattrs: boolean, shared = false): Promise<UsageResult> {
     const key = resolve(path)
-    let p = this.scans.get(key)
+    const id = `${shared ? 's' : '-'}${xattrs ? 'x' : '-'}${key}`
+    let p = this.scans.get(id)
     if (!p) {
-      p = scanUsage(key, { signal: this.signal, xattrs })
-      this.scans.set(key, p)
+      p = (!shared && this.known?.(key, xattrs)) || scanUsage(key, { signal: this.signal, xattrs, shared })
+      this.scans.set(id, p)
     }
     return p
   }

@@ -335,14 +335,15 @@ static napi_value scan_result(napi_env env, job *j) {
   set_num(env, o, "opaqueDirs", (double)a->opaque);
   set_num(env, o, "errors", (double)a->errors);
   set_num(env, o, "skippedMounts", (double)a->skipped_mounts);
+  if (a->shared) set_num(env, o, "sharedBytes", (double)a->shared_bytes);
   if (a->want_dir_times) napi_set_named_property(env, o, "dirTimes", dir_times_value(env, &a->times));
   return o;
 }
 
-/* scanUsage(root, threads, xattrs, dirTimes) */
+/* scanUsage(root, threads, xattrs, dirTimes, shared) */
 static napi_value js_scan_usage(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 1) { napi_throw_type_error(env, NULL, "scanUsage(root, threads?, xattrs?, dirTimes?)"); return NULL; }
   scan_args *a = calloc(1, sizeof *a);
@@ -356,6 +357,9 @@ static napi_value js_scan_usage(napi_env env, napi_callback_info info) {
   bool times = false;
   if (argc > 3) napi_get_value_bool(env, argv[3], &times);
   a->want_dir_times = times;
+  bool shared = false;
+  if (argc > 4) napi_get_value_bool(env, argv[4], &shared);
+  a->shared = shared;
   return job_start(env, job_new(a, scan_run, scan_result, scan_free), NULL);
 }
 
@@ -666,6 +670,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"writeFileBeneath", NULL, js_write_file_beneath, NULL, NULL, NULL, napi_enumerable, NULL},
       {"btrfsSubvolume", NULL, js_btrfs_subvolume, NULL, NULL, NULL, napi_enumerable, NULL},
       {"exchangePaths", NULL, js_exchange_paths, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"watchTree", NULL, js_watch_tree, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unwatchTree", NULL, js_unwatch_tree, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"statDir", NULL, js_stat_dir, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

@@ -80,6 +80,8 @@ typedef struct {
   int threads;
   int xattrs;
   int want_dir_times;
+  int shared; /* count the bytes of extents shared with other files (FIEMAP_EXTENT_SHARED) */
+  uint64_t shared_bytes;
   uint64_t apparent, allocated, files, dirs, symlinks, specials, hardlinked, whiteouts, opaque, errors,
       skipped_mounts;
   dir_times_list times;
@@ -105,6 +107,11 @@ const char *errname(int err);
 
 /* lxcpath_read.c */
 napi_value js_read_container_dirs(napi_env env, napi_callback_info info);
+
+/* watch.c */
+napi_value js_watch_tree(napi_env env, napi_callback_info info);
+napi_value js_unwatch_tree(napi_env env, napi_callback_info info);
+napi_value js_stat_dir(napi_env env, napi_callback_info info);
 
 /* btrfs_info.c */
 napi_value js_btrfs_subvolume(napi_env env, napi_callback_info info);

@@ -21,7 +21,10 @@ type Started<T> = [Promise<T>, Handle]
 
 interface Addon {
   copyTree(src: string, dst: string, threads: number, onProgress: ((p: { files: number; bytes: number }) => void) | null): Started<CopyResult>
-  scanUsage(root: string, threads: number, xattrs: boolean, dirTimes?: boolean): Started<UsageResult & { dirTimes?: RawDirTimes }>
+  scanUsage(root: string, threads: number, xattrs: boolean, dirTimes?: boolean, shared?: boolean): Started<UsageResult & { dirTimes?: RawDirTimes }>
+  watchTree(root: string, fanotify: boolean, onChange: (dirs: string[], overflow: boolean, error: string | null) => void): Handle
+  unwatchTree(handle: Handle): void
+  statDir(root: string, rel: string, xattrs: boolean): RawDirStats | null
   removeTree(path: string, keep?: string): Started<void>
   getXattrs(path: string): Started<Record<string, Buffer>>
   setXattr(path: string, name: string, value: Buffer): Started<void>
@@ -101,6 +104,8 @@ export interface UsageOptions {
   threads?: number
   /** Read trusted.overlay.opaque / user.overlay.opaque on every directory. */
   xattrs?: boolean
+  /** Also count the bytes of extents other files share (reflink copies, snapshots): `sharedBytes`. */
+  shared?: boolean
 }
 
 export interface UsageResult {
@@ -125,6 +130,21 @@ export interface UsageResult {
   errors: number
   /** Directories on another filesystem: neither counted nor entered (du -x). */
   skippedMounts: number
+  /** With opts.shared: allocated bytes in extents that other files use too (FIEMAP_EXTENT_SHARED), as `btrfs filesystem du` counts them. */
+  sharedBytes?: number
+}
+
+/**
+ * One directory's entries, as statDir measures them (latin1 strings: a name's bytes). `self` is
+ * [ino, dev, size, allocated, opaque] of the directory; `stats` holds per entry, in `names`
+ * order (NUL-separated), [ino, nlink, size, allocated, kind] with kind 0 file, 1 dir, 2 symlink,
+ * 3 whiteout, 4 other special. Directories on another filesystem are left out.
+ */
+export interface RawDirStats {
+  self: [number, number, number, number, number]
+  names: string
+  stats: Float64Array
+  count: number
 }
 
 /** Every directory of a tree: relative paths joined by NUL, and per directory (same order) its own ctime and the newest ctime of its other entries, in ns. */
@@ -271,7 +291,19 @@ export async function copyTree(src: string, dst: string, opts: CopyOptions = {})
 /** `du -sx` in one multi-threaded pass, plus counts, whiteouts and opaque dirs. */
 export async function scanUsage(root: string, opts: UsageOptions = {}): Promise<UsageResult> {
   const threads = checkThreads(opts.threads)
-  return run('scanUsage', opts.signal, () => addon().scanUsage(resolve(root), threads, opts.xattrs ?? false))
+  return run('scanUsage', opts.signal, () => addon().scanUsage(resolve(root), threads, opts.xattrs ?? false, false, opts.shared ?? false))
+}
+
+/** A feed of the directories that change under root (latin1 paths); see watch.c. Call the answer to stop it. */
+export function watchTree(root: string, how: 'fanotify' | 'inotify', onChange: (dirs: string[], overflow: boolean, error: string | null) => void): () => void {
+  const a = addon()
+  const handle = a.watchTree(root, how === 'fanotify', onChange)
+  return () => a.unwatchTree(handle)
+}
+
+/** One directory's entries (root and rel are latin1 strings, rel relative to root; '' for root itself), or null when it is gone. */
+export function statDir(root: string, rel: string, xattrs: boolean): RawDirStats | null {
+  return addon().statDir(root, rel, xattrs)
 }
 
 /**

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/openat2.h>
 #include <pthread.h>
@@ -302,7 +303,7 @@ typedef struct {
   char hlpath[PATH_MAX * 2];
   unsigned char dtype; /* d_type of the entry being visited (DT_UNKNOWN on some filesystems) */
   /* per-thread scan counters, merged at the end */
-  uint64_t apparent, allocated, files, dirs, symlinks, specials, hardlinked, whiteouts, opaque, errors, mounts;
+  uint64_t apparent, allocated, files, dirs, symlinks, specials, hardlinked, whiteouts, opaque, errors, mounts, shared;
   dir_times_list times; /* scan with want_dir_times */
 } tls;
 
@@ -896,6 +897,8 @@ typedef struct {
   int64_t newest_ns; /* the newest ctime among the directory's non-directory entries */
 } scan_ctx;
 
+static uint64_t exclusive_extent_bytes(int dirfd, const char *name);
+
 static int scan_entry2(tls *t, void *ctx, const char *name) {
   scan_ctx *c = ctx;
   walker *w = t->w;
@@ -927,7 +930,50 @@ static int scan_entry2(tls *t, void *ctx, const char *name) {
   }
   t->apparent += (uint64_t)st.st_size;
   t->allocated += (uint64_t)st.st_blocks * 512;
+  /* a symlink's target is kept inline in metadata (st_blocks still says a block): like inline
+   * file data, `btrfs filesystem du` counts none of it as exclusive, and neither does this */
+  if (S_ISLNK(st.st_mode) && ((scan_args *)w->args)->shared) t->shared += (uint64_t)st.st_blocks * 512;
+  if (S_ISREG(st.st_mode) && st.st_blocks > 0 && ((scan_args *)w->args)->shared) {
+    /* what is not the file's own data extents counts as shared, as `btrfs filesystem du` sees
+     * it: shared extents, and small files' data kept inline in metadata (which it does not
+     * count either: st_blocks rounds each such file up to a whole block) */
+    uint64_t own = exclusive_extent_bytes(c->fd, name), alloc = (uint64_t)st.st_blocks * 512;
+    t->shared += alloc - (own < alloc ? own : alloc);
+  }
   return 0;
+}
+
+/* Bytes of a file's data extents that no other file (reflink copy, snapshot) uses, as
+ * `btrfs filesystem du` counts its exclusive bytes: FIEMAP extents neither FIEMAP_EXTENT_SHARED
+ * nor inline. (An unreadable file counts as all its own.) */
+#define FIEMAP_BATCH 64
+static uint64_t exclusive_extent_bytes(int dirfd, const char *name) {
+  int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return UINT64_MAX;
+  union {
+    struct fiemap fm;
+    char buf[sizeof(struct fiemap) + FIEMAP_BATCH * sizeof(struct fiemap_extent)];
+  } u;
+  uint64_t own = 0, start = 0;
+  for (;;) {
+    memset(&u.fm, 0, sizeof u.fm);
+    u.fm.fm_start = start;
+    u.fm.fm_length = FIEMAP_MAX_OFFSET - start;
+    /* no FIEMAP_FLAG_SYNC: data not yet written back is this file's own anyway */
+    u.fm.fm_extent_count = FIEMAP_BATCH;
+    if (ioctl(fd, FS_IOC_FIEMAP, &u.fm) < 0) { own = UINT64_MAX; break; }
+    if (u.fm.fm_mapped_extents == 0) break;
+    int last = 0;
+    for (unsigned i = 0; i < u.fm.fm_mapped_extents; i++) {
+      struct fiemap_extent *x = &u.fm.fm_extents[i];
+      if (!(x->fe_flags & (FIEMAP_EXTENT_SHARED | FIEMAP_EXTENT_DATA_INLINE))) own += x->fe_length;
+      if (x->fe_flags & FIEMAP_EXTENT_LAST) last = 1;
+      start = x->fe_logical + x->fe_length;
+    }
+    if (last) break;
+  }
+  close(fd);
+  return own;
 }
 
 static int is_opaque(int fd) {
@@ -960,6 +1006,7 @@ static void scan_merge(walker *w, tls *t) {
   a->apparent += t->apparent; a->allocated += t->allocated; a->files += t->files; a->dirs += t->dirs;
   a->symlinks += t->symlinks; a->specials += t->specials; a->hardlinked += t->hardlinked;
   a->whiteouts += t->whiteouts; a->opaque += t->opaque; a->errors += t->errors; a->skipped_mounts += t->mounts;
+  a->shared_bytes += t->shared;
   /* move this thread's directory times over (the coordinator merges one thread at a time) */
   for (size_t i = 0; i < t->times.n; i++) {
     dir_times *x = &t->times.items[i];

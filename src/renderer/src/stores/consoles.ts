@@ -23,6 +23,14 @@ const sinks = new Map<string, Sink>()
 const waiting = new Map<string, { data: string[]; end: Events['streamEnd'] | null }>()
 /** tabs the user closed: their last output and end are dropped, not kept waiting */
 const dropped = new Set<string>()
+/** streams that are not consoles (the usage watch): never kept waiting here, until their end */
+const foreign = new Set<string>()
+
+/** Says a stream is someone else's (not a console's): its output is not kept for a terminal. */
+export function notAConsole(streamId: string): void {
+  foreign.add(streamId)
+  waiting.delete(streamId)
+}
 
 function pendingFor(id: string): { data: string[]; end: Events['streamEnd'] | null } {
   let w = waiting.get(id)
@@ -84,13 +92,13 @@ export const useConsoles = create<ConsolesState>((set, get) => ({
   },
   listen(api) {
     const offData = api.on('streamData', (e) => {
-      if (dropped.has(e.streamId)) return
+      if (dropped.has(e.streamId) || foreign.has(e.streamId)) return
       const sink = sinks.get(e.streamId)
       if (sink) sink.data(e.data)
       else pendingFor(e.streamId).data.push(e.data)
     })
     const offEnd = api.on('streamEnd', (e) => {
-      if (dropped.delete(e.streamId)) return
+      if (dropped.delete(e.streamId) || foreign.delete(e.streamId)) return
       set((s) => ({
         tabs: s.tabs.map((t) =>
           t.streamId === e.streamId ? { ...t, status: 'ended', error: e.error?.message ?? null, exitCode: e.result?.exitCode ?? null } : t

@@ -3,6 +3,7 @@
 import { create } from 'zustand'
 import type { StrataApi } from '@shared/api'
 import type { ContainerInfo, ContainerUsage } from '@shared/model'
+import { notAConsole } from './consoles'
 
 export type UsageStatus = 'idle' | 'measuring' | 'ready' | 'unavailable'
 
@@ -54,18 +55,66 @@ export function formatBytes(n: number, locale = 'en'): string {
   return `${new Intl.NumberFormat(locale, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`
 }
 
+/** What the engine's usage watch sends (engine/usage-watch.ts UsageUpdate). */
+interface UsageUpdate {
+  measuring: boolean
+  containers?: ContainerUsage[]
+  projectQuota?: { available: boolean; reason: string }
+}
+
+type WatchApi = Pick<StrataApi, 'watchUsage' | 'closeStream' | 'on'>
+
 interface UsageState {
   status: UsageStatus
   byKey: Map<string, ContainerUsage>
   error: string | null
+  /** a whole measurement is under way (the first, or after the change feed overflowed); figures may be older */
+  measuring: boolean
+  /** why the filesystem's own accounting (project quotas) is not used, when it is not */
+  quotaNote: string | null
   /** `all`: hidden containers get figures too */
   fetch(api: Pick<StrataApi, 'usage'>, all?: boolean): Promise<void>
+  /** Keeps the figures current from the engine's usage watch until the answer is called. */
+  watch(api: WatchApi, all?: boolean): () => void
 }
 
 export const useUsage = create<UsageState>()((set, get) => ({
   status: 'idle',
   byKey: new Map(),
   error: null,
+  measuring: false,
+  quotaNote: null,
+  watch(api, all = false) {
+    let streamId: string | null = null
+    let stopped = false
+    const offData = api.on('streamData', (e) => {
+      if (e.streamId !== streamId) return
+      const u = JSON.parse(e.data) as UsageUpdate
+      const quotaNote = u.projectQuota && !u.projectQuota.available ? u.projectQuota.reason : null
+      if (u.containers) set({ status: 'ready', byKey: new Map(u.containers.map((c) => [key(c.ref), c])), error: null, measuring: u.measuring, quotaNote })
+      else set((s) => ({ measuring: u.measuring, quotaNote, status: s.status === 'ready' ? 'ready' : 'measuring' }))
+    })
+    const offEnd = api.on('streamEnd', (e) => {
+      if (e.streamId !== streamId) return
+      if (e.error) set({ status: 'unavailable', error: e.error.message, measuring: false })
+      streamId = null
+    })
+    set((s) => ({ measuring: true, status: s.status === 'ready' ? 'ready' : 'measuring' }))
+    api.watchUsage({ all }).then(
+      (r) => {
+        notAConsole(r.streamId) // its messages are ours, not a terminal's to wait for
+        streamId = r.streamId
+        if (stopped) void api.closeStream({ streamId: r.streamId }).catch(() => undefined)
+      },
+      (e: unknown) => set({ status: 'unavailable', measuring: false, error: e instanceof Error ? e.message : String(e) })
+    )
+    return () => {
+      stopped = true
+      offData()
+      offEnd()
+      if (streamId) void api.closeStream({ streamId }).catch(() => undefined)
+    }
+  },
   async fetch(api, all = false) {
     if (get().status === 'measuring') return
     set({ status: 'measuring' })
