@@ -60,7 +60,8 @@ const totals = new WeakMap<TNode, number>()
 export function totalBytes(n: TNode): number {
   let sum = totals.get(n)
   if (sum === undefined) {
-    sum = n.bytes
+    // a directory's entry counts what it holds, which its children already do
+    sum = n.children?.length ? 0 : n.bytes
     for (const c of n.children ?? []) sum += totalBytes(c)
     totals.set(n, sum)
   }
@@ -98,7 +99,8 @@ export function LayerTreemap({ entries, label, dir, onDir }: { entries: readonly
     ro.observe(el)
     return () => ro.disconnect()
   }, [])
-  const height = Math.round(Math.min(440, Math.max(220, width * 0.42)))
+  // wide and low enough that the change table starts in view at 1024x700
+  const height = Math.round(Math.min(380, Math.max(180, width * 0.26)))
   const tree = useMemo(() => diffTree(entries), [entries])
   const current = findDir(tree, dir)
   const nodes = useMemo(() => {
@@ -135,23 +137,27 @@ export function LayerTreemap({ entries, label, dir, onDir }: { entries: readonly
               const d = n.data
               const isDir = !!d.children?.length
               const name = JSON.stringify(d.name).slice(1, -1)
-              const zoom = (): void => onDir(d.path)
+              // a click anywhere in a directory's block (on what it holds too) zooms into it
+              const top = n.depth === 1 ? n : n.ancestors().find((a) => a.depth === 1)!
+              const zoomable = !!top.data.children?.length
+              const zoom = (): void => onDir(top.data.path)
               const text = `${name} ${d.kind === 'deleted' ? '0 B' : size(d)}`
               return (
                 <g
                   key={d.path}
                   transform={`translate(${n.x0},${n.y0})`}
-                  className={`tm-node depth-${n.depth}${isDir ? ' tm-dirnode' : ''}`}
+                  className={`tm-node depth-${n.depth}${zoomable ? ' tm-dirnode' : ''}`}
                   data-testid={`tm-${d.path}`}
+                  onClick={zoomable ? zoom : undefined}
                   {...(isDir && n.depth === 1
-                    ? { role: 'button', tabIndex: 0, 'aria-label': t('usage.zoomInto', { path: d.path, size: size(d) }), onClick: zoom, onKeyDown: (e: React.KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), zoom()) }
+                    ? { role: 'button', tabIndex: 0, 'aria-label': t('usage.zoomInto', { path: d.path, size: size(d) }), onKeyDown: (e: React.KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), zoom()) }
                     : {})}
                 >
                   <rect width={Math.max(0, w)} height={Math.max(0, h)} className={`tm tm-${d.kind ?? 'dir'}${isDir ? ' tm-group' : ''}`}>
                     <title>{`${d.path}\n${d.kind ? t(`usage.kind.${d.kind}`) : t('usage.directory')} · ${d.kind === 'deleted' ? t('usage.whiteout') : size(d)}`}</title>
                   </rect>
-                  {n.depth === 1 && w > 56 && h > 15 && (
-                    <text x={4} y={13} className={`tm-label${isDir ? ' tm-label-dir' : ''}`}>
+                  {w > 56 && h > 15 && (n.depth === 1 || h > 30) && (
+                    <text x={4} y={13} className={`tm-label${isDir ? ' tm-label-dir' : ''}${n.depth > 1 ? ' tm-label-inner' : ''}`}>
                       {text.length * 6.2 > w - 8 ? name.slice(0, Math.max(1, Math.floor((w - 8) / 6.2) - 1)) + '…' : text}
                     </text>
                   )}

@@ -285,6 +285,7 @@ function Graph(): React.JSX.Element {
               zoomable
               ariaLabel={t('lineage.minimap')}
               className="lineage-minimap"
+              style={{ width: 168, height: 112 }}
               nodeClassName={(n) => `mm-${(n.data as GraphFlowNode['data']).node.kind}`}
               nodeStrokeWidth={0}
             />

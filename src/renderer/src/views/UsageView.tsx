@@ -155,12 +155,12 @@ function ContainersTable({ list, lang, picked, onPick }: { list: ContainerInfo[]
     <Table aria-label={t('usage.perContainer')} variant="compact" data-testid="usage-table" className="usage-table">
       <Thead>
         <Tr>
-          <Th sort={sortProps(0)}>{t('containers.col.name')}</Th>
-          <Th sort={sortProps(1)}>{t('containers.col.backend')}</Th>
+          <Th sort={sortProps(0)} width={25}>{t('containers.col.name')}</Th>
+          <Th sort={sortProps(1)} modifier="fitContent">{t('containers.col.backend')}</Th>
           <Th sort={sortProps(2)} className="num" modifier="nowrap">{t('usage.exclusive')}</Th>
           <Th sort={sortProps(3)} className="num" modifier="nowrap">{t('usage.shared')}</Th>
           <Th sort={sortProps(4)} className="num" modifier="nowrap">{t('usage.freed')}</Th>
-          <Th screenReaderText={t('usage.proportion')} className="bar-cell" />
+          <Th screenReaderText={t('usage.proportion')} className="bar-cell" width={20} />
         </Tr>
       </Thead>
       <Tbody>
@@ -286,9 +286,8 @@ export function UsageView(): React.JSX.Element {
         {status === 'unavailable' && <Alert variant="warning" isInline title={t('usage.unavailable', { message: error })} data-testid="usage-status" />}
         {picked && (
           <>
-            <Title headingLevel="h3" size="md">{picked.name}</Title>
             {u ? (
-              <DescriptionList isHorizontal isCompact columnModifier={{ default: '2Col', lg: '3Col' }} data-testid="usage-summary" className="usage-summary">
+              <DescriptionList isCompact columnModifier={{ default: '3Col' }} data-testid="usage-summary" className="usage-summary" aria-label={picked.name}>
                 <DescriptionListGroup>
                   <DescriptionListTerm>{t('usage.exclusive')}</DescriptionListTerm>
                   <DescriptionListDescription className="num" data-testid="usage-exclusive">{formatBytes(u.exclusiveBytes, lang)}</DescriptionListDescription>
@@ -301,11 +300,10 @@ export function UsageView(): React.JSX.Element {
                   <DescriptionListTerm>{t('usage.freed')}</DescriptionListTerm>
                   <DescriptionListDescription className="num" data-testid="usage-freed">{formatBytes(u.freedIfDeletedBytes, lang)}</DescriptionListDescription>
                 </DescriptionListGroup>
-                {u.sourceNote && <p className="muted small" data-testid={`usage-note-${picked.name}`}>{u.sourceNote}</p>}
               </DescriptionList>
-            ) : (
-              status !== 'unavailable' && <p className="muted">{t('usage.measuring')}</p>
-            )}
+            ) : null}
+            {u?.sourceNote && <p className="muted small" data-testid={`usage-note-${picked.name}`}>{u.sourceNote}</p>}
+            {!u && status !== 'unavailable' && <p className="muted">{t('usage.measuring')}</p>}
             <Title headingLevel="h3" size="md">{t('usage.treemap', { name: picked.name })}</Title>
             {!picked.layered ? (
               <p className="muted" data-testid="diff-status">{t('usage.notLayered', { name: picked.name, backend: picked.backend ?? '?' })}</p>
