@@ -35,7 +35,7 @@ const mib = (n: number): string => {
   const units = ['B', 'KiB', 'MiB']
   let v = n
   let i = 0
-  while (v >= 1024 && i < 2) (v /= 1024), i++
+  for (; v >= 1024 && i < 2; i++) v /= 1024
   return `${new Intl.NumberFormat('en', { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`
 }
 
