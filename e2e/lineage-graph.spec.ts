@@ -51,7 +51,7 @@ test('each relation is drawn once, arrowheads in their kind\'s colour, the legen
   expect(legendKinds).toEqual(drawnKinds)
   // nodes say their exclusive size; the minimap is there
   await expect(page.getByTestId('graph-node-size-c1')).toHaveText(/\d+(\.\d)? (B|KiB|MiB)/, { timeout: 15_000 })
-  await expect(page.locator('.react-flow__minimap')).toBeVisible()
+  await expect(page.getByTestId('graph-minimap')).toBeVisible()
 
   await page.getByTestId('graph-node-c2').click()
   await expect(page.getByTestId('node-relations')).toContainText('c1')

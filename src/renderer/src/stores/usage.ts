@@ -42,6 +42,15 @@ export function treeUsage(list: ContainerInfo[], usage: Map<string, ContainerUsa
   return [...trees.values()].filter((t) => t.members.length > 1).sort((a, b) => b.onDiskBytes - a.onDiskBytes)
 }
 
+/** Number formats by locale and precision: making one costs more than formatting a thousand numbers. */
+const formats = new Map<string, Intl.NumberFormat>()
+const numberFormat = (locale: string, digits: number): Intl.NumberFormat => {
+  const k = `${locale}/${digits}`
+  let f = formats.get(k)
+  if (!f) formats.set(k, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits })))
+  return f
+}
+
 /** 1536 -> "1.5 KiB" */
 export function formatBytes(n: number, locale = 'en'): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
@@ -51,7 +60,7 @@ export function formatBytes(n: number, locale = 'en'): string {
     v /= 1024
     i++
   }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`
+  return `${numberFormat(locale, i === 0 ? 0 : 1).format(v)} ${units[i]}`
 }
 
 /** What the engine's usage watch sends (engine/usage-watch.ts UsageUpdate). */

@@ -5,8 +5,8 @@
 import '@patternfly/react-core/dist/styles/base-no-reset.css'
 import '../graph/graph.css'
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { Background, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Edge, type NodeChange } from '@xyflow/react'
-import { Alert, AlertActionCloseButton, Button, SearchInput, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem, Title, Tooltip } from '@patternfly/react-core'
+import { Background, MarkerType, Position, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Edge, type NodeChange, type NodeHandle } from '@xyflow/react'
+import { Alert, AlertActionCloseButton, Button, SearchInput, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem, Title } from '@patternfly/react-core'
 import SearchPlusIcon from '@patternfly/react-icons/dist/esm/icons/search-plus-icon'
 import SearchMinusIcon from '@patternfly/react-icons/dist/esm/icons/search-minus-icon'
 import ExpandIcon from '@patternfly/react-icons/dist/esm/icons/expand-icon'
@@ -22,8 +22,9 @@ import { useUsage } from '../stores/usage'
 import { useLayout } from '../graph/useLayout'
 import { NODE_H, NODE_W } from '../graph/layout'
 import { nodeTypes, zoomedOut, type GraphFlowNode } from '../graph/GraphNode'
-import { Legend, edgeColor } from '../graph/Legend'
+import { EDGE_KINDS, Legend, edgeColor } from '../graph/Legend'
 import { OverviewCanvas } from '../graph/OverviewCanvas'
+import { CanvasMiniMap } from '../graph/CanvasMiniMap'
 import { directEdges, directGraph } from '../graph/directEdges'
 import { neighbour, type Direction } from '../graph/keyboardNav'
 import { NodeMenu, type NodeAction } from '../graph/NodeMenu'
@@ -44,6 +45,12 @@ const VIRTUALIZE_ABOVE = 800
 /** A big graph's first view: readable text, starting at its top-left node. */
 const BIG_ZOOM = 0.75
 const CORNER_MARGIN = 24
+
+/** A node's two handles: its dependents' edges leave its left side, its origin's edge ends on its right. */
+const HANDLES: NodeHandle[] = [
+  { type: 'source', position: Position.Left, x: 0, y: NODE_H / 2 - 0.5, width: 1, height: 1 },
+  { type: 'target', position: Position.Right, x: NODE_W - 1, y: NODE_H / 2 - 0.5, width: 1, height: 1 }
+]
 
 type Menu = { node: LineageNode; at: { x: number; y: number } }
 type Dialog = { kind: 'destroy'; key: string } | { kind: 'snapshot'; node: LineageNode; mode: 'clone' | 'restore' }
@@ -88,6 +95,9 @@ function Graph(): React.JSX.Element {
   const nodes = useMemo<GraphFlowNode[]>(() => {
     if (!positions) return []
     const m = new Set(matches)
+    // each word translated once, not once per node: a thousand t() calls cost a frame or more
+    const words = new Map<string, string>()
+    const word = (key: string): string => words.get(key) ?? (words.set(key, t(key as 'lineage.title')), words.get(key)!)
     return graph.nodes.map((n) => ({
       hidden: overview,
       id: n.id,
@@ -95,16 +105,19 @@ function Graph(): React.JSX.Element {
       position: positions[n.id] ?? { x: 0, y: 0 },
       width: NODE_W,
       height: NODE_H,
+      // where the edges attach, given rather than measured: React Flow otherwise renders every
+      // node once to measure it, out of view or not
+      handles: HANDLES,
       selected: keys.includes(n.id),
       data: { node: n, findings: findings.get(n.id) ?? [], match: m.has(n.id) },
-      ariaLabel: `${n.ref.name} (${t(`lineage.kind.${n.kind}`)}, ${n.backend ?? '?'}, ${n.kind === 'container' ? t(`state.${n.state}`) : ''})`
+      ariaLabel: `${n.ref.name} (${word(`lineage.kind.${n.kind}`)}, ${n.backend ?? '?'}${n.kind === 'container' ? `, ${word(`state.${n.state}`)}` : ''})`
     }))
   }, [graph, positions, findings, keys, matches, overview, t])
 
   // The id is `from->to`: one drawn edge per pair. Orthogonal, in the gaps between the layers.
-  const edges = useMemo<Edge[]>(
-    () =>
-      direct.drawn.map((e) => ({
+  const edges = useMemo<Edge[]>(() => {
+    const label = Object.fromEntries(EDGE_KINDS.map((k) => [k, t(`lineage.edge.${k}`)]))
+    return direct.drawn.map((e) => ({
         id: `${e.from}->${e.to}`,
         source: e.from,
         target: e.to,
@@ -113,10 +126,9 @@ function Graph(): React.JSX.Element {
         markerEnd: { type: MarkerType.ArrowClosed, color: edgeColor(e.kind), width: 14, height: 14 },
         data: { kind: e.kind },
         focusable: false,
-        ariaLabel: t(`lineage.edge.${e.kind}`)
-      })),
-    [direct, t]
-  )
+        ariaLabel: label[e.kind]
+      }))
+  }, [direct, t])
   const kinds = useMemo(() => new Set<LineageEdgeKind>(direct.drawn.map((e) => e.kind)), [direct])
 
   // Mouse and keyboard (Enter/Space on a focused node) both arrive as `select` changes.
@@ -193,6 +205,10 @@ function Graph(): React.JSX.Element {
   // rather than as a thousand tiny boxes: only what is in view is drawn, so it paints and pans
   // quickly. Fit shows all.
   const big = nodes.length > VIRTUALIZE_ABOVE
+  // Until React Flow knows its size it counts every node as in view: a big graph's nodes are
+  // handed over once it does, so only the visible ones are ever rendered.
+  const sized = useStore((s) => s.width > 0 && s.height > 0)
+  const handOver = !big || sized
   const corner = useMemo(() => {
     let x = 0
     let y = 0
@@ -234,9 +250,8 @@ function Graph(): React.JSX.Element {
               <Button variant="secondary" data-testid="graph-fit" icon={<ExpandIcon />} onClick={() => void flow.fitView({ duration: 200, includeHiddenNodes: true })}>{t('lineage.fit')}</Button>
             </ToolbarItem>
             <ToolbarItem>
-              <Tooltip content={t('lineage.tidyHelp')}>
-                <Button variant="secondary" data-testid="graph-tidy" icon={<SitemapIcon />} onClick={tidy}>{t('lineage.tidy')}</Button>
-              </Tooltip>
+              {/* a native tooltip: PatternFly's re-reads the layout on every render of the graph */}
+              <Button variant="secondary" data-testid="graph-tidy" icon={<SitemapIcon />} onClick={tidy} title={t('lineage.tidyHelp')}>{t('lineage.tidy')}</Button>
             </ToolbarItem>
           </ToolbarGroup>
         </ToolbarContent>
@@ -252,12 +267,16 @@ function Graph(): React.JSX.Element {
       <div className={['graph', over ? 'over' : '', far ? 'far' : ''].join(' ')} data-testid="graph" onKeyDownCapture={onKeyDown} {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
         {error ? (
           <p className="error">{error}</p>
+        ) : !graph.nodes.length ? (
+          <p className="muted pad">{t('lineage.empty')}</p>
         ) : !positions ? (
           <p className="muted pad">{t('lineage.layouting')}</p>
         ) : (
+          // Mounted once there are nodes, so the first view (fitted, or a big graph's corner)
+          // is chosen for them; later changes keep the view where the user left it.
           <ReactFlow
-            nodes={nodes}
-            edges={edges}
+            nodes={handOver ? nodes : []}
+            edges={handOver ? edges : []}
             nodeTypes={nodeTypes}
             onNodesChange={onNodesChange}
             onNodeContextMenu={(e, n) => {
@@ -280,15 +299,7 @@ function Graph(): React.JSX.Element {
             proOptions={{ hideAttribution: true }}
           >
             <Background />
-            <MiniMap
-              pannable
-              zoomable
-              ariaLabel={t('lineage.minimap')}
-              className="lineage-minimap"
-              style={{ width: 168, height: 112 }}
-              nodeClassName={(n) => `mm-${(n.data as GraphFlowNode['data']).node.kind}`}
-              nodeStrokeWidth={0}
-            />
+            <CanvasMiniMap graph={drawnGraph} positions={positions} theme={dark ? 'dark' : 'light'} />
             {overview && (
               <OverviewCanvas
                 graph={drawnGraph}
