@@ -24,6 +24,7 @@ import { NODE_H, NODE_W } from '../graph/layout'
 import { nodeTypes, zoomedOut, type GraphFlowNode } from '../graph/GraphNode'
 import { EDGE_KINDS, Legend, edgeColor } from '../graph/Legend'
 import { OverviewCanvas } from '../graph/OverviewCanvas'
+import { overviewBounds } from '../graph/overview'
 import { CanvasMiniMap } from '../graph/CanvasMiniMap'
 import { directEdges, directGraph } from '../graph/directEdges'
 import { neighbour, type Direction } from '../graph/keyboardNav'
@@ -147,10 +148,22 @@ function Graph(): React.JSX.Element {
     [setAll]
   )
 
+  const viewW = useStore((s) => s.width)
+  const viewH = useStore((s) => s.height)
+  // Fit by the layout's own positions: React Flow's fitView waits for nodes it has measured,
+  // and the nodes of a big graph out of view never are.
+  const fitTo = (ids: readonly string[] | null, maxZoom = 1): void => {
+    if (!positions) return
+    const b = overviewBounds(ids ? Object.fromEntries(ids.flatMap((id) => (positions[id] ? [[id, positions[id]]] : []))) : positions)
+    if (!b) return
+    const zoom = Math.min(maxZoom, (0.9 * viewW) / b.width, (0.9 * viewH) / b.height)
+    void flow.setCenter(b.x + b.width / 2, b.y + b.height / 2, { zoom: Math.max(zoom, 0.05), duration: 200 })
+  }
+
   const findMatch = (): void => {
     if (!matches.length) return
     setAll([matches[0]!])
-    void flow.fitView({ nodes: matches.map((id) => ({ id })), duration: 200, maxZoom: 1.5, includeHiddenNodes: true })
+    fitTo(matches, 1.5)
   }
 
   const run = (what: Promise<unknown>): void => void what.catch((e: unknown) => setFailure(errorText(e)))
@@ -207,7 +220,7 @@ function Graph(): React.JSX.Element {
   const big = nodes.length > VIRTUALIZE_ABOVE
   // Until React Flow knows its size it counts every node as in view: a big graph's nodes are
   // handed over once it does, so only the visible ones are ever rendered.
-  const sized = useStore((s) => s.width > 0 && s.height > 0)
+  const sized = viewW > 0 && viewH > 0
   const handOver = !big || sized
   const corner = useMemo(() => {
     let x = 0
@@ -247,7 +260,7 @@ function Graph(): React.JSX.Element {
               <Button variant="plain" onClick={() => void flow.zoomOut()} aria-label={t('lineage.zoomOut')} icon={<SearchMinusIcon />} />
             </ToolbarItem>
             <ToolbarItem>
-              <Button variant="secondary" data-testid="graph-fit" icon={<ExpandIcon />} onClick={() => void flow.fitView({ duration: 200, includeHiddenNodes: true })}>{t('lineage.fit')}</Button>
+              <Button variant="secondary" data-testid="graph-fit" icon={<ExpandIcon />} onClick={() => fitTo(null)}>{t('lineage.fit')}</Button>
             </ToolbarItem>
             <ToolbarItem>
               {/* a native tooltip: PatternFly's re-reads the layout on every render of the graph */}
