@@ -92,7 +92,7 @@ test('keyboard: arrows move between nodes with a focus ring, Enter selects, Dele
   expect(lxcLs(env.lxcpath)).toContain('c2')
 })
 
-test('context menu: reasons for what does not apply, a snapshot taken keeps the graph still, a clone from a snapshot node, show usage', async ({ openApp, page }) => {
+test('context menu: the app\'s actions on a node, a snapshot taken keeps the graph still, a clone from a snapshot node, show usage', async ({ openApp, page }) => {
   await openApp(env)
   await openGraph(page)
   await page.getByTestId('graph-node-c1').click({ button: 'right' })

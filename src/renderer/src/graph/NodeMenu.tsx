@@ -108,7 +108,7 @@ export function NodeMenu({ node, container: c, at, onAction, onClose }: Props): 
     items = [item('none', t('lineage.menu.none'), null, () => undefined, t('lineage.menu.missing'))]
   }
   return (
-    <div ref={ref} style={style} data-testid="node-menu">
+    <div ref={ref} style={style} className="lineage-menu-host" data-testid="node-menu">
       <Menu aria-label={t('lineage.menu.label', { name: node.ref.name })} onSelect={() => undefined}>
         <MenuContent>
           <MenuList>{items}</MenuList>
