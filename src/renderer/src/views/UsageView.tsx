@@ -246,11 +246,12 @@ export function UsageView(): React.JSX.Element {
   const diff = useLayerDiff(picked, byKey)
   const lang = i18n.language
   const u = picked ? byKey.get(keyOf(picked)) : undefined
-  const measuring = status === 'measuring'
+  const measuring = useUsage((s) => s.measuring) || status === 'measuring'
+  const quotaNote = useUsage((s) => s.quotaNote)
 
-  useEffect(() => {
-    if (status === 'idle') void useUsage.getState().fetch(api, usePrefs.getState().showHidden)
-  }, [status])
+  // While the page is open, the figures follow the engine's usage watch (an upper written to is
+  // measured again by itself); `measuring` says when a whole measurement is under way.
+  useEffect(() => useUsage.getState().watch(api, usePrefs.getState().showHidden), [])
   const pick = (key: string): void => {
     setPickedKey(key)
     setDir('/')
@@ -283,6 +284,7 @@ export function UsageView(): React.JSX.Element {
         </ToolbarContent>
       </Toolbar>
       <div className="usage-body">
+        {quotaNote && <p className="muted small" data-testid="usage-quota-note">{quotaNote}</p>}
         {status === 'unavailable' && <Alert variant="warning" isInline title={t('usage.unavailable', { message: error })} data-testid="usage-status" />}
         {picked && (
           <>
