@@ -27,5 +27,7 @@ test('clone, destroy, snapshots and usage speak Japanese', async ({ openApp }) =
 
   await page.getByTestId('nav-usage').click()
   await expect(page.getByTestId('nav-usage')).toHaveText('ディスク使用量')
-  await expect(page.getByTestId('usage-bar-base')).toContainText('専有')
+  await expect(page.getByTestId('usage-table')).toContainText('専有')
+  await page.getByTestId('usage-help-button').click()
+  await expect(page.getByTestId('usage-help')).toContainText('削除で解放')
 })

@@ -54,8 +54,8 @@ test('a 900-node lineage zoomed out is one canvas that selects by click; search 
   expect(await transform()).not.toBe(before)
 
   // Search zooms in on the match: real nodes again, the match marked.
-  await page.getByTestId('graph-search').fill('clone42-3')
-  await page.getByTestId('graph-search').press('Enter')
+  await page.getByTestId('graph-search').getByRole('textbox').fill('clone42-3')
+  await page.getByTestId('graph-search').getByRole('textbox').press('Enter')
   await expect(page.getByTestId('graph-node-clone42-3')).toBeVisible()
   await expect(page.getByTestId('graph-node-clone42-3')).toHaveClass(/match/)
   await expect(overview).toHaveCount(0)

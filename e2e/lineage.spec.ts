@@ -51,8 +51,8 @@ test('the lineage graph has a node for each container and the edge snap1 -> base
   await expect(page.getByTestId('details').getByRole('heading', { level: 2 })).toHaveText('copy1')
 
   // Search highlights the match.
-  await page.getByTestId('graph-search').fill('copy')
-  await page.getByTestId('graph-search').press('Enter')
+  await page.getByTestId('graph-search').getByRole('textbox').fill('copy')
+  await page.getByTestId('graph-search').getByRole('textbox').press('Enter')
   await expect(page.getByTestId('graph-node-copy1')).toHaveClass(/match/)
 })
 

@@ -220,11 +220,19 @@ export interface UsageFigures {
 export interface ContainerUsage {
   ref: ContainerRef
   backend: Backend | null
-  /** what only it holds: an overlay upper; btrfs/zfs exclusive */
+  /**
+   * what only it holds: its data layer (an overlay upper, a dir rootfs; btrfs/zfs: what the
+   * filesystem counts as exclusive) plus the rest of its directory (config, log); snapshots
+   * are rows of their own. `du -sx --exclude=snaps <lxcpath>/<name>` for a scanned one.
+   */
   exclusiveBytes: number
-  /** what it reads from its bases */
+  /** what it reads from its bases (overlay lowers; btrfs/zfs referenced but not exclusive) */
   sharedBytes: number
-  /** what destroying it (and, for a base, its dependents) would give back */
+  /**
+   * what destroying it would give back: its exclusive plus the exclusive of everything that
+   * must go with it (its snapshots, the clones that read it as a lower); a leaf's equals its
+   * exclusive
+   */
   freedIfDeletedBytes: number
   /** for a base: bytes its clones save compared with full copies */
   savedByClonesBytes: number

@@ -43,25 +43,35 @@ afterAll(async () => {
 })
 
 describe('usage of a running overlay clone, changed from inside', () => {
-  it('reports exactly the upper: the 1 MiB file, one whiteout, one opaque directory', async () => {
+  it('measures exactly the upper: the 1 MiB file, one whiteout, one opaque directory', async () => {
     const [c1] = await measureUsage([P], { names: [{ lxcpath: P, name: 'c1' }] })
     const upper = join(P, 'c1', 'overlay', 'delta')
     expect(c1!.backend).toBe('overlay')
-    expect(c1!.exclusiveBytes).toBe(du(upper))
-    expect(c1!.exclusiveBytes).toBeGreaterThanOrEqual(1 << 20)
+    expect(c1!.measured.allocatedBytes).toBe(du(upper))
+    expect(c1!.measured.allocatedBytes).toBeGreaterThanOrEqual(1 << 20)
     expect(c1!.measured.whiteouts).toBe(1)
     expect(c1!.measured.opaqueDirs).toBe(1)
     expect(c1!.measured.apparentBytes).toBeGreaterThanOrEqual(1 << 20)
     expect(c1!.sharedBytes).toBe(du(join(P, 'base', 'rootfs')))
   })
 
+  it('exclusive is du of its directory, and a leaf frees exactly its exclusive', async () => {
+    const [c1] = await measureUsage([P], { names: [{ lxcpath: P, name: 'c1' }] })
+    // the upper plus the config, log and overlay workdir: all of it goes with the container
+    expect(c1!.exclusiveBytes).toBe(du(join(P, 'c1')))
+    expect(c1!.exclusiveBytes).toBeGreaterThan(c1!.measured.allocatedBytes)
+    expect(c1!.freedIfDeletedBytes).toBe(c1!.exclusiveBytes)
+  })
+
   it('a base: freed includes its clone, saved is what the clone reads; the tree counts each once', async () => {
     const report = await measureUsageReport([P])
     const base = report.containers.find((c) => c.ref.name === 'base')!
     const c1 = report.containers.find((c) => c.ref.name === 'c1')!
-    expect(base.exclusiveBytes).toBe(du(join(P, 'base', 'rootfs')))
+    expect(base.exclusiveBytes).toBe(du(join(P, 'base')))
     expect(base.savedByClonesBytes).toBe(c1.sharedBytes)
-    expect(base.freedIfDeletedBytes).toBe(du(join(P, 'base')) + c1.freedIfDeletedBytes)
+    expect(base.freedIfDeletedBytes).toBe(base.exclusiveBytes + c1.exclusiveBytes)
+    // the base's rootfs, which c1 shares, is counted once: in the base's exclusive
+    expect(report.trees[0]!.allocatedBytes).toBe(du(join(P, 'base')) + du(join(P, 'c1')))
     expect(report.trees).toHaveLength(1)
     expect(report.trees[0]!.root.name).toBe('base')
     expect(report.trees[0]!.allocatedBytes).toBe(base.freedIfDeletedBytes)
@@ -191,12 +201,12 @@ describe('hard links, sparse files, odd names, 100k files in an upper', () => {
     mkdirSync(many)
     execFileSync('bash', ['-c', `cd '${many}' && for d in $(seq 0 99); do mkdir $d; (cd $d && seq 0 999 | xargs touch); done`])
     const [c1] = await measureUsage([P], { names: [{ lxcpath: P, name: 'c1' }] })
-    expect(c1!.exclusiveBytes).toBe(du(upper))
+    expect(c1!.measured.allocatedBytes).toBe(du(upper))
     expect(c1!.measured.apparentBytes).toBe(Number(execFileSync('du', ['-sx', '-B1', '--apparent-size', upper], { encoding: 'utf8' }).split('\t')[0]))
     expect(c1!.measured.files).toBe(Number(execFileSync('bash', ['-c', `find '${upper}' -type f -printf x | wc -c`], { encoding: 'utf8' })) )
     expect(c1!.measured.files).toBeGreaterThan(100_000)
     expect(c1!.measured.apparentBytes).toBeGreaterThan(2 ** 30) // the sparse file's size...
-    expect(c1!.exclusiveBytes).toBeLessThan(16 << 20) // ...but not its blocks
+    expect(c1!.measured.allocatedBytes).toBeLessThan(16 << 20) // ...but not its blocks
     const d = await layerDiff({ lxcpath: P, name: 'c1' })
     const paths = d.entries.map((e) => e.path)
     expect(paths).toContain('/odd/new\nline')
@@ -217,6 +227,7 @@ describe('freed if deleted', () => {
     const before = fs.usedBytes()
     const [c2] = await measureUsage([P], { names: [{ lxcpath: P, name: 'c2' }] })
     expect(c2!.freedIfDeletedBytes).toBe(du(join(P, 'c2')))
+    expect(c2!.freedIfDeletedBytes).toBe(c2!.exclusiveBytes)
     await lxc('lxc-destroy', '-n', 'c2')
     const after = fs.usedBytes()
     expect(c2!.freedIfDeletedBytes).toBeGreaterThan(3_000_000)

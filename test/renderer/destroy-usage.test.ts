@@ -30,12 +30,15 @@ describe('usage helpers', () => {
     ref: { lxcpath: P, name }, backend: null, exclusiveBytes: ex, sharedBytes: sh, freedIfDeletedBytes: fr, savedByClonesBytes: 0,
     measured: { apparentBytes: 0, allocatedBytes: 0, files: 0, dirs: 0, hardlinkedInodes: 0, whiteouts: 0, opaqueDirs: 0 }, source: 'scan'
   })
-  it('groups containers under their top-most origin and sums only measured figures', () => {
-    const list = [info('base', null, ['a']), info('a', 'base', []), info('solo', null, [])]
-    const m = new Map([[`${P}/base`, u('base', 100, 0, 150)], [`${P}/a`, u('a', 50, 100, 50)]])
+  it('groups containers under their top-most origin, counts the shared base once, lists no one-container tree', () => {
+    // base <- a <- a2: both clones read base's 100 bytes, a2 also a's 50
+    const list = [info('base', null, ['a', 'a2']), info('a', 'base', ['a2']), info('a2', 'a', []), info('solo', null, [])]
+    const m = new Map([[`${P}/base`, u('base', 100, 0, 180)], [`${P}/a`, u('a', 50, 100, 80)], [`${P}/a2`, u('a2', 30, 150, 30)], [`${P}/solo`, u('solo', 7, 0, 7)]])
     const trees = treeUsage(list, m)
-    expect(trees[0]).toMatchObject({ root: `${P}/base`, members: [`${P}/base`, `${P}/a`], exclusiveBytes: 150, sharedBytes: 100, freedIfDeletedBytes: 150 })
-    expect(trees[1]).toMatchObject({ root: `${P}/solo`, exclusiveBytes: 0 })
+    expect(trees).toHaveLength(1)
+    expect(trees[0]).toMatchObject({ root: `${P}/base`, members: [`${P}/base`, `${P}/a`, `${P}/a2`], onDiskBytes: 180, savedBytes: 250 })
+    // what the whole tree holds is what destroying its root with everything on it gives back
+    expect(trees[0]!.onDiskBytes).toBe(m.get(`${P}/base`)!.freedIfDeletedBytes)
   })
   it('formats bytes in binary units', () => {
     expect(formatBytes(0)).toBe('0 B')

@@ -11,9 +11,12 @@ import { writeStdout } from './output'
 const usage = `Usage: strata du [-n NAME]... [-P LXCPATH]... [-a] [--json]
 
 For every container and snapshot (or the named ones):
-  EXCLUSIVE   what only it holds (an overlay upper; btrfs/zfs: what the filesystem counts as its own)
-  SHARED      what it reads from its bases (overlay lowers; btrfs/zfs: referenced but not exclusive)
-  FREED       what destroying it would give back, with its snapshots and the clones that read it
+  EXCLUSIVE   what only it holds: its directory without snaps/ (du -sx --exclude=snaps DIR),
+              btrfs/zfs: what the filesystem counts as its own, plus its config and log
+  SHARED      what it reads from its bases (overlay lowers: du -sx LOWER; btrfs/zfs:
+              referenced but not exclusive); counted once, in the base's EXCLUSIVE, in a tree
+  FREED       what destroying it would give back: its EXCLUSIVE plus that of its snapshots and
+              of the clones that read it (a leaf: its EXCLUSIVE; df shows it)
   SAVED       for a base: what its clones save compared with full copies
 plus files, directories, whiteouts and opaque directories of the measured layer, and per lineage
 tree what the whole tree holds on disk. Bytes are allocated bytes (what df counts); --json adds

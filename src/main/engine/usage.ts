@@ -145,17 +145,21 @@ export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(),
     } else shared.set(key, 0)
   }
 
+  // Exclusive: everything of its own (the data layer and the rest of its directory: config,
+  // log, lxc_snapshots), so that `du -sx --exclude=snaps <lxcpath>/<name>` checks it and a
+  // leaf's "freed if deleted" is exactly its exclusive, never more.
+  const exclusive = (k: string): number => (own.get(k) ? own.get(k)!.dataBytes + own.get(k)!.restBytes : 0)
   const containers: ContainerUsage[] = []
   for (const [key, entry] of lineage.entries) {
     if (!shown(key)) continue
     const o = own.get(key)!
     const closure = destroyClosure(lineage, entry.record.ref)
-    const freed = closure.reduce((n, k) => n + (own.get(k) ? own.get(k)!.dataBytes + own.get(k)!.restBytes : 0), 0)
+    const freed = closure.reduce((n, k) => n + exclusive(k), 0)
     const saved = closure.filter((k) => k !== key).reduce((n, k) => n + (shared.get(k) ?? 0), 0)
     containers.push({
       ref: entry.record.ref,
       backend: entry.record.backend,
-      exclusiveBytes: o.dataBytes,
+      exclusiveBytes: exclusive(key),
       sharedBytes: shared.get(key) ?? 0,
       freedIfDeletedBytes: freed,
       savedByClonesBytes: saved,

@@ -22,7 +22,9 @@ export function toElk(g: LineageGraph): ElkInput {
       'elk.direction': 'RIGHT',
       'elk.spacing.nodeNode': '24',
       'elk.layered.spacing.nodeNodeBetweenLayers': '64',
-      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES'
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      // edges as horizontal and vertical runs between the layers, never through a node
+      'elk.edgeRouting': 'ORTHOGONAL'
     },
     children: g.nodes.map((n) => ({ id: n.id, width: NODE_W, height: NODE_H })),
     edges: g.edges.map((e, i) => ({ id: `e${i}`, sources: [e.to], targets: [e.from] }))

@@ -1,11 +1,13 @@
-// Layout positions for a graph, cached by the graph's shape, so state changes (running/stopped)
-// do not re-layout: a forest (the usual lineage) is laid out at once on this thread, anything
-// else by ELK in the worker.
-import { useEffect, useRef, useState } from 'react'
+// Layout positions for a graph (its drawn, direct edges), cached by the graph's shape, so state
+// changes (running/stopped) do not re-layout: a forest (the usual lineage) is laid out at once
+// on this thread, anything else by ELK in the worker. A change of shape keeps the nodes that
+// stay where they were (stableLayout.ts) until the user asks for a tidy layout.
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { LineageGraph } from '@shared/model'
 import { shapeKey } from '../stores/lineage'
 import { fromElk, toElk, type LayoutResponse, type Positions } from './layout'
 import { forestLayout } from './forestLayout'
+import { extendLayout } from './stableLayout'
 import LayoutWorker from './layout.worker?worker'
 
 let worker: Worker | null = null
@@ -58,21 +60,34 @@ function layout(g: LineageGraph): Promise<LayoutResponse> {
   })
 }
 
-/** The forest layout when the graph is one, cached; null when it needs ELK. */
+/** The positions last shown: a new shape extends them instead of moving everything. */
+let shown: Positions | null = null
+
+/** The forest layout when the graph is one (kept stable against what was shown), cached; null when it needs ELK. */
 function forestPositions(key: string, g: LineageGraph): Positions | null {
   const hit = cache.get(key)
   if (hit) return hit
-  const p = forestLayout(g)
-  if (p) cache.set(key, p)
+  const full = forestLayout(g)
+  if (!full) return null
+  const p = (shown && extendLayout(shown, g)) ?? full
+  cache.set(key, p)
   return p
 }
 
-/** Positions for the graph (null while ELK works), and the shape key they belong to. */
-export function useLayout(g: LineageGraph): { positions: Positions | null; error: string | null; key: string } {
+/** Positions for the graph (null while ELK works), the shape key they belong to, and a tidy re-layout. */
+export function useLayout(g: LineageGraph): { positions: Positions | null; error: string | null; key: string; tidy(): void } {
   const key = shapeKey(g)
+  const [, redraw] = useState(0)
   const forest = forestPositions(key, g)
   const elk = useElkLayout(forest ? null : key, g)
-  return { ...(forest ? { positions: forest, error: null } : elk), key }
+  const result = forest ? { positions: forest, error: null } : elk
+  if (result.positions) shown = result.positions
+  const tidy = useCallback(() => {
+    shown = null
+    cache.clear()
+    redraw((n) => n + 1)
+  }, [])
+  return { ...result, key, tidy }
 }
 
 /** ELK in the worker for `key`'s graph; idle when `key` is null (the forest layout applies). */

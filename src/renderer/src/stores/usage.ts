@@ -11,14 +11,15 @@ export type UsageStatus = 'idle' | 'measuring' | 'ready' | 'unavailable'
 export interface TreeUsage {
   root: string
   members: string[]
-  exclusiveBytes: number
-  sharedBytes: number
-  freedIfDeletedBytes: number
+  /** on disk: each member's exclusive once (a base's rootfs, which its clones share, is the base's) */
+  onDiskBytes: number
+  /** what full copies of the members would take on top: their shared bytes */
+  savedBytes: number
 }
 
 const key = (r: { lxcpath: string; name: string }): string => `${r.lxcpath}/${r.name}`
 
-/** Sum usage per lineage tree (containers grouped under their top-most origin). */
+/** Usage per lineage tree of more than one container (grouped under their top-most origin). */
 export function treeUsage(list: ContainerInfo[], usage: Map<string, ContainerUsage>): TreeUsage[] {
   const byKey = new Map(list.map((c) => [key(c), c]))
   const rootOf = (c: ContainerInfo): string => {
@@ -29,18 +30,25 @@ export function treeUsage(list: ContainerInfo[], usage: Map<string, ContainerUsa
   const trees = new Map<string, TreeUsage>()
   for (const c of list) {
     const r = rootOf(c)
-    const t = trees.get(r) ?? { root: r, members: [], exclusiveBytes: 0, sharedBytes: 0, freedIfDeletedBytes: 0 }
+    const t = trees.get(r) ?? { root: r, members: [], onDiskBytes: 0, savedBytes: 0 }
     t.members.push(key(c))
     const u = usage.get(key(c))
     if (u) {
-      t.exclusiveBytes += u.exclusiveBytes
-      t.sharedBytes += u.sharedBytes
+      t.onDiskBytes += u.exclusiveBytes
+      t.savedBytes += u.sharedBytes
     }
     trees.set(r, t)
   }
-  // Deleting a whole tree frees what its root would free with its dependents.
-  for (const t of trees.values()) t.freedIfDeletedBytes = usage.get(t.root)?.freedIfDeletedBytes ?? t.exclusiveBytes
-  return [...trees.values()].sort((a, b) => b.exclusiveBytes - a.exclusiveBytes)
+  return [...trees.values()].filter((t) => t.members.length > 1).sort((a, b) => b.onDiskBytes - a.onDiskBytes)
+}
+
+/** Number formats by locale and precision: making one costs more than formatting a thousand numbers. */
+const formats = new Map<string, Intl.NumberFormat>()
+const numberFormat = (locale: string, digits: number): Intl.NumberFormat => {
+  const k = `${locale}/${digits}`
+  let f = formats.get(k)
+  if (!f) formats.set(k, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits })))
+  return f
 }
 
 /** 1536 -> "1.5 KiB" */
@@ -52,7 +60,7 @@ export function formatBytes(n: number, locale = 'en'): string {
     v /= 1024
     i++
   }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`
+  return `${numberFormat(locale, i === 0 ? 0 : 1).format(v)} ${units[i]}`
 }
 
 /** What the engine's usage watch sends (engine/usage-watch.ts UsageUpdate). */

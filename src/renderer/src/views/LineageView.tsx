@@ -1,23 +1,45 @@
-// The lineage graph: every container and snapshot as a node, typed edges, ELK layout in a
-// worker, zoom/pan/fit/search; selection shared with the table and the details panel.
-import { useCallback, useMemo, useState } from 'react'
-import { Background, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Edge, type NodeChange } from '@xyflow/react'
+// The lineage graph: every container and snapshot as a node, each one's direct relation drawn
+// once (graph/directEdges.ts), a layered layout that keeps still when nodes come and go,
+// zoom/pan/fit/search, a minimap, a context menu and keyboard moves on the nodes; selection
+// shared with the table and the details panel.
+import '@patternfly/react-core/dist/styles/base-no-reset.css'
+import '../graph/graph.css'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { Background, MarkerType, Position, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Edge, type NodeChange, type NodeHandle } from '@xyflow/react'
+import { Alert, AlertActionCloseButton, Button, SearchInput, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem, Title } from '@patternfly/react-core'
+import SearchPlusIcon from '@patternfly/react-icons/dist/esm/icons/search-plus-icon'
+import SearchMinusIcon from '@patternfly/react-icons/dist/esm/icons/search-minus-icon'
+import ExpandIcon from '@patternfly/react-icons/dist/esm/icons/expand-icon'
+import SitemapIcon from '@patternfly/react-icons/dist/esm/icons/sitemap-icon'
 import { useTranslation } from 'react-i18next'
+import type { LineageEdgeKind, LineageNode } from '@shared/model'
 import { searchNodes, useLineage } from '../stores/lineage'
 import { useSelection } from '../stores/selection'
 import { resolveTheme, usePrefs } from '../stores/prefs'
+import { keyOf, useContainers } from '../stores/containers'
+import { useActionError } from '../stores/actions'
+import { useUsage } from '../stores/usage'
 import { useLayout } from '../graph/useLayout'
 import { NODE_H, NODE_W } from '../graph/layout'
 import { nodeTypes, zoomedOut, type GraphFlowNode } from '../graph/GraphNode'
-import { Legend } from '../graph/Legend'
+import { EDGE_KINDS, Legend, edgeColor } from '../graph/Legend'
 import { OverviewCanvas } from '../graph/OverviewCanvas'
+import { overviewBounds } from '../graph/overview'
+import { CanvasMiniMap } from '../graph/CanvasMiniMap'
+import { directEdges, directGraph } from '../graph/directEdges'
+import { neighbour, type Direction } from '../graph/keyboardNav'
+import { NodeMenu, type NodeAction } from '../graph/NodeMenu'
+import { NodeRelations } from '../graph/NodeRelations'
+import { SnapshotDialog } from '../graph/SnapshotDialog'
 import { useHighlight } from '../stores/highlight'
 import { DetailsPanel } from '../components/DetailsPanel'
+import { DestroyDialog } from '../components/DestroyDialog'
 import { FindingsList } from '../components/FindingsList'
 import { CloneTargets } from '../components/CloneTargets'
 import { dropProps } from '../dnd'
 import { openClone } from '../hooks/openClone'
 import { useLxcpaths } from '../stores/lxcpaths'
+import { api, errorText } from '../api'
 
 /** Above this many nodes, only what is in view is rendered (React Flow's own guidance). */
 const VIRTUALIZE_ABOVE = 800
@@ -25,29 +47,58 @@ const VIRTUALIZE_ABOVE = 800
 const BIG_ZOOM = 0.75
 const CORNER_MARGIN = 24
 
+/** A node's two handles: its dependents' edges leave its left side, its origin's edge ends on its right. */
+const HANDLES: NodeHandle[] = [
+  { type: 'source', position: Position.Left, x: 0, y: NODE_H / 2 - 0.5, width: 1, height: 1 },
+  { type: 'target', position: Position.Right, x: NODE_W - 1, y: NODE_H / 2 - 0.5, width: 1, height: 1 }
+]
+
+type Menu = { node: LineageNode; at: { x: number; y: number } }
+type Dialog = { kind: 'destroy'; key: string } | { kind: 'snapshot'; node: LineageNode; mode: 'clone' | 'restore' }
+
+/** The DOM element of a node, by its id (React Flow renders `data-id`). */
+const nodeElement = (id: string): HTMLElement | null => document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`)
+
 function Graph(): React.JSX.Element {
   const { t } = useTranslation()
   const graph = useLineage((s) => s.graph)
   const findings = useLineage((s) => s.findings)
   const keys = useSelection((s) => s.keys)
+  const focusKey = useSelection((s) => s.focus)
   const setAll = useSelection((s) => s.setAll)
+  const list = useContainers((s) => s.list)
   const theme = usePrefs((s) => s.theme)
-  const { positions, error, key: shape } = useLayout(graph)
+  const direct = useMemo(() => directEdges(graph), [graph])
+  const drawnGraph = useMemo(() => directGraph(graph, direct), [graph, direct])
+  const { positions, error, tidy } = useLayout(drawnGraph)
   const [query, setQuery] = useState('')
   const matches = useMemo(() => searchNodes(graph, query), [graph, query])
   const flow = useReactFlow()
   const lxcpaths = useLxcpaths((s) => s.list)
   const [over, setOver] = useState(false)
+  const [menu, setMenu] = useState<Menu | null>(null)
+  const [dialog, setDialog] = useState<Dialog | null>(null)
+  const [failure, setFailure] = useState<string | null>(null)
   // Zoomed out, arrowheads are specks that still cost a paint each: drawn only closer in.
   const far = useStore(zoomedOut)
   // A big graph zoomed out is drawn on one canvas (OverviewCanvas); its nodes stay known to
   // React Flow (fit, search) but hidden, as are their edges.
   const overview = far && graph.nodes.length > VIRTUALIZE_ABOVE
   const doomed = useHighlight((s) => s.ids)
+  const byKey = useMemo(() => new Map(list.map((c) => [keyOf(c), c])), [list])
+  const usageStatus = useUsage((s) => s.status)
+
+  // Each node shows its exclusive size: measure once when nothing has been yet.
+  useEffect(() => {
+    if (usageStatus === 'idle') void useUsage.getState().fetch(api, usePrefs.getState().showHidden)
+  }, [usageStatus])
 
   const nodes = useMemo<GraphFlowNode[]>(() => {
     if (!positions) return []
     const m = new Set(matches)
+    // each word translated once, not once per node: a thousand t() calls cost a frame or more
+    const words = new Map<string, string>()
+    const word = (key: string): string => words.get(key) ?? (words.set(key, t(key as 'lineage.title')), words.get(key)!)
     return graph.nodes.map((n) => ({
       hidden: overview,
       id: n.id,
@@ -55,30 +106,31 @@ function Graph(): React.JSX.Element {
       position: positions[n.id] ?? { x: 0, y: 0 },
       width: NODE_W,
       height: NODE_H,
+      // where the edges attach, given rather than measured: React Flow otherwise renders every
+      // node once to measure it, out of view or not
+      handles: HANDLES,
       selected: keys.includes(n.id),
       data: { node: n, findings: findings.get(n.id) ?? [], match: m.has(n.id) },
-      ariaLabel: `${n.ref.name} (${n.kind}, ${n.backend ?? '?'})`
+      ariaLabel: `${n.ref.name} (${word(`lineage.kind.${n.kind}`)}, ${n.backend ?? '?'}${n.kind === 'container' ? `, ${word(`state.${n.state}`)}` : ''})`
     }))
-  }, [graph, positions, findings, keys, matches, overview])
+  }, [graph, positions, findings, keys, matches, overview, t])
 
-  // The id is `from->to`; a second edge of another kind between the same pair gets `#kind`.
+  // The id is `from->to`: one drawn edge per pair. Orthogonal, in the gaps between the layers.
   const edges = useMemo<Edge[]>(() => {
-    const seen = new Set<string>()
-    return graph.edges.map((e) => {
-      const base = `${e.from}->${e.to}`
-      const id = seen.has(base) ? `${base}#${e.kind}` : base
-      seen.add(base)
-      return {
-        id,
+    const label = Object.fromEntries(EDGE_KINDS.map((k) => [k, t(`lineage.edge.${k}`)]))
+    return direct.drawn.map((e) => ({
+        id: `${e.from}->${e.to}`,
         source: e.from,
         target: e.to,
+        type: 'smoothstep',
         className: `edge-${e.kind}`,
-        markerEnd: { type: MarkerType.ArrowClosed },
+        markerEnd: { type: MarkerType.ArrowClosed, color: edgeColor(e.kind), width: 14, height: 14 },
         data: { kind: e.kind },
-        ariaLabel: t(`lineage.edge.${e.kind}`)
-      }
-    })
-  }, [graph, t])
+        focusable: false,
+        ariaLabel: label[e.kind]
+      }))
+  }, [direct, t])
+  const kinds = useMemo(() => new Set<LineageEdgeKind>(direct.drawn.map((e) => e.kind)), [direct])
 
   // Mouse and keyboard (Enter/Space on a focused node) both arrive as `select` changes.
   const onNodesChange = useCallback(
@@ -96,16 +148,80 @@ function Graph(): React.JSX.Element {
     [setAll]
   )
 
+  const viewW = useStore((s) => s.width)
+  const viewH = useStore((s) => s.height)
+  // Fit by the layout's own positions: React Flow's fitView waits for nodes it has measured,
+  // and the nodes of a big graph out of view never are.
+  const fitTo = (ids: readonly string[] | null, maxZoom = 1): void => {
+    if (!positions) return
+    const b = overviewBounds(ids ? Object.fromEntries(ids.flatMap((id) => (positions[id] ? [[id, positions[id]]] : []))) : positions)
+    if (!b) return
+    const zoom = Math.min(maxZoom, (0.9 * viewW) / b.width, (0.9 * viewH) / b.height)
+    void flow.setCenter(b.x + b.width / 2, b.y + b.height / 2, { zoom: Math.max(zoom, 0.05), duration: 200 })
+  }
+
   const findMatch = (): void => {
     if (!matches.length) return
     setAll([matches[0]!])
-    void flow.fitView({ nodes: matches.map((id) => ({ id })), duration: 200, maxZoom: 1.5, includeHiddenNodes: true })
+    fitTo(matches, 1.5)
+  }
+
+  const run = (what: Promise<unknown>): void => void what.catch((e: unknown) => setFailure(errorText(e)))
+  const onAction = (a: NodeAction): void => {
+    if ('node' in a) return setDialog({ kind: 'snapshot', node: a.node, mode: a.kind === 'clone-snapshot' ? 'clone' : 'restore' })
+    const c = a.container
+    const ref = { lxcpath: c.lxcpath, name: c.name }
+    switch (a.kind) {
+      case 'clone':
+        return openClone(ref, c.lxcpath)
+      case 'snapshot':
+        return run(api.createSnapshot(ref))
+      case 'start':
+      case 'stop':
+        return run(useActionError.getState().run(api, a.kind, [c]))
+      case 'destroy':
+        return setDialog({ kind: 'destroy', key: keyOf(c) })
+      case 'config':
+      case 'usage':
+        useSelection.getState().select(keyOf(c))
+        return usePrefs.getState().setView(a.kind)
+    }
+  }
+
+  // Arrows move the focus between nodes (bringing the next one into view), Delete asks to
+  // destroy, the context-menu key (or Shift+F10) opens the menu; Enter selects (React Flow).
+  const onKeyDown = (e: React.KeyboardEvent): void => {
+    const el = (e.target as HTMLElement).closest<HTMLElement>('.react-flow__node')
+    const id = el?.dataset.id
+    if (!el || !id || !positions) return
+    const node = graph.nodes.find((n) => n.id === id)
+    if (e.key.startsWith('Arrow')) {
+      e.preventDefault()
+      e.stopPropagation()
+      const next = neighbour(positions, id, e.key as Direction)
+      if (!next) return
+      const p = positions[next]!
+      void flow.setCenter(p.x + NODE_W / 2, p.y + NODE_H / 2, { zoom: Math.max(flow.getZoom(), 0.6), duration: 0 })
+      // a node out of view is rendered once it is centred: focus it on the next frame
+      requestAnimationFrame(() => requestAnimationFrame(() => nodeElement(next)?.focus()))
+    } else if (e.key === 'Delete' && byKey.has(id)) {
+      e.preventDefault()
+      setDialog({ kind: 'destroy', key: id })
+    } else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && node) {
+      e.preventDefault()
+      const r = el.getBoundingClientRect()
+      setMenu({ node, at: { x: r.left + r.width / 2, y: r.bottom } })
+    }
   }
 
   // A big graph opens at a readable zoom on its top-left corner (where the layout starts)
   // rather than as a thousand tiny boxes: only what is in view is drawn, so it paints and pans
   // quickly. Fit shows all.
   const big = nodes.length > VIRTUALIZE_ABOVE
+  // Until React Flow knows its size it counts every node as in view: a big graph's nodes are
+  // handed over once it does, so only the visible ones are ever rendered.
+  const sized = viewW > 0 && viewH > 0
+  const handOver = !big || sized
   const corner = useMemo(() => {
     let x = 0
     let y = 0
@@ -116,43 +232,77 @@ function Graph(): React.JSX.Element {
     return { x: CORNER_MARGIN - x * BIG_ZOOM, y: CORNER_MARGIN - y * BIG_ZOOM, zoom: BIG_ZOOM }
   }, [positions])
   const dark = resolveTheme(theme, matchMedia('(prefers-color-scheme: dark)').matches) === 'dark'
+  const destroying = dialog?.kind === 'destroy' ? byKey.get(dialog.key) : undefined
   return (
     <div className="graph-wrap">
-      <div className="toolbar">
-        <h2>{t('lineage.title')}</h2>
-        <input
-          type="search"
-          aria-label={t('lineage.search')}
-          placeholder={t('lineage.searchPlaceholder')}
-          data-testid="graph-search"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={(e) => e.key === 'Enter' && findMatch()}
-        />
-        {query && <span className="muted">{t('lineage.matches', { count: matches.length })}</span>}
-        <span className="spacer" />
-        <button onClick={() => void flow.zoomIn()} aria-label={t('lineage.zoomIn')}>+</button>
-        <button onClick={() => void flow.zoomOut()} aria-label={t('lineage.zoomOut')}>−</button>
-        <button data-testid="graph-fit" onClick={() => void flow.fitView({ duration: 200, includeHiddenNodes: true })}>{t('lineage.fit')}</button>
+      <Toolbar className="lineage-toolbar" inset={{ default: 'insetSm' }}>
+        <ToolbarContent>
+          <ToolbarItem>
+            <Title headingLevel="h2" size="lg">{t('lineage.title')}</Title>
+          </ToolbarItem>
+          <ToolbarItem>
+            <SearchInput
+              aria-label={t('lineage.search')}
+              placeholder={t('lineage.searchPlaceholder')}
+              data-testid="graph-search"
+              value={query}
+              onChange={(_e, v) => setQuery(v)}
+              onClear={() => setQuery('')}
+              onSearch={findMatch}
+              resultsCount={query ? t('lineage.matches', { count: matches.length }) : undefined}
+            />
+          </ToolbarItem>
+          <ToolbarGroup variant="action-group-plain" align={{ default: 'alignEnd' }}>
+            <ToolbarItem>
+              <Button variant="plain" onClick={() => void flow.zoomIn()} aria-label={t('lineage.zoomIn')} icon={<SearchPlusIcon />} />
+            </ToolbarItem>
+            <ToolbarItem>
+              <Button variant="plain" onClick={() => void flow.zoomOut()} aria-label={t('lineage.zoomOut')} icon={<SearchMinusIcon />} />
+            </ToolbarItem>
+            <ToolbarItem>
+              <Button variant="secondary" data-testid="graph-fit" icon={<ExpandIcon />} onClick={() => fitTo(null)}>{t('lineage.fit')}</Button>
+            </ToolbarItem>
+            <ToolbarItem>
+              {/* a native tooltip: PatternFly's re-reads the layout on every render of the graph */}
+              <Button variant="secondary" data-testid="graph-tidy" icon={<SitemapIcon />} onClick={tidy} title={t('lineage.tidyHelp')}>{t('lineage.tidy')}</Button>
+            </ToolbarItem>
+          </ToolbarGroup>
+        </ToolbarContent>
+      </Toolbar>
+      <div className="lineage-subbar">
+        <Legend kinds={kinds} />
         <CloneTargets lxcpaths={lxcpaths} />
       </div>
-      <Legend />
+      {failure && (
+        <Alert variant="danger" isInline title={failure} actionClose={<AlertActionCloseButton onClose={() => setFailure(null)} />} data-testid="graph-action-error" />
+      )}
       {/* Dropping a container anywhere on the canvas clones it into its own lxcpath. */}
-      <div className={['graph', over ? 'over' : '', far ? 'far' : ''].join(' ')} data-testid="graph" {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
+      <div className={['graph', over ? 'over' : '', far ? 'far' : ''].join(' ')} data-testid="graph" onKeyDownCapture={onKeyDown} {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
         {error ? (
           <p className="error">{error}</p>
+        ) : !graph.nodes.length ? (
+          <p className="muted pad">{t('lineage.empty')}</p>
         ) : !positions ? (
           <p className="muted pad">{t('lineage.layouting')}</p>
         ) : (
-          // A new shape starts a fresh view (fitted, or a big graph's corner), as a new layout should.
+          // Mounted once there are nodes, so the first view (fitted, or a big graph's corner)
+          // is chosen for them; later changes keep the view where the user left it.
           <ReactFlow
-            key={shape}
-            nodes={nodes}
-            edges={edges}
+            nodes={handOver ? nodes : []}
+            edges={handOver ? edges : []}
             nodeTypes={nodeTypes}
             onNodesChange={onNodesChange}
+            onNodeContextMenu={(e, n) => {
+              e.preventDefault()
+              setMenu({ node: n.data.node, at: { x: e.clientX, y: e.clientY } })
+            }}
+            onNodeDoubleClick={(_e, n) => setAll([n.id])}
+            onPaneClick={() => setMenu(null)}
             nodesDraggable={false}
             nodesConnectable={false}
+            edgesFocusable={false}
+            deleteKeyCode={null}
+            disableKeyboardA11y={false}
             onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
             colorMode={dark ? 'dark' : 'light'}
             fitView={!big}
@@ -162,9 +312,10 @@ function Graph(): React.JSX.Element {
             proOptions={{ hideAttribution: true }}
           >
             <Background />
+            <CanvasMiniMap graph={drawnGraph} positions={positions} theme={dark ? 'dark' : 'light'} />
             {overview && (
               <OverviewCanvas
-                graph={graph}
+                graph={drawnGraph}
                 positions={positions}
                 selected={keys}
                 matches={matches}
@@ -177,7 +328,11 @@ function Graph(): React.JSX.Element {
           </ReactFlow>
         )}
       </div>
+      {focusKey && <NodeRelations id={focusKey} drawn={direct.drawn} transitive={direct.transitive.get(focusKey) ?? []} />}
       <FindingsList />
+      {menu && <NodeMenu node={menu.node} container={byKey.get(menu.node.id)} at={menu.at} onAction={onAction} onClose={() => setMenu(null)} />}
+      {destroying && <DestroyDialog c={destroying} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'snapshot' && <SnapshotDialog node={dialog.node} mode={dialog.mode} onClose={() => setDialog(null)} />}
     </div>
   )
 }

@@ -1,0 +1,127 @@
+// The lineage graph on a lineage LXC made: base, its overlay snapshot clone c1, a clone of that
+// clone c2 (which LXC also records in base's lxc_snapshots), an lxc-snapshot of c1 and a full
+// copy. Each relation is drawn once; the keyboard moves between nodes; the context menu acts
+// through the app's own calls; the graph keeps still when a node is added.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { test, expect, useStrata, snap } from './fixtures'
+import { copyContainer, createStartable, lxcLs } from './lxc'
+
+const env = useStrata(() => {
+  const p = mkdtempSync('/tmp/strata-e2e-graph-')
+  createStartable(p, 'base')
+  copyContainer(p, 'base', 'c1', true)
+  copyContainer(p, 'c1', 'c2', true)
+  copyContainer(p, 'base', 'copy1')
+  execFileSync('lxc-snapshot', ['-P', p, '-n', 'c1'], { stdio: 'ignore' })
+  return p
+})
+
+const id = (name: string): string => `${env.lxcpath}/${name}`
+const openGraph = async (page: Page): Promise<void> => {
+  await page.getByTestId('nav-lineage').click()
+  await expect(page.getByTestId('graph-node-c2')).toBeVisible()
+}
+/** Where each node is drawn, in flow coordinates (React Flow's transform on the node). */
+const nodeTransforms = (page: Page): Promise<Record<string, string>> =>
+  page.locator('.react-flow__node').evaluateAll((els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.id!, (e as HTMLElement).style.transform])))
+
+test('each relation is drawn once, arrowheads in their kind\'s colour, the legend lists what is drawn', async ({ openApp, page }) => {
+  await openApp(env)
+  await openGraph(page)
+  // c2 -> c1 is drawn; LXC's transitive c2 -> base is not, but the details say it
+  await expect(page.getByTestId(`rf__edge-${id('c2')}->${id('c1')}`)).toHaveCount(1)
+  await expect(page.locator(`[data-testid^="rf__edge-${id('c2')}->${id('base')}"]`)).toHaveCount(0)
+  // c1 -> base, c2 -> c1, snap0 -> c1; copy1 is a full copy of a dir rootfs: LXC records no origin
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3)
+  // every arrowhead is filled with its edge's colour
+  const colours = await page.locator('.react-flow__edge').evaluateAll((edges) =>
+    edges.map((e) => {
+      const path = e.querySelector('.react-flow__edge-path') as SVGPathElement
+      const markerId = path.getAttribute('marker-end')!.replace(/^url\(['"]?#(.*?)['"]?\)$/, '$1')
+      const marker = document.getElementById(markerId)
+      return [getComputedStyle(path).stroke, getComputedStyle(marker!.querySelector('polyline')!).fill]
+    })
+  )
+  for (const [stroke, fill] of colours) expect(fill).toBe(stroke)
+  // the legend lists the kinds drawn, no others
+  const drawnKinds = await page.locator('.react-flow__edge').evaluateAll((edges) => [...new Set(edges.map((e) => [...e.classList].find((c) => c.startsWith('edge-'))!.slice(5)))].sort())
+  const legendKinds = await page.locator('[data-testid^="legend-"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-testid')!.slice(7)).sort())
+  expect(legendKinds).toEqual(drawnKinds)
+  // nodes say their exclusive size; the minimap is there
+  await expect(page.getByTestId('graph-node-size-c1')).toHaveText(/\d+(\.\d)? (B|KiB|MiB)/, { timeout: 15_000 })
+  await expect(page.getByTestId('graph-minimap')).toBeVisible()
+
+  await page.getByTestId('graph-node-c2').click()
+  await expect(page.getByTestId('node-relations')).toContainText('c1')
+  await expect(page.getByTestId('node-relation-transitive').first()).toContainText('base')
+  await snap(page, 'lineage-1440x900')
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.getByTestId('graph-fit').click()
+  await snap(page, 'lineage-1024x700')
+})
+
+test('keyboard: arrows move between nodes with a focus ring, Enter selects, Delete asks to destroy, edges are no Tab stops', async ({ openApp, page }) => {
+  await openApp(env)
+  await openGraph(page)
+  const focused = (): Promise<string | undefined> => page.evaluate(() => (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('.react-flow__node')?.dataset.id)
+  await page.getByTestId(`rf__node-${id('base')}`).focus()
+  await page.keyboard.press('ArrowRight')
+  await expect.poll(focused).not.toBe(id('base'))
+  const right = await focused()
+  expect([id('c1'), id('copy1')]).toContain(right)
+  await page.keyboard.press('ArrowLeft')
+  await expect.poll(focused).toBe(id('base'))
+  // the focus ring is drawn
+  const outline = await page.getByTestId('graph-node-base').evaluate((el) => getComputedStyle(el).outlineStyle)
+  expect(outline).toBe('solid')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('details').getByRole('heading', { level: 2 })).toHaveText('base')
+  // Tab goes from node to node (or out of the graph), never onto an edge
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.closest('.react-flow__edge') === null)).toBe(true)
+  }
+  await page.getByTestId(`rf__node-${id('c2')}`).focus()
+  await page.keyboard.press('Delete')
+  await expect(page.getByTestId('destroy-dialog')).toBeVisible()
+  await expect(page.getByTestId('destroy-dialog')).toContainText('c2')
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('destroy-dialog')).toHaveCount(0)
+  expect(lxcLs(env.lxcpath)).toContain('c2')
+})
+
+test('context menu: the app\'s actions on a node, a snapshot taken keeps the graph still, a clone from a snapshot node, show usage', async ({ openApp, page }) => {
+  await openApp(env)
+  await openGraph(page)
+  await page.getByTestId('graph-node-c1').click({ button: 'right' })
+  const menu = page.getByTestId('node-menu')
+  await expect(menu).toBeVisible()
+  for (const item of ['clone', 'snapshot', 'start', 'config', 'usage', 'destroy']) await expect(page.getByTestId(`node-menu-${item}`)).toBeVisible()
+  await snap(page, 'lineage-menu')
+  await page.keyboard.press('Escape')
+  await expect(menu).toHaveCount(0)
+
+  // A snapshot from the menu: the new node appears, every other node stays where it was.
+  const before = await nodeTransforms(page)
+  await page.getByTestId('graph-node-c2').click({ button: 'right' })
+  await page.getByTestId('node-menu-snapshot').click()
+  await expect(page.getByTestId(`rf__node-${id('c2')}/snaps/snap0`)).toBeVisible({ timeout: 15_000 })
+  const after = await nodeTransforms(page)
+  for (const [node, transform] of Object.entries(before)) expect(after[node], node).toBe(transform)
+
+  // Clone from c1's snapshot: a new container, made by the engine, appears in lxc-ls and the graph.
+  await page.getByTestId(`rf__node-${id('c1')}/snaps/snap0`).click({ button: 'right' })
+  await page.getByTestId('node-menu-clone-snapshot').click()
+  await page.getByTestId('snapshot-clone-name').fill('from-snap')
+  await page.getByTestId('snapshot-dialog-confirm').click()
+  await expect(page.getByTestId('graph-node-from-snap')).toBeVisible({ timeout: 60_000 })
+  expect(lxcLs(env.lxcpath)).toContain('from-snap')
+
+  // Show usage: the usage view, with its picker on that container.
+  await page.getByTestId('graph-node-c1').click({ button: 'right' })
+  await page.getByTestId('node-menu-usage').click()
+  await expect(page.getByTestId('usage-view')).toBeVisible()
+  await expect(page.getByTestId('usage-picker')).toHaveText('c1')
+})

@@ -1,0 +1,94 @@
+// The usage view on an overlay clone whose upper layer holds what a user makes: files in a
+// directory, a modified file, a whiteout over a 3 MiB file of the base, an opaque directory.
+// Its own picker; figures a user can check with du; the treemap zooms into a directory and the
+// breadcrumb goes back; a whiteout is never a big block; the change table sorts.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test, expect, useStrata, snap } from './fixtures'
+import { copyContainer, createStartable } from './lxc'
+
+const env = useStrata(() => {
+  const p = mkdtempSync('/tmp/strata-e2e-usage-')
+  createStartable(p, 'base')
+  mkdirSync(join(p, 'base/rootfs/opt'), { recursive: true })
+  writeFileSync(join(p, 'base/rootfs/opt/huge.bin'), Buffer.alloc(3 << 20, 1))
+  copyContainer(p, 'base', 'web1', true)
+  copyContainer(p, 'base', 'solo')
+  const upper = join(p, 'web1/overlay/delta')
+  mkdirSync(join(upper, 'root/deep'), { recursive: true })
+  writeFileSync(join(upper, 'root/deep/big.bin'), Buffer.alloc(2 << 20, 2))
+  writeFileSync(join(upper, 'root/small.bin'), Buffer.alloc(200 << 10, 3))
+  mkdirSync(join(upper, 'etc'), { recursive: true })
+  writeFileSync(join(upper, 'etc/hostname'), 'web1\n')
+  // a whiteout (the deletion of the base's 3 MiB file) and an opaque directory, as overlayfs writes them
+  mkdirSync(join(upper, 'opt'), { recursive: true })
+  execFileSync('mknod', [join(upper, 'opt/huge.bin'), 'c', '0', '0'])
+  mkdirSync(join(upper, 'var/cache'), { recursive: true })
+  execFileSync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', join(upper, 'var/cache')])
+  writeFileSync(join(upper, 'var/cache/fresh'), Buffer.alloc(64 << 10, 4))
+  return p
+})
+
+const du = (path: string): number => Number(execFileSync('du', ['-sx', '-B1', path], { encoding: 'utf8' }).split('\t')[0])
+const mib = (n: number): string => {
+  const units = ['B', 'KiB', 'MiB']
+  let v = n
+  let i = 0
+  for (; v >= 1024 && i < 2; i++) v /= 1024
+  return `${new Intl.NumberFormat('en', { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`
+}
+
+test('picker, figures du agrees with, help, treemap zoom and breadcrumb, a whiteout as a sliver, sortable changes', async ({ openApp, page }) => {
+  await openApp(env)
+  await page.getByTestId('nav-usage').click()
+  await page.getByTestId('usage-picker').click()
+  await page.getByTestId('usage-pick-web1').click()
+  await expect(page.getByTestId('usage-picker')).toHaveText('web1')
+
+  // exclusive is du of its directory; nothing depends on it, so deleting it frees exactly that
+  await expect(page.getByTestId('usage-exclusive')).toHaveText(mib(du(join(env.lxcpath, 'web1'))), { timeout: 15_000 })
+  await expect(page.getByTestId('usage-freed')).toHaveText(await page.getByTestId('usage-exclusive').innerText())
+  await expect(page.getByTestId('usage-shared')).toHaveText(mib(du(join(env.lxcpath, 'base/rootfs'))))
+  // one tree (base and web1), the base counted once; solo, a copy, is no tree of its own
+  await expect(page.getByTestId('usage-tree-base')).toContainText(mib(du(join(env.lxcpath, 'base')) + du(join(env.lxcpath, 'web1'))))
+  await expect(page.locator('[data-testid^="usage-tree-"]')).toHaveCount(1)
+
+  await page.getByTestId('usage-help-button').click()
+  await expect(page.getByTestId('usage-help')).toContainText('du -sx')
+  await page.keyboard.press('Escape')
+
+  // the treemap: /root is the biggest block; the whiteout over 3 MiB is a sliver
+  const treemap = page.getByTestId('treemap')
+  await expect(treemap).toBeVisible()
+  const area = async (path: string): Promise<number> => {
+    const b = (await page.getByTestId(`tm-${path}`).locator('rect').first().boundingBox())!
+    return b.width * b.height
+  }
+  expect(await area('/opt/huge.bin')).toBeLessThan((await area('/root')) / 20)
+  await expect(page.getByTestId('treemap-legend')).toContainText('opaque')
+  await snap(page, 'usage-1440x900')
+
+  // zoom into /root: its entries only, in the treemap and the table; the breadcrumb goes back
+  await page.getByTestId('tm-/root').click({ position: { x: 20, y: 8 } }) // on its title strip
+  await expect(page.getByTestId('treemap-breadcrumb')).toContainText('root')
+  await expect(page.getByTestId('tm-/root/deep')).toBeVisible()
+  await expect(page.getByTestId('tm-/etc')).toHaveCount(0)
+  const rows = page.getByTestId('diff-list').locator('tbody tr')
+  for (const text of await rows.allInnerTexts()) expect(text).toMatch(/^\/root\//)
+  await page.getByTestId('treemap-breadcrumb').getByRole('button', { name: '/' }).click()
+  await expect(page.getByTestId('tm-/etc')).toBeVisible()
+
+  // the change table sorts by its named columns: biggest first, then by path
+  await expect(rows.first()).toContainText('/root/deep/big.bin')
+  await expect(rows.first()).toContainText('2 MiB')
+  await page.getByTestId('diff-list').getByRole('button', { name: 'Path' }).click()
+  const paths = (await rows.allInnerTexts()).map((r) => r.split('\t')[0]!.trim())
+  expect(paths).toEqual([...paths].sort((a, b) => a.localeCompare(b)))
+  await expect(page.getByTestId('diff-list').getByRole('row', { name: /huge\.bin/ })).toHaveClass(/diff-deleted/)
+
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await snap(page, 'usage-1024x700')
+  await page.getByTestId('usage-trees').scrollIntoViewIfNeeded()
+  await snap(page, 'usage-tables-1024x700')
+})
