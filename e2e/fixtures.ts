@@ -107,3 +107,9 @@ const electronTest = base.extend<Fixtures>({
 })
 
 export const test = ELECTRON ? electronTest : webTest
+
+/** Open the task drawer (the masthead's bell) unless it is open: running and finished work is listed there. */
+export async function openTasks(page: Page): Promise<void> {
+  const bell = page.getByTestId('tasks-toggle')
+  if ((await bell.getAttribute('aria-expanded')) !== 'true') await bell.click()
+}
