@@ -5,7 +5,7 @@
 // container's LXC log can be read. At 1024x700, where nothing may be clipped.
 import { execFileSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
-import { test, expect, useStrata, snap } from './fixtures'
+import { test, expect, useStrata, snap, openTasks } from './fixtures'
 import { copyContainer, lxcTool } from './lxc'
 
 const env = useStrata()
@@ -23,7 +23,9 @@ test('start, freeze, unfreeze and stop from the UI; the buttons follow the state
   await page.getByTestId('details-start').click()
   await expect(row).toContainText('running', { timeout: 30_000 })
   expect(lxcState('copy1')).toBe('RUNNING')
+  await openTasks(page)
   await expect(page.getByTestId('task-copy1')).toHaveAttribute('data-status', 'done')
+  await page.getByTestId('tasks-toggle').click()
   await expect(page.getByTestId('details-start')).toBeDisabled()
   await expect(page.getByTestId('details-start')).toHaveAttribute('title', 'copy1 is already running.')
 
@@ -63,6 +65,13 @@ test('start, freeze, unfreeze and stop from the UI; the buttons follow the state
   } finally {
     lxcTool('lxc-stop', ['-P', env.lxcpath, '-n', 'base', '-k'])
   }
+  await expect(base).toContainText('stopped', { timeout: 1500 })
+  // and the actions follow: after a terminal's lxc-stop, Stop is off and Start works
+  await base.click()
+  await expect(page.getByTestId('details-stop')).toBeDisabled()
+  await page.getByTestId('details-start').click()
+  await expect(base).toContainText('running', { timeout: 30_000 })
+  lxcTool('lxc-stop', ['-P', env.lxcpath, '-n', 'base', '-k'])
   await expect(base).toContainText('stopped', { timeout: 1500 })
 })
 
