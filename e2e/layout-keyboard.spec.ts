@@ -33,7 +33,7 @@ test.use({ viewport: { width: 1024, height: 700 } })
 test('at 1024x700 the size column, the row menu and the details panel are all inside the window', async ({ openApp }) => {
   const page = await openApp(env)
   await page.getByTestId('container-row-snap1').click()
-  await expectInside(page, page.getByRole('columnheader', { name: /Exclusive size/ }))
+  await expectInside(page, page.getByRole('columnheader', { name: /^Size/ }))
   await expectInside(page, page.getByTestId('size-snap1'))
   await expectInside(page, page.getByRole('button', { name: 'Actions for snap1' }))
   const details = page.getByTestId('details')

@@ -126,7 +126,7 @@ export function ContainersView(): React.JSX.Element {
                   <Th
                     key={col.key}
                     className={col.numeric ? 'num' : undefined}
-                    modifier="nowrap"
+                    modifier={col.numeric ? 'fitContent' : 'nowrap'}
                     visibility={col.wide ? ['hidden', col.wide === 'xl' ? 'visibleOnXl' : 'visibleOn2Xl'] : undefined}
                     tooltip={col.key === 'size' ? t('containers.sizeHelp') : undefined}
                     data-testid={`sort-${col.key}`}
