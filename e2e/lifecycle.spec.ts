@@ -14,6 +14,7 @@ test.use({ viewport: { width: 1024, height: 700 } })
 const lxcState = (name: string): string => lxcTool('lxc-info', ['-P', env.lxcpath, '-n', name, '-s']).replace(/^State:\s*/, '').trim()
 
 test('start, freeze, unfreeze and stop from the UI; the buttons follow the state; lxc-start in a terminal shows within a second', async ({ openApp }) => {
+  test.setTimeout(120_000)
   const page = await openApp(env)
   const row = page.getByTestId('container-row-copy1')
   await row.click()

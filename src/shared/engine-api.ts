@@ -206,6 +206,19 @@ export const ENGINE = {
     task: true,
     changes: true
   }),
+  /** the conversion of the container's legacy (LXC 1.x/2.0) keys, line by line, without writing (`strata config --modern`) */
+  configModernPreview: method({
+    params: ref,
+    result: returns<{ changes: { line: number; from: string; to: string | null; note: string }[]; digest: string }>(),
+    reach: inContainer
+  }),
+  /** writes that conversion, if the config is still the one previewed (digest) */
+  configModernApply: method({
+    params: z.object({ lxcpath, name: existingName, digest: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+    result: returns<{ changed: number }>(),
+    reach: inContainer,
+    changes: true
+  }),
   /** a new container's name in lxcpath, judged by the rule clone and create apply (and taken or not): the dialogs ask it as you type */
   checkName: method({
     params: z.object({ lxcpath, name: z.string().max(1024), keepUtsName: z.boolean().optional() }).strict(),

@@ -37,7 +37,7 @@ export function AppMasthead(): React.JSX.Element {
     <Masthead>
       <MastheadMain>
         <MastheadToggle>
-          <PageToggleButton isHamburgerButton aria-label={t('app.navToggle')} />
+          <PageToggleButton isHamburgerButton id="nav-toggle" aria-label={t("app.navToggle")} />
         </MastheadToggle>
         <MastheadBrand>
           <MastheadLogo component="span" className="brand">
