@@ -1,6 +1,7 @@
 // The new dialogs in Japanese when the locale is ja: clone (with a name rule), destroy
 // (refusal naming the dependents), snapshots panel, usage view.
 import { test, expect, useStrata, snap } from './fixtures'
+import { glyphReport } from './glyphs'
 
 const env = useStrata()
 test.use({ locale: 'ja-JP' })
@@ -14,6 +15,10 @@ test('clone, destroy, snapshots and usage speak Japanese', async ({ openApp }) =
   // the backends that cannot make it, and why, in Japanese too
   await clone.getByRole('button', { name: /ほかの \d+ 個のバックエンドが使えない理由/ }).click()
   await expect(page.getByTestId('clone-backend-dir')).toContainText('dir はスナップショット複製を作れません。')
+  // the PatternFly modal draws Japanese with a CJK font, not as missing-glyph boxes
+  const glyphs = await glyphReport(clone.getByRole('heading', { name: 'base を複製' }), '複製作成削除依存理由')
+  expect(glyphs.tofu, 'characters drawn as the missing-glyph box').toEqual([])
+  expect(glyphs.distinctImages).toBe(glyphs.distinctChars)
   await page.getByTestId('clone-name').fill('snap1')
   await expect(page.getByTestId('clone-name-problem')).toContainText('snap1 は')
   await expect(page.getByTestId('clone-confirm')).toHaveText('スナップショット複製を作成')

@@ -117,8 +117,6 @@ export async function openTasks(page: Page): Promise<void> {
 /** Go to a view from the sidebar, unfolding it first where the window is narrow (below 1200 px). */
 export async function showView(page: Page, view: 'containers' | 'lineage' | 'usage' | 'config'): Promise<void> {
   const item = page.getByTestId(`nav-${view}`)
-  if (!(await item.isVisible()) || !(await item.evaluate((el) => el.getBoundingClientRect().right > 0))) {
-    await page.locator('#nav-toggle').click()
-  }
+  if ((await page.locator('.pf-v6-c-page__sidebar').getAttribute('aria-hidden')) === 'true') await page.locator('#nav-toggle').click()
   await item.click()
 }
