@@ -3,6 +3,7 @@
 // lineage graph; frame time while panning it. Needs `npx electron-vite build` first (out/).
 // Prints `name: strata X ms | target Y ms`.
 /* global document, window, requestAnimationFrame -- these run inside the page (page.evaluate) */
+import { createServer } from 'node:http'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
@@ -89,6 +90,36 @@ try {
     await ctx.close()
   }
   line('first render, 500 containers (navigation to all rows)', median(listTimes.slice(1)), 1000)
+
+  // 1b. The floor: a plain static HTML table of the same 500 rows (the text Strata drew), served
+  // from loopback and timed the same way in the same browser; Strata's first render as a ratio
+  // to it holds on any machine (target: at most 2x).
+  const probe = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  await probe.addInitScript(prefs('containers'))
+  const probePage = await probe.newPage()
+  await probePage.goto(w500.url)
+  await probePage.waitForFunction(() => document.querySelectorAll('[data-testid^="container-row-"]').length === 500, null, { timeout: 30_000 })
+  const cells = await probePage.$$eval('[data-testid^="container-row-"]', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')))
+  await probe.close()
+  const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+  const html = `<!doctype html><meta charset="utf-8"><title>floor</title><table>${cells.map((c, i) => `<tr data-testid="container-row-${i}">${c.map((t) => `<td>${esc(t)}</td>`).join('')}</tr>`).join('')}</table>`
+  const floorServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html))
+  await new Promise((r) => floorServer.listen(0, '127.0.0.1', r))
+  const floorUrl = `http://127.0.0.1:${floorServer.address().port}/`
+  const floorTimes = []
+  for (let i = 0; i < 6; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+    const page = await ctx.newPage()
+    const t0 = performance.now()
+    await page.goto(floorUrl)
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="container-row-"]').length === 500, null, { timeout: 30_000, polling: 'raf' })
+    floorTimes.push(performance.now() - t0)
+    await ctx.close()
+  }
+  floorServer.close()
+  const floor = median(floorTimes.slice(1))
+  const ratio = median(listTimes.slice(1)) / floor
+  console.log(`  floor, a static HTML table of the same 500 rows: ${floor.toFixed(1)} ms; strata / floor = ${ratio.toFixed(2)}x | target 2x${ratio <= 2 ? '  (met)' : '  (MISSED)'}`)
 
   // 2. 1,000-node graph: navigation until the laid-out nodes are painted (a frame after they appear).
   const graphTimes = []

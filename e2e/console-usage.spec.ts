@@ -2,7 +2,7 @@
 // from the UI, open a console, `hostname` answers its name, `touch /root/x` lands in its upper
 // layer and the usage view lists it as added there, stop it from the UI; lxc-info agrees.
 import { existsSync, mkdtempSync } from 'node:fs'
-import { test, expect, useStrata, snap } from './fixtures'
+import { test, expect, useStrata, snap, showView } from './fixtures'
 import { copyContainer, createStartable, lxcTool } from './lxc'
 
 const env = useStrata(() => {
@@ -34,12 +34,12 @@ test('start an overlay clone, touch a file in its console, find it in its upper 
   await expect.poll(() => existsSync(`${env.lxcpath}/clone1/overlay/delta/root/x`)).toBe(true)
   expect(existsSync(`${env.lxcpath}/base/rootfs/root/x`)).toBe(false)
 
-  await page.getByTestId('nav-usage').click()
+  await showView(page, 'usage')
   const added = page.getByTestId('diff-list').getByRole('row', { name: /\/root\/x/ })
   await expect(added).toHaveClass(/diff-added/, { timeout: 15_000 })
   await snap(page, 'console-usage-1024x700')
 
-  await page.getByTestId('nav-containers').click()
+  await showView(page, 'containers')
   await page.getByTestId('container-row-clone1').click()
   await page.getByTestId('details-stop').click()
   await expect(page.getByTestId('container-row-clone1')).toContainText('stopped', { timeout: 90_000 })

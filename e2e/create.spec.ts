@@ -1,7 +1,7 @@
 // First run: the empty state offers to create a container from an installed template; it runs
 // as a task and the list appears when LXC has made it.
 import { mkdtempSync } from 'node:fs'
-import { test, expect, useStrata, snap } from './fixtures'
+import { test, expect, useStrata, snap, openTasks } from './fixtures'
 import { lxcLs } from './lxc'
 
 const env = useStrata(() => mkdtempSync('/tmp/strata-e2e-create-'))
@@ -18,6 +18,7 @@ test('create from the busybox template as a task', async ({ openApp }) => {
   await snap(page, 'first-run-create')
   await page.getByTestId('create-submit').click()
   await expect(page.getByTestId('container-row-first')).toBeVisible({ timeout: 60_000 })
+  await openTasks(page)
   await expect(page.getByTestId('task-first')).toHaveAttribute('data-status', 'done')
   expect(lxcLs(env.lxcpath)).toEqual(['first'])
 })

@@ -33,6 +33,9 @@ test('the destroy dialog names a rootfs outside the container and destroys only 
   await page.getByTestId('destroy-outside-confirm').check()
   await expect(page.getByTestId('destroy-confirm')).toBeEnabled()
   await page.getByTestId('destroy-confirm').click()
+  // a finished destroy says so, then the dialog closes
+  await expect(page.getByTestId('destroy-done')).toHaveText('ext was destroyed.')
+  await page.getByRole('button', { name: 'Close', exact: true }).last().click()
   await expect(page.getByTestId('destroy-dialog')).toBeHidden()
   await expect(page.getByTestId('container-row-ext')).toHaveCount(0)
   expect(lxcLs(env.lxcpath)).toEqual(['base'])

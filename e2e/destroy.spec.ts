@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, expect, useStrata, snap } from './fixtures'
+import { formatBytes } from '../src/shared/format-bytes'
 import { lxcLs } from './lxc'
 
 const env = useStrata()
@@ -18,7 +19,14 @@ test('destroying base is refused with snap1 named; destroying copy1 removes it',
   const dialog = page.getByTestId('destroy-dialog')
   await expect(dialog).toBeVisible()
   await expect(page.getByTestId('destroy-dependents')).toContainText('snap1')
-  await expect(page.getByTestId('destroy-refused')).toContainText('base cannot be destroyed while snap1 depend')
+  await expect(page.getByTestId('destroy-refused')).toContainText('base cannot be destroyed on its own: 1 container(s) depend on it.')
+  await expect(page.getByTestId('destroy-confirm')).toBeDisabled()
+  // what --with-dependents would remove is listed, visible inside the dialog, and offered
+  await expect(dialog.getByText('Destroying it with its dependents would also remove this one:')).toBeVisible()
+  await expect(page.getByTestId('destroy-dependents').getByText('snap1')).toBeInViewport()
+  await page.getByTestId('destroy-with-dependents').check()
+  await expect(page.getByTestId('destroy-confirm')).toHaveText('Destroy 2 containers')
+  await page.getByTestId('destroy-with-dependents').uncheck()
   await expect(page.getByTestId('destroy-confirm')).toBeDisabled()
   // The subtree is highlighted in the graph: base and snap1, not copy1.
   await expect(page.getByTestId('graph-node-base')).toHaveClass(/doomed/)
@@ -38,8 +46,10 @@ test('destroying base is refused with snap1 named; destroying copy1 removes it',
   await page.getByTestId('details-destroy').click()
   await expect(page.getByTestId('destroy-dependents')).toContainText('Nothing depends on copy1')
   await page.getByTestId('destroy-confirm').click()
-  await expect(dialog).toBeHidden()
+  await expect(page.getByTestId('destroy-done')).toHaveText('copy1 was destroyed.')
   await expect(page.getByTestId('container-row-copy1')).toHaveCount(0)
+  await page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
   expect(lxcLs(env.lxcpath)).toEqual(['base', 'snap1'])
 })
 
@@ -57,7 +67,8 @@ test('the usage view shows a file written into an upper layer, as the CLI measur
   expect(after - before).toBeGreaterThanOrEqual(3 * 1024 * 1024)
   const page = await openApp(env)
   const mib = (n: number) => `${new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(n / 1024 / 1024)} MiB`
-  await expect(page.getByTestId('size-snap1')).toHaveText(mib(after))
+  // the table's sizes: the one formatter (one decimal from KiB up)
+  await expect(page.getByTestId('size-snap1')).toHaveText(formatBytes(after))
   await page.getByTestId('container-row-snap1').click()
   await page.getByTestId('nav-usage').click()
   await expect(page.getByTestId('usage-bar-snap1')).toContainText(mib(after))

@@ -1,6 +1,7 @@
 // The new dialogs in Japanese when the locale is ja: clone (with a name rule), destroy
 // (refusal naming the dependents), snapshots panel, usage view.
 import { test, expect, useStrata, snap } from './fixtures'
+import { glyphReport } from './glyphs'
 
 const env = useStrata()
 test.use({ locale: 'ja-JP' })
@@ -9,8 +10,15 @@ test('clone, destroy, snapshots and usage speak Japanese', async ({ openApp }) =
   const page = await openApp(env)
   await page.getByTestId('container-row-base').dragTo(page.getByTestId('clone-target'))
   const clone = page.getByTestId('clone-dialog')
-  await expect(clone.getByRole('heading', { level: 2 })).toHaveText('base を複製')
-  await expect(page.getByTestId('clone-mode-snapshot').locator('..')).toContainText('スナップショット')
+  await expect(clone.getByRole('heading', { name: 'base を複製' })).toBeVisible()
+  await expect(clone.getByRole('radio', { name: 'スナップショット' })).toBeChecked()
+  // the backends that cannot make it, and why, in Japanese too
+  await clone.getByRole('button', { name: /ほかの \d+ 個のバックエンドが使えない理由/ }).click()
+  await expect(page.getByTestId('clone-backend-dir')).toContainText('dir はスナップショット複製を作れません。')
+  // the PatternFly modal draws Japanese with a CJK font, not as missing-glyph boxes
+  const glyphs = await glyphReport(clone.getByRole('heading', { name: 'base を複製' }), '複製作成削除依存理由')
+  expect(glyphs.tofu, 'characters drawn as the missing-glyph box').toEqual([])
+  expect(glyphs.distinctImages).toBe(glyphs.distinctChars)
   await page.getByTestId('clone-name').fill('snap1')
   await expect(page.getByTestId('clone-name-problem')).toContainText('snap1 は')
   await expect(page.getByTestId('clone-confirm')).toHaveText('スナップショット複製を作成')
@@ -20,8 +28,9 @@ test('clone, destroy, snapshots and usage speak Japanese', async ({ openApp }) =
   await page.getByTestId('container-row-base').click()
   await expect(page.getByTestId('snapshots')).toContainText('スナップショットはまだありません')
   await page.getByTestId('details-destroy').click()
-  await expect(page.getByTestId('destroy-dialog').getByRole('heading', { level: 2 })).toHaveText('base を削除')
-  await expect(page.getByTestId('destroy-refused')).toContainText('snap1 が依存しているため base は削除できません')
+  await expect(page.getByTestId('destroy-dialog').getByRole('heading', { name: 'base を削除' })).toBeVisible()
+  await expect(page.getByTestId('destroy-refused')).toContainText('base は単独では削除できません: 1 個のコンテナが依存しています。')
+  await expect(page.getByTestId('destroy-dependents')).toContainText('snap1')
   await snap(page, 'destroy-dialog-ja')
   await page.keyboard.press('Escape')
 

@@ -107,3 +107,16 @@ const electronTest = base.extend<Fixtures>({
 })
 
 export const test = ELECTRON ? electronTest : webTest
+
+/** Open the task drawer (the masthead's bell) unless it is open: running and finished work is listed there. */
+export async function openTasks(page: Page): Promise<void> {
+  const bell = page.getByTestId('tasks-toggle')
+  if ((await bell.getAttribute('aria-expanded')) !== 'true') await bell.click()
+}
+
+/** Go to a view from the sidebar, unfolding it first where the window is narrow (below 1200 px). */
+export async function showView(page: Page, view: 'containers' | 'lineage' | 'usage' | 'config'): Promise<void> {
+  const item = page.getByTestId(`nav-${view}`)
+  if ((await page.locator('.pf-v6-c-page__sidebar').getAttribute('aria-hidden')) === 'true') await page.locator('#nav-toggle').click()
+  await item.click()
+}

@@ -5,7 +5,7 @@
 // container's LXC log can be read. At 1024x700, where nothing may be clipped.
 import { execFileSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
-import { test, expect, useStrata, snap } from './fixtures'
+import { test, expect, useStrata, snap, openTasks } from './fixtures'
 import { copyContainer, lxcTool } from './lxc'
 
 const env = useStrata()
@@ -14,6 +14,7 @@ test.use({ viewport: { width: 1024, height: 700 } })
 const lxcState = (name: string): string => lxcTool('lxc-info', ['-P', env.lxcpath, '-n', name, '-s']).replace(/^State:\s*/, '').trim()
 
 test('start, freeze, unfreeze and stop from the UI; the buttons follow the state; lxc-start in a terminal shows within a second', async ({ openApp }) => {
+  test.setTimeout(120_000)
   const page = await openApp(env)
   const row = page.getByTestId('container-row-copy1')
   await row.click()
@@ -23,7 +24,9 @@ test('start, freeze, unfreeze and stop from the UI; the buttons follow the state
   await page.getByTestId('details-start').click()
   await expect(row).toContainText('running', { timeout: 30_000 })
   expect(lxcState('copy1')).toBe('RUNNING')
+  await openTasks(page)
   await expect(page.getByTestId('task-copy1')).toHaveAttribute('data-status', 'done')
+  await page.getByTestId('tasks-toggle').click()
   await expect(page.getByTestId('details-start')).toBeDisabled()
   await expect(page.getByTestId('details-start')).toHaveAttribute('title', 'copy1 is already running.')
 
@@ -63,6 +66,13 @@ test('start, freeze, unfreeze and stop from the UI; the buttons follow the state
   } finally {
     lxcTool('lxc-stop', ['-P', env.lxcpath, '-n', 'base', '-k'])
   }
+  await expect(base).toContainText('stopped', { timeout: 1500 })
+  // and the actions follow: after a terminal's lxc-stop, Stop is off and Start works
+  await base.click()
+  await expect(page.getByTestId('details-stop')).toBeDisabled()
+  await page.getByTestId('details-start').click()
+  await expect(base).toContainText('running', { timeout: 30_000 })
+  lxcTool('lxc-stop', ['-P', env.lxcpath, '-n', 'base', '-k'])
   await expect(base).toContainText('stopped', { timeout: 1500 })
 })
 

@@ -27,7 +27,7 @@ test('the container list shows exactly what lxc-ls lists', async ({ openApp }) =
   await page.getByTestId('sort-name').click()
   await expect(rows.first()).toHaveAttribute('data-testid', 'container-row-snap1')
   // Filtering.
-  await page.getByTestId('filter').fill('overlay')
+  await page.getByRole('textbox', { name: 'Filter' }).fill('overlay')
   await expect(rows).toHaveCount(1)
 })
 

@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { test, expect, useStrata, snap } from './fixtures'
+import { test, expect, useStrata, snap, showView } from './fixtures'
 import { createStartable, lxcLs, lxcTool } from './lxc'
 
 function makeRepairLxcpath(): string {
@@ -48,10 +48,10 @@ test('hidden containers are shown on request; a count of 0 is repaired from its 
   await expect(findings.getByTestId('finding-fix')).toContainText(`Fix: remove ${env.lxcpath}/z/lxc_snapshots (the LXC 1.x count 0): nothing depends on z`)
   await snap(page, 'repair-finding')
   // The lineage view lists the same finding with the same fix.
-  await page.getByTestId('nav-lineage').click()
+  await showView(page, 'lineage')
   await expect(page.getByTestId('findings').getByTestId('finding-fix')).toContainText(`remove ${env.lxcpath}/z/lxc_snapshots`)
   await snap(page, 'repair-lineage')
-  await page.getByTestId('nav-containers').click()
+  await showView(page, 'containers')
 
   await findings.getByTestId('repair').click()
   await expect(page.getByTestId('repair-said')).toHaveText(`Removed ${env.lxcpath}/z/lxc_snapshots (the LXC 1.x count 0): nothing depends on z.`)

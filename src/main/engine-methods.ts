@@ -16,7 +16,9 @@ import { cloneContainer } from './engine/ops/clone'
 import { loadExisting } from './engine/ops/preconditions'
 import type { OpBoundary } from './engine/context'
 import { createContainer } from './engine/ops/create'
-import { destroyContainer } from './engine/ops/destroy'
+import { destroyContainer, destroyPlan } from './engine/ops/destroy'
+import { checkNewName } from './engine/names'
+import { applyModernConfig, previewModernConfig } from './engine/ops/modernize-config'
 import { repairSnapshotsFile } from './engine/ops/repair'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
 import { freezeContainer, restartContainer, startContainer, stopContainer, unfreezeContainer } from './engine/ops/lifecycle'
@@ -73,6 +75,10 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
     return cloneContainer(p, ctx)
   },
   create: (p, ctx) => createContainer(p, ctx),
+  configModernPreview: async (p) => previewModernConfig(refOf(p)),
+  configModernApply: (p) => applyModernConfig(refOf(p), p.digest),
+  checkName: async (p) => checkNewName(p.lxcpath, p.name, { keepUtsName: p.keepUtsName }),
+  destroyPlan: (p, ctx) => destroyPlan(refOf(p), ctx),
   destroy: (p, ctx) => destroyContainer(refOf(p), { withDependents: p.withDependents, deleteOutside: p.deleteOutside }, ctx),
   createSnapshot: (p, ctx) => createSnapshot(refOf(p), { comment: p.comment }, ctx),
   restoreSnapshot: (p, ctx) => restoreSnapshot(refOf(p), p.snapshot, { newName: p.newName }, ctx),

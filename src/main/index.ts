@@ -16,6 +16,8 @@ function createWindow(): void {
     width: 1280,
     height: 800,
     title: 'Strata',
+    // the window and taskbar icon (the renderer's public/icon.png, copied next to index.html)
+    icon: join(import.meta.dirname, '../renderer/icon.png'),
     show: false,
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/index.cjs'),

@@ -19,7 +19,7 @@ import type {
   RepairResult,
   SnapshotInfo
 } from './model'
-import { containerNameProblem, existingContainerNameProblem } from './names'
+import { containerNameProblem, existingContainerNameProblem, type NameIssue } from './names'
 import { templateArgProblem } from './template-args'
 
 const PATH_MAX = 4096
@@ -207,6 +207,31 @@ export const ENGINE = {
     reach: { lxcpath: 'lxcpath' },
     task: true,
     changes: true
+  }),
+  /** the conversion of the container's legacy (LXC 1.x/2.0) keys, line by line, without writing (`strata config --modern`) */
+  configModernPreview: method({
+    params: ref,
+    result: returns<{ changes: { line: number; from: string; to: string | null; note: string }[]; digest: string }>(),
+    reach: inContainer
+  }),
+  /** writes that conversion, if the config is still the one previewed (digest) */
+  configModernApply: method({
+    params: z.object({ lxcpath, name: existingName, digest: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+    result: returns<{ changed: number }>(),
+    reach: inContainer,
+    changes: true
+  }),
+  /** a new container's name in lxcpath, judged by the rule clone and create apply (and taken or not): the dialogs ask it as you type */
+  checkName: method({
+    params: z.object({ lxcpath, name: z.string().max(1024), keepUtsName: z.boolean().optional() }).strict(),
+    result: returns<{ issue: NameIssue | null }>(),
+    reach: { lxcpath: 'lxcpath' }
+  }),
+  /** what destroy would remove, as it plans it: the direct dependents that refuse a plain destroy, and everything withDependents removes (leaves first) */
+  destroyPlan: method({
+    params: ref,
+    result: returns<{ dependents: ContainerRef[]; withDependents: ContainerRef[] }>(),
+    reach: inContainer
   }),
   /** deleteOutside: storage outside the container's directory the user confirmed may be deleted with it (ContainerInfo.storageOutside) */
   destroy: method({

@@ -200,9 +200,19 @@ export interface BackendChoice {
   allowed: boolean
   /** why not, in a sentence that names the rule or what the machine lacks; null when allowed */
   reason: string | null
+  /** which kind of rule refuses it, for a UI to say in its own language (the sentence above has the details) */
+  why?: ChoiceRule
   /** the backend LXC would pick when -B is not given */
   isDefault: boolean
 }
+
+/**
+ * `origin-not-clonable`: the origin's backend cannot be cloned at all; `no-copy-into`: the
+ * backend takes no copy; `no-snapshots`: it makes no snapshot clones; `snapshot-of`: its snapshot
+ * clones are only of other backends; `no-create`: it makes no new containers; `machine`: this
+ * machine lacks what it needs.
+ */
+export type ChoiceRule = 'origin-not-clonable' | 'no-copy-into' | 'no-snapshots' | 'snapshot-of' | 'no-create' | 'machine'
 
 // ---- Disk usage and layer diffs ----
 

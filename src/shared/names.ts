@@ -19,53 +19,81 @@ export function isHiddenName(name: string): boolean {
   return name.startsWith('.')
 }
 
-/** The lock file `.<name>` must fit NAME_MAX (255). */
-const NAME_MAX_BYTES = 254
-/** The kernel's nodename limit: lxc.uts.name = <name> fails beyond it. */
-const UTS_MAX = 64
-/** What Strata accepts: a path, a shell and a template script carry these without quoting. */
-const NAME_CHARACTER = /[A-Za-z0-9_.+-]/
+/** LXC 5.0.2 opens the lock file `<lxcpath>/.<name>` (lxclock.c): one more byte than the name must fit NAME_MAX (255). */
+export const NAME_MAX_BYTES = 254
+/** LXC refuses an lxc.uts.name of 65 bytes or more (confile.c, the kernel's nodename): a new container's hostname is its name. */
+export const UTS_MAX_BYTES = 64
+/**
+ * What Strata accepts: letters and digits of any script (LXC 5.0.2 creates and starts "café"),
+ * and _ . + -. Paths carry them, and shells and template scripts do when they quote "$name", as
+ * LXC's own templates do; white space, ":" and a leading "-" are refused with their own reason.
+ */
+const NAME_CHARACTER = /[\p{L}\p{M}\p{N}_.+-]/u
 
 const bytes = (s: string): number => new TextEncoder().encode(s).length
 /** Control and format characters (a bidi override could reorder the message) shown as U+XXXX. */
 const visible = (s: string): string => s.replace(/\p{C}/gu, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)
 const quoted = (name: string): string => `"${visible(name.length > 40 ? `${name.slice(0, 40)}…` : name)}"`
 
-/** null when Strata handles the name, else the reason in a sentence that names the rule. */
-export function containerNameProblem(name: string): string | null {
-  return nameProblem(name, false)
+/** Which rule a name breaks: the key a UI translates (with `values`), and the engine's sentence. */
+export type NameRule = 'empty' | 'dots' | 'slash' | 'nul' | 'newline' | 'hidden' | 'dash' | 'space' | 'colon' | 'chars' | 'bytes' | 'uts' | 'work' | 'taken'
+export interface NameIssue {
+  rule: NameRule
+  values: Record<string, string | number>
+  message: string
 }
 
-function nameProblem(name: string, hiddenAllowed: boolean): string | null {
-  if (name === '') return 'The container name is empty.'
-  if (name === '.' || name === '..') return `"${name}" is not a usable container name: it is not a directory name.`
-  if (name.includes('/')) return `${quoted(name)} contains "/": a container name is one directory name.`
-  if (name.includes('\0')) return 'The container name contains a NUL byte.'
-  if (/[\n\r]/.test(name)) return `${quoted(name)} contains a line break: LXC records names one per line in lxc_snapshots.`
-  if (name.startsWith('.') && !(hiddenAllowed && name.length > 1 && !name.startsWith('..'))) return `${quoted(name)} starts with ".": lxc-ls hides such containers (and Strata uses them for work in progress).`
-  if (name.startsWith('-')) return `${quoted(name)} starts with "-": LXC's tools and templates would read it as an option.`
-  if (/\s/.test(name)) return `${quoted(name)} contains white space: LXC templates and hooks split on it.`
-  if (name.includes(':')) return `${quoted(name)} contains ":": overlay reads ":" in lowerdir= as a layer separator, so snapshot clones of it would fail.`
+const issue = (rule: NameRule, message: string, values: Record<string, string | number> = {}): NameIssue => ({ rule, values, message })
+
+function nameIssue(name: string, hiddenAllowed: boolean): NameIssue | null {
+  if (name === '') return issue('empty', 'The container name is empty.')
+  if (name === '.' || name === '..') return issue('dots', `"${name}" is not a usable container name: it is not a directory name.`, { name })
+  if (name.includes('/')) return issue('slash', `${quoted(name)} contains "/": a container name is one directory name.`)
+  if (name.includes('\0')) return issue('nul', 'The container name contains a NUL byte.')
+  if (/[\n\r]/.test(name)) return issue('newline', `${quoted(name)} contains a line break: LXC records names one per line in lxc_snapshots.`)
+  if (name.startsWith('.') && !(hiddenAllowed && name.length > 1 && !name.startsWith('..')))
+    return issue('hidden', `${quoted(name)} starts with ".": lxc-ls hides such containers (and Strata uses them for work in progress).`)
+  if (name.startsWith('-')) return issue('dash', `${quoted(name)} starts with "-": LXC's tools and templates would read it as an option.`)
+  if (/\s/.test(name)) return issue('space', `${quoted(name)} contains white space: LXC templates and hooks split on it.`)
+  if (name.includes(':')) return issue('colon', `${quoted(name)} contains ":": overlay reads ":" in lowerdir= as a layer separator, so snapshot clones of it would fail.`)
   const odd = [...name].find((c) => !NAME_CHARACTER.test(c))
   if (odd !== undefined)
-    return `${quoted(name)} contains ${quoted(odd)}: a container name is ASCII letters, digits and _ . + - (characters that paths, shells and template scripts carry safely).`
+    return issue(
+      'chars',
+      `${quoted(name)} contains ${quoted(odd)}: a container name is letters, digits and _ . + - (characters that paths, shells and template scripts carry safely).`,
+      { char: visible(odd) }
+    )
   const size = bytes(name)
-  if (size > NAME_MAX_BYTES) return `${quoted(name)} is ${size} bytes long: LXC's lock file ".<name>" must fit in 255 bytes, so at most ${NAME_MAX_BYTES}.`
+  if (size > NAME_MAX_BYTES)
+    return issue('bytes', `${quoted(name)} is ${size} bytes long: LXC's lock file ".<name>" must fit in 255 bytes, so at most ${NAME_MAX_BYTES}.`, { size, max: NAME_MAX_BYTES })
   return null
+}
+
+/** null when Strata handles the name, else the reason in a sentence that names the rule. */
+export function containerNameProblem(name: string): string | null {
+  return nameIssue(name, false)?.message ?? null
 }
 
 /** The rule, and what LXC needs of a container it is about to make: a usable hostname. */
+export function newContainerNameIssue(name: string, opts: { keepUtsName?: boolean } = {}): NameIssue | null {
+  const size = bytes(name)
+  // The hostname limit first: for a new container it is the one a long name meets.
+  if (!opts.keepUtsName && size > UTS_MAX_BYTES && !name.includes('/') && !name.startsWith('.'))
+    return issue(
+      'uts',
+      `${quoted(name)} is ${size} bytes long: LXC sets lxc.uts.name to the name, and a hostname is at most ${UTS_MAX_BYTES} bytes (keep the origin's hostname to allow it).`,
+      { size, max: UTS_MAX_BYTES }
+    )
+  return nameIssue(name, false)
+}
+
 export function newContainerNameProblem(name: string, opts: { keepUtsName?: boolean } = {}): string | null {
-  const problem = containerNameProblem(name)
-  if (problem) return problem
-  if (!opts.keepUtsName && name.length > UTS_MAX)
-    return `${quoted(name)} is ${name.length} characters long: LXC sets lxc.uts.name to the name, and a hostname is at most ${UTS_MAX} bytes (keep the origin's hostname to allow it).`
-  return null
+  return newContainerNameIssue(name, opts)?.message ?? null
 }
 
 /** The rule for a container that already exists: a hidden name (".x") is a container too;
  * Strata's own work directories are not containers. */
 export function existingContainerNameProblem(name: string): string | null {
   if (isStrataWorkName(name)) return `${quoted(name)} is Strata's own work in progress, not a container.`
-  return nameProblem(name, true)
+  return nameIssue(name, true)?.message ?? null
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { cloneBackendNamed, cloneChoices, createBackendNamed, createChoices, resolveCloneBackend } from '../../src/main/engine/drivers/compat'
 import { driverFor } from '../../src/main/engine/drivers/index'
 import { driverProblem } from '../../src/main/engine/drivers/probe'
-import { containerNameProblem, newContainerNameProblem } from '../../src/shared/names'
+import { containerNameProblem, newContainerNameIssue, newContainerNameProblem } from '../../src/shared/names'
 
 const pick = (origin: 'dir' | 'overlay' | 'aufs' | 'btrfs', same: boolean) =>
   cloneChoices({ backend: origin, lxcpath: '/a' }, { lxcpath: same ? '/a' : '/b' })
@@ -51,16 +51,22 @@ describe('the container-name rule', () => {
     expect(newContainerNameProblem('web-01')).toBeNull()
     expect(newContainerNameProblem('a:b')).toMatch(/layer separator/)
     expect(newContainerNameProblem('x'.repeat(65))).toMatch(/64/)
+    // a hostname counts bytes: 33 "é" are 66 bytes
+    expect(newContainerNameProblem('é'.repeat(33))).toMatch(/66 bytes long.*at most 64/)
+    // a 300-character new name meets the hostname limit first, not the lock file's
+    expect(newContainerNameIssue('x'.repeat(300))).toMatchObject({ rule: 'uts', values: { max: 64 } })
     expect(newContainerNameProblem('x'.repeat(65), { keepUtsName: true })).toBeNull()
     expect(newContainerNameProblem('x'.repeat(255), { keepUtsName: true })).toMatch(/254/)
     expect(newContainerNameProblem('.x')).toMatch(/lxc-ls hides/)
     expect(newContainerNameProblem('a/b')).toMatch(/"\/"/)
   })
 
-  it('is one rule: non-ASCII, leading "-" and control characters are refused whatever the operation', () => {
-    expect(containerNameProblem('ünï')).toMatch(/contains "ü": a container name is ASCII letters, digits and _ \. \+ -/)
+  it('is one rule: letters of any script are accepted as LXC 5.0.2 does; leading "-", symbols and control characters are refused whatever the operation', () => {
+    expect(containerNameProblem('café')).toBeNull()
+    expect(containerNameProblem('ünï')).toBeNull()
+    expect(containerNameProblem('a$b')).toMatch(/contains "\$": a container name is letters, digits and _ \. \+ -/)
     expect(containerNameProblem('-rf')).toMatch(/starts with "-"/)
-    expect(containerNameProblem('a\u202eb')).toBe('"a<U+202E>b" contains "<U+202E>": a container name is ASCII letters, digits and _ . + - (characters that paths, shells and template scripts carry safely).')
+    expect(containerNameProblem('a\u202eb')).toBe('"a<U+202E>b" contains "<U+202E>": a container name is letters, digits and _ . + - (characters that paths, shells and template scripts carry safely).')
     expect(containerNameProblem('../../etc/x')).toMatch(/contains "\/"/)
     expect(containerNameProblem('x'.repeat(100))).toBeNull() // an existing container's name has no hostname limit
   })

@@ -1,28 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import type { BackendChoice } from '../../src/shared/model'
-import { pickBackend, suggestName, useCloneDialog, validateCloneName } from '../../src/renderer/src/stores/cloneDialog'
+import { pickBackend, suggestName, useCloneDialog } from '../../src/renderer/src/stores/cloneDialog'
 
 const none = new Set<string>()
-const rule = (name: string, opts: Partial<Parameters<typeof validateCloneName>[1]> = {}): string | null =>
-  validateCloneName(name, { taken: none, ...opts })?.rule ?? null
-
-describe('clone dialog: name validation', () => {
-  it('applies LXC\'s rules in order and names the rule broken', () => {
-    expect(rule('')).toBe('empty')
-    expect(rule('a/b')).toBe('slash')
-    expect(rule('.x')).toBe('dot')
-    expect(rule('x'.repeat(255), { keepUtsName: true })).toBe('bytes')
-    expect(rule('a:b')).toBe('colon') // the engine's rule for every new name, whatever the backend
-    expect(rule('x'.repeat(65))).toBe('uts')
-    expect(rule('x'.repeat(64))).toBeNull()
-    expect(rule('bad name')).toBe('chars')
-    expect(rule('ok-name_1.2')).toBeNull()
-  })
-  it('counts bytes, not characters', () => {
-    expect(rule('é'.repeat(33))).toBe('uts') // 66 bytes
-  })
-  it('a name taken in the target lxcpath is refused with the name and the lxcpath', () => {
-    expect(validateCloneName('base', { taken: new Set(['base']), lxcpath: '/p' })).toEqual({ rule: 'taken', values: { name: 'base', lxcpath: '/p' } })
+describe('clone dialog: the name check is the engine\'s', () => {
+  it('shows the engine\'s answer for the current name and drops an answer to an older one', async () => {
+    useCloneDialog.getState().show({ lxcpath: '/p', name: 'base' }, '/p', none)
+    useCloneDialog.getState().setName('café')
+    let release: () => void = () => {}
+    const slow = { checkName: async ({ name }: { name: string }) => { await new Promise<void>((r) => (release = r)); return { issue: { rule: 'uts' as const, values: { max: 64 }, message: name } } } }
+    const pending = useCloneDialog.getState().checkName(slow)
+    useCloneDialog.getState().setName('café2')
+    release()
+    await pending
+    expect(useCloneDialog.getState()).toMatchObject({ name: 'café2', checking: true, nameIssue: null })
+    await useCloneDialog.getState().checkName({ checkName: async () => ({ issue: null }) })
+    expect(useCloneDialog.getState()).toMatchObject({ checking: false, nameIssue: null })
   })
 })
 

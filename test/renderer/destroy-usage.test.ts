@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import type { ContainerInfo, ContainerUsage } from '../../src/shared/model'
-import { destroyPlan } from '../../src/renderer/src/stores/destroyPlan'
 import { formatBytes, treeUsage } from '../../src/renderer/src/stores/usage'
 
 const P = '/p'
@@ -9,20 +8,6 @@ const info = (name: string, origin: string | null, dependents: string[], snaps =
   origin: origin ? { lxcpath: P, name: origin } : null, dependsOn: [], legacy: false, problems: [], layered: false, storageOutside: null, idMap: [],
   dependents: dependents.map((d) => (d.includes('/') ? { lxcpath: d.slice(0, d.lastIndexOf('/')), name: d.slice(d.lastIndexOf('/') + 1) } : { lxcpath: P, name: d })),
   snapshots: Array.from({ length: snaps }, (_, i) => ({ name: `snap${i}`, snapdir: '', timestamp: null, comment: null, backend: null, rootfs: null }))
-})
-
-describe('destroy plan', () => {
-  // base <- a <- a2 (a clone of a clone is recorded on both), base <- b; lone has a snapshot of its own.
-  const list = [info('base', null, ['a', 'b', 'a2']), info('a', 'base', ['a2']), info('a2', 'base', []), info('b', 'base', []), info('lone', null, [`${P}/lone/snaps/snap0`], 1)]
-  it('lists every dependent once, nearest first, and highlights the subtree', () => {
-    const plan = destroyPlan(list[0]!, list)
-    expect(plan.dependents.map((d) => d.name)).toEqual(['a', 'b', 'a2'])
-    expect(plan.highlight).toEqual([`${P}/base`, `${P}/a`, `${P}/b`, `${P}/a2`])
-  })
-  it('a leaf has no dependents; its own snapshots are not dependents but are counted', () => {
-    expect(destroyPlan(list[3]!, list).dependents).toEqual([])
-    expect(destroyPlan(list[4]!, list)).toMatchObject({ dependents: [], ownSnapshots: 1 })
-  })
 })
 
 describe('usage helpers', () => {

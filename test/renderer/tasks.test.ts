@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { fraction, useTasks, withDone, withProgress, type TaskMap } from '../../src/renderer/src/stores/tasks'
+import { fraction, secondsLeft, useTasks, withDone, withProgress, type TaskMap } from '../../src/renderer/src/stores/tasks'
 
 const s = (): ReturnType<typeof useTasks.getState> => useTasks.getState()
-const running: TaskMap = { t1: { id: 't1', kind: 'clone', name: 'c', status: 'running', progress: null, error: null, diagnosis: null, result: null } }
+const running: TaskMap = { t1: { id: 't1', kind: 'clone', name: 'c', status: 'running', progress: null, error: null, diagnosis: null, result: null, startedAt: 0, endedAt: null, firstMeasure: null } }
 
 describe('tasks store', () => {
   beforeEach(() => useTasks.setState({ tasks: {}, early: { progress: [], done: [] } }))
@@ -13,6 +13,14 @@ describe('tasks store', () => {
     expect(fraction({ phase: 'copy', bytes: 50, totalBytes: 200 })).toBe(0.25)
     expect(fraction({ phase: 'copy', files: 3, totalFiles: 4 })).toBe(0.75)
     expect(fraction({ phase: 'copy', bytes: 300, totalBytes: 200 })).toBe(1)
+  })
+
+  it('time left: from the rate since the first report that had a total, none before', () => {
+    const t = { ...running.t1!, progress: { phase: 'copy', bytes: 60, totalBytes: 100 }, firstMeasure: { at: 1000, done: 0.2 } }
+    // 40 % in 4 s: the remaining 40 % take 4 s more
+    expect(secondsLeft(t, 5000)).toBe(4)
+    expect(secondsLeft({ ...t, firstMeasure: null }, 5000)).toBeNull()
+    expect(secondsLeft({ ...t, progress: { phase: 'copy' } }, 5000)).toBeNull()
   })
 
   it('progress updates a running task; done records success, failure in words, or cancel', () => {

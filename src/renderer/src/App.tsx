@@ -1,10 +1,13 @@
-// The window: header (views, language, theme), the current view, and the live-update wiring.
+// The window: a PatternFly Page (masthead, sidebar nav, the task drawer), the current view, the
+// dialogs and toasts, and the live-update wiring.
 import { useTranslation } from 'react-i18next'
+import { Page, Spinner, Bullseye } from '@patternfly/react-core'
 import { usePrefs } from './stores/prefs'
 import { useContainers } from './stores/containers'
 import { useLiveData } from './hooks/useLiveData'
 import { usePrefsEffects } from './hooks/usePrefsEffects'
-import { Header } from './components/Header'
+import { AppMasthead } from './components/AppMasthead'
+import { AppNav } from './components/AppNav'
 import { ErrorBanner } from './components/ErrorBanner'
 import { ContainersView } from './views/ContainersView'
 import { LineageView } from './views/LineageView'
@@ -12,9 +15,12 @@ import { ConfigView } from './views/ConfigView'
 import { UsageView } from './views/UsageView'
 import { EmptyState } from './views/EmptyState'
 import { CloneDialog } from './components/CloneDialog'
-import { TaskBar } from './components/TaskBar'
+import { DestroyHost } from './components/DestroyHost'
+import { TaskDrawer } from './components/TaskDrawer'
+import { Toasts } from './components/Toasts'
 import { ConsoleDock } from './components/ConsoleDock'
 import { useLxcpaths } from './stores/lxcpaths'
+import { useTasks } from './stores/tasks'
 
 export function App(): React.JSX.Element {
   const { t } = useTranslation()
@@ -24,28 +30,42 @@ export function App(): React.JSX.Element {
   const loaded = useContainers((s) => s.loaded)
   const count = useContainers((s) => s.list.length)
   const lxcpaths = useLxcpaths((s) => s.list)
+  const drawerOpen = useTasks((s) => s.drawerOpen)
   return (
-    <div className="app">
-      <Header />
-      <ErrorBanner />
-      <main className="main" id="main">
-        {!loaded ? (
-          <p className="muted pad">{t('app.loading')}</p>
-        ) : count === 0 ? (
-          <EmptyState />
-        ) : view === 'lineage' ? (
-          <LineageView />
-        ) : view === 'usage' ? (
-          <UsageView />
-        ) : view === 'config' ? (
-          <ConfigView />
-        ) : (
-          <ContainersView />
-        )}
-      </main>
-      <ConsoleDock />
-      <TaskBar />
+    <Page
+      masthead={<AppMasthead />}
+      sidebar={<AppNav />}
+      isManagedSidebar
+      notificationDrawer={<TaskDrawer />}
+      isNotificationDrawerExpanded={drawerOpen}
+      mainContainerId="main"
+      mainAriaLabel={t(`app.nav.${view}`)}
+      className="app"
+    >
+      <div className="app-body">
+        <ErrorBanner />
+        <div className="main">
+          {!loaded ? (
+            <Bullseye>
+              <Spinner aria-label={t('app.loading')} />
+            </Bullseye>
+          ) : count === 0 ? (
+            <EmptyState />
+          ) : view === 'lineage' ? (
+            <LineageView />
+          ) : view === 'usage' ? (
+            <UsageView />
+          ) : view === 'config' ? (
+            <ConfigView />
+          ) : (
+            <ContainersView />
+          )}
+        </div>
+        <ConsoleDock />
+      </div>
+      <Toasts />
       <CloneDialog lxcpaths={lxcpaths} />
-    </div>
+      <DestroyHost />
+    </Page>
   )
 }

@@ -1,5 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import '@patternfly/patternfly/patternfly.css'
+import '@patternfly/patternfly/patternfly-addons.css'
 import '@xyflow/react/dist/style.css'
 import './styles.css'
 import { initI18n } from './i18n'

@@ -2,7 +2,7 @@
 // capability records and nothing else, for the CLI, the UI and the operations alike. Each
 // rule that refuses says why, naming the rule.
 import { resolve } from 'node:path'
-import type { Backend, BackendChoice } from '@shared/model'
+import type { Backend, BackendChoice, ChoiceRule } from '@shared/model'
 import { BACKENDS } from '@shared/model'
 import { refused } from '@shared/errors'
 import { backendFromName, driverFor } from './index'
@@ -67,14 +67,23 @@ function ruleRefusal(origin: Backend, target: Backend, mode: Mode): string | nul
   return `${article(target)} ${target} snapshot clone can be made only of ${of} containers, not of ${origin} (${into.snapshotRule}).`
 }
 
+/** The kind of rule ruleRefusal applied (the same order of checks). */
+function ruleKind(origin: Backend, target: Backend, mode: Mode): ChoiceRule {
+  if (driverFor(origin).capabilities.cloneFrom !== null) return 'origin-not-clonable'
+  if (mode === 'copy') return 'no-copy-into'
+  return driverFor(target).capabilities.snapshotOf.length === 0 ? 'no-snapshots' : 'snapshot-of'
+}
+
 export function cloneChoices(origin: { backend: Backend; lxcpath: string }, target: { lxcpath: string }): BackendChoice[] {
   const same = resolve(origin.lxcpath) === resolve(target.lxcpath)
   const choices: BackendChoice[] = []
   for (const mode of ['copy', 'snapshot'] as const) {
     const def = defaultCloneBackend(origin.backend, mode, same)
     for (const backend of BACKENDS) {
-      const reason = ruleRefusal(origin.backend, backend, mode) ?? driverProblem(driverFor(backend), target.lxcpath)
-      choices.push({ backend, mode, allowed: reason === null, reason, isDefault: backend === def })
+      const rule = ruleRefusal(origin.backend, backend, mode)
+      const reason = rule ?? driverProblem(driverFor(backend), target.lxcpath)
+      const why: ChoiceRule | undefined = rule !== null ? ruleKind(origin.backend, backend, mode) : reason !== null ? 'machine' : undefined
+      choices.push({ backend, mode, allowed: reason === null, reason, ...(why ? { why } : {}), isDefault: backend === def })
     }
   }
   return choices
@@ -84,8 +93,10 @@ export function cloneChoices(origin: { backend: Backend; lxcpath: string }, targ
 export function createChoices(lxcpath: string): BackendChoice[] {
   return BACKENDS.map((backend) => {
     const driver = driverFor(backend)
-    const reason = driver.capabilities.create ?? driverProblem(driver, lxcpath)
-    return { backend, mode: 'create' as const, allowed: reason === null, reason, isDefault: backend === 'dir' }
+    const rule = driver.capabilities.create
+    const reason = rule ?? driverProblem(driver, lxcpath)
+    const why: ChoiceRule | undefined = rule !== null ? 'no-create' : reason !== null ? 'machine' : undefined
+    return { backend, mode: 'create' as const, allowed: reason === null, reason, ...(why ? { why } : {}), isDefault: backend === 'dir' }
   })
 }
 

@@ -52,6 +52,21 @@ export async function dependentsOf(record: ContainerRecord, ctx: OpContext = {})
   return [...found.values()]
 }
 
+/** What a destroy of ref would remove, as the destroy itself plans it (nothing is changed). */
+export interface DestroyPlanResult {
+  /** what depends on ref directly: a plain destroy is refused while there is any (its own snapshots aside) */
+  dependents: ContainerRef[]
+  /** everything `withDependents` removes besides ref, leaves first (its own snapshots too) */
+  withDependents: ContainerRef[]
+}
+
+export async function destroyPlan(ref: ContainerRef, ctx: OpContext = {}): Promise<DestroyPlanResult> {
+  const ownSnapshots = `${ref.lxcpath}/${ref.name}/snaps`
+  const direct = (await dependentsOf(loadExisting(ref), ctx)).filter((d) => d.lxcpath !== ownSnapshots)
+  const order = await planDestroy(ref, true, ctx)
+  return { dependents: direct, withDependents: order.map((r) => r.ref).filter((r) => refKey(r) !== refKey(ref)) }
+}
+
 export interface DestroyOptions {
   /** destroy its dependents too, leaves first */
   withDependents?: boolean

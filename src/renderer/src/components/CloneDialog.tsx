@@ -1,35 +1,72 @@
-// The clone dialog: name (checked as you type), copy or snapshot, backend (the ones LXC's
-// rules or this machine forbid are disabled, with the reason), target lxcpath. Confirming
-// starts a clone task; the task bar shows its progress and cancel.
-import { useEffect, useMemo, useState } from 'react'
+// The clone dialog: name (checked by the engine as you type), copy or snapshot, the backends
+// that can make it (LXC's default marked), one "why not the others?" disclosure for the rest,
+// target lxcpath. Confirming starts a clone task; the task drawer shows its progress and cancel.
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import {
+  Alert,
+  Button,
+  ExpandableSection,
+  Form,
+  FormGroup,
+  FormHelperText,
+  FormSelect,
+  FormSelectOption,
+  HelperText,
+  HelperTextItem,
+  Label,
+  Radio,
+  TextInput
+} from '@patternfly/react-core'
+import type { BackendChoice } from '@shared/model'
 import { api, errorText } from '../api'
-import { useCloneDialog, validateCloneName, type CloneMode } from '../stores/cloneDialog'
-import { useContainers } from '../stores/containers'
+import { useCloneDialog, type CloneMode } from '../stores/cloneDialog'
 import { useTasks } from '../stores/tasks'
+import { useContainers } from '../stores/containers'
 import { Dialog } from './Dialog'
+import { useNameIssueText } from '../hooks/nameIssueText'
+
+/** Why a backend cannot make this clone, in the user's language (the engine's sentence on hover). */
+function WhyNot({ c, origin }: { c: BackendChoice; origin: string }): React.JSX.Element {
+  const { t } = useTranslation()
+  const text = c.why ? t(`clone.why.${c.why}`, { backend: c.backend, origin }) : (c.reason ?? '')
+  return (
+    <li data-testid={`clone-backend-${c.backend}`} title={c.reason ?? undefined}>
+      <strong>{c.backend}</strong>: {text}
+    </li>
+  )
+}
 
 export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Element | null {
   const { t } = useTranslation()
   const d = useCloneDialog()
-  const list = useContainers((s) => s.list)
   const [submitError, setSubmitError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const taken = useMemo(() => new Set(list.filter((c) => c.lxcpath === d.lxcpath).map((c) => c.name)), [list, d.lxcpath])
+  const [whyOpen, setWhyOpen] = useState(false)
+  const issueText = useNameIssueText()
+  const originBackend = useContainers((s) => s.list.find((c) => c.lxcpath === d.origin?.lxcpath && c.name === d.origin?.name)?.backend ?? '')
 
   useEffect(() => {
     if (d.open) void d.loadChoices(api)
     setSubmitError(null)
   }, [d.open, d.origin])
 
+  // the engine's check, a moment after the last keystroke
+  useEffect(() => {
+    if (!d.open) return
+    const timer = setTimeout(() => void useCloneDialog.getState().checkName(api), 120)
+    return () => clearTimeout(timer)
+  }, [d.open, d.name, d.lxcpath])
+
   if (!d.open || !d.origin) return null
   const origin = d.origin
-  const problem = validateCloneName(d.name, { taken, lxcpath: d.lxcpath })
   const mine = d.choices.filter((c) => c.mode === d.mode)
-  const canSubmit = !problem && d.backend !== null && !busy && !d.loading
+  const possible = mine.filter((c) => c.allowed)
+  const others = mine.filter((c) => !c.allowed)
+  const canSubmit = !d.checking && !d.nameIssue && d.backend !== null && !busy && !d.loading
 
-  const submit = async (e: React.FormEvent): Promise<void> => {
-    e.preventDefault()
+  const submit = async (e?: React.FormEvent): Promise<void> => {
+    e?.preventDefault()
     if (!canSubmit) return
     setBusy(true)
     setSubmitError(null)
@@ -45,71 +82,114 @@ export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Ele
     }
   }
 
+  const footer = (
+    <>
+      <Button variant="primary" type="submit" form="clone-form" data-testid="clone-confirm" isDisabled={!canSubmit} isLoading={busy}>
+        {d.mode === 'snapshot' ? t('clone.confirmSnapshot') : t('clone.confirmCopy')}
+      </Button>
+      <Button variant="link" onClick={d.close}>
+        {t('app.cancel')}
+      </Button>
+    </>
+  )
+
   return (
-    <Dialog title={t('clone.title', { name: origin.name })} testId="clone-dialog" onClose={d.close}>
-      <form onSubmit={(e) => void submit(e)} className="form">
-        <label htmlFor="clone-name">{t('clone.name')}</label>
-        <div>
-          <input
+    <Dialog title={t('clone.title', { name: origin.name })} testId="clone-dialog" onClose={d.close} footer={footer}>
+      <Form id="clone-form" onSubmit={(e) => void submit(e)} isHorizontal>
+        <FormGroup label={t('clone.name')} fieldId="clone-name" isRequired>
+          <TextInput
             id="clone-name"
             data-testid="clone-name"
             value={d.name}
             autoFocus
             spellCheck={false}
-            aria-invalid={problem !== null}
+            validated={d.nameIssue ? 'error' : d.checking ? 'default' : 'success'}
+            aria-invalid={d.nameIssue !== null}
             aria-describedby="clone-name-problem"
-            onChange={(e) => d.setName(e.target.value)}
+            onChange={(_e, v) => d.setName(v)}
           />
-          <p id="clone-name-problem" className={problem ? 'bad small' : 'small muted'} data-testid="clone-name-problem" aria-live="polite">
-            {problem ? t(`clone.invalid.${problem.rule}`, problem.values ?? {}) : t('clone.nameOk')}
-          </p>
-        </div>
+          <FormHelperText>
+            <HelperText id="clone-name-problem" data-testid="clone-name-problem" aria-live="polite">
+              <HelperTextItem variant={d.nameIssue ? 'error' : d.checking ? 'indeterminate' : 'success'}>
+                {d.nameIssue ? issueText(d.nameIssue) : d.checking ? t('clone.checking') : t('clone.nameOk')}
+              </HelperTextItem>
+            </HelperText>
+          </FormHelperText>
+        </FormGroup>
 
         {lxcpaths.length > 1 && (
-          <>
-            <label htmlFor="clone-lxcpath">{t('clone.lxcpath')}</label>
-            <select id="clone-lxcpath" data-testid="clone-lxcpath" value={d.lxcpath} onChange={(e) => void d.setLxcpath(e.target.value, api)}>
-              {lxcpaths.map((p) => <option key={p} value={p}>{p}</option>)}
-            </select>
-          </>
+          <FormGroup label={t('clone.lxcpath')} fieldId="clone-lxcpath">
+            <FormSelect id="clone-lxcpath" data-testid="clone-lxcpath" value={d.lxcpath} onChange={(_e, v) => void d.setLxcpath(v, api)}>
+              {lxcpaths.map((p) => (
+                <FormSelectOption key={p} value={p} label={p} />
+              ))}
+            </FormSelect>
+          </FormGroup>
         )}
 
-        <span>{t('clone.mode')}</span>
-        <fieldset className="radios" aria-label={t('clone.mode')}>
+        <FormGroup label={t('clone.mode')} role="radiogroup" fieldId="clone-mode" isStack>
           {(['snapshot', 'copy'] as CloneMode[]).map((m) => {
             const any = d.choices.some((c) => c.mode === m && c.allowed)
             return (
-              <label key={m} className={any ? '' : 'muted'}>
-                <input type="radio" name="mode" value={m} data-testid={`clone-mode-${m}`} checked={d.mode === m} disabled={!any && !d.loading} onChange={() => d.setMode(m)} />
-                {t(`clone.modes.${m}`)} <span className="small muted">{t(`clone.modeHelp.${m}`)}</span>
-              </label>
+              <Radio
+                key={m}
+                id={`clone-mode-${m}`}
+                name="mode"
+                data-testid={`clone-mode-${m}`}
+                isChecked={d.mode === m}
+                isDisabled={!any && !d.loading}
+                onChange={() => d.setMode(m)}
+                label={t(`clone.modes.${m}`)}
+                description={t(`clone.modeHelp.${m}`)}
+              />
             )
           })}
-        </fieldset>
+        </FormGroup>
 
-        <span>{t('clone.backend')}</span>
-        <fieldset className="radios" aria-label={t('clone.backend')} data-testid="clone-backends">
+        <FormGroup label={t('clone.backend')} role="radiogroup" fieldId="clone-backends" isStack data-testid="clone-backends">
           {d.loading && <span className="muted">{t('app.loading')}</span>}
-          {mine.map((c) => (
-            <label key={c.backend} className={c.allowed ? '' : 'muted'} data-testid={`clone-backend-${c.backend}`} title={c.reason ?? ''}>
-              <input type="radio" name="backend" value={c.backend} checked={d.backend === c.backend} disabled={!c.allowed} onChange={() => d.setBackend(c.backend)} />
-              {c.backend}
-              {c.isDefault && <span className="small muted"> {t('clone.lxcDefault')}</span>}
-              {c.reason && <span className="small reason"> — {c.reason}</span>}
-            </label>
+          {!d.loading && possible.length === 0 && <span className="muted">{t('clone.none')}</span>}
+          {possible.map((c) => (
+            <Radio
+              key={c.backend}
+              id={`clone-backend-${c.backend}`}
+              name="backend"
+              data-testid={`clone-backend-${c.backend}`}
+              isChecked={d.backend === c.backend}
+              onChange={() => d.setBackend(c.backend)}
+              label={
+                <>
+                  {c.backend}{' '}
+                  {c.isDefault && (
+                    <Label isCompact color="blue">
+                      {t('clone.lxcDefault')}
+                    </Label>
+                  )}
+                </>
+              }
+            />
           ))}
-        </fieldset>
+          {others.length > 0 && (
+            <ExpandableSection
+              toggleText={t('clone.whyNotCount', { count: others.length })}
+              isExpanded={whyOpen}
+              onToggle={(_e, open) => setWhyOpen(open)}
+              data-testid="clone-why-not"
+              isIndented
+            >
+              <ul className="why-not">
+                {others.map((c) => (
+                  <WhyNot key={c.backend} c={c} origin={originBackend} />
+                ))}
+              </ul>
+            </ExpandableSection>
+          )}
+        </FormGroup>
 
         {(d.error || submitError) && (
-          <p className="error" role="alert" data-testid="clone-error">{t('clone.failed', { message: d.error ?? submitError })}</p>
+          <Alert variant="danger" isInline isPlain role="alert" data-testid="clone-error" title={t('clone.failed', { message: d.error ?? submitError })} />
         )}
-        <div className="buttons">
-          <button type="button" onClick={d.close}>{t('app.cancel')}</button>
-          <button type="submit" className="primary" data-testid="clone-confirm" disabled={!canSubmit}>
-            {d.mode === 'snapshot' ? t('clone.confirmSnapshot') : t('clone.confirmCopy')}
-          </button>
-        </div>
-      </form>
+      </Form>
     </Dialog>
   )
 }

@@ -1,6 +1,8 @@
 // Open a console on a container from its details: a shell (lxc-attach) or its own tty
 // (lxc-console). Only a running container has either; the buttons say why when they are off.
 import { useTranslation } from 'react-i18next'
+import { Button } from '@patternfly/react-core'
+import { TerminalIcon } from '@patternfly/react-icons'
 import type { ContainerInfo } from '@shared/model'
 import { api } from '../api'
 import { useConsoles } from '../stores/consoles'
@@ -14,14 +16,14 @@ export function ConsoleButtons({ c }: { c: ContainerInfo }): React.JSX.Element {
     <>
       {/* the reason sits on a wrapper too: a disabled button gets no hover in every browser */}
       <span title={why}>
-      <button data-testid="details-console" disabled={!running} title={why ?? t('console.shellTitle')} onClick={() => void useConsoles.getState().open(api, ref, 'shell')}>
+      <Button variant="secondary" size="sm" icon={<TerminalIcon />} data-testid="details-console" isDisabled={!running} title={why ?? t('console.shellTitle')} onClick={() => void useConsoles.getState().open(api, ref, 'shell')}>
         {t('console.open')}
-      </button>
+      </Button>
       </span>
       <span title={why}>
-      <button data-testid="details-tty" disabled={!running} title={why ?? t('console.ttyTitle')} onClick={() => void useConsoles.getState().open(api, ref, 'tty')}>
+      <Button variant="secondary" size="sm" data-testid="details-tty" isDisabled={!running} title={why ?? t('console.ttyTitle')} onClick={() => void useConsoles.getState().open(api, ref, 'tty')}>
         {t('console.openTty')}
-      </button>
+      </Button>
       </span>
     </>
   )

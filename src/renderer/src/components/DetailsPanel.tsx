@@ -1,13 +1,16 @@
 // Details of the focused selection: a container, or a graph node that has no container
-// (a snapshot, a missing origin), with its lineage findings.
+// (a snapshot, a missing origin), with its lineage findings. Long paths are cut in the middle
+// with the whole path on hover; problems say their place once.
 import { useTranslation } from 'react-i18next'
+import { Button, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, Title, Truncate } from '@patternfly/react-core'
+import { CloneIcon, TrashIcon } from '@patternfly/react-icons'
+import type { ConfigProblem } from '@shared/model'
 import { keyOf, useContainers } from '../stores/containers'
 import { useLineage } from '../stores/lineage'
 import { useSelection } from '../stores/selection'
 import { useState } from 'react'
 import { BackendBadge, StateBadge } from './Badges'
 import { SnapshotsPanel } from './SnapshotsPanel'
-import { DestroyDialog } from './DestroyDialog'
 import { openClone } from '../hooks/openClone'
 import { FindingFix, RepairNote } from './FindingFix'
 import { ConsoleButtons } from './ConsoleButtons'
@@ -16,6 +19,30 @@ import { LogPanel } from './LogPanel'
 import { IdMapInfo } from './IdMapInfo'
 import { actionRefusal } from '@shared/lifecycle'
 import { useStateReason } from '../hooks/stateReason'
+import { useDestroyDialog } from '../stores/destroyDialog'
+
+function Path({ p }: { p: string }): React.JSX.Element {
+  return (
+    <span className="mono path-cut">
+      <Truncate content={p} position="middle" />
+    </span>
+  )
+}
+
+/** "config:12 message", or the message alone when it names its place already. */
+function problemText(p: ConfigProblem): string {
+  const place = p.line > 0 ? `${p.file}:${p.line}` : p.file
+  return p.message.includes(place) ? p.message : `${place}: ${p.message}`
+}
+
+function Row({ term, children }: { term: string; children: React.ReactNode }): React.JSX.Element {
+  return (
+    <DescriptionListGroup>
+      <DescriptionListTerm>{term}</DescriptionListTerm>
+      <DescriptionListDescription>{children}</DescriptionListDescription>
+    </DescriptionListGroup>
+  )
+}
 
 export function DetailsPanel(): React.JSX.Element {
   const { t } = useTranslation()
@@ -24,7 +51,6 @@ export function DetailsPanel(): React.JSX.Element {
   const node = useLineage((s) => s.graph.nodes.find((n) => n.id === focus))
   const findings = useLineage((s) => (focus ? s.findings.get(focus) : undefined)) ?? []
   const nothing = <span className="muted">{t('details.nothing')}</span>
-  const [destroying, setDestroying] = useState(false)
   const [logOpen, setLogOpen] = useState(false)
   const reasonOf = useStateReason()
   // Destroy stays clickable on a running container: the dialog offers to stop it; the hover says so first.
@@ -33,55 +59,69 @@ export function DetailsPanel(): React.JSX.Element {
   let body: React.ReactNode = <p className="muted">{t('details.none')}</p>
   if (c) {
     body = (
-      <dl className="dl">
-        <dt>{t('details.state')}</dt><dd><StateBadge state={c.state} /></dd>
-        <dt>{t('details.backend')}</dt><dd><BackendBadge backend={c.backend} /></dd>
-        <dt>{t('details.privileges')}</dt><dd><IdMapInfo c={c} /></dd>
-        <dt>{t('details.lxcpath')}</dt><dd className="mono">{c.lxcpath}</dd>
-        <dt>{t('details.config')}</dt><dd className="mono">{c.config}</dd>
-        <dt>{t('details.rootfs')}</dt><dd className="mono">{c.rootfs ?? nothing}</dd>
-        <dt>{t('details.origin')}</dt><dd>{c.origin?.name ?? nothing}</dd>
-        <dt>{t('details.dependents')}</dt><dd>{c.dependents.map((d) => d.name).join(', ') || nothing}</dd>
-        <dt>{t('details.snapshots')}</dt><dd>{c.snapshots.map((s) => s.name).join(', ') || nothing}</dd>
-        <dt>{t('details.problems')}</dt>
-        <dd>
+      <DescriptionList isCompact isHorizontal horizontalTermWidthModifier={{ default: '8rem' }} className="dl">
+        <Row term={t('details.state')}><StateBadge state={c.state} /></Row>
+        <Row term={t('details.backend')}><BackendBadge backend={c.backend} /></Row>
+        <Row term={t('details.privileges')}><IdMapInfo c={c} /></Row>
+        <Row term={t('details.lxcpath')}><Path p={c.lxcpath} /></Row>
+        <Row term={t('details.config')}><Path p={c.config} /></Row>
+        <Row term={t('details.rootfs')}>{c.rootfs ? <Path p={c.rootfs} /> : nothing}</Row>
+        <Row term={t('details.origin')}>{c.origin?.name ?? nothing}</Row>
+        <Row term={t('details.dependents')}>{c.dependents.map((d) => d.name).join(', ') || nothing}</Row>
+        <Row term={t('details.snapshots')}>{c.snapshots.map((s) => s.name).join(', ') || nothing}</Row>
+        <Row term={t('details.problems')}>
           {c.problems.length ? (
-            <ul>{c.problems.map((p, i) => <li key={i} className="bad">{p.file}:{p.line} {p.message}</li>)}</ul>
-          ) : nothing}
+            <ul className="problems">
+              {c.problems.map((p, i) => (
+                <li key={i} className="bad">{problemText(p)}</li>
+              ))}
+            </ul>
+          ) : (
+            nothing
+          )}
           {c.legacy && <p className="warn">{t('details.legacy')}</p>}
-        </dd>
-      </dl>
+        </Row>
+      </DescriptionList>
     )
   } else if (node) {
     body = (
-      <dl className="dl">
-        <dt>{t('details.lxcpath')}</dt><dd className="mono">{node.ref.lxcpath}</dd>
-        <dt>{t('details.backend')}</dt><dd><BackendBadge backend={node.backend} /></dd>
-        {node.kind === 'missing' && <dd className="bad">{t('details.missingNode')}</dd>}
-      </dl>
+      <DescriptionList isCompact isHorizontal horizontalTermWidthModifier={{ default: '8rem' }} className="dl">
+        <Row term={t('details.lxcpath')}><Path p={node.ref.lxcpath} /></Row>
+        <Row term={t('details.backend')}><BackendBadge backend={node.backend} /></Row>
+        {node.kind === 'missing' && <p className="bad">{t('details.missingNode')}</p>}
+      </DescriptionList>
     )
   }
   const title = c?.name ?? node?.ref.name
   return (
     <aside className="details" data-testid="details" aria-label={t('details.title')}>
-      <h2>{title ?? t('details.title')}</h2>
+      <Title headingLevel="h2" size="lg" id="details-title" tabIndex={-1} className="details-title">
+        {title ?? t('details.title')}
+      </Title>
       {c && (
         <>
           <div className="actions" role="group" aria-label={t('lifecycle.actionsLabel', { name: c.name })}>
             <LifecycleButtons containers={[c]} actions={['start', 'stop', 'restart', c.state === 'frozen' ? 'unfreeze' : 'freeze']} testIdPrefix="details-" />
-            <button type="button" data-testid="details-log" onClick={() => setLogOpen(true)}>{t('lifecycle.log')}</button>
+          </div>
+          <div className="actions">
+            <Button variant="secondary" size="sm" data-testid="details-log" onClick={() => setLogOpen(true)}>{t('lifecycle.log')}</Button>
             <ConsoleButtons c={c} />
           </div>
           <div className="actions">
-            <button data-testid="details-clone" onClick={() => openClone(c, c.lxcpath)}>{t('clone.title', { name: c.name })}</button>
-            <button
+            <Button variant="secondary" size="sm" icon={<CloneIcon />} data-testid="details-clone" onClick={() => openClone(c, c.lxcpath)}>
+              {t('clone.title', { name: c.name })}
+            </Button>
+            <Button
+              variant="danger"
+              isDanger
+              size="sm"
+              icon={<TrashIcon />}
               data-testid="details-destroy"
-              className="danger-outline"
               title={destroyRefusal ? reasonOf(destroyRefusal.rule, c) : undefined}
-              onClick={() => setDestroying(true)}
+              onClick={() => useDestroyDialog.getState().open(c)}
             >
               {t('destroy.button')}
-            </button>
+            </Button>
           </div>
         </>
       )}
@@ -89,8 +129,8 @@ export function DetailsPanel(): React.JSX.Element {
       {/* what is wrong (and its fix) before the snapshots: it is what the user must act on */}
       {findings.length > 0 && (
         <>
-          <h3>{t('details.findings')}</h3>
-          <ul data-testid="details-findings">
+          <Title headingLevel="h3" size="md">{t('details.findings')}</Title>
+          <ul data-testid="details-findings" className="findings-list">
             {findings.map((f, i) => (
               <li key={i} className="bad">
                 <strong>{t(`finding.${f.code}`)}</strong>: {f.message}
@@ -102,7 +142,6 @@ export function DetailsPanel(): React.JSX.Element {
       )}
       {focus && <RepairNote id={focus} />}
       {c && <SnapshotsPanel c={c} />}
-      {c && destroying && <DestroyDialog c={c} onClose={() => setDestroying(false)} />}
       {c && logOpen && <LogPanel c={c} onClose={() => setLogOpen(false)} />}
     </aside>
   )

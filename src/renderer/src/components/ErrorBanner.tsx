@@ -1,5 +1,6 @@
-// Errors from the API, in words; data already shown stays shown.
+// Errors from the API, in words (an inline danger alert); data already shown stays shown.
 import { useTranslation } from 'react-i18next'
+import { Alert, AlertActionCloseButton } from '@patternfly/react-core'
 import { useContainers } from '../stores/containers'
 import { useLineage } from '../stores/lineage'
 import { useActionError } from '../stores/actions'
@@ -13,13 +14,14 @@ export function ErrorBanner(): React.JSX.Element | null {
   const message = c ?? a ?? b
   if (!message) return null
   return (
-    <div className="error" role="alert" data-testid="error">
-      {t('app.error', { message })}
-      {c && (
-        <button className="link" onClick={clear} aria-label={t('app.dismiss')}>
-          ×
-        </button>
-      )}
-    </div>
+    <Alert
+      isInline
+      variant="danger"
+      role="alert"
+      data-testid="error"
+      className="error-banner"
+      title={t('app.error', { message })}
+      actionClose={c ? <AlertActionCloseButton aria-label={t('app.dismiss')} onClose={clear} /> : undefined}
+    />
   )
 }

@@ -2,6 +2,8 @@
 // when its action applies to none of them, with the reason on hover, from the engine's own
 // rule (shared/lifecycle.ts); while a container has an action running, its buttons wait.
 import { useTranslation } from 'react-i18next'
+import { Button } from '@patternfly/react-core'
+import { PauseIcon, PlayIcon, RedoIcon, StopIcon } from '@patternfly/react-icons'
 import type { ContainerInfo } from '@shared/model'
 import { actionRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { api } from '../api'
@@ -10,6 +12,7 @@ import { useTasks } from '../stores/tasks'
 import { useStateReason } from '../hooks/stateReason'
 
 const LIFECYCLE: ReadonlySet<string> = new Set(['start', 'stop', 'restart', 'freeze', 'unfreeze'])
+const ICON: Record<LifecycleAction, React.ReactNode> = { start: <PlayIcon />, stop: <StopIcon />, restart: <RedoIcon />, freeze: <PauseIcon />, unfreeze: <PlayIcon /> }
 
 export function LifecycleButtons({ containers, actions, testIdPrefix = '' }: { containers: readonly ContainerInfo[]; actions: readonly LifecycleAction[]; testIdPrefix?: string }): React.JSX.Element {
   const { t } = useTranslation()
@@ -34,16 +37,18 @@ export function LifecycleButtons({ containers, actions, testIdPrefix = '' }: { c
         return (
           // the reason sits on a wrapper too: a disabled button gets no hover in every browser
           <span key={action} className="why" title={why}>
-            <button
-              type="button"
+            <Button
+              variant="secondary"
+              size="sm"
+              icon={ICON[action]}
               data-testid={`${testIdPrefix}${action}`}
-              disabled={!can.length}
+              isDisabled={!can.length}
               title={why}
               aria-description={why}
               onClick={() => void run(api, action, can)}
             >
               {t(`lifecycle.${action}`)}
-            </button>
+            </Button>
           </span>
         )
       })}

@@ -23,6 +23,9 @@ export function usePrefsEffects(): void {
   }, [lang])
 
   useEffect(() => {
-    document.documentElement.dataset.theme = resolveTheme(theme, dark)
+    const resolved = resolveTheme(theme, dark)
+    document.documentElement.dataset.theme = resolved
+    // PatternFly's dark tokens hang on this class; the app's own variables follow data-theme
+    document.documentElement.classList.toggle('pf-v6-theme-dark', resolved === 'dark')
   }, [theme, dark])
 }

@@ -1,34 +1,12 @@
 // The clone dialog: origin, target lxcpath, name, copy vs snapshot and backend, with the
-// compatibility choices from main and name validation as you type. validateCloneName and
-// pickBackend are pure, for tests.
+// compatibility choices and the name check as you type both from the engine (checkName):
+// the dialog holds no rule of its own. pickBackend and suggestName are pure, for tests.
 import { create } from 'zustand'
 import type { StrataApi } from '@shared/api'
-import { newContainerNameProblem } from '@shared/names'
+import type { NameIssue } from '@shared/names'
 import type { Backend, BackendChoice, ContainerRef } from '@shared/model'
 
 export type CloneMode = 'copy' | 'snapshot'
-
-/** An i18n key under `clone.invalid.` and its values, or null when the name is fine. */
-export type NameProblem = { rule: 'empty' | 'slash' | 'dot' | 'bytes' | 'colon' | 'uts' | 'chars' | 'taken'; values?: Record<string, string | number> }
-
-const bytes = (s: string): number => new TextEncoder().encode(s).length
-
-/**
- * A new container name, as the engine judges it (shared/names.ts, whatever the backend): the
- * rules LXC needs named one by one for the dialog's words, any other refusal of the engine's
- * rule as `chars`, and not already taken in the target lxcpath.
- */
-export function validateCloneName(name: string, opts: { keepUtsName?: boolean; taken: ReadonlySet<string>; lxcpath?: string }): NameProblem | null {
-  if (name.length === 0) return { rule: 'empty' }
-  if (name.includes('/')) return { rule: 'slash' }
-  if (name.startsWith('.')) return { rule: 'dot' }
-  if (bytes(name) > 254) return { rule: 'bytes', values: { max: 254 } }
-  if (name.includes(':')) return { rule: 'colon' }
-  if (!opts.keepUtsName && bytes(name) > 64) return { rule: 'uts', values: { max: 64 } }
-  if (newContainerNameProblem(name, { keepUtsName: opts.keepUtsName }) !== null) return { rule: 'chars' }
-  if (opts.taken.has(name)) return { rule: 'taken', values: { name, lxcpath: opts.lxcpath ?? '' } }
-  return null
-}
 
 /** Keep the current backend if still allowed; else LXC's default if allowed; else the first allowed. */
 export function pickBackend(choices: BackendChoice[], mode: CloneMode, current: Backend | null): Backend | null {
@@ -54,6 +32,10 @@ interface CloneDialogState {
   choices: BackendChoice[]
   loading: boolean
   error: string | null
+  /** the engine's verdict on `name` in `lxcpath`; `checking` until the answer for the current name arrives */
+  nameIssue: NameIssue | null
+  checking: boolean
+  checkName(api: Pick<StrataApi, 'checkName'>): Promise<void>
   show(origin: ContainerRef, lxcpath: string, taken: ReadonlySet<string>): void
   close(): void
   setName(n: string): void
@@ -73,14 +55,27 @@ export const useCloneDialog = create<CloneDialogState>()((set, get) => ({
   choices: [],
   loading: false,
   error: null,
+  nameIssue: null,
+  checking: false,
+  async checkName(api) {
+    const { name, lxcpath } = get()
+    set({ checking: true })
+    try {
+      const { issue } = await api.checkName({ lxcpath, name })
+      // a later keystroke already asked again: this answer is about an older name
+      if (get().name === name && get().lxcpath === lxcpath) set({ nameIssue: issue, checking: false })
+    } catch (e) {
+      if (get().name === name) set({ nameIssue: { rule: 'empty', values: {}, message: e instanceof Error ? e.message : String(e) }, checking: false })
+    }
+  },
   show: (origin, lxcpath, taken) =>
-    set({ open: true, origin, lxcpath, name: suggestName(origin.name, taken), mode: 'snapshot', backend: null, choices: [], error: null }),
+    set({ open: true, origin, lxcpath, name: suggestName(origin.name, taken), mode: 'snapshot', backend: null, choices: [], error: null, nameIssue: null, checking: true }),
   close: () => set({ open: false, origin: null, choices: [], error: null }),
-  setName: (name) => set({ name }),
+  setName: (name) => set({ name, checking: true }),
   setMode: (mode) => set({ mode, backend: pickBackend(get().choices, mode, get().backend) }),
   setBackend: (backend) => set({ backend }),
   async setLxcpath(lxcpath, api) {
-    set({ lxcpath })
+    set({ lxcpath, checking: true })
     await get().loadChoices(api)
   },
   async loadChoices(api) {

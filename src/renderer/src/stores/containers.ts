@@ -4,7 +4,7 @@ import { create } from 'zustand'
 import type { ContainerInfo } from '@shared/model'
 import type { StrataApi } from '@shared/api'
 
-export type SortKey = 'name' | 'state' | 'backend' | 'origin' | 'dependents' | 'snapshots' | 'problems'
+export type SortKey = 'name' | 'state' | 'backend' | 'origin' | 'dependents' | 'snapshots' | 'problems' | 'size'
 export interface Sort {
   key: SortKey
   dir: 'asc' | 'desc'
@@ -12,8 +12,12 @@ export interface Sort {
 
 export const keyOf = (c: { lxcpath: string; name: string }): string => `${c.lxcpath}/${c.name}`
 
-const sortValue = (c: ContainerInfo, k: SortKey): string | number => {
+/** A container's measured size, or undefined while unknown (sorted last either way). */
+export type SizeOf = (c: ContainerInfo) => number | undefined
+
+const sortValue = (c: ContainerInfo, k: SortKey, sizeOf: SizeOf): string | number => {
   switch (k) {
+    case 'size': return sizeOf(c) ?? -1
     case 'name': return c.name
     case 'state': return c.state
     case 'backend': return c.backend ?? ''
@@ -25,15 +29,15 @@ const sortValue = (c: ContainerInfo, k: SortKey): string | number => {
 }
 
 /** Filter by a case-insensitive substring of name, state, backend or origin; then sort (stable, name as tie-break). */
-export function visibleContainers(list: ContainerInfo[], filter: string, sort: Sort): ContainerInfo[] {
+export function visibleContainers(list: ContainerInfo[], filter: string, sort: Sort, sizeOf: SizeOf = () => undefined): ContainerInfo[] {
   const f = filter.trim().toLowerCase()
   const rows = f
     ? list.filter((c) => [c.name, c.state, c.backend ?? '', c.origin?.name ?? ''].some((s) => s.toLowerCase().includes(f)))
     : [...list]
   const dir = sort.dir === 'asc' ? 1 : -1
   return rows.sort((a, b) => {
-    const x = sortValue(a, sort.key)
-    const y = sortValue(b, sort.key)
+    const x = sortValue(a, sort.key, sizeOf)
+    const y = sortValue(b, sort.key, sizeOf)
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))
     return c !== 0 ? c * dir : a.name.localeCompare(b.name)
   })

@@ -4,6 +4,7 @@ import { create } from 'zustand'
 import type { Events, StrataApi } from '@shared/api'
 import type { ContainerRef, OpProgress, StartDiagnosis } from '@shared/model'
 import type { LifecycleAction } from '@shared/lifecycle'
+import { useToasts } from './toasts'
 
 export type TaskKind = 'clone' | 'create' | LifecycleAction
 export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled'
@@ -22,6 +23,19 @@ export interface Task {
   diagnosis: StartDiagnosis | null
   /** the container a clone or create made */
   result: ContainerRef | null
+  /** ms since the epoch: when it started, and when it ended (for the history and the time left) */
+  startedAt: number
+  endedAt: number | null
+  /** the first progress report that had a total, to estimate the time left from the rate since */
+  firstMeasure: { at: number; done: number } | null
+}
+
+/** Seconds left at the rate since the first measured report, or null when there is no rate yet. */
+export function secondsLeft(task: Task, now: number): number | null {
+  const f = fraction(task.progress)
+  if (f === null || !task.firstMeasure || f <= task.firstMeasure.done) return null
+  const rate = (f - task.firstMeasure.done) / Math.max(1, now - task.firstMeasure.at)
+  return Math.max(0, Math.round((1 - f) / rate / 1000))
 }
 
 export type TaskMap = Record<string, Task>
@@ -37,7 +51,9 @@ export function fraction(p: OpProgress | null): number | null {
 export function withProgress(tasks: TaskMap, ev: Events['taskProgress']): TaskMap {
   const t = tasks[ev.taskId]
   if (!t || t.status !== 'running') return tasks
-  return { ...tasks, [ev.taskId]: { ...t, progress: ev.progress } }
+  const f = fraction(ev.progress)
+  const firstMeasure = t.firstMeasure ?? (f === null ? null : { at: Date.now(), done: f })
+  return { ...tasks, [ev.taskId]: { ...t, progress: ev.progress, firstMeasure } }
 }
 
 export function withDone(tasks: TaskMap, ev: Events['taskDone']): TaskMap {
@@ -47,7 +63,7 @@ export function withDone(tasks: TaskMap, ev: Events['taskDone']): TaskMap {
   const made = ev.result && 'name' in ev.result ? ev.result : null
   return {
     ...tasks,
-    [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error?.message ?? null), diagnosis: ev.error?.diagnosis ?? null, result: made }
+    [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error?.message ?? null), diagnosis: ev.error?.diagnosis ?? null, result: made, endedAt: Date.now() }
   }
 }
 
@@ -60,16 +76,32 @@ interface TasksState {
   done(ev: Events['taskDone']): void
   cancel(api: Pick<StrataApi, 'cancelTask'>, id: string): Promise<void>
   dismiss(id: string): void
+  /** the finished ones leave the history */
+  clearFinished(): void
+  /** the task drawer is open */
+  drawerOpen: boolean
+  setDrawerOpen(open: boolean): void
+}
+
+/** A toast for the end of a task; a failure opens the drawer, where its diagnosis is. */
+function announce(t: Task | undefined): void {
+  if (!t) return
+  const variant = t.status === 'done' ? 'success' : t.status === 'failed' ? 'danger' : 'warning'
+  useToasts.getState().push({ variant, kind: t.kind, status: t.status, name: t.name, taskId: t.id })
+  if (t.status === 'failed') useTasks.getState().setDrawerOpen(true)
 }
 
 export const useTasks = create<TasksState>()((set, get) => ({
   tasks: {},
+  drawerOpen: false,
+  setDrawerOpen: (drawerOpen) => set({ drawerOpen }),
+  clearFinished: () => set({ tasks: Object.fromEntries(Object.entries(get().tasks).filter(([, t]) => t.status === 'running')) }),
   early: { progress: [], done: [] },
   async start(kind, name, call, ref) {
     const { taskId } = await call()
     // One line per container for its lifecycle: a new action replaces the last one's outcome.
     const kept = Object.fromEntries(Object.entries(get().tasks).filter(([, x]) => !(ref && x.ref && x.status !== 'running' && x.name === name && x.ref.lxcpath === ref.lxcpath)))
-    let tasks: TaskMap = { ...kept, [taskId]: { id: taskId, kind, name, ...(ref ? { ref } : {}), status: 'running', progress: null, error: null, diagnosis: null, result: null } }
+    let tasks: TaskMap = { ...kept, [taskId]: { id: taskId, kind, name, ...(ref ? { ref } : {}), status: 'running', progress: null, error: null, diagnosis: null, result: null, startedAt: Date.now(), endedAt: null, firstMeasure: null } }
     const { progress, done } = get().early
     for (const p of progress.filter((e) => e.taskId === taskId)) tasks = withProgress(tasks, p)
     for (const d of done.filter((e) => e.taskId === taskId)) tasks = withDone(tasks, d)
@@ -77,6 +109,7 @@ export const useTasks = create<TasksState>()((set, get) => ({
       tasks,
       early: { progress: progress.filter((e) => e.taskId !== taskId), done: done.filter((e) => e.taskId !== taskId) }
     })
+    if (tasks[taskId]!.status !== 'running') announce(tasks[taskId])
     return taskId
   },
   progress(ev) {
@@ -86,6 +119,7 @@ export const useTasks = create<TasksState>()((set, get) => ({
   done(ev) {
     if (!get().tasks[ev.taskId]) return set({ early: { ...get().early, done: [...get().early.done, ev].slice(-50) } })
     set({ tasks: withDone(get().tasks, ev) })
+    announce(get().tasks[ev.taskId])
   },
   async cancel(api, id) {
     try {

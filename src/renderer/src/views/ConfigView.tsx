@@ -6,6 +6,8 @@ import type { ConfigView as ConfigData } from '@shared/api'
 import { api, errorText } from '../api'
 import { keyOf, useContainers } from '../stores/containers'
 import { useSelection } from '../stores/selection'
+import { Button } from '@patternfly/react-core'
+import { ModernizeDialog } from '../components/ModernizeDialog'
 
 export function ConfigView(): React.JSX.Element {
   const { t } = useTranslation()
@@ -14,6 +16,7 @@ export function ConfigView(): React.JSX.Element {
   const select = useSelection((s) => s.select)
   const c = list.find((x) => keyOf(x) === focus)
   const [tab, setTab] = useState<'raw' | 'expanded'>('expanded')
+  const [modernizing, setModernizing] = useState(false)
   const [data, setData] = useState<{ key: string; view: ConfigData | null; error: string | null } | null>(null)
 
   useEffect(() => {
@@ -47,6 +50,11 @@ export function ConfigView(): React.JSX.Element {
             ))}
           </select>
         </label>
+        {c?.legacy && (
+          <Button variant="secondary" size="sm" data-testid="modernize" onClick={() => setModernizing(true)}>
+            {t('config.modernize')}
+          </Button>
+        )}
         <span className="spacer" />
         <div role="tablist" className="tabs">
           {(['expanded', 'raw'] as const).map((k) => (
@@ -57,6 +65,7 @@ export function ConfigView(): React.JSX.Element {
         </div>
       </div>
       {!c && <p className="muted">{t('config.pickNone')}</p>}
+      {c && modernizing && <ModernizeDialog c={c} onClose={() => setModernizing(false)} />}
       {view?.error && <p className="error" role="alert">{t('app.error', { message: view.error })}</p>}
       {view?.view && tab === 'raw' && (
         <>

@@ -1,7 +1,11 @@
-// The container table: sort by column, filter, multi-select, start/stop; a click selects a
-// container and the details panel shows it.
-import { useMemo } from 'react'
+// The container table (PatternFly): sortable columns, numbers right-aligned under right-aligned
+// headers, a filter (Ctrl+F), multi-select with start/stop for the selection, a menu per row;
+// the details panel shows the focused container. At 1024 px the less used columns fold into
+// the details panel, the size column stays.
+import { useEffect, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Checkbox, SearchInput, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from '@patternfly/react-core'
+import { Table, Tbody, Th, Thead, Tr } from '@patternfly/react-table'
 import { keyOf, useContainers, visibleContainers, type SortKey } from '../stores/containers'
 import { useSelection } from '../stores/selection'
 import { LifecycleButtons } from '../components/LifecycleButtons'
@@ -10,13 +14,32 @@ import { ContainerRow } from '../components/ContainerRow'
 import { CloneTargets } from '../components/CloneTargets'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { usePrefs } from '../stores/prefs'
+import { useUsage } from '../stores/usage'
 
-const COLUMNS: SortKey[] = ['name', 'state', 'backend', 'origin', 'dependents', 'snapshots', 'problems']
+interface Column {
+  key: SortKey
+  numeric?: boolean
+  /** folded into the details panel on narrower windows: `xl` below 1200 px, `2xl` below 1450 px */
+  wide?: 'xl' | '2xl'
+}
+const COLUMNS: Column[] = [
+  { key: 'name' },
+  { key: 'state' },
+  { key: 'backend' },
+  { key: 'origin', wide: 'xl' },
+  { key: 'dependents', numeric: true, wide: '2xl' },
+  { key: 'snapshots', numeric: true, wide: '2xl' },
+  { key: 'problems', numeric: true },
+  { key: 'size', numeric: true }
+]
 
 export function ContainersView(): React.JSX.Element {
   const { t } = useTranslation()
   const { list, filter, sort, setFilter, sortBy } = useContainers()
-  const rows = useMemo(() => visibleContainers(list, filter, sort), [list, filter, sort])
+  const scope = useLxcpaths((s) => s.scope)
+  const byKey = useUsage((s) => s.byKey)
+  const shown = useMemo(() => (scope ? list.filter((c) => c.lxcpath === scope) : list), [list, scope])
+  const rows = useMemo(() => visibleContainers(shown, filter, sort, (c) => byKey.get(keyOf(c))?.exclusiveBytes), [shown, filter, sort, byKey])
   const keys = useSelection((s) => s.keys)
   const setAll = useSelection((s) => s.setAll)
   const lxcpaths = useLxcpaths((s) => s.list)
@@ -24,66 +47,109 @@ export function ContainersView(): React.JSX.Element {
   const setShowHidden = usePrefs((s) => s.setShowHidden)
   const selected = list.filter((c) => keys.includes(keyOf(c)))
   const allChecked = rows.length > 0 && rows.every((c) => keys.includes(keyOf(c)))
+  const filterRef = useRef<HTMLInputElement>(null)
+
+  // Ctrl+F finds: it focuses the filter instead of the browser's page search.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f' && !document.querySelector('[role="dialog"]')) {
+        e.preventDefault()
+        filterRef.current?.focus()
+        filterRef.current?.select()
+      }
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [])
 
   return (
     <div className="split">
       <section className="pane" aria-labelledby="containers-title">
-        <div className="toolbar">
-          <h2 id="containers-title">{t('containers.title')}</h2>
-          <span className="muted" data-testid="container-count">
-            {t('containers.count', { count: list.length })}
-          </span>
-          <input
-            type="search"
-            aria-label={t('containers.filter')}
-            placeholder={t('containers.filterPlaceholder')}
-            data-testid="filter"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-          />
-          <label className="inline" title={t('containers.showHiddenHint')}>
-            <input type="checkbox" data-testid="show-hidden" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} />
-            {t('containers.showHidden')}
-          </label>
-          <span className="spacer" />
-          {selected.length > 0 && <span className="muted">{t('containers.selected', { count: selected.length })}</span>}
-          <LifecycleButtons containers={selected} actions={['start', 'stop']} />
-          <CloneTargets lxcpaths={lxcpaths} />
-        </div>
-        <table className="table" data-testid="containers-table">
-          <thead>
-            <tr>
-              <th className="check">
-                <input
-                  type="checkbox"
+        <Toolbar className="view-toolbar">
+          <ToolbarContent>
+            <ToolbarItem>
+              <Title headingLevel="h2" size="lg" id="containers-title">
+                {t('containers.title')}
+              </Title>
+            </ToolbarItem>
+            <ToolbarItem alignSelf="center">
+              <span className="muted" data-testid="container-count">
+                {t('containers.count', { count: shown.length })}
+              </span>
+            </ToolbarItem>
+            <ToolbarItem className="filter-item">
+              <SearchInput
+                ref={filterRef}
+                aria-label={t('containers.filter')}
+                placeholder={t('containers.filterPlaceholder')}
+                data-testid="filter"
+                value={filter}
+                onChange={(_e, v) => setFilter(v)}
+                onClear={() => setFilter('')}
+                hint={undefined}
+              />
+            </ToolbarItem>
+            <ToolbarItem alignSelf="center">
+              <Checkbox
+                id="show-hidden"
+                data-testid="show-hidden"
+                label={t('containers.showHidden')}
+                title={t('containers.showHiddenHint')}
+                isChecked={showHidden}
+                onChange={(_e, on) => setShowHidden(on)}
+              />
+            </ToolbarItem>
+            <ToolbarGroup align={{ default: 'alignEnd' }} gap={{ default: 'gapSm' }}>
+              {selected.length > 0 && (
+                <ToolbarItem alignSelf="center">
+                  <span className="muted">{t('containers.selected', { count: selected.length })}</span>
+                </ToolbarItem>
+              )}
+              <ToolbarItem>
+                <LifecycleButtons containers={selected} actions={['start', 'stop']} />
+              </ToolbarItem>
+              <ToolbarItem>
+                <CloneTargets lxcpaths={lxcpaths} />
+              </ToolbarItem>
+            </ToolbarGroup>
+          </ToolbarContent>
+        </Toolbar>
+        <div className="table-scroll">
+          <Table aria-label={t('containers.title')} variant="compact" isStickyHeader data-testid="containers-table" gridBreakPoint="">
+            <Thead>
+              <Tr>
+                <Th
+                  select={{ onSelect: () => setAll(allChecked ? [] : rows.map(keyOf)), isSelected: allChecked }}
                   aria-label={t('containers.selectAll')}
-                  checked={allChecked}
-                  onChange={() => setAll(allChecked ? [] : rows.map(keyOf))}
                 />
-              </th>
-              {COLUMNS.map((c) => (
-                <th key={c} aria-sort={sort.key === c ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                  <button
-                    className="th-button"
-                    data-testid={`sort-${c}`}
-                    aria-label={t('containers.sortBy', { column: t(`containers.col.${c}`) })}
-                    onClick={() => sortBy(c)}
+                {COLUMNS.map((col, i) => (
+                  <Th
+                    key={col.key}
+                    className={col.numeric ? 'num' : undefined}
+                    modifier={col.numeric ? 'fitContent' : 'nowrap'}
+                    visibility={col.wide ? ['hidden', col.wide === 'xl' ? 'visibleOnXl' : 'visibleOn2Xl'] : undefined}
+                    tooltip={col.key === 'size' ? t('containers.sizeHelp') : undefined}
+                    data-testid={`sort-${col.key}`}
+                    sort={{
+                      sortBy: { index: COLUMNS.findIndex((c) => c.key === sort.key), direction: sort.dir },
+                      onSort: () => sortBy(col.key),
+                      columnIndex: i
+                    }}
                   >
-                    {t(`containers.col.${c}`)}
-                    {sort.key === c ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
-                  </button>
-                </th>
+                    {t(`containers.col.${col.key}`)}
+                  </Th>
+                ))}
+                <Th screenReaderText={t('containers.actions', { name: '' })} />
+              </Tr>
+            </Thead>
+            <Tbody>
+              {rows.map((c, i) => (
+                <ContainerRow key={keyOf(c)} c={c} rowIndex={i} />
               ))}
-              <th title={t('usage.exclusive')}>{t('containers.col.size')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((c) => (
-              <ContainerRow key={keyOf(c)} c={c} />
-            ))}
-          </tbody>
-        </table>
-        {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}
+            </Tbody>
+          </Table>
+          {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}
+        </div>
       </section>
       <DetailsPanel />
     </div>

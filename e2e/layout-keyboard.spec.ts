@@ -1,0 +1,94 @@
+// The containers view at the smallest window Strata supports (1024x700): nothing clipped, the
+// size column and the details panel inside the window; and a clone and a destroy done with the
+// keyboard alone (Ctrl+F, Tab, Enter, Delete, Escape), checked against lxc-ls.
+import type { Locator, Page } from '@playwright/test'
+import { test, expect, useStrata } from './fixtures'
+import { lxcLs } from './lxc'
+
+const env = useStrata()
+
+/** Press Tab until `target` has focus (at most 80 times): how a keyboard user gets there. */
+async function tabTo(page: Page, target: Locator): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return
+    await page.keyboard.press('Tab')
+  }
+  throw new Error('Tab never reached the element')
+}
+
+/** Inside the window, and its content not wider than its box (which would clip or scroll it sideways). */
+async function expectInside(page: Page, el: Locator): Promise<void> {
+  const box = (await el.boundingBox())!
+  const vp = page.viewportSize()!
+  expect(box.x).toBeGreaterThanOrEqual(0)
+  expect(box.y).toBeGreaterThanOrEqual(0)
+  expect(box.x + box.width).toBeLessThanOrEqual(vp.width + 0.5)
+  expect(box.y).toBeLessThan(vp.height)
+  const overflow = await el.evaluate((e) => e.scrollWidth - e.clientWidth)
+  expect(overflow, 'content wider than its box').toBeLessThanOrEqual(1)
+}
+
+test.use({ viewport: { width: 1024, height: 700 } })
+
+test('at 1024x700 the size column, the row menu and the details panel are all inside the window', async ({ openApp }) => {
+  const page = await openApp(env)
+  await page.getByTestId('container-row-snap1').click()
+  await expectInside(page, page.getByRole('columnheader', { name: /^Size/ }))
+  await expectInside(page, page.getByTestId('size-snap1'))
+  await expectInside(page, page.getByRole('button', { name: 'Actions for snap1' }))
+  const details = page.getByTestId('details')
+  await expectInside(page, details)
+  // its long paths are cut in the middle to fit (the whole path on hover), not clipped at the edge
+  for (const cut of await details.locator('.path-cut').all()) await expectInside(page, cut)
+  // the table itself does not scroll sideways
+  const scroller = page.locator('.table-scroll')
+  expect(await scroller.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(1)
+  // names do not wrap at hyphens: a row is one line high
+  const rowBox = (await page.getByTestId('container-row-snap1').boundingBox())!
+  expect(rowBox.height).toBeLessThan(60)
+})
+
+test('clone and destroy with the keyboard only', async ({ openApp }) => {
+  test.setTimeout(120_000)
+  const page = await openApp(env)
+  await expect(page.getByTestId('container-row-copy1')).toBeVisible()
+  // Ctrl+F finds
+  await page.keyboard.press('Control+f')
+  await expect(page.getByRole('textbox', { name: 'Filter' })).toBeFocused()
+  await page.keyboard.type('copy1')
+  await expect(page.getByTestId('container-row-base')).toHaveCount(0)
+  const row = page.getByTestId('container-row-copy1')
+  await tabTo(page, row)
+  // Enter opens the details: focus moves to its heading
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('heading', { name: 'copy1', level: 2 })).toBeFocused()
+  await tabTo(page, page.getByTestId('details-clone'))
+  await page.keyboard.press('Enter')
+  const dialog = page.getByRole('dialog', { name: 'Clone copy1' })
+  await expect(dialog).toBeVisible()
+  await expect(page.getByTestId('clone-name')).toBeFocused()
+  await page.keyboard.press('Control+a')
+  await page.keyboard.type('kb1')
+  await expect(page.getByTestId('clone-name-problem')).toContainText('This name is free')
+  await page.keyboard.press('Enter')
+  await expect(dialog).toBeHidden()
+  await expect(page.getByTestId('toast').filter({ hasText: 'kb1 created' })).toBeVisible({ timeout: 60_000 })
+  expect(lxcLs(env.lxcpath)).toContain('kb1')
+
+  // Delete on a focused row asks to destroy it; Tab to the button, Enter; Escape closes.
+  await page.keyboard.press('Control+f')
+  await page.keyboard.press('Control+a')
+  await page.keyboard.type('kb1')
+  const kb1 = page.getByTestId('container-row-kb1')
+  await tabTo(page, kb1)
+  await page.keyboard.press('Delete')
+  const destroy = page.getByRole('dialog', { name: 'Destroy kb1' })
+  await expect(destroy).toBeVisible()
+  await expect(page.getByTestId('destroy-dependents')).toContainText('Nothing depends on kb1')
+  await tabTo(page, page.getByTestId('destroy-confirm'))
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('destroy-done')).toHaveText('kb1 was destroyed.')
+  await page.keyboard.press('Escape')
+  await expect(destroy).toBeHidden()
+  expect(lxcLs(env.lxcpath)).not.toContain('kb1')
+})

@@ -1,0 +1,98 @@
+// The masthead: the sidebar toggle, the app's name and icon, which lxcpath the table shows,
+// language, theme, and the task drawer's bell (with a count of the tasks still running).
+import { useTranslation } from 'react-i18next'
+import {
+  FormSelect,
+  FormSelectOption,
+  Masthead,
+  MastheadBrand,
+  MastheadContent,
+  MastheadLogo,
+  MastheadMain,
+  MastheadToggle,
+  NotificationBadge,
+  PageToggleButton,
+  Toolbar,
+  ToolbarContent,
+  ToolbarGroup,
+  ToolbarItem
+} from '@patternfly/react-core'
+import { usePrefs, type Lang, type Theme } from '../stores/prefs'
+import { useLxcpaths } from '../stores/lxcpaths'
+import { useTasks } from '../stores/tasks'
+
+const LANGS: Lang[] = ['auto', 'en', 'ja']
+const THEMES: Theme[] = ['system', 'light', 'dark']
+const ALL = ''
+
+export function AppMasthead(): React.JSX.Element {
+  const { t } = useTranslation()
+  const { lang, theme, setLang, setTheme } = usePrefs()
+  const { list: lxcpaths, scope, setScope } = useLxcpaths()
+  const running = useTasks((s) => Object.values(s.tasks).filter((x) => x.status === 'running').length)
+  const failed = useTasks((s) => Object.values(s.tasks).some((x) => x.status === 'failed'))
+  const drawerOpen = useTasks((s) => s.drawerOpen)
+  const setDrawerOpen = useTasks((s) => s.setDrawerOpen)
+  return (
+    <Masthead>
+      <MastheadMain>
+        <MastheadToggle>
+          <PageToggleButton isHamburgerButton id="nav-toggle" aria-label={t("app.navToggle")} />
+        </MastheadToggle>
+        <MastheadBrand>
+          <MastheadLogo component="span" className="brand">
+            <img src="./favicon.svg" alt="" width={28} height={28} />
+            <span className="brand-name">{t('app.title')}</span>
+          </MastheadLogo>
+        </MastheadBrand>
+      </MastheadMain>
+      <MastheadContent>
+        <Toolbar isFullHeight isStatic>
+          <ToolbarContent>
+            <ToolbarGroup align={{ default: 'alignEnd' }} gap={{ default: 'gapMd' }}>
+              <ToolbarItem>
+                <FormSelect
+                  aria-label={t('app.lxcpath')}
+                  data-testid="lxcpath-scope"
+                  value={scope ?? ALL}
+                  onChange={(_e, v) => setScope(v === ALL ? null : v)}
+                  className="masthead-select lxcpath-select"
+                  title={scope ?? t('app.allLxcpaths')}
+                >
+                  <FormSelectOption value={ALL} label={t('app.allLxcpaths')} />
+                  {lxcpaths.map((p) => (
+                    <FormSelectOption key={p} value={p} label={p} />
+                  ))}
+                </FormSelect>
+              </ToolbarItem>
+              <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }}>
+                <FormSelect aria-label={t('app.language')} data-testid="lang" value={lang} onChange={(_e, v) => setLang(v as Lang)} className="masthead-select">
+                  {LANGS.map((l) => (
+                    <FormSelectOption key={l} value={l} label={`${t('app.language')}: ${t(`app.lang.${l}`)}`} />
+                  ))}
+                </FormSelect>
+              </ToolbarItem>
+              <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }}>
+                <FormSelect aria-label={t('app.theme')} data-testid="theme" value={theme} onChange={(_e, v) => setTheme(v as Theme)} className="masthead-select">
+                  {THEMES.map((th) => (
+                    <FormSelectOption key={th} value={th} label={`${t('app.theme')}: ${t(`app.themes.${th}`)}`} />
+                  ))}
+                </FormSelect>
+              </ToolbarItem>
+              <ToolbarItem>
+                <NotificationBadge
+                  data-testid="tasks-toggle"
+                  variant={failed ? 'attention' : running ? 'unread' : 'read'}
+                  count={running}
+                  isExpanded={drawerOpen}
+                  onClick={() => setDrawerOpen(!drawerOpen)}
+                  aria-label={t('tasks.toggle', { count: running })}
+                />
+              </ToolbarItem>
+            </ToolbarGroup>
+          </ToolbarContent>
+        </Toolbar>
+      </MastheadContent>
+    </Masthead>
+  )
+}

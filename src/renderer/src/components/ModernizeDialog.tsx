@@ -1,0 +1,72 @@
+// The conversion of a config's legacy keys (LXC 1.x/2.0) to the keys LXC 5 reads, as the engine
+// plans it: each changed line old → new with the reason, then Apply writes exactly that (the
+// engine refuses if the file changed since the preview).
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Alert, Button, Spinner } from '@patternfly/react-core'
+import type { ContainerRef } from '@shared/model'
+import { api, errorText } from '../api'
+import { Dialog } from './Dialog'
+
+type Preview = { changes: { line: number; from: string; to: string | null; note: string }[]; digest: string }
+
+export function ModernizeDialog({ c, onClose }: { c: ContainerRef; onClose(): void }): React.JSX.Element {
+  const { t } = useTranslation()
+  const [preview, setPreview] = useState<Preview | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [done, setDone] = useState<number | null>(null)
+  useEffect(() => {
+    api.configModernPreview({ lxcpath: c.lxcpath, name: c.name }).then(setPreview, (e: unknown) => setError(errorText(e)))
+  }, [c.lxcpath, c.name])
+  const apply = async (): Promise<void> => {
+    if (!preview) return
+    setBusy(true)
+    setError(null)
+    try {
+      setDone((await api.configModernApply({ lxcpath: c.lxcpath, name: c.name, digest: preview.digest })).changed)
+    } catch (e) {
+      setError(errorText(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const footer =
+    done !== null ? (
+      <Button variant="primary" onClick={onClose}>{t('app.close')}</Button>
+    ) : (
+      <>
+        <Button variant="primary" data-testid="modernize-apply" isDisabled={!preview || preview.changes.length === 0 || busy} isLoading={busy} onClick={() => void apply()}>
+          {t('config.modernApply', { count: preview?.changes.length ?? 0 })}
+        </Button>
+        <Button variant="link" onClick={onClose}>{t('app.cancel')}</Button>
+      </>
+    )
+  return (
+    <Dialog title={t('config.modernTitle', { name: c.name })} testId="modernize-dialog" onClose={onClose} footer={footer} wide>
+      {!preview && !error && <Spinner size="md" aria-label={t('app.loading')} />}
+      {error && <Alert variant="danger" isInline role="alert" title={error} />}
+      {done !== null && <Alert variant="success" isInline data-testid="modernize-done" title={t('config.modernDone', { count: done, name: c.name })} />}
+      {preview && done === null && preview.changes.length === 0 && <p>{t('config.modernNone')}</p>}
+      {preview && done === null && preview.changes.length > 0 && (
+        <>
+          <p>{t('config.modernExplain')}</p>
+          <table className="diff-preview" data-testid="modernize-preview">
+            <tbody>
+              {preview.changes.map((ch) => (
+                <tr key={ch.line}>
+                  <td className="muted mono">{ch.line}</td>
+                  <td className="mono">
+                    <div className="diff-old">− {ch.from}</div>
+                    {ch.to !== null && <div className="diff-new">+ {ch.to}</div>}
+                    <div className="small muted">{ch.note}</div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </Dialog>
+  )
+}

@@ -1,0 +1,69 @@
+// A container's actions as a kebab menu (the table's last column), also opened by a right-click
+// on the row: details, start, stop, clone, destroy. An action the state does not allow is
+// shown disabled with the reason, by the engine's own rule (shared/lifecycle.ts).
+import { useTranslation } from 'react-i18next'
+import { Divider, Dropdown, DropdownItem, DropdownList, MenuToggle } from '@patternfly/react-core'
+import { EllipsisVIcon } from '@patternfly/react-icons'
+import type { ContainerInfo } from '@shared/model'
+import { actionRefusal, type LifecycleAction } from '@shared/lifecycle'
+import { api } from '../api'
+import { useActionError } from '../stores/actions'
+import { useDestroyDialog } from '../stores/destroyDialog'
+import { useSelection } from '../stores/selection'
+import { keyOf } from '../stores/containers'
+import { openClone } from '../hooks/openClone'
+import { useStateReason } from '../hooks/stateReason'
+
+const LIFECYCLE: LifecycleAction[] = ['start', 'stop', 'restart']
+
+export function RowMenu({ c, open, setOpen }: { c: ContainerInfo; open: boolean; setOpen(open: boolean): void }): React.JSX.Element {
+  const { t } = useTranslation()
+  const reasonOf = useStateReason()
+  const run = (f: () => void): void => {
+    setOpen(false)
+    f()
+  }
+  const destroyWhy = actionRefusal('destroy', c.name, c.state)
+  return (
+    <Dropdown
+      isOpen={open}
+      onOpenChange={setOpen}
+      popperProps={{ position: 'right' }}
+      toggle={(ref) => (
+        <MenuToggle ref={ref} variant="plain" aria-label={t('containers.actions', { name: c.name })} data-testid={`row-menu-${c.name}`} isExpanded={open} onClick={(e) => {
+          e.stopPropagation()
+          setOpen(!open)
+        }}>
+          <EllipsisVIcon />
+        </MenuToggle>
+      )}
+    >
+      <DropdownList>
+        <DropdownItem onClick={() => run(() => useSelection.getState().select(keyOf(c)))}>{t('containers.open')}</DropdownItem>
+        {LIFECYCLE.map((action) => {
+          const refusal = actionRefusal(action, c.name, c.state)
+          return (
+            <DropdownItem
+              key={action}
+              isAriaDisabled={refusal !== null}
+              tooltipProps={refusal ? { content: reasonOf(refusal.rule, c) } : undefined}
+              description={refusal ? reasonOf(refusal.rule, c) : undefined}
+              onClick={() => run(() => void useActionError.getState().run(api, action, [c]))}
+            >
+              {t(`lifecycle.${action}`)}
+            </DropdownItem>
+          )
+        })}
+        <DropdownItem onClick={() => run(() => openClone(c, c.lxcpath))}>{t('clone.title', { name: c.name })}</DropdownItem>
+        <Divider component="li" />
+        <DropdownItem
+          isDanger
+          description={destroyWhy ? reasonOf(destroyWhy.rule, c) : undefined}
+          onClick={() => run(() => useDestroyDialog.getState().open(c))}
+        >
+          {t('destroy.button')}
+        </DropdownItem>
+      </DropdownList>
+    </Dropdown>
+  )
+}

@@ -1,0 +1,32 @@
+// Toasts: a task's end, in words, fading after a few seconds (hover keeps one); a failure's
+// toast opens the task drawer, where its diagnosis is.
+import { useTranslation } from 'react-i18next'
+import { Alert, AlertActionCloseButton, AlertActionLink, AlertGroup } from '@patternfly/react-core'
+import { useToasts } from '../stores/toasts'
+import { useTasks } from '../stores/tasks'
+
+export function Toasts(): React.JSX.Element {
+  const { t } = useTranslation()
+  const list = useToasts((s) => s.list)
+  const remove = useToasts((s) => s.remove)
+  return (
+    <AlertGroup isToast isLiveRegion hasAnimations aria-label={t('app.notices')}>
+      {list.map((toast) => (
+        <Alert
+          key={toast.id}
+          variant={toast.variant}
+          title={t(`tasks.${toast.kind}.${toast.status}`, { name: toast.name })}
+          timeout={toast.variant === 'danger' ? 12_000 : 5_000}
+          onTimeout={() => remove(toast.id)}
+          data-testid="toast"
+          actionClose={<AlertActionCloseButton onClose={() => remove(toast.id)} />}
+          actionLinks={
+            toast.taskId ? (
+              <AlertActionLink onClick={() => useTasks.getState().setDrawerOpen(true)}>{t('tasks.openDrawer')}</AlertActionLink>
+            ) : undefined
+          }
+        />
+      ))}
+    </AlertGroup>
+  )
+}
