@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, expect, useStrata, snap } from './fixtures'
 import { copyContainer, createStartable } from './lxc'
+import { formatBytes } from '../src/shared/format-bytes'
 
 const env = useStrata(() => {
   const p = mkdtempSync('/tmp/strata-e2e-usage-')
@@ -31,13 +32,8 @@ const env = useStrata(() => {
 })
 
 const du = (path: string): number => Number(execFileSync('du', ['-sx', '-B1', path], { encoding: 'utf8' }).split('\t')[0])
-const mib = (n: number): string => {
-  const units = ['B', 'KiB', 'MiB']
-  let v = n
-  let i = 0
-  for (; v >= 1024 && i < 2; i++) v /= 1024
-  return `${new Intl.NumberFormat('en', { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`
-}
+/** sizes as the app shows them everywhere (the one formatter) */
+const mib = formatBytes
 
 test('picker, figures du agrees with, help, treemap zoom and breadcrumb, a whiteout as a sliver, sortable changes', async ({ openApp, page }) => {
   await openApp(env)
@@ -81,7 +77,7 @@ test('picker, figures du agrees with, help, treemap zoom and breadcrumb, a white
 
   // the change table sorts by its named columns: biggest first, then by path
   await expect(rows.first()).toContainText('/root/deep/big.bin')
-  await expect(rows.first()).toContainText('2 MiB')
+  await expect(rows.first()).toContainText('2.0 MiB')
   await page.getByTestId('diff-list').getByRole('button', { name: 'Path' }).click()
   const paths = (await rows.allInnerTexts()).map((r) => r.split('\t')[0]!.trim())
   expect(paths).toEqual([...paths].sort((a, b) => a.localeCompare(b)))

@@ -42,26 +42,8 @@ export function treeUsage(list: ContainerInfo[], usage: Map<string, ContainerUsa
   return [...trees.values()].filter((t) => t.members.length > 1).sort((a, b) => b.onDiskBytes - a.onDiskBytes)
 }
 
-/** Number formats by locale and precision: making one costs more than formatting a thousand numbers. */
-const formats = new Map<string, Intl.NumberFormat>()
-const numberFormat = (locale: string, digits: number): Intl.NumberFormat => {
-  const k = `${locale}/${digits}`
-  let f = formats.get(k)
-  if (!f) formats.set(k, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits })))
-  return f
-}
-
-/** 1536 -> "1.5 KiB" */
-export function formatBytes(n: number, locale = 'en'): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = n
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return `${numberFormat(locale, i === 0 ? 0 : 1).format(v)} ${units[i]}`
-}
+/** The one size formatter (shared with the table, the dialogs and the CLI). */
+export { formatBytes } from '@shared/format-bytes'
 
 /** What the engine's usage watch sends (engine/usage-watch.ts UsageUpdate). */
 interface UsageUpdate {

@@ -33,7 +33,7 @@ import { NodeRelations } from '../graph/NodeRelations'
 import { SnapshotDialog } from '../graph/SnapshotDialog'
 import { useHighlight } from '../stores/highlight'
 import { DetailsPanel } from '../components/DetailsPanel'
-import { DestroyDialog } from '../components/DestroyDialog'
+import { useDestroyDialog } from '../stores/destroyDialog'
 import { FindingsList } from '../components/FindingsList'
 import { CloneTargets } from '../components/CloneTargets'
 import { dropProps } from '../dnd'
@@ -54,7 +54,8 @@ const HANDLES: NodeHandle[] = [
 ]
 
 type Menu = { node: LineageNode; at: { x: number; y: number } }
-type Dialog = { kind: 'destroy'; key: string } | { kind: 'snapshot'; node: LineageNode; mode: 'clone' | 'restore' }
+/** the destroy dialog is the app's one (stores/destroyDialog.ts, drawn by DestroyHost) */
+type Dialog = { kind: 'snapshot'; node: LineageNode; mode: 'clone' | 'restore' }
 
 /** The DOM element of a node, by its id (React Flow renders `data-id`). */
 const nodeElement = (id: string): HTMLElement | null => document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`)
@@ -180,7 +181,7 @@ function Graph(): React.JSX.Element {
       case 'stop':
         return run(useActionError.getState().run(api, a.kind, [c]))
       case 'destroy':
-        return setDialog({ kind: 'destroy', key: keyOf(c) })
+        return useDestroyDialog.getState().open(c)
       case 'config':
       case 'usage':
         useSelection.getState().select(keyOf(c))
@@ -206,7 +207,7 @@ function Graph(): React.JSX.Element {
       requestAnimationFrame(() => requestAnimationFrame(() => nodeElement(next)?.focus()))
     } else if (e.key === 'Delete' && byKey.has(id)) {
       e.preventDefault()
-      setDialog({ kind: 'destroy', key: id })
+      useDestroyDialog.getState().open(byKey.get(id)!)
     } else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && node) {
       e.preventDefault()
       const r = el.getBoundingClientRect()
@@ -232,7 +233,6 @@ function Graph(): React.JSX.Element {
     return { x: CORNER_MARGIN - x * BIG_ZOOM, y: CORNER_MARGIN - y * BIG_ZOOM, zoom: BIG_ZOOM }
   }, [positions])
   const dark = resolveTheme(theme, matchMedia('(prefers-color-scheme: dark)').matches) === 'dark'
-  const destroying = dialog?.kind === 'destroy' ? byKey.get(dialog.key) : undefined
   return (
     <div className="graph-wrap">
       <Toolbar className="lineage-toolbar" inset={{ default: 'insetSm' }}>
@@ -331,7 +331,6 @@ function Graph(): React.JSX.Element {
       {focusKey && <NodeRelations id={focusKey} drawn={direct.drawn} transitive={direct.transitive.get(focusKey) ?? []} />}
       <FindingsList />
       {menu && <NodeMenu node={menu.node} container={byKey.get(menu.node.id)} at={menu.at} onAction={onAction} onClose={() => setMenu(null)} />}
-      {destroying && <DestroyDialog c={destroying} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'snapshot' && <SnapshotDialog node={dialog.node} mode={dialog.mode} onClose={() => setDialog(null)} />}
     </div>
   )
