@@ -28,6 +28,6 @@ describe('usage helpers', () => {
   it('formats bytes in binary units', () => {
     expect(formatBytes(0)).toBe('0 B')
     expect(formatBytes(1536)).toBe('1.5 KiB')
-    expect(formatBytes(3 * 1024 ** 3)).toBe('3 GiB')
+    expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GiB')
   })
 })
