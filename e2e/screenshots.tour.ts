@@ -35,6 +35,8 @@ test('the screenshot tour', async ({ openApp }) => {
   await page.screenshot({ path: `${OUT}/containers.png` })
 
   await page.setViewportSize({ width: 1024, height: 700 })
+  // below 1200 px the sidebar folds behind the menu button once the page has seen the resize
+  await expect(page.locator('.pf-v6-c-page__sidebar')).toHaveClass(/pf-m-collapsed/)
   await page.screenshot({ path: `${OUT}/containers-1024.png` })
   await page.setViewportSize({ width: 1440, height: 900 })
 

@@ -115,7 +115,8 @@ export function createService(opts: ServiceOptions = {}): Service {
       const parts = await Promise.all([...byEngine].map(([engine, mine]) => engine.call(method, { ...p, lxcpaths: mine }, call)))
       return spec.spread(parts)
     }
-    const [target] = lxcpathsNamed(method, p)
+    // a stream over lxcpaths (watchUsage) is opened per engine by its caller: the first it names picks it
+    const [target = (p as { lxcpaths?: string[] }).lxcpaths?.[0]] = lxcpathsNamed(method, p)
     if (target === undefined) throw new StrataError('internal', `${method} names no lxcpath`)
     return engineFor(target, method).call(method, p, call)
   }

@@ -64,8 +64,12 @@ interface UsageState {
   quotaNote: string | null
   /** `all`: hidden containers get figures too */
   fetch(api: Pick<StrataApi, 'usage'>, all?: boolean): Promise<void>
-  /** Keeps the figures current from the engine's usage watch until the answer is called. */
-  watch(api: WatchApi, all?: boolean): () => void
+  /**
+   * Keeps the figures current from the engine's usage watch until the answer is called: one
+   * watch per lxcpath (each may be served by another engine: in process, the root helper, the
+   * user's namespace), or one over the engine's own when none are given.
+   */
+  watch(api: WatchApi, all?: boolean, lxcpaths?: readonly string[]): () => void
 }
 
 export const useUsage = create<UsageState>()((set, get) => ({
@@ -74,35 +78,51 @@ export const useUsage = create<UsageState>()((set, get) => ({
   error: null,
   measuring: false,
   quotaNote: null,
-  watch(api, all = false) {
-    let streamId: string | null = null
+  watch(api, all = false, lxcpaths) {
+    const scopes: (string | undefined)[] = lxcpaths?.length ? [...lxcpaths] : [undefined]
+    /** each watch's latest figures and whether it is measuring, by stream */
+    const parts = new Map<string, { containers: ContainerUsage[] | null; measuring: boolean }>()
+    const streams = new Set<string>()
     let stopped = false
+    const publish = (quotaNote: string | null | undefined): void => {
+      const measuring = [...parts.values()].some((p) => p.measuring) || parts.size < scopes.length
+      const ready = [...parts.values()].some((p) => p.containers)
+      const byKey = new Map([...parts.values()].flatMap((p) => p.containers ?? []).map((c) => [key(c.ref), c]))
+      set((s) => ({
+        measuring,
+        ...(quotaNote !== undefined ? { quotaNote } : {}),
+        ...(ready ? { status: 'ready' as const, byKey, error: null } : { status: s.status === 'ready' ? 'ready' : 'measuring' })
+      }))
+    }
     const offData = api.on('streamData', (e) => {
-      if (e.streamId !== streamId) return
+      if (!streams.has(e.streamId)) return
       const u = JSON.parse(e.data) as UsageUpdate
-      const quotaNote = u.projectQuota && !u.projectQuota.available ? u.projectQuota.reason : null
-      if (u.containers) set({ status: 'ready', byKey: new Map(u.containers.map((c) => [key(c.ref), c])), error: null, measuring: u.measuring, quotaNote })
-      else set((s) => ({ measuring: u.measuring, quotaNote, status: s.status === 'ready' ? 'ready' : 'measuring' }))
+      const before = parts.get(e.streamId)
+      parts.set(e.streamId, { containers: u.containers ?? before?.containers ?? null, measuring: u.measuring })
+      publish(u.projectQuota ? (u.projectQuota.available ? null : u.projectQuota.reason) : undefined)
     })
     const offEnd = api.on('streamEnd', (e) => {
-      if (e.streamId !== streamId) return
+      if (!streams.has(e.streamId)) return
+      streams.delete(e.streamId)
       if (e.error) set({ status: 'unavailable', error: e.error.message, measuring: false })
-      streamId = null
     })
     set((s) => ({ measuring: true, status: s.status === 'ready' ? 'ready' : 'measuring' }))
-    api.watchUsage({ all }).then(
-      (r) => {
-        notAConsole(r.streamId) // its messages are ours, not a terminal's to wait for
-        streamId = r.streamId
-        if (stopped) void api.closeStream({ streamId: r.streamId }).catch(() => undefined)
-      },
-      (e: unknown) => set({ status: 'unavailable', measuring: false, error: e instanceof Error ? e.message : String(e) })
-    )
+    for (const lxcpath of scopes) {
+      api.watchUsage({ all, ...(lxcpath ? { lxcpaths: [lxcpath] } : {}) }).then(
+        (r) => {
+          notAConsole(r.streamId) // its messages are ours, not a terminal's to wait for
+          streams.add(r.streamId)
+          if (stopped) void api.closeStream({ streamId: r.streamId }).catch(() => undefined)
+        },
+        (e: unknown) => set({ status: 'unavailable', measuring: false, error: e instanceof Error ? e.message : String(e) })
+      )
+    }
     return () => {
       stopped = true
       offData()
       offEnd()
-      if (streamId) void api.closeStream({ streamId }).catch(() => undefined)
+      for (const streamId of streams) void api.closeStream({ streamId }).catch(() => undefined)
+      streams.clear()
     }
   },
   async fetch(api, all = false) {

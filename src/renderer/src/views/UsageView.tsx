@@ -34,6 +34,7 @@ import { keyOf, useContainers } from '../stores/containers'
 import { useSelection } from '../stores/selection'
 import { usePrefs } from '../stores/prefs'
 import { formatBytes, treeUsage, useUsage } from '../stores/usage'
+import { useLxcpaths } from '../stores/lxcpaths'
 import { LayerTreemap } from '../components/LayerTreemap'
 
 /** Rows drawn at most in the diff table; the treemap and the totals cover the rest. */
@@ -251,7 +252,8 @@ export function UsageView(): React.JSX.Element {
 
   // While the page is open, the figures follow the engine's usage watch (an upper written to is
   // measured again by itself); `measuring` says when a whole measurement is under way.
-  useEffect(() => useUsage.getState().watch(api, usePrefs.getState().showHidden), [])
+  const lxcpaths = useLxcpaths((s) => s.list)
+  useEffect(() => (lxcpaths.length ? useUsage.getState().watch(api, usePrefs.getState().showHidden, lxcpaths) : undefined), [lxcpaths])
   const pick = (key: string): void => {
     setPickedKey(key)
     setDir('/')
