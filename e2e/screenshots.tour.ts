@@ -66,6 +66,8 @@ test('the screenshot tour', async ({ openApp }) => {
   await page.getByTestId('nav-containers').click()
   await page.getByTestId('theme').selectOption('dark')
   await page.getByTestId('container-row-web').click()
+  // the actions follow the running container's state once the details have it
+  await expect(page.getByTestId('details').getByRole('button', { name: /^Stop/ })).toBeEnabled()
   await page.screenshot({ path: `${OUT}/dark.png` })
   await page.getByTestId('theme').selectOption('light')
 })
