@@ -3,6 +3,7 @@
 // layer and the usage view lists it as added there, stop it from the UI; lxc-info agrees.
 import { existsSync, mkdtempSync } from 'node:fs'
 import { test, expect, useStrata, snap, showView } from './fixtures'
+import { openConsole, runInConsole } from './console-steps'
 import { copyContainer, createStartable, lxcTool } from './lxc'
 
 const env = useStrata(() => {
@@ -23,13 +24,9 @@ test('start an overlay clone, touch a file in its console, find it in its upper 
   await expect(row).toContainText('running', { timeout: 30_000 })
   expect(lxcState('clone1')).toBe('RUNNING')
 
-  await page.getByTestId('details-console').click()
-  const term = page.locator('.console-term:not([hidden])')
-  await expect(term.locator('.xterm-rows')).toContainText('#')
-  await term.click()
-  await page.keyboard.type('hostname\n')
-  await expect(term.locator('.xterm-rows')).toContainText('clone1')
-  await page.keyboard.type('touch /root/x\n')
+  const term = await openConsole(page, 'clone1')
+  await runInConsole(page, term, 'hostname', 'clone1')
+  await runInConsole(page, term, 'touch /root/x')
   // the clone's own layer, not its origin's rootfs
   await expect.poll(() => existsSync(`${env.lxcpath}/clone1/overlay/delta/root/x`)).toBe(true)
   expect(existsSync(`${env.lxcpath}/base/rootfs/root/x`)).toBe(false)

@@ -3,6 +3,7 @@
 // the rootfs, close the tab and find no lxc-attach left. At 1024x700 nothing is clipped.
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { test, expect, useStrata, snap } from './fixtures'
+import { openConsole, runInConsole } from './console-steps'
 import { createStartable, lxcTool } from './lxc'
 
 const env = useStrata(() => {
@@ -31,14 +32,9 @@ function attaches(lxcpath: string): string[] {
 test('a console on a running container: hostname, touch, close', async ({ openApp, page }) => {
   await page.setViewportSize({ width: 1024, height: 700 })
   await openApp(env)
-  await page.getByTestId('container-row-console1').click()
-  await page.getByTestId('details-console').click()
-  const term = page.locator('.console-term:not([hidden])')
-  await expect(term.locator('.xterm-rows')).toContainText('#')
-  await term.click()
-  await page.keyboard.type('hostname\n')
-  await expect(term.locator('.xterm-rows')).toContainText('console1')
-  await page.keyboard.type('touch /root/x\n')
+  const term = await openConsole(page, 'console1')
+  await runInConsole(page, term, 'hostname', 'console1')
+  await runInConsole(page, term, 'touch /root/x')
   await expect.poll(() => existsSync(`${env.lxcpath}/console1/rootfs/root/x`)).toBe(true)
 
   // Paste: what the browser's paste event carries reaches the shell, lines and all.
@@ -77,9 +73,7 @@ test('a console on a running container: hostname, touch, close', async ({ openAp
 
 test('closing the page closes its consoles', async ({ openApp, page }) => {
   await openApp(env)
-  await page.getByTestId('container-row-console1').click()
-  await page.getByTestId('details-console').click()
-  await expect(page.locator('.console-term:not([hidden]) .xterm-rows')).toContainText('#')
+  await openConsole(page, 'console1')
   expect(attaches(env.lxcpath)).toHaveLength(1)
   await page.close()
   await expect.poll(() => attaches(env.lxcpath), { timeout: 5000 }).toEqual([])
@@ -87,10 +81,7 @@ test('closing the page closes its consoles', async ({ openApp, page }) => {
 
 test('a console ends, and says so, when its container stops', async ({ openApp }) => {
   const page = await openApp(env)
-  await page.getByTestId('container-row-console1').click()
-  await page.getByTestId('details-console').click()
-  const term = page.locator('.console-term:not([hidden])')
-  await expect(term.locator('.xterm-rows')).toContainText('#')
+  const term = await openConsole(page, 'console1')
   lxcTool('lxc-stop', ['-P', env.lxcpath, '-n', 'console1', '-k'])
   await expect(page.getByTestId('console-tab-console1')).toContainText('ended')
   await expect(term.locator('.xterm-rows')).toContainText('console ended')

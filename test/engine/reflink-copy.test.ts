@@ -4,19 +4,18 @@
 // filesystem du: nothing exclusive), and `strata du` counts them as shared, not as its own.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { linkSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ContainerUsage } from '@shared/model'
 import { NO_NET_CONFIG, strata } from '../helpers/lxc'
+import { makeLoopFs, type LoopFs } from '../helpers/loop-fs'
 
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' })
 const isRoot = process.geteuid?.() === 0
 
-let dir = ''
+let loopFs: LoopFs | undefined
 let mnt = ''
-let loop = ''
 let P = ''
 
 /** `btrfs filesystem du -s --raw`: total and exclusive bytes of a tree. */
@@ -27,14 +26,8 @@ function btrfsDu(path: string): { total: number; exclusive: number } {
 
 beforeAll(() => {
   if (!isRoot) return
-  dir = mkdtempSync(join(tmpdir(), 'strata-reflink-'))
-  const image = join(dir, 'btrfs.img')
-  mnt = join(dir, 'mnt')
-  mkdirSync(mnt)
-  sh('truncate', '-s', '512M', image)
-  loop = sh('losetup', '-f', '--show', image).trim()
-  sh('mkfs.btrfs', '-q', '-f', loop)
-  sh('mount', loop, mnt)
+  loopFs = makeLoopFs('btrfs', 512, 'strata-reflink-')
+  mnt = loopFs.mnt
   P = mkdtempSync(join(mnt, 'lxc-'))
   writeFileSync(join(P, '.net.conf'), NO_NET_CONFIG)
   sh('lxc-create', '-P', P, '-n', 'c1', '-t', 'busybox', '-B', 'dir', '-f', join(P, '.net.conf'))
@@ -47,20 +40,7 @@ beforeAll(() => {
   sh('btrfs', 'filesystem', 'sync', mnt)
 })
 
-afterAll(() => {
-  try {
-    if (mnt) {
-      try {
-        sh('umount', mnt)
-      } catch {
-        sh('umount', '-l', mnt)
-      }
-    }
-  } finally {
-    if (loop) execFileSync('losetup', ['-d', loop], { stdio: 'ignore' })
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  }
-})
+afterAll(() => loopFs?.cleanup())
 
 describe.skipIf(!isRoot)('a copy clone on btrfs shares its origin\'s blocks (needs root: loop image)', () => {
   it('copies faithfully, shares every data block, and strata du counts them as shared', async () => {

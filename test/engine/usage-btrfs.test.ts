@@ -3,18 +3,17 @@
 // With quotas on, the figures are btrfs's own qgroup accounting; without, a scan that says why.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ContainerUsage } from '@shared/model'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
+import { makeLoopFs, type LoopFs } from '../helpers/loop-fs'
 
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' })
 
-let dir = ''
+let loopFs: LoopFs | undefined
 let mnt = ''
-let loop = ''
 let P = ''
 let seed: TestLxcpath | undefined
 
@@ -46,14 +45,8 @@ async function du(): Promise<ContainerUsage[]> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'strata-usage-btrfs-'))
-  const image = join(dir, 'btrfs.img')
-  mnt = join(dir, 'mnt')
-  mkdirSync(mnt)
-  sh('truncate', '-s', '512M', image)
-  loop = sh('losetup', '-f', '--show', image).trim()
-  sh('mkfs.btrfs', '-q', '-f', loop)
-  sh('mount', loop, mnt)
+  loopFs = makeLoopFs('btrfs', 512, 'strata-usage-btrfs-')
+  mnt = loopFs.mnt
   P = mkdtempSync(join(mnt, 'lxc-'))
 
   // A busybox rootfs made elsewhere, copied into a subvolume by hand.
@@ -70,16 +63,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    if (mnt) {
-      try {
-        sh('umount', mnt)
-      } catch {
-        sh('umount', '-l', mnt)
-      }
-    }
+    loopFs?.cleanup()
   } finally {
-    if (loop) execFileSync('losetup', ['-d', loop], { stdio: 'ignore' })
-    if (dir) rmSync(dir, { recursive: true, force: true })
     await seed?.cleanup()
   }
 })

@@ -11,7 +11,7 @@ import { layerDiff } from '../../src/main/engine/layer-diff'
 import { findStaleMounts, listStrataMounts, parseMountinfo, cleanStaleMounts, strataMountDir } from '../../src/main/engine/mount'
 import { measureUsage, measureUsageReport } from '../../src/main/engine/usage'
 import { NO_NET_CONFIG, strata } from '../helpers/lxc'
-import { makeLoopFs, type LoopFs } from './loopfs'
+import { makeLoopFs, type LoopFs } from '../helpers/loop-fs'
 
 const du = (path: string): number => Number(execFileSync('du', ['-sx', '-B1', path], { encoding: 'utf8' }).split('\t')[0])
 

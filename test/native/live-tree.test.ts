@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LiveTree, type FeedKind } from '../../src/main/engine/fs/live-tree'
 import { scanUsage } from '../../src/main/engine/native'
-import { makeLoopFs, type LoopFs } from '../engine/loopfs'
+import { makeLoopFs, type LoopFs } from '../helpers/loop-fs'
 
 const isRoot = process.geteuid?.() === 0
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))

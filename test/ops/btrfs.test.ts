@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NO_NET_CONFIG, strata } from '../helpers/lxc'
-import { makeLoopFs, type LoopFs } from '../engine/loopfs'
+import { makeLoopFs, type LoopFs } from '../helpers/loop-fs'
 import { startStop, strataOk } from './helpers'
 
 let fs: LoopFs

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { LineageEdge, LineageGraph, LineageNode } from '../../src/shared/model'
+import { edge, node, overlap } from './graph-fixtures'
 import { forestLayout, primaryParents } from '../../src/renderer/src/graph/forestLayout'
 import { NODE_H, NODE_W, type Positions } from '../../src/renderer/src/graph/layout'
 
-const node = (name: string, kind: LineageNode['kind'] = 'container'): LineageNode => ({
-  id: `/p/${name}`,
-  kind,
-  ref: { lxcpath: '/p', name },
-  backend: kind === 'missing' ? null : 'overlay',
-  state: 'stopped'
-})
-const edge = (from: string, to: string, kind: LineageEdge['kind']): LineageEdge => ({ from: `/p/${from}`, to: `/p/${to}`, kind })
 
 /**
  * Lineages the way the engine reports them: bases with overlay clones (depends-on-lower), a
@@ -35,9 +28,6 @@ function lineage(bases: number, clones: number): LineageGraph {
   edges.push(edge('orphan', 'gone', 'depends-on-lower'))
   return { nodes, edges, findings: [] }
 }
-
-const overlap = (a: { x: number; y: number }, b: { x: number; y: number }): boolean =>
-  a.x < b.x + NODE_W && b.x < a.x + NODE_W && a.y < b.y + NODE_H && b.y < a.y + NODE_H
 
 function allPairs(p: Positions, test: (a: string, b: string) => void): void {
   const ids = Object.keys(p)

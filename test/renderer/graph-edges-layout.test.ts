@@ -1,21 +1,14 @@
 // The lineage graph's drawn edges (each node's direct relation, once), its stable layout and
 // its keyboard moves, on lineages shaped as the engine reports them.
 import { describe, expect, it } from 'vitest'
-import type { LineageEdge, LineageGraph, LineageNode } from '../../src/shared/model'
+import type { LineageGraph } from '../../src/shared/model'
+import { edge, node, overlap } from './graph-fixtures'
 import { directEdges, directGraph } from '../../src/renderer/src/graph/directEdges'
 import { forestLayout } from '../../src/renderer/src/graph/forestLayout'
 import { extendLayout } from '../../src/renderer/src/graph/stableLayout'
 import { neighbour } from '../../src/renderer/src/graph/keyboardNav'
-import { NODE_H, NODE_W, type Positions } from '../../src/renderer/src/graph/layout'
+import { NODE_W, type Positions } from '../../src/renderer/src/graph/layout'
 
-const node = (name: string, kind: LineageNode['kind'] = 'container'): LineageNode => ({
-  id: `/p/${name}`,
-  kind,
-  ref: { lxcpath: '/p', name },
-  backend: kind === 'missing' ? null : 'overlay',
-  state: 'stopped'
-})
-const edge = (from: string, to: string, kind: LineageEdge['kind']): LineageEdge => ({ from: `/p/${from}`, to: `/p/${to}`, kind })
 
 // base <- c1 <- c2 (a clone of a clone: reads base's rootfs and c1's upper; base's
 // lxc_snapshots lists c2 too), c1 both reads base as its lower and is recorded as cloned from it;
@@ -35,9 +28,6 @@ const g: LineageGraph = {
   ],
   findings: []
 }
-
-const overlap = (a: { x: number; y: number }, b: { x: number; y: number }): boolean =>
-  a.x < b.x + NODE_W && b.x < a.x + NODE_W && a.y < b.y + NODE_H && b.y < a.y + NODE_H
 
 describe('directEdges', () => {
   const d = directEdges(g)

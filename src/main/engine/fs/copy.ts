@@ -1,8 +1,8 @@
 // The one way the engine copies a tree: the native copier (faithful, threaded, progress,
 // abort), or `cp -a` when the addon is missing. A failed or cancelled copy removes what it made.
 import { mkdirSync, rmSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
 import { copyTree, nativeAvailable, scanUsage } from '../native/index'
+import { ioThreads } from './io-threads'
 import { removeDirectoryTree } from './remove'
 import { report, type OpContext } from '../context'
 import { run } from '../tools'
@@ -20,10 +20,10 @@ export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext
     return
   }
   let totals: { totalFiles: number; totalBytes: number } | null = null
-  const threads = copyThreads()
+  const threads = ioThreads()
   if (ctx.onProgress && ctx.progressTotals !== false) {
     // A quick scan first, so that a progress bar can show how far along the copy is.
-    const u = await scanUsage(src, { signal: ctx.signal })
+    const u = await scanUsage(src, { signal: ctx.signal, threads })
     totals = { totalFiles: u.files, totalBytes: u.apparentBytes }
     report(ctx, { phase, files: 0, bytes: 0, ...totals })
   }
@@ -40,13 +40,3 @@ export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext
   if (totals) report(ctx, { phase, files: totals.totalFiles, bytes: totals.totalBytes, ...totals })
 }
 
-/**
- * Twice the cores, at most 8: a copy also waits on the disk (every read when the page cache is
- * cold, the journal when it is warm), and on a machine shared with other work more threads get
- * it a fairer share of the CPUs. On 2 cores with other work running (load 14-17), a 1.5 GB /
- * 64k-entry copy on ext4 took 15-19 s cold and 5-7 s warm with 4 threads, 28 s and 7-11 s with
- * 2, and 16-20 s and 13-15 s with 8; on a quiet machine 2 to 8 threads took the same time warm.
- */
-function copyThreads(): number {
-  return Math.min(8, 2 * availableParallelism())
-}

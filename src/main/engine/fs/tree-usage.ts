@@ -6,6 +6,7 @@ import { lstatSync, readdirSync, statfsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { UsageFigures } from '@shared/model'
 import { scanUsage, type UsageResult } from '../native'
+import { ioThreads } from './io-threads'
 
 export const NO_FIGURES: UsageFigures = { apparentBytes: 0, allocatedBytes: 0, files: 0, dirs: 0, hardlinkedInodes: 0, whiteouts: 0, opaqueDirs: 0 }
 
@@ -89,7 +90,7 @@ export class TreeScans {
     const id = `${shared ? 's' : '-'}${xattrs ? 'x' : '-'}${key}`
     let p = this.scans.get(id)
     if (!p) {
-      p = (!shared && this.known?.(key, xattrs)) || scanUsage(key, { signal: this.signal, xattrs, shared })
+      p = (!shared && this.known?.(key, xattrs)) || scanUsage(key, { signal: this.signal, xattrs, shared, threads: ioThreads() })
       this.scans.set(id, p)
     }
     return p
