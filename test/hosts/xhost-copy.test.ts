@@ -234,9 +234,9 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
     it('Ctrl-C leaves both lxcpaths exactly as they were', async () => {
       const before = [await tree(p1), await tree(p2)]
       const { cli } = await copyUnderWay()
-      cli.kill('SIGINT')
+      process.kill(cli.pid!, 'SIGINT') // as Ctrl-C does (execa's kill() would follow with SIGKILL after 5 s)
       const r = await cli
-      expect(r.exitCode, String(r.stderr)).toBe(130)
+      expect(r.exitCode, `${String(r.signal)} ${String(r.stderr)}`).toBe(130)
       expect(r.stderr).toContain('The copy was cancelled; nothing was changed on either host.')
       await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
       expect([await tree(p1), await tree(p2)]).toEqual(before)
@@ -262,7 +262,9 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
     it("a helper on h2 killed outright leaves its journal, and the next connection's recovery removes the leftover", async () => {
       const before = await tree(p2)
       const { cli } = await copyUnderWay()
-      const [helper] = await helpersServing(p2)
+      // the helper itself (node), not the shell sshd started it with
+      const found = await execa('pgrep', ['-f', `^${process.execPath} \\S*strata-helper.mjs --stdio --lxcpath ${p2}$`], { reject: false })
+      const [helper] = found.stdout.split('\n').filter(Boolean).map(Number)
       expect(helper, 'the helper on h2').toBeDefined()
       process.kill(helper!, 'SIGKILL')
       const r = await cli

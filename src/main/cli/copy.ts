@@ -85,8 +85,9 @@ const command: Command = {
 
     const ac = new AbortController()
     const onSignal = (): void => ac.abort()
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+    // on, not once: execa's exit handler re-raises a signal nobody else listens to any more
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
     const opened: OpenSide[] = []
     const progress = progressPrinter()
     const onProgress = (p: OpProgress): void => progress.onProgress(p)
