@@ -61,6 +61,9 @@ async function rootfsDifferences(a: string, b: string): Promise<string[]> {
 /** A busybox container whose rootfs holds one of each thing a copy must keep. */
 async function makeRichContainer(lxcpath: string, name: string): Promise<string> {
   await sh('lxc-create', '-P', lxcpath, '-n', name, '-t', 'busybox', '-f', join(fx.dir, 'net.conf'))
+  // an fstab in its directory, which a copy clone takes along
+  writeFileSync(join(lxcpath, name, 'fstab'), 'tmpfs tmp tmpfs defaults 0 0\n')
+  writeFileSync(join(lxcpath, name, 'config'), `${readFileSync(join(lxcpath, name, 'config'), 'utf8')}lxc.mount.fstab = ${join(lxcpath, name, 'fstab')}\n`)
   const root = join(lxcpath, name, 'rootfs')
   const d = join(root, 'srv')
   mkdirSync(d, { recursive: true })
@@ -154,6 +157,8 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
     expect(config).toMatch(new RegExp(`^lxc\\.rootfs\\.path = dir:${dst}$`, 'm'))
     expect(config).toMatch(/^lxc\.uts\.name = c1copy$/m)
     expect(config).not.toContain(p1)
+    expect(config).toMatch(new RegExp(`^lxc\\.mount\\.fstab = ${p2}/c1copy/fstab$`, 'm'))
+    expect(readFileSync(join(p2, 'c1copy', 'fstab'), 'utf8')).toBe('tmpfs tmp tmpfs defaults 0 0\n')
     const local = await strata(['clone', '-o', 'c1', '-n', 'localcopy', '-p', p1, '-P', p2])
     expect(local.code, local.stderr).toBe(0)
     const mask = (t: string, n: string) => t.split(n).join('NAME').replace(/^lxc\.net\.0\.hwaddr = .*$/gm, 'MAC')
