@@ -23,6 +23,8 @@ import { repairSnapshotsFile } from './engine/ops/repair'
 import { createSnapshot, deleteSnapshot, restoreSnapshot } from './engine/ops/snapshot'
 import { freezeContainer, restartContainer, startContainer, stopContainer, unfreezeContainer } from './engine/ops/lifecycle'
 import { readContainerLog } from './engine/lxc-log'
+import { exportContainer } from './engine/ops/transfer-export'
+import { importContainer } from './engine/ops/transfer-import'
 import { containerSubject, refused, StrataError } from '@shared/errors'
 
 export interface EngineContext {
@@ -87,6 +89,14 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
     return { ok: true }
   },
   repairBookkeeping: (p, ctx) => repairSnapshotsFile(refOf(p), { lxcpaths: [...(p.lxcpaths ?? ctx.lxcpaths)] }),
+  exportContainer: (p, ctx) => {
+    if (!ctx.stream) throw new StrataError('internal', 'exportContainer is a stream: it needs the stream to run on')
+    return exportContainer(refOf(p), { signal: ctx.signal, onProgress: ctx.onProgress, boundary: ctx.boundary, stream: ctx.stream })
+  },
+  importContainer: (p, ctx) => {
+    if (!ctx.stream) throw new StrataError('internal', 'importContainer is a stream: it needs the stream to run on')
+    return importContainer({ lxcpath: p.lxcpath, name: p.name, backend: p.backend }, { signal: ctx.signal, onProgress: ctx.onProgress, boundary: ctx.boundary, stream: ctx.stream })
+  },
   openConsole: async (p, ctx) => {
     if (!ctx.stream) throw new StrataError('internal', 'openConsole is a stream: it needs the stream to run on')
     return runConsole(refOf(p), { kind: p.kind, cols: p.cols, rows: p.rows, signal: ctx.signal }, ctx.stream)

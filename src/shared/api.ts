@@ -87,8 +87,8 @@ export interface Events {
   taskDone: { taskId: string; result?: EngineResult<TaskMethod>; error?: ErrorData; cancelled?: boolean }
   /** output of a stream; only the client that opened it gets it, and acks it (`streamInput` {ack}) once drawn */
   streamData: { streamId: string; data: string }
-  /** a stream ended: its result (a console's exit), or the error that ended it */
-  streamEnd: { streamId: string; result?: EngineResult<StreamMethod>; error?: ErrorData }
+  /** a stream ended: its result (a console's exit), or the error that ended it; the app opens consoles and usage watches (a transfer between hosts is relayed by the CLI) */
+  streamEnd: { streamId: string; result?: EngineResult<Exclude<StreamMethod, 'exportContainer' | 'importContainer'>>; error?: ErrorData }
 }
 export type EventName = keyof Events
 export const EVENTS = ['changed', 'taskProgress', 'taskDone', 'streamData', 'streamEnd'] as const satisfies readonly EventName[]

@@ -265,6 +265,20 @@ export const ENGINE = {
     reach: { ...inContainer, lxcpaths: 'lxcpaths' },
     changes: true
   }),
+  /**
+   * A stopped container sent to another host (engine/ops/transfer-export.ts): its output is the
+   * transfer (a header with its config, then its rootfs as GNU tar), for importContainer's input;
+   * its input is that importer's `ack`s (bytes written out there), which pace it.
+   */
+  exportContainer: method({ params: ref, result: returns<{ bytes: number; files: number }>(), reach: inContainer, stream: true }),
+  /** A container built here from an exportContainer's output, fed as `data` input; it answers with acks (engine/ops/transfer-import.ts). */
+  importContainer: method({
+    params: z.object({ lxcpath, name, backend: backend.optional() }).strict(),
+    result: returns<ContainerRef>(),
+    reach: { lxcpath: 'lxcpath' },
+    stream: true,
+    changes: true
+  }),
   /** a console on a running container, in a pty; it lasts until its program exits or it is closed */
   openConsole: method({
     params: z.object({ lxcpath, name: existingName, kind: z.enum(CONSOLE_KINDS), cols: cells, rows: cells }).strict(),

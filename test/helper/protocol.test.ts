@@ -372,8 +372,8 @@ describe.skipIf(process.geteuid?.() !== 0)('hostile messages against the protoco
       for (const key of shape) if (rnd() < 0.9) params[key] = value(method, key)
       if (rnd() < 0.05) params[pick(['cmd', 'argv', 'path', 'ref'])] = junk()
       const id = nextId++
-      // a usage watch lasts until it is closed: close it at once, so that it ends with its answer
-      const closed = (line: string): string => (method === 'watchUsage' ? `${line}\n${JSON.stringify({ cancel: id })}` : line)
+      // a usage watch, a transfer (waiting for its input or acks), a console last until closed: close them at once, so that each ends with its answer
+      const closed = (line: string): string => (isEngineMethod(method) && ENGINE[method].stream ? `${line}\n${JSON.stringify({ cancel: id })}` : line)
       const m = rnd()
       if (m < 0.03) return { line: closed(`{"id":${id},"method":${JSON.stringify(method)},"params":{"__proto__":{"lxcpaths":["${O}"]}}}`), expect: [id] }
       if (m < 0.06) return { line: closed(JSON.stringify({ id, method, params, cmd: 'rm -rf /' })), expect: [id] }

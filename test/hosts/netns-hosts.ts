@@ -1,5 +1,6 @@
 // "Remote" hosts on this machine: each a network namespace joined to the root namespace by a
-// veth pair with addresses in 10.231.0.0/24 (a /30 per host), running its own sshd on its
+// veth pair with addresses in 10.231.N.0/24 (a /30 per host; N from the test process's pid, so
+// that test runs in other checkouts on the machine do not take each other's addresses), running its own sshd on its
 // address with a test host key, accepting a test client key for root. The namespaces share
 // this machine's filesystem and processes, so the helper from this checkout serves a temporary
 // lxcpath there as it would on another machine. Everything made is removed by cleanup(), also
@@ -67,6 +68,8 @@ export function hostsSkipReason(): string | null {
 export async function makeHostsFixture(count: number): Promise<HostsFixture> {
   const dir = mkdtempSync('/tmp/strata-hosts-')
   const tag = String(process.pid % 100000)
+  // 10.231.0.x is the LXD tests' (lxd-daemon.ts)
+  const net = `10.231.${1 + (process.pid % 250)}`
   const madeRunSshd = !existsSync('/run/sshd')
   const hosts: NetnsHost[] = []
   const made: { netns: string[]; links: string[] } = { netns: [], links: [] }
@@ -161,20 +164,20 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
       const netns = `strata-${name}-${tag}`
       const outside = `st${tag}${name}` // at most 15 characters
       const inside = `${outside}n`
-      const base = 4 * i + 200 // 10.231.0.200/30, .204/30, ...
+      const base = 4 * i + 200 // 10.231.N.200/30, .204/30, ...
       await sh('ip', ['netns', 'add', netns])
       made.netns.push(netns)
       await sh('ip', ['link', 'add', outside, 'type', 'veth', 'peer', 'name', inside])
       made.links.push(outside)
       await sh('ip', ['link', 'set', inside, 'netns', netns])
-      await sh('ip', ['addr', 'add', `10.231.0.${base + 1}/30`, 'dev', outside])
+      await sh('ip', ['addr', 'add', `${net}.${base + 1}/30`, 'dev', outside])
       await sh('ip', ['link', 'set', outside, 'up'])
-      await sh('ip', ['-n', netns, 'addr', 'add', `10.231.0.${base + 2}/30`, 'dev', inside])
+      await sh('ip', ['-n', netns, 'addr', 'add', `${net}.${base + 2}/30`, 'dev', inside])
       await sh('ip', ['-n', netns, 'link', 'set', inside, 'up'])
       await sh('ip', ['-n', netns, 'link', 'set', 'lo', 'up'])
       const hostKey = join(dir, `${name}_host_key`)
       await sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `strata-test-${name}`, '-f', hostKey])
-      const h: NetnsHost = { name, netns, address: `10.231.0.${base + 2}`, hostKey, sshd: null, sshdLog: '' }
+      const h: NetnsHost = { name, netns, address: `${net}.${base + 2}`, hostKey, sshd: null, sshdLog: '' }
       hosts.push(h)
       await fixture.startSshd(h)
     }

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   mount: () => import('./mount'),
   umount: () => import('./umount'),
   clone: () => import('./clone'),
+  copy: () => import('./copy'),
   destroy: () => import('./destroy'),
   snapshot: () => import('./snapshot'),
   create: () => import('./create'),
@@ -52,6 +53,8 @@ Commands:
   umount   -n NAME [-P LXCPATH]                           undo strata mount
   create   -n NAME -t TEMPLATE [-B BACKEND] [-P LXCPATH] [-f CONFIG]
   clone    -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config] [-- HOOK_ARGS]
+  copy     [HOST:]NAME [HOST:][NEWNAME] [-p FROM_LXCPATH] [-P TO_LXCPATH] [-B BACKEND]
+                                                          copy a stopped container to another host (or from one)
   destroy  -n NAME [-P LXCPATH] [--with-dependents]
   snapshot -n NAME [-c COMMENT_FILE] | -L | -r SNAP [-N NEWNAME] | -d SNAP
   flatten  -n NAME [-P LXCPATH]                           turn an overlay clone into a standalone dir container
@@ -119,7 +122,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0
     }
     // the remote side is its own bundle, loaded only with --host
-    if (host !== undefined && name !== 'hosts') return await (await import('./host')).default.runOnHost(name, command, host, rest)
+    // copy names its hosts in its arguments (HOST:NAME)
+    if (host !== undefined && name !== 'hosts' && name !== 'copy') return await (await import('./host')).default.runOnHost(name, command, host, rest)
     if (IN_USERNS.has(name)) {
       const inUserns = await (await import('./userns')).default(name, rest)
       if (inUserns !== null) return inUserns

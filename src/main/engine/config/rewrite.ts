@@ -30,6 +30,8 @@ export interface CloneConfigOptions {
   keepName?: boolean
   keepMacs?: boolean
   expand?: boolean
+  /** whether a file the config names exists where the origin lives (default: on this computer; a copy from another host knows what it was sent) */
+  exists?: (path: string) => boolean
 }
 
 export interface CloneConfig {
@@ -166,7 +168,7 @@ export function cloneConfig(originConfig: string, opts: CloneConfigOptions): Clo
   let text = serializeConfig({ ...doc, lines: out })
   text += `lxc.rootfs.path = ${opts.rootfs}\n`
   if (!opts.keepName) text += `lxc.uts.name = ${opts.newName}\n`
-  if (fstab !== null && !existsSync(fstab)) {
+  if (fstab !== null && !(opts.exists ?? existsSync)(fstab)) {
     text += `lxc.mount.fstab = ${fstab}\n`
   } else if (fstab !== null) {
     const to = `${newDir}/${basename(fstab)}`

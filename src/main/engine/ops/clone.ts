@@ -61,7 +61,7 @@ export async function cloneContainer(opts: CloneOptions, ctx: OpContext = {}): P
  * The clone keeps the origin's `lxc.include` lines and Strata converts only the clone's own
  * config: an included file with LXC 1.x/2.0 keys would leave a clone LXC 5 cannot load.
  */
-function refuseLegacyIncludes(origin: ContainerRecord): void {
+export function refuseLegacyIncludes(origin: ContainerRecord): void {
   const legacy = includedLegacyKeys(origin.configFile)
   if (legacy.length === 0) return
   const files = [...new Set(legacy.map((k) => k.file))]
@@ -92,7 +92,7 @@ export interface PreparedClone {
 }
 
 /** The new config's lxc.hook.clone on the new rootfs (mounted at `mountpoint` for them unless a directory). */
-async function runCloneHooks(configFile: string, staged: RootfsSpec, mountpoint: string, srcName: string, opts: CloneOptions, ctx: OpContext): Promise<number> {
+export async function runCloneHooks(configFile: string, staged: RootfsSpec, mountpoint: string, srcName: string, opts: CloneOptions, ctx: OpContext): Promise<number> {
   const hooks = configHooks(configFile, 'clone')
   if (hooks.hooks.length === 0) return 0
   const driver = driverFor(staged.backend)

@@ -1,0 +1,201 @@
+// The receiving half of a copy between hosts: a new container built from what exportContainer
+// sends, as a local copy clone builds one — under a hidden name with a journal (build.ts), the
+// rootfs unpacked by GNU tar with every attribute it carries, the config rewritten by the local
+// clone's own rewrite, the hostname set, registered last. There is no origin here, so no
+// lxc_snapshots or lxc_rdepends relation. A stream that ends without its end marker (cancelled,
+// the connection gone) is undone: nothing is left on this host; a helper killed outright
+// leaves its journal, which the next start's recovery undoes.
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { Readable, Writable } from 'node:stream'
+import type { StreamInput } from '@shared/engine-api'
+import { cancelled, containerSubject, failed, refused } from '@shared/errors'
+import type { Backend, ContainerRef } from '@shared/model'
+import { newContainerNameProblem } from '@shared/names'
+import { cloneConfig } from '../config/rewrite'
+import { report, type OpContext } from '../context'
+import type { EngineStream } from '../console'
+import { claimer } from '../drivers/claims'
+import { driverFor } from '../drivers/index'
+import { readGlobalConfig } from '../global-config'
+import { settleForUser } from '../identity'
+import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
+import { show } from '../errors'
+import { assertFree, buildAndRegister } from './build'
+import { runCloneHooks } from './clone'
+import { ackMessage, READY, TAR_ATTRIBUTES, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferEnd, type TransferHeader } from './transfer-wire'
+
+export interface ImportOptions {
+  lxcpath: string
+  name: string
+  /** default dir; another one where its driver can make an empty rootfs here */
+  backend?: Backend
+}
+
+type Tar = ChildProcessByStdio<Writable, null, Readable>
+
+export async function importContainer(opts: ImportOptions, ctx: OpContext & { stream: EngineStream }): Promise<ContainerRef> {
+  const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
+  const target: ContainerRef = { lxcpath, name: opts.name }
+  const problem = newContainerNameProblem(opts.name)
+  if (problem) throw refused('bad-name', problem)
+  const finalDir = join(lxcpath, opts.name)
+  assertFree(target, finalDir)
+  const receiver = new Receiver(target, ctx)
+  await buildAndRegister(
+    { what: 'copy', workDir: lxcpath, target, finalDir, origins: [] },
+    async (staging) => {
+      const backend = opts.backend ?? 'dir'
+      const driver = driverFor(backend)
+      const made = await driver.create({ buildDir: staging, finalDir, specs: { zfsRoot: readGlobalConfig().zfsRoot }, claim: claimer(staging, backend) }, ctx)
+      const fill = made.fill
+      if (!('dir' in fill)) throw refused('copy-backend', `A copy from another host unpacks into a directory; ${backend} storage cannot be filled that way here. Copy as dir (the default) or btrfs/zfs.`)
+      let header: TransferHeader
+      try {
+        header = await receiver.receive(fill.dir)
+      } finally {
+        if (fill.held) await driver.release?.(fill.held)
+      }
+      const spec = made.spec
+      // The local copy clone's rewrite, with the files the source sent in place of its disk.
+      const sent = new Map(header.files.map((f) => [f.path, f]))
+      const originConfig = join(staging, '.strata-origin-config')
+      writeFileSync(originConfig, header.config, { mode: 0o600 })
+      let config
+      try {
+        config = cloneConfig(originConfig, { oldDir: header.dir, newDir: finalDir, newName: opts.name, rootfs: canonicalRootfsSpec(spec), exists: (p) => sent.has(p) })
+      } finally {
+        unlinkSync(originConfig)
+      }
+      for (const note of config.notes) report(ctx, { phase: 'config', message: note })
+      for (const { from, to } of config.copies) {
+        const file = sent.get(from)
+        if (!file) continue
+        const dest = staging + to.slice(finalDir.length)
+        mkdirSync(dirname(dest), { recursive: true })
+        writeFileSync(dest, Buffer.from(file.data, 'base64'), { mode: file.mode })
+      }
+      writeFileSync(join(staging, 'config'), config.text, { mode: 0o640 })
+      settleForUser(staging)
+      const staged = relocateSpec(spec, finalDir, staging)
+      const mountpoint = join(staging, 'rootfs')
+      const hooks = await runCloneHooks(join(staging, 'config'), staged, mountpoint, header.name, { origin: { lxcpath: dirname(header.dir), name: header.name }, name: opts.name }, ctx)
+      if (hooks > 0) report(ctx, { phase: 'hooks', message: `ran ${hooks} lxc.hook.clone hook${hooks > 1 ? 's' : ''}` })
+      const r = await driver.writeHostname(staged, mountpoint, opts.name)
+      if (r.outcome === 'skipped') report(ctx, { phase: 'hostname', message: r.reason })
+      return spec
+    },
+    ctx
+  )
+  return target
+}
+
+/** Reads the transfer off the stream: the header line, then the tar stream into `tar -x`, acking each write once it is out. */
+class Receiver {
+  private tar: Tar | null = null
+  private head: Buffer[] = []
+  private headBytes = 0
+  private header: TransferHeader | null = null
+  private received = 0
+  private settle: { resolve: (h: TransferHeader) => void; reject: (e: Error) => void } | null = null
+  private failure: Error | null = null
+  private tarErr = ''
+  /** the end marker came and tar's input is closed: its exit settles the transfer */
+  private ending = false
+
+  constructor(
+    private readonly target: ContainerRef,
+    private readonly ctx: OpContext & { stream: EngineStream }
+  ) {
+    // Registered at once: input sent before it would be lost. The exporter starts only after READY.
+    ctx.stream.onInput((input) => this.onInput(input))
+  }
+
+  /** Unpacks into `dir` and resolves with the header once the end marker came and tar finished. */
+  receive(dir: string): Promise<TransferHeader> {
+    const { signal } = this.ctx
+    return new Promise<TransferHeader>((resolve, reject) => {
+      this.settle = { resolve, reject }
+      if (signal?.aborted) return this.fail(this.endedEarly())
+      signal?.addEventListener('abort', () => this.fail(this.endedEarly()), { once: true })
+      const tar = spawn('tar', ['--extract', '--file=-', `--directory=${dir}`, ...TAR_ATTRIBUTES, '--same-permissions', '--same-owner'], {
+        stdio: ['pipe', 'ignore', 'pipe'],
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
+      })
+      this.tar = tar
+      tar.stdin.on('error', () => undefined) // EPIPE when tar died: told through its exit
+      tar.stderr.on('data', (d: Buffer) => (this.tarErr = (this.tarErr + d.toString('utf8')).slice(-4096)))
+      tar.on('error', (err) => this.fail(failed(`tar could not be started to unpack ${this.target.name}: ${err.message}`, { subject: show(this.target) })))
+      tar.on('close', (code, sig) => {
+        if (this.failure) return
+        if (code === 0 && this.ending) return this.settle?.resolve(this.header!)
+        const why = this.tarErr.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
+        this.fail(failed(`Unpacking ${this.header?.name ?? 'the copy'} into ${this.target.name} with tar failed: ${why}`, { subject: show(this.target), rule: 'tar' }))
+      })
+      this.ctx.stream.send(READY)
+    })
+  }
+
+  private endedEarly(): Error {
+    return cancelled(`The copy to ${this.target.name} ended before all of it arrived (cancelled, or the connection went away); nothing was left here.`, {
+      subject: containerSubject(this.target)
+    })
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return
+    this.failure = err
+    if (this.tar && this.tar.exitCode === null) this.tar.kill('SIGKILL')
+    this.settle?.reject(err)
+  }
+
+  private onInput(input: StreamInput): void {
+    if (this.failure || !('data' in input) || !this.tar) return
+    const kind = input.data[0]
+    if (kind === 'd') this.onBytes(Buffer.from(input.data.slice(1), 'base64'))
+    else if (kind === 'e') this.onEnd(JSON.parse(input.data.slice(1)) as TransferEnd)
+    else this.fail(failed(`The copy to ${this.target.name} received a message it does not understand.`, { rule: 'bad-transfer' }))
+  }
+
+  private onBytes(bytes: Buffer): void {
+    this.received += bytes.length
+    if (this.header) return this.write(bytes, bytes.length)
+    // The header line first; what follows its newline is the start of the tar stream.
+    const nl = bytes.indexOf(0x0a)
+    if (nl < 0) {
+      this.head.push(bytes)
+      this.headBytes += bytes.length
+      if (this.headBytes > TRANSFER_HEADER_MAX) this.fail(failed(`The copy to ${this.target.name} sent a header over ${TRANSFER_HEADER_MAX} bytes.`, { rule: 'bad-transfer' }))
+      else this.ctx.stream.send(ackMessage(bytes.length))
+      return
+    }
+    this.head.push(bytes.subarray(0, nl))
+    try {
+      const header = JSON.parse(Buffer.concat(this.head).toString('utf8')) as TransferHeader
+      if (header.format !== TRANSFER_FORMAT) throw new Error(`format ${String(header.format)}`)
+      this.header = header
+    } catch (err) {
+      return this.fail(failed(`The copy to ${this.target.name} did not start with a transfer header Strata reads (${(err as Error).message}).`, { rule: 'bad-transfer' }))
+    }
+    this.head = []
+    report(this.ctx, { phase: 'copy', message: `receiving ${this.header.name} (${this.header.totalFiles} files)` })
+    this.write(bytes.subarray(nl + 1), bytes.length)
+  }
+
+  /** Writes to tar; `count` bytes of the transfer are acked once they are out of this process. */
+  private write(bytes: Buffer, count: number): void {
+    this.tar!.stdin.write(bytes, (err) => {
+      if (!err && !this.failure) this.ctx.stream.send(ackMessage(count))
+    })
+  }
+
+  private onEnd(end: TransferEnd): void {
+    if (!this.header || end.bytes !== this.received) {
+      return this.fail(failed(`The copy to ${this.target.name} ended after ${this.received} of ${end.bytes} bytes.`, { rule: 'bad-transfer' }))
+    }
+    this.ending = true
+    this.tar!.stdin.end()
+  }
+}
+
