@@ -76,6 +76,8 @@ export interface HostKeyCheck {
   fingerprints: string[]
   known: 'trusted' | 'new' | 'changed'
   file: string
+  /** for a changed key: what it means and what to do, in words */
+  problem?: string
 }
 
 export interface ToolCheck {

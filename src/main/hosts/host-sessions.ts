@@ -83,7 +83,8 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
     connectHost: async (p) => connection(p.name).connect(),
     scanHostKey: async (p) => {
       const state = await checkHostKeys(parseDestination(p.destination), p.destination)
-      return { fingerprints: state.keys.map((k) => k.fingerprint), known: state.known, file: state.file }
+      const problem = state.known === 'changed' ? { problem: changedKeyAdvice(p.destination, state) } : {}
+      return { fingerprints: state.keys.map((k) => k.fingerprint), known: state.known, file: state.file, ...problem }
     },
     addSshHost: async (p) => {
       if (readHosts(file).some((h) => h.name === p.name)) throw refused('host-exists', `There is already a host "${p.name}"; choose another name.`, p.name)

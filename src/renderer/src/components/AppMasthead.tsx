@@ -1,4 +1,4 @@
-// The masthead: the sidebar toggle, the app's name and icon, which lxcpath the table shows,
+// The masthead: the sidebar toggle, the app's name and icon, the host shown, which lxcpath the table shows,
 // language, theme, and the task drawer's bell (with a count of the tasks still running).
 import { useTranslation } from 'react-i18next'
 import {
@@ -20,6 +20,7 @@ import {
 import { usePrefs, type Lang, type Theme } from '../stores/prefs'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { useTasks } from '../stores/tasks'
+import { HostSwitcher } from './HostSwitcher'
 
 const LANGS: Lang[] = ['auto', 'en', 'ja']
 const THEMES: Theme[] = ['system', 'light', 'dark']
@@ -50,6 +51,9 @@ export function AppMasthead(): React.JSX.Element {
         <Toolbar isFullHeight isStatic>
           <ToolbarContent>
             <ToolbarGroup align={{ default: 'alignEnd' }} gap={{ default: 'gapMd' }}>
+              <ToolbarItem>
+                <HostSwitcher />
+              </ToolbarItem>
               <ToolbarItem>
                 <FormSelect
                   aria-label={t('app.lxcpath')}
