@@ -56,7 +56,7 @@ export type { ConfigView, ConfigViewEntry } from './model'
 export type Method = keyof typeof PARAMS
 export const METHODS = Object.keys(PARAMS) as Method[]
 /** A call's params, and the host it is for (absent: this computer). */
-export type Params<M extends Method> = z.input<(typeof PARAMS)[M]> & { host?: string }
+export type Params<M extends Method> = (string extends keyof z.input<(typeof PARAMS)[M]> ? unknown : z.input<(typeof PARAMS)[M]>) & { host?: string }
 
 /** Where a remote host's connection stands; `error` says why it is unreachable, in the host's words. */
 export type HostState = 'idle' | 'connecting' | 'connected' | 'unreachable'

@@ -1,5 +1,5 @@
 // "Remote" hosts on this machine: each a network namespace joined to the root namespace by a
-// veth pair with addresses in 10.231.0.0/24 (a /30 per host), running its own sshd on its
+// veth pair with addresses in a 10.231.N.0/24 no other run on the machine uses (a /30 per host), running its own sshd on its
 // address with a test host key, accepting a test client key for root. The namespaces share
 // this machine's filesystem and processes, so the helper from this checkout serves a temporary
 // lxcpath there as it would on another machine. Everything made is removed by cleanup(), also
@@ -62,6 +62,17 @@ export function hostsSkipReason(): string | null {
   if (!existsSync('/usr/sbin/sshd')) return 'sshd is not installed (Debian package openssh-server)'
   if (!existsSync('/usr/bin/ssh')) return 'ssh is not installed (Debian package openssh-client)'
   return null
+}
+
+/** A 10.231.N.0/24 that no interface here has an address in: test runs in other checkouts may hold others at once. */
+async function freeSubnet(): Promise<string> {
+  const used = await sh('ip', ['-o', '-4', 'addr', 'show'])
+  const start = process.pid % 250
+  for (let i = 0; i < 250; i++) {
+    const n = (start + i) % 250
+    if (!used.includes(`10.231.${n}.`)) return `10.231.${n}`
+  }
+  throw new Error('no free 10.231.N.0/24 for the test hosts')
 }
 
 export async function makeHostsFixture(count: number): Promise<HostsFixture> {
@@ -156,25 +167,26 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
       ].join('\n')
     )
     writeFileSync(join(dir, 'known_hosts'), '', { mode: 0o600 })
+    const subnet = await freeSubnet()
     for (let i = 0; i < count; i++) {
       const name = `h${i + 1}`
       const netns = `strata-${name}-${tag}`
       const outside = `st${tag}${name}` // at most 15 characters
       const inside = `${outside}n`
-      const base = 4 * i + 200 // 10.231.0.200/30, .204/30, ...
+      const base = 4 * i + 200 // 10.231.N.200/30, .204/30, ...
       await sh('ip', ['netns', 'add', netns])
       made.netns.push(netns)
       await sh('ip', ['link', 'add', outside, 'type', 'veth', 'peer', 'name', inside])
       made.links.push(outside)
       await sh('ip', ['link', 'set', inside, 'netns', netns])
-      await sh('ip', ['addr', 'add', `10.231.0.${base + 1}/30`, 'dev', outside])
+      await sh('ip', ['addr', 'add', `${subnet}.${base + 1}/30`, 'dev', outside])
       await sh('ip', ['link', 'set', outside, 'up'])
-      await sh('ip', ['-n', netns, 'addr', 'add', `10.231.0.${base + 2}/30`, 'dev', inside])
+      await sh('ip', ['-n', netns, 'addr', 'add', `${subnet}.${base + 2}/30`, 'dev', inside])
       await sh('ip', ['-n', netns, 'link', 'set', inside, 'up'])
       await sh('ip', ['-n', netns, 'link', 'set', 'lo', 'up'])
       const hostKey = join(dir, `${name}_host_key`)
       await sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `strata-test-${name}`, '-f', hostKey])
-      const h: NetnsHost = { name, netns, address: `10.231.0.${base + 2}`, hostKey, sshd: null, sshdLog: '' }
+      const h: NetnsHost = { name, netns, address: `${subnet}.${base + 2}`, hostKey, sshd: null, sshdLog: '' }
       hosts.push(h)
       await fixture.startSshd(h)
     }
