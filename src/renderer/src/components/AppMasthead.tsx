@@ -69,14 +69,14 @@ export function AppMasthead(): React.JSX.Element {
                   ))}
                 </FormSelect>
               </ToolbarItem>
-              <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }}>
+              <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }} className="masthead-keep">
                 <FormSelect aria-label={t('app.language')} data-testid="lang" value={lang} onChange={(_e, v) => setLang(v as Lang)} className="masthead-select">
                   {LANGS.map((l) => (
                     <FormSelectOption key={l} value={l} label={`${t('app.language')}: ${t(`app.lang.${l}`)}`} />
                   ))}
                 </FormSelect>
               </ToolbarItem>
-              <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }}>
+              <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }} className="masthead-keep">
                 <FormSelect aria-label={t('app.theme')} data-testid="theme" value={theme} onChange={(_e, v) => setTheme(v as Theme)} className="masthead-select">
                   {THEMES.map((th) => (
                     <FormSelectOption key={th} value={th} label={`${t('app.theme')}: ${t(`app.themes.${th}`)}`} />
