@@ -26,10 +26,11 @@ function electronBinary(): string | null {
   return null
 }
 
-/** Start `node out/main/web.js --lxcpath P --port 0` and read the URL from its first stdout line. */
-async function startWeb(lxcpath: string): Promise<{ proc: ChildProcess; url: string }> {
+/** Start `node out/main/web.js --lxcpath P --port 0` (with `env` added) and read the URL from its first stdout line. */
+export async function startWeb(lxcpath: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(process.execPath, ['out/main/web.js', '--lxcpath', lxcpath, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit']
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env }
   })
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('browser mode did not print its URL in 15 s')), 15_000)

@@ -2,11 +2,12 @@
 // checked against the session's lxcpaths and run on the engine that serves its lxcpath (in
 // process, the root helper, or for a non-root user's unprivileged containers the same helper
 // in their user namespace), from the one table. No Electron imports, so the same object
-// serves Electron IPC (ipc.ts), browser mode (web/) and tests.
+// serves Electron IPC (ipc.ts), browser mode (web/) and tests. The app's service is this
+// computer's session plus one per remote host (hosts/host-sessions.ts): a call names its host.
 import { EventEmitter } from 'node:events'
 import { resolve } from 'node:path'
 import type { z } from 'zod'
-import type { Events, EventName, StrataInvoke } from '../shared/api'
+import type { Events, EventName } from '../shared/api'
 import { parseParams } from '../shared/api'
 import {
   admit,
@@ -28,15 +29,10 @@ import { HelperClient, type HelperClientOptions } from './helper/client'
 import { Streams } from './streams'
 import { LxcpathWatcher } from './watch'
 import { StateWatcher } from './state-watch'
+import { withHosts, type Service, type Session, type SessionApi } from './hosts/host-sessions'
 import { IN_USERNS, userHasIdMap, usernsEngine } from './userns-engine'
 
-export interface Service {
-  api: StrataInvoke
-  on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void
-  /** closes streams a client opened, when it goes away (a closed page, a dropped WebSocket) */
-  closeStreams(streamIds: Iterable<string>): void
-  close(): void
-}
+export type { Service } from './hosts/host-sessions'
 
 export interface ServiceOptions {
   /** the lxcpaths this session may touch; default: LXC's for this user */
@@ -56,15 +52,37 @@ export interface ServiceOptions {
    * own lxcpaths in it (userns-engine.ts).
    */
   userns?: boolean
+  /**
+   * A remote host's engine (main/hosts/host-sessions.ts): every lxcpath is served by it, nothing
+   * runs here and nothing here is watched (the session re-lists after its own changes).
+   */
+  engine?: EngineClient
+  /** task and stream numbers, shared by the sessions of several hosts so that an id names one */
+  nextId?: () => number
+  /** the hosts file the remote hosts are read from; default the user's */
+  hostsFile?: string
 }
 
+/** The app's service: this computer's session, and a remote host's when a call names one. */
 export function createService(opts: ServiceOptions = {}): Service {
+  let counter = 1
+  const nextId = (): number => counter++
+  return withHosts(createSession({ ...opts, nextId }), {
+    hostsFile: opts.hostsFile,
+    session: (engine, lxcpaths) => createSession({ lxcpaths, engine, nextId })
+  })
+}
+
+/** One host's session: this computer's, or on a remote host's engine (opts.engine). */
+export function createSession(opts: ServiceOptions = {}): Session {
   const lxcpaths = (opts.lxcpaths?.length ? opts.lxcpaths : defaultLxcpaths()).map((p) => resolve(p))
   const events = new EventEmitter()
   const emit = <E extends EventName>(e: E, p: Events[E]): void => void events.emit(e, p)
-  const watcher = opts.watch === false ? null : new LxcpathWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
+  const remote = opts.engine ?? null
+  const watch = opts.watch !== false && !remote
+  const watcher = !watch ? null : new LxcpathWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
   // States change without a file changing (lxc-start in a terminal): polled, cheaply.
-  const states = opts.watch === false ? null : new StateWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
+  const states = !watch ? null : new StateWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
 
   // Everything the renderer names must be one of this session's lxcpaths: the renderer is untrusted.
   const known = (p: string): string => {
@@ -82,14 +100,16 @@ export function createService(opts: ServiceOptions = {}): Service {
   }
 
   // Each lxcpath is served in process, or through the root helper where only root may write.
-  const viaHelper = lxcpaths.filter((p) => opts.helper !== false && (opts.helperForAll || !canWriteLxcpath(p)))
+  const viaHelper = remote ? [] : lxcpaths.filter((p) => opts.helper !== false && (opts.helperForAll || !canWriteLxcpath(p)))
   // A non-root user's own lxcpaths: read in process, written (and measured) in their user namespace.
-  const viaUserns = opts.userns !== false && userHasIdMap() ? lxcpaths.filter((p) => !viaHelper.includes(p)) : []
+  const viaUserns = !remote && opts.userns !== false && userHasIdMap() ? lxcpaths.filter((p) => !viaHelper.includes(p)) : []
   // the namespace's helper repairs interrupted work there (as the namespace's root); the local engine repairs the rest
-  const local = localEngine(
-    lxcpaths.filter((p) => !viaHelper.includes(p)),
-    lxcpaths.filter((p) => !viaHelper.includes(p) && !viaUserns.includes(p))
-  )
+  const local =
+    remote ??
+    localEngine(
+      lxcpaths.filter((p) => !viaHelper.includes(p)),
+      lxcpaths.filter((p) => !viaHelper.includes(p) && !viaUserns.includes(p))
+    )
   let helperClient: HelperClient | null = null
   const helper = (): EngineClient => {
     helperClient ??= new HelperClient({ ...(opts.helper || {}), lxcpaths: viaHelper })
@@ -123,9 +143,10 @@ export function createService(opts: ServiceOptions = {}): Service {
 
   // Long operations run as tasks: the call returns an id at once; progress and the end are events.
   const tasks = new Map<string, AbortController>()
-  let nextTask = 1
+  let counter = 1
+  const nextId = opts.nextId ?? (() => counter++)
   const startTask = <M extends EngineMethod>(method: M, p: EngineParams<M>, changed: string[]): { taskId: string } => {
-    const taskId = `t${nextTask++}`
+    const taskId = `t${nextId()}`
     const ac = new AbortController()
     tasks.set(taskId, ac)
     const onProgress = (progress: OpProgress): void => emit('taskProgress', { taskId, progress })
@@ -145,7 +166,8 @@ export function createService(opts: ServiceOptions = {}): Service {
   // Streams (consoles) answer an id at once; output and the end are events for the client that opened them.
   const streams = new Streams(
     (e) => emit('streamData', e),
-    (e) => emit('streamEnd', e)
+    (e) => emit('streamEnd', e),
+    nextId
   )
 
   const engineMethod = <M extends EngineMethod>(method: M) =>
@@ -166,7 +188,7 @@ export function createService(opts: ServiceOptions = {}): Service {
     }
 
   const api = {
-    ...(Object.fromEntries(ENGINE_METHODS.map((m) => [m, engineMethod(m)])) as unknown as Pick<StrataInvoke, EngineMethod>),
+    ...(Object.fromEntries(ENGINE_METHODS.map((m) => [m, engineMethod(m)])) as unknown as Pick<SessionApi, EngineMethod>),
     lxcpaths: async () => [...lxcpaths],
     environment: async () => probeEnvironment(),
     cancelTask: async (p) => {
@@ -185,7 +207,7 @@ export function createService(opts: ServiceOptions = {}): Service {
       streams.close(parseParams('closeStream', p).streamId)
       return { ok: true }
     }
-  } satisfies StrataInvoke
+  } satisfies SessionApi
 
   return {
     api,

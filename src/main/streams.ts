@@ -21,7 +21,9 @@ export class Streams {
 
   constructor(
     private readonly emitData: (e: Events['streamData']) => void,
-    private readonly emitEnd: (e: Events['streamEnd']) => void
+    private readonly emitEnd: (e: Events['streamEnd']) => void,
+    /** stream numbers, shared with other sessions' streams where several hosts are open */
+    private readonly nextId: () => number = () => this.next++
   ) {}
 
   /** Starts `run` as a stream; answers its id at once. */
@@ -29,7 +31,7 @@ export class Streams {
     if (this.open.size >= MAX_STREAMS) {
       throw unavailable('too-many-streams', `${MAX_STREAMS} consoles are already open in this session; close one first.`)
     }
-    const streamId = `s${this.next++}`
+    const streamId = `s${this.nextId()}`
     const s: OpenStream = { abort: new AbortController(), input: null }
     this.open.set(streamId, s)
     const stream = {

@@ -3,7 +3,8 @@
 // belong to the app session (its lxcpaths, the environment, cancelling a task). Main's
 // registrar, the preload, the WebSocket server and client are all generated from METHODS /
 // EVENTS, and params are validated with PARAMS at every trust boundary. Results are plain data
-// from ./model.
+// from ./model. Every call may name a `host` (a remote host in the user's hosts file; absent:
+// this computer): main runs it in that host's session (main/hosts/host-sessions.ts).
 import { z } from 'zod'
 import { checkParams, ENGINE, ENGINE_METHODS, STREAM_INPUT, type EngineMethod, type EngineResult, type StreamMethod, type TaskMethod } from './engine-api'
 import { fromErrorData, usageError, type ErrorData } from './errors'
@@ -12,6 +13,9 @@ import type { Backend, OpProgress } from './model'
 const none = z.object({}).strict()
 const taskId = z.string().regex(/^t\d{1,12}$/, 'invalid task id')
 const streamId = z.string().regex(/^s\d{1,12}$/, 'invalid stream id')
+/** A remote host's name in the hosts file (main/hosts/hosts-file.ts checks the same rule). */
+const hostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a host name is letters, digits, ".", "_" and "-" (at most 64)')
+const HOST = z.object({ host: hostName.optional() }).strict()
 
 /** The app session's own methods; everything else is the engine's. */
 const APP_PARAMS = {
@@ -20,7 +24,24 @@ const APP_PARAMS = {
   cancelTask: z.object({ taskId }).strict(),
   /** input, a resize or an ack for a stream (a console) this client opened */
   streamInput: z.object({ streamId, input: STREAM_INPUT }).strict(),
-  closeStream: z.object({ streamId }).strict()
+  closeStream: z.object({ streamId }).strict(),
+  /** the remote hosts and the state of each one's connection */
+  hosts: none,
+  /** connects to a host (again after it became unreachable); its states arrive as `hostState` events */
+  connectHost: z.object({ name: hostName }).strict(),
+  /** the host keys an SSH destination offers now, and whether known_hosts holds them (before adding it) */
+  scanHostKey: z.object({ destination: z.string().min(1).max(300) }).strict(),
+  /** adds an SSH host, trusting its keys only when they are still the fingerprints the user confirmed */
+  addSshHost: z
+    .object({
+      name: hostName,
+      destination: z.string().min(1).max(300),
+      lxcpath: z.string().startsWith('/').max(4096).optional(),
+      helper: z.string().min(1).max(1024).optional(),
+      elevate: z.enum(['pkexec', 'sudo', 'none']).optional(),
+      fingerprints: z.array(z.string().max(300)).max(16)
+    })
+    .strict()
 } as const
 
 const ENGINE_PARAMS = Object.fromEntries(ENGINE_METHODS.map((m) => [m, ENGINE[m].params])) as {
@@ -34,7 +55,30 @@ export type { ConfigView, ConfigViewEntry } from './model'
 
 export type Method = keyof typeof PARAMS
 export const METHODS = Object.keys(PARAMS) as Method[]
-export type Params<M extends Method> = z.input<(typeof PARAMS)[M]>
+/** A call's params, and the host it is for (absent: this computer). */
+export type Params<M extends Method> = (string extends keyof z.input<(typeof PARAMS)[M]> ? unknown : z.input<(typeof PARAMS)[M]>) & { host?: string }
+
+/** Where a remote host's connection stands; `error` says why it is unreachable, in the host's words. */
+export type HostState = 'idle' | 'connecting' | 'connected' | 'unreachable'
+export interface HostStatus {
+  name: string
+  kind: 'ssh' | 'lxd'
+  /** the SSH destination or LXD address */
+  address: string
+  state: HostState
+  error?: ErrorData
+  /** what the host serves once connected (from its helper's hello) */
+  lxcpaths: string[]
+}
+
+/** known_hosts against what the host offers now: `trusted` (all held), `new` (none held), `changed` (other keys held for it). */
+export interface HostKeyCheck {
+  fingerprints: string[]
+  known: 'trusted' | 'new' | 'changed'
+  file: string
+  /** for a changed key: what it means and what to do, in words */
+  problem?: string
+}
 
 export interface ToolCheck {
   name: string
@@ -67,6 +111,10 @@ interface AppResults {
   cancelTask: { ok: true }
   streamInput: { ok: true }
   closeStream: { ok: true }
+  hosts: HostStatus[]
+  connectHost: HostStatus
+  scanHostKey: HostKeyCheck
+  addSshHost: HostStatus[]
 }
 
 /** What each method answers: the engine's result, or a task's id for the engine's tasks, or a stream's id. */
@@ -80,7 +128,7 @@ export type StrataInvoke = { [M in Method]: (params: Params<M>) => Promise<Resul
 /** Pushes from main to the renderer. */
 export interface Events {
   /** something under this lxcpath changed (created, destroyed, started, ...): refetch */
-  changed: { lxcpath: string }
+  changed: { lxcpath: string; host?: string }
   /** a running task (clone, create) moved on */
   taskProgress: { taskId: string; progress: OpProgress }
   /** a task ended: `result` on success, `error` (the engine's, unchanged) on failure or cancel */
@@ -89,9 +137,11 @@ export interface Events {
   streamData: { streamId: string; data: string }
   /** a stream ended: its result (a console's exit), or the error that ended it; the app opens consoles and usage watches (a transfer between hosts is relayed by the CLI) */
   streamEnd: { streamId: string; result?: EngineResult<Exclude<StreamMethod, 'exportContainer' | 'importContainer'>>; error?: ErrorData }
+  /** a remote host's connection changed state (connecting, connected, unreachable and why) */
+  hostState: HostStatus
 }
 export type EventName = keyof Events
-export const EVENTS = ['changed', 'taskProgress', 'taskDone', 'streamData', 'streamEnd'] as const satisfies readonly EventName[]
+export const EVENTS = ['changed', 'taskProgress', 'taskDone', 'streamData', 'streamEnd', 'hostState'] as const satisfies readonly EventName[]
 
 /** The stream an event belongs to (it goes only to the client that opened it), or null for events every client gets. */
 export function streamOf(payload: unknown): string | null {
@@ -114,11 +164,18 @@ export function isMethod(m: unknown): m is Method {
   return typeof m === 'string' && Object.prototype.hasOwnProperty.call(PARAMS, m)
 }
 
-/** Validate untrusted params for a method; throws a usage error (rule `invalid-params`) naming the field and the rule. */
-export function parseParams<M extends Method>(method: M, params: unknown): z.output<(typeof PARAMS)[M]> {
-  const r = checkParams(method, PARAMS[method], params)
+/**
+ * Validate untrusted params for a method (the host a call names apart from the method's own);
+ * throws a usage error (rule `invalid-params`) naming the field and the rule.
+ */
+export function parseParams<M extends Method>(method: M, params: unknown): z.output<(typeof PARAMS)[M]> & { host?: string } {
+  const isObject = typeof params === 'object' && params !== null && !Array.isArray(params)
+  const { host, ...own } = (isObject ? params : {}) as { host?: unknown }
+  const h = checkParams(method, HOST, host === undefined ? {} : { host })
+  if (!h.ok) throw usageError(h.message, 'invalid-params')
+  const r = checkParams(method, PARAMS[method], isObject ? own : params)
   if (!r.ok) throw usageError(r.message, 'invalid-params')
-  return r.value as z.output<(typeof PARAMS)[M]>
+  return (host === undefined ? r.value : { ...(r.value as object), host }) as z.output<(typeof PARAMS)[M]> & { host?: string }
 }
 
 /** A method's answer across IPC and the WebSocket: its result, or the error as data (code, message, subject, rule). */

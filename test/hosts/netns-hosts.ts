@@ -1,6 +1,5 @@
 // "Remote" hosts on this machine: each a network namespace joined to the root namespace by a
-// veth pair with addresses in 10.231.N.0/24 (a /30 per host; N from the test process's pid, so
-// that test runs in other checkouts on the machine do not take each other's addresses), running its own sshd on its
+// veth pair with addresses in a 10.231.N.0/24 no other run on the machine uses (a /30 per host), running its own sshd on its
 // address with a test host key, accepting a test client key for root. The namespaces share
 // this machine's filesystem and processes, so the helper from this checkout serves a temporary
 // lxcpath there as it would on another machine. Everything made is removed by cleanup(), also
@@ -65,11 +64,20 @@ export function hostsSkipReason(): string | null {
   return null
 }
 
+/** A 10.231.N.0/24 that no interface here has an address in: test runs in other checkouts may hold others at once. */
+async function freeSubnet(): Promise<string> {
+  const used = await sh('ip', ['-o', '-4', 'addr', 'show'])
+  const start = process.pid % 250
+  for (let i = 0; i < 250; i++) {
+    const n = 1 + ((start + i) % 250) // 10.231.0.x is the LXD tests' (lxd-daemon.ts)
+    if (!used.includes(`10.231.${n}.`)) return `10.231.${n}`
+  }
+  throw new Error('no free 10.231.N.0/24 for the test hosts')
+}
+
 export async function makeHostsFixture(count: number): Promise<HostsFixture> {
   const dir = mkdtempSync('/tmp/strata-hosts-')
   const tag = String(process.pid % 100000)
-  // 10.231.0.x is the LXD tests' (lxd-daemon.ts)
-  const net = `10.231.${1 + (process.pid % 250)}`
   const madeRunSshd = !existsSync('/run/sshd')
   const hosts: NetnsHost[] = []
   const made: { netns: string[]; links: string[] } = { netns: [], links: [] }
@@ -159,6 +167,7 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
       ].join('\n')
     )
     writeFileSync(join(dir, 'known_hosts'), '', { mode: 0o600 })
+    const subnet = await freeSubnet()
     for (let i = 0; i < count; i++) {
       const name = `h${i + 1}`
       const netns = `strata-${name}-${tag}`
@@ -170,14 +179,14 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
       await sh('ip', ['link', 'add', outside, 'type', 'veth', 'peer', 'name', inside])
       made.links.push(outside)
       await sh('ip', ['link', 'set', inside, 'netns', netns])
-      await sh('ip', ['addr', 'add', `${net}.${base + 1}/30`, 'dev', outside])
+      await sh('ip', ['addr', 'add', `${subnet}.${base + 1}/30`, 'dev', outside])
       await sh('ip', ['link', 'set', outside, 'up'])
-      await sh('ip', ['-n', netns, 'addr', 'add', `${net}.${base + 2}/30`, 'dev', inside])
+      await sh('ip', ['-n', netns, 'addr', 'add', `${subnet}.${base + 2}/30`, 'dev', inside])
       await sh('ip', ['-n', netns, 'link', 'set', inside, 'up'])
       await sh('ip', ['-n', netns, 'link', 'set', 'lo', 'up'])
       const hostKey = join(dir, `${name}_host_key`)
       await sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `strata-test-${name}`, '-f', hostKey])
-      const h: NetnsHost = { name, netns, address: `${net}.${base + 2}`, hostKey, sshd: null, sshdLog: '' }
+      const h: NetnsHost = { name, netns, address: `${subnet}.${base + 2}`, hostKey, sshd: null, sshdLog: '' }
       hosts.push(h)
       await fixture.startSshd(h)
     }

@@ -5,7 +5,8 @@ import { addHost, hostsFilePath, isLxdHost, parseDestination, readHosts, removeH
 import { lxdConnection, parseLxdUrl } from '../hosts/lxd/lxd-connection'
 import { lxdEngine } from '../hosts/lxd/lxd-engine'
 import { ensureClientCredentials, fetchServerCertificate, readLxdCredentials } from '../hosts/lxd/lxd-trust'
-import { knownKeys, scanHostKeys, trustKeys, userKnownHostsFile } from '../hosts/ssh'
+import { checkHostKeys } from '../hosts/host-keys'
+import { trustKeys } from '../hosts/ssh'
 import { formatTable, parseCommandLine, printJson, type Command } from './command'
 import { writeStdout } from './output'
 
@@ -54,17 +55,13 @@ async function trust(name: string, yes: boolean, passwordFile: string | undefine
   const host = findHost(name)
   if (isLxdHost(host)) return trustLxd(host, yes, passwordFile)
   const target = parseDestination(host.destination)
-  const keys = await scanHostKeys(target)
-  if (keys.length === 0) throw refused('host-key-unreadable', `${name} (${host.destination}) offered no host key (ssh-keyscan got no answer); is sshd running there?`, name)
-  const file = await userKnownHostsFile(target)
-  const known = await knownKeys(keys[0]!.line.split(' ')[0]!, file)
-  const blob = (line: string): string => line.split(' ').slice(1, 3).join(' ')
-  if (keys.every((k) => known.some((l) => blob(l) === blob(k.line)))) {
+  const { keys, file, known } = await checkHostKeys(target, `${name} (${host.destination})`)
+  if (known === 'trusted') {
     writeStdout(`${name}'s host keys are already in ${file}:\n${keys.map((k) => `  ${k.fingerprint}\n`).join('')}`)
     return 0
   }
   writeStdout(`${name} (${host.destination}) offers these host keys:\n${keys.map((k) => `  ${k.fingerprint}\n`).join('')}`)
-  if (known.length) {
+  if (known === 'changed') {
     writeStdout(`WARNING: ${file} holds other keys for it. The host may have been reinstalled, or someone may be intercepting the connection: compare the fingerprints with its administrator.\n`)
   }
   if (!yes) {

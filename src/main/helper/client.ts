@@ -48,6 +48,8 @@ export interface HelperClientOptions {
   onLog?: (line: string) => void
   /** how the helper is started somewhere else (over ssh on a remote host); default: pkexec here */
   launcher?: HelperLauncher
+  /** the helper went away after it had greeted (ssh dropped, the host went down): why, as callers in flight are told */
+  onGone?: (err: StrataError) => void
 }
 
 /** Starts the helper other than through pkexec on this computer: the command, and what its failures mean. */
@@ -256,6 +258,7 @@ export class HelperClient {
           p.reject(err)
         }
         if (!greeted) reject(err)
+        else this.opts.onGone?.(err)
       })
     })
   }

@@ -2,6 +2,7 @@
 // as the local helper (helper/protocol.ts) and running the same table of methods. Only the way it
 // is started and what its start-up failures mean differ (ssh.ts).
 import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
+import type { StrataError } from '@shared/errors'
 import type { CallOptions } from '../engine-client'
 import { HelperClient } from '../helper/client'
 import type { HostEngine } from './host-engine'
@@ -13,11 +14,12 @@ export interface RemoteEngine extends HostEngine {
   readonly host: SshHost
 }
 
-export function remoteEngine(host: SshHost, opts: { onLog?: (line: string) => void } = {}): RemoteEngine {
+export function remoteEngine(host: SshHost, opts: { onLog?: (line: string) => void; onGone?: (err: StrataError) => void } = {}): RemoteEngine {
   const target = parseDestination(host.destination)
   const client = new HelperClient({
     lxcpaths: host.lxcpaths,
     onLog: opts.onLog,
+    onGone: opts.onGone,
     launcher: {
       describe: `The Strata helper on ${host.name} (${host.destination})`,
       command: (helperArgs) => ({ file: 'ssh', argv: [...sshArgs(target), remoteHelperCommand(host, helperArgs)] }),

@@ -21,6 +21,8 @@ import { Toasts } from './components/Toasts'
 import { ConsoleDock } from './components/ConsoleDock'
 import { useLxcpaths } from './stores/lxcpaths'
 import { useTasks } from './stores/tasks'
+import { currentHost, useHosts } from './stores/hosts'
+import { HostAlert } from './components/HostAlert'
 
 export function App(): React.JSX.Element {
   const { t } = useTranslation()
@@ -31,6 +33,8 @@ export function App(): React.JSX.Element {
   const count = useContainers((s) => s.list.length)
   const lxcpaths = useLxcpaths((s) => s.list)
   const drawerOpen = useTasks((s) => s.drawerOpen)
+  const host = useHosts((s) => s.current)
+  const hostState = useHosts((s) => currentHost(s)?.state ?? 'connected')
   return (
     <Page
       masthead={<AppMasthead />}
@@ -43,9 +47,11 @@ export function App(): React.JSX.Element {
       className="app"
     >
       <div className="app-body">
+        <HostAlert />
         <ErrorBanner />
-        <div className="main">
-          {!loaded ? (
+        {/* keyed by host: a view's own streams and state (usage figures, config) start again on another host */}
+        <div className="main" key={host ?? ''}>
+          {hostState === 'unreachable' ? null : !loaded ? (
             <Bullseye>
               <Spinner aria-label={t('app.loading')} />
             </Bullseye>

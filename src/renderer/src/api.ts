@@ -1,7 +1,10 @@
 // The renderer's only door to Strata: the preload's window.strata in Electron, else the same
-// contract over the browser-mode WebSocket (token taken from the page URL).
-import { apiFromBridge, type StrataApi } from '@shared/api'
+// contract over the browser-mode WebSocket (token taken from the page URL). Every call goes to
+// the host selected in the masthead (stores/hosts.ts).
+import { apiFromBridge, METHODS, type Method, type StrataApi } from '@shared/api'
+import { ENGINE, isEngineMethod } from '@shared/engine-api'
 import { createWsApi, type WsCtor } from '@shared/ws-client'
+import { useHosts } from './stores/hosts'
 
 function browserApi(): StrataApi {
   const token = new URLSearchParams(location.search).get('token') ?? ''
@@ -9,7 +12,30 @@ function browserApi(): StrataApi {
   return createWsApi(`${proto}//${location.host}/rpc?token=${encodeURIComponent(token)}`, WebSocket as unknown as WsCtor)
 }
 
-export const api: StrataApi = window.strata ? apiFromBridge(window.strata) : browserApi()
+/** Calls that only read: their answer belongs to the host they were asked of. */
+const reads = (m: Method): boolean => m === 'lxcpaths' || (isEngineMethod(m) && !ENGINE[m].changes && !ENGINE[m].task && !ENGINE[m].stream)
+
+/**
+ * Each call names the selected host (unless it names one itself). A read answered after the user
+ * switched hosts never settles: no store shows one host's data under another's name.
+ */
+export function forSelectedHost(raw: StrataApi, selected: () => string | null): StrataApi {
+  const methods = Object.fromEntries(
+    METHODS.map((m) => [
+      m,
+      async (p: Record<string, unknown> | undefined) => {
+        const host = selected()
+        const params = host === null || (p && 'host' in p) ? (p ?? {}) : { ...p, host }
+        const result = await (raw[m] as (x: unknown) => Promise<unknown>)(params)
+        if (reads(m) && selected() !== host) return new Promise<never>(() => undefined)
+        return result
+      }
+    ])
+  )
+  return { ...(methods as unknown as Omit<StrataApi, 'on'>), on: (event, cb) => raw.on(event, cb) }
+}
+
+export const api: StrataApi = forSelectedHost(window.strata ? apiFromBridge(window.strata) : browserApi(), () => useHosts.getState().current)
 
 /** Words for an error from the API, for the UI. */
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))

@@ -1,4 +1,4 @@
-// The masthead: the sidebar toggle, the app's name and icon, which lxcpath the table shows,
+// The masthead: the sidebar toggle, the app's name and icon, the host shown, which lxcpath the table shows,
 // language, theme, and the task drawer's bell (with a count of the tasks still running).
 import { useTranslation } from 'react-i18next'
 import {
@@ -20,6 +20,7 @@ import {
 import { usePrefs, type Lang, type Theme } from '../stores/prefs'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { useTasks } from '../stores/tasks'
+import { HostSwitcher } from './HostSwitcher'
 
 const LANGS: Lang[] = ['auto', 'en', 'ja']
 const THEMES: Theme[] = ['system', 'light', 'dark']
@@ -51,6 +52,9 @@ export function AppMasthead(): React.JSX.Element {
           <ToolbarContent>
             <ToolbarGroup align={{ default: 'alignEnd' }} gap={{ default: 'gapMd' }}>
               <ToolbarItem>
+                <HostSwitcher />
+              </ToolbarItem>
+              <ToolbarItem>
                 <FormSelect
                   aria-label={t('app.lxcpath')}
                   data-testid="lxcpath-scope"
@@ -65,14 +69,14 @@ export function AppMasthead(): React.JSX.Element {
                   ))}
                 </FormSelect>
               </ToolbarItem>
-              <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }}>
+              <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }} className="masthead-keep">
                 <FormSelect aria-label={t('app.language')} data-testid="lang" value={lang} onChange={(_e, v) => setLang(v as Lang)} className="masthead-select">
                   {LANGS.map((l) => (
                     <FormSelectOption key={l} value={l} label={`${t('app.language')}: ${t(`app.lang.${l}`)}`} />
                   ))}
                 </FormSelect>
               </ToolbarItem>
-              <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }}>
+              <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }} className="masthead-keep">
                 <FormSelect aria-label={t('app.theme')} data-testid="theme" value={theme} onChange={(_e, v) => setTheme(v as Theme)} className="masthead-select">
                   {THEMES.map((th) => (
                     <FormSelectOption key={th} value={th} label={`${t('app.theme')}: ${t(`app.themes.${th}`)}`} />

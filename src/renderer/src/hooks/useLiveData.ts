@@ -1,4 +1,5 @@
-// Fetch containers and lineage once, then again on every `changed` event from main.
+// Fetch containers and lineage once, then again on every `changed` event from main about the
+// host shown; the hosts' states as main reports them, and a host's views again once it connects.
 import { useEffect } from 'react'
 import { api } from '../api'
 import { keyOf, useContainers } from '../stores/containers'
@@ -8,6 +9,7 @@ import { useTasks } from '../stores/tasks'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { useUsage } from '../stores/usage'
 import { usePrefs } from '../stores/prefs'
+import { useHosts } from '../stores/hosts'
 
 export async function refresh(): Promise<void> {
   const all = usePrefs.getState().showHidden
@@ -17,10 +19,30 @@ export async function refresh(): Promise<void> {
   useSelection.getState().prune(new Set(useContainers.getState().list.map(keyOf)))
 }
 
+/** True when the selected host can be asked: this computer, or a connected remote host. */
+export function selectedHostReady(): boolean {
+  const { current, list } = useHosts.getState()
+  return current === null || list.find((h) => h.name === current)?.state === 'connected'
+}
+
+/** Lists the selected host's containers, graph, figures and lxcpaths again. */
+export function reloadHost(): void {
+  if (!selectedHostReady()) return
+  void refresh()
+  void useLxcpaths.getState().fetch(api)
+}
+
 export function useLiveData(): void {
   useEffect(() => {
     void refresh()
     void useLxcpaths.getState().fetch(api)
+    void useHosts.getState().fetch(api)
+    const offHost = api.on('hostState', (status) => {
+      const was = useHosts.getState().list.find((h) => h.name === status.name)?.state
+      useHosts.getState().update(status)
+      // connected (again): the views list what the host holds now
+      if (status.name === useHosts.getState().current && status.state === 'connected' && was !== 'connected') reloadHost()
+    })
     const offProgress = api.on('taskProgress', (ev) => useTasks.getState().progress(ev))
     const offDone = api.on('taskDone', (ev) => {
       useTasks.getState().done(ev)
@@ -32,7 +54,8 @@ export function useLiveData(): void {
     })
     let timer: ReturnType<typeof setTimeout> | undefined
     // Main already debounces; coalesce bursts across several lxcpaths here too.
-    const off = api.on('changed', () => {
+    const off = api.on('changed', (ev) => {
+      if ((ev.host ?? null) !== useHosts.getState().current) return
       clearTimeout(timer)
       timer = setTimeout(() => void refresh(), 50)
     })
@@ -41,6 +64,7 @@ export function useLiveData(): void {
       if (s.showHidden !== prev.showHidden) void refresh()
     })
     return () => {
+      offHost()
       offPrefs()
       off()
       offProgress()

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Environment } from '@shared/api'
-import { api } from '../api'
+import { api, errorText } from '../api'
 import { EnvironmentCheck } from '../components/EnvironmentCheck'
 import { CreateForm } from '../components/CreateForm'
 
@@ -10,9 +10,11 @@ export function EmptyState(): React.JSX.Element {
   const { t } = useTranslation()
   const [lxcpaths, setLxcpaths] = useState<string[]>([])
   const [env, setEnv] = useState<Environment | null>(null)
+  /** why there is no environment check (a remote host's is its own: strata check --host) */
+  const [envError, setEnvError] = useState<string | null>(null)
   useEffect(() => {
     void api.lxcpaths({}).then(setLxcpaths)
-    void api.environment({}).then(setEnv)
+    void api.environment({}).then(setEnv, (e: unknown) => setEnvError(errorText(e)))
   }, [])
   const p = lxcpaths[0]
   const cmd = `lxc-create${p && p !== '/var/lib/lxc' ? ` -P ${p}` : ''} -t busybox -n NAME`
@@ -24,7 +26,7 @@ export function EmptyState(): React.JSX.Element {
       <p>{t('empty.how')}</p>
       <pre className="raw" data-testid="create-command">{cmd}</pre>
       <h3>{t('empty.env')}</h3>
-      {env ? <EnvironmentCheck env={env} /> : <p className="muted">{t('app.loading')}</p>}
+      {env ? <EnvironmentCheck env={env} /> : <p className="muted">{envError ?? t('app.loading')}</p>}
     </section>
   )
 }

@@ -1,0 +1,249 @@
+// Several hosts in the app, against real "remote" hosts: network namespaces with their own sshd
+// (test/hosts/netns-hosts.ts), Strata's helper started there over ssh as root. h1 is in the
+// hosts file with its key trusted; h2 is added from the app, its key shown before it is trusted.
+// Each host serves its own lxcpath, checked against lxc-ls; the host going down (its sshd and
+// every process in its namespace stopped) shows as unreachable with ssh's reason, and Reconnect
+// brings it back once sshd runs again.
+import { execFileSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { test, expect, startWeb, snap, showView, openTasks } from './fixtures'
+import { destroyLxcpath, lxcLs, makeLineageLxcpath } from './lxc'
+import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, type HostsFixture, type NetnsHost } from '../test/hosts/netns-hosts'
+import { allowLxcpaths } from '../test/helper/allow-list'
+
+const skip = hostsSkipReason()
+if (skip) console.log(`hosts e2e skipped: ${skip}`)
+
+let fx: HostsFixture | null = null
+let web: ChildProcess | null = null
+let url = ''
+let local = ''
+const lxcpathOf = (h: NetnsHost): string => join(fx!.dir, `lxc-${h.name}`)
+let disallow: (() => Promise<void>) | null = null
+
+function lxcCreate(lxcpath: string, name: string): void {
+  execFileSync('lxc-create', ['-P', lxcpath, '-n', name, '-t', 'busybox', '-f', join(fx!.dir, 'net.conf')], { stdio: 'ignore', timeout: 120_000 })
+}
+
+/** The host goes down: its sshd and everything running in its namespace (the session, the helper). */
+function hostDown(h: NetnsHost): Promise<void> {
+  const pids = execFileSync('ip', ['netns', 'pids', h.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // gone already
+    }
+  }
+  return fx!.stopSshd(h)
+}
+
+async function pickHost(page: Page, name: string): Promise<void> {
+  await page.getByTestId('host-switcher').click()
+  await page.getByTestId(`host-option-${name}`).click()
+}
+
+test.describe.configure({ mode: 'serial' })
+test.skip(skip !== null, skip ?? '')
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000)
+  if (!existsSync('out/helper/strata-helper.mjs')) execFileSync('node', ['scripts/build-helper.mjs'], { stdio: 'ignore' })
+  fx = await makeHostsFixture(2)
+  try {
+    writeFileSync(join(fx.dir, 'net.conf'), 'lxc.net.0.type = empty\n')
+    for (const h of fx.hosts) mkdirSync(lxcpathOf(h), { mode: 0o755 })
+    disallow = await allowLxcpaths(fx.hosts.map(lxcpathOf))
+    const [h1, h2] = fx.hosts as [NetnsHost, NetnsHost]
+    lxcCreate(lxcpathOf(h1), 'r1')
+    lxcCreate(lxcpathOf(h1), 'r2')
+    lxcCreate(lxcpathOf(h2), 'other1')
+    // h1 as `strata hosts add` and `hosts trust` leave it: in the hosts file, its key in known_hosts
+    const hosts = [{ name: 'h1', destination: `root@${h1.address}`, helper: HELPER_COMMAND, elevate: 'none', lxcpaths: [lxcpathOf(h1)] }]
+    mkdirSync(join(fx.env.XDG_CONFIG_HOME!, 'strata'), { recursive: true })
+    writeFileSync(join(fx.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json'), JSON.stringify({ hosts }))
+    const pub = readFileSync(`${h1.hostKey}.pub`, 'utf8').split(' ')
+    writeFileSync(join(fx.dir, 'known_hosts'), `${h1.address} ${pub[0]} ${pub[1]}\n`)
+    void h2
+    local = makeLineageLxcpath()
+    const s = await startWeb(local, fx.env)
+    web = s.proc
+    url = s.url
+  } catch (err) {
+    await cleanup()
+    throw err
+  }
+})
+
+async function cleanup(): Promise<void> {
+  if (web && web.exitCode === null) {
+    const exited = new Promise((r) => web!.once('exit', r))
+    web.kill('SIGTERM')
+    await exited
+  }
+  if (fx) for (const h of fx.hosts) destroyLxcpath(lxcpathOf(h))
+  if (local) destroyLxcpath(local)
+  await disallow?.()
+  await fx?.cleanup()
+}
+test.afterAll(async () => {
+  test.setTimeout(120_000)
+  await cleanup()
+})
+
+test("the switcher lists this computer and h1; on h1 every view shows h1's containers, and a clone made there appears", async ({ page }) => {
+  test.setTimeout(120_000)
+  const [h1] = fx!.hosts as [NetnsHost]
+  await page.goto(url)
+  await expect(page.getByTestId('container-row-base')).toBeVisible()
+  await expect(page.getByTestId('host-switcher')).toContainText('This computer')
+  await page.getByTestId('host-switcher').click()
+  await expect(page.getByTestId('host-option-h1')).toContainText(`root@${h1.address}`)
+  await expect(page.getByTestId('host-state-h1')).toHaveText('not connected')
+  await page.getByTestId('host-option-h1').click()
+
+  // h1's containers, as LXC there lists them, and none of this computer's under h1's name
+  const rows = page.locator('[data-testid^="container-row-"]')
+  await expect(page.getByTestId('container-row-r1')).toBeVisible({ timeout: 30_000 })
+  await expect(rows).toHaveCount(lxcLs(lxcpathOf(h1)).length)
+  expect(lxcLs(lxcpathOf(h1))).toEqual(['r1', 'r2'])
+  await expect(page.getByTestId('container-row-base')).toHaveCount(0)
+  await expect(page.getByTestId('host-switcher')).toContainText('h1')
+  // the lxcpath switcher shows h1's lxcpaths
+  await expect(page.getByTestId('lxcpath-scope').locator('option')).toHaveText(['All lxcpaths', lxcpathOf(h1)])
+
+  // clone r1 there (a copy), through the same dialog as on this computer
+  await page.getByTestId('container-row-r1').click()
+  await page.getByTestId('clone-target').click()
+  const dialog = page.getByTestId('clone-dialog')
+  await expect(dialog.getByRole('heading')).toHaveText('Clone r1')
+  await page.getByTestId('clone-name').fill('r1copy')
+  await expect(page.getByTestId('clone-name-problem')).toContainText('This name is free')
+  await page.getByTestId('clone-mode-copy').check()
+  await page.getByTestId('clone-confirm').click()
+  await expect(page.getByTestId('toast').filter({ hasText: 'r1copy created' })).toBeVisible({ timeout: 60_000 })
+  await expect(page.getByTestId('container-row-r1copy')).toBeVisible()
+  expect(lxcLs(lxcpathOf(h1))).toContain('r1copy')
+
+  // its config, as the file on h1 holds it
+  await page.getByTestId('container-row-r1copy').click()
+  await showView(page, 'config')
+  await expect(page.getByTestId('config-expanded')).toContainText(`${lxcpathOf(h1)}/r1copy/config:`)
+  await page.getByRole('tab', { name: 'Raw file' }).click()
+  await expect(page.getByTestId('config-raw')).toContainText(`lxc.rootfs.path = dir:${lxcpathOf(h1)}/r1copy/rootfs`)
+  // its lineage graph: h1's containers only
+  await showView(page, 'lineage')
+  await expect(page.getByTestId('graph-node-r1copy')).toBeVisible()
+  await expect(page.getByTestId('graph-node-base')).toHaveCount(0)
+
+  // back on this computer: its own containers again
+  await showView(page, 'containers')
+  await pickHost(page, 'local')
+  await expect(page.getByTestId('container-row-base')).toBeVisible()
+  await expect(page.getByTestId('container-row-r1')).toHaveCount(0)
+})
+
+test('h1 going down shows as unreachable with the reason within seconds; Reconnect works once its sshd is back', async ({ page }) => {
+  test.setTimeout(120_000)
+  const [h1] = fx!.hosts as [NetnsHost]
+  await page.goto(url)
+  await pickHost(page, 'h1')
+  await expect(page.getByTestId('container-row-r1')).toBeVisible({ timeout: 30_000 })
+  await hostDown(h1)
+  const alert = page.getByTestId('host-unreachable')
+  await expect(alert).toBeVisible({ timeout: 5_000 })
+  await expect(alert).toContainText('h1 cannot be reached')
+  // the reconnect attempt's answer: ssh's own words
+  await expect(page.getByTestId('host-reason')).toContainText('Connection refused', { timeout: 15_000 })
+  await expect(page.getByTestId('host-switcher')).toContainText('unreachable')
+  await snap(page, 'host-unreachable')
+  await fx!.startSshd(h1)
+  await page.getByTestId('host-reconnect').click()
+  await expect(alert).toBeHidden({ timeout: 30_000 })
+  await expect(page.getByTestId('container-row-r1')).toBeVisible({ timeout: 30_000 })
+})
+
+test("adding h2 shows its host key's fingerprint and stores nothing until it is confirmed", async ({ page }) => {
+  test.setTimeout(120_000)
+  const [, h2] = fx!.hosts as [NetnsHost, NetnsHost]
+  const knownHosts = (): string => readFileSync(join(fx!.dir, 'known_hosts'), 'utf8')
+  const hostsFile = (): string => readFileSync(join(fx!.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json'), 'utf8')
+  const pub = readFileSync(`${h2.hostKey}.pub`, 'utf8').split(' ')[1]!
+  await page.goto(url)
+  await page.getByTestId('host-switcher').click()
+  await page.getByTestId('host-add').click()
+  const dialog = page.getByTestId('add-host')
+  await expect(dialog).toBeVisible()
+  await page.getByTestId('host-name').fill('h2')
+  await page.getByTestId('host-destination').fill(`root@${h2.address}`)
+  await page.getByTestId('host-lxcpath').fill(lxcpathOf(h2))
+  await dialog.getByRole('button', { name: /helper runs there/ }).click()
+  await page.getByTestId('host-helper').fill(HELPER_COMMAND)
+  await page.getByTestId('host-elevate').selectOption('none')
+  await page.getByTestId('host-check-key').click()
+  const keys = page.getByTestId('host-keys')
+  await expect(keys).toHaveAttribute('data-known', 'new')
+  await expect(page.getByTestId('host-fingerprint')).toHaveText([new RegExp(`^${(await fx!.fingerprint(h2.hostKey)).replace(/[+/]/g, '\\$&')} \\(ED25519\\)$`)])
+  await snap(page, 'host-add-key')
+  // shown, not stored
+  expect(knownHosts()).not.toContain(pub)
+  expect(hostsFile()).not.toContain('"h2"')
+  await page.getByTestId('host-add-confirm').click()
+  await expect(dialog).toBeHidden()
+  expect(knownHosts()).toContain(pub)
+  expect(JSON.parse(hostsFile()).hosts.map((h: { name: string }) => h.name)).toEqual(['h1', 'h2'])
+  // the new host is shown at once
+  await expect(page.getByTestId('container-row-other1')).toBeVisible({ timeout: 30_000 })
+  await expect(page.locator('[data-testid^="container-row-"]')).toHaveCount(lxcLs(lxcpathOf(h2)).length)
+  await openTasks(page)
+})
+
+test('a changed host key is an error saying what to do, and nothing is added', async ({ page }) => {
+  const [h1] = fx!.hosts as [NetnsHost]
+  // known_hosts holds another key for h1's address
+  const before = readFileSync(join(fx!.dir, 'known_hosts'), 'utf8')
+  writeFileSync(join(fx!.dir, 'known_hosts'), before.replace(/^(\S+) ssh-ed25519 \S+/m, '$1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm6bHnSYkD8r2EzqVhLtE9vKk1dhPJ/2hV8pA6hpU6n'))
+  try {
+    await page.goto(url)
+    await page.getByTestId('host-switcher').click()
+    await page.getByTestId('host-add').click()
+    await page.getByTestId('host-name').fill('h1again')
+    await page.getByTestId('host-destination').fill(`root@${h1.address}`)
+    await page.getByTestId('host-check-key').click()
+    const keys = page.getByTestId('host-keys')
+    await expect(keys).toHaveAttribute('data-known', 'changed')
+    await expect(keys).toContainText('has changed')
+    await expect(keys).toContainText('ssh-keygen -R')
+    await expect(page.getByTestId('host-add-confirm')).toHaveCount(0)
+  } finally {
+    writeFileSync(join(fx!.dir, 'known_hosts'), before)
+  }
+})
+
+test('the switcher at 1024x700 and 1440x900, light and dark: nothing clipped', async ({ page }) => {
+  for (const [w, h] of [
+    [1024, 700],
+    [1440, 900]
+  ] as const) {
+    for (const theme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width: w, height: h })
+      await page.goto(url)
+      await expect(page.getByTestId('container-row-base')).toBeVisible()
+      await page.getByTestId('theme').selectOption(theme)
+      await expect(page.locator('html')).toHaveClass(theme === 'dark' ? /pf-v6-theme-dark/ : /^(?!.*pf-v6-theme-dark)/)
+      await page.getByTestId('host-switcher').click()
+      const menu = page.getByRole('listbox', { name: 'Host' })
+      await expect(menu).toBeVisible()
+      for (const el of [page.getByTestId('host-switcher'), menu, page.getByTestId('lang'), page.getByTestId('theme')]) {
+        const box = (await el.boundingBox())!
+        expect(box.x).toBeGreaterThanOrEqual(0)
+        expect(box.x + box.width).toBeLessThanOrEqual(w)
+        expect(box.y + box.height).toBeLessThanOrEqual(h)
+      }
+      await snap(page, `host-switcher-${w}x${h}-${theme}`)
+      await page.keyboard.press('Escape')
+    }
+  }
+})
