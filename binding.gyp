@@ -56,7 +56,7 @@
       "ldflags": [
         "-Wl,-z,relro",
         "-Wl,-z,now",
-        "-static-pie"
+        "-pie"
       ],
       "cflags!": []
     }

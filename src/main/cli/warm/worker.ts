@@ -7,8 +7,9 @@
 //
 //   node warm-worker.cjs --dir DIR                 the first: binds DIR/cli-warm.sock
 //   node warm-worker.cjs --dir DIR --ino N         a successor: the socket is its fd 3
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { INSTALLED_HELPER } from '../../helper/client'
 import { main } from '../main'
 import { markPhase, restartPhases } from '../phases'
 import { exitNow, processAddon, type ProcessAddon, type WarmRequest } from './native'
@@ -60,12 +61,42 @@ function parseRequest(payload: string): Command | null {
   return { cwd: f[1]!, umask: parseInt(f[2]!, 8), argv: f.slice(4, 4 + argc), env }
 }
 
+/** Commands that go through the root helper (root-helper.ts) where the user may not use an lxcpath. */
+const MAY_ASK_ROOT = new Set(['ls', 'clone', 'destroy'])
+
+/**
+ * True when a user's command may start the root helper through pkexec, whose password prompt
+ * belongs to the caller's session and terminal: unless every lxcpath it names is the user's to
+ * use, it runs plain (root-helper.ts decides there as it always does).
+ */
+function mayAskRoot(name: string, head: string[], cmd: Command): boolean {
+  const env = cmd.env
+  if (process.geteuid?.() === 0 || !MAY_ASK_ROOT.has(name)) return false
+  if (!existsSync(env.STRATA_HELPER ?? INSTALLED_HELPER)) return false
+  const paths: string[] = []
+  for (let i = 0; i < head.length; i++) {
+    const m = /^(?:-[Pp]|--(?:lxcpath|origpath|newpath)=?)(.*)$/.exec(head[i]!)
+    if (m) paths.push(m[1] !== '' ? m[1]! : (head[++i] ?? ''))
+  }
+  if (paths.length === 0) return true // LXC's default lxcpath: often root's
+  const mode = name === 'ls' ? constants.R_OK | constants.X_OK : constants.R_OK | constants.W_OK | constants.X_OK
+  return paths.some((p) => {
+    try {
+      accessSync(resolve(cmd.cwd, p), mode)
+      return false
+    } catch {
+      return true
+    }
+  })
+}
+
 /** True when the caller's own process must run this command line. */
-function runsPlain(argv: string[], env: Record<string, string>): boolean {
+function runsPlain(cmd: Command): boolean {
+  const { argv, env } = cmd
   const head = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
   if (env.STRATA_HOST || head.some((a) => a === '--host' || a.startsWith('--host='))) return true
   const name = head.find((a) => !a.startsWith('-'))
-  return name !== undefined && PLAIN.has(name)
+  return name !== undefined && (PLAIN.has(name) || mayAskRoot(name, head, cmd))
 }
 
 function closeRequest(addon: ProcessAddon, req: WarmRequest): void {
@@ -125,7 +156,7 @@ async function serve(): Promise<void> {
       closeRequest(addon, req)
       return
     }
-    if (runsPlain(cmd.argv, cmd.env)) {
+    if (runsPlain(cmd)) {
       addon.warmSend(req.conn, 'P')
       closeRequest(addon, req)
       continue
