@@ -11,9 +11,9 @@ import type { Command } from '../command'
 /** The commands the worker runs itself (worker.ts: the others run plain). */
 export const SERVED = ['ls', 'lineage', 'config', 'check', 'du', 'diff', 'clone', 'destroy', 'snapshot', 'create', 'flatten', 'convert', 'umount', 'stop', 'freeze', 'unfreeze', 'userns']
 
-const BASES = 4
-const CLONES_PER_BASE = 9
-const LS_RUNS = 30
+const BASES = 8
+const CLONES_PER_BASE = 11
+const LS_RUNS = 40
 
 /** A few dir containers and overlay snapshot clones of them, with LXC's bookkeeping. */
 function scratchLxcpath(): string {
