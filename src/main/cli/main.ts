@@ -83,6 +83,23 @@ Run \`strata <command> --help\` for a command's options.
 
 ${EXIT_HELP}`
 
+const WARM_USAGE = `Usage: strata warm stop
+
+Stops this user's warm worker: the Node process, with the CLI loaded, to which the installed
+strata hands each command (each then runs in a fresh process of its own). The next command
+runs the plain way and starts a new one. STRATA_WARM=0 runs every command the plain way.`
+
+/** `strata warm stop`: a warm worker ends on it itself; reaching here, none served it, so none runs. */
+function warmCommand(args: string[]): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    writeStdout(`${WARM_USAGE}\n`)
+    return 0
+  }
+  if (args.length === 1 && args[0] === 'stop') return 0
+  process.stderr.write(`strata warm: ${args.length ? `unknown "${args.join(' ')}"` : 'missing "stop"'}\n\n${WARM_USAGE}\n`)
+  return 2
+}
+
 /** `--host NAME` / `--host=NAME` before any `--`, taken out of the command's arguments; else STRATA_HOST. */
 function takeHost(args: string[]): { host: string | undefined; args: string[] } {
   const end = args.indexOf('--')
@@ -115,8 +132,7 @@ export async function main(argv: string[]): Promise<number> {
     writeStdout(`${USAGE}\n`)
     return name === undefined ? 2 : 0
   }
-  // reached here, no warm worker served it (a worker ends on `warm stop` itself): nothing to stop
-  if (name === 'warm' && rest.length === 1 && rest[0] === 'stop') return 0
+  if (name === 'warm') return warmCommand(rest)
   const load = COMMANDS[name]
   if (!load) {
     process.stderr.write(`strata: unknown command "${name}"\n\n${USAGE}\n`)
