@@ -134,9 +134,17 @@ describe('the installed strata with its warm worker', () => {
   it('clones and destroys as the plain CLI does, in the caller\'s directory, environment, umask and stdin', async () => {
     await client(['ls', '-P', P.path])
     await warmReady()
-    const clone = await client(['clone', '-p', P.path, '-P', P.path, '-o', 'c1', '-n', 'w1', '-s'])
-    expect(clone).toMatchObject({ code: 0, stderr: '' })
-    expect(await lxcLs(P.path)).toEqual(['c1', 'w1'])
+    // under the caller's umask (077): the new config's mode is the plain CLI's under it
+    const umasked = (bin: string[], name: string) =>
+      execa('sh', ['-c', 'umask 077; exec "$@"', 'sh', ...bin, 'clone', '-p', P.path, '-P', P.path, '-o', 'c1', '-n', name, '-s'], {
+        reject: false,
+        env: { ...process.env, STRATA_WARM_DIR: dir }
+      })
+    expect(await umasked([CLIENT], 'w1')).toMatchObject({ exitCode: 0, stderr: '' })
+    expect(await umasked(['node', join(ROOT, 'bin/strata')], 'p1')).toMatchObject({ exitCode: 0, stderr: '' })
+    expect(await lxcLs(P.path)).toEqual(['c1', 'p1', 'w1'])
+    expect(statSync(join(P.path, 'w1/config')).mode & 0o777).toBe(statSync(join(P.path, 'p1/config')).mode & 0o777)
+    expect((await strata('destroy', '-P', P.path, '-n', 'p1')).code).toBe(0)
     // a relative file is the caller's directory's; /dev/stdin is the caller's stdin
     const cwd = mkdtempSync(join(tmpdir(), 'strata-warm-cwd-'))
     try {
