@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { loadEngineModule, median, phaseText, report, timeSpawn } from './lib.mjs'
+import { benchWarmDir, loadEngineModule, median, phaseText, report, STRATA_CLIENT, stopWarm, timeSpawn, waitWarmIdle } from './lib.mjs'
 
 if (process.geteuid?.() !== 0) {
   console.log('clone.bench: skipped: needs root (loop devices, mounts, LXC containers)')
@@ -69,7 +69,11 @@ try {
     // 1 GB of real data (not a hole): an overlay snapshot must not depend on it
     sh('dd', ['if=/dev/urandom', `of=${join(P, 'big/rootfs/data.bin')}`, 'bs=1M', 'count=1024', 'status=none'])
     const sizes = { small: sh('du', ['-sh', join(P, 'small/rootfs')]).split('\t')[0], big: sh('du', ['-sh', join(P, 'big/rootfs')]).split('\t')[0] }
-    const t = { small: { op: [], cli: [], lxc: [], node: [], phases: [] }, big: { op: [], cli: [], lxc: [], node: [], phases: [] } }
+    const t = {}
+    for (const o of ['small', 'big']) t[o] = { op: [], cli: [], lxc: [], node: [], phases: [], first: [], warm: [], warmPhases: [] }
+    // the installed `strata` (the C client): its first call (no worker: plain CLI, a worker
+    // started in the background) and a warm call (the worker idle, as between a user's commands)
+    const warmDir = benchWarmDir()
     for (let i = 0; i <= SNAP_RUNS; i++) {
       for (const origin of ['small', 'big']) {
         const t0 = performance.now()
@@ -80,6 +84,11 @@ try {
         const lxc = timeSpawn('lxc-copy', ['-P', P, '-n', origin, '-N', `l${i}`, '-s', '-B', 'overlay'])
         // Node's bare start, as bin/strata starts it (without NODE_EXTRA_CA_CERTS): the CLI's floor
         const node = timeSpawn('env', ['-u', 'NODE_EXTRA_CA_CERTS', 'node', '-e', '0'])
+        stopWarm(warmDir)
+        const first = timeSpawn(STRATA_CLIENT, ['clone', '-p', P, '-o', origin, '-n', `f${i}`, '-s'])
+        waitWarmIdle(warmDir)
+        const warmPhases = {}
+        const warm = timeSpawn(STRATA_CLIENT, ['clone', '-p', P, '-o', origin, '-n', `w${i}`, '-s'], { phases: warmPhases })
         if (i > 0) {
           // run 0 warms the addon, the page cache and LXC's lock dirs
           t[origin].op.push(op)
@@ -87,8 +96,11 @@ try {
           t[origin].lxc.push(lxc)
           t[origin].node.push(node)
           t[origin].phases.push({ ...phases, exit: cli })
+          t[origin].first.push(first)
+          t[origin].warm.push(warm)
+          t[origin].warmPhases.push({ ...warmPhases, exit: warm })
         }
-        for (const n of [`s${i}`, `c${i}`, `l${i}`]) destroy(n)
+        for (const n of [`s${i}`, `c${i}`, `l${i}`, `f${i}`, `w${i}`]) destroy(n)
       }
     }
     for (const origin of ['small', 'big']) {
@@ -103,6 +115,11 @@ try {
       const order = Object.keys(t[origin].phases[0])
       const phases = order.map((p, k) => [p, median(t[origin].phases.map((m) => m[p] - (k ? m[order[k - 1]] : 0)))])
       console.log(`overlay snapshot clone ${sizes[origin]} rootfs, phases of the strata process (median ms): ${phaseText(phases)}`)
+      report(`overlay snapshot clone ${sizes[origin]} rootfs (installed strata with its warm worker, whole process)`, median(t[origin].warm), 'lxc-copy -s -B overlay', median(t[origin].lxc), 2)
+      report(`overlay snapshot clone ${sizes[origin]} rootfs (installed strata's first call: plain CLI, a worker started)`, median(t[origin].first), 'lxc-copy -s -B overlay', median(t[origin].lxc))
+      const wOrder = Object.keys(t[origin].warmPhases[0])
+      const wPhases = wOrder.map((p, k) => [p, median(t[origin].warmPhases.map((m) => m[p] - (k ? m[wOrder[k - 1]] : 0)))])
+      console.log(`overlay snapshot clone ${sizes[origin]} rootfs, phases of a warm call (median ms, from when the worker took it; exit: the client's end): ${phaseText(wPhases)}`)
     }
     const a = median(t.small.op)
     const b = median(t.big.op)

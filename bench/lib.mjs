@@ -2,7 +2,8 @@
 // one line per figure with the peer tool's time from the same run and the ratio.
 import { spawnSync } from 'node:child_process'
 import { build } from 'esbuild'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -160,4 +161,113 @@ export async function recordFrames(page) {
     requestAnimationFrame(tick)
   })
   return { stop: (skip) => page.evaluate((n) => ((window.__stop = true), window.__frames.slice(n)), skip) }
+}
+
+/** The installed `strata`: the C client that hands each command to a warm worker (src/main/cli/warm). */
+export const STRATA_CLIENT = resolve('build/Release/strata')
+
+/** Pids of the warm workers serving `dir` (their command line names it). */
+export function warmPids(dir) {
+  const pids = []
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue
+    try {
+      const cmd = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0')
+      if (cmd.some((a) => a.endsWith('warm-worker.cjs')) && cmd[cmd.indexOf('--dir') + 1] === dir) pids.push(Number(e))
+    } catch {
+      // gone
+    }
+  }
+  return pids
+}
+
+function cpuTicks(pid) {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
+  return `${f[0]} ${Number(f[11]) + Number(f[12])}`
+}
+
+const sleepMs = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+
+/** Waits until one warm worker serves `dir` and it has gone idle (asleep, no CPU used for 30 ms). */
+export function waitWarmIdle(dir, timeoutMs = 20000) {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    const pids = warmPids(dir)
+    if (pids.length === 1 && existsSync(join(dir, 'cli-warm.sock'))) {
+      try {
+        // Node itself (a successor is a shell until the command before it ends), asleep, its CPU time still
+        const a = cpuTicks(pids[0])
+        sleepMs(30)
+        if (readlinkSync(`/proc/${pids[0]}/exe`).includes('node') && a.startsWith('S ') && cpuTicks(pids[0]) === a) return
+      } catch {
+        // it just ended
+      }
+    } else sleepMs(10)
+  }
+  throw new Error(`no idle warm worker for ${dir} within ${timeoutMs} ms`)
+}
+
+/** Stops the warm workers of `dir` (`strata warm stop`, then SIGKILL for any left) and waits until they are gone. */
+export function stopWarm(dir) {
+  spawnSync(STRATA_CLIENT, ['warm', 'stop'], { stdio: 'ignore', env: { ...process.env, STRATA_WARM_DIR: dir } })
+  for (let i = 0; i < 200 && warmPids(dir).length; i++) sleepMs(10)
+  for (const pid of warmPids(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // gone
+    }
+  }
+}
+
+/**
+ * A 0700 directory for the bench's own warm worker (the client's STRATA_WARM_DIR, so that the
+ * bench never uses or stops a user's), set in this process's environment; removed at exit.
+ */
+export function benchWarmDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-bench-warm-'))
+  process.env.STRATA_WARM_DIR = dir
+  process.on('exit', () => {
+    stopWarm(dir)
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return dir
+}
+
+/**
+ * The installed client's calls, interleaved with `peers` (name -> argv, each timed right after):
+ * the first call (no worker yet: the client runs the plain CLI and starts one in the
+ * background) and warm calls, each made once the worker went idle. Medians in ms, and the warm
+ * calls' phases (marks count from when the worker took the command; exit = the client's end).
+ */
+export function timeWarmClient(argv, dir, { runs = 10, peers = {} } = {}) {
+  const t = { first: [], warm: [], ...Object.fromEntries(Object.keys(peers).map((n) => [n, []])) }
+  const phases = []
+  const once = (cmd, args) => {
+    const t0 = process.hrtime.bigint()
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, STRATA_PHASES: '1' } })
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
+    const line = r.stderr.split('\n').find((l) => l.startsWith('strata phases: '))
+    return { ms, marks: line ? { ...JSON.parse(line.slice('strata phases: '.length)), exit: ms } : null }
+  }
+  for (let i = 0; i < runs; i++) {
+    stopWarm(dir)
+    t.first.push(once(STRATA_CLIENT, argv).ms)
+    waitWarmIdle(dir)
+    once(STRATA_CLIENT, argv) // the first worker's command; the measured ones are its successors'
+    for (let k = 0; k < 2; k++) {
+      waitWarmIdle(dir)
+      const r = once(STRATA_CLIENT, argv)
+      t.warm.push(r.ms)
+      if (r.marks) phases.push(r.marks)
+      for (const [name, peer] of Object.entries(peers)) t[name].push(once(peer[0], peer.slice(1)).ms)
+    }
+  }
+  const order = phases.length ? Object.keys(phases[0]) : []
+  return {
+    medians: Object.fromEntries(Object.entries(t).map(([n, v]) => [n, median(v)])),
+    phases: order.map((p, k) => [p, median(phases.map((m) => m[p] - (k ? m[order[k - 1]] : 0)))])
+  }
 }

@@ -6,11 +6,12 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generateLxcpath, loadEngineModule, phaseText, report, timeCall, timeInterleaved, timeProcess } from './lib.mjs'
+import { benchWarmDir, generateLxcpath, loadEngineModule, phaseText, report, timeCall, timeInterleaved, timeProcess, timeWarmClient } from './lib.mjs'
 
 const COUNT = 500
 const PER_BASE = 10 // every tenth container is a dir base; the others are overlay clones of one
 const RUNS = Number(process.env.BENCH_RUNS || 20)
+const COMMAND_LINE = `${COUNT} containers`
 
 const P = mkdtempSync(join(tmpdir(), 'strata-bench-ls-'))
 try {
@@ -37,6 +38,13 @@ try {
   report(`ls ${COUNT} containers, CPU time of the whole process`, cpu.strata, 'lxc-ls -f', cpu.lxc, 1.0)
   report(`ls ${COUNT} containers, CPU time above node -e 0's (${cpu.node.toFixed(1)} ms)`, cpu.strata - cpu.node, 'lxc-ls -f', cpu.lxc, 0.3)
   if (process.env.NODE_EXTRA_CA_CERTS) report(`node start-up alone with NODE_EXTRA_CA_CERTS set (for scale)`, timeProcess(['node', '-e', '0']), 'lxc-ls -f', m.lxc)
+
+  // The installed `strata` (the C client, src/main/cli/warm): warm, and its first call
+  const warmDir = benchWarmDir()
+  const w = timeWarmClient(['ls', '-P', P, '--json'], warmDir, { runs: Math.ceil(RUNS / 2), peers: { lxc: ['lxc-ls', '-P', P, '-f'] } })
+  report(`ls ${COMMAND_LINE}, installed strata with its warm worker, whole process`, w.medians.warm, 'lxc-ls -f', w.medians.lxc, 1.0)
+  report(`ls ${COMMAND_LINE}, installed strata's first call (no worker yet: plain CLI, a worker started)`, w.medians.first, 'lxc-ls -f', w.medians.lxc)
+  console.log(`ls ${COMMAND_LINE}, phases of a warm call (median ms, from when the worker took it; exit: the client's end): ${phaseText(w.phases)}`)
 
   const engine = await loadEngineModule('src/main/engine/lxcpath.ts')
   // Warm: V8 has optimised the listing's functions, which takes a few dozen listings (the app's

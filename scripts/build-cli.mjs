@@ -3,7 +3,8 @@
 // synchronous require starts faster than Node's asynchronous ESM loader, and `strata ls` then
 // parses only the read side of the engine, not the clone/copy/usage code.
 import { build } from 'esbuild'
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 
 const COMMAND_DIR = 'src/main/cli'
@@ -11,7 +12,7 @@ const COMMAND_DIR = 'src/main/cli'
 const commands = readdirSync(COMMAND_DIR)
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3))
-  .filter((name) => !['main', 'command', 'output', 'progress', 'units', 'root-helper', 'lifecycle-command'].includes(name))
+  .filter((name) => !['main', 'run', 'command', 'output', 'progress', 'units', 'root-helper', 'lifecycle-command'].includes(name))
 
 const common = {
   bundle: true,
@@ -50,7 +51,13 @@ const commandsAsSeparateBundles = {
 }
 
 rmSync('out/cli', { recursive: true, force: true })
-await build({ ...common, entryPoints: { strata: `${COMMAND_DIR}/main.ts` }, outdir: 'out/cli', plugins: [commandsAsSeparateBundles] })
+// strata.cjs: the plain CLI; warm-worker.cjs: the warm worker (src/main/cli/warm/worker.ts)
+await build({
+  ...common,
+  entryPoints: { strata: `${COMMAND_DIR}/run.ts`, 'warm-worker': `${COMMAND_DIR}/warm/worker.ts` },
+  outdir: 'out/cli',
+  plugins: [commandsAsSeparateBundles]
+})
 await build({
   ...common,
   entryPoints: Object.fromEntries(commands.map((c) => [c, `${COMMAND_DIR}/${c}.ts`])),
@@ -58,3 +65,5 @@ await build({
   // The entry imports a command in Node's way (default = module.exports): export the command itself.
   footer: { js: 'module.exports = module.exports.default;' }
 })
+// A warm worker serves only the build it loaded: it compares this with the one on disk per command.
+writeFileSync('out/cli/build-id', randomUUID())

@@ -3,7 +3,7 @@
 //   /usr/lib/strata/                 the app: out/ (main, browser mode, renderer, CLI), its npm
 //                                    runtime packages, the launcher strata-app, and, where this
 //                                    machine has an Electron binary, electron/ (the Electron app)
-//   /usr/bin/strata                  the CLI (runs /usr/lib/strata/bin/strata.js)
+//   /usr/bin/strata                  the CLI: a link to /usr/lib/strata/bin/strata, its C client
 //   /usr/libexec/strata/             the root helper: wrapper, bundle, native addons (root's files)
 //   /usr/share/polkit-1/actions/     its polkit action, which names that wrapper
 //   /etc/strata/lxcpaths             the helper's allow-list (a conffile)
@@ -44,7 +44,7 @@ if (changelogVersion !== version) fail(`package.json is version ${version}, reso
 const epoch = Number(sh('dpkg-parsechangelog', ['-l', 'resources/deb/changelog', '-S', 'Timestamp']))
 const arch = sh('dpkg', ['--print-architecture'])
 
-const built = ['out/main/web.js', 'out/renderer/index.html', 'out/cli/strata.cjs', 'out/helper/strata-helper.mjs', 'out/helper/build/Release/pty.node', 'build/Release/strata_native.node']
+const built = ['out/main/web.js', 'out/renderer/index.html', 'out/cli/strata.cjs', 'out/cli/warm-worker.cjs', 'build/Release/strata', 'out/helper/strata-helper.mjs', 'out/helper/build/Release/pty.node', 'build/Release/strata_native.node']
 for (const f of built) if (!existsSync(join(ROOT, f))) fail(`${f} is missing: run \`npm run build\` first`)
 // Options (for tests): --electron-dist DIR (default node_modules/electron/dist), --out DIR (default dist).
 const { values: opts } = parseArgs({ options: { 'electron-dist': { type: 'string' }, out: { type: 'string' } } })
@@ -87,11 +87,9 @@ putTree(`${APP}/out`, join(ROOT, 'out'), { skip: (src) => src === join(ROOT, 'ou
 // first on a user's PATH), without NODE_EXTRA_CA_CERTS as bin/strata's `env -u` does.
 put(`${APP}/bin/strata.js`, text(readFileSync(join(ROOT, 'bin/strata'), 'utf8').replace(/^#!.*\n/, '')))
 put(`${APP}/bin/package.json`, join(ROOT, 'bin/package.json'))
-put(
-  'usr/bin/strata',
-  text(`#!/bin/sh\n# The strata CLI (Strata's Debian package); see strata(1).\nunset NODE_EXTRA_CA_CERTS\nexec /usr/bin/node /${APP}/bin/strata.js "$@"\n`),
-  0o755
-)
+// /usr/bin/strata is the small C client (build/Release/strata, src/main/cli/warm) that hands a
+// command to the user's warm worker, else runs strata.js beside it on /usr/bin/node itself.
+put(`${APP}/bin/strata`, join(ROOT, 'build/Release/strata'), 0o755)
 put(`${APP}/strata-app`, join(ROOT, 'resources/deb/strata-app'), 0o755)
 
 // The npm packages the app loads at run time (execa, ws, zod and theirs): `npm ls --omit=dev`.
@@ -134,6 +132,8 @@ const link = (at, to) => {
   symlinkSync(relative(dirname(join(STAGE, at)), join(STAGE, to)), join(STAGE, at))
 }
 link(`${APP}/build/Release/strata_native.node`, `${HELPER}/strata_native.node`)
+execFileSync('strip', ['--strip-unneeded', '--remove-section=.comment', join(STAGE, APP, 'bin/strata')])
+link('usr/bin/strata', `${APP}/bin/strata`)
 if (existsSync(join(STAGE, APP, 'node_modules/node-pty'))) link(`${APP}/node_modules/node-pty/build/Release/pty.node`, `${HELPER}/build/Release/pty.node`)
 put('usr/share/polkit-1/actions/io.strata.helper.policy', join(ROOT, 'resources/polkit/io.strata.helper.policy'))
 put('etc/strata/lxcpaths', join(ROOT, 'resources/lxcpaths'))

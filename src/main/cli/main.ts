@@ -66,16 +66,39 @@ Commands:
   unfreeze -n NAME [-P LXCPATH]                           thaw a frozen container
   hosts    [list | add NAME [USER@]HOST[:PORT] | remove NAME | trust NAME [--yes]]
                                                           remote hosts, reached over SSH
+  warm stop                                               stop this user's warm worker (see STRATA_WARM below)
 
 --host NAME (or STRATA_HOST=NAME) runs ls, lineage, check, du, config, clone, destroy and snapshot on
 a remote host from \`strata hosts\`, through the Strata helper there (started over ssh with your
 keys and agent; the host key must already be in known_hosts). -P then names the host's lxcpaths.
+
+The installed \`strata\` hands each command to a warm worker of this user (a Node process with the
+CLI loaded, started in the background after the first command; it ends after 10 idle minutes),
+which runs it in a fresh process of its own with your environment, directory and terminal.
+STRATA_WARM=0 runs every command in a new Node process instead.
 
 Without -P, Strata uses LXC's default lxcpath (lxc.lxcpath in lxc.conf, else /var/lib/lxc for root).
 -a, --all also lists hidden containers (names starting with "."), which lxc-ls leaves out.
 Run \`strata <command> --help\` for a command's options.
 
 ${EXIT_HELP}`
+
+const WARM_USAGE = `Usage: strata warm stop
+
+Stops this user's warm worker: the Node process, with the CLI loaded, to which the installed
+strata hands each command (each then runs in a fresh process of its own). The next command
+runs the plain way and starts a new one. STRATA_WARM=0 runs every command the plain way.`
+
+/** `strata warm stop`: a warm worker ends on it itself; reaching here, none served it, so none runs. */
+function warmCommand(args: string[]): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    writeStdout(`${WARM_USAGE}\n`)
+    return 0
+  }
+  if (args.length === 1 && args[0] === 'stop') return 0
+  process.stderr.write(`strata warm: ${args.length ? `unknown "${args.join(' ')}"` : 'missing "stop"'}\n\n${WARM_USAGE}\n`)
+  return 2
+}
 
 /** `--host NAME` / `--host=NAME` before any `--`, taken out of the command's arguments; else STRATA_HOST. */
 function takeHost(args: string[]): { host: string | undefined; args: string[] } {
@@ -109,6 +132,7 @@ export async function main(argv: string[]): Promise<number> {
     writeStdout(`${USAGE}\n`)
     return name === undefined ? 2 : 0
   }
+  if (name === 'warm') return warmCommand(rest)
   const load = COMMANDS[name]
   if (!load) {
     process.stderr.write(`strata: unknown command "${name}"\n\n${USAGE}\n`)
@@ -138,16 +162,3 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_STATUS[e.code]
   }
 }
-
-// Exit as soon as the command is done: everything it prints is written synchronously (stdout
-// by writeStdout, stderr is synchronous for files, pipes and terminals on Linux) and every
-// command awaits its own work. Left to end on its own, Node tears down its heap and joins its
-// platform threads first: 40-190 ms between the last write and exit_group on a loaded 2-core
-// machine (strace), against 5-10 ms with process.exit.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`)
-    process.exit(70)
-  }
-)

@@ -654,6 +654,8 @@ static napi_value js_cancel(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+void warm_register(napi_env env, napi_value exports); /* warm.c */
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"copyTree", NULL, js_copy_tree, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -675,6 +677,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"statDir", NULL, js_stat_dir, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  warm_register(env, exports);
   return exports;
 }
 
