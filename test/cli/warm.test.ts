@@ -177,6 +177,17 @@ describe('the installed strata with its warm worker', () => {
     expect(await lxcLs(P.path)).toEqual(['c1'])
   })
 
+  it('a caller whose locale differs from the worker\'s runs plain, and the worker stays for the next', async () => {
+    await client(['ls', '-P', P.path])
+    const pid = await warmReady()
+    const env = { ...process.env, LANG: process.env.LANG === 'C.UTF-8' ? 'ja_JP.UTF-8' : 'C.UTF-8' }
+    const other = await client(['ls', '-P', P.path], { env })
+    const plain = await execa(process.execPath, [join(ROOT, 'bin/strata'), 'ls', '-P', P.path], { reject: false, env, extendEnv: false })
+    expect(other).toEqual({ code: plain.exitCode, stdout: plain.stdout, stderr: plain.stderr })
+    // the worker did not take it: the same process still waits
+    expect(await warmReady()).toBe(pid)
+  })
+
   it('two clients at once are both served', async () => {
     await client(['ls', '-P', P.path])
     await warmReady()

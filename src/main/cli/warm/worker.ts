@@ -90,9 +90,18 @@ function mayAskRoot(name: string, head: string[], cmd: Command): boolean {
   })
 }
 
+/**
+ * The environment Node reads its default locale from (Intl, dates, number formats) once, at
+ * start: a caller whose locale differs from the worker's runs plain, so that its output is
+ * what the plain CLI would print. (TZ is applied when env is: Node re-reads it on assignment.)
+ */
+const LOCALE_VARS = ['LC_ALL', 'LC_MESSAGES', 'LC_CTYPE', 'LC_NUMERIC', 'LC_TIME', 'LANG', 'LANGUAGE']
+const workerLocale = LOCALE_VARS.map((k) => process.env[k] ?? '').join('\0')
+
 /** True when the caller's own process must run this command line. */
 function runsPlain(cmd: Command): boolean {
   const { argv, env } = cmd
+  if (LOCALE_VARS.map((k) => env[k] ?? '').join('\0') !== workerLocale) return true
   const head = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
   if (env.STRATA_HOST || head.some((a) => a === '--host' || a.startsWith('--host='))) return true
   const name = head.find((a) => !a.startsWith('-'))
