@@ -3,7 +3,7 @@
 // shown disabled with the reason, by the engine's own rule (shared/lifecycle.ts). Only the toggle
 // is mounted with the row: the Dropdown (a Popper, which reads computed styles on each render)
 // and its items are mounted when the menu opens, anchored to the toggle.
-import { useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Divider, Dropdown, DropdownItem, DropdownList, MenuToggle } from '@patternfly/react-core'
 import { EllipsisVIcon } from '@patternfly/react-icons'
@@ -43,9 +43,13 @@ function RowMenuItems({ c, toggleRef, setOpen }: { c: ContainerInfo; toggleRef: 
     f()
   }
   const destroyWhy = actionRefusal('destroy', c.name, c.state)
+  // mounted closed and opened right after: PatternFly's Popper finds its menu element only
+  // when it goes from hidden to shown (mounted already open, it stays unpositioned at 0,0)
+  const [shown, setShown] = useState(false)
+  useEffect(() => setShown(true), [])
   return (
     <Dropdown
-      isOpen
+      isOpen={shown}
       onOpenChange={setOpen}
       popperProps={{ position: 'right' }}
       toggle={{ toggleNode: null, toggleRef }}

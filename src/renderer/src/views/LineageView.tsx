@@ -2,7 +2,6 @@
 // once (graph/directEdges.ts), a layered layout that keeps still when nodes come and go,
 // zoom/pan/fit/search, a minimap, a context menu and keyboard moves on the nodes; selection
 // shared with the table and the details panel.
-import '@patternfly/react-core/dist/styles/base-no-reset.css'
 import '../graph/graph.css'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Background, MarkerType, Position, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Edge, type NodeChange, type NodeHandle } from '@xyflow/react'
