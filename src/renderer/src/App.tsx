@@ -1,5 +1,6 @@
 // The window: a PatternFly Page (masthead, sidebar nav, the task drawer), the current view, the
 // dialogs and toasts, and the live-update wiring.
+import { Suspense, useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Page, Spinner, Bullseye } from '@patternfly/react-core'
 import { usePrefs } from './stores/prefs'
@@ -10,9 +11,7 @@ import { AppMasthead } from './components/AppMasthead'
 import { AppNav } from './components/AppNav'
 import { ErrorBanner } from './components/ErrorBanner'
 import { ContainersView } from './views/ContainersView'
-import { LineageView } from './views/LineageView'
-import { ConfigView } from './views/ConfigView'
-import { UsageView } from './views/UsageView'
+import { ConfigView, LineageView, UsageView, preloadAllViews } from './views/lazyViews'
 import { EmptyState } from './views/EmptyState'
 import { CloneDialog } from './components/CloneDialog'
 import { DestroyHost } from './components/DestroyHost'
@@ -35,6 +34,15 @@ export function App(): React.JSX.Element {
   const drawerOpen = useTasks((s) => s.drawerOpen)
   const host = useHosts((s) => s.current)
   const hostState = useHosts((s) => currentHost(s)?.state ?? 'connected')
+  // once the first view is up, fetch the other views' code so that switching does not wait
+  useEffect(() => {
+    if (loaded) setTimeout(preloadAllViews, 500)
+  }, [loaded])
+  const spinner = (
+    <Bullseye>
+      <Spinner aria-label={t('app.loading')} />
+    </Bullseye>
+  )
   return (
     <Page
       masthead={<AppMasthead />}
@@ -51,10 +59,9 @@ export function App(): React.JSX.Element {
         <ErrorBanner />
         {/* keyed by host: a view's own streams and state (usage figures, config) start again on another host */}
         <div className="main" key={host ?? ''}>
+          <Suspense fallback={spinner}>
           {hostState === 'unreachable' ? null : !loaded ? (
-            <Bullseye>
-              <Spinner aria-label={t('app.loading')} />
-            </Bullseye>
+            spinner
           ) : count === 0 ? (
             <EmptyState />
           ) : view === 'lineage' ? (
@@ -66,6 +73,7 @@ export function App(): React.JSX.Element {
           ) : (
             <ContainersView />
           )}
+          </Suspense>
         </div>
         <ConsoleDock />
       </div>

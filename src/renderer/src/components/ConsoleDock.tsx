@@ -1,11 +1,13 @@
 // The console dock at the bottom of the window: one tab per open console (several at once,
 // on one container or many), the active one's terminal below. Terminals stay mounted while
 // hidden, so switching tabs keeps what each shows. Closing a tab closes its console.
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../api'
 import { useConsoles, type ConsoleTab } from '../stores/consoles'
-import { ConsoleTerminal } from './ConsoleTerminal'
+
+// xterm.js is a large part of the bundle: loaded with the first console, not with the window
+const ConsoleTerminal = lazy(() => import('./ConsoleTerminal').then((m) => ({ default: m.ConsoleTerminal })))
 
 export function ConsoleDock(): React.JSX.Element | null {
   const { t } = useTranslation()
@@ -56,9 +58,11 @@ export function ConsoleDock(): React.JSX.Element | null {
         </p>
       )}
       <div className="console-body">
+        <Suspense>
         {tabs.map((tab) => (
           <ConsoleTerminal key={tab.streamId} streamId={tab.streamId} visible={tab.streamId === active} endedText={endedText} />
         ))}
+        </Suspense>
       </div>
     </section>
   )

@@ -2,8 +2,7 @@
 // double-click opens the details, Delete asks to destroy, a right-click opens its menu.
 import { memo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Truncate } from '@patternfly/react-core'
-import { Td, Tr } from '@patternfly/react-table'
+import { Tr } from '@patternfly/react-table'
 import type { ContainerInfo } from '@shared/model'
 import { formatBytes } from '@shared/format-bytes'
 import { keyOf } from '../stores/containers'
@@ -11,22 +10,29 @@ import { useSelection } from '../stores/selection'
 import { useDestroyDialog } from '../stores/destroyDialog'
 import { BackendBadge, StateBadge } from './Badges'
 import { RowMenu } from './RowMenu'
+import { NameText } from './NameText'
 import { dragProps } from '../dnd'
 import { useUsage } from '../stores/usage'
+
+const TD = 'pf-v6-c-table__td'
+/** folded into the details panel below 1200 / 1450 px, as the header's columns (ContainersView) */
+const WIDE_XL = 'pf-m-hidden pf-m-visible-on-xl'
+const WIDE_2XL = 'pf-m-hidden pf-m-visible-on-2xl'
 
 /** Move focus to the details panel's heading: "opening" a row. */
 export function openDetails(): void {
   requestAnimationFrame(() => document.getElementById('details-title')?.focus())
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, rowIndex }: { c: ContainerInfo; rowIndex: number }): React.JSX.Element {
+export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const key = keyOf(c)
   const selected = useSelection((s) => s.keys.includes(key))
   const select = useSelection((s) => s.select)
   const toggle = useSelection((s) => s.toggle)
   const usage = useUsage((s) => s.byKey.get(key))
-  const usageStatus = useUsage((s) => s.status)
+  // the status only matters while this row has no size: a measured row ignores later status changes
+  const usageStatus = useUsage((s) => (s.byKey.has(key) ? null : s.status))
   const [menuOpen, setMenuOpen] = useState(false)
   const activate = (multi: boolean): void => (multi ? toggle(key) : select(key))
   return (
@@ -68,24 +74,31 @@ export const ContainerRow = memo(function ContainerRow({ c, rowIndex }: { c: Con
         }
       }}
     >
-      <Td select={{ rowIndex, onSelect: () => toggle(key), isSelected: selected }} aria-label={t('containers.selectRow', { name: c.name })} onClick={(e) => e.stopPropagation()} />
-      <Td dataLabel={t('containers.col.name')} className="name" modifier="nowrap">
-        <span className="name-text" title={c.hidden ? t('containers.hiddenRow') : undefined}>
-          <Truncate content={c.name} position="middle" />
+      {/* Plain cells with PatternFly's classes: react-table's Td measures itself after mounting
+          (a forced layout per cell) and merges props through several decorators; 500 rows x 10
+          cells of that was most of the first render. */}
+      <td className="pf-v6-c-table__td pf-v6-c-table__check" onClick={(e) => e.stopPropagation()}>
+        <span className="pf-v6-c-check pf-m-standalone">
+          <input className="pf-v6-c-check__input" type="checkbox" checked={selected} onChange={() => toggle(key)} aria-label={t('containers.selectRow', { name: c.name })} />
         </span>
-      </Td>
-      <Td dataLabel={t('containers.col.state')} modifier="nowrap"><StateBadge state={c.state} /></Td>
-      <Td dataLabel={t('containers.col.backend')} modifier="nowrap"><BackendBadge backend={c.backend} /></Td>
-      <Td dataLabel={t('containers.col.origin')} modifier="nowrap" visibility={['hidden', 'visibleOnXl']}>{c.origin?.name ?? ''}</Td>
-      <Td dataLabel={t('containers.col.dependents')} className="num" visibility={['hidden', 'visibleOn2Xl']}>{c.dependents.length}</Td>
-      <Td dataLabel={t('containers.col.snapshots')} className="num" visibility={['hidden', 'visibleOn2Xl']}>{c.snapshots.length}</Td>
-      <Td dataLabel={t('containers.col.problems')} className={c.problems.length ? 'num bad' : 'num'}>{c.problems.length}</Td>
-      <Td dataLabel={t('containers.col.size')} className="num" modifier="nowrap" data-testid={`size-${c.name}`}>
+      </td>
+      <td className={`${TD} name pf-m-nowrap`}>
+        <span className="name-text">
+          <NameText name={c.name} title={c.hidden ? `${c.name}\n${t('containers.hiddenRow')}` : undefined} />
+        </span>
+      </td>
+      <td className={`${TD} pf-m-nowrap`}><StateBadge state={c.state} /></td>
+      <td className={`${TD} pf-m-nowrap`}><BackendBadge backend={c.backend} /></td>
+      <td className={`${TD} pf-m-nowrap ${WIDE_XL}`}>{c.origin?.name ?? ''}</td>
+      <td className={`${TD} num ${WIDE_2XL}`}>{c.dependents.length}</td>
+      <td className={`${TD} num ${WIDE_2XL}`}>{c.snapshots.length}</td>
+      <td className={`${TD} ${c.problems.length ? 'num bad' : 'num'}`}>{c.problems.length}</td>
+      <td className={`${TD} num pf-m-nowrap`} data-testid={`size-${c.name}`}>
         {usage ? formatBytes(usage.exclusiveBytes, i18n.language) : <span className="muted">{usageStatus === 'measuring' ? t('containers.sizeMeasuring') : t('containers.sizeUnknown')}</span>}
-      </Td>
-      <Td isActionCell onClick={(e) => e.stopPropagation()}>
+      </td>
+      <td className={`${TD} pf-v6-c-table__action`} onClick={(e) => e.stopPropagation()}>
         <RowMenu c={c} open={menuOpen} setOpen={setMenuOpen} />
-      </Td>
+      </td>
     </Tr>
   )
 })

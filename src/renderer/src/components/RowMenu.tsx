@@ -1,6 +1,9 @@
 // A container's actions as a kebab menu (the table's last column), also opened by a right-click
 // on the row: details, start, stop, clone, destroy. An action the state does not allow is
-// shown disabled with the reason, by the engine's own rule (shared/lifecycle.ts).
+// shown disabled with the reason, by the engine's own rule (shared/lifecycle.ts). Only the toggle
+// is mounted with the row: the Dropdown (a Popper, which reads computed styles on each render)
+// and its items are mounted when the menu opens, anchored to the toggle.
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Divider, Dropdown, DropdownItem, DropdownList, MenuToggle } from '@patternfly/react-core'
 import { EllipsisVIcon } from '@patternfly/react-icons'
@@ -18,25 +21,38 @@ const LIFECYCLE: LifecycleAction[] = ['start', 'stop', 'restart']
 
 export function RowMenu({ c, open, setOpen }: { c: ContainerInfo; open: boolean; setOpen(open: boolean): void }): React.JSX.Element {
   const { t } = useTranslation()
+  const toggleRef = useRef<HTMLButtonElement>(null)
+  return (
+    <>
+      <MenuToggle ref={toggleRef} variant="plain" aria-label={t('containers.actions', { name: c.name })} data-testid={`row-menu-${c.name}`} isExpanded={open} onClick={(e) => {
+        e.stopPropagation()
+        setOpen(!open)
+      }}>
+        <EllipsisVIcon />
+      </MenuToggle>
+      {open && <RowMenuItems c={c} toggleRef={toggleRef} setOpen={setOpen} />}
+    </>
+  )
+}
+
+function RowMenuItems({ c, toggleRef, setOpen }: { c: ContainerInfo; toggleRef: React.RefObject<HTMLButtonElement | null>; setOpen(open: boolean): void }): React.JSX.Element {
+  const { t } = useTranslation()
   const reasonOf = useStateReason()
   const run = (f: () => void): void => {
     setOpen(false)
     f()
   }
   const destroyWhy = actionRefusal('destroy', c.name, c.state)
+  // mounted closed and opened right after: PatternFly's Popper finds its menu element only
+  // when it goes from hidden to shown (mounted already open, it stays unpositioned at 0,0)
+  const [shown, setShown] = useState(false)
+  useEffect(() => setShown(true), [])
   return (
     <Dropdown
-      isOpen={open}
+      isOpen={shown}
       onOpenChange={setOpen}
       popperProps={{ position: 'right' }}
-      toggle={(ref) => (
-        <MenuToggle ref={ref} variant="plain" aria-label={t('containers.actions', { name: c.name })} data-testid={`row-menu-${c.name}`} isExpanded={open} onClick={(e) => {
-          e.stopPropagation()
-          setOpen(!open)
-        }}>
-          <EllipsisVIcon />
-        </MenuToggle>
-      )}
+      toggle={{ toggleNode: null, toggleRef }}
     >
       <DropdownList>
         <DropdownItem onClick={() => run(() => useSelection.getState().select(keyOf(c)))}>{t('containers.open')}</DropdownItem>

@@ -81,7 +81,9 @@ export function OverviewCanvas({ graph, positions, selected, matches, findings, 
           if (id) onSelect(id)
         }}
         onMouseMove={(e) => {
-          e.currentTarget.title = nodeAt(e) ?? ''
+          // written only when it changes: an attribute write on each move of a pan invalidates style
+          const title = nodeAt(e) ?? ''
+          if (e.currentTarget.title !== title) e.currentTarget.title = title
         }}
       />
     </ViewportPortal>

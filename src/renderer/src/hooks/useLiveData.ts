@@ -32,9 +32,15 @@ export function reloadHost(): void {
   void useLxcpaths.getState().fetch(api)
 }
 
+let first: Promise<void> | null = null
+/** The first fetch: main.tsx starts it before React mounts, so the listing does not wait for the first render. */
+export function firstRefresh(): Promise<void> {
+  return (first ??= refresh())
+}
+
 export function useLiveData(): void {
   useEffect(() => {
-    void refresh()
+    void firstRefresh()
     void useLxcpaths.getState().fetch(api)
     void useHosts.getState().fetch(api)
     const offHost = api.on('hostState', (status) => {

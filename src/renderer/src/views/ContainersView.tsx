@@ -143,8 +143,8 @@ export function ContainersView(): React.JSX.Element {
               </Tr>
             </Thead>
             <Tbody>
-              {rows.map((c, i) => (
-                <ContainerRow key={keyOf(c)} c={c} rowIndex={i} />
+              {rows.map((c) => (
+                <ContainerRow key={keyOf(c)} c={c} />
               ))}
             </Tbody>
           </Table>

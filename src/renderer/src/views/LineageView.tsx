@@ -2,7 +2,6 @@
 // once (graph/directEdges.ts), a layered layout that keeps still when nodes come and go,
 // zoom/pan/fit/search, a minimap, a context menu and keyboard moves on the nodes; selection
 // shared with the table and the details panel.
-import '@patternfly/react-core/dist/styles/base-no-reset.css'
 import '../graph/graph.css'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Background, MarkerType, Position, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Edge, type NodeChange, type NodeHandle } from '@xyflow/react'
@@ -289,7 +288,9 @@ function Graph(): React.JSX.Element {
           // is chosen for them; later changes keep the view where the user left it.
           <ReactFlow
             nodes={handOver ? nodes : []}
-            edges={handOver ? edges : []}
+            // none while the overview canvas draws them: React Flow would still add and remove
+            // an (empty) element per edge as edges enter and leave the view on every pan frame
+            edges={handOver && !overview ? edges : []}
             nodeTypes={nodeTypes}
             onNodesChange={onNodesChange}
             onNodeContextMenu={(e, n) => {
@@ -311,7 +312,9 @@ function Graph(): React.JSX.Element {
             minZoom={0.05}
             proOptions={{ hideAttribution: true }}
           >
-            <Background />
+            {/* the dot grid only closer in: zoomed out, its dots are a pixel or two apart and the
+                pattern repainted across the whole pane on every pan frame cost more than the graph */}
+            {!far && <Background />}
             <CanvasMiniMap graph={drawnGraph} positions={positions} theme={dark ? 'dark' : 'light'} />
             {overview && (
               <OverviewCanvas

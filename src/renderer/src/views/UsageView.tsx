@@ -3,7 +3,6 @@
 // and a sortable table of changes; then every container's figures and every lineage tree's.
 // Figures come only from main's measurement (each defined in the help popover and the README so
 // that du and df can check them); while main measures, the view says so.
-import '@patternfly/react-core/dist/styles/base-no-reset.css'
 import './usage.css'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
