@@ -151,7 +151,10 @@ describe('an unprivileged user with a subordinate id range, on their own lxcpath
     const kernelOwn = /^overlay\/work\/work$/
     expect(owners('s1', strataOwn)).toEqual(owners('ls1', kernelOwn))
     expect(owners('s2', strataOwn)).toEqual(owners('ls2', kernelOwn))
-    expect(owners('k1')).toEqual(owners('lk1'))
+    // a copy clone also carries Strata's record of its origin (lineage/provenance.ts), the user's as its config is
+    expect(owners('k1', /^strata_copied_from$/)).toEqual(owners('lk1'))
+    const ownerOf = (file: string): string | undefined => owners('k1').find((l) => l.endsWith(` ${file}`))?.split(' ').slice(0, 2).join(' ')
+    expect(ownerOf('strata_copied_from')).toBe(ownerOf('config'))
     for (const name of ['s1', 's2', 'k1']) await startAttachStop(name)
     expect(owners('s2').find((l) => l.endsWith(' overlay/delta/root/from-inside'))).toBe(`${subStart} ${subStart} 644 overlay/delta/root/from-inside`)
     expect(await strataOkAsUser('diff', '-n', 's2')).toMatch(/A \/root\/from-inside/)
