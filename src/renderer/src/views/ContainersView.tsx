@@ -16,6 +16,7 @@ import { useLxcpaths } from '../stores/lxcpaths'
 import { usePrefs } from '../stores/prefs'
 import { useUsage } from '../stores/usage'
 import { ResizableTh } from '../components/ResizableTh'
+import { BulkSnapshot } from '../components/BulkSnapshot'
 
 interface Column {
   key: SortKey
@@ -108,6 +109,9 @@ export function ContainersView(): React.JSX.Element {
               )}
               <ToolbarItem>
                 <LifecycleButtons containers={selected} actions={['start', 'stop']} />
+              </ToolbarItem>
+              <ToolbarItem>
+                <BulkSnapshot containers={selected} />
               </ToolbarItem>
               <ToolbarItem>
                 <CloneTargets lxcpaths={lxcpaths} />
