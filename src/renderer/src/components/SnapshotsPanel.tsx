@@ -83,7 +83,7 @@ export function SnapshotsPanel({ c }: { c: ContainerInfo }): React.JSX.Element {
     <section className="snapshots" data-testid="snapshots" aria-labelledby="snapshots-title">
       <Title headingLevel="h3" size="md" id="snapshots-title">{t('snapshots.title')}</Title>
       {c.snapshots.length === 0 ? (
-        <EmptyState variant="xs" titleText={t('snapshots.none')} headingLevel="h4" icon={CameraIcon} data-testid="snapshots-empty" />
+        <EmptyState variant="xs" titleText={t('snapshots.none')} headingLevel="h4" data-testid="snapshots-empty" />
       ) : (
         <DataList aria-label={t('snapshots.title')} isCompact className="snaplist">
           {c.snapshots.map((s) => (
