@@ -100,3 +100,35 @@ test('a graph node dropped on the canvas opens the dialog; Escape closes it; the
   await page.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
 })
+
+test('a copy clone made in the app shows where it was copied from at once: the details, the Origin column and a copied-from edge', async ({ openApp }) => {
+  test.setTimeout(120_000)
+  const page = await openApp(env)
+  await page.getByTestId('container-row-base').click()
+  await page.getByTestId('clone-target').click()
+  const dialog = page.getByTestId('clone-dialog')
+  await expect(dialog.getByRole('heading')).toHaveText('Clone base')
+  await page.getByTestId('clone-mode-copy').check()
+  await expect(page.getByTestId('clone-backend-dir')).toBeChecked()
+  await page.getByTestId('clone-name').fill('dup1')
+  await expect(page.getByTestId('clone-name-problem')).toContainText('This name is free')
+  await page.getByTestId('clone-confirm').click()
+  await expect(page.getByTestId('toast').filter({ hasText: 'dup1 created' })).toBeVisible({ timeout: 60_000 })
+
+  // No reload: the row, the details and the graph say it at once.
+  const row = page.getByTestId('container-row-dup1')
+  await expect(row).toContainText('base') // the Origin column: nothing else in the row says base
+  await row.click()
+  const details = page.getByTestId('details')
+  await expect(details.getByTestId('origin')).toContainText('Copied from base')
+  await expect(details.getByTestId('origin').locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/)
+  // A copy made by lxc-copy has no record; the panel says why on hover.
+  await page.getByTestId('container-row-copy1').click()
+  await expect(details.getByTestId('origin')).toHaveText('none')
+  await expect(details.getByTestId('origin')).toHaveAttribute('title', /copied with lxc-copy has no record/)
+  await page.getByTestId('nav-lineage').click()
+  const edge = page.getByTestId(`rf__edge-${env.lxcpath}/dup1->${env.lxcpath}/base`)
+  await expect(edge).toHaveCount(1)
+  await expect(edge).toHaveClass(/edge-copied-from/)
+  await expect(page.getByTestId('legend')).toContainText('copied from (independent)')
+})

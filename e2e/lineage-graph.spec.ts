@@ -3,7 +3,7 @@
 // copy. Each relation is drawn once; the keyboard moves between nodes; the context menu acts
 // through the app's own calls; the graph keeps still when a node is added.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { test, expect, useStrata, snap } from './fixtures'
 import { copyContainer, createStartable, lxcLs } from './lxc'
@@ -124,4 +124,26 @@ test('context menu: the app\'s actions on a node, a snapshot taken keeps the gra
   await page.getByTestId('node-menu-usage').click()
   await expect(page.getByTestId('usage-view')).toBeVisible()
   await expect(page.getByTestId('usage-picker')).toHaveText('c1')
+})
+
+test('the node menu of an origin that is gone has its item disabled, with the reason on hover', async ({ openApp, page }) => {
+  // An overlay clone whose origin was removed with rm -rf: the origin is a missing node.
+  copyContainer(env.lxcpath, 'base', 'gone')
+  copyContainer(env.lxcpath, 'gone', 'orphan', true)
+  rmSync(`${env.lxcpath}/gone`, { recursive: true, force: true })
+  await openApp(env)
+  await page.getByTestId('nav-lineage').click()
+  const missing = page.getByTestId('graph-node-gone')
+  await expect(missing).toBeVisible()
+  await missing.click({ button: 'right' })
+  const item = page.getByTestId('node-menu-none')
+  await expect(item).toBeVisible()
+  await expect(item.locator('button, a').first()).toHaveAttribute('aria-disabled', 'true')
+  await item.hover()
+  await expect(page.getByRole('tooltip')).toHaveText('This origin is gone: nothing to act on.')
+  // choosing it does nothing: the menu stays, no dialog opens
+  await item.click()
+  await expect(page.getByTestId('clone-dialog')).toHaveCount(0)
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('node-menu')).toHaveCount(0)
 })

@@ -5,15 +5,15 @@ import type { ContainerState } from './model'
 
 export const LIFECYCLE_ACTIONS = ['start', 'stop', 'restart', 'freeze', 'unfreeze'] as const
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number]
-/** Actions whose precondition is the container's state: the lifecycle, and destroy (only when stopped). */
-export type StateAction = LifecycleAction | 'destroy'
+/** Actions whose precondition is the container's state: the lifecycle, and destroy and snapshot (only when stopped). */
+export type StateAction = LifecycleAction | 'destroy' | 'snapshot'
 
 /**
  * Why an action does not apply: `rule` is the key the app translates (with the name and the
  * state), `message` the engine's words for the CLI and logs.
  */
 export interface ActionRefusal {
-  rule: 'not-stopped' | 'not-running' | 'frozen' | 'not-frozen' | 'already-frozen' | 'in-transition' | 'running'
+  rule: 'not-stopped' | 'not-running' | 'frozen' | 'not-frozen' | 'already-frozen' | 'in-transition' | 'running' | 'snapshot-running'
   message: string
 }
 
@@ -46,5 +46,8 @@ export function actionRefusal(action: StateAction, name: string, state: Containe
       return state === 'stopped'
         ? null
         : { rule: 'running', message: `${name} is ${state}: stop it before you destroy it (LXC cannot remove a running container's rootfs).` }
+    case 'snapshot':
+      // the engine's own check (ops/preconditions.ts assertStopped) says the same
+      return state === 'stopped' ? null : { rule: 'snapshot-running', message: `${name} is ${state}: stop it before you take a snapshot (a running container's rootfs is changing under the copy).` }
   }
 }

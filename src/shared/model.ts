@@ -80,6 +80,8 @@ export interface ContainerInfo {
   origin: ContainerRef | null
   /** everything it depends on, from lxc_rdepends and the rootfs spec, nearest last */
   dependsOn: ContainerRef[]
+  /** the container a copy clone made by Strata was copied from (its own record; LXC keeps none), or null */
+  copiedFrom?: CopiedFrom | null
   /** containers and snapshots that depend on this one */
   dependents: ContainerRef[]
   snapshots: SnapshotInfo[]
@@ -95,6 +97,15 @@ export interface ContainerInfo {
   location?: string
   /** its id map (lxc.idmap): an unprivileged container's; empty for a privileged one */
   idMap: IdMapEntry[]
+}
+
+/** Where a copy came from, as Strata recorded it when it made the copy. */
+export interface CopiedFrom {
+  ref: ContainerRef
+  /** when the copy was made, ISO 8601 */
+  at: string
+  /** false when the origin no longer exists (the copy does not need it) */
+  exists: boolean
 }
 
 export type LineageNodeKind = 'container' | 'snapshot' | 'missing'
@@ -118,7 +129,8 @@ export interface LineageNode {
  */
 /**
  * depends-on-lower and cloned-from are dependencies (the origin must stay); snapshot-of ties a
- * snapshot to its container; copied-from is a btrfs snapshot's origin, which it does not need.
+ * snapshot to its container; copied-from is what a copy was made from and does not need: a btrfs
+ * snapshot's origin, or a copy clone's as Strata recorded it (engine/lineage/provenance.ts).
  */
 export type LineageEdgeKind = 'depends-on-lower' | 'cloned-from' | 'snapshot-of' | 'copied-from'
 

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest'
 import { actionRefusal, type StateAction } from '../../src/shared/lifecycle'
 import type { ContainerState } from '../../src/shared/model'
 
-const ACTIONS: StateAction[] = ['start', 'stop', 'restart', 'freeze', 'unfreeze', 'destroy']
+const ACTIONS: StateAction[] = ['start', 'stop', 'restart', 'freeze', 'unfreeze', 'destroy', 'snapshot']
 /** For each state, the actions that apply; every other one is refused with a reason. */
 const ALLOWED: Record<ContainerState, StateAction[]> = {
-  stopped: ['start', 'destroy'],
+  stopped: ['start', 'destroy', 'snapshot'],
   running: ['stop', 'restart', 'freeze'],
   thawed: ['stop', 'restart', 'freeze'],
   frozen: ['stop', 'unfreeze'],
@@ -16,7 +16,7 @@ const ALLOWED: Record<ContainerState, StateAction[]> = {
   aborting: [],
   freezing: [],
   // LXC could not be asked: nothing is refused, LXC decides
-  unknown: ['start', 'stop', 'restart', 'freeze', 'unfreeze', 'destroy']
+  unknown: ['start', 'stop', 'restart', 'freeze', 'unfreeze', 'destroy', 'snapshot']
 }
 
 describe('which lifecycle actions a state allows', () => {
@@ -33,5 +33,7 @@ describe('which lifecycle actions a state allows', () => {
   it('names the rule the issue saw broken: a stop of a stopped container', () => {
     expect(actionRefusal('stop', 'web1', 'stopped')).toEqual({ rule: 'not-running', message: 'web1 is not running.' })
     expect(actionRefusal('destroy', 'web1', 'running')?.rule).toBe('running')
+    // a snapshot is a copy: the engine refuses a running container's (ops/preconditions.ts), the app says so first
+    expect(actionRefusal('snapshot', 'web1', 'running')?.rule).toBe('snapshot-running')
   })
 })

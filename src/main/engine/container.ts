@@ -19,6 +19,7 @@ import { parseRootfsSpec, specFromLegacy } from './rootfs'
 import { isStrataError } from '@shared/errors'
 import { idMap } from './config/idmap'
 import type { IdMapEntry } from '@shared/model'
+import { readProvenance, type Provenance } from './lineage/provenance'
 
 export interface ContainerRecord {
   ref: ContainerRef
@@ -39,6 +40,8 @@ export interface ContainerRecord {
   partialFile: string | null
   /** what the storage itself records of its origin (a btrfs subvolume's parent UUID), where its driver reads one */
   storage: StorageLineage | null
+  /** Strata's record of the container a copy clone was made from (lineage/provenance.ts), or null */
+  provenance: Provenance | null
 }
 
 function problem(file: string, rule: string, message: string, severity: 'error' | 'warning' = 'error'): ConfigProblem {
@@ -163,6 +166,7 @@ export function readContainer(
     snapshotsRecord,
     partialFile: (preread?.partial ?? present?.has('partial')) ? `${dir}/partial` : null,
     storage: spec ? (driverFor(spec.backend).lineage?.(spec) ?? null) : null,
+    provenance: readProvenance(dir),
     idMap: summary.idMap
   }
 }

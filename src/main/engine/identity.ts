@@ -40,5 +40,5 @@ export function settleForUser(containerDir: string): void {
   // an empty rootfs (a mountpoint, or one a template is about to fill) is made so; a copied one keeps its origin's owner, as rsync keeps it for LXC
   const rootfs = join(containerDir, 'rootfs')
   if (existsSync(rootfs) && lstatSync(rootfs).isDirectory() && readdirSync(rootfs).length === 0) shareWithUser(rootfs)
-  for (const file of ['config', 'lxc_rdepends', 'lxc_snapshots', 'ts', 'comment', 'strata_base_fingerprint']) if (existsSync(join(containerDir, file))) giveToUser(join(containerDir, file))
+  for (const file of ['config', 'lxc_rdepends', 'lxc_snapshots', 'ts', 'comment', 'strata_base_fingerprint', 'strata_copied_from']) if (existsSync(join(containerDir, file))) giveToUser(join(containerDir, file))
 }

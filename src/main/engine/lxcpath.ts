@@ -2,10 +2,10 @@
 // LXC's rule for a defined container: a directory `<P>/<n>` holding a file `config`.
 // Names starting with `.` are hidden containers: always scanned (a hidden clone still depends
 // on its origin), listed only when asked. Strata's own work in progress is never a container.
-import { readdirSync } from 'node:fs'
-import type { ContainerInfo, Finding, LineageGraph } from '@shared/model'
+import { existsSync, readdirSync } from 'node:fs'
+import type { ContainerInfo, CopiedFrom, Finding, LineageGraph } from '@shared/model'
 import { plainKeyRules } from './config/keys'
-import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type PrereadContainer } from './container'
+import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type ContainerRecord, type PrereadContainer } from './container'
 import { driverFor, storageOutside } from './drivers/index'
 import { defaultLxcpaths } from './global-config'
 import { baseDrifts, type LowerWalks } from './lineage/drift'
@@ -140,6 +140,7 @@ export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions 
         state,
         origin: dependsOn[dependsOn.length - 1] ?? null,
         dependsOn,
+        copiedFrom: copiedFrom(record),
         dependents: lineage.dependents(record.ref),
         snapshots: snapshots.map((s) => s.info),
         legacy: record.legacy,
@@ -151,6 +152,13 @@ export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions 
     }
   }
   return infos
+}
+
+/** A copy clone's recorded origin; whether it is still there is asked of the disk (it may be in an lxcpath not scanned). */
+function copiedFrom(record: ContainerRecord): CopiedFrom | null {
+  const p = record.provenance
+  if (!p) return null
+  return { ref: p.origin, at: p.at, exists: existsSync(`${p.origin.lxcpath}/${p.origin.name}/config`) }
 }
 
 /** The lineage graph of the given lxcpaths; unreadable lxcpaths appear as findings. */

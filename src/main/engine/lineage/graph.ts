@@ -121,6 +121,8 @@ export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap
     }
     for (const o of owners) addEdge(record.ref, o, 'depends-on-lower')
     if (kind === 'snapshot' && owner) addEdge(record.ref, owner, 'snapshot-of')
+    // Strata's own record of a copy clone's origin (provenance.ts): a relation, not a dependency.
+    if (record.provenance && refKey(record.provenance.origin) !== key) addEdge(record.ref, record.provenance.origin, 'copied-from')
   }
 
   // What the storage itself records (a btrfs subvolume's parent UUID): LXC records nothing for

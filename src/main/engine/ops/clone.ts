@@ -15,6 +15,7 @@ import type { RootfsAccess } from '../fs/rootfs-mount'
 import { RDEPENDS_FILE } from '../lineage/bookkeeping'
 import { recordBaseFingerprint } from '../lineage/drift'
 import { writeRdepends } from '../lineage/update'
+import { writeProvenance } from '../lineage/provenance'
 import { newContainerNameProblem } from '@shared/names'
 import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
@@ -136,6 +137,7 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     if (internals.recordOrigin !== false) deps.push(origin.ref)
   }
   const origins = deps.filter((d, i) => deps.findIndex((e) => e.lxcpath === d.lxcpath && e.name === d.name) === i)
+  const recordCopyOrigin = mode === 'copy' && internals.recordOrigin !== false && !origins.some((o) => o.lxcpath === origin.ref.lxcpath && o.name === origin.ref.name)
   const plan: BuildPlan = { what: internals.what ?? 'clone', workDir: internals.workDir ?? lxcpath, target, finalDir, origins }
   const build = async (staging: string): Promise<RootfsSpec> => {
     report(ctx, { phase: mode, message: `${mode === 'snapshot' ? 'snapshot' : 'copy'} of ${show(origin.ref)} as ${backend}` })
@@ -159,6 +161,8 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     }
     writeFileSync(join(staging, 'config'), config.text, { mode: 0o640 })
     if (origins.length > 0) writeRdepends(staging, origins)
+    // A copy LXC keeps no origin for gets Strata's own record of it (not for snapshots and restores).
+    if (recordCopyOrigin) writeProvenance(staging, origin.ref)
     // When this clone was made, so that `strata check` can name what in its base changed since.
     if ('lowers' in spec && spec.lowers[0]) recordBaseFingerprint(staging, spec.lowers[0])
     for (const [file, data] of Object.entries(internals.extraFiles ?? {})) writeFileSync(join(staging, file), data, { mode: 0o644 })

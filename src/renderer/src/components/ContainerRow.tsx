@@ -11,6 +11,7 @@ import { useDestroyDialog } from '../stores/destroyDialog'
 import { BackendBadge, StateBadge } from './Badges'
 import { RowMenu } from './RowMenu'
 import { NameText } from './NameText'
+import { originName } from './OriginInfo'
 import { dragProps } from '../dnd'
 import { useUsage } from '../stores/usage'
 
@@ -89,7 +90,7 @@ export const ContainerRow = memo(function ContainerRow({ c }: { c: ContainerInfo
       </td>
       <td className={`${TD} pf-m-nowrap`}><StateBadge state={c.state} /></td>
       <td className={`${TD} pf-m-nowrap`}><BackendBadge backend={c.backend} /></td>
-      <td className={`${TD} pf-m-nowrap ${WIDE_XL}`}>{c.origin?.name ?? ''}</td>
+      <td className={`${TD} pf-m-nowrap ${WIDE_XL}`}>{originName(c)}</td>
       <td className={`${TD} num ${WIDE_2XL}`}>{c.dependents.length}</td>
       <td className={`${TD} num ${WIDE_2XL}`}>{c.snapshots.length}</td>
       <td className={`${TD} ${c.problems.length ? 'num bad' : 'num'}`}>{c.problems.length}</td>

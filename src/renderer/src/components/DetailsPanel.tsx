@@ -17,6 +17,7 @@ import { ConsoleButtons } from './ConsoleButtons'
 import { LifecycleButtons } from './LifecycleButtons'
 import { LogPanel } from './LogPanel'
 import { IdMapInfo } from './IdMapInfo'
+import { OriginInfo } from './OriginInfo'
 import { actionRefusal } from '@shared/lifecycle'
 import { useStateReason } from '../hooks/stateReason'
 import { useDestroyDialog } from '../stores/destroyDialog'
@@ -66,7 +67,7 @@ export function DetailsPanel(): React.JSX.Element {
         <Row term={t('details.lxcpath')}><Path p={c.lxcpath} /></Row>
         <Row term={t('details.config')}><Path p={c.config} /></Row>
         <Row term={t('details.rootfs')}>{c.rootfs ? <Path p={c.rootfs} /> : nothing}</Row>
-        <Row term={t('details.origin')}>{c.origin?.name ?? nothing}</Row>
+        <Row term={t('details.origin')}><OriginInfo c={c} /></Row>
         <Row term={t('details.dependents')}>{c.dependents.map((d) => d.name).join(', ') || nothing}</Row>
         <Row term={t('details.snapshots')}>{c.snapshots.map((s) => s.name).join(', ') || nothing}</Row>
         <Row term={t('details.problems')}>

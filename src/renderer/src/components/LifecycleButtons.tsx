@@ -33,6 +33,13 @@ export function LifecycleButtons({ containers, actions, testIdPrefix = '' }: { c
           const refusal = actionRefusal(action, first.name, first.state)
           const reason = refusal ? reasonOf(refusal.rule, first) : t(`tasks.${action}.running`, { name: first.name })
           why = containers.length === 1 ? reason : t('lifecycle.noneApplies', { reason })
+        } else if (can.length < containers.length) {
+          // applied to those it can: the hover names the ones it skips
+          const skipped = containers.filter((c) => !can.includes(c))
+          const first = skipped[0]!
+          const refusal = actionRefusal(action, first.name, first.state)
+          const reason = refusal ? reasonOf(refusal.rule, first) : t(`tasks.${action}.running`, { name: first.name })
+          why = t('bulk.skips', { names: skipped.map((c) => c.name).join(', '), reason })
         }
         return (
           // the reason sits on a wrapper too: a disabled button gets no hover in every browser

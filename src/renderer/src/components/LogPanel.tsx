@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ContainerRef, LxcLogLine } from '@shared/model'
 import { api, errorText } from '../api'
+import { Alert, Button, Checkbox, CodeBlock, CodeBlockCode } from '@patternfly/react-core'
 import { Dialog } from './Dialog'
 
 const POLL_MS = 1000
@@ -17,7 +18,7 @@ export function LogPanel({ c, onClose }: { c: ContainerRef; onClose(): void }): 
   const [file, setFile] = useState<{ path: string; source: 'config' | 'strata'; exists: boolean } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [follow, setFollow] = useState(true)
-  const box = useRef<HTMLPreElement>(null)
+  const box = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
     let next: number | undefined
@@ -50,27 +51,36 @@ export function LogPanel({ c, onClose }: { c: ContainerRef; onClose(): void }): 
   }, [lines, follow])
 
   return (
-    <Dialog title={t('log.title', { name: c.name })} testId="log-panel" onClose={onClose} wide>
+    <Dialog
+      title={t('log.title', { name: c.name })}
+      testId="log-panel"
+      onClose={onClose}
+      wide
+      footer={
+        <>
+          <Checkbox id="log-follow" data-testid="log-follow" label={t('log.follow')} isChecked={follow} onChange={(_e, on) => setFollow(on)} />
+          <span className="muted small">{t('log.lines', { count: lines.length })}</span>
+          <Button variant="secondary" onClick={onClose}>{t('app.close')}</Button>
+        </>
+      }
+    >
       {file && (
         <p className="small">
           {t('log.file')}: <span className="mono path">{file.path}</span>{' '}
           <span className="muted">({file.source === 'config' ? t('log.fromConfig') : t('log.fromStrata')})</span>
         </p>
       )}
-      {error && <p className="error" role="alert">{t('log.failed', { message: error })}</p>}
-      <pre className="log" ref={box} data-testid="log-lines" tabIndex={0}>
-        {lines.length === 0 && file ? <span className="muted">{t('log.empty')}</span> : null}
-        {lines.map((l, i) => (
-          <div key={i} className={`log-line log-${(l.level ?? 'plain').toLowerCase()}`}>{l.raw}</div>
-        ))}
-      </pre>
-      <div className="buttons">
-        <label className="inline">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> {t('log.follow')}
-        </label>
-        <span className="muted small">{t('log.lines', { count: lines.length })}</span>
-        <span className="spacer" />
-        <button type="button" onClick={onClose}>{t('app.close')}</button>
+      {error && <Alert variant="danger" isInline isPlain role="alert" title={t('log.failed', { message: error })} />}
+      {/* the scroller holds PatternFly's code block: the app follows new lines by scrolling it */}
+      <div className="log-scroll" ref={box} data-testid="log-lines" tabIndex={0} role="log" aria-label={t('log.title', { name: c.name })}>
+        <CodeBlock>
+          <CodeBlockCode>
+            {lines.length === 0 && file ? <span className="muted">{t('log.empty')}</span> : null}
+            {lines.map((l, i) => (
+              <span key={i} className={`log-line log-${(l.level ?? 'plain').toLowerCase()}`}>{l.raw}</span>
+            ))}
+          </CodeBlockCode>
+        </CodeBlock>
       </div>
     </Dialog>
   )

@@ -1,9 +1,28 @@
 // lxc-snapshot snapshots of one container: list (name, time, comment), take one with a comment,
-// restore (in place or as a new container) and delete, each confirmed first.
+// restore (in place or as a new container) and delete, each confirmed first. PatternFly's
+// DataList, Form and EmptyState, with the app's one Dialog.
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ContainerInfo, SnapshotInfo } from '@shared/model'
 import { api, errorText } from '../api'
+import {
+  Alert,
+  Button,
+  DataList,
+  DataListAction,
+  DataListCell,
+  DataListItem,
+  DataListItemCells,
+  DataListItemRow,
+  EmptyState,
+  Form,
+  FormGroup,
+  InputGroup,
+  InputGroupItem,
+  TextInput,
+  Title
+} from '@patternfly/react-core'
+import { CameraIcon, HistoryIcon, TrashIcon } from '@patternfly/react-icons'
 import { Dialog } from './Dialog'
 import { parseSnapshotTime } from '@shared/snapshot-time'
 
@@ -62,54 +81,74 @@ export function SnapshotsPanel({ c }: { c: ContainerInfo }): React.JSX.Element {
 
   return (
     <section className="snapshots" data-testid="snapshots" aria-labelledby="snapshots-title">
-      <h3 id="snapshots-title">{t('snapshots.title')}</h3>
+      <Title headingLevel="h3" size="md" id="snapshots-title">{t('snapshots.title')}</Title>
       {c.snapshots.length === 0 ? (
-        <p className="muted small">{t('snapshots.none')}</p>
+        <EmptyState variant="xs" titleText={t('snapshots.none')} headingLevel="h4" data-testid="snapshots-empty" />
       ) : (
-        <ul className="snaplist">
+        <DataList aria-label={t('snapshots.title')} isCompact className="snaplist">
           {c.snapshots.map((s) => (
-            <li key={s.name} data-testid={`snapshot-${s.name}`}>
-              <div>
-                <strong>{s.name}</strong> <SnapshotTime ts={s.timestamp} locale={i18n.language} />
-                <div className="small">{s.comment?.trim() || <span className="muted">{t('snapshots.noComment')}</span>}</div>
-              </div>
-              <span role="group" aria-label={t('snapshots.actions', { snap: s.name })}>
-                <button disabled={busy} data-testid={`snapshot-restore-${s.name}`} onClick={() => (setNewName(''), setPending({ kind: 'restore', snap: s }))}>
-                  {t('snapshots.restore')}
-                </button>
-                <button disabled={busy} data-testid={`snapshot-delete-${s.name}`} onClick={() => setPending({ kind: 'delete', snap: s })}>
-                  {t('snapshots.delete')}
-                </button>
-              </span>
-            </li>
+            <DataListItem key={s.name} aria-labelledby={`snap-${s.name}-name`} data-testid={`snapshot-${s.name}`}>
+              <DataListItemRow>
+                <DataListItemCells
+                  dataListCells={[
+                    <DataListCell key="what">
+                      <strong id={`snap-${s.name}-name`}>{s.name}</strong> <SnapshotTime ts={s.timestamp} locale={i18n.language} />
+                      <div className="small">{s.comment?.trim() || <span className="muted">{t('snapshots.noComment')}</span>}</div>
+                    </DataListCell>
+                  ]}
+                />
+                <DataListAction id={`snap-${s.name}-actions`} aria-labelledby={`snap-${s.name}-actions`} aria-label={t('snapshots.actions', { snap: s.name })}>
+                  <Button variant="secondary" size="sm" icon={<HistoryIcon />} isDisabled={busy} data-testid={`snapshot-restore-${s.name}`} onClick={() => (setNewName(''), setPending({ kind: 'restore', snap: s }))}>
+                    {t('snapshots.restore')}
+                  </Button>
+                  <Button variant="secondary" isDanger size="sm" icon={<TrashIcon />} isDisabled={busy} data-testid={`snapshot-delete-${s.name}`} onClick={() => setPending({ kind: 'delete', snap: s })}>
+                    {t('snapshots.delete')}
+                  </Button>
+                </DataListAction>
+              </DataListItemRow>
+            </DataListItem>
           ))}
-        </ul>
+        </DataList>
       )}
-      <form onSubmit={take} className="snapform">
-        <label className="small" htmlFor="snapshot-comment">{t('snapshots.comment')}</label>
-        <input id="snapshot-comment" data-testid="snapshot-comment" value={comment} placeholder={t('snapshots.commentPlaceholder')} onChange={(e) => setComment(e.target.value)} />
-        <button type="submit" disabled={busy} data-testid="snapshot-create">{busy ? t('snapshots.creating') : t('snapshots.create')}</button>
-      </form>
-      {error && <p className="error" role="alert" data-testid="snapshot-error">{t('snapshots.failed', { message: error })}</p>}
+      <Form onSubmit={take} className="snapform" isHorizontal={false}>
+        <FormGroup label={t('snapshots.comment')} fieldId="snapshot-comment">
+          <InputGroup>
+            <InputGroupItem isFill>
+              <TextInput id="snapshot-comment" data-testid="snapshot-comment" value={comment} placeholder={t('snapshots.commentPlaceholder')} onChange={(_e, v) => setComment(v)} />
+            </InputGroupItem>
+            <InputGroupItem>
+              <Button type="submit" variant="secondary" icon={<CameraIcon />} isDisabled={busy} isLoading={busy} data-testid="snapshot-create">
+                {busy ? t('snapshots.creating') : t('snapshots.create')}
+              </Button>
+            </InputGroupItem>
+          </InputGroup>
+        </FormGroup>
+      </Form>
+      {error && <Alert variant="danger" isInline isPlain role="alert" data-testid="snapshot-error" title={t('snapshots.failed', { message: error })} />}
       {pending && (
-        <Dialog title={pending.kind === 'delete' ? t('snapshots.confirmDelete') : t('snapshots.confirmRestore')} testId="snapshot-confirm-dialog" onClose={() => setPending(null)}>
+        <Dialog
+          title={pending.kind === 'delete' ? t('snapshots.confirmDelete') : t('snapshots.confirmRestore')}
+          testId="snapshot-confirm-dialog"
+          onClose={() => setPending(null)}
+          footer={
+            <>
+              <Button variant={pending.kind === 'delete' ? 'danger' : 'primary'} data-testid="snapshot-confirm" onClick={confirm}>
+                {pending.kind === 'delete' ? t('snapshots.confirmDelete') : t('snapshots.confirmRestore')}
+              </Button>
+              <Button variant="link" onClick={() => setPending(null)}>{t('app.cancel')}</Button>
+            </>
+          }
+        >
           <p>
             {pending.kind === 'delete'
               ? t('snapshots.deleteConfirm', { snap: pending.snap.name, name: c.name })
               : t('snapshots.restoreConfirm', { snap: pending.snap.name, name: c.name })}
           </p>
           {pending.kind === 'restore' && (
-            <label className="form">
-              <span>{t('snapshots.restoreName', { name: c.name })}</span>
-              <input data-testid="snapshot-restore-name" value={newName} onChange={(e) => setNewName(e.target.value)} />
-            </label>
+            <FormGroup label={t('snapshots.restoreName', { name: c.name })} fieldId="snapshot-restore-name">
+              <TextInput id="snapshot-restore-name" data-testid="snapshot-restore-name" value={newName} onChange={(_e, v) => setNewName(v)} />
+            </FormGroup>
           )}
-          <div className="buttons">
-            <button type="button" onClick={() => setPending(null)}>{t('app.cancel')}</button>
-            <button type="button" className={pending.kind === 'delete' ? 'danger' : 'primary'} data-testid="snapshot-confirm" onClick={confirm}>
-              {pending.kind === 'delete' ? t('snapshots.confirmDelete') : t('snapshots.confirmRestore')}
-            </button>
-          </div>
         </Dialog>
       )}
     </section>

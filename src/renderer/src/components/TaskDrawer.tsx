@@ -56,9 +56,12 @@ function TaskItem({ task, onLog }: { task: Task; onLog(ref: ContainerRef): void 
     <NotificationDrawerListItem variant={VARIANT[task.status]} isRead={task.status !== 'failed'} data-testid={`task-${task.name}`} data-status={task.status}>
       <NotificationDrawerListItemHeader variant={VARIANT[task.status]} title={title} srTitle={t(`tasks.status.${task.status}`)}>
         {task.status === 'running' ? (
-          <Button variant="link" isInline data-testid={`task-cancel-${task.name}`} onClick={() => void cancel(api, task.id)}>
-            {t('app.cancel')}
-          </Button>
+          // a local task is a plain call: nothing to cancel
+          !task.local && (
+            <Button variant="link" isInline data-testid={`task-cancel-${task.name}`} onClick={() => void cancel(api, task.id)}>
+              {t('app.cancel')}
+            </Button>
+          )
         ) : (
           <Button variant="plain" aria-label={t('app.dismiss')} data-testid={`task-dismiss-${task.name}`} onClick={() => dismiss(task.id)}>
             ×

@@ -21,7 +21,7 @@ const sortValue = (c: ContainerInfo, k: SortKey, sizeOf: SizeOf): string | numbe
     case 'name': return c.name
     case 'state': return c.state
     case 'backend': return c.backend ?? ''
-    case 'origin': return c.origin?.name ?? ''
+    case 'origin': return c.origin?.name ?? c.copiedFrom?.ref.name ?? ''
     case 'dependents': return c.dependents.length
     case 'snapshots': return c.snapshots.length
     case 'problems': return c.problems.length
@@ -32,7 +32,7 @@ const sortValue = (c: ContainerInfo, k: SortKey, sizeOf: SizeOf): string | numbe
 export function visibleContainers(list: ContainerInfo[], filter: string, sort: Sort, sizeOf: SizeOf = () => undefined): ContainerInfo[] {
   const f = filter.trim().toLowerCase()
   const rows = f
-    ? list.filter((c) => [c.name, c.state, c.backend ?? '', c.origin?.name ?? ''].some((s) => s.toLowerCase().includes(f)))
+    ? list.filter((c) => [c.name, c.state, c.backend ?? '', c.origin?.name ?? c.copiedFrom?.ref.name ?? ''].some((s) => s.toLowerCase().includes(f)))
     : [...list]
   const dir = sort.dir === 'asc' ? 1 : -1
   return rows.sort((a, b) => {

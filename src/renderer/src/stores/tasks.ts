@@ -6,7 +6,7 @@ import type { ContainerRef, OpProgress, StartDiagnosis } from '@shared/model'
 import type { LifecycleAction } from '@shared/lifecycle'
 import { useToasts } from './toasts'
 
-export type TaskKind = 'clone' | 'create' | LifecycleAction
+export type TaskKind = 'clone' | 'create' | 'snapshot' | LifecycleAction
 export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface Task {
@@ -28,6 +28,8 @@ export interface Task {
   endedAt: number | null
   /** the first progress report that had a total, to estimate the time left from the rate since */
   firstMeasure: { at: number; done: number } | null
+  /** a call the app tracks itself (not an engine task): nothing to cancel */
+  local?: true
 }
 
 /** Seconds left at the rate since the first measured report, or null when there is no rate yet. */
@@ -72,6 +74,8 @@ interface TasksState {
   /** events that arrived before the call that started the task returned its id */
   early: { progress: Events['taskProgress'][]; done: Events['taskDone'][] }
   start(kind: TaskKind, name: string, call: () => Promise<{ taskId: string }>, ref?: ContainerRef): Promise<string>
+  /** a plain call shown as a task of its own (a snapshot for each of a selection); resolves when it ends */
+  track(kind: TaskKind, name: string, ref: ContainerRef, call: () => Promise<unknown>): Promise<boolean>
   progress(ev: Events['taskProgress']): void
   done(ev: Events['taskDone']): void
   cancel(api: Pick<StrataApi, 'cancelTask'>, id: string): Promise<void>
@@ -111,6 +115,21 @@ export const useTasks = create<TasksState>()((set, get) => ({
     })
     if (tasks[taskId]!.status !== 'running') announce(tasks[taskId])
     return taskId
+  },
+  async track(kind, name, ref, call) {
+    const id = `local-${Date.now()}-${Math.random().toString(36).slice(2)}`
+    const task: Task = { id, kind, name, ref, status: 'running', progress: null, error: null, diagnosis: null, result: null, startedAt: Date.now(), endedAt: null, firstMeasure: null, local: true }
+    set({ tasks: { ...get().tasks, [id]: task } })
+    let error: string | null = null
+    try {
+      await call()
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e)
+    }
+    const ended: Task = { ...get().tasks[id]!, status: error === null ? 'done' : 'failed', error, endedAt: Date.now() }
+    set({ tasks: { ...get().tasks, [id]: ended } })
+    announce(ended)
+    return error === null
   },
   progress(ev) {
     if (!get().tasks[ev.taskId]) return set({ early: { ...get().early, progress: [...get().early.progress, ev].slice(-50) } })

@@ -15,6 +15,8 @@ import { CloneTargets } from '../components/CloneTargets'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { usePrefs } from '../stores/prefs'
 import { useUsage } from '../stores/usage'
+import { ResizableTh } from '../components/ResizableTh'
+import { BulkSnapshot } from '../components/BulkSnapshot'
 
 interface Column {
   key: SortKey
@@ -109,6 +111,9 @@ export function ContainersView(): React.JSX.Element {
                 <LifecycleButtons containers={selected} actions={['start', 'stop']} />
               </ToolbarItem>
               <ToolbarItem>
+                <BulkSnapshot containers={selected} />
+              </ToolbarItem>
+              <ToolbarItem>
                 <CloneTargets lxcpaths={lxcpaths} />
               </ToolbarItem>
             </ToolbarGroup>
@@ -123,8 +128,10 @@ export function ContainersView(): React.JSX.Element {
                   aria-label={t('containers.selectAll')}
                 />
                 {COLUMNS.map((col, i) => (
-                  <Th
+                  <ResizableTh
                     key={col.key}
+                    column={col.key}
+                    label={t(`containers.col.${col.key}`)}
                     className={col.numeric ? 'num' : undefined}
                     modifier={col.numeric ? 'fitContent' : 'nowrap'}
                     visibility={col.wide ? ['hidden', col.wide === 'xl' ? 'visibleOnXl' : 'visibleOn2Xl'] : undefined}
@@ -137,7 +144,7 @@ export function ContainersView(): React.JSX.Element {
                     }}
                   >
                     {t(`containers.col.${col.key}`)}
-                  </Th>
+                  </ResizableTh>
                 ))}
                 <Th screenReaderText={t('containers.actions', { name: '' })} />
               </Tr>
