@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next'
 import type { ContainerInfo, SnapshotInfo } from '@shared/model'
 import { api, errorText } from '../api'
 import {
+  ActionGroup,
   Alert,
   Button,
   DataList,
@@ -17,8 +18,6 @@ import {
   EmptyState,
   Form,
   FormGroup,
-  InputGroup,
-  InputGroupItem,
   TextInput,
   Title
 } from '@patternfly/react-core'
@@ -111,18 +110,15 @@ export function SnapshotsPanel({ c }: { c: ContainerInfo }): React.JSX.Element {
         </DataList>
       )}
       <Form onSubmit={take} className="snapform" isHorizontal={false}>
+        {/* the comment on a line of its own: beside the button the placeholder was cut off in the narrow details panel */}
         <FormGroup label={t('snapshots.comment')} fieldId="snapshot-comment">
-          <InputGroup>
-            <InputGroupItem isFill>
-              <TextInput id="snapshot-comment" data-testid="snapshot-comment" value={comment} placeholder={t('snapshots.commentPlaceholder')} onChange={(_e, v) => setComment(v)} />
-            </InputGroupItem>
-            <InputGroupItem>
-              <Button type="submit" variant="secondary" icon={<CameraIcon />} isDisabled={busy} isLoading={busy} data-testid="snapshot-create">
-                {busy ? t('snapshots.creating') : t('snapshots.create')}
-              </Button>
-            </InputGroupItem>
-          </InputGroup>
+          <TextInput id="snapshot-comment" data-testid="snapshot-comment" value={comment} placeholder={t('snapshots.commentPlaceholder')} onChange={(_e, v) => setComment(v)} />
         </FormGroup>
+        <ActionGroup className="snapform-actions">
+          <Button type="submit" variant="secondary" icon={<CameraIcon />} isDisabled={busy} isLoading={busy} data-testid="snapshot-create">
+            {busy ? t('snapshots.creating') : t('snapshots.create')}
+          </Button>
+        </ActionGroup>
       </Form>
       {error && <Alert variant="danger" isInline isPlain role="alert" data-testid="snapshot-error" title={t('snapshots.failed', { message: error })} />}
       {pending && (
