@@ -1,21 +1,26 @@
-// Standard output written straight to fd 1. Node's process.stdout on a pipe is a socket
-// stream whose machinery costs ~3 ms to load, a tenth of a `strata ls | jq` run; the CLI
-// prints whole results at once and needs none of it.
+// Standard output and error written straight to fds 1 and 2. Node's process.stdout on a pipe
+// is a socket stream whose machinery costs ~3 ms to load, a tenth of a `strata ls | jq` run; the
+// CLI prints whole results at once and needs none of it. Never opening process.stdout/stderr
+// also lets the warm worker (warm/) run commands before the caller's fds are its own.
 import { fstatSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
 const STDOUT = 1
+const STDERR = 2
 
-/** True when stdout is a terminal (only a character device can be one, so pipes cost a fstat). */
-export function stdoutIsTerminal(): boolean {
+/** True when the fd is a terminal (only a character device can be one, so pipes cost a fstat). */
+function isTerminal(fd: number): boolean {
   try {
-    if (!fstatSync(STDOUT).isCharacterDevice()) return false
+    if (!fstatSync(fd).isCharacterDevice()) return false
   } catch {
     return false
   }
   const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty')
-  return tty.isatty(STDOUT)
+  return tty.isatty(fd)
 }
+
+export const stdoutIsTerminal = (): boolean => isTerminal(STDOUT)
+export const stderrIsTerminal = (): boolean => isTerminal(STDERR)
 
 function pause(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
@@ -25,12 +30,15 @@ function pause(ms: number): void {
  * Writes all of `text`. A reader that went away (`strata ls | head`) ends the process quietly,
  * as it ends any Unix tool; a non-blocking stdout that is full is waited for.
  */
-export function writeStdout(text: string | Uint8Array): void {
+export const writeStdout = (text: string | Uint8Array): void => writeAll(STDOUT, text)
+export const writeStderr = (text: string | Uint8Array): void => writeAll(STDERR, text)
+
+function writeAll(fd: number, text: string | Uint8Array): void {
   const bytes = typeof text === 'string' ? Buffer.from(text) : text
   let offset = 0
   while (offset < bytes.length) {
     try {
-      offset += writeSync(STDOUT, bytes, offset)
+      offset += writeSync(fd, bytes, offset)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'EAGAIN') pause(1)

@@ -6,7 +6,7 @@ import { cancelled } from '@shared/errors'
 import { recoverInterrupted } from '../engine/ops/recover'
 import type { OpContext } from '../engine/context'
 import { containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
-import { writeStdout } from './output'
+import { stderrIsTerminal, writeStderr, writeStdout } from './output'
 
 /** Phases whose messages say something the user should know even in a log, not just progress. */
 const NOTES = new Set(['hostname', 'config', 'convert'])
@@ -20,26 +20,26 @@ function mb(bytes: number): string {
  * progressTotals is false, so the engine skips the pre-scan it makes only to know totals.
  */
 export function progressPrinter(): { onProgress: (p: OpProgress) => void; progressTotals: boolean; done: () => void } {
-  const tty = process.stderr.isTTY === true
+  const tty = stderrIsTerminal()
   let drawn = false
   return {
     onProgress: draw,
     progressTotals: tty,
     done() {
-      if (drawn) process.stderr.write('\n')
+      if (drawn) writeStderr('\n')
     }
   }
   function draw(p: OpProgress): void {
     if (p.message) {
-      if (drawn) process.stderr.write('\n')
+      if (drawn) writeStderr('\n')
       drawn = false
-      if (tty || NOTES.has(p.phase)) process.stderr.write(`${p.message}\n`)
+      if (tty || NOTES.has(p.phase)) writeStderr(`${p.message}\n`)
       return
     }
     if (!tty || p.files === undefined) return
     const pct = p.totalBytes ? ` ${Math.min(100, Math.floor(((p.bytes ?? 0) / Math.max(1, p.totalBytes)) * 100))}%` : ''
     const of = p.totalFiles ? `/${p.totalFiles}` : ''
-    process.stderr.write(`\r${p.phase}:${pct} ${p.files}${of} files, ${mb(p.bytes ?? 0)}${p.totalBytes ? ` of ${mb(p.totalBytes)}` : ''}   `)
+    writeStderr(`\r${p.phase}:${pct} ${p.files}${of} files, ${mb(p.bytes ?? 0)}${p.totalBytes ? ` of ${mb(p.totalBytes)}` : ''}   `)
     drawn = true
   }
 }

@@ -1,7 +1,9 @@
 // What the warm worker does once, before it waits: load every command it serves (each is its own
-// bundle) and execa, and run `ls --json` a few times on a scratch lxcpath of a few containers,
-// so that the listing's code is compiled, not interpreted, when a real command comes. Its output
-// goes to the worker's own stdout, /dev/null; nothing here opens process.stdout or stderr.
+// bundle) and execa, and run `ls --json` and `clone -s` + `destroy` a few times on a scratch
+// lxcpath of a few containers, so that the listing's and the snapshot clone's code is compiled,
+// not interpreted, when a real command comes. Their output goes to the worker's own stdout and
+// stderr, /dev/null, written to the fds (cli/output.ts): nothing here opens process.stdout or
+// process.stderr, whose kind (terminal, pipe, file) Node fixes when they are first used.
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -14,6 +16,7 @@ export const SERVED = ['ls', 'lineage', 'config', 'check', 'du', 'diff', 'clone'
 const BASES = 8
 const CLONES_PER_BASE = 11
 const LS_RUNS = 40
+const CLONE_RUNS = 12
 
 /** A few dir containers and overlay snapshot clones of them, with LXC's bookkeeping. */
 function scratchLxcpath(): string {
@@ -45,9 +48,15 @@ export function loadServed(): void {
 export async function warmUp(): Promise<void> {
   await import('execa').catch(() => undefined)
   const ls = requireBundle('ls') as Command
+  const clone = requireBundle('clone') as Command
+  const destroy = requireBundle('destroy') as Command
   const p = scratchLxcpath()
   try {
     for (let i = 0; i < LS_RUNS; i++) await ls.run(['-P', p, '--json'])
+    for (let i = 0; i < CLONE_RUNS; i++) {
+      await clone.run(['-p', p, '-o', 'base0', '-n', 'warm', '-s'])
+      await destroy.run(['-P', p, '-n', 'warm'])
+    }
   } catch {
     // a worker that could not warm up still serves, only less warm
   } finally {
