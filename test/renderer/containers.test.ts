@@ -41,3 +41,19 @@ describe('nextSort', () => {
     expect(nextSort({ key: 'name', dir: 'desc' }, 'state')).toEqual({ key: 'state', dir: 'asc' })
   })
 })
+
+describe('useContainers.fetch', () => {
+  it('keeps the newest listing when an older one is answered after it (a frozen state must not come back after unfreeze)', async () => {
+    const { useContainers } = await import('../../src/renderer/src/stores/containers')
+    let answerOld: (l: ContainerInfo[]) => void = () => undefined
+    const older = new Promise<ContainerInfo[]>((r) => (answerOld = r))
+    const first = useContainers.getState().fetch({ listContainers: () => older })
+    await useContainers.getState().fetch({ listContainers: async () => [c('base', { state: 'running' })] })
+    answerOld([c('base', { state: 'frozen' })])
+    await first
+    expect(useContainers.getState().list.map((x) => x.state)).toEqual(['running'])
+    // answers in order are all applied
+    await useContainers.getState().fetch({ listContainers: async () => [c('base', { state: 'stopped' })] })
+    expect(useContainers.getState().list.map((x) => x.state)).toEqual(['stopped'])
+  })
+})

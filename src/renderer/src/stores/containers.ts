@@ -3,6 +3,7 @@
 import { create } from 'zustand'
 import type { ContainerInfo } from '@shared/model'
 import type { StrataApi } from '@shared/api'
+import { newestAnswer } from './newestAnswer'
 
 export type SortKey = 'name' | 'state' | 'backend' | 'origin' | 'dependents' | 'snapshots' | 'problems' | 'size'
 export interface Sort {
@@ -61,6 +62,8 @@ interface ContainersState {
   fetch(api: Pick<StrataApi, 'listContainers'>, all?: boolean): Promise<void>
 }
 
+const listing = newestAnswer()
+
 export const useContainers = create<ContainersState>()((set, get) => ({
   list: [],
   loaded: false,
@@ -73,7 +76,7 @@ export const useContainers = create<ContainersState>()((set, get) => ({
   async fetch(api, all = false) {
     set({ loading: true })
     try {
-      set({ list: await api.listContainers({ all }), loaded: true, error: null })
+      await listing(api.listContainers({ all }), (list) => set({ list, loaded: true, error: null }))
     } catch (e) {
       set({ error: e instanceof Error ? e.message : String(e) })
     } finally {

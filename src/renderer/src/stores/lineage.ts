@@ -2,6 +2,7 @@
 import { create } from 'zustand'
 import type { Finding, LineageGraph } from '@shared/model'
 import type { StrataApi } from '@shared/api'
+import { newestAnswer } from './newestAnswer'
 
 /** Findings per node id (`<lxcpath>/<name>`), so a node can be marked red with its reasons. */
 export function findingsByNode(g: LineageGraph): Map<string, Finding[]> {
@@ -34,16 +35,19 @@ interface LineageState {
 
 const empty: LineageGraph = { nodes: [], edges: [], findings: [] }
 
+const drawing = newestAnswer()
+
 export const useLineage = create<LineageState>()((set) => ({
   graph: empty,
   findings: new Map(),
   error: null,
   async fetch(api, all = false) {
     try {
-      const graph = await api.lineage({ all })
-      // when the data arrived: the benchmark times the graph's layout + first paint from here
-      performance.mark('strata:lineage-data')
-      set({ graph, findings: findingsByNode(graph), error: null })
+      await drawing(api.lineage({ all }), (graph) => {
+        // when the data arrived: the benchmark times the graph's layout + first paint from here
+        performance.mark('strata:lineage-data')
+        set({ graph, findings: findingsByNode(graph), error: null })
+      })
     } catch (e) {
       set({ error: e instanceof Error ? e.message : String(e) })
     }

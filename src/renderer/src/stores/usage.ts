@@ -72,6 +72,8 @@ interface UsageState {
   watch(api: WatchApi, all?: boolean, lxcpaths?: readonly string[]): () => void
 }
 
+let measureAgain = false
+
 export const useUsage = create<UsageState>()((set, get) => ({
   status: 'idle',
   byKey: new Map(),
@@ -126,13 +128,21 @@ export const useUsage = create<UsageState>()((set, get) => ({
     }
   },
   async fetch(api, all = false) {
-    if (get().status === 'measuring') return
+    // One measurement at a time; a change meanwhile is measured once more after it, not dropped.
+    if (get().status === 'measuring') {
+      measureAgain = true
+      return
+    }
     set({ status: 'measuring' })
     try {
       const list = await api.usage({ all })
       set({ status: 'ready', byKey: new Map(list.map((u) => [key(u.ref), u])), error: null })
     } catch (e) {
       set({ status: 'unavailable', byKey: new Map(), error: e instanceof Error ? e.message : String(e) })
+    }
+    if (measureAgain) {
+      measureAgain = false
+      await get().fetch(api, all)
     }
   }
 }))
