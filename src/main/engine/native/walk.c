@@ -540,7 +540,7 @@ static int by_ino(const void *a, const void *b) {
  * which starts the reads and returns): one thread then keeps many reads in flight, where a
  * copy alone waits for each file's first read in turn. False when it is not worth it or fails
  * (the copy then opens the file itself, as it would without this). */
-static int read_ahead(int dirfd, const char *name, int *fd, struct stat *st) {
+static int read_ahead(int dirfd, const char *name, int willneed, int *fd, struct stat *st) {
   int f = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOATIME);
   if (f < 0 && errno == EPERM) f = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (f < 0) return 0;
@@ -548,7 +548,7 @@ static int read_ahead(int dirfd, const char *name, int *fd, struct stat *st) {
     close(f);
     return 0;
   }
-  if (st->st_size > 0) posix_fadvise(f, 0, st->st_size, POSIX_FADV_WILLNEED);
+  if (willneed && st->st_size > 0) posix_fadvise(f, 0, st->st_size, POSIX_FADV_WILLNEED);
   *fd = f;
   return 1;
 }
@@ -601,7 +601,9 @@ static int for_each_dirent_by_inode(tls *t, int fd, int ahead, int (*cb)(tls *, 
   for (; i < t->nrefs; i++) {
     while (ahead && next < t->nrefs && next - i < READ_AHEAD_FILES && bytes < READ_AHEAD_BYTES) {
       dent_ref *r = &t->refs[next++];
-      if (r->type == DT_REG && read_ahead(fd, t->names + r->name, &r->fd, &r->st)) bytes += (uint64_t)r->st.st_size;
+      /* a reflink copy (FICLONE works here) reads no data: then only the open is done ahead */
+      int willneed = !__atomic_load_n(&t->w->try_ficlone, __ATOMIC_RELAXED);
+      if (r->type == DT_REG && read_ahead(fd, t->names + r->name, willneed, &r->fd, &r->st)) bytes += (uint64_t)r->st.st_size;
     }
     if (next <= i) next = i + 1;
     dent_ref *r = &t->refs[i];
