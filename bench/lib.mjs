@@ -84,7 +84,7 @@ export function timeInterleaved(commands, { runs = 15 } = {}) {
  * (cutime, cstime; clock ticks of 10 ms). Summed over many runs it gives a per-run mean that the
  * machine's other load changes far less than it changes wall time.
  */
-function childrenCpuMs() {
+export function childrenCpuMs() {
   const stat = readFileSync('/proc/self/stat', 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // fields[0] is the 3rd field of stat (state): cutime and cstime are the 16th and 17th

@@ -1,15 +1,15 @@
 // Copies that share blocks: a copy clone's tree copy on btrfs (FICLONE per file, so the copy's
 // extents are the origin's) against rsync -aHAX and cp -a --reflink=always, same tree, same
-// run, alternating, warm cache. Then: rsync's itemized differences (must be none), and how much
+// run, alternating, warm cache, wall and CPU time. Then: rsync's itemized differences (must be none), and how much
 // of the copy is exclusive, by `btrfs filesystem du` and by the engine's own scan (~0 for both).
 // Env: BENCH_SRC (default /usr/share), BENCH_RUNS (default 3). Needs root (loop image).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { loadEngineModule, median, report, timeSpawn } from './lib.mjs'
+import { childrenCpuMs, loadEngineModule, median, report, timeSpawn } from './lib.mjs'
 
-process.env.STRATA_NATIVE = resolve('build/Release/strata_native.node')
+process.env.STRATA_NATIVE ??= resolve('build/Release/strata_native.node')
 if (process.geteuid?.() !== 0) {
   console.log('reflink.bench: skipped: needs root for a btrfs loop image')
   process.exit(0)
@@ -50,16 +50,28 @@ try {
   await timeStrata(fresh('warm')) // warms the cache
   fresh('warm')
   const times = { strata: [], 'rsync -aHAX': [], 'cp -a --reflink=always': [] }
+  const cpu = { strata: [], 'rsync -aHAX': [], 'cp -a --reflink=always': [] }
+  const ownCpuMs = () => {
+    const u = process.cpuUsage()
+    return (u.user + u.system) / 1000
+  }
   for (let i = 0; i < RUNS; i++) {
     // alternate who goes first
     const order = i % 2 ? [...Object.keys(peers), 'strata'] : ['strata', ...Object.keys(peers)]
-    for (const who of order) times[who].push(who === 'strata' ? await timeStrata(fresh('dst')) : peers[who](fresh('dst')))
+    for (const who of order) {
+      const dst = fresh('dst')
+      const c0 = who === 'strata' ? ownCpuMs() : childrenCpuMs()
+      times[who].push(who === 'strata' ? await timeStrata(dst) : peers[who](dst))
+      cpu[who].push((who === 'strata' ? ownCpuMs() : childrenCpuMs()) - c0)
+    }
   }
   await timeStrata(fresh('dst'))
   const usage = await native.scanUsage(src, {})
   const label = `${(usage.apparentBytes / 1e6).toFixed(0)} MB, ${usage.files} files`
   report(`reflink copy on btrfs, ${label}`, median(times.strata), 'rsync -aHAX', median(times['rsync -aHAX']), 0.1)
   report(`reflink copy on btrfs, ${label}`, median(times.strata), 'cp -a --reflink=always', median(times['cp -a --reflink=always']), 1.0)
+  report(`reflink copy on btrfs, CPU time (user + system)`, median(cpu.strata), 'rsync -aHAX', median(cpu['rsync -aHAX']))
+  report(`reflink copy on btrfs, CPU time (user + system)`, median(cpu.strata), 'cp -a --reflink=always', median(cpu['cp -a --reflink=always']))
   const diff = spawnSync('rsync', ['-aHAXn', '--numeric-ids', '--itemize-changes', `${src}/`, `${join(mnt, 'dst')}/`], { encoding: 'utf8' }).stdout.trim()
   console.log(`reflink copy: rsync -aHAXn --itemize-changes differences: ${diff ? diff.split('\n').length : 0}`)
   sh('sync', [])

@@ -1,6 +1,7 @@
 // The helper through real pkexec and a real polkitd: an unprivileged user's client starts
 // the root helper, which serves a root-only lxcpath and refuses what breaks its rules.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
@@ -191,6 +192,30 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
     await d.next((x) => x.tag === 'close')
     // close() resolves when the helper process has exited
     expect(existsSync(`/proc/${hello.pid}`)).toBe(false)
+  })
+
+  it('a listing asked again crosses as what changed, and is whole and current for the caller, after a change too', async () => {
+    const d = driverFor(fx.allowed, [lx.path])
+    const names = (r: unknown): string[] => (r as { name: string; legacy: boolean }[]).map((c) => `${c.name}${c.legacy ? ' (legacy)' : ''}`)
+    const first = await d.call('first', 'listContainers', {})
+    expect(names(first.result)).toEqual(['alpha', 'beta'])
+    const same = await d.call('same', 'listContainers', {})
+    expect(same.result).toEqual(first.result)
+    // a real change: alpha's config gains a LXC 2.0 key, so it lists as legacy, and loses it again
+    const config = join(lx.path, 'alpha/config')
+    const original = readFileSync(config, 'utf8')
+    try {
+      appendFileSync(config, 'lxc.utsname = alpha\n')
+      const changed = await d.call('changed', 'listContainers', {})
+      expect(names(changed.result)).toEqual(['alpha (legacy)', 'beta'])
+    } finally {
+      writeFileSync(config, original)
+    }
+    const back = await d.call('back', 'listContainers', {})
+    expect(back.result).toEqual(first.result)
+    // and the wire carried changes, not whole listings (the helper's log says what it sent)
+    expect(d.stderr).toMatch(/listContainers -> ok \(same as version \d+\)/)
+    expect(d.stderr).toMatch(/listContainers -> ok \(as a change of version \d+: 1 of 2 items\)/)
   })
 
   it('the client starts the helper again after it died', async () => {

@@ -1,11 +1,12 @@
 // Framing and request parsing of the helper protocol, and the helper server in process
 // (real engine, real lxcpaths) for what a hostile or broken client can send: single cases, and
 // a fuzz of messages made from the engine table's own methods and params.
-import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
+import { applyDelta } from '../../src/main/helper/answer-delta'
 import { LineDecoder, parseAppLine, parseHelperLine, PROTOCOL_VERSION, type HelperMessage, type Unreadable } from '../../src/main/helper/protocol'
 import { HelperServer } from '../../src/main/helper/server'
 import { ENGINE, ENGINE_METHODS, isEngineMethod, REACHING_SCHEMAS } from '../../src/shared/engine-api'
@@ -165,6 +166,44 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
     input.write('{"id":2,"method":"listContainers","params":{}}\n')
     const ok = await reply(byId(2))
     expect('result' in ok && (ok.result as { name: string }[]).map((c) => c.name)).toEqual(['one'])
+  })
+
+  it('answers a listing asked again as what changed since the version the app holds', async () => {
+    await lx.create('two') // a change of one of two containers is sent as a change (of one of one, whole)
+    try {
+      const ask = async (id: number, have?: number): Promise<HelperMessage> => {
+        input.write(JSON.stringify({ id, method: 'listContainers', params: { lxcpaths: [lx.path] }, ...(have ? { have } : {}) }) + '\n')
+        return reply(byId(id))
+      }
+      const full = await ask(901)
+      if (!('result' in full) || full.version === undefined) throw new Error(`no versioned list: ${JSON.stringify(full)}`)
+      const v = full.version
+      // nothing changed: "same as version v"
+      expect(await ask(902, v)).toEqual({ id: 902, delta: { base: v, version: v, length: 2, set: [] } })
+      // a real change: one container's config gains a LXC 2.0 key (it lists as legacy)
+      const config = join(lx.path, 'one/config')
+      const original = readFileSync(config, 'utf8')
+      let changed: HelperMessage
+      try {
+        appendFileSync(config, 'lxc.utsname = one\n')
+        changed = await ask(903, v)
+      } finally {
+        writeFileSync(config, original)
+      }
+      if (!('delta' in changed)) throw new Error(`no delta: ${JSON.stringify(changed)}`)
+      expect(changed.delta).toMatchObject({ base: v, length: 2, set: [[0, expect.objectContaining({ name: 'one', legacy: true })]] })
+      expect(changed.delta.version).toBeGreaterThan(v)
+      const before = full.result as { name: string }[]
+      expect(applyDelta(before, changed.delta)).toEqual([{ ...before[0], legacy: true, problems: expect.any(Array) }, before[1]])
+      // a version the helper no longer holds gets the whole list
+      const again = await ask(904, v)
+      expect('result' in again && again.version).toBeGreaterThan(changed.delta.version)
+      expect('result' in again && again.result).toEqual(full.result)
+      // a malformed version is refused
+      expect(parseAppLine(JSON.stringify({ id: 905, method: 'listContainers', params: {}, have: 0 }))).toMatchObject({ unreadable: { rule: 'bad-request' }, id: 905 })
+    } finally {
+      await lx.lxc('lxc-destroy', '-n', 'two')
+    }
   })
 
   it('answers garbage and binary noise with bad-request, without an id', async () => {

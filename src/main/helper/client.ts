@@ -19,6 +19,7 @@ import {
   type Hello,
   type HelperMessage
 } from './protocol'
+import { answerKey, applyDelta } from './answer-delta'
 
 export const INSTALLED_HELPER = '/usr/libexec/strata/strata-helper'
 
@@ -64,6 +65,8 @@ export interface HelperLauncher {
 
 interface Pending {
   method: EngineMethod
+  /** the list this request's answer may be a delta of, and where the answer is kept */
+  list?: { key: string; have?: { version: number; items: readonly unknown[] } }
   resolve: (v: unknown) => void
   reject: (e: Error) => void
   onProgress?: (p: OpProgress) => void
@@ -132,6 +135,8 @@ export class HelperClient {
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private hello: Hello | null = null
+  /** the newest list answered to each request (method + params), by this helper's version (answer-delta.ts) */
+  private lists = new Map<string, { version: number; items: readonly unknown[] }>()
 
   constructor(private readonly opts: HelperClientOptions = {}) {}
 
@@ -202,6 +207,7 @@ export class HelperClient {
   /** Reads the helper's hello and messages; rejects with what its launcher says when it stops before greeting. */
   private watch(child: HelperChild, launcher: HelperLauncher): Promise<Hello> {
     this.child = child
+    this.lists = new Map() // versions are this helper's own
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => {
       const text = d.toString('utf8')
@@ -281,7 +287,26 @@ export class HelperClient {
     }
     this.pending.delete(msg.id)
     if ('error' in msg) p.reject(fromErrorData(msg.error))
+    else if ('delta' in msg) {
+      const have = p.list?.have
+      if (!have || have.version !== msg.delta.base) {
+        p.reject(new StrataError('internal', `The helper answered ${p.method} as a change of list version ${msg.delta.base}, which this app did not hold.`, { rule: 'bad-reply' }))
+        return
+      }
+      p.resolve(this.keepList(p.list!.key, msg.delta.version, applyDelta(have.items, msg.delta)))
+    } else if (msg.version !== undefined && p.list) p.resolve(this.keepList(p.list.key, msg.version, msg.result as unknown[]))
     else p.resolve(msg.result)
+  }
+
+  /** Keeps a list answered (the newest version wins) and hands the caller its own array of the same, read-only, items. */
+  private keepList(key: string, version: number, items: readonly unknown[]): unknown[] {
+    const kept = this.lists.get(key)
+    if (!kept || kept.version <= version) {
+      this.lists.delete(key)
+      this.lists.set(key, { version, items })
+      if (this.lists.size > 16) this.lists.delete(this.lists.keys().next().value!)
+    }
+    return items.slice()
   }
 
   /** Sends one request (starting the helper if needed) and resolves with its result. */
@@ -291,6 +316,8 @@ export class HelperClient {
     const child = this.child
     if (!child) throw helperError('helper-gone', 'The Strata helper exited before the request could be sent.')
     const id = this.nextId++
+    const key = answerKey(method, params)
+    const have = this.lists.get(key)
     return new Promise<EngineResult<M>>((resolve, reject) => {
       const onAbort = (): void => {
         if (this.pending.has(id) && child.stdin.writable) child.stdin.write(encodeLine({ cancel: id }))
@@ -298,6 +325,7 @@ export class HelperClient {
       const settle = (): void => opts.signal?.removeEventListener('abort', onAbort)
       this.pending.set(id, {
         method,
+        list: { key, have },
         resolve: (v) => {
           settle()
           resolve(v as EngineResult<M>)
@@ -313,7 +341,7 @@ export class HelperClient {
         if (this.pending.has(id) && child.stdin.writable) child.stdin.write(encodeLine({ stream: id, input }))
       })
       opts.signal?.addEventListener('abort', onAbort, { once: true })
-      child.stdin.write(encodeLine({ id, method, params }))
+      child.stdin.write(encodeLine({ id, method, params, ...(have ? { have: have.version } : {}) }))
     })
   }
 

@@ -4,20 +4,24 @@
 //
 //   helper -> app, first line:  {"hello": Hello}
 //   app -> helper:              {"id": 1, "method": "listContainers", "params": {...}}   a request
+//                               {"id": 2, "method": "listContainers", "params": {...}, "have": 7}   holding list version 7
 //                               {"cancel": 1}                                  cancel request 1 (a stream: close it)
 //                               {"stream": 1, "input": StreamInput}            input for stream request 1
 //   helper -> app:              {"id": 1, "progress": OpProgress}              zero or more
 //                               {"id": 1, "data": "..."}                       a stream's output, zero or more
 //                               {"id": 1, "result": ...} | {"id": 1, "error": {code, message, subject?, rule?}}
+//                               {"id": 1, "result": [...], "version": 7}      a list, kept by both sides as version 7
+//                               {"id": 2, "delta": {base, version, length, set}}   a list as what changed since `base` (answer-delta.ts)
 //
 // A line that cannot be read as a request gets {"id": null, "error": ...}: the helper never
 // guesses which request it belonged to.
 import type { EngineMethod } from '@shared/engine-api'
 import { StrataError, usageError, type ErrorData } from '@shared/errors'
 import type { OpProgress } from '@shared/model'
+import type { ListDelta } from './answer-delta'
 
 /** Bumped on any incompatible change; the client refuses a helper speaking another version. */
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 
 /** Longest request line the helper accepts. Requests are small: names, paths, a few options. */
 export const MAX_REQUEST_BYTES = 1024 * 1024
@@ -53,6 +57,8 @@ export interface Request {
   id: number
   method: string
   params: unknown
+  /** the version of this request's list the app holds: the answer may then be a delta */
+  have?: number
 }
 export interface Cancel {
   cancel: number
@@ -67,7 +73,8 @@ export type HelperMessage =
   | { hello: Hello }
   | { id: number; progress: OpProgress }
   | { id: number; data: string }
-  | { id: number; result: unknown }
+  | { id: number; result: unknown; version?: number }
+  | { id: number; delta: ListDelta }
   | { id: number | null; error: ErrorData }
 
 /** Request ids are positive safe integers: they key maps on both sides. */
@@ -104,10 +111,11 @@ export function parseAppLine(line: string): Request | Cancel | StreamInputLine |
     return { stream: o.stream, input: o.input }
   }
   if (!isRequestId(o.id)) return badRequest('The request id must be a positive integer.')
-  const extra = Object.keys(o).filter((k) => k !== 'id' && k !== 'method' && k !== 'params')
+  const extra = Object.keys(o).filter((k) => k !== 'id' && k !== 'method' && k !== 'params' && k !== 'have')
   if (extra.length) return badRequest(`The request has unknown fields: ${extra.join(', ')}.`, o.id)
   if (typeof o.method !== 'string') return badRequest('The request method must be a string.', o.id)
-  return { id: o.id, method: o.method, params: o.params ?? {} }
+  if ('have' in o && !isRequestId(o.have)) return badRequest('The request\'s "have" must be a list version (a positive integer).', o.id)
+  return { id: o.id, method: o.method, params: o.params ?? {}, ...(isRequestId(o.have) ? { have: o.have } : {}) }
 }
 
 const badReply = (message: string): StrataError => new StrataError('internal', message, { rule: 'bad-reply' })
@@ -129,10 +137,24 @@ export function parseHelperLine(line: string): HelperMessage {
     const e = o.error as Partial<ErrorData> | null
     if (e && typeof e.message === 'string' && typeof e.code === 'string') return o as { id: number | null; error: ErrorData }
   }
-  if (isRequestId(o.id) && 'result' in o) return o as { id: number; result: unknown }
+  if (isRequestId(o.id) && 'result' in o && (o.version === undefined || (isRequestId(o.version) && Array.isArray(o.result)))) return o as { id: number; result: unknown; version?: number }
+  if (isRequestId(o.id) && isListDelta(o.delta)) return o as { id: number; delta: ListDelta }
   if (isRequestId(o.id) && typeof o.progress === 'object' && o.progress !== null) return o as { id: number; progress: OpProgress }
   if (isRequestId(o.id) && typeof o.data === 'string') return o as { id: number; data: string }
   throw badReply('The helper wrote a message this app does not understand.')
+}
+
+function isListDelta(v: unknown): v is ListDelta {
+  if (typeof v !== 'object' || v === null) return false
+  const d = v as Record<string, unknown>
+  return (
+    isRequestId(d.base) &&
+    isRequestId(d.version) &&
+    Number.isSafeInteger(d.length) &&
+    (d.length as number) >= 0 &&
+    Array.isArray(d.set) &&
+    d.set.every((e) => Array.isArray(e) && e.length === 2 && Number.isSafeInteger(e[0]) && e[0] >= 0 && e[0] < (d.length as number))
+  )
 }
 
 /** One message as one line. JSON.stringify escapes newlines inside strings, so a line is a message. */

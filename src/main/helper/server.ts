@@ -10,6 +10,7 @@ import { LowerWalkCache } from '../engine/lineage/drift'
 import { recoverInterrupted } from '../engine/ops/recover'
 import { cancelled, errorData, unavailable, usageError, type StrataError } from '@shared/errors'
 import { LxcpathPolicy } from './lxcpath-policy'
+import { AnswerMemory, answerKey } from './answer-delta'
 import {
   encodeLine,
   LineDecoder,
@@ -52,6 +53,8 @@ export class HelperServer {
   private readonly recovered: Promise<unknown>
   /** The helper lives as long as the app: its lineage reads share walks of the bases. */
   private readonly lowerWalks = new LowerWalkCache(LowerWalkCache.FOR_LONG_LIVED_ENGINE_MS)
+  /** the last list answered to each reading request, so that the next answer is what changed */
+  private readonly answers = new AnswerMemory()
 
   constructor(private readonly opts: HelperServerOptions) {
     this.policy = opts.policy ?? new LxcpathPolicy(opts.lxcpaths)
@@ -132,7 +135,7 @@ export class HelperServer {
       this.streamInputs.get(msg.stream)?.(input.value as StreamInput)
       return
     }
-    const { id, method, params } = msg
+    const { id, method, params, have } = msg
     if (this.closing) return this.fail(id, cancelled('The helper is shutting down.', { rule: 'shutting-down' }))
     if (!isEngineMethod(method)) {
       return this.fail(id, usageError(`There is no helper method "${String(method).slice(0, 64)}"; the helper offers: ${ENGINE_METHODS.join(', ')}.`, 'unknown-method'))
@@ -148,7 +151,7 @@ export class HelperServer {
     }
     const controller = new AbortController()
     this.inFlight.set(id, controller)
-    const task = this.execute(id, method, parsed.value as EngineParams<typeof method>, controller.signal).finally(() => {
+    const task = this.execute(id, method, parsed.value as EngineParams<typeof method>, controller.signal, have).finally(() => {
       this.inFlight.delete(id)
       this.streamInputs.delete(id)
       this.running.delete(task)
@@ -156,7 +159,7 @@ export class HelperServer {
     this.running.add(task)
   }
 
-  private async execute<M extends EngineMethod>(id: number, method: M, params: EngineParams<M>, signal: AbortSignal): Promise<void> {
+  private async execute<M extends EngineMethod>(id: number, method: M, params: EngineParams<M>, signal: AbortSignal, have?: number): Promise<void> {
     const interval = this.opts.progressIntervalMs ?? 100
     let lastAt = 0
     let lastPhase = ''
@@ -185,8 +188,18 @@ export class HelperServer {
         lowerWalks: this.lowerWalks,
         stream
       })
-      this.opts.log?.(`${id} ${method} -> ok`)
-      this.send({ id, result: result ?? null })
+      const spec = ENGINE[method]
+      if (Array.isArray(result) && !spec.changes && !spec.task && !spec.stream) {
+        // a list from a reading method goes out as what changed since the app's copy (answer-delta.ts)
+        const answer = this.answers.answer(answerKey(method, params), have, result)
+        const d = 'delta' in answer ? answer.delta : null
+        const how = !d ? '' : d.version === d.base ? ` (same as version ${d.base})` : ` (as a change of version ${d.base}: ${d.set.length} of ${d.length} items)`
+        this.opts.log?.(`${id} ${method} -> ok${how}`)
+        this.send({ id, ...answer })
+      } else {
+        this.opts.log?.(`${id} ${method} -> ok`)
+        this.send({ id, result: result ?? null })
+      }
     } catch (err) {
       // The engine's error crosses as it is; one the abort caused says it was cancelled.
       const e = signal.aborted ? cancelled(`${method} was cancelled (${String((signal.reason as Error)?.message ?? 'aborted')}).`, { cause: err }) : err
