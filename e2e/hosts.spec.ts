@@ -145,6 +145,36 @@ test("the switcher lists this computer and h1; on h1 every view shows h1's conta
   await expect(page.getByTestId('container-row-r1')).toHaveCount(0)
 })
 
+test("lxc-copy, lxc-start, lxc-stop and lxc-destroy run in a shell on h1 show up while h1 is selected", async ({ page }) => {
+  test.setTimeout(120_000)
+  const [h1] = fx!.hosts as [NetnsHost]
+  const onH1 = (tool: string, args: string[]): void => {
+    execFileSync('ip', ['netns', 'exec', h1.netns, tool, '-P', lxcpathOf(h1), ...args], { stdio: 'ignore', timeout: 60_000 })
+  }
+  await page.goto(url)
+  await pickHost(page, 'h1')
+  await expect(page.getByTestId('container-row-r1')).toBeVisible({ timeout: 30_000 })
+  // Within seconds: the change goes from h1's watchers through its helper and ssh to this page.
+  const row = page.getByTestId('container-row-r2live')
+  onH1('lxc-copy', ['-n', 'r2', '-N', 'r2live'])
+  try {
+    await expect(row).toBeVisible({ timeout: 5_000 })
+    await expect(row).toContainText('stopped')
+    onH1('lxc-start', ['-n', 'r2live', '-d'])
+    await expect(row).toContainText('running', { timeout: 5_000 })
+    onH1('lxc-stop', ['-n', 'r2live', '-k'])
+    await expect(row).toContainText('stopped', { timeout: 5_000 })
+    onH1('lxc-destroy', ['-n', 'r2live'])
+    await expect(row).toHaveCount(0, { timeout: 5_000 })
+  } finally {
+    if (lxcLs(lxcpathOf(h1)).includes('r2live')) onH1('lxc-destroy', ['-n', 'r2live', '-f'])
+  }
+  // this computer's list is not h1's: nothing of h1 showed up there
+  await pickHost(page, 'local')
+  await expect(page.getByTestId('container-row-base')).toBeVisible()
+  await expect(page.getByTestId('container-row-r2')).toHaveCount(0)
+})
+
 test('h1 going down shows as unreachable with the reason within seconds; Reconnect works once its sshd is back', async ({ page }) => {
   test.setTimeout(120_000)
   const [h1] = fx!.hosts as [NetnsHost]

@@ -54,7 +54,7 @@ export interface ServiceOptions {
   userns?: boolean
   /**
    * A remote host's engine (main/hosts/host-sessions.ts): every lxcpath is served by it, nothing
-   * runs here and nothing here is watched (the session re-lists after its own changes).
+   * runs here; the engine watches its lxcpaths there (watchChanges) and the session says what changed.
    */
   engine?: EngineClient
   /** task and stream numbers, shared by the sessions of several hosts so that an id names one */
@@ -83,6 +83,13 @@ export function createSession(opts: ServiceOptions = {}): Session {
   const watcher = !watch ? null : new LxcpathWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
   // States change without a file changing (lxc-start in a terminal): polled, cheaply.
   const states = !watch ? null : new StateWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
+  // A remote host watches itself (its helper's watchChanges) and says which lxcpath changed; an engine
+  // that cannot (LXD's API, an older helper) is listed again after the app's own changes only.
+  const remoteWatch = remote && opts.watch !== false ? new AbortController() : null
+  if (remote && remoteWatch) {
+    const stream = { send: (p: string) => lxcpaths.includes(p) && emit('changed', { lxcpath: p }), onInput: () => undefined }
+    void remote.call('watchChanges', { lxcpaths }, { signal: remoteWatch.signal, stream }).catch(() => undefined)
+  }
 
   // Everything the renderer names must be one of this session's lxcpaths: the renderer is untrusted.
   const known = (p: string): string => {
@@ -225,6 +232,7 @@ export function createSession(opts: ServiceOptions = {}): Session {
       void userns?.close()
       watcher?.close()
       states?.close()
+      remoteWatch?.abort()
       events.removeAllListeners()
     }
   }
