@@ -152,12 +152,12 @@ export function createSession(opts: ServiceOptions = {}): Session {
   const tasks = new Map<string, AbortController>()
   let counter = 1
   const nextId = opts.nextId ?? (() => counter++)
-  const startTask = <M extends EngineMethod>(method: M, p: EngineParams<M>, changed: string[]): { taskId: string } => {
+  const startWork = (work: (call: CallOptions) => Promise<unknown>, changed: string[]): { taskId: string } => {
     const taskId = `t${nextId()}`
     const ac = new AbortController()
     tasks.set(taskId, ac)
     const onProgress = (progress: OpProgress): void => emit('taskProgress', { taskId, progress })
-    void runOn(method, p, { signal: ac.signal, onProgress })
+    void work({ signal: ac.signal, onProgress })
       .then(
         (result) => emit('taskDone', { taskId, result: result as Events['taskDone']['result'] }),
         (err: unknown) =>
@@ -169,6 +169,8 @@ export function createSession(opts: ServiceOptions = {}): Session {
       })
     return { taskId }
   }
+  const startTask = <M extends EngineMethod>(method: M, p: EngineParams<M>, changed: string[]): { taskId: string } =>
+    startWork((call) => runOn(method, p, call), changed)
 
   // Streams (consoles) answer an id at once; output and the end are events for the client that opened them.
   const streams = new Streams(
@@ -218,6 +220,9 @@ export function createSession(opts: ServiceOptions = {}): Session {
 
   return {
     api,
+    // the session's engines as one, for work spanning hosts (a copy between them): each call admitted like the api's
+    engine: { kind: remote ? 'remote' : 'local', call: (method, p, call) => runOn(method, admit(method, p, session), call ?? {}) },
+    task: startWork,
     on(event, cb) {
       events.on(event, cb)
       return () => void events.off(event, cb)
