@@ -44,6 +44,17 @@ function hostDown(h: NetnsHost): Promise<void> {
   return fx!.stopSshd(h)
 }
 
+/** The element lies wholly inside the window. */
+async function inWindow(page: Page, el: ReturnType<Page['locator']>): Promise<void> {
+  await expect(el).toBeVisible()
+  const box = (await el.boundingBox())!
+  const size = page.viewportSize()!
+  expect(box.x).toBeGreaterThanOrEqual(0)
+  expect(box.y).toBeGreaterThanOrEqual(0)
+  expect(box.x + box.width).toBeLessThanOrEqual(size.width)
+  expect(box.y + box.height).toBeLessThanOrEqual(size.height)
+}
+
 async function pickHost(page: Page, name: string): Promise<void> {
   await page.getByTestId('host-switcher').click()
   await page.getByTestId(`host-option-${name}`).click()
@@ -243,9 +254,13 @@ test('"Copy to host…" copies a stopped container of this computer to h1, where
   await pickHost(page, 'local')
   await expect(page.getByTestId('container-row-base')).toBeVisible()
 
+  // at 1024x700, dark here and light for the second copy: nothing of the dialog clipped
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.getByTestId('theme').selectOption('dark')
   await page.getByTestId('row-menu-copy1').click()
   await page.getByTestId('row-copy-host-copy1').click()
   const dialog = page.getByTestId('copy-host-dialog')
+  await inWindow(page, dialog)
   await expect(dialog.getByRole('heading')).toHaveText('Copy copy1 to another host')
   await expect(page.getByTestId('copy-host-to')).toHaveValue('h1')
   await expect(page.getByTestId('copy-host-lxcpath')).toHaveValue(lxcpathOf(h1))
@@ -255,7 +270,7 @@ test('"Copy to host…" copies a stopped container of this computer to h1, where
   await expect(page.getByTestId('copy-host-confirm')).toBeDisabled()
   await page.getByTestId('copy-host-name').fill('fromlocal')
   await expect(page.getByTestId('copy-host-name-problem')).toContainText('This name is free on h1')
-  await snap(page, 'copy-to-host')
+  await snap(page, 'copy-to-host-1024x700-dark')
   await page.getByTestId('copy-host-confirm').click()
   await expect(dialog).toBeHidden()
   await expect(page.getByTestId('toast').filter({ hasText: 'fromlocal copied' })).toBeVisible({ timeout: 120_000 })
@@ -271,12 +286,15 @@ test('"Copy to host…" copies a stopped container of this computer to h1, where
 
   // cancelled from the task drawer while it copies: nothing new on h1 (not even a hidden build), bulky untouched here
   await pickHost(page, 'local')
+  await page.getByTestId('theme').selectOption('light')
   await expect(page.getByTestId('container-row-bulky')).toBeVisible()
   const h1Before = readdirSync(lxcpathOf(h1)).sort()
   const localBefore = lxcLs(local)
   await page.getByTestId('row-menu-bulky').click()
   await page.getByTestId('row-copy-host-bulky').click()
   await expect(page.getByTestId('copy-host-name-problem')).toContainText('This name is free on h1')
+  await inWindow(page, page.getByTestId('copy-host-dialog'))
+  await snap(page, 'copy-to-host-1024x700-light')
   await page.getByTestId('copy-host-confirm').click()
   await openTasks(page)
   await expect(page.getByTestId('task-bulky')).toHaveAttribute('data-status', 'running')

@@ -69,7 +69,7 @@ export function createService(opts: ServiceOptions = {}): Service {
   const nextId = (): number => counter++
   return withHosts(createSession({ ...opts, nextId }), {
     hostsFile: opts.hostsFile,
-    session: (engine, lxcpaths) => createSession({ lxcpaths, engine, nextId })
+    session: (engine, lxcpaths) => createSession({ lxcpaths, engine, nextId, watch: opts.watch })
   })
 }
 

@@ -11,7 +11,7 @@ import { changedKeyAdvice, checkHostKeys } from './host-keys'
 import { HostConnection } from './host-connection'
 import { addHost, hostsFilePath, parseDestination, readHosts, type SshHost } from './hosts-file'
 import { trustKeys } from './ssh'
-import { copyAcrossHosts } from './transfer-relay'
+import { copyBetweenHosts } from './host-copy'
 
 const HOST_METHODS = ['hosts', 'connectHost', 'scanHostKey', 'addSshHost', 'copyToHost'] as const
 type HostMethod = (typeof HOST_METHODS)[number]
@@ -86,9 +86,8 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
   /** A host's session, connected; this computer's for none. */
   const sessionOf = async (host: string | undefined): Promise<Session> => (host === undefined ? local : connection(host).ready())
   /**
-   * A stopped container copied to another host as a task of its source's session: the target's
-   * engine checks the name first, then the relay (transfer-relay.ts) streams it across; cancel
-   * or a failure on either side leaves both hosts as they were.
+   * A stopped container copied to another host as a task of its source's session (host-copy.ts,
+   * as `strata copy` makes it); cancel or a failure on either side leaves both hosts as they were.
    */
   const copyToHost: StrataInvoke['copyToHost'] = async (p) => {
     const where = (h: string | undefined): string => h ?? 'this computer'
@@ -96,10 +95,8 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
     const [from, to] = await Promise.all([sessionOf(p.host), sessionOf(p.toHost)])
     const target = { lxcpath: p.to.lxcpath, name: p.to.name }
     const started = from.task(async (call) => {
-      const { issue } = await to.engine.call('checkName', target)
-      if (issue) throw refused(issue.rule, `${issue.message} (on ${where(p.toHost)}, in ${target.lxcpath})`, `${target.lxcpath}/${target.name}`)
       try {
-        return await copyAcrossHosts(
+        return await copyBetweenHosts(
           { engine: from.engine, where: where(p.host), ref: { lxcpath: p.lxcpath, name: p.name } },
           { engine: to.engine, where: where(p.toHost), ...target, ...(p.to.backend ? { backend: p.to.backend } : {}) },
           { signal: call.signal, onProgress: call.onProgress }
