@@ -240,7 +240,7 @@ test("on h1 the usage, snapshots and console work as on this computer; h1's cons
 })
 
 test('"Copy to host…" copies a stopped container of this computer to h1, where it starts; a cancelled copy leaves both hosts as they were', async ({ page }) => {
-  test.setTimeout(300_000)
+  test.setTimeout(480_000)
   const [h1] = fx!.hosts as [NetnsHost]
   const onH1 = (tool: string, args: string[]): string =>
     execFileSync('ip', ['netns', 'exec', h1.netns, tool, '-P', lxcpathOf(h1), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 })

@@ -3,7 +3,7 @@
 // name first, so nothing moves when it is taken there; then the relay streams it across
 // (transfer-relay.ts), with progress and cancel.
 import { refused } from '@shared/errors'
-import type { ContainerRef } from '@shared/model'
+import type { ContainerRef, OpProgress } from '@shared/model'
 import { copyAcrossHosts, type CopyAcrossOptions, type TransferSide } from './transfer-relay'
 
 type Target = Parameters<typeof copyAcrossHosts>[1]
@@ -18,4 +18,28 @@ export async function copyBetweenHosts(from: TransferSide & { ref: ContainerRef 
   await checkTargetName(to)
   opts.signal?.throwIfAborted()
   return copyAcrossHosts(from, to, opts)
+}
+
+/** Progress reports of a copy are at most this often (the exporter reports every acked write). */
+const PROGRESS_EVERY_MS = 100
+
+/**
+ * Both sides' progress as one task's: the exporter's byte counts, at most every 100 ms; the
+ * importer's notes as they come, except its "receiving" once the bytes are counted (a bar that
+ * flipped between a count and a note on every write could not be read, nor its Cancel clicked).
+ */
+export function copyProgress(report: (p: OpProgress) => void): (p: OpProgress) => void {
+  let counted = false
+  let last = 0
+  return (p) => {
+    if (p.totalBytes === undefined && p.totalFiles === undefined) {
+      if (!(counted && p.phase === 'copy')) report(p)
+      return
+    }
+    counted = true
+    const now = Date.now()
+    if (now - last < PROGRESS_EVERY_MS) return
+    last = now
+    report(p)
+  }
 }

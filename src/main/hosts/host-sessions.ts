@@ -11,7 +11,7 @@ import { changedKeyAdvice, checkHostKeys } from './host-keys'
 import { HostConnection } from './host-connection'
 import { addHost, hostsFilePath, parseDestination, readHosts, type SshHost } from './hosts-file'
 import { trustKeys } from './ssh'
-import { copyBetweenHosts } from './host-copy'
+import { copyBetweenHosts, copyProgress } from './host-copy'
 
 const HOST_METHODS = ['hosts', 'connectHost', 'scanHostKey', 'addSshHost', 'copyToHost'] as const
 type HostMethod = (typeof HOST_METHODS)[number]
@@ -99,7 +99,7 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
         return await copyBetweenHosts(
           { engine: from.engine, where: where(p.host), ref: { lxcpath: p.lxcpath, name: p.name } },
           { engine: to.engine, where: where(p.toHost), ...target, ...(p.to.backend ? { backend: p.to.backend } : {}) },
-          { signal: call.signal, onProgress: call.onProgress }
+          { signal: call.signal, onProgress: call.onProgress && copyProgress(call.onProgress) }
         )
       } finally {
         emit('changed', { lxcpath: target.lxcpath, ...(p.toHost === undefined ? {} : { host: p.toHost }) })
