@@ -5,10 +5,12 @@
 // every process in its namespace stopped) shows as unreachable with ssh's reason, and Reconnect
 // brings it back once sshd runs again.
 import { execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { test, expect, startWeb, snap, showView, openTasks } from './fixtures'
+import { openConsole, runInConsole } from './console-steps'
+import { formatBytes } from '../src/shared/format-bytes'
 import { destroyLxcpath, lxcLs, makeLineageLxcpath } from './lxc'
 import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, type HostsFixture, type NetnsHost } from '../test/hosts/netns-hosts'
 import { allowLxcpaths } from '../test/helper/allow-list'
@@ -27,6 +29,8 @@ function lxcCreate(lxcpath: string, name: string): void {
   execFileSync('lxc-create', ['-P', lxcpath, '-n', name, '-t', 'busybox', '-f', join(fx!.dir, 'net.conf')], { stdio: 'ignore', timeout: 120_000 })
 }
 
+const du = (path: string): number => Number(execFileSync('du', ['-sx', '-B1', path], { encoding: 'utf8' }).split('\t')[0])
+
 /** The host goes down: its sshd and everything running in its namespace (the session, the helper). */
 function hostDown(h: NetnsHost): Promise<void> {
   const pids = execFileSync('ip', ['netns', 'pids', h.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
@@ -38,6 +42,17 @@ function hostDown(h: NetnsHost): Promise<void> {
     }
   }
   return fx!.stopSshd(h)
+}
+
+/** The element lies wholly inside the window. */
+async function inWindow(page: Page, el: ReturnType<Page['locator']>): Promise<void> {
+  await expect(el).toBeVisible()
+  const box = (await el.boundingBox())!
+  const size = page.viewportSize()!
+  expect(box.x).toBeGreaterThanOrEqual(0)
+  expect(box.y).toBeGreaterThanOrEqual(0)
+  expect(box.x + box.width).toBeLessThanOrEqual(size.width)
+  expect(box.y + box.height).toBeLessThanOrEqual(size.height)
 }
 
 async function pickHost(page: Page, name: string): Promise<void> {
@@ -143,6 +158,152 @@ test("the switcher lists this computer and h1; on h1 every view shows h1's conta
   await pickHost(page, 'local')
   await expect(page.getByTestId('container-row-base')).toBeVisible()
   await expect(page.getByTestId('container-row-r1')).toHaveCount(0)
+})
+
+test("lxc-copy, lxc-start, lxc-stop and lxc-destroy run in a shell on h1 show up while h1 is selected", async ({ page }) => {
+  test.setTimeout(120_000)
+  const [h1] = fx!.hosts as [NetnsHost]
+  const onH1 = (tool: string, args: string[]): void => {
+    execFileSync('ip', ['netns', 'exec', h1.netns, tool, '-P', lxcpathOf(h1), ...args], { stdio: 'ignore', timeout: 60_000 })
+  }
+  await page.goto(url)
+  await pickHost(page, 'h1')
+  await expect(page.getByTestId('container-row-r1')).toBeVisible({ timeout: 30_000 })
+  // Within seconds: the change goes from h1's watchers through its helper and ssh to this page.
+  const row = page.getByTestId('container-row-r2live')
+  onH1('lxc-copy', ['-n', 'r2', '-N', 'r2live'])
+  try {
+    await expect(row).toBeVisible({ timeout: 5_000 })
+    await expect(row).toContainText('stopped')
+    onH1('lxc-start', ['-n', 'r2live', '-d'])
+    await expect(row).toContainText('running', { timeout: 5_000 })
+    onH1('lxc-stop', ['-n', 'r2live', '-k'])
+    await expect(row).toContainText('stopped', { timeout: 5_000 })
+    onH1('lxc-destroy', ['-n', 'r2live'])
+    await expect(row).toHaveCount(0, { timeout: 5_000 })
+  } finally {
+    if (lxcLs(lxcpathOf(h1)).includes('r2live')) onH1('lxc-destroy', ['-n', 'r2live', '-f'])
+  }
+  // this computer's list is not h1's: nothing of h1 showed up there
+  await pickHost(page, 'local')
+  await expect(page.getByTestId('container-row-base')).toBeVisible()
+  await expect(page.getByTestId('container-row-r2')).toHaveCount(0)
+})
+
+test("on h1 the usage, snapshots and console work as on this computer; h1's console stays in the dock, named for h1", async ({ page }) => {
+  test.setTimeout(180_000)
+  const [h1] = fx!.hosts as [NetnsHost]
+  const onH1 = (tool: string, args: string[]): string =>
+    execFileSync('ip', ['netns', 'exec', h1.netns, tool, '-P', lxcpathOf(h1), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 })
+  await page.goto(url)
+  await pickHost(page, 'h1')
+  await expect(page.getByTestId('container-row-r1')).toBeVisible({ timeout: 30_000 })
+
+  // usage: r1's figures, measured over there, as du sees its directory
+  await showView(page, 'usage')
+  await page.getByTestId('usage-picker').click()
+  await page.getByTestId('usage-pick-r1').click()
+  await expect(page.getByTestId('usage-exclusive')).toHaveText(formatBytes(du(join(lxcpathOf(h1), 'r1'))), { timeout: 30_000 })
+
+  // snapshots of r2 on h1: made, listed as lxc-snapshot -L lists them there, deleted
+  await showView(page, 'containers')
+  await page.getByTestId('container-row-r2').click()
+  await page.getByTestId('snapshot-comment').fill('taken on h1')
+  await page.getByTestId('snapshot-create').click()
+  await expect(page.getByTestId('snapshot-snap0')).toContainText('taken on h1', { timeout: 30_000 })
+  const listed = onH1('lxc-snapshot', ['-n', 'r2', '-L', '-C'])
+  expect(listed).toContain('snap0')
+  expect(listed).toContain('taken on h1')
+  await page.getByTestId('snapshot-delete-snap0').click()
+  await page.getByTestId('snapshot-confirm').click()
+  await expect(page.getByTestId('snapshot-snap0')).toHaveCount(0, { timeout: 30_000 })
+  expect(onH1('lxc-snapshot', ['-n', 'r2', '-L'])).not.toContain('snap0')
+
+  // a console in r1, running on h1: the shell there answers with r1's hostname
+  onH1('lxc-start', ['-n', 'r1', '-d'])
+  try {
+    await expect(page.getByTestId('container-row-r1')).toContainText('running', { timeout: 10_000 })
+    const term = await openConsole(page, 'r1')
+    await runInConsole(page, term, 'echo "inside=$(hostname)"', 'inside=r1')
+    await expect(page.getByTestId('console-tab-r1')).toContainText('r1 — h1')
+    // back on this computer: h1's console is still there, still named for h1, still answering
+    await pickHost(page, 'local')
+    await expect(page.getByTestId('container-row-base')).toBeVisible()
+    await expect(page.getByTestId('console-tab-r1')).toContainText('r1 — h1')
+    await runInConsole(page, term, 'echo "still=$(hostname)"', 'still=r1')
+    await snap(page, 'host-console-kept')
+    await page.getByTestId('console-close-r1').click()
+    await expect(page.getByTestId('console-dock')).toHaveCount(0)
+  } finally {
+    onH1('lxc-stop', ['-n', 'r1', '-k'])
+  }
+})
+
+test('"Copy to host…" copies a stopped container of this computer to h1, where it starts; a cancelled copy leaves both hosts as they were', async ({ page }) => {
+  test.setTimeout(480_000)
+  const [h1] = fx!.hosts as [NetnsHost]
+  const onH1 = (tool: string, args: string[]): string =>
+    execFileSync('ip', ['netns', 'exec', h1.netns, tool, '-P', lxcpathOf(h1), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 })
+  // a container with 128 MiB of random bytes: a copy that takes long enough to be cancelled
+  lxcCreate(local, 'bulky')
+  execFileSync('dd', ['if=/dev/urandom', `of=${join(local, 'bulky/rootfs/bulk.bin')}`, 'bs=1M', 'count=128', 'status=none'])
+  await page.goto(url)
+  // h1 connected first: the dialog offers this computer and the hosts connected now
+  await pickHost(page, 'h1')
+  await expect(page.getByTestId('container-row-r1')).toBeVisible({ timeout: 30_000 })
+  await pickHost(page, 'local')
+  await expect(page.getByTestId('container-row-base')).toBeVisible()
+
+  // at 1024x700, dark here and light for the second copy: nothing of the dialog clipped
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.getByTestId('theme').selectOption('dark')
+  await page.getByTestId('row-menu-copy1').click()
+  await page.getByTestId('row-copy-host-copy1').click()
+  const dialog = page.getByTestId('copy-host-dialog')
+  await inWindow(page, dialog)
+  await expect(dialog.getByRole('heading')).toHaveText('Copy copy1 to another host')
+  await expect(page.getByTestId('copy-host-to')).toHaveValue('h1')
+  await expect(page.getByTestId('copy-host-lxcpath')).toHaveValue(lxcpathOf(h1))
+  // the name is checked by h1's engine: r1 is taken there, not here
+  await page.getByTestId('copy-host-name').fill('r1')
+  await expect(page.getByTestId('copy-host-name-problem')).toContainText('already exists')
+  await expect(page.getByTestId('copy-host-confirm')).toBeDisabled()
+  await page.getByTestId('copy-host-name').fill('fromlocal')
+  await expect(page.getByTestId('copy-host-name-problem')).toContainText('This name is free on h1')
+  await snap(page, 'copy-to-host-1024x700-dark')
+  await page.getByTestId('copy-host-confirm').click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByTestId('toast').filter({ hasText: 'fromlocal copied' })).toBeVisible({ timeout: 120_000 })
+  expect(lxcLs(lxcpathOf(h1))).toContain('fromlocal')
+  onH1('lxc-start', ['-n', 'fromlocal', '-d'])
+  try {
+    expect(onH1('lxc-info', ['-n', 'fromlocal', '-s'])).toContain('RUNNING')
+  } finally {
+    onH1('lxc-stop', ['-n', 'fromlocal', '-k'])
+  }
+  await pickHost(page, 'h1')
+  await expect(page.getByTestId('container-row-fromlocal')).toBeVisible({ timeout: 30_000 })
+
+  // cancelled from the task drawer while it copies: nothing new on h1 (not even a hidden build), bulky untouched here
+  await pickHost(page, 'local')
+  await page.getByTestId('theme').selectOption('light')
+  await expect(page.getByTestId('container-row-bulky')).toBeVisible()
+  const h1Before = readdirSync(lxcpathOf(h1)).sort()
+  const localBefore = lxcLs(local)
+  await page.getByTestId('row-menu-bulky').click()
+  await page.getByTestId('row-copy-host-bulky').click()
+  await expect(page.getByTestId('copy-host-name-problem')).toContainText('This name is free on h1')
+  await inWindow(page, page.getByTestId('copy-host-dialog'))
+  await snap(page, 'copy-to-host-1024x700-light')
+  await page.getByTestId('copy-host-confirm').click()
+  await openTasks(page)
+  await expect(page.getByTestId('task-bulky')).toHaveAttribute('data-status', 'running')
+  await page.getByTestId('task-cancel-bulky').click()
+  await expect(page.getByTestId('task-bulky')).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 })
+  await expect.poll(() => readdirSync(lxcpathOf(h1)).sort(), { timeout: 30_000 }).toEqual(h1Before)
+  expect(lxcLs(lxcpathOf(h1))).not.toContain('bulky')
+  expect(lxcLs(local)).toEqual(localBefore)
+  expect(statSync(join(local, 'bulky/rootfs/bulk.bin')).size).toBe(128 << 20)
 })
 
 test('h1 going down shows as unreachable with the reason within seconds; Reconnect works once its sshd is back', async ({ page }) => {

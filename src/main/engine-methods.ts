@@ -10,6 +10,7 @@ import { layerDiff } from './engine/layer-diff'
 import { measureUsage } from './engine/usage'
 import { watchUsage } from './engine/usage-watch'
 import { LxcpathWatcher } from './watch'
+import { watchChanges } from './change-watch'
 import type { LowerWalks } from './engine/lineage/drift'
 import { listContainers, readLineage } from './engine/lxcpath'
 import { cloneContainer } from './engine/ops/clone'
@@ -57,6 +58,10 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
       return () => w.close()
     }
     return watchUsage(lxcpaths, { all: p.all, signal: ctx.signal, lxcpathChanges }, (u) => stream.send(JSON.stringify(u)))
+  },
+  watchChanges: async (p, ctx) => {
+    if (!ctx.stream || !ctx.signal) throw new StrataError('internal', 'watchChanges is a stream: it needs the stream to run on')
+    return watchChanges([...(p.lxcpaths ?? ctx.lxcpaths)], ctx.signal, (lxcpath) => ctx.stream!.send(lxcpath))
   },
   configView: async (p) => readConfigView(p.lxcpath, p.name),
   layerDiff: (p, ctx) => layerDiff(refOf(p), { signal: ctx.signal }),

@@ -54,7 +54,7 @@ export interface ServiceOptions {
   userns?: boolean
   /**
    * A remote host's engine (main/hosts/host-sessions.ts): every lxcpath is served by it, nothing
-   * runs here and nothing here is watched (the session re-lists after its own changes).
+   * runs here; the engine watches its lxcpaths there (watchChanges) and the session says what changed.
    */
   engine?: EngineClient
   /** task and stream numbers, shared by the sessions of several hosts so that an id names one */
@@ -69,7 +69,7 @@ export function createService(opts: ServiceOptions = {}): Service {
   const nextId = (): number => counter++
   return withHosts(createSession({ ...opts, nextId }), {
     hostsFile: opts.hostsFile,
-    session: (engine, lxcpaths) => createSession({ lxcpaths, engine, nextId })
+    session: (engine, lxcpaths) => createSession({ lxcpaths, engine, nextId, watch: opts.watch })
   })
 }
 
@@ -83,6 +83,13 @@ export function createSession(opts: ServiceOptions = {}): Session {
   const watcher = !watch ? null : new LxcpathWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
   // States change without a file changing (lxc-start in a terminal): polled, cheaply.
   const states = !watch ? null : new StateWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
+  // A remote host watches itself (its helper's watchChanges) and says which lxcpath changed; an engine
+  // that cannot (LXD's API, an older helper) is listed again after the app's own changes only.
+  const remoteWatch = remote && opts.watch !== false ? new AbortController() : null
+  if (remote && remoteWatch) {
+    const stream = { send: (p: string) => lxcpaths.includes(p) && emit('changed', { lxcpath: p }), onInput: () => undefined }
+    void remote.call('watchChanges', { lxcpaths }, { signal: remoteWatch.signal, stream }).catch(() => undefined)
+  }
 
   // Everything the renderer names must be one of this session's lxcpaths: the renderer is untrusted.
   const known = (p: string): string => {
@@ -145,12 +152,12 @@ export function createSession(opts: ServiceOptions = {}): Session {
   const tasks = new Map<string, AbortController>()
   let counter = 1
   const nextId = opts.nextId ?? (() => counter++)
-  const startTask = <M extends EngineMethod>(method: M, p: EngineParams<M>, changed: string[]): { taskId: string } => {
+  const startWork = (work: (call: CallOptions) => Promise<unknown>, changed: string[]): { taskId: string } => {
     const taskId = `t${nextId()}`
     const ac = new AbortController()
     tasks.set(taskId, ac)
     const onProgress = (progress: OpProgress): void => emit('taskProgress', { taskId, progress })
-    void runOn(method, p, { signal: ac.signal, onProgress })
+    void work({ signal: ac.signal, onProgress })
       .then(
         (result) => emit('taskDone', { taskId, result: result as Events['taskDone']['result'] }),
         (err: unknown) =>
@@ -162,6 +169,8 @@ export function createSession(opts: ServiceOptions = {}): Session {
       })
     return { taskId }
   }
+  const startTask = <M extends EngineMethod>(method: M, p: EngineParams<M>, changed: string[]): { taskId: string } =>
+    startWork((call) => runOn(method, p, call), changed)
 
   // Streams (consoles) answer an id at once; output and the end are events for the client that opened them.
   const streams = new Streams(
@@ -211,6 +220,9 @@ export function createSession(opts: ServiceOptions = {}): Session {
 
   return {
     api,
+    // the session's engines as one, for work spanning hosts (a copy between them): each call admitted like the api's
+    engine: { kind: remote ? 'remote' : 'local', call: (method, p, call) => runOn(method, admit(method, p, session), call ?? {}) },
+    task: startWork,
     on(event, cb) {
       events.on(event, cb)
       return () => void events.off(event, cb)
@@ -225,6 +237,7 @@ export function createSession(opts: ServiceOptions = {}): Session {
       void userns?.close()
       watcher?.close()
       states?.close()
+      remoteWatch?.abort()
       events.removeAllListeners()
     }
   }

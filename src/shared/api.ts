@@ -8,7 +8,7 @@
 import { z } from 'zod'
 import { checkParams, ENGINE, ENGINE_METHODS, STREAM_INPUT, type EngineMethod, type EngineResult, type StreamMethod, type TaskMethod } from './engine-api'
 import { fromErrorData, usageError, type ErrorData } from './errors'
-import type { Backend, OpProgress } from './model'
+import type { Backend, ContainerRef, OpProgress } from './model'
 
 const none = z.object({}).strict()
 const taskId = z.string().regex(/^t\d{1,12}$/, 'invalid task id')
@@ -41,7 +41,9 @@ const APP_PARAMS = {
       elevate: z.enum(['pkexec', 'sudo', 'none']).optional(),
       fingerprints: z.array(z.string().max(300)).max(16)
     })
-    .strict()
+    .strict(),
+  /** a stopped container copied to another host (`toHost`; absent: this computer), as a task; `to.name` is checked there first */
+  copyToHost: ENGINE.exportContainer.params.extend({ toHost: hostName.optional(), to: ENGINE.importContainer.params }).strict()
 } as const
 
 const ENGINE_PARAMS = Object.fromEntries(ENGINE_METHODS.map((m) => [m, ENGINE[m].params])) as {
@@ -115,6 +117,7 @@ interface AppResults {
   connectHost: HostStatus
   scanHostKey: HostKeyCheck
   addSshHost: HostStatus[]
+  copyToHost: { taskId: string }
 }
 
 /** What each method answers: the engine's result, or a task's id for the engine's tasks, or a stream's id. */
@@ -132,10 +135,10 @@ export interface Events {
   /** a running task (clone, create) moved on */
   taskProgress: { taskId: string; progress: OpProgress }
   /** a task ended: `result` on success, `error` (the engine's, unchanged) on failure or cancel */
-  taskDone: { taskId: string; result?: EngineResult<TaskMethod>; error?: ErrorData; cancelled?: boolean }
+  taskDone: { taskId: string; result?: EngineResult<TaskMethod> | ContainerRef; error?: ErrorData; cancelled?: boolean }
   /** output of a stream; only the client that opened it gets it, and acks it (`streamInput` {ack}) once drawn */
   streamData: { streamId: string; data: string }
-  /** a stream ended: its result (a console's exit), or the error that ended it; the app opens consoles and usage watches (a transfer between hosts is relayed by the CLI) */
+  /** a stream ended: its result (a console's exit), or the error that ended it; the app opens consoles and usage watches (a transfer between hosts is relayed in main, hosts/transfer-relay.ts) */
   streamEnd: { streamId: string; result?: EngineResult<Exclude<StreamMethod, 'exportContainer' | 'importContainer'>>; error?: ErrorData }
   /** a remote host's connection changed state (connecting, connected, unreachable and why) */
   hostState: HostStatus

@@ -154,6 +154,12 @@ export const ENGINE = {
   usage: method({ params: listParams, result: returns<ContainerUsage[]>(), reach: { lxcpaths: 'lxcpaths' }, spread: concat }),
   /** usage that follows changes: a stream of UsageUpdate JSON messages (usage-watch.ts), until it is closed (it ends as a closed console does) */
   watchUsage: method({ params: listParams, result: returns<ConsoleEnd>(), reach: { lxcpaths: 'lxcpaths' }, stream: true }),
+  /**
+   * changes made outside the engine (LXC's tools in a shell): a stream that sends the lxcpath whenever
+   * something in it changed (a container made or destroyed, started, stopped, frozen), until it is closed;
+   * how a remote host's session learns what this computer's watchers see here (main/watch.ts, state-watch.ts)
+   */
+  watchChanges: method({ params: listParams, result: returns<ConsoleEnd>(), reach: { lxcpaths: 'lxcpaths' }, stream: true }),
   configView: method({ params: ref, result: returns<ConfigView>(), reach: inContainer }),
   /** an overlay (or aufs) clone's upper layer against its lower */
   layerDiff: method({ params: ref, result: returns<LayerDiff>(), reach: inContainer }),

@@ -5,15 +5,15 @@ import type { ContainerState } from './model'
 
 export const LIFECYCLE_ACTIONS = ['start', 'stop', 'restart', 'freeze', 'unfreeze'] as const
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number]
-/** Actions whose precondition is the container's state: the lifecycle, and destroy and snapshot (only when stopped). */
-export type StateAction = LifecycleAction | 'destroy' | 'snapshot'
+/** Actions whose precondition is the container's state: the lifecycle, and destroy, snapshot and copy to another host (only when stopped). */
+export type StateAction = LifecycleAction | 'destroy' | 'snapshot' | 'copy'
 
 /**
  * Why an action does not apply: `rule` is the key the app translates (with the name and the
  * state), `message` the engine's words for the CLI and logs.
  */
 export interface ActionRefusal {
-  rule: 'not-stopped' | 'not-running' | 'frozen' | 'not-frozen' | 'already-frozen' | 'in-transition' | 'running' | 'snapshot-running'
+  rule: 'not-stopped' | 'not-running' | 'frozen' | 'not-frozen' | 'already-frozen' | 'in-transition' | 'running' | 'snapshot-running' | 'copy-running'
   message: string
 }
 
@@ -49,5 +49,8 @@ export function actionRefusal(action: StateAction, name: string, state: Containe
     case 'snapshot':
       // the engine's own check (ops/preconditions.ts assertStopped) says the same
       return state === 'stopped' ? null : { rule: 'snapshot-running', message: `${name} is ${state}: stop it before you take a snapshot (a running container's rootfs is changing under the copy).` }
+    case 'copy':
+      // the exporter's own check (ops/transfer-export.ts assertStopped) says the same
+      return state === 'stopped' ? null : { rule: 'copy-running', message: `${name} is ${state}: stop it before you copy it to another host (a running container's rootfs is changing under the copy).` }
   }
 }

@@ -98,6 +98,34 @@ describe.skipIf(skip)('the app service on remote hosts (network namespaces with 
     await expect(service.api.cancelTask({ taskId })).rejects.toMatchObject({ code: 'not-found' })
   })
 
+  it("copyToHost copies this computer's container to h1 as a task; a name taken there is refused before anything moves", async () => {
+    const [h1] = fx.hosts as [NetnsHost]
+    execFileSync('lxc-create', ['-P', local, '-n', 'l1', '-t', 'busybox', '-f', join(fx.dir, 'net.conf')], { stdio: 'ignore' })
+    const done: Events['taskDone'][] = []
+    const off = service.on('taskDone', (e) => void done.push(e))
+    const copy = (name: string): Promise<{ taskId: string }> =>
+      service.api.copyToHost({ lxcpath: local, name: 'l1', toHost: 'h1', to: { lxcpath: lxcpathOf(h1), name } })
+    try {
+      const taken = await copy('r1')
+      await until('the refused copy', () => done.some((d) => d.taskId === taken.taskId))
+      const refusedCopy = done.find((d) => d.taskId === taken.taskId)!
+      expect(refusedCopy.error?.message).toContain(`(on h1, in ${lxcpathOf(h1)})`)
+      expect(lxcLs(lxcpathOf(h1))).toEqual(['r1', 'r2'])
+
+      const made = await copy('l1copy')
+      await until('the copy', () => done.some((d) => d.taskId === made.taskId), 120_000)
+      expect(done.find((d) => d.taskId === made.taskId)).toMatchObject({ result: { lxcpath: lxcpathOf(h1), name: 'l1copy' } })
+      expect(lxcLs(lxcpathOf(h1))).toEqual(['l1copy', 'r1', 'r2'])
+      expect(lxcLs(local)).toEqual(['l1'])
+      expect(changed).toContainEqual({ lxcpath: lxcpathOf(h1), host: 'h1' })
+      // one host is not a copy between hosts
+      await expect(service.api.copyToHost({ lxcpath: local, name: 'l1', to: { lxcpath: local, name: 'l2' } })).rejects.toMatchObject({ rule: 'same-host' })
+    } finally {
+      off()
+      if (lxcLs(lxcpathOf(h1)).includes('l1copy')) execFileSync('lxc-destroy', ['-P', lxcpathOf(h1), '-n', 'l1copy'], { stdio: 'ignore' })
+    }
+  }, 180_000)
+
   it('h1 going down is said in ssh words; calls answer why until connectHost finds it back, and its lxcpaths read as changed', async () => {
     const [h1] = fx.hosts as [NetnsHost]
     states.length = 0

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest'
 import { actionRefusal, type StateAction } from '../../src/shared/lifecycle'
 import type { ContainerState } from '../../src/shared/model'
 
-const ACTIONS: StateAction[] = ['start', 'stop', 'restart', 'freeze', 'unfreeze', 'destroy', 'snapshot']
+const ACTIONS: StateAction[] = ['start', 'stop', 'restart', 'freeze', 'unfreeze', 'destroy', 'snapshot', 'copy']
 /** For each state, the actions that apply; every other one is refused with a reason. */
 const ALLOWED: Record<ContainerState, StateAction[]> = {
-  stopped: ['start', 'destroy', 'snapshot'],
+  stopped: ['start', 'destroy', 'snapshot', 'copy'],
   running: ['stop', 'restart', 'freeze'],
   thawed: ['stop', 'restart', 'freeze'],
   frozen: ['stop', 'unfreeze'],
@@ -16,7 +16,7 @@ const ALLOWED: Record<ContainerState, StateAction[]> = {
   aborting: [],
   freezing: [],
   // LXC could not be asked: nothing is refused, LXC decides
-  unknown: ['start', 'stop', 'restart', 'freeze', 'unfreeze', 'destroy', 'snapshot']
+  unknown: ['start', 'stop', 'restart', 'freeze', 'unfreeze', 'destroy', 'snapshot', 'copy']
 }
 
 describe('which lifecycle actions a state allows', () => {
@@ -35,5 +35,7 @@ describe('which lifecycle actions a state allows', () => {
     expect(actionRefusal('destroy', 'web1', 'running')?.rule).toBe('running')
     // a snapshot is a copy: the engine refuses a running container's (ops/preconditions.ts), the app says so first
     expect(actionRefusal('snapshot', 'web1', 'running')?.rule).toBe('snapshot-running')
+    // so is a copy to another host (ops/transfer-export.ts refuses a running source in the same words)
+    expect(actionRefusal('copy', 'web1', 'running')?.message).toBe("web1 is running: stop it before you copy it to another host (a running container's rootfs is changing under the copy).")
   })
 })

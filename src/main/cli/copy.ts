@@ -9,6 +9,7 @@ import { localEngine, helperEngine, type EngineClient } from '../engine-client'
 import { HelperClient } from '../helper/client'
 import { hostEngine, type HostEngine } from '../hosts/host-engine'
 import { copyAcrossHosts } from '../hosts/transfer-relay'
+import { checkTargetName } from '../hosts/host-copy'
 import { containerNameArg, parseCommandLine, usageRule, type Command } from './command'
 import { writeStdout } from './output'
 import { lxcpathOf, progressPrinter } from './progress'
@@ -98,8 +99,7 @@ const command: Command = {
       if (target !== source) opened.push(target)
       const toLxcpath = from.host === to.host ? (o['to-lxcpath'] === undefined ? source.lxcpath : lxcpathOf(o['to-lxcpath'])) : target.lxcpath
       // A name already taken on the target is refused before anything moves.
-      const { issue } = await target.engine.call('checkName', { lxcpath: toLxcpath, name: newName })
-      if (issue) throw refused(issue.rule, `${issue.message} (on ${target.where}, in ${toLxcpath})`, `${toLxcpath}/${newName}`)
+      await checkTargetName({ engine: target.engine, where: target.where, lxcpath: toLxcpath, name: newName })
       const origin = { lxcpath: source.lxcpath, name: from.name }
       if (target === source) {
         // One host: its own copy clone.

@@ -6,29 +6,34 @@
 import { EventEmitter } from 'node:events'
 import { EVENTS, METHODS, parseParams, type EventName, type Events, type HostStatus, type Method, type StrataInvoke } from '@shared/api'
 import { refused } from '@shared/errors'
-import type { EngineClient } from '../engine-client'
+import type { CallOptions, EngineClient } from '../engine-client'
 import { changedKeyAdvice, checkHostKeys } from './host-keys'
 import { HostConnection } from './host-connection'
 import { addHost, hostsFilePath, parseDestination, readHosts, type SshHost } from './hosts-file'
 import { trustKeys } from './ssh'
+import { copyBetweenHosts, copyProgress } from './host-copy'
 
-const HOST_METHODS = ['hosts', 'connectHost', 'scanHostKey', 'addSshHost'] as const
+const HOST_METHODS = ['hosts', 'connectHost', 'scanHostKey', 'addSshHost', 'copyToHost'] as const
 type HostMethod = (typeof HOST_METHODS)[number]
 /** What one host's session answers: everything but the methods about hosts. */
 export type SessionApi = Omit<StrataInvoke, HostMethod>
 
-/** One host's service (service.ts): its api, its events, its open streams. */
-export interface Session {
-  api: SessionApi
+/** The app's service: every host's, behind one api; its events; the streams its clients opened. */
+export interface Service {
+  api: StrataInvoke
   on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void
   /** closes streams a client opened, when it goes away (a closed page, a dropped WebSocket) */
   closeStreams(streamIds: Iterable<string>): void
   close(): void
 }
 
-/** The app's service: every host's, behind one api. */
-export interface Service extends Session {
-  api: StrataInvoke
+/** One host's service (service.ts): its api, its engine and tasks (for work that spans hosts), its events, its open streams. */
+export interface Session extends Omit<Service, 'api'> {
+  api: SessionApi
+  /** its engine methods, routed and admitted as its api's are */
+  engine: EngineClient
+  /** runs work as one of its tasks (progress, cancel, taskDone), the lxcpaths listed as changed after it */
+  task(work: (call: CallOptions) => Promise<unknown>, changed: string[]): { taskId: string }
 }
 
 export interface HostSessionsOptions {
@@ -78,6 +83,32 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
 
   const statuses = (): HostStatus[] => readHosts(file).map((h) => connection(h.name).status())
 
+  /** A host's session, connected; this computer's for none. */
+  const sessionOf = async (host: string | undefined): Promise<Session> => (host === undefined ? local : connection(host).ready())
+  /**
+   * A stopped container copied to another host as a task of its source's session (host-copy.ts,
+   * as `strata copy` makes it); cancel or a failure on either side leaves both hosts as they were.
+   */
+  const copyToHost: StrataInvoke['copyToHost'] = async (p) => {
+    const where = (h: string | undefined): string => h ?? 'this computer'
+    if (p.host === p.toHost) throw refused('same-host', `${p.name} is on ${where(p.host)} already; clone it there instead.`, p.name)
+    const [from, to] = await Promise.all([sessionOf(p.host), sessionOf(p.toHost)])
+    const target = { lxcpath: p.to.lxcpath, name: p.to.name }
+    const started = from.task(async (call) => {
+      try {
+        return await copyBetweenHosts(
+          { engine: from.engine, where: where(p.host), ref: { lxcpath: p.lxcpath, name: p.name } },
+          { engine: to.engine, where: where(p.toHost), ...target, ...(p.to.backend ? { backend: p.to.backend } : {}) },
+          { signal: call.signal, onProgress: call.onProgress && copyProgress(call.onProgress) }
+        )
+      } finally {
+        emit('changed', { lxcpath: target.lxcpath, ...(p.toHost === undefined ? {} : { host: p.toHost }) })
+      }
+    }, [])
+    owners.set(started.taskId, from)
+    return started
+  }
+
   const hostMethods: Pick<StrataInvoke, HostMethod> = {
     hosts: async () => statuses(),
     connectHost: async (p) => connection(p.name).connect(),
@@ -112,12 +143,13 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
       addHost(host, file)
       emit('hostState', connection(p.name).status())
       return statuses()
-    }
+    },
+    copyToHost
   }
 
   const route = (m: Method) => async (raw: unknown): Promise<unknown> => {
     const { host, ...params } = parseParams(m, raw) as { host?: string } & Record<string, unknown>
-    if ((HOST_METHODS as readonly Method[]).includes(m)) return (hostMethods[m as HostMethod] as (p: unknown) => Promise<unknown>)(params)
+    if ((HOST_METHODS as readonly Method[]).includes(m)) return (hostMethods[m as HostMethod] as (p: unknown) => Promise<unknown>)({ ...params, ...(host === undefined ? {} : { host }) })
     const idKey = BY_ID[m]
     const session = (idKey && owners.get(params[idKey] as string)) || (host === undefined ? local : await connection(host).ready())
     if (m === 'environment' && session !== local) {

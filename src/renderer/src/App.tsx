@@ -14,6 +14,7 @@ import { ContainersView } from './views/ContainersView'
 import { ConfigView, LineageView, UsageView, preloadAllViews } from './views/lazyViews'
 import { EmptyState } from './views/EmptyState'
 import { CloneDialog } from './components/CloneDialog'
+import { CopyToHostDialog } from './components/CopyToHostDialog'
 import { DestroyHost } from './components/DestroyHost'
 import { TaskDrawer } from './components/TaskDrawer'
 import { Toasts } from './components/Toasts'
@@ -79,6 +80,7 @@ export function App(): React.JSX.Element {
       </div>
       <Toasts />
       <CloneDialog lxcpaths={lxcpaths} />
+      <CopyToHostDialog />
       <DestroyHost />
     </Page>
   )

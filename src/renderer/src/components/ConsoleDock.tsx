@@ -5,6 +5,7 @@ import { lazy, Suspense, useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../api'
 import { useConsoles, type ConsoleTab } from '../stores/consoles'
+import { useHosts } from '../stores/hosts'
 
 // xterm.js is a large part of the bundle: loaded with the first console, not with the window
 const ConsoleTerminal = lazy(() => import('./ConsoleTerminal').then((m) => ({ default: m.ConsoleTerminal })))
@@ -12,10 +13,13 @@ const ConsoleTerminal = lazy(() => import('./ConsoleTerminal').then((m) => ({ de
 export function ConsoleDock(): React.JSX.Element | null {
   const { t } = useTranslation()
   const { tabs, active, error } = useConsoles()
+  const hostShown = useHosts((s) => s.current)
   useEffect(() => useConsoles.getState().listen(api), [])
   if (tabs.length === 0 && !error) return null
   const current = tabs.find((x) => x.streamId === active)
-  const label = (tab: ConsoleTab): string => `${tab.ref.name} · ${t(`console.kind.${tab.kind}`)}`
+  // a console on another host says which, and once any remote host is shown, so does this computer's
+  const where = (tab: ConsoleTab): string => (tab.host ?? (hostShown === null && tabs.every((x) => x.host === null) ? '' : t('hosts.local')))
+  const label = (tab: ConsoleTab): string => `${where(tab) ? t('console.onHost', { name: tab.ref.name, host: where(tab) }) : tab.ref.name} · ${t(`console.kind.${tab.kind}`)}`
   const endedText = ({ exitCode, error }: { exitCode: number | null; error: string | null }): string =>
     error ? t('console.failed', { error }) : exitCode === null ? t('console.closed') : t('console.exited', { code: exitCode })
   return (

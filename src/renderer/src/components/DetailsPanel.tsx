@@ -12,6 +12,7 @@ import { useState } from 'react'
 import { BackendBadge, StateBadge } from './Badges'
 import { SnapshotsPanel } from './SnapshotsPanel'
 import { openClone } from '../hooks/openClone'
+import { useCopyToHost } from '../hooks/copyToHost'
 import { FindingFix, RepairNote } from './FindingFix'
 import { ConsoleButtons } from './ConsoleButtons'
 import { LifecycleButtons } from './LifecycleButtons'
@@ -56,6 +57,8 @@ export function DetailsPanel(): React.JSX.Element {
   const reasonOf = useStateReason()
   // Destroy stays clickable on a running container: the dialog offers to stop it; the hover says so first.
   const destroyRefusal = c ? actionRefusal('destroy', c.name, c.state) : null
+  const copy = useCopyToHost()
+  const copyWhy = c ? copy.why(c) : null
 
   let body: React.ReactNode = <p className="muted">{t('details.none')}</p>
   if (c) {
@@ -111,6 +114,9 @@ export function DetailsPanel(): React.JSX.Element {
           <div className="actions">
             <Button variant="secondary" size="sm" icon={<CloneIcon />} data-testid="details-clone" onClick={() => openClone(c, c.lxcpath)}>
               {t('clone.title', { name: c.name })}
+            </Button>
+            <Button variant="secondary" size="sm" data-testid="details-copy-host" isAriaDisabled={copyWhy !== null} title={copyWhy ?? undefined} onClick={() => copy.open(c)}>
+              {t('copyHost.menu')}
             </Button>
             <Button
               variant="danger"

@@ -16,6 +16,7 @@ import { useSelection } from '../stores/selection'
 import { keyOf } from '../stores/containers'
 import { openClone } from '../hooks/openClone'
 import { useStateReason } from '../hooks/stateReason'
+import { useCopyToHost } from '../hooks/copyToHost'
 
 const LIFECYCLE: LifecycleAction[] = ['start', 'stop', 'restart']
 
@@ -43,6 +44,8 @@ function RowMenuItems({ c, toggleRef, setOpen }: { c: ContainerInfo; toggleRef: 
     f()
   }
   const destroyWhy = actionRefusal('destroy', c.name, c.state)
+  const copy = useCopyToHost()
+  const copyWhy = copy.why(c)
   // mounted closed and opened right after: PatternFly's Popper finds its menu element only
   // when it goes from hidden to shown (mounted already open, it stays unpositioned at 0,0)
   const [shown, setShown] = useState(false)
@@ -71,6 +74,15 @@ function RowMenuItems({ c, toggleRef, setOpen }: { c: ContainerInfo; toggleRef: 
           )
         })}
         <DropdownItem onClick={() => run(() => openClone(c, c.lxcpath))}>{t('clone.title', { name: c.name })}</DropdownItem>
+        <DropdownItem
+          data-testid={`row-copy-host-${c.name}`}
+          isAriaDisabled={copyWhy !== null}
+          tooltipProps={copyWhy ? { content: copyWhy } : undefined}
+          description={copyWhy ?? undefined}
+          onClick={() => run(() => copy.open(c))}
+        >
+          {t('copyHost.menu')}
+        </DropdownItem>
         <Divider component="li" />
         <DropdownItem
           isDanger

@@ -15,10 +15,11 @@ import { useTranslation } from 'react-i18next'
 import type { ContainerInfo, LineageNode } from '@shared/model'
 import { actionRefusal } from '@shared/lifecycle'
 import { useStateReason } from '../hooks/stateReason'
+import { useCopyToHost } from '../hooks/copyToHost'
 
 /** What a chosen item asks the view to do; the view owns the dialogs and the calls. */
 export type NodeAction =
-  | { kind: 'clone' | 'snapshot' | 'start' | 'stop' | 'destroy' | 'config' | 'usage'; container: ContainerInfo }
+  | { kind: 'clone' | 'copyToHost' | 'snapshot' | 'start' | 'stop' | 'destroy' | 'config' | 'usage'; container: ContainerInfo }
   | { kind: 'clone-snapshot' | 'restore-snapshot'; node: LineageNode }
 
 interface Props {
@@ -34,6 +35,7 @@ interface Props {
 export function NodeMenu({ node, container: c, at, onAction, onClose }: Props): React.JSX.Element {
   const { t } = useTranslation()
   const reasonOf = useStateReason()
+  const copy = useCopyToHost()
   const ref = useRef<HTMLDivElement>(null)
 
   // Focus the first item so the keyboard can go on; Escape or a click elsewhere closes it.
@@ -88,6 +90,7 @@ export function NodeMenu({ node, container: c, at, onAction, onClose }: Props): 
     const stop = refused('stop')
     items = [
       item('clone', t('lineage.menu.clone'), <CloneIcon />, () => choose({ kind: 'clone', container: c })),
+      item('copyToHost', t('lineage.menu.copyToHost'), <CloneIcon />, () => choose({ kind: 'copyToHost', container: c }), copy.why(c) ?? undefined),
       item('snapshot', t('lineage.menu.snapshot'), <CameraIcon />, () => choose({ kind: 'snapshot', container: c })),
       stop === undefined
         ? item('stop', t('lineage.menu.stop'), <StopIcon />, () => choose({ kind: 'stop', container: c }))

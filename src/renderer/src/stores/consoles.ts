@@ -5,10 +5,13 @@ import { create } from 'zustand'
 import type { Events, StrataApi } from '@shared/api'
 import type { ConsoleKind } from '@shared/engine-api'
 import type { ContainerRef } from '@shared/model'
+import { useHosts } from './hosts'
 
 export interface ConsoleTab {
   streamId: string
   ref: ContainerRef
+  /** the host the container is on (null: this computer); the console stays when the user switches hosts */
+  host: string | null
   kind: ConsoleKind
   /** opening: asked, no id yet is never stored; ended: the program exited or it was closed */
   status: 'open' | 'ended'
@@ -69,8 +72,9 @@ export const useConsoles = create<ConsolesState>((set, get) => ({
     set({ error: null })
     try {
       // 80x24 until the terminal is laid out: its first fit sends the real size.
-      const { streamId } = await api.openConsole({ lxcpath: ref.lxcpath, name: ref.name, kind, cols: 80, rows: 24 })
-      set((s) => ({ tabs: [...s.tabs, { streamId, ref, kind, status: 'open', error: null, exitCode: null }], active: streamId }))
+      const host = useHosts.getState().current
+      const { streamId } = await api.openConsole({ lxcpath: ref.lxcpath, name: ref.name, kind, cols: 80, rows: 24, ...(host === null ? {} : { host }) })
+      set((s) => ({ tabs: [...s.tabs, { streamId, ref, host, kind, status: 'open', error: null, exitCode: null }], active: streamId }))
     } catch (e) {
       set({ error: e instanceof Error ? e.message : String(e) })
     }

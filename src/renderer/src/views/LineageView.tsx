@@ -37,6 +37,8 @@ import { FindingsList } from '../components/FindingsList'
 import { CloneTargets } from '../components/CloneTargets'
 import { dropProps } from '../dnd'
 import { openClone } from '../hooks/openClone'
+import { useCopyHostDialog } from '../stores/copyHostDialog'
+import { useHosts } from '../stores/hosts'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { api, errorText } from '../api'
 
@@ -174,6 +176,8 @@ function Graph(): React.JSX.Element {
     switch (a.kind) {
       case 'clone':
         return openClone(ref, c.lxcpath)
+      case 'copyToHost':
+        return useCopyHostDialog.getState().show(ref, useHosts.getState().current)
       case 'snapshot':
         return run(api.createSnapshot(ref))
       case 'start':

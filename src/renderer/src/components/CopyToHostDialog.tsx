@@ -1,0 +1,130 @@
+// "Copy to host…": a stopped container copied to another host (this computer or a connected
+// one), into one of its lxcpaths, under a name the target's engine checks as you type, as dir
+// (the default), btrfs or zfs storage there. Confirming starts a task (progress and cancel in
+// the task drawer); the copy is on the target once it is done (switch hosts to see it).
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Alert, Button, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core'
+import type { Backend } from '@shared/model'
+import { api, errorText } from '../api'
+import { useNameIssueText } from '../hooks/nameIssueText'
+import { useNameCheck } from '../hooks/useNameCheck'
+import { copyTargets, useCopyHostDialog } from '../stores/copyHostDialog'
+import { useHosts } from '../stores/hosts'
+import { useTasks } from '../stores/tasks'
+import { Dialog } from './Dialog'
+
+/** Storage an import can fill from a transfer (engine/ops/transfer-import.ts); dir is its default. */
+const BACKENDS: Backend[] = ['dir', 'btrfs', 'zfs']
+/** The select's value for this computer (host names never start with a space). */
+const LOCAL = ' local'
+
+export function CopyToHostDialog(): React.JSX.Element | null {
+  const { origin, from, close } = useCopyHostDialog()
+  return origin ? <CopyForm key={`${from}/${origin.lxcpath}/${origin.name}`} origin={origin} from={from} close={close} /> : null
+}
+
+function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: string }; from: string | null; close(): void }): React.JSX.Element {
+  const { t } = useTranslation()
+  const hosts = useHosts((s) => s.list)
+  const targets = copyTargets(from, hosts)
+  const [to, setTo] = useState<string | null | undefined>(targets[0])
+  const [localLxcpaths, setLocalLxcpaths] = useState<string[]>([])
+  const lxcpaths = to === null ? localLxcpaths : (hosts.find((h) => h.name === to)?.lxcpaths ?? [])
+  const [lxcpath, setLxcpath] = useState('')
+  const [name, setName] = useState(origin.name)
+  const [backend, setBackend] = useState<Backend>('dir')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const issueText = useNameIssueText()
+  const target = lxcpaths.includes(lxcpath) ? lxcpath : (lxcpaths[0] ?? '')
+  const { issue, checking } = useNameCheck(target, name, to === undefined ? null : to)
+
+  // this computer's lxcpaths are asked of it (the selected host is another)
+  useEffect(() => {
+    if (from !== null) void api.lxcpaths({ host: undefined }).then(setLocalLxcpaths, (e: unknown) => setError(errorText(e)))
+  }, [from])
+
+  const canSubmit = to !== undefined && target !== '' && !checking && !issue && !busy
+  const where = (h: string | null): string => h ?? t('hosts.local')
+  const submit = async (e?: React.FormEvent): Promise<void> => {
+    e?.preventDefault()
+    if (!canSubmit) return
+    setBusy(true)
+    setError(null)
+    try {
+      const params = { ...origin, ...(from === null ? {} : { host: from }), ...(to === null ? {} : { toHost: to }), to: { lxcpath: target, name, backend } }
+      await useTasks.getState().start('copyToHost', name, () => api.copyToHost(from === null ? { ...params, host: undefined } : params))
+      close()
+    } catch (err) {
+      setError(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const footer = (
+    <>
+      <Button variant="primary" type="submit" form="copy-host-form" data-testid="copy-host-confirm" isDisabled={!canSubmit} isLoading={busy}>
+        {t('copyHost.confirm')}
+      </Button>
+      <Button variant="link" onClick={close}>
+        {t('app.cancel')}
+      </Button>
+    </>
+  )
+  return (
+    <Dialog title={t('copyHost.title', { name: origin.name })} testId="copy-host-dialog" onClose={close} footer={footer}>
+      <Form id="copy-host-form" onSubmit={(e) => void submit(e)} isHorizontal>
+        {targets.length === 0 ? (
+          <Alert variant="info" isInline isPlain data-testid="copy-host-none" title={t('copyHost.noTarget')} />
+        ) : (
+          <>
+            <FormGroup label={t('copyHost.to')} fieldId="copy-host-to" isRequired>
+              <FormSelect id="copy-host-to" data-testid="copy-host-to" value={to === null ? LOCAL : (to ?? '')} onChange={(_e, v) => setTo(v === LOCAL ? null : v)}>
+                {targets.map((h) => (
+                  <FormSelectOption key={h ?? LOCAL} value={h ?? LOCAL} label={where(h)} />
+                ))}
+              </FormSelect>
+            </FormGroup>
+            <FormGroup label={t('clone.lxcpath')} fieldId="copy-host-lxcpath">
+              <FormSelect id="copy-host-lxcpath" data-testid="copy-host-lxcpath" value={target} onChange={(_e, v) => setLxcpath(v)}>
+                {lxcpaths.map((p) => (
+                  <FormSelectOption key={p} value={p} label={p} />
+                ))}
+              </FormSelect>
+            </FormGroup>
+            <FormGroup label={t('clone.name')} fieldId="copy-host-name" isRequired>
+              <TextInput
+                id="copy-host-name"
+                data-testid="copy-host-name"
+                value={name}
+                autoFocus
+                spellCheck={false}
+                validated={issue ? 'error' : checking ? 'default' : 'success'}
+                aria-invalid={issue !== null}
+                aria-describedby="copy-host-name-problem"
+                onChange={(_e, v) => setName(v)}
+              />
+              <FormHelperText>
+                <HelperText id="copy-host-name-problem" data-testid="copy-host-name-problem" aria-live="polite">
+                  <HelperTextItem variant={issue ? 'error' : checking ? 'indeterminate' : 'success'}>
+                    {issue ? issueText(issue) : checking ? t('clone.checking') : t('copyHost.nameOk', { host: where(to ?? null) })}
+                  </HelperTextItem>
+                </HelperText>
+              </FormHelperText>
+            </FormGroup>
+            <FormGroup label={t('clone.backend')} fieldId="copy-host-backend">
+              <FormSelect id="copy-host-backend" data-testid="copy-host-backend" value={backend} onChange={(_e, v) => setBackend(v as Backend)}>
+                {BACKENDS.map((b) => (
+                  <FormSelectOption key={b} value={b} label={b === 'dir' ? t('copyHost.dirDefault') : b} />
+                ))}
+              </FormSelect>
+            </FormGroup>
+          </>
+        )}
+        {error && <Alert variant="danger" isInline isPlain role="alert" data-testid="copy-host-error" title={t('copyHost.failed', { message: error })} />}
+      </Form>
+    </Dialog>
+  )
+}
