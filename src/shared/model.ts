@@ -197,6 +197,8 @@ export interface DestroySetStep {
   ref: ContainerRef
   /** its own snapshots, which go with it (its destroy is asked withDependents when there are any) */
   snapshots: ContainerRef[]
+  /** it depends on another container that goes: what it frees is counted in that one's freedIfDeletedBytes */
+  dependentOfAnother: boolean
 }
 
 /** A member of the set that stays. */

@@ -214,7 +214,7 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
   it('plans the destroy of a set of names, each name checked; refuses the set in an lxcpath it does not serve', async () => {
     input.write(JSON.stringify({ id: 30, method: 'destroySetPlan', params: { lxcpath: lx.path, names: ['one'] } }) + '\n')
     const ok = await reply(byId(30))
-    expect('result' in ok && ok.result).toEqual({ order: [{ ref: { lxcpath: lx.path, name: 'one' }, snapshots: [] }], refused: [] })
+    expect('result' in ok && ok.result).toEqual({ order: [{ ref: { lxcpath: lx.path, name: 'one' }, snapshots: [], dependentOfAnother: false }], refused: [] })
     input.write(JSON.stringify({ id: 31, method: 'destroySetPlan', params: { lxcpath: lx.path, names: ['one', '../etc'] } }) + '\n')
     expect(errorOf(await reply(byId(31)))).toMatchObject({ code: 'usage', rule: 'invalid-params', message: expect.stringContaining('destroySetPlan: names.1: invalid container name') })
     input.write(JSON.stringify({ id: 32, method: 'destroySetPlan', params: { lxcpath: '/tmp', names: ['one'] } }) + '\n')

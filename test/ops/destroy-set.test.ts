@@ -63,6 +63,8 @@ describe('destroySetPlan', () => {
     expect(at('a')).toBeLessThan(at('base'))
     expect(at('b')).toBeLessThan(at('base'))
     expect(names(plan.order.find((s) => s.ref.name === 'a2')!.snapshots)).toEqual(['snap0'])
+    // only base's freed figure stands for the whole tree: the others are in it
+    expect(plan.order.filter((s) => !s.dependentOfAnother).map((s) => s.ref.name)).toEqual(['base'])
     for (const step of plan.order) await destroyContainer(step.ref, { withDependents: step.snapshots.length > 0 })
     expect((await lxcLs(P.path)).sort()).toEqual(['c', 'web'])
   })

@@ -56,6 +56,8 @@ export async function destroySetPlan(lxcpath: string, names: readonly string[], 
     const list = staying.map((d) => (d.lxcpath === lxcpath ? d.name : `${d.lxcpath}/${d.name}`)).join(', ')
     refusedBy.set(key, { ref: m.ref, rule: 'dependents', dependents: staying, message: `${m.ref.name} stays: ${list} depend(s) on it and would stay.` })
   }
+  const dependentOfAnother = new Set<string>()
+  for (const [key, m] of members) if (!refusedBy.has(key)) for (const d of m.deps) if (memberOf(d) !== key) dependentOfAnother.add(memberOf(d)!)
   // leaves first: a member goes once every member that depends on it has gone
   const order: DestroySetStep[] = []
   const placed = new Set<string>()
@@ -64,7 +66,7 @@ export async function destroySetPlan(lxcpath: string, names: readonly string[], 
     placed.add(key)
     const m = members.get(key)!
     for (const d of m.deps) place(memberOf(d)!)
-    order.push({ ref: m.ref, snapshots: m.snapshots })
+    order.push({ ref: m.ref, snapshots: m.snapshots, dependentOfAnother: dependentOfAnother.has(key) })
   }
   for (const key of members.keys()) if (!refusedBy.has(key)) place(key)
   return { order, refused: [...refusedBy.values()] }
