@@ -25,7 +25,8 @@ test('Destroy on a selection: refused members named with why; three selected row
   test.setTimeout(120_000)
   const page = await openApp(env)
   const check = (name: string) => page.getByTestId(`container-row-${name}`).getByRole('checkbox')
-  await expect(page.getByTestId('container-row-web')).toContainText('running')
+  // the first listing can take a while on a loaded machine: wait for it, then assert
+  await expect(page.getByTestId('container-row-web')).toContainText('running', { timeout: 30_000 })
   const button = page.getByTestId('bulk-destroy')
   await expect(button).toBeDisabled()
 
