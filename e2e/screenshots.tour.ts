@@ -64,6 +64,22 @@ test('the screenshot tour', async ({ openApp }) => {
   await page.screenshot({ path: `${OUT}/usage.png` })
 
   await page.getByTestId('nav-containers').click()
+  // Destroy on a selection: base and snap1 ticked, snap1-child not (so both stay, named), copy1 goes
+  for (const name of ['base', 'snap1', 'copy1']) await page.getByTestId(`container-row-${name}`).getByRole('checkbox').check()
+  await page.getByTestId('bulk-destroy').click()
+  await expect(page.getByTestId('bulk-destroy-stays-snap1')).toContainText('snap1-child')
+  await expect(page.getByTestId('bulk-destroy-freed')).toContainText(/B/)
+  await expect(page.getByTestId('bulk-destroy-confirm')).toBeEnabled()
+  await page.screenshot({ path: `${OUT}/bulk-destroy.png` })
+  await page.keyboard.press('Escape')
+  for (const name of ['base', 'snap1', 'copy1']) await page.getByTestId(`container-row-${name}`).getByRole('checkbox').uncheck()
+
+  await page.getByTestId('container-row-snap1').click()
+  await page.getByTestId('nav-config').click()
+  await expect(page.getByTestId('config-expanded')).toContainText('lxc.rootfs.path')
+  await page.screenshot({ path: `${OUT}/config.png` })
+
+  await page.getByTestId('nav-containers').click()
   await page.getByTestId('theme').selectOption('dark')
   await page.getByTestId('container-row-web').click()
   // the actions follow the running container's state once the details have it

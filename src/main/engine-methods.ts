@@ -18,6 +18,7 @@ import { loadExisting } from './engine/ops/preconditions'
 import type { OpBoundary } from './engine/context'
 import { createContainer } from './engine/ops/create'
 import { destroyContainer, destroyPlan } from './engine/ops/destroy'
+import { destroySetPlan } from './engine/ops/destroy-set'
 import { checkNewName } from './engine/names'
 import { applyModernConfig, previewModernConfig } from './engine/ops/modernize-config'
 import { repairSnapshotsFile } from './engine/ops/repair'
@@ -86,6 +87,7 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
   configModernApply: (p) => applyModernConfig(refOf(p), p.digest),
   checkName: async (p) => checkNewName(p.lxcpath, p.name, { keepUtsName: p.keepUtsName }),
   destroyPlan: (p, ctx) => destroyPlan(refOf(p), ctx),
+  destroySetPlan: (p, ctx) => destroySetPlan(p.lxcpath, p.names, ctx),
   destroy: (p, ctx) => destroyContainer(refOf(p), { withDependents: p.withDependents, deleteOutside: p.deleteOutside }, ctx),
   createSnapshot: (p, ctx) => createSnapshot(refOf(p), { comment: p.comment }, ctx),
   restoreSnapshot: (p, ctx) => restoreSnapshot(refOf(p), p.snapshot, { newName: p.newName }, ctx),

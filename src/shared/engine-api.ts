@@ -13,6 +13,7 @@ import type {
   ContainerInfo,
   ContainerRef,
   ContainerUsage,
+  DestroySetPlan,
   LayerDiff,
   LineageGraph,
   LogTail,
@@ -50,6 +51,8 @@ const name = nameUnder(containerNameProblem)
 /** An existing container's name: may also be hidden (a leading `.`), never Strata's `.strata-*` work. */
 const existingName = nameUnder(existingContainerNameProblem)
 const ref = z.object({ lxcpath, name: existingName }).strict()
+/** Existing containers of one lxcpath (a multi-selection), each under the existing-name rule. */
+const existingNames = z.array(existingName).min(1).max(1024)
 const lxcpathList = z.array(lxcpath).max(64)
 /** `all`: hidden containers too (they always count as others' dependents and origins) */
 const listParams = z.object({ lxcpaths: lxcpathList.optional(), all: z.boolean().optional() }).strict()
@@ -82,14 +85,15 @@ export const REACHING_SCHEMAS: ReadonlySet<z.ZodType> = new Set([lxcpath, absPat
  * - `lxcpath`: an lxcpath (with a `name` param, the container's own);
  * - `lxcpaths`: lxcpaths to read; none given means every one the engine serves;
  * - `name`: an existing container's name, in the params' `lxcpath`;
+ * - `names`: existing containers' names, each in the params' `lxcpath`;
  * - `ref`: an existing container `{lxcpath, name}`;
  * - `outside`: storage outside a container's directory that a destroy may delete, as confirmed.
  */
-export type ReachKind = 'lxcpath' | 'lxcpaths' | 'name' | 'ref' | 'outside'
+export type ReachKind = 'lxcpath' | 'lxcpaths' | 'name' | 'names' | 'ref' | 'outside'
 type KindFor<V> = [NonNullable<V>] extends [string]
   ? 'lxcpath' | 'name'
   : [NonNullable<V>] extends [readonly string[]]
-    ? 'lxcpaths' | 'outside'
+    ? 'lxcpaths' | 'names' | 'outside'
     : [NonNullable<V>] extends [ContainerRef]
       ? 'ref'
       : never
@@ -239,6 +243,12 @@ export const ENGINE = {
     result: returns<{ dependents: ContainerRef[]; withDependents: ContainerRef[] }>(),
     reach: inContainer
   }),
+  /** the plan for destroying several containers of one lxcpath: what goes (leaves first, each with its own snapshots) and what stays, and why */
+  destroySetPlan: method({
+    params: z.object({ lxcpath, names: existingNames }).strict(),
+    result: returns<DestroySetPlan>(),
+    reach: { lxcpath: 'lxcpath', names: 'names' }
+  }),
   /** deleteOutside: storage outside the container's directory the user confirmed may be deleted with it (ContainerInfo.storageOutside) */
   destroy: method({
     params: z.object({ lxcpath, name: existingName, withDependents: z.boolean().optional(), deleteOutside: z.array(absPath).max(64).optional() }).strict(),
@@ -334,6 +344,7 @@ const ADMIT: { [K in ReachKind]: (scope: Scope, value: never) => unknown } = {
   lxcpath: (scope, v: string) => scope.lxcpath(v),
   lxcpaths: (scope, v: string[]) => scope.lxcpathList(v),
   name: (scope, v: string) => scope.name(v),
+  names: (scope, v: string[]) => v.map((n) => scope.name(n)),
   ref: (scope, v: ContainerRef) => scope.ref(v),
   outside: (scope, v: string[]) => v.map((p) => scope.deletableOutside(p))
 }

@@ -192,6 +192,33 @@ export interface LineageGraph {
 
 // ---- Operations (clone, create, destroy, snapshot, ...): shared by engine, CLI, helper and UI ----
 
+/** One container a set's destroy removes (engine/ops/destroy-set.ts). */
+export interface DestroySetStep {
+  ref: ContainerRef
+  /** its own snapshots, which go with it (its destroy is asked withDependents when there are any) */
+  snapshots: ContainerRef[]
+  /** it depends on another container that goes: what it frees is counted in that one's freedIfDeletedBytes */
+  dependentOfAnother: boolean
+}
+
+/** A member of the set that stays. */
+export interface DestroySetRefusal {
+  ref: ContainerRef
+  /** `dependents`: something that stays depends on it; else the lifecycle rule its state breaks (shared/lifecycle.ts) */
+  rule: 'dependents' | 'running' | 'in-transition'
+  /** what stays and depends on it (`dependents` only) */
+  dependents: ContainerRef[]
+  message: string
+}
+
+/** The plan for destroying several containers of one lxcpath; nothing is changed by making it. */
+export interface DestroySetPlan {
+  /** what goes, dependents before what they depend on */
+  order: DestroySetStep[]
+  /** members that stay, and why */
+  refused: DestroySetRefusal[]
+}
+
 /** Progress of a long operation: a phase name and, when known, how far it is. */
 export interface OpProgress {
   /** e.g. `copy`, `snapshot`, `register`, `template`, `destroy` */

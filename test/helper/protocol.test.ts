@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { applyDelta } from '../../src/main/helper/answer-delta'
 import { LineDecoder, parseAppLine, parseHelperLine, PROTOCOL_VERSION, type HelperMessage, type Unreadable } from '../../src/main/helper/protocol'
 import { HelperServer } from '../../src/main/helper/server'
-import { ENGINE, ENGINE_METHODS, isEngineMethod, REACHING_SCHEMAS } from '../../src/shared/engine-api'
+import { admit, ENGINE, ENGINE_METHODS, isEngineMethod, REACHING_SCHEMAS } from '../../src/shared/engine-api'
 import { BACKENDS } from '../../src/shared/model'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
 import { lxcLs } from '../ops/helpers'
@@ -109,6 +109,24 @@ describe('the engine table', () => {
       const reaching = Object.keys(shape).filter((k) => REACHING_SCHEMAS.has(unwrap(shape[k]!)))
       expect(Object.keys(ENGINE[m].reach).sort(), m).toEqual(reaching.sort())
     }
+  })
+
+  it('admits a list of names (`names`) through the scope, each one, as the scope answers', () => {
+    const asked: string[] = []
+    const scope = {
+      lxcpath: (p: string) => p,
+      lxcpathList: (ps: readonly string[]) => [...ps],
+      name: (n: string) => {
+        asked.push(n)
+        if (n === 'out') throw new Error('out is not served')
+        return n
+      },
+      ref: (r: { lxcpath: string; name: string }) => r,
+      deletableOutside: (p: string) => p
+    }
+    expect(admit('destroySetPlan', { lxcpath: '/l', names: ['a', 'b'] }, scope)).toEqual({ lxcpath: '/l', names: ['a', 'b'] })
+    expect(asked).toEqual(['a', 'b'])
+    expect(() => admit('destroySetPlan', { lxcpath: '/l', names: ['a', 'out'] }, scope)).toThrow('out is not served')
   })
 })
 
@@ -230,6 +248,16 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
   it('refuses an lxcpath outside the configured ones, including the one it refused at start', async () => {
     input.write(JSON.stringify({ id: 7, method: 'startContainer', params: { lxcpath: '/tmp', name: 'one' } }) + '\n')
     expect(errorOf(await reply(byId(7)))).toMatchObject({ code: 'refused', rule: 'helper-lxcpaths', subject: '/tmp', message: expect.stringContaining('/tmp is not an lxcpath this helper serves') })
+  })
+
+  it('plans the destroy of a set of names, each name checked; refuses the set in an lxcpath it does not serve', async () => {
+    input.write(JSON.stringify({ id: 30, method: 'destroySetPlan', params: { lxcpath: lx.path, names: ['one'] } }) + '\n')
+    const ok = await reply(byId(30))
+    expect('result' in ok && ok.result).toEqual({ order: [{ ref: { lxcpath: lx.path, name: 'one' }, snapshots: [], dependentOfAnother: false }], refused: [] })
+    input.write(JSON.stringify({ id: 31, method: 'destroySetPlan', params: { lxcpath: lx.path, names: ['one', '../etc'] } }) + '\n')
+    expect(errorOf(await reply(byId(31)))).toMatchObject({ code: 'usage', rule: 'invalid-params', message: expect.stringContaining('destroySetPlan: names.1: invalid container name') })
+    input.write(JSON.stringify({ id: 32, method: 'destroySetPlan', params: { lxcpath: '/tmp', names: ['one'] } }) + '\n')
+    expect(errorOf(await reply(byId(32)))).toMatchObject({ code: 'refused', rule: 'helper-lxcpaths', subject: '/tmp' })
   })
 
   it('a stop of a stopped container is refused by the rule, in words, not with LXC\'s raw text', async () => {

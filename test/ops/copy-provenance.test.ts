@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cloneContainer } from '../../src/main/engine/ops/clone'
 import { destroyContainer } from '../../src/main/engine/ops/destroy'
 import { listContainers, readLineage } from '../../src/main/engine/lxcpath'
-import { PROVENANCE_FILE } from '../../src/main/engine/lineage/provenance'
+import { OWNER_PROVENANCE_FILE, PROVENANCE_FILE } from '../../src/main/engine/lineage/provenance'
+import { createSnapshot, restoreSnapshot } from '../../src/main/engine/ops/snapshot'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
 
 let P: TestLxcpath
@@ -64,6 +65,34 @@ describe('a copy clone records its origin', () => {
     expect(graph.edges).toContainEqual({ from: `${P.path}/copy2`, to: `${P.path}/copy1`, kind: 'copied-from' })
     expect(graph.nodes.find((n) => n.id === `${P.path}/copy1`)?.kind).toBe('missing')
     expect(graph.findings.filter((f) => f.subject.name === 'copy2')).toEqual([])
+  })
+
+  it('survives a restore in place, by Strata and by lxc-snapshot -r, of a snapshot Strata took', async () => {
+    await cloneContainer({ origin: { lxcpath: P.path, name: 'base' }, name: 'copy3', backend: 'dir' })
+    const copiedFrom = async () => (await listContainers([P.path])).find((c) => c.name === 'copy3')!.copiedFrom
+    const before = await copiedFrom()
+    expect(before).toMatchObject({ ref: { lxcpath: P.path, name: 'base' } })
+    await createSnapshot({ lxcpath: P.path, name: 'copy3' })
+    // the snapshot is not itself a copy of base: it keeps the owner's record under its own name
+    expect(existsSync(`${P.path}/copy3/snaps/snap0/${PROVENANCE_FILE}`)).toBe(false)
+    expect(existsSync(`${P.path}/copy3/snaps/snap0/${OWNER_PROVENANCE_FILE}`)).toBe(true)
+
+    await restoreSnapshot({ lxcpath: P.path, name: 'copy3' }, 'snap0')
+    expect(existsSync(record('copy3'))).toBe(true)
+    expect(await copiedFrom()).toEqual(before)
+
+    // LXC's restore rebuilds the directory keeping only snaps/: the record is read from the snapshot
+    await P.lxc('lxc-snapshot', '-n', 'copy3', '-r', 'snap0')
+    expect(existsSync(record('copy3'))).toBe(false)
+    expect(await copiedFrom()).toEqual(before)
+    const graph = await readLineage([P.path])
+    expect(graph.edges).toContainEqual({ from: `${P.path}/copy3`, to: `${P.path}/base`, kind: 'copied-from' })
+    expect(graph.edges.filter((e) => e.kind === 'copied-from' && e.from.includes('/snaps/'))).toEqual([])
+
+    // and Strata's restore after LXC's writes it back into the directory
+    await restoreSnapshot({ lxcpath: P.path, name: 'copy3' }, 'snap0')
+    expect(JSON.parse(readFileSync(record('copy3'), 'utf8')).origin).toEqual({ lxcpath: P.path, name: 'base' })
+    await destroyContainer({ lxcpath: P.path, name: 'copy3' }, { withDependents: true })
   })
 
   it('goes with the container when lxc-destroy removes it', async () => {

@@ -166,7 +166,7 @@ export function readContainer(
     snapshotsRecord,
     partialFile: (preread?.partial ?? present?.has('partial')) ? `${dir}/partial` : null,
     storage: spec ? (driverFor(spec.backend).lineage?.(spec) ?? null) : null,
-    provenance: readProvenance(dir),
+    provenance: readProvenance(dir, present?.has('snaps') !== false),
     idMap: summary.idMap
   }
 }

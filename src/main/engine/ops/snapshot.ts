@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { Backend, ContainerRef, SnapshotInfo } from '@shared/model'
 import { lxcSnapshotMode } from '../drivers/compat'
 import { RDEPENDS_FILE } from '../lineage/bookkeeping'
+import { OWNER_PROVENANCE_FILE, PROVENANCE_FILE, provenanceText } from '../lineage/provenance'
 import { readSnapshots, legacySnapshotRoot, snapshotDir } from '../lineage/snapshots'
 import { cloneWith, prepareClone } from './clone'
 import { assertStopped, loadExisting } from './preconditions'
@@ -58,6 +59,8 @@ export async function createSnapshot(ref: ContainerRef, opts: { comment?: string
   const ts = snapshotTimestamp()
   const extraFiles: Record<string, string> = { ts }
   if (opts.comment !== undefined) extraFiles['comment'] = opts.comment
+  // a copy's record goes into each of its snapshots too: LXC's restore in place keeps only snaps/ (lineage/provenance.ts)
+  if (owner.provenance) extraFiles[OWNER_PROVENANCE_FILE] = provenanceText(owner.provenance)
   await cloneWith(
     { origin: ref, name, lxcpath: snapdir, ...snapshotClone(owner.backend) },
     { what: 'snapshot', keepName: true, keepMacs: true, recordOrigin: false, workDir: ref.lxcpath, extraFiles },
@@ -95,9 +98,11 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
   const deps = (await dependentsOf(owner, ctx)).filter((d) => d.lxcpath !== snapRef.lxcpath)
   if (deps.length > 0)
     throw refused('restore-has-dependents', `${ref.name} cannot be restored in place: ${deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ')} read(s) its rootfs (LXC: "container rootfs has dependent snapshots").`, show(ref))
+  // the container stays a copy of what it was copied from: its record goes into the rebuilt directory
+  const keepRecord = owner.provenance ? { [PROVENANCE_FILE]: provenanceText(owner.provenance) } : undefined
   const prepared = await prepareClone(
     { origin: snapRef, name: ref.name, lxcpath: ref.lxcpath, ...clone },
-    { what: 'restore', recordOrigin: false },
+    { what: 'restore', recordOrigin: false, extraFiles: keepRecord },
     ctx
   )
   const newDeps = prepared.plan.origins

@@ -1,11 +1,12 @@
 // The conversion of a config's legacy keys (LXC 1.x/2.0) to the keys LXC 5 reads, as the engine
 // plans it: each changed line old → new with the reason, then Apply writes exactly that (the
-// engine refuses if the file changed since the preview).
+// engine refuses if the file changed since the preview). A PatternFly modal and compact table.
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button, Spinner } from '@patternfly/react-core'
 import type { ContainerRef } from '@shared/model'
 import { api, errorText } from '../api'
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import { Dialog } from './Dialog'
 
 type Preview = { changes: { line: number; from: string; to: string | null; note: string }[]; digest: string }
@@ -51,20 +52,28 @@ export function ModernizeDialog({ c, onClose }: { c: ContainerRef; onClose(): vo
       {preview && done === null && preview.changes.length > 0 && (
         <>
           <p>{t('config.modernExplain')}</p>
-          <table className="diff-preview" data-testid="modernize-preview">
-            <tbody>
+          <Table variant="compact" className="diff-preview" data-testid="modernize-preview" aria-label={t('config.modernTitle', { name: c.name })}>
+            <Thead>
+              <Tr>
+                <Th width={10}>{t('config.modernLine')}</Th>
+                <Th>{t('config.modernChange')}</Th>
+              </Tr>
+            </Thead>
+            <Tbody>
               {preview.changes.map((ch) => (
-                <tr key={ch.line}>
-                  <td className="muted mono">{ch.line}</td>
-                  <td className="mono">
-                    <div className="diff-old">− {ch.from}</div>
-                    {ch.to !== null && <div className="diff-new">+ {ch.to}</div>}
+                <Tr key={ch.line}>
+                  <Td dataLabel={t('config.modernLine')} className="muted mono">{ch.line}</Td>
+                  <Td dataLabel={t('config.modernChange')}>
+                    <pre className="diff-lines mono">
+                      <span className="diff-old">− {ch.from}</span>
+                      {ch.to !== null && <span className="diff-new">{'\n'}+ {ch.to}</span>}
+                    </pre>
                     <div className="small muted">{ch.note}</div>
-                  </td>
-                </tr>
+                  </Td>
+                </Tr>
               ))}
-            </tbody>
-          </table>
+            </Tbody>
+          </Table>
         </>
       )}
     </Dialog>

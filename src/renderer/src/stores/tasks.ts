@@ -6,7 +6,7 @@ import type { ContainerRef, OpProgress, StartDiagnosis } from '@shared/model'
 import type { LifecycleAction } from '@shared/lifecycle'
 import { useToasts } from './toasts'
 
-export type TaskKind = 'clone' | 'create' | 'snapshot' | 'copyToHost' | LifecycleAction
+export type TaskKind = 'clone' | 'create' | 'snapshot' | 'copyToHost' | 'destroy' | LifecycleAction
 export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface Task {

@@ -17,6 +17,7 @@ import { usePrefs } from '../stores/prefs'
 import { useUsage } from '../stores/usage'
 import { ResizableTh } from '../components/ResizableTh'
 import { BulkSnapshot } from '../components/BulkSnapshot'
+import { BulkDestroy } from '../components/BulkDestroy'
 
 interface Column {
   key: SortKey
@@ -112,6 +113,9 @@ export function ContainersView(): React.JSX.Element {
               </ToolbarItem>
               <ToolbarItem>
                 <BulkSnapshot containers={selected} />
+              </ToolbarItem>
+              <ToolbarItem>
+                <BulkDestroy containers={selected} />
               </ToolbarItem>
               <ToolbarItem>
                 <CloneTargets lxcpaths={lxcpaths} />
