@@ -6,10 +6,24 @@ import { ENGINE, isEngineMethod } from '@shared/engine-api'
 import { createWsApi, type WsCtor } from '@shared/ws-client'
 import { useHosts } from './stores/hosts'
 
+let settleConnected: () => void = () => undefined
+/**
+ * Settles when the first calls are on their way: at once in Electron, when the browser-mode
+ * socket opens (or fails to) otherwise. main.tsx mounts the app after it, so that the engine
+ * works on the first listing while the page renders its frame, not after.
+ */
+export const connected = new Promise<void>((resolve) => (settleConnected = resolve))
+
 function browserApi(): StrataApi {
   const token = new URLSearchParams(location.search).get('token') ?? ''
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
-  return createWsApi(`${proto}//${location.host}/rpc?token=${encodeURIComponent(token)}`, WebSocket as unknown as WsCtor)
+  class Socket extends WebSocket {
+    constructor(url: string) {
+      super(url)
+      for (const ev of ['open', 'error', 'close']) this.addEventListener(ev, () => settleConnected(), { once: true })
+    }
+  }
+  return createWsApi(`${proto}//${location.host}/rpc?token=${encodeURIComponent(token)}`, Socket as unknown as WsCtor)
 }
 
 /** Calls that only read: their answer belongs to the host they were asked of. */
@@ -36,6 +50,7 @@ export function forSelectedHost(raw: StrataApi, selected: () => string | null): 
 }
 
 export const api: StrataApi = forSelectedHost(window.strata ? apiFromBridge(window.strata) : browserApi(), () => useHosts.getState().current)
+if (window.strata) settleConnected()
 
 /** Words for an error from the API, for the UI. */
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))

@@ -11,14 +11,19 @@ import { resolveLang, usePrefs } from './stores/prefs'
 import { App } from './App'
 import { firstRefresh } from './hooks/useLiveData'
 import { preloadView } from './views/lazyViews'
+import { connected } from './api'
 
 initI18n(resolveLang(usePrefs.getState().lang, navigator.language))
 // The data and the current view's code are asked for before React mounts: the first render
-// then finds them on their way instead of starting them.
+// then finds them on their way instead of starting them. The mount waits until the calls have
+// left (the socket is open): the page's first render took the main thread before the socket's
+// open event could send them, so the engine only started on the listing once the frame was done.
 void firstRefresh()
 preloadView(usePrefs.getState().view)
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>
+void connected.then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>
+  )
 )

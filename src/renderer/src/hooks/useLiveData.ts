@@ -11,13 +11,20 @@ import { useUsage } from '../stores/usage'
 import { usePrefs } from '../stores/prefs'
 import { useHosts } from '../stores/hosts'
 
-export async function refresh(): Promise<void> {
+/** `lineageAfterPaint`: the graph data is asked for once the listing is on screen (the table's first load). */
+export async function refresh({ lineageAfterPaint = false } = {}): Promise<void> {
   const all = usePrefs.getState().showHidden
-  await Promise.all([useContainers.getState().fetch(api, all), useLineage.getState().fetch(api, all)])
+  if (lineageAfterPaint) {
+    await useContainers.getState().fetch(api, all)
+    await afterNextPaint()
+    await useLineage.getState().fetch(api, all)
+  } else await Promise.all([useContainers.getState().fetch(api, all), useLineage.getState().fetch(api, all)])
   // Usage may take a while: it fills the size column when it arrives, never blocks the list.
   void useUsage.getState().fetch(api, all)
   useSelection.getState().prune(new Set(useContainers.getState().list.map(keyOf)))
 }
+
+const afterNextPaint = (): Promise<void> => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
 
 /** True when the selected host can be asked: this computer, or a connected remote host. */
 export function selectedHostReady(): boolean {
@@ -33,9 +40,14 @@ export function reloadHost(): void {
 }
 
 let first: Promise<void> | null = null
-/** The first fetch: main.tsx starts it before React mounts, so the listing does not wait for the first render. */
+/**
+ * The first fetch: main.tsx starts it before React mounts, so the listing does not wait for the
+ * first render. When the window opens on the table, the lineage (which the table does not show)
+ * is asked for after the rows are painted: the engine's work on it and its answer competed with
+ * the first render of the rows for the same two cores.
+ */
 export function firstRefresh(): Promise<void> {
-  return (first ??= refresh())
+  return (first ??= refresh({ lineageAfterPaint: usePrefs.getState().view === 'containers' }))
 }
 
 export function useLiveData(): void {

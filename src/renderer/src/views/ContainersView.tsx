@@ -5,51 +5,30 @@
 import { useEffect, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Checkbox, SearchInput, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from '@patternfly/react-core'
-import { Table, Tbody, Th, Thead, Tr } from '@patternfly/react-table'
-import { keyOf, useContainers, visibleContainers, type SortKey } from '../stores/containers'
+import { keyOf, useContainers, visibleContainers } from '../stores/containers'
 import { useSelection } from '../stores/selection'
 import { LifecycleButtons } from '../components/LifecycleButtons'
 import { DetailsPanel } from '../components/DetailsPanel'
-import { ContainerRow } from '../components/ContainerRow'
+import { ContainerTable } from '../components/ContainerTable'
 import { CloneTargets } from '../components/CloneTargets'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { usePrefs } from '../stores/prefs'
 import { useUsage } from '../stores/usage'
-import { ResizableTh } from '../components/ResizableTh'
 import { BulkSnapshot } from '../components/BulkSnapshot'
 import { BulkDestroy } from '../components/BulkDestroy'
 
-interface Column {
-  key: SortKey
-  numeric?: boolean
-  /** folded into the details panel on narrower windows: `xl` below 1200 px, `2xl` below 1450 px */
-  wide?: 'xl' | '2xl'
-}
-const COLUMNS: Column[] = [
-  { key: 'name' },
-  { key: 'state' },
-  { key: 'backend' },
-  { key: 'origin', wide: 'xl' },
-  { key: 'dependents', numeric: true, wide: '2xl' },
-  { key: 'snapshots', numeric: true, wide: '2xl' },
-  { key: 'problems', numeric: true },
-  { key: 'size', numeric: true }
-]
-
 export function ContainersView(): React.JSX.Element {
   const { t } = useTranslation()
-  const { list, filter, sort, setFilter, sortBy } = useContainers()
+  const { list, filter, sort, setFilter } = useContainers()
   const scope = useLxcpaths((s) => s.scope)
   const byKey = useUsage((s) => s.byKey)
   const shown = useMemo(() => (scope ? list.filter((c) => c.lxcpath === scope) : list), [list, scope])
   const rows = useMemo(() => visibleContainers(shown, filter, sort, (c) => byKey.get(keyOf(c))?.exclusiveBytes), [shown, filter, sort, byKey])
   const keys = useSelection((s) => s.keys)
-  const setAll = useSelection((s) => s.setAll)
   const lxcpaths = useLxcpaths((s) => s.list)
   const showHidden = usePrefs((s) => s.showHidden)
   const setShowHidden = usePrefs((s) => s.setShowHidden)
   const selected = list.filter((c) => keys.includes(keyOf(c)))
-  const allChecked = rows.length > 0 && rows.every((c) => keys.includes(keyOf(c)))
   const filterRef = useRef<HTMLInputElement>(null)
 
   // Ctrl+F finds: it focuses the filter instead of the browser's page search.
@@ -124,41 +103,7 @@ export function ContainersView(): React.JSX.Element {
           </ToolbarContent>
         </Toolbar>
         <div className="table-scroll">
-          <Table aria-label={t('containers.title')} variant="compact" isStickyHeader data-testid="containers-table" gridBreakPoint="">
-            <Thead>
-              <Tr>
-                <Th
-                  select={{ onSelect: () => setAll(allChecked ? [] : rows.map(keyOf)), isSelected: allChecked }}
-                  aria-label={t('containers.selectAll')}
-                />
-                {COLUMNS.map((col, i) => (
-                  <ResizableTh
-                    key={col.key}
-                    column={col.key}
-                    label={t(`containers.col.${col.key}`)}
-                    className={col.numeric ? 'num' : undefined}
-                    modifier={col.numeric ? 'fitContent' : 'nowrap'}
-                    visibility={col.wide ? ['hidden', col.wide === 'xl' ? 'visibleOnXl' : 'visibleOn2Xl'] : undefined}
-                    tooltip={col.key === 'size' ? t('containers.sizeHelp') : undefined}
-                    data-testid={`sort-${col.key}`}
-                    sort={{
-                      sortBy: { index: COLUMNS.findIndex((c) => c.key === sort.key), direction: sort.dir },
-                      onSort: () => sortBy(col.key),
-                      columnIndex: i
-                    }}
-                  >
-                    {t(`containers.col.${col.key}`)}
-                  </ResizableTh>
-                ))}
-                <Th screenReaderText={t('containers.actions', { name: '' })} />
-              </Tr>
-            </Thead>
-            <Tbody>
-              {rows.map((c) => (
-                <ContainerRow key={keyOf(c)} c={c} />
-              ))}
-            </Tbody>
-          </Table>
+          <ContainerTable rows={rows} />
           {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}
         </div>
       </section>
