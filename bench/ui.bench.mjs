@@ -66,7 +66,8 @@ const prefs = (view) => `localStorage.setItem('strata.prefs', JSON.stringify({ s
 if (!existsSync('out/main/web.js')) throw new Error('run `npx electron-vite build` first')
 const dirs = []
 const procs = []
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] })
+// no system bus: Chromium aborts when one it connected to goes away
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent/strata-bench' } })
 try {
   const P500 = mkdtempSync(join(tmpdir(), 'strata-bench-ui500-'))
   const P1000 = mkdtempSync(join(tmpdir(), 'strata-bench-ui1000-'))
