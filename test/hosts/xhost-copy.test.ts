@@ -247,19 +247,23 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
       expect([await tree(p1), await tree(p2)]).toEqual(before)
     }, 300_000)
 
-    it("a killed ssh to h2 ends the importer's stream without its end marker: it removes its build", async () => {
+    it.each([
+      ["the helper's", '--stdio', /Copying c1 into big on h2 failed there: The Strata helper on h2 .*exited/],
+      ["the byte channel's", '--channel', /The rootfs's channel to h2 broke off before the copy was complete/]
+    ])("%s ssh to h2 killed mid-copy: the importer's transfer ends without its end marker and it removes its build", async (_which, arg, message) => {
       const before = [await tree(p1), await tree(p2)]
       const { cli } = await copyUnderWay()
       const ssh = await execa('pgrep', ['-P', String(cli.pid), '-x', 'ssh'], { reject: false })
       const toH2: number[] = []
       for (const pid of ssh.stdout.split('\n').filter(Boolean)) {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(fx.hosts[1]!.address)) toH2.push(Number(pid))
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        if (cmdline.includes(fx.hosts[1]!.address) && cmdline.includes(arg)) toH2.push(Number(pid))
       }
-      expect(toH2, 'the ssh process to h2').toHaveLength(1)
+      expect(toH2, `the ssh process to h2 with ${arg}`).toHaveLength(1)
       process.kill(toH2[0]!, 'SIGKILL')
       const r = await cli
       expect(r.exitCode).not.toBe(0)
-      expect(r.stderr).toMatch(/Copying c1 into big on h2 failed there: The Strata helper on h2 .*exited/)
+      expect(r.stderr).toMatch(message)
       await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
       expect([await tree(p1), await tree(p2)]).toEqual(before)
     }, 300_000)
