@@ -70,7 +70,9 @@ function sampleByName(pidsOf) {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
         const close = stat.lastIndexOf(')')
-        const name = stat.slice(stat.indexOf('(') + 1, close)
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+        const role = argv.find((a) => a === '--channel' || a === '--stdio' || a === 'copy') ?? ''
+        const name = `${stat.slice(stat.indexOf('(') + 1, close)}${role ? ` ${role}` : ''}`
         const f = stat.slice(close + 2).split(' ')
         const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100
         seen.set(`${pid} ${name}`, ms)
@@ -79,13 +81,19 @@ function sampleByName(pidsOf) {
       }
     }
   }
-  const timer = setInterval(tick, 200)
+  const timer = setInterval(() => {
+    try {
+      tick()
+    } catch {
+      // the groups went away under a failed run
+    }
+  }, 200)
   return () => {
     clearInterval(timer)
     tick()
     const byName = new Map()
     for (const [key, ms] of seen) {
-      const name = key.split(' ').slice(1).join(' ')
+      const name = key.slice(key.indexOf(' ') + 1)
       byName.set(name, (byName.get(name) ?? 0) + ms)
     }
     return byName
@@ -139,13 +147,14 @@ try {
     const r = await start()
     const wall = performance.now() - t0
     const cpu = cpuNow() - c0
+    const byName = stop?.()
     if (r.status !== 0) throw new Error(`${name} failed: ${r.stderr}`)
     runs[name].wall.push(wall)
     runs[name].cpu.push(cpu)
     if (BREAKDOWN) {
       const after = byHost()
       const hostsCpu = Object.keys(after).map((k) => `${k} ${(after[k] - before[k]).toFixed(0)}`).join(', ')
-      const names = [...stop()].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(', ')
+      const names = [...byName].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(', ')
       console.log(`  ${name}: ${wall.toFixed(0)} ms wall, CPU ms ${hostsCpu}; by process (sampled): ${names}`)
     }
   }

@@ -6,6 +6,7 @@
 // ssh) with `--channel OFFER`: that process only copies its stdin to the socket and the
 // socket to its stdout (pipeChannel). The request stays the helper's, checked as any other;
 // the channel carries its bytes only while it runs and is removed with it.
+import { spawn } from 'node:child_process'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs'
 import { createConnection, createServer, type Socket } from 'node:net'
@@ -82,22 +83,38 @@ export function openByteChannel(signal?: AbortSignal): ByteChannel {
   }
 }
 
-/** `--channel OFFER`: this process copies stdin to the channel's socket and the socket to stdout, then exits. */
+/**
+ * `--channel OFFER`: this process connects to the channel, gives the secret, then leaves the
+ * copying to two `cat`s (stdin to the socket, the socket to stdout), which move the bytes far
+ * cheaper than this process could; it exits when both have.
+ */
 export function pipeChannel(offer: string): Promise<number> {
   const m = OFFER.exec(offer)
   if (!m) return Promise.reject(usageError('--channel takes the id:secret a transfer offered.', 'bad-channel'))
   return new Promise((resolve) => {
     const socket = createConnection({ path: join(channelDir(), `${m[1]}.sock`), allowHalfOpen: true })
+    // paused before it connects, this process never reads from it: the bytes are the cats' alone
+    socket.pause()
     socket.on('error', (err) => {
       process.stderr.write(`strata-helper: the channel is gone: ${err.message}\n`)
       resolve(1)
     })
     socket.on('connect', () => {
-      socket.write(Buffer.from(m[2]!, 'hex'))
-      process.stdin.pipe(socket)
-      socket.pipe(process.stdout)
+      socket.write(Buffer.from(m[2]!, 'hex'), () => {
+        let running = 2
+        let failed = false
+        const exited = (code: number | null): void => {
+          if (code !== 0) failed = true
+          if (--running === 0) resolve(failed ? 1 : 0)
+        }
+        const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' }
+        // stdin's end is the socket's end of writing: the far side reads to its end
+        spawn('cat', [], { stdio: ['inherit', socket, 'inherit'], env }).on('exit', (code) => {
+          socket.end()
+          exited(code)
+        })
+        spawn('cat', [], { stdio: [socket, 'inherit', 'inherit'], env }).on('exit', exited)
+      })
     })
-    process.stdout.on('error', () => socket.destroy())
-    socket.on('close', (hadError) => resolve(hadError ? 1 : 0))
   })
 }

@@ -3,9 +3,9 @@
 // after a header with its config and the files beside it that a copy clone takes along. Sent
 // through the stream's byte channel (transfer-wire.ts), paced by the pipe, so a rootfs is never
 // held in memory; it ends when the importer acknowledged all of it. Nothing on this host changes.
-import { spawn, type ChildProcessByStdio } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import type { Readable } from 'node:stream'
+import { Socket } from 'node:net'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, containerSubject, failed, refused } from '@shared/errors'
 import type { ContainerRef } from '@shared/model'
@@ -56,7 +56,7 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
       channel.close()
       return reject(cancelled(`The copy of ${ref.name} was cancelled before it began; nothing was changed.`))
     }
-    let tar: ChildProcessByStdio<null, Readable, Readable> | null = null
+    let tar: ChildProcess | null = null
     let sent = 0
     let acked = 0
     let files = 0
@@ -89,40 +89,53 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
       if (done) return void out.destroy()
       out.on('error', (err) => finish(failed(`The byte channel of the copy of ${ref.name} broke: ${err.message}`, { subject: containerSubject(ref), rule: 'channel' })))
       out.resume() // nothing comes back on it; its end must not wait for a reader
-      const t = spawn('tar', ['--create', '--file=-', `--directory=${root}`, ...TAR_ATTRIBUTES, '--sparse', '--verbose', '.'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
-      })
-      tar = t
       const head = Buffer.from(`${JSON.stringify(header)}\n`)
-      out.write(head)
-      sent += head.length
-      t.stdout.on('data', (d: Buffer) => (sent += d.length))
-      // tar's output straight into the channel: the pipe's back-pressure paces tar
-      const piped = new Promise<void>((res) => t.stdout.pipe(out).on('finish', res))
-      // With the archive on stdout, tar lists the entries on stderr; its own complaints start with "tar: ".
-      let partial = ''
-      t.stderr.on('data', (d: Buffer) => {
-        const lines = (partial + d.toString('utf8')).split('\n')
-        partial = lines.pop() ?? ''
-        for (const line of lines) {
-          if (line.startsWith('tar: ')) errText = (errText + line + '\n').slice(-4096)
-          else if (line) files++
-        }
-      })
-      t.on('error', (err) => finish(failed(`tar could not be started to read ${ref.name}: ${err.message}`, { subject: containerSubject(ref) })))
-      t.on('close', (code, sig) => {
+      // A helper's channel is a socket tar can write to itself (--totals says how much it wrote);
+      // an in-process one is piped, and counted on the way.
+      const direct = out instanceof Socket
+      let tarBytes = 0
+      out.write(head, () => {
         if (done) return
-        if (code !== 0) {
-          const why = errText.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
-          return finish(failed(`Reading ${ref.name}'s rootfs with tar failed: ${why}`, { subject: containerSubject(ref), rule: 'tar' }))
-        }
-        void piped.then(() => {
+        const t = spawn('tar', ['--create', '--file=-', `--directory=${root}`, ...TAR_ATTRIBUTES, '--sparse', '--verbose', '--totals', '.'], {
+          stdio: ['ignore', direct ? out : 'pipe', 'pipe'],
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
+        })
+        tar = t
+        const piped = t.stdout
+          ? new Promise<void>((res) => {
+              t.stdout!.on('data', (d: Buffer) => (tarBytes += d.length))
+              t.stdout!.pipe(out, { end: false }).on('unpipe', () => res())
+            })
+          : Promise.resolve()
+        // With the archive on stdout, tar lists the entries on stderr, then its totals; its own complaints start with "tar: ".
+        let partial = ''
+        let written: number | null = null
+        t.stderr!.on('data', (d: Buffer) => {
+          const lines = (partial + d.toString('utf8')).split('\n')
+          partial = lines.pop() ?? ''
+          for (const line of lines) {
+            const total = /^Total bytes written: (\d+)/.exec(line)
+            if (total) written = Number(total[1])
+            else if (line.startsWith('tar: ')) errText = (errText + line + '\n').slice(-4096)
+            else if (line) files++
+          }
+        })
+        t.on('error', (err) => finish(failed(`tar could not be started to read ${ref.name}: ${err.message}`, { subject: containerSubject(ref) })))
+        t.on('close', (code, sig) => {
           if (done) return
-          ended = { bytes: sent, files }
-          stream.send(endMessage(ended))
-          progress()
-          if (acked >= sent) finish(null, ended)
+          if (code !== 0 || (direct && written === null)) {
+            const why = errText.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
+            return finish(failed(`Reading ${ref.name}'s rootfs with tar failed: ${why}`, { subject: containerSubject(ref), rule: 'tar' }))
+          }
+          void piped.then(() => {
+            if (done) return
+            out.end()
+            sent = head.length + (direct ? written! : tarBytes)
+            ended = { bytes: sent, files }
+            stream.send(endMessage(ended))
+            progress()
+            if (acked >= sent) finish(null, ended)
+          })
         })
       })
     }, (err: Error) => finish(err))
