@@ -106,8 +106,13 @@ class Receiver {
   /** the end marker the exporter sent, and whether the channel's bytes have all come */
   private end: TransferEnd | null = null
   private eof = false
-  /** both came and agree, and tar's input is closed: its exit settles the transfer */
+  /** both came and agree: tar's input is closed */
   private ending = false
+  /** tar exited 0; with `ending`, the transfer is done */
+  private tarDone = false
+  private done = false
+  private ackedTotal = 0
+  private input: Duplex | null = null
 
   constructor(
     private readonly target: ContainerRef,
@@ -135,10 +140,11 @@ class Receiver {
       tar.on('error', (err) => this.fail(failed(`tar could not be started to unpack ${this.target.name}: ${err.message}`, { subject: show(this.target) })))
       tar.on('close', (code, sig) => {
         if (this.failure) return
-        if (code === 0 && this.ending) {
-          this.ack(true)
-          this.channel?.close()
-          return this.settle?.resolve(this.header!)
+        // tar may end at the archive's end marker before the channel's end: the checks come with both
+        if (code === 0 && this.header) {
+          this.tarDone = true
+          this.input?.resume() // what follows (the archive's padding) is counted, no longer written
+          return this.maybeEnd()
         }
         const why = this.tarErr.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
         this.fail(failed(`Unpacking ${this.header?.name ?? 'the copy'} into ${this.target.name} with tar failed: ${why}`, { subject: show(this.target), rule: 'tar' }))
@@ -148,6 +154,7 @@ class Receiver {
       stream.send(offerMessage(channel.offer))
       channel.connected.then((input) => {
         if (this.failure) return void input.destroy()
+        this.input = input
         input.on('data', (d: Buffer) => this.onBytes(d, input))
         input.on('end', () => {
           this.eof = true
@@ -214,8 +221,9 @@ class Receiver {
 
   /** Writes to tar, holding the channel while tar is behind; `count` bytes are acked once out of this process. */
   private write(bytes: Buffer, count: number, input: Duplex): void {
+    if (this.tarDone) return
     const more = this.tar!.stdin.write(bytes, (err) => {
-      if (err || this.failure) return
+      if (err || this.failure || this.done) return
       this.unacked += count
       this.ack(false)
     })
@@ -226,16 +234,25 @@ class Receiver {
   private ack(all: boolean): void {
     if (this.unacked === 0 || (!all && this.unacked < TRANSFER_ACK_EVERY)) return
     this.ctx.stream.send(ackMessage(this.unacked))
+    this.ackedTotal += this.unacked
     this.unacked = 0
   }
 
-  /** With the end marker and the channel's end both here: every byte sent arrived, so tar's input is closed. */
+  /** With the end marker and the channel's end both here: every byte sent arrived, so tar's input is closed; with tar's exit too, done. */
   private maybeEnd(): void {
-    if (!this.end || !this.eof || this.ending || this.failure) return
+    if (!this.end || !this.eof || this.failure) return
     if (!this.header || this.end.bytes !== this.received) {
       return this.fail(failed(`The copy to ${this.target.name} ended after ${this.received} of ${this.end.bytes} bytes.`, { rule: 'bad-transfer' }))
     }
-    this.ending = true
-    this.tar!.stdin.end()
+    if (!this.ending) {
+      this.ending = true
+      this.tar!.stdin.end()
+    }
+    if (!this.tarDone || this.done) return
+    // Done: all of it is acked (bytes after tar's end marker, padding, were never written out to it).
+    this.done = true
+    if (this.received > this.ackedTotal) this.ctx.stream.send(ackMessage(this.received - this.ackedTotal))
+    this.channel?.close()
+    this.settle?.resolve(this.header!)
   }
 }
