@@ -61,7 +61,11 @@ export async function copyAcrossHosts(
   /** The end an offer names: an in-process pipe, or the `--channel` process of the side's helper. */
   const endOf = (side: TransferSide, offer: string): ChannelEnd | null => {
     if (local.has(offer)) return local.get(offer)!
-    return side.engine.channelCommand ? { command: side.engine.channelCommand(offer) } : null
+    try {
+      return side.engine.channelCommand ? { command: side.engine.channelCommand(offer) } : null
+    } catch {
+      return null
+    }
   }
   let toImporter: ((input: StreamInput) => void) | null = null
   let toExporter: ((input: StreamInput) => void) | null = null
