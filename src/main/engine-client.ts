@@ -9,7 +9,7 @@ import type { EngineStream } from './engine/console'
 import { runEngineMethod } from './engine-methods'
 import { LowerWalkCache } from './engine/lineage/drift'
 import { recoverInterrupted } from './engine/ops/recover'
-import type { HelperClient } from './helper/client'
+import type { ChannelCommand, HelperClient } from './helper/client'
 
 export interface CallOptions {
   signal?: AbortSignal
@@ -23,6 +23,8 @@ export interface EngineClient {
   readonly kind: 'local' | 'helper' | 'remote'
   /** one engine method on params the caller has validated and admitted */
   call<M extends EngineMethod>(method: M, params: EngineParams<M>, opts?: CallOptions): Promise<EngineResult<M>>
+  /** a helper's (here or over ssh): how to reach a byte channel one of its streams offered */
+  channelCommand?(offer: string): ChannelCommand
 }
 
 /** True when this process may change the lxcpath itself (root, or the user's own lxcpath). */
@@ -54,5 +56,5 @@ export function localEngine(lxcpaths: readonly string[], recover: readonly strin
 
 /** The engine in the root helper; the helper validates and admits every request again on its side. */
 export function helperEngine(client: HelperClient): EngineClient {
-  return { kind: 'helper', call: (method, params, opts) => client.call(method, params, opts) }
+  return { kind: 'helper', call: (method, params, opts) => client.call(method, params, opts), channelCommand: (offer) => client.channelCommand(offer) }
 }

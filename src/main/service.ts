@@ -20,7 +20,7 @@ import {
   type MethodSpec,
   type Scope
 } from '../shared/engine-api'
-import { asStrataError, errorData, notFound, refused, StrataError } from '../shared/errors'
+import { asStrataError, errorData, notFound, refused, StrataError, unavailable } from '../shared/errors'
 import type { OpProgress } from '../shared/model'
 import { canWriteLxcpath, helperEngine, localEngine, type CallOptions, type EngineClient } from './engine-client'
 import { defaultLxcpaths } from './engine/lxcpath'
@@ -221,7 +221,16 @@ export function createSession(opts: ServiceOptions = {}): Session {
   return {
     api,
     // the session's engines as one, for work spanning hosts (a copy between them): each call admitted like the api's
-    engine: { kind: remote ? 'remote' : 'local', call: (method, p, call) => runOn(method, admit(method, p, session), call ?? {}) },
+    engine: {
+      kind: remote ? 'remote' : 'local',
+      call: (method, p, call) => runOn(method, admit(method, p, session), call ?? {}),
+      // a stream's byte channel (a copy between hosts) is reached through the helper that offered it
+      channelCommand: (offer) => {
+        const via = remote ?? (helperClient ? helperEngine(helperClient) : null)
+        if (!via?.channelCommand) throw unavailable('no-channel', 'No helper of this session offered that byte channel.')
+        return via.channelCommand(offer)
+      }
+    },
     task: startWork,
     on(event, cb) {
       events.on(event, cb)

@@ -282,12 +282,12 @@ export const ENGINE = {
     changes: true
   }),
   /**
-   * A stopped container sent to another host (engine/ops/transfer-export.ts): its output is the
-   * transfer (a header with its config, then its rootfs as GNU tar), for importContainer's input;
-   * its input is that importer's `ack`s (bytes written out there), which pace it.
+   * A stopped container sent to another host (engine/ops/transfer-export.ts): the transfer (a
+   * header with its config, then its rootfs as GNU tar) goes through the byte channel its output
+   * offers, its end marker as output for importContainer's input; its input is that importer's `ack`s.
    */
   exportContainer: method({ params: ref, result: returns<{ bytes: number; files: number }>(), reach: inContainer, stream: true }),
-  /** A container built here from an exportContainer's output, fed as `data` input; it answers with acks (engine/ops/transfer-import.ts). */
+  /** A container built here from an exportContainer's transfer, through the byte channel its output offers; it answers with acks (engine/ops/transfer-import.ts). */
   importContainer: method({
     params: z.object({ lxcpath, name, backend: backend.optional() }).strict(),
     result: returns<ContainerRef>(),

@@ -10,6 +10,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allowLxcpaths } from '../helper/allow-list'
 import { NO_NET_CONFIG } from '../helpers/lxc'
+import { makeLoopFs, type LoopFs } from '../helpers/loop-fs'
 import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, REPO, type HostsFixture } from './netns-hosts'
 
 const skip = hostsSkipReason()
@@ -21,6 +22,9 @@ let p1: string
 let p2: string
 let pLocal: string
 let disallow: (() => Promise<void>) | null = null
+/** an lxcpath on a btrfs loop image, which h2 serves as the host "h2btrfs" (so h2's own helper and its command line stay as they are) */
+let btrfsFs: LoopFs | null = null
+let pBtrfs: string
 
 async function strata(args: string[], env: Record<string, string> = {}) {
   const r = await execa(process.execPath, [join(REPO, 'bin/strata'), ...args], { reject: false, env: { ...fx.env, ...env }, timeout: 300_000 })
@@ -87,12 +91,13 @@ async function makeRichContainer(lxcpath: string, name: string): Promise<string>
   return root
 }
 
-/** A trusted hosts file: h1 serves p1, h2 serves p2. */
+/** A trusted hosts file: h1 serves p1, h2 serves p2, and h2 again as h2btrfs serves the btrfs lxcpath. */
 async function writeHosts(): Promise<void> {
-  const hosts = fx.hosts.map((h, i) => ({ name: h.name, destination: `root@${h.address}`, helper: HELPER_COMMAND, elevate: 'none', lxcpaths: [[p1, p2][i]] }))
+  const entry = (name: string, h: (typeof fx.hosts)[number], lxcpath: string) => ({ name, destination: `root@${h.address}`, helper: HELPER_COMMAND, elevate: 'none', lxcpaths: [lxcpath] })
+  const hosts = [entry('h1', fx.hosts[0]!, p1), entry('h2', fx.hosts[1]!, p2), entry('h2btrfs', fx.hosts[1]!, pBtrfs)]
   mkdirSync(join(fx.env.XDG_CONFIG_HOME!, 'strata'), { recursive: true })
   writeFileSync(join(fx.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json'), JSON.stringify({ hosts }))
-  for (const h of fx.hosts) {
+  for (const h of hosts) {
     const t = await strata(['hosts', 'trust', h.name, '--yes'])
     expect(t.code, t.stderr).toBe(0)
   }
@@ -100,19 +105,28 @@ async function writeHosts(): Promise<void> {
 
 describe.skipIf(skip)('strata copy between hosts (network namespaces with their own sshd, each serving its own lxcpath; the ssh user is root there)', () => {
   beforeAll(async () => {
-    fx = await makeHostsFixture(2)
+    // mounted before the hosts' sshd start: each gets the mounts there are then (ip netns exec's own mount namespace)
+    btrfsFs = makeLoopFs('btrfs', 512, 'strata-xhost-btrfs-')
+    pBtrfs = join(btrfsFs.mnt, 'lxc')
+    try {
+      fx = await makeHostsFixture(2)
+    } catch (err) {
+      btrfsFs.cleanup()
+      throw err
+    }
     try {
       p1 = join(fx.dir, 'lxc-h1')
       p2 = join(fx.dir, 'lxc-h2')
       pLocal = join(fx.dir, 'lxc-here')
-      for (const p of [p1, p2, pLocal]) mkdirSync(p, { mode: 0o755 })
-      disallow = await allowLxcpaths([p1, p2])
+      for (const p of [p1, p2, pLocal, pBtrfs]) mkdirSync(p, { mode: 0o755 })
+      disallow = await allowLxcpaths([p1, p2, pBtrfs])
       writeFileSync(join(fx.dir, 'net.conf'), NO_NET_CONFIG)
       await writeHosts()
       await makeRichContainer(p1, 'c1')
     } catch (err) {
       await disallow?.()
       await fx.cleanup()
+      btrfsFs?.cleanup()
       throw err
     }
   }, 180_000)
@@ -133,7 +147,8 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
     }
     await disallow?.()
     await fx?.cleanup()
-  }, 60_000)
+    btrfsFs?.cleanup()
+  }, 120_000)
 
   it('h1:c1 to h2:c1copy keeps every attribute (rsync -aHAXn finds nothing), the config is rewritten, and LXC on h2 starts it', async () => {
     const r = await strata(['copy', 'h1:c1', 'h2:c1copy'])
@@ -215,6 +230,26 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
     expect(await lxcLs(p2)).toEqual(['c1copy'])
   }, 120_000)
 
+  it('-B btrfs: h1:c1 to a btrfs lxcpath on h2 becomes a subvolume there, keeps every attribute, and LXC on h2 starts it', async () => {
+    const r = await strata(['copy', 'h1:c1', 'h2btrfs:cbtrfs', '-B', 'btrfs'])
+    expect(r.code, r.stderr).toBe(0)
+    const dst = join(pBtrfs, 'cbtrfs', 'rootfs')
+    expect(readFileSync(join(pBtrfs, 'cbtrfs', 'config'), 'utf8')).toMatch(new RegExp(`^lxc\\.rootfs\\.path = btrfs:${dst}$`, 'm'))
+    expect(await sh('btrfs', 'subvolume', 'show', dst)).toContain('Name:')
+    expect(await rootfsDifferences(join(p1, 'c1', 'rootfs'), dst)).toEqual([])
+    expect(await sh('getcap', join(dst, 'srv/xattr'))).toContain('cap_net_raw=ep')
+    const inH2 = (tool: string, ...args: string[]) => sh('ip', 'netns', 'exec', fx.hosts[1]!.netns, tool, '-P', pBtrfs, ...args)
+    await inH2('lxc-start', '-n', 'cbtrfs')
+    try {
+      expect(await inH2('lxc-info', '-n', 'cbtrfs', '-s')).toMatch(/RUNNING/)
+    } finally {
+      await inH2('lxc-stop', '-n', 'cbtrfs', '-k')
+    }
+    const d = await strata(['--host', 'h2btrfs', 'destroy', '-n', 'cbtrfs'])
+    expect(d.code, d.stderr).toBe(0)
+    expect(await sh('btrfs', 'subvolume', 'list', btrfsFs!.mnt)).toBe('')
+  }, 300_000)
+
   describe('interrupted mid-copy (a 192 MiB file of random bytes keeps the copy going)', () => {
     beforeAll(async () => {
       await sh('dd', 'if=/dev/urandom', `of=${join(p1, 'c1', 'rootfs', 'srv', 'big')}`, 'bs=1M', 'count=192', 'status=none')
@@ -247,19 +282,23 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
       expect([await tree(p1), await tree(p2)]).toEqual(before)
     }, 300_000)
 
-    it("a killed ssh to h2 ends the importer's stream without its end marker: it removes its build", async () => {
+    it.each([
+      ["the helper's", '--stdio', /Copying c1 into big on h2 failed there: The Strata helper on h2 .*exited/],
+      ["the byte channel's", '--channel', /The rootfs's channel to h2 broke off before the copy was complete/]
+    ])("%s ssh to h2 killed mid-copy: the importer's transfer ends without its end marker and it removes its build", async (_which, arg, message) => {
       const before = [await tree(p1), await tree(p2)]
       const { cli } = await copyUnderWay()
       const ssh = await execa('pgrep', ['-P', String(cli.pid), '-x', 'ssh'], { reject: false })
       const toH2: number[] = []
       for (const pid of ssh.stdout.split('\n').filter(Boolean)) {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(fx.hosts[1]!.address)) toH2.push(Number(pid))
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        if (cmdline.includes(fx.hosts[1]!.address) && cmdline.includes(arg)) toH2.push(Number(pid))
       }
-      expect(toH2, 'the ssh process to h2').toHaveLength(1)
+      expect(toH2, `the ssh process to h2 with ${arg}`).toHaveLength(1)
       process.kill(toH2[0]!, 'SIGKILL')
       const r = await cli
       expect(r.exitCode).not.toBe(0)
-      expect(r.stderr).toMatch(/Copying c1 into big on h2 failed there: The Strata helper on h2 .*exited/)
+      expect(r.stderr).toMatch(message)
       await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
       expect([await tree(p1), await tree(p2)]).toEqual(before)
     }, 300_000)

@@ -93,10 +93,16 @@ const command: Command = {
     const progress = progressPrinter()
     const onProgress = (p: OpProgress): void => progress.onProgress(p)
     try {
-      const source = await open(from.host, o['from-lxcpath'])
-      opened.push(source)
-      const target = from.host === to.host ? source : await open(to.host, o['to-lxcpath'])
-      if (target !== source) opened.push(target)
+      // both hosts connect at once: two ssh handshakes and helper starts in the time of one
+      const [sourceOpen, targetOpen] = await Promise.allSettled([
+        open(from.host, o['from-lxcpath']),
+        from.host === to.host ? Promise.resolve(null) : open(to.host, o['to-lxcpath'])
+      ])
+      for (const r of [sourceOpen, targetOpen]) if (r.status === 'fulfilled' && r.value) opened.push(r.value)
+      if (sourceOpen.status === 'rejected') throw sourceOpen.reason
+      if (targetOpen.status === 'rejected') throw targetOpen.reason
+      const source = sourceOpen.value
+      const target = targetOpen.value ?? source
       const toLxcpath = from.host === to.host ? (o['to-lxcpath'] === undefined ? source.lxcpath : lxcpathOf(o['to-lxcpath'])) : target.lxcpath
       // A name already taken on the target is refused before anything moves.
       await checkTargetName({ engine: target.engine, where: target.where, lxcpath: toLxcpath, name: newName })

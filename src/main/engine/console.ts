@@ -4,6 +4,7 @@
 // past the high mark the pty is paused, so a `yes` inside the container blocks on its own
 // writes instead of growing this process, the helper's pipe or the page. It ends when its
 // program exits (the container stopped, the user typed `exit`) or when its signal aborts.
+import type { Duplex } from 'node:stream'
 import type { ConsoleEnd, ConsoleKind, StreamInput } from '@shared/engine-api'
 import { cancelled, containerSubject, refused } from '@shared/errors'
 import type { ContainerRef } from '@shared/model'
@@ -25,6 +26,16 @@ export interface EngineStream {
   send(chunk: string): void
   /** what the consumer sends back; one listener */
   onInput(cb: (input: StreamInput) => void): void
+  /** a channel for raw bytes beside the messages (a transfer's rootfs), where the consumer can reach one */
+  openChannel?(): ByteChannel
+}
+
+/** Raw bytes beside a stream: `offer` goes to the consumer in the stream, who connects to it; `connected` is the far end. */
+export interface ByteChannel {
+  offer: string
+  connected: Promise<Duplex>
+  /** stops listening and ends the connection, if any */
+  close(): void
 }
 
 export interface ConsoleOptions {

@@ -53,6 +53,13 @@ export interface HelperClientOptions {
   onGone?: (err: StrataError) => void
 }
 
+/** A program to start; `env` replaces the environment when given. */
+export interface ChannelCommand {
+  file: string
+  argv: string[]
+  env?: Record<string, string>
+}
+
 /** Starts the helper other than through pkexec on this computer: the command, and what its failures mean. */
 export interface HelperLauncher {
   /** the helper as people name it in messages: "The Strata helper on h1" */
@@ -343,6 +350,14 @@ export class HelperClient {
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       child.stdin.write(encodeLine({ id, method, params, ...(have ? { have: have.version } : {}) }))
     })
+  }
+
+  /** The process that reaches a byte channel a stream request offered (byte-channel.ts): this helper's program, started as this one was, with `--channel`. */
+  channelCommand(offer: string): ChannelCommand {
+    if (this.opts.launcher) return this.opts.launcher.command(['--channel', offer])
+    if (this.opts.pkexec === null) return { file: this.helperPath, argv: ['--channel', offer] }
+    const pkexec = this.opts.pkexec ?? findOnPath('pkexec') ?? 'pkexec'
+    return { file: pkexec, argv: ['--disable-internal-agent', this.helperPath, '--channel', offer], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } }
   }
 
   /** Writes a raw line to the helper (protocol tests only: garbage, oversized lines). */

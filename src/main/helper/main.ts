@@ -1,12 +1,14 @@
 // Entry of the root helper (bundled to out/helper/strata-helper.mjs and started through
 // pkexec by /usr/libexec/strata/strata-helper). Usage:
 //   strata-helper --stdio [--own] [--lxcpath PATH]...
+//   strata-helper --channel ID:SECRET     the byte channel a stream request of a running helper offered (byte-channel.ts)
 // The lxcpaths are fixed for the helper's life; without any, root's LXC default is served.
 // --own: the same helper in a user's namespace (started by the app under lxc-usernsexec,
 // main/userns-engine.ts), serving only lxcpaths the user owns (own-lxcpath.ts).
 // It exits when its input closes or when the app that started it goes away.
 import { usernsOwner } from '../engine/identity'
 import { defaultLxcpaths } from '../engine/lxcpath'
+import { pipeChannel } from './byte-channel'
 import { ownLxcpathPolicy } from './own-lxcpath'
 import { HelperServer } from './server'
 
@@ -40,7 +42,16 @@ function parseArgv(argv: string[]): { lxcpaths: string[]; own: boolean } {
 }
 
 function main(): void {
-  const { lxcpaths, own } = parseArgv(process.argv.slice(2))
+  const argv = process.argv.slice(2)
+  if (argv[0] === '--channel') {
+    if (argv.length !== 2) usage('--channel takes one ID:SECRET and nothing else')
+    pipeChannel(argv[1]!).then(
+      (code) => process.exit(code),
+      (err: Error) => usage(err.message)
+    )
+    return
+  }
+  const { lxcpaths, own } = parseArgv(argv)
   // pkexec starts us in the caller's home directory: work from / so nothing is relative to it.
   process.chdir('/')
   process.umask(0o022)

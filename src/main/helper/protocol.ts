@@ -21,7 +21,9 @@ import type { OpProgress } from '@shared/model'
 import type { ListDelta } from './answer-delta'
 
 /** Bumped on any incompatible change; the client refuses a helper speaking another version. */
-export const PROTOCOL_VERSION = 4
+/** 4: a list asked again crosses as what changed since the version the app holds (answer-delta.ts).
+ *  5: a stream may offer a byte channel (byte-channel.ts), reached by `--channel`. */
+export const PROTOCOL_VERSION = 5
 
 /** Longest request line the helper accepts. Requests are small: names, paths, a few options. */
 export const MAX_REQUEST_BYTES = 1024 * 1024

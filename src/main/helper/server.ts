@@ -9,6 +9,7 @@ import { runEngineMethod } from '../engine-methods'
 import { LowerWalkCache } from '../engine/lineage/drift'
 import { recoverInterrupted } from '../engine/ops/recover'
 import { cancelled, errorData, unavailable, usageError, type StrataError } from '@shared/errors'
+import { openByteChannel } from './byte-channel'
 import { LxcpathPolicy } from './lxcpath-policy'
 import { AnswerMemory, answerKey } from './answer-delta'
 import {
@@ -178,7 +179,11 @@ export class HelperServer {
       await this.recovered
       // A stream's output goes out as data lines; its input arrives as stream lines (onLine).
       const stream = ENGINE[method].stream
-        ? { send: (data: string) => this.send({ id, data }), onInput: (cb: (m: StreamInput) => void) => void this.streamInputs.set(id, cb) }
+        ? {
+            send: (data: string) => this.send({ id, data }),
+            onInput: (cb: (m: StreamInput) => void) => void this.streamInputs.set(id, cb),
+            openChannel: () => openByteChannel(signal)
+          }
         : undefined
       const result = await runEngineMethod(method, admitted, {
         signal,

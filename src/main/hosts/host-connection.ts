@@ -101,6 +101,7 @@ export class HostConnection {
   private guarded(engine: HostEngine): EngineClient {
     return {
       kind: 'remote',
+      channelCommand: engine.channelCommand && ((offer) => engine.channelCommand!(offer)),
       call: async (method, params, opts) => {
         try {
           return await engine.call(method, params, opts)

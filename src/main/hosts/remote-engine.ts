@@ -34,6 +34,7 @@ export function remoteEngine(host: SshHost, opts: { onLog?: (line: string) => vo
       return client.info
     },
     call: <M extends EngineMethod>(method: M, params: EngineParams<M>, callOpts?: CallOptions): Promise<EngineResult<M>> => client.call(method, params, callOpts),
+    channelCommand: (offer) => client.channelCommand(offer),
     close: () => client.close()
   }
 }

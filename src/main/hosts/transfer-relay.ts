@@ -1,13 +1,17 @@
 // A copy of a container from one host to another (this computer counts as one): the source's
 // exportContainer stream relayed into the target's importContainer stream by this process, so
 // the hosts need not reach each other. Each side runs in its own engine (the helper over ssh,
-// or this process); the importer's acks pace the exporter, so at most the transfer window is
-// in flight. Whatever ends one side early cancels the other: a failed or cancelled copy leaves
+// or this process); the rootfs goes from the exporter's byte channel to the importer's
+// (transfer-wire.ts), paced by the pipes between them. Whatever ends one side early cancels the other: a failed or cancelled copy leaves
 // the source untouched and the target without the copy (its build is undone there).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream'
 import { STREAM_INPUT_MAX, type StreamInput } from '@shared/engine-api'
 import { asStrataError, StrataError } from '@shared/errors'
 import type { ContainerRef, Backend, OpProgress } from '@shared/model'
+import type { ByteChannel } from '../engine/console'
 import type { EngineClient } from '../engine-client'
+import type { ChannelCommand } from '../helper/client'
 
 export interface TransferSide {
   engine: EngineClient
@@ -26,6 +30,19 @@ function onSide(err: unknown, what: string): StrataError {
   return new StrataError(e.code, `${what}: ${e.message}`, { rule: e.rule, subject: e.subject, cause: err })
 }
 
+/** One side's byte channel as the relay holds it: a helper's `--channel` process to start, or the in-process engine's pipe. */
+type ChannelEnd = { command: ChannelCommand } | { readable: Readable; writable: Writable }
+
+/** The channel of an engine in this process: two pipes, one each way. */
+function localChannel(ends: Map<string, ChannelEnd>): ByteChannel {
+  const out = new PassThrough()
+  const back = new PassThrough()
+  const offer = `local:${ends.size + 1}`
+  ends.set(offer, { readable: out, writable: back })
+  const engineEnd = Duplex.from({ readable: back, writable: out })
+  return { offer, connected: Promise.resolve(engineEnd), close: () => engineEnd.destroy() }
+}
+
 export async function copyAcrossHosts(
   from: TransferSide & { ref: ContainerRef },
   to: TransferSide & { lxcpath: string; name: string; backend?: Backend },
@@ -39,8 +56,20 @@ export async function copyAcrossHosts(
     exportAc.abort()
   }
   opts.signal?.addEventListener('abort', cancelBoth, { once: true })
+  const local = new Map<string, ChannelEnd>()
+  const processes: ChildProcess[] = []
+  /** The end an offer names: an in-process pipe, or the `--channel` process of the side's helper. */
+  const endOf = (side: TransferSide, offer: string): ChannelEnd | null => {
+    if (local.has(offer)) return local.get(offer)!
+    try {
+      return side.engine.channelCommand ? { command: side.engine.channelCommand(offer) } : null
+    } catch {
+      return null
+    }
+  }
   let toImporter: ((input: StreamInput) => void) | null = null
   let toExporter: ((input: StreamInput) => void) | null = null
+  let importerEnd: ChannelEnd | null = null
   let ready!: () => void
   const importerReady = new Promise<void>((r) => (ready = r))
   const importing = to.engine
@@ -51,12 +80,16 @@ export async function copyAcrossHosts(
         signal: importAc.signal,
         onProgress: opts.onProgress,
         stream: {
-          // `r` once it holds its build, then `a<n>` for each write it made: passed on as the exporter's window
+          // `c` once it holds its build (its byte channel), then `a<n>` as it writes: passed on to the exporter
           send: (out) => {
-            if (out === 'r') ready()
-            else if (out.startsWith('a')) toExporter?.({ ack: Number(out.slice(1)) })
+            if (out.startsWith('c')) {
+              importerEnd = endOf(to, out.slice(1))
+              if (importerEnd) ready()
+              else importAc.abort()
+            } else if (out.startsWith('a')) toExporter?.({ ack: Number(out.slice(1)) })
           },
-          onInput: (cb) => (toImporter = cb)
+          onInput: (cb) => (toImporter = cb),
+          openChannel: () => localChannel(local)
         }
       }
     )
@@ -64,19 +97,31 @@ export async function copyAcrossHosts(
       exportAc.abort()
       throw onSide(err, `Copying ${from.ref.name} into ${to.name} on ${to.where} failed there`)
     })
-  // The exporter starts only when the importer can take its first bytes (input sent earlier would be dropped).
+  // The exporter starts only when the importer can take its bytes.
   const started = await Promise.race([importerReady.then(() => true), importing.then(() => false)])
   if (!started) throw new StrataError('internal', `The import on ${to.where} ended before it was ready.`)
+  // A channel that breaks first is what the user hears about; what each side then says follows from it.
+  let channelBroke: StrataError | null = null
+  const broken = (what: string) => (): void => {
+    if (exportAc.signal.aborted) return
+    channelBroke = new StrataError('unavailable', `The rootfs's channel ${what} broke off before the copy was complete.`, { rule: 'connection-dropped' })
+    cancelBoth()
+  }
   const exporting = from.engine
     .call('exportContainer', from.ref, {
       signal: exportAc.signal,
       onProgress: opts.onProgress,
       stream: {
         send: (out) => {
-          if (out.length > STREAM_INPUT_MAX) return importAc.abort()
-          toImporter?.({ data: out })
+          if (out.startsWith('c')) {
+            const exporterEnd = endOf(from, out.slice(1))
+            if (!exporterEnd) return cancelBoth()
+            processes.push(...connect(exporterEnd, importerEnd!, { from: broken(`from ${from.where}`), to: broken(`to ${to.where}`) }))
+          } else if (out.length > STREAM_INPUT_MAX) cancelBoth()
+          else toImporter?.({ data: out })
         },
-        onInput: (cb) => (toExporter = cb)
+        onInput: (cb) => (toExporter = cb),
+        openChannel: () => localChannel(local)
       }
     })
     .catch((err: unknown) => {
@@ -89,8 +134,46 @@ export async function copyAcrossHosts(
   } catch (err) {
     // Both sides have ended (or been told to): wait for both, so that each has undone its part when this returns.
     await Promise.allSettled([exporting, importing])
-    throw err
+    throw channelBroke ?? err
   } finally {
     opts.signal?.removeEventListener('abort', cancelBoth)
+    for (const p of processes) if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM')
   }
+}
+
+/**
+ * Joins the exporter's channel to the importer's. Two helpers' `--channel` processes get one pipe
+ * between them (ssh h1 ... | ssh h2 ...): the bytes do not pass through this process at all.
+ * A process that fails, or a pipe that breaks, calls `broken` for its side.
+ */
+function connect(from: ChannelEnd, to: ChannelEnd, broken: { from: () => void; to: () => void }): ChildProcess[] {
+  const started: ChildProcess[] = []
+  const start = (command: ChannelCommand, stdin: 'ignore' | 'pipe' | Readable, stdout: 'pipe' | 'ignore', onBroken: () => void): ChildProcess => {
+    const child = spawn(command.file, command.argv, { stdio: [stdin, stdout, 'inherit'], ...(command.env ? { env: command.env } : {}) })
+    child.on('error', onBroken)
+    child.on('exit', (code) => code !== 0 && onBroken())
+    started.push(child)
+    return child
+  }
+  let source: Readable
+  if ('command' in from) {
+    source = start(from.command, 'ignore', 'pipe', broken.from).stdout!
+  } else {
+    from.writable.end()
+    source = from.readable
+  }
+  if ('command' in to) {
+    if ('command' in from) {
+      start(to.command, source, 'ignore', broken.to)
+      // the pipe is the two processes' now; this process's copy of its read end goes
+      source.destroy()
+    } else {
+      const child = start(to.command, 'pipe', 'ignore', broken.to)
+      source.pipe(child.stdin!).on('error', broken.to)
+    }
+  } else {
+    source.pipe(to.writable).on('error', broken.to)
+    to.readable.resume()
+  }
+  return started
 }

@@ -1,10 +1,11 @@
 // The sending half of a copy between hosts: a stopped container's rootfs as GNU tar sees it
 // (owners and groups as numbers, modes, ACLs, every xattr, hard links, device nodes, holes),
 // after a header with its config and the files beside it that a copy clone takes along. Sent
-// in chunks the importer acknowledges once written out: no more than TRANSFER_WINDOW is ever
-// in flight, so a rootfs is never held in memory. Nothing on this host changes.
-import { spawn } from 'node:child_process'
+// through the stream's byte channel (transfer-wire.ts), paced by the pipe, so a rootfs is never
+// held in memory; it ends when the importer acknowledged all of it. Nothing on this host changes.
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
+import { Socket } from 'node:net'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, containerSubject, failed, refused } from '@shared/errors'
 import type { ContainerRef } from '@shared/model'
@@ -15,7 +16,7 @@ import { sourceStorage } from '../drivers/index'
 import { nativeAvailable, scanUsage } from '../native/index'
 import { refuseLegacyIncludes } from './clone'
 import { assertStopped, loadExisting } from './preconditions'
-import { dataMessage, endMessage, TAR_ATTRIBUTES, TRANSFER_CHUNK, TRANSFER_FORMAT, TRANSFER_WINDOW, type TransferEnd, type TransferHeader } from './transfer-wire'
+import { endMessage, offerMessage, TAR_ATTRIBUTES, TRANSFER_FORMAT, type TransferEnd, type TransferHeader } from './transfer-wire'
 
 export async function exportContainer(ref: ContainerRef, ctx: OpContext & { stream: EngineStream }): Promise<TransferEnd> {
   const origin = loadExisting(ref)
@@ -45,15 +46,17 @@ export async function exportContainer(ref: ContainerRef, ctx: OpContext & { stre
   })
 }
 
-/** Runs tar over `root` and sends the header and its output, paced by the importer's acks. */
+/** Runs tar over `root` into the stream's byte channel after the header; ends once the importer acked all of it. */
 function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: OpContext & { stream: EngineStream }): Promise<TransferEnd> {
   const { stream, signal } = ctx
+  if (!stream.openChannel) throw failed(`The copy of ${ref.name} needs a byte channel, and this engine's stream has none.`, { rule: 'no-channel' })
+  const channel = stream.openChannel()
   return new Promise<TransferEnd>((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled(`The copy of ${ref.name} was cancelled before it began; nothing was changed.`))
-    const tar = spawn('tar', ['--create', '--file=-', `--directory=${root}`, ...TAR_ATTRIBUTES, '--sparse', '--verbose', '.'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
-    })
+    if (signal?.aborted) {
+      channel.close()
+      return reject(cancelled(`The copy of ${ref.name} was cancelled before it began; nothing was changed.`))
+    }
+    let tar: ChildProcess | null = null
     let sent = 0
     let acked = 0
     let files = 0
@@ -66,52 +69,75 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
       if (done) return
       done = true
       signal?.removeEventListener('abort', onAbort)
+      channel.close()
       if (err) {
-        if (tar.exitCode === null) tar.kill('SIGKILL')
+        if (tar && tar.exitCode === null) tar.kill('SIGKILL')
         reject(err)
       } else resolve(value!)
     }
     const onAbort = (): void => finish(cancelled(`The copy of ${ref.name} was cancelled; nothing was changed on either host.`, { subject: containerSubject(ref) }))
     signal?.addEventListener('abort', onAbort, { once: true })
-    const send = (bytes: Buffer): void => {
-      for (let at = 0; at < bytes.length; at += TRANSFER_CHUNK) {
-        const chunk = bytes.subarray(at, at + TRANSFER_CHUNK)
-        stream.send(dataMessage(chunk))
-        sent += chunk.length
-      }
-      if (sent - acked >= TRANSFER_WINDOW) tar.stdout.pause()
-    }
-    // The importer says how much it wrote out: the window moves on, and the end is when it has all.
+    // The importer says how much it wrote out: progress, and the end is when it has all.
     stream.onInput((input: StreamInput) => {
       if (!('ack' in input) || done) return
       acked += input.ack
-      if (sent - acked < TRANSFER_WINDOW / 2) tar.stdout.resume()
       progress()
       if (ended && acked >= sent) finish(null, ended)
     })
-    send(Buffer.from(`${JSON.stringify(header)}\n`))
-    tar.stdout.on('data', (d: Buffer) => send(d))
-    // With the archive on stdout, tar lists the entries on stderr; its own complaints start with "tar: ".
-    let partial = ''
-    tar.stderr.on('data', (d: Buffer) => {
-      const lines = (partial + d.toString('utf8')).split('\n')
-      partial = lines.pop() ?? ''
-      for (const line of lines) {
-        if (line.startsWith('tar: ')) errText = (errText + line + '\n').slice(-4096)
-        else if (line) files++
-      }
-    })
-    tar.on('error', (err) => finish(failed(`tar could not be started to read ${ref.name}: ${err.message}`, { subject: containerSubject(ref) })))
-    tar.on('close', (code, sig) => {
-      if (done) return
-      if (code !== 0) {
-        const why = errText.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
-        return finish(failed(`Reading ${ref.name}'s rootfs with tar failed: ${why}`, { subject: containerSubject(ref), rule: 'tar' }))
-      }
-      ended = { bytes: sent, files }
-      stream.send(endMessage(ended))
-      progress()
-      if (acked >= sent) finish(null, ended)
-    })
+    stream.send(offerMessage(channel.offer))
+    channel.connected.then((out) => {
+      if (done) return void out.destroy()
+      out.on('error', (err) => finish(failed(`The byte channel of the copy of ${ref.name} broke: ${err.message}`, { subject: containerSubject(ref), rule: 'channel' })))
+      out.resume() // nothing comes back on it; its end must not wait for a reader
+      const head = Buffer.from(`${JSON.stringify(header)}\n`)
+      // A helper's channel is a socket tar can write to itself (--totals says how much it wrote);
+      // an in-process one is piped, and counted on the way.
+      const direct = out instanceof Socket
+      let tarBytes = 0
+      out.write(head, () => {
+        if (done) return
+        const t = spawn('tar', ['--create', '--file=-', `--directory=${root}`, ...TAR_ATTRIBUTES, '--sparse', '--verbose', '--totals', '.'], {
+          stdio: ['ignore', direct ? out : 'pipe', 'pipe'],
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
+        })
+        tar = t
+        const piped = t.stdout
+          ? new Promise<void>((res) => {
+              t.stdout!.on('data', (d: Buffer) => (tarBytes += d.length))
+              t.stdout!.pipe(out, { end: false }).on('unpipe', () => res())
+            })
+          : Promise.resolve()
+        // With the archive on stdout, tar lists the entries on stderr, then its totals; its own complaints start with "tar: ".
+        let partial = ''
+        let written: number | null = null
+        t.stderr!.on('data', (d: Buffer) => {
+          const lines = (partial + d.toString('utf8')).split('\n')
+          partial = lines.pop() ?? ''
+          for (const line of lines) {
+            const total = /^Total bytes written: (\d+)/.exec(line)
+            if (total) written = Number(total[1])
+            else if (line.startsWith('tar: ')) errText = (errText + line + '\n').slice(-4096)
+            else if (line) files++
+          }
+        })
+        t.on('error', (err) => finish(failed(`tar could not be started to read ${ref.name}: ${err.message}`, { subject: containerSubject(ref) })))
+        t.on('close', (code, sig) => {
+          if (done) return
+          if (code !== 0 || (direct && written === null)) {
+            const why = errText.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
+            return finish(failed(`Reading ${ref.name}'s rootfs with tar failed: ${why}`, { subject: containerSubject(ref), rule: 'tar' }))
+          }
+          void piped.then(() => {
+            if (done) return
+            out.end()
+            sent = head.length + (direct ? written! : tarBytes)
+            ended = { bytes: sent, files }
+            stream.send(endMessage(ended))
+            progress()
+            if (acked >= sent) finish(null, ended)
+          })
+        })
+      })
+    }, (err: Error) => finish(err))
   })
 }

@@ -8,14 +8,14 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { Readable, Writable } from 'node:stream'
+import type { Duplex, Readable, Writable } from 'node:stream'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, containerSubject, failed, refused } from '@shared/errors'
 import type { Backend, ContainerRef } from '@shared/model'
 import { newContainerNameProblem } from '@shared/names'
 import { cloneConfig } from '../config/rewrite'
 import { report, type OpContext } from '../context'
-import type { EngineStream } from '../console'
+import type { ByteChannel, EngineStream } from '../console'
 import { claimer } from '../drivers/claims'
 import { driverFor } from '../drivers/index'
 import { readGlobalConfig } from '../global-config'
@@ -24,7 +24,7 @@ import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
 import { show } from '../errors'
 import { assertFree, buildAndRegister } from './build'
 import { runCloneHooks } from './clone'
-import { ackMessage, READY, TAR_ATTRIBUTES, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferEnd, type TransferHeader } from './transfer-wire'
+import { ackMessage, offerMessage, TAR_ATTRIBUTES, TRANSFER_ACK_EVERY, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferEnd, type TransferHeader } from './transfer-wire'
 
 export interface ImportOptions {
   lxcpath: string
@@ -91,32 +91,43 @@ export async function importContainer(opts: ImportOptions, ctx: OpContext & { st
   return target
 }
 
-/** Reads the transfer off the stream: the header line, then the tar stream into `tar -x`, acking each write once it is out. */
+/** Reads the transfer off the stream's byte channel: the header line, then the tar stream into `tar -x`, acking what it wrote out. */
 class Receiver {
   private tar: Tar | null = null
+  private channel: ByteChannel | null = null
   private head: Buffer[] = []
   private headBytes = 0
   private header: TransferHeader | null = null
   private received = 0
+  private unacked = 0
   private settle: { resolve: (h: TransferHeader) => void; reject: (e: Error) => void } | null = null
   private failure: Error | null = null
   private tarErr = ''
-  /** the end marker came and tar's input is closed: its exit settles the transfer */
+  /** the end marker the exporter sent, and whether the channel's bytes have all come */
+  private end: TransferEnd | null = null
+  private eof = false
+  /** both came and agree: tar's input is closed */
   private ending = false
+  /** tar exited 0; with `ending`, the transfer is done */
+  private tarDone = false
+  private done = false
+  private ackedTotal = 0
+  private input: Duplex | null = null
 
   constructor(
     private readonly target: ContainerRef,
     private readonly ctx: OpContext & { stream: EngineStream }
   ) {
-    // Registered at once: input sent before it would be lost. The exporter starts only after READY.
+    // Registered at once: input sent before it would be lost.
     ctx.stream.onInput((input) => this.onInput(input))
   }
 
   /** Unpacks into `dir` and resolves with the header once the end marker came and tar finished. */
   receive(dir: string): Promise<TransferHeader> {
-    const { signal } = this.ctx
+    const { signal, stream } = this.ctx
     return new Promise<TransferHeader>((resolve, reject) => {
       this.settle = { resolve, reject }
+      if (!stream.openChannel) return this.fail(failed(`The copy to ${this.target.name} needs a byte channel, and this engine's stream has none.`, { rule: 'no-channel' }))
       if (signal?.aborted) return this.fail(this.endedEarly())
       signal?.addEventListener('abort', () => this.fail(this.endedEarly()), { once: true })
       const tar = spawn('tar', ['--extract', '--file=-', `--directory=${dir}`, ...TAR_ATTRIBUTES, '--same-permissions', '--same-owner'], {
@@ -129,11 +140,30 @@ class Receiver {
       tar.on('error', (err) => this.fail(failed(`tar could not be started to unpack ${this.target.name}: ${err.message}`, { subject: show(this.target) })))
       tar.on('close', (code, sig) => {
         if (this.failure) return
-        if (code === 0 && this.ending) return this.settle?.resolve(this.header!)
+        // tar may end at the archive's end marker before the channel's end: the checks come with both
+        if (code === 0 && this.header) {
+          this.tarDone = true
+          this.input?.resume() // what follows (the archive's padding) is counted, no longer written
+          return this.maybeEnd()
+        }
         const why = this.tarErr.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
         this.fail(failed(`Unpacking ${this.header?.name ?? 'the copy'} into ${this.target.name} with tar failed: ${why}`, { subject: show(this.target), rule: 'tar' }))
       })
-      this.ctx.stream.send(READY)
+      const channel = stream.openChannel()
+      this.channel = channel
+      stream.send(offerMessage(channel.offer))
+      channel.connected.then((input) => {
+        if (this.failure) return void input.destroy()
+        this.input = input
+        input.on('data', (d: Buffer) => this.onBytes(d, input))
+        input.on('end', () => {
+          this.eof = true
+          this.maybeEnd()
+        })
+        input.on('error', (err) => this.fail(failed(`The byte channel of the copy to ${this.target.name} broke: ${err.message}`, { rule: 'channel' })))
+        tar.stdin.on('drain', () => input.resume())
+        input.resume()
+      }, (err: Error) => this.fail(err))
     })
   }
 
@@ -146,28 +176,34 @@ class Receiver {
   private fail(err: Error): void {
     if (this.failure) return
     this.failure = err
+    this.channel?.close()
     if (this.tar && this.tar.exitCode === null) this.tar.kill('SIGKILL')
     this.settle?.reject(err)
   }
 
   private onInput(input: StreamInput): void {
-    if (this.failure || !('data' in input) || !this.tar) return
-    const kind = input.data[0]
-    if (kind === 'd') this.onBytes(Buffer.from(input.data.slice(1), 'base64'))
-    else if (kind === 'e') this.onEnd(JSON.parse(input.data.slice(1)) as TransferEnd)
-    else this.fail(failed(`The copy to ${this.target.name} received a message it does not understand.`, { rule: 'bad-transfer' }))
+    if (this.failure || !('data' in input)) return
+    if (input.data[0] === 'e') {
+      try {
+        this.end = JSON.parse(input.data.slice(1)) as TransferEnd
+      } catch {
+        return this.fail(failed(`The copy to ${this.target.name} received an end marker it cannot read.`, { rule: 'bad-transfer' }))
+      }
+      this.maybeEnd()
+    } else this.fail(failed(`The copy to ${this.target.name} received a message it does not understand.`, { rule: 'bad-transfer' }))
   }
 
-  private onBytes(bytes: Buffer): void {
+  private onBytes(bytes: Buffer, input: Duplex): void {
+    if (this.failure) return
     this.received += bytes.length
-    if (this.header) return this.write(bytes, bytes.length)
+    if (this.header) return this.write(bytes, bytes.length, input)
     // The header line first; what follows its newline is the start of the tar stream.
     const nl = bytes.indexOf(0x0a)
     if (nl < 0) {
       this.head.push(bytes)
       this.headBytes += bytes.length
       if (this.headBytes > TRANSFER_HEADER_MAX) this.fail(failed(`The copy to ${this.target.name} sent a header over ${TRANSFER_HEADER_MAX} bytes.`, { rule: 'bad-transfer' }))
-      else this.ctx.stream.send(ackMessage(bytes.length))
+      else this.unacked += bytes.length
       return
     }
     this.head.push(bytes.subarray(0, nl))
@@ -180,22 +216,43 @@ class Receiver {
     }
     this.head = []
     report(this.ctx, { phase: 'copy', message: `receiving ${this.header.name} (${this.header.totalFiles} files)` })
-    this.write(bytes.subarray(nl + 1), bytes.length)
+    this.write(bytes.subarray(nl + 1), bytes.length, input)
   }
 
-  /** Writes to tar; `count` bytes of the transfer are acked once they are out of this process. */
-  private write(bytes: Buffer, count: number): void {
-    this.tar!.stdin.write(bytes, (err) => {
-      if (!err && !this.failure) this.ctx.stream.send(ackMessage(count))
+  /** Writes to tar, holding the channel while tar is behind; `count` bytes are acked once out of this process. */
+  private write(bytes: Buffer, count: number, input: Duplex): void {
+    if (this.tarDone) return
+    const more = this.tar!.stdin.write(bytes, (err) => {
+      if (err || this.failure || this.done) return
+      this.unacked += count
+      this.ack(false)
     })
+    if (!more) input.pause()
   }
 
-  private onEnd(end: TransferEnd): void {
-    if (!this.header || end.bytes !== this.received) {
-      return this.fail(failed(`The copy to ${this.target.name} ended after ${this.received} of ${end.bytes} bytes.`, { rule: 'bad-transfer' }))
+  /** Tells the exporter what is written out: every TRANSFER_ACK_EVERY bytes, and all of it at the end. */
+  private ack(all: boolean): void {
+    if (this.unacked === 0 || (!all && this.unacked < TRANSFER_ACK_EVERY)) return
+    this.ctx.stream.send(ackMessage(this.unacked))
+    this.ackedTotal += this.unacked
+    this.unacked = 0
+  }
+
+  /** With the end marker and the channel's end both here: every byte sent arrived, so tar's input is closed; with tar's exit too, done. */
+  private maybeEnd(): void {
+    if (!this.end || !this.eof || this.failure) return
+    if (!this.header || this.end.bytes !== this.received) {
+      return this.fail(failed(`The copy to ${this.target.name} ended after ${this.received} of ${this.end.bytes} bytes.`, { rule: 'bad-transfer' }))
     }
-    this.ending = true
-    this.tar!.stdin.end()
+    if (!this.ending) {
+      this.ending = true
+      this.tar!.stdin.end()
+    }
+    if (!this.tarDone || this.done) return
+    // Done: all of it is acked (bytes after tar's end marker, padding, were never written out to it).
+    this.done = true
+    if (this.received > this.ackedTotal) this.ctx.stream.send(ackMessage(this.received - this.ackedTotal))
+    this.channel?.close()
+    this.settle?.resolve(this.header!)
   }
 }
-

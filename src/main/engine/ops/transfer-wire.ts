@@ -1,21 +1,21 @@
 // The messages of a container transfer between hosts (exportContainer -> importContainer), as
-// the strings of the engine table's streams. The exporter's output goes, unchanged, to the
-// importer's input as `{data}`; the importer's acks go back to the exporter as `{ack}`. The one
-// relaying them (the CLI) needs neither host to reach the other.
+// the strings of the engine table's streams, and the bytes beside them. Each side opens a byte
+// channel (EngineStream.openChannel: the helper's unix socket, byte-channel.ts) and offers it;
+// the one relaying (the CLI) connects the exporter's channel to the importer's, so the rootfs
+// crosses neither base64 nor JSON, and a pipe's own back-pressure paces it. Neither host needs
+// to reach the other.
 //
-//   exporter -> importer   `d<base64>`   the next bytes of the transfer: a header line, then a GNU tar stream
-//                          `e<json>`     the end marker: TransferEnd. A stream that ends without it is undone
-//   importer -> exporter   `r`           ready: it holds its build and reads input from now on
-//                          `a<n>`        n more bytes written out (the exporter's window moves on)
+//   exporter -> relay      `c<offer>`    its byte channel, to connect to; the bytes are a header line, then a GNU tar stream
+//   exporter -> importer   `e<json>`     the end marker: TransferEnd. A transfer that ends without it is undone
+//   importer -> relay      `c<offer>`    its byte channel: it holds its build and takes the bytes from now on
+//   importer -> exporter   `a<n>`        n more bytes written out (progress; the exporter ends once all are)
 import type { RootfsSpec } from '@shared/model'
 
-/** Raw bytes per `d` message: its base64 (64,172 characters) fits one stream input (STREAM_INPUT_MAX). */
-export const TRANSFER_CHUNK = 47 * 1024
-/** Bytes sent and not yet written out by the importer, past which the exporter waits: all a transfer holds in memory. */
-export const TRANSFER_WINDOW = 4 * 1024 * 1024
+/** The importer acks once this much more is written out (and at the end). */
+export const TRANSFER_ACK_EVERY = 1024 * 1024
 /** The longest header line (the source's config and the files it names beside it). */
 export const TRANSFER_HEADER_MAX = 16 * 1024 * 1024
-export const TRANSFER_FORMAT = 'strata-transfer-1'
+export const TRANSFER_FORMAT = 'strata-transfer-2'
 
 /** The first line of a transfer: what the importer needs besides the rootfs. */
 export interface TransferHeader {
@@ -40,9 +40,8 @@ export interface TransferEnd {
   files: number
 }
 
-export const dataMessage = (chunk: Buffer): string => `d${chunk.toString('base64')}`
+export const offerMessage = (offer: string): string => `c${offer}`
 export const endMessage = (end: TransferEnd): string => `e${JSON.stringify(end)}`
-export const READY = 'r'
 export const ackMessage = (bytes: number): string => `a${bytes}`
 
 /** The options both tars take: every attribute LXC's rootfs may carry, ids as numbers. */
