@@ -10,7 +10,7 @@ import { refKey } from '../lineage/bookkeeping'
 import { legacySnapshotRoot, readSnapshots } from '../lineage/snapshots'
 import { readStates } from '../state'
 import type { OpContext } from '../context'
-import { dependentsOf } from './destroy'
+import { otherDependentsOf } from './destroy'
 import { loadExisting } from './preconditions'
 
 export async function destroySetPlan(lxcpath: string, names: readonly string[], ctx: OpContext = {}): Promise<DestroySetPlan> {
@@ -20,9 +20,7 @@ export async function destroySetPlan(lxcpath: string, names: readonly string[], 
   const refusedBy = new Map<string, DestroySetRefusal>()
   for (const name of unique) {
     const ref = { lxcpath, name }
-    const record = loadExisting(ref)
-    const ownSnapshots = `${lxcpath}/${name}/snaps`
-    const deps = (await dependentsOf(record, ctx)).filter((d) => d.lxcpath !== ownSnapshots)
+    const deps = await otherDependentsOf(loadExisting(ref), ctx)
     const snapshots = readSnapshots(ref, legacySnapshotRoot(lxcpath)).map((s) => s.record.ref)
     members.set(refKey(ref), { ref, deps, snapshots })
     const stateRefusal = actionRefusal('destroy', name, states.get(name) ?? 'unknown')

@@ -60,9 +60,14 @@ export interface DestroyPlanResult {
   withDependents: ContainerRef[]
 }
 
+/** What depends on ref other than its own snapshots (which go with it): what refuses a plain destroy. */
+export async function otherDependentsOf(record: ContainerRecord, ctx: OpContext = {}): Promise<ContainerRef[]> {
+  const ownSnapshots = `${record.ref.lxcpath}/${record.ref.name}/snaps`
+  return (await dependentsOf(record, ctx)).filter((d) => d.lxcpath !== ownSnapshots)
+}
+
 export async function destroyPlan(ref: ContainerRef, ctx: OpContext = {}): Promise<DestroyPlanResult> {
-  const ownSnapshots = `${ref.lxcpath}/${ref.name}/snaps`
-  const direct = (await dependentsOf(loadExisting(ref), ctx)).filter((d) => d.lxcpath !== ownSnapshots)
+  const direct = await otherDependentsOf(loadExisting(ref), ctx)
   const order = await planDestroy(ref, true, ctx)
   return { dependents: direct, withDependents: order.map((r) => r.ref).filter((r) => refKey(r) !== refKey(ref)) }
 }
