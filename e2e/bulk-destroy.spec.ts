@@ -4,7 +4,7 @@
 // dialog; a finished destroy says so, and lxc-ls agrees. On an lxcpath made by real LXC.
 import { execFileSync } from 'node:child_process'
 import { test, expect, useStrata, openTasks } from './fixtures'
-import { copyContainer, createStartable, destroyLxcpath, lxcLs, makeLineageLxcpath } from './lxc'
+import { copyContainer, createStartable, lxcLs, makeLineageLxcpath } from './lxc'
 
 const env = useStrata(
   () => {
@@ -14,12 +14,7 @@ const env = useStrata(
     createStartable(p, 'web')
     execFileSync('lxc-start', ['-P', p, '-n', 'web'])
     return p
-  },
-  (p) => {
-    execFileSync('lxc-stop', ['-P', p, '-n', 'web', '-k'], { stdio: 'ignore' })
-    destroyLxcpath(p)
-  }
-)
+  })
 
 test('Destroy on a selection: refused members named with why; three selected rows destroyed dependents first, each a task; lxc-ls agrees', async ({ openApp }) => {
   test.setTimeout(120_000)

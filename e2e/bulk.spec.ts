@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { test, expect, useStrata, openTasks } from './fixtures'
-import { createStartable, destroyLxcpath, makeLineageLxcpath } from './lxc'
+import { createStartable, makeLineageLxcpath } from './lxc'
 
 const env = useStrata(
   () => {
@@ -12,12 +12,7 @@ const env = useStrata(
     createStartable(p, 'web')
     execFileSync('lxc-start', ['-P', p, '-n', 'web'])
     return p
-  },
-  (p) => {
-    execFileSync('lxc-stop', ['-P', p, '-n', 'web', '-k'], { stdio: 'ignore' })
-    destroyLxcpath(p)
-  }
-)
+  })
 
 test('Snapshot, Start and Stop on a selection: applied where they can, the skipped named, disabled with the reason where none can', async ({ openApp }) => {
   test.setTimeout(120_000)

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { test, expect, useStrata } from './fixtures'
-import { copyContainer, createStartable, destroyLxcpath, makeLineageLxcpath } from './lxc'
+import { copyContainer, createStartable, makeLineageLxcpath } from './lxc'
 
 const OUT = 'docs/screenshots'
 
@@ -16,12 +16,7 @@ function tourLxcpath(): string {
   return p
 }
 
-function teardown(p: string): void {
-  execFileSync('lxc-stop', ['-P', p, '-n', 'web', '-k'], { stdio: 'ignore' })
-  destroyLxcpath(p)
-}
-
-const env = useStrata(tourLxcpath, teardown)
+const env = useStrata(tourLxcpath)
 
 test('the screenshot tour', async ({ openApp }) => {
   test.setTimeout(180_000)
