@@ -27,8 +27,7 @@ import { defaultLxcpaths } from './engine/lxcpath'
 import { probeEnvironment } from './environment'
 import { HelperClient, type HelperClientOptions } from './helper/client'
 import { Streams } from './streams'
-import { LxcpathWatcher } from './watch'
-import { StateWatcher } from './state-watch'
+import { watchChanges } from './change-watch'
 import { withHosts, type Service, type Session, type SessionApi } from './hosts/host-sessions'
 import { IN_USERNS, userHasIdMap, usernsEngine } from './userns-engine'
 
@@ -79,16 +78,17 @@ export function createSession(opts: ServiceOptions = {}): Session {
   const events = new EventEmitter()
   const emit = <E extends EventName>(e: E, p: Events[E]): void => void events.emit(e, p)
   const remote = opts.engine ?? null
-  const watch = opts.watch !== false && !remote
-  const watcher = !watch ? null : new LxcpathWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
-  // States change without a file changing (lxc-start in a terminal): polled, cheaply.
-  const states = !watch ? null : new StateWatcher(lxcpaths, (lxcpath) => emit('changed', { lxcpath }))
-  // A remote host watches itself (its helper's watchChanges) and says which lxcpath changed; an engine
-  // that cannot (LXD's API, an older helper) is listed again after the app's own changes only.
-  const remoteWatch = remote && opts.watch !== false ? new AbortController() : null
-  if (remote && remoteWatch) {
-    const stream = { send: (p: string) => lxcpaths.includes(p) && emit('changed', { lxcpath: p }), onInput: () => undefined }
-    void remote.call('watchChanges', { lxcpaths }, { signal: remoteWatch.signal, stream }).catch(() => undefined)
+  // Changes made outside Strata (lxc-copy, lxc-start in a terminal): watched here for this computer,
+  // by the host's helper (the engine's watchChanges) for a remote host; an engine that cannot
+  // (LXD's API, an older helper) is listed again after the app's own changes only.
+  const watching = opts.watch !== false ? new AbortController() : null
+  const onChanged = (p: string): void => {
+    if (lxcpaths.includes(p)) emit('changed', { lxcpath: p })
+  }
+  if (watching && !remote) void watchChanges(lxcpaths, watching.signal, onChanged)
+  if (watching && remote) {
+    const stream = { send: onChanged, onInput: () => undefined }
+    void remote.call('watchChanges', { lxcpaths }, { signal: watching.signal, stream }).catch(() => undefined)
   }
 
   // Everything the renderer names must be one of this session's lxcpaths: the renderer is untrusted.
@@ -244,9 +244,7 @@ export function createSession(opts: ServiceOptions = {}): Session {
       for (const ac of tasks.values()) ac.abort()
       void helperClient?.close()
       void userns?.close()
-      watcher?.close()
-      states?.close()
-      remoteWatch?.abort()
+      watching?.abort()
       events.removeAllListeners()
     }
   }
