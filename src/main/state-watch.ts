@@ -12,6 +12,14 @@ import { commandSockets } from './engine/state'
 /** Fast enough that a state is on screen within a second; each poll costs about a tenth of a millisecond. */
 export const STATE_POLL_MS = 300
 
+/**
+ * How long an lxcpath is reported again on every poll after a change: what these reads see
+ * first is often a passing state (a socket bound while LXC says STARTING, a freezer FREEZING
+ * while lxc-freeze retries), and the state it settles in changes neither. A listing asked then
+ * would show `starting` or `freezing` for good.
+ */
+export const SETTLE_MS = 2000
+
 /** Where LXC puts its payload cgroups: cgroup v1's freezer hierarchy, or the v2 (or hybrid v2) root. */
 const FREEZERS: readonly { dir: string; file: string }[] = [
   { dir: '/sys/fs/cgroup/freezer', file: 'freezer.state' },
@@ -57,6 +65,8 @@ export class StateWatcher {
   private timer: NodeJS.Timeout
   private active: Map<string, string>
   private freezers: string
+  /** lxcpath -> when its last change was seen (ms), while within SETTLE_MS of it */
+  private settling = new Map<string, number>()
 
   constructor(
     private readonly lxcpaths: readonly string[],
@@ -78,6 +88,12 @@ export class StateWatcher {
     if (freezers !== this.freezers) for (const p of this.lxcpaths) if (active.get(p)) changed.add(p)
     this.active = active
     this.freezers = freezers
+    const now = Date.now()
+    for (const p of changed) this.settling.set(p, now)
+    for (const [p, since] of this.settling) {
+      if (now - since > SETTLE_MS) this.settling.delete(p)
+      else changed.add(p)
+    }
     for (const p of changed) this.onChange(p)
   }
 
