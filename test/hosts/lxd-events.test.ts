@@ -6,6 +6,8 @@
 // restarted, the TCP connection killed) is opened again. Over the unix socket and over HTTPS
 // with a client certificate.
 import { readFileSync } from 'node:fs'
+import { createServer, request as httpRequest } from 'node:http'
+import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import { execa, type ResultPromise } from 'execa'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -187,6 +189,36 @@ describe.skipIf(skip)("LXD's events stream (a real LXD 5.0.2 daemon in its own n
     }
     await watch
   }, 180_000)
+
+  it('polls an operation where the events stream cannot be opened (through a stand-in proxy that passes REST calls and refuses websockets)', async () => {
+    // LXD itself answers every call; only the upgrade to a websocket is refused, as by a proxy without websocket support
+    const proxySocket = join(fx.dir, 'no-websockets.socket')
+    const proxy = createServer((req, res) => {
+      const upstream = httpRequest({ socketPath: fx.socket, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      })
+      upstream.on('error', () => res.destroy())
+      req.pipe(upstream)
+    })
+    proxy.on('upgrade', (_req, socket: Socket) => socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'))
+    await new Promise<void>((resolve) => proxy.listen(proxySocket, resolve))
+    const log = await monitorRequests()
+    try {
+      const api = lxdConnection('lxd-proxied', { kind: 'unix', socket: proxySocket })
+      await expect(api.events(['operation'], 'all', () => undefined)).rejects.toMatchObject({ code: 'refused', message: expect.stringContaining('HTTP 501') })
+      const { operation } = await api.call('POST', '/1.0/instances', { name: 'polled', source: { type: 'image', alias: 'busybox' } })
+      const words: string[] = []
+      expect((await api.wait(operation!, { onUpdate: (o) => words.push(...progressWords(o)) })).status).toBe('Success')
+      expect(words.some((w) => /^Unpack: \d+%/.test(w)), words.join(' | ')).toBe(true)
+      expect(log.requests().some((r) => r.url.startsWith(`${operation!}/wait`))).toBe(true)
+      expect((await names()).get('polled')).toBe('Stopped')
+    } finally {
+      await log.stop()
+      proxy.closeAllConnections()
+      await new Promise((resolve) => proxy.close(resolve))
+    }
+  }, 120_000)
 
   describe('over HTTPS with a client certificate', () => {
     let api: LxdConnection

@@ -127,8 +127,8 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       try {
-        // The events stream where it opens; otherwise (an older server, a certificate LXD restricts
-        // to some projects, a proxy without websockets) or once it dropped, the operation is polled.
+        // The events stream where it opens; where it does not (a proxy in front of LXD that passes
+        // no websockets, a server that refuses the stream) or once it dropped, the operation is polled.
         const op = (await followByEvents(operation, onUpdate)) ?? (await poll(operation, onUpdate))
         if (op.status === 'Success') return op
         if (op.status === 'Cancelled' || (cancelAsked && /cancel/i.test(op.err))) throw cancelled(`cancelled on ${label}: ${op.err || 'LXD stopped the operation'}.`)
