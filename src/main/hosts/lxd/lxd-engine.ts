@@ -71,7 +71,15 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     if (opts.signal?.aborted) throw cancelled('cancelled; nothing was asked of LXD.')
     const { operation } = await api.call(method, path, body, opts.signal)
     if (!operation) return null
-    return api.wait(operation, { signal: opts.signal, onUpdate: (op) => opts.onProgress?.(progressOf(op, phase)) })
+    // LXD's events repeat the operation whenever anything in it changes: only new words are progress
+    let said: string | undefined
+    const onUpdate = (op: LxdOperation): void => {
+      const progress = progressOf(op, phase)
+      if (said !== undefined && progress.message === said) return
+      said = progress.message
+      opts.onProgress?.(progress)
+    }
+    return api.wait(operation, { signal: opts.signal, onUpdate })
   }
 
   /** A copy LXD could not cancel ends anyway; then the copy is deleted, so a cancelled clone leaves nothing. */
