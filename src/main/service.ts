@@ -79,8 +79,8 @@ export function createSession(opts: ServiceOptions = {}): Session {
   const emit = <E extends EventName>(e: E, p: Events[E]): void => void events.emit(e, p)
   const remote = opts.engine ?? null
   // Changes made outside Strata (lxc-copy, lxc-start in a terminal): watched here for this computer,
-  // by the host's helper (the engine's watchChanges) for a remote host; an engine that cannot
-  // (LXD's API, an older helper) is listed again after the app's own changes only.
+  // by the host's engine (watchChanges: its helper's watchers, or LXD's events stream) for a
+  // remote host; an engine that cannot (an older helper) is listed again after the app's own changes only.
   const watching = opts.watch !== false ? new AbortController() : null
   const onChanged = (p: string): void => {
     if (lxcpaths.includes(p)) emit('changed', { lxcpath: p })

@@ -65,7 +65,8 @@ const POOL_AND_PROFILE = [
   '      type: disk'
 ]
 
-export async function startLxdFixture(opts: { members?: 1 | 2 } = {}): Promise<LxdFixture> {
+/** members: how many daemons (2 form a cluster); debug: LXD logs at debug level (each API request it handles, seen with lxc monitor --type=logging) */
+export async function startLxdFixture(opts: { members?: 1 | 2; debug?: boolean } = {}): Promise<LxdFixture> {
   const count = opts.members ?? 1
   const dir = mkdtempSync('/tmp/strata-lxd-')
   // LXD's containers run as mapped ids (100000...): they must be able to walk down to their rootfs
@@ -84,7 +85,7 @@ export async function startLxdFixture(opts: { members?: 1 | 2 } = {}): Promise<L
 
   async function startMember(m: LxdMember): Promise<void> {
     mkdirSync(m.lxdDir, { recursive: true })
-    daemons.set(m.name, execa('ip', ['netns', 'exec', m.netns, 'lxd', '--group', 'root', '--logfile', join(dir, `${m.name}.log`)], { reject: false, buffer: false, stdin: 'ignore', env: envOf(m) }))
+    daemons.set(m.name, execa('ip', ['netns', 'exec', m.netns, 'lxd', '--group', 'root', ...(opts.debug ? ['--debug'] : []), '--logfile', join(dir, `${m.name}.log`)], { reject: false, buffer: false, stdin: 'ignore', env: envOf(m) }))
     await sh('lxd', ['waitready', '--timeout', '60'], envOf(m))
   }
 

@@ -1,11 +1,13 @@
 // LXD's REST API (the same as Incus's), over its local unix socket or over HTTPS with a client
 // certificate and the server's certificate pinned (trusted on first use, only after the user
 // confirmed its fingerprint). Every answer is LXD's envelope: `sync` with metadata, `async` with
-// an operation to wait for, or `error` with LXD's own words, which the user is shown.
+// an operation to wait for, or `error` with LXD's own words, which the user is shown. An
+// operation is followed through LXD's events stream (lxd-events.ts) as it runs.
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { PeerCertificate } from 'node:tls'
 import { cancelled, failed, notFound, permissionDenied, refused, unavailable } from '@shared/errors'
+import { openEventStream, type EventsOpenFailure, type LxdEvent, type LxdEventStream } from './lxd-events'
 
 /** Where LXD listens and how this client proves who it is there. */
 export type LxdEndpoint =
@@ -56,9 +58,17 @@ export interface LxdConnection {
   get<T>(path: string, signal?: AbortSignal): Promise<T>
   /** waits for an operation to end, reporting its metadata while it runs; aborting cancels it where LXD can */
   wait(operation: string, opts?: { signal?: AbortSignal; onUpdate?: (op: LxdOperation) => void }): Promise<LxdOperation>
+  /**
+   * LXD's events of these types (`operation`, `lifecycle`) in these projects, every project's
+   * for 'all', until the stream ends; rejects with why it cannot be opened, in LXD's words
+   */
+  events(types: string[], projects: string[] | 'all', onEvent: (event: LxdEvent) => void): Promise<LxdEventStream>
 }
 
 const TIMEOUT_MS = 30_000
+/** how often an operation followed through events is also read, in case its events are not seen here */
+const RECHECK_MS = 10_000
+const ENDED = new Set(['Success', 'Failure', 'Cancelled'])
 
 export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnection {
   const describe = endpoint.kind === 'unix' ? `LXD on ${label} (${endpoint.socket})` : `LXD on ${label} (https://${endpoint.host}:${endpoint.port})`
@@ -84,20 +94,7 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
       const req =
         endpoint.kind === 'unix'
           ? httpRequest({ ...options, socketPath: endpoint.socket }, onResponse)
-          : httpsRequest(
-              {
-                ...options,
-                host: endpoint.host,
-                port: endpoint.port,
-                cert: endpoint.clientCert,
-                key: endpoint.clientKey,
-                // The pinned certificate is the only one trusted; LXD's self-signed names never match a host name.
-                ca: endpoint.serverCert ? [endpoint.serverCert] : undefined,
-                rejectUnauthorized: true,
-                checkServerIdentity: (_host: string, cert: PeerCertificate) => (cert.raw ? undefined : new Error('no certificate'))
-              },
-              onResponse
-            )
+          : httpsRequest({ ...options, host: endpoint.host, port: endpoint.port, ...tlsOptions(endpoint) }, onResponse)
       req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)))
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (signal?.aborted) return reject(cancelled('cancelled; nothing more was asked of LXD.', { cause: err }))
@@ -130,27 +127,102 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       try {
-        for (;;) {
-          // Long-poll a second at a time, so progress is seen while the operation runs.
-          const env = await send('GET', `${operation}/wait?timeout=1`, undefined, undefined, TIMEOUT_MS + 5_000)
-          const op = unwrap<LxdOperation>(env, 'GET', operation).metadata
-          onUpdate?.(op)
-          if (op.status === 'Success') return op
-          if (op.status === 'Failure' || op.status === 'Cancelled') {
-            if (op.status === 'Cancelled' || (cancelAsked && /cancel/i.test(op.err))) throw cancelled(`cancelled on ${label}: ${op.err || 'LXD stopped the operation'}.`)
-            throw failed(`${describe}: ${op.err || 'the operation failed'}.`, { subject: label })
-          }
-        }
+        // The events stream where it opens; where it does not (a proxy in front of LXD that passes
+        // no websockets, a server that refuses the stream) or once it dropped, the operation is polled.
+        const op = (await followByEvents(operation, onUpdate)) ?? (await poll(operation, onUpdate))
+        if (op.status === 'Success') return op
+        if (op.status === 'Cancelled' || (cancelAsked && /cancel/i.test(op.err))) throw cancelled(`cancelled on ${label}: ${op.err || 'LXD stopped the operation'}.`)
+        throw failed(`${describe}: ${op.err || 'the operation failed'}.`, { subject: label })
       } finally {
         signal?.removeEventListener('abort', onAbort)
       }
+    },
+    events(types, projects, onEvent) {
+      const scope = projects === 'all' || projects.length !== 1 ? 'all-projects=true' : `project=${encodeURIComponent(projects[0]!)}`
+      const path = `/1.0/events?type=${types.join(',')}&${scope}`
+      const target =
+        endpoint.kind === 'unix'
+          ? { url: `ws+unix://${endpoint.socket}:${path}`, options: {} }
+          : { url: `wss://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}${path}`, options: tlsOptions(endpoint) }
+      const fail = (why: EventsOpenFailure): Error =>
+        'cause' in why
+          ? connectionFailure(describe, label, endpoint, why.cause)
+          : lxdError(describe, label, { error: why.envelope?.error ?? `HTTP ${why.status}`, error_code: why.envelope?.error_code ?? why.status }, 'GET /1.0/events')
+      return openEventStream(target, onEvent, fail, TIMEOUT_MS)
+    }
+  }
+
+  async function current(operation: string): Promise<LxdOperation> {
+    return unwrap<LxdOperation>(await send('GET', operation, undefined), 'GET', operation).metadata
+  }
+
+  /**
+   * An operation followed through the events stream: each change of its state and progress words
+   * as LXD sends it, to its end. Null when the stream cannot be opened or ends first.
+   */
+  async function followByEvents(operation: string, onUpdate?: (op: LxdOperation) => void): Promise<LxdOperation | null> {
+    const id = operation.split('?')[0]!.split('/').pop()
+    let settled = false
+    let settle!: (op: LxdOperation | null) => void
+    const end = new Promise<LxdOperation | null>((resolve) => (settle = resolve))
+    const seen = (op: LxdOperation): void => {
+      if (settled) return
+      onUpdate?.(op)
+      if (ENDED.has(op.status)) {
+        settled = true
+        settle(op)
+      }
+    }
+    let stream: LxdEventStream
+    try {
+      stream = await conn.events(['operation'], 'all', (e) => {
+        if ((e.metadata as Partial<LxdOperation>).id === id) seen(e.metadata as unknown as LxdOperation)
+      })
+    } catch {
+      return null
+    }
+    void stream.ended.then(() => {
+      settled = true
+      settle(null)
+    })
+    // LXD replays nothing: the operation as it is now, in case it moved before the stream opened;
+    // and again now and then, in case its events do not come here (another cluster member's).
+    const recheck = setInterval(() => void current(operation).then(seen, () => undefined), RECHECK_MS)
+    try {
+      seen(await current(operation))
+      return await end
+    } finally {
+      clearInterval(recheck)
+      stream.close()
+    }
+  }
+
+  /** The fallback: long-polls a second at a time, so progress is still seen while the operation runs. */
+  async function poll(operation: string, onUpdate?: (op: LxdOperation) => void): Promise<LxdOperation> {
+    for (;;) {
+      const env = await send('GET', `${operation}/wait?timeout=1`, undefined, undefined, TIMEOUT_MS + 5_000)
+      const op = unwrap<LxdOperation>(env, 'GET', operation).metadata
+      onUpdate?.(op)
+      if (ENDED.has(op.status)) return op
     }
   }
   return conn
 }
 
+/** TLS for an HTTPS endpoint: Strata's client certificate, and the pinned server certificate as the only one trusted. */
+function tlsOptions(endpoint: Extract<LxdEndpoint, { kind: 'https' }>) {
+  return {
+    cert: endpoint.clientCert,
+    key: endpoint.clientKey,
+    ca: endpoint.serverCert ? [endpoint.serverCert] : undefined,
+    rejectUnauthorized: true,
+    // LXD's self-signed names never match a host name: the pinned certificate is what is checked.
+    checkServerIdentity: (_host: string, cert: PeerCertificate) => (cert.raw ? undefined : new Error('no certificate'))
+  }
+}
+
 /** LXD's error, with its own words, as the error kind that says what the user can do. */
-function lxdError(describe: string, label: string, env: Envelope, what: string) {
+function lxdError(describe: string, label: string, env: Pick<Envelope, 'error' | 'error_code'>, what: string) {
   const words = env.error || `error ${env.error_code}`
   const message = `${describe} refused ${what}: ${words}.`
   if (env.error_code === 404) return notFound(message, label, 'lxd-not-found')

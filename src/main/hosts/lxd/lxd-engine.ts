@@ -14,6 +14,7 @@ import type { RemoteHost } from '../hosts-file'
 import { lxdConnection, parseLxdUrl, type LxdEndpoint, type LxdOperation } from './lxd-connection'
 import { configLines, containerInfo, instancePath, lineageOf, nextSnapshotName, projectOf, projectPath, rootPool, type LxdInstance, type LxdPool } from './lxd-model'
 import { readLxdCredentials } from './lxd-trust'
+import { watchLxdChanges } from './lxd-watch'
 
 type Handler<M extends EngineMethod> = (params: EngineParams<M>, opts: CallOptions) => Promise<EngineResult<M>>
 type Handlers = { [M in EngineMethod]?: Handler<M> }
@@ -25,6 +26,8 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
   /** the cluster member this endpoint is (LXD's server_name) */
   let serverName = ''
   let clustered = false
+  /** ends the watches when the engine is closed */
+  const closing = new AbortController()
   const served = (): string[] => info?.lxcpaths ?? []
   const project = (lxcpath: string): string => projectOf(lxcpath, host.name, served())
 
@@ -68,7 +71,15 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     if (opts.signal?.aborted) throw cancelled('cancelled; nothing was asked of LXD.')
     const { operation } = await api.call(method, path, body, opts.signal)
     if (!operation) return null
-    return api.wait(operation, { signal: opts.signal, onUpdate: (op) => opts.onProgress?.(progressOf(op, phase)) })
+    // LXD's events repeat the operation whenever anything in it changes: only new words are progress
+    let said: string | undefined
+    const onUpdate = (op: LxdOperation): void => {
+      const progress = progressOf(op, phase)
+      if (said !== undefined && progress.message === said) return
+      said = progress.message
+      opts.onProgress?.(progress)
+    }
+    return api.wait(operation, { signal: opts.signal, onUpdate })
   }
 
   /** A copy LXD could not cancel ends anyway; then the copy is deleted, so a cancelled clone leaves nothing. */
@@ -223,6 +234,25 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     deleteSnapshot: async (p, o) => {
       await operate('DELETE', instancePath(p, project(p.lxcpath), `/snapshots/${encodeURIComponent(p.snapshot)}`), undefined, o, 'destroy')
       return { ok: true as const }
+    },
+    // Changes made with LXD's own client (or anything else on its API), from its events stream (lxd-watch.ts).
+    watchChanges: async (p, o) => {
+      const stream = o.stream
+      if (!stream || !o.signal) throw failed('watchChanges is a stream: it needs the stream to run on.', { subject: host.name })
+      const lxcpaths = p.lxcpaths ?? served()
+      const byProject = new Map(lxcpaths.map((lxcpath) => [project(lxcpath), lxcpath]))
+      const stop = new AbortController()
+      const end = (): void => stop.abort()
+      o.signal.addEventListener('abort', end, { once: true })
+      closing.signal.addEventListener('abort', end, { once: true })
+      if (o.signal.aborted || closing.signal.aborted) end()
+      try {
+        await watchLxdChanges(api, [...byProject.keys()], stop.signal, (proj) => stream.send(byProject.get(proj)!))
+      } finally {
+        o.signal.removeEventListener('abort', end)
+        closing.signal.removeEventListener('abort', end)
+      }
+      return { exitCode: null, closed: true }
     }
   }
 
@@ -258,7 +288,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       if (!checked.success) throw refused('bad-params', `${method}: ${checked.error.issues.map((i) => i.message).join('; ')}`, host.name)
       return handler(checked.data as EngineParams<M>, opts)
     },
-    close: async () => undefined
+    close: async () => closing.abort()
   }
 }
 
