@@ -112,8 +112,10 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
     expect(await sh('getcap', join(poolRootfs('c1lxd'), 'srv', 'xattr'))).toContain('cap_net_raw=ep')
     const after = await lxdState()
     expect(after.images).toEqual(before.images) // the temporary image is gone
-    expect(after.instances).toEqual([...before.instances, 'c1lxd STOPPED'].sort())
-    await lxd.lxc(['start', 'c1lxd'])
+    expect(after.instances).toEqual([...before.instances, 'c1lxd Stopped'].sort())
+    await lxd.lxc(['start', 'c1lxd']).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await lxd.lxc(['info', '--show-log', 'c1lxd']).catch(() => '')}`)
+    })
     expect(await lxd.lxc(['exec', 'c1lxd', '--', 'cat', '/srv/linked'])).toBe('two names')
     await lxd.lxc(['stop', 'c1lxd', '--force'])
   }, 300_000)

@@ -83,8 +83,9 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
         name: p.name,
         architecture: upload.architecture,
         description: `Copy of ${header.name} (LXC), made by Strata`,
-        // An LXC container without lxc.idmap is privileged: its rootfs holds the ids it runs with.
-        config: { 'security.privileged': 'true' },
+        // The rootfs holds the ids as the container sees them, as an image's does: LXD shifts them
+        // at the first start of its default, unprivileged instance (privileged ones cannot be
+        // started where LXD cannot set up the devices cgroup, as on cgroup2 without BPF).
         profiles: ['default'],
         devices: pool ? { root: { type: 'disk', path: '/', pool } } : {},
         source: { type: 'image', fingerprint }
