@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { lxdEngine } from '../../src/main/hosts/lxd/lxd-engine'
 import { allowLxcpaths } from '../helper/allow-list'
 import { NO_NET_CONFIG } from '../helpers/lxc'
 import { lxdSkipReason, startLxdFixture, type LxdFixture } from './lxd-daemon'
@@ -135,6 +136,17 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
       await sh('lxc-stop', '-P', pLocal, '-n', 'webcopy', '-k')
     }
   }, 300_000)
+
+  it("answers the copy dialog's question with its storage pools: what a copy from another host can be made in on LXD", async () => {
+    const engine = lxdEngine({ name: 'lxd1', lxd: { url: `unix:${lxd.socket}` } })
+    try {
+      expect(await engine.call('cloneChoices', { lxcpath: '/1.0/projects/default' })).toEqual([
+        { backend: 'dir', mode: 'copy', allowed: true, reason: null, isDefault: true, pool: 'default' }
+      ])
+    } finally {
+      await engine.close()
+    }
+  })
 
   it('refuses a running LXD instance by the copy rule, and a name LXD does not take, before anything moves', async () => {
     const before = await lxdState()
