@@ -179,4 +179,23 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
     await waitFor('LXD to drop the upload', () => !readdirSync(imagesDir).some((n) => statSync(join(imagesDir, n)).size > 16 << 20))
     expect(await lxdState()).toEqual(before)
   }, 300_000)
+
+  it('Ctrl-C in the middle of a copy out of LXD leaves this computer\'s lxcpath as it was, and LXD without the backup', async () => {
+    await sh('dd', 'if=/dev/urandom', `of=${join(poolRootfs('web'), 'srv', 'big')}`, 'bs=1M', 'count=160', 'status=none')
+    const before = await lxdState()
+    const listing = async (): Promise<string> => (await sh('find', pLocal, '-printf', '%P %y %s %m %U:%G\n')).split('\n').sort().join('\n')
+    const localBefore = await listing()
+    const cli = execa(process.execPath, [join(REPO, 'bin/strata'), 'copy', 'lxd1:web', 'halfback', '-P', pLocal], { reject: false, env: fx.env })
+    await waitFor('part of the copy to arrive in the hidden build here', () => {
+      const build = readdirSync(pLocal).find((n) => n.startsWith('.strata-build-'))
+      const big = build && join(pLocal, build, 'rootfs', 'srv', 'big')
+      return !!big && existsSync(big) && statSync(big).size > 16 << 20
+    })
+    process.kill(cli.pid!, 'SIGINT') // as Ctrl-C does
+    const r = await cli
+    expect(r.exitCode, String(r.stderr)).toBe(130)
+    expect(await listing()).toEqual(localBefore)
+    await waitFor('LXD to delete the backup', async () => (await lxdState()).backups === before.backups)
+    expect(await lxdState()).toEqual(before)
+  }, 300_000)
 })
