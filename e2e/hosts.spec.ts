@@ -264,6 +264,13 @@ test('"Copy to host…" copies a stopped container of this computer to h1, where
   await expect(dialog.getByRole('heading')).toHaveText('Copy copy1 to another host')
   await expect(page.getByTestId('copy-host-to')).toHaveValue('h1')
   await expect(page.getByTestId('copy-host-lxcpath')).toHaveValue(lxcpathOf(h1))
+  // the storage offered is what h1's engine answers: dir (the default) among it, overlay (no copies) only under "why not?" with its reason
+  await expect(page.getByTestId('copy-host-backend')).toHaveValue('dir')
+  await expect(page.getByTestId('copy-host-backend').locator('option', { hasText: 'overlay' })).toHaveCount(0)
+  const whyNot = page.getByTestId('copy-host-why-not')
+  await whyNot.getByRole('button').first().click()
+  await expect(whyNot.getByTestId('clone-backend-overlay')).toContainText('takes no copy clones')
+  await whyNot.getByRole('button').first().click()
   // the name is checked by h1's engine: r1 is taken there, not here
   await page.getByTestId('copy-host-name').fill('r1')
   await expect(page.getByTestId('copy-host-name-problem')).toContainText('already exists')

@@ -2,12 +2,13 @@
 // (test/hosts/lxd-daemon.ts), in the hosts file as `strata hosts add lx1 --lxd unix:...` leaves
 // it: what LXD's own client does there (`lxc launch`, `lxc stop`, `lxc snapshot`, `lxc delete`)
 // shows in the list while the host is selected, without a reload (LXD's events stream).
-import { type ChildProcess } from 'node:child_process'
+import { execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { test, expect, startWeb } from './fixtures'
 import { lxdSkipReason, startLxdFixture, type LxdFixture } from '../test/hosts/lxd-daemon'
+import { NO_NET_CONFIG } from '../test/helpers/lxc'
 
 const skip = lxdSkipReason()
 if (skip) console.log(`LXD host e2e skipped: ${skip}`)
@@ -78,4 +79,44 @@ test("lxc launch, stop, snapshot and delete with LXD's own client show up while 
   await fx!.lxc(['delete', 'w1'])
   await expect(row).toHaveCount(0, { timeout: 5_000 })
   await expect(page.getByTestId('container-row-web')).toBeVisible()
+})
+
+test('"Copy to host…" between this computer and the LXD host: the dialog offers what the target answers (its pool on LXD), and each copy arrives', async ({ page }) => {
+  test.setTimeout(240_000)
+  writeFileSync(join(local, 'net.conf'), NO_NET_CONFIG)
+  execFileSync('lxc-create', ['-P', local, '-n', 'base', '-t', 'busybox', '-f', join(local, 'net.conf')], { stdio: 'ignore' })
+  await page.goto(url)
+  // lx1 connected first: the dialog offers the hosts connected now
+  await pickHost(page, 'lx1')
+  await expect(page.getByTestId('container-row-web')).toBeVisible({ timeout: 30_000 })
+  await pickHost(page, 'local')
+  await page.getByTestId('row-menu-base').click()
+  await page.getByTestId('row-copy-host-base').click()
+  await expect(page.getByTestId('copy-host-to')).toHaveValue('lx1')
+  // LXD answers with its pools: one dir pool, the default profile's
+  await expect(page.getByTestId('copy-host-backend')).toHaveValue('dir')
+  await expect(page.getByTestId('copy-host-backend').locator('option')).toHaveText(['dir: pool default (default)'])
+  await expect(page.getByTestId('copy-host-why-not')).toHaveCount(0)
+  await page.getByTestId('copy-host-name').fill('base_1')
+  await expect(page.getByTestId('copy-host-name-problem')).toContainText('not an LXD instance name')
+  await page.getByTestId('copy-host-name').fill('base')
+  await expect(page.getByTestId('copy-host-name-problem')).toContainText('This name is free on lx1')
+  await page.getByTestId('copy-host-confirm').click()
+  await expect(page.getByTestId('toast').filter({ hasText: 'base copied' })).toBeVisible({ timeout: 120_000 })
+  expect(await fx!.lxc(['list', '--format', 'csv', '-c', 'n'])).toContain('base')
+
+  // and back: web on lx1 to this computer, whose engine answers with its backends (overlay takes no copy)
+  await pickHost(page, 'lx1')
+  await page.getByTestId('row-menu-web').click()
+  await page.getByTestId('row-copy-host-web').click()
+  await expect(page.getByTestId('copy-host-to')).toHaveValue(' local')
+  await expect(page.getByTestId('copy-host-backend')).toHaveValue('dir')
+  await expect(page.getByTestId('copy-host-backend').locator('option', { hasText: 'overlay' })).toHaveCount(0)
+  await page.getByTestId('copy-host-why-not').getByRole('button').first().click()
+  await expect(page.getByTestId('copy-host-why-not').getByTestId('clone-backend-overlay')).toContainText('takes no copy clones')
+  await page.getByTestId('copy-host-name').fill('webhere')
+  await expect(page.getByTestId('copy-host-name-problem')).toContainText('This name is free')
+  await page.getByTestId('copy-host-confirm').click()
+  await expect(page.getByTestId('toast').filter({ hasText: 'webhere copied' })).toBeVisible({ timeout: 120_000 })
+  expect(execFileSync('lxc-ls', ['-P', local, '-1'], { encoding: 'utf8' }).split('\n')).toContain('webhere')
 })

@@ -5,7 +5,7 @@ import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-ap
 import type { ContainerRef, OpProgress } from '@shared/model'
 import { readConfigView } from './engine/config/view'
 import { runConsole, type EngineStream } from './engine/console'
-import { cloneChoices } from './engine/drivers/compat'
+import { cloneChoices, importChoices } from './engine/drivers/compat'
 import { layerDiff } from './engine/layer-diff'
 import { measureUsage } from './engine/usage'
 import { watchUsage } from './engine/usage-watch'
@@ -74,6 +74,7 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
   readLog: async (p, ctx) => readContainerLog(refOf(p), p.offset, ctx.boundary),
   // Judged where the clone would run: the root helper may offer what the app's own user may not (loop).
   cloneChoices: async (p) => {
+    if (!p.origin) return importChoices(p.lxcpath)
     const origin = loadExisting(p.origin)
     if (!origin.backend) throw refused('no-rootfs', `${p.origin.name} has no rootfs, so LXC cannot clone it`, containerSubject(p.origin))
     return cloneChoices({ backend: origin.backend, lxcpath: p.origin.lxcpath }, { lxcpath: p.lxcpath })

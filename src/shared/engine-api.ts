@@ -181,9 +181,12 @@ export const ENGINE = {
     result: returns<LogTail>(),
     reach: inContainer
   }),
-  /** which backends a clone of `origin` into `lxcpath` may use, and why the others are not allowed, judged where the clone would run */
+  /**
+   * which backends a clone of `origin` into `lxcpath` may use, and why the others are not allowed, judged where the clone would run;
+   * without `origin`, those a copy from another host (importContainer) may use there
+   */
   cloneChoices: method({
-    params: z.object({ origin: ref, lxcpath }).strict(),
+    params: z.object({ origin: ref.optional(), lxcpath }).strict(),
     result: returns<BackendChoice[]>(),
     reach: { lxcpath: 'lxcpath', origin: 'ref' }
   }),

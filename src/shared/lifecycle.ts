@@ -50,7 +50,7 @@ export function actionRefusal(action: StateAction, name: string, state: Containe
       // the engine's own check (ops/preconditions.ts assertStopped) says the same
       return state === 'stopped' ? null : { rule: 'snapshot-running', message: `${name} is ${state}: stop it before you take a snapshot (a running container's rootfs is changing under the copy).` }
     case 'copy':
-      // the exporter's own check (ops/transfer-export.ts assertStopped) says the same
+      // the exporters refuse by this rule too (ops/transfer-export.ts, hosts/lxd/lxd-export.ts)
       return state === 'stopped' ? null : { rule: 'copy-running', message: `${name} is ${state}: stop it before you copy it to another host (a running container's rootfs is changing under the copy).` }
   }
 }

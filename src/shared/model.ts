@@ -243,6 +243,8 @@ export interface BackendChoice {
   why?: ChoiceRule
   /** the backend LXC would pick when -B is not given */
   isDefault: boolean
+  /** on an LXD host: the storage pool of this driver the copy goes into */
+  pool?: string
 }
 
 /**

@@ -36,7 +36,7 @@ const visible = (s: string): string => s.replace(/\p{C}/gu, (c) => `<U+${c.codeP
 const quoted = (name: string): string => `"${visible(name.length > 40 ? `${name.slice(0, 40)}…` : name)}"`
 
 /** Which rule a name breaks: the key a UI translates (with `values`), and the engine's sentence. */
-export type NameRule = 'empty' | 'dots' | 'slash' | 'nul' | 'newline' | 'hidden' | 'dash' | 'space' | 'colon' | 'chars' | 'bytes' | 'uts' | 'work' | 'taken'
+export type NameRule = 'empty' | 'dots' | 'slash' | 'nul' | 'newline' | 'hidden' | 'dash' | 'space' | 'colon' | 'chars' | 'bytes' | 'uts' | 'work' | 'taken' | 'lxd-name'
 export interface NameIssue {
   rule: NameRule
   values: Record<string, string | number>

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allowLxcpaths } from '../helper/allow-list'
 import { NO_NET_CONFIG } from '../helpers/lxc'
 import { makeLoopFs, type LoopFs } from '../helpers/loop-fs'
+import { fillRichRootfs } from './rich-rootfs'
 import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, REPO, type HostsFixture } from './netns-hosts'
 
 const skip = hostsSkipReason()
@@ -69,25 +70,7 @@ async function makeRichContainer(lxcpath: string, name: string): Promise<string>
   writeFileSync(join(lxcpath, name, 'fstab'), 'tmpfs tmp tmpfs defaults 0 0\n')
   writeFileSync(join(lxcpath, name, 'config'), `${readFileSync(join(lxcpath, name, 'config'), 'utf8')}lxc.mount.fstab = ${join(lxcpath, name, 'fstab')}\n`)
   const root = join(lxcpath, name, 'rootfs')
-  const d = join(root, 'srv')
-  mkdirSync(d, { recursive: true })
-  writeFileSync(join(d, 'owned'), 'owned by 1234:5678\n')
-  await sh('chown', '1234:5678', join(d, 'owned'))
-  writeFileSync(join(d, 'setuid'), '#!/bin/sh\n')
-  await sh('chmod', '4750', join(d, 'setuid'))
-  writeFileSync(join(d, 'acl'), 'with an ACL\n')
-  await sh('setfacl', '-m', 'u:4321:rw-,g:4322:r--', join(d, 'acl'))
-  await sh('setfacl', '-d', '-m', 'u:4321:rwx', d) // a default ACL on the directory too
-  writeFileSync(join(d, 'xattr'), 'with xattrs\n')
-  await sh('setfattr', '-n', 'user.strata', '-v', 'kept', join(d, 'xattr'))
-  await sh('setcap', 'cap_net_raw+ep', join(d, 'xattr')) // security.capability
-  writeFileSync(join(d, 'linked'), 'two names\n')
-  await sh('ln', join(d, 'linked'), join(d, 'hardlink'))
-  await sh('mknod', join(d, 'null'), 'c', '1', '3')
-  await sh('mknod', join(d, 'fifo'), 'p')
-  await sh('ln', '-s', '../etc/passwd', join(d, 'symlink'))
-  await sh('truncate', '-s', '64M', join(d, 'sparse'))
-  await sh('dd', 'if=/dev/urandom', `of=${join(d, 'sparse')}`, 'bs=4k', 'count=1', 'seek=4096', 'conv=notrunc', 'status=none')
+  await fillRichRootfs(root)
   return root
 }
 

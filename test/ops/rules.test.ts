@@ -1,6 +1,6 @@
 // The compatibility table and name rules: what a user is offered, and why something is refused.
 import { describe, expect, it } from 'vitest'
-import { cloneBackendNamed, cloneChoices, createBackendNamed, createChoices, resolveCloneBackend } from '../../src/main/engine/drivers/compat'
+import { cloneBackendNamed, cloneChoices, createBackendNamed, createChoices, importChoices, resolveCloneBackend } from '../../src/main/engine/drivers/compat'
 import { driverFor } from '../../src/main/engine/drivers/index'
 import { driverProblem } from '../../src/main/engine/drivers/probe'
 import { containerNameProblem, newContainerNameIssue, newContainerNameProblem } from '../../src/shared/names'
@@ -43,6 +43,15 @@ describe('clone choices (seed table 1 + LXC 5 storage_copy)', () => {
     expect(c.find((x) => x.backend === 'dir')?.allowed).toBe(true)
     expect(c.find((x) => x.backend === 'aufs')?.reason).toMatch(/aufs/)
     expect(driverProblem(driverFor('aufs'), '/a')).toMatch(/This kernel has no aufs/)
+  })
+  it('a copy from another host (cloneChoices without an origin): what a new container can be here, except storage that takes no copy (overlay), each refusal with its rule', () => {
+    const c = importChoices('/a')
+    expect(c.every((x) => x.mode === 'copy')).toBe(true)
+    expect(c.find((x) => x.backend === 'dir')).toMatchObject({ allowed: true, isDefault: true })
+    expect(c.find((x) => x.backend === 'overlay')).toMatchObject({ allowed: false, why: 'no-copy-into', reason: expect.stringContaining('snapshot clones') })
+    // the same verdicts as a new container's for everything else
+    const create = createChoices('/a')
+    for (const x of c.filter((y) => y.backend !== 'overlay')) expect({ backend: x.backend, allowed: x.allowed, reason: x.reason }).toEqual(create.map((y) => ({ backend: y.backend, allowed: y.allowed, reason: y.reason })).find((y) => y.backend === x.backend))
   })
 })
 

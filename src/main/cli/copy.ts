@@ -25,7 +25,9 @@ sparse files. The config is rewritten as a local copy clone rewrites it (new nam
 MAC addresses, rootfs path); the copy has no relation to its source.
   -p, --from-lxcpath P  the source's lxcpath (default: the first its host serves)
   -P, --to-lxcpath P    the target's lxcpath (default: the first its host serves)
-  -B BACKEND            the copy's storage on the target: dir (default), btrfs or zfs
+  -B BACKEND            the copy's storage on the target: dir (default), btrfs or zfs;
+                        on an LXD host, its first pool of that driver
+An LXD host can be either end: into LXD through a temporary image, out of it through a backup.
 A running source is refused (stop it first); a target name that exists is refused before
 anything moves. Ctrl-C, an error on either side or a dropped connection leaves both hosts as
 they were.`

@@ -101,6 +101,18 @@ export function createChoices(lxcpath: string): BackendChoice[] {
 }
 
 /**
+ * Backends a copy from another host can be made in here (ops/transfer-import.ts builds a new
+ * container and unpacks into it): those a new container can have that take a copy.
+ */
+export function importChoices(lxcpath: string): BackendChoice[] {
+  return createChoices(lxcpath).map((c) => {
+    const copyRule = driverFor(c.backend).capabilities.copyInto
+    if (!c.allowed || copyRule === null) return { ...c, mode: 'copy' as const }
+    return { ...c, mode: 'copy' as const, allowed: false, reason: copyRule, why: 'no-copy-into' as const }
+  })
+}
+
+/**
  * The backends a new container may get, in the order to try them: the one asked for if it can
  * be made here, lxc-create's dir by default; for `best`, each of btrfs, zfs, lvm that this
  * machine has and then dir, since LXC tries them in turn and the first that succeeds wins

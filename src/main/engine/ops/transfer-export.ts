@@ -15,15 +15,15 @@ import type { EngineStream } from '../console'
 import { sourceStorage } from '../drivers/index'
 import { nativeAvailable, scanUsage } from '../native/index'
 import { refuseLegacyIncludes } from './clone'
-import { assertStopped, loadExisting } from './preconditions'
+import { assertStateAllows, loadExisting } from './preconditions'
 import { endMessage, offerMessage, TAR_ATTRIBUTES, TRANSFER_FORMAT, type TransferEnd, type TransferHeader } from './transfer-wire'
 
 export async function exportContainer(ref: ContainerRef, ctx: OpContext & { stream: EngineStream }): Promise<TransferEnd> {
   const origin = loadExisting(ref)
   if (!origin.spec || !origin.backend) throw refused('no-rootfs', `${ref.name} has no rootfs, so there is nothing to copy.`, containerSubject(ref))
   refuseLegacyIncludes(origin)
-  // The rootfs must not change while tar reads it, as for a local copy clone.
-  await assertStopped(ref, 'copy it to another host')
+  // The rootfs must not change while tar reads it, as for a local copy clone; the rule (copy-running) is the one the app's dialog disables by.
+  await assertStateAllows(ref, 'copy')
   const { spec, backend } = origin
   // The files a copy clone takes along (hooks in its dir, the fstab), as the local rewrite finds them.
   const along = cloneConfig(origin.configFile, { oldDir: origin.dir, newDir: origin.dir, newName: ref.name, rootfs: '' }).copies

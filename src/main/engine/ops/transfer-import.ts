@@ -24,7 +24,7 @@ import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
 import { show } from '../errors'
 import { assertFree, buildAndRegister } from './build'
 import { runCloneHooks } from './clone'
-import { ackMessage, offerMessage, TAR_ATTRIBUTES, TRANSFER_ACK_EVERY, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferEnd, type TransferHeader } from './transfer-wire'
+import { ackMessage, ARCHIVE_ROOT, extractArguments, offerMessage, TRANSFER_ACK_EVERY, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferEnd, type TransferHeader } from './transfer-wire'
 
 export interface ImportOptions {
   lxcpath: string
@@ -113,6 +113,7 @@ class Receiver {
   private done = false
   private ackedTotal = 0
   private input: Duplex | null = null
+  private dir = ''
 
   constructor(
     private readonly target: ContainerRef,
@@ -130,25 +131,7 @@ class Receiver {
       if (!stream.openChannel) return this.fail(failed(`The copy to ${this.target.name} needs a byte channel, and this engine's stream has none.`, { rule: 'no-channel' }))
       if (signal?.aborted) return this.fail(this.endedEarly())
       signal?.addEventListener('abort', () => this.fail(this.endedEarly()), { once: true })
-      const tar = spawn('tar', ['--extract', '--file=-', `--directory=${dir}`, ...TAR_ATTRIBUTES, '--same-permissions', '--same-owner'], {
-        stdio: ['pipe', 'ignore', 'pipe'],
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
-      })
-      this.tar = tar
-      tar.stdin.on('error', () => undefined) // EPIPE when tar died: told through its exit
-      tar.stderr.on('data', (d: Buffer) => (this.tarErr = (this.tarErr + d.toString('utf8')).slice(-4096)))
-      tar.on('error', (err) => this.fail(failed(`tar could not be started to unpack ${this.target.name}: ${err.message}`, { subject: show(this.target) })))
-      tar.on('close', (code, sig) => {
-        if (this.failure) return
-        // tar may end at the archive's end marker before the channel's end: the checks come with both
-        if (code === 0 && this.header) {
-          this.tarDone = true
-          this.input?.resume() // what follows (the archive's padding) is counted, no longer written
-          return this.maybeEnd()
-        }
-        const why = this.tarErr.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
-        this.fail(failed(`Unpacking ${this.header?.name ?? 'the copy'} into ${this.target.name} with tar failed: ${why}`, { subject: show(this.target), rule: 'tar' }))
-      })
+      this.dir = dir
       const channel = stream.openChannel()
       this.channel = channel
       stream.send(offerMessage(channel.offer))
@@ -161,10 +144,33 @@ class Receiver {
           this.maybeEnd()
         })
         input.on('error', (err) => this.fail(failed(`The byte channel of the copy to ${this.target.name} broke: ${err.message}`, { rule: 'channel' })))
-        tar.stdin.on('drain', () => input.resume())
         input.resume()
       }, (err: Error) => this.fail(err))
     })
+  }
+
+  /** tar -x into the rootfs, started once the header said what the archive is. */
+  private startTar(header: TransferHeader): void {
+    const tar = spawn('tar', ['--extract', '--file=-', `--directory=${this.dir}`, '--same-permissions', '--same-owner', ...extractArguments(header)], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
+    })
+    this.tar = tar
+    tar.stdin.on('error', () => undefined) // EPIPE when tar died: told through its exit
+    tar.stderr.on('data', (d: Buffer) => (this.tarErr = (this.tarErr + d.toString('utf8')).slice(-4096)))
+    tar.on('error', (err) => this.fail(failed(`tar could not be started to unpack ${this.target.name}: ${err.message}`, { subject: show(this.target) })))
+    tar.on('close', (code, sig) => {
+      if (this.failure) return
+      // tar may end at the archive's end marker before the channel's end: the checks come with both
+      if (code === 0) {
+        this.tarDone = true
+        this.input?.resume() // what follows (the archive's padding) is counted, no longer written
+        return this.maybeEnd()
+      }
+      const why = this.tarErr.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
+      this.fail(failed(`Unpacking ${this.header?.name ?? 'the copy'} into ${this.target.name} with tar failed: ${why}`, { subject: show(this.target), rule: 'tar' }))
+    })
+    tar.stdin.on('drain', () => this.input?.resume())
   }
 
   private endedEarly(): Error {
@@ -210,11 +216,13 @@ class Receiver {
     try {
       const header = JSON.parse(Buffer.concat(this.head).toString('utf8')) as TransferHeader
       if (header.format !== TRANSFER_FORMAT) throw new Error(`format ${String(header.format)}`)
+      if (header.rootInArchive !== undefined && !ARCHIVE_ROOT.test(header.rootInArchive)) throw new Error(`rootfs at ${JSON.stringify(header.rootInArchive)}`)
       this.header = header
     } catch (err) {
       return this.fail(failed(`The copy to ${this.target.name} did not start with a transfer header Strata reads (${(err as Error).message}).`, { rule: 'bad-transfer' }))
     }
     this.head = []
+    this.startTar(this.header)
     report(this.ctx, { phase: 'copy', message: `receiving ${this.header.name} (${this.header.totalFiles} files)` })
     this.write(bytes.subarray(nl + 1), bytes.length, input)
   }

@@ -31,7 +31,17 @@ export interface TransferHeader {
   /** what the rootfs holds, for progress */
   totalFiles: number
   totalBytes: number
+  /**
+   * Where the rootfs is in the archive when the archive is not the rootfs itself: an LXD backup
+   * (lxd-transfer.ts) holds it under `backup/container/rootfs`, beside LXD's own files.
+   */
+  rootInArchive?: string
+  /** ACLs come as system.posix_acl_* xattrs (LXD's archives), which GNU tar's --acls would drop */
+  aclsAsXattrs?: boolean
 }
+
+/** What rootInArchive may be: a relative path of plain names (it becomes a tar member name and a --transform pattern). */
+export const ARCHIVE_ROOT = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/
 
 export interface TransferEnd {
   /** bytes of the transfer (header and tar) the exporter sent */
@@ -46,3 +56,11 @@ export const ackMessage = (bytes: number): string => `a${bytes}`
 
 /** The options both tars take: every attribute LXC's rootfs may carry, ids as numbers. */
 export const TAR_ATTRIBUTES = ['--xattrs', '--xattrs-include=*', '--acls', '--numeric-owner'] as const
+
+/** tar -x's options for this header's archive: its rootfs unpacked into the directory, whichever form it comes in. */
+export function extractArguments(header: Pick<TransferHeader, 'rootInArchive' | 'aclsAsXattrs'>): string[] {
+  const attributes = header.aclsAsXattrs ? TAR_ATTRIBUTES.filter((a) => a !== '--acls') : [...TAR_ATTRIBUTES]
+  if (header.rootInArchive === undefined) return attributes
+  // the member and everything under it, renamed to `.`; symlink targets are the container's own paths and stay
+  return [...attributes, `--transform=s,^${header.rootInArchive},.,S`, '--', header.rootInArchive]
+}

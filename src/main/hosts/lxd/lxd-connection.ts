@@ -3,7 +3,7 @@
 // confirmed its fingerprint). Every answer is LXD's envelope: `sync` with metadata, `async` with
 // an operation to wait for, or `error` with LXD's own words, which the user is shown. An
 // operation is followed through LXD's events stream (lxd-events.ts) as it runs.
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http'
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { PeerCertificate } from 'node:tls'
 import { cancelled, failed, notFound, permissionDenied, refused, unavailable } from '@shared/errors'
@@ -91,10 +91,7 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
           }
         })
       }
-      const req =
-        endpoint.kind === 'unix'
-          ? httpRequest({ ...options, socketPath: endpoint.socket }, onResponse)
-          : httpsRequest({ ...options, host: endpoint.host, port: endpoint.port, ...tlsOptions(endpoint) }, onResponse)
+      const req = lxdRequest(endpoint, options, onResponse)
       req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)))
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (signal?.aborted) return reject(cancelled('cancelled; nothing more was asked of LXD.', { cause: err }))
@@ -219,6 +216,24 @@ function tlsOptions(endpoint: Extract<LxdEndpoint, { kind: 'https' }>) {
     // LXD's self-signed names never match a host name: the pinned certificate is what is checked.
     checkServerIdentity: (_host: string, cert: PeerCertificate) => (cert.raw ? undefined : new Error('no certificate'))
   }
+}
+
+/** One HTTP request to LXD's endpoint, as every call makes it; a copy (lxd-import.ts, lxd-export.ts) streams its body or its answer. */
+export function lxdRequest(endpoint: LxdEndpoint, options: RequestOptions, onResponse: (res: IncomingMessage) => void): ClientRequest {
+  return endpoint.kind === 'unix'
+    ? httpRequest({ ...options, socketPath: endpoint.socket }, onResponse)
+    : httpsRequest({ ...options, host: endpoint.host, port: endpoint.port, ...tlsOptions(endpoint) }, onResponse)
+}
+
+/** LXD's error envelope of a failed transfer request, in LXD's words (or the HTTP status). */
+export function lxdErrorWords(body: string, status: number | undefined): string {
+  try {
+    const env = JSON.parse(body) as Partial<Envelope>
+    if (env.error) return env.error
+  } catch {
+    // not LXD's JSON
+  }
+  return `HTTP ${status ?? '?'}`
 }
 
 /** LXD's error, with its own words, as the error kind that says what the user can do. */

@@ -4,7 +4,7 @@
 // snapshot, a delete), so an interrupted call is LXD's to finish or roll back.
 import { ENGINE, type EngineMethod, type EngineParams, type EngineResult } from '@shared/engine-api'
 import { cancelled, failed, isStrataError, notFound, refused } from '@shared/errors'
-import type { ConfigView, ContainerInfo, ContainerRef, ContainerUsage, OpProgress, SnapshotInfo, UsageFigures } from '@shared/model'
+import type { BackendChoice, ConfigView, ContainerInfo, ContainerRef, ContainerUsage, OpProgress, SnapshotInfo, UsageFigures } from '@shared/model'
 import type { CallOptions } from '../../engine-client'
 import { scanUsage } from '../../engine/native'
 import { figures, NO_FIGURES } from '../../engine/fs/tree-usage'
@@ -12,9 +12,11 @@ import type { Hello } from '../../helper/protocol'
 import type { HostEngine } from '../host-engine'
 import type { RemoteHost } from '../hosts-file'
 import { lxdConnection, parseLxdUrl, type LxdEndpoint, type LxdOperation } from './lxd-connection'
-import { configLines, containerInfo, instancePath, lineageOf, nextSnapshotName, projectOf, projectPath, rootPool, type LxdInstance, type LxdPool } from './lxd-model'
+import { backendOfPool, configLines, containerInfo, instancePath, lineageOf, nextSnapshotName, projectOf, projectPath, rootPool, type LxdInstance, type LxdPool } from './lxd-model'
 import { readLxdCredentials } from './lxd-trust'
 import { watchLxdChanges } from './lxd-watch'
+import { exportFromLxd, type LxdSource } from './lxd-export'
+import { importIntoLxd, lxdNameIssue, type LxdTarget } from './lxd-import'
 
 type Handler<M extends EngineMethod> = (params: EngineParams<M>, opts: CallOptions) => Promise<EngineResult<M>>
 type Handlers = { [M in EngineMethod]?: Handler<M> }
@@ -186,6 +188,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     freezeContainer: (p, o) => setState(p, 'freeze', {}, o),
     unfreezeContainer: (p, o) => setState(p, 'unfreeze', {}, o),
     cloneChoices: async (p) => {
+      if (!p.origin) return importChoices(await pools(), await defaultPool(project(p.lxcpath)))
       const backend = containerInfo(p.origin.lxcpath, await instance(p.origin), await pools()).backend ?? 'dir'
       return [{ backend, mode: 'copy', allowed: true, reason: null, isDefault: true }]
     },
@@ -231,6 +234,14 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       await operate('PUT', instancePath(ref, project(p.lxcpath)), { restore: p.snapshot }, o, 'restore')
       return ref
     },
+    checkName: async (p) => {
+      const issue = lxdNameIssue(p.name)
+      if (issue) return { issue }
+      const ref = { lxcpath: p.lxcpath, name: p.name }
+      return { issue: (await exists(ref)) ? { rule: 'taken' as const, values: { name: p.name, lxcpath: p.lxcpath }, message: `${p.name} already exists on ${host.name}: choose another name.` } : null }
+    },
+    exportContainer: (p, o) => exportFromLxd(copySide, p, o),
+    importContainer: (p, o) => importIntoLxd(copySide, p, o),
     deleteSnapshot: async (p, o) => {
       await operate('DELETE', instancePath(p, project(p.lxcpath), `/snapshots/${encodeURIComponent(p.snapshot)}`), undefined, o, 'destroy')
       return { ok: true as const }
@@ -254,6 +265,38 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       }
       return { exitCode: null, closed: true }
     }
+  }
+
+  /** Whether an instance of that name is there. */
+  async function exists(ref: ContainerRef): Promise<boolean> {
+    try {
+      await api.get(instancePath(ref, project(ref.lxcpath)))
+      return true
+    } catch (err) {
+      if (isStrataError(err) && err.code === 'not-found') return false
+      throw err
+    }
+  }
+
+  /** The pool of the project's default profile's root disk, if it has one. */
+  async function defaultPool(proj: string): Promise<string | null> {
+    const profile = await api.get<{ devices: Record<string, Record<string, string>> }>(`/1.0/profiles/default?project=${encodeURIComponent(proj)}`)
+    return Object.values(profile.devices ?? {}).find((d) => d.type === 'disk' && d.path === '/')?.pool ?? null
+  }
+
+  /** What a copy between hosts (lxd-import.ts, lxd-export.ts) needs of this engine. */
+  const copySide: LxdTarget & LxdSource = {
+    host: host.name,
+    endpoint,
+    project,
+    pools,
+    defaultPool,
+    architectures: async () => (await api.get<{ environment?: { architectures?: string[] } }>('/1.0')).environment?.architectures ?? [],
+    exists,
+    instance,
+    state: async (ref, inst) => containerInfo(ref.lxcpath, inst, await pools()).state,
+    operate,
+    wait: (operation, opts, phase) => api.wait(operation, { signal: opts.signal, onUpdate: (op) => opts.onProgress?.(progressOf(op, phase)) })
   }
 
   const methods = Object.keys(handlers) as EngineMethod[]
@@ -320,4 +363,16 @@ function progressOf(op: LxdOperation, phase: string): OpProgress {
     .filter(([k, v]) => /progress/i.test(k) && typeof v === 'string')
     .map(([, v]) => v as string)
   return { phase, message: words.length ? words.join(', ') : op.status }
+}
+
+/** The storage a copy from another host can go into here: one choice per pool driver Strata names (the first pool of each), the default profile's marked. */
+function importChoices(pools: Map<string, LxdPool>, defaultPool: string | null): BackendChoice[] {
+  const choices: BackendChoice[] = []
+  for (const pool of pools.values()) {
+    const backend = backendOfPool(pool)
+    if (backend === null || choices.some((c) => c.backend === backend)) continue
+    choices.push({ backend, mode: 'copy', allowed: true, reason: null, isDefault: pool.name === defaultPool, pool: pool.name })
+  }
+  if (choices.length && !choices.some((c) => c.isDefault)) choices[0]!.isDefault = true
+  return choices
 }

@@ -26,8 +26,8 @@ import { useContainers } from '../stores/containers'
 import { Dialog } from './Dialog'
 import { useNameIssueText } from '../hooks/nameIssueText'
 
-/** Why a backend cannot make this clone, in the user's language (the engine's sentence on hover). */
-function WhyNot({ c, origin }: { c: BackendChoice; origin: string }): React.JSX.Element {
+/** Why a backend cannot make this clone (or copy, CopyToHostDialog), in the user's language (the engine's sentence on hover). */
+export function WhyNot({ c, origin }: { c: BackendChoice; origin: string }): React.JSX.Element {
   const { t } = useTranslation()
   const text = c.why ? t(`clone.why.${c.why}`, { backend: c.backend, origin }) : (c.reason ?? '')
   return (

@@ -1,21 +1,22 @@
-// "Copy to host…": a stopped container copied to another host (this computer or a connected
-// one), into one of its lxcpaths, under a name the target's engine checks as you type, as dir
-// (the default), btrfs or zfs storage there. Confirming starts a task (progress and cancel in
-// the task drawer); the copy is on the target once it is done (switch hosts to see it).
+// "Copy to host…": a stopped container copied to another host (this computer, a connected LXC
+// host or an LXD host), into one of its lxcpaths, under a name the target's engine checks as you
+// type, in storage the target's engine says it can make the copy in (cloneChoices without an
+// origin: backends there, or an LXD host's pools), the others under "why not?". Confirming
+// starts a task (progress and cancel in the task drawer); the copy is on the target once it is
+// done (switch hosts to see it).
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, Button, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core'
-import type { Backend } from '@shared/model'
+import { Alert, Button, ExpandableSection, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core'
+import type { Backend, BackendChoice } from '@shared/model'
 import { api, errorText } from '../api'
 import { useNameIssueText } from '../hooks/nameIssueText'
 import { useNameCheck } from '../hooks/useNameCheck'
 import { copyTargets, useCopyHostDialog } from '../stores/copyHostDialog'
 import { useHosts } from '../stores/hosts'
 import { useTasks } from '../stores/tasks'
+import { WhyNot } from './CloneDialog'
 import { Dialog } from './Dialog'
 
-/** Storage an import can fill from a transfer (engine/ops/transfer-import.ts); dir is its default. */
-const BACKENDS: Backend[] = ['dir', 'btrfs', 'zfs']
 /** The select's value for this computer (host names never start with a space). */
 const LOCAL = ' local'
 
@@ -33,19 +34,24 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
   const lxcpaths = to === null ? localLxcpaths : (hosts.find((h) => h.name === to)?.lxcpaths ?? [])
   const [lxcpath, setLxcpath] = useState('')
   const [name, setName] = useState(origin.name)
-  const [backend, setBackend] = useState<Backend>('dir')
+  const [picked, setPicked] = useState<Backend | null>(null)
+  const [whyOpen, setWhyOpen] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const issueText = useNameIssueText()
   const target = lxcpaths.includes(lxcpath) ? lxcpath : (lxcpaths[0] ?? '')
   const { issue, checking } = useNameCheck(target, name, to === undefined ? null : to)
+  const choices = useImportChoices(to, target, setError)
+  const allowed = choices?.filter((c) => c.allowed) ?? []
+  const others = choices?.filter((c) => !c.allowed) ?? []
+  const backend = allowed.find((c) => c.backend === picked)?.backend ?? allowed.find((c) => c.isDefault)?.backend ?? allowed[0]?.backend
 
   // this computer's lxcpaths are asked of it (the selected host is another)
   useEffect(() => {
     if (from !== null) void api.lxcpaths({ host: undefined }).then(setLocalLxcpaths, (e: unknown) => setError(errorText(e)))
   }, [from])
 
-  const canSubmit = to !== undefined && target !== '' && !checking && !issue && !busy
+  const canSubmit = to !== undefined && target !== '' && backend !== undefined && !checking && !issue && !busy
   const where = (h: string | null): string => h ?? t('hosts.local')
   const submit = async (e?: React.FormEvent): Promise<void> => {
     e?.preventDefault()
@@ -115,11 +121,34 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
               </FormHelperText>
             </FormGroup>
             <FormGroup label={t('clone.backend')} fieldId="copy-host-backend">
-              <FormSelect id="copy-host-backend" data-testid="copy-host-backend" value={backend} onChange={(_e, v) => setBackend(v as Backend)}>
-                {BACKENDS.map((b) => (
-                  <FormSelectOption key={b} value={b} label={b === 'dir' ? t('copyHost.dirDefault') : b} />
+              <FormSelect
+                id="copy-host-backend"
+                data-testid="copy-host-backend"
+                value={backend ?? ''}
+                isDisabled={allowed.length === 0}
+                onChange={(_e, v) => setPicked(v as Backend)}
+              >
+                {choices === null && <FormSelectOption value="" label={t('clone.checking')} isPlaceholder />}
+                {choices !== null && allowed.length === 0 && <FormSelectOption value="" label={t('copyHost.noBackend')} isPlaceholder />}
+                {allowed.map((c) => (
+                  <FormSelectOption key={c.backend} value={c.backend} label={choiceLabel(c, t('copyHost.default'))} />
                 ))}
               </FormSelect>
+              {others.length > 0 && (
+                <ExpandableSection
+                  toggleText={t('clone.whyNotCount', { count: others.length })}
+                  isExpanded={whyOpen}
+                  onToggle={(_e, open) => setWhyOpen(open)}
+                  data-testid="copy-host-why-not"
+                  isIndented
+                >
+                  <ul className="why-not">
+                    {others.map((c) => (
+                      <WhyNot key={c.backend} c={c} origin={c.backend} />
+                    ))}
+                  </ul>
+                </ExpandableSection>
+              )}
             </FormGroup>
           </>
         )}
@@ -127,4 +156,28 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
       </Form>
     </Dialog>
   )
+}
+
+/** "dir (default)", or an LXD host's "dir: pool default (default)". */
+function choiceLabel(c: BackendChoice, defaultWord: string): string {
+  const base = c.pool ? `${c.backend}: pool ${c.pool}` : c.backend
+  return c.isDefault ? `${base} (${defaultWord})` : base
+}
+
+/** What the target's engine can make a copy in, in that lxcpath (null while it is asked). */
+function useImportChoices(to: string | null | undefined, lxcpath: string, onError: (e: string) => void): BackendChoice[] | null {
+  const [state, setState] = useState<{ for: string; choices: BackendChoice[] | null }>({ for: '', choices: null })
+  const key = `${to}\0${lxcpath}`
+  useEffect(() => {
+    if (to === undefined || !lxcpath) return
+    let live = true
+    api.cloneChoices({ lxcpath, host: to ?? undefined }).then(
+      (choices) => live && setState({ for: key, choices }),
+      (e: unknown) => live && onError(errorText(e))
+    )
+    return () => {
+      live = false
+    }
+  }, [key])
+  return state.for === key ? state.choices : null
 }

@@ -20,7 +20,7 @@ export const useCopyHostDialog = create<CopyHostDialogState>()((set) => ({
   close: () => set({ origin: null })
 }))
 
-/** The hosts a container on `from` can be copied to: this computer (null) unless it is there, and the other connected hosts. */
+/** The hosts a container on `from` can be copied to: this computer (null) unless it is there, and the other connected hosts (LXC over ssh, or LXD). */
 export function copyTargets(from: string | null, hosts: readonly HostStatus[]): (string | null)[] {
-  return [...(from === null ? [] : [null]), ...hosts.filter((h) => h.state === 'connected' && h.name !== from && h.kind === 'ssh').map((h) => h.name)]
+  return [...(from === null ? [] : [null]), ...hosts.filter((h) => h.state === 'connected' && h.name !== from).map((h) => h.name)]
 }

@@ -1,0 +1,334 @@
+// The receiving half of a copy into an LXD host: what exportContainer sends (a header, then the
+// rootfs as GNU tar) becomes an LXD instance through LXD's API. The tar stream goes unchanged
+// into a split image upload (`POST /1.0/images`, multipart: a metadata tarball Strata makes and
+// the rootfs tarball), the instance is created from that image, and the image is deleted again.
+// LXD unpacks it with GNU tar and every xattr (ACLs travel as system.posix_acl_* xattrs), so
+// owners, modes, ACLs, xattrs, file capabilities, hard links and device nodes arrive as they
+// left (checked with rsync -aHAXn against the dir pool). A cancelled or failed copy leaves LXD
+// as it was: the upload is abandoned (LXD keeps nothing of it), or the image and any instance
+// made from it are deleted.
+import type { Duplex } from 'node:stream'
+import type { StreamInput } from '@shared/engine-api'
+import { cancelled, failed, refused } from '@shared/errors'
+import type { ContainerRef, OpProgress } from '@shared/model'
+import type { NameIssue } from '@shared/names'
+import type { CallOptions } from '../../engine-client'
+import type { ByteChannel } from '../../engine/console'
+import { ackMessage, offerMessage, TRANSFER_ACK_EVERY, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferEnd, type TransferHeader } from '../../engine/ops/transfer-wire'
+import { lxdErrorWords, lxdRequest, type LxdEndpoint, type LxdOperation } from './lxd-connection'
+import { backendOfPool, type LxdPool } from './lxd-model'
+
+/** What the import needs of the LXD engine it runs in (lxd-engine.ts). */
+export interface LxdTarget {
+  host: string
+  endpoint: LxdEndpoint
+  project(lxcpath: string): string
+  pools(): Promise<Map<string, LxdPool>>
+  /** the pool the default profile's root disk is on, if any */
+  defaultPool(project: string): Promise<string | null>
+  /** the server's architectures, its own first */
+  architectures(): Promise<string[]>
+  exists(ref: ContainerRef): Promise<boolean>
+  /** runs an LXD call to its end (an async one through its operation) */
+  operate(method: string, path: string, body: unknown, opts: CallOptions, phase: string): Promise<LxdOperation | null>
+  /** waits for an operation LXD started */
+  wait(operation: string, opts: CallOptions, phase: string): Promise<LxdOperation>
+}
+
+/** LXD's rule for instance names (a hostname label): letters, digits and "-", starting with a letter, at most 63. */
+export function lxdNameIssue(name: string): NameIssue | null {
+  if (/^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(name)) return null
+  return { rule: 'lxd-name', values: { name }, message: `"${name}" is not an LXD instance name: letters, digits and "-", starting with a letter and not ending with "-", at most 63.` }
+}
+
+/** LXC's lxc.arch words as LXD names the architecture. */
+const LXD_ARCH: Record<string, string> = { amd64: 'x86_64', x86: 'i686', i386: 'i686', i486: 'i686', i586: 'i686', arm64: 'aarch64', armhf: 'armv7l', armel: 'armv7l', ppc64el: 'ppc64le' }
+
+/** The value of the last `key = value` line of an LXC config. */
+function configValue(config: string, key: string): string | null {
+  let value: string | null = null
+  for (const line of config.split('\n')) {
+    const m = /^\s*([\w.]+)\s*=\s*(.*?)\s*$/.exec(line)
+    if (m && m[1] === key) value = m[2]!
+  }
+  return value
+}
+
+export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name: string; backend?: string }, opts: CallOptions): Promise<ContainerRef> {
+  const { stream, signal } = opts
+  if (!stream?.openChannel) throw failed(`The copy to ${p.name} needs a byte channel, and this call has none.`, { rule: 'no-channel' })
+  const target = { lxcpath: p.lxcpath, name: p.name }
+  const project = side.project(p.lxcpath)
+  const issue = lxdNameIssue(p.name)
+  if (issue) throw refused(issue.rule, issue.message, p.name)
+  if (await side.exists(target)) throw refused('taken', `${p.name} already exists on ${side.host}: choose another name.`, p.name)
+  const pool = await poolFor(side, project, p.backend)
+  const progress = (q: OpProgress): void => opts.onProgress?.(q)
+
+  const channel = stream.openChannel()
+  let fingerprint: string | null = null
+  let made = false
+  try {
+    stream.send(offerMessage(channel.offer))
+    const upload = new Upload(side, project, channel, stream, signal, progress, (await side.architectures())[0] ?? 'x86_64')
+    fingerprint = await upload.run(p.name)
+    const header = upload.header!
+    progress({ phase: 'create', message: `LXD makes ${p.name} from the copy of ${header.name}` })
+    signal?.throwIfAborted()
+    made = true
+    await side.operate(
+      'POST',
+      `/1.0/instances?project=${encodeURIComponent(project)}`,
+      {
+        name: p.name,
+        architecture: upload.architecture,
+        description: `Copy of ${header.name} (LXC), made by Strata`,
+        // The rootfs holds the ids as the container sees them, as an image's does: LXD shifts them
+        // at the first start of its default, unprivileged instance (privileged ones cannot be
+        // started where LXD cannot set up the devices cgroup, as on cgroup2 without BPF).
+        profiles: ['default'],
+        devices: pool ? { root: { type: 'disk', path: '/', pool } } : {},
+        source: { type: 'image', fingerprint }
+      },
+      opts,
+      'create'
+    )
+    if (signal?.aborted) throw cancelled(`The copy to ${p.name} on ${side.host} was cancelled.`)
+    return target
+  } catch (err) {
+    if (made) await side.operate('DELETE', `/1.0/instances/${encodeURIComponent(p.name)}?project=${encodeURIComponent(project)}`, undefined, {}, 'destroy').catch(() => undefined)
+    if (signal?.aborted) throw cancelled(`The copy to ${p.name} on ${side.host} was cancelled; nothing was left there.`, { cause: err })
+    throw err
+  } finally {
+    channel.close()
+    // the image was a means only: the instance holds its own copy of the rootfs
+    if (fingerprint) await side.operate('DELETE', `/1.0/images/${fingerprint}?project=${encodeURIComponent(project)}`, undefined, {}, 'cleanup').catch(() => undefined)
+  }
+}
+
+/** The pool of the backend asked for (the first of that driver), or null for the default profile's root disk. */
+async function poolFor(side: LxdTarget, project: string, backend: string | undefined): Promise<string | null> {
+  if (backend === undefined) return (await side.defaultPool(project)) ? null : ([...(await side.pools()).keys()][0] ?? null)
+  const pools = [...(await side.pools()).values()]
+  const pool = pools.find((p) => backendOfPool(p) === backend)
+  if (!pool) throw refused('copy-backend', `LXD on ${side.host} has no ${backend} storage pool (its pools: ${pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none'}).`, backend)
+  return pool.name
+}
+
+/** A tarball of one file (the image's metadata.yaml), in the ustar format LXD reads. */
+function oneFileTar(name: string, data: Buffer): Buffer {
+  const header = Buffer.alloc(512)
+  const field = (value: string, at: number, length: number): void => void header.write(value.slice(0, length), at, 'ascii')
+  const octal = (n: number, at: number, length: number): void => field(`${n.toString(8).padStart(length - 1, '0')}\0`, at, length)
+  field(name, 0, 100)
+  octal(0o644, 100, 8)
+  octal(0, 108, 8)
+  octal(0, 116, 8)
+  octal(data.length, 124, 12)
+  octal(Math.floor(Date.now() / 1000), 136, 12)
+  field('        ', 148, 8)
+  field('0', 156, 1)
+  field('ustar\u000000', 257, 8)
+  let sum = 0
+  for (const b of header) sum += b
+  field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8)
+  const padding = Buffer.alloc((512 - (data.length % 512)) % 512)
+  return Buffer.concat([header, data, padding, Buffer.alloc(1024)])
+}
+
+/**
+ * The transfer from the byte channel into LXD: the header line read here, the tar stream after it
+ * written into the upload's rootfs part as it comes (paced by LXD reading it), acked to the
+ * exporter once written. Complete when the end marker and the channel's end agree on the count.
+ */
+class Upload {
+  header: TransferHeader | null = null
+  architecture = ''
+  private head: Buffer[] = []
+  private headBytes = 0
+  private received = 0
+  private unacked = 0
+  private ackedTotal = 0
+  private end: TransferEnd | null = null
+  private eof = false
+  private failure: Error | null = null
+  /** all of it written and acked */
+  private done = false
+  private finishUpload: (() => void) | null = null
+  private fail!: (err: Error) => void
+  private readonly boundary = `strata-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+
+  constructor(
+    private readonly side: LxdTarget,
+    private readonly project: string,
+    private readonly channel: ByteChannel,
+    private readonly stream: NonNullable<CallOptions['stream']>,
+    private readonly signal: AbortSignal | undefined,
+    private readonly progress: (p: OpProgress) => void,
+    /** the server's own architecture, for a config without lxc.arch */
+    private readonly serverArchitecture: string
+  ) {}
+
+  /** Resolves with the uploaded image's fingerprint. */
+  async run(name: string): Promise<string> {
+    const operation = await new Promise<string>((resolve, reject) => {
+      let request: ReturnType<typeof lxdRequest> | null = null
+      let input: Duplex | null = null
+      this.fail = (err) => {
+        if (this.failure) return
+        this.failure = err
+        // an upload cut short is one LXD drops, keeping nothing
+        request?.destroy()
+        input?.destroy()
+        reject(err)
+      }
+      const onAbort = (): void => this.fail(cancelled(`The copy to ${name} on ${this.side.host} was cancelled before it all arrived; LXD kept nothing of it.`))
+      if (this.signal?.aborted) return onAbort()
+      this.signal?.addEventListener('abort', onAbort, { once: true })
+      this.stream.onInput((i: StreamInput) => this.onInput(i))
+      this.channel.connected.then((ch) => {
+        if (this.failure) return void ch.destroy()
+        input = ch
+        ch.on('error', (err) => this.fail(failed(`The byte channel of the copy to ${name} broke: ${err.message}`, { rule: 'channel' })))
+        ch.on('end', () => {
+          this.eof = true
+          this.maybeEnd()
+        })
+        ch.on('data', (bytes: Buffer) => {
+          if (this.failure) return
+          this.received += bytes.length
+          if (request) return this.write(request, bytes, bytes.length, ch)
+          const rest = this.readHeader(bytes)
+          if (rest === null) return
+          request = this.startRequest(name, resolve, (err) => this.fail(err))
+          request.on('drain', () => ch.resume())
+          this.write(request, rest, bytes.length, ch)
+        })
+      }, (err: Error) => this.fail(err))
+      this.finishUpload = () => request?.end(`\r\n--${this.boundary}--\r\n`)
+    })
+    const op = await this.side.wait(operation, { signal: this.signal, onProgress: this.progress }, 'copy')
+    const fingerprint = (op.metadata as { fingerprint?: string } | null)?.fingerprint
+    if (!fingerprint || !/^[0-9a-f]{64}$/.test(fingerprint)) throw failed(`LXD on ${this.side.host} took the upload of ${name} but named no image for it.`, { subject: name })
+    return fingerprint
+  }
+
+  /** The header line, once whole: checked, and the rest of the chunk returned; null while it is still coming. */
+  private readHeader(bytes: Buffer): Buffer | null {
+    const nl = bytes.indexOf(0x0a)
+    if (nl < 0) {
+      this.head.push(bytes)
+      this.headBytes += bytes.length
+      if (this.headBytes > TRANSFER_HEADER_MAX) this.fail(failed(`The copy sent a header over ${TRANSFER_HEADER_MAX} bytes.`, { rule: 'bad-transfer' }))
+      return null
+    }
+    this.head.push(bytes.subarray(0, nl))
+    let header: TransferHeader
+    try {
+      header = JSON.parse(Buffer.concat(this.head).toString('utf8')) as TransferHeader
+      if (header.format !== TRANSFER_FORMAT || header.rootInArchive !== undefined) throw new Error(`format ${String(header.format)}`)
+    } catch (err) {
+      this.fail(failed(`The copy did not start with a transfer header Strata reads (${(err as Error).message}).`, { rule: 'bad-transfer' }))
+      return null
+    }
+    if (configValue(header.config, 'lxc.idmap') !== null || configValue(header.config, 'lxc.id_map') !== null) {
+      this.fail(
+        refused(
+          'copy-idmap',
+          `${header.name} is an unprivileged LXC container (lxc.idmap): its rootfs holds shifted ids, and LXD takes a rootfs with the ids as the container sees them. Copy it to an LXC host, or shift its ids back first.`,
+          header.name
+        )
+      )
+      return null
+    }
+    this.header = header
+    this.head = []
+    return bytes.subarray(nl + 1)
+  }
+
+  /** POST /1.0/images with the metadata part written, the rootfs part open for the tar stream. */
+  private startRequest(name: string, resolve: (operation: string) => void, reject: (err: Error) => void): ReturnType<typeof lxdRequest> {
+    const header = this.header!
+    const lxcArch = configValue(header.config, 'lxc.arch')
+    this.architecture = lxcArch ? (LXD_ARCH[lxcArch] ?? lxcArch) : ''
+    const part = (field: string): string =>
+      `--${this.boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${field}.tar"\r\nContent-Type: application/octet-stream\r\n\r\n`
+    const request = lxdRequest(
+      this.side.endpoint,
+      {
+        method: 'POST',
+        path: `/1.0/images?project=${encodeURIComponent(this.project)}`,
+        headers: { Host: 'lxd', Accept: 'application/json', 'Content-Type': `multipart/form-data; boundary=${this.boundary}` }
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8')
+          let operation: string | undefined
+          try {
+            operation = (JSON.parse(body) as { type?: string; operation?: string }).operation
+          } catch {
+            // told below
+          }
+          if (res.statusCode === 202 && operation) resolve(operation)
+          else reject(refused('lxd-refused', `LXD on ${this.side.host} refused the upload of ${name}: ${lxdErrorWords(body, res.statusCode)}.`, name))
+        })
+      }
+    )
+    request.on('error', (err) => reject(failed(`The upload of ${name} to LXD on ${this.side.host} broke: ${err.message}`, { subject: name })))
+    if (!this.architecture) this.architecture = this.serverArchitecture
+    // metadata.yaml is what LXD needs to take a rootfs as an image; JSON strings are YAML
+    const metadata = oneFileTar(
+      'metadata.yaml',
+      Buffer.from(
+        `architecture: ${JSON.stringify(this.architecture)}\ncreation_date: ${Math.floor(Date.now() / 1000)}\nproperties:\n  description: ${JSON.stringify(`Strata's copy of ${header.name}`)}\n`
+      )
+    )
+    request.write(part('metadata'))
+    request.write(metadata)
+    request.write(`\r\n${part('rootfs')}`)
+    this.progress({ phase: 'copy', message: `receiving ${header.name} (${header.totalFiles} files)` })
+    return request
+  }
+
+  /** Writes tar bytes into the upload, holding the channel while LXD is behind; `count` channel bytes are acked once written. */
+  private write(request: ReturnType<typeof lxdRequest>, bytes: Buffer, count: number, input: Duplex): void {
+    const more = request.write(bytes, (err) => {
+      if (err || this.failure || this.done) return
+      this.unacked += count
+      this.ack(false)
+    })
+    if (!more) input.pause()
+  }
+
+  private ack(all: boolean): void {
+    if (this.unacked === 0 || (!all && this.unacked < TRANSFER_ACK_EVERY)) return
+    this.stream.send(ackMessage(this.unacked))
+    this.ackedTotal += this.unacked
+    this.unacked = 0
+  }
+
+  private onInput(input: StreamInput): void {
+    if (this.failure || !('data' in input)) return
+    if (input.data[0] !== 'e') return this.fail(failed('The copy received a message it does not understand.', { rule: 'bad-transfer' }))
+    try {
+      this.end = JSON.parse(input.data.slice(1)) as TransferEnd
+    } catch {
+      return this.fail(failed('The copy received an end marker it cannot read.', { rule: 'bad-transfer' }))
+    }
+    this.maybeEnd()
+  }
+
+  /** The end marker and the channel's end both here, the counts equal: the upload is complete. */
+  private maybeEnd(): void {
+    if (!this.end || !this.eof || this.failure) return
+    if (!this.header || this.end.bytes !== this.received) return this.fail(failed(`The copy ended after ${this.received} of ${this.end.bytes} bytes.`, { rule: 'bad-transfer' }))
+    this.done = true
+    this.finishUpload?.()
+    // everything written: the exporter may end
+    if (this.received > this.ackedTotal) this.stream.send(ackMessage(this.received - this.ackedTotal))
+    this.ackedTotal = this.received
+    this.unacked = 0
+  }
+}

@@ -1,0 +1,201 @@
+// Copies between LXC and LXD: a real LXD 5.0.2 daemon (lxd-daemon.ts, reached through its unix
+// socket) and an LXC host that is a network namespace with its own sshd (netns-hosts.ts; the ssh
+// user is root there), plus this computer. The built CLI copies; LXD's own client, LXC's tools
+// and rsync -aHAXn against the instance's rootfs on the dir pool check what arrived. Every
+// daemon, namespace, container and directory is removed afterwards, also when a test fails.
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { lxdEngine } from '../../src/main/hosts/lxd/lxd-engine'
+import { allowLxcpaths } from '../helper/allow-list'
+import { NO_NET_CONFIG } from '../helpers/lxc'
+import { lxdSkipReason, startLxdFixture, type LxdFixture } from './lxd-daemon'
+import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, REPO, type HostsFixture } from './netns-hosts'
+import { fillRichRootfs } from './rich-rootfs'
+
+const skip = lxdSkipReason() ?? hostsSkipReason()
+if (skip) console.warn(`skipping the copies between LXC and LXD: ${skip}`)
+
+let lxd: LxdFixture
+let fx: HostsFixture
+/** h1's lxcpath, and this computer's */
+let p1: string
+let pLocal: string
+let disallow: (() => Promise<void>) | null = null
+
+async function strata(args: string[]) {
+  const r = await execa(process.execPath, [join(REPO, 'bin/strata'), ...args], { reject: false, env: fx.env, timeout: 300_000, stdin: 'ignore' })
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr }
+}
+
+async function sh(file: string, ...args: string[]): Promise<string> {
+  const r = await execa(file, args, { reject: false })
+  if (r.exitCode !== 0) throw new Error(`${file} ${args.join(' ')} failed (${r.exitCode}): ${r.stderr}`)
+  return r.stdout
+}
+
+async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 120_000): Promise<void> {
+  const until = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** rsync's itemized differences between two rootfs trees (every attribute, numeric ids). */
+async function rootfsDifferences(a: string, b: string, extra: string[] = []): Promise<string[]> {
+  const out = await sh('rsync', '-aHAXn', '--itemize-changes', '--numeric-ids', '--delete', ...extra, `${a}/`, `${b}/`)
+  return out.split('\n').filter(Boolean)
+}
+
+/** An instance's rootfs on the fixture's dir pool. */
+const poolRootfs = (name: string): string => join(lxd.lxdDir, 'storage-pools', 'default', 'containers', name, 'rootfs')
+
+/** What LXD's own client lists: instances (name and status), images, and web's backups. */
+async function lxdState(): Promise<{ instances: string[]; images: string[]; backups: string }> {
+  const instances = (JSON.parse(await lxd.lxc(['list', '--format', 'json'])) as { name: string; status: string }[]).map((i) => `${i.name} ${i.status}`).sort()
+  const images = (JSON.parse(await lxd.lxc(['image', 'list', '--format', 'json'])) as { fingerprint: string }[]).map((i) => i.fingerprint).sort()
+  return { instances, images, backups: (await lxd.lxc(['query', '/1.0/instances/web/backups'])).trim() }
+}
+
+describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an LXC host in a network namespace with its own sshd, the ssh user root there)', () => {
+  beforeAll(async () => {
+    lxd = await startLxdFixture()
+    try {
+      fx = await makeHostsFixture(1)
+    } catch (err) {
+      await lxd.cleanup()
+      throw err
+    }
+    try {
+      p1 = join(fx.dir, 'lxc-h1')
+      pLocal = join(fx.dir, 'lxc-here')
+      for (const p of [p1, pLocal]) mkdirSync(p, { mode: 0o755 })
+      disallow = await allowLxcpaths([p1])
+      writeFileSync(join(fx.dir, 'net.conf'), NO_NET_CONFIG)
+      const h1 = { name: 'h1', destination: `root@${fx.hosts[0]!.address}`, helper: HELPER_COMMAND, elevate: 'none', lxcpaths: [p1] }
+      mkdirSync(join(fx.env.XDG_CONFIG_HOME!, 'strata'), { recursive: true })
+      writeFileSync(join(fx.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json'), JSON.stringify({ hosts: [h1] }))
+      for (const args of [['hosts', 'trust', 'h1', '--yes'], ['hosts', 'add', 'lxd1', '--lxd', `unix:${lxd.socket}`]]) {
+        const r = await strata(args)
+        expect(r.code, r.stderr).toBe(0)
+      }
+      await sh('lxc-create', '-P', p1, '-n', 'c1', '-t', 'busybox', '-f', join(fx.dir, 'net.conf'))
+      await fillRichRootfs(join(p1, 'c1', 'rootfs'))
+      // an LXD instance never started, so its rootfs on the pool holds the ids as the container sees them
+      await lxd.lxc(['init', 'busybox', 'web'])
+      await fillRichRootfs(poolRootfs('web'))
+    } catch (err) {
+      await disallow?.()
+      await fx.cleanup()
+      await lxd.cleanup()
+      throw err
+    }
+  }, 300_000)
+
+  afterAll(async () => {
+    for (const p of [p1, pLocal]) {
+      for (const n of p && existsSync(p) ? readdirSync(p).filter((x) => !x.startsWith('.')) : []) {
+        await execa('lxc-stop', ['-P', p, '-n', n, '-k'], { reject: false })
+      }
+    }
+    await disallow?.()
+    await fx?.cleanup()
+    await lxd?.cleanup()
+  }, 180_000)
+
+  it('h1 (LXC) to LXD: the instance has every owner, mode, ACL, xattr, capability, hard link and device node of the source, starts, and no image is left', async () => {
+    const before = await lxdState()
+    const r = await strata(['copy', 'h1:c1', 'lxd1:c1lxd'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(await rootfsDifferences(join(p1, 'c1', 'rootfs'), poolRootfs('c1lxd'))).toEqual([])
+    expect(await sh('getcap', join(poolRootfs('c1lxd'), 'srv', 'xattr'))).toContain('cap_net_raw=ep')
+    const after = await lxdState()
+    expect(after.images).toEqual(before.images) // the temporary image is gone
+    expect(after.instances).toEqual([...before.instances, 'c1lxd Stopped'].sort())
+    await lxd.lxc(['start', 'c1lxd']).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await lxd.lxc(['info', '--show-log', 'c1lxd']).catch(() => '')}`)
+    })
+    expect(await lxd.lxc(['exec', 'c1lxd', '--', 'cat', '/srv/linked'])).toBe('two names')
+    await lxd.lxc(['stop', 'c1lxd', '--force'])
+  }, 300_000)
+
+  it('LXD to this computer: the copy starts with lxc-start, its rootfs equal to the instance\'s (to the second: LXD\'s backup keeps whole seconds), and LXD keeps no backup', async () => {
+    const before = await lxdState()
+    const r = await strata(['copy', 'lxd1:web', 'webcopy', '-P', pLocal])
+    expect(r.code, r.stderr).toBe(0)
+    expect(await rootfsDifferences(poolRootfs('web'), join(pLocal, 'webcopy', 'rootfs'), ['--modify-window=1'])).toEqual([])
+    expect(await sh('getcap', join(pLocal, 'webcopy', 'rootfs', 'srv', 'xattr'))).toContain('cap_net_raw=ep')
+    expect(await lxdState()).toEqual(before)
+    await sh('lxc-start', '-P', pLocal, '-n', 'webcopy')
+    try {
+      await waitFor('webcopy to run', async () => (await sh('lxc-info', '-P', pLocal, '-n', 'webcopy', '-s')).includes('RUNNING'))
+      expect(await sh('lxc-attach', '-P', pLocal, '-n', 'webcopy', '--', 'hostname')).toBe('webcopy')
+    } finally {
+      await sh('lxc-stop', '-P', pLocal, '-n', 'webcopy', '-k')
+    }
+  }, 300_000)
+
+  it("answers the copy dialog's question with its storage pools: what a copy from another host can be made in on LXD", async () => {
+    const engine = lxdEngine({ name: 'lxd1', lxd: { url: `unix:${lxd.socket}` } })
+    try {
+      expect(await engine.call('cloneChoices', { lxcpath: '/1.0/projects/default' })).toEqual([
+        { backend: 'dir', mode: 'copy', allowed: true, reason: null, isDefault: true, pool: 'default' }
+      ])
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('refuses a running LXD instance by the copy rule, and a name LXD does not take, before anything moves', async () => {
+    const before = await lxdState()
+    const bad = await strata(['copy', 'h1:c1', 'lxd1:c1_lxd'])
+    expect(bad.code).not.toBe(0)
+    expect(bad.stderr).toContain('is not an LXD instance name')
+    await lxd.lxc(['start', 'c1lxd'])
+    try {
+      const running = await strata(['copy', 'lxd1:c1lxd', 'again', '-P', pLocal])
+      expect(running.code).not.toBe(0)
+      expect(running.stderr).toContain('c1lxd is running: stop it before you copy it to another host')
+    } finally {
+      await lxd.lxc(['stop', 'c1lxd', '--force'])
+    }
+    expect(await lxdState()).toEqual(before)
+    expect(existsSync(join(pLocal, 'again'))).toBe(false)
+  }, 300_000)
+
+  it('Ctrl-C in the middle of a copy into LXD leaves LXD as it was: no instance, no image', async () => {
+    await sh('dd', 'if=/dev/urandom', `of=${join(p1, 'c1', 'rootfs', 'srv', 'big')}`, 'bs=1M', 'count=160', 'status=none')
+    const before = await lxdState()
+    const cli = execa(process.execPath, [join(REPO, 'bin/strata'), 'copy', 'h1:c1', 'lxd1:half'], { reject: false, env: fx.env })
+    // LXD writes an upload into a temporary file under its images directory as it arrives
+    const imagesDir = join(lxd.lxdDir, 'images')
+    await waitFor('part of the upload to reach LXD', () => readdirSync(imagesDir).some((n) => statSync(join(imagesDir, n)).size > 16 << 20))
+    process.kill(cli.pid!, 'SIGINT') // as Ctrl-C does
+    const r = await cli
+    expect(r.exitCode, String(r.stderr)).toBe(130)
+    expect(r.stderr).toContain('cancelled')
+    await waitFor('LXD to drop the upload', () => !readdirSync(imagesDir).some((n) => statSync(join(imagesDir, n)).size > 16 << 20))
+    expect(await lxdState()).toEqual(before)
+  }, 300_000)
+
+  it('Ctrl-C in the middle of a copy out of LXD leaves this computer\'s lxcpath as it was, and LXD without the backup', async () => {
+    await sh('dd', 'if=/dev/urandom', `of=${join(poolRootfs('web'), 'srv', 'big')}`, 'bs=1M', 'count=160', 'status=none')
+    const before = await lxdState()
+    const listing = async (): Promise<string> => (await sh('find', pLocal, '-printf', '%P %y %s %m %U:%G\n')).split('\n').sort().join('\n')
+    const localBefore = await listing()
+    const cli = execa(process.execPath, [join(REPO, 'bin/strata'), 'copy', 'lxd1:web', 'halfback', '-P', pLocal], { reject: false, env: fx.env })
+    await waitFor('part of the copy to arrive in the hidden build here', () => {
+      const build = readdirSync(pLocal).find((n) => n.startsWith('.strata-build-'))
+      const big = build && join(pLocal, build, 'rootfs', 'srv', 'big')
+      return !!big && existsSync(big) && statSync(big).size > 16 << 20
+    })
+    process.kill(cli.pid!, 'SIGINT') // as Ctrl-C does
+    const r = await cli
+    expect(r.exitCode, String(r.stderr)).toBe(130)
+    expect(await listing()).toEqual(localBefore)
+    await waitFor('LXD to delete the backup', async () => (await lxdState()).backups === before.backups)
+    expect(await lxdState()).toEqual(before)
+  }, 300_000)
+})
