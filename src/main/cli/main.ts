@@ -55,7 +55,8 @@ Commands:
   clone    -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config] [-- HOOK_ARGS]
   copy     [HOST:]NAME [HOST:][NEWNAME] [-p FROM_LXCPATH] [-P TO_LXCPATH] [-B BACKEND]
                                                           copy a stopped container to another host (or from one)
-  destroy  -n NAME [-P LXCPATH] [--with-dependents]
+  destroy  -n NAME [-P LXCPATH] [--with-dependents]        destroy a container (refused while others depend on it)
+  destroy  -n NAME -n NAME... [-P LXCPATH]                destroy a set: prints what goes, leaves first, and what stays and why
   snapshot -n NAME [-c COMMENT_FILE] | -L | -r SNAP [-N NEWNAME] | -d SNAP
   flatten  -n NAME [-P LXCPATH]                           turn an overlay clone into a standalone dir container
   convert  -n NAME [-P LXCPATH]                           migrate an aufs clone (LXC <= 2.x) to overlay

@@ -13,8 +13,8 @@
 // dataset; while a build runs, the mountpoint is in the staging directory (zfs-fuse mounts a
 // clone even with canmount=noauto, which would make the final directory appear early) and is
 // set to `<P>/<n>/rootfs` once the container is registered.
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
 import type { OpContext } from '../context'
@@ -46,8 +46,16 @@ async function zfsPatiently(args: string[], ctx: OpContext = {}): Promise<void> 
   }
 }
 
+/**
+ * node:child_process, loaded on first use: it pulls in net and streams (~4 ms of CPU), and every
+ * listing bundles this driver but lists no zfs container on most machines.
+ */
+function childProcess(): typeof import('node:child_process') {
+  return createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process')
+}
+
 function exists(name: string): boolean {
-  return spawnSync('zfs', ['list', '-H', '-o', 'name', '-t', 'all', name], { stdio: 'ignore' }).status === 0
+  return childProcess().spawnSync('zfs', ['list', '-H', '-o', 'name', '-t', 'all', name], { stdio: 'ignore' }).status === 0
 }
 
 /** What one `zfs list` says of every filesystem: its origin snapshot, and which dataset each mountpoint is. */
@@ -61,7 +69,7 @@ let view: PoolView | null = null
 function poolView(): PoolView {
   if (view) return view
   const v: PoolView = { origins: new Map(), byMountpoint: new Map() }
-  const r = spawnSync('zfs', ['list', '-H', '-o', 'name,origin,mountpoint', '-t', 'filesystem'], { encoding: 'utf8', timeout: 30_000 })
+  const r = childProcess().spawnSync('zfs', ['list', '-H', '-o', 'name,origin,mountpoint', '-t', 'filesystem'], { encoding: 'utf8', timeout: 30_000 })
   if (r.status === 0)
     for (const line of r.stdout.split('\n')) {
       const [name, origin, mountpoint] = line.split('\t')

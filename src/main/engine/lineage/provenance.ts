@@ -12,7 +12,7 @@
 // snapshot Strata takes of a copy keeps the owner's record too (OWNER_PROVENANCE_FILE, a name
 // of its own: the snapshot itself was not copied from there), and a directory without a record
 // reads it from its snapshots.
-import { readdirSync, renameSync, writeFileSync } from 'node:fs'
+import { readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { readRegularFile } from '../fs/regular-file'
@@ -65,7 +65,11 @@ export function readProvenance(dir: string, hasSnaps = true): Provenance | null 
 function parseRecord(file: string): Provenance | null {
   let text: string
   try {
-    text = readRegularFile(file).toString('utf8')
+    // Most containers have no record: a stat that does not throw spares a listing an error
+    // object (with its stack) per container.
+    const st = statSync(file, { throwIfNoEntry: false })
+    if (!st) return null
+    text = readRegularFile(file, st).toString('utf8')
   } catch {
     return null // none (ENOENT), or not a regular file: no record is better than a false one
   }

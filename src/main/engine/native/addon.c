@@ -199,18 +199,28 @@ napi_value job_start(napi_env env, job *j, napi_value progress_cb) {
 
 /* ---------- argument helpers ---------- */
 
-static char *arg_string(napi_env env, napi_value v, const char *what) {
+char *arg_cstring(napi_env env, napi_value v, int latin1, const char *what) {
+  napi_status (*get)(napi_env, napi_value, char *, size_t, size_t *) = latin1 ? napi_get_value_string_latin1 : napi_get_value_string_utf8;
   size_t len;
-  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
-    char m[128];
-    snprintf(m, sizeof m, "%s must be a string", what);
-    napi_throw_type_error(env, NULL, m);
+  if (get(env, v, NULL, 0, &len) != napi_ok) {
+    if (what) {
+      char m[128];
+      snprintf(m, sizeof m, "%s must be a string", what);
+      napi_throw_type_error(env, NULL, m);
+    }
     return NULL;
   }
   char *s = malloc(len + 1);
-  if (!s) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
-  napi_get_value_string_utf8(env, v, s, len + 1, &len);
-  if (strlen(s) != len) { free(s); napi_throw_type_error(env, NULL, "paths must not contain NUL"); return NULL; }
+  if (!s) {
+    if (what) napi_throw_error(env, "ENOMEM", "out of memory");
+    return NULL;
+  }
+  get(env, v, s, len + 1, &len);
+  if (strlen(s) != len) {
+    free(s);
+    if (what) napi_throw_type_error(env, NULL, "paths must not contain NUL");
+    return NULL;
+  }
   return s;
 }
 
@@ -273,7 +283,7 @@ static napi_value js_copy_tree(napi_env env, napi_callback_info info) {
   if (argc < 2) { napi_throw_type_error(env, NULL, "copyTree(src, dst, threads?, onProgress?)"); return NULL; }
   copy_args *a = calloc(1, sizeof *a);
   if (!a) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
-  if (!(a->src = arg_string(env, argv[0], "src")) || !(a->dst = arg_string(env, argv[1], "dst"))) { copy_free(a); return NULL; }
+  if (!(a->src = arg_cstring(env, argv[0], 0, "src")) || !(a->dst = arg_cstring(env, argv[1], 0, "dst"))) { copy_free(a); return NULL; }
   a->threads = argc > 2 ? arg_int(env, argv[2], 0) : 0;
   if (a->threads <= 0) a->threads = default_threads();
   return job_start(env, job_new(a, copy_run, copy_result, copy_free), argc > 3 ? arg_fn_or_null(env, argv[3]) : NULL);
@@ -348,7 +358,7 @@ static napi_value js_scan_usage(napi_env env, napi_callback_info info) {
   if (argc < 1) { napi_throw_type_error(env, NULL, "scanUsage(root, threads?, xattrs?, dirTimes?)"); return NULL; }
   scan_args *a = calloc(1, sizeof *a);
   if (!a) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
-  if (!(a->root = arg_string(env, argv[0], "root"))) { scan_free(a); return NULL; }
+  if (!(a->root = arg_cstring(env, argv[0], 0, "root"))) { scan_free(a); return NULL; }
   a->threads = argc > 1 ? arg_int(env, argv[1], 0) : 0;
   if (a->threads <= 0) a->threads = default_threads();
   bool x = false;
@@ -378,10 +388,10 @@ static napi_value js_remove_tree(napi_env env, napi_callback_info info) {
   if (argc < 1) { napi_throw_type_error(env, NULL, "removeTree(path, keep?)"); return NULL; }
   remove_args *a = calloc(1, sizeof *a);
   if (!a) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
-  if (!(a->path = arg_string(env, argv[0], "path"))) { remove_free(a); return NULL; }
+  if (!(a->path = arg_cstring(env, argv[0], 0, "path"))) { remove_free(a); return NULL; }
   napi_valuetype kt = napi_undefined;
   if (argc > 1) napi_typeof(env, argv[1], &kt);
-  if (kt == napi_string && !(a->keep = arg_string(env, argv[1], "keep"))) { remove_free(a); return NULL; }
+  if (kt == napi_string && !(a->keep = arg_cstring(env, argv[1], 0, "keep"))) { remove_free(a); return NULL; }
   return job_start(env, job_new(a, remove_run, NULL, remove_free), NULL);
 }
 
@@ -474,7 +484,7 @@ static napi_value js_get_xattrs(napi_env env, napi_callback_info info) {
   if (argc < 1) { napi_throw_type_error(env, NULL, "getXattrs(path)"); return NULL; }
   xattr_args *a = calloc(1, sizeof *a);
   if (!a) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
-  if (!(a->path = arg_string(env, argv[0], "path"))) { xattr_free(a); return NULL; }
+  if (!(a->path = arg_cstring(env, argv[0], 0, "path"))) { xattr_free(a); return NULL; }
   return job_start(env, job_new(a, getx_run, getx_result, xattr_free), NULL);
 }
 
@@ -494,7 +504,7 @@ static napi_value js_set_xattr(napi_env env, napi_callback_info info) {
   if (!isbuf) { napi_throw_type_error(env, NULL, "value must be a Buffer"); return NULL; }
   xattr_args *a = calloc(1, sizeof *a);
   if (!a) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
-  if (!(a->path = arg_string(env, argv[0], "path")) || !(a->name = arg_string(env, argv[1], "name"))) { xattr_free(a); return NULL; }
+  if (!(a->path = arg_cstring(env, argv[0], 0, "path")) || !(a->name = arg_cstring(env, argv[1], 0, "name"))) { xattr_free(a); return NULL; }
   void *data;
   size_t len;
   napi_get_buffer_info(env, argv[2], &data, &len);
@@ -519,7 +529,7 @@ static napi_value js_mknod(napi_env env, napi_callback_info info) {
   if (argc < 4) { napi_throw_type_error(env, NULL, "mknod(path, mode, major, minor)"); return NULL; }
   xattr_args *a = calloc(1, sizeof *a);
   if (!a) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
-  if (!(a->path = arg_string(env, argv[0], "path"))) { xattr_free(a); return NULL; }
+  if (!(a->path = arg_cstring(env, argv[0], 0, "path"))) { xattr_free(a); return NULL; }
   a->mode = (mode_t)arg_int(env, argv[1], 0);
   a->maj = (unsigned)arg_int(env, argv[2], 0);
   a->min = (unsigned)arg_int(env, argv[3], 0);
@@ -613,7 +623,7 @@ static napi_value js_lock_file(napi_env env, napi_callback_info info) {
   lock_args *a = calloc(1, sizeof *a);
   if (!a) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
   a->fd = -1;
-  if (!(a->path = arg_string(env, argv[0], "path"))) { lock_free(a); return NULL; }
+  if (!(a->path = arg_cstring(env, argv[0], 0, "path"))) { lock_free(a); return NULL; }
   bool w = true;
   if (argc > 1) napi_get_value_bool(env, argv[1], &w);
   a->wait = w;

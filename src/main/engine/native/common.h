@@ -105,6 +105,13 @@ int copy_xattrs_at(int sdir, const char *sname, int ddir, const char *dname, con
 
 const char *errname(int err);
 
+/* addon.c: a string argument as a malloc'd C string, or NULL when it is not a string, holds a
+ * NUL (a path or word would be cut short there) or memory ran out. latin1: the string carries a
+ * path's raw bytes, one a character (native/path-text.ts), else it is taken as UTF-8. With
+ * `what`, a NULL has also thrown (a TypeError naming it, or ENOMEM); without, the caller throws
+ * its own error. */
+char *arg_cstring(napi_env env, napi_value v, int latin1, const char *what);
+
 /* lxcpath_read.c */
 napi_value js_read_container_dirs(napi_env env, napi_callback_info info);
 

@@ -602,16 +602,6 @@ static napi_value diff_result(napi_env env, job *j) {
   return o;
 }
 
-static char *str_arg(napi_env env, napi_value v) {
-  size_t len;
-  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return NULL;
-  char *s = malloc(len + 1);
-  if (!s) return NULL;
-  napi_get_value_string_utf8(env, v, s, len + 1, &len);
-  if (strlen(s) != len) { free(s); return NULL; }
-  return s;
-}
-
 /* layerDiff(upper, lowers[], threads?, aufs?) -> [promise, handle] */
 napi_value js_layer_diff(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -640,13 +630,13 @@ napi_value js_layer_diff(napi_env env, napi_callback_info info) {
   bool aufs = false;
   if (argc > 3) napi_get_value_bool(env, argv[3], &aufs);
   a->aufs = aufs;
-  a->upper = str_arg(env, argv[0]);
+  a->upper = arg_cstring(env, argv[0], 0, NULL);
   a->lowers = calloc(nl, sizeof *a->lowers);
   if (!a->upper || !a->lowers) { diff_free(a); napi_throw_type_error(env, NULL, "layerDiff: upper must be a path without NUL"); return NULL; }
   for (uint32_t i = 0; i < nl; i++) {
     napi_value e;
     napi_get_element(env, argv[1], i, &e);
-    a->lowers[i] = str_arg(env, e);
+    a->lowers[i] = arg_cstring(env, e, 0, NULL);
     a->nlowers = (int)i + 1;
     if (!a->lowers[i]) { diff_free(a); napi_throw_type_error(env, NULL, "layerDiff: each lower must be a path without NUL"); return NULL; }
   }

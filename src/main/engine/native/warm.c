@@ -35,14 +35,6 @@ static int get_int(napi_env env, napi_value v) {
   return n;
 }
 
-static char *get_string(napi_env env, napi_value v) {
-  size_t len = 0;
-  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return NULL;
-  char *s = malloc(len + 1);
-  if (s) napi_get_value_string_utf8(env, v, s, len + 1, &len);
-  return s;
-}
-
 static napi_value num(napi_env env, double d) {
   napi_value v;
   napi_create_double(env, d, &v);
@@ -55,7 +47,7 @@ static napi_value js_warm_listen(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  char *dir = argc ? get_string(env, argv[0]) : NULL;
+  char *dir = argc ? arg_cstring(env, argv[0], 0, NULL) : NULL;
   if (!dir) { napi_throw_type_error(env, NULL, "warmListen(dir)"); return NULL; }
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   char lock_path[sizeof addr.sun_path + 16];
@@ -105,7 +97,7 @@ static napi_value js_warm_unlink(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  char *dir = argc > 1 ? get_string(env, argv[0]) : NULL;
+  char *dir = argc > 1 ? arg_cstring(env, argv[0], 0, NULL) : NULL;
   if (!dir) { napi_throw_type_error(env, NULL, "warmUnlink(dir, ino)"); return NULL; }
   double ino = 0;
   napi_get_value_double(env, argv[1], &ino);
@@ -203,7 +195,7 @@ static napi_value js_warm_send(napi_env env, napi_callback_info info) {
   napi_value argv[2], result;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int fd = argc > 1 ? get_int(env, argv[0]) : -1;
-  char *text = argc > 1 ? get_string(env, argv[1]) : NULL;
+  char *text = argc > 1 ? arg_cstring(env, argv[1], 0, NULL) : NULL;
   ssize_t n = -1;
   if (text) {
     do n = send(fd, text, strlen(text), MSG_NOSIGNAL);
@@ -250,7 +242,7 @@ static napi_value js_spawn_successor(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  char *file = argc > 2 ? get_string(env, argv[0]) : NULL;
+  char *file = argc > 2 ? arg_cstring(env, argv[0], 0, NULL) : NULL;
   uint32_t n = 0;
   if (!file || napi_get_array_length(env, argv[1], &n) != napi_ok) {
     free(file);
@@ -268,7 +260,7 @@ static napi_value js_spawn_successor(napi_env env, napi_callback_info info) {
   for (uint32_t i = 0; i < n; i++) {
     napi_value e;
     napi_get_element(env, argv[1], i, &e);
-    args[np + i] = get_string(env, e);
+    args[np + i] = arg_cstring(env, e, 0, NULL);
   }
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t at;

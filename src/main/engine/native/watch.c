@@ -290,16 +290,6 @@ static napi_value throw_errno(napi_env env, int e, const char *what, const char 
   return NULL;
 }
 
-static char *arg_latin1(napi_env env, napi_value v) {
-  size_t len;
-  if (napi_get_value_string_latin1(env, v, NULL, 0, &len) != napi_ok) return NULL;
-  char *s = malloc(len + 1);
-  if (!s) return NULL;
-  napi_get_value_string_latin1(env, v, s, len + 1, &len);
-  if (strlen(s) != len) { free(s); return NULL; }
-  return s;
-}
-
 /* watchTree(root: latin1 string, fanotify: boolean, onChange(dirs, overflow, error)) -> handle */
 napi_value js_watch_tree(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -315,7 +305,7 @@ napi_value js_watch_tree(napi_env env, napi_callback_info info) {
   if (!w) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
   w->fd = w->stopfd = w->rootfd = -1;
   w->fan = fan;
-  w->root = arg_latin1(env, argv[0]);
+  w->root = arg_cstring(env, argv[0], 1, NULL);
   if (!w->root || w->root[0] != '/') { free(w->root); free(w); napi_throw_type_error(env, NULL, "watchTree: root must be an absolute path"); return NULL; }
   w->rootlen = strlen(w->root);
   while (w->rootlen > 1 && w->root[w->rootlen - 1] == '/') w->root[--w->rootlen] = '\0';
@@ -388,7 +378,7 @@ napi_value js_stat_dir(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "statDir(root, rel, xattrs)");
     return NULL;
   }
-  char *root = arg_latin1(env, argv[0]), *rel = arg_latin1(env, argv[1]);
+  char *root = arg_cstring(env, argv[0], 1, NULL), *rel = arg_cstring(env, argv[1], 1, NULL);
   napi_get_null(env, &result);
   int rootfd = -1, fd = -1;
   char *names = NULL;
