@@ -203,6 +203,8 @@ class Receiver {
     let partial = ''
     let tarRead: number | null = null
     let checkpoints = 0
+    let complaints = 0
+    let firstComplaint = ''
     tar.stderr.on('data', (d: Buffer) => {
       const lines = (partial + d.toString('utf8')).split('\n')
       partial = lines.pop() ?? ''
@@ -213,7 +215,10 @@ class Receiver {
         else if (checkpoint !== null) {
           this.ack((checkpoint - checkpoints) * ACK_RECORDS * TAR_RECORD)
           checkpoints = checkpoint
-        } else if (line) this.tarErr = (this.tarErr + line + '\n').slice(-4096)
+        } else if (line) {
+          if (complaints++ === 0) firstComplaint = line.replace(/^tar: /, '')
+          this.tarErr = (this.tarErr + line + '\n').slice(-4096)
+        }
       }
     })
     tar.on('error', (err) => this.fail(failed(`tar could not be started to unpack ${this.target.name}: ${err.message}`, { subject: show(this.target) })))
@@ -222,6 +227,10 @@ class Receiver {
       // tar may end at the archive's end marker before the channel's end: the checks come with both
       if (code === 0 && (!this.direct || tarRead !== null)) {
         this.tarDone = true
+        // tar unpacks what it can and warns about the rest (a filesystem without xattrs or ACLs, as zfs-fuse): told, not dropped
+        if (complaints > 0) {
+          report(this.ctx, { phase: 'attributes', message: `${this.target.name}: tar could not keep everything here (${complaints} warning${complaints > 1 ? 's' : ''}; the first: ${firstComplaint})` })
+        }
         if (this.direct) this.received += tarRead!
         // what follows (the archive's padding) is counted, no longer written
         if (this.takeBack) this.takeBack()
