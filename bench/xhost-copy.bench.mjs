@@ -4,7 +4,9 @@
 // process. Figures: wall time, and the CPU time (user+sys) of everything each side of the copy ran
 // (this process's children, both sshds and what they started: each host is its own cpuacct cgroup).
 // Root only (namespaces, sshd). Env: BENCH_MIB (the random file in the rootfs, default 256),
-// BENCH_RUNS (runs of each, default 3), BENCH_BREAKDOWN=1 (CPU per host and per process name).
+// BENCH_RUNS (runs of each, default 3), BENCH_BREAKDOWN=1 (CPU per host and per process name),
+// BENCH_BASELINE=DIR (another checkout, built: its CLI and helper copy in turns with this one's,
+// so a change is measured against what it changed in the same run).
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -13,6 +15,7 @@ import { loadEngineModule, median, report } from './lib.mjs'
 const MIB = Number(process.env.BENCH_MIB || 256)
 const RUNS = Number(process.env.BENCH_RUNS || 3)
 const BREAKDOWN = !!process.env.BENCH_BREAKDOWN
+const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null
 const TAR = ['--xattrs', '--xattrs-include=*', '--acls', '--numeric-owner']
 
 const hostsModule = await loadEngineModule('test/hosts/netns-hosts.ts', { define: { 'import.meta.dirname': JSON.stringify(resolve('test/hosts')) } })
@@ -109,9 +112,15 @@ try {
   for (const p of [p1, p2]) mkdirSync(p, { mode: 0o755 })
   disallow = await allowLxcpaths([p1, p2])
   const env = { ...process.env, ...fx.env }
-  const hosts = [h1, h2].map((h, i) => ({ name: h.name, destination: `root@${h.address}`, helper: hostsModule.HELPER_COMMAND, elevate: 'none', lxcpaths: [[p1, p2][i]] }))
-  mkdirSync(join(fx.env.XDG_CONFIG_HOME, 'strata'), { recursive: true })
-  writeFileSync(join(fx.env.XDG_CONFIG_HOME, 'strata', 'hosts.json'), JSON.stringify({ hosts }))
+  const hostsFor = (helper) => [h1, h2].map((h, i) => ({ name: h.name, destination: `root@${h.address}`, helper, elevate: 'none', lxcpaths: [[p1, p2][i]] }))
+  const writeHosts = (configHome, helper) => {
+    mkdirSync(join(configHome, 'strata'), { recursive: true })
+    writeFileSync(join(configHome, 'strata', 'hosts.json'), JSON.stringify({ hosts: hostsFor(helper) }))
+  }
+  writeHosts(fx.env.XDG_CONFIG_HOME, hostsModule.HELPER_COMMAND)
+  // the baseline's CLI reads its own hosts file, naming its own helper; the known hosts are shared
+  const baseEnv = BASELINE ? { ...env, XDG_CONFIG_HOME: join(fx.dir, 'config-baseline') } : null
+  if (BASELINE) writeHosts(baseEnv.XDG_CONFIG_HOME, `${process.execPath} ${join(BASELINE, 'out/helper/strata-helper.mjs')}`)
   for (const h of fx.hosts) sh(process.execPath, ['bin/strata', 'hosts', 'trust', h.name, '--yes'], { env })
   writeFileSync(join(fx.dir, 'net.conf'), 'lxc.net.0.type = empty\n')
   sh('lxc-create', ['-P', p1, '-n', 'c1', '-t', 'busybox', '-f', join(fx.dir, 'net.conf')])
@@ -129,7 +138,7 @@ try {
   const cpuNow = () => Object.values(side).reduce((sum, g) => sum + g.cpuMs(), 0)
   const byHost = () => Object.fromEntries(Object.entries(side).map(([k, g]) => [k, g.cpuMs()]))
   const pidsIn = () => Object.values(side).flatMap((g) => readFileSync(join(g.dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean))
-  const runs = { strata: { wall: [], cpu: [] }, pipe: { wall: [], cpu: [] } }
+  const runs = { strata: { wall: [], cpu: [] }, baseline: { wall: [], cpu: [] }, pipe: { wall: [], cpu: [] } }
   let n = 0
   /** Runs a process to its end without blocking this one's event loop (the sampler ticks meanwhile). */
   const run = (file, args, opts = {}) =>
@@ -162,6 +171,11 @@ try {
     const name = `copy${++n}`
     await once('strata', () => run(process.execPath, ['bin/strata', 'copy', 'h1:c1', `h2:${name}`], { env }))
     sh('lxc-destroy', ['-P', p2, '-n', name])
+    if (BASELINE) {
+      const base = `copy${++n}`
+      await once('baseline', () => run(process.execPath, [join(BASELINE, 'bin/strata'), 'copy', 'h1:c1', `h2:${base}`], { env: baseEnv }))
+      sh('lxc-destroy', ['-P', p2, '-n', base])
+    }
     mkdirSync(peerDir)
     await once('pipe', () => run('bash', ['-o', 'pipefail', '-c', pipe]))
     sh('rm', ['-rf', peerDir])
@@ -169,6 +183,10 @@ try {
   const label = `copy between hosts ${MIB} MiB`
   report(`${label} (wall)`, median(runs.strata.wall), 'ssh h1 tar c | ssh h2 tar x', median(runs.pipe.wall), 1.3)
   report(`${label} (CPU user+sys)`, median(runs.strata.cpu), 'ssh h1 tar c | ssh h2 tar x', median(runs.pipe.cpu))
+  if (BASELINE) {
+    report(`${label}, baseline ${BASELINE} (wall)`, median(runs.baseline.wall), 'ssh h1 tar c | ssh h2 tar x', median(runs.pipe.wall))
+    report(`${label}, baseline ${BASELINE} (CPU user+sys)`, median(runs.baseline.cpu), 'ssh h1 tar c | ssh h2 tar x', median(runs.pipe.cpu))
+  }
 } finally {
   dropGroups()
   await disallow?.()

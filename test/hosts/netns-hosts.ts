@@ -1,8 +1,8 @@
 // "Remote" hosts on this machine: each a network namespace joined to the root namespace by a
 // veth pair with addresses in a 10.231.N.0/24 no other run on the machine uses (a /30 per host), running its own sshd on its
-// address with a test host key, accepting a test client key for root. The namespaces share
-// this machine's filesystem and processes, so the helper from this checkout serves a temporary
-// lxcpath there as it would on another machine. Everything made is removed by cleanup(), also
+// address with a test host key, accepting a test client key for root. The hosts share this
+// machine's filesystem, mounts and processes (only the network is their own), so the helper
+// from this checkout serves a temporary lxcpath there as it would on another machine. Everything made is removed by cleanup(), also
 // after a failure half-way through setup.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -114,7 +114,10 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
       )
       mkdirSync('/run/sshd', { recursive: true, mode: 0o755 })
       h.sshdLog = ''
-      const proc = execa('ip', ['netns', 'exec', h.netns, '/usr/sbin/sshd', '-D', '-e', '-f', join(dir, `sshd_config-${h.name}`)], {
+      // Only the network namespace is the host's own: `ip netns exec` would also give sshd (and
+      // the helpers it starts) a mount namespace of their own, a copy made at that moment, which
+      // never sees a later mount here — zfs-fuse's datasets, which its daemon mounts in this one.
+      const proc = execa('nsenter', [`--net=/run/netns/${h.netns}`, '/usr/sbin/sshd', '-D', '-e', '-f', join(dir, `sshd_config-${h.name}`)], {
         reject: false,
         buffer: false,
         stdin: 'ignore'

@@ -2,25 +2,20 @@
 // address, play the remote hosts; the built CLI reaches them with `--host` through the Strata
 // helper from this checkout, started over ssh. The ssh login user is root there, so the helper
 // runs without pkexec or sudo (the host's elevation "none"). Real LXC tools check the results.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { allowLxcpaths } from '../helper/allow-list'
-import { NO_NET_CONFIG } from '../helpers/lxc'
-import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, REPO, type HostsFixture } from './netns-hosts'
+import { hostsSkipReason, REPO } from './netns-hosts'
+import { helpersServing as helpersOn, setUpHosts, waitFor, type HostsSetup } from './setup'
 
 const skip = hostsSkipReason()
 if (skip) console.warn(`skipping the remote host tests: ${skip}`)
 
-let fx: HostsFixture
+let hs: HostsSetup
 let lxcpath: string
-let disallow: (() => Promise<void>) | null = null
 
-async function strata(args: string[], env: Record<string, string> = {}) {
-  const r = await execa(process.execPath, [join(REPO, 'bin/strata'), ...args], { reject: false, env: { ...fx.env, ...env }, timeout: 120_000 })
-  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr }
-}
+const strata = (args: string[], env: Record<string, string> = {}) => hs.strata(args, env)
 
 async function lxc(tool: string, ...args: string[]): Promise<string> {
   const r = await execa(tool, ['-P', lxcpath, ...args], { reject: false })
@@ -29,64 +24,35 @@ async function lxc(tool: string, ...args: string[]): Promise<string> {
 }
 
 /** The helper processes serving our lxcpath (on the "remote" side: same machine, other netns). */
-async function helpersServing(): Promise<number[]> {
-  const r = await execa('pgrep', ['-f', `strata-helper.mjs --stdio --lxcpath ${lxcpath}`], { reject: false })
-  return r.stdout.split('\n').filter(Boolean).map(Number)
-}
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const helpersServing = () => helpersOn(lxcpath)
 
 /** A container whose clones stop half-way: its lxc.hook.clone waits there until the test lets it go. */
 async function originWithHeldClone(name: string): Promise<{ started: string; release: string }> {
-  const hook = join(fx.dir, `hold-${name}.sh`)
-  const started = join(fx.dir, `${name}-clone-started`)
-  const release = join(fx.dir, `${name}-clone-release`)
+  const hook = join(hs.dir, `hold-${name}.sh`)
+  const started = join(hs.dir, `${name}-clone-started`)
+  const release = join(hs.dir, `${name}-clone-release`)
   writeFileSync(hook, `#!/bin/sh\ntouch ${started}\nwhile [ ! -e ${release} ]; do sleep 0.1; done\n`, { mode: 0o755 })
-  await lxc('lxc-create', '-n', name, '-t', 'busybox', '-f', join(fx.dir, 'net.conf'))
+  await lxc('lxc-create', '-n', name, '-t', 'busybox', '-f', hs.netConf)
   writeFileSync(join(lxcpath, name, 'config'), `${readFileSync(join(lxcpath, name, 'config'), 'utf8')}lxc.hook.clone = ${hook}\n`)
   return { started, release }
 }
 
 describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own sshd; the ssh user is root there)', () => {
   beforeAll(async () => {
-    fx = await makeHostsFixture(2)
-    try {
-      lxcpath = join(fx.dir, 'lxc')
-      mkdirSync(lxcpath, { mode: 0o755 })
-      disallow = await allowLxcpaths([lxcpath])
-      writeFileSync(join(fx.dir, 'net.conf'), NO_NET_CONFIG)
-      await lxc('lxc-create', '-n', 'c1', '-t', 'busybox', '-f', join(fx.dir, 'net.conf'))
-      const [h1, h2] = fx.hosts
-      const hosts = [h1!, h2!].map((h) => ({ name: h.name, destination: `root@${h.address}`, helper: HELPER_COMMAND, elevate: 'none', lxcpaths: [lxcpath] }))
-      mkdirSync(join(fx.env.XDG_CONFIG_HOME!, 'strata'), { recursive: true })
-      writeFileSync(join(fx.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json'), JSON.stringify({ hosts }))
+    hs = await setUpHosts(2, async (s) => {
+      hs = s // for the helpers below, already while setting up
+      lxcpath = await s.lxcpath('lxc')
+      await lxc('lxc-create', '-n', 'c1', '-t', 'busybox', '-f', s.netConf)
+      s.writeHosts(s.hosts.map((host) => ({ name: host.name, host, lxcpaths: [lxcpath] })))
       // h1's key is trusted as a user would: through `strata hosts trust --yes`; h2's is not.
-      const t = await strata(['hosts', 'trust', 'h1', '--yes'])
+      const t = await s.trust('h1')
       expect(t.code, t.stderr).toBe(0)
-      expect(t.stdout).toContain(await fx.fingerprint(h1!.hostKey))
-    } catch (err) {
-      await disallow?.()
-      await fx.cleanup()
-      throw err
-    }
+      expect(t.stdout).toContain(await s.fx.fingerprint(s.hosts[0]!.hostKey))
+    })
   }, 120_000)
 
   afterAll(async () => {
-    for (const pid of lxcpath ? await helpersServing() : []) {
-      try {
-        process.kill(pid, 'SIGKILL')
-      } catch {
-        // gone already
-      }
-    }
-    await disallow?.()
-    await fx?.cleanup()
+    await hs?.cleanup()
   }, 60_000)
 
   it('strata --host h1 ls lists a container made there with lxc-create', async () => {
@@ -107,7 +73,7 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
     const local = await strata(['--host', 'h1', 'mount', '-n', 'c1'])
     expect(local.code).toBe(2)
     expect(local.stderr).toContain('strata mount runs only on this computer')
-  }, 60_000)
+  }, 180_000)
 
   it('clone -s, snapshot and destroy run on h1, and LXC there sees each result', async () => {
     const c = await strata(['--host', 'h1', 'clone', '-o', 'c1', '-n', 'c2', '-s'])
@@ -129,7 +95,7 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
     const started = await strata(['--host', 'h1', 'start', '-n', 'c2'])
     expect(started.code, started.stderr).toBe(0)
     // LXC's command socket is abstract, so per network namespace: ask where the helper started it
-    const stateOnH1 = async () => (await execa('ip', ['netns', 'exec', fx.hosts[0]!.netns, 'lxc-info', '-P', lxcpath, '-n', 'c2', '-s'])).stdout
+    const stateOnH1 = async () => (await execa('ip', ['netns', 'exec', hs.hosts[0]!.netns, 'lxc-info', '-P', lxcpath, '-n', 'c2', '-s'])).stdout
     expect(await stateOnH1()).toMatch(/RUNNING/)
     const stopped = await strata(['--host', 'h1', 'stop', '-n', 'c2', '-k'])
     expect(stopped.code, stopped.stderr).toBe(0)
@@ -170,59 +136,59 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
   }, 120_000)
 
   it('refuses a host whose key is not in known_hosts, naming the host and showing its fingerprint', async () => {
-    const h2 = fx.hosts[1]!
+    const h2 = hs.hosts[1]!
     const r = await strata(['--host', 'h2', 'ls'])
     expect(r.code).not.toBe(0)
     expect(r.stderr).toContain('h2')
     expect(r.stderr).toContain('not in your known_hosts')
-    expect(r.stderr).toContain(await fx.fingerprint(h2.hostKey))
-    expect(readFileSync(join(fx.dir, 'known_hosts'), 'utf8')).not.toContain(h2.address) // nothing accepted silently
+    expect(r.stderr).toContain(await hs.fx.fingerprint(h2.hostKey))
+    expect(readFileSync(join(hs.dir, 'known_hosts'), 'utf8')).not.toContain(h2.address) // nothing accepted silently
     // trust without --yes asks, and a "no" adds nothing
-    const no = await execa(process.execPath, [join(REPO, 'bin/strata'), 'hosts', 'trust', 'h2'], { reject: false, env: fx.env, input: 'n\n' })
+    const no = await execa(process.execPath, [join(REPO, 'bin/strata'), 'hosts', 'trust', 'h2'], { reject: false, env: hs.env, input: 'n\n' })
     expect(no.exitCode).not.toBe(0)
-    expect(no.stdout).toContain(await fx.fingerprint(h2.hostKey))
-    expect(readFileSync(join(fx.dir, 'known_hosts'), 'utf8')).not.toContain(h2.address)
-    const yes = await execa(process.execPath, [join(REPO, 'bin/strata'), 'hosts', 'trust', 'h2'], { reject: false, env: fx.env, input: 'yes\n' })
+    expect(no.stdout).toContain(await hs.fx.fingerprint(h2.hostKey))
+    expect(readFileSync(join(hs.dir, 'known_hosts'), 'utf8')).not.toContain(h2.address)
+    const yes = await execa(process.execPath, [join(REPO, 'bin/strata'), 'hosts', 'trust', 'h2'], { reject: false, env: hs.env, input: 'yes\n' })
     expect(yes.exitCode, yes.stderr).toBe(0)
     const now = await strata(['--host', 'h2', 'ls'])
     expect(now.code, now.stderr).toBe(0)
   }, 60_000)
 
   it('refuses a host whose key changed, naming the host and showing the new fingerprint', async () => {
-    const h1 = fx.hosts[0]!
+    const h1 = hs.hosts[0]!
     // h1 reinstalled: sshd comes back with a new host key
-    await fx.stopSshd(h1)
+    await hs.fx.stopSshd(h1)
     const oldKey = h1.hostKey
-    h1.hostKey = join(fx.dir, 'h1_new_host_key')
+    h1.hostKey = join(hs.dir, 'h1_new_host_key')
     await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', h1.hostKey])
-    await fx.startSshd(h1)
+    await hs.fx.startSshd(h1)
     try {
       const r = await strata(['--host', 'h1', 'ls'])
       expect(r.code).not.toBe(0)
       expect(r.stderr).toContain('h1')
       expect(r.stderr).toContain('CHANGED')
-      expect(r.stderr).toContain(await fx.fingerprint(h1.hostKey))
+      expect(r.stderr).toContain(await hs.fx.fingerprint(h1.hostKey))
     } finally {
-      await fx.stopSshd(h1)
+      await hs.fx.stopSshd(h1)
       h1.hostKey = oldKey
-      await fx.startSshd(h1)
+      await hs.fx.startSshd(h1)
     }
     const back = await strata(['--host', 'h1', 'ls'])
     expect(back.code, back.stderr).toBe(0)
   }, 60_000)
 
   it('says clearly when a host cannot be reached, or has no helper', async () => {
-    const h2 = fx.hosts[1]!
-    await fx.stopSshd(h2)
+    const h2 = hs.hosts[1]!
+    await hs.fx.stopSshd(h2)
     try {
       const r = await strata(['--host', 'h2', 'ls'])
       expect(r.code).not.toBe(0)
       expect(r.stderr).toMatch(/h2 .*cannot be reached: .*Connection refused/)
     } finally {
-      await fx.startSshd(h2)
+      await hs.fx.startSshd(h2)
     }
     expect((await strata(['hosts', 'trust', 'h2', '--yes'])).code).toBe(0) // already trusted when the tests run in order
-    const file = join(fx.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json')
+    const file = join(hs.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json')
     const saved = readFileSync(file, 'utf8')
     const data = JSON.parse(saved) as { hosts: { name: string; helper: string }[] }
     data.hosts[1]!.helper = '/usr/libexec/strata/no-such-helper'
@@ -236,12 +202,12 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
     }
     // an lxcpath the helper there may not serve (not in its /etc/strata/lxcpaths) is named with the rule
     const outside = JSON.parse(saved) as { hosts: { lxcpaths: string[] }[] }
-    outside.hosts[1]!.lxcpaths = [join(fx.dir, 'not-allowed')]
+    outside.hosts[1]!.lxcpaths = [join(hs.dir, 'not-allowed')]
     writeFileSync(file, JSON.stringify(outside))
     try {
       const r = await strata(['--host', 'h2', 'ls'])
       expect(r.code).toBe(1)
-      expect(r.stderr).toContain(`The Strata helper on h2 serves no lxcpath (${join(fx.dir, 'not-allowed')}:`)
+      expect(r.stderr).toContain(`The Strata helper on h2 serves no lxcpath (${join(hs.dir, 'not-allowed')}:`)
     } finally {
       writeFileSync(file, saved)
     }
@@ -252,7 +218,7 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
     // STRATA_HOST_LOG shows the helper's log: the test sees the cancel arrive there
     const cli = execa(process.execPath, [join(REPO, 'bin/strata'), '--host', 'h1', 'clone', '-o', 'c5', '-n', 'c6'], {
       reject: false,
-      env: { ...fx.env, STRATA_HOST_LOG: '1' },
+      env: { ...hs.env, STRATA_HOST_LOG: '1' },
       buffer: { stdout: true, stderr: false }
     })
     let log = ''
@@ -273,7 +239,7 @@ describe.skipIf(skip)('remote hosts over ssh (network namespaces with their own 
   it('a connection killed mid-clone leaves h1 without the clone or with a complete one, and check there is clean', async () => {
     const { started, release } = await originWithHeldClone('c3')
 
-    const cli = execa(process.execPath, [join(REPO, 'bin/strata'), '--host', 'h1', 'clone', '-o', 'c3', '-n', 'c4'], { reject: false, env: fx.env })
+    const cli = execa(process.execPath, [join(REPO, 'bin/strata'), '--host', 'h1', 'clone', '-o', 'c3', '-n', 'c4'], { reject: false, env: hs.env })
     await waitFor('the clone hook to start', () => existsSync(started))
     // kill the ssh connection under the running clone
     const ssh = await execa('pgrep', ['-P', String(cli.pid), '-x', 'ssh'], { reject: false })

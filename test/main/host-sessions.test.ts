@@ -10,20 +10,18 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Events, HostStatus } from '../../src/shared/api'
 import { createService, type Service } from '../../src/main/service'
-import { allowLxcpaths } from '../helper/allow-list'
-import { NO_NET_CONFIG } from '../helpers/lxc'
-import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, type HostsFixture, type NetnsHost } from '../hosts/netns-hosts'
+import { HELPER_COMMAND, hostsSkipReason, type NetnsHost } from '../hosts/netns-hosts'
+import { setUpHosts, type HostsSetup } from '../hosts/setup'
 
 const skip = hostsSkipReason()
 if (skip) console.warn(`skipping the app's host sessions: ${skip}`)
 
-let fx: HostsFixture
+let hs: HostsSetup
 let service: Service
-let disallow: (() => Promise<void>) | null = null
 const states: HostStatus[] = []
 const changed: Events['changed'][] = []
-const lxcpathOf = (h: NetnsHost): string => join(fx.dir, `lxc-${h.name}`)
-const hostsFile = (): string => join(fx.dir, 'config', 'strata', 'hosts.json')
+const lxcpathOf = (h: NetnsHost): string => join(hs.dir, `lxc-${h.name}`)
+const hostsFile = (): string => hs.hostsFile
 const lxcLs = (lxcpath: string): string[] => execFileSync('lxc-ls', ['-P', lxcpath, '-1'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()
 
 async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
@@ -37,40 +35,32 @@ async function until(what: string, cond: () => boolean, ms = 30_000): Promise<vo
 describe.skipIf(skip)('the app service on remote hosts (network namespaces with their own sshd)', () => {
   let local: string
   beforeAll(async () => {
-    fx = await makeHostsFixture(2)
-    try {
-      process.env.STRATA_SSH_CONFIG = fx.env.STRATA_SSH_CONFIG
-      writeFileSync(join(fx.dir, 'net.conf'), NO_NET_CONFIG)
-      for (const h of fx.hosts) mkdirSync(lxcpathOf(h), { mode: 0o755 })
-      local = join(fx.dir, 'lxc-local')
+    hs = await setUpHosts(2, async (s) => {
+      hs = s // for the helpers below, already while setting up
+      process.env.STRATA_SSH_CONFIG = s.env.STRATA_SSH_CONFIG
+      s.onCleanup(() => delete process.env.STRATA_SSH_CONFIG)
+      for (const h of s.hosts) await s.lxcpath(`lxc-${h.name}`)
+      local = join(s.dir, 'lxc-local')
       mkdirSync(local)
-      disallow = await allowLxcpaths(fx.hosts.map(lxcpathOf))
-      const [h1] = fx.hosts as [NetnsHost]
-      execFileSync('lxc-create', ['-P', lxcpathOf(h1), '-n', 'r1', '-t', 'busybox', '-f', join(fx.dir, 'net.conf')], { stdio: 'ignore' })
-      mkdirSync(join(fx.dir, 'config', 'strata'), { recursive: true })
-      const hosts = [{ name: 'h1', destination: `root@${h1.address}`, helper: HELPER_COMMAND, elevate: 'none', lxcpaths: [lxcpathOf(h1)] }]
-      writeFileSync(hostsFile(), JSON.stringify({ hosts }))
+      const [h1] = s.hosts as [NetnsHost]
+      execFileSync('lxc-create', ['-P', lxcpathOf(h1), '-n', 'r1', '-t', 'busybox', '-f', s.netConf], { stdio: 'ignore' })
+      s.writeHosts([{ name: 'h1', host: h1, lxcpaths: [lxcpathOf(h1)] }])
       const pub = readFileSync(`${h1.hostKey}.pub`, 'utf8').split(' ')
-      writeFileSync(join(fx.dir, 'known_hosts'), `${h1.address} ${pub[0]} ${pub[1]}\n`)
+      writeFileSync(join(s.dir, 'known_hosts'), `${h1.address} ${pub[0]} ${pub[1]}\n`)
       service = createService({ lxcpaths: [local], watch: false, userns: false, helper: false, hostsFile: hostsFile() })
-      service.on('hostState', (s) => void states.push(s))
+      s.onCleanup(() => service.close()) // when a later step of the setup fails
+      service.on('hostState', (st) => void states.push(st))
       service.on('changed', (c) => void changed.push(c))
-    } catch (err) {
-      await disallow?.()
-      await fx.cleanup()
-      throw err
-    }
+    })
   }, 120_000)
 
   afterAll(async () => {
-    service?.close()
-    delete process.env.STRATA_SSH_CONFIG
-    await disallow?.()
-    await fx?.cleanup()
+    service?.close() // before its hosts' helpers go
+    await hs?.cleanup()
   }, 60_000)
 
   it('a call naming h1 connects to it and runs on its lxcpath; this computer stays its own', async () => {
-    const [h1] = fx.hosts as [NetnsHost]
+    const [h1] = hs.hosts as [NetnsHost]
     expect((await service.api.hosts({})).map((h) => [h.name, h.state])).toEqual([['h1', 'idle']])
     const list = await service.api.listContainers({ host: 'h1' })
     expect(list.map((c) => `${c.lxcpath}/${c.name}`)).toEqual(lxcLs(lxcpathOf(h1)).map((n) => `${lxcpathOf(h1)}/${n}`))
@@ -85,7 +75,7 @@ describe.skipIf(skip)('the app service on remote hosts (network namespaces with 
   })
 
   it('a clone on h1 runs as a task there; its end and the change name h1', async () => {
-    const [h1] = fx.hosts as [NetnsHost]
+    const [h1] = hs.hosts as [NetnsHost]
     const done: Events['taskDone'][] = []
     const off = service.on('taskDone', (e) => void done.push(e))
     const { taskId } = await service.api.clone({ host: 'h1', origin: { lxcpath: lxcpathOf(h1), name: 'r1' }, name: 'r2' })
@@ -99,8 +89,8 @@ describe.skipIf(skip)('the app service on remote hosts (network namespaces with 
   })
 
   it("copyToHost copies this computer's container to h1 as a task; a name taken there is refused before anything moves", async () => {
-    const [h1] = fx.hosts as [NetnsHost]
-    execFileSync('lxc-create', ['-P', local, '-n', 'l1', '-t', 'busybox', '-f', join(fx.dir, 'net.conf')], { stdio: 'ignore' })
+    const [h1] = hs.hosts as [NetnsHost]
+    execFileSync('lxc-create', ['-P', local, '-n', 'l1', '-t', 'busybox', '-f', hs.netConf], { stdio: 'ignore' })
     const done: Events['taskDone'][] = []
     const off = service.on('taskDone', (e) => void done.push(e))
     const copy = (name: string): Promise<{ taskId: string }> =>
@@ -127,7 +117,7 @@ describe.skipIf(skip)('the app service on remote hosts (network namespaces with 
   }, 180_000)
 
   it('h1 going down is said in ssh words; calls answer why until connectHost finds it back, and its lxcpaths read as changed', async () => {
-    const [h1] = fx.hosts as [NetnsHost]
+    const [h1] = hs.hosts as [NetnsHost]
     states.length = 0
     changed.length = 0
     for (const pid of execFileSync('ip', ['netns', 'pids', h1.netns], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
@@ -137,32 +127,32 @@ describe.skipIf(skip)('the app service on remote hosts (network namespaces with 
         // gone already
       }
     }
-    await fx.stopSshd(h1)
+    await hs.fx.stopSshd(h1)
     await until('h1 unreachable after the reconnect attempt', () => states.filter((s) => s.state === 'unreachable').length >= 2)
     const last = states[states.length - 1]!
     expect(last.state).toBe('unreachable')
     expect(last.error).toMatchObject({ rule: 'host-unreachable' })
     expect(last.error?.message).toContain('Connection refused')
     await expect(service.api.listContainers({ host: 'h1' })).rejects.toMatchObject({ rule: 'host-unreachable' })
-    await fx.startSshd(h1)
+    await hs.fx.startSshd(h1)
     expect(await service.api.connectHost({ name: 'h1' })).toMatchObject({ state: 'connected', lxcpaths: [lxcpathOf(h1)] })
     expect(changed).toContainEqual({ lxcpath: lxcpathOf(h1), host: 'h1' })
     expect((await service.api.listContainers({ host: 'h1' })).map((c) => c.name).sort()).toEqual(['r1', 'r2'])
   })
 
   it('adding h2 stores nothing unless its keys are the fingerprints confirmed', async () => {
-    const [, h2] = fx.hosts as [NetnsHost, NetnsHost]
+    const [, h2] = hs.hosts as [NetnsHost, NetnsHost]
     const pub = readFileSync(`${h2.hostKey}.pub`, 'utf8').split(' ')[1]!
     const scan = await service.api.scanHostKey({ destination: `root@${h2.address}` })
     expect(scan.known).toBe('new')
-    expect(scan.fingerprints).toEqual([`${await fx.fingerprint(h2.hostKey)} (ED25519)`])
+    expect(scan.fingerprints).toEqual([`${await hs.fx.fingerprint(h2.hostKey)} (ED25519)`])
     const add = { name: 'h2', destination: `root@${h2.address}`, lxcpath: lxcpathOf(h2), helper: HELPER_COMMAND, elevate: 'none' as const }
     await expect(service.api.addSshHost({ ...add, fingerprints: ['256 SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA (ED25519)'] })).rejects.toMatchObject({ rule: 'host-key-not-confirmed' })
-    expect(readFileSync(join(fx.dir, 'known_hosts'), 'utf8')).not.toContain(pub)
+    expect(readFileSync(join(hs.dir, 'known_hosts'), 'utf8')).not.toContain(pub)
     expect(readFileSync(hostsFile(), 'utf8')).not.toContain('"h2"')
     const hosts = await service.api.addSshHost({ ...add, fingerprints: scan.fingerprints })
     expect(hosts.map((h) => h.name)).toEqual(['h1', 'h2'])
-    expect(readFileSync(join(fx.dir, 'known_hosts'), 'utf8')).toContain(pub)
+    expect(readFileSync(join(hs.dir, 'known_hosts'), 'utf8')).toContain(pub)
     expect(await service.api.listContainers({ host: 'h2' })).toEqual([])
     await expect(service.api.addSshHost({ ...add, fingerprints: scan.fingerprints })).rejects.toMatchObject({ rule: 'host-exists' })
   })

@@ -9,7 +9,7 @@ import { containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from 
 import { stderrIsTerminal, writeStderr, writeStdout } from './output'
 
 /** Phases whose messages say something the user should know even in a log, not just progress. */
-const NOTES = new Set(['hostname', 'config', 'convert'])
+const NOTES = new Set(['hostname', 'config', 'convert', 'attributes'])
 
 function mb(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MB`

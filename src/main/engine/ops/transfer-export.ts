@@ -63,6 +63,9 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
     let errText = ''
     let done = false
     let ended: TransferEnd | null = null
+    /** called once the importer acked the header: it has handed the channel to its tar, which reads the rest */
+    let headerTaken: (() => void) | null = null
+    let headBytes = Infinity
     const progress = (): void =>
       report(ctx, { phase: 'copy', files: Math.min(files, header.totalFiles || files), bytes: Math.min(acked, header.totalBytes || acked), totalFiles: header.totalFiles, totalBytes: header.totalBytes })
     const finish = (err: Error | null, value?: TransferEnd): void => {
@@ -81,6 +84,11 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
     stream.onInput((input: StreamInput) => {
       if (!('ack' in input) || done) return
       acked += input.ack
+      if (acked >= headBytes && headerTaken) {
+        const go = headerTaken
+        headerTaken = null
+        go()
+      }
       progress()
       if (ended && acked >= sent) finish(null, ended)
     })
@@ -94,7 +102,12 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
       // an in-process one is piped, and counted on the way.
       const direct = out instanceof Socket
       let tarBytes = 0
-      out.write(head, () => {
+      headBytes = head.length
+      // The importer acks the header once its tar holds the channel: nothing may follow it before
+      // that, or the importer's own reading of the header could take bytes meant for its tar.
+      const taken = new Promise<void>((res) => (headerTaken = res))
+      out.write(head)
+      void taken.then(() => {
         if (done) return
         const t = spawn('tar', ['--create', '--file=-', `--directory=${root}`, ...TAR_ATTRIBUTES, '--sparse', '--verbose', '--totals', '.'], {
           stdio: ['ignore', direct ? out : 'pipe', 'pipe'],

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { Socket } from 'node:net'
 import type { Duplex, Readable, Writable } from 'node:stream'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, containerSubject, failed, refused } from '@shared/errors'
@@ -34,6 +35,13 @@ export interface ImportOptions {
 }
 
 type Tar = ChildProcessByStdio<Writable, null, Readable>
+
+/** tar's record (its default blocking factor, 20 blocks of 512), which its checkpoints count */
+const TAR_RECORD = 10240
+/** a progress ack every ~1 MiB read */
+const ACK_RECORDS = Math.ceil(TRANSFER_ACK_EVERY / TAR_RECORD)
+/** what tar's checkpoint lines say after "tar: ", told apart from its complaints */
+const CHECKPOINT = 'strata-read'
 
 export async function importContainer(opts: ImportOptions, ctx: OpContext & { stream: EngineStream }): Promise<ContainerRef> {
   const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
@@ -91,15 +99,42 @@ export async function importContainer(opts: ImportOptions, ctx: OpContext & { st
   return target
 }
 
-/** Reads the transfer off the stream's byte channel: the header line, then the tar stream into `tar -x`, acking what it wrote out. */
+/**
+ * Stops this process reading a socket, so that the process it is handed to (tar) reads all of
+ * it; the function returned reads it again. A paused stream still asks its socket for more
+ * (Readable's read-ahead), which would start reading again: its `_read` does nothing meanwhile.
+ */
+function handOverReading(socket: Socket): () => void {
+  type Internals = { _handle?: { reading: boolean; readStop(): number } | null; _read(n: number): void }
+  const s = socket as unknown as Internals
+  socket.pause()
+  s._read = () => undefined
+  if (s._handle?.reading) {
+    s._handle.reading = false
+    s._handle.readStop()
+  }
+  return () => {
+    delete (s as Partial<Internals>)._read // the prototype's again
+    socket.resume()
+    s._read(64 * 1024) // a read it was asked for meanwhile waits for this
+  }
+}
+
+/**
+ * Reads the transfer off the stream's byte channel: the header line here, then the tar stream
+ * into `tar -x`. A helper's channel is a socket, which tar is handed to read itself (its
+ * --totals say how much it read); an in-process one is piped to tar by this process. The
+ * exporter sends nothing after the header until it is acked, so this process's reading of the
+ * header never takes bytes that are tar's. Progress acks come from tar's checkpoints.
+ */
 class Receiver {
   private tar: Tar | null = null
   private channel: ByteChannel | null = null
   private head: Buffer[] = []
   private headBytes = 0
   private header: TransferHeader | null = null
+  /** bytes of the channel counted so far: the header, what tar read (once it said), what followed it */
   private received = 0
-  private unacked = 0
   private settle: { resolve: (h: TransferHeader) => void; reject: (e: Error) => void } | null = null
   private failure: Error | null = null
   private tarErr = ''
@@ -113,7 +148,9 @@ class Receiver {
   private done = false
   private ackedTotal = 0
   private input: Duplex | null = null
-  private dir = ''
+  /** tar reads the channel's socket itself; this gives it back to this process once tar ended */
+  private direct = false
+  private takeBack: (() => void) | null = null
 
   constructor(
     private readonly target: ContainerRef,
@@ -131,14 +168,13 @@ class Receiver {
       if (!stream.openChannel) return this.fail(failed(`The copy to ${this.target.name} needs a byte channel, and this engine's stream has none.`, { rule: 'no-channel' }))
       if (signal?.aborted) return this.fail(this.endedEarly())
       signal?.addEventListener('abort', () => this.fail(this.endedEarly()), { once: true })
-      this.dir = dir
       const channel = stream.openChannel()
       this.channel = channel
       stream.send(offerMessage(channel.offer))
       channel.connected.then((input) => {
         if (this.failure) return void input.destroy()
         this.input = input
-        input.on('data', (d: Buffer) => this.onBytes(d, input))
+        input.on('data', (d: Buffer) => this.onBytes(d, dir))
         input.on('end', () => {
           this.eof = true
           this.maybeEnd()
@@ -149,28 +185,61 @@ class Receiver {
     })
   }
 
-  /** tar -x into the rootfs, started once the header said what the archive is. */
-  private startTar(header: TransferHeader): void {
-    const tar = spawn('tar', ['--extract', '--file=-', `--directory=${this.dir}`, '--same-permissions', '--same-owner', ...extractArguments(header)], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
-    })
+  /** Starts tar on the channel once the header is read: reading the socket itself, or fed by this process. */
+  private startTar(dir: string, input: Duplex): void {
+    this.direct = input instanceof Socket
+    if (this.direct) {
+      this.takeBack = handOverReading(input as Socket)
+      if (input.readableLength > 0) return this.fail(failed(`The copy to ${this.target.name} sent its archive before its header was taken.`, { rule: 'bad-transfer' }))
+    }
+    const tar = spawn(
+      'tar',
+      ['--extract', '--file=-', `--directory=${dir}`, '--same-permissions', '--same-owner', '--read-full-records', '--totals', `--checkpoint=${ACK_RECORDS}`, `--checkpoint-action=echo=${CHECKPOINT} %u`, ...extractArguments(this.header!)],
+      { stdio: [this.direct ? input : 'pipe', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } }
+    ) as Tar
     this.tar = tar
-    tar.stdin.on('error', () => undefined) // EPIPE when tar died: told through its exit
-    tar.stderr.on('data', (d: Buffer) => (this.tarErr = (this.tarErr + d.toString('utf8')).slice(-4096)))
+    tar.stdin?.on('error', () => undefined) // EPIPE when tar died: told through its exit
+    tar.stdin?.on('drain', () => input.resume())
+    let partial = ''
+    let tarRead: number | null = null
+    let checkpoints = 0
+    let complaints = 0
+    let firstComplaint = ''
+    tar.stderr.on('data', (d: Buffer) => {
+      const lines = (partial + d.toString('utf8')).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) {
+        const total = /^Total bytes read: (\d+)/.exec(line)
+        const checkpoint = line.startsWith(`tar: ${CHECKPOINT} `) ? Number(line.slice(CHECKPOINT.length + 6)) : null
+        if (total) tarRead = Number(total[1])
+        else if (checkpoint !== null) {
+          this.ack((checkpoint - checkpoints) * ACK_RECORDS * TAR_RECORD)
+          checkpoints = checkpoint
+        } else if (line) {
+          if (complaints++ === 0) firstComplaint = line.replace(/^tar: /, '')
+          this.tarErr = (this.tarErr + line + '\n').slice(-4096)
+        }
+      }
+    })
     tar.on('error', (err) => this.fail(failed(`tar could not be started to unpack ${this.target.name}: ${err.message}`, { subject: show(this.target) })))
     tar.on('close', (code, sig) => {
       if (this.failure) return
       // tar may end at the archive's end marker before the channel's end: the checks come with both
-      if (code === 0) {
+      if (code === 0 && (!this.direct || tarRead !== null)) {
         this.tarDone = true
-        this.input?.resume() // what follows (the archive's padding) is counted, no longer written
+        // tar unpacks what it can and warns about the rest (a filesystem without xattrs or ACLs, as zfs-fuse): told, not dropped
+        if (complaints > 0) {
+          report(this.ctx, { phase: 'attributes', message: `${this.target.name}: tar could not keep everything here (${complaints} warning${complaints > 1 ? 's' : ''}; the first: ${firstComplaint})` })
+        }
+        if (this.direct) this.received += tarRead!
+        // what follows (the archive's padding) is counted, no longer written
+        if (this.takeBack) this.takeBack()
+        else input.resume()
         return this.maybeEnd()
       }
       const why = this.tarErr.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
-      this.fail(failed(`Unpacking ${this.header?.name ?? 'the copy'} into ${this.target.name} with tar failed: ${why}`, { subject: show(this.target), rule: 'tar' }))
+      this.fail(failed(`Unpacking ${this.header!.name} into ${this.target.name} with tar failed: ${why}`, { subject: show(this.target), rule: 'tar' }))
     })
-    tar.stdin.on('drain', () => this.input?.resume())
   }
 
   private endedEarly(): Error {
@@ -199,17 +268,21 @@ class Receiver {
     } else this.fail(failed(`The copy to ${this.target.name} received a message it does not understand.`, { rule: 'bad-transfer' }))
   }
 
-  private onBytes(bytes: Buffer, input: Duplex): void {
+  private onBytes(bytes: Buffer, dir: string): void {
     if (this.failure) return
     this.received += bytes.length
-    if (this.header) return this.write(bytes, bytes.length, input)
-    // The header line first; what follows its newline is the start of the tar stream.
+    if (this.tarDone) return // after tar's end marker: counted only
+    if (this.header) {
+      // tar reads a socket itself: nothing may reach this process before tar ended
+      if (this.direct) return this.fail(failed(`The copy to ${this.target.name} sent its archive before its header was taken.`, { rule: 'bad-transfer' }))
+      return this.write(bytes)
+    }
+    // The header line first; the exporter sends nothing after it until it is acked.
     const nl = bytes.indexOf(0x0a)
     if (nl < 0) {
       this.head.push(bytes)
       this.headBytes += bytes.length
       if (this.headBytes > TRANSFER_HEADER_MAX) this.fail(failed(`The copy to ${this.target.name} sent a header over ${TRANSFER_HEADER_MAX} bytes.`, { rule: 'bad-transfer' }))
-      else this.unacked += bytes.length
       return
     }
     this.head.push(bytes.subarray(0, nl))
@@ -217,50 +290,47 @@ class Receiver {
       const header = JSON.parse(Buffer.concat(this.head).toString('utf8')) as TransferHeader
       if (header.format !== TRANSFER_FORMAT) throw new Error(`format ${String(header.format)}`)
       if (header.rootInArchive !== undefined && !ARCHIVE_ROOT.test(header.rootInArchive)) throw new Error(`rootfs at ${JSON.stringify(header.rootInArchive)}`)
+      if (nl + 1 !== bytes.length) throw new Error('bytes followed it before it was acked')
       this.header = header
     } catch (err) {
       return this.fail(failed(`The copy to ${this.target.name} did not start with a transfer header Strata reads (${(err as Error).message}).`, { rule: 'bad-transfer' }))
     }
     this.head = []
-    this.startTar(this.header)
     report(this.ctx, { phase: 'copy', message: `receiving ${this.header.name} (${this.header.totalFiles} files)` })
-    this.write(bytes.subarray(nl + 1), bytes.length, input)
+    this.startTar(dir, this.input!)
+    if (this.failure) return
+    // the exporter's tar starts writing once the header is acked
+    this.ack(this.received)
   }
 
-  /** Writes to tar, holding the channel while tar is behind; `count` bytes are acked once out of this process. */
-  private write(bytes: Buffer, count: number, input: Duplex): void {
-    if (this.tarDone) return
-    const more = this.tar!.stdin.write(bytes, (err) => {
-      if (err || this.failure || this.done) return
-      this.unacked += count
-      this.ack(false)
-    })
-    if (!more) input.pause()
+  /** Writes to tar (an in-process channel), holding the channel while tar is behind. */
+  private write(bytes: Buffer): void {
+    if (!this.tar!.stdin.write(bytes)) this.input!.pause()
   }
 
-  /** Tells the exporter what is written out: every TRANSFER_ACK_EVERY bytes, and all of it at the end. */
-  private ack(all: boolean): void {
-    if (this.unacked === 0 || (!all && this.unacked < TRANSFER_ACK_EVERY)) return
-    this.ctx.stream.send(ackMessage(this.unacked))
-    this.ackedTotal += this.unacked
-    this.unacked = 0
+  /** Tells the exporter that `n` more bytes reached tar (progress; the exporter ends once all are). */
+  private ack(n: number): void {
+    if (n <= 0 || this.done) return
+    this.ctx.stream.send(ackMessage(n))
+    this.ackedTotal += n
   }
 
   /** With the end marker and the channel's end both here: every byte sent arrived, so tar's input is closed; with tar's exit too, done. */
   private maybeEnd(): void {
     if (!this.end || !this.eof || this.failure) return
+    // (a socket tar reads ends here only after tar did: this process reads it again only then)
     if (!this.header || this.end.bytes !== this.received) {
       return this.fail(failed(`The copy to ${this.target.name} ended after ${this.received} of ${this.end.bytes} bytes.`, { rule: 'bad-transfer' }))
     }
     if (!this.ending) {
       this.ending = true
-      this.tar!.stdin.end()
+      this.tar!.stdin?.end()
     }
     if (!this.tarDone || this.done) return
-    // Done: all of it is acked (bytes after tar's end marker, padding, were never written out to it).
+    // Done: all of it is acked (checkpoints count whole runs of records; the rest, and what followed tar's end marker, now).
+    if (this.received > this.ackedTotal) this.ack(this.received - this.ackedTotal)
     this.done = true
-    if (this.received > this.ackedTotal) this.ctx.stream.send(ackMessage(this.received - this.ackedTotal))
     this.channel?.close()
-    this.settle?.resolve(this.header!)
+    this.settle?.resolve(this.header)
   }
 }

@@ -5,17 +5,17 @@
 // crosses neither base64 nor JSON, and a pipe's own back-pressure paces it. Neither host needs
 // to reach the other.
 //
-//   exporter -> relay      `c<offer>`    its byte channel, to connect to; the bytes are a header line, then a GNU tar stream
+//   exporter -> relay      `c<offer>`    its byte channel, to connect to; the bytes are a header line, then (once the importer acked the header) a GNU tar stream
 //   exporter -> importer   `e<json>`     the end marker: TransferEnd. A transfer that ends without it is undone
 //   importer -> relay      `c<offer>`    its byte channel: it holds its build and takes the bytes from now on
-//   importer -> exporter   `a<n>`        n more bytes written out (progress; the exporter ends once all are)
+//   importer -> exporter   `a<n>`        n more bytes taken: first the header's (its tar now holds the channel: the tar stream may follow), then what tar read (progress; the exporter ends once all are)
 import type { RootfsSpec } from '@shared/model'
 
-/** The importer acks once this much more is written out (and at the end). */
+/** The importer acks about this much more read by its tar (and at the end). */
 export const TRANSFER_ACK_EVERY = 1024 * 1024
 /** The longest header line (the source's config and the files it names beside it). */
 export const TRANSFER_HEADER_MAX = 16 * 1024 * 1024
-export const TRANSFER_FORMAT = 'strata-transfer-2'
+export const TRANSFER_FORMAT = 'strata-transfer-3'
 
 /** The first line of a transfer: what the importer needs besides the rootfs. */
 export interface TransferHeader {

@@ -78,6 +78,8 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
     let ended: TransferEnd | null = null
     let done = false
     let request: ReturnType<typeof lxdRequest> | null = null
+    /** called once the importer acked the header: its tar holds the channel, the backup may follow */
+    let headerTaken: (() => void) | null = null
     const finish = (err: Error | null): void => {
       if (done) return
       done = true
@@ -94,6 +96,7 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
     stream.onInput((input: StreamInput) => {
       if (!('ack' in input) || done) return
       acked += input.ack
+      if (headerTaken && acked >= sent) headerTaken()
       opts.onProgress?.({ phase: 'copy', bytes: acked, files: 0 })
       if (ended && acked >= sent) finish(null)
     })
@@ -105,30 +108,34 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
       const head = Buffer.from(`${JSON.stringify(header)}\n`)
       sent = head.length
       out.write(head)
-      request = lxdRequest(side.endpoint, { method: 'GET', path: exportPath, headers: { Host: 'lxd' } }, (res) => {
-        if (res.statusCode !== 200) {
-          const chunks: Buffer[] = []
-          res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => finish(failed(`LXD on ${side.host} did not hand out the backup of ${ref.name}: ${lxdErrorWords(Buffer.concat(chunks).toString('utf8'), res.statusCode)}.`, { subject: ref.name })))
-          return
-        }
-        res.on('data', (c: Buffer) => {
-          sent += c.length
-          if (!out.write(c)) res.pause()
+      void new Promise<void>((res) => (headerTaken = res)).then(() => {
+        headerTaken = null
+        if (done) return
+        request = lxdRequest(side.endpoint, { method: 'GET', path: exportPath, headers: { Host: 'lxd' } }, (res) => {
+          if (res.statusCode !== 200) {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => finish(failed(`LXD on ${side.host} did not hand out the backup of ${ref.name}: ${lxdErrorWords(Buffer.concat(chunks).toString('utf8'), res.statusCode)}.`, { subject: ref.name })))
+            return
+          }
+          res.on('data', (c: Buffer) => {
+            sent += c.length
+            if (!out.write(c)) res.pause()
+          })
+          out.on('drain', () => res.resume())
+          res.on('error', (err) => finish(failed(`The backup of ${ref.name} from LXD on ${side.host} broke off: ${err.message}`, { subject: ref.name })))
+          res.on('end', () => {
+            if (done) return
+            if (!res.complete) return finish(failed(`The backup of ${ref.name} from LXD on ${side.host} broke off.`, { subject: ref.name }))
+            out.end()
+            ended = { bytes: sent, files: 0 }
+            stream.send(endMessage(ended))
+            if (acked >= sent) finish(null)
+          })
         })
-        out.on('drain', () => res.resume())
-        res.on('error', (err) => finish(failed(`The backup of ${ref.name} from LXD on ${side.host} broke off: ${err.message}`, { subject: ref.name })))
-        res.on('end', () => {
-          if (done) return
-          if (!res.complete) return finish(failed(`The backup of ${ref.name} from LXD on ${side.host} broke off.`, { subject: ref.name }))
-          out.end()
-          ended = { bytes: sent, files: 0 }
-          stream.send(endMessage(ended))
-          if (acked >= sent) finish(null)
-        })
+        request.on('error', (err) => finish(failed(`The backup of ${ref.name} could not be fetched from LXD on ${side.host}: ${err.message}`, { subject: ref.name })))
+        request.end()
       })
-      request.on('error', (err) => finish(failed(`The backup of ${ref.name} could not be fetched from LXD on ${side.host}: ${err.message}`, { subject: ref.name })))
-      request.end()
     }, (err: Error) => finish(err))
   })
 }

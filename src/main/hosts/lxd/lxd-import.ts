@@ -202,7 +202,8 @@ class Upload {
           if (rest === null) return
           request = this.startRequest(name, resolve, (err) => this.fail(err))
           request.on('drain', () => ch.resume())
-          this.write(request, rest, bytes.length, ch)
+          // acked at once: the exporter starts its tar only then
+          this.write(request, rest, bytes.length, ch, true)
         })
       }, (err: Error) => this.fail(err))
       this.finishUpload = () => request?.end(`\r\n--${this.boundary}--\r\n`)
@@ -293,11 +294,11 @@ class Upload {
   }
 
   /** Writes tar bytes into the upload, holding the channel while LXD is behind; `count` channel bytes are acked once written. */
-  private write(request: ReturnType<typeof lxdRequest>, bytes: Buffer, count: number, input: Duplex): void {
+  private write(request: ReturnType<typeof lxdRequest>, bytes: Buffer, count: number, input: Duplex, ackNow = false): void {
     const more = request.write(bytes, (err) => {
       if (err || this.failure || this.done) return
       this.unacked += count
-      this.ack(false)
+      this.ack(ackNow)
     })
     if (!more) input.pause()
   }
