@@ -4,6 +4,33 @@ import react from '@vitejs/plugin-react'
 
 const shared = { '@shared': resolve('src/shared') }
 
+/**
+ * PatternFly's CSS carries its theme variants: high contrast, felt and glass, alone and combined
+ * with dark. Strata turns on only the dark one (usePrefsEffects), so the rules that need one of
+ * the others (about 140 KB, mostly token blocks) never apply; dropped at build time, they are no
+ * longer parsed and indexed before the first paint.
+ */
+const UNUSED_THEME = /\.pf-v6-theme-(high-contrast|felt|glass)\b/
+interface CssRule {
+  selectors: string[]
+  remove(): void
+}
+interface CssAtRule {
+  nodes?: unknown[]
+  remove(): void
+}
+const dropUnusedThemes = {
+  postcssPlugin: 'strata-drop-unused-pf-themes',
+  Rule(rule: CssRule) {
+    const kept = rule.selectors.filter((s) => !UNUSED_THEME.test(s))
+    if (kept.length === 0) rule.remove()
+    else if (kept.length < rule.selectors.length) rule.selectors = kept
+  },
+  AtRuleExit(at: CssAtRule) {
+    if (at.nodes?.length === 0) at.remove()
+  }
+}
+
 export default defineConfig({
   main: {
     resolve: { alias: shared },
@@ -23,6 +50,7 @@ export default defineConfig({
   renderer: {
     resolve: { alias: { ...shared, '@renderer': resolve('src/renderer/src') } },
     plugins: [react()],
+    css: { postcss: { plugins: [dropUnusedThemes] } },
     worker: { format: 'es' },
     build: { minify: true }
   }

@@ -96,9 +96,7 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, usage, mea
         </span>
       </td>
       <td className={`${TD} name pf-m-nowrap`}>
-        <span className="name-text">
-          <NameText name={c.name} title={c.hidden ? `${c.name}\n${labels.hiddenRow}` : undefined} />
-        </span>
+        <NameText name={c.name} title={c.hidden ? `${c.name}\n${labels.hiddenRow}` : undefined} className="name-text" />
       </td>
       {/* the state's dot is the span's ::before (ContainerTable.css), one element less per row */}
       <td className={`${TD} pf-m-nowrap`}>
@@ -111,8 +109,8 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, usage, mea
       <td className={`${TD} num ${WIDE_2XL}`}>{c.dependents.length}</td>
       <td className={`${TD} num ${WIDE_2XL}`}>{c.snapshots.length}</td>
       <td className={`${TD} ${c.problems.length ? 'num bad' : 'num'}`}>{c.problems.length}</td>
-      <td className={`${TD} num pf-m-nowrap`} data-testid={`size-${c.name}`}>
-        {usage ? formatBytes(usage.exclusiveBytes, labels.lang) : <span className="muted">{measuring ? labels.sizeMeasuring : labels.sizeUnknown}</span>}
+      <td className={`${TD} num pf-m-nowrap${usage ? '' : ' muted'}`} data-testid={`size-${c.name}`}>
+        {usage ? formatBytes(usage.exclusiveBytes, labels.lang) : measuring ? labels.sizeMeasuring : labels.sizeUnknown}
       </td>
       <td className={`${TD} pf-v6-c-table__action`} onClick={(e) => e.stopPropagation()}>
         <RowMenu c={c} label={labels.actions(c.name)} open={menuOpen} setOpen={setMenuOpen} />

@@ -5,10 +5,11 @@
 const KEEP = 7
 const MIN_CUT = 12
 
-export function NameText({ name, title }: { name: string; title?: string }): React.JSX.Element {
+/** `className`: added to the truncating span (the table limits its width with it, without a wrapper). */
+export function NameText({ name, title, className }: { name: string; title?: string; className?: string }): React.JSX.Element {
   const cut = name.length - KEEP > MIN_CUT
   return (
-    <span className="pf-v6-c-truncate" title={title ?? name}>
+    <span className={className ? `pf-v6-c-truncate ${className}` : 'pf-v6-c-truncate'} title={title ?? name}>
       <span className="pf-v6-c-truncate__start">{cut ? name.slice(0, -KEEP) : name}</span>
       {cut && <span className="pf-v6-c-truncate__end">{name.slice(-KEEP)}</span>}
     </span>

@@ -4,7 +4,7 @@
 // is mounted with the row: the Dropdown (a Popper, which reads computed styles on each render)
 // and its items are mounted when the menu opens, anchored to the toggle. The toggle is
 // PatternFly's plain MenuToggle markup with its kebab icon drawn by CSS (ContainerTable.css):
-// the component's OUIA id and nested SVGs were 7 elements in each of 500 rows, now 2.
+// the component's OUIA id and nested SVGs were 7 elements in each of 500 rows, now 1.
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Divider, Dropdown, DropdownItem, DropdownList } from '@patternfly/react-core'
@@ -29,7 +29,7 @@ export function RowMenu({ c, label, open, setOpen }: { c: ContainerInfo; label: 
       <button
         ref={toggleRef}
         type="button"
-        className={`pf-v6-c-menu-toggle pf-m-plain${open ? ' pf-m-expanded' : ''}`}
+        className={`pf-v6-c-menu-toggle pf-m-plain kebab-toggle${open ? ' pf-m-expanded' : ''}`}
         aria-label={label}
         aria-expanded={open}
         data-testid={`row-menu-${c.name}`}
@@ -37,9 +37,7 @@ export function RowMenu({ c, label, open, setOpen }: { c: ContainerInfo; label: 
           e.stopPropagation()
           setOpen(!open)
         }}
-      >
-        <span className="pf-v6-c-menu-toggle__text kebab-icon" aria-hidden="true" />
-      </button>
+      />
       {open && <RowMenuItems c={c} toggleRef={toggleRef} setOpen={setOpen} />}
     </>
   )
