@@ -6,7 +6,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { PeerCertificate } from 'node:tls'
-import { cancelled, failed, notFound, permissionDenied, refused, unavailable } from '@shared/errors'
+import { cancelled, failed, isStrataError, notFound, permissionDenied, refused, unavailable } from '@shared/errors'
 import { openEventStream, type EventsOpenFailure, type LxdEvent, type LxdEventStream } from './lxd-events'
 
 /** Where LXD listens and how this client proves who it is there. */
@@ -67,7 +67,10 @@ export interface LxdConnection {
 
 const TIMEOUT_MS = 30_000
 /** how often an operation followed through events is also read, in case its events are not seen here */
-const RECHECK_MS = 10_000
+// An operation that ends between the stream's opening and LXD's listening on it sends no event
+// here (seen under load: a copy waited forever), and LXD forgets an ended operation after about
+// 5 s: so it is also read every second, and one LXD no longer knows is an error, not a wait.
+const RECHECK_MS = 1_000
 const ENDED = new Set(['Success', 'Failure', 'Cancelled'])
 
 export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnection {
@@ -161,7 +164,11 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
     const id = operation.split('?')[0]!.split('/').pop()
     let settled = false
     let settle!: (op: LxdOperation | null) => void
-    const end = new Promise<LxdOperation | null>((resolve) => (settle = resolve))
+    let lost!: (err: Error) => void
+    const end = new Promise<LxdOperation | null>((resolve, reject) => {
+      settle = resolve
+      lost = reject
+    })
     const seen = (op: LxdOperation): void => {
       if (settled) return
       onUpdate?.(op)
@@ -184,7 +191,12 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
     })
     // LXD replays nothing: the operation as it is now, in case it moved before the stream opened;
     // and again now and then, in case its events do not come here (another cluster member's).
-    const recheck = setInterval(() => void current(operation).then(seen, () => undefined), RECHECK_MS)
+    const forgotten = (err: unknown): void => {
+      if (settled || !isStrataError(err) || err.rule !== 'lxd-not-found') return // a passing failure: read again next time
+      settled = true
+      lost(failed(`${describe}: LXD no longer knows operation ${id ?? operation}, and its end was not seen; check the result there.`, { subject: label }))
+    }
+    const recheck = setInterval(() => void current(operation).then(seen, forgotten), RECHECK_MS)
     try {
       seen(await current(operation))
       return await end
