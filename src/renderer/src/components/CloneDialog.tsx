@@ -6,7 +6,6 @@ import { useTranslation } from 'react-i18next'
 import {
   Alert,
   Button,
-  ExpandableSection,
   Form,
   FormGroup,
   FormHelperText,
@@ -18,24 +17,13 @@ import {
   Radio,
   TextInput
 } from '@patternfly/react-core'
-import type { BackendChoice } from '@shared/model'
 import { api, errorText } from '../api'
 import { useCloneDialog, type CloneMode } from '../stores/cloneDialog'
 import { useTasks } from '../stores/tasks'
 import { useContainers } from '../stores/containers'
 import { Dialog } from './Dialog'
+import { WhyNotOthers } from './WhyNotOthers'
 import { useNameIssueText } from '../hooks/nameIssueText'
-
-/** Why a backend cannot make this clone (or copy, CopyToHostDialog), in the user's language (the engine's sentence on hover). */
-export function WhyNot({ c, origin }: { c: BackendChoice; origin: string }): React.JSX.Element {
-  const { t } = useTranslation()
-  const text = c.why ? t(`clone.why.${c.why}`, { backend: c.backend, origin }) : (c.reason ?? '')
-  return (
-    <li data-testid={`clone-backend-${c.backend}`} title={c.reason ?? undefined}>
-      <strong>{c.backend}</strong>: {text}
-    </li>
-  )
-}
 
 export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Element | null {
   const { t } = useTranslation()
@@ -169,21 +157,7 @@ export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Ele
               }
             />
           ))}
-          {others.length > 0 && (
-            <ExpandableSection
-              toggleText={t('clone.whyNotCount', { count: others.length })}
-              isExpanded={whyOpen}
-              onToggle={(_e, open) => setWhyOpen(open)}
-              data-testid="clone-why-not"
-              isIndented
-            >
-              <ul className="why-not">
-                {others.map((c) => (
-                  <WhyNot key={c.backend} c={c} origin={originBackend} />
-                ))}
-              </ul>
-            </ExpandableSection>
-          )}
+          <WhyNotOthers others={others} origin={originBackend} expanded={whyOpen} onToggle={setWhyOpen} testId="clone-why-not" />
         </FormGroup>
 
         {(d.error || submitError) && (

@@ -6,7 +6,7 @@
 // done (switch hosts to see it).
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, Button, ExpandableSection, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core'
+import { Alert, Button, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core'
 import type { Backend, BackendChoice } from '@shared/model'
 import { api, errorText } from '../api'
 import { useNameIssueText } from '../hooks/nameIssueText'
@@ -14,8 +14,8 @@ import { useNameCheck } from '../hooks/useNameCheck'
 import { copyTargets, useCopyHostDialog } from '../stores/copyHostDialog'
 import { useHosts } from '../stores/hosts'
 import { useTasks } from '../stores/tasks'
-import { WhyNot } from './CloneDialog'
 import { Dialog } from './Dialog'
+import { WhyNotOthers } from './WhyNotOthers'
 
 /** The select's value for this computer (host names never start with a space). */
 const LOCAL = ' local'
@@ -134,21 +134,7 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
                   <FormSelectOption key={c.backend} value={c.backend} label={choiceLabel(c, t('copyHost.default'))} />
                 ))}
               </FormSelect>
-              {others.length > 0 && (
-                <ExpandableSection
-                  toggleText={t('clone.whyNotCount', { count: others.length })}
-                  isExpanded={whyOpen}
-                  onToggle={(_e, open) => setWhyOpen(open)}
-                  data-testid="copy-host-why-not"
-                  isIndented
-                >
-                  <ul className="why-not">
-                    {others.map((c) => (
-                      <WhyNot key={c.backend} c={c} origin={c.backend} />
-                    ))}
-                  </ul>
-                </ExpandableSection>
-              )}
+              <WhyNotOthers others={others} expanded={whyOpen} onToggle={setWhyOpen} testId="copy-host-why-not" />
             </FormGroup>
           </>
         )}
