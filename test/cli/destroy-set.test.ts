@@ -4,17 +4,14 @@
 // what is left.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
-import { lxcLs } from '../ops/helpers'
+import { addCloneTree, lxcLs } from '../ops/helpers'
 
 let P: TestLxcpath
 
 beforeAll(async () => {
   P = await makeLxcpath('strata-cli-destroy-set-')
-  await P.create('base')
-  // base <- a <- a2 (overlay snapshot clones), base <- b; c a dir copy of base
-  await P.lxc('lxc-copy', '-n', 'base', '-N', 'a', '-s', '-B', 'overlay')
-  await P.lxc('lxc-copy', '-n', 'a', '-N', 'a2', '-s', '-B', 'overlay')
-  await P.lxc('lxc-copy', '-n', 'base', '-N', 'b', '-s', '-B', 'overlay')
+  await addCloneTree(P) // base <- a <- a2 (overlay snapshot clones), base <- b
+  // c a dir copy of base
   await P.lxc('lxc-copy', '-n', 'base', '-N', 'c')
 }, 180_000)
 afterAll(async () => P?.cleanup())

@@ -57,6 +57,17 @@ async function monitorRequests(): Promise<RequestLog> {
   }
 }
 
+/** A watch's stream is open once a change is seen: web is touched until one is reported. */
+async function untilWatching(reported: (timeout: number) => Promise<unknown>): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      await fx.lxc(['config', 'set', 'web', 'user.touched', String(Date.now())])
+      await reported(1_000)
+    },
+    { timeout: 30_000, interval: 500 }
+  )
+}
+
 async function names(): Promise<Map<string, string>> {
   const list = JSON.parse(await fx.lxc(['list', '--format', 'json'])) as { name: string; status: string }[]
   return new Map(list.map((i) => [i.name, i.status]))
@@ -135,14 +146,7 @@ describe.skipIf(skip)("LXD's events stream (a real LXD 5.0.2 daemon in its own n
     const watch = engine.call('watchChanges', {}, { signal: watching.signal, stream: { send: rec.send, onInput: () => undefined } })
     const listed = async (): Promise<Map<string, ContainerInfo>> => new Map((await engine.call('listContainers', {})).map((c) => [c.name, c]))
     try {
-      // the stream is open once a change is seen: made until it is
-      await vi.waitFor(
-        async () => {
-          await fx.lxc(['config', 'set', 'web', 'user.touched', String(Date.now())])
-          await rec.reported(DEFAULT, 1_000)
-        },
-        { timeout: 30_000, interval: 500 }
-      )
+      await untilWatching((timeout) => rec.reported(DEFAULT, timeout))
       const steps: [string[], (l: Map<string, ContainerInfo>) => void][] = [
         [['launch', 'busybox', 'w1'], (l) => expect(l.get('w1')?.state).toBe('running')],
         [['stop', 'w1', '--force'], (l) => expect(l.get('w1')?.state).toBe('stopped')],
@@ -168,13 +172,7 @@ describe.skipIf(skip)("LXD's events stream (a real LXD 5.0.2 daemon in its own n
     const watching = new AbortController()
     const watch = engine.call('watchChanges', {}, { signal: watching.signal, stream: { send: rec.send, onInput: () => undefined } })
     try {
-      await vi.waitFor(
-        async () => {
-          await fx.lxc(['config', 'set', 'web', 'user.touched', String(Date.now())])
-          await rec.reported(DEFAULT, 1_000)
-        },
-        { timeout: 30_000, interval: 500 }
-      )
+      await untilWatching((timeout) => rec.reported(DEFAULT, timeout))
       await fx.stop()
       rec.clear()
       await fx.start()
@@ -252,13 +250,7 @@ describe.skipIf(skip)("LXD's events stream (a real LXD 5.0.2 daemon in its own n
       const watch = watchLxdChanges(api, ['default'], watching.signal, (p) => seen.push(p))
       const reported = (timeout = 30_000) => vi.waitFor(() => expect(seen).toContain('default'), { timeout, interval: 50 })
       try {
-        await vi.waitFor(
-          async () => {
-            await fx.lxc(['config', 'set', 'web', 'user.touched', String(Date.now())])
-            await reported(1_000)
-          },
-          { timeout: 30_000, interval: 500 }
-        )
+        await untilWatching(reported)
         seen.length = 0
         await fx.lxc(['start', 'web'])
         await reported()

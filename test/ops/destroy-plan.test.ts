@@ -5,17 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { destroyPlan } from '../../src/main/engine/ops/destroy'
 import { checkNewName } from '../../src/main/engine/names'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
-import { lxcLs } from './helpers'
+import { addCloneTree, lxcLs } from './helpers'
 
 let P: TestLxcpath
 
 beforeAll(async () => {
   P = await makeLxcpath('strata-destroy-plan-')
-  await P.create('base')
-  // base <- a (overlay snapshot clone) <- a2 (a clone of the clone), base <- b
-  await P.lxc('lxc-copy', '-n', 'base', '-N', 'a', '-s', '-B', 'overlay')
-  await P.lxc('lxc-copy', '-n', 'a', '-N', 'a2', '-s', '-B', 'overlay')
-  await P.lxc('lxc-copy', '-n', 'base', '-N', 'b', '-s', '-B', 'overlay')
+  await addCloneTree(P) // base <- a (overlay snapshot clone) <- a2 (a clone of the clone), base <- b
 }, 120_000)
 afterAll(async () => P?.cleanup())
 

@@ -7,17 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { destroySetPlan } from '../../src/main/engine/ops/destroy-set'
 import { destroyContainer } from '../../src/main/engine/ops/destroy'
 import { makeLxcpath, type TestLxcpath } from '../helpers/lxc'
-import { lxcLs } from './helpers'
+import { addCloneTree, lxcLs } from './helpers'
 
 let P: TestLxcpath
 
 beforeAll(async () => {
   P = await makeLxcpath('strata-destroy-set-')
-  await P.create('base')
-  // base <- a (overlay snapshot clone) <- a2 (a clone of the clone), base <- b; c a dir copy; b has a snapshot
-  await P.lxc('lxc-copy', '-n', 'base', '-N', 'a', '-s', '-B', 'overlay')
-  await P.lxc('lxc-copy', '-n', 'a', '-N', 'a2', '-s', '-B', 'overlay')
-  await P.lxc('lxc-copy', '-n', 'base', '-N', 'b', '-s', '-B', 'overlay')
+  await addCloneTree(P) // base <- a (overlay snapshot clone) <- a2 (a clone of the clone), base <- b
+  // c a dir copy; a2 has a snapshot
   await P.lxc('lxc-copy', '-n', 'base', '-N', 'c')
   await P.lxc('lxc-snapshot', '-n', 'a2')
   await P.create('web')

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { expect } from 'vitest'
-import { strata } from '../helpers/lxc'
+import { strata, type TestLxcpath } from '../helpers/lxc'
 
 /** Runs the CLI and requires it to succeed; its stdout. */
 export async function strataOk(...args: string[]): Promise<string> {
@@ -58,4 +58,12 @@ export async function holdLock(path: string): Promise<{ release(): Promise<void>
 
 export function dir(lxcpath: string, name: string, ...rest: string[]): string {
   return join(lxcpath, name, ...rest)
+}
+
+/** base <- a (an overlay snapshot clone) <- a2 (a clone of the clone), base <- b, made by LXC in P: what the destroy plans are tried on. */
+export async function addCloneTree(P: TestLxcpath): Promise<void> {
+  await P.create('base')
+  await P.lxc('lxc-copy', '-n', 'base', '-N', 'a', '-s', '-B', 'overlay')
+  await P.lxc('lxc-copy', '-n', 'a', '-N', 'a2', '-s', '-B', 'overlay')
+  await P.lxc('lxc-copy', '-n', 'base', '-N', 'b', '-s', '-B', 'overlay')
 }
