@@ -2,7 +2,8 @@
  * call. For every entry of the lxcpath that is a directory holding a `config` (LXC's definition
  * of a defined container; hidden names starting with '.' included, only '.' and '..' skipped:
  * the caller decides what to show), it returns the
- * config's text, the bookkeeping files' text, and whether `partial` and `snaps` exist.
+ * config's text, the bookkeeping files' text, Strata's provenance record's text, and whether
+ * `partial` and `snaps` exist.
  *
  * With `plain` (key rules from keys.ts plainKeyRules, and the keys wanted), a config made only
  * of blank lines, comments and entries whose key takes any non-empty value is "plain": it has no
@@ -49,7 +50,7 @@ enum text_kind { TEXT_BYTES, TEXT_UTF8, TEXT_ASCII };
 typedef struct {
   const char *name; /* points into the lxcpath's getdents buffer */
   int defined;
-  file_text config, rdepends, snapshots;
+  file_text config, rdepends, snapshots, provenance;
   enum text_kind config_kind;
   int plain;
   value_list values[MAX_WANTED];
@@ -176,6 +177,8 @@ static void read_container_dir(int pfd, const plain_rules *rules, container_dir 
   d->defined = 1;
   read_child(pfd, d->name, "lxc_rdepends", MAX_BOOKKEEPING, &d->rdepends, scratch);
   read_child(pfd, d->name, "lxc_snapshots", MAX_BOOKKEEPING, &d->snapshots, scratch);
+  /* Strata's record of a copy clone's origin (lineage/provenance.ts PROVENANCE_FILE) */
+  read_child(pfd, d->name, "strata_copied_from", MAX_SMALL_FILE, &d->provenance, scratch);
   d->partial = child_exists(pfd, d->name, "partial");
   d->snaps = child_exists(pfd, d->name, "snaps");
 }
@@ -268,7 +271,7 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
   return NULL;
 }
 
-enum { K_NAME, K_CONFIG, K_CONFIG_ERROR, K_PLAIN_VALUES, K_RDEPENDS, K_RDEPENDS_ERROR, K_SNAPSHOTS, K_SNAPSHOTS_ERROR, K_PARTIAL, K_SNAPS, K_COUNT };
+enum { K_NAME, K_CONFIG, K_CONFIG_ERROR, K_PLAIN_VALUES, K_RDEPENDS, K_RDEPENDS_ERROR, K_SNAPSHOTS, K_SNAPSHOTS_ERROR, K_PROVENANCE, K_PARTIAL, K_SNAPS, K_COUNT };
 /* A wanted key's values as one JS string, a line each, in file order (a value holds no newline). */
 static void joined_values(napi_env env, const value_list *l, napi_value *out) {
   size_t total = 0;
@@ -288,7 +291,7 @@ static void joined_values(napi_env env, const value_list *l, napi_value *out) {
   free(buf);
 }
 
-static const char *const KEY_NAMES[K_COUNT] = {"name", "config", "configError", "plainValues", "rdepends", "rdependsError", "snapshots", "snapshotsError", "partial", "snaps"};
+static const char *const KEY_NAMES[K_COUNT] = {"name", "config", "configError", "plainValues", "rdepends", "rdependsError", "snapshots", "snapshotsError", "provenance", "partial", "snaps"};
 
 /* obj[key] = the text (a string if it is UTF-8, else the bytes in a Buffer) or null, and
  * obj[errkey] = the errno name of a file that exists but could not be read. */
@@ -365,6 +368,9 @@ napi_value js_read_container_dirs(napi_env env, napi_callback_info info) {
       }
       set_text(env, obj, keys, K_RDEPENDS, K_RDEPENDS_ERROR, &d->rdepends, 0);
       set_text(env, obj, keys, K_SNAPSHOTS, K_SNAPSHOTS_ERROR, &d->snapshots, 0);
+      /* a record that cannot be read is no record (provenance.ts): its text or null, no error */
+      d->provenance.err = 0;
+      set_text(env, obj, keys, K_PROVENANCE, K_PROVENANCE, &d->provenance, 0);
       napi_get_boolean(env, d->partial, &v);
       napi_set_property(env, obj, keys[K_PARTIAL], v);
       napi_get_boolean(env, d->snaps, &v);
@@ -374,6 +380,7 @@ napi_value js_read_container_dirs(napi_env env, napi_callback_info info) {
     free(d->config.text);
     free(d->rdepends.text);
     free(d->snapshots.text);
+    free(d->provenance.text);
   }
   free(batch.dirs);
   free(names);
