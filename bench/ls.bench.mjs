@@ -12,6 +12,7 @@ const COUNT = 500
 const PER_BASE = 10 // every tenth container is a dir base; the others are overlay clones of one
 const RUNS = Number(process.env.BENCH_RUNS || 20)
 const COMMAND_LINE = `${COUNT} containers`
+const NODE_END_SCRIPT = "require('node:fs').writeSync(2, `strata phases: ${JSON.stringify({ end: performance.now() })}\\n`)"
 
 const P = mkdtempSync(join(tmpdir(), 'strata-bench-ls-'))
 try {
@@ -26,7 +27,9 @@ try {
     {
       lxc: ['lxc-ls', '-P', P, '-f'],
       strata: ['bin/strata', 'ls', '-P', P, '--json'],
-      node: ['env', '-u', 'NODE_EXTRA_CA_CERTS', 'node', '-e', '0']
+      node: ['env', '-u', 'NODE_EXTRA_CA_CERTS', 'node', '-e', '0'],
+      // Node's own end, for the exit phase: a bare script that marks its last moment as strata does
+      nodeEnd: ['env', '-u', 'NODE_EXTRA_CA_CERTS', 'node', '-e', NODE_END_SCRIPT]
     },
     { runs: RUNS }
   )
@@ -34,6 +37,7 @@ try {
   report(`ls ${COUNT} containers, above node's own start (strata - node -e 0)`, m.strata - m.node, 'lxc-ls -f', m.lxc, 0.3)
   report(`node start-up alone, as bin/strata starts it (node -e 0, for scale)`, m.node, 'lxc-ls -f', m.lxc)
   console.log(`ls ${COUNT} containers, phases of the strata process (median ms): ${phaseText(phases.strata)}`)
+  console.log(`ls ${COUNT} containers, exit phase of a bare node script for scale (from its last moment to its end as the parent saw it, median ms): ${phaseText(phases.nodeEnd.slice(1))}`)
   // CPU time of each whole process (user + system, mean): what other load on the machine changes least
   report(`ls ${COUNT} containers, CPU time of the whole process`, cpu.strata, 'lxc-ls -f', cpu.lxc, 1.0)
   report(`ls ${COUNT} containers, CPU time above node -e 0's (${cpu.node.toFixed(1)} ms)`, cpu.strata - cpu.node, 'lxc-ls -f', cpu.lxc, 0.3)

@@ -32,12 +32,17 @@ describe('reading container directories', () => {
     writeFileSync(join(P, 'elsewhere/real/config'), 'lxc.uts.name = linked\n')
     symlinkSync(join(P, 'elsewhere/real'), join(P, 'linked'))
     writeFileSync(join(P, 'plainfile'), 'not a container')
+    // Strata's record of a copy's origin (lineage/provenance.ts): a good one, a malformed one, one that is a directory
+    make('copied', { config: 'lxc.uts.name = copied\n', strata_copied_from: `${JSON.stringify({ origin: { lxcpath: P, name: 'base' }, at: '2026-12-07T05:00:00.000Z' })}\n` })
+    make('badrecord', { config: 'lxc.uts.name = badrecord\n', strata_copied_from: '{"origin": "nowhere"' })
+    make('dirrecord', { config: 'lxc.uts.name = dirrecord\n' })
+    mkdirSync(join(P, 'dirrecord/strata_copied_from'))
   })
   afterAll(() => rmSync(P, { recursive: true, force: true }))
 
   it('finds the same containers either way, as LXC defines them (hidden ones too, never Strata\'s work in progress)', () => {
     const names = (list: { name: string }[]) => list.map((d) => d.name).sort()
-    const expected = ['.hidden', 'base', 'clone', 'creating', 'linked', 'weird', 'withsnaps']
+    const expected = ['.hidden', 'badrecord', 'base', 'clone', 'copied', 'creating', 'dirrecord', 'linked', 'weird', 'withsnaps']
     expect(names(definedContainersNative(P))).toEqual(expected)
     expect(names(definedContainersJs(P))).toEqual(expected)
   })
@@ -54,6 +59,14 @@ describe('reading container directories', () => {
     expect(clone.preread?.rdepends).toBe(`${P}\nbase\n`)
     expect(definedContainersNative(P).find((d) => d.name === 'creating')!.preread?.partial).toBe(true)
     expect(definedContainersNative(P).find((d) => d.name === 'withsnaps')!.entries.has('snaps')).toBe(true)
+    // the provenance record comes with the batch read, and reads as the file read on its own does
+    const copied = definedContainersNative(P).find((d) => d.name === 'copied')!
+    expect(copied.preread?.provenance).toBe(readFileSync(join(P, 'copied/strata_copied_from'), 'utf8'))
+    expect(readContainer({ lxcpath: P, name: 'copied' }, join(P, 'copied'), copied.entries, copied.preread).provenance).toEqual({
+      origin: { lxcpath: P, name: 'base' },
+      at: '2026-12-07T05:00:00.000Z'
+    })
+    expect(definedContainersNative(P).find((d) => d.name === 'dirrecord')!.preread?.provenance).toBe(null)
   })
 
   it('reports a config that is a directory as LXC cannot load it', () => {

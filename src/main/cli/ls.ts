@@ -50,8 +50,9 @@ const command: Command = {
       return 0
     }
     const scans = await scanLxcpaths(lxcpaths)
-    const infos = containerInfos(scans, { all: opts.all })
     markPhase('lxcpath-scan')
+    const infos = containerInfos(scans, { all: opts.all })
+    markPhase('lineage')
     const unreadable = scans.filter((s) => s.error)
     for (const f of unreadable) process.stderr.write(`strata ls: ${f.error?.message}\n`)
     if (unreadable.length === scans.length && unreadable.length > 0) throw failed('no lxcpath could be read')

@@ -8,15 +8,27 @@ import { createRequire } from 'node:module'
 const STDOUT = 1
 const STDERR = 2
 
-/** True when the fd is a terminal (only a character device can be one, so pipes cost a fstat). */
+/** Linux's memory devices (/dev/null, zero, full, random...): character devices, never a terminal. */
+const MEM_DEVICES_MAJOR = 1
+
+/**
+ * True when the fd is a terminal. Only a character device can be one, so a pipe, a file or
+ * /dev/null costs a fstat; only another character device loads node:tty (with node:net, ~5 ms).
+ */
 function isTerminal(fd: number): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false
+    const st = fstatSync(fd)
+    if (!st.isCharacterDevice() || deviceMajor(st.rdev) === MEM_DEVICES_MAJOR) return false
   } catch {
     return false
   }
   const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty')
   return tty.isatty(fd)
+}
+
+/** The major number of a Linux device number (glibc's gnu_dev_major). */
+function deviceMajor(rdev: number): number {
+  return ((rdev >>> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff)
 }
 
 export const stdoutIsTerminal = (): boolean => isTerminal(STDOUT)

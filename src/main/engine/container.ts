@@ -19,7 +19,7 @@ import { parseRootfsSpec, specFromLegacy } from './rootfs'
 import { isStrataError } from '@shared/errors'
 import { idMap } from './config/idmap'
 import type { IdMapEntry } from '@shared/model'
-import { readProvenance, type Provenance } from './lineage/provenance'
+import { provenanceFromText, readProvenance, type Provenance } from './lineage/provenance'
 
 export interface ContainerRecord {
   ref: ContainerRef
@@ -84,6 +84,8 @@ export interface PrereadContainer {
   plainValues?: (string | null)[] | null
   rdepends: string | null
   snapshots: string | null
+  /** the directory's own provenance record (lineage/provenance.ts), null if none; absent: not read */
+  provenance?: string | null
   partial: boolean
 }
 
@@ -166,7 +168,10 @@ export function readContainer(
     snapshotsRecord,
     partialFile: (preread?.partial ?? present?.has('partial')) ? `${dir}/partial` : null,
     storage: spec ? (driverFor(spec.backend).lineage?.(spec) ?? null) : null,
-    provenance: readProvenance(dir, present?.has('snaps') !== false),
+    provenance:
+      preread?.provenance !== undefined
+        ? provenanceFromText(dir, preread.provenance, present?.has('snaps') !== false)
+        : readProvenance(dir, present?.has('snaps') !== false),
     idMap: summary.idMap
   }
 }

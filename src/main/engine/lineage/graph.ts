@@ -40,10 +40,6 @@ function lowerOwner(lower: string, byRootfs: Map<string, ContainerRef>): Contain
   return { lxcpath: dirname(dir), name: basename(dir) }
 }
 
-function nodeId(ref: ContainerRef): string {
-  return refKey(ref)
-}
-
 export function collectEntries(scans: readonly LxcpathScan[]): Map<string, RecordEntry> {
   const entries = new Map<string, RecordEntry>()
   for (const scan of scans) {
@@ -73,7 +69,7 @@ export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap
   const nodes = new Map<string, LineageNode>()
   for (const [key, e] of entries) {
     nodes.set(key, {
-      id: nodeId(e.record.ref),
+      id: key,
       kind: e.kind,
       ref: e.record.ref,
       backend: e.record.backend,
@@ -87,40 +83,46 @@ export function buildLineage(scans: readonly LxcpathScan[], drifts?: ReadonlyMap
   const dependents = new Map<string, ContainerRef[]>()
   const lowerOwners = new Map<string, ContainerRef[]>()
 
-  const addEdge = (from: ContainerRef, to: ContainerRef, kind: LineageEdgeKind): void => {
-    const fromKey = refKey(from)
-    const toKey = refKey(to)
+  // A node's id is its refKey; a caller that has the keys passes them (the listing runs this
+  // once per container, in a cold process).
+  const addEdge = (from: ContainerRef, to: ContainerRef, kind: LineageEdgeKind, fromKey = refKey(from), toKey = refKey(to)): void => {
     const id = `${fromKey}\0${toKey}`
     if (edgeSeen.has(id)) return
     edgeSeen.add(id)
-    if (!nodes.has(toKey)) nodes.set(toKey, { id: nodeId(to), kind: 'missing', ref: to, backend: null, state: 'unknown', hidden: isHiddenName(to.name) })
-    edges.push({ from: nodeId(from), to: nodeId(to), kind })
+    if (!nodes.has(toKey)) nodes.set(toKey, { id: toKey, kind: 'missing', ref: to, backend: null, state: 'unknown', hidden: isHiddenName(to.name) })
+    edges.push({ from: fromKey, to: toKey, kind })
     if (kind === 'snapshot-of' || kind === 'copied-from') return
-    const deps = dependsOn.get(fromKey) ?? []
-    if (!deps.some((d) => refKey(d) === toKey)) deps.push(to)
-    dependsOn.set(fromKey, deps)
-    const back = dependents.get(toKey) ?? []
-    back.push(from)
-    dependents.set(toKey, back)
+    // a pair of keys passes edgeSeen once, so `to` is not among the dependencies yet
+    const deps = dependsOn.get(fromKey)
+    if (deps) deps.push(to)
+    else dependsOn.set(fromKey, [to])
+    const back = dependents.get(toKey)
+    if (back) back.push(from)
+    else dependents.set(toKey, [from])
   }
 
   for (const [key, { record, kind, owner }] of entries) {
     const spec = record.spec
     const owners: ContainerRef[] = []
+    const ownerKeys: string[] = []
     if (spec && 'lowers' in spec) {
       for (const lower of spec.lowers) {
         const o = lowerOwner(lower, byRootfs)
-        if (o && refKey(o) !== key) owners.push(o)
+        const oKey = o && refKey(o)
+        if (o && oKey !== key) {
+          owners.push(o)
+          ownerKeys.push(oKey!)
+        }
       }
     }
     lowerOwners.set(key, owners)
     // Recorded dependencies first, in LXC's order (base first, the direct origin last).
     for (const dep of record.rdepends ?? []) {
-      const isLower = owners.some((o) => refKey(o) === refKey(dep))
-      addEdge(record.ref, dep, isLower ? 'depends-on-lower' : 'cloned-from')
+      const depKey = refKey(dep)
+      addEdge(record.ref, dep, ownerKeys.includes(depKey) ? 'depends-on-lower' : 'cloned-from', key, depKey)
     }
-    for (const o of owners) addEdge(record.ref, o, 'depends-on-lower')
-    if (kind === 'snapshot' && owner) addEdge(record.ref, owner, 'snapshot-of')
+    owners.forEach((o, i) => addEdge(record.ref, o, 'depends-on-lower', key, ownerKeys[i]))
+    if (kind === 'snapshot' && owner) addEdge(record.ref, owner, 'snapshot-of', key)
     // Strata's own record of a copy clone's origin (provenance.ts): a relation, not a dependency.
     if (record.provenance && refKey(record.provenance.origin) !== key) addEdge(record.ref, record.provenance.origin, 'copied-from')
   }

@@ -46,7 +46,15 @@ export function provenanceText(p: Provenance): string {
  * `hasSnaps`: false when the caller knows the directory has no `snaps` (no snapshot to ask).
  */
 export function readProvenance(dir: string, hasSnaps = true): Provenance | null {
-  const own = parseRecord(join(dir, PROVENANCE_FILE))
+  return ownOrSnapshotsProvenance(dir, parseRecord(join(dir, PROVENANCE_FILE)), hasSnaps)
+}
+
+/** readProvenance, for a caller that has read the directory's own record (`text`: null if none). */
+export function provenanceFromText(dir: string, text: string | null, hasSnaps: boolean): Provenance | null {
+  return ownOrSnapshotsProvenance(dir, text === null ? null : parseRecordText(text), hasSnaps)
+}
+
+function ownOrSnapshotsProvenance(dir: string, own: Provenance | null, hasSnaps: boolean): Provenance | null {
   if (own || !hasSnaps) return own
   let snaps: string[]
   try {
@@ -73,6 +81,10 @@ function parseRecord(file: string): Provenance | null {
   } catch {
     return null // none (ENOENT), or not a regular file: no record is better than a false one
   }
+  return parseRecordText(text)
+}
+
+function parseRecordText(text: string): Provenance | null {
   try {
     const p = JSON.parse(text) as Partial<Provenance>
     const o = p.origin

@@ -64,6 +64,8 @@ export interface RawContainerDir {
   rdependsError?: string
   snapshots: string | null
   snapshotsError?: string
+  /** Strata's provenance record (lineage/provenance.ts), or null when absent or unreadable */
+  provenance: string | null
   partial: boolean
   snaps: boolean
 }

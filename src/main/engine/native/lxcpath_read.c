@@ -2,7 +2,8 @@
  * call. For every entry of the lxcpath that is a directory holding a `config` (LXC's definition
  * of a defined container; hidden names starting with '.' included, only '.' and '..' skipped:
  * the caller decides what to show), it returns the
- * config's text, the bookkeeping files' text, and whether `partial` and `snaps` exist.
+ * config's text, the bookkeeping files' text, Strata's provenance record's text, and whether
+ * `partial` and `snaps` exist.
  *
  * With `plain` (key rules from keys.ts plainKeyRules, and the keys wanted), a config made only
  * of blank lines, comments and entries whose key takes any non-empty value is "plain": it has no
@@ -49,7 +50,7 @@ enum text_kind { TEXT_BYTES, TEXT_UTF8, TEXT_ASCII };
 typedef struct {
   const char *name; /* points into the lxcpath's getdents buffer */
   int defined;
-  file_text config, rdepends, snapshots;
+  file_text config, rdepends, snapshots, provenance;
   enum text_kind config_kind;
   int plain;
   value_list values[MAX_WANTED];
@@ -75,12 +76,31 @@ static int irregular(const struct stat *st) { return !S_ISREG(st->st_mode) && !S
  * fstat after it catches a path swapped in between.
  * It reads first into the thread's scratch buffer (SCRATCH_SIZE bytes): a fresh 16 KB malloc
  * per file cost more in page faults than the read itself. */
+static char *read_fd(int fd, size_t limit, size_t *len, char *scratch);
+
 static char *read_at(int dirfd, const char *name, size_t limit, size_t *len, char *scratch) {
   struct stat st;
   if (fstatat(dirfd, name, &st, 0) != 0) return NULL;
   if (irregular(&st)) { errno = EINVAL; return NULL; }
   int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) return NULL;
+  return read_fd(fd, limit, len, scratch);
+}
+
+/* read_at for a name its directory listed as a regular file (d_type DT_REG): that listing is
+ * the decision before the open, as the stat is in read_at, so the open comes first. O_NOFOLLOW
+ * keeps a symlink swapped in since from being followed (it goes the read_at way); the fstat
+ * after the open refuses anything else swapped in, as in read_at. */
+static char *read_listed_regular(int dirfd, const char *name, size_t limit, size_t *len, char *scratch) {
+  int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+  if (fd < 0 && errno == ELOOP) return read_at(dirfd, name, limit, len, scratch);
+  if (fd < 0) return NULL;
+  return read_fd(fd, limit, len, scratch);
+}
+
+/* Reads and closes an open file, refusing what is not a regular file or exceeds `limit`. */
+static char *read_fd(int fd, size_t limit, size_t *len, char *scratch) {
+  struct stat st;
   int refused = 0;
   if (fstat(fd, &st) != 0) refused = errno;
   else if (irregular(&st)) refused = EINVAL;
@@ -156,28 +176,108 @@ static enum text_kind text_kind(const unsigned char *s, size_t n) {
   return TEXT_UTF8;
 }
 
-static void read_container_dir(int pfd, const plain_rules *rules, container_dir *d, char *scratch) {
-  read_child(pfd, d->name, "config", MAX_SMALL_FILE, &d->config, scratch);
-  if (d->config.text) {
-    d->config_kind = text_kind((const unsigned char *)d->config.text, d->config.len);
-    d->plain = rules && d->config_kind != TEXT_BYTES && plain_config_scan(rules, d->config.text, d->config.len, d->values);
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+/* The files of a container directory a listing reads or probes. */
+enum { F_CONFIG, F_RDEPENDS, F_SNAPSHOTS, F_PROVENANCE, F_PARTIAL, F_SNAPS, F_COUNT };
+/* strata_copied_from: Strata's record of a copy clone's origin (lineage/provenance.ts PROVENANCE_FILE) */
+static const char *const PROBED[F_COUNT] = {"config", "lxc_rdepends", "lxc_snapshots", "strata_copied_from", "partial", "snaps"};
+#define ABSENT 0xff /* not a d_type value */
+
+/* The d_type of each probed name in an open directory (ABSENT where it is not there); 0 if
+ * the directory cannot be listed. A container directory is small: one getdents64 and the
+ * one that says the end. */
+static int list_probed(int dfd, unsigned char types[F_COUNT]) {
+  char buf[4096];
+  memset(types, ABSENT, F_COUNT);
+  for (;;) {
+    long n = syscall(SYS_getdents64, dfd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return 0;
+    if (n == 0) return 1;
+    for (long off = 0; off < n;) {
+      struct linux_dirent64 *de = (struct linux_dirent64 *)(buf + off);
+      off += de->d_reclen;
+      for (int f = 0; f < F_COUNT; f++)
+        if (strcmp(de->d_name, PROBED[f]) == 0) { types[f] = de->d_type; break; }
+    }
   }
+}
+
+/* A probed file its directory listed: absent leaves f zeroed; a regular file is opened at
+ * once (read_listed_regular), anything else (a symlink, a FIFO, a type the filesystem does
+ * not report) goes through read_at's stat first. */
+static void read_listed(int dfd, int f, const unsigned char types[F_COUNT], size_t limit, file_text *t, char *scratch) {
+  if (types[f] == ABSENT) return;
+  t->text = (types[f] == DT_REG ? read_listed_regular : read_at)(dfd, PROBED[f], limit, &t->len, scratch);
+  if (!t->text && errno != ENOENT) t->err = errno;
+}
+
+static void scan_config(const plain_rules *rules, container_dir *d) {
+  if (!d->config.text) return;
+  d->config_kind = text_kind((const unsigned char *)d->config.text, d->config.len);
+  d->plain = rules && d->config_kind != TEXT_BYTES && plain_config_scan(rules, d->config.text, d->config.len, d->values);
+}
+
+/* By paths relative to the lxcpath, a stat or an open per probed file: where the container
+ * directory cannot be listed (searchable but not readable, or not a directory at all). */
+static void read_container_dir_by_paths(int pfd, const plain_rules *rules, container_dir *d, char *scratch) {
+  read_child(pfd, d->name, PROBED[F_CONFIG], MAX_SMALL_FILE, &d->config, scratch);
+  scan_config(rules, d);
   if (!d->config.text) {
     int err = d->config.err;
     if (err == 0 || err == ENOTDIR) return; /* no config, or not a directory: not a container */
     if (err == EACCES || err == EPERM) {
       /* Either the config is unreadable (a container with an error) or the directory cannot
        * be searched (nothing is known of it: skipped, as lxc-ls skips it). */
-      char path[320];
-      struct stat st;
-      if (!child_path(path, sizeof path, d->name, "config") || fstatat(pfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+      if (!child_exists(pfd, d->name, PROBED[F_CONFIG])) return;
     }
   }
   d->defined = 1;
-  read_child(pfd, d->name, "lxc_rdepends", MAX_BOOKKEEPING, &d->rdepends, scratch);
-  read_child(pfd, d->name, "lxc_snapshots", MAX_BOOKKEEPING, &d->snapshots, scratch);
-  d->partial = child_exists(pfd, d->name, "partial");
-  d->snaps = child_exists(pfd, d->name, "snaps");
+  read_child(pfd, d->name, PROBED[F_RDEPENDS], MAX_BOOKKEEPING, &d->rdepends, scratch);
+  read_child(pfd, d->name, PROBED[F_SNAPSHOTS], MAX_BOOKKEEPING, &d->snapshots, scratch);
+  read_child(pfd, d->name, PROBED[F_PROVENANCE], MAX_SMALL_FILE, &d->provenance, scratch);
+  d->partial = child_exists(pfd, d->name, PROBED[F_PARTIAL]);
+  d->snaps = child_exists(pfd, d->name, PROBED[F_SNAPS]);
+}
+
+/* One listing of the container directory says which probed files are there and which are
+ * regular files: no stat for an absent one, none before opening a regular one. 12 syscalls
+ * for a clone or a base where the paths took 14 (measured: ~10% less CPU for the read). */
+static void read_container_dir(int pfd, const plain_rules *rules, container_dir *d, char *scratch) {
+  int dfd = openat(pfd, d->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0 && (errno == ENOENT || errno == ENOTDIR)) return; /* gone, or not a directory: not a container */
+  unsigned char types[F_COUNT];
+  if (dfd < 0 || !list_probed(dfd, types)) {
+    if (dfd >= 0) close(dfd);
+    read_container_dir_by_paths(pfd, rules, d, scratch);
+    return;
+  }
+  read_listed(dfd, F_CONFIG, types, MAX_SMALL_FILE, &d->config, scratch);
+  scan_config(rules, d);
+  if (!d->config.text) {
+    /* the same rules as by paths: no config (or a symlink to one that is not there) is not a
+     * container; nor is a directory that can be listed but not searched */
+    int err = d->config.err;
+    struct stat st;
+    if (err == 0 || err == ENOTDIR || ((err == EACCES || err == EPERM) && fstatat(dfd, PROBED[F_CONFIG], &st, AT_SYMLINK_NOFOLLOW) != 0)) {
+      close(dfd);
+      return;
+    }
+  }
+  d->defined = 1;
+  read_listed(dfd, F_RDEPENDS, types, MAX_BOOKKEEPING, &d->rdepends, scratch);
+  read_listed(dfd, F_SNAPSHOTS, types, MAX_BOOKKEEPING, &d->snapshots, scratch);
+  read_listed(dfd, F_PROVENANCE, types, MAX_SMALL_FILE, &d->provenance, scratch);
+  d->partial = types[F_PARTIAL] != ABSENT;
+  d->snaps = types[F_SNAPS] != ABSENT;
+  close(dfd);
 }
 
 static void *read_worker(void *arg) {
@@ -215,13 +315,6 @@ static void read_all(read_batch *b) {
 
 /* getdents64 into one growing buffer; the entries that could be container directories are
  * indexed into *dirs (their names point into the returned buffer). */
-struct linux_dirent64 {
-  uint64_t d_ino;
-  int64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
 
 static char *list_candidates(int pfd, container_dir **dirs, size_t *count) {
   size_t cap = 1 << 16, used = 0;
@@ -268,7 +361,7 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
   return NULL;
 }
 
-enum { K_NAME, K_CONFIG, K_CONFIG_ERROR, K_PLAIN_VALUES, K_RDEPENDS, K_RDEPENDS_ERROR, K_SNAPSHOTS, K_SNAPSHOTS_ERROR, K_PARTIAL, K_SNAPS, K_COUNT };
+enum { K_NAME, K_CONFIG, K_CONFIG_ERROR, K_PLAIN_VALUES, K_RDEPENDS, K_RDEPENDS_ERROR, K_SNAPSHOTS, K_SNAPSHOTS_ERROR, K_PROVENANCE, K_PARTIAL, K_SNAPS, K_COUNT };
 /* A wanted key's values as one JS string, a line each, in file order (a value holds no newline). */
 static void joined_values(napi_env env, const value_list *l, napi_value *out) {
   size_t total = 0;
@@ -288,7 +381,7 @@ static void joined_values(napi_env env, const value_list *l, napi_value *out) {
   free(buf);
 }
 
-static const char *const KEY_NAMES[K_COUNT] = {"name", "config", "configError", "plainValues", "rdepends", "rdependsError", "snapshots", "snapshotsError", "partial", "snaps"};
+static const char *const KEY_NAMES[K_COUNT] = {"name", "config", "configError", "plainValues", "rdepends", "rdependsError", "snapshots", "snapshotsError", "provenance", "partial", "snaps"};
 
 /* obj[key] = the text (a string if it is UTF-8, else the bytes in a Buffer) or null, and
  * obj[errkey] = the errno name of a file that exists but could not be read. */
@@ -365,6 +458,9 @@ napi_value js_read_container_dirs(napi_env env, napi_callback_info info) {
       }
       set_text(env, obj, keys, K_RDEPENDS, K_RDEPENDS_ERROR, &d->rdepends, 0);
       set_text(env, obj, keys, K_SNAPSHOTS, K_SNAPSHOTS_ERROR, &d->snapshots, 0);
+      /* a record that cannot be read is no record (provenance.ts): its text or null, no error */
+      d->provenance.err = 0;
+      set_text(env, obj, keys, K_PROVENANCE, K_PROVENANCE, &d->provenance, 0);
       napi_get_boolean(env, d->partial, &v);
       napi_set_property(env, obj, keys[K_PARTIAL], v);
       napi_get_boolean(env, d->snaps, &v);
@@ -374,6 +470,7 @@ napi_value js_read_container_dirs(napi_env env, napi_callback_info info) {
     free(d->config.text);
     free(d->rdepends.text);
     free(d->snapshots.text);
+    free(d->provenance.text);
   }
   free(batch.dirs);
   free(names);
