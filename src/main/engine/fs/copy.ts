@@ -42,7 +42,7 @@ export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext
     totals = { totalFiles: u.files, totalBytes: u.apparentBytes }
     report(ctx, { phase, files: 0, bytes: 0, ...totals })
   }
-  let dropped = 0
+  let dropped: number
   try {
     const result = await copyTree(src, dst, {
       threads,

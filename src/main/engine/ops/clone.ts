@@ -129,7 +129,7 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
   const source = sourceStorage(origin.spec, origin.dir)
   const specs = { zfsRoot: readGlobalConfig().zfsRoot }
   // What the new storage cannot keep is said before anything is made.
-  if (mode === 'copy' && !opts.allowLossy) await refuseXattrLoss({ origin: origin.ref, target, backend, driver, source, specs }, ctx.signal)
+  if (mode === 'copy' && !opts.allowLossy) await refuseXattrLoss({ origin: origin.ref, into: { as: show(target) }, backend, driver, source, specs }, ctx.signal)
   // The dependencies a clone that reads its origin records (LXC's copy_rdepends + add_rdepends, for overlay).
   const deps: ContainerRef[] = []
   // Everything the build reads or records that the origin's files name must be in reach.
