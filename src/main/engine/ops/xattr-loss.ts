@@ -42,7 +42,7 @@ export async function refuseXattrLoss(copy: LossyCopy, signal?: AbortSignal): Pr
   if (loss === null) return
   throw refused(
     LOSES_XATTRS,
-    `${loss} Nothing was made. Choose a backend that keeps them (dir, btrfs), or clone with --allow-lossy to make the copy without them.`,
+    `${loss} Refused by the rule ${LOSES_XATTRS}: nothing was made. Choose a backend that keeps them (dir, btrfs), or clone with --allow-lossy to make the copy without them.`,
     'as' in copy.into ? copy.into.as : copy.into.in
   )
 }
