@@ -95,7 +95,7 @@ export async function makeZfsPool(prefix: string, sizeMb = 512, poolName?: strin
     execFileSync('truncate', ['-s', `${sizeMb}M`, image])
     execFileSync('zpool', ['create', '-m', 'none', name, image])
     created = true
-    records.push(own({ kind: 'zpool', name, guid: execFileSync('zpool', ['get', '-H', '-o', 'value', 'guid', name], { encoding: 'utf8' }).trim() }))
+    records.push(own({ kind: 'zpool', name, guid: execFileSync('zfs', ['get', '-Hp', '-o', 'value', 'guid', name], { encoding: 'utf8' }).trim() }))
   } catch (err) {
     await cleanup()
     throw err

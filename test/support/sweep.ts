@@ -27,7 +27,7 @@ const UNDO: { [K in Owned['kind']]: (r: Extract<Owned, { kind: K }>) => Promise<
   'allowed-lxcpath': (r) => removeAllowedLxcpaths([r.path]),
   zpool(r) {
     // only the pool the dead run made: a pool of the same name made since is another's
-    if (run('zpool', 'get', '-H', '-o', 'value', 'guid', r.name).out.trim() === r.guid) run('zpool', 'destroy', '-f', r.name)
+    if (run('zfs', 'get', '-Hp', '-o', 'value', 'guid', r.name).out.trim() === r.guid) run('zpool', 'destroy', '-f', r.name)
   },
   mount: (r) => void (mounted(r.path) && run('umount', '-l', r.path)),
   // shared by every run that found it running: stopped only when no pool is left in it
