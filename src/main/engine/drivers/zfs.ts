@@ -248,8 +248,8 @@ export const zfsDriver: StorageDriver = {
     const pool = copyParent(origin, specs).split('/')[0]!
     let probe = poolXattrs.get(pool)
     if (!probe) poolXattrs.set(pool, (probe = probePoolXattrs(pool)))
-    // a probe that could not run (no pool of that name) is asked again next time; the copy then fails on its own
-    const why = await probe.catch((err: unknown) => (poolXattrs.delete(pool), Promise.reject(err)))
+    // a probe that could not run (no such pool) tells nothing: asked again next time, and the copy fails on its own
+    const why = await probe.catch(() => (poolXattrs.delete(pool), null))
     return why === null ? null : `the zfs pool ${pool} keeps no extended attributes (${why}: zfs-fuse has none), so no POSIX ACLs and no file capabilities`
   },
   async copy(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
