@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { alias: { '@shared': resolve('src/shared') } },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/lxc-lock-dirs.ts'],
+    globalSetup: ['test/support/sweep-setup.ts', 'test/support/lxc-lock-dirs.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,

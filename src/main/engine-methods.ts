@@ -6,6 +6,7 @@ import type { ContainerRef, OpProgress } from '@shared/model'
 import { readConfigView } from './engine/config/view'
 import { runConsole, type EngineStream } from './engine/console'
 import { cloneChoices, importChoices } from './engine/drivers/compat'
+import { withXattrLoss } from './engine/ops/xattr-loss'
 import { layerDiff } from './engine/layer-diff'
 import { measureUsage } from './engine/usage'
 import { watchUsage } from './engine/usage-watch'
@@ -77,7 +78,7 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
     if (!p.origin) return importChoices(p.lxcpath)
     const origin = loadExisting(p.origin)
     if (!origin.backend) throw refused('no-rootfs', `${p.origin.name} has no rootfs, so LXC cannot clone it`, containerSubject(p.origin))
-    return cloneChoices({ backend: origin.backend, lxcpath: p.origin.lxcpath }, { lxcpath: p.lxcpath })
+    return withXattrLoss(cloneChoices({ backend: origin.backend, lxcpath: p.origin.lxcpath }, { lxcpath: p.lxcpath }), origin, p.lxcpath)
   },
   clone: (p, ctx) => {
     if (p.member) throw refused('no-cluster', `${p.origin.lxcpath} is LXC's, not an LXD cluster's: there is no member ${p.member} to place ${p.name} on.`, p.member)

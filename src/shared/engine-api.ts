@@ -199,6 +199,8 @@ export const ENGINE = {
         snapshot: z.boolean().optional(),
         backend: backend.optional(),
         expandConfig: z.boolean().optional(),
+        /** make a copy into storage that keeps no xattrs (ACLs, file capabilities) even when the origin has some */
+        allowLossy: z.boolean().optional(),
         /** the member of an LXD cluster to place the clone on; engines without members refuse it */
         member: z
           .string()

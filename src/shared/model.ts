@@ -243,6 +243,11 @@ export interface BackendChoice {
   why?: ChoiceRule
   /** the backend LXC would pick when -B is not given */
   isDefault: boolean
+  /**
+   * allowed, but this storage keeps no xattrs and the origin has some: what the copy would lose
+   * (the engine's sentence, naming the first file); the clone then needs `allowLossy`
+   */
+  loses?: string
   /** on an LXD host: the storage pool of this driver the copy goes into */
   pool?: string
 }

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, wri
 import { dirname } from 'node:path'
 import { lockPath } from '../../src/main/engine/lock'
 import { ALLOW_LIST_FILE } from '../../src/main/helper/lxcpath-policy'
+import { own } from '../support/owned'
 
 const LOCK = '/run/strata-allow-list-test.lock'
 
@@ -39,6 +40,8 @@ export async function allowLxcpaths(paths: readonly string[]): Promise<() => Pro
     const before = madeFile ? '' : readFileSync(ALLOW_LIST_FILE, 'utf8')
     write(before + (before === '' || before.endsWith('\n') ? '' : '\n') + paths.map((p) => `${p}\n`).join(''))
   })
+  // a run killed before it takes them out leaves them to the next run's sweep (test/support/sweep.ts)
+  const records = paths.map((path) => own({ kind: 'allowed-lxcpath', path }))
   let removed = false
   return async () => {
     if (removed) return
@@ -49,6 +52,7 @@ export async function allowLxcpaths(paths: readonly string[]): Promise<() => Pro
         const i = lines.indexOf(p)
         if (i >= 0) lines.splice(i, 1)
       }
+      records.forEach((forget) => forget())
       const after = lines.join('\n')
       if (!madeFile || after.trim() !== '') return write(after)
       rmSync(ALLOW_LIST_FILE, { force: true })
@@ -60,4 +64,14 @@ export async function allowLxcpaths(paths: readonly string[]): Promise<() => Pro
       }
     })
   }
+}
+
+/** Takes `paths` out of the allow-list, the rest left as it was (the sweep's undo of a dead run's lines). */
+export async function removeAllowedLxcpaths(paths: readonly string[]): Promise<void> {
+  await withAllowListLock(() => {
+    if (!existsSync(ALLOW_LIST_FILE)) return
+    const lines = readFileSync(ALLOW_LIST_FILE, 'utf8').split('\n')
+    const kept = lines.filter((l) => !paths.includes(l))
+    if (kept.length !== lines.length) write(kept.join('\n'))
+  })
 }

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { own } from '../support/owned'
 
 export interface LoopFs {
   dir: string
@@ -23,6 +24,8 @@ export function makeLoopFs(fstype: 'ext4' | 'btrfs', sizeMb: number, prefix = 's
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const image = join(dir, 'fs.img')
   const mnt = join(dir, 'mnt')
+  // for the next run's sweep, should this one be killed before cleanup (the loop device goes with the mount)
+  const records = [own({ kind: 'dir', path: dir }), own({ kind: 'mount', path: mnt })]
   mkdirSync(mnt)
   sh('truncate', ['-s', `${sizeMb}M`, image])
   if (fstype === 'ext4') sh('mkfs.ext4', ['-q', '-F', '-O', 'has_journal', ...(inodes ? ['-N', String(inodes)] : []), image])
@@ -52,6 +55,7 @@ export function makeLoopFs(fstype: 'ext4' | 'btrfs', sizeMb: number, prefix = 's
         }
       }
       rmSync(dir, { recursive: true, force: true })
+      records.forEach((forget) => forget())
     }
   }
 }

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
+import { own, startTime } from '../support/owned'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
@@ -68,6 +69,8 @@ export async function makeZfsPool(prefix: string, sizeMb = 512, poolName?: strin
   const name = poolName ?? `strata${basename(dir).replace(/[^A-Za-z0-9]/g, '')}`
   let started: number | null = null
   let created = false
+  // for the next run's sweep, should this one be killed before cleanup
+  const records = [own({ kind: 'dir', path: dir })]
   const cleanup = async (): Promise<void> => {
     try {
       if (created && spawnSync('zpool', ['list', '-H', name]).status === 0) await destroyPool(name)
@@ -81,14 +84,18 @@ export async function makeZfsPool(prefix: string, sizeMb = 512, poolName?: strin
         for (let i = 0; i < 100 && daemonRunning(); i++) await sleep(100)
       }
       rmSync(dir, { recursive: true, force: true })
+      records.forEach((forget) => forget())
     }
   }
   try {
     started = await ensureDaemon(dir)
+    const start = started === null ? null : startTime(started)
+    if (started !== null && start !== null) records.push(own({ kind: 'zfs-fuse', pid: started, start }))
     const image = join(dir, 'pool.img')
     execFileSync('truncate', ['-s', `${sizeMb}M`, image])
     execFileSync('zpool', ['create', '-m', 'none', name, image])
     created = true
+    records.push(own({ kind: 'zpool', name, guid: execFileSync('zfs', ['get', '-Hp', '-o', 'value', 'guid', name], { encoding: 'utf8' }).trim() }))
   } catch (err) {
     await cleanup()
     throw err

@@ -10,6 +10,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execa, type ResultPromise } from 'execa'
+import { own } from '../support/owned'
 
 export const LXD_TRUST_PASSWORD = 'strata-test-trust'
 
@@ -69,6 +70,8 @@ const POOL_AND_PROFILE = [
 export async function startLxdFixture(opts: { members?: 1 | 2; debug?: boolean } = {}): Promise<LxdFixture> {
   const count = opts.members ?? 1
   const dir = mkdtempSync('/tmp/strata-lxd-')
+  // for the next run's sweep, should this one be killed before cleanup (the daemons die with their namespaces)
+  const records = [own({ kind: 'dir', path: dir })]
   // LXD's containers run as mapped ids (100000...): they must be able to walk down to their rootfs
   chmodSync(dir, 0o755)
   const tag = String(process.pid % 10000)
@@ -117,12 +120,14 @@ export async function startLxdFixture(opts: { members?: 1 | 2; debug?: boolean }
       for (const l of made.links) await execa('ip', ['link', 'del', l], { reject: false })
       // LXD's mounts live in the namespace `ip netns exec` made for it, gone with its last process
       rmSync(dir, { recursive: true, force: true })
+      records.forEach((forget) => forget())
     }
   }
 
   try {
     for (const [i, m] of members.entries()) {
       const outside = `stl${tag}m${i + 1}`
+      records.push(own({ kind: 'netns', name: m.netns }), own({ kind: 'link', name: outside }))
       await sh('ip', ['netns', 'add', m.netns])
       made.netns.push(m.netns)
       await sh('ip', ['link', 'add', outside, 'type', 'veth', 'peer', 'name', `${outside}n`])

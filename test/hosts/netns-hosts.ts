@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { connect } from 'node:net'
 import { join, resolve } from 'node:path'
 import { execa, type ResultPromise } from 'execa'
+import { own, ownProcess } from '../support/owned'
 
 export const REPO = resolve(import.meta.dirname, '../..')
 export const HELPER_COMMAND = `${process.execPath} ${join(REPO, 'out/helper/strata-helper.mjs')}`
@@ -77,6 +78,8 @@ async function freeSubnet(): Promise<string> {
 
 export async function makeHostsFixture(count: number): Promise<HostsFixture> {
   const dir = mkdtempSync('/tmp/strata-hosts-')
+  // each thing made outside this process is recorded for the next run's sweep, should this one be killed
+  const records = [own({ kind: 'dir', path: dir })]
   const tag = String(process.pid % 100000)
   const madeRunSshd = !existsSync('/run/sshd')
   const hosts: NetnsHost[] = []
@@ -124,6 +127,8 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
       })
       proc.stderr!.on('data', (d: Buffer) => void (h.sshdLog += d.toString()))
       h.sshd = proc
+      const forget = ownProcess(proc.pid)
+      void proc.finally(forget)
       for (let i = 0; i < 100; i++) {
         if (await listening(h.address)) return
         if (proc.exitCode !== null && proc.exitCode !== undefined) break
@@ -145,6 +150,7 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
       for (const l of made.links) await execa('ip', ['link', 'del', l], { reject: false })
       if (madeRunSshd) rmSync('/run/sshd', { recursive: true, force: true })
       rmSync(dir, { recursive: true, force: true })
+      records.forEach((forget) => forget())
     }
   }
 
@@ -177,8 +183,10 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
       const outside = `st${tag}${name}` // at most 15 characters
       const inside = `${outside}n`
       const base = 4 * i + 200 // 10.231.N.200/30, .204/30, ...
+      records.push(own({ kind: 'netns', name: netns }))
       await sh('ip', ['netns', 'add', netns])
       made.netns.push(netns)
+      records.push(own({ kind: 'link', name: outside }))
       await sh('ip', ['link', 'add', outside, 'type', 'veth', 'peer', 'name', inside])
       made.links.push(outside)
       await sh('ip', ['link', 'set', inside, 'netns', netns])

@@ -8,7 +8,7 @@ import { writeStdout } from './output'
 import { markPhase } from './phases'
 import { needsRootHelper, withRootHelper } from './root-helper'
 
-const usage = `Usage: strata clone -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config] [-- HOOK_ARGS...]
+const usage = `Usage: strata clone -o ORIG -n NEW [-s] [-B BACKEND] [-p ORIG_LXCPATH] [-P NEW_LXCPATH] [--expand-config] [--allow-lossy] [-- HOOK_ARGS...]
 
 Copy clone (a standalone copy) or, with -s, a snapshot clone: overlay over the origin's
 rootfs (a clone of an overlay clone keeps the original base as its lower and copies the
@@ -21,6 +21,10 @@ to destroy an origin that overlay clones read (zfs itself refuses for zfs clones
                         in another; a copy of an overlay clone in its own lxcpath needs -B dir).
                         none and best are for create only
   --expand-config       write the flattened config (includes inlined), as LXC 1.0 did
+  --allow-lossy         copy into storage that keeps no extended attributes (zfs-fuse) even
+                        though the origin has some: its POSIX ACLs, file capabilities and other
+                        xattrs are dropped. Without it such a clone is refused before anything
+                        is made (rule clone-loses-xattrs), naming the first file that has one
   --member MEMBER       on an LXD cluster (--host): the member to place the clone on
 The new config's lxc.hook.clone hooks run on the new rootfs before it is registered, with
 HOOK_ARGS, as lxc-copy runs them; a hook that fails leaves no clone behind.
@@ -35,6 +39,7 @@ const CLONE_OPTIONS = {
   origpath: { type: 'string', short: 'p' },
   newpath: { type: 'string', short: 'P' },
   'expand-config': { type: 'boolean' },
+  'allow-lossy': { type: 'boolean' },
   member: { type: 'string' }
 } as const
 
@@ -55,7 +60,7 @@ const command: Command = {
     const originPath = lxcpathOf(o.origpath)
     const newPath = o.newpath === undefined ? originPath : lxcpathOf(o.newpath)
     const origin = { lxcpath: originPath, name: o.orig }
-    const choices = { name: o.name, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false }
+    const choices = { name: o.name, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false, ...(o['allow-lossy'] ? { allowLossy: true } : {}) }
     const progress = progressPrinter()
     if (needsRootHelper([originPath, newPath], 'write')) {
       if (hookArgs.length > 0) throw usageError('HOOK_ARGS cannot be passed to the root helper, which clones in an lxcpath only root may write.')
@@ -86,7 +91,16 @@ const command: Command = {
     const ref = await host
       .call(
         'clone',
-        { origin: { lxcpath: originPath, name: o.orig }, name: o.name, lxcpath: newPath, snapshot: o.snapshot ?? false, backend, expandConfig: o['expand-config'] ?? false, ...(o.member ? { member: o.member } : {}) },
+        {
+          origin: { lxcpath: originPath, name: o.orig },
+          name: o.name,
+          lxcpath: newPath,
+          snapshot: o.snapshot ?? false,
+          backend,
+          expandConfig: o['expand-config'] ?? false,
+          ...(o['allow-lossy'] ? { allowLossy: true } : {}),
+          ...(o.member ? { member: o.member } : {})
+        },
         progress.onProgress
       )
       .finally(progress.done)

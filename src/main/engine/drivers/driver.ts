@@ -73,6 +73,8 @@ export interface BuildTarget {
    * before the build dir goes (drivers/claims.ts).
    */
   claim(item: string): void
+  /** the user accepted a copy that drops the xattrs this storage cannot keep (clone --allow-lossy) */
+  dropUnsupportedXattrs?: boolean
 }
 
 /** An existing container's storage, to copy or snapshot from. */
@@ -128,6 +130,12 @@ export interface StorageDriver {
   create(target: BuildTarget, ctx: OpContext): Promise<{ spec: RootfsSpec; fill: RootfsAccess }>
   /** a standalone copy of what the source shows (merged view for layered sources) */
   copy(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec>
+  /**
+   * Why a copy of `origin` into this storage would not keep extended attributes (POSIX ACLs and
+   * file capabilities are xattrs), probed on the storage itself with a test xattr, or null.
+   * Absent: it keeps them (a directory tree on the lxcpath's filesystem, an image Strata formats).
+   */
+  xattrsLost?(origin: RootfsSpec, specs: StorageSpecs): Promise<string | null>
   /** a copy-on-write clone of the source */
   snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec>
   /**

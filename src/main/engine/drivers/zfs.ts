@@ -13,17 +13,19 @@
 // dataset; while a build runs, the mountpoint is in the staging directory (zfs-fuse mounts a
 // clone even with canmount=noauto, which would make the final directory appear early) and is
 // set to `<P>/<n>/rootfs` once the container is registered.
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
 import type { OpContext } from '../context'
 import { copyDirectoryTree } from '../fs/copy'
+import { setXattr } from '../native/index'
 import { rewriteHostname } from '../fs/hostname'
 import { NO_FIGURES } from '../fs/tree-usage'
 import { run, toolText } from '../tools'
 import { failed, refused } from '@shared/errors'
-import { directoryOf, type BuildTarget, type SourceStorage, type StorageDriver } from './driver'
+import { directoryOf, type BuildTarget, type SourceStorage, type StorageDriver, type StorageSpecs } from './driver'
 
 const TIMEOUT_MS = 120_000
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -147,6 +149,39 @@ async function newDataset(parent: string, target: BuildTarget, ctx: OpContext): 
   return dataset
 }
 
+/** Where a copy's dataset goes: beside the origin's dataset, as LXC places it; under zfsroot when the origin is not zfs. */
+function copyParent(origin: RootfsSpec, specs: StorageSpecs): string {
+  return origin.backend === 'zfs' ? dirname(datasetOf(origin)) : specs.zfsRoot
+}
+
+/** Whether each pool's filesystem keeps xattrs, probed once per process (zfs-fuse keeps none; the kernel's zfs does). */
+const poolXattrs = new Map<string, Promise<string | null>>()
+
+/**
+ * Probes a pool with a test xattr on a throwaway dataset (made, mounted in a temporary directory,
+ * destroyed): what it says is the filesystem's own answer, whatever zfs this is. Null when kept,
+ * else how the set failed.
+ */
+async function probePoolXattrs(pool: string): Promise<string | null> {
+  const dataset = `${pool}/strata-xattr-probe-${process.pid}`
+  const at = mkdtempSync(join(tmpdir(), 'strata-xattr-probe-'))
+  try {
+    await zfs(['create', '-o', `mountpoint=${at}`, '-o', 'canmount=noauto', dataset])
+    if (!(await mounted(dataset)).mounted) await zfsPatiently(['mount', dataset])
+    try {
+      await setXattr(at, 'user.strata-probe', Buffer.from('1'))
+      return null
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOTSUP' || code === 'EOPNOTSUPP') return `setting an xattr there fails with ${code}`
+      throw err
+    }
+  } finally {
+    await destroyDataset(dataset).catch(() => undefined)
+    rmSync(at, { recursive: true, force: true })
+  }
+}
+
 interface ZfsFigures {
   /** the dataset with its snapshots (and children): what destroying it all gives back */
   used: number
@@ -209,11 +244,18 @@ export const zfsDriver: StorageDriver = {
     const fill = await access(dataset)
     return { spec: specOf(dataset), fill }
   },
+  async xattrsLost(origin, specs) {
+    const pool = copyParent(origin, specs).split('/')[0]!
+    let probe = poolXattrs.get(pool)
+    if (!probe) poolXattrs.set(pool, (probe = probePoolXattrs(pool)))
+    // a probe that could not run (no such pool) tells nothing: asked again next time, and the copy fails on its own
+    const why = await probe.catch(() => (poolXattrs.delete(pool), null))
+    return why === null ? null : `the zfs pool ${pool} keeps no extended attributes (${why}: zfs-fuse has none), so no POSIX ACLs and no file capabilities`
+  },
   async copy(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
-    // beside the origin's dataset, as LXC places it; under zfsroot when the origin is not zfs
-    const parent = source.spec.backend === 'zfs' ? dirname(datasetOf(source.spec)) : target.specs.zfsRoot
-    const dataset = await newDataset(parent, target, ctx)
-    await withMounted(dataset, (dir) => source.withVisibleTree((root) => copyDirectoryTree(root, dir, ctx)))
+    const dataset = await newDataset(copyParent(source.spec, target.specs), target, ctx)
+    const opts = { dropUnsupportedXattrs: target.dropUnsupportedXattrs }
+    await withMounted(dataset, (dir) => source.withVisibleTree((root) => copyDirectoryTree(root, dir, ctx, 'copy', opts)))
     return specOf(dataset)
   },
   async snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {

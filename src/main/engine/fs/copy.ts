@@ -1,5 +1,7 @@
 // The one way the engine copies a tree: the native copier (faithful, threaded, progress,
-// abort), or `cp -a` when the addon is missing. A failed or cancelled copy removes what it made.
+// abort), or cp when the addon is missing. A failed or cancelled copy removes what it made.
+// An xattr (an ACL, a file capability) the destination cannot keep fails the copy, unless the
+// user accepted that loss (`dropUnsupportedXattrs`, after the clone said what would be lost).
 import { mkdirSync, rmSync } from 'node:fs'
 import { copyTree, nativeAvailable, scanUsage } from '../native/index'
 import { ioThreads } from './io-threads'
@@ -7,12 +9,25 @@ import { removeDirectoryTree } from './remove'
 import { report, type OpContext } from '../context'
 import { run } from '../tools'
 
-export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext = {}, phase = 'copy'): Promise<void> {
+export interface TreeCopyOptions {
+  /** drop (and count) the xattrs the destination's filesystem does not support instead of failing */
+  dropUnsupportedXattrs?: boolean
+}
+
+/**
+ * cp's flags: `-a` preserves xattrs only where it can and says nothing of the rest, so the strict
+ * copy names them (`--preserve=...,xattr` fails on one it cannot set); the lossy copy is `-a`.
+ */
+function cpFlags(opts: TreeCopyOptions): string[] {
+  return opts.dropUnsupportedXattrs ? ['-a'] : ['-dR', '--preserve=mode,ownership,timestamps,links,xattr']
+}
+
+export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext = {}, phase = 'copy', opts: TreeCopyOptions = {}): Promise<void> {
   if (!nativeAvailable()) {
-    report(ctx, { phase, message: `copying ${src} with cp -a (native copier unavailable)` })
+    report(ctx, { phase, message: `copying ${src} with cp (native copier unavailable)` })
     mkdirSync(dst, { recursive: true })
     try {
-      await run('cp', ['-a', '--sparse=auto', '--no-target-directory', `${src}/.`, dst], { signal: ctx.signal })
+      await run('cp', [...cpFlags(opts), '--sparse=auto', '--no-target-directory', `${src}/.`, dst], { signal: ctx.signal })
     } catch (err) {
       rmSync(dst, { recursive: true, force: true })
       throw err
@@ -27,16 +42,19 @@ export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext
     totals = { totalFiles: u.files, totalBytes: u.apparentBytes }
     report(ctx, { phase, files: 0, bytes: 0, ...totals })
   }
+  let dropped: number
   try {
-    await copyTree(src, dst, {
+    const result = await copyTree(src, dst, {
       threads,
       signal: ctx.signal,
+      dropUnsupportedXattrs: opts.dropUnsupportedXattrs,
       onProgress: ctx.onProgress ? (p) => report(ctx, { phase, files: p.files, bytes: p.bytes, ...totals }) : undefined
     })
+    dropped = result.droppedXattrs
   } catch (err) {
     await removeDirectoryTree(dst).catch(() => undefined)
     throw err
   }
   if (totals) report(ctx, { phase, files: totals.totalFiles, bytes: totals.totalBytes, ...totals })
+  if (dropped > 0) report(ctx, { phase: 'attributes', message: `${dropped} extended attribute${dropped > 1 ? 's' : ''} (ACLs, file capabilities) not kept: the new storage keeps none, as allowed` })
 }
-

@@ -3,32 +3,13 @@
 // (an overlay or aufs lower IS a dependency, bookkeeping or not).
 import { dirname, basename } from 'node:path'
 import type { ContainerRef, LineageEdge, LineageEdgeKind, LineageGraph, LineageNode } from '@shared/model'
-import type { ContainerRecord } from '../container'
 import type { LxcpathScan } from './scan'
 import { isHiddenName } from '@shared/names'
 import { driverFor } from '../drivers/index'
 import { normalLxcpath, refKey } from './bookkeeping'
 import type { BaseDrift } from './drift'
 import { integrityFindings } from './integrity'
-
-export interface RecordEntry {
-  record: ContainerRecord
-  kind: 'container' | 'snapshot'
-  /** for a snapshot, the container it is a snapshot of */
-  owner: ContainerRef | null
-  /** a hidden container (name starting with `.`), or a snapshot of one */
-  hidden: boolean
-}
-
-export interface Lineage {
-  readonly graph: LineageGraph
-  /** what the container depends on: lxc_rdepends order first (base first), then lower owners; nearest last */
-  dependsOn(ref: ContainerRef): ContainerRef[]
-  dependents(ref: ContainerRef): ContainerRef[]
-  entries: Map<string, RecordEntry>
-  /** the owner of each overlay/aufs record's lowers, by record key */
-  lowerOwners: Map<string, ContainerRef[]>
-}
+import { collectEntries, type Lineage } from './lineage'
 
 /** Who owns a lower directory: the record whose rootfs is it, else LXC's `<P>/<n>/rootfs` shape. */
 function lowerOwner(lower: string, byRootfs: Map<string, ContainerRef>): ContainerRef | null {
@@ -38,20 +19,6 @@ function lowerOwner(lower: string, byRootfs: Map<string, ContainerRef>): Contain
   if (basename(norm) !== 'rootfs') return null
   const dir = dirname(norm)
   return { lxcpath: dirname(dir), name: basename(dir) }
-}
-
-export function collectEntries(scans: readonly LxcpathScan[]): Map<string, RecordEntry> {
-  const entries = new Map<string, RecordEntry>()
-  for (const scan of scans) {
-    for (const c of scan.containers) {
-      const hidden = isHiddenName(c.record.ref.name)
-      entries.set(refKey(c.record.ref), { record: c.record, kind: 'container', owner: null, hidden })
-      for (const s of c.snapshots) {
-        entries.set(refKey(s.record.ref), { record: s.record, kind: 'snapshot', owner: c.record.ref, hidden })
-      }
-    }
-  }
-  return entries
 }
 
 /** `drifts`: base drift by refKey (baseDrifts); without it the findings say nothing of drift. */

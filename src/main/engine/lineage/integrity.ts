@@ -8,7 +8,7 @@ import { recoveryFindings } from '../journal/recovery-findings'
 import { inodeKey, lockedInodes } from '../proc-locks'
 import { refKey, SNAPSHOTS_FILE, RDEPENDS_FILE } from './bookkeeping'
 import type { BaseDrift } from './drift'
-import type { Lineage } from './graph'
+import type { Lineage } from './lineage'
 import { planSnapshotsFix } from './snapshots-fix'
 
 function show(ref: ContainerRef): string {

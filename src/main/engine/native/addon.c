@@ -272,20 +272,24 @@ static napi_value copy_result(napi_env env, job *j) {
   set_num(env, o, "hardlinks", (double)a->hardlinks);
   set_num(env, o, "specials", (double)a->specials);
   set_num(env, o, "skippedMounts", (double)a->skipped_mounts);
+  set_num(env, o, "droppedXattrs", (double)a->dropped_xattrs);
   return o;
 }
 
-/* copyTree(src, dst, threads, onProgress) */
+/* copyTree(src, dst, threads, onProgress, dropUnsupportedXattrs) */
 static napi_value js_copy_tree(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 2) { napi_throw_type_error(env, NULL, "copyTree(src, dst, threads?, onProgress?)"); return NULL; }
+  if (argc < 2) { napi_throw_type_error(env, NULL, "copyTree(src, dst, threads?, onProgress?, dropUnsupportedXattrs?)"); return NULL; }
   copy_args *a = calloc(1, sizeof *a);
   if (!a) { napi_throw_error(env, "ENOMEM", "out of memory"); return NULL; }
   if (!(a->src = arg_cstring(env, argv[0], 0, "src")) || !(a->dst = arg_cstring(env, argv[1], 0, "dst"))) { copy_free(a); return NULL; }
   a->threads = argc > 2 ? arg_int(env, argv[2], 0) : 0;
   if (a->threads <= 0) a->threads = default_threads();
+  bool drop = false;
+  if (argc > 4) napi_get_value_bool(env, argv[4], &drop);
+  a->drop_unsupported_xattrs = drop;
   return job_start(env, job_new(a, copy_run, copy_result, copy_free), argc > 3 ? arg_fn_or_null(env, argv[3]) : NULL);
 }
 

@@ -58,8 +58,11 @@ napi_value js_layer_diff(napi_env env, napi_callback_info info);
 typedef struct {
   char *src, *dst;
   int threads;
+  /* the user accepted losing what the destination cannot keep: an xattr the destination's
+   * filesystem does not support (ENOTSUP) is counted in dropped_xattrs instead of failing the copy */
+  int drop_unsupported_xattrs;
   /* results */
-  uint64_t files, bytes, dirs, symlinks, hardlinks, specials, skipped_mounts;
+  uint64_t files, bytes, dirs, symlinks, hardlinks, specials, skipped_mounts, dropped_xattrs;
 } copy_args;
 void copy_run(job *j);
 
@@ -100,8 +103,9 @@ void remove_run(job *j);
 /* Open a path below root without following any symlink and without leaving the mount. */
 int open_beneath(int rootfd, const char *rel, int flags);
 /* Copy all xattrs from (sfd|sdir+name) to (dfd|ddir+name); fd-based when fds >= 0. */
-int copy_xattrs_fd(int sfd, int dfd, const char **failed_name);
-int copy_xattrs_at(int sdir, const char *sname, int ddir, const char *dname, const char **failed_name);
+/* dropped: NULL fails on every xattr that cannot be set; else an unsupported one is counted there */
+int copy_xattrs_fd(int sfd, int dfd, const char **failed_name, uint64_t *dropped);
+int copy_xattrs_at(int sdir, const char *sname, int ddir, const char *dname, const char **failed_name, uint64_t *dropped);
 
 const char *errname(int err);
 

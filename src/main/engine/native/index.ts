@@ -20,7 +20,7 @@ type Handle = object
 type Started<T> = [Promise<T>, Handle]
 
 interface Addon {
-  copyTree(src: string, dst: string, threads: number, onProgress: ((p: { files: number; bytes: number }) => void) | null): Started<CopyResult>
+  copyTree(src: string, dst: string, threads: number, onProgress: ((p: { files: number; bytes: number }) => void) | null, dropUnsupportedXattrs: boolean): Started<CopyResult>
   scanUsage(root: string, threads: number, xattrs: boolean, dirTimes?: boolean, shared?: boolean): Started<UsageResult & { dirTimes?: RawDirTimes }>
   watchTree(root: string, fanotify: boolean, onChange: (dirs: string[], overflow: boolean, error: string | null) => void): Handle
   unwatchTree(handle: Handle): void
@@ -83,6 +83,11 @@ export interface CopyOptions {
   onProgress?: (p: CopyProgress) => void
   /** Worker threads; default min(8, cores) (more only helps with a cold cache). */
   threads?: number
+  /**
+   * The user accepted losing what the destination cannot keep: an xattr its filesystem does not
+   * support (ENOTSUP) is counted in droppedXattrs instead of failing the copy. Default: it fails.
+   */
+  dropUnsupportedXattrs?: boolean
 }
 
 export interface CopyResult {
@@ -98,6 +103,8 @@ export interface CopyResult {
   specials: number
   /** Directories on another filesystem than src: recreated empty, never entered. */
   skippedMounts: number
+  /** xattrs (ACLs and file capabilities among them) not set because dst's filesystem keeps none (dropUnsupportedXattrs) */
+  droppedXattrs: number
 }
 
 export interface UsageOptions {
@@ -287,7 +294,7 @@ export async function copyTree(src: string, dst: string, opts: CopyOptions = {})
         }
       }
     : null
-  return run('copyTree', opts.signal, () => addon().copyTree(s, d, threads, onProgress))
+  return run('copyTree', opts.signal, () => addon().copyTree(s, d, threads, onProgress, opts.dropUnsupportedXattrs === true))
 }
 
 /** `du -sx` in one multi-threaded pass, plus counts, whiteouts and opaque dirs. */

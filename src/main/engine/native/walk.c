@@ -131,7 +131,10 @@ static ssize_t x_list_alloc(xref *r, char *stackbuf, size_t stacklen, char **out
   return n;
 }
 
-static int copy_xattrs(xref *s, xref *d, const char **failed) {
+/* An xattr the destination cannot hold (ENOTSUP: a filesystem without xattrs, as zfs-fuse) fails
+ * the copy, naming it, unless `dropped` counts it: only when the user accepted that loss (the
+ * clone checked first what would be lost and said so). Never skipped without a trace. */
+static int copy_xattrs(xref *s, xref *d, const char **failed, uint64_t *dropped) {
   char lbuf[XBUF], vbuf[XBUF];
   char *list;
   *failed = NULL;
@@ -162,6 +165,11 @@ static int copy_xattrs(xref *s, xref *d, const char **failed) {
       break;
     }
     if (x_set(d, k, val, (size_t)vn) < 0) {
+      if (dropped && (errno == ENOTSUP || errno == EOPNOTSUPP)) {
+        __atomic_add_fetch(dropped, 1, __ATOMIC_RELAXED);
+        if (val != vbuf) free(val);
+        continue;
+      }
       rc = errno; *failed = k;
       if (val != vbuf) free(val);
       break;
@@ -178,17 +186,20 @@ static int copy_xattrs(xref *s, xref *d, const char **failed) {
   return rc;
 }
 
-int copy_xattrs_fd(int sfd, int dfd, const char **failed) {
+int copy_xattrs_fd(int sfd, int dfd, const char **failed, uint64_t *dropped) {
   xref s = {.fd = sfd}, d = {.fd = dfd};
-  return copy_xattrs(&s, &d, failed);
+  return copy_xattrs(&s, &d, failed, dropped);
 }
 
-int copy_xattrs_at(int sdir, const char *sname, int ddir, const char *dname, const char **failed) {
+int copy_xattrs_at(int sdir, const char *sname, int ddir, const char *dname, const char **failed, uint64_t *dropped) {
   xref s = {.fd = -1, .name = sname}, d = {.fd = -1, .name = dname};
   snprintf(s.path, sizeof s.path, "/proc/self/fd/%d", sdir);
   snprintf(d.path, sizeof d.path, "/proc/self/fd/%d", ddir);
-  return copy_xattrs(&s, &d, failed);
+  return copy_xattrs(&s, &d, failed, dropped);
 }
+
+/* where a copy counts the xattrs it may drop, or NULL when it may drop none */
+static uint64_t *dropped_of(copy_args *a) { return a->drop_unsupported_xattrs ? &a->dropped_xattrs : NULL; }
 
 /* ---------- inode map (hard links) ---------- */
 
@@ -739,7 +750,7 @@ static int copy_reg(tls *t, copy_ctx *c, const char *name, int in, const struct 
   if (!own_ok && !chown_ok(t->w, fchown(out, fst->st_uid, fst->st_gid))) { FAILD(t, rel, name, "fchown", errno); goto fail; }
   if (!mode_ok && fchmod(out, perm) < 0) { FAILD(t, rel, name, "fchmod", errno); goto fail; }
   const char *xn;
-  if ((rc = copy_xattrs_fd(in, out, &xn))) { FAILD(t, rel, name, xn, rc); goto fail; }
+  if ((rc = copy_xattrs_fd(in, out, &xn, dropped_of(t->w->args)))) { FAILD(t, rel, name, xn, rc); goto fail; }
   struct timespec ts[2] = {fst->st_atim, fst->st_mtim};
   if (futimens(out, ts) < 0) { FAILD(t, rel, name, "futimens", errno); goto fail; }
   if (close(out) < 0) { out = -1; FAILD(t, rel, name, "close", errno); goto fail; }
@@ -787,7 +798,7 @@ static int copy_meta_at(tls *t, copy_ctx *c, const char *name, const struct stat
   }
   if (xattrs) {
     const char *xn;
-    int rc = copy_xattrs_at(c->sfd, name, c->dfd, name, &xn);
+    int rc = copy_xattrs_at(c->sfd, name, c->dfd, name, &xn, dropped_of(t->w->args));
     if (rc) { FAILD(t, rel, name, xn, rc); return -1; }
   }
   struct timespec ts[2] = {st->st_atim, st->st_mtim};
@@ -919,7 +930,7 @@ static void copy_finalize(tls *t, dnode *d) {
   int own_ok = d->rel[0] && owner_matches(w, &d->st);
   if (!own_ok && !chown_ok(w, fchown(dfd, d->st.st_uid, d->st.st_gid))) FAILD(t, d->rel, NULL, "fchown", errno);
   else if (fchmod(dfd, d->st.st_mode & 07777) < 0) FAILD(t, d->rel, NULL, "fchmod", errno);
-  else if ((rc = copy_xattrs_fd(sfd, dfd, &xn))) FAILD(t, d->rel, NULL, xn, rc);
+  else if ((rc = copy_xattrs_fd(sfd, dfd, &xn, dropped_of(w->args)))) FAILD(t, d->rel, NULL, xn, rc);
   else if (futimens(dfd, ts) < 0) FAILD(t, d->rel, NULL, "futimens", errno);
   close(sfd);
   close(dfd);

@@ -24,6 +24,7 @@ import { report, type OpContext } from '../context'
 import { refused } from '@shared/errors'
 import { show } from '../errors'
 import { assertStopped, loadExisting } from './preconditions'
+import { refuseXattrLoss } from './xattr-loss'
 import { admitLowers, admitRecordedRefs } from './recorded'
 
 export interface CloneOptions {
@@ -37,6 +38,8 @@ export interface CloneOptions {
   expandConfig?: boolean
   /** passed on to each lxc.hook.clone of the new config (lxc-copy's `-- ARGS`) */
   hookArgs?: string[]
+  /** make a copy into storage that keeps no xattrs even when the origin has some (ops/xattr-loss.ts) */
+  allowLossy?: boolean
 }
 
 /** What lxc-snapshot and restore need beyond a user's clone. */
@@ -124,6 +127,9 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
   if (!/\/snaps$/.test(opts.origin.lxcpath)) await assertStopped(opts.origin, 'clone it')
   const driver = driverFor(backend)
   const source = sourceStorage(origin.spec, origin.dir)
+  const specs = { zfsRoot: readGlobalConfig().zfsRoot }
+  // What the new storage cannot keep is said before anything is made.
+  if (mode === 'copy' && !opts.allowLossy) await refuseXattrLoss({ origin: origin.ref, into: { as: show(target) }, backend, driver, source, specs }, ctx.signal)
   // The dependencies a clone that reads its origin records (LXC's copy_rdepends + add_rdepends, for overlay).
   const deps: ContainerRef[] = []
   // Everything the build reads or records that the origin's files name must be in reach.
@@ -141,7 +147,7 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
   const plan: BuildPlan = { what: internals.what ?? 'clone', workDir: internals.workDir ?? lxcpath, target, finalDir, origins }
   const build = async (staging: string): Promise<RootfsSpec> => {
     report(ctx, { phase: mode, message: `${mode === 'snapshot' ? 'snapshot' : 'copy'} of ${show(origin.ref)} as ${backend}` })
-    const buildTarget = { buildDir: staging, finalDir, specs: { zfsRoot: readGlobalConfig().zfsRoot }, claim: claimer(staging, backend) }
+    const buildTarget = { buildDir: staging, finalDir, specs, claim: claimer(staging, backend), dropUnsupportedXattrs: opts.allowLossy }
     const spec = mode === 'snapshot' ? await driver.snapshot(source, buildTarget, ctx) : await driver.copy(source, buildTarget, ctx)
     const config = cloneConfig(origin.configFile, {
       oldDir: origin.dir,

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next'
 import {
   Alert,
   Button,
+  Checkbox,
   Form,
   FormGroup,
   FormHelperText,
@@ -31,6 +32,8 @@ export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Ele
   const [submitError, setSubmitError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [whyOpen, setWhyOpen] = useState(false)
+  // the user's yes to a copy that loses xattrs: asked again for every other choice
+  const [lossyOk, setLossyOk] = useState(false)
   const issueText = useNameIssueText()
   const originBackend = useContainers((s) => s.list.find((c) => c.lxcpath === d.origin?.lxcpath && c.name === d.origin?.name)?.backend ?? '')
 
@@ -38,6 +41,8 @@ export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Ele
     if (d.open) void d.loadChoices(api)
     setSubmitError(null)
   }, [d.open, d.origin])
+
+  useEffect(() => setLossyOk(false), [d.backend, d.mode, d.lxcpath, d.open])
 
   // the engine's check, a moment after the last keystroke
   useEffect(() => {
@@ -51,7 +56,9 @@ export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Ele
   const mine = d.choices.filter((c) => c.mode === d.mode)
   const possible = mine.filter((c) => c.allowed)
   const others = mine.filter((c) => !c.allowed)
-  const canSubmit = !d.checking && !d.nameIssue && d.backend !== null && !busy && !d.loading
+  // the engine said what this copy would lose (xattrs the storage cannot keep): only with the user's yes
+  const loses = mine.find((c) => c.backend === d.backend && c.allowed)?.loses ?? null
+  const canSubmit = !d.checking && !d.nameIssue && d.backend !== null && !busy && !d.loading && (loses === null || lossyOk)
 
   const submit = async (e?: React.FormEvent): Promise<void> => {
     e?.preventDefault()
@@ -60,7 +67,14 @@ export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Ele
     setSubmitError(null)
     try {
       await useTasks.getState().start('clone', d.name, () =>
-        api.clone({ origin, name: d.name, lxcpath: d.lxcpath, snapshot: d.mode === 'snapshot', backend: d.backend ?? undefined })
+        api.clone({
+          origin,
+          name: d.name,
+          lxcpath: d.lxcpath,
+          snapshot: d.mode === 'snapshot',
+          backend: d.backend ?? undefined,
+          ...(loses !== null && lossyOk ? { allowLossy: true } : {})
+        })
       )
       d.close()
     } catch (err) {
@@ -159,6 +173,13 @@ export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Ele
           ))}
           <WhyNotOthers others={others} origin={originBackend} expanded={whyOpen} onToggle={setWhyOpen} testId="clone-why-not" />
         </FormGroup>
+
+        {loses !== null && (
+          <Alert variant="warning" isInline isPlain data-testid="clone-loses" title={t('clone.loses.title')}>
+            <p>{loses}</p>
+            <Checkbox id="clone-allow-lossy" data-testid="clone-allow-lossy" isChecked={lossyOk} onChange={(_e, v) => setLossyOk(v)} label={t('clone.loses.accept')} />
+          </Alert>
+        )}
 
         {(d.error || submitError) && (
           <Alert variant="danger" isInline isPlain role="alert" data-testid="clone-error" title={t('clone.failed', { message: d.error ?? submitError })} />

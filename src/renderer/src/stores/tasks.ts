@@ -3,11 +3,8 @@
 import { create } from 'zustand'
 import type { Events, StrataApi } from '@shared/api'
 import type { ContainerRef, OpProgress, StartDiagnosis } from '@shared/model'
-import type { LifecycleAction } from '@shared/lifecycle'
 import { useToasts } from './toasts'
-
-export type TaskKind = 'clone' | 'create' | 'snapshot' | 'copyToHost' | 'destroy' | LifecycleAction
-export type TaskStatus = 'running' | 'done' | 'failed' | 'cancelled'
+import type { TaskKind, TaskStatus } from './task-kinds'
 
 export interface Task {
   id: string

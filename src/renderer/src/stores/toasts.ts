@@ -2,7 +2,7 @@
 // one is translated where it is drawn, so a language switch reaches them too. The task drawer
 // keeps the full history.
 import { create } from 'zustand'
-import type { TaskKind, TaskStatus } from './tasks'
+import type { TaskKind, TaskStatus } from './task-kinds'
 
 export type ToastVariant = 'success' | 'danger' | 'warning' | 'info'
 export interface Toast {

@@ -1,0 +1,63 @@
+// A copy into storage that keeps no extended attributes (zfs-fuse) would lose the origin's POSIX
+// ACLs, file capabilities and other xattrs. Asked before anything is made: refused, naming the
+// storage, the first file that would lose something and the rule, unless the user accepted the
+// loss (clone --allow-lossy, the clone dialog's checkbox); an origin without any goes on.
+import type { Backend, BackendChoice, ContainerRef } from '@shared/model'
+import { refused } from '@shared/errors'
+import type { SourceStorage, StorageDriver, StorageSpecs } from '../drivers/driver'
+import { driverFor, sourceStorage } from '../drivers/index'
+import { readGlobalConfig } from '../global-config'
+import type { ContainerRecord } from '../container'
+import { describeXattrs, firstFileWithXattrs } from '../fs/xattr-scan'
+import { show } from '../errors'
+
+export const LOSES_XATTRS = 'clone-loses-xattrs'
+
+interface LossyCopy {
+  origin: ContainerRef
+  /** where the copy goes: the new container (`as <P>/<n>`), or the lxcpath the choices are for (`in <P>`) */
+  into: { as: string } | { in: string }
+  backend: Backend
+  driver: StorageDriver
+  source: SourceStorage
+  specs: StorageSpecs
+}
+
+/** What a copy would lose, in a sentence naming the storage and the first file, or null. */
+async function xattrLoss(copy: LossyCopy, signal?: AbortSignal): Promise<string | null> {
+  const why = await copy.driver.xattrsLost?.(copy.source.spec, copy.specs)
+  if (!why) return null
+  const first = await copy.source.withVisibleTree((root) => firstFileWithXattrs(root, signal))
+  if (!first) return null
+  const file = first.path === '.' ? 'its rootfs directory' : `/${first.path}`
+  return (
+    `A ${copy.backend} copy of ${show(copy.origin)} ${'as' in copy.into ? `as ${copy.into.as}` : `in ${copy.into.in}`} would lose extended attributes: ${why}. ` +
+    `${copy.origin.name}'s ${file} has ${describeXattrs(first.names)} (the first file found that has one).`
+  )
+}
+
+/** Throws clone-loses-xattrs before anything is made when the copy would lose xattrs. */
+export async function refuseXattrLoss(copy: LossyCopy, signal?: AbortSignal): Promise<void> {
+  const loss = await xattrLoss(copy, signal)
+  if (loss === null) return
+  throw refused(
+    LOSES_XATTRS,
+    `${loss} Refused by the rule ${LOSES_XATTRS}: nothing was made. Choose a backend that keeps them (dir, btrfs), or clone with --allow-lossy to make the copy without them.`,
+    'as' in copy.into ? copy.into.as : copy.into.in
+  )
+}
+
+/** The clone choices with what each allowed copy would lose said (`loses`): the dialog's one answer. */
+export async function withXattrLoss(choices: BackendChoice[], origin: ContainerRecord, lxcpath: string): Promise<BackendChoice[]> {
+  if (!origin.spec) return choices
+  const source = sourceStorage(origin.spec, origin.dir)
+  const specs = { zfsRoot: readGlobalConfig().zfsRoot }
+  return Promise.all(
+    choices.map(async (c) => {
+      const driver = driverFor(c.backend)
+      if (c.mode !== 'copy' || !c.allowed || !driver.xattrsLost) return c
+      const loses = await xattrLoss({ origin: origin.ref, into: { in: lxcpath }, backend: c.backend, driver, source, specs })
+      return loses === null ? c : { ...c, loses }
+    })
+  )
+}
