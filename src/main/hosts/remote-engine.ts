@@ -23,7 +23,10 @@ export function remoteEngine(host: SshHost, opts: { onLog?: (line: string) => vo
   const client = new HelperClient({
     lxcpaths: host.lxcpaths,
     onLog: opts.onLog,
-    onGone: opts.onGone,
+    onGone: (err) => {
+      master.close()
+      opts.onGone?.(err)
+    },
     launcher: {
       describe: `The Strata helper on ${host.name} (${host.destination})`,
       // the helper's own connection is the master; a `--channel` process (where a forward is refused) logs in on its own
@@ -34,7 +37,12 @@ export function remoteEngine(host: SshHost, opts: { onLog?: (line: string) => vo
   return {
     kind: 'remote',
     host,
-    connect: () => client.connect(),
+    // a connection that never opened leaves no directory behind
+    connect: () =>
+      client.connect().catch((err: unknown) => {
+        master.close()
+        throw err
+      }),
     get info() {
       return client.info
     },

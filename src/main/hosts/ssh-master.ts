@@ -15,6 +15,18 @@ import { sshArgs } from './ssh'
 /** How long an `ssh -O` request to the master may take. */
 const MUX_TIMEOUT_MS = 30_000
 
+/** The directories still held, removed when this process exits however it ends its event loop (a master's ssh goes with it). */
+const held = new Set<string>()
+let exitHook = false
+function hold(dir: string): void {
+  held.add(dir)
+  if (exitHook) return
+  exitHook = true
+  process.once('exit', () => {
+    for (const d of held) rmSync(d, { recursive: true, force: true })
+  })
+}
+
 export class SshMaster {
   private dir: string | null = null
   private forwards = 0
@@ -29,6 +41,7 @@ export class SshMaster {
   masterArgs(): string[] {
     this.close()
     this.dir = mkdtempSync(join(process.env.XDG_RUNTIME_DIR || tmpdir(), 'strata-ssh-'))
+    hold(this.dir)
     return ['-o', 'ControlMaster=yes', '-o', `ControlPath=${this.control}`, '-o', 'ControlPersist=no']
   }
 
@@ -55,9 +68,12 @@ export class SshMaster {
     }
   }
 
-  /** Removes the directory (and any socket left in it). */
+  /** Removes the directory (and any socket left in it): the connection closed, or never opened. */
   close(): void {
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true })
+    if (this.dir) {
+      rmSync(this.dir, { recursive: true, force: true })
+      held.delete(this.dir)
+    }
     this.dir = null
   }
 }
