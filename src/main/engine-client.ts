@@ -9,6 +9,7 @@ import type { EngineStream } from './engine/console'
 import { runEngineMethod } from './engine-methods'
 import { LowerWalkCache } from './engine/lineage/drift'
 import { recoverInterrupted } from './engine/ops/recover'
+import type { ChannelSocket } from './helper/byte-channel'
 import type { ChannelCommand, HelperClient } from './helper/client'
 
 export interface CallOptions {
@@ -25,6 +26,8 @@ export interface EngineClient {
   call<M extends EngineMethod>(method: M, params: EngineParams<M>, opts?: CallOptions): Promise<EngineResult<M>>
   /** a helper's (here or over ssh): how to reach a byte channel one of its streams offered */
   channelCommand?(offer: string): ChannelCommand
+  /** a remote helper's: its byte channel as a socket here, forwarded through its own ssh connection; null where it cannot be */
+  channelSocket?(offer: string): Promise<ChannelSocket | null>
 }
 
 /** True when this process may change the lxcpath itself (root, or the user's own lxcpath). */

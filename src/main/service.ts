@@ -229,7 +229,8 @@ export function createSession(opts: ServiceOptions = {}): Session {
         const via = remote ?? (helperClient ? helperEngine(helperClient) : null)
         if (!via?.channelCommand) throw unavailable('no-channel', 'No helper of this session offered that byte channel.')
         return via.channelCommand(offer)
-      }
+      },
+      channelSocket: async (offer) => (remote?.channelSocket ? remote.channelSocket(offer) : null)
     },
     task: startWork,
     on(event, cb) {

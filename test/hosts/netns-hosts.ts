@@ -30,7 +30,8 @@ export interface HostsFixture {
   hosts: NetnsHost[]
   /** the key ssh-keygen -lf shows for a host key file: "256 SHA256:..." */
   fingerprint(hostKey: string): Promise<string>
-  startSshd(h: NetnsHost): Promise<void>
+  /** starts the host's sshd; `extra` lines go at the end of its config (DisableForwarding yes, ...) */
+  startSshd(h: NetnsHost, extra?: string[]): Promise<void>
   stopSshd(h: NetnsHost): Promise<void>
   cleanup(): Promise<void>
 }
@@ -96,7 +97,7 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
       const out = await sh('ssh-keygen', ['-l', '-f', `${hostKey}.pub`])
       return out.split(' ').slice(0, 2).join(' ')
     },
-    async startSshd(h) {
+    async startSshd(h, extra = []) {
       writeFileSync(
         join(dir, `sshd_config-${h.name}`),
         [
@@ -112,6 +113,7 @@ export async function makeHostsFixture(count: number): Promise<HostsFixture> {
           // the key files live in a temporary directory, not in a home that sshd would check
           'StrictModes no',
           'LogLevel VERBOSE',
+          ...extra,
           ''
         ].join('\n')
       )

@@ -59,6 +59,23 @@ async function makeRichContainer(lxcpath: string, name: string): Promise<string>
   return root
 }
 
+/** The CLI's child processes named `name` whose command line holds every one of `words`. */
+async function childrenOf(parent: number, name: string, ...words: string[]): Promise<number[]> {
+  const r = await execa('pgrep', ['-P', String(parent), '-x', name], { reject: false })
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        return words.every((w) => cmdline.includes(w))
+      } catch {
+        return false
+      }
+    })
+}
+
 describe.skipIf(skip)('strata copy between hosts (network namespaces with their own sshd, each serving its own lxcpath; the ssh user is root there)', () => {
   beforeAll(async () => {
     hs = await setUpHosts(2, async (s) => {
@@ -97,8 +114,16 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
   }, 120_000)
 
   it('h1:c1 to h2:c1copy keeps every attribute (rsync -aHAXn finds nothing), the config is rewritten, and LXC on h2 starts it', async () => {
-    const r = await strata(['copy', 'h1:c1', 'h2:c1copy'])
+    // the CLI's own temporary files (its ssh connections' control sockets and forwards) go here, to be seen gone after
+    const tmp = join(hs.dir, 'cli-tmp')
+    mkdirSync(tmp)
+    const logins = () => hs.hosts.map((h) => h.sshdLog.split('Accepted publickey').length - 1)
+    const loginsBefore = logins()
+    const r = await strata(['copy', 'h1:c1', 'h2:c1copy'], { TMPDIR: tmp, XDG_RUNTIME_DIR: '' })
     expect(r.code, r.stderr).toBe(0)
+    // one login per host, as `ssh h1 tar c | ssh h2 tar x` makes: the rootfs went through the helpers' own connections
+    expect(logins().map((n, i) => n - loginsBefore[i]!)).toEqual([1, 1])
+    expect(readdirSync(tmp)).toEqual([])
     expect(r.stdout).toContain(`Copied c1 from h1 (${p1}) to c1copy on h2 (${p2})`)
     const src = join(p1, 'c1', 'rootfs')
     const dst = join(p2, 'c1copy', 'rootfs')
@@ -261,8 +286,13 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
       await sh('dd', 'if=/dev/urandom', `of=${join(p1, 'c1', 'rootfs', 'srv', 'big')}`, 'bs=1M', 'count=192', 'status=none')
     }, 120_000)
 
-    /** Runs `strata copy h1:c1 h2:big`; resolves once h2's build holds part of it (wrapped: the process is a promise itself). */
-    async function copyUnderWay() {
+    /**
+     * Runs `strata copy h1:c1 h2:big`; resolves once h2's build holds part of it (wrapped: the
+     * process is a promise itself), with the channel's carrier between the hosts (the relay's
+     * `cat` between the two forwards, or the `--channel` ssh to h2 where h2 refuses forwarding) stopped, so that the copy cannot
+     * end before the test has interrupted it; `carryOn` lets it go on.
+     */
+    async function copyUnderWay(carrier: 'cat' | 'ssh' = 'cat') {
       const cli = execa(process.execPath, [join(REPO, 'bin/strata'), 'copy', 'h1:c1', 'h2:big'], { reject: false, env: hs.env, all: false })
       await waitFor(
         "part of the copy to arrive in h2's hidden build",
@@ -274,13 +304,26 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
         },
         120_000
       )
-      return { cli }
+      const carriers = await childrenOf(cli.pid!, carrier, carrier === 'ssh' ? '--channel' : '')
+      expect(carriers, `the channel's ${carrier}`).toHaveLength(1)
+      for (const pid of carriers) process.kill(pid, 'SIGSTOP')
+      const carryOn = () => {
+        for (const pid of carriers) {
+          try {
+            process.kill(pid, 'SIGCONT')
+          } catch {
+            // gone already
+          }
+        }
+      }
+      return { cli, carriers, carryOn }
     }
 
     it('Ctrl-C leaves both lxcpaths exactly as they were', async () => {
       const before = [await tree(p1), await tree(p2)]
-      const { cli } = await copyUnderWay()
+      const { cli, carryOn } = await copyUnderWay()
       process.kill(cli.pid!, 'SIGINT') // as Ctrl-C does (execa's kill() would follow with SIGKILL after 5 s)
+      carryOn()
       const r = await cli
       expect(r.exitCode, `${String(r.signal)} ${String(r.stderr)}`).toBe(130)
       expect(r.stderr).toContain('The copy was cancelled; nothing was changed on either host.')
@@ -288,35 +331,73 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
       expect([await tree(p1), await tree(p2)]).toEqual(before)
     }, 300_000)
 
-    it.each([
-      ["the helper's", '--stdio', /Copying c1 into big on h2 failed there: The Strata helper on h2 .*exited/],
-      ["the byte channel's", '--channel', /The rootfs's channel to h2 broke off before the copy was complete/]
-    ])("%s ssh to h2 killed mid-copy: the importer's transfer ends without its end marker and it removes its build", async (_which, arg, message) => {
+    it("the helper's ssh to h2 killed mid-copy (its connection carries the channel too): the importer's transfer ends without its end marker and it removes its build", async () => {
       const before = [await tree(p1), await tree(p2)]
-      const { cli } = await copyUnderWay()
-      const ssh = await execa('pgrep', ['-P', String(cli.pid), '-x', 'ssh'], { reject: false })
-      const toH2: number[] = []
-      for (const pid of ssh.stdout.split('\n').filter(Boolean)) {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-        if (cmdline.includes(hs.hosts[1]!.address) && cmdline.includes(arg)) toH2.push(Number(pid))
-      }
-      expect(toH2, `the ssh process to h2 with ${arg}`).toHaveLength(1)
+      const { cli, carryOn } = await copyUnderWay()
+      const toH2 = await childrenOf(cli.pid!, 'ssh', '--stdio', hs.hosts[1]!.address)
+      expect(toH2, 'the ssh process to h2 with --stdio').toHaveLength(1)
       process.kill(toH2[0]!, 'SIGKILL')
+      carryOn()
       const r = await cli
       expect(r.exitCode).not.toBe(0)
-      expect(r.stderr).toMatch(message)
+      expect(r.stderr).toMatch(/Copying c1 into big on h2 failed there: The Strata helper on h2 .*exited/)
       await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
       expect([await tree(p1), await tree(p2)]).toEqual(before)
     }, 300_000)
 
+    it("the byte channel's carrier killed mid-copy: both helpers hear the channel broke, and the importer removes its build", async () => {
+      const before = [await tree(p1), await tree(p2)]
+      const { cli, carriers } = await copyUnderWay()
+      process.kill(carriers[0]!, 'SIGKILL')
+      const r = await cli
+      expect(r.exitCode).not.toBe(0)
+      expect(r.stderr).toMatch(/The rootfs's channel to h2 broke off before the copy was complete/)
+      await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
+      expect([await tree(p1), await tree(p2)]).toEqual(before)
+    }, 300_000)
+
+    describe('h2 refusing forwarding (sshd: DisableForwarding yes)', () => {
+      beforeAll(async () => {
+        await hs.fx.stopSshd(hs.hosts[1]!)
+        await hs.fx.startSshd(hs.hosts[1]!, ['DisableForwarding yes'])
+      }, 60_000)
+      afterAll(async () => {
+        await hs.fx.stopSshd(hs.hosts[1]!)
+        await hs.fx.startSshd(hs.hosts[1]!)
+      }, 60_000)
+
+      it("the channel to h2 goes through a `--channel` login of its own, and the copy keeps every attribute", async () => {
+        const r = await strata(['copy', 'h1:c1', 'h2:viachannel'])
+        expect(r.code, r.stderr).toBe(0)
+        expect(await rootfsDifferences(join(p1, 'c1', 'rootfs'), join(p2, 'viachannel', 'rootfs'))).toEqual([])
+        expect(hs.hosts[1]!.sshdLog).toMatch(/refused|disabled|prohibited/i)
+        await sh('lxc-destroy', '-P', p2, '-n', 'viachannel')
+      }, 300_000)
+
+      it("that `--channel` ssh to h2 killed mid-copy: the channel broke, and the importer removes its build", async () => {
+        const before = [await tree(p1), await tree(p2)]
+        const { cli, carryOn } = await copyUnderWay('ssh')
+        const toH2 = await childrenOf(cli.pid!, 'ssh', '--channel', hs.hosts[1]!.address)
+        expect(toH2, 'the --channel ssh process to h2').toHaveLength(1)
+        process.kill(toH2[0]!, 'SIGKILL')
+        carryOn()
+        const r = await cli
+        expect(r.exitCode).not.toBe(0)
+        expect(r.stderr).toMatch(/The rootfs's channel to h2 broke off before the copy was complete/)
+        await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
+        expect([await tree(p1), await tree(p2)]).toEqual(before)
+      }, 300_000)
+    })
+
     it("a helper on h2 killed outright leaves its journal, and the next connection's recovery removes the leftover", async () => {
       const before = await tree(p2)
-      const { cli } = await copyUnderWay()
+      const { cli, carryOn } = await copyUnderWay()
       // the helper itself (node), not the shell sshd started it with
       const found = await execa('pgrep', ['-f', `^${process.execPath} \\S*strata-helper.mjs --stdio --lxcpath ${p2}$`], { reject: false })
       const [helper] = found.stdout.split('\n').filter(Boolean).map(Number)
       expect(helper, 'the helper on h2').toBeDefined()
       process.kill(helper!, 'SIGKILL')
+      carryOn()
       const r = await cli
       expect(r.exitCode).not.toBe(0)
       expect(r.stderr).toContain('on h2 failed there')

@@ -102,6 +102,7 @@ export class HostConnection {
     return {
       kind: 'remote',
       channelCommand: engine.channelCommand && ((offer) => engine.channelCommand!(offer)),
+      channelSocket: engine.channelSocket && ((offer) => engine.channelSocket!(offer)),
       call: async (method, params, opts) => {
         try {
           return await engine.call(method, params, opts)

@@ -2,15 +2,20 @@
 // exportContainer stream relayed into the target's importContainer stream by this process, so
 // the hosts need not reach each other. Each side runs in its own engine (the helper over ssh,
 // or this process); the rootfs goes from the exporter's byte channel to the importer's
-// (transfer-wire.ts), paced by the pipes between them. Whatever ends one side early cancels the other: a failed or cancelled copy leaves
-// the source untouched and the target without the copy (its build is undone there).
+// (transfer-wire.ts), paced by the pipes between them. A remote helper's channel is reached
+// through its own ssh connection (a forward, ssh-master.ts), or where the host refuses that, by
+// a `--channel` process of its own. Whatever ends one side early cancels the other: a failed or
+// cancelled copy leaves the source untouched and the target without the copy (its build is
+// undone there).
 import { spawn, type ChildProcess } from 'node:child_process'
+import type { Socket } from 'node:net'
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream'
 import { STREAM_INPUT_MAX, type StreamInput } from '@shared/engine-api'
 import { asStrataError, StrataError } from '@shared/errors'
 import type { ContainerRef, Backend, OpProgress } from '@shared/model'
 import type { ByteChannel } from '../engine/console'
 import type { EngineClient } from '../engine-client'
+import { connectChannel } from '../helper/byte-channel'
 import type { ChannelCommand } from '../helper/client'
 
 export interface TransferSide {
@@ -30,8 +35,11 @@ function onSide(err: unknown, what: string): StrataError {
   return new StrataError(e.code, `${what}: ${e.message}`, { rule: e.rule, subject: e.subject, cause: err })
 }
 
-/** One side's byte channel as the relay holds it: a helper's `--channel` process to start, or the in-process engine's pipe. */
-type ChannelEnd = { command: ChannelCommand } | { readable: Readable; writable: Writable }
+/**
+ * One side's byte channel as the relay holds it: a helper's socket, connected (forwarded over
+ * ssh); a helper's `--channel` process to start; or the in-process engine's pipe.
+ */
+type ChannelEnd = { socket: Socket; readAgain: () => void } | { command: ChannelCommand } | { readable: Readable; writable: Writable }
 
 /** The channel of an engine in this process: two pipes, one each way. */
 function localChannel(ends: Map<string, ChannelEnd>): ByteChannel {
@@ -58,9 +66,22 @@ export async function copyAcrossHosts(
   opts.signal?.addEventListener('abort', cancelBoth, { once: true })
   const local = new Map<string, ChannelEnd>()
   const processes: ChildProcess[] = []
-  /** The end an offer names: an in-process pipe, or the `--channel` process of the side's helper. */
-  const endOf = (side: TransferSide, offer: string): ChannelEnd | null => {
+  const sockets: Socket[] = []
+  const releases: (() => Promise<void>)[] = []
+  /** The end an offer names: an in-process pipe, the helper's socket forwarded here, or its `--channel` process. */
+  const endOf = async (side: TransferSide, offer: string): Promise<ChannelEnd | null> => {
     if (local.has(offer)) return local.get(offer)!
+    const forwarded = await side.engine.channelSocket?.(offer).catch(() => null)
+    if (forwarded) {
+      releases.push(() => forwarded.release())
+      try {
+        const end = await connectChannel(forwarded.path, offer)
+        sockets.push(end.socket)
+        return end
+      } catch {
+        // the host refused the forward (sshd's AllowStreamLocalForwarding, DisableForwarding): its own `--channel` process instead
+      }
+    }
     try {
       return side.engine.channelCommand ? { command: side.engine.channelCommand(offer) } : null
     } catch {
@@ -83,9 +104,11 @@ export async function copyAcrossHosts(
           // `c` once it holds its build (its byte channel), then `a<n>` as it writes: passed on to the exporter
           send: (out) => {
             if (out.startsWith('c')) {
-              importerEnd = endOf(to, out.slice(1))
-              if (importerEnd) ready()
-              else importAc.abort()
+              void endOf(to, out.slice(1)).then((end) => {
+                importerEnd = end
+                if (end) ready()
+                else importAc.abort()
+              })
             } else if (out.startsWith('a')) toExporter?.({ ack: Number(out.slice(1)) })
           },
           onInput: (cb) => (toImporter = cb),
@@ -114,9 +137,11 @@ export async function copyAcrossHosts(
       stream: {
         send: (out) => {
           if (out.startsWith('c')) {
-            const exporterEnd = endOf(from, out.slice(1))
-            if (!exporterEnd) return cancelBoth()
-            processes.push(...connect(exporterEnd, importerEnd!, { from: broken(`from ${from.where}`), to: broken(`to ${to.where}`) }))
+            void endOf(from, out.slice(1)).then((exporterEnd) => {
+              if (!exporterEnd) return cancelBoth()
+              if (exportAc.signal.aborted) return
+              processes.push(...connect(exporterEnd, importerEnd!, { from: broken(`from ${from.where}`), to: broken(`to ${to.where}`) }))
+            })
           } else if (out.length > STREAM_INPUT_MAX) cancelBoth()
           else toImporter?.({ data: out })
         },
@@ -133,22 +158,27 @@ export async function copyAcrossHosts(
     return made
   } catch (err) {
     // Both sides have ended (or been told to): wait for both, so that each has undone its part when this returns.
-    await Promise.allSettled([exporting, importing])
-    throw channelBroke ?? err
+    const ended = await Promise.allSettled([exporting, importing])
+    // A helper whose connection went away (its channel rode that connection too) says so; else a broken channel is the cause.
+    const gone = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected' && asStrataError(r.reason).rule === 'helper-gone')
+    throw gone ? gone.reason : (channelBroke ?? err)
   } finally {
     opts.signal?.removeEventListener('abort', cancelBoth)
     for (const p of processes) if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM')
+    for (const s of sockets) s.destroy()
+    await Promise.allSettled(releases.map((release) => release()))
   }
 }
 
 /**
- * Joins the exporter's channel to the importer's. Two helpers' `--channel` processes get one pipe
- * between them (ssh h1 ... | ssh h2 ...): the bytes do not pass through this process at all.
- * A process that fails, or a pipe that breaks, calls `broken` for its side.
+ * Joins the exporter's channel to the importer's. Processes and sockets are joined by the kernel:
+ * two `--channel` processes get one pipe between them (ssh h1 ... | ssh h2 ...), and a socket is
+ * handed to the process on the other side, or to a `cat` between two sockets, so the bytes do not
+ * pass through this process. A process that fails, or a pipe that breaks, calls `broken` for its side.
  */
 function connect(from: ChannelEnd, to: ChannelEnd, broken: { from: () => void; to: () => void }): ChildProcess[] {
   const started: ChildProcess[] = []
-  const start = (command: ChannelCommand, stdin: 'ignore' | 'pipe' | Readable, stdout: 'pipe' | 'ignore', onBroken: () => void): ChildProcess => {
+  const start = (command: ChannelCommand, stdin: 'ignore' | 'pipe' | Readable, stdout: 'pipe' | 'ignore' | Writable, onBroken: () => void): ChildProcess => {
     const child = spawn(command.file, command.argv, { stdio: [stdin, stdout, 'inherit'], ...(command.env ? { env: command.env } : {}) })
     child.on('error', onBroken)
     child.on('exit', (code) => code !== 0 && onBroken())
@@ -156,24 +186,32 @@ function connect(from: ChannelEnd, to: ChannelEnd, broken: { from: () => void; t
     return child
   }
   let source: Readable
-  if ('command' in from) {
-    source = start(from.command, 'ignore', 'pipe', broken.from).stdout!
+  if ('command' in from) source = start(from.command, 'ignore', 'pipe', broken.from).stdout!
+  else if ('socket' in from) {
+    source = from.socket
+    from.socket.on('error', broken.from)
   } else {
     from.writable.end()
     source = from.readable
   }
+  /** the source as a descriptor another process can read: a process's pipe or a socket */
+  const handed = !('readable' in from)
   if ('command' in to) {
-    if ('command' in from) {
-      start(to.command, source, 'ignore', broken.to)
-      // the pipe is the two processes' now; this process's copy of its read end goes
-      source.destroy()
-    } else {
-      const child = start(to.command, 'pipe', 'ignore', broken.to)
-      source.pipe(child.stdin!).on('error', broken.to)
-    }
+    if (handed) start(to.command, source, 'ignore', broken.to)
+    else source.pipe(start(to.command, 'pipe', 'ignore', broken.to).stdin!).on('error', broken.to)
+  } else if ('socket' in to) {
+    const sink = to.socket
+    sink.on('error', broken.to)
+    if (handed) {
+      // the writing end is shut once all was copied: the importer reads to its end
+      start({ file: 'cat', argv: [], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, source, sink, broken.to).on('exit', (code) => code === 0 && sink.end())
+    } else source.pipe(sink)
   } else {
+    if ('socket' in from) from.readAgain()
     source.pipe(to.writable).on('error', broken.to)
     to.readable.resume()
   }
+  // the pipe is the processes' now; this process's copy of its read end goes
+  if ('command' in from && handed && !('readable' in to)) source.destroy()
   return started
 }

@@ -16,7 +16,7 @@ import { sourceStorage } from '../drivers/index'
 import { nativeAvailable, scanUsage } from '../native/index'
 import { refuseLegacyIncludes } from './clone'
 import { assertStateAllows, loadExisting } from './preconditions'
-import { endMessage, offerMessage, TAR_ATTRIBUTES, TRANSFER_FORMAT, type TransferEnd, type TransferHeader } from './transfer-wire'
+import { endMessage, offerMessage, sendHeader, TAR_ATTRIBUTES, TRANSFER_FORMAT, type HeaderSent, type TransferEnd, type TransferHeader } from './transfer-wire'
 
 export async function exportContainer(ref: ContainerRef, ctx: OpContext & { stream: EngineStream }): Promise<TransferEnd> {
   const origin = loadExisting(ref)
@@ -63,9 +63,8 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
     let errText = ''
     let done = false
     let ended: TransferEnd | null = null
-    /** called once the importer acked the header: it has handed the channel to its tar, which reads the rest */
-    let headerTaken: (() => void) | null = null
-    let headBytes = Infinity
+    /** the header once sent; the importer's acks say when it took it */
+    let head: HeaderSent | null = null
     const progress = (): void =>
       report(ctx, { phase: 'copy', files: Math.min(files, header.totalFiles || files), bytes: Math.min(acked, header.totalBytes || acked), totalFiles: header.totalFiles, totalBytes: header.totalBytes })
     const finish = (err: Error | null, value?: TransferEnd): void => {
@@ -84,11 +83,7 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
     stream.onInput((input: StreamInput) => {
       if (!('ack' in input) || done) return
       acked += input.ack
-      if (acked >= headBytes && headerTaken) {
-        const go = headerTaken
-        headerTaken = null
-        go()
-      }
+      head?.acked(acked)
       progress()
       if (ended && acked >= sent) finish(null, ended)
     })
@@ -97,17 +92,14 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
       if (done) return void out.destroy()
       out.on('error', (err) => finish(failed(`The byte channel of the copy of ${ref.name} broke: ${err.message}`, { subject: containerSubject(ref), rule: 'channel' })))
       out.resume() // nothing comes back on it; its end must not wait for a reader
-      const head = Buffer.from(`${JSON.stringify(header)}\n`)
       // A helper's channel is a socket tar can write to itself (--totals says how much it wrote);
       // an in-process one is piped, and counted on the way.
       const direct = out instanceof Socket
       let tarBytes = 0
-      headBytes = head.length
-      // The importer acks the header once its tar holds the channel: nothing may follow it before
-      // that, or the importer's own reading of the header could take bytes meant for its tar.
-      const taken = new Promise<void>((res) => (headerTaken = res))
-      out.write(head)
-      void taken.then(() => {
+      // The importer acks the header once its tar holds the channel: tar starts only then.
+      const sentHead = sendHeader(out, header)
+      head = sentHead
+      void sentHead.taken.then(() => {
         if (done) return
         const t = spawn('tar', ['--create', '--file=-', `--directory=${root}`, ...TAR_ATTRIBUTES, '--sparse', '--verbose', '--totals', '.'], {
           stdio: ['ignore', direct ? out : 'pipe', 'pipe'],
@@ -143,7 +135,7 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
           void piped.then(() => {
             if (done) return
             out.end()
-            sent = head.length + (direct ? written! : tarBytes)
+            sent = sentHead.bytes + (direct ? written! : tarBytes)
             ended = { bytes: sent, files }
             stream.send(endMessage(ended))
             progress()

@@ -23,9 +23,10 @@ import { readGlobalConfig } from '../global-config'
 import { settleForUser } from '../identity'
 import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
 import { show } from '../errors'
+import { handOverReading } from '../hand-over-reading'
 import { assertFree, buildAndRegister } from './build'
 import { runCloneHooks } from './clone'
-import { ackMessage, ARCHIVE_ROOT, extractArguments, offerMessage, TRANSFER_ACK_EVERY, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferEnd, type TransferHeader } from './transfer-wire'
+import { ackMessage, extractArguments, HeaderReader, offerMessage, TRANSFER_ACK_EVERY, type TransferEnd, type TransferHeader } from './transfer-wire'
 
 export interface ImportOptions {
   lxcpath: string
@@ -100,27 +101,6 @@ export async function importContainer(opts: ImportOptions, ctx: OpContext & { st
 }
 
 /**
- * Stops this process reading a socket, so that the process it is handed to (tar) reads all of
- * it; the function returned reads it again. A paused stream still asks its socket for more
- * (Readable's read-ahead), which would start reading again: its `_read` does nothing meanwhile.
- */
-function handOverReading(socket: Socket): () => void {
-  type Internals = { _handle?: { reading: boolean; readStop(): number } | null; _read(n: number): void }
-  const s = socket as unknown as Internals
-  socket.pause()
-  s._read = () => undefined
-  if (s._handle?.reading) {
-    s._handle.reading = false
-    s._handle.readStop()
-  }
-  return () => {
-    delete (s as Partial<Internals>)._read // the prototype's again
-    socket.resume()
-    s._read(64 * 1024) // a read it was asked for meanwhile waits for this
-  }
-}
-
-/**
  * Reads the transfer off the stream's byte channel: the header line here, then the tar stream
  * into `tar -x`. A helper's channel is a socket, which tar is handed to read itself (its
  * --totals say how much it read); an in-process one is piped to tar by this process. The
@@ -130,8 +110,7 @@ function handOverReading(socket: Socket): () => void {
 class Receiver {
   private tar: Tar | null = null
   private channel: ByteChannel | null = null
-  private head: Buffer[] = []
-  private headBytes = 0
+  private readonly headerReader: HeaderReader
   private header: TransferHeader | null = null
   /** bytes of the channel counted so far: the header, what tar read (once it said), what followed it */
   private received = 0
@@ -156,6 +135,7 @@ class Receiver {
     private readonly target: ContainerRef,
     private readonly ctx: OpContext & { stream: EngineStream }
   ) {
+    this.headerReader = new HeaderReader(`The copy to ${target.name}`)
     // Registered at once: input sent before it would be lost.
     ctx.stream.onInput((input) => this.onInput(input))
   }
@@ -278,25 +258,17 @@ class Receiver {
       return this.write(bytes)
     }
     // The header line first; the exporter sends nothing after it until it is acked.
-    const nl = bytes.indexOf(0x0a)
-    if (nl < 0) {
-      this.head.push(bytes)
-      this.headBytes += bytes.length
-      if (this.headBytes > TRANSFER_HEADER_MAX) this.fail(failed(`The copy to ${this.target.name} sent a header over ${TRANSFER_HEADER_MAX} bytes.`, { rule: 'bad-transfer' }))
-      return
-    }
-    this.head.push(bytes.subarray(0, nl))
+    let read
     try {
-      const header = JSON.parse(Buffer.concat(this.head).toString('utf8')) as TransferHeader
-      if (header.format !== TRANSFER_FORMAT) throw new Error(`format ${String(header.format)}`)
-      if (header.rootInArchive !== undefined && !ARCHIVE_ROOT.test(header.rootInArchive)) throw new Error(`rootfs at ${JSON.stringify(header.rootInArchive)}`)
-      if (nl + 1 !== bytes.length) throw new Error('bytes followed it before it was acked')
-      this.header = header
+      read = this.headerReader.push(bytes)
+      if (read && read.rest.length > 0) throw failed(`The copy to ${this.target.name} sent bytes after its header before it was acked.`, { rule: 'bad-transfer' })
     } catch (err) {
-      return this.fail(failed(`The copy to ${this.target.name} did not start with a transfer header Strata reads (${(err as Error).message}).`, { rule: 'bad-transfer' }))
+      return this.fail(err as Error)
     }
-    this.head = []
-    report(this.ctx, { phase: 'copy', message: `receiving ${this.header.name} (${this.header.totalFiles} files)` })
+    if (!read) return
+    const { header } = read
+    this.header = header
+    report(this.ctx, { phase: 'copy', message: `receiving ${header.name} (${header.totalFiles} files)` })
     this.startTar(dir, this.input!)
     if (this.failure) return
     // the exporter's tar starts writing once the header is acked

@@ -9,6 +9,8 @@
 //   exporter -> importer   `e<json>`     the end marker: TransferEnd. A transfer that ends without it is undone
 //   importer -> relay      `c<offer>`    its byte channel: it holds its build and takes the bytes from now on
 //   importer -> exporter   `a<n>`        n more bytes taken: first the header's (its tar now holds the channel: the tar stream may follow), then what tar read (progress; the exporter ends once all are)
+import type { Writable } from 'node:stream'
+import { failed } from '@shared/errors'
 import type { RootfsSpec } from '@shared/model'
 
 /** The importer acks about this much more read by its tar (and at the end). */
@@ -63,4 +65,56 @@ export function extractArguments(header: Pick<TransferHeader, 'rootInArchive' | 
   if (header.rootInArchive === undefined) return attributes
   // the member and everything under it, renamed to `.`; symlink targets are the container's own paths and stay
   return [...attributes, `--transform=s,^${header.rootInArchive},.,S`, '--', header.rootInArchive]
+}
+
+/**
+ * The importer's reading of the header line off the start of the channel, chunk by chunk, as
+ * every importer does it (an LXC host's, LXD's): at most TRANSFER_HEADER_MAX bytes, JSON, this
+ * format, an archive root of plain names. `what` opens its errors ("The copy to c2").
+ */
+export class HeaderReader {
+  private head: Buffer[] = []
+  private bytes = 0
+
+  constructor(private readonly what: string) {}
+
+  /** The header and what followed it in the chunk, once the line is whole; null while it is still coming. Throws `bad-transfer` on one it does not read. */
+  push(chunk: Buffer): { header: TransferHeader; rest: Buffer } | null {
+    const nl = chunk.indexOf(0x0a)
+    this.bytes += nl < 0 ? chunk.length : nl
+    if (this.bytes > TRANSFER_HEADER_MAX) throw failed(`${this.what} sent a header over ${TRANSFER_HEADER_MAX} bytes.`, { rule: 'bad-transfer' })
+    if (nl < 0) {
+      this.head.push(chunk)
+      return null
+    }
+    this.head.push(chunk.subarray(0, nl))
+    let header: TransferHeader
+    try {
+      header = JSON.parse(Buffer.concat(this.head).toString('utf8')) as TransferHeader
+      if (header?.format !== TRANSFER_FORMAT) throw new Error(`format ${String(header?.format)}`)
+      if (header.rootInArchive !== undefined && !ARCHIVE_ROOT.test(header.rootInArchive)) throw new Error(`rootfs at ${JSON.stringify(header.rootInArchive)}`)
+    } catch (err) {
+      throw failed(`${this.what} did not start with a transfer header Strata reads (${(err as Error).message}).`, { rule: 'bad-transfer' })
+    }
+    this.head = []
+    return { header, rest: chunk.subarray(nl + 1) }
+  }
+}
+
+/** The header as the exporter sent it: its size, and `taken` once the importer acked it. */
+export interface HeaderSent {
+  bytes: number
+  /** resolves once the importer acked the header: its reader holds the channel now, so the archive may follow */
+  taken: Promise<void>
+  /** every ack's running total goes here */
+  acked(total: number): void
+}
+
+/** Writes the header line into the channel; nothing may follow it before `taken`, or the importer's reading of it could take bytes that are its tar's. */
+export function sendHeader(out: Writable, header: TransferHeader): HeaderSent {
+  const line = Buffer.from(`${JSON.stringify(header)}\n`)
+  let take!: () => void
+  const taken = new Promise<void>((res) => (take = res))
+  out.write(line)
+  return { bytes: line.length, taken, acked: (total) => total >= line.length && take() }
 }

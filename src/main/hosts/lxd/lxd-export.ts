@@ -9,7 +9,7 @@ import { cancelled, failed, refused } from '@shared/errors'
 import { actionRefusal } from '@shared/lifecycle'
 import type { ContainerRef, ContainerState } from '@shared/model'
 import type { CallOptions } from '../../engine-client'
-import { endMessage, offerMessage, TRANSFER_FORMAT, type TransferEnd, type TransferHeader } from '../../engine/ops/transfer-wire'
+import { endMessage, offerMessage, sendHeader, TRANSFER_FORMAT, type HeaderSent, type TransferEnd, type TransferHeader } from '../../engine/ops/transfer-wire'
 import { lxdErrorWords, lxdRequest, type LxdEndpoint, type LxdOperation } from './lxd-connection'
 import { instancePath, type LxdInstance } from './lxd-model'
 
@@ -78,8 +78,8 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
     let ended: TransferEnd | null = null
     let done = false
     let request: ReturnType<typeof lxdRequest> | null = null
-    /** called once the importer acked the header: its tar holds the channel, the backup may follow */
-    let headerTaken: (() => void) | null = null
+    /** the header once sent; the importer's acks say when it took it */
+    let head: HeaderSent | null = null
     const finish = (err: Error | null): void => {
       if (done) return
       done = true
@@ -96,7 +96,7 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
     stream.onInput((input: StreamInput) => {
       if (!('ack' in input) || done) return
       acked += input.ack
-      if (headerTaken && acked >= sent) headerTaken()
+      head?.acked(acked)
       opts.onProgress?.({ phase: 'copy', bytes: acked, files: 0 })
       if (ended && acked >= sent) finish(null)
     })
@@ -105,11 +105,10 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
       if (done) return void out.destroy()
       out.on('error', (err) => finish(failed(`The byte channel of the copy of ${ref.name} broke: ${err.message}`, { rule: 'channel' })))
       out.resume() // nothing comes back on it
-      const head = Buffer.from(`${JSON.stringify(header)}\n`)
-      sent = head.length
-      out.write(head)
-      void new Promise<void>((res) => (headerTaken = res)).then(() => {
-        headerTaken = null
+      // the backup follows once the importer acked the header: its reader holds the channel then
+      head = sendHeader(out, header)
+      sent = head.bytes
+      void head.taken.then(() => {
         if (done) return
         request = lxdRequest(side.endpoint, { method: 'GET', path: exportPath, headers: { Host: 'lxd' } }, (res) => {
           if (res.statusCode !== 200) {

@@ -14,7 +14,7 @@ import type { ContainerRef, OpProgress } from '@shared/model'
 import type { NameIssue } from '@shared/names'
 import type { CallOptions } from '../../engine-client'
 import type { ByteChannel } from '../../engine/console'
-import { ackMessage, offerMessage, TRANSFER_ACK_EVERY, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferEnd, type TransferHeader } from '../../engine/ops/transfer-wire'
+import { ackMessage, HeaderReader, offerMessage, TRANSFER_ACK_EVERY, type TransferEnd, type TransferHeader } from '../../engine/ops/transfer-wire'
 import { lxdErrorWords, lxdRequest, type LxdEndpoint, type LxdOperation } from './lxd-connection'
 import { backendOfPool, type LxdPool } from './lxd-model'
 
@@ -144,8 +144,7 @@ function oneFileTar(name: string, data: Buffer): Buffer {
 class Upload {
   header: TransferHeader | null = null
   architecture = ''
-  private head: Buffer[] = []
-  private headBytes = 0
+  private readonly headerReader = new HeaderReader('The copy')
   private received = 0
   private unacked = 0
   private ackedTotal = 0
@@ -216,22 +215,17 @@ class Upload {
 
   /** The header line, once whole: checked, and the rest of the chunk returned; null while it is still coming. */
   private readHeader(bytes: Buffer): Buffer | null {
-    const nl = bytes.indexOf(0x0a)
-    if (nl < 0) {
-      this.head.push(bytes)
-      this.headBytes += bytes.length
-      if (this.headBytes > TRANSFER_HEADER_MAX) this.fail(failed(`The copy sent a header over ${TRANSFER_HEADER_MAX} bytes.`, { rule: 'bad-transfer' }))
-      return null
-    }
-    this.head.push(bytes.subarray(0, nl))
-    let header: TransferHeader
+    let read
     try {
-      header = JSON.parse(Buffer.concat(this.head).toString('utf8')) as TransferHeader
-      if (header.format !== TRANSFER_FORMAT || header.rootInArchive !== undefined) throw new Error(`format ${String(header.format)}`)
+      read = this.headerReader.push(bytes)
+      // an LXD backup (rootInArchive) goes to an LXC host only: LXD takes the rootfs as the archive
+      if (read?.header.rootInArchive !== undefined) throw failed(`The copy did not start with a transfer header Strata reads (an archive with the rootfs at ${read.header.rootInArchive}).`, { rule: 'bad-transfer' })
     } catch (err) {
-      this.fail(failed(`The copy did not start with a transfer header Strata reads (${(err as Error).message}).`, { rule: 'bad-transfer' }))
+      this.fail(err as Error)
       return null
     }
+    if (!read) return null
+    const { header } = read
     if (configValue(header.config, 'lxc.idmap') !== null || configValue(header.config, 'lxc.id_map') !== null) {
       this.fail(
         refused(
@@ -243,8 +237,7 @@ class Upload {
       return null
     }
     this.header = header
-    this.head = []
-    return bytes.subarray(nl + 1)
+    return read.rest
   }
 
   /** POST /1.0/images with the metadata part written, the rootfs part open for the tar stream. */
