@@ -198,4 +198,35 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
     await waitFor('LXD to delete the backup', async () => (await lxdState()).backups === before.backups)
     expect(await lxdState()).toEqual(before)
   }, 300_000)
+
+  it('a copy into LXD killed outright (SIGKILL) after its upload leaves its temporary image only until the next connection once it is over an hour old; a fresh one (a copy in flight) is kept', async () => {
+    const temporary = async (): Promise<{ fingerprint: string; properties: Record<string, string> }[]> =>
+      (JSON.parse(await lxd.lxc(['query', '/1.0/images?recursion=1'])) as { fingerprint: string; properties: Record<string, string> }[]).filter(
+        (i) => i.properties['user.strata.temporary-since'] !== undefined
+      )
+    const before = await lxdState()
+    const cli = execa(process.execPath, [join(REPO, 'bin/strata'), 'copy', 'h1:c1', 'lxd1:killed'], { reject: false, env: fx.env })
+    await waitFor('the upload to become an image', async () => (await temporary()).length > 0, 240_000)
+    cli.kill('SIGKILL')
+    await cli
+    // LXD may go on making the instance the killed copy asked for: that is LXD's to finish; it is removed here
+    await waitFor('LXD to finish what was asked', async () => !(await lxd.lxc(['operation', 'list', '--format', 'csv'])).includes('RUNNING'))
+    if ((await lxdState()).instances.some((i) => i.startsWith('killed '))) await lxd.lxc(['delete', 'killed', '--force'])
+    const [left] = await temporary()
+    expect(left!.properties.description).toBe("Strata's copy of c1")
+
+    // made a moment ago, as another Strata's copy in flight would be: a connection keeps it
+    const ls = await strata(['--host', 'lxd1', 'ls'])
+    expect(ls.code, ls.stderr).toBe(0)
+    expect((await temporary()).map((i) => i.fingerprint)).toEqual([left!.fingerprint])
+
+    // as if two hours had passed (the mark is the time it was made): the next connection removes it
+    const image = JSON.parse(await lxd.lxc(['query', `/1.0/images/${left!.fingerprint}`])) as { properties: Record<string, string>; public: boolean; auto_update: boolean }
+    const aged = { ...image.properties, 'user.strata.temporary-since': String(Math.floor(Date.now() / 1000) - 7200) }
+    await lxd.lxc(['query', '-X', 'PUT', '-d', JSON.stringify({ properties: aged, public: image.public, auto_update: image.auto_update }), `/1.0/images/${left!.fingerprint}`])
+    const again = await strata(['--host', 'lxd1', 'ls'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(await temporary()).toEqual([])
+    expect(await lxdState()).toEqual(before)
+  }, 300_000)
 })

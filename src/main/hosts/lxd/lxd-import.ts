@@ -6,7 +6,8 @@
 // owners, modes, ACLs, xattrs, file capabilities, hard links and device nodes arrive as they
 // left (checked with rsync -aHAXn against the dir pool). A cancelled or failed copy leaves LXD
 // as it was: the upload is abandoned (LXD keeps nothing of it), or the image and any instance
-// made from it are deleted.
+// made from it are deleted. One left behind by a Strata killed mid-copy is swept later
+// (lxd-temp-images.ts).
 import type { Duplex } from 'node:stream'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, failed, refused } from '@shared/errors'
@@ -17,6 +18,7 @@ import type { ByteChannel } from '../../engine/console'
 import { ackMessage, offerMessage, TRANSFER_ACK_EVERY, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferEnd, type TransferHeader } from '../../engine/ops/transfer-wire'
 import { lxdErrorWords, lxdRequest, type LxdEndpoint, type LxdOperation } from './lxd-connection'
 import { backendOfPool, type LxdPool } from './lxd-model'
+import { holdImage, temporaryProperties } from './lxd-temp-images'
 
 /** What the import needs of the LXD engine it runs in (lxd-engine.ts). */
 export interface LxdTarget {
@@ -33,6 +35,8 @@ export interface LxdTarget {
   operate(method: string, path: string, body: unknown, opts: CallOptions, phase: string): Promise<LxdOperation | null>
   /** waits for an operation LXD started */
   wait(operation: string, opts: CallOptions, phase: string): Promise<LxdOperation>
+  /** deletes the temporary images earlier copies into this project left behind (lxd-temp-images.ts) */
+  sweepTemporaryImages(project: string): Promise<unknown>
 }
 
 /** LXD's rule for instance names (a hostname label): letters, digits and "-", starting with a letter, at most 63. */
@@ -63,15 +67,18 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
   if (issue) throw refused(issue.rule, issue.message, p.name)
   if (await side.exists(target)) throw refused('taken', `${p.name} already exists on ${side.host}: choose another name.`, p.name)
   const pool = await poolFor(side, project, p.backend)
+  await side.sweepTemporaryImages(project)
   const progress = (q: OpProgress): void => opts.onProgress?.(q)
 
   const channel = stream.openChannel()
   let fingerprint: string | null = null
+  let release = (): void => undefined
   let made = false
   try {
     stream.send(offerMessage(channel.offer))
     const upload = new Upload(side, project, channel, stream, signal, progress, (await side.architectures())[0] ?? 'x86_64')
     fingerprint = await upload.run(p.name)
+    release = holdImage(fingerprint)
     const header = upload.header!
     progress({ phase: 'create', message: `LXD makes ${p.name} from the copy of ${header.name}` })
     signal?.throwIfAborted()
@@ -103,6 +110,7 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
     channel.close()
     // the image was a means only: the instance holds its own copy of the rootfs
     if (fingerprint) await side.operate('DELETE', `/1.0/images/${fingerprint}?project=${encodeURIComponent(project)}`, undefined, {}, 'cleanup').catch(() => undefined)
+    release()
   }
 }
 
@@ -279,11 +287,19 @@ class Upload {
     )
     request.on('error', (err) => reject(failed(`The upload of ${name} to LXD on ${this.side.host} broke: ${err.message}`, { subject: name })))
     if (!this.architecture) this.architecture = this.serverArchitecture
-    // metadata.yaml is what LXD needs to take a rootfs as an image; JSON strings are YAML
+    // metadata.yaml is what LXD needs to take a rootfs as an image; JSON strings are YAML. The
+    // image is marked temporary, so that one left behind by a killed Strata is swept later.
+    const properties = { description: `Strata's copy of ${header.name}`, ...temporaryProperties() }
     const metadata = oneFileTar(
       'metadata.yaml',
       Buffer.from(
-        `architecture: ${JSON.stringify(this.architecture)}\ncreation_date: ${Math.floor(Date.now() / 1000)}\nproperties:\n  description: ${JSON.stringify(`Strata's copy of ${header.name}`)}\n`
+        [
+          `architecture: ${JSON.stringify(this.architecture)}`,
+          `creation_date: ${Math.floor(Date.now() / 1000)}`,
+          'properties:',
+          ...Object.entries(properties).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`),
+          ''
+        ].join('\n')
       )
     )
     request.write(part('metadata'))
