@@ -1,7 +1,8 @@
 // An LXD host in the app, against a real LXD 5.0.2 daemon in its own network namespace
 // (test/hosts/lxd-daemon.ts), in the hosts file as `strata hosts add lx1 --lxd unix:...` leaves
 // it: what LXD's own client does there (`lxc launch`, `lxc stop`, `lxc snapshot`, `lxc delete`)
-// shows in the list while the host is selected, without a reload (LXD's events stream).
+// shows in the list while the host is selected, without a reload (LXD's events stream), and its
+// state in the switcher follows the daemon stopping and starting.
 import { execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -119,4 +120,21 @@ test('"Copy to host…" between this computer and the LXD host: the dialog offer
   await page.getByTestId('copy-host-confirm').click()
   await expect(page.getByTestId('toast').filter({ hasText: 'webhere copied' })).toBeVisible({ timeout: 120_000 })
   expect(execFileSync('lxc-ls', ['-P', local, '-1'], { encoding: 'utf8' }).split('\n')).toContain('webhere')
+})
+
+test("the switcher shows the LXD host unreachable, with LXD's reason, within seconds of its daemon stopping, and connected again once it is back", async ({ page }) => {
+  test.setTimeout(180_000)
+  await page.goto(url)
+  await pickHost(page, 'lx1')
+  await expect(page.getByTestId('container-row-web')).toBeVisible({ timeout: 30_000 })
+  // connected: the toggle names the host without a state label
+  await expect(page.getByTestId('host-switcher').getByTestId('host-state-lx1')).toHaveCount(0)
+  await fx!.stop()
+  // no click, no call: LXD's events stream ending says it (a second or two is the aim; 10 s for a loaded machine)
+  await expect(page.getByTestId('host-switcher').getByTestId('host-state-lx1')).toHaveAttribute('data-state', 'unreachable', { timeout: 10_000 })
+  await expect(page.getByTestId('host-unreachable')).toContainText('is not running')
+  await fx!.start()
+  await expect(page.getByTestId('host-switcher').getByTestId('host-state-lx1')).toHaveCount(0, { timeout: 10_000 })
+  await expect(page.getByTestId('host-unreachable')).toHaveCount(0)
+  await expect(page.getByTestId('container-row-web')).toBeVisible({ timeout: 10_000 })
 })
