@@ -42,6 +42,8 @@ test.beforeAll(async () => {
   try {
     fx = await startLxdFixture()
     await fx.lxc(['init', 'busybox', 'web'])
+    // a second pool of the same driver, offered by its name
+    await fx.lxc(['storage', 'create', 'fast', 'dir'])
     const config = join(fx.dir, 'config')
     mkdirSync(join(config, 'strata'), { recursive: true })
     writeFileSync(join(config, 'strata', 'hosts.json'), JSON.stringify({ hosts: [{ name: 'lx1', lxd: { url: `unix:${fx.socket}` } }] }))
@@ -82,7 +84,7 @@ test("lxc launch, stop, snapshot and delete with LXD's own client show up while 
   await expect(page.getByTestId('container-row-web')).toBeVisible()
 })
 
-test('"Copy to host…" between this computer and the LXD host: the dialog offers what the target answers (its pool on LXD), and each copy arrives', async ({ page }) => {
+test('"Copy to host…" between this computer and the LXD host: the dialog offers what the target answers (each pool on LXD by name), and each copy arrives, in the pool chosen', async ({ page }) => {
   test.setTimeout(240_000)
   writeFileSync(join(local, 'net.conf'), NO_NET_CONFIG)
   execFileSync('lxc-create', ['-P', local, '-n', 'base', '-t', 'busybox', '-f', join(local, 'net.conf')], { stdio: 'ignore' })
@@ -94,10 +96,11 @@ test('"Copy to host…" between this computer and the LXD host: the dialog offer
   await page.getByTestId('row-menu-base').click()
   await page.getByTestId('row-copy-host-base').click()
   await expect(page.getByTestId('copy-host-to')).toHaveValue('lx1')
-  // LXD answers with its pools: one dir pool, the default profile's
-  await expect(page.getByTestId('copy-host-backend')).toHaveValue('dir')
-  await expect(page.getByTestId('copy-host-backend').locator('option')).toHaveText(['dir: pool default (default)'])
+  // LXD answers with its pools, each by name: two dir pools, the default profile's first
+  await expect(page.getByTestId('copy-host-backend')).toHaveValue('pool:default')
+  await expect(page.getByTestId('copy-host-backend').locator('option')).toHaveText(['dir: pool default (default)', 'dir: pool fast'])
   await expect(page.getByTestId('copy-host-why-not')).toHaveCount(0)
+  await page.getByTestId('copy-host-backend').selectOption('pool:fast')
   await page.getByTestId('copy-host-name').fill('base_1')
   await expect(page.getByTestId('copy-host-name-problem')).toContainText('not an LXD instance name')
   await page.getByTestId('copy-host-name').fill('base')
@@ -105,6 +108,8 @@ test('"Copy to host…" between this computer and the LXD host: the dialog offer
   await page.getByTestId('copy-host-confirm').click()
   await expect(page.getByTestId('toast').filter({ hasText: 'base copied' })).toBeVisible({ timeout: 120_000 })
   expect(await fx!.lxc(['list', '--format', 'csv', '-c', 'n'])).toContain('base')
+  // in the pool chosen
+  expect((JSON.parse(await fx!.lxc(['query', '/1.0/instances/base'])) as { expanded_devices: { root: { pool: string } } }).expanded_devices.root.pool).toBe('fast')
 
   // and back: web on lx1 to this computer, whose engine answers with its backends (overlay takes no copy)
   await pickHost(page, 'lx1')

@@ -397,13 +397,12 @@ function progressOf(op: LxdOperation, phase: string): OpProgress {
   return { phase, message: words.length ? words.join(', ') : op.status }
 }
 
-/** The storage a copy from another host can go into here: one choice per pool driver Strata names (the first pool of each), the default profile's marked. */
+/** The storage a copy from another host can go into here: each pool of a driver Strata names, by its name; the default profile's marked. */
 function importChoices(pools: Map<string, LxdPool>, defaultPool: string | null): BackendChoice[] {
   const choices: BackendChoice[] = []
   for (const pool of pools.values()) {
     const backend = backendOfPool(pool)
-    if (backend === null || choices.some((c) => c.backend === backend)) continue
-    choices.push({ backend, mode: 'copy', allowed: true, reason: null, isDefault: pool.name === defaultPool, pool: pool.name })
+    if (backend !== null) choices.push({ backend, mode: 'copy', allowed: true, reason: null, isDefault: pool.name === defaultPool, pool: pool.name })
   }
   if (choices.length && !choices.some((c) => c.isDefault)) choices[0]!.isDefault = true
   return choices

@@ -2,6 +2,7 @@
 // rootfs as GNU tar) becomes an LXD instance through LXD's API. The tar stream goes unchanged
 // into a split image upload (`POST /1.0/images`, multipart: a metadata tarball Strata makes and
 // the rootfs tarball), the instance is created from that image, and the image is deleted again.
+// The metadata's template writes the instance's name into its /etc/hostname at its first start.
 // LXD unpacks it with GNU tar and every xattr (ACLs travel as system.posix_acl_* xattrs), so
 // owners, modes, ACLs, xattrs, file capabilities, hard links and device nodes arrive as they
 // left (checked with rsync -aHAXn against the dir pool). A cancelled or failed copy leaves LXD
@@ -58,7 +59,7 @@ function configValue(config: string, key: string): string | null {
   return value
 }
 
-export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name: string; backend?: string }, opts: CallOptions): Promise<ContainerRef> {
+export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name: string; backend?: string; pool?: string }, opts: CallOptions): Promise<ContainerRef> {
   const { stream, signal } = opts
   if (!stream?.openChannel) throw failed(`The copy to ${p.name} needs a byte channel, and this call has none.`, { rule: 'no-channel' })
   const target = { lxcpath: p.lxcpath, name: p.name }
@@ -66,7 +67,7 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
   const issue = lxdNameIssue(p.name)
   if (issue) throw refused(issue.rule, issue.message, p.name)
   if (await side.exists(target)) throw refused('taken', `${p.name} already exists on ${side.host}: choose another name.`, p.name)
-  const pool = await poolFor(side, project, p.backend)
+  const pool = await poolFor(side, project, p.backend, p.pool)
   await side.sweepTemporaryImages(project)
   const progress = (q: OpProgress): void => opts.onProgress?.(q)
 
@@ -114,34 +115,73 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
   }
 }
 
-/** The pool of the backend asked for (the first of that driver), or null for the default profile's root disk. */
-async function poolFor(side: LxdTarget, project: string, backend: string | undefined): Promise<string | null> {
-  if (backend === undefined) return (await side.defaultPool(project)) ? null : ([...(await side.pools()).keys()][0] ?? null)
+/**
+ * The pool asked for by name (of the backend asked for, if one is), else the first of the backend
+ * asked for, else null for the default profile's root disk.
+ */
+async function poolFor(side: LxdTarget, project: string, backend: string | undefined, named: string | undefined): Promise<string | null> {
+  if (backend === undefined && named === undefined) return (await side.defaultPool(project)) ? null : ([...(await side.pools()).keys()][0] ?? null)
   const pools = [...(await side.pools()).values()]
+  const listed = (): string => pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none'
+  if (named !== undefined) {
+    const pool = pools.find((q) => q.name === named)
+    if (!pool) throw refused('copy-pool', `LXD on ${side.host} has no storage pool ${named} (its pools: ${listed()}).`, named)
+    if (backendOfPool(pool) === null) throw refused('copy-pool', `The pool ${named} on ${side.host} is ${pool.driver}, which Strata cannot copy into: choose another (its pools: ${listed()}).`, named)
+    if (backend !== undefined && backendOfPool(pool) !== backend) throw refused('copy-pool', `The pool ${named} on ${side.host} is ${pool.driver}, not ${backend}: drop -B or name a ${backend} pool (its pools: ${listed()}).`, named)
+    return pool.name
+  }
   const pool = pools.find((p) => backendOfPool(p) === backend)
   if (!pool) throw refused('copy-backend', `LXD on ${side.host} has no ${backend} storage pool (its pools: ${pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none'}).`, backend)
   return pool.name
 }
 
-/** A tarball of one file (the image's metadata.yaml), in the ustar format LXD reads. */
-function oneFileTar(name: string, data: Buffer): Buffer {
-  const header = Buffer.alloc(512)
-  const field = (value: string, at: number, length: number): void => void header.write(value.slice(0, length), at, 'ascii')
-  const octal = (n: number, at: number, length: number): void => field(`${n.toString(8).padStart(length - 1, '0')}\0`, at, length)
-  field(name, 0, 100)
-  octal(0o644, 100, 8)
-  octal(0, 108, 8)
-  octal(0, 116, 8)
-  octal(data.length, 124, 12)
-  octal(Math.floor(Date.now() / 1000), 136, 12)
-  field('        ', 148, 8)
-  field('0', 156, 1)
-  field('ustar\u000000', 257, 8)
-  let sum = 0
-  for (const b of header) sum += b
-  field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8)
-  const padding = Buffer.alloc((512 - (data.length % 512)) % 512)
-  return Buffer.concat([header, data, padding, Buffer.alloc(1024)])
+/** A tarball of a few small files (the image's metadata.yaml and templates), in the ustar format LXD reads. */
+function smallTar(files: [name: string, data: Buffer][]): Buffer {
+  const parts: Buffer[] = []
+  for (const [name, data] of files) {
+    const header = Buffer.alloc(512)
+    const field = (value: string, at: number, length: number): void => void header.write(value.slice(0, length), at, 'ascii')
+    const octal = (n: number, at: number, length: number): void => field(`${n.toString(8).padStart(length - 1, '0')}\0`, at, length)
+    field(name, 0, 100)
+    octal(0o644, 100, 8)
+    octal(0, 108, 8)
+    octal(0, 116, 8)
+    octal(data.length, 124, 12)
+    octal(Math.floor(Date.now() / 1000), 136, 12)
+    field('        ', 148, 8)
+    field('0', 156, 1)
+    field('ustar\u000000', 257, 8)
+    let sum = 0
+    for (const b of header) sum += b
+    field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8)
+    parts.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512))
+  }
+  return Buffer.concat([...parts, Buffer.alloc(1024)])
+}
+
+/**
+ * The image's metadata: its architecture, its properties (marked temporary, so that one left
+ * behind by a killed Strata is swept later), and a template that writes the instance's own name
+ * into /etc/hostname when LXD makes it (applied at its first start), as LXD's own images do.
+ */
+function imageMetadata(architecture: string, sourceName: string, now = Date.now()): Buffer {
+  const properties = { description: `Strata's copy of ${sourceName}`, ...temporaryProperties(now) }
+  // JSON strings are YAML
+  const yaml = [
+    `architecture: ${JSON.stringify(architecture)}`,
+    `creation_date: ${Math.floor(now / 1000)}`,
+    'properties:',
+    ...Object.entries(properties).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`),
+    'templates:',
+    '  /etc/hostname:',
+    '    when: [create, copy]',
+    '    template: hostname.tpl',
+    ''
+  ].join('\n')
+  return smallTar([
+    ['metadata.yaml', Buffer.from(yaml)],
+    ['templates/hostname.tpl', Buffer.from('{{ instance.name }}\n')]
+  ])
 }
 
 /**
@@ -287,21 +327,8 @@ class Upload {
     )
     request.on('error', (err) => reject(failed(`The upload of ${name} to LXD on ${this.side.host} broke: ${err.message}`, { subject: name })))
     if (!this.architecture) this.architecture = this.serverArchitecture
-    // metadata.yaml is what LXD needs to take a rootfs as an image; JSON strings are YAML. The
-    // image is marked temporary, so that one left behind by a killed Strata is swept later.
-    const properties = { description: `Strata's copy of ${header.name}`, ...temporaryProperties() }
-    const metadata = oneFileTar(
-      'metadata.yaml',
-      Buffer.from(
-        [
-          `architecture: ${JSON.stringify(this.architecture)}`,
-          `creation_date: ${Math.floor(Date.now() / 1000)}`,
-          'properties:',
-          ...Object.entries(properties).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`),
-          ''
-        ].join('\n')
-      )
-    )
+    // metadata.yaml is what LXD needs to take a rootfs as an image
+    const metadata = imageMetadata(this.architecture, header.name)
     request.write(part('metadata'))
     request.write(metadata)
     request.write(`\r\n${part('rootfs')}`)
