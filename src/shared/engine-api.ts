@@ -301,6 +301,11 @@ export const ENGINE = {
         pool: z
           .string()
           .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a storage pool is named by letters, digits, ".", "_" and "-"')
+          .optional(),
+        /** the member of an LXD cluster to place the copy on; engines without members refuse it */
+        member: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a cluster member is named by letters, digits, ".", "_" and "-"')
           .optional()
       })
       .strict(),

@@ -59,7 +59,7 @@ function configValue(config: string, key: string): string | null {
   return value
 }
 
-export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name: string; backend?: string; pool?: string }, opts: CallOptions): Promise<ContainerRef> {
+export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name: string; backend?: string; pool?: string; member?: string }, opts: CallOptions): Promise<ContainerRef> {
   const { stream, signal } = opts
   if (!stream?.openChannel) throw failed(`The copy to ${p.name} needs a byte channel, and this call has none.`, { rule: 'no-channel' })
   const target = { lxcpath: p.lxcpath, name: p.name }
@@ -86,7 +86,8 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
     made = true
     await side.operate(
       'POST',
-      `/1.0/instances?project=${encodeURIComponent(project)}`,
+      // on the member asked for (LXD moves the image there), or where LXD places it
+      `/1.0/instances?project=${encodeURIComponent(project)}${p.member ? `&target=${encodeURIComponent(p.member)}` : ''}`,
       {
         name: p.name,
         architecture: upload.architecture,
