@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { lxdEngine } from '../../src/main/hosts/lxd/lxd-engine'
 import type { ContainerInfo } from '../../src/shared/model'
 import { lxdSkipReason, startLxdFixture, type LxdFixture } from './lxd-daemon'
 import { REPO } from './netns-hosts'
@@ -69,11 +70,20 @@ describe.skipIf(skip)('an LXD cluster as a host (two real LXD 5.0.2 daemons in t
     expect(here.stderr).toContain('--member places a clone on a member of an LXD cluster')
   }, 120_000)
 
-  it('copies a container from this computer onto the member asked for (--member), no temporary image left; an LXC target refuses --member', async () => {
+  it('offers the members with each pool, and copies a container from this computer onto the member asked for (--member), no temporary image left; an LXC target refuses --member', async () => {
     const local = join(fx.dir, 'lxc-here')
     mkdirSync(local, { mode: 0o755 })
     writeFileSync(join(local, 'net.conf'), NO_NET_CONFIG)
     await execa('lxc-create', ['-P', local, '-n', 'base', '-t', 'busybox', '-f', join(local, 'net.conf')])
+    // what the copy dialog is offered: the pool, with the members it can be placed on
+    const engine = lxdEngine({ name: 'cluster', lxd: { url: `unix:${fx.members[0]!.socket}` } })
+    try {
+      expect(await engine.call('cloneChoices', { lxcpath: '/1.0/projects/default' })).toEqual([
+        { backend: 'dir', mode: 'copy', allowed: true, reason: null, isDefault: true, pool: 'default', members: ['m1', 'm2'] }
+      ])
+    } finally {
+      await engine.close()
+    }
     const images = async (): Promise<string> => fx.lxc(['image', 'list', '--format', 'csv', '-c', 'f'])
     const before = await images()
     const r = await strata(['copy', 'base', 'cluster:base-on-m2', '-p', local, '--member', 'm2'])

@@ -192,7 +192,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     freezeContainer: (p, o) => setState(p, 'freeze', {}, o),
     unfreezeContainer: (p, o) => setState(p, 'unfreeze', {}, o),
     cloneChoices: async (p) => {
-      if (!p.origin) return importChoices(await pools(), await defaultPool(project(p.lxcpath)))
+      if (!p.origin) return importChoices(await pools(), await defaultPool(project(p.lxcpath)), await onlineMembers())
       const backend = containerInfo(p.origin.lxcpath, await instance(p.origin), await pools()).backend ?? 'dir'
       return [{ backend, mode: 'copy', allowed: true, reason: null, isDefault: true }]
     },
@@ -280,6 +280,13 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       if (isStrataError(err) && err.code === 'not-found') return false
       throw err
     }
+  }
+
+  /** A cluster's members that are online, by name; none outside a cluster. */
+  async function onlineMembers(): Promise<string[]> {
+    if (!clustered) return []
+    const members = await api.get<{ server_name: string; status: string }[]>('/1.0/cluster/members?recursion=1')
+    return members.filter((m) => m.status === 'Online').map((m) => m.server_name)
   }
 
   /** The pool of the project's default profile's root disk, if it has one. */
@@ -397,12 +404,16 @@ function progressOf(op: LxdOperation, phase: string): OpProgress {
   return { phase, message: words.length ? words.join(', ') : op.status }
 }
 
-/** The storage a copy from another host can go into here: each pool of a driver Strata names, by its name; the default profile's marked. */
-function importChoices(pools: Map<string, LxdPool>, defaultPool: string | null): BackendChoice[] {
+/**
+ * The storage a copy from another host can go into here: each pool of a driver Strata names, by
+ * its name, the default profile's marked; in a cluster, with the members it can be placed on
+ * (an LXD cluster's pools are on every member).
+ */
+function importChoices(pools: Map<string, LxdPool>, defaultPool: string | null, members: string[]): BackendChoice[] {
   const choices: BackendChoice[] = []
   for (const pool of pools.values()) {
     const backend = backendOfPool(pool)
-    if (backend !== null) choices.push({ backend, mode: 'copy', allowed: true, reason: null, isDefault: pool.name === defaultPool, pool: pool.name })
+    if (backend !== null) choices.push({ backend, mode: 'copy', allowed: true, reason: null, isDefault: pool.name === defaultPool, pool: pool.name, ...(members.length ? { members } : {}) })
   }
   if (choices.length && !choices.some((c) => c.isDefault)) choices[0]!.isDefault = true
   return choices

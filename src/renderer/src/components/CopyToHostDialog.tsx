@@ -1,9 +1,9 @@
 // "Copy to host…": a stopped container copied to another host (this computer, a connected LXC
 // host or an LXD host), into one of its lxcpaths, under a name the target's engine checks as you
 // type, in storage the target's engine says it can make the copy in (cloneChoices without an
-// origin: backends there, or an LXD host's pools, each by its name), the others under "why not?". Confirming
-// starts a task (progress and cancel in the task drawer); the copy is on the target once it is
-// done (switch hosts to see it).
+// origin: backends there, or an LXD host's pools, each by its name, and a cluster's members), the
+// others under "why not?". Confirming starts a task (progress and cancel in the task drawer); the
+// copy is on the target once it is done (switch hosts to see it).
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core'
@@ -35,6 +35,7 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
   const [lxcpath, setLxcpath] = useState('')
   const [name, setName] = useState(origin.name)
   const [picked, setPicked] = useState<string | null>(null)
+  const [member, setMember] = useState('')
   const [whyOpen, setWhyOpen] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -46,6 +47,8 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
   const others = choices?.filter((c) => !c.allowed) ?? []
   const choice = allowed.find((c) => choiceKey(c) === picked) ?? allowed.find((c) => c.isDefault) ?? allowed[0]
   const backend = choice?.backend
+  // an LXD cluster's member, among those the chosen pool is on; none: LXD places it
+  const onMember = choice?.members?.includes(member) ? member : undefined
 
   // this computer's lxcpaths are asked of it (the selected host is another)
   useEffect(() => {
@@ -60,7 +63,7 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
     setBusy(true)
     setError(null)
     try {
-      const params = { ...origin, ...(from === null ? {} : { host: from }), ...(to === null ? {} : { toHost: to }), to: { lxcpath: target, name, backend, ...(choice?.pool ? { pool: choice.pool } : {}) } }
+      const params = { ...origin, ...(from === null ? {} : { host: from }), ...(to === null ? {} : { toHost: to }), to: { lxcpath: target, name, backend, ...(choice?.pool ? { pool: choice.pool } : {}), ...(onMember ? { member: onMember } : {}) } }
       await useTasks.getState().start('copyToHost', name, () => api.copyToHost(from === null ? { ...params, host: undefined } : params))
       close()
     } catch (err) {
@@ -137,6 +140,16 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
               </FormSelect>
               <WhyNotOthers others={others} expanded={whyOpen} onToggle={setWhyOpen} testId="copy-host-why-not" />
             </FormGroup>
+            {choice?.members?.length ? (
+              <FormGroup label={t('copyHost.member')} fieldId="copy-host-member">
+                <FormSelect id="copy-host-member" data-testid="copy-host-member" value={onMember ?? ''} onChange={(_e, v) => setMember(v)}>
+                  <FormSelectOption value="" label={t('copyHost.anyMember')} />
+                  {choice.members.map((m) => (
+                    <FormSelectOption key={m} value={m} label={m} />
+                  ))}
+                </FormSelect>
+              </FormGroup>
+            ) : null}
           </>
         )}
         {error && <Alert variant="danger" isInline isPlain role="alert" data-testid="copy-host-error" title={t('copyHost.failed', { message: error })} />}
