@@ -1,7 +1,8 @@
 // An LXD host in the app, against a real LXD 5.0.2 daemon in its own network namespace
 // (test/hosts/lxd-daemon.ts), in the hosts file as `strata hosts add lx1 --lxd unix:...` leaves
 // it: what LXD's own client does there (`lxc launch`, `lxc stop`, `lxc snapshot`, `lxc delete`)
-// shows in the list while the host is selected, without a reload (LXD's events stream).
+// shows in the list while the host is selected, without a reload (LXD's events stream), and its
+// state in the switcher follows the daemon stopping and starting.
 import { execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -41,6 +42,8 @@ test.beforeAll(async () => {
   try {
     fx = await startLxdFixture()
     await fx.lxc(['init', 'busybox', 'web'])
+    // a second pool of the same driver, offered by its name
+    await fx.lxc(['storage', 'create', 'fast', 'dir'])
     const config = join(fx.dir, 'config')
     mkdirSync(join(config, 'strata'), { recursive: true })
     writeFileSync(join(config, 'strata', 'hosts.json'), JSON.stringify({ hosts: [{ name: 'lx1', lxd: { url: `unix:${fx.socket}` } }] }))
@@ -81,7 +84,7 @@ test("lxc launch, stop, snapshot and delete with LXD's own client show up while 
   await expect(page.getByTestId('container-row-web')).toBeVisible()
 })
 
-test('"Copy to host…" between this computer and the LXD host: the dialog offers what the target answers (its pool on LXD), and each copy arrives', async ({ page }) => {
+test('"Copy to host…" between this computer and the LXD host: the dialog offers what the target answers (each pool on LXD by name), and each copy arrives, in the pool chosen', async ({ page }) => {
   test.setTimeout(240_000)
   writeFileSync(join(local, 'net.conf'), NO_NET_CONFIG)
   execFileSync('lxc-create', ['-P', local, '-n', 'base', '-t', 'busybox', '-f', join(local, 'net.conf')], { stdio: 'ignore' })
@@ -93,10 +96,11 @@ test('"Copy to host…" between this computer and the LXD host: the dialog offer
   await page.getByTestId('row-menu-base').click()
   await page.getByTestId('row-copy-host-base').click()
   await expect(page.getByTestId('copy-host-to')).toHaveValue('lx1')
-  // LXD answers with its pools: one dir pool, the default profile's
-  await expect(page.getByTestId('copy-host-backend')).toHaveValue('dir')
-  await expect(page.getByTestId('copy-host-backend').locator('option')).toHaveText(['dir: pool default (default)'])
+  // LXD answers with its pools, each by name: two dir pools, the default profile's first
+  await expect(page.getByTestId('copy-host-backend')).toHaveValue('pool:default')
+  await expect(page.getByTestId('copy-host-backend').locator('option')).toHaveText(['dir: pool default (default)', 'dir: pool fast'])
   await expect(page.getByTestId('copy-host-why-not')).toHaveCount(0)
+  await page.getByTestId('copy-host-backend').selectOption('pool:fast')
   await page.getByTestId('copy-host-name').fill('base_1')
   await expect(page.getByTestId('copy-host-name-problem')).toContainText('not an LXD instance name')
   await page.getByTestId('copy-host-name').fill('base')
@@ -104,6 +108,8 @@ test('"Copy to host…" between this computer and the LXD host: the dialog offer
   await page.getByTestId('copy-host-confirm').click()
   await expect(page.getByTestId('toast').filter({ hasText: 'base copied' })).toBeVisible({ timeout: 120_000 })
   expect(await fx!.lxc(['list', '--format', 'csv', '-c', 'n'])).toContain('base')
+  // in the pool chosen
+  expect((JSON.parse(await fx!.lxc(['query', '/1.0/instances/base'])) as { expanded_devices: { root: { pool: string } } }).expanded_devices.root.pool).toBe('fast')
 
   // and back: web on lx1 to this computer, whose engine answers with its backends (overlay takes no copy)
   await pickHost(page, 'lx1')
@@ -119,4 +125,21 @@ test('"Copy to host…" between this computer and the LXD host: the dialog offer
   await page.getByTestId('copy-host-confirm').click()
   await expect(page.getByTestId('toast').filter({ hasText: 'webhere copied' })).toBeVisible({ timeout: 120_000 })
   expect(execFileSync('lxc-ls', ['-P', local, '-1'], { encoding: 'utf8' }).split('\n')).toContain('webhere')
+})
+
+test("the switcher shows the LXD host unreachable, with LXD's reason, within seconds of its daemon stopping, and connected again once it is back", async ({ page }) => {
+  test.setTimeout(180_000)
+  await page.goto(url)
+  await pickHost(page, 'lx1')
+  await expect(page.getByTestId('container-row-web')).toBeVisible({ timeout: 30_000 })
+  // connected: the toggle names the host without a state label
+  await expect(page.getByTestId('host-switcher').getByTestId('host-state-lx1')).toHaveCount(0)
+  await fx!.stop()
+  // no click, no call: LXD's events stream ending says it (a second or two is the aim; 10 s for a loaded machine)
+  await expect(page.getByTestId('host-switcher').getByTestId('host-state-lx1')).toHaveAttribute('data-state', 'unreachable', { timeout: 10_000 })
+  await expect(page.getByTestId('host-unreachable')).toContainText('is not running')
+  await fx!.start()
+  await expect(page.getByTestId('host-switcher').getByTestId('host-state-lx1')).toHaveCount(0, { timeout: 10_000 })
+  await expect(page.getByTestId('host-unreachable')).toHaveCount(0)
+  await expect(page.getByTestId('container-row-web')).toBeVisible({ timeout: 10_000 })
 })

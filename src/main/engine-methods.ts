@@ -104,6 +104,8 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
   },
   importContainer: (p, ctx) => {
     if (!ctx.stream) throw new StrataError('internal', 'importContainer is a stream: it needs the stream to run on')
+    if (p.pool !== undefined) throw refused('copy-pool', `An LXC host has no storage pools: choose its storage with -B (dir, btrfs or zfs), not pool ${p.pool}.`, p.pool)
+    if (p.member !== undefined) throw refused('copy-member', `An LXC host has no cluster members: --member ${p.member} places a copy on a member of an LXD cluster.`, p.member)
     return importContainer({ lxcpath: p.lxcpath, name: p.name, backend: p.backend }, { signal: ctx.signal, onProgress: ctx.onProgress, boundary: ctx.boundary, stream: ctx.stream })
   },
   openConsole: async (p, ctx) => {

@@ -294,7 +294,23 @@ export const ENGINE = {
   exportContainer: method({ params: ref, result: returns<{ bytes: number; files: number }>(), reach: inContainer, stream: true }),
   /** A container built here from an exportContainer's transfer, through the byte channel its output offers; it answers with acks (engine/ops/transfer-import.ts). */
   importContainer: method({
-    params: z.object({ lxcpath, name, backend: backend.optional() }).strict(),
+    params: z
+      .object({
+        lxcpath,
+        name,
+        backend: backend.optional(),
+        /** an LXD host's storage pool, as its cloneChoices names it; a host without pools refuses it */
+        pool: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a storage pool is named by letters, digits, ".", "_" and "-"')
+          .optional(),
+        /** the member of an LXD cluster to place the copy on; engines without members refuse it */
+        member: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a cluster member is named by letters, digits, ".", "_" and "-"')
+          .optional()
+      })
+      .strict(),
     result: returns<ContainerRef>(),
     reach: { lxcpath: 'lxcpath' },
     stream: true,

@@ -250,6 +250,8 @@ export interface BackendChoice {
   loses?: string
   /** on an LXD host: the storage pool of this driver the copy goes into */
   pool?: string
+  /** on an LXD cluster: the members a copy into the pool can be placed on (LXD places it when none is named) */
+  members?: string[]
 }
 
 /**

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lxdEngine } from '../../src/main/hosts/lxd/lxd-engine'
 import { allowLxcpaths } from '../helper/allow-list'
 import { NO_NET_CONFIG } from '../helpers/lxc'
-import { lxdSkipReason, startLxdFixture, type LxdFixture } from './lxd-daemon'
+import { LXD_TRUST_PASSWORD, lxdSkipReason, startLxdFixture, type LxdFixture } from './lxd-daemon'
 import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, REPO, type HostsFixture } from './netns-hosts'
 import { fillRichRootfs } from './rich-rootfs'
 
@@ -77,7 +77,15 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
       const h1 = { name: 'h1', destination: `root@${fx.hosts[0]!.address}`, helper: HELPER_COMMAND, elevate: 'none', lxcpaths: [p1] }
       mkdirSync(join(fx.env.XDG_CONFIG_HOME!, 'strata'), { recursive: true })
       writeFileSync(join(fx.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json'), JSON.stringify({ hosts: [h1] }))
-      for (const args of [['hosts', 'trust', 'h1', '--yes'], ['hosts', 'add', 'lxd1', '--lxd', `unix:${lxd.socket}`]]) {
+      // lxd1 is the daemon's unix socket, lxds the same daemon's HTTPS API (pinned certificate, client certificate trusted with the trust password)
+      const passwordFile = join(lxd.dir, 'trust-password')
+      writeFileSync(passwordFile, `${LXD_TRUST_PASSWORD}\n`, { mode: 0o600 })
+      for (const args of [
+        ['hosts', 'trust', 'h1', '--yes'],
+        ['hosts', 'add', 'lxd1', '--lxd', `unix:${lxd.socket}`],
+        ['hosts', 'add', 'lxds', '--lxd', `https://${lxd.address}:8443`],
+        ['hosts', 'trust', 'lxds', '--yes', '--password-file', passwordFile]
+      ]) {
         const r = await strata(args)
         expect(r.code, r.stderr).toBe(0)
       }
@@ -105,7 +113,7 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
     await lxd?.cleanup()
   }, 180_000)
 
-  it('h1 (LXC) to LXD: the instance has every owner, mode, ACL, xattr, capability, hard link and device node of the source, starts, and no image is left', async () => {
+  it('h1 (LXC) to LXD: the instance has every owner, mode, ACL, xattr, capability, hard link and device node of the source, starts with its own name in /etc/hostname, and no image is left', async () => {
     const before = await lxdState()
     const r = await strata(['copy', 'h1:c1', 'lxd1:c1lxd'])
     expect(r.code, r.stderr).toBe(0)
@@ -118,6 +126,8 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
       throw new Error(`${err.message}\n${await lxd.lxc(['info', '--show-log', 'c1lxd']).catch(() => '')}`)
     })
     expect(await lxd.lxc(['exec', 'c1lxd', '--', 'cat', '/srv/linked'])).toBe('two names')
+    // the image's template wrote the instance's own name, as LXD's own images do
+    expect(await lxd.lxc(['exec', 'c1lxd', '--', 'cat', '/etc/hostname'])).toBe('c1lxd')
     await lxd.lxc(['stop', 'c1lxd', '--force'])
   }, 300_000)
 
@@ -137,16 +147,34 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
     }
   }, 300_000)
 
-  it("answers the copy dialog's question with its storage pools: what a copy from another host can be made in on LXD", async () => {
+  it("answers the copy dialog's question with each of its storage pools by name, two of one driver too, and a copy goes into the pool named with --pool", async () => {
+    await lxd.lxc(['storage', 'create', 'second', 'dir'])
     const engine = lxdEngine({ name: 'lxd1', lxd: { url: `unix:${lxd.socket}` } })
     try {
       expect(await engine.call('cloneChoices', { lxcpath: '/1.0/projects/default' })).toEqual([
-        { backend: 'dir', mode: 'copy', allowed: true, reason: null, isDefault: true, pool: 'default' }
+        { backend: 'dir', mode: 'copy', allowed: true, reason: null, isDefault: true, pool: 'default' },
+        { backend: 'dir', mode: 'copy', allowed: true, reason: null, isDefault: false, pool: 'second' }
       ])
+      const before = await lxdState()
+      const none = await strata(['copy', 'h1:c1', 'lxd1:nopool', '--pool', 'nosuch'])
+      expect(none.code).not.toBe(0)
+      expect(none.stderr).toContain('LXD on lxd1 has no storage pool nosuch (its pools: default (dir), second (dir))')
+      const wrong = await strata(['copy', 'h1:c1', 'lxd1:nopool', '--pool', 'second', '-B', 'btrfs'])
+      expect(wrong.code).not.toBe(0)
+      expect(wrong.stderr).toContain('The pool second on lxd1 is dir, not btrfs')
+      expect(await lxdState()).toEqual(before)
+
+      const r = await strata(['copy', 'h1:c1', 'lxd1:inpool', '--pool', 'second'])
+      expect(r.code, r.stderr).toBe(0)
+      const made = JSON.parse(await lxd.lxc(['query', '/1.0/instances/inpool'])) as { expanded_devices: Record<string, Record<string, string>> }
+      expect(made.expanded_devices.root?.pool).toBe('second')
+      expect(await rootfsDifferences(join(p1, 'c1', 'rootfs'), join(lxd.lxdDir, 'storage-pools', 'second', 'containers', 'inpool', 'rootfs'))).toEqual([])
     } finally {
       await engine.close()
+      await lxd.lxc(['delete', 'inpool', '--force']).catch(() => '')
+      await lxd.lxc(['storage', 'delete', 'second'])
     }
-  })
+  }, 300_000)
 
   it('refuses a running LXD instance by the copy rule, and a name LXD does not take, before anything moves', async () => {
     const before = await lxdState()
@@ -163,6 +191,18 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
     }
     expect(await lxdState()).toEqual(before)
     expect(existsSync(join(pLocal, 'again'))).toBe(false)
+  }, 300_000)
+
+  it('over HTTPS with the client certificate: h1 (LXC) to LXD and LXD to this computer, each equal to its source by rsync -aHAXn, and LXD keeps no image or backup', async () => {
+    const before = await lxdState()
+    const into = await strata(['copy', 'h1:c1', 'lxds:c1https'])
+    expect(into.code, into.stderr).toBe(0)
+    expect(await rootfsDifferences(join(p1, 'c1', 'rootfs'), poolRootfs('c1https'))).toEqual([])
+    const out = await strata(['copy', 'lxds:web', 'webhttps', '-P', pLocal])
+    expect(out.code, out.stderr).toBe(0)
+    expect(await rootfsDifferences(poolRootfs('web'), join(pLocal, 'webhttps', 'rootfs'), ['--modify-window=1'])).toEqual([])
+    await lxd.lxc(['delete', 'c1https'])
+    expect(await lxdState()).toEqual(before)
   }, 300_000)
 
   it('Ctrl-C in the middle of a copy into LXD leaves LXD as it was: no instance, no image', async () => {
@@ -196,6 +236,37 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
     expect(r.exitCode, String(r.stderr)).toBe(130)
     expect(await listing()).toEqual(localBefore)
     await waitFor('LXD to delete the backup', async () => (await lxdState()).backups === before.backups)
+    expect(await lxdState()).toEqual(before)
+  }, 300_000)
+
+  it('a copy into LXD killed outright (SIGKILL) after its upload leaves its temporary image only until the next connection once it is over an hour old; a fresh one (a copy in flight) is kept', async () => {
+    const temporary = async (): Promise<{ fingerprint: string; properties: Record<string, string> }[]> =>
+      (JSON.parse(await lxd.lxc(['query', '/1.0/images?recursion=1'])) as { fingerprint: string; properties: Record<string, string> }[]).filter(
+        (i) => i.properties['user.strata.temporary-since'] !== undefined
+      )
+    const before = await lxdState()
+    const cli = execa(process.execPath, [join(REPO, 'bin/strata'), 'copy', 'h1:c1', 'lxd1:killed'], { reject: false, env: fx.env })
+    await waitFor('the upload to become an image', async () => (await temporary()).length > 0, 240_000)
+    cli.kill('SIGKILL')
+    await cli
+    // LXD may go on making the instance the killed copy asked for: that is LXD's to finish; it is removed here
+    await waitFor('LXD to finish what was asked', async () => !(await lxd.lxc(['operation', 'list', '--format', 'csv'])).includes('RUNNING'))
+    if ((await lxdState()).instances.some((i) => i.startsWith('killed '))) await lxd.lxc(['delete', 'killed', '--force'])
+    const [left] = await temporary()
+    expect(left!.properties.description).toBe("Strata's copy of c1")
+
+    // made a moment ago, as another Strata's copy in flight would be: a connection keeps it
+    const ls = await strata(['--host', 'lxd1', 'ls'])
+    expect(ls.code, ls.stderr).toBe(0)
+    expect((await temporary()).map((i) => i.fingerprint)).toEqual([left!.fingerprint])
+
+    // as if two hours had passed (the mark is the time it was made): the next connection removes it
+    const image = JSON.parse(await lxd.lxc(['query', `/1.0/images/${left!.fingerprint}`])) as { properties: Record<string, string>; public: boolean; auto_update: boolean }
+    const aged = { ...image.properties, 'user.strata.temporary-since': String(Math.floor(Date.now() / 1000) - 7200) }
+    await lxd.lxc(['query', '-X', 'PUT', '-d', JSON.stringify({ properties: aged, public: image.public, auto_update: image.auto_update }), `/1.0/images/${left!.fingerprint}`])
+    const again = await strata(['--host', 'lxd1', 'ls'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(await temporary()).toEqual([])
     expect(await lxdState()).toEqual(before)
   }, 300_000)
 })

@@ -27,6 +27,9 @@ MAC addresses, rootfs path); the copy has no relation to its source.
   -P, --to-lxcpath P    the target's lxcpath (default: the first its host serves)
   -B BACKEND            the copy's storage on the target: dir (default), btrfs or zfs;
                         on an LXD host, its first pool of that driver
+      --pool POOL       on an LXD host, the storage pool the copy goes into (any driver;
+                        with -B, one of that driver)
+      --member MEMBER   on an LXD cluster, the member to place the copy on
 An LXD host can be either end: into LXD through a temporary image, out of it through a backup.
 A running source is refused (stop it first); a target name that exists is refused before
 anything moves. Ctrl-C, an error on either side or a dropped connection leaves both hosts as
@@ -35,7 +38,9 @@ they were.`
 const OPTIONS = {
   'from-lxcpath': { type: 'string', short: 'p' },
   'to-lxcpath': { type: 'string', short: 'P' },
-  backend: { type: 'string', short: 'B' }
+  backend: { type: 'string', short: 'B' },
+  pool: { type: 'string' },
+  member: { type: 'string' }
 } as const
 
 /** Host names never hold ":" (hosts-file.ts), so `HOST:NAME` splits at the first one. */
@@ -85,6 +90,8 @@ const command: Command = {
     containerNameArg(newName, 'NEWNAME')
     const backend: Backend | undefined = o.backend === undefined ? undefined : usageRule(() => cloneBackendNamed(o.backend!))
     if (from.host === to.host && positionals[1] === undefined) throw usageError('Name the target: `strata copy NAME HOST:` copies NAME to HOST; on one host, name the copy.')
+    if (from.host === to.host && o.pool !== undefined) throw usageError('--pool names a storage pool of an LXD host a copy goes to from another host; on one host, a copy stays in its own.')
+    if (from.host === to.host && o.member !== undefined) throw usageError('--member places a copy from another host on a member of an LXD cluster; within one cluster, use strata clone --member.')
 
     const ac = new AbortController()
     const onSignal = (): void => ac.abort()
@@ -117,7 +124,7 @@ const command: Command = {
       } else {
         await copyAcrossHosts(
           { engine: source.engine, where: source.where, ref: origin },
-          { engine: target.engine, where: target.where, lxcpath: toLxcpath, name: newName, backend },
+          { engine: target.engine, where: target.where, lxcpath: toLxcpath, name: newName, backend, ...(o.pool === undefined ? {} : { pool: o.pool }), ...(o.member === undefined ? {} : { member: o.member }) },
           { signal: ac.signal, onProgress }
         ).finally(progress.done)
       }

@@ -3,8 +3,11 @@
 // changes; its session (the service on that engine, with the lxcpaths the host's hello named).
 // A connection that drops is noticed (the helper's ssh ends, or a call fails for it), said, and
 // reconnected once at once; after a reconnect every lxcpath reads as changed, so the views list
-// again and show how an operation in flight ended over there. Otherwise the user's Reconnect
-// connects again: an unreachable host is not retried behind their back.
+// again and show how an operation in flight ended over there. An LXD host's events stream
+// tells both ways within a second or two (lxd/lxd-presence.ts): the stream that cannot be
+// opened again is the drop, with the reason, and the one that opens again is the host back,
+// connected again at once. An unreachable SSH host is not retried behind the user's back: their
+// Reconnect connects again.
 import type { HostStatus } from '@shared/api'
 import { errorData, fromErrorData, isStrataError, type ErrorData, type StrataError } from '@shared/errors'
 import type { EngineClient } from '../engine-client'
@@ -74,7 +77,11 @@ export class HostConnection {
     this.set('connecting')
     // a fresh engine each time: a dropped one may hold a half-dead ssh
     await this.engine?.close().catch(() => undefined)
-    const engine = engineOfHost(this.host, { onGone: (err) => this.engine === engine && this.dropped(err) })
+    const engine = engineOfHost(this.host, {
+      onGone: (err) => this.engine === engine && this.dropped(err),
+      // an LXD host whose events stream opened again: connected again without the user
+      onBack: () => void (this.engine === engine && !this.closed && this.state === 'unreachable' && this.connect())
+    })
     this.engine = engine
     try {
       const hello = await engine.connect()

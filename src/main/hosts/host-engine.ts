@@ -19,8 +19,10 @@ export interface HostEngine extends EngineClient {
 
 export interface HostEngineOptions {
   onLog?: (line: string) => void
-  /** an SSH host's helper went away after greeting (the connection dropped); LXD's API has no standing connection */
+  /** the host went away after greeting: an SSH host's helper (the connection dropped), or an LXD host's events stream that cannot be opened again */
   onGone?: (err: StrataError) => void
+  /** an LXD host's events stream opened again after onGone, or after a connect that failed (SSH hosts are reconnected by the user) */
+  onBack?: () => void
 }
 
 /** The engine of the host called `name` in the user's hosts file. */
@@ -29,5 +31,5 @@ export function hostEngine(name: string, opts: HostEngineOptions = {}): HostEngi
 }
 
 export function engineOfHost(host: RemoteHost, opts: HostEngineOptions = {}): HostEngine {
-  return isLxdHost(host) ? lxdEngine(host) : remoteEngine(host, opts)
+  return isLxdHost(host) ? lxdEngine(host, opts) : remoteEngine(host, opts)
 }

@@ -98,7 +98,7 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
       try {
         return await copyBetweenHosts(
           { engine: from.engine, where: where(p.host), ref: { lxcpath: p.lxcpath, name: p.name } },
-          { engine: to.engine, where: where(p.toHost), ...target, ...(p.to.backend ? { backend: p.to.backend } : {}) },
+          { engine: to.engine, where: where(p.toHost), ...target, ...(p.to.backend ? { backend: p.to.backend } : {}), ...(p.to.pool ? { pool: p.to.pool } : {}), ...(p.to.member ? { member: p.to.member } : {}) },
           { signal: call.signal, onProgress: call.onProgress && copyProgress(call.onProgress) }
         )
       } finally {

@@ -53,7 +53,7 @@ function localChannel(ends: Map<string, ChannelEnd>): ByteChannel {
 
 export async function copyAcrossHosts(
   from: TransferSide & { ref: ContainerRef },
-  to: TransferSide & { lxcpath: string; name: string; backend?: Backend },
+  to: TransferSide & { lxcpath: string; name: string; backend?: Backend; pool?: string; member?: string },
   opts: CopyAcrossOptions = {}
 ): Promise<ContainerRef> {
   opts.signal?.throwIfAborted()
@@ -96,7 +96,7 @@ export async function copyAcrossHosts(
   const importing = to.engine
     .call(
       'importContainer',
-      { lxcpath: to.lxcpath, name: to.name, ...(to.backend ? { backend: to.backend } : {}) },
+      { lxcpath: to.lxcpath, name: to.name, ...(to.backend ? { backend: to.backend } : {}), ...(to.pool ? { pool: to.pool } : {}), ...(to.member ? { member: to.member } : {}) },
       {
         signal: importAc.signal,
         onProgress: opts.onProgress,

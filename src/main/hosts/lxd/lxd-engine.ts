@@ -3,13 +3,13 @@
 // of its own here: LXD's database is the truth, and its operations do the work (a copy, a
 // snapshot, a delete), so an interrupted call is LXD's to finish or roll back.
 import { ENGINE, type EngineMethod, type EngineParams, type EngineResult } from '@shared/engine-api'
-import { cancelled, failed, isStrataError, notFound, refused } from '@shared/errors'
+import { cancelled, failed, isStrataError, notFound, refused, unavailable, type StrataError } from '@shared/errors'
 import type { BackendChoice, ConfigView, ContainerInfo, ContainerRef, ContainerUsage, OpProgress, SnapshotInfo, UsageFigures } from '@shared/model'
 import type { CallOptions } from '../../engine-client'
 import { scanUsage } from '../../engine/native'
 import { figures, NO_FIGURES } from '../../engine/fs/tree-usage'
 import type { Hello } from '../../helper/protocol'
-import type { HostEngine } from '../host-engine'
+import type { HostEngine, HostEngineOptions } from '../host-engine'
 import type { RemoteHost } from '../hosts-file'
 import { lxdConnection, parseLxdUrl, type LxdEndpoint, type LxdOperation } from './lxd-connection'
 import { backendOfPool, configLines, containerInfo, instancePath, lineageOf, nextSnapshotName, projectOf, projectPath, rootPool, type LxdInstance, type LxdPool } from './lxd-model'
@@ -17,11 +17,13 @@ import { readLxdCredentials } from './lxd-trust'
 import { watchLxdChanges } from './lxd-watch'
 import { exportFromLxd, type LxdSource } from './lxd-export'
 import { importIntoLxd, lxdNameIssue, type LxdTarget } from './lxd-import'
+import { sweepTemporaryImages } from './lxd-temp-images'
+import { watchLxdPresence } from './lxd-presence'
 
 type Handler<M extends EngineMethod> = (params: EngineParams<M>, opts: CallOptions) => Promise<EngineResult<M>>
 type Handlers = { [M in EngineMethod]?: Handler<M> }
 
-export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd']> }): HostEngine {
+export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd']> }, opts: Pick<HostEngineOptions, 'onGone' | 'onBack'> = {}): HostEngine {
   const endpoint: LxdEndpoint = { ...parseLxdUrl(host.lxd.url), ...(host.lxd.url.startsWith('https:') ? readLxdCredentials(host) : {}) } as LxdEndpoint
   const api = lxdConnection(host.name, endpoint)
   let info: Hello | null = null
@@ -30,6 +32,8 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
   let clustered = false
   /** ends the watches when the engine is closed */
   const closing = new AbortController()
+  /** whether the host's presence is watched yet (from the first connect on, when someone listens) */
+  let watchingPresence = false
   const served = (): string[] => info?.lxcpaths ?? []
   const project = (lxcpath: string): string => projectOf(lxcpath, host.name, served())
 
@@ -188,7 +192,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     freezeContainer: (p, o) => setState(p, 'freeze', {}, o),
     unfreezeContainer: (p, o) => setState(p, 'unfreeze', {}, o),
     cloneChoices: async (p) => {
-      if (!p.origin) return importChoices(await pools(), await defaultPool(project(p.lxcpath)))
+      if (!p.origin) return importChoices(await pools(), await defaultPool(project(p.lxcpath)), await onlineMembers())
       const backend = containerInfo(p.origin.lxcpath, await instance(p.origin), await pools()).backend ?? 'dir'
       return [{ backend, mode: 'copy', allowed: true, reason: null, isDefault: true }]
     },
@@ -278,6 +282,13 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     }
   }
 
+  /** A cluster's members that are online, by name; none outside a cluster. */
+  async function onlineMembers(): Promise<string[]> {
+    if (!clustered) return []
+    const members = await api.get<{ server_name: string; status: string }[]>('/1.0/cluster/members?recursion=1')
+    return members.filter((m) => m.status === 'Online').map((m) => m.server_name)
+  }
+
   /** The pool of the project's default profile's root disk, if it has one. */
   async function defaultPool(proj: string): Promise<string | null> {
     const profile = await api.get<{ devices: Record<string, Record<string, string>> }>(`/1.0/profiles/default?project=${encodeURIComponent(proj)}`)
@@ -296,7 +307,42 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     instance,
     state: async (ref, inst) => containerInfo(ref.lxcpath, inst, await pools()).state,
     operate,
-    wait: (operation, opts, phase) => api.wait(operation, { signal: opts.signal, onUpdate: (op) => opts.onProgress?.(progressOf(op, phase)) })
+    wait: (operation, opts, phase) => api.wait(operation, { signal: opts.signal, onUpdate: (op) => opts.onProgress?.(progressOf(op, phase)) }),
+    sweepTemporaryImages: (proj) => sweepTemporaryImages(api, [proj])
+  }
+
+  /** What the server is and serves; left-behind temporary images swept. */
+  async function greet(): Promise<Hello> {
+    const server = await api.get<{ auth: string; environment?: { server_name?: string; server_clustered?: boolean } }>('/1.0')
+    serverName = server.environment?.server_name ?? ''
+    clustered = server.environment?.server_clustered ?? false
+    if (server.auth !== 'trusted')
+      throw refused('lxd-untrusted', `LXD on ${host.name} does not trust this client yet; run strata hosts trust ${host.name} (it asks for the server's trust password), or have its administrator add ~/.config/strata/lxd-client.crt with lxc config trust add.`, host.name)
+    const projects = await api.get<string[]>('/1.0/projects')
+    info = {
+      protocol: 0,
+      pid: 0,
+      uid: 0,
+      lxcpaths: projects.map((p) => projectPath(decodeURIComponent(p.split('/').pop()!))),
+      refused: [],
+      methods
+    }
+    // what a copy killed mid-way left here (lxd-temp-images.ts)
+    await sweepTemporaryImages(api, info.lxcpaths.map(project))
+    return info
+  }
+
+  /**
+   * The host's state from its events stream (lxd-presence.ts), for whoever listens (the app's
+   * host connection): a stream that cannot be opened again is the host gone, one that opens
+   * after that (or after a connect that failed) is the host back.
+   */
+  function watchPresence(reachable: boolean): void {
+    if (watchingPresence || !opts.onGone || closing.signal.aborted) return
+    watchingPresence = true
+    const gone = (err: unknown): StrataError =>
+      isStrataError(err) ? err : unavailable('lxd-unreachable', `LXD on ${host.name} cannot be reached: ${String(err)}.`, { subject: host.name, cause: err })
+    void watchLxdPresence(api, closing.signal, { onLost: (err) => opts.onGone?.(gone(err)), onBack: () => opts.onBack?.() }, reachable)
   }
 
   const methods = Object.keys(handlers) as EngineMethod[]
@@ -307,21 +353,14 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       return info
     },
     async connect() {
-      const server = await api.get<{ auth: string; environment?: { server_name?: string; server_clustered?: boolean } }>('/1.0')
-      serverName = server.environment?.server_name ?? ''
-      clustered = server.environment?.server_clustered ?? false
-      if (server.auth !== 'trusted')
-        throw refused('lxd-untrusted', `LXD on ${host.name} does not trust this client yet; run strata hosts trust ${host.name} (it asks for the server's trust password), or have its administrator add ~/.config/strata/lxd-client.crt with lxc config trust add.`, host.name)
-      const projects = await api.get<string[]>('/1.0/projects')
-      info = {
-        protocol: 0,
-        pid: 0,
-        uid: 0,
-        lxcpaths: projects.map((p) => projectPath(decodeURIComponent(p.split('/').pop()!))),
-        refused: [],
-        methods
+      try {
+        const hello = await greet()
+        watchPresence(true)
+        return hello
+      } catch (err) {
+        watchPresence(false)
+        throw err
       }
-      return info
     },
     async call<M extends EngineMethod>(method: M, params: EngineParams<M>, opts: CallOptions = {}): Promise<EngineResult<M>> {
       const handler = handlers[method] as Handler<M> | undefined
@@ -365,13 +404,16 @@ function progressOf(op: LxdOperation, phase: string): OpProgress {
   return { phase, message: words.length ? words.join(', ') : op.status }
 }
 
-/** The storage a copy from another host can go into here: one choice per pool driver Strata names (the first pool of each), the default profile's marked. */
-function importChoices(pools: Map<string, LxdPool>, defaultPool: string | null): BackendChoice[] {
+/**
+ * The storage a copy from another host can go into here: each pool of a driver Strata names, by
+ * its name, the default profile's marked; in a cluster, with the members it can be placed on
+ * (an LXD cluster's pools are on every member).
+ */
+function importChoices(pools: Map<string, LxdPool>, defaultPool: string | null, members: string[]): BackendChoice[] {
   const choices: BackendChoice[] = []
   for (const pool of pools.values()) {
     const backend = backendOfPool(pool)
-    if (backend === null || choices.some((c) => c.backend === backend)) continue
-    choices.push({ backend, mode: 'copy', allowed: true, reason: null, isDefault: pool.name === defaultPool, pool: pool.name })
+    if (backend !== null) choices.push({ backend, mode: 'copy', allowed: true, reason: null, isDefault: pool.name === defaultPool, pool: pool.name, ...(members.length ? { members } : {}) })
   }
   if (choices.length && !choices.some((c) => c.isDefault)) choices[0]!.isDefault = true
   return choices

@@ -2,11 +2,13 @@
 // rootfs as GNU tar) becomes an LXD instance through LXD's API. The tar stream goes unchanged
 // into a split image upload (`POST /1.0/images`, multipart: a metadata tarball Strata makes and
 // the rootfs tarball), the instance is created from that image, and the image is deleted again.
+// The metadata's template writes the instance's name into its /etc/hostname at its first start.
 // LXD unpacks it with GNU tar and every xattr (ACLs travel as system.posix_acl_* xattrs), so
 // owners, modes, ACLs, xattrs, file capabilities, hard links and device nodes arrive as they
 // left (checked with rsync -aHAXn against the dir pool). A cancelled or failed copy leaves LXD
 // as it was: the upload is abandoned (LXD keeps nothing of it), or the image and any instance
-// made from it are deleted.
+// made from it are deleted. One left behind by a Strata killed mid-copy is swept later
+// (lxd-temp-images.ts).
 import type { Duplex } from 'node:stream'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, failed, refused } from '@shared/errors'
@@ -17,6 +19,7 @@ import type { ByteChannel } from '../../engine/console'
 import { ackMessage, HeaderReader, offerMessage, TRANSFER_ACK_EVERY, type TransferEnd, type TransferHeader } from '../../engine/ops/transfer-wire'
 import { lxdErrorWords, lxdRequest, type LxdEndpoint, type LxdOperation } from './lxd-connection'
 import { backendOfPool, type LxdPool } from './lxd-model'
+import { holdImage, temporaryProperties } from './lxd-temp-images'
 
 /** What the import needs of the LXD engine it runs in (lxd-engine.ts). */
 export interface LxdTarget {
@@ -33,6 +36,8 @@ export interface LxdTarget {
   operate(method: string, path: string, body: unknown, opts: CallOptions, phase: string): Promise<LxdOperation | null>
   /** waits for an operation LXD started */
   wait(operation: string, opts: CallOptions, phase: string): Promise<LxdOperation>
+  /** deletes the temporary images earlier copies into this project left behind (lxd-temp-images.ts) */
+  sweepTemporaryImages(project: string): Promise<unknown>
 }
 
 /** LXD's rule for instance names (a hostname label): letters, digits and "-", starting with a letter, at most 63. */
@@ -54,7 +59,7 @@ function configValue(config: string, key: string): string | null {
   return value
 }
 
-export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name: string; backend?: string }, opts: CallOptions): Promise<ContainerRef> {
+export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name: string; backend?: string; pool?: string; member?: string }, opts: CallOptions): Promise<ContainerRef> {
   const { stream, signal } = opts
   if (!stream?.openChannel) throw failed(`The copy to ${p.name} needs a byte channel, and this call has none.`, { rule: 'no-channel' })
   const target = { lxcpath: p.lxcpath, name: p.name }
@@ -62,23 +67,27 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
   const issue = lxdNameIssue(p.name)
   if (issue) throw refused(issue.rule, issue.message, p.name)
   if (await side.exists(target)) throw refused('taken', `${p.name} already exists on ${side.host}: choose another name.`, p.name)
-  const pool = await poolFor(side, project, p.backend)
+  const pool = await poolFor(side, project, p.backend, p.pool)
+  await side.sweepTemporaryImages(project)
   const progress = (q: OpProgress): void => opts.onProgress?.(q)
 
   const channel = stream.openChannel()
   let fingerprint: string | null = null
+  let release = (): void => undefined
   let made = false
   try {
     stream.send(offerMessage(channel.offer))
     const upload = new Upload(side, project, channel, stream, signal, progress, (await side.architectures())[0] ?? 'x86_64')
     fingerprint = await upload.run(p.name)
+    release = holdImage(fingerprint)
     const header = upload.header!
     progress({ phase: 'create', message: `LXD makes ${p.name} from the copy of ${header.name}` })
     signal?.throwIfAborted()
     made = true
     await side.operate(
       'POST',
-      `/1.0/instances?project=${encodeURIComponent(project)}`,
+      // on the member asked for (LXD moves the image there), or where LXD places it
+      `/1.0/instances?project=${encodeURIComponent(project)}${p.member ? `&target=${encodeURIComponent(p.member)}` : ''}`,
       {
         name: p.name,
         architecture: upload.architecture,
@@ -103,37 +112,77 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
     channel.close()
     // the image was a means only: the instance holds its own copy of the rootfs
     if (fingerprint) await side.operate('DELETE', `/1.0/images/${fingerprint}?project=${encodeURIComponent(project)}`, undefined, {}, 'cleanup').catch(() => undefined)
+    release()
   }
 }
 
-/** The pool of the backend asked for (the first of that driver), or null for the default profile's root disk. */
-async function poolFor(side: LxdTarget, project: string, backend: string | undefined): Promise<string | null> {
-  if (backend === undefined) return (await side.defaultPool(project)) ? null : ([...(await side.pools()).keys()][0] ?? null)
+/**
+ * The pool asked for by name (of the backend asked for, if one is), else the first of the backend
+ * asked for, else null for the default profile's root disk.
+ */
+async function poolFor(side: LxdTarget, project: string, backend: string | undefined, named: string | undefined): Promise<string | null> {
+  if (backend === undefined && named === undefined) return (await side.defaultPool(project)) ? null : ([...(await side.pools()).keys()][0] ?? null)
   const pools = [...(await side.pools()).values()]
+  const listed = (): string => pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none'
+  if (named !== undefined) {
+    const pool = pools.find((q) => q.name === named)
+    if (!pool) throw refused('copy-pool', `LXD on ${side.host} has no storage pool ${named} (its pools: ${listed()}).`, named)
+    if (backendOfPool(pool) === null) throw refused('copy-pool', `The pool ${named} on ${side.host} is ${pool.driver}, which Strata cannot copy into: choose another (its pools: ${listed()}).`, named)
+    if (backend !== undefined && backendOfPool(pool) !== backend) throw refused('copy-pool', `The pool ${named} on ${side.host} is ${pool.driver}, not ${backend}: drop -B or name a ${backend} pool (its pools: ${listed()}).`, named)
+    return pool.name
+  }
   const pool = pools.find((p) => backendOfPool(p) === backend)
   if (!pool) throw refused('copy-backend', `LXD on ${side.host} has no ${backend} storage pool (its pools: ${pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none'}).`, backend)
   return pool.name
 }
 
-/** A tarball of one file (the image's metadata.yaml), in the ustar format LXD reads. */
-function oneFileTar(name: string, data: Buffer): Buffer {
-  const header = Buffer.alloc(512)
-  const field = (value: string, at: number, length: number): void => void header.write(value.slice(0, length), at, 'ascii')
-  const octal = (n: number, at: number, length: number): void => field(`${n.toString(8).padStart(length - 1, '0')}\0`, at, length)
-  field(name, 0, 100)
-  octal(0o644, 100, 8)
-  octal(0, 108, 8)
-  octal(0, 116, 8)
-  octal(data.length, 124, 12)
-  octal(Math.floor(Date.now() / 1000), 136, 12)
-  field('        ', 148, 8)
-  field('0', 156, 1)
-  field('ustar\u000000', 257, 8)
-  let sum = 0
-  for (const b of header) sum += b
-  field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8)
-  const padding = Buffer.alloc((512 - (data.length % 512)) % 512)
-  return Buffer.concat([header, data, padding, Buffer.alloc(1024)])
+/** A tarball of a few small files (the image's metadata.yaml and templates), in the ustar format LXD reads. */
+function smallTar(files: [name: string, data: Buffer][]): Buffer {
+  const parts: Buffer[] = []
+  for (const [name, data] of files) {
+    const header = Buffer.alloc(512)
+    const field = (value: string, at: number, length: number): void => void header.write(value.slice(0, length), at, 'ascii')
+    const octal = (n: number, at: number, length: number): void => field(`${n.toString(8).padStart(length - 1, '0')}\0`, at, length)
+    field(name, 0, 100)
+    octal(0o644, 100, 8)
+    octal(0, 108, 8)
+    octal(0, 116, 8)
+    octal(data.length, 124, 12)
+    octal(Math.floor(Date.now() / 1000), 136, 12)
+    field('        ', 148, 8)
+    field('0', 156, 1)
+    field('ustar\u000000', 257, 8)
+    let sum = 0
+    for (const b of header) sum += b
+    field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8)
+    parts.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512))
+  }
+  return Buffer.concat([...parts, Buffer.alloc(1024)])
+}
+
+/**
+ * The image's metadata: its architecture, its properties (marked temporary, so that one left
+ * behind by a killed Strata is swept later), and a template that writes the instance's own name
+ * into /etc/hostname when LXD makes it (applied at its first start), as LXD's own images do.
+ */
+function imageMetadata(architecture: string, sourceName: string, now = Date.now()): Buffer {
+  const properties = { description: `Strata's copy of ${sourceName}`, ...temporaryProperties(now) }
+  // JSON strings are YAML
+  const yaml = [
+    `architecture: ${JSON.stringify(architecture)}`,
+    `creation_date: ${Math.floor(now / 1000)}`,
+    'properties:',
+    ...Object.entries(properties).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`),
+    'templates:',
+    '  /etc/hostname:',
+    '    when: [create, copy]',
+    '    template: hostname.tpl',
+    ''
+  ].join('\n')
+  return smallTar([
+    ['metadata.yaml', Buffer.from(yaml)],
+    ['templates/hostname.tpl', Buffer.from('{{ instance.name }}\n')]
+  ])
 }
 
 /**
@@ -272,13 +321,8 @@ class Upload {
     )
     request.on('error', (err) => reject(failed(`The upload of ${name} to LXD on ${this.side.host} broke: ${err.message}`, { subject: name })))
     if (!this.architecture) this.architecture = this.serverArchitecture
-    // metadata.yaml is what LXD needs to take a rootfs as an image; JSON strings are YAML
-    const metadata = oneFileTar(
-      'metadata.yaml',
-      Buffer.from(
-        `architecture: ${JSON.stringify(this.architecture)}\ncreation_date: ${Math.floor(Date.now() / 1000)}\nproperties:\n  description: ${JSON.stringify(`Strata's copy of ${header.name}`)}\n`
-      )
-    )
+    // metadata.yaml is what LXD needs to take a rootfs as an image
+    const metadata = imageMetadata(this.architecture, header.name)
     request.write(part('metadata'))
     request.write(metadata)
     request.write(`\r\n${part('rootfs')}`)

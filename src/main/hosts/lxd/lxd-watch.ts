@@ -56,7 +56,8 @@ export async function watchLxdChanges(api: LxdConnection, projects: string[], si
   }
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits ms, or less when the signal aborts. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve()
     const timer = setTimeout(done, ms)

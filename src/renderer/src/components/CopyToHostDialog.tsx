@@ -1,13 +1,13 @@
 // "Copy to host…": a stopped container copied to another host (this computer, a connected LXC
 // host or an LXD host), into one of its lxcpaths, under a name the target's engine checks as you
 // type, in storage the target's engine says it can make the copy in (cloneChoices without an
-// origin: backends there, or an LXD host's pools), the others under "why not?". Confirming
-// starts a task (progress and cancel in the task drawer); the copy is on the target once it is
-// done (switch hosts to see it).
+// origin: backends there, or an LXD host's pools, each by its name, and a cluster's members), the
+// others under "why not?". Confirming starts a task (progress and cancel in the task drawer); the
+// copy is on the target once it is done (switch hosts to see it).
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core'
-import type { Backend, BackendChoice } from '@shared/model'
+import type { BackendChoice } from '@shared/model'
 import { api, errorText } from '../api'
 import { useNameIssueText } from '../hooks/nameIssueText'
 import { useNameCheck } from '../hooks/useNameCheck'
@@ -34,7 +34,8 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
   const lxcpaths = to === null ? localLxcpaths : (hosts.find((h) => h.name === to)?.lxcpaths ?? [])
   const [lxcpath, setLxcpath] = useState('')
   const [name, setName] = useState(origin.name)
-  const [picked, setPicked] = useState<Backend | null>(null)
+  const [picked, setPicked] = useState<string | null>(null)
+  const [member, setMember] = useState('')
   const [whyOpen, setWhyOpen] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -44,7 +45,10 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
   const choices = useImportChoices(to, target, setError)
   const allowed = choices?.filter((c) => c.allowed) ?? []
   const others = choices?.filter((c) => !c.allowed) ?? []
-  const backend = allowed.find((c) => c.backend === picked)?.backend ?? allowed.find((c) => c.isDefault)?.backend ?? allowed[0]?.backend
+  const choice = allowed.find((c) => choiceKey(c) === picked) ?? allowed.find((c) => c.isDefault) ?? allowed[0]
+  const backend = choice?.backend
+  // an LXD cluster's member, among those the chosen pool is on; none: LXD places it
+  const onMember = choice?.members?.includes(member) ? member : undefined
 
   // this computer's lxcpaths are asked of it (the selected host is another)
   useEffect(() => {
@@ -59,7 +63,7 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
     setBusy(true)
     setError(null)
     try {
-      const params = { ...origin, ...(from === null ? {} : { host: from }), ...(to === null ? {} : { toHost: to }), to: { lxcpath: target, name, backend } }
+      const params = { ...origin, ...(from === null ? {} : { host: from }), ...(to === null ? {} : { toHost: to }), to: { lxcpath: target, name, backend, ...(choice?.pool ? { pool: choice.pool } : {}), ...(onMember ? { member: onMember } : {}) } }
       await useTasks.getState().start('copyToHost', name, () => api.copyToHost(from === null ? { ...params, host: undefined } : params))
       close()
     } catch (err) {
@@ -124,24 +128,39 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
               <FormSelect
                 id="copy-host-backend"
                 data-testid="copy-host-backend"
-                value={backend ?? ''}
+                value={choice ? choiceKey(choice) : ''}
                 isDisabled={allowed.length === 0}
-                onChange={(_e, v) => setPicked(v as Backend)}
+                onChange={(_e, v) => setPicked(v)}
               >
                 {choices === null && <FormSelectOption value="" label={t('clone.checking')} isPlaceholder />}
                 {choices !== null && allowed.length === 0 && <FormSelectOption value="" label={t('copyHost.noBackend')} isPlaceholder />}
                 {allowed.map((c) => (
-                  <FormSelectOption key={c.backend} value={c.backend} label={choiceLabel(c, t('copyHost.default'))} />
+                  <FormSelectOption key={choiceKey(c)} value={choiceKey(c)} label={choiceLabel(c, t('copyHost.default'))} />
                 ))}
               </FormSelect>
               <WhyNotOthers others={others} expanded={whyOpen} onToggle={setWhyOpen} testId="copy-host-why-not" />
             </FormGroup>
+            {choice?.members?.length ? (
+              <FormGroup label={t('copyHost.member')} fieldId="copy-host-member">
+                <FormSelect id="copy-host-member" data-testid="copy-host-member" value={onMember ?? ''} onChange={(_e, v) => setMember(v)}>
+                  <FormSelectOption value="" label={t('copyHost.anyMember')} />
+                  {choice.members.map((m) => (
+                    <FormSelectOption key={m} value={m} label={m} />
+                  ))}
+                </FormSelect>
+              </FormGroup>
+            ) : null}
           </>
         )}
         {error && <Alert variant="danger" isInline isPlain role="alert" data-testid="copy-host-error" title={t('copyHost.failed', { message: error })} />}
       </Form>
     </Dialog>
   )
+}
+
+/** A choice in the select: its backend, or an LXD host's pool by name (two pools may share a driver). */
+function choiceKey(c: BackendChoice): string {
+  return c.pool ? `pool:${c.pool}` : c.backend
 }
 
 /** "dir (default)", or an LXD host's "dir: pool default (default)". */

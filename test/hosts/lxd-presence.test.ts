@@ -1,0 +1,58 @@
+// An LXD host's state in the app follows LXD itself, from its events stream: against a real LXD
+// 5.0.2 daemon (lxd-daemon.ts, reached through its unix socket), the app's service (its hosts
+// file naming that LXD) says "unreachable" with the socket's reason once the daemon stops, with
+// no call made meanwhile, and "connected" again once it is back; the host's listing works again.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createService } from '../../src/main/service'
+import type { HostStatus } from '../../src/shared/api'
+import type { Service } from '../../src/main/hosts/host-sessions'
+import { lxdSkipReason, startLxdFixture, type LxdFixture } from './lxd-daemon'
+
+const skip = lxdSkipReason()
+if (skip) console.warn(`skipping the LXD host state tests: ${skip}`)
+
+let fx: LxdFixture
+let dir: string
+let service: Service
+
+describe.skipIf(skip)("an LXD host's state follows the daemon (a real LXD 5.0.2 daemon in its own network namespace)", () => {
+  beforeAll(async () => {
+    fx = await startLxdFixture()
+    dir = mkdtempSync('/tmp/strata-hosts-presence-')
+    writeFileSync(join(dir, 'hosts.json'), JSON.stringify({ hosts: [{ name: 'lxd1', lxd: { url: `unix:${fx.socket}` } }] }))
+    service = createService({ hostsFile: join(dir, 'hosts.json'), lxcpaths: [dir], watch: false })
+  }, 240_000)
+  afterAll(async () => {
+    service?.close()
+    await fx?.cleanup()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  }, 120_000)
+
+  it('turns unreachable with the reason when LXD stops, without any call, and connected again when it is back', async () => {
+    const states: HostStatus[] = []
+    const off = service.on('hostState', (s) => void (s.name === 'lxd1' && states.push(s)))
+    const state = async (): Promise<HostStatus> => (await service.api.hosts({})).find((h) => h.name === 'lxd1')!
+    try {
+      expect((await service.api.connectHost({ name: 'lxd1' })).state).toBe('connected')
+      states.length = 0
+      await fx.stop()
+      await vi.waitFor(async () => expect((await state()).state).toBe('unreachable'), { timeout: 30_000, interval: 100 })
+      expect((await state()).error?.message).toMatch(/LXD on lxd1 .* is not running: nothing listens on .*unix\.socket/)
+      // it was said as it happened, as a pushed state
+      expect(states.some((s) => s.state === 'unreachable')).toBe(true)
+      // and a call answers why, not a hang
+      await expect(service.api.listContainers({ host: 'lxd1' })).rejects.toMatchObject({ rule: 'lxd-not-running' })
+
+      await fx.start()
+      await vi.waitFor(async () => expect((await state()).state).toBe('connected'), { timeout: 30_000, interval: 100 })
+      expect((await state()).error).toBeUndefined()
+      expect(states.at(-1)?.state).toBe('connected')
+      expect(Array.isArray(await service.api.listContainers({ host: 'lxd1' }))).toBe(true)
+    } finally {
+      off()
+    }
+  }, 180_000)
+
+})
