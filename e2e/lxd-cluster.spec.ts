@@ -2,67 +2,44 @@
 // (test/hosts/lxd-daemon.ts, each in its own network namespace): the dialog offers the cluster's
 // members with the pool the target answers (cloneChoices), and the copy lands on the member chosen,
 // as LXD's own client says.
-import { execFileSync, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
-import { test, expect, startWeb } from './fixtures'
-import { lxdSkipReason, startLxdFixture, type LxdFixture } from '../test/hosts/lxd-daemon'
+import { test, expect } from './fixtures'
+import { lxdSkipReason } from '../test/hosts/lxd-daemon'
 import { NO_NET_CONFIG } from '../test/helpers/lxc'
+import { startLxdApp, pickHost, type LxdApp } from './lxd-app'
 
 const skip = lxdSkipReason()
 if (skip) console.log(`LXD cluster e2e skipped: ${skip}`)
 
-let fx: LxdFixture | null = null
-let web: ChildProcess | null = null
-let url = ''
-let local = ''
-
-async function pickHost(page: Page, name: string): Promise<void> {
-  await page.getByTestId('host-switcher').click()
-  await page.getByTestId(`host-option-${name}`).click()
-}
+let app: LxdApp | null = null
 
 test.describe.configure({ mode: 'serial' })
 test.skip(skip !== null, skip ?? '')
 
-async function cleanup(): Promise<void> {
-  if (web && web.exitCode === null) {
-    const exited = new Promise((r) => web!.once('exit', r))
-    web.kill('SIGTERM')
-    await exited
-  }
-  await fx?.cleanup()
-  if (local) rmSync(local, { recursive: true, force: true })
-}
-
 test.beforeAll(async () => {
   test.setTimeout(300_000)
-  try {
-    fx = await startLxdFixture({ members: 2 })
-    await fx.lxc(['init', 'busybox', 'on-m1', '--target', 'm1'])
-    const config = join(fx.dir, 'config')
-    mkdirSync(join(config, 'strata'), { recursive: true })
-    writeFileSync(join(config, 'strata', 'hosts.json'), JSON.stringify({ hosts: [{ name: 'cl', lxd: { url: `unix:${fx.members[0]!.socket}` } }] }))
-    local = mkdtempSync('/tmp/strata-e2e-lxd-cluster-local-')
-    writeFileSync(join(local, 'net.conf'), NO_NET_CONFIG)
-    execFileSync('lxc-create', ['-P', local, '-n', 'base', '-t', 'busybox', '-f', join(local, 'net.conf')], { stdio: 'ignore' })
-    const s = await startWeb(local, { XDG_CONFIG_HOME: config })
-    web = s.proc
-    url = s.url
-  } catch (err) {
-    await cleanup()
-    throw err
-  }
+  app = await startLxdApp({
+    host: 'cl',
+    members: 2,
+    prepare: async (fx) => {
+      await fx.lxc(['init', 'busybox', 'on-m1', '--target', 'm1'])
+    },
+    prepareLocal: (local) => {
+      writeFileSync(join(local, 'net.conf'), NO_NET_CONFIG)
+      execFileSync('lxc-create', ['-P', local, '-n', 'base', '-t', 'busybox', '-f', join(local, 'net.conf')], { stdio: 'ignore' })
+    }
+  })
 })
 test.afterAll(async () => {
   test.setTimeout(180_000)
-  await cleanup()
+  await app?.cleanup()
 })
 
 test('"Copy to host…" onto an LXD cluster offers its members, and the copy lands on the member chosen', async ({ page }) => {
   test.setTimeout(240_000)
-  await page.goto(url)
+  await page.goto(app!.url)
   // the cluster connected first: the dialog offers the hosts connected now
   await pickHost(page, 'cl')
   await expect(page.getByTestId('container-row-on-m1')).toBeVisible({ timeout: 30_000 })
@@ -79,6 +56,6 @@ test('"Copy to host…" onto an LXD cluster offers its members, and the copy lan
   await expect(page.getByTestId('copy-host-name-problem')).toContainText('This name is free on cl')
   await page.getByTestId('copy-host-confirm').click()
   await expect(page.getByTestId('toast').filter({ hasText: 'base-m2 copied' })).toBeVisible({ timeout: 120_000 })
-  const list = JSON.parse(await fx!.lxc(['list', '--format', 'json'])) as { name: string; location: string }[]
+  const list = JSON.parse(await app!.fx.lxc(['list', '--format', 'json'])) as { name: string; location: string }[]
   expect(list.find((i) => i.name === 'base-m2')?.location).toBe('m2')
 })

@@ -3,92 +3,66 @@
 // it: what LXD's own client does there (`lxc launch`, `lxc stop`, `lxc snapshot`, `lxc delete`)
 // shows in the list while the host is selected, without a reload (LXD's events stream), and its
 // state in the switcher follows the daemon stopping and starting.
-import { execFileSync, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
-import { test, expect, startWeb } from './fixtures'
-import { lxdSkipReason, startLxdFixture, type LxdFixture } from '../test/hosts/lxd-daemon'
+import { test, expect } from './fixtures'
+import { lxdSkipReason } from '../test/hosts/lxd-daemon'
 import { NO_NET_CONFIG } from '../test/helpers/lxc'
+import { startLxdApp, pickHost, type LxdApp } from './lxd-app'
 
 const skip = lxdSkipReason()
 if (skip) console.log(`LXD host e2e skipped: ${skip}`)
 
-let fx: LxdFixture | null = null
-let web: ChildProcess | null = null
-let url = ''
-let local = ''
-
-async function pickHost(page: Page, name: string): Promise<void> {
-  await page.getByTestId('host-switcher').click()
-  await page.getByTestId(`host-option-${name}`).click()
-}
+let app: LxdApp | null = null
 
 test.describe.configure({ mode: 'serial' })
 test.skip(skip !== null, skip ?? '')
 
-async function cleanup(): Promise<void> {
-  if (web && web.exitCode === null) {
-    const exited = new Promise((r) => web!.once('exit', r))
-    web.kill('SIGTERM')
-    await exited
-  }
-  await fx?.cleanup()
-  if (local) rmSync(local, { recursive: true, force: true })
-}
-
 test.beforeAll(async () => {
   test.setTimeout(240_000)
-  try {
-    fx = await startLxdFixture()
-    await fx.lxc(['init', 'busybox', 'web'])
-    // a second pool of the same driver, offered by its name
-    await fx.lxc(['storage', 'create', 'fast', 'dir'])
-    const config = join(fx.dir, 'config')
-    mkdirSync(join(config, 'strata'), { recursive: true })
-    writeFileSync(join(config, 'strata', 'hosts.json'), JSON.stringify({ hosts: [{ name: 'lx1', lxd: { url: `unix:${fx.socket}` } }] }))
-    // this computer's lxcpath: empty, the list under test is lx1's
-    local = mkdtempSync('/tmp/strata-e2e-lxd-local-')
-    const s = await startWeb(local, { XDG_CONFIG_HOME: config })
-    web = s.proc
-    url = s.url
-  } catch (err) {
-    await cleanup()
-    throw err
-  }
+  // this computer's lxcpath starts empty: the list under test is lx1's
+  app = await startLxdApp({
+    host: 'lx1',
+    prepare: async (fx) => {
+      await fx.lxc(['init', 'busybox', 'web'])
+      // a second pool of the same driver, offered by its name
+      await fx.lxc(['storage', 'create', 'fast', 'dir'])
+    }
+  })
 })
 test.afterAll(async () => {
   test.setTimeout(120_000)
-  await cleanup()
+  await app?.cleanup()
 })
 
 test("lxc launch, stop, snapshot and delete with LXD's own client show up while the LXD host is selected, without a reload", async ({ page }) => {
   test.setTimeout(180_000)
-  await page.goto(url)
+  await page.goto(app!.url)
   await pickHost(page, 'lx1')
   await expect(page.getByTestId('container-row-web')).toBeVisible({ timeout: 30_000 })
   const row = page.getByTestId('container-row-w1')
   await expect(row).toHaveCount(0)
   // a second is the aim; 5 s leaves room for a loaded machine, a reload would take none of it
-  await fx!.lxc(['launch', 'busybox', 'w1'])
+  await app!.fx.lxc(['launch', 'busybox', 'w1'])
   await expect(row).toContainText('running', { timeout: 5_000 })
-  await fx!.lxc(['stop', 'w1', '--force'])
+  await app!.fx.lxc(['stop', 'w1', '--force'])
   await expect(row).toContainText('stopped', { timeout: 5_000 })
   // the selected container's snapshots panel follows too
   await row.click()
   await expect(page.getByTestId('snapshots-empty')).toBeVisible()
-  await fx!.lxc(['snapshot', 'w1'])
+  await app!.fx.lxc(['snapshot', 'w1'])
   await expect(page.getByTestId('snapshot-snap0')).toBeVisible({ timeout: 5_000 })
-  await fx!.lxc(['delete', 'w1'])
+  await app!.fx.lxc(['delete', 'w1'])
   await expect(row).toHaveCount(0, { timeout: 5_000 })
   await expect(page.getByTestId('container-row-web')).toBeVisible()
 })
 
 test('"Copy to host…" between this computer and the LXD host: the dialog offers what the target answers (each pool on LXD by name), and each copy arrives, in the pool chosen', async ({ page }) => {
   test.setTimeout(240_000)
-  writeFileSync(join(local, 'net.conf'), NO_NET_CONFIG)
-  execFileSync('lxc-create', ['-P', local, '-n', 'base', '-t', 'busybox', '-f', join(local, 'net.conf')], { stdio: 'ignore' })
-  await page.goto(url)
+  writeFileSync(join(app!.local, 'net.conf'), NO_NET_CONFIG)
+  execFileSync('lxc-create', ['-P', app!.local, '-n', 'base', '-t', 'busybox', '-f', join(app!.local, 'net.conf')], { stdio: 'ignore' })
+  await page.goto(app!.url)
   // lx1 connected first: the dialog offers the hosts connected now
   await pickHost(page, 'lx1')
   await expect(page.getByTestId('container-row-web')).toBeVisible({ timeout: 30_000 })
@@ -107,9 +81,9 @@ test('"Copy to host…" between this computer and the LXD host: the dialog offer
   await expect(page.getByTestId('copy-host-name-problem')).toContainText('This name is free on lx1')
   await page.getByTestId('copy-host-confirm').click()
   await expect(page.getByTestId('toast').filter({ hasText: 'base copied' })).toBeVisible({ timeout: 120_000 })
-  expect(await fx!.lxc(['list', '--format', 'csv', '-c', 'n'])).toContain('base')
+  expect(await app!.fx.lxc(['list', '--format', 'csv', '-c', 'n'])).toContain('base')
   // in the pool chosen
-  expect((JSON.parse(await fx!.lxc(['query', '/1.0/instances/base'])) as { expanded_devices: { root: { pool: string } } }).expanded_devices.root.pool).toBe('fast')
+  expect((JSON.parse(await app!.fx.lxc(['query', '/1.0/instances/base'])) as { expanded_devices: { root: { pool: string } } }).expanded_devices.root.pool).toBe('fast')
 
   // and back: web on lx1 to this computer, whose engine answers with its backends (overlay takes no copy)
   await pickHost(page, 'lx1')
@@ -124,21 +98,21 @@ test('"Copy to host…" between this computer and the LXD host: the dialog offer
   await expect(page.getByTestId('copy-host-name-problem')).toContainText('This name is free')
   await page.getByTestId('copy-host-confirm').click()
   await expect(page.getByTestId('toast').filter({ hasText: 'webhere copied' })).toBeVisible({ timeout: 120_000 })
-  expect(execFileSync('lxc-ls', ['-P', local, '-1'], { encoding: 'utf8' }).split('\n')).toContain('webhere')
+  expect(execFileSync('lxc-ls', ['-P', app!.local, '-1'], { encoding: 'utf8' }).split('\n')).toContain('webhere')
 })
 
 test("the switcher shows the LXD host unreachable, with LXD's reason, within seconds of its daemon stopping, and connected again once it is back", async ({ page }) => {
   test.setTimeout(180_000)
-  await page.goto(url)
+  await page.goto(app!.url)
   await pickHost(page, 'lx1')
   await expect(page.getByTestId('container-row-web')).toBeVisible({ timeout: 30_000 })
   // connected: the toggle names the host without a state label
   await expect(page.getByTestId('host-switcher').getByTestId('host-state-lx1')).toHaveCount(0)
-  await fx!.stop()
+  await app!.fx.stop()
   // no click, no call: LXD's events stream ending says it (a second or two is the aim; 10 s for a loaded machine)
   await expect(page.getByTestId('host-switcher').getByTestId('host-state-lx1')).toHaveAttribute('data-state', 'unreachable', { timeout: 10_000 })
   await expect(page.getByTestId('host-unreachable')).toContainText('is not running')
-  await fx!.start()
+  await app!.fx.start()
   await expect(page.getByTestId('host-switcher').getByTestId('host-state-lx1')).toHaveCount(0, { timeout: 10_000 })
   await expect(page.getByTestId('host-unreachable')).toHaveCount(0)
   await expect(page.getByTestId('container-row-web')).toBeVisible({ timeout: 10_000 })
