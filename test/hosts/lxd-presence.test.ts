@@ -2,8 +2,11 @@
 // 5.0.2 daemon (lxd-daemon.ts, reached through its unix socket), the app's service (its hosts
 // file naming that LXD) says "unreachable" with the socket's reason once the daemon stops, with
 // no call made meanwhile, and "connected" again once it is back; the host's listing works again.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+// A daemon that hangs (SIGSTOP: its socket stays open, nothing answers) is noticed by the stream's
+// pings, not left "connected".
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createService } from '../../src/main/service'
 import type { HostStatus } from '../../src/shared/api'
@@ -55,4 +58,38 @@ describe.skipIf(skip)("an LXD host's state follows the daemon (a real LXD 5.0.2 
     }
   }, 180_000)
 
+  it('turns unreachable when LXD hangs (its socket open, nothing answering), and connected again once it goes on', async () => {
+    const state = async (): Promise<HostStatus> => (await service.api.hosts({})).find((h) => h.name === 'lxd1')!
+    const states: HostStatus[] = []
+    const off = service.on('hostState', (st) => void (st.name === 'lxd1' && states.push(st)))
+    await vi.waitFor(async () => expect((await state()).state).toBe('connected'), { timeout: 30_000, interval: 100 })
+    // a live LXD answers the pings: two rounds later it is still connected, and nothing was pushed meanwhile
+    states.length = 0
+    await new Promise((r) => setTimeout(r, 12_000))
+    expect((await state()).state).toBe('connected')
+    expect(states).toEqual([])
+    const inNetns = (await execa('ip', ['netns', 'pids', fx.members[0]!.netns])).stdout.split('\n').filter(Boolean).map(Number)
+    const lxd = inNetns.filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'lxd'
+      } catch {
+        return false // gone since
+      }
+    })
+    expect(lxd.length).toBeGreaterThan(0)
+    try {
+      for (const pid of lxd) process.kill(pid, 'SIGSTOP')
+      // no longer shown connected within the pings' 10 s (the app then tries to reconnect at once) ...
+      await vi.waitFor(async () => expect((await state()).state).not.toBe('connected'), { timeout: 30_000, interval: 200 })
+      // ... and unreachable, with LXD's name, once that attempt has timed out too
+      await vi.waitFor(async () => expect((await state()).state).toBe('unreachable'), { timeout: 90_000, interval: 500 })
+      expect((await state()).error?.message).toMatch(/LXD on lxd1 /)
+      expect(states.some((s) => s.state === 'unreachable' && /answered no ping for 10 s/.test(s.error?.message ?? ''))).toBe(true)
+    } finally {
+      for (const pid of lxd) process.kill(pid, 'SIGCONT')
+      off()
+    }
+    await vi.waitFor(async () => expect((await state()).state).toBe('connected'), { timeout: 60_000, interval: 200 })
+    expect(Array.isArray(await service.api.listContainers({ host: 'lxd1' }))).toBe(true)
+  }, 240_000)
 })

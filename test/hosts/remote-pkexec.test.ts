@@ -68,6 +68,22 @@ describe.skipIf(skip)('a remote host as an unprivileged ssh user, the helper thr
     expect(r.stdout).toMatch(/^c1\s+STOPPED\s+dir/m)
   }, 60_000)
 
+  it('a user polkit allows copies a container from there to this computer with one login: the byte channel rides the helper\'s own connection, every attribute kept', async () => {
+    const here = join(fx!.dir, 'here')
+    mkdirSync(here, { recursive: true })
+    const host = fx!.hosts[0]!
+    const logins = () => host.sshdLog.split('Accepted publickey').length - 1
+    const before = logins()
+    const r = await strata(['copy', 'ok:c1', 'c1here', '-P', here])
+    expect(r.code, r.stderr).toBe(0)
+    // one login, the helper's: a refused forward would have cost a second (`--channel`) one
+    expect(logins() - before).toBe(1)
+    const diff = await execa('rsync', ['-aHAXn', '--itemize-changes', '--numeric-ids', '--delete', '--exclude=/etc/hostname', `${join(fx!.dir, 'lxc/c1/rootfs')}/`, `${join(here, 'c1here/rootfs')}/`])
+    expect(diff.stdout.split('\n').filter(Boolean)).toEqual([])
+    const d = await strata(['destroy', '-P', here, '-n', 'c1here'])
+    expect(d.code, d.stderr).toBe(0)
+  }, 180_000)
+
   it('a user polkit denies gets "not authorised", naming the host and the polkit action', async () => {
     const r = await strata(['--host', 'no', 'ls'])
     expect(r.code).toBe(4)

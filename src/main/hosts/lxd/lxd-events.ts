@@ -3,7 +3,9 @@
 // message is one event in JSON: `operation` (an operation's state and progress words, each time
 // they change) or `lifecycle` (an instance created, started, stopped, deleted, snapshotted...).
 // The stream ends when LXD stops or the connection drops; its owner decides whether to open it
-// again. LXD replays nothing: what happened while no stream was open is read with a GET.
+// again. LXD replays nothing: what happened while no stream was open is read with a GET. A peer
+// that goes silent without closing (a hung daemon, a network that drops packets) would keep the
+// stream open forever: it is pinged, and one that has not answered by the next ping ends it.
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import type { ConnectionOptions } from 'node:tls'
 import WebSocket, { type ClientOptions } from 'ws'
@@ -18,9 +20,12 @@ export interface LxdEvent {
   metadata: Record<string, unknown>
 }
 
+/** how often an open stream is pinged; a peer that has not answered by the next ping is gone */
+const KEEPALIVE_MS = 5_000
+
 export interface LxdEventStream {
-  /** settles when the stream ended, whichever side ended it */
-  readonly ended: Promise<void>
+  /** settles when the stream ended, whichever side ended it: with why when the peer stopped answering */
+  readonly ended: Promise<Error | undefined>
   close(): void
 }
 
@@ -39,8 +44,12 @@ export function openEventStream(target: EventsTarget, onEvent: (event: LxdEvent)
     // ws hands TLS options to Node's https as they are (its typing of checkServerIdentity is not Node's)
     const ws = new WebSocket(target.url, { ...(target.options as ClientOptions), handshakeTimeout: timeoutMs, headers: { Host: 'lxd' } })
     let opened = false
-    const ended = new Promise<void>((end) => ws.once('close', () => end()))
+    let silent: Error | undefined
+    const ended = new Promise<Error | undefined>((end) => ws.once('close', () => end(silent)))
+    let answered = true
+    ws.on('pong', () => void (answered = true))
     ws.on('message', (data) => {
+      answered = true
       try {
         onEvent(JSON.parse(String(data)) as LxdEvent)
       } catch {
@@ -69,6 +78,22 @@ export function openEventStream(target: EventsTarget, onEvent: (event: LxdEvent)
     })
     ws.once('open', () => {
       opened = true
+      let pingedAt = 0
+      const keepalive = setInterval(() => {
+        // late here (this process was busy): a pong may be waiting unread, so judge at the next one
+        const late = performance.now() - pingedAt > 1.5 * KEEPALIVE_MS
+        if (answered || late) {
+          answered = false
+          pingedAt = performance.now()
+          ws.ping()
+          return
+        }
+        const quiet = Object.assign(new Error(`it answered no ping for ${(2 * KEEPALIVE_MS) / 1000} s`), { code: 'ETIMEDOUT' })
+        silent = fail({ cause: quiet })
+        ws.terminate()
+      }, KEEPALIVE_MS)
+      keepalive.unref()
+      ws.once('close', () => clearInterval(keepalive))
       resolve({ ended, close: () => ws.terminate() })
     })
   })

@@ -1,7 +1,8 @@
 // Whether an LXD host can be reached, as its events stream tells it: LXD's API has no standing
 // connection, so without this a stopped daemon, a removed socket or a dropped network would show
 // only when a call failed. The stream is kept open; when it ends it is opened again at once, and
-// a failure to open it is the host lost, with the reason in LXD's (or the socket's) words. It is
+// a failure to open it, or a stream whose peer stopped answering its pings (a hung daemon, a
+// network that drops packets), is the host lost, with the reason in LXD's (or the socket's) words. It is
 // retried every second after that; the first stream that opens again is the host back.
 import type { LxdConnection } from './lxd-connection'
 import { pause } from './lxd-watch'
@@ -29,8 +30,13 @@ export async function watchLxdPresence(api: LxdConnection, signal: AbortSignal, 
       if (signal.aborted) close()
       if (!reachable) listener.onBack()
       reachable = true
-      await stream.ended
+      const silent = await stream.ended
       signal.removeEventListener('abort', close)
+      // a peer that stopped answering is lost now, not after the next open times out
+      if (silent && !signal.aborted) {
+        listener.onLost(silent)
+        reachable = false
+      }
       // ended: opened again at once, so a dropped connection to a running LXD changes nothing
       await pause(REOPEN_MS, signal)
       continue
