@@ -212,6 +212,6 @@ function connect(from: ChannelEnd, to: ChannelEnd, broken: { from: () => void; t
     to.readable.resume()
   }
   // the pipe is the processes' now; this process's copy of its read end goes
-  if ('command' in from && handed && !('readable' in to)) source.destroy()
+  if ('command' in from && !('readable' in to)) source.destroy()
   return started
 }
