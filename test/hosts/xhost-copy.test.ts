@@ -286,6 +286,14 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
       await sh('dd', 'if=/dev/urandom', `of=${join(p1, 'c1', 'rootfs', 'srv', 'big')}`, 'bs=1M', 'count=192', 'status=none')
     }, 120_000)
 
+    /** Interrupts a copy, then checks what a user would: once h2's helpers have exited, both lxcpaths are exactly as they were. */
+    async function leavesBothAsTheyWere(interrupt: () => Promise<void>): Promise<void> {
+      const before = [await tree(p1), await tree(p2)]
+      await interrupt()
+      await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
+      expect([await tree(p1), await tree(p2)]).toEqual(before)
+    }
+
     /**
      * Runs `strata copy h1:c1 h2:big`; resolves once h2's build holds part of it (wrapped: the
      * process is a promise itself), with the channel's carrier between the hosts (the relay's
@@ -320,40 +328,37 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
     }
 
     it('Ctrl-C leaves both lxcpaths exactly as they were', async () => {
-      const before = [await tree(p1), await tree(p2)]
-      const { cli, carryOn } = await copyUnderWay()
-      process.kill(cli.pid!, 'SIGINT') // as Ctrl-C does (execa's kill() would follow with SIGKILL after 5 s)
-      carryOn()
-      const r = await cli
-      expect(r.exitCode, `${String(r.signal)} ${String(r.stderr)}`).toBe(130)
-      expect(r.stderr).toContain('The copy was cancelled; nothing was changed on either host.')
-      await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
-      expect([await tree(p1), await tree(p2)]).toEqual(before)
+      await leavesBothAsTheyWere(async () => {
+        const { cli, carryOn } = await copyUnderWay()
+        process.kill(cli.pid!, 'SIGINT') // as Ctrl-C does (execa's kill() would follow with SIGKILL after 5 s)
+        carryOn()
+        const r = await cli
+        expect(r.exitCode, `${String(r.signal)} ${String(r.stderr)}`).toBe(130)
+        expect(r.stderr).toContain('The copy was cancelled; nothing was changed on either host.')
+      })
     }, 300_000)
 
     it("the helper's ssh to h2 killed mid-copy (its connection carries the channel too): the importer's transfer ends without its end marker and it removes its build", async () => {
-      const before = [await tree(p1), await tree(p2)]
-      const { cli, carryOn } = await copyUnderWay()
-      const toH2 = await childrenOf(cli.pid!, 'ssh', '--stdio', hs.hosts[1]!.address)
-      expect(toH2, 'the ssh process to h2 with --stdio').toHaveLength(1)
-      process.kill(toH2[0]!, 'SIGKILL')
-      carryOn()
-      const r = await cli
-      expect(r.exitCode).not.toBe(0)
-      expect(r.stderr).toMatch(/Copying c1 into big on h2 failed there: The Strata helper on h2 .*exited/)
-      await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
-      expect([await tree(p1), await tree(p2)]).toEqual(before)
+      await leavesBothAsTheyWere(async () => {
+        const { cli, carryOn } = await copyUnderWay()
+        const toH2 = await childrenOf(cli.pid!, 'ssh', '--stdio', hs.hosts[1]!.address)
+        expect(toH2, 'the ssh process to h2 with --stdio').toHaveLength(1)
+        process.kill(toH2[0]!, 'SIGKILL')
+        carryOn()
+        const r = await cli
+        expect(r.exitCode).not.toBe(0)
+        expect(r.stderr).toMatch(/Copying c1 into big on h2 failed there: The Strata helper on h2 .*exited/)
+      })
     }, 300_000)
 
     it("the byte channel's carrier killed mid-copy: both helpers hear the channel broke, and the importer removes its build", async () => {
-      const before = [await tree(p1), await tree(p2)]
-      const { cli, carriers } = await copyUnderWay()
-      process.kill(carriers[0]!, 'SIGKILL')
-      const r = await cli
-      expect(r.exitCode).not.toBe(0)
-      expect(r.stderr).toMatch(/The rootfs's channel to h2 broke off before the copy was complete/)
-      await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
-      expect([await tree(p1), await tree(p2)]).toEqual(before)
+      await leavesBothAsTheyWere(async () => {
+        const { cli, carriers } = await copyUnderWay()
+        process.kill(carriers[0]!, 'SIGKILL')
+        const r = await cli
+        expect(r.exitCode).not.toBe(0)
+        expect(r.stderr).toMatch(/The rootfs's channel to h2 broke off before the copy was complete/)
+      })
     }, 300_000)
 
     describe('h2 refusing forwarding (sshd: DisableForwarding yes)', () => {
@@ -375,17 +380,16 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
       }, 300_000)
 
       it("that `--channel` ssh to h2 killed mid-copy: the channel broke, and the importer removes its build", async () => {
-        const before = [await tree(p1), await tree(p2)]
-        const { cli, carryOn } = await copyUnderWay('ssh')
-        const toH2 = await childrenOf(cli.pid!, 'ssh', '--channel', hs.hosts[1]!.address)
-        expect(toH2, 'the --channel ssh process to h2').toHaveLength(1)
-        process.kill(toH2[0]!, 'SIGKILL')
-        carryOn()
-        const r = await cli
-        expect(r.exitCode).not.toBe(0)
-        expect(r.stderr).toMatch(/The rootfs's channel to h2 broke off before the copy was complete/)
-        await waitFor('the helpers on h2 to exit', async () => (await helpersServing(p2)).length === 0)
-        expect([await tree(p1), await tree(p2)]).toEqual(before)
+        await leavesBothAsTheyWere(async () => {
+          const { cli, carryOn } = await copyUnderWay('ssh')
+          const toH2 = await childrenOf(cli.pid!, 'ssh', '--channel', hs.hosts[1]!.address)
+          expect(toH2, 'the --channel ssh process to h2').toHaveLength(1)
+          process.kill(toH2[0]!, 'SIGKILL')
+          carryOn()
+          const r = await cli
+          expect(r.exitCode).not.toBe(0)
+          expect(r.stderr).toMatch(/The rootfs's channel to h2 broke off before the copy was complete/)
+        })
       }, 300_000)
     })
 
