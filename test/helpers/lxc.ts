@@ -39,8 +39,14 @@ export async function makeLxcpath(prefix = 'strata-test-'): Promise<TestLxcpath>
       }
       rmSync(path, { recursive: true, force: true })
       rmSync(`${path}snaps`, { recursive: true, force: true })
+      removeLxcLockDir(path)
     }
   }
+}
+
+/** LXC makes /run/lxc/lock/<lxcpath>/ for every lxcpath it touches and never removes it. */
+export function removeLxcLockDir(lxcpath: string): void {
+  rmSync(`/run/lxc/lock${lxcpath}`, { recursive: true, force: true })
 }
 
 /** Runs the built CLI; returns exit code, stdout and stderr. */

@@ -93,7 +93,8 @@ export async function makeZfsPool(prefix: string, sizeMb = 512, poolName?: strin
     if (started !== null && start !== null) records.push(own({ kind: 'zfs-fuse', pid: started, start }))
     const image = join(dir, 'pool.img')
     execFileSync('truncate', ['-s', `${sizeMb}M`, image])
-    execFileSync('zpool', ['create', '-m', 'none', name, image])
+    // cachefile=none: a pool whose image a killed run left is not imported again (FAULTED) by every later zfs-fuse
+    execFileSync('zpool', ['create', '-o', 'cachefile=none', '-m', 'none', name, image])
     created = true
     records.push(own({ kind: 'zpool', name, guid: execFileSync('zfs', ['get', '-Hp', '-o', 'value', 'guid', name], { encoding: 'utf8' }).trim() }))
   } catch (err) {

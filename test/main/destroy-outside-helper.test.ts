@@ -47,7 +47,6 @@ describe('a rootfs outside its container, through the root helper', () => {
     await unlist?.()
     await P?.cleanup()
     if (dir) rmSync(dir, { recursive: true, force: true })
-    if (P) rmSync(`/run/lxc/lock${P.path}`, { recursive: true, force: true })
   })
 
   it('the listing names the storage a destroy would delete outside each container', async () => {

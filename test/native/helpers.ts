@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -64,7 +64,4 @@ touch -a -d '2002-02-02 02:02:02' plain
 `)
 }
 
-/** lxc-create under a temp lxcpath also makes /run/lxc/lock/<lxcpath>; LXC never removes it. */
-export function removeLxcLockDir(lxcpath: string): void {
-  rmSync(`/run/lxc/lock${lxcpath}`, { recursive: true, force: true })
-}
+export { removeLxcLockDir } from '../helpers/lxc'

@@ -2,10 +2,10 @@
 // what lxc-create -B btrfs and lxc-copy make (a subvolume, a writable snapshot, no
 // bookkeeping, since a btrfs snapshot does not depend on its origin), and LXC starts it.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NO_NET_CONFIG, strata } from '../helpers/lxc'
+import { NO_NET_CONFIG, removeLxcLockDir, strata } from '../helpers/lxc'
 import { makeLoopFs, type LoopFs } from '../helpers/loop-fs'
 import { startStop, strataOk } from './helpers'
 
@@ -32,7 +32,7 @@ beforeAll(() => {
 afterAll(() => {
   if (P) for (const n of execFileSync('lxc-ls', ['-P', P, '--active', '-1'], { encoding: 'utf8' }).split('\n').filter(Boolean)) execFileSync('lxc-stop', ['-P', P, '-n', n, '-k'])
   fs?.cleanup()
-  if (P) rmSync(`/run/lxc/lock${P}`, { recursive: true, force: true })
+  if (P) removeLxcLockDir(P)
 })
 
 describe('btrfs', () => {

@@ -19,7 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await P?.cleanup()
   await Q?.cleanup()
-  for (const t of [P, Q]) if (t) rmSync(`/run/lxc/lock${t.path}`, { recursive: true, force: true })
 })
 
 describe('overlay snapshot clone', () => {

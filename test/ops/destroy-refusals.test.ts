@@ -58,7 +58,6 @@ afterAll(async () => {
   if (P) await strata('umount', '-P', P.path, '-n', 'sm')
   await P?.cleanup()
   if (work) rmSync(work, { recursive: true, force: true })
-  if (P) rmSync(`/run/lxc/lock${P.path}`, { recursive: true, force: true })
 })
 
 describe('a filesystem mounted inside', () => {

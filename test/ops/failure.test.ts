@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execa } from 'execa'
-import { strata } from '../helpers/lxc'
+import { removeLxcLockDir, strata } from '../helpers/lxc'
 import { check, lxcLs } from './helpers'
 
 const isRoot = process.geteuid?.() === 0
@@ -32,7 +32,7 @@ afterAll(async () => {
   if (P) await execa('umount', [P], { reject: false })
   if (loop) await execa('losetup', ['-d', loop], { reject: false })
   if (work) rmSync(work, { recursive: true, force: true })
-  if (P) rmSync(`/run/lxc/lock${P}`, { recursive: true, force: true })
+  if (P) removeLxcLockDir(P)
 })
 
 describe.skipIf(!isRoot)('a copy clone that runs out of inodes', () => {

@@ -18,7 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await P?.cleanup()
   await Q?.cleanup()
-  for (const t of [P, Q]) if (t) rmSync(`/run/lxc/lock${t.path}`, { recursive: true, force: true })
 })
 
 /** lxc-copy of base, the way a user makes a second container to play with. */

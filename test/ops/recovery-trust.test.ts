@@ -52,7 +52,6 @@ afterAll(async () => {
   }
   await P?.cleanup()
   if (victims) rmSync(victims, { recursive: true, force: true })
-  if (P) rmSync(`/run/lxc/lock${P.path}`, { recursive: true, force: true })
 })
 
 describe('a hostile journal', () => {

@@ -4,7 +4,6 @@
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { execa } from 'execa'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
 import { readContainerLog } from '../../src/main/engine/lxc-log'
 import { startContainer } from '../../src/main/engine/ops/lifecycle'
@@ -18,7 +17,6 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(async () => {
   await P?.cleanup()
-  if (P) await execa('rm', ['-rf', `/run/lxc/lock${P.path}`])
 })
 
 const state = async (name: string): Promise<string> => (await P.lxc('lxc-info', '-n', name, '-s')).replace(/^State:\s*/, '').trim()

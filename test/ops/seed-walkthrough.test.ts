@@ -19,7 +19,6 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(async () => {
   await P?.cleanup()
-  if (P) await execa('rm', ['-rf', `/run/lxc/lock${P.path}`])
 })
 
 describe('the seed walkthrough', () => {

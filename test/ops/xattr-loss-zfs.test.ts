@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cloneChoices } from '../../src/main/engine/drivers/compat'
 import { loadExisting } from '../../src/main/engine/ops/preconditions'
 import { withXattrLoss } from '../../src/main/engine/ops/xattr-loss'
-import { NO_NET_CONFIG, strata } from '../helpers/lxc'
+import { NO_NET_CONFIG, removeLxcLockDir, strata } from '../helpers/lxc'
 import { makeZfsPool, zfsUnavailable, type ZfsPool } from '../helpers/zfs-pool'
 import { strataOk } from './helpers'
 
@@ -71,7 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    if (P) await execa('rm', ['-rf', `/run/lxc/lock${P}`])
+    if (P) removeLxcLockDir(P)
   } finally {
     await pool?.cleanup()
   }

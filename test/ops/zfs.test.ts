@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NO_NET_CONFIG, strata } from '../helpers/lxc'
+import { NO_NET_CONFIG, removeLxcLockDir, strata } from '../helpers/lxc'
 import { makeZfsPool, zfsUnavailable, type ZfsPool } from '../helpers/zfs-pool'
 import { strataOk } from './helpers'
 
@@ -82,7 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    if (P) await execa('rm', ['-rf', `/run/lxc/lock${P}`])
+    if (P) removeLxcLockDir(P)
   } finally {
     await pool?.cleanup()
   }
