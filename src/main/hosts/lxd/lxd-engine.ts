@@ -8,6 +8,7 @@ import type { BackendChoice, ConfigView, ContainerInfo, ContainerRef, ContainerU
 import type { CallOptions } from '../../engine-client'
 import { scanUsage } from '../../engine/native'
 import { figures, NO_FIGURES } from '../../engine/fs/tree-usage'
+import { firstFileWithXattrs } from '../../engine/fs/xattr-scan'
 import type { Hello } from '../../helper/protocol'
 import type { HostEngine, HostEngineOptions } from '../host-engine'
 import type { RemoteHost } from '../hosts-file'
@@ -243,6 +244,19 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       if (issue) return { issue }
       const ref = { lxcpath: p.lxcpath, name: p.name }
       return { issue: (await exists(ref)) ? { rule: 'taken' as const, values: { name: p.name, lxcpath: p.lxcpath }, message: `${p.name} already exists on ${host.name}: choose another name.` } : null }
+    },
+    // LXD's pools keep xattrs (LXD writes ACLs and capabilities into them itself, unpacking images): nothing is lost in one
+    importXattrLoss: async () => null,
+    originXattrs: async (p, o) => {
+      const inst = await instance(p)
+      const poolName = rootPool(inst)
+      const pool = poolName ? (await pools()).get(poolName) : undefined
+      const proj = project(p.lxcpath)
+      const volume = proj === 'default' ? p.name : `${proj}_${p.name}`
+      // LXD's API does not say which files have xattrs: a dir pool on this computer is scanned here, as its usage is
+      if (!pool || pool.driver !== 'dir' || endpoint.kind !== 'unix' || !pool.config.source?.startsWith('/') || (inst.location && inst.location !== 'none' && inst.location !== serverName))
+        throw unavailable('lxd-xattr-scan', `LXD on ${host.name} does not say which of ${p.name}'s files have extended attributes, and its pool ${poolName ?? '(none)'} cannot be read from this computer.`, { subject: p.name })
+      return firstFileWithXattrs(`${pool.config.source}/containers/${volume}/rootfs`, o.signal)
     },
     exportContainer: (p, o) => exportFromLxd(copySide, p, o),
     importContainer: (p, o) => importIntoLxd(copySide, p, o),
