@@ -20,6 +20,7 @@ import { exportFromLxd, type LxdSource } from './lxd-export'
 import { importIntoLxd, lxdNameIssue, type LxdTarget } from './lxd-import'
 import { sweepTemporaryImages } from './lxd-temp-images'
 import { watchLxdPresence } from './lxd-presence'
+import { LxdEventHub } from './lxd-event-hub'
 
 type Handler<M extends EngineMethod> = (params: EngineParams<M>, opts: CallOptions) => Promise<EngineResult<M>>
 type Handlers = { [M in EngineMethod]?: Handler<M> }
@@ -33,6 +34,8 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
   let clustered = false
   /** ends the watches when the engine is closed */
   const closing = new AbortController()
+  /** the host's one events stream, for its presence and the watches of changes */
+  const events = new LxdEventHub(api, closing.signal)
   /** whether the host's presence is watched yet (from the first connect on, when someone listens) */
   let watchingPresence = false
   const served = (): string[] => info?.lxcpaths ?? []
@@ -276,7 +279,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       closing.signal.addEventListener('abort', end, { once: true })
       if (o.signal.aborted || closing.signal.aborted) end()
       try {
-        await watchLxdChanges(api, [...byProject.keys()], stop.signal, (proj) => stream.send(byProject.get(proj)!))
+        await watchLxdChanges(events, [...byProject.keys()], stop.signal, (proj) => stream.send(byProject.get(proj)!))
       } finally {
         o.signal.removeEventListener('abort', end)
         closing.signal.removeEventListener('abort', end)
@@ -356,7 +359,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     watchingPresence = true
     const gone = (err: unknown): StrataError =>
       isStrataError(err) ? err : unavailable('lxd-unreachable', `LXD on ${host.name} cannot be reached: ${String(err)}.`, { subject: host.name, cause: err })
-    void watchLxdPresence(api, closing.signal, { onLost: (err) => opts.onGone?.(gone(err)), onBack: () => opts.onBack?.() }, reachable)
+    watchLxdPresence(events, closing.signal, { onLost: (err) => opts.onGone?.(gone(err)), onBack: () => opts.onBack?.() }, reachable)
   }
 
   const methods = Object.keys(handlers) as EngineMethod[]
