@@ -6,7 +6,7 @@ import type { ContainerRef, OpProgress } from '@shared/model'
 import { readConfigView } from './engine/config/view'
 import { runConsole, type EngineStream } from './engine/console'
 import { cloneChoices, importChoices } from './engine/drivers/compat'
-import { withXattrLoss } from './engine/ops/xattr-loss'
+import { importXattrLoss, originXattrs, withXattrLoss } from './engine/ops/xattr-loss'
 import { layerDiff } from './engine/layer-diff'
 import { measureUsage } from './engine/usage'
 import { watchUsage } from './engine/usage-watch'
@@ -101,6 +101,11 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
   exportContainer: (p, ctx) => {
     if (!ctx.stream) throw new StrataError('internal', 'exportContainer is a stream: it needs the stream to run on')
     return exportContainer(refOf(p), { signal: ctx.signal, onProgress: ctx.onProgress, boundary: ctx.boundary, stream: ctx.stream })
+  },
+  originXattrs: (p, ctx) => originXattrs(refOf(p), ctx.signal),
+  importXattrLoss: async (p) => {
+    if (p.pool) throw refused('copy-pool', `${p.lxcpath} is LXC's, not an LXD host's: it has no storage pool ${p.pool}.`, p.pool)
+    return importXattrLoss(p.backend)
   },
   importContainer: (p, ctx) => {
     if (!ctx.stream) throw new StrataError('internal', 'importContainer is a stream: it needs the stream to run on')

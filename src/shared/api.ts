@@ -43,7 +43,7 @@ const APP_PARAMS = {
     })
     .strict(),
   /** a stopped container copied to another host (`toHost`; absent: this computer), as a task; `to.name` is checked there first */
-  copyToHost: ENGINE.exportContainer.params.extend({ toHost: hostName.optional(), to: ENGINE.importContainer.params }).strict()
+  copyToHost: ENGINE.exportContainer.params.extend({ toHost: hostName.optional(), to: ENGINE.importContainer.params, allowLossy: z.boolean().optional() }).strict()
 } as const
 
 const ENGINE_PARAMS = Object.fromEntries(ENGINE_METHODS.map((m) => [m, ENGINE[m].params])) as {

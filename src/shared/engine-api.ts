@@ -292,6 +292,14 @@ export const ENGINE = {
    * offers, its end marker as output for importContainer's input; its input is that importer's `ack`s.
    */
   exportContainer: method({ params: ref, result: returns<{ bytes: number; files: number }>(), reach: inContainer, stream: true }),
+  /** The first file of a container's rootfs that has extended attributes (path relative to the rootfs, '.' itself), or null: the source's half of a copy's xattr check (engine/ops/xattr-loss.ts). */
+  originXattrs: method({ params: ref, result: returns<{ path: string; names: string[] } | null>(), reach: inContainer }),
+  /** Why a container received here (importContainer with these choices) would keep no extended attributes, or null: the target's half of that check. */
+  importXattrLoss: method({
+    params: z.object({ lxcpath, backend: backend.optional(), pool: z.string().max(64).optional() }).strict(),
+    result: returns<string | null>(),
+    reach: { lxcpath: 'lxcpath' }
+  }),
   /** A container built here from an exportContainer's transfer, through the byte channel its output offers; it answers with acks (engine/ops/transfer-import.ts). */
   importContainer: method({
     params: z

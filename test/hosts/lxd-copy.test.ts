@@ -13,6 +13,7 @@ import { NO_NET_CONFIG } from '../helpers/lxc'
 import { LXD_TRUST_PASSWORD, lxdSkipReason, startLxdFixture, type LxdFixture } from './lxd-daemon'
 import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, REPO, type HostsFixture } from './netns-hosts'
 import { fillRichRootfs } from './rich-rootfs'
+import { makeZfsPool, zfsUnavailable, type ZfsPool } from '../helpers/zfs-pool'
 
 const skip = lxdSkipReason() ?? hostsSkipReason()
 if (skip) console.warn(`skipping the copies between LXC and LXD: ${skip}`)
@@ -205,6 +206,51 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
     expect(await lxdState()).toEqual(before)
   }, 300_000)
 
+  it('LXD (web: ACLs, a capability, a user xattr) to a zfs-fuse lxcpath on this computer is refused by clone-loses-xattrs as a copy from an LXC host is, over the socket and over HTTPS, with LXD and the pool as they were; with --allow-lossy it is made and says what was dropped', async (ctx) => {
+    // the importer makes the dataset under lxc.bdev.zfs.root, by default the pool `lxc`
+    const why = zfsUnavailable() ?? ((await execa('zpool', ['list', '-H', 'lxc'], { reject: false })).exitCode === 0 ? 'a zfs pool named lxc exists on this machine; this test makes its own of that name and will not touch it' : null)
+    if (why) {
+      console.warn(`skipping the copy from LXD onto zfs-fuse: ${why}`)
+      return ctx.skip()
+    }
+    let pool: ZfsPool
+    try {
+      pool = await makeZfsPool('strata-lxd-zfs-', 512, 'lxc')
+    } catch (err) {
+      if (!/already exists/.test((err as Error).message)) throw err
+      console.warn('skipping the copy from LXD onto zfs-fuse: a zfs pool named lxc appeared on this machine (another test\'s?); this test will not touch it')
+      return ctx.skip()
+    }
+    const pZfs = join(pool.dir, 'lxc')
+    try {
+      mkdirSync(pZfs, { mode: 0o755 })
+      const before = { lxd: await lxdState(), datasets: pool.datasets(), lxcpath: readdirSync(pZfs) }
+      // over the socket, LXD's dir pool is on this computer: scanned here, the first file named
+      const local = await strata(['copy', 'lxd1:web', 'webzfs', '-P', pZfs, '-B', 'zfs'])
+      expect(local.code).toBe(1)
+      expect(local.stderr).toMatch(/A zfs copy of web from lxd1 as webzfs on this computer \(.*\) would lose extended attributes: the zfs pool lxc keeps no extended attributes.* web's \/srv(\/\w+)? has (a POSIX ACL|a file capability|the xattr user\.strata)/)
+      expect(local.stderr).toContain('Refused by the rule clone-loses-xattrs: nothing was made.')
+      // over HTTPS, LXD cannot say which files have some: refused the same way, saying so
+      const remote = await strata(['copy', 'lxds:web', 'webzfs', '-P', pZfs, '-B', 'zfs'])
+      expect(remote.code).toBe(1)
+      expect(remote.stderr).toMatch(/would lose any extended attributes web has: the zfs pool lxc keeps no extended attributes.*cannot be told \(LXD on lxds does not say/)
+      expect(remote.stderr).toContain('Refused by the rule clone-loses-xattrs: nothing was made.')
+      expect({ lxd: await lxdState(), datasets: pool.datasets(), lxcpath: readdirSync(pZfs) }).toEqual(before)
+
+      const lossy = await strata(['copy', 'lxd1:web', 'webzfs', '-P', pZfs, '-B', 'zfs', '--allow-lossy'])
+      expect(lossy.code, lossy.stderr).toBe(0)
+      expect(lossy.stdout).toMatch(/webzfs on this computer was made without extended attributes, as accepted\. A zfs copy of web from lxd1 .* web's \/srv/)
+      expect(pool.datasets()).toEqual(['lxc', 'lxc/webzfs'])
+      expect(await lxdState()).toEqual(before.lxd)
+      const gone = await strata(['destroy', '-P', pZfs, '-n', 'webzfs'])
+      expect(gone.code, gone.stderr).toBe(0)
+      expect(pool.datasets()).toEqual(['lxc'])
+    } finally {
+      await waitFor('zfs-fuse to unmount lxc/webzfs', async () => pool.property('lxc/webzfs', 'mounted') !== 'yes' || (await execa('zfs', ['umount', 'lxc/webzfs'], { reject: false })).exitCode === 0).catch(() => undefined)
+      await pool.cleanup()
+    }
+  }, 300_000)
+
   it('Ctrl-C in the middle of a copy into LXD leaves LXD as it was: no instance, no image', async () => {
     await sh('dd', 'if=/dev/urandom', `of=${join(p1, 'c1', 'rootfs', 'srv', 'big')}`, 'bs=1M', 'count=160', 'status=none')
     const before = await lxdState()
@@ -239,16 +285,25 @@ describe.skipIf(skip)('copies between LXC and LXD (a real LXD 5.0.2 daemon; an L
     expect(await lxdState()).toEqual(before)
   }, 300_000)
 
-  it('a copy into LXD killed outright (SIGKILL) after its upload leaves its temporary image only until the next connection once it is over an hour old; a fresh one (a copy in flight) is kept', async () => {
+  it('a copy into LXD killed outright (SIGKILL) after its upload leaves its temporary image only until the next connection once it is over an hour old; a fresh one (a copy in flight) is kept; its ssh control directory goes when the next master starts', async () => {
     const temporary = async (): Promise<{ fingerprint: string; properties: Record<string, string> }[]> =>
       (JSON.parse(await lxd.lxc(['query', '/1.0/images?recursion=1'])) as { fingerprint: string; properties: Record<string, string> }[]).filter(
         (i) => i.properties['user.strata.temporary-since'] !== undefined
       )
     const before = await lxdState()
-    const cli = execa(process.execPath, [join(REPO, 'bin/strata'), 'copy', 'h1:c1', 'lxd1:killed'], { reject: false, env: fx.env })
+    // the ssh masters' control directories go here, for this test to see
+    const runtime = join(fx.dir, 'runtime')
+    mkdirSync(runtime, { mode: 0o700 })
+    const controlDirs = (): string[] => readdirSync(runtime).filter((d) => d.startsWith('strata-ssh-'))
+    const cli = execa(process.execPath, [join(REPO, 'bin/strata'), 'copy', 'h1:c1', 'lxd1:killed'], { reject: false, env: { ...fx.env, XDG_RUNTIME_DIR: runtime } })
     await waitFor('the upload to become an image', async () => (await temporary()).length > 0, 240_000)
     cli.kill('SIGKILL')
     await cli
+    // the killed Strata's ssh control directory is left, named with its pid; the next master's start sweeps it
+    expect(controlDirs()).toEqual([expect.stringMatching(new RegExp(`^strata-ssh-${cli.pid}\\.\\d+-`))])
+    const next = await execa(process.execPath, [join(REPO, 'bin/strata'), '--host', 'h1', 'ls'], { reject: false, env: { ...fx.env, XDG_RUNTIME_DIR: runtime } })
+    expect(next.exitCode, next.stderr).toBe(0)
+    expect(controlDirs()).toEqual([])
     // LXD may go on making the instance the killed copy asked for: that is LXD's to finish; it is removed here
     await waitFor('LXD to finish what was asked', async () => !(await lxd.lxc(['operation', 'list', '--format', 'csv'])).includes('RUNNING'))
     if ((await lxdState()).instances.some((i) => i.startsWith('killed '))) await lxd.lxc(['delete', 'killed', '--force'])

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { lxdConnection, type LxdConnection, type LxdOperation } from '../../src/main/hosts/lxd/lxd-connection'
 import { lxdEngine } from '../../src/main/hosts/lxd/lxd-engine'
 import { watchLxdChanges } from '../../src/main/hosts/lxd/lxd-watch'
+import { LxdEventHub } from '../../src/main/hosts/lxd/lxd-event-hub'
 import type { HostEngine } from '../../src/main/hosts/host-engine'
 import type { ContainerInfo } from '../../src/shared/model'
 import { lxdSkipReason, startLxdFixture, type LxdFixture } from './lxd-daemon'
@@ -247,7 +248,7 @@ describe.skipIf(skip)("LXD's events stream (a real LXD 5.0.2 daemon in its own n
     it('reports a change, and after its TCP connection is killed opens the stream again', async () => {
       const seen: string[] = []
       const watching = new AbortController()
-      const watch = watchLxdChanges(api, ['default'], watching.signal, (p) => seen.push(p))
+      const watch = watchLxdChanges(new LxdEventHub(api, watching.signal), ['default'], watching.signal, (p) => seen.push(p))
       const reported = (timeout = 30_000) => vi.waitFor(() => expect(seen).toContain('default'), { timeout, interval: 50 })
       try {
         await untilWatching(reported)

@@ -12,6 +12,7 @@ import { createService } from '../../src/main/service'
 import type { HostStatus } from '../../src/shared/api'
 import type { Service } from '../../src/main/hosts/host-sessions'
 import { lxdSkipReason, startLxdFixture, type LxdFixture } from './lxd-daemon'
+import { lxdEngine } from '../../src/main/hosts/lxd/lxd-engine'
 
 const skip = lxdSkipReason()
 if (skip) console.warn(`skipping the LXD host state tests: ${skip}`)
@@ -22,7 +23,8 @@ let service: Service
 
 describe.skipIf(skip)("an LXD host's state follows the daemon (a real LXD 5.0.2 daemon in its own network namespace)", () => {
   beforeAll(async () => {
-    fx = await startLxdFixture()
+    // at debug level LXD logs each events stream it serves: how many this process holds is read there
+    fx = await startLxdFixture({ debug: true })
     dir = mkdtempSync('/tmp/strata-hosts-presence-')
     writeFileSync(join(dir, 'hosts.json'), JSON.stringify({ hosts: [{ name: 'lxd1', lxd: { url: `unix:${fx.socket}` } }] }))
     service = createService({ hostsFile: join(dir, 'hosts.json'), lxcpaths: [dir], watch: false })
@@ -31,6 +33,37 @@ describe.skipIf(skip)("an LXD host's state follows the daemon (a real LXD 5.0.2 
     service?.close()
     await fx?.cleanup()
     if (dir) rmSync(dir, { recursive: true, force: true })
+  }, 120_000)
+
+  it("one events stream per host serves both its state and the watch of changes made with LXD's own client", async () => {
+    // the events streams LXD serves now, as its debug log says them (started minus stopped)
+    const streams = (): number => {
+      const log = readFileSync(join(fx.dir, 'm1.log'), 'utf8')
+      return (log.match(/Event listener server handler started/g) ?? []).length - (log.match(/Event listener server handler stopped/g) ?? []).length
+    }
+    const base = streams()
+    const lost: unknown[] = []
+    const engine = lxdEngine({ name: 'lxd1', lxd: { url: `unix:${fx.socket}` } }, { onGone: (err) => lost.push(err), onBack: () => undefined })
+    const watching = new AbortController()
+    const changed: string[] = []
+    try {
+      await engine.connect()
+      await vi.waitFor(() => expect(streams()).toBe(base + 1), { timeout: 30_000, interval: 100 })
+      const watch = engine.call('watchChanges', {}, { signal: watching.signal, stream: { send: (lxcpath: string) => void changed.push(lxcpath), onInput: () => undefined } })
+      await fx.lxc(['init', 'busybox', 'onestream'])
+      await vi.waitFor(() => expect(changed.length).toBeGreaterThan(0), { timeout: 30_000, interval: 100 })
+      // the watch rode the presence's stream: still one
+      expect(streams()).toBe(base + 1)
+      watching.abort()
+      await watch
+      expect(streams()).toBe(base + 1)
+      expect(lost).toEqual([])
+    } finally {
+      watching.abort()
+      await engine.close()
+      await fx.lxc(['delete', 'onestream', '--force']).catch(() => undefined)
+    }
+    await vi.waitFor(() => expect(streams()).toBe(base), { timeout: 30_000, interval: 100 })
   }, 120_000)
 
   it('turns unreachable with the reason when LXD stops, without any call, and connected again when it is back', async () => {

@@ -221,7 +221,7 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
     expect(await sh('btrfs', 'subvolume', 'list', btrfsFs.mnt)).toBe('')
   }, 300_000)
 
-  it('-B zfs: h1:c1 to a zfs lxcpath on h2 becomes a dataset there, keeps every attribute zfs-fuse holds and names the rest, starts in h2 (on its mountpoint: zfs-fuse, which LXC cannot mount), and destroy leaves no dataset', async (ctx) => {
+  it('-B zfs onto zfs-fuse (no xattrs): h1:c1 with ACLs, a capability and a user xattr is refused (clone-loses-xattrs) with both lxcpaths and the pool as they were; with --allow-lossy it becomes a dataset there, keeps every other attribute, says what was dropped and starts in h2; an origin without xattrs is copied unasked', async (ctx) => {
     // the importer makes the dataset under lxc.bdev.zfs.root, by default the pool `lxc`
     const why = zfsUnavailable() ?? ((await execa('zpool', ['list', '-H', 'lxc'], { reject: false })).exitCode === 0 ? 'a zfs pool named lxc exists on this machine; this test makes its own of that name (LXC\'s default lxc.bdev.zfs.root) and will not touch it' : null)
     if (why) {
@@ -247,8 +247,20 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
       hosts.hosts.push({ ...hosts.hosts.find((h) => h.name === 'h2')!, name: 'h2zfs', lxcpaths: [pZfs] })
       writeFileSync(hs.hostsFile, JSON.stringify(hosts))
 
-      const r = await strata(['copy', 'h1:c1', 'h2zfs:czfs', '-B', 'zfs'])
+      // refused before anything is made on either host: the same rule and sentence as a local clone's
+      const before = [await tree(p1), await tree(pZfs), pool.datasets()]
+      const refusedCopy = await strata(['copy', 'h1:c1', 'h2zfs:czfs', '-B', 'zfs'])
+      expect(refusedCopy.code).not.toBe(0)
+      expect(refusedCopy.stderr).toMatch(/A zfs copy of c1 from h1 as czfs on h2zfs \(.*\) would lose extended attributes: the zfs pool lxc keeps no extended attributes/)
+      expect(refusedCopy.stderr).toMatch(/c1's \/srv(\/\w+)? has (a POSIX ACL|a file capability|the xattr user\.strata)/)
+      expect(refusedCopy.stderr).toMatch(/Refused by the rule clone-loses-xattrs: nothing was made\..*--allow-lossy/)
+      await waitFor('the helpers serving the zfs lxcpath to exit', async () => (await helpersServing(pZfs)).length === 0)
+      expect([await tree(p1), await tree(pZfs), pool.datasets()]).toEqual(before)
+
+      // accepted: made, and the result says what was dropped
+      const r = await strata(['copy', 'h1:c1', 'h2zfs:czfs', '-B', 'zfs', '--allow-lossy'])
       expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toMatch(/czfs on h2zfs was made without extended attributes, as accepted\. A zfs copy of c1 .* would lose extended attributes: .*c1's \/srv/)
       const dst = join(pZfs, 'czfs', 'rootfs')
       expect(readFileSync(join(pZfs, 'czfs', 'config'), 'utf8')).toMatch(/^lxc\.rootfs\.path = zfs:lxc\/czfs$/m)
       expect(pool.datasets()).toEqual(['lxc', 'lxc/czfs'])
@@ -272,11 +284,26 @@ describe.skipIf(skip)('strata copy between hosts (network namespaces with their 
       expect(d.code, d.stderr).toBe(0)
       expect(pool.datasets()).toEqual(['lxc'])
       expect(await lxcLs(pZfs)).toEqual([])
+
+      // an origin without any xattr loses nothing: copied without --allow-lossy
+      await sh('lxc-create', '-P', p1, '-n', 'plain', '-t', 'busybox', '-f', hs.netConf)
+      try {
+        expect(await sh('getfattr', '-R', '-d', '-m', '-', '--absolute-names', join(p1, 'plain', 'rootfs'))).toBe('')
+        const plain = await strata(['copy', 'h1:plain', 'h2zfs:plainz', '-B', 'zfs'])
+        expect(plain.code, plain.stderr).toBe(0)
+        expect(plain.stdout).not.toMatch(/without extended attributes/)
+        expect(pool.datasets()).toEqual(['lxc', 'lxc/plainz'])
+        const gone = await strata(['--host', 'h2zfs', 'destroy', '-n', 'plainz'])
+        expect(gone.code, gone.stderr).toBe(0)
+      } finally {
+        await execa('lxc-destroy', ['-P', p1, '-n', 'plain'], { reject: false })
+      }
     } finally {
       await execa('ip', ['netns', 'exec', hs.hosts[1]!.netns, 'lxc-stop', '-P', pZfs, '-n', 'czfs', '-k'], { reject: false })
       await waitFor('the helpers serving the zfs lxcpath to exit', async () => (await helpersServing(pZfs)).length === 0).catch(() => undefined)
       // a dataset still mounted can keep zpool destroy "busy" past its retries (and the pool in zfs-fuse's cache)
-      await waitFor('zfs-fuse to unmount lxc/czfs', async () => pool.property('lxc/czfs', 'mounted') !== 'yes' || (await execa('zfs', ['umount', 'lxc/czfs'], { reject: false })).exitCode === 0).catch(() => undefined)
+      for (const ds of ['lxc/czfs', 'lxc/plainz'])
+        await waitFor(`zfs-fuse to unmount ${ds}`, async () => pool.property(ds, 'mounted') !== 'yes' || (await execa('zfs', ['umount', ds], { reject: false })).exitCode === 0).catch(() => undefined)
       await pool.cleanup()
     }
   }, 300_000)

@@ -8,8 +8,8 @@ import { cloneBackendNamed } from '../engine/drivers/compat'
 import { localEngine, helperEngine, type EngineClient } from '../engine-client'
 import { HelperClient } from '../helper/client'
 import { hostEngine, type HostEngine } from '../hosts/host-engine'
-import { copyAcrossHosts } from '../hosts/transfer-relay'
-import { checkTargetName } from '../hosts/host-copy'
+import { findHost } from '../hosts/hosts-file'
+import { checkTargetName, copyBetweenHosts, refuseLxdOnlyChoices } from '../hosts/host-copy'
 import { containerNameArg, parseCommandLine, usageRule, type Command } from './command'
 import { writeStdout } from './output'
 import { lxcpathOf, progressPrinter } from './progress'
@@ -30,6 +30,10 @@ MAC addresses, rootfs path); the copy has no relation to its source.
       --pool POOL       on an LXD host, the storage pool the copy goes into (any driver;
                         with -B, one of that driver)
       --member MEMBER   on an LXD cluster, the member to place the copy on
+      --allow-lossy     make the copy even where the target's storage keeps no
+                        extended attributes (zfs-fuse) and the source has some
+                        (ACLs, file capabilities); without it, such a copy is
+                        refused before anything is made (clone-loses-xattrs)
 An LXD host can be either end: into LXD through a temporary image, out of it through a backup.
 A running source is refused (stop it first); a target name that exists is refused before
 anything moves. Ctrl-C, an error on either side or a dropped connection leaves both hosts as
@@ -40,7 +44,8 @@ const OPTIONS = {
   'to-lxcpath': { type: 'string', short: 'P' },
   backend: { type: 'string', short: 'B' },
   pool: { type: 'string' },
-  member: { type: 'string' }
+  member: { type: 'string' },
+  'allow-lossy': { type: 'boolean' }
 } as const
 
 /** Host names never hold ":" (hosts-file.ts), so `HOST:NAME` splits at the first one. */
@@ -92,6 +97,8 @@ const command: Command = {
     if (from.host === to.host && positionals[1] === undefined) throw usageError('Name the target: `strata copy NAME HOST:` copies NAME to HOST; on one host, name the copy.')
     if (from.host === to.host && o.pool !== undefined) throw usageError('--pool names a storage pool of an LXD host a copy goes to from another host; on one host, a copy stays in its own.')
     if (from.host === to.host && o.member !== undefined) throw usageError('--member places a copy from another host on a member of an LXD cluster; within one cluster, use strata clone --member.')
+    // an LXC target (this computer, an SSH host) has no pools or members: said before any connection
+    refuseLxdOnlyChoices(to.host === null ? null : findHost(to.host), to.host ?? 'this computer', { pool: o.pool, member: o.member })
 
     const ac = new AbortController()
     const onSignal = (): void => ac.abort()
@@ -113,22 +120,33 @@ const command: Command = {
       const source = sourceOpen.value
       const target = targetOpen.value ?? source
       const toLxcpath = from.host === to.host ? (o['to-lxcpath'] === undefined ? source.lxcpath : lxcpathOf(o['to-lxcpath'])) : target.lxcpath
-      // A name already taken on the target is refused before anything moves.
-      await checkTargetName({ engine: target.engine, where: target.where, lxcpath: toLxcpath, name: newName })
       const origin = { lxcpath: source.lxcpath, name: from.name }
+      let dropped: string | null = null
       if (target === source) {
-        // One host: its own copy clone.
+        // One host: its own copy clone; a name already taken is refused before anything moves.
+        await checkTargetName({ engine: target.engine, where: target.where, lxcpath: toLxcpath, name: newName })
         await source.engine
-          .call('clone', { origin, name: newName, lxcpath: toLxcpath, snapshot: false, ...(backend ? { backend } : {}) }, { signal: ac.signal, onProgress })
+          .call('clone', { origin, name: newName, lxcpath: toLxcpath, snapshot: false, ...(backend ? { backend } : {}), ...(o['allow-lossy'] ? { allowLossy: true } : {}) }, { signal: ac.signal, onProgress })
           .finally(progress.done)
       } else {
-        await copyAcrossHosts(
+        // The name, and what the copy would lose, are checked before anything moves.
+        ;({ dropped } = await copyBetweenHosts(
           { engine: source.engine, where: source.where, ref: origin },
-          { engine: target.engine, where: target.where, lxcpath: toLxcpath, name: newName, backend, ...(o.pool === undefined ? {} : { pool: o.pool }), ...(o.member === undefined ? {} : { member: o.member }) },
+          {
+            engine: target.engine,
+            where: target.where,
+            lxcpath: toLxcpath,
+            name: newName,
+            backend,
+            ...(o.pool === undefined ? {} : { pool: o.pool }),
+            ...(o.member === undefined ? {} : { member: o.member }),
+            ...(o['allow-lossy'] ? { allowLossy: true } : {})
+          },
           { signal: ac.signal, onProgress }
-        ).finally(progress.done)
+        ).finally(progress.done))
       }
       writeStdout(`Copied ${from.name} from ${source.where} (${source.lxcpath}) to ${newName} on ${target.where} (${toLxcpath}).\n`)
+      if (dropped) writeStdout(`${dropped}\n`)
       return 0
     } catch (err) {
       if (ac.signal.aborted) throw withCancelWords(err)

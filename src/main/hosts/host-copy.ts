@@ -1,12 +1,53 @@
 // A copy of a stopped container from one host to another, as `strata copy` (cli/copy.ts) and the
 // app's "Copy to host…" (host-sessions.ts) both make it: the target's engine checks the new
-// name first, so nothing moves when it is taken there; then the relay streams it across
-// (transfer-relay.ts), with progress and cancel.
-import { refused } from '@shared/errors'
+// name first, and the target's storage and the source's files what the copy would lose, so
+// nothing moves when it is taken there or would lose xattrs unasked; then the relay streams it
+// across (transfer-relay.ts), with progress and cancel.
+import { asStrataError, refused } from '@shared/errors'
 import type { ContainerRef, OpProgress } from '@shared/model'
+import { lossRefusal, lossSentence } from '../engine/ops/xattr-loss'
+import { isLxdHost, type RemoteHost } from './hosts-file'
 import { copyAcrossHosts, type CopyAcrossOptions, type TransferSide } from './transfer-relay'
 
 type Target = Parameters<typeof copyAcrossHosts>[1]
+type Source = TransferSide & { ref: ContainerRef }
+
+/** Refuses, before any connection, what only an LXD host takes: a pool or a member for this computer or an SSH (LXC) host. */
+export function refuseLxdOnlyChoices(target: RemoteHost | null, where: string, choices: { pool?: string; member?: string }): void {
+  if (target !== null && isLxdHost(target)) return
+  if (choices.pool !== undefined)
+    throw refused(
+      'copy-pool',
+      `--pool ${choices.pool} is refused by the rule copy-pool: ${where} is an LXC host, which has no storage pools; choose its storage with -B (dir, btrfs or zfs). Nothing was started.`,
+      choices.pool
+    )
+  if (choices.member !== undefined)
+    throw refused(
+      'copy-member',
+      `--member ${choices.member} is refused by the rule copy-member: ${where} is an LXC host, which has no cluster members (--member places a copy on a member of an LXD cluster). Nothing was started.`,
+      choices.member
+    )
+}
+
+/**
+ * What the copy would lose, in the sentence a local clone says it in (ops/xattr-loss.ts), or
+ * null: the target's engine says whether its storage keeps xattrs, the source's which file has
+ * some first. A source that cannot tell (an LXD pool not on this computer) counts as one that has.
+ */
+export async function xattrLossAcross(from: Source, to: Target, signal?: AbortSignal): Promise<string | null> {
+  const why = await to.engine.call('importXattrLoss', { lxcpath: to.lxcpath, ...(to.backend ? { backend: to.backend } : {}), ...(to.pool ? { pool: to.pool } : {}) }, { signal })
+  if (why === null) return null
+  const copy = `A ${to.backend ?? 'dir'} copy of ${from.ref.name} from ${from.where} as ${to.name} on ${to.where} (${to.lxcpath})`
+  let first
+  try {
+    first = await from.engine.call('originXattrs', from.ref, { signal })
+  } catch (err) {
+    const e = asStrataError(err)
+    if (e.code === 'cancelled') throw err
+    return `${copy} would lose any extended attributes ${from.ref.name} has: ${why}. Which of its files have some cannot be told (${e.message}).`
+  }
+  return first === null ? null : lossSentence(copy, why, from.ref.name, first)
+}
 
 /** Refuses a name the target's engine will not take (taken there, or not a name LXC allows), naming the host. */
 export async function checkTargetName(to: TransferSide & { lxcpath: string; name: string }): Promise<void> {
@@ -14,10 +55,34 @@ export async function checkTargetName(to: TransferSide & { lxcpath: string; name
   if (issue) throw refused(issue.rule, `${issue.message} (on ${to.where}, in ${to.lxcpath})`, `${to.lxcpath}/${to.name}`)
 }
 
-export async function copyBetweenHosts(from: TransferSide & { ref: ContainerRef }, to: Target, opts: CopyAcrossOptions = {}): Promise<ContainerRef> {
+/** Checks the new name, then says what the copy would lose (xattrLossAcross), before anything moves. */
+export async function checkCopy(from: Source, to: Target, signal?: AbortSignal): Promise<string | null> {
   await checkTargetName(to)
+  signal?.throwIfAborted()
+  return xattrLossAcross(from, to, signal)
+}
+
+/** The refusal of a loss the user did not accept (rule clone-loses-xattrs): `how` says how to accept it. */
+export function refuseLoss(loss: string, to: Target, how: string): never {
+  throw lossRefusal(loss, how, `${to.lxcpath}/${to.name}`)
+}
+
+/** What a copy made with a loss the user accepted says afterwards. */
+export function droppedNote(loss: string, to: Target): string {
+  return `${to.name} on ${to.where} was made without extended attributes, as accepted. ${loss}`
+}
+
+/**
+ * Checks the name and what the copy would lose, then copies (`strata copy`). A loss accepted
+ * (--allow-lossy) is said once the copy is made (`dropped`); an unaccepted one is refused by the
+ * rule clone-loses-xattrs, nothing made on either host.
+ */
+export async function copyBetweenHosts(from: Source, to: Target & { allowLossy?: boolean }, opts: CopyAcrossOptions = {}): Promise<{ made: ContainerRef; dropped: string | null }> {
+  const loss = await checkCopy(from, to, opts.signal)
+  if (loss !== null && !to.allowLossy) refuseLoss(loss, to, 'copy with --allow-lossy')
   opts.signal?.throwIfAborted()
-  return copyAcrossHosts(from, to, opts)
+  const made = await copyAcrossHosts(from, to, opts)
+  return { made, dropped: loss === null ? null : droppedNote(loss, to) }
 }
 
 /** Progress reports of a copy are at most this often (the exporter reports every acked write). */

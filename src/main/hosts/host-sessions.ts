@@ -9,9 +9,10 @@ import { refused } from '@shared/errors'
 import type { CallOptions, EngineClient } from '../engine-client'
 import { changedKeyAdvice, checkHostKeys } from './host-keys'
 import { HostConnection } from './host-connection'
-import { addHost, hostsFilePath, parseDestination, readHosts, type SshHost } from './hosts-file'
+import { addHost, findHost, hostsFilePath, parseDestination, readHosts, type SshHost } from './hosts-file'
 import { trustKeys } from './ssh'
-import { copyBetweenHosts, copyProgress } from './host-copy'
+import { checkCopy, copyProgress, droppedNote, refuseLoss, refuseLxdOnlyChoices } from './host-copy'
+import { copyAcrossHosts } from './transfer-relay'
 
 const HOST_METHODS = ['hosts', 'connectHost', 'scanHostKey', 'addSshHost', 'copyToHost'] as const
 type HostMethod = (typeof HOST_METHODS)[number]
@@ -92,15 +93,26 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
   const copyToHost: StrataInvoke['copyToHost'] = async (p) => {
     const where = (h: string | undefined): string => h ?? 'this computer'
     if (p.host === p.toHost) throw refused('same-host', `${p.name} is on ${where(p.host)} already; clone it there instead.`, p.name)
+    refuseLxdOnlyChoices(p.toHost === undefined ? null : findHost(p.toHost, file), where(p.toHost), p.to)
     const [from, to] = await Promise.all([sessionOf(p.host), sessionOf(p.toHost)])
     const target = { lxcpath: p.to.lxcpath, name: p.to.name }
+    const source = { engine: from.engine, where: where(p.host), ref: { lxcpath: p.lxcpath, name: p.name } }
+    const dest = {
+      engine: to.engine,
+      where: where(p.toHost),
+      ...target,
+      ...(p.to.backend ? { backend: p.to.backend } : {}),
+      ...(p.to.pool ? { pool: p.to.pool } : {}),
+      ...(p.to.member ? { member: p.to.member } : {})
+    }
+    // the name and what the copy would lose are answered to the dialog, before a task starts
+    const loss = await checkCopy(source, dest)
+    if (loss !== null && !p.allowLossy) refuseLoss(loss, dest, 'tick "Copy without them"')
     const started = from.task(async (call) => {
       try {
-        return await copyBetweenHosts(
-          { engine: from.engine, where: where(p.host), ref: { lxcpath: p.lxcpath, name: p.name } },
-          { engine: to.engine, where: where(p.toHost), ...target, ...(p.to.backend ? { backend: p.to.backend } : {}), ...(p.to.pool ? { pool: p.to.pool } : {}), ...(p.to.member ? { member: p.to.member } : {}) },
-          { signal: call.signal, onProgress: call.onProgress && copyProgress(call.onProgress) }
-        )
+        const made = await copyAcrossHosts(source, dest, { signal: call.signal, onProgress: call.onProgress && copyProgress(call.onProgress) })
+        if (loss !== null) call.onProgress?.({ phase: 'attributes', message: droppedNote(loss, dest) })
+        return made
       } finally {
         emit('changed', { lxcpath: target.lxcpath, ...(p.toHost === undefined ? {} : { host: p.toHost }) })
       }

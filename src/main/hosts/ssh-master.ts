@@ -4,13 +4,18 @@
 // helper, only a new channel on the connection already open. The user's own configuration,
 // keys, agent and known_hosts checks are those of the helper's connection; only ControlMaster
 // and ControlPath are set here, so a master of the user's own is never used or disturbed.
-// Everything made goes with `close` (the master's socket goes with its ssh).
-import { mkdtempSync, rmSync } from 'node:fs'
+// Everything made goes with `close` (the master's socket goes with its ssh); what a Strata killed
+// outright (SIGKILL) left is swept when the next master starts (owned-dirs.ts).
+import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ChannelSocket } from '../helper/byte-channel'
 import type { SshTarget } from './hosts-file'
+import { makeOwnedDir, sweepOwnedDirs } from './owned-dirs'
 import { sshArgs } from './ssh'
+
+/** The control directories' names: `strata-ssh-<pid>.<start>-XXXXXX`, their owner's. */
+const DIR_PREFIX = 'strata-ssh-'
 
 /** How long an `ssh -O` request to the master may take. */
 const MUX_TIMEOUT_MS = 30_000
@@ -40,7 +45,9 @@ export class SshMaster {
   /** The options that make the next ssh to the host the master (a fresh directory each time: a dropped master's is gone). */
   masterArgs(): string[] {
     this.close()
-    this.dir = mkdtempSync(join(process.env.XDG_RUNTIME_DIR || tmpdir(), 'strata-ssh-'))
+    const parent = process.env.XDG_RUNTIME_DIR || tmpdir()
+    sweepOwnedDirs(parent, DIR_PREFIX)
+    this.dir = makeOwnedDir(parent, DIR_PREFIX)
     hold(this.dir)
     return ['-o', 'ControlMaster=yes', '-o', `ControlPath=${this.control}`, '-o', 'ControlPersist=no']
   }

@@ -170,48 +170,105 @@ export async function copyAcrossHosts(
   }
 }
 
+type Kind = 'process' | 'socket' | 'pipe'
+type EndOf<K extends Kind> = Extract<ChannelEnd, K extends 'process' ? { command: ChannelCommand } : K extends 'socket' ? { socket: Socket } : { readable: Readable }>
+
+function kindOf(end: ChannelEnd): Kind {
+  return 'command' in end ? 'process' : 'socket' in end ? 'socket' : 'pipe'
+}
+
+/** What a join may do: start a process (its failure, or a broken pipe, calls that side's `broken`), and those callbacks. */
+interface Joining {
+  start(command: ChannelCommand, stdin: 'ignore' | 'pipe' | Readable, stdout: 'pipe' | 'ignore' | Writable, side: 'from' | 'to'): ChildProcess
+  broken: { from: () => void; to: () => void }
+}
+
+/** A `cat` from a descriptor to a socket, whose writing end is shut once all was copied: the importer reads to its end. */
+function catInto(j: Joining, source: Readable, sink: Socket): void {
+  j.start({ file: 'cat', argv: [], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, source, sink, 'to').on('exit', (code) => code === 0 && sink.end())
+}
+
+/** A `--channel` process's output; handed to the next process, this process's copy of the pipe's read end is destroyed then. */
+function processOutput(j: Joining, from: EndOf<'process'>): Readable {
+  return j.start(from.command, 'ignore', 'pipe', 'from').stdout!
+}
+
+/** An in-process exporter's bytes: its writing half is not used (the exporter writes nothing back). */
+function pipeOutput(from: EndOf<'pipe'>): Readable {
+  from.writable.end()
+  return from.readable
+}
+
+/** The socket read here (the exporter's, forwarded over ssh), its errors that side's break. */
+function socketOutput(j: Joining, from: EndOf<'socket'>): Socket {
+  from.socket.on('error', j.broken.from)
+  return from.socket
+}
+
+/** Pipes bytes this process reads into an in-process importer. */
+function intoPipe(j: Joining, source: Readable, to: EndOf<'pipe'>): void {
+  source.pipe(to.writable).on('error', j.broken.to)
+  to.readable.resume()
+}
+
 /**
- * Joins the exporter's channel to the importer's. Processes and sockets are joined by the kernel:
- * two `--channel` processes get one pipe between them (ssh h1 ... | ssh h2 ...), and a socket is
- * handed to the process on the other side, or to a `cat` between two sockets, so the bytes do not
- * pass through this process. A process that fails, or a pipe that breaks, calls `broken` for its side.
+ * How each kind of exporter end (a `--channel` process, a forwarded socket, an in-process pipe)
+ * is joined to each kind of importer end. Processes and sockets are joined by the kernel: two
+ * processes get one pipe between them (ssh h1 ... | ssh h2 ...), and a socket is handed to the
+ * process on the other side, or to a `cat` between two sockets, so the bytes do not pass through
+ * this process; only an in-process end is fed (or read) here.
  */
+const JOINS: { [F in Kind]: { [T in Kind]: (j: Joining, from: EndOf<F>, to: EndOf<T>) => void } } = {
+  process: {
+    process: (j, from, to) => {
+      const output = processOutput(j, from)
+      j.start(to.command, output, 'ignore', 'to')
+      output.destroy()
+    },
+    socket: (j, from, to) => {
+      to.socket.on('error', j.broken.to)
+      const output = processOutput(j, from)
+      catInto(j, output, to.socket)
+      output.destroy()
+    },
+    pipe: (j, from, to) => intoPipe(j, processOutput(j, from), to)
+  },
+  socket: {
+    process: (j, from, to) => void j.start(to.command, socketOutput(j, from), 'ignore', 'to'),
+    socket: (j, from, to) => {
+      to.socket.on('error', j.broken.to)
+      catInto(j, socketOutput(j, from), to.socket)
+    },
+    pipe: (j, from, to) => {
+      const source = socketOutput(j, from)
+      // taken back from the header's reading: the bytes are read here now
+      from.readAgain()
+      intoPipe(j, source, to)
+    }
+  },
+  pipe: {
+    process: (j, from, to) => void pipeOutput(from).pipe(j.start(to.command, 'pipe', 'ignore', 'to').stdin!).on('error', j.broken.to),
+    socket: (j, from, to) => {
+      to.socket.on('error', j.broken.to)
+      pipeOutput(from).pipe(to.socket)
+    },
+    pipe: (j, from, to) => intoPipe(j, pipeOutput(from), to)
+  }
+}
+
+/** Joins the exporter's channel to the importer's (JOINS); returns the processes it started, for the relay to end. */
 function connect(from: ChannelEnd, to: ChannelEnd, broken: { from: () => void; to: () => void }): ChildProcess[] {
   const started: ChildProcess[] = []
-  const start = (command: ChannelCommand, stdin: 'ignore' | 'pipe' | Readable, stdout: 'pipe' | 'ignore' | Writable, onBroken: () => void): ChildProcess => {
-    const child = spawn(command.file, command.argv, { stdio: [stdin, stdout, 'inherit'], ...(command.env ? { env: command.env } : {}) })
-    child.on('error', onBroken)
-    child.on('exit', (code) => code !== 0 && onBroken())
-    started.push(child)
-    return child
+  const j: Joining = {
+    broken,
+    start(command, stdin, stdout, side) {
+      const child = spawn(command.file, command.argv, { stdio: [stdin, stdout, 'inherit'], ...(command.env ? { env: command.env } : {}) })
+      child.on('error', broken[side])
+      child.on('exit', (code) => code !== 0 && broken[side]())
+      started.push(child)
+      return child
+    }
   }
-  let source: Readable
-  if ('command' in from) source = start(from.command, 'ignore', 'pipe', broken.from).stdout!
-  else if ('socket' in from) {
-    source = from.socket
-    from.socket.on('error', broken.from)
-  } else {
-    from.writable.end()
-    source = from.readable
-  }
-  /** the source as a descriptor another process can read: a process's pipe or a socket */
-  const handed = !('readable' in from)
-  if ('command' in to) {
-    if (handed) start(to.command, source, 'ignore', broken.to)
-    else source.pipe(start(to.command, 'pipe', 'ignore', broken.to).stdin!).on('error', broken.to)
-  } else if ('socket' in to) {
-    const sink = to.socket
-    sink.on('error', broken.to)
-    if (handed) {
-      // the writing end is shut once all was copied: the importer reads to its end
-      start({ file: 'cat', argv: [], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, source, sink, broken.to).on('exit', (code) => code === 0 && sink.end())
-    } else source.pipe(sink)
-  } else {
-    if ('socket' in from) from.readAgain()
-    source.pipe(to.writable).on('error', broken.to)
-    to.readable.resume()
-  }
-  // the pipe is the processes' now; this process's copy of its read end goes
-  if ('command' in from && !('readable' in to)) source.destroy()
+  ;(JOINS[kindOf(from)][kindOf(to)] as (j: Joining, from: ChannelEnd, to: ChannelEnd) => void)(j, from, to)
   return started
 }

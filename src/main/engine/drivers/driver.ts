@@ -134,8 +134,9 @@ export interface StorageDriver {
    * Why a copy of `origin` into this storage would not keep extended attributes (POSIX ACLs and
    * file capabilities are xattrs), probed on the storage itself with a test xattr, or null.
    * Absent: it keeps them (a directory tree on the lxcpath's filesystem, an image Strata formats).
+   * `origin` null: a container received from another host (importContainer), made where create makes one.
    */
-  xattrsLost?(origin: RootfsSpec, specs: StorageSpecs): Promise<string | null>
+  xattrsLost?(origin: RootfsSpec | null, specs: StorageSpecs): Promise<string | null>
   /** a copy-on-write clone of the source */
   snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec>
   /**

@@ -245,7 +245,8 @@ export const zfsDriver: StorageDriver = {
     return { spec: specOf(dataset), fill }
   },
   async xattrsLost(origin, specs) {
-    const pool = copyParent(origin, specs).split('/')[0]!
+    // a received container's dataset goes where create makes one: under zfsroot
+    const pool = (origin ? copyParent(origin, specs) : specs.zfsRoot).split('/')[0]!
     let probe = poolXattrs.get(pool)
     if (!probe) poolXattrs.set(pool, (probe = probePoolXattrs(pool)))
     // a probe that could not run (no such pool) tells nothing: asked again next time, and the copy fails on its own

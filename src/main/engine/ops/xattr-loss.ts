@@ -3,12 +3,13 @@
 // storage, the first file that would lose something and the rule, unless the user accepted the
 // loss (clone --allow-lossy, the clone dialog's checkbox); an origin without any goes on.
 import type { Backend, BackendChoice, ContainerRef } from '@shared/model'
-import { refused } from '@shared/errors'
+import { refused, type StrataError } from '@shared/errors'
 import type { SourceStorage, StorageDriver, StorageSpecs } from '../drivers/driver'
 import { driverFor, sourceStorage } from '../drivers/index'
 import { readGlobalConfig } from '../global-config'
 import type { ContainerRecord } from '../container'
-import { describeXattrs, firstFileWithXattrs } from '../fs/xattr-scan'
+import { describeXattrs, firstFileWithXattrs, type FileWithXattrs } from '../fs/xattr-scan'
+import { loadExisting } from './preconditions'
 import { show } from '../errors'
 
 export const LOSES_XATTRS = 'clone-loses-xattrs'
@@ -29,22 +30,37 @@ async function xattrLoss(copy: LossyCopy, signal?: AbortSignal): Promise<string 
   if (!why) return null
   const first = await copy.source.withVisibleTree((root) => firstFileWithXattrs(root, signal))
   if (!first) return null
+  return lossSentence(`A ${copy.backend} copy of ${show(copy.origin)} ${'as' in copy.into ? `as ${copy.into.as}` : `in ${copy.into.in}`}`, why, copy.origin.name, first)
+}
+
+/** The sentence of a loss, the same for a clone and a copy between hosts: `copy` says which copy, `why` what the storage keeps not. */
+export function lossSentence(copy: string, why: string, originName: string, first: FileWithXattrs): string {
   const file = first.path === '.' ? 'its rootfs directory' : `/${first.path}`
-  return (
-    `A ${copy.backend} copy of ${show(copy.origin)} ${'as' in copy.into ? `as ${copy.into.as}` : `in ${copy.into.in}`} would lose extended attributes: ${why}. ` +
-    `${copy.origin.name}'s ${file} has ${describeXattrs(first.names)} (the first file found that has one).`
-  )
+  return `${copy} would lose extended attributes: ${why}. ${originName}'s ${file} has ${describeXattrs(first.names)} (the first file found that has one).`
+}
+
+/** The refusal of a loss the user did not accept: `how` says how to accept it (`clone with --allow-lossy`). */
+export function lossRefusal(loss: string, how: string, subject: string): StrataError {
+  return refused(LOSES_XATTRS, `${loss} Refused by the rule ${LOSES_XATTRS}: nothing was made. Choose a backend that keeps them (dir, btrfs), or ${how} to make the copy without them.`, subject)
 }
 
 /** Throws clone-loses-xattrs before anything is made when the copy would lose xattrs. */
 export async function refuseXattrLoss(copy: LossyCopy, signal?: AbortSignal): Promise<void> {
   const loss = await xattrLoss(copy, signal)
   if (loss === null) return
-  throw refused(
-    LOSES_XATTRS,
-    `${loss} Refused by the rule ${LOSES_XATTRS}: nothing was made. Choose a backend that keeps them (dir, btrfs), or clone with --allow-lossy to make the copy without them.`,
-    'as' in copy.into ? copy.into.as : copy.into.in
-  )
+  throw lossRefusal(loss, 'clone with --allow-lossy', 'as' in copy.into ? copy.into.as : copy.into.in)
+}
+
+/** Why a container received from another host into this storage would keep no xattrs, or null (the target's half of a copy between hosts). */
+export async function importXattrLoss(backend: Backend | undefined): Promise<string | null> {
+  return (await driverFor(backend ?? 'dir').xattrsLost?.(null, { zfsRoot: readGlobalConfig().zfsRoot })) ?? null
+}
+
+/** The first file of a container's rootfs that has xattrs, or null (the source's half of a copy between hosts). */
+export async function originXattrs(ref: ContainerRef, signal?: AbortSignal): Promise<FileWithXattrs | null> {
+  const origin = loadExisting(ref)
+  if (!origin.spec) return null
+  return sourceStorage(origin.spec, origin.dir).withVisibleTree((root) => firstFileWithXattrs(root, signal))
 }
 
 /** The clone choices with what each allowed copy would lose said (`loses`): the dialog's one answer. */

@@ -8,6 +8,7 @@ import type { BackendChoice, ConfigView, ContainerInfo, ContainerRef, ContainerU
 import type { CallOptions } from '../../engine-client'
 import { scanUsage } from '../../engine/native'
 import { figures, NO_FIGURES } from '../../engine/fs/tree-usage'
+import { firstFileWithXattrs } from '../../engine/fs/xattr-scan'
 import type { Hello } from '../../helper/protocol'
 import type { HostEngine, HostEngineOptions } from '../host-engine'
 import type { RemoteHost } from '../hosts-file'
@@ -19,6 +20,7 @@ import { exportFromLxd, type LxdSource } from './lxd-export'
 import { importIntoLxd, lxdNameIssue, type LxdTarget } from './lxd-import'
 import { sweepTemporaryImages } from './lxd-temp-images'
 import { watchLxdPresence } from './lxd-presence'
+import { LxdEventHub } from './lxd-event-hub'
 
 type Handler<M extends EngineMethod> = (params: EngineParams<M>, opts: CallOptions) => Promise<EngineResult<M>>
 type Handlers = { [M in EngineMethod]?: Handler<M> }
@@ -32,6 +34,8 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
   let clustered = false
   /** ends the watches when the engine is closed */
   const closing = new AbortController()
+  /** the host's one events stream, for its presence and the watches of changes */
+  const events = new LxdEventHub(api, closing.signal)
   /** whether the host's presence is watched yet (from the first connect on, when someone listens) */
   let watchingPresence = false
   const served = (): string[] => info?.lxcpaths ?? []
@@ -244,6 +248,19 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       const ref = { lxcpath: p.lxcpath, name: p.name }
       return { issue: (await exists(ref)) ? { rule: 'taken' as const, values: { name: p.name, lxcpath: p.lxcpath }, message: `${p.name} already exists on ${host.name}: choose another name.` } : null }
     },
+    // LXD's pools keep xattrs (LXD writes ACLs and capabilities into them itself, unpacking images): nothing is lost in one
+    importXattrLoss: async () => null,
+    originXattrs: async (p, o) => {
+      const inst = await instance(p)
+      const poolName = rootPool(inst)
+      const pool = poolName ? (await pools()).get(poolName) : undefined
+      const proj = project(p.lxcpath)
+      const volume = proj === 'default' ? p.name : `${proj}_${p.name}`
+      // LXD's API does not say which files have xattrs: a dir pool on this computer is scanned here, as its usage is
+      if (!pool || pool.driver !== 'dir' || endpoint.kind !== 'unix' || !pool.config.source?.startsWith('/') || (inst.location && inst.location !== 'none' && inst.location !== serverName))
+        throw unavailable('lxd-xattr-scan', `LXD on ${host.name} does not say which of ${p.name}'s files have extended attributes, and its pool ${poolName ?? '(none)'} cannot be read from this computer.`, { subject: p.name })
+      return firstFileWithXattrs(`${pool.config.source}/containers/${volume}/rootfs`, o.signal)
+    },
     exportContainer: (p, o) => exportFromLxd(copySide, p, o),
     importContainer: (p, o) => importIntoLxd(copySide, p, o),
     deleteSnapshot: async (p, o) => {
@@ -262,7 +279,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       closing.signal.addEventListener('abort', end, { once: true })
       if (o.signal.aborted || closing.signal.aborted) end()
       try {
-        await watchLxdChanges(api, [...byProject.keys()], stop.signal, (proj) => stream.send(byProject.get(proj)!))
+        await watchLxdChanges(events, [...byProject.keys()], stop.signal, (proj) => stream.send(byProject.get(proj)!))
       } finally {
         o.signal.removeEventListener('abort', end)
         closing.signal.removeEventListener('abort', end)
@@ -342,7 +359,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     watchingPresence = true
     const gone = (err: unknown): StrataError =>
       isStrataError(err) ? err : unavailable('lxd-unreachable', `LXD on ${host.name} cannot be reached: ${String(err)}.`, { subject: host.name, cause: err })
-    void watchLxdPresence(api, closing.signal, { onLost: (err) => opts.onGone?.(gone(err)), onBack: () => opts.onBack?.() }, reachable)
+    watchLxdPresence(events, closing.signal, { onLost: (err) => opts.onGone?.(gone(err)), onBack: () => opts.onBack?.() }, reachable)
   }
 
   const methods = Object.keys(handlers) as EngineMethod[]

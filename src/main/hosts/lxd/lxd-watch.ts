@@ -4,16 +4,14 @@
 // created...) and the end of each operation on an instance (LXD 5.0 sends `instance-created` when
 // the instance is recorded, before its volume is filled, and no lifecycle event for a failed
 // freeze or start: the operation's end says the state settled). A stream that drops (LXD
-// restarted, the network went away) is opened again until the signal aborts; after a reconnect
-// every lxcpath is reported, since LXD replays nothing that happened meanwhile.
-import type { LxdConnection } from './lxd-connection'
+// restarted, the network went away) is opened again by the hub; after a reconnect every lxcpath
+// is reported, since LXD replays nothing that happened meanwhile.
+import type { LxdEventHub } from './lxd-event-hub'
 import type { LxdEvent } from './lxd-events'
 
 /** Lifecycle actions that change what a listing shows (not console, exec, file or log access). */
 const LISTED = /^instance-(created|deleted|renamed|updated|started|stopped|shutdown|restarted|paused|resumed|restored|snapshot-[a-z]+)$/
 const ENDED = new Set(['Success', 'Failure', 'Cancelled'])
-const RETRY_FIRST_MS = 250
-const RETRY_MAX_MS = 5_000
 
 /** The project an event changed something in, or null when it changed nothing a listing shows. */
 export function changedProject(event: LxdEvent): string | null {
@@ -27,45 +25,22 @@ export function changedProject(event: LxdEvent): string | null {
 }
 
 /**
- * Reports each change in the given projects as `onChange(project)` until the signal aborts.
- * Resolves then; never rejects (an unreachable LXD is retried, at most every 5 s).
+ * Reports each change in the given projects as `onChange(project)` until the signal aborts, from
+ * the host's one events stream (lxd-event-hub.ts). Resolves then; never rejects (an unreachable
+ * LXD is retried by the hub).
  */
-export async function watchLxdChanges(api: LxdConnection, projects: string[], signal: AbortSignal, onChange: (project: string) => void): Promise<void> {
-  let retryMs = RETRY_FIRST_MS
-  let opened = false
-  while (!signal.aborted) {
-    try {
-      const stream = await api.events(['lifecycle', 'operation'], projects, (event) => {
-        const project = changedProject(event)
-        if (project !== null && projects.includes(project)) onChange(project)
-      })
-      const close = (): void => stream.close()
-      signal.addEventListener('abort', close, { once: true })
-      if (signal.aborted) close()
-      // anything may have changed while no stream was open
-      if (opened) for (const p of projects) onChange(p)
-      opened = true
-      retryMs = RETRY_FIRST_MS
-      await stream.ended
-      signal.removeEventListener('abort', close)
-    } catch {
-      // LXD cannot be reached now: the host's state says so where a call fails; try again later
+export async function watchLxdChanges(hub: LxdEventHub, projects: string[], signal: AbortSignal, onChange: (project: string) => void): Promise<void> {
+  if (signal.aborted) return
+  const stop = hub.listen({
+    onEvent(event) {
+      const project = changedProject(event)
+      if (project !== null && projects.includes(project)) onChange(project)
+    },
+    // anything may have changed while no stream was open
+    onOpen(first) {
+      if (!first) for (const p of projects) onChange(p)
     }
-    await pause(retryMs, signal)
-    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS)
-  }
-}
-
-/** Waits ms, or less when the signal aborts. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
   })
+  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+  stop()
 }

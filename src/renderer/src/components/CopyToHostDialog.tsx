@@ -3,10 +3,13 @@
 // type, in storage the target's engine says it can make the copy in (cloneChoices without an
 // origin: backends there, or an LXD host's pools, each by its name, and a cluster's members), the
 // others under "why not?". Confirming starts a task (progress and cancel in the task drawer); the
-// copy is on the target once it is done (switch hosts to see it).
+// copy is on the target once it is done (switch hosts to see it). A copy into storage that keeps
+// no xattrs, of a container that has some, is refused first with what it would lose: shown with
+// a checkbox to go ahead without them, as the clone dialog does.
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Alert, Button, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core'
+import { Alert, Button, Checkbox, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core'
+import { isStrataError } from '@shared/errors'
 import type { BackendChoice } from '@shared/model'
 import { api, errorText } from '../api'
 import { useNameIssueText } from '../hooks/nameIssueText'
@@ -39,6 +42,9 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
   const [whyOpen, setWhyOpen] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // what the engines said this copy would lose (clone-loses-xattrs), and the user's yes to it
+  const [loses, setLoses] = useState<{ for: string; text: string } | null>(null)
+  const [lossyOk, setLossyOk] = useState(false)
   const issueText = useNameIssueText()
   const target = lxcpaths.includes(lxcpath) ? lxcpath : (lxcpaths[0] ?? '')
   const { issue, checking } = useNameCheck(target, name, to === undefined ? null : to)
@@ -55,7 +61,10 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
     if (from !== null) void api.lxcpaths({ host: undefined }).then(setLocalLxcpaths, (e: unknown) => setError(errorText(e)))
   }, [from])
 
-  const canSubmit = to !== undefined && target !== '' && backend !== undefined && !checking && !issue && !busy
+  // the loss was said for this target and storage; another choice is asked again
+  const lossKey = `${to}\0${target}\0${choice ? choiceKey(choice) : ''}\0${name}`
+  const lossText = loses?.for === lossKey ? loses.text : null
+  const canSubmit = to !== undefined && target !== '' && backend !== undefined && !checking && !issue && !busy && (lossText === null || lossyOk)
   const where = (h: string | null): string => h ?? t('hosts.local')
   const submit = async (e?: React.FormEvent): Promise<void> => {
     e?.preventDefault()
@@ -63,11 +72,20 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
     setBusy(true)
     setError(null)
     try {
-      const params = { ...origin, ...(from === null ? {} : { host: from }), ...(to === null ? {} : { toHost: to }), to: { lxcpath: target, name, backend, ...(choice?.pool ? { pool: choice.pool } : {}), ...(onMember ? { member: onMember } : {}) } }
+      const params = {
+        ...origin,
+        ...(from === null ? {} : { host: from }),
+        ...(to === null ? {} : { toHost: to }),
+        to: { lxcpath: target, name, backend, ...(choice?.pool ? { pool: choice.pool } : {}), ...(onMember ? { member: onMember } : {}) },
+        ...(lossText !== null && lossyOk ? { allowLossy: true } : {})
+      }
       await useTasks.getState().start('copyToHost', name, () => api.copyToHost(from === null ? { ...params, host: undefined } : params))
       close()
     } catch (err) {
-      setError(errorText(err))
+      if (isStrataError(err) && err.rule === 'clone-loses-xattrs') {
+        setLossyOk(false)
+        setLoses({ for: lossKey, text: err.message })
+      } else setError(errorText(err))
     } finally {
       setBusy(false)
     }
@@ -151,6 +169,12 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
               </FormGroup>
             ) : null}
           </>
+        )}
+        {lossText !== null && (
+          <Alert variant="warning" isInline isPlain data-testid="copy-host-loses" title={t('copyHost.loses.title')}>
+            <p>{lossText}</p>
+            <Checkbox id="copy-host-allow-lossy" data-testid="copy-host-allow-lossy" isChecked={lossyOk} onChange={(_e, v) => setLossyOk(v)} label={t('copyHost.loses.accept')} />
+          </Alert>
         )}
         {error && <Alert variant="danger" isInline isPlain role="alert" data-testid="copy-host-error" title={t('copyHost.failed', { message: error })} />}
       </Form>
