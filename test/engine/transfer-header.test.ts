@@ -2,7 +2,7 @@
 // HeaderReader: an LXC host's and LXD's) and as every exporter sends it (sendHeader): the line
 // whole however the channel splits it, what a broken or foreign one is told as, and the archive
 // held back until the header is acked.
-import { PassThrough } from 'node:stream'
+import { PassThrough, Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { HeaderReader, sendHeader, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferHeader } from '../../src/main/engine/ops/transfer-wire'
 
@@ -41,7 +41,7 @@ describe('the transfer header', () => {
 
   it('is sent as one line, and taken only once the acks reach its length', async () => {
     const out = new PassThrough()
-    const sent = sendHeader(out, header)
+    const sent = sendHeader(out, header, () => 0)
     expect(out.read()).toEqual(line)
     expect(sent.bytes).toBe(line.length)
     let taken = false
@@ -52,5 +52,18 @@ describe('the transfer header', () => {
     sent.acked(line.length)
     await sent.taken
     expect(taken).toBe(true)
+  })
+
+  it('is taken when an in-process importer reads and acks it inside the write itself, before the exporter holds what sendHeader returns', async () => {
+    let acked = 0
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        acked += chunk.length // what an importer in this process does: read the line, ack it at once
+        done()
+      }
+    })
+    const sent = sendHeader(out, header, () => acked)
+    expect(acked).toBe(line.length)
+    await expect(sent.taken).resolves.toBeUndefined()
   })
 })

@@ -3,6 +3,14 @@
 import { main } from './main'
 import { exitNow } from './warm/native'
 
+// Node ends a process with status 0 once nothing is left to wait for, whatever its promises:
+// a command stalled on a promise nothing will settle would look like a success having done
+// nothing. It is a failure, and says so.
+process.once('beforeExit', () => {
+  process.stderr.write(`strata: internal error: ${process.argv[2] ?? 'the command'} stopped before it finished (nothing was left to wait for)\n`)
+  exitNow(70)
+})
+
 main(process.argv.slice(2)).then(
   (code) => exitNow(code),
   (err: unknown) => {

@@ -97,7 +97,7 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
       const direct = out instanceof Socket
       let tarBytes = 0
       // The importer acks the header once its tar holds the channel: tar starts only then.
-      const sentHead = sendHeader(out, header)
+      const sentHead = sendHeader(out, header, () => acked)
       head = sentHead
       void sentHead.taken.then(() => {
         if (done) return

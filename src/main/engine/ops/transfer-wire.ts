@@ -110,11 +110,20 @@ export interface HeaderSent {
   acked(total: number): void
 }
 
-/** Writes the header line into the channel; nothing may follow it before `taken`, or the importer's reading of it could take bytes that are its tar's. */
-export function sendHeader(out: Writable, header: TransferHeader): HeaderSent {
+/**
+ * Writes the header line into the channel; nothing may follow it before `taken`, or the importer's
+ * reading of it could take bytes that are its tar's. `ackedSoFar` is the acks' running total: an
+ * in-process importer can read and ack the line inside `out.write`, before the caller holds the
+ * HeaderSent its later acks go to, and that ack must not be lost (the copy would wait forever).
+ */
+export function sendHeader(out: Writable, header: TransferHeader, ackedSoFar: () => number): HeaderSent {
   const line = Buffer.from(`${JSON.stringify(header)}\n`)
   let take!: () => void
   const taken = new Promise<void>((res) => (take = res))
+  const acked = (total: number): void => {
+    if (total >= line.length) take()
+  }
   out.write(line)
-  return { bytes: line.length, taken, acked: (total) => total >= line.length && take() }
+  acked(ackedSoFar())
+  return { bytes: line.length, taken, acked }
 }

@@ -106,7 +106,7 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
       out.on('error', (err) => finish(failed(`The byte channel of the copy of ${ref.name} broke: ${err.message}`, { rule: 'channel' })))
       out.resume() // nothing comes back on it
       // the backup follows once the importer acked the header: its reader holds the channel then
-      head = sendHeader(out, header)
+      head = sendHeader(out, header, () => acked)
       sent = head.bytes
       void head.taken.then(() => {
         if (done) return
