@@ -9,7 +9,9 @@
 // gives the plain listing. What no watch covers is read fresh on every command: states (bound
 // command sockets in /proc/net/unix, LXC asked for the active ones), whether a copy clone's origin
 // still exists, and the "volatile" containers whose records come from outside their directory
-// (zfs and btrfs lineage, a bare rootfs path elsewhere, includes that are relative or missing).
+// (zfs and btrfs lineage, a bare rootfs path elsewhere, includes that are relative or missing, a
+// symlink in its directory), and whether LXC 1.0's <P>snaps root exists (an lxcpath with one is
+// not kept).
 import { existsSync, readdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ContainerInfo, ContainerState } from '@shared/model'
@@ -99,6 +101,15 @@ function includedFiles(record: ContainerRecord): string[] | null {
   return expandConfigFile(record.configFile).files.filter((f) => f !== record.configFile)
 }
 
+/** A symlink in a container's or snapshot's directory leads out of what its watch sees. */
+function holdsSymlink(dir: string): boolean {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).some((e) => e.isSymbolicLink())
+  } catch {
+    return true
+  }
+}
+
 function readOne(lxcpath: string, name: string): Omit<KeptContainer, 'volatile'> | null {
   const dir = `${lxcpath}/${name}`
   const entries = containerDirEntries(dir)
@@ -128,7 +139,7 @@ function keepLxcpath(lxcpath: string): KeptLxcpath | null {
     const dir = `${lxcpath}/${name}`
     let c: KeptContainer = { name, record: readContainer(ref, dir, entries, preread), snapshots: readSnapshots(ref, null, entries), volatile: false }
     const records = [c.record, ...c.snapshots.map((s) => s.record)]
-    c.volatile = records.some(volatileRecord)
+    c.volatile = records.some((r) => volatileRecord(r) || holdsSymlink(r.dir))
     // a plain config includes nothing; another one's includes are watched, then it is read again
     const parsed = preread?.plainValues ? records.slice(1) : records
     if (parsed.length > 0 && !c.volatile) {
@@ -202,11 +213,14 @@ const sameStates = (a: Map<string, ContainerState>, b: Map<string, ContainerStat
  * change no single container's re-read covers. The caller's fds, env and cwd are already in place.
  */
 export async function serveKeptLs(argv: string[]): Promise<number | null> {
-  if (feed < 0 || kept.size === 0) return null
+  // STRATA_WARM_KEEP=0: the worker's fresh listing, as after a change (the bench compares the two)
+  if (feed < 0 || kept.size === 0 || process.env.STRATA_WARM_KEEP === '0') return null
   const req = lsRequest(argv)
   if (!req || !req.lxcpaths.every((p) => kept.has(p))) return null
   // the root helper's lxcpaths are its to list (root-helper.ts); a user's own are kept
   if (process.geteuid?.() !== 0 && (await import('../root-helper')).needsRootHelper(req.lxcpaths, 'read')) return null
+  // LXC 1.0's <P>snaps root, once it exists, holds every container's snapshots (not watched: the lxcpath's parent)
+  if (req.lxcpaths.some((p) => legacySnapshotRoot(p) !== null)) return null
   const drained = addon!.keepWatchDrain(feed)
   if (drained.overflow) return null
   const dirty = new Set<string>()
