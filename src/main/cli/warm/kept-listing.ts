@@ -64,13 +64,29 @@ let keptText: KeptText | null = null
 /** As scanLxcpaths normalises an lxcpath. */
 const normal = (p: string): string => p.replace(/(.)\/+$/, '$1')
 
-function watch(path: string, owner: Owner): boolean {
+const ENOENT = 2
+const ENOTDIR = 20
+
+/** A watch on `path` for `owner`: its wd, or -errno. */
+function watchAt(path: string, owner: Owner): number {
   const wd = addon!.keepWatchAdd(feed, path)
-  if (wd < 0) return false
+  if (wd < 0) return wd
   const list = owners.get(wd)
   if (list) list.push(owner)
   else owners.set(wd, [owner])
-  return true
+  return wd
+}
+
+const watch = (path: string, owner: Owner): boolean => watchAt(path, owner) >= 0
+
+/**
+ * A directory that may hold what a record is read from: watched, or not there (gone since the
+ * readdir: its parent's watch has that event) or not a directory (nothing is read from inside
+ * it). False when it is there and cannot be watched (out of watches, unreadable).
+ */
+function watchedOrAbsent(path: string, owner: Owner): boolean {
+  const wd = watchAt(path, owner)
+  return wd >= 0 || wd === -ENOENT || wd === -ENOTDIR
 }
 
 function subdirs(dir: string): string[] {
@@ -124,8 +140,9 @@ function keepLxcpath(lxcpath: string): KeptLxcpath | null {
   if (!watch(lxcpath, { lxcpath, name: null })) return null
   for (const name of subdirs(lxcpath)) {
     const dir = `${lxcpath}/${name}`
-    watch(dir, { lxcpath, name })
-    if (watch(`${dir}/snaps`, { lxcpath, name })) for (const snap of subdirs(`${dir}/snaps`)) watch(`${dir}/snaps/${snap}`, { lxcpath, name })
+    const owner = { lxcpath, name }
+    if (!watchedOrAbsent(dir, owner) || !watchedOrAbsent(`${dir}/snaps`, owner)) return null
+    for (const snap of subdirs(`${dir}/snaps`)) if (!watchedOrAbsent(`${dir}/snaps/${snap}`, owner)) return null
   }
   let defined: ReturnType<typeof definedContainers>
   try {
