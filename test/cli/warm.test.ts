@@ -132,6 +132,7 @@ describe('the installed strata with its warm worker', () => {
     expect(first.stdout).toBe((await strata('ls', '-P', P.path, '--json')).stdout)
   }, 300_000)
 
+  // six waits for a successor's warm-up, as above
   it('clones and destroys as the plain CLI does, in the caller\'s directory, environment, umask and stdin', async () => {
     await client(['ls', '-P', P.path])
     await warmReady()
@@ -176,7 +177,7 @@ describe('the installed strata with its warm worker', () => {
     const destroy = await client(['destroy', '-P', P.path, '-n', 'w1', '--with-dependents'])
     expect(destroy.code).toBe(0)
     expect(await lxcLs(P.path)).toEqual(['c1'])
-  })
+  }, 300_000)
 
   it('a caller whose locale differs from the worker\'s runs plain, and the worker stays for the next', async () => {
     await client(['ls', '-P', P.path])
