@@ -189,7 +189,12 @@ function cpuTicks(pid) {
 
 const sleepMs = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 
-/** Waits until one warm worker serves `dir` and it has gone idle (asleep, no CPU used for 30 ms). */
+/**
+ * Waits until one warm worker serves `dir` and it has gone idle (asleep, no CPU used for 30 ms) in
+ * its wait for a command: its main thread in poll() on the one socket (syscall 7 on one fd, from
+ * /proc). Asleep alone is not enough: during its warm-up it also sleeps on children and timers,
+ * and a call made then waits for the warm-up to end (seconds on a loaded machine).
+ */
 export function waitWarmIdle(dir, timeoutMs = 20000) {
   const end = Date.now() + timeoutMs
   while (Date.now() < end) {
@@ -199,7 +204,9 @@ export function waitWarmIdle(dir, timeoutMs = 20000) {
         // Node itself (a successor is a shell until the command before it ends), asleep, its CPU time still
         const a = cpuTicks(pids[0])
         sleepMs(30)
-        if (readlinkSync(`/proc/${pids[0]}/exe`).includes('node') && a.startsWith('S ') && cpuTicks(pids[0]) === a) return
+        const call = readFileSync(`/proc/${pids[0]}/syscall`, 'utf8').split(' ')
+        const polling = call[0] === '7' && call[2] === '0x1'
+        if (readlinkSync(`/proc/${pids[0]}/exe`).includes('node') && polling && a.startsWith('S ') && cpuTicks(pids[0]) === a) return
       } catch {
         // it just ended
       }

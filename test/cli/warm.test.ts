@@ -36,7 +36,7 @@ function workerPids(d: string): number[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+async function until(what: string, ok: () => boolean, ms = 90_000): Promise<void> {
   const end = Date.now() + ms
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
@@ -56,23 +56,23 @@ async function client(args: string[], opts: { env?: Record<string, string>; cwd?
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
 
-/** One worker is up and has gone idle (waiting for a command): the next call is a warm one. */
+/**
+ * One worker is up and waiting for a command in its poll() on the socket (syscall 7 on one fd,
+ * its main thread, from /proc): the next call is a warm one. Asleep is not enough: during its
+ * warm-up a worker also sleeps on children and timers, and a call made then waits for the rest
+ * of the warm-up (seconds on a loaded machine).
+ */
 async function warmReady(): Promise<number> {
   let pid = 0
-  let last = ''
-  await until('an idle warm worker', () => {
+  await until('a warm worker waiting for a command', () => {
     const pids = workerPids(dir)
     if (pids.length !== 1 || !existsSync(join(dir, 'cli-warm.sock'))) return false
     pid = pids[0]!
     try {
-      // Node itself (a successor is a shell until the command before it ends), asleep, its CPU time still
+      // Node itself (a successor is a shell until the command before it ends)
       if (!readlinkSync(`/proc/${pid}/exe`).includes('node')) return false
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      const now = `${pid} ${f[0]} ${f[11]} ${f[12]}`
-      const idle = now === last && f[0] === 'S'
-      last = now
-      return idle
+      const call = readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ')
+      return call[0] === '7' && call[2] === '0x1'
     } catch {
       return false
     }
@@ -108,6 +108,7 @@ describe('the installed strata with its warm worker', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  // seven commands, each waiting for its successor's warm-up: seconds each on a loaded 2-core machine
   it('prints what the plain CLI prints, with its exit status, for ls, config, errors and usage', async () => {
     const first = await client(['ls', '-P', P.path, '--json']) // no worker yet: plain, and one starts
     expect(first.code).toBe(0)
@@ -129,8 +130,9 @@ describe('the installed strata with its warm worker', () => {
     // the worker that was waiting ran the first of these: it is gone, its successor serves
     expect(workerPids(dir)).not.toContain(pid)
     expect(first.stdout).toBe((await strata('ls', '-P', P.path, '--json')).stdout)
-  })
+  }, 300_000)
 
+  // six waits for a successor's warm-up, as above
   it('clones and destroys as the plain CLI does, in the caller\'s directory, environment, umask and stdin', async () => {
     await client(['ls', '-P', P.path])
     await warmReady()
@@ -175,7 +177,7 @@ describe('the installed strata with its warm worker', () => {
     const destroy = await client(['destroy', '-P', P.path, '-n', 'w1', '--with-dependents'])
     expect(destroy.code).toBe(0)
     expect(await lxcLs(P.path)).toEqual(['c1'])
-  })
+  }, 300_000)
 
   it('a caller whose locale differs from the worker\'s runs plain, and the worker stays for the next', async () => {
     await client(['ls', '-P', P.path])

@@ -74,7 +74,11 @@ export const CONTAINER_OPTIONS = { name: { type: 'string', short: 'n' }, lxcpath
 
 /** Indented for a person at a terminal, compact for a script (and faster to produce). */
 export function printJson(value: unknown): void {
-  writeStdout(`${JSON.stringify(value, null, stdoutIsTerminal() ? 2 : undefined)}\n`)
+  writeStdout(jsonText(value))
+}
+
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, stdoutIsTerminal() ? 2 : undefined)}\n`
 }
 
 /** Left-aligned columns, two spaces apart; the last column is not padded. */

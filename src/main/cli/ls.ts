@@ -3,7 +3,7 @@ import { failed } from '@shared/errors'
 import type { ContainerInfo, ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { containerInfos, scanLxcpaths } from '../engine/lxcpath'
-import { ALL_OPTION, formatTable, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
+import { ALL_OPTION, formatTable, jsonText, LXCPATH_OPTION, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
 import { markPhase } from './phases'
 import { needsRootHelper, withRootHelper } from './root-helper'
@@ -37,7 +37,7 @@ function rows(infos: ContainerInfo[], showPath: boolean, showMember: boolean): s
   })
 }
 
-const LS_OPTIONS = { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' } } as const
+export const LS_OPTIONS = { ...LXCPATH_OPTION, ...ALL_OPTION, json: { type: 'boolean' } } as const
 
 const command: Command = {
   usage,
@@ -69,12 +69,17 @@ const command: Command = {
 }
 
 function print(infos: ContainerInfo[], showPath: boolean, json: boolean | undefined): void {
-  if (json) printJson(infos)
-  else if (infos.length > 0) {
-    // an LXD cluster's instances each live on one member
-    const showMember = infos.some((c) => c.location !== undefined)
-    const header = [...(showPath ? ['LXCPATH'] : []), 'NAME', ...(showMember ? ['MEMBER'] : []), 'STATE', 'BACKEND', 'ORIGIN', 'DEPENDENTS', 'SNAPSHOTS', 'PROBLEM']
-    writeStdout(`${formatTable(header, rows(infos, showPath, showMember))}\n`)
-  }
+  const text = listingText(infos, showPath, json)
+  if (text !== '') writeStdout(text)
+}
+
+/** What `strata ls` prints for these containers (the warm worker's kept listing prints it too). */
+export function listingText(infos: ContainerInfo[], showPath: boolean, json: boolean | undefined): string {
+  if (json) return jsonText(infos)
+  if (infos.length === 0) return ''
+  // an LXD cluster's instances each live on one member
+  const showMember = infos.some((c) => c.location !== undefined)
+  const header = [...(showPath ? ['LXCPATH'] : []), 'NAME', ...(showMember ? ['MEMBER'] : []), 'STATE', 'BACKEND', 'ORIGIN', 'DEPENDENTS', 'SNAPSHOTS', 'PROBLEM']
+  return `${formatTable(header, rows(infos, showPath, showMember))}\n`
 }
 export default command

@@ -22,6 +22,10 @@ export interface ProcessAddon {
   closeFd(fd: number): void
   releaseStdio(): void
   spawnSuccessor(file: string, argv: string[], listenFd: number): { pid: number; hold: number }
+  /** the kept listing's inotify feed (kept-listing.ts): keepWatchAdd gives a wd, or -errno */
+  keepWatchOpen(): number
+  keepWatchAdd(fd: number, path: string): number
+  keepWatchDrain(fd: number): { overflow: boolean; wds: number[] }
 }
 
 let cached: ProcessAddon | null | undefined

@@ -7,11 +7,13 @@
 //
 //   node warm-worker.cjs --dir DIR                 the first: binds DIR/cli-warm.sock
 //   node warm-worker.cjs --dir DIR --ino N         a successor: the socket is its fd 3
+//        [--keep-ls JSON]                          the last `ls` served (its argv): what it keeps listed
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { INSTALLED_HELPER } from '../../helper/client'
 import { main } from '../main'
 import { markPhase, restartPhases } from '../phases'
+import { isLs, keepListing, serveKeptLs } from './kept-listing'
 import { exitNow, processAddon, type ProcessAddon, type WarmRequest } from './native'
 import { loadServed, warmUp } from './warm-up'
 
@@ -140,9 +142,12 @@ async function serve(): Promise<void> {
     listenFd = bound.fd
     ino = bound.ino
   }
+  const keepAt = args.indexOf('--keep-ls')
+  const lastLs = keepAt >= 0 ? (JSON.parse(args[keepAt + 1] ?? 'null') as string[] | null) : null
   loadServed()
-  // a caller already waiting gets the modules loaded, not the few warm-up runs
+  // a caller already waiting gets the modules loaded, not the few warm-up runs nor a kept listing
   if (!addon.warmPending(listenFd)) await warmUp()
+  if (!addon.warmPending(listenFd)) await keepListing(addon, lastLs).catch(() => undefined)
   for (;;) {
     const req = addon.warmAccept(listenFd, IDLE_MS)
     if (!req) {
@@ -173,7 +178,10 @@ async function serve(): Promise<void> {
     // The successor is started now, held until this command ends or has run HOLD_MS: a
     // short command keeps the CPU to itself, and a caller that comes during a long one is
     // served by the successor.
-    const successor = addon.spawnSuccessor(process.execPath, [process.execPath, ...process.execArgv, __filename, '--dir', dir, '--ino', String(ino)], listenFd)
+    // it keeps listed what the last `ls` listed (kept-listing.ts)
+    const keep = isLs(cmd.argv) ? cmd.argv : lastLs
+    const successorArgs = [process.execPath, ...process.execArgv, __filename, '--dir', dir, '--ino', String(ino), ...(keep ? ['--keep-ls', JSON.stringify(keep)] : [])]
+    const successor = addon.spawnSuccessor(process.execPath, successorArgs, listenFd)
     addon.closeFd(listenFd)
     setTimeout(() => addon.closeFd(successor.hold), HOLD_MS).unref()
     becomeCaller(addon, req, cmd)
@@ -190,7 +198,7 @@ async function serve(): Promise<void> {
     })
     let code: number
     try {
-      code = await main(cmd.argv)
+      code = (await serveKeptLs(cmd.argv).catch(() => null)) ?? (await main(cmd.argv))
     } catch (err) {
       process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`)
       code = 70

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -307,6 +308,60 @@ static napi_value js_exit_now(napi_env env, napi_callback_info info) {
   _exit(code & 0xff);
 }
 
+/* The kept listing's change feed (src/main/cli/warm/kept-listing.ts): plain inotify, read
+ * without blocking at command time. keepWatchOpen() -> fd; keepWatchAdd(fd, path) -> wd, or
+ * -errno (ENOTDIR, ENOENT: the caller decides); keepWatchDrain(fd) -> {overflow, wds}: every
+ * watch with an event since the last drain (IN_IGNORED included: a watch that went is a
+ * change), and whether the queue overflowed (then events were lost: everything is read again). */
+#define KEEP_MASK (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
+
+static napi_value js_keep_watch_open(napi_env env, napi_callback_info info) {
+  int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd < 0) { throw_errno(env, errno, "inotify_init1"); return NULL; }
+  return num(env, fd);
+}
+
+static napi_value js_keep_watch_add(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char *path = argc > 1 ? arg_cstring(env, argv[1], 0, NULL) : NULL;
+  if (!path) { napi_throw_type_error(env, NULL, "keepWatchAdd(fd, path)"); return NULL; }
+  int wd = inotify_add_watch(get_int(env, argv[0]), path, KEEP_MASK);
+  int e = errno;
+  free(path);
+  return num(env, wd < 0 ? -e : wd);
+}
+
+static napi_value js_keep_watch_drain(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], wds, result;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int fd = argc ? get_int(env, argv[0]) : -1;
+  napi_create_array(env, &wds);
+  uint32_t n = 0;
+  int overflow = 0;
+  char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+  for (;;) {
+    ssize_t got = read(fd, buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0 && errno == EAGAIN) break;
+    if (got <= 0) { overflow = 1; break; } /* a feed that cannot be read vouches for nothing */
+    for (char *p = buf; p < buf + got;) {
+      struct inotify_event *ev = (struct inotify_event *)p;
+      if (ev->mask & IN_Q_OVERFLOW) overflow = 1;
+      else napi_set_element(env, wds, n++, num(env, ev->wd));
+      p += sizeof *ev + ev->len;
+    }
+  }
+  napi_value flag;
+  napi_get_boolean(env, overflow, &flag);
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "overflow", flag);
+  napi_set_named_property(env, result, "wds", wds);
+  return result;
+}
+
 void warm_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"warmListen", NULL, js_warm_listen, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -319,6 +374,9 @@ void warm_register(napi_env env, napi_value exports) {
       {"closeFd", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"spawnSuccessor", NULL, js_spawn_successor, NULL, NULL, NULL, napi_enumerable, NULL},
       {"exitNow", NULL, js_exit_now, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"keepWatchOpen", NULL, js_keep_watch_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"keepWatchAdd", NULL, js_keep_watch_add, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"keepWatchDrain", NULL, js_keep_watch_drain, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }
