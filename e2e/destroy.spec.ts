@@ -48,7 +48,9 @@ test('destroying base is refused with snap1 named; destroying copy1 removes it',
   await page.getByTestId('destroy-confirm').click()
   await expect(page.getByTestId('destroy-done')).toHaveText('copy1 was destroyed.')
   await expect(page.getByTestId('container-row-copy1')).toHaveCount(0)
-  await page.keyboard.press('Escape')
+  // focus stayed in the dialog though the confirm button went away: Enter closes it
+  await expect(page.getByTestId('destroy-close')).toBeFocused()
+  await page.keyboard.press('Enter')
   await expect(dialog).toBeHidden()
   expect(lxcLs(env.lxcpath)).toEqual(['base', 'snap1'])
 })

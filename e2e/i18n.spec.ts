@@ -18,6 +18,21 @@ test('Japanese strings appear when the locale is ja', async ({ openApp }) => {
   expect(glyphs.tofu, 'characters drawn as the missing-glyph box').toEqual([])
   expect(glyphs.distinctImages).toBe(glyphs.distinctChars)
 
+  // the filter's placeholder fits its box in the smallest window (the longer Japanese one was cut off)
+  await page.getByTestId('nav-containers').click()
+  await page.setViewportSize({ width: 1024, height: 700 })
+  const filter = page.getByPlaceholder(/名前/)
+  await expect(filter).toBeVisible()
+  const fit = await filter.evaluate(async (el: HTMLInputElement) => {
+    await document.fonts.ready
+    const cs = getComputedStyle(el)
+    const ctx = document.createElement('canvas').getContext('2d')!
+    ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`
+    return { text: ctx.measureText(el.placeholder).width, room: el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) }
+  })
+  expect(fit.text, 'placeholder width against the room in the box').toBeLessThanOrEqual(fit.room)
+  await page.setViewportSize({ width: 1400, height: 900 })
+
   // Switch to English; it sticks across a reload (localStorage).
   await page.getByTestId('lang').selectOption('en')
   await expect(page.getByTestId('nav-containers')).toHaveText('Containers')

@@ -33,6 +33,14 @@ test('create with a comment, list, delete: the same as lxc-snapshot -L', async (
   await expect(time).not.toHaveText(/\d{4}:\d{2}:\d{2}/)
   await expect(time).toHaveText(new RegExp(String(parseSnapshotTime(ts)!.getFullYear())))
   await snap(page, 'snapshots')
+  // in the smallest window the snapshot's buttons stay inside its entry, not cut off at the panel's edge
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.getByTestId('snapshot-delete-snap0').scrollIntoViewIfNeeded()
+  const entry = (await page.getByTestId('snapshot-snap0').boundingBox())!
+  for (const id of ['snapshot-restore-snap0', 'snapshot-delete-snap0']) {
+    const b = (await page.getByTestId(id).boundingBox())!
+    expect(b.x + b.width, `${id} inside its entry`).toBeLessThanOrEqual(entry.x + entry.width)
+  }
 
   // Delete, confirmed by keyboard.
   await page.getByTestId('snapshot-delete-snap0').focus()

@@ -312,3 +312,22 @@ describe('small helpers', () => {
     expect(run('true', []).status).toBe(0)
   })
 })
+
+describe('copyTree progress inside one big file', () => {
+  it('reports bytes while the file is copied, not only once it is done, and ends at its size', async () => {
+    const base = tempDir('copy-big')
+    const src = join(base, 'src')
+    mkdirSync(src)
+    // 200 MiB of data (no holes): more than one copy chunk (64 MiB)
+    const size = 200 * 1024 * 1024
+    writeFileSync(join(src, 'big.bin'), Buffer.alloc(size, 7))
+    const seen: { files: number; bytes: number }[] = []
+    const r = await copyTree(src, join(base, 'dst'), { onProgress: (p) => seen.push({ files: p.files, bytes: p.bytes }) })
+    // the first report comes after the first chunk, inside the one file
+    expect(seen[0]!.files).toBe(0)
+    expect(seen[0]!.bytes).toBeGreaterThan(0)
+    expect(seen[0]!.bytes).toBeLessThan(size)
+    expect(r.bytes).toBe(size)
+    expect(statSync(join(base, 'dst/big.bin')).size).toBe(size)
+  })
+})

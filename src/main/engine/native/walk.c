@@ -324,6 +324,8 @@ typedef struct {
   /* copy: the entry being visited was opened ahead: its fd (taken by open_source_file) and fstat */
   int pre_fd;
   struct stat *pre_st;
+  /* copy: bytes of the file being copied already counted in the progress */
+  uint64_t file_counted;
 } tls;
 
 typedef struct dent_ref {
@@ -642,6 +644,11 @@ typedef struct {
 
 static int is_nosupp(int e) { return e == EOPNOTSUPP || e == ENOTTY || e == EXDEV || e == ENOSYS || e == EINVAL || e == EBADF; }
 
+/* A big file's bytes are counted as they are copied, so that its progress moves (and a cancel
+ * is heard) during the file, not only after it. */
+#define CFR_CHUNK (64 * 1024 * 1024)
+static void copy_count_bytes(tls *t, uint64_t bytes);
+
 static int rw_range(tls *t, int in, int out, off_t off, off_t len) {
   if (!t->rwbuf && !(t->rwbuf = malloc(RW_BUF))) return ENOMEM;
   while (len > 0) {
@@ -655,6 +662,7 @@ static int rw_range(tls *t, int in, int out, off_t off, off_t len) {
       done += wr;
     }
     off += r; len -= r;
+    copy_count_bytes(t, (uint64_t)r);
     if (job_cancelled(t->w->j)) return ECANCELED;
   }
   return 0;
@@ -665,7 +673,7 @@ static int copy_range(tls *t, int in, int out, off_t off, off_t len) {
   int first = 1;
   while (len > 0 && __atomic_load_n(&w->try_cfr, __ATOMIC_RELAXED)) {
     loff_t io = off, oo = off;
-    size_t want = len > (1 << 30) ? (1 << 30) : (size_t)len;
+    size_t want = len > CFR_CHUNK ? CFR_CHUNK : (size_t)len;
     ssize_t n = copy_file_range(in, &io, out, &oo, want, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -678,6 +686,7 @@ static int copy_range(tls *t, int in, int out, off_t off, off_t len) {
     if (n == 0) return 0; /* EOF: file shrank */
     first = 0;
     off += n; len -= n;
+    copy_count_bytes(t, (uint64_t)n);
     if (job_cancelled(w->j)) return ECANCELED;
   }
   return len > 0 ? rw_range(t, in, out, off, len) : 0;
@@ -718,10 +727,21 @@ static int copy_data(tls *t, int in, int out, const struct stat *st, const char 
   return 0;
 }
 
+static void copy_count_bytes(tls *t, uint64_t bytes) {
+  copy_args *a = t->w->args;
+  t->file_counted += bytes;
+  uint64_t b = __atomic_add_fetch(&a->bytes, bytes, __ATOMIC_RELAXED);
+  job_progress(t->w->j, __atomic_load_n(&a->files, __ATOMIC_RELAXED), b);
+}
+
+/* A file done: counted as a file, with whatever of its size was not counted while copying (a
+ * reflink, a sparse file's holes). */
 static void copy_count_file(tls *t, uint64_t bytes) {
   copy_args *a = t->w->args;
+  uint64_t rest = bytes > t->file_counted ? bytes - t->file_counted : 0;
+  t->file_counted = 0;
   uint64_t f = __atomic_add_fetch(&a->files, 1, __ATOMIC_RELAXED);
-  uint64_t b = __atomic_add_fetch(&a->bytes, bytes, __ATOMIC_RELAXED);
+  uint64_t b = __atomic_add_fetch(&a->bytes, rest, __ATOMIC_RELAXED);
   job_progress(t->w->j, f, b);
 }
 
@@ -744,6 +764,7 @@ static int copy_reg(tls *t, copy_ctx *c, const char *name, int in, const struct 
   int mode_ok = own_ok && (perm & (07000 | t->w->new_mask)) == 0;
   int out = openat(c->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, own_ok ? (perm & 0777) : 0600);
   if (out < 0) { FAILD(t, rel, name, "create", errno); return -1; }
+  t->file_counted = 0;
   int rc = copy_data(t, in, out, fst, &op);
   if (rc) { if (rc == ECANCELED) job_fail(t->w->j, ECANCELED, "cancelled"); else FAIL(t, rel, name, op, rc); goto fail; }
   /* owner first (chown clears setuid and capabilities), then mode, then xattrs, then times */

@@ -10,7 +10,6 @@ import {
   Alert,
   Button,
   DataList,
-  DataListAction,
   DataListCell,
   DataListItem,
   DataListItemCells,
@@ -93,17 +92,18 @@ export function SnapshotsPanel({ c }: { c: ContainerInfo }): React.JSX.Element {
                     <DataListCell key="what">
                       <strong id={`snap-${s.name}-name`}>{s.name}</strong> <SnapshotTime ts={s.timestamp} locale={i18n.language} />
                       <div className="small">{s.comment?.trim() || <span className="muted">{t('snapshots.noComment')}</span>}</div>
+                      {/* the actions under the text: the details panel is narrow (1024 px wide windows), and beside it they were cut off */}
+                      <div className="actions" role="group" id={`snap-${s.name}-actions`} aria-label={t('snapshots.actions', { snap: s.name })}>
+                        <Button variant="secondary" size="sm" icon={<HistoryIcon />} isDisabled={busy} data-testid={`snapshot-restore-${s.name}`} onClick={() => (setNewName(''), setPending({ kind: 'restore', snap: s }))}>
+                          {t('snapshots.restore')}
+                        </Button>
+                        <Button variant="secondary" isDanger size="sm" icon={<TrashIcon />} isDisabled={busy} data-testid={`snapshot-delete-${s.name}`} onClick={() => setPending({ kind: 'delete', snap: s })}>
+                          {t('snapshots.delete')}
+                        </Button>
+                      </div>
                     </DataListCell>
                   ]}
                 />
-                <DataListAction id={`snap-${s.name}-actions`} aria-labelledby={`snap-${s.name}-actions`} aria-label={t('snapshots.actions', { snap: s.name })}>
-                  <Button variant="secondary" size="sm" icon={<HistoryIcon />} isDisabled={busy} data-testid={`snapshot-restore-${s.name}`} onClick={() => (setNewName(''), setPending({ kind: 'restore', snap: s }))}>
-                    {t('snapshots.restore')}
-                  </Button>
-                  <Button variant="secondary" isDanger size="sm" icon={<TrashIcon />} isDisabled={busy} data-testid={`snapshot-delete-${s.name}`} onClick={() => setPending({ kind: 'delete', snap: s })}>
-                    {t('snapshots.delete')}
-                  </Button>
-                </DataListAction>
               </DataListItemRow>
             </DataListItem>
           ))}
