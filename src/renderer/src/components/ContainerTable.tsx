@@ -15,10 +15,11 @@ import type { ContainerInfo, ContainerState } from '@shared/model'
 import { keyOf, useContainers, type SortKey } from '../stores/containers'
 import { useSelection } from '../stores/selection'
 import { useUsage } from '../stores/usage'
-import { ContainerRow, type RowLabels } from './ContainerRow'
+import type { RowLabels } from './ContainerRow'
+import { ContainerTableRows } from './ContainerTableRows'
 import { ResizableTh } from './ResizableTh'
 import { useColumnWidths } from '../stores/columnWidths'
-import { useRowWindow, type RowWindow } from './ContainerTableWindow'
+import type { RowWindow } from './ContainerTableWindow'
 import { useRowKeys } from './ContainerTableKeys'
 import { SizerRow, useFixedWidths } from './ContainerTableWidths'
 import './ContainerTable.css'
@@ -76,12 +77,8 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
   const body = useRef<HTMLTableSectionElement>(null)
   const table = useRef<HTMLTableElement>(null)
   const win = useRef<RowWindow | null>(null)
-  const focusKeeper = useRef<(start: number, end: number) => void>(() => {})
-  const beforeMove = useCallback((start: number, end: number) => focusKeeper.current(start, end), [])
-  win.current = useRowWindow(scroller, rows.length, beforeMove)
-  const { start, end, rowPx, onScroll } = win.current
-  const rowKeys = useRowKeys(scroller, body, getOrder, win, start, end)
-  focusKeeper.current = rowKeys.beforeMove
+  const rowKeys = useRowKeys(scroller, body, getOrder, win)
+  const onScroll = useCallback(() => win.current?.onScroll(), [])
 
   const userWidths = useColumnWidths((s) => s.widths)
   const fixed = useFixedWidths(table, rows.length > 0, Object.keys(userWidths).sort().join(), lang)
@@ -97,7 +94,6 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
         isStickyHeader
         className={fixed ? 'pf-m-fixed' : undefined}
         data-testid="containers-table"
-        data-window={`${start}-${end}`}
         gridBreakPoint=""
       >
         <Thead>
@@ -133,25 +129,20 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
           </tr>
         </Thead>
         <Tbody ref={body}>
-          {start > 0 && <tr className="spacer" aria-hidden="true" style={{ height: start * rowPx }} />}
-          {rows.slice(start, end).map((c, i) => {
-            const key = keyOf(c)
-            const usage = byKey.get(key)
-            return (
-              <ContainerRow
-                key={key}
-                c={c}
-                index={start + i}
-                selected={selected.has(key)}
-                usage={usage}
-                measuring={!usage && measuring}
-                labels={labels}
-                order={getOrder}
-              />
-            )
-          })}
-          {end < rows.length && <tr className="spacer" aria-hidden="true" style={{ height: (rows.length - end) * rowPx }} />}
-          <SizerRow rows={rows} byKey={byKey} labels={labels} />
+          <ContainerTableRows
+            rows={rows}
+            selected={selected}
+            byKey={byKey}
+            measuring={measuring}
+            labels={labels}
+            order={getOrder}
+            scroller={scroller}
+            win={win}
+            beforeMove={rowKeys.beforeMove}
+            afterMove={rowKeys.afterMove}
+          />
+          {/* only while the widths are automatic: once fixed, it would only slow each layout down */}
+          {!fixed && <SizerRow rows={rows} byKey={byKey} labels={labels} />}
         </Tbody>
       </Table>
       {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}

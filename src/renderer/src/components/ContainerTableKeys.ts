@@ -7,7 +7,7 @@
 // A focused row that scrolls out of the window is removed from the DOM: the focus is moved to
 // the scrolling box first (not lost to the page), the moves go on from that row, and the row
 // takes the focus back when it is rendered again.
-import { useCallback, useEffect, useRef } from 'react'
+import { useCallback, useRef } from 'react'
 import { useSelection } from '../stores/selection'
 import type { RowWindow } from './ContainerTableWindow'
 
@@ -20,6 +20,8 @@ export interface RowKeys {
   onFocus(e: React.FocusEvent<HTMLDivElement>): void
   /** for the window's beforeMove: keeps the focus in the table when the focused row is about to go */
   beforeMove(start: number, end: number): void
+  /** after the window moved: the row the focus was moved off takes it back if it is rendered again */
+  afterMove(): void
 }
 
 /** `order()`: the keys of all the rows shown, in their order; `win`: the table's window (set once made). */
@@ -27,9 +29,7 @@ export function useRowKeys(
   scroller: React.RefObject<HTMLDivElement | null>,
   body: React.RefObject<HTMLTableSectionElement | null>,
   order: () => readonly string[],
-  win: React.RefObject<RowWindow | null>,
-  windowStart: number,
-  windowEnd: number
+  win: React.RefObject<RowWindow | null>
 ): RowKeys {
   // the row the keyboard is on (the last focused), kept while it is scrolled away
   const active = useRef<string | null>(null)
@@ -49,11 +49,10 @@ export function useRowKeys(
     [body, order, scroller]
   )
 
-  // the row the focus was moved off comes back into the window: it takes the focus again
-  useEffect(() => {
+  const afterMove = useCallback(() => {
     if (!active.current || document.activeElement !== scroller.current) return
     rowOf(body.current, active.current)?.focus({ preventScroll: true })
-  }, [windowStart, windowEnd, scroller, body])
+  }, [scroller, body])
 
   const onKeyDown = useCallback(
     (e: React.KeyboardEvent<HTMLDivElement>) => {
@@ -88,5 +87,5 @@ export function useRowKeys(
     [body, order, scroller, win]
   )
 
-  return { onKeyDown, onFocus, beforeMove }
+  return { onKeyDown, onFocus, beforeMove, afterMove }
 }

@@ -11,8 +11,10 @@ import { flushSync } from 'react-dom'
 export const ROW_PX = 40
 /** the sticky header's height until it is read */
 const HEAD_PX = 46
-/** rows rendered beyond each edge of the view: a wheel step or two, so a scroll shows rows already there */
-const OVERSCAN = 8
+/** rows rendered beyond each edge of the view: two wheel steps, so a scroll shows rows already there */
+const OVERSCAN = 12
+/** the window follows the view in steps of this many rows: most scroll frames render nothing */
+const STEP = 8
 
 export interface RowWindow {
   /** the rows [start, end) are rendered */
@@ -51,16 +53,23 @@ export function useRowWindow(scroller: React.RefObject<HTMLDivElement | null>, t
     if (!el) return null
     return { first: Math.floor(el.scrollTop / sizes.current.row), count: Math.ceil(el.clientHeight / sizes.current.row) + 1 }
   }, [scroller])
+  const current = useRef(view)
+  current.current = view
   const move = useCallback(
     (next: View | null, sync = false): void => {
       if (!next) return
+      const v = current.current
+      // rows in view stay rendered while the view moves less than a step (the overscan is larger);
+      // the list's first and last rows are rendered as soon as they come into view
+      const edge = next.first === 0 || next.first + next.count >= total
+      if (v.count === next.count && (v.first === next.first || (Math.abs(v.first - next.first) < STEP && !edge))) return
       const [start, end] = rangeOf(next)
       beforeMove(start, end)
-      const set = (): void => setView((v) => (v.first === next.first && v.count === next.count ? v : next))
-      if (sync) flushSync(set)
-      else set()
+      current.current = next
+      if (sync) flushSync(() => setView(next))
+      else setView(next)
     },
-    [rangeOf, beforeMove]
+    [rangeOf, beforeMove, total]
   )
   const onScroll = useCallback(() => move(read()), [move, read])
 
