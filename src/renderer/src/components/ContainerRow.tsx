@@ -1,4 +1,5 @@
-// One table row: a click selects (Ctrl/Cmd toggles), the checkbox multi-selects, Enter or a
+// One table row: a click selects (Ctrl/Cmd toggles, Shift selects the range from the last
+// click, over all the rows shown, rendered or not), the checkbox multi-selects, Enter or a
 // double-click opens the details, Delete asks to destroy, a right-click opens its menu.
 // A row is plain elements with PatternFly's classes, drawn from its props only: no store
 // subscription, no useTranslation (each instance of that hook builds its own i18n wrapper) and
@@ -45,23 +46,30 @@ export interface ContainerRowProps {
   /** without a figure: whether one is being measured ("measuring…") or not ("not measured") */
   measuring: boolean
   labels: RowLabels
+  /** its place among all the rows shown (0-based): aria-rowindex, the header being row 1 */
+  index: number
+  /** the keys of all the rows shown, in their order (a shift-click's range), rendered or not */
+  order: () => readonly string[]
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, selected, usage, measuring, labels }: ContainerRowProps): React.JSX.Element {
+export const ContainerRow = memo(function ContainerRow({ c, selected, usage, measuring, labels, index, order }: ContainerRowProps): React.JSX.Element {
   const key = keyOf(c)
   const [menuOpen, setMenuOpen] = useState(false)
   const select = (): void => useSelection.getState().select(key)
   const toggle = (): void => useSelection.getState().toggle(key)
   const activate = (multi: boolean): void => (multi ? toggle() : select())
+  const range = (): void => useSelection.getState().range(key, order())
   return (
     <tr
       tabIndex={0}
       className={`pf-v6-c-table__tr pf-m-clickable${selected ? ' pf-m-selected' : ''} row${c.hidden ? ' hidden-container' : ''}`}
       aria-selected={selected}
+      aria-rowindex={index + 2}
       data-testid={`container-row-${c.name}`}
       data-key={key}
       {...dragProps(c)}
-      onClick={(e) => activate(e.ctrlKey || e.metaKey)}
+      onMouseDown={(e) => e.shiftKey && e.preventDefault() /* no text selection on shift-click */}
+      onClick={(e) => (e.shiftKey ? range() : activate(e.ctrlKey || e.metaKey))}
       onDoubleClick={() => {
         select()
         openDetails()
@@ -92,7 +100,13 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, usage, mea
     >
       <td className="pf-v6-c-table__td pf-v6-c-table__check" onClick={(e) => e.stopPropagation()}>
         <span className="pf-v6-c-check pf-m-standalone">
-          <input className="pf-v6-c-check__input" type="checkbox" checked={selected} onChange={toggle} aria-label={labels.selectRow(c.name)} />
+          <input
+            className="pf-v6-c-check__input"
+            type="checkbox"
+            checked={selected}
+            onChange={(e) => ((e.nativeEvent as MouseEvent).shiftKey ? range() : toggle())}
+            aria-label={labels.selectRow(c.name)}
+          />
         </span>
       </td>
       <td className={`${TD} name pf-m-nowrap`}>

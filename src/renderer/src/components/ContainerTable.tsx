@@ -1,16 +1,27 @@
 // The containers table (PatternFly's compact table): sortable, resizable headers, numbers
 // right-aligned under right-aligned headers, a checkbox per row and one to select all. The
 // table reads the stores and the strings once and hands each row what it shows (ContainerRow
-// subscribes to nothing), so a first render of 500 rows is 500 plain rows.
-import { useMemo } from 'react'
+// subscribes to nothing). The table is windowed (ContainerTableWindow): only the rows in view,
+// and a few beyond, are in the DOM, the others stand in spacer rows of their height; the
+// columns' widths are fixed after the first paint (ContainerTableWidths) so they hold while
+// scrolling. The rows' order (all the rows shown, filtered) is what the keyboard moves through
+// (ContainerTableKeys), what a shift-click's range and select-all take, and what screen readers
+// are told (aria-rowcount on the table, aria-rowindex on each row). It renders its own
+// scrolling box, and the note when the filter matches nothing.
+import { useCallback, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Table, Tbody, Thead } from '@patternfly/react-table'
 import type { ContainerInfo, ContainerState } from '@shared/model'
 import { keyOf, useContainers, type SortKey } from '../stores/containers'
 import { useSelection } from '../stores/selection'
 import { useUsage } from '../stores/usage'
-import { ContainerRow, type RowLabels } from './ContainerRow'
+import type { RowLabels } from './ContainerRow'
+import { ContainerTableRows } from './ContainerTableRows'
 import { ResizableTh } from './ResizableTh'
+import { useColumnWidths } from '../stores/columnWidths'
+import type { RowWindow } from './ContainerTableWindow'
+import { useRowKeys } from './ContainerTableKeys'
+import { SizerRow, useFixedWidths } from './ContainerTableWidths'
 import './ContainerTable.css'
 
 interface Column {
@@ -56,46 +67,85 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
   }, [t, lang])
   const selected = useMemo(() => new Set(keys), [keys])
   const allChecked = rows.length > 0 && rows.every((c) => selected.has(keyOf(c)))
+  const order = useMemo(() => rows.map(keyOf), [rows])
+  const orderRef = useRef(order)
+  orderRef.current = order
+  // stable, so that a memoised row is not drawn again when the order changes
+  const getOrder = useCallback(() => orderRef.current, [])
+
+  const scroller = useRef<HTMLDivElement>(null)
+  const body = useRef<HTMLTableSectionElement>(null)
+  const table = useRef<HTMLTableElement>(null)
+  const win = useRef<RowWindow | null>(null)
+  const rowKeys = useRowKeys(scroller, body, getOrder, win)
+  const onScroll = useCallback(() => win.current?.onScroll(), [])
+
+  const userWidths = useColumnWidths((s) => s.widths)
+  const fixed = useFixedWidths(table, rows.length > 0, Object.keys(userWidths).sort().join(), lang)
+  const fixedWidth = (column: string): React.CSSProperties | undefined => (fixed?.[column] ? { width: fixed[column] } : undefined)
+
   return (
-    <Table aria-label={t('containers.title')} variant="compact" isStickyHeader data-testid="containers-table" gridBreakPoint="">
-      <Thead>
-        <tr className="pf-v6-c-table__tr">
-          <th tabIndex={-1} scope="col" aria-label={t('containers.selectAll')} className="pf-v6-c-table__th pf-v6-c-table__check">
-            <div className="pf-v6-c-check pf-m-standalone">
-              <input
-                id="select-all"
-                className="pf-v6-c-check__input"
-                type="checkbox"
-                aria-label={t('containers.selectAll')}
-                checked={allChecked}
-                onChange={() => useSelection.getState().setAll(allChecked ? [] : rows.map(keyOf))}
+    <div className="table-scroll" ref={scroller} tabIndex={-1} onScroll={onScroll} onKeyDown={rowKeys.onKeyDown} onFocus={rowKeys.onFocus}>
+      <Table
+        ref={table}
+        aria-label={t('containers.title')}
+        aria-rowcount={rows.length + 1}
+        variant="compact"
+        isStickyHeader
+        className={fixed ? 'pf-m-fixed' : undefined}
+        data-testid="containers-table"
+        gridBreakPoint=""
+      >
+        <Thead>
+          <tr className="pf-v6-c-table__tr" aria-rowindex={1}>
+            <th tabIndex={-1} scope="col" aria-label={t('containers.selectAll')} className="pf-v6-c-table__th pf-v6-c-table__check" data-column="check" style={fixedWidth('check')}>
+              <div className="pf-v6-c-check pf-m-standalone">
+                <input
+                  id="select-all"
+                  className="pf-v6-c-check__input"
+                  type="checkbox"
+                  aria-label={t('containers.selectAll')}
+                  checked={allChecked}
+                  onChange={() => useSelection.getState().setAll(allChecked ? [] : order)}
+                />
+              </div>
+            </th>
+            {COLUMNS.map((col) => (
+              <ResizableTh
+                key={col.key}
+                column={col.key}
+                label={t(`containers.col.${col.key}`)}
+                numeric={col.numeric}
+                wide={col.wide}
+                fixedWidth={fixed?.[col.key]}
+                tooltip={col.key === 'size' ? t('containers.sizeHelp') : undefined}
+                sorted={sort.key === col.key ? sort.dir : undefined}
+                onSort={() => sortBy(col.key)}
               />
-            </div>
-          </th>
-          {COLUMNS.map((col) => (
-            <ResizableTh
-              key={col.key}
-              column={col.key}
-              label={t(`containers.col.${col.key}`)}
-              numeric={col.numeric}
-              wide={col.wide}
-              tooltip={col.key === 'size' ? t('containers.sizeHelp') : undefined}
-              sorted={sort.key === col.key ? sort.dir : undefined}
-              onSort={() => sortBy(col.key)}
-            />
-          ))}
-          <th tabIndex={-1} scope="col" className="pf-v6-c-table__th">
-            <span className="pf-v6-screen-reader">{t('containers.actions', { name: '' })}</span>
-          </th>
-        </tr>
-      </Thead>
-      <Tbody>
-        {rows.map((c) => {
-          const key = keyOf(c)
-          const usage = byKey.get(key)
-          return <ContainerRow key={key} c={c} selected={selected.has(key)} usage={usage} measuring={!usage && measuring} labels={labels} />
-        })}
-      </Tbody>
-    </Table>
+            ))}
+            <th tabIndex={-1} scope="col" className="pf-v6-c-table__th" data-column="actions" style={fixedWidth('actions')}>
+              <span className="pf-v6-screen-reader">{t('containers.actions', { name: '' })}</span>
+            </th>
+          </tr>
+        </Thead>
+        <Tbody ref={body}>
+          <ContainerTableRows
+            rows={rows}
+            selected={selected}
+            byKey={byKey}
+            measuring={measuring}
+            labels={labels}
+            order={getOrder}
+            scroller={scroller}
+            win={win}
+            beforeMove={rowKeys.beforeMove}
+            afterMove={rowKeys.afterMove}
+          />
+          {/* only while the widths are automatic: once fixed, it would only slow each layout down */}
+          {!fixed && <SizerRow rows={rows} byKey={byKey} labels={labels} />}
+        </Tbody>
+      </Table>
+      {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}
+    </div>
   )
 }

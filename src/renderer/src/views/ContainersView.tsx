@@ -102,10 +102,7 @@ export function ContainersView(): React.JSX.Element {
             </ToolbarGroup>
           </ToolbarContent>
         </Toolbar>
-        <div className="table-scroll">
-          <ContainerTable rows={rows} />
-          {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}
-        </div>
+        <ContainerTable rows={rows} />
       </section>
       <DetailsPanel />
     </div>

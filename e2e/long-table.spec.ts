@@ -1,0 +1,192 @@
+// A long containers table (300 containers from configs LXC wrote, replicated, and one real busybox
+// container that sorts last), at 1024x700. The table is windowed (only the rows in view and a few
+// beyond are in the DOM), and what a user checks still holds over all the rows: scrolling to the
+// end shows the last container, the keyboard moves through all of them (arrows, PageDown, Home,
+// End, the focused row scrolled into view below the sticky header with its focus ring), a range
+// and select-all take rows that were never on screen (the bulk destroy counts them), the filter
+// finds a container far down, screen readers are told the row count and each row's place, the
+// columns keep their widths while scrolling, and a container started in a terminal at the bottom
+// of the list shows its state in place.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { generateLxcpath } from '../bench/generated-lxcpath.mjs'
+import { test, expect, useStrata } from './fixtures'
+import { createStartable, lxcTool } from './lxc'
+
+const GENERATED = 300
+const LAST = 'zz-live'
+const env = useStrata(
+  () => {
+    const p = mkdtempSync('/tmp/strata-e2e-long-')
+    generateLxcpath(p, GENERATED, 10)
+    createStartable(p, LAST)
+    return p
+  },
+  // the replicated containers were never mounted nor started; the real one is stopped and destroyed
+  (p) => {
+    try {
+      execFileSync('lxc-stop', ['-P', p, '-n', LAST, '-k'], { stdio: 'ignore' })
+    } catch {
+      /* not running */
+    }
+    try {
+      execFileSync('lxc-destroy', ['-P', p, '-n', LAST], { stdio: 'ignore' })
+    } finally {
+      rmSync(p, { recursive: true, force: true })
+    }
+  }
+)
+test.use({ viewport: { width: 1024, height: 700 } })
+
+const ROWS = GENERATED + 1
+const rowsIn = (page: Page) => page.locator('tbody > tr[data-testid^="container-row-"]')
+const nameOf = (testId: string | null | undefined): string | undefined => testId?.slice('container-row-'.length)
+const focusedName = (page: Page): Promise<string | undefined> => page.evaluate(() => document.activeElement?.getAttribute('data-testid')).then(nameOf)
+
+/** Open the app on the table, its first rows shown. */
+async function open(openApp: () => Promise<Page>): Promise<Page> {
+  const page = await openApp()
+  await expect(page.getByTestId('container-count')).toHaveText(`${ROWS} containers`, { timeout: 30_000 })
+  await expect(rowsIn(page).first()).toBeVisible()
+  return page
+}
+
+test('scrolling to the end shows the last container; the columns keep their widths; screen readers get the count and each row\'s place', async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  const table = page.getByTestId('containers-table')
+  await expect(table).toHaveAttribute('aria-rowcount', String(ROWS + 1))
+  await expect(rowsIn(page).first()).toHaveAttribute('aria-rowindex', '2')
+  // windowed: far fewer rows in the DOM than in the list
+  expect(await rowsIn(page).count()).toBeLessThan(ROWS / 3)
+  const widths = (): Promise<number[]> => page.locator('thead th').evaluateAll((ths) => ths.map((th) => Math.round(th.getBoundingClientRect().width)))
+  const before = await widths()
+
+  // the wheel, as a user scrolls, until the last container is on screen
+  const last = page.getByTestId(`container-row-${LAST}`)
+  await page.locator('.table-scroll').hover()
+  await expect(async () => {
+    await page.mouse.wheel(0, 2000)
+    await expect(last).toBeInViewport({ timeout: 500 })
+  }).toPass({ timeout: 30_000 })
+  await expect(last).toHaveAttribute('aria-rowindex', String(ROWS + 1))
+  await expect(last).toContainText('stopped')
+  expect(await widths()).toEqual(before)
+})
+
+test('the keyboard moves through all the rows: arrows, End, Home, PageDown, Shift+arrows', async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  const first = rowsIn(page).first()
+  const firstName = nameOf(await first.getAttribute('data-testid'))!
+  const secondName = nameOf(await rowsIn(page).nth(1).getAttribute('data-testid'))!
+  await first.click()
+  await page.keyboard.press('ArrowDown')
+  const second = page.getByTestId(`container-row-${secondName}`)
+  await expect(second).toBeFocused()
+  await expect(second).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByRole('heading', { name: secondName, level: 2 })).toBeVisible()
+  // the focus ring is drawn
+  expect(await second.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none')
+
+  await page.keyboard.press('End')
+  const last = page.getByTestId(`container-row-${LAST}`)
+  await expect(last).toBeFocused()
+  await expect(last).toBeInViewport()
+  await expect(page.getByRole('heading', { name: LAST, level: 2 })).toBeVisible()
+
+  await page.keyboard.press('Home')
+  const top = page.getByTestId(`container-row-${firstName}`)
+  await expect(top).toBeFocused()
+  await expect(top).toBeInViewport()
+  // not hidden under the sticky header: the header's bottom is above the row's middle
+  const header = (await page.locator('thead').boundingBox())!
+  const topBox = (await top.boundingBox())!
+  expect(topBox.y + topBox.height / 2).toBeGreaterThan(header.y + header.height)
+
+  await page.keyboard.press('PageDown')
+  const paged = await focusedName(page)
+  const at = Number(await page.getByTestId(`container-row-${paged}`).getAttribute('aria-rowindex')) - 2
+  expect(at, 'PageDown moves by about a view of rows').toBeGreaterThan(5)
+  await expect(page.getByTestId(`container-row-${paged}`)).toBeInViewport()
+  await page.keyboard.press('ArrowUp')
+  await expect(page.locator(`tbody > tr[aria-rowindex="${at + 1}"]`)).toBeFocused()
+  // Shift+arrow extends the selection
+  await page.keyboard.press('Shift+ArrowDown')
+  await page.keyboard.press('Shift+ArrowDown')
+  await expect(page.getByText('3 selected')).toBeVisible()
+  // Shift+End: a range down to the last row, none of the rows between ever rendered
+  await page.keyboard.press('Shift+End')
+  await expect(last).toBeFocused()
+  await expect(page.getByText(`${ROWS - at + 1} selected`)).toBeVisible()
+})
+
+test('a shift-click range and select-all take rows never on screen; the bulk destroy counts them', async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  await rowsIn(page).nth(2).click()
+  // to the bottom by the scrollbar, then a shift-click on the last container
+  await page.locator('.table-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight))
+  await page.getByTestId(`container-row-${LAST}`).click({ modifiers: ['Shift'] })
+  await expect(page.getByText(`${ROWS - 2} selected`)).toBeVisible()
+  await page.getByRole('button', { name: 'Destroy the selected containers…' }).click()
+  const dialog = page.getByTestId('bulk-destroy-dialog')
+  await expect(dialog).toContainText(`Destroy ${ROWS - 2} selected containers`)
+  await page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+
+  await page.getByRole('checkbox', { name: 'Select all' }).check()
+  await expect(page.getByText(`${ROWS} selected`)).toBeVisible()
+  await page.getByRole('checkbox', { name: 'Select all' }).uncheck()
+  await expect(page.getByText(/\d+ selected/)).toHaveCount(0)
+
+  // select-all takes the filtered rows only
+  await page.keyboard.press('Control+f')
+  await expect(page.getByRole('textbox', { name: 'Filter' })).toBeFocused()
+  await page.keyboard.type('clone1-')
+  await expect(rowsIn(page)).toHaveCount(9)
+  await page.getByRole('checkbox', { name: 'Select all' }).check()
+  await expect(page.getByText('9 selected')).toBeVisible()
+})
+
+test('the filter finds a container far down the list', async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  const last = page.getByTestId(`container-row-${LAST}`)
+  await expect(last).toHaveCount(0) // not rendered: far below the view
+  await page.keyboard.press('Control+f')
+  await page.keyboard.type('zz-')
+  await expect(last).toBeInViewport()
+  await expect(rowsIn(page)).toHaveCount(1)
+  await expect(page.getByTestId('containers-table')).toHaveAttribute('aria-rowcount', '2')
+  // cleared: the whole list again, from the top
+  await page.getByRole('textbox', { name: 'Filter' }).fill('')
+  await expect(page.getByTestId('containers-table')).toHaveAttribute('aria-rowcount', String(ROWS + 1))
+  await expect(rowsIn(page).first()).toBeInViewport()
+})
+
+// A state from a terminal reaches the table by the state watcher's poll (300 ms) and then a new
+// listing of the whole lxcpath, here 301 containers: at load ~17 the state did not show within the
+// 1.5 s this spec once allowed, the row rendered and in view all along (its flake, most likely
+// that listing's time under load; not measured apart). Showing a state within a second is
+// live.spec's (a small lxcpath); what is checked here is that a row at the bottom of a long,
+// windowed list is updated in place, so the wait is the listing's, not a second.
+const LISTING_MS = 15_000
+
+test('lxc-start in a terminal of the last row shows in place; sorting brings it to the top', async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  await rowsIn(page).first().click()
+  await page.keyboard.press('End')
+  const last = page.getByTestId(`container-row-${LAST}`)
+  await expect(last).toBeInViewport()
+  await expect(last).toContainText('stopped')
+  lxcTool('lxc-start', ['-P', env.lxcpath, '-n', LAST, '-d'])
+  try {
+    await expect(last).toContainText('running', { timeout: LISTING_MS })
+    // sorting by name, descending: the last row comes first
+    await page.getByRole('columnheader', { name: /^Name/ }).getByRole('button').click()
+    await page.locator('.table-scroll').evaluate((el) => el.scrollTo(0, 0))
+    await expect(rowsIn(page).first()).toHaveAttribute('data-testid', `container-row-${LAST}`)
+    await expect(rowsIn(page).first()).toHaveAttribute('aria-rowindex', '2')
+  } finally {
+    lxcTool('lxc-stop', ['-P', env.lxcpath, '-n', LAST, '-k'])
+  }
+  await expect(last).toContainText('stopped', { timeout: LISTING_MS })
+})

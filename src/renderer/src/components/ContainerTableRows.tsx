@@ -1,0 +1,52 @@
+// The rows of the windowed containers table: the ones in the window (ContainerTableWindow)
+// between two spacer rows. The window's state lives here, not in the table, so that a scroll
+// renders these rows again and not the header, its sort buttons and resize handles.
+import { useEffect } from 'react'
+import type { ContainerInfo, ContainerUsage } from '@shared/model'
+import { keyOf } from '../stores/containers'
+import { ContainerRow, type RowLabels } from './ContainerRow'
+import { useRowWindow, type RowWindow } from './ContainerTableWindow'
+
+export interface ContainerTableRowsProps {
+  rows: ContainerInfo[]
+  selected: Set<string>
+  byKey: Map<string, ContainerUsage>
+  measuring: boolean
+  labels: RowLabels
+  order: () => readonly string[]
+  scroller: React.RefObject<HTMLDivElement | null>
+  /** set to the window on each render: the table's scroll handler and keyboard use it */
+  win: React.RefObject<RowWindow | null>
+  /** called with the next range before it is rendered, and after it was */
+  beforeMove(start: number, end: number): void
+  afterMove(): void
+}
+
+export function ContainerTableRows({ rows, selected, byKey, measuring, labels, order, scroller, win, beforeMove, afterMove }: ContainerTableRowsProps): React.JSX.Element {
+  const w = useRowWindow(scroller, rows.length, beforeMove)
+  win.current = w
+  const { start, end, rowPx } = w
+  useEffect(afterMove, [start, end, afterMove])
+  return (
+    <>
+      {start > 0 && <tr className="spacer" aria-hidden="true" style={{ height: start * rowPx }} />}
+      {rows.slice(start, end).map((c, i) => {
+        const key = keyOf(c)
+        const usage = byKey.get(key)
+        return (
+          <ContainerRow
+            key={key}
+            c={c}
+            index={start + i}
+            selected={selected.has(key)}
+            usage={usage}
+            measuring={!usage && measuring}
+            labels={labels}
+            order={order}
+          />
+        )
+      })}
+      {end < rows.length && <tr className="spacer" aria-hidden="true" style={{ height: (rows.length - end) * rowPx }} />}
+    </>
+  )
+}
