@@ -182,6 +182,7 @@ class Receiver {
     tar.stdin?.on('drain', () => input.resume())
     let partial = ''
     let tarRead: number | null = null
+    /** records tar had read at its last checkpoint */
     let checkpoints = 0
     let complaints = 0
     let firstComplaint = ''
@@ -193,7 +194,8 @@ class Receiver {
         const checkpoint = line.startsWith(`tar: ${CHECKPOINT} `) ? Number(line.slice(CHECKPOINT.length + 6)) : null
         if (total) tarRead = Number(total[1])
         else if (checkpoint !== null) {
-          this.ack((checkpoint - checkpoints) * ACK_RECORDS * TAR_RECORD)
+          // %u is the number of records read so far (not of checkpoints)
+          this.ack((checkpoint - checkpoints) * TAR_RECORD)
           checkpoints = checkpoint
         } else if (line) {
           if (complaints++ === 0) firstComplaint = line.replace(/^tar: /, '')
