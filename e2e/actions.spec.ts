@@ -20,3 +20,22 @@ test('start shows running, or LXC\'s reason in words; stop returns it to stopped
   await page.getByTestId('stop').click()
   await expect(row.getByText('stopped')).toBeVisible({ timeout: 30_000 })
 })
+
+test("a row's menu opened by a right-click or Shift+F10 has the focus: arrows move in it, Escape closes it", async ({ openApp }) => {
+  const page = await openApp(env)
+  const row = page.getByTestId('container-row-copy1')
+  await row.click({ button: 'right' })
+  const menu = page.getByRole('menu')
+  await expect(menu).toBeVisible()
+  await expect(menu.getByRole('menuitem').first()).toBeFocused()
+  await page.keyboard.press('ArrowDown')
+  await expect(menu.getByRole('menuitem').nth(1)).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(menu).toBeHidden()
+
+  await row.focus()
+  await page.keyboard.press('Shift+F10')
+  await expect(menu.getByRole('menuitem').first()).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(menu).toBeHidden()
+})

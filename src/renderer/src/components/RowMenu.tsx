@@ -61,6 +61,9 @@ function RowMenuItems({ c, toggleRef, setOpen }: { c: ContainerInfo; toggleRef: 
     <Dropdown
       isOpen={shown}
       onOpenChange={setOpen}
+      // opened by a right-click or Shift+F10 the focus is on the row, where the menu's own keys
+      // (arrows, Escape) would not reach it: it goes to the first item, as a desktop menu's does
+      shouldFocusFirstItemOnOpen
       popperProps={{ position: 'right' }}
       toggle={{ toggleNode: null, toggleRef }}
     >
