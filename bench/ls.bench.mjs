@@ -67,4 +67,5 @@ try {
   console.log(`ls ${COUNT} containers, warm engine in-process: strata ${warmMs.toFixed(1)} ms | peer(lxc-ls -f process) ${m.lxc.toFixed(1)} ms | ratio ${(warmMs / m.lxc).toFixed(2)}x  ${verdict}`)
 } finally {
   rmSync(P, { recursive: true, force: true })
+  rmSync(`/run/lxc/lock${P}`, { recursive: true, force: true }) // LXC never removes its lock files
 }

@@ -329,5 +329,8 @@ try {
 } finally {
   await browser.close()
   for (const p of procs) p.kill('SIGTERM')
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  for (const d of dirs) {
+    rmSync(d, { recursive: true, force: true })
+    rmSync(`/run/lxc/lock${d}`, { recursive: true, force: true }) // LXC never removes its lock files
+  }
 }

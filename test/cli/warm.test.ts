@@ -5,46 +5,22 @@
 // directory (STRATA_WARM_DIR) and is stopped afterwards. Needs `npm run build:cli` and the
 // native build (node-gyp), as the other CLI tests do.
 import { execa } from 'execa'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
 import { lxcLs } from '../ops/helpers'
+import { CLIENT, stopWorkers, until, warmReady, workerPids } from './warm-workers'
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 const ROOT = join(import.meta.dirname, '../..')
-const CLIENT = join(ROOT, 'build/Release/strata')
 const BUILD_ID = join(ROOT, 'out/cli/build-id')
 
 let P: TestLxcpath
 let dir = ''
 
-/** Pids of the workers serving `d` (their command line names it). */
-function workerPids(d: string): number[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .filter((e) => {
-      try {
-        const cmd = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0')
-        return cmd.some((a) => a.endsWith('warm-worker.cjs')) && cmd[cmd.indexOf('--dir') + 1] === d
-      } catch {
-        return false
-      }
-    })
-    .map(Number)
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-
-async function until(what: string, ok: () => boolean, ms = 90_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
-}
-
-/** Runs the client with the test's worker directory; `env` replaces the environment when given. */
 async function client(args: string[], opts: { env?: Record<string, string>; cwd?: string; input?: string } = {}) {
   const r = await execa(CLIENT, args, {
     reject: false,
@@ -56,37 +32,6 @@ async function client(args: string[], opts: { env?: Record<string, string>; cwd?
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
 
-/**
- * One worker is up and waiting for a command in its poll() on the socket (syscall 7 on one fd,
- * its main thread, from /proc): the next call is a warm one. Asleep is not enough: during its
- * warm-up a worker also sleeps on children and timers, and a call made then waits for the rest
- * of the warm-up (seconds on a loaded machine).
- */
-async function warmReady(): Promise<number> {
-  let pid = 0
-  await until('a warm worker waiting for a command', () => {
-    const pids = workerPids(dir)
-    if (pids.length !== 1 || !existsSync(join(dir, 'cli-warm.sock'))) return false
-    pid = pids[0]!
-    try {
-      // Node itself (a successor is a shell until the command before it ends)
-      if (!readlinkSync(`/proc/${pid}/exe`).includes('node')) return false
-      const call = readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ')
-      return call[0] === '7' && call[2] === '0x1'
-    } catch {
-      return false
-    }
-  })
-  return pid
-}
-
-async function stopWorkers(): Promise<void> {
-  await execa(CLIENT, ['warm', 'stop'], { reject: false, env: { ...process.env, STRATA_WARM_DIR: dir } })
-  await until('the workers to stop', () => workerPids(dir).length === 0, 5_000).catch(() => {
-    for (const pid of workerPids(dir)) process.kill(pid, 'SIGKILL')
-  })
-}
-
 describe('the installed strata with its warm worker', () => {
   beforeAll(async () => {
     P = await makeLxcpath('strata-cli-warm-')
@@ -95,7 +40,7 @@ describe('the installed strata with its warm worker', () => {
   afterAll(async () => P?.cleanup())
   afterEach(async () => {
     if (dir) {
-      await stopWorkers()
+      await stopWorkers(dir)
       rmSync(dir, { recursive: true, force: true })
     }
     dir = mkdtempSync(join(tmpdir(), 'strata-warm-test-'))
@@ -104,7 +49,7 @@ describe('the installed strata with its warm worker', () => {
     dir = mkdtempSync(join(tmpdir(), 'strata-warm-test-'))
   })
   afterAll(async () => {
-    await stopWorkers()
+    await stopWorkers(dir)
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -112,7 +57,7 @@ describe('the installed strata with its warm worker', () => {
   it('prints what the plain CLI prints, with its exit status, for ls, config, errors and usage', async () => {
     const first = await client(['ls', '-P', P.path, '--json']) // no worker yet: plain, and one starts
     expect(first.code).toBe(0)
-    const pid = await warmReady()
+    const pid = await warmReady(dir)
     for (const args of [
       ['ls', '-P', P.path, '--json'],
       ['ls', '-P', P.path],
@@ -122,7 +67,7 @@ describe('the installed strata with its warm worker', () => {
       ['no-such-command'],
       ['clone', '--help']
     ]) {
-      await warmReady()
+      await warmReady(dir)
       const warm = await client(args)
       const plain = await strata(...args)
       expect({ args, ...warm }).toEqual({ args, ...plain })
@@ -130,12 +75,18 @@ describe('the installed strata with its warm worker', () => {
     // the worker that was waiting ran the first of these: it is gone, its successor serves
     expect(workerPids(dir)).not.toContain(pid)
     expect(first.stdout).toBe((await strata('ls', '-P', P.path, '--json')).stdout)
+    // each worker's warm-up clones on a scratch lxcpath, which takes LXC's lock files there: the
+    // lock directory goes with the scratch lxcpath (else one stayed in /run for every command)
+    const lockRoot = join('/run/lxc/lock', tmpdir())
+    const leftLocks = (): string[] => (existsSync(lockRoot) ? readdirSync(lockRoot) : []).filter((n) => /^strata-warm-(?!test-)/.test(n) && !existsSync(join(tmpdir(), n)))
+    await until('the warm-ups\' lock directories to go', () => leftLocks().length === 0, 10_000).catch(() => undefined)
+    expect(leftLocks()).toEqual([])
   }, 300_000)
 
   // six waits for a successor's warm-up, as above
   it('clones and destroys as the plain CLI does, in the caller\'s directory, environment, umask and stdin', async () => {
     await client(['ls', '-P', P.path])
-    await warmReady()
+    await warmReady(dir)
     // under the caller's umask (077): the new config's mode is the plain CLI's under it
     const umasked = (bin: string[], name: string) =>
       execa('sh', ['-c', 'umask 077; exec "$@"', 'sh', ...bin, 'clone', '-p', P.path, '-P', P.path, '-o', 'c1', '-n', name, '-s'], {
@@ -151,12 +102,12 @@ describe('the installed strata with its warm worker', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'strata-warm-cwd-'))
     try {
       writeFileSync(join(cwd, 'note'), 'a comment from a relative file\n')
-      await warmReady()
+      await warmReady(dir)
       expect(await client(['snapshot', '-P', P.path, '-n', 'c1', '-c', 'note'], { cwd })).toMatchObject({ code: 0, stderr: '' })
     } finally {
       rmSync(cwd, { recursive: true, force: true })
     }
-    await warmReady()
+    await warmReady(dir)
     // through a shell's pipe (a socket, as Node's own pipes are, cannot be opened as /dev/stdin)
     const piped = await execa('sh', ['-c', 'printf "a comment from stdin\\n" | "$0" snapshot -P "$1" -n c1 -c /dev/stdin', CLIENT, P.path], {
       reject: false,
@@ -168,12 +119,12 @@ describe('the installed strata with its warm worker', () => {
     expect(listed.stdout).toContain('a comment from stdin')
     for (const snap of ['snap0', 'snap1']) expect((await strata('snapshot', '-P', P.path, '-n', 'c1', '-d', snap)).code).toBe(0)
     // the caller's environment: STRATA_PHASES=1 adds the phase line on stderr, only there
-    await warmReady()
+    await warmReady(dir)
     const phased = await client(['ls', '-P', P.path], { env: { ...process.env, STRATA_PHASES: '1' } })
     expect(phased.stderr).toMatch(/^strata phases: \{"worker-takeover"/)
-    await warmReady()
+    await warmReady(dir)
     expect((await client(['ls', '-P', P.path])).stderr).toBe('')
-    await warmReady()
+    await warmReady(dir)
     const destroy = await client(['destroy', '-P', P.path, '-n', 'w1', '--with-dependents'])
     expect(destroy.code).toBe(0)
     expect(await lxcLs(P.path)).toEqual(['c1'])
@@ -181,18 +132,18 @@ describe('the installed strata with its warm worker', () => {
 
   it('a caller whose locale differs from the worker\'s runs plain, and the worker stays for the next', async () => {
     await client(['ls', '-P', P.path])
-    const pid = await warmReady()
+    const pid = await warmReady(dir)
     const env = { ...process.env, LANG: process.env.LANG === 'C.UTF-8' ? 'ja_JP.UTF-8' : 'C.UTF-8' }
     const other = await client(['ls', '-P', P.path], { env })
     const plain = await execa(process.execPath, [join(ROOT, 'bin/strata'), 'ls', '-P', P.path], { reject: false, env, extendEnv: false })
     expect(other).toEqual({ code: plain.exitCode, stdout: plain.stdout, stderr: plain.stderr })
     // the worker did not take it: the same process still waits
-    expect(await warmReady()).toBe(pid)
+    expect(await warmReady(dir)).toBe(pid)
   })
 
   it('two clients at once are both served', async () => {
     await client(['ls', '-P', P.path])
-    await warmReady()
+    await warmReady(dir)
     const plain = await strata('ls', '-P', P.path, '--json')
     const [a, b] = await Promise.all([client(['ls', '-P', P.path, '--json']), client(['ls', '-P', P.path, '--json'])])
     expect(a).toEqual(plain)
@@ -201,7 +152,7 @@ describe('the installed strata with its warm worker', () => {
 
   it('a worker of another build is not used: the command runs plain and a worker of this build starts', async () => {
     await client(['ls', '-P', P.path])
-    const old = await warmReady()
+    const old = await warmReady(dir)
     const id = readFileSync(BUILD_ID, 'utf8')
     try {
       writeFileSync(BUILD_ID, `${id}-next`)
@@ -209,7 +160,7 @@ describe('the installed strata with its warm worker', () => {
       writeFileSync(BUILD_ID, id)
       expect(r).toEqual(await strata('ls', '-P', P.path, '--json'))
       await until('the old worker to end', () => !workerPids(dir).includes(old))
-      const fresh = await warmReady()
+      const fresh = await warmReady(dir)
       expect(fresh).not.toBe(old)
     } finally {
       writeFileSync(BUILD_ID, id)
@@ -218,13 +169,13 @@ describe('the installed strata with its warm worker', () => {
 
   it('an idle worker ends after its idle time and removes its socket', async () => {
     await client(['ls', '-P', P.path], { env: { ...process.env, STRATA_WARM_IDLE_MS: '1500' } })
-    await warmReady()
+    await warmReady(dir)
     expect(existsSync(join(dir, 'cli-warm.sock'))).toBe(true)
     await until('the idle worker to end', () => workerPids(dir).length === 0, 20_000)
     expect(existsSync(join(dir, 'cli-warm.sock'))).toBe(false)
     // the next call runs plain and starts a worker again
     expect((await client(['ls', '-P', P.path])).code).toBe(0)
-    await warmReady()
+    await warmReady(dir)
   })
 
   it('STRATA_WARM=0 and a socket directory that is not private run plain and start no worker', async () => {
@@ -249,7 +200,7 @@ describe('the installed strata with its warm worker', () => {
     }
     try {
       await client(['ls', '-P', P.path])
-      await warmReady()
+      await warmReady(dir)
       const before = readdirSync(P.path).sort()
       const run = execa(CLIENT, ['clone', '-p', P.path, '-P', P.path, '-o', 'c1', '-n', 'big'], { reject: false, env: { ...process.env, STRATA_WARM_DIR: dir } })
       let ended = false

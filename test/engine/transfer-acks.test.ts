@@ -11,7 +11,7 @@ import { Duplex, PassThrough } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { StreamInput } from '../../src/shared/engine-api'
 import { importContainer } from '../../src/main/engine/ops/transfer-import'
-import { endMessage, sendHeader, TAR_ATTRIBUTES, TRANSFER_FORMAT, type HeaderSent } from '../../src/main/engine/ops/transfer-wire'
+import { endMessage, sendHeader, TAR_ATTRIBUTES, TRANSFER_FORMAT, type HeaderSent, type TransferHeader } from '../../src/main/engine/ops/transfer-wire'
 import { removeLxcLockDir } from '../helpers/lxc'
 
 const work = mkdtempSync(join(tmpdir(), 'strata-acks-'))
@@ -51,19 +51,21 @@ describe('a copy between hosts, as the importer acks it', () => {
         }
       }
     )
-    const header = {
+    const header: TransferHeader = {
       format: TRANSFER_FORMAT,
       name: 'src',
       dir: sourceDir,
       config: `lxc.rootfs.path = dir:${sourceDir}/rootfs\nlxc.uts.name = src\nlxc.net.0.type = empty\n`,
       files: [],
-      backend: 'dir' as const,
+      backend: 'dir',
       totalFiles: 1,
       totalBytes: data.length
     }
+    // counted before the write: the importer may read and ack the line inside it
+    sent = Buffer.byteLength(`${JSON.stringify(header)}\n`)
     const sentHead = sendHeader(intoImporter, header, () => ackedTotal)
+    expect(sentHead.bytes).toBe(sent)
     head = sentHead
-    sent = sentHead.bytes
     await sentHead.taken
     const tar = spawn('tar', ['--create', '--file=-', `--directory=${join(sourceDir, 'rootfs')}`, ...TAR_ATTRIBUTES, '.'], { stdio: ['ignore', 'pipe', 'inherit'] })
     for await (const chunk of tar.stdout as AsyncIterable<Buffer>) {

@@ -7,7 +7,8 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { lxcLockPath } from '../../engine/native/index'
 import type { Command } from '../command'
 
 /** The commands the worker runs itself (worker.ts: the others run plain). */
@@ -61,5 +62,8 @@ export async function warmUp(): Promise<void> {
     // a worker that could not warm up still serves, only less warm
   } finally {
     rmSync(p, { recursive: true, force: true })
+    // the clones took LXC's lock files (lock.ts) in <run>/lxc/lock/<p>/, which nothing else removes:
+    // one directory a worker, every command, until the next boot
+    rmSync(dirname(lxcLockPath(p, 'warm')), { recursive: true, force: true })
   }
 }
