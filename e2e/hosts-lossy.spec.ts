@@ -92,6 +92,8 @@ test('a copy into zfs-fuse of a container with xattrs shows what it would lose w
   await page.getByTestId('host-option-local').click()
   await expect(page.getByTestId('container-row-caps')).toBeVisible({ timeout: 30_000 })
   await page.getByTestId('row-menu-caps').click()
+  // enabled once the app knows h1 is connected (the hosts' states come in their own stream)
+  await expect(page.getByTestId('row-copy-host-caps').getByRole('menuitem')).not.toHaveAttribute('aria-disabled', 'true', { timeout: 30_000 })
   await page.getByTestId('row-copy-host-caps').click()
   await expect(page.getByTestId('copy-host-to')).toHaveValue('h1')
   await expect(page.getByTestId('copy-host-lxcpath')).toHaveValue(pZfs)

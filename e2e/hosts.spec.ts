@@ -258,6 +258,8 @@ test('"Copy to host…" copies a stopped container of this computer to h1, where
   await page.setViewportSize({ width: 1024, height: 700 })
   await page.getByTestId('theme').selectOption('dark')
   await page.getByTestId('row-menu-copy1').click()
+  // enabled once the app knows h1 is connected (the hosts' states come in their own stream)
+  await expect(page.getByTestId('row-copy-host-copy1').getByRole('menuitem')).not.toHaveAttribute('aria-disabled', 'true', { timeout: 30_000 })
   await page.getByTestId('row-copy-host-copy1').click()
   const dialog = page.getByTestId('copy-host-dialog')
   await inWindow(page, dialog)
