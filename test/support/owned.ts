@@ -4,8 +4,9 @@
 // again; what a run killed before its cleanup leaves is recorded still, and the next run's
 // sweep (sweep.ts) removes it once the owner is gone. Runs in other checkouts share the
 // machine: a live owner's records are never touched.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { startTime } from '../../src/main/hosts/owned-dirs'
 
 /** What can be left behind, and what identifies it (the sweep undoes each kind in sweep.ts). */
 export type Owned =
@@ -20,16 +21,8 @@ export type Owned =
 
 export const OWNED_ROOT = '/run/strata-tests'
 
-/** A process's start time in clock ticks since boot (/proc/PID/stat field 22), or null when it is gone. */
-export function startTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // the command name (field 2) may hold spaces and parentheses: count from the last ')'
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
-  } catch {
-    return null
-  }
-}
+/** A process's start time (/proc/PID/stat), as the app's own owned directories name their owner. */
+export { startTime }
 
 /** The running process `pid` that started at `start`: not one that got its pid later. */
 export function alive(pid: number, start: string): boolean {

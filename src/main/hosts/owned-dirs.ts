@@ -6,7 +6,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { join } from 'node:path'
 
 /** A process's start time in clock ticks since boot (/proc/PID/stat field 22), or null when it is gone. */
-function startTime(pid: number): string | null {
+export function startTime(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // the command name (field 2) may hold spaces and parentheses: count from the last ')'
