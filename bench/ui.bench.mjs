@@ -29,13 +29,15 @@ async function startWeb(lxcpath, webJs = 'out/main/web.js') {
 async function panFrames(page) {
   const pane = await page.locator('.react-flow__pane').boundingBox()
   const recording = await recordFrames(page)
-  // Start on empty canvas: a press on a node would drag that node (drag-to-clone), not pan.
+  // Start on empty canvas (or the zoomed-out overview, where a press pans too): a press on a
+  // node would drag that node (drag-to-clone), not pan.
   const start = await page.evaluate(({ x, y, width, height }) => {
     for (let fy = 0.5; fy < 0.95; fy += 0.05)
       for (let fx = 0.5; fx < 0.95; fx += 0.02) {
         const px = x + width * fx
         const py = y + height * fy
-        if (document.elementFromPoint(px, py)?.classList.contains('react-flow__pane')) return { px, py }
+        const at = document.elementFromPoint(px, py)
+        if (at?.classList.contains('react-flow__pane') || at?.matches('[data-testid="graph-overview"]')) return { px, py }
       }
     return null
   }, pane)
@@ -109,16 +111,22 @@ async function graphFigures(w1000) {
   const graphRatio = layoutPaint / svgFloor
   console.log(`lineage graph layout + first paint vs a plain SVG of the same 1000 boxes and edges: strata ${layoutPaint.toFixed(1)} ms | svg ${svgFloor.toFixed(1)} ms | ratio ${graphRatio.toFixed(2)} | target 3${graphRatio <= 3 ? '  (met)' : '  (MISSED)'}`)
 
-  // 3. Panning: at the initial zoom, then fitted so the whole graph is in view (every node drawn).
+  // 3. Panning: at the initial zoom, after Fit (which keeps the names readable, so a thousand
+  // nodes do not fit), then zoomed out by hand until the whole graph is in view.
   const pan = await panFrames(page)
   line(`panning the 1000-node graph, median frame (${pan.frames} frames)`, pan.median, 20)
   line('panning the 1000-node graph, p95 frame', pan.p95, 20)
+  const drawnAs = async () => ((await page.getByTestId('graph-overview').count()) ? 'one overview canvas' : `${await page.locator('.react-flow__node').count()} DOM nodes`)
   await page.getByTestId('graph-fit').click()
   await page.waitForTimeout(600)
   const fitted = await panFrames(page)
-  const drawnAs = (await page.getByTestId('graph-overview').count()) ? 'one overview canvas' : `${await page.locator('.react-flow__node').count()} DOM nodes`
-  line(`panning the fitted 1000-node graph (drawn as ${drawnAs}), median frame (${fitted.frames} frames)`, fitted.median, 20)
-  line('panning the fitted 1000-node graph, p95 frame', fitted.p95, 20)
+  line(`panning the 1000-node graph after Fit (drawn as ${await drawnAs()}), median frame (${fitted.frames} frames)`, fitted.median, 20)
+  line('panning the 1000-node graph after Fit, p95 frame', fitted.p95, 20)
+  for (let i = 0; i < 20 && !(await page.getByTestId('graph-overview').count()); i++) await page.getByRole('button', { name: 'Zoom out' }).click()
+  await page.waitForTimeout(600)
+  const whole = await panFrames(page)
+  line(`panning the whole 1000-node graph zoomed out (drawn as ${await drawnAs()}), median frame (${whole.frames} frames)`, whole.median, 20)
+  line('panning the whole 1000-node graph zoomed out, p95 frame', whole.p95, 20)
   await ctx.close()
 }
 

@@ -3,87 +3,62 @@
 // test/hosts/netns-hosts.ts) whose lxcpath sits beside a zfs-fuse pool. The copy is refused
 // before a task starts, the dialog shows what would be lost with a checkbox, Copy waits for it,
 // and once ticked the copy is made on the host as a zfs dataset.
-import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { test, expect, startWeb } from './fixtures'
+import { test, expect } from './fixtures'
 import { destroyLxcpath, lxcLs } from './lxc'
-import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, type HostsFixture, type NetnsHost } from '../test/hosts/netns-hosts'
-import { allowLxcpaths } from '../test/helper/allow-list'
+import { hostsSkipReason, type NetnsHost } from '../test/hosts/netns-hosts'
+import { startHostsApp, useHostSpec } from './hosts-app'
 import { makeZfsPool, zfsUnavailable, type ZfsPool } from '../test/helpers/zfs-pool'
 
 const lxcPoolTaken = (): boolean => spawnSync('zpool', ['list', '-H', 'lxc']).status === 0
 const skip = hostsSkipReason() ?? zfsUnavailable() ?? (lxcPoolTaken() ? 'a zfs pool named lxc exists on this machine; this spec makes its own of that name and will not touch it' : null)
-if (skip) console.log(`hosts lossy-copy e2e skipped: ${skip}`)
 
-let fx: HostsFixture | null = null
 let pool: ZfsPool | null = null
-let web: ChildProcess | null = null
-let url = ''
-let local = ''
 let pZfs = ''
-let disallow: (() => Promise<void>) | null = null
 
-test.describe.configure({ mode: 'serial' })
-test.skip(skip !== null, skip ?? '')
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000)
-  if (!existsSync('out/helper/strata-helper.mjs')) execFileSync('node', ['scripts/build-helper.mjs'], { stdio: 'ignore' })
-  fx = await makeHostsFixture(1)
-  try {
-    const [h1] = fx.hosts as [NetnsHost]
-    // the copy's dataset goes under lxc.bdev.zfs.root, by default the pool `lxc`
-    pool = await makeZfsPool('strata-e2e-lossy-', 512, 'lxc')
-    pZfs = join(pool.dir, 'lxc')
-    mkdirSync(pZfs, { mode: 0o755 })
-    disallow = await allowLxcpaths([pZfs])
-    const hosts = [{ name: 'h1', destination: `root@${h1.address}`, helper: HELPER_COMMAND, elevate: 'none', lxcpaths: [pZfs] }]
-    mkdirSync(join(fx.env.XDG_CONFIG_HOME!, 'strata'), { recursive: true })
-    writeFileSync(join(fx.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json'), JSON.stringify({ hosts }))
-    const pub = readFileSync(`${h1.hostKey}.pub`, 'utf8').split(' ')
-    writeFileSync(join(fx.dir, 'known_hosts'), `${h1.address} ${pub[0]} ${pub[1]}\n`)
-    local = mkdtempSync('/tmp/strata-e2e-lossy-')
-    writeFileSync(join(fx.dir, 'net.conf'), 'lxc.net.0.type = empty\n')
-    execFileSync('lxc-create', ['-P', local, '-n', 'caps', '-t', 'busybox', '-f', join(fx.dir, 'net.conf')], { stdio: 'ignore', timeout: 120_000 })
-    const file = join(local, 'caps', 'rootfs', 'bin', 'pinger')
-    writeFileSync(file, '#!/bin/sh\n', { mode: 0o755 })
-    execFileSync('setcap', ['cap_net_raw+ep', file])
-    execFileSync('setfattr', ['-n', 'user.kept', '-v', 'yes', file])
-    const s = await startWeb(local, fx.env)
-    web = s.proc
-    url = s.url
-  } catch (err) {
-    await cleanup()
-    throw err
-  }
-})
-
-async function cleanup(): Promise<void> {
-  if (web && web.exitCode === null) {
-    const exited = new Promise((r) => web!.once('exit', r))
-    web.kill('SIGTERM')
-    await exited
-  }
-  if (local) destroyLxcpath(local)
-  await disallow?.()
-  await fx?.cleanup()
-  // the copy goes with its pool (and its lxcpath with the pool's directory); zfs-fuse may call the dataset busy for a moment after the helper on h1 exited
-  for (let i = 0; i < 50 && pool?.property('lxc/capscopy', 'mounted') === 'yes'; i++) {
-    spawnSync('zfs', ['umount', 'lxc/capscopy'])
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  await pool?.cleanup()
-}
-test.afterAll(async () => {
-  test.setTimeout(120_000)
-  await cleanup()
-})
+const app = useHostSpec('hosts lossy-copy e2e', skip, () =>
+  startHostsApp({
+    count: 1,
+    prepare: async (fx) => {
+      const [h1] = fx.hosts as [NetnsHost]
+      // the copy's dataset goes under lxc.bdev.zfs.root, by default the pool `lxc`
+      pool = await makeZfsPool('strata-e2e-lossy-', 512, 'lxc')
+      pZfs = join(pool.dir, 'lxc')
+      mkdirSync(pZfs, { mode: 0o755 })
+      return { allow: [pZfs], trusted: [{ host: h1, lxcpaths: [pZfs] }] }
+    },
+    local: (fx) => {
+      const local = mkdtempSync('/tmp/strata-e2e-lossy-')
+      try {
+        execFileSync('lxc-create', ['-P', local, '-n', 'caps', '-t', 'busybox', '-f', join(fx.dir, 'net.conf')], { stdio: 'ignore', timeout: 120_000 })
+        const file = join(local, 'caps', 'rootfs', 'bin', 'pinger')
+        writeFileSync(file, '#!/bin/sh\n', { mode: 0o755 })
+        execFileSync('setcap', ['cap_net_raw+ep', file])
+        execFileSync('setfattr', ['-n', 'user.kept', '-v', 'yes', file])
+      } catch (err) {
+        destroyLxcpath(local)
+        throw err
+      }
+      return local
+    },
+    // the copy goes with its pool (and its lxcpath with the pool's directory); zfs-fuse may call
+    // the dataset busy for a moment after the helper on h1 exited
+    afterHostsGo: async () => {
+      for (let i = 0; i < 50 && pool?.property('lxc/capscopy', 'mounted') === 'yes'; i++) {
+        spawnSync('zfs', ['umount', 'lxc/capscopy'])
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      await pool?.cleanup()
+    }
+  })
+)
 
 test('a copy into zfs-fuse of a container with xattrs shows what it would lose with a checkbox; Copy waits for it, then the copy is made there', async ({ page }) => {
   test.setTimeout(180_000)
   await page.setViewportSize({ width: 1024, height: 700 })
-  await page.goto(url)
+  await page.goto(app().url)
   // the dialog offers the hosts connected now: h1 is connected first, from the switcher
   await page.getByTestId('host-switcher').click()
   await page.getByTestId('host-option-h1').click()

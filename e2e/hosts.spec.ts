@@ -4,26 +4,43 @@
 // Each host serves its own lxcpath, checked against lxc-ls; the host going down (its sshd and
 // every process in its namespace stopped) shows as unreachable with ssh's reason, and Reconnect
 // brings it back once sshd runs again.
-import { execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { test, expect, startWeb, snap, showView, openTasks } from './fixtures'
+import { test, expect, snap, showView, openTasks } from './fixtures'
 import { openConsole, runInConsole } from './console-steps'
 import { formatBytes } from '../src/shared/format-bytes'
 import { destroyLxcpath, lxcLs, makeLineageLxcpath } from './lxc'
-import { HELPER_COMMAND, hostsSkipReason, makeHostsFixture, type HostsFixture, type NetnsHost } from '../test/hosts/netns-hosts'
-import { allowLxcpaths } from '../test/helper/allow-list'
-
-const skip = hostsSkipReason()
-if (skip) console.log(`hosts e2e skipped: ${skip}`)
+import { HELPER_COMMAND, hostsSkipReason, type HostsFixture, type NetnsHost } from '../test/hosts/netns-hosts'
+import { pickHost, startHostsApp, useHostSpec } from './hosts-app'
 
 let fx: HostsFixture | null = null
-let web: ChildProcess | null = null
 let url = ''
 let local = ''
 const lxcpathOf = (h: NetnsHost): string => join(fx!.dir, `lxc-${h.name}`)
-let disallow: (() => Promise<void>) | null = null
+
+useHostSpec('hosts e2e', hostsSkipReason(), async () => {
+  const app = await startHostsApp({
+    count: 2,
+    prepare: (f) => {
+      fx = f
+      for (const h of f.hosts) mkdirSync(lxcpathOf(h), { mode: 0o755 })
+      const [h1, h2] = f.hosts as [NetnsHost, NetnsHost]
+      lxcCreate(lxcpathOf(h1), 'r1')
+      lxcCreate(lxcpathOf(h1), 'r2')
+      lxcCreate(lxcpathOf(h2), 'other1')
+      // h1 is in the hosts file with its key trusted; h2 is added from the app
+      return { allow: f.hosts.map(lxcpathOf), trusted: [{ host: h1, lxcpaths: [lxcpathOf(h1)] }] }
+    },
+    local: () => makeLineageLxcpath(),
+    beforeHostsGo: (f) => {
+      for (const h of f.hosts) destroyLxcpath(lxcpathOf(h))
+    }
+  })
+  ;({ url, local } = app)
+  return app
+})
 
 function lxcCreate(lxcpath: string, name: string): void {
   execFileSync('lxc-create', ['-P', lxcpath, '-n', name, '-t', 'busybox', '-f', join(fx!.dir, 'net.conf')], { stdio: 'ignore', timeout: 120_000 })
@@ -54,59 +71,6 @@ async function inWindow(page: Page, el: ReturnType<Page['locator']>): Promise<vo
   expect(box.x + box.width).toBeLessThanOrEqual(size.width)
   expect(box.y + box.height).toBeLessThanOrEqual(size.height)
 }
-
-async function pickHost(page: Page, name: string): Promise<void> {
-  await page.getByTestId('host-switcher').click()
-  await page.getByTestId(`host-option-${name}`).click()
-}
-
-test.describe.configure({ mode: 'serial' })
-test.skip(skip !== null, skip ?? '')
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000)
-  if (!existsSync('out/helper/strata-helper.mjs')) execFileSync('node', ['scripts/build-helper.mjs'], { stdio: 'ignore' })
-  fx = await makeHostsFixture(2)
-  try {
-    writeFileSync(join(fx.dir, 'net.conf'), 'lxc.net.0.type = empty\n')
-    for (const h of fx.hosts) mkdirSync(lxcpathOf(h), { mode: 0o755 })
-    disallow = await allowLxcpaths(fx.hosts.map(lxcpathOf))
-    const [h1, h2] = fx.hosts as [NetnsHost, NetnsHost]
-    lxcCreate(lxcpathOf(h1), 'r1')
-    lxcCreate(lxcpathOf(h1), 'r2')
-    lxcCreate(lxcpathOf(h2), 'other1')
-    // h1 as `strata hosts add` and `hosts trust` leave it: in the hosts file, its key in known_hosts
-    const hosts = [{ name: 'h1', destination: `root@${h1.address}`, helper: HELPER_COMMAND, elevate: 'none', lxcpaths: [lxcpathOf(h1)] }]
-    mkdirSync(join(fx.env.XDG_CONFIG_HOME!, 'strata'), { recursive: true })
-    writeFileSync(join(fx.env.XDG_CONFIG_HOME!, 'strata', 'hosts.json'), JSON.stringify({ hosts }))
-    const pub = readFileSync(`${h1.hostKey}.pub`, 'utf8').split(' ')
-    writeFileSync(join(fx.dir, 'known_hosts'), `${h1.address} ${pub[0]} ${pub[1]}\n`)
-    void h2
-    local = makeLineageLxcpath()
-    const s = await startWeb(local, fx.env)
-    web = s.proc
-    url = s.url
-  } catch (err) {
-    await cleanup()
-    throw err
-  }
-})
-
-async function cleanup(): Promise<void> {
-  if (web && web.exitCode === null) {
-    const exited = new Promise((r) => web!.once('exit', r))
-    web.kill('SIGTERM')
-    await exited
-  }
-  if (fx) for (const h of fx.hosts) destroyLxcpath(lxcpathOf(h))
-  if (local) destroyLxcpath(local)
-  await disallow?.()
-  await fx?.cleanup()
-}
-test.afterAll(async () => {
-  test.setTimeout(120_000)
-  await cleanup()
-})
 
 test("the switcher lists this computer and h1; on h1 every view shows h1's containers, and a clone made there appears", async ({ page }) => {
   test.setTimeout(120_000)

@@ -48,6 +48,29 @@ test('at 1024x700 the size column, the row menu and the details panel are all in
   expect(rowBox.height).toBeLessThan(60)
 })
 
+test("at 1024x700 the toolbar's items keep PatternFly's inset from the pane's edges, none clipped", async ({ openApp }) => {
+  const page = await openApp(env)
+  await expect(page.getByTestId('container-row-snap1')).toBeVisible()
+  const pane = (await page.locator('section.pane').boundingBox())!
+  // the inset PatternFly gives page content (the table's first and last cells use it too)
+  const inset = await page.locator('section.pane').evaluate((e) => parseFloat(getComputedStyle(e).fontSize) * parseFloat(getComputedStyle(e).getPropertyValue('--pf-t--global--spacer--inset--page-chrome')))
+  expect(inset).toBeGreaterThanOrEqual(16)
+  const items = {
+    title: page.locator('#containers-title'),
+    filter: page.getByRole('textbox', { name: 'Filter' }),
+    'show hidden': page.locator('label[for="show-hidden"]'),
+    'drop zone': page.getByTestId('clone-target')
+  }
+  for (const [what, el] of Object.entries(items)) {
+    const box = (await el.boundingBox())!
+    expect(box.x, `${what}: left edge`).toBeGreaterThanOrEqual(pane.x + inset - 0.5)
+    expect(box.x + box.width, `${what}: right edge`).toBeLessThanOrEqual(pane.x + pane.width - inset + 0.5)
+    expect(await el.evaluate((e) => e.scrollWidth - e.clientWidth), `${what}: clipped`).toBeLessThanOrEqual(1)
+  }
+  const toolbar = page.locator('.view-toolbar')
+  expect(await toolbar.evaluate((e) => e.scrollWidth - e.clientWidth), 'toolbar scrolls sideways').toBeLessThanOrEqual(1)
+})
+
 test('clone and destroy with the keyboard only', async ({ openApp }) => {
   test.setTimeout(120_000)
   const page = await openApp(env)

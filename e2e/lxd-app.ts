@@ -4,7 +4,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import { startWeb } from './fixtures'
 import { startLxdFixture, type LxdFixture } from '../test/hosts/lxd-daemon'
 
@@ -58,8 +57,4 @@ export async function startLxdApp(opts: LxdAppOptions): Promise<LxdApp> {
   }
 }
 
-/** Chooses a host in the switcher, as a user does. */
-export async function pickHost(page: Page, name: string): Promise<void> {
-  await page.getByTestId('host-switcher').click()
-  await page.getByTestId(`host-option-${name}`).click()
-}
+export { pickHost } from './hosts-app'

@@ -8,38 +8,30 @@ import { join } from 'node:path'
 import { test, expect } from './fixtures'
 import { lxdSkipReason } from '../test/hosts/lxd-daemon'
 import { NO_NET_CONFIG } from '../test/helpers/lxc'
-import { startLxdApp, pickHost, type LxdApp } from './lxd-app'
+import { startLxdApp, pickHost } from './lxd-app'
+import { useHostSpec } from './hosts-app'
 
-const skip = lxdSkipReason()
-if (skip) console.log(`LXD cluster e2e skipped: ${skip}`)
-
-let app: LxdApp | null = null
-
-test.describe.configure({ mode: 'serial' })
-test.skip(skip !== null, skip ?? '')
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000)
-  app = await startLxdApp({
-    host: 'cl',
-    members: 2,
-    prepare: async (fx) => {
-      await fx.lxc(['init', 'busybox', 'on-m1', '--target', 'm1'])
-    },
-    prepareLocal: (local) => {
-      writeFileSync(join(local, 'net.conf'), NO_NET_CONFIG)
-      execFileSync('lxc-create', ['-P', local, '-n', 'base', '-t', 'busybox', '-f', join(local, 'net.conf')], { stdio: 'ignore' })
-    }
-  })
-})
-test.afterAll(async () => {
-  test.setTimeout(180_000)
-  await app?.cleanup()
-})
+const app = useHostSpec(
+  'LXD cluster e2e',
+  lxdSkipReason(),
+  () =>
+    startLxdApp({
+      host: 'cl',
+      members: 2,
+      prepare: async (fx) => {
+        await fx.lxc(['init', 'busybox', 'on-m1', '--target', 'm1'])
+      },
+      prepareLocal: (local) => {
+        writeFileSync(join(local, 'net.conf'), NO_NET_CONFIG)
+        execFileSync('lxc-create', ['-P', local, '-n', 'base', '-t', 'busybox', '-f', join(local, 'net.conf')], { stdio: 'ignore' })
+      }
+    }),
+  { setup: 300_000, teardown: 180_000 }
+)
 
 test('"Copy to host…" onto an LXD cluster offers its members, and the copy lands on the member chosen', async ({ page }) => {
   test.setTimeout(240_000)
-  await page.goto(app!.url)
+  await page.goto(app().url)
   // the cluster connected first: the dialog offers the hosts connected now
   await pickHost(page, 'cl')
   await expect(page.getByTestId('container-row-on-m1')).toBeVisible({ timeout: 30_000 })
@@ -56,6 +48,6 @@ test('"Copy to host…" onto an LXD cluster offers its members, and the copy lan
   await expect(page.getByTestId('copy-host-name-problem')).toContainText('This name is free on cl')
   await page.getByTestId('copy-host-confirm').click()
   await expect(page.getByTestId('toast').filter({ hasText: 'base-m2 copied' })).toBeVisible({ timeout: 120_000 })
-  const list = JSON.parse(await app!.fx.lxc(['list', '--format', 'json'])) as { name: string; location: string }[]
+  const list = JSON.parse(await app().fx.lxc(['list', '--format', 'json'])) as { name: string; location: string }[]
   expect(list.find((i) => i.name === 'base-m2')?.location).toBe('m2')
 })

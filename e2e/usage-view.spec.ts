@@ -90,3 +90,38 @@ test('picker, figures du agrees with, help, treemap zoom and breadcrumb, a white
   await page.getByTestId('usage-trees').scrollIntoViewIfNeeded()
   await snap(page, 'usage-tables-1024x700')
 })
+
+test('a running container written to is measured again by itself: "Measuring again…" shows, then the new size', async ({ openApp, page }) => {
+  test.setTimeout(120_000)
+  const lxc = (...args: string[]): void => void execFileSync(args[0]!, ['-P', env.lxcpath, '-n', 'web1', ...args.slice(1)], { stdio: 'ignore', timeout: 60_000 })
+  lxc('lxc-start')
+  try {
+    await openApp(env)
+    await page.getByTestId('nav-usage').click()
+    await page.getByTestId('usage-picker').click()
+    await page.getByTestId('usage-pick-web1').click()
+    const exclusive = page.getByTestId('usage-exclusive')
+    await expect(exclusive).toHaveText(mib(du(join(env.lxcpath, 'web1'))), { timeout: 15_000 })
+    await expect(page.getByTestId('usage-status')).toHaveCount(0, { timeout: 15_000 })
+    const before = await exclusive.innerText()
+    // Every text the status line shows from now on, as the page renders it (it may come and go
+    // while the write is still running, before the next check could look).
+    await page.evaluate(() => {
+      const w = window as unknown as { statusTexts: string[] }
+      w.statusTexts = []
+      new MutationObserver(() => {
+        const s = document.querySelector('[data-testid="usage-status"]')?.textContent?.trim()
+        if (s && w.statusTexts.at(-1) !== s) w.statusTexts.push(s)
+      }).observe(document.body, { subtree: true, childList: true, characterData: true })
+    })
+    // 6 MiB written inside the container: into its upper layer, through the overlay
+    lxc('lxc-attach', '--', 'dd', 'if=/dev/zero', 'of=/root/grown.bin', 'bs=1M', 'count=6')
+    await expect.poll(() => page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts), { message: 'what the status line showed' }).toContain('Measuring again…')
+    // then the new figure, the one du gives, and the status line goes
+    await expect(exclusive).not.toHaveText(before)
+    await expect(exclusive).toHaveText(mib(du(join(env.lxcpath, 'web1'))))
+    await expect(page.getByTestId('usage-status')).toHaveCount(0)
+  } finally {
+    lxc('lxc-stop', '-k')
+  }
+})

@@ -55,8 +55,13 @@ describe('usage watch', () => {
 
       // written whole elsewhere and moved in, so that no message can see it half written
       writeFileSync(`${lx.path}.grown`, Buffer.alloc(3 << 20, 1))
+      const sent = updates.length
       renameSync(`${lx.path}.grown`, join(lx.path, 'c1', 'rootfs', 'grown'))
       const grown = await next(updates, (u) => (row(u, 'c1')?.measured.apparentBytes ?? 0) > before.measured.apparentBytes)
+      // the change was said to be measured before its figures came, which end it
+      const between = updates.slice(sent, updates.indexOf(grown))
+      expect(between.some((u) => u.measuring && !u.containers)).toBe(true)
+      expect(grown.measuring).toBe(false)
       expect(row(grown, 'c1')!.measured.apparentBytes - before.measured.apparentBytes).toBe(3 << 20)
       const fresh = (await measureUsage([lx.path])).find((c) => c.ref.name === 'c1')!
       expect(row(grown, 'c1')).toEqual(fresh)

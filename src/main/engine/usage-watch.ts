@@ -9,7 +9,7 @@ import { LiveTree } from './fs/live-tree'
 import { projectQuotaSupport, type QuotaSupport } from './fs/project-quota'
 import { measureUsageReport } from './usage'
 
-/** What a usage watch sends: `measuring` while a whole measurement runs, then the figures. */
+/** What a usage watch sends: `measuring` while a measurement runs (a whole one, or a change's), then the figures. */
 export interface UsageUpdate {
   measuring: boolean
   containers?: ContainerUsage[]
@@ -36,6 +36,9 @@ export async function watchUsage(lxcpaths: string[], opts: UsageWatchOptions, se
 
   const schedule = (): void => {
     if (opts.signal.aborted || timer) return
+    // said at once, so that a change is seen being measured; the figures follow within
+    // COALESCE_MS and a report, which says measuring: false again
+    send({ measuring: true })
     timer = setTimeout(() => {
       timer = null
       // a later report that fails (a container went mid-read) is followed by the next change's

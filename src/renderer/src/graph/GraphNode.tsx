@@ -17,6 +17,9 @@ export type GraphFlowNode = Node<GraphNodeData, 'lineage'>
 
 /** Below this zoom a node's 12px text is under 5px on screen: draw plain boxes. */
 export const DETAIL_MIN_ZOOM = 0.4
+/** The zoom at which a node's 12px text (.gnode) is 11px on screen, the least a name can be read
+ *  at: Fit and a graph's first view never zoom out further (the minimap shows the rest). */
+export const READABLE_ZOOM = 11 / 12
 export const zoomedOut = (s: ReactFlowState): boolean => s.transform[2] < DETAIL_MIN_ZOOM
 
 export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<GraphFlowNode>): React.JSX.Element {

@@ -3,7 +3,7 @@
 // zoom/pan/fit/search, a minimap, a context menu and keyboard moves on the nodes; selection
 // shared with the table and the details panel.
 import '../graph/graph.css'
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Background, MarkerType, Position, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Edge, type NodeChange, type NodeHandle } from '@xyflow/react'
 import { Alert, AlertActionCloseButton, Button, SearchInput, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem, Title } from '@patternfly/react-core'
 import SearchPlusIcon from '@patternfly/react-icons/dist/esm/icons/search-plus-icon'
@@ -20,7 +20,7 @@ import { useActionError } from '../stores/actions'
 import { useUsage } from '../stores/usage'
 import { useLayout } from '../graph/useLayout'
 import { NODE_H, NODE_W } from '../graph/layout'
-import { nodeTypes, zoomedOut, type GraphFlowNode } from '../graph/GraphNode'
+import { READABLE_ZOOM, nodeTypes, zoomedOut, type GraphFlowNode } from '../graph/GraphNode'
 import { EDGE_KINDS, Legend, edgeColor } from '../graph/Legend'
 import { OverviewCanvas } from '../graph/OverviewCanvas'
 import { overviewBounds } from '../graph/overview'
@@ -44,8 +44,7 @@ import { api, errorText } from '../api'
 
 /** Above this many nodes, only what is in view is rendered (React Flow's own guidance). */
 const VIRTUALIZE_ABOVE = 800
-/** A big graph's first view: readable text, starting at its top-left node. */
-const BIG_ZOOM = 0.75
+/** Where a graph too big to read whole starts on screen: its top-left node this far in. */
 const CORNER_MARGIN = 24
 
 /** A node's two handles: its dependents' edges leave its left side, its origin's edge ends on its right. */
@@ -60,6 +59,11 @@ type Dialog = { kind: 'snapshot'; node: LineageNode; mode: 'clone' | 'restore' }
 
 /** The DOM element of a node, by its id (React Flow renders `data-id`). */
 const nodeElement = (id: string): HTMLElement | null => document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`)
+
+/** The view that puts a graph's top-left node CORNER_MARGIN in from the pane's corner, at the readable zoom. */
+function cornerOf(b: { x: number; y: number }): { x: number; y: number; zoom: number } {
+  return { x: CORNER_MARGIN - b.x * READABLE_ZOOM, y: CORNER_MARGIN - b.y * READABLE_ZOOM, zoom: READABLE_ZOOM }
+}
 
 function Graph(): React.JSX.Element {
   const { t } = useTranslation()
@@ -153,19 +157,27 @@ function Graph(): React.JSX.Element {
   const viewW = useStore((s) => s.width)
   const viewH = useStore((s) => s.height)
   // Fit by the layout's own positions: React Flow's fitView waits for nodes it has measured,
-  // and the nodes of a big graph out of view never are.
-  const fitTo = (ids: readonly string[] | null, maxZoom = 1): void => {
+  // and the nodes of a big graph out of view never are. Fit never shrinks the names below
+  // READABLE_ZOOM: what does not fit at that scale is reached by panning, the minimap showing
+  // where the view is. Then the view starts at `anchor` (centred) or else at the graph's
+  // top-left corner, where its roots are. Zooming out further is the user's own choice.
+  const fitTo = (ids: readonly string[] | null, maxZoom = 1, anchor: string | null = useSelection.getState().focus, duration = 200): void => {
     if (!positions) return
     const b = overviewBounds(ids ? Object.fromEntries(ids.flatMap((id) => (positions[id] ? [[id, positions[id]]] : []))) : positions)
     if (!b) return
     const zoom = Math.min(maxZoom, (0.9 * viewW) / b.width, (0.9 * viewH) / b.height)
-    void flow.setCenter(b.x + b.width / 2, b.y + b.height / 2, { zoom: Math.max(zoom, 0.05), duration: 200 })
+    if (zoom >= READABLE_ZOOM) return void flow.setCenter(b.x + b.width / 2, b.y + b.height / 2, { zoom, duration })
+    // per axis: centred where the graph fits at the readable zoom, else on the anchor or the corner
+    const at = anchor ? positions[anchor] : undefined
+    const axis = (lo: number, size: number, view: number, node: number, anchorAt: number | undefined): number =>
+      size * READABLE_ZOOM <= view - 2 * CORNER_MARGIN ? lo + size / 2 : anchorAt !== undefined ? anchorAt + node / 2 : lo + (view / 2 - CORNER_MARGIN) / READABLE_ZOOM
+    void flow.setCenter(axis(b.x, b.width, viewW, NODE_W, at?.x), axis(b.y, b.height, viewH, NODE_H, at?.y), { zoom: READABLE_ZOOM, duration })
   }
 
   const findMatch = (): void => {
     if (!matches.length) return
     setAll([matches[0]!])
-    fitTo(matches, 1.5)
+    fitTo(matches, 1.5, matches[0]!)
   }
 
   const run = (what: Promise<unknown>): void => void what.catch((e: unknown) => setFailure(errorText(e)))
@@ -205,7 +217,7 @@ function Graph(): React.JSX.Element {
       const next = neighbour(positions, id, e.key as Direction)
       if (!next) return
       const p = positions[next]!
-      void flow.setCenter(p.x + NODE_W / 2, p.y + NODE_H / 2, { zoom: Math.max(flow.getZoom(), 0.6), duration: 0 })
+      void flow.setCenter(p.x + NODE_W / 2, p.y + NODE_H / 2, { zoom: Math.max(flow.getZoom(), READABLE_ZOOM), duration: 0 })
       // a node out of view is rendered once it is centred: focus it on the next frame
       requestAnimationFrame(() => requestAnimationFrame(() => nodeElement(next)?.focus()))
     } else if (e.key === 'Delete' && byKey.has(id)) {
@@ -218,23 +230,21 @@ function Graph(): React.JSX.Element {
     }
   }
 
-  // A big graph opens at a readable zoom on its top-left corner (where the layout starts)
+  // A big graph opens at the readable zoom on its top-left corner (where the layout starts)
   // rather than as a thousand tiny boxes: only what is in view is drawn, so it paints and pans
-  // quickly. Fit shows all.
+  // quickly. A small one opens as Fit shows it, once the pane's size is known.
   const big = nodes.length > VIRTUALIZE_ABOVE
   // Until React Flow knows its size it counts every node as in view: a big graph's nodes are
   // handed over once it does, so only the visible ones are ever rendered.
   const sized = viewW > 0 && viewH > 0
   const handOver = !big || sized
-  const corner = useMemo(() => {
-    let x = 0
-    let y = 0
-    for (const p of Object.values(positions ?? {})) {
-      x = Math.min(x, p.x)
-      y = Math.min(y, p.y)
-    }
-    return { x: CORNER_MARGIN - x * BIG_ZOOM, y: CORNER_MARGIN - y * BIG_ZOOM, zoom: BIG_ZOOM }
-  }, [positions])
+  const corner = useMemo(() => cornerOf(overviewBounds(positions ?? {}) ?? { x: 0, y: 0, width: 0, height: 0 }), [positions])
+  const placed = useRef(false)
+  useEffect(() => {
+    if (placed.current || big || !sized || !positions || !nodes.length) return
+    placed.current = true
+    fitTo(null, 1, null, 0)
+  })
   const dark = resolveTheme(theme, matchMedia('(prefers-color-scheme: dark)').matches) === 'dark'
   return (
     <div className="graph-wrap">
@@ -310,8 +320,6 @@ function Graph(): React.JSX.Element {
             disableKeyboardA11y={false}
             onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
             colorMode={dark ? 'dark' : 'light'}
-            fitView={!big}
-            fitViewOptions={{ maxZoom: 1 }}
             defaultViewport={big ? corner : undefined}
             minZoom={0.05}
             proOptions={{ hideAttribution: true }}

@@ -35,6 +35,7 @@ import { usePrefs } from '../stores/prefs'
 import { formatBytes, treeUsage, useUsage } from '../stores/usage'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { LayerTreemap } from '../components/LayerTreemap'
+import { useHeldTrue } from '../hooks/useHeldTrue'
 
 /** Rows drawn at most in the diff table; the treemap and the totals cover the rest. */
 const DIFF_ROWS = 500
@@ -232,6 +233,9 @@ function useLayerDiff(c: ContainerInfo | undefined, measuredAt: unknown): { diff
   return state.key === key ? { ...state, loading: false } : { diff: null, error: null, loading: key !== null }
 }
 
+/** The least time "Measuring again…" stays on screen once shown. */
+const MEASURING_SHOWN_MS = 600
+
 export function UsageView(): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const list = useContainers((s) => s.list)
@@ -246,11 +250,12 @@ export function UsageView(): React.JSX.Element {
   const diff = useLayerDiff(picked, byKey)
   const lang = i18n.language
   const u = picked ? byKey.get(keyOf(picked)) : undefined
-  const measuring = useUsage((s) => s.measuring) || status === 'measuring'
+  // a change's measurement takes milliseconds: held on screen long enough to be seen
+  const measuring = useHeldTrue(useUsage((s) => s.measuring) || status === 'measuring', MEASURING_SHOWN_MS)
   const quotaNote = useUsage((s) => s.quotaNote)
 
   // While the page is open, the figures follow the engine's usage watch (an upper written to is
-  // measured again by itself); `measuring` says when a whole measurement is under way.
+  // measured again by itself); `measuring` says when a measurement is under way, a whole one or a change's.
   const lxcpaths = useLxcpaths((s) => s.list)
   useEffect(() => (lxcpaths.length ? useUsage.getState().watch(api, usePrefs.getState().showHidden, lxcpaths) : undefined), [lxcpaths])
   const pick = (key: string): void => {
