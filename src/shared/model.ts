@@ -43,6 +43,10 @@ export interface ConfigProblem {
   rule: string
   message: string
   severity: 'error' | 'warning'
+  /** a lineage finding of the container (the app's listing adds them), not a problem of its config */
+  finding?: FindingCode
+  /** the message as data (shared/engine-text.ts), for the app to say in the user's language */
+  said?: Said
 }
 
 export interface SnapshotInfo {
@@ -88,7 +92,10 @@ export interface ContainerInfo {
   snapshots: SnapshotInfo[]
   /** uses LXC 1.x/2.0 keys that LXC 5 rejects */
   legacy: boolean
-  /** problems in its config; the first error is why LXC cannot load it */
+  /**
+   * problems in its config (the first error is why LXC cannot load it), then, in the app's
+   * listing (the engine method), its lineage findings (`finding` set): what the details show
+   */
   problems: ConfigProblem[]
   /** its rootfs is an upper layer over lowers (overlay, aufs), whose changes `strata diff` shows */
   layered: boolean
