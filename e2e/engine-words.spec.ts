@@ -5,8 +5,8 @@
 //   make them yet), short and then whole;
 // - the orphan's lineage finding counts in the table's Problems column and shows once in the
 //   details;
-// - the usage view's quota note and the orphan's layer-diff error, and the legacy-key
-//   conversion's notes, are Japanese in Japanese.
+// - the usage view's quota note, the orphan's layer-diff error, the config's problems and the
+//   legacy-key conversion's notes are Japanese in Japanese.
 import { appendFileSync, rmSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { test, expect, useStrata, snap, showView } from './fixtures'
@@ -96,6 +96,9 @@ test.describe('in Japanese', () => {
     await showView(page, 'containers')
     await page.getByTestId('container-row-old').click()
     await showView(page, 'config')
+    // the parser's verdict on the legacy key, its place said once
+    await expect(page.getByTestId('config-problems')).toContainText('「lxc.utsname」は LXC 1.x/2.0 のキーで、LXC 5 は拒否します。新しいキーは lxc.uts.name です。')
+    await expect(page.getByTestId('config-problems')).toContainText(/config:\d+ 「lxc.utsname」/)
     await page.getByTestId('modernize').click()
     await expect(page.getByTestId('modernize-preview')).toContainText('+ lxc.uts.name = oldhost')
     await expect(page.getByTestId('modernize-preview').locator('[data-testid^="modern-note-"]')).toHaveText(['キー名を変更'])

@@ -53,6 +53,17 @@ export const ENGINE_TEXTS = {
   'diff-no-rootfs': '{{container}} has no usable rootfs in its config',
   'diff-not-layered': '{{container}} is {{a}} {{backend}} container: only overlay (or aufs) clones have an upper layer to diff against a lower',
   'diff-lower-gone': "{{container}}'s lower layer {{lower}} is gone (its origin was removed without LXC): there is nothing to diff its upper layer against.",
+  // what LXC 5 would refuse in a config (config/parse.ts)
+  'config-missing-equals': '"{{key}}" has no "=", so LXC refuses the whole file (Invalid configuration line).',
+  'config-value-not-allowed': '"{{key}}" only clears settings and must have an empty value; LXC refuses "{{value}}".',
+  'config-empty-value': '"{{key}}" must not be empty; LXC refuses to load the config.',
+  'config-legacy-key': '"{{key}}" is an LXC 1.x/2.0 key; LXC 5 rejects it; the modern key is {{modern}}; `strata config --modern` converts it.',
+  'config-legacy-key-gone': '"{{key}}" is an LXC 1.x/2.0 key; LXC 5 rejects it; it has no modern form and must be removed; `strata config --modern` converts it.',
+  'config-unknown-net-key': '"{{key}}" is not a network key LXC 5 knows (unknown network configuration key).',
+  'config-bad-net-index': '"{{key}}" is not a valid network key: LXC 5 expects lxc.net.<number>.<key> (unsupported config key).',
+  'config-unknown-key': '"{{key}}" is not a key LXC 5 knows (unsupported config key).',
+  'config-nul-byte': 'the file contains a NUL byte; LXC stops reading there and silently ignores the rest of the file.',
+  'config-not-utf8': 'the file is not valid UTF-8; LXC reads it as bytes, but names and paths here may not mean what they look like.',
   // the legacy-key conversion's notes (config/modernize.ts)
   renamed: 'renamed',
   'renamed-clears-rootfs': 'renamed; an empty value still clears the rootfs',

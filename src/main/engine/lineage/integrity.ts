@@ -41,7 +41,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
 
     for (const p of record.problems) {
       if (p.severity !== 'error') continue
-      add({ severity: 'error', code: 'config-error', subject, file: p.file, message: p.message })
+      add({ severity: 'error', code: 'config-error', subject, file: p.file, message: p.message, ...(p.said ? { said: p.said } : {}) })
     }
 
     // An overlay/aufs clone reads its lowers at every start: a missing one means it cannot start.

@@ -32,9 +32,10 @@ function Path({ p }: { p: string }): React.JSX.Element {
   )
 }
 
-/** "config:12 message", or the message alone when it names its place already. */
+/** "config:12 message" (the engine's sentence in the user's language), its place said once. */
 function problemText(p: ConfigProblem): string {
   const place = p.line > 0 ? `${p.file}:${p.line}` : p.file
+  if (p.said) return `${place}: ${saidText(p.said)}`
   return p.message.includes(place) ? p.message : `${place}: ${p.message}`
 }
 
