@@ -48,7 +48,7 @@ type EngineFunction<M extends EngineMethod> = (params: EngineParams<M>, ctx: Eng
 const refOf = (p: ContainerRef): ContainerRef => ({ lxcpath: p.lxcpath, name: p.name })
 
 export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
-  listContainers: (p, ctx) => listContainers(p.lxcpaths ?? ctx.lxcpaths, { all: p.all }),
+  listContainers: (p, ctx) => listContainers(p.lxcpaths ?? ctx.lxcpaths, { all: p.all, lineageFindings: ctx.lowerWalks }),
   lineage: (p, ctx) => readLineage(p.lxcpaths ?? ctx.lxcpaths, ctx.lowerWalks, { all: p.all }),
   usage: (p, ctx) => measureUsage([...(p.lxcpaths ?? ctx.lxcpaths)], { all: p.all, signal: ctx.signal }),
   watchUsage: async (p, ctx) => {

@@ -22,6 +22,7 @@ import type {
 } from './model'
 import { containerNameProblem, existingContainerNameProblem, type NameIssue } from './names'
 import { templateArgProblem } from './template-args'
+import type { Said } from './engine-text'
 
 const PATH_MAX = 4096
 
@@ -226,7 +227,7 @@ export const ENGINE = {
   /** the conversion of the container's legacy (LXC 1.x/2.0) keys, line by line, without writing (`strata config --modern`) */
   configModernPreview: method({
     params: ref,
-    result: returns<{ changes: { line: number; from: string; to: string | null; note: string }[]; digest: string }>(),
+    result: returns<{ changes: { line: number; from: string; to: string | null; note: string; noteSaid?: Said }[]; digest: string }>(),
     reach: inContainer
   }),
   /** writes that conversion, if the config is still the one previewed (digest) */

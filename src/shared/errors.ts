@@ -5,6 +5,7 @@
 // (ErrorData) and is rebuilt on the other side, so the code and the rule survive; the CLI maps the
 // code to its exit status (cli/exit-status.ts). Plain code without Node imports.
 import type { StartDiagnosis } from './model'
+import { isSaid, type Said } from './engine-text'
 
 /**
  * - `usage`: the request itself is malformed (an option, a param's shape, a protocol line)
@@ -30,12 +31,15 @@ export interface ErrorData {
   rule?: string
   /** a failed start: LXC's log lines of it and the known causes, for the CLI and the app to show */
   diagnosis?: StartDiagnosis
+  /** the message as data (shared/engine-text.ts), for the app to say in the user's language */
+  said?: Said
 }
 
 export interface ErrorDetails {
   subject?: string
   rule?: string
   diagnosis?: StartDiagnosis
+  said?: Said
   /** what caused it, kept for logs and for callers that look closer (a tool's exit and stderr) */
   cause?: unknown
 }
@@ -45,14 +49,18 @@ export class StrataError extends Error {
   readonly subject?: string
   readonly rule?: string
   readonly diagnosis?: StartDiagnosis
+  readonly said?: Said
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause })
+  /** `message`: the sentence for people, or a sentence of the engine's table (its English is the message) */
+  constructor(code: ErrorCode, message: string | Said, details: ErrorDetails = {}) {
+    super(typeof message === 'string' ? message : message.text, details.cause === undefined ? undefined : { cause: details.cause })
     this.name = 'StrataError'
     this.code = code
     if (details.subject !== undefined) this.subject = details.subject
     if (details.rule !== undefined) this.rule = details.rule
     if (details.diagnosis !== undefined) this.diagnosis = details.diagnosis
+    const said = typeof message === 'string' ? details.said : message
+    if (said !== undefined) this.said = said
   }
 
   toJSON(): ErrorData {
@@ -66,7 +74,8 @@ function toData(e: StrataError): ErrorData {
     message: e.message,
     ...(e.subject !== undefined ? { subject: e.subject } : {}),
     ...(e.rule !== undefined ? { rule: e.rule } : {}),
-    ...(e.diagnosis !== undefined ? { diagnosis: e.diagnosis } : {})
+    ...(e.diagnosis !== undefined ? { diagnosis: e.diagnosis } : {}),
+    ...(e.said !== undefined ? { said: e.said } : {})
   }
 }
 
@@ -77,14 +86,17 @@ export function isStrataError(err: unknown): err is StrataError {
 
 // ---- making one ----
 
-export const usageError = (message: string, rule?: string): StrataError => new StrataError('usage', message, { rule })
-export const refused = (rule: string, message: string, subject?: string): StrataError => new StrataError('refused', message, { rule, subject })
-export const notFound = (message: string, subject?: string, rule?: string): StrataError => new StrataError('not-found', message, { subject, rule })
-export const permissionDenied = (message: string, details: ErrorDetails = {}): StrataError => new StrataError('permission', message, details)
-export const unavailable = (rule: string, message: string, details: Omit<ErrorDetails, 'rule'> = {}): StrataError =>
+/** A message: words for people, or a sentence of the engine's table (shared/engine-text.ts) that the app translates. */
+type Message = string | Said
+
+export const usageError = (message: Message, rule?: string): StrataError => new StrataError('usage', message, { rule })
+export const refused = (rule: string, message: Message, subject?: string): StrataError => new StrataError('refused', message, { rule, subject })
+export const notFound = (message: Message, subject?: string, rule?: string): StrataError => new StrataError('not-found', message, { subject, rule })
+export const permissionDenied = (message: Message, details: ErrorDetails = {}): StrataError => new StrataError('permission', message, details)
+export const unavailable = (rule: string, message: Message, details: Omit<ErrorDetails, 'rule'> = {}): StrataError =>
   new StrataError('unavailable', message, { ...details, rule })
-export const cancelled = (message: string, details: ErrorDetails = {}): StrataError => new StrataError('cancelled', message, details)
-export const failed = (message: string, details: ErrorDetails = {}): StrataError => new StrataError('failed', message, details)
+export const cancelled = (message: Message, details: ErrorDetails = {}): StrataError => new StrataError('cancelled', message, details)
+export const failed = (message: Message, details: ErrorDetails = {}): StrataError => new StrataError('failed', message, details)
 
 /** `lxcpath/name`: how a subject names a container. */
 export const containerSubject = (ref: { lxcpath: string; name: string }): string => `${ref.lxcpath}/${ref.name}`
@@ -112,7 +124,7 @@ export function errorData(err: unknown): ErrorData {
 export function asStrataError(err: unknown): StrataError {
   if (isStrataError(err)) return err
   const d = errorData(err)
-  return new StrataError(d.code, d.message, { subject: d.subject, rule: d.rule, diagnosis: d.diagnosis, cause: err })
+  return new StrataError(d.code, d.message, { subject: d.subject, rule: d.rule, diagnosis: d.diagnosis, said: d.said, cause: err })
 }
 
 /** Data from the other side of a boundary, rebuilt; what does not look like ErrorData is `internal`. */
@@ -120,7 +132,12 @@ export function fromErrorData(data: unknown): StrataError {
   const d = (typeof data === 'object' && data !== null ? data : {}) as Partial<Record<keyof ErrorData, unknown>>
   const code = (ERROR_CODES as readonly unknown[]).includes(d.code) ? (d.code as ErrorCode) : 'internal'
   const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-  return new StrataError(code, text(d.message) ?? 'unknown error', { subject: text(d.subject), rule: text(d.rule), diagnosis: diagnosisOf(d.diagnosis) })
+  return new StrataError(code, text(d.message) ?? 'unknown error', {
+    subject: text(d.subject),
+    rule: text(d.rule),
+    diagnosis: diagnosisOf(d.diagnosis),
+    said: isSaid(d.said) ? d.said : undefined
+  })
 }
 
 /** A diagnosis from the other side, kept only when it has the expected shape (it is shown, never acted on). */

@@ -1,4 +1,5 @@
 // Plain data shared by the engine, the CLI, the helper and the renderer. No behaviour here.
+import type { Said } from './engine-text'
 
 /** A storage backend as LXC names it (`overlayfs` is read as overlay, `none` as dir). */
 export type Backend = 'dir' | 'overlay' | 'aufs' | 'btrfs' | 'zfs' | 'lvm' | 'loop' | 'rbd' | 'nbd'
@@ -42,6 +43,10 @@ export interface ConfigProblem {
   rule: string
   message: string
   severity: 'error' | 'warning'
+  /** a lineage finding of the container (the app's listing adds them), not a problem of its config */
+  finding?: FindingCode
+  /** the message as data (shared/engine-text.ts), for the app to say in the user's language */
+  said?: Said
 }
 
 export interface SnapshotInfo {
@@ -87,7 +92,10 @@ export interface ContainerInfo {
   snapshots: SnapshotInfo[]
   /** uses LXC 1.x/2.0 keys that LXC 5 rejects */
   legacy: boolean
-  /** problems in its config; the first error is why LXC cannot load it */
+  /**
+   * problems in its config (the first error is why LXC cannot load it), then, in the app's
+   * listing (the engine method), its lineage findings (`finding` set): what the details show
+   */
   problems: ConfigProblem[]
   /** its rootfs is an upper layer over lowers (overlay, aufs), whose changes `strata diff` shows */
   layered: boolean
@@ -163,6 +171,8 @@ export interface Finding {
   /** the file the finding is about, when there is one */
   file: string | null
   message: string
+  /** the message as data (shared/engine-text.ts), for the app to say in the user's language */
+  said?: Said
   /** the repair Strata offers (`strata check --repair`, the app's Repair button), when it has one */
   fix?: FindingFix
 }
@@ -239,7 +249,9 @@ export interface BackendChoice {
   allowed: boolean
   /** why not, in a sentence that names the rule or what the machine lacks; null when allowed */
   reason: string | null
-  /** which kind of rule refuses it, for a UI to say in its own language (the sentence above has the details) */
+  /** the same sentence as data (shared/engine-text.ts), for a UI to say whole in its language */
+  said?: Said
+  /** which kind of rule refuses it, for a UI to say short in its own language (the sentence above has the details) */
   why?: ChoiceRule
   /** the backend LXC would pick when -B is not given */
   isDefault: boolean
@@ -257,10 +269,11 @@ export interface BackendChoice {
 /**
  * `origin-not-clonable`: the origin's backend cannot be cloned at all; `no-copy-into`: the
  * backend takes no copy; `no-snapshots`: it makes no snapshot clones; `snapshot-of`: its snapshot
- * clones are only of other backends; `no-create`: it makes no new containers; `machine`: this
- * machine lacks what it needs.
+ * clones are only of other backends; `no-create`: it makes no new containers; `not-yet`: Strata
+ * reads its containers but cannot make any yet (lvm, rbd, nbd); `machine`: this machine lacks
+ * what it needs.
  */
-export type ChoiceRule = 'origin-not-clonable' | 'no-copy-into' | 'no-snapshots' | 'snapshot-of' | 'no-create' | 'machine'
+export type ChoiceRule = 'origin-not-clonable' | 'no-copy-into' | 'no-snapshots' | 'snapshot-of' | 'no-create' | 'not-yet' | 'machine'
 
 // ---- Disk usage and layer diffs ----
 
@@ -300,6 +313,8 @@ export interface ContainerUsage {
   source: 'scan' | 'btrfs-qgroup' | 'zfs' | 'lxd'
   /** why a btrfs or zfs container was scanned instead of read from the filesystem's accounting */
   sourceNote?: string
+  /** the same as data, for the app to say in the user's language */
+  sourceNoteSaid?: Said
 }
 
 /** One lineage tree (a base with every clone and snapshot that depends on it, transitively). */

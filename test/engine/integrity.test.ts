@@ -9,6 +9,7 @@ import type { ContainerInfo, Finding } from '@shared/model'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
 import { holdLock, pairs, text } from '../ops/helpers'
 import { lxcLockPath } from '../../src/main/engine/native/index'
+import { listContainers } from '../../src/main/engine/lxcpath'
 
 let P: TestLxcpath
 
@@ -56,6 +57,17 @@ describe('broken lineage', () => {
     expect(start.exitCode).not.toBe(0)
     const graph = JSON.parse((await strata('lineage', '-P', P.path, '--json')).stdout)
     expect(graph.nodes.find((n: { id: string }) => n.id === `${P.path}/other`)?.kind).toBe('missing')
+  })
+
+  it('the app\'s listing counts that finding among the orphan\'s problems (the table\'s Problems column), once, as data to translate', async () => {
+    const withFindings = await listContainers([P.path], { lineageFindings: new Map() })
+    const orphan = withFindings.find((c) => c.name === 'orphan')!
+    expect(orphan.problems.filter((p) => p.finding)).toEqual([
+      expect.objectContaining({ severity: 'error', finding: 'origin-missing', rule: 'origin-missing', said: expect.objectContaining({ key: 'finding-lower-gone' }) })
+    ])
+    expect(withFindings.find((c) => c.name === 'keep')?.problems.filter((p) => p.finding)).toEqual([])
+    // the CLI's own listing reads no findings (strata check does)
+    expect((await listContainers([P.path])).find((c) => c.name === 'orphan')?.problems).toEqual([])
   })
 
   it('finds an lxc_rdepends that disagrees with the rootfs spec', async () => {

@@ -39,7 +39,7 @@ describe('project quotas', () => {
 
   it('(made-up /proc) a kernel with quota support but a mount without: says to mount with prjquota', () => {
     const q = projectQuotaSupport(dir, sources(fakeMountinfo('ext4', 'rw'), 'CONFIG_QUOTA=y\nCONFIG_QFMT_V2=y\n'))
-    expect(q).toEqual({ available: false, reason: expect.stringMatching(/not mounted with prjquota/) })
+    expect(q).toEqual({ available: false, reason: expect.stringMatching(/not mounted with prjquota/), said: expect.objectContaining({ key: 'quota-not-mounted' }) })
   })
 
   it('(made-up /proc) a kernel without CONFIG_QUOTA: not available on this kernel', () => {

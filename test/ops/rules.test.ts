@@ -42,7 +42,24 @@ describe('clone choices (seed table 1 + LXC 5 storage_copy)', () => {
     const c = createChoices('/a')
     expect(c.find((x) => x.backend === 'dir')?.allowed).toBe(true)
     expect(c.find((x) => x.backend === 'aufs')?.reason).toMatch(/aufs/)
-    expect(driverProblem(driverFor('aufs'), '/a')).toMatch(/This kernel has no aufs/)
+    expect(driverProblem(driverFor('aufs'), '/a')?.text).toMatch(/This kernel has no aufs/)
+  })
+  it('lvm, rbd and nbd: refused as backends Strata does not make yet (not as "no snapshots"), with the engine\'s sentence as data', () => {
+    const c = cloneChoices({ backend: 'dir', lxcpath: '/a' }, { lxcpath: '/a' })
+    for (const backend of ['lvm', 'rbd', 'nbd'] as const) {
+      for (const mode of ['copy', 'snapshot'] as const) {
+        expect(c.find((x) => x.backend === backend && x.mode === mode)).toMatchObject({
+          allowed: false,
+          why: 'not-yet',
+          reason: `Strata reads ${backend} containers but cannot make, copy or snapshot them yet.`,
+          said: { key: 'backend-not-yet', values: { backend } }
+        })
+      }
+    }
+    expect(createChoices('/a').find((x) => x.backend === 'lvm')).toMatchObject({ why: 'not-yet' })
+    // an overlay snapshot clone of a loop container names what overlay is made of, with "an"
+    const ofLoop = cloneChoices({ backend: 'loop', lxcpath: '/a' }, { lxcpath: '/a' }).find((x) => x.backend === 'overlay' && x.mode === 'snapshot')
+    expect(ofLoop?.reason).toMatch(/^an overlay snapshot clone can be made only of dir or overlay containers, not of loop/)
   })
   it('a copy from another host (cloneChoices without an origin): what a new container can be here, except storage that takes no copy (overlay), each refusal with its rule', () => {
     const c = importChoices('/a')

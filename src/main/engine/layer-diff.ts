@@ -6,7 +6,9 @@ import type { ContainerRef, DiffEntry, DiffKind, LayerDiff } from '@shared/model
 import { readContainer } from './container'
 import { driverFor } from './drivers/index'
 import { diffLayers } from './native'
+import { existsSync } from 'node:fs'
 import { refused } from '@shared/errors'
+import { article, say } from '@shared/engine-text'
 
 const KINDS: readonly DiffKind[] = ['added', 'modified', 'deleted', 'opaque']
 
@@ -15,11 +17,13 @@ export { pathText } from './native/path-text'
 export async function layerDiff(ref: ContainerRef, opts: { signal?: AbortSignal } = {}): Promise<LayerDiff> {
   const record = readContainer(ref)
   const spec = record.spec
-  if (!spec) throw refused('not-layered', `${ref.lxcpath}/${ref.name} has no usable rootfs in its config`, `${ref.lxcpath}/${ref.name}`)
+  const container = `${ref.lxcpath}/${ref.name}`
+  if (!spec) throw refused('not-layered', say('diff-no-rootfs', { container }), container)
   const whiteouts = driverFor(spec.backend).capabilities.whiteouts
-  if (!whiteouts || !('upper' in spec)) {
-    throw refused('not-layered', `${ref.lxcpath}/${ref.name} is a ${spec.backend} container: only overlay (or aufs) clones have an upper layer to diff against a lower`, `${ref.lxcpath}/${ref.name}`)
-  }
+  if (!whiteouts || !('upper' in spec)) throw refused('not-layered', say('diff-not-layered', { container, a: article(spec.backend), backend: spec.backend }), container)
+  // an orphan (its origin removed with rm -rf): said as such, not as the walk's ENOENT
+  const gone = spec.lowers.find((l) => !existsSync(l))
+  if (gone !== undefined) throw refused('lower-missing', say('diff-lower-gone', { container, lower: gone }), container)
   const packed = await diffLayers(spec.upper, spec.lowers, { ...opts, whiteouts })
   const totals = Object.fromEntries(KINDS.map((k) => [k, { count: 0, bytes: 0 }])) as LayerDiff['totals']
   const entries: DiffEntry[] = new Array<DiffEntry>(packed.count)

@@ -3,14 +3,14 @@
 // Names starting with `.` are hidden containers: always scanned (a hidden clone still depends
 // on its origin), listed only when asked. Strata's own work in progress is never a container.
 import { existsSync, readdirSync } from 'node:fs'
-import type { ContainerInfo, CopiedFrom, Finding, LineageGraph } from '@shared/model'
+import type { ConfigProblem, ContainerInfo, CopiedFrom, Finding, LineageGraph } from '@shared/model'
 import { plainKeyRules } from './config/keys'
 import { containerDirEntries, PLAIN_CONFIG_KEYS, readContainer, type ContainerRecord, type PrereadContainer } from './container'
 import { driverFor, storageOutside } from './drivers/index'
 import { defaultLxcpaths } from './global-config'
-import { baseDrifts, type LowerWalks } from './lineage/drift'
+import { baseDrifts, type BaseDrift, type LowerWalks } from './lineage/drift'
 import { buildLineage, withoutHidden } from './lineage/graph'
-import { RDEPENDS_FILE, SNAPSHOTS_FILE } from './lineage/bookkeeping'
+import { RDEPENDS_FILE, refKey, SNAPSHOTS_FILE } from './lineage/bookkeeping'
 import type { LxcpathScan } from './lineage/scan'
 import { legacySnapshotRoot, readSnapshots } from './lineage/snapshots'
 import { isHiddenName, isStrataWorkName } from '@shared/names'
@@ -116,14 +116,36 @@ export async function scanLxcpaths(lxcpaths: readonly string[] = defaultLxcpaths
 /** What a listing shows: `all` adds the hidden containers (names starting with `.`). */
 export interface ListOptions {
   all?: boolean
+  /**
+   * each container's problems include its lineage findings (the app's listing: its Problems
+   * column counts what the details panel shows), base drift read through these walks
+   */
+  lineageFindings?: LowerWalks
+}
+
+/** A lineage finding as one of its subject's problems (its config's own errors are there already). */
+function findingProblem(f: Finding, configFile: string): ConfigProblem {
+  return { file: f.file ?? configFile, line: 0, rule: f.code, message: f.message, severity: f.severity, finding: f.code, ...(f.said ? { said: f.said } : {}) }
+}
+
+/** The lineage findings of each container, by refKey, without the config errors its problems hold already. */
+function findingsBySubject(findings: readonly Finding[]): Map<string, Finding[]> {
+  const by = new Map<string, Finding[]>()
+  for (const f of findings) {
+    if (f.code === 'config-error') continue
+    const key = refKey(f.subject)
+    by.set(key, [...(by.get(key) ?? []), f])
+  }
+  return by
 }
 
 /**
  * The containers of the given lxcpaths with their lineage, as `strata ls --json` prints them.
  * Hidden containers are rows only with `all`, but always count as dependents and origins.
  */
-export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions = {}): ContainerInfo[] {
-  const lineage = buildLineage(scans)
+export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions = {}, drifts?: ReadonlyMap<string, BaseDrift>): ContainerInfo[] {
+  const lineage = buildLineage(scans, drifts)
+  const findings = opts.lineageFindings ? findingsBySubject(lineage.graph.findings) : null
   const infos: ContainerInfo[] = []
   for (const scan of scans) {
     for (const { record, snapshots, state } of scan.containers) {
@@ -144,7 +166,7 @@ export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions 
         dependents: lineage.dependents(record.ref),
         snapshots: snapshots.map((s) => s.info),
         legacy: record.legacy,
-        problems: record.problems,
+        problems: findings?.has(refKey(record.ref)) ? [...record.problems, ...findings.get(refKey(record.ref))!.map((f) => findingProblem(f, record.configFile))] : record.problems,
         layered: record.spec !== null && driverFor(record.spec.backend).capabilities.whiteouts !== undefined,
         storageOutside: storageOutside(record.spec, record.dir),
         idMap: record.idMap
@@ -172,5 +194,5 @@ export async function listContainers(lxcpaths: readonly string[] = defaultLxcpat
   const scans = await scanLxcpaths(lxcpaths)
   const failed = scans.find((s) => s.error)
   if (failed?.error) throw refused(failed.error.code, failed.error.message, failed.lxcpath)
-  return containerInfos(scans, opts)
+  return containerInfos(scans, opts, opts.lineageFindings ? await baseDrifts(scans, opts.lineageFindings) : undefined)
 }

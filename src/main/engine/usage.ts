@@ -166,7 +166,7 @@ export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(),
       savedByClonesBytes: saved,
       measured: o.measured,
       source: o.source,
-      ...(o.sourceNote ? { sourceNote: o.sourceNote } : {})
+      ...(o.sourceNote ? { sourceNote: o.sourceNote.text, sourceNoteSaid: o.sourceNote } : {})
     })
   }
   return { containers, trees: treeUsage(lineage, own, shared) }

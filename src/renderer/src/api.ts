@@ -52,5 +52,5 @@ export function forSelectedHost(raw: StrataApi, selected: () => string | null): 
 export const api: StrataApi = forSelectedHost(window.strata ? apiFromBridge(window.strata) : browserApi(), () => useHosts.getState().current)
 if (window.strata) settleConnected()
 
-/** Words for an error from the API, for the UI. */
-export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+/** Words for an error from the API, for the UI (i18n/said.ts). */
+export { errorText } from './i18n/said'

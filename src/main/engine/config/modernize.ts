@@ -11,6 +11,7 @@
 // modern → legacy → modern then gives back the same bytes. The change list keeps their text.
 
 import { entrySpans, reclassifyLine, type ConfigDocument, type ConfigLine } from './parse'
+import { say, type Said } from '@shared/engine-text'
 import {
   LEGACY_NET_SUBKEY_TO_MODERN,
   LEGACY_REMOVED_KEYS,
@@ -28,6 +29,8 @@ export interface ConfigChange {
   /** the output line; null when removed; equal to `from` for a report-only note */
   to: string | null
   note: string
+  /** the note as data, for a UI to say in its language (modernizeConfig's notes) */
+  noteSaid?: Said
 }
 
 export interface ConversionResult {
@@ -66,14 +69,12 @@ function lastValueOf(doc: ConfigDocument, key: string): string | null {
 }
 
 /** `lxc.rootfs` value → `lxc.rootfs.path` value. */
-function modernRootfsValue(value: string, backend: string | null): { value: string; note: string } {
-  if (value === '') return { value, note: 'renamed; an empty value still clears the rootfs' }
-  if (rootfsType(value)) return { value, note: 'renamed; the value already has a type prefix and is kept as is' }
-  if (backend && backend !== 'none') return { value: `${backend}:${value}`, note: `renamed; type "${backend}" taken from lxc.rootfs.backend` }
-  if (value.startsWith('/dev/')) {
-    return { value, note: 'renamed; a block device path is left without prefix so LXC 5 auto-detects lvm/rbd/loop as before' }
-  }
-  return { value: `dir:${value}`, note: 'renamed; no lxc.rootfs.backend, so the type is dir' }
+function modernRootfsValue(value: string, backend: string | null): { value: string; note: Said } {
+  if (value === '') return { value, note: say('renamed-clears-rootfs') }
+  if (rootfsType(value)) return { value, note: say('renamed-prefixed') }
+  if (backend && backend !== 'none') return { value: `${backend}:${value}`, note: say('renamed-backend-type', { backend }) }
+  if (value.startsWith('/dev/')) return { value, note: say('renamed-block-device') }
+  return { value: `dir:${value}`, note: say('renamed-dir-type') }
 }
 
 /** Converts LXC 1.x/2.0 keys to the keys LXC 2.1+ (and 5.x) reads. */
@@ -89,30 +90,30 @@ export function modernizeConfig(doc: ConfigDocument): ConversionResult {
       out.push(line)
       continue
     }
-    const change = (converted: ConfigLine | null, note: string): void => {
+    const change = (converted: ConfigLine | null, note: Said): void => {
       if (converted) out.push(converted)
-      changes.push({ line: line.lineNo, from: line.raw, to: converted ? converted.raw : null, note })
+      changes.push({ line: line.lineNo, from: line.raw, to: converted ? converted.raw : null, note: note.text, noteSaid: note })
     }
 
     if (LEGACY_REMOVED_KEYS.has(key)) {
-      change(null, key === 'lxc.rootfs.backend' ? 'removed; merged into the lxc.rootfs.path type prefix' : 'removed; LXC 2.1+ has no such setting')
+      change(null, say(key === 'lxc.rootfs.backend' ? 'removed-backend' : 'removed-no-setting'))
     } else if (key === 'lxc.rootfs') {
       const rootfs = modernRootfsValue(line.value, backend)
       change(rewriteEntry(line, 'lxc.rootfs.path', rootfs.value), rootfs.note)
     } else if (key === 'lxc.network') {
       network = -1 // LXC numbers networks again from 0 after a clear
-      change(rewriteEntry(line, 'lxc.net'), 'renamed; clears all networks')
+      change(rewriteEntry(line, 'lxc.net'), say('renamed-clears-networks'))
     } else if (key.startsWith('lxc.network.')) {
       const sub = key.slice('lxc.network.'.length)
       if (sub === 'type') network++
       const index = Math.max(network, 0)
-      const note = network < 0 ? 'renamed; no lxc.network.type before it, so it belongs to network 0' : `renamed; network ${index}`
+      const note = network < 0 ? say('renamed-network-0') : say('renamed-network', { index })
       change(rewriteEntry(line, `lxc.net.${index}.${LEGACY_NET_SUBKEY_TO_MODERN.get(sub) ?? sub}`), note)
     } else if (key.startsWith('lxc.limit.')) {
-      change(rewriteEntry(line, `lxc.prlimit.${key.slice('lxc.limit.'.length)}`), 'renamed')
+      change(rewriteEntry(line, `lxc.prlimit.${key.slice('lxc.limit.'.length)}`), say('renamed'))
     } else {
       const modern = LEGACY_TO_MODERN.get(key)
-      if (modern) change(rewriteEntry(line, modern), 'renamed')
+      if (modern) change(rewriteEntry(line, modern), say('renamed'))
       else out.push(line)
     }
   }

@@ -4,6 +4,7 @@
 import { isUtf8 } from 'node:buffer'
 import type { ConfigProblem } from '../../../shared/model'
 import { legacyKeyInfo, lookupKey } from './keys'
+import { say, type Said } from '@shared/engine-text'
 
 /** `blank`: a line LXC skips as empty (lxc_is_line_empty), so it never stores or writes it back. */
 export type LineKind = 'blank' | 'comment' | 'entry' | 'martian'
@@ -104,39 +105,40 @@ function classifyLine(line: LineClass, text: string, start: number, end: number)
   line.value = text.slice(valueStart, valueEnd)
 }
 
-function problem(file: string, line: number, rule: string, message: string, severity: 'error' | 'warning' = 'error'): ConfigProblem {
-  return { file, line, rule, severity, message: `${file}:${line}: ${message}` }
+/** The message names its place; `said` is the sentence alone, for the app to say in the user's language beside the place. */
+function problem(file: string, line: number, rule: string, said: Said, severity: 'error' | 'warning' = 'error'): ConfigProblem {
+  return { file, line, rule, severity, message: `${file}:${line}: ${said.text}`, said }
 }
 
 /** The problems LXC 5 would have with one entry line. */
 function checkEntry(file: string, line: LineClass & { lineNo: number }, problems: ConfigProblem[]): void {
   const key = line.key as string
   if (line.value === undefined) {
-    problems.push(problem(file, line.lineNo, 'missing-equals', `"${key}" has no "=", so LXC refuses the whole file (Invalid configuration line).`))
+    problems.push(problem(file, line.lineNo, 'missing-equals', say('config-missing-equals', { key })))
     return
   }
   const verdict = lookupKey(key)
   if (verdict.ok) {
     const { spec } = verdict
     if (spec.valueMustBeEmpty && line.value !== '') {
-      problems.push(problem(file, line.lineNo, 'value-not-allowed', `"${key}" only clears settings and must have an empty value; LXC refuses "${line.value}".`))
+      problems.push(problem(file, line.lineNo, 'value-not-allowed', say('config-value-not-allowed', { key, value: line.value })))
     } else if (spec.empty === 'rejected' && line.value === '') {
-      problems.push(problem(file, line.lineNo, 'empty-value', `"${key}" must not be empty; LXC refuses to load the config.`))
+      problems.push(problem(file, line.lineNo, 'empty-value', say('config-empty-value', { key })))
     }
     return
   }
   const legacy = legacyKeyInfo(key)
   if (legacy) {
-    const fix = legacy.modern === null ? 'it has no modern form and must be removed' : `the modern key is ${legacy.modern}`
-    problems.push(problem(file, line.lineNo, 'legacy-key', `"${key}" is an LXC 1.x/2.0 key; LXC 5 rejects it; ${fix}; \`strata config --modern\` converts it.`))
+    const said = legacy.modern === null ? say('config-legacy-key-gone', { key }) : say('config-legacy-key', { key, modern: legacy.modern })
+    problems.push(problem(file, line.lineNo, 'legacy-key', said))
     return
   }
   if (verdict.reason === 'unknown-net-subkey') {
-    problems.push(problem(file, line.lineNo, 'unknown-key', `"${key}" is not a network key LXC 5 knows (unknown network configuration key).`))
+    problems.push(problem(file, line.lineNo, 'unknown-key', say('config-unknown-net-key', { key })))
   } else if (verdict.reason === 'bad-net-index') {
-    problems.push(problem(file, line.lineNo, 'unknown-key', `"${key}" is not a valid network key: LXC 5 expects lxc.net.<number>.<key> (unsupported config key).`))
+    problems.push(problem(file, line.lineNo, 'unknown-key', say('config-bad-net-index', { key })))
   } else {
-    problems.push(problem(file, line.lineNo, 'unknown-key', `"${key}" is not a key LXC 5 knows (unsupported config key).`))
+    problems.push(problem(file, line.lineNo, 'unknown-key', say('config-unknown-key', { key })))
   }
 }
 
@@ -210,7 +212,7 @@ export function scanConfig(text: string, file: string, problems: ConfigProblem[]
       nulLine = line.lineNo
       classifyLine(line, text, pos, nulIndex)
       problems.push(
-        problem(file, line.lineNo, 'nul-byte', 'the file contains a NUL byte; LXC stops reading there and silently ignores the rest of the file.')
+        problem(file, line.lineNo, 'nul-byte', say('config-nul-byte'))
       )
       if (line.kind === 'entry') checkEntry(file, line, problems)
     } else {
@@ -270,7 +272,7 @@ export function decodeConfigBytes(bytes: Uint8Array, file: string): DecodedConfi
       file,
       badLine,
       'not-utf8',
-      'the file is not valid UTF-8; LXC reads it as bytes, but names and paths here may not mean what they look like.',
+      say('config-not-utf8'),
       'warning'
     )
   }

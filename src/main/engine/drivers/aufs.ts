@@ -1,12 +1,13 @@
 // aufs: `aufs:<lower>:<P>/<n>/delta0`, LXC <= 2.x. Parsed, shown and measured; never written:
 // aufs was never in mainline Linux and LXC dropped it in 3.0. `strata convert` turns one into overlay.
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { StorageDriver } from './driver'
 import { layersOf, overlayAccess } from '../fs/overlay-mount'
 import { kernelFilesystems } from './probe'
 
 const NO_AUFS = 'this kernel has no aufs (it was never in mainline Linux, and LXC removed aufs support in 3.0)'
-const NOT_A_TARGET = 'aufs cannot be a clone target: LXC removed aufs in 3.0 and this kernel has no aufs.'
+const NOT_A_TARGET = say('aufs-not-a-target')
 
 const refuse = (what: string) => async (): Promise<never> => {
   throw refused('aufs-unavailable', `Cannot ${what} aufs: ${kernelFilesystems().has('aufs') ? 'Strata does not write aufs' : NO_AUFS}; convert aufs clones with \`strata convert\`.`)
@@ -15,9 +16,9 @@ const refuse = (what: string) => async (): Promise<never> => {
 export const aufsDriver: StorageDriver = {
   backend: 'aufs',
   capabilities: {
-    create: 'Strata reads aufs clones but does not make new ones (LXC removed aufs in 3.0); convert them to overlay.',
+    create: say('aufs-no-create'),
     copyInto: NOT_A_TARGET,
-    cloneFrom: 'aufs clones cannot be mounted on this kernel: convert it to overlay first (strata convert).',
+    cloneFrom: say('aufs-not-clonable'),
     snapshotOf: [],
     snapshotRule: NOT_A_TARGET,
     snapshotDependsOnOrigin: true,

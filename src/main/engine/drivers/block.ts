@@ -7,6 +7,7 @@ import { blockAccess } from '../fs/rootfs-mount'
 import { NO_FIGURES } from '../fs/tree-usage'
 import { run } from '../tools'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { directoryOf, type DriverNeeds, type StorageDriver } from './driver'
 
 async function blockDeviceSize(device: string): Promise<number> {
@@ -18,7 +19,7 @@ async function blockDeviceSize(device: string): Promise<number> {
 }
 
 function blockDriver(backend: Backend, needs: DriverNeeds, opts: { mount: string | null; detect?: (path: string, st: Stats | undefined) => boolean }): StorageDriver {
-  const notYet = `Strata reads ${backend} containers but cannot make, copy or snapshot them yet.`
+  const notYet = say('backend-not-yet', { backend })
   const refuse = async (): Promise<never> => {
     throw refused(`${backend}-not-yet`, notYet)
   }

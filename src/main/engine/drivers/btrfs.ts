@@ -5,6 +5,7 @@
 // same filesystem is such a snapshot too (as LXC makes it); anything else is a new subvolume
 // filled by the copier. A subvolume is a directory: it needs no mount, and an empty one is
 // removed like one (rmdir, since Linux 4.18), so a destroy needs nothing more than dir's.
+import { say, type Said } from '@shared/engine-text'
 import { existsSync, lstatSync, statfsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
@@ -100,13 +101,13 @@ export const btrfsDriver: StorageDriver = {
     copyInto: null,
     cloneFrom: null,
     snapshotOf: ['btrfs'],
-    snapshotRule: "LXC snapshots stay in the origin's backend",
+    snapshotRule: say('btrfs-snapshot-rule'),
     snapshotDependsOnOrigin: false,
     mountableWhileRunning: true,
     needs: { filesystems: ['btrfs'], tools: { btrfs: 'btrfs-progs' } }
   },
-  probe(lxcpath: string): string | null {
-    if (!onBtrfs(lxcpath)) return `The lxcpath ${lxcpath} is not on a btrfs filesystem (a btrfs rootfs is a subvolume of the lxcpath's filesystem).`
+  probe(lxcpath: string): Said | null {
+    if (!onBtrfs(lxcpath)) return say('not-on-btrfs', { lxcpath })
     return null
   },
   async create(target: BuildTarget, ctx: OpContext) {
@@ -142,7 +143,7 @@ export const btrfsDriver: StorageDriver = {
       const { referenced, exclusive } = q.figures
       return { measured: { ...NO_FIGURES, allocatedBytes: referenced }, dataBytes: exclusive, fsShared: Math.max(0, referenced - exclusive), source: 'btrfs-qgroup', restBytes: probe.rest(path) }
     }
-    return { ...(await probe.scanned(path, false)), sourceNote: `scanned: ${q.reason}` }
+    return { ...(await probe.scanned(path, false)), sourceNote: say('usage-scanned', { reason: q.reason }) }
   },
   writeHostname: (spec, _at, name) => rewriteHostname({ kind: 'dir', root: directoryOf(spec) }, name),
   // LXC records nothing between a snapshot and its origin; the subvolume's parent UUID says what it was made from

@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import type { Backend, BackendChoice, ChoiceRule } from '@shared/model'
 import { BACKENDS } from '@shared/model'
 import { refused } from '@shared/errors'
+import { article, say, type Said } from '@shared/engine-text'
 import { backendFromName, driverFor } from './index'
 import { driverProblem } from './probe'
 
@@ -52,27 +53,27 @@ export function createBackendNamed(name: string): Backend | 'best' {
   return backend
 }
 
-/** As the name is said: "an overlay", "an lvm" (el-vee-em), "a zfs" (zed-eff-ess). */
-const article = (word: string): string => (/^[aeio]/.test(word) || ['lvm', 'rbd', 'nbd'].includes(word) ? 'an' : 'a')
-
 /** Why `origin` cannot be cloned into `target` in this mode by the drivers' rules, or null. */
-function ruleRefusal(origin: Backend, target: Backend, mode: Mode): string | null {
+function ruleRefusal(origin: Backend, target: Backend, mode: Mode): Said | null {
   const from = driverFor(origin).capabilities
   if (from.cloneFrom !== null) return from.cloneFrom
   const into = driverFor(target).capabilities
   if (mode === 'copy') return into.copyInto
   if (into.snapshotOf.includes(origin)) return null
   if (into.snapshotOf.length === 0) return into.snapshotRule
-  const of = into.snapshotOf.join(' or ')
-  return `${article(target)} ${target} snapshot clone can be made only of ${of} containers, not of ${origin} (${into.snapshotRule}).`
+  return say('snapshot-only-of', { a: article(target), target, of: into.snapshotOf.join(' or '), origin, rule: into.snapshotRule })
 }
 
-/** The kind of rule ruleRefusal applied (the same order of checks). */
-function ruleKind(origin: Backend, target: Backend, mode: Mode): ChoiceRule {
+/** The kind of rule ruleRefusal applied (the same order of checks); a backend Strata does not make yet is said as such. */
+function ruleKind(origin: Backend, target: Backend, mode: Mode, refusal: Said): ChoiceRule {
+  if (refusal.key === 'backend-not-yet') return 'not-yet'
   if (driverFor(origin).capabilities.cloneFrom !== null) return 'origin-not-clonable'
   if (mode === 'copy') return 'no-copy-into'
   return driverFor(target).capabilities.snapshotOf.length === 0 ? 'no-snapshots' : 'snapshot-of'
 }
+
+/** A refused choice's reason: the English and the sentence as data. */
+const because = (said: Said | null): Pick<BackendChoice, 'reason' | 'said'> => (said ? { reason: said.text, said } : { reason: null })
 
 export function cloneChoices(origin: { backend: Backend; lxcpath: string }, target: { lxcpath: string }): BackendChoice[] {
   const same = resolve(origin.lxcpath) === resolve(target.lxcpath)
@@ -82,8 +83,8 @@ export function cloneChoices(origin: { backend: Backend; lxcpath: string }, targ
     for (const backend of BACKENDS) {
       const rule = ruleRefusal(origin.backend, backend, mode)
       const reason = rule ?? driverProblem(driverFor(backend), target.lxcpath)
-      const why: ChoiceRule | undefined = rule !== null ? ruleKind(origin.backend, backend, mode) : reason !== null ? 'machine' : undefined
-      choices.push({ backend, mode, allowed: reason === null, reason, ...(why ? { why } : {}), isDefault: backend === def })
+      const why: ChoiceRule | undefined = rule !== null ? ruleKind(origin.backend, backend, mode, rule) : reason !== null ? 'machine' : undefined
+      choices.push({ backend, mode, allowed: reason === null, ...because(reason), ...(why ? { why } : {}), isDefault: backend === def })
     }
   }
   return choices
@@ -95,8 +96,8 @@ export function createChoices(lxcpath: string): BackendChoice[] {
     const driver = driverFor(backend)
     const rule = driver.capabilities.create
     const reason = rule ?? driverProblem(driver, lxcpath)
-    const why: ChoiceRule | undefined = rule !== null ? 'no-create' : reason !== null ? 'machine' : undefined
-    return { backend, mode: 'create' as const, allowed: reason === null, reason, ...(why ? { why } : {}), isDefault: backend === 'dir' }
+    const why: ChoiceRule | undefined = rule === null ? (reason !== null ? 'machine' : undefined) : rule.key === 'backend-not-yet' ? 'not-yet' : 'no-create'
+    return { backend, mode: 'create' as const, allowed: reason === null, ...because(reason), ...(why ? { why } : {}), isDefault: backend === 'dir' }
   })
 }
 
@@ -108,7 +109,7 @@ export function importChoices(lxcpath: string): BackendChoice[] {
   return createChoices(lxcpath).map((c) => {
     const copyRule = driverFor(c.backend).capabilities.copyInto
     if (!c.allowed || copyRule === null) return { ...c, mode: 'copy' as const }
-    return { ...c, mode: 'copy' as const, allowed: false, reason: copyRule, why: 'no-copy-into' as const }
+    return { ...c, mode: 'copy' as const, allowed: false, ...because(copyRule), why: copyRule.key === 'backend-not-yet' ? ('not-yet' as const) : ('no-copy-into' as const) }
   })
 }
 
@@ -123,7 +124,7 @@ export function createCandidates(lxcpath: string, requested: Backend | 'best' | 
   if (requested === 'best') return [...BEST_ORDER.filter((b) => b !== 'dir' && choices.find((c) => c.backend === b)?.allowed), 'dir']
   const backend = requested ?? 'dir'
   const choice = choices.find((c) => c.backend === backend)
-  if (!choice?.allowed) throw refused('create-backend', `Cannot create a ${backend} container: ${choice?.reason ?? 'unknown backend'}`)
+  if (!choice?.allowed) throw refused('create-backend', `Cannot create ${article(backend)} ${backend} container: ${choice?.reason ?? 'unknown backend'}`)
   return [backend]
 }
 
@@ -134,7 +135,7 @@ export function createCandidates(lxcpath: string, requested: Backend | 'best' | 
 export function lxcSnapshotMode(backend: Backend): Mode {
   const c = driverFor(backend).capabilities
   const refusal = c.cloneFrom ?? (c.snapshotOf.includes(backend) ? null : c.copyInto)
-  if (refusal !== null) throw refused('snapshot-backend', `A ${backend} container cannot be snapshotted: ${refusal}`)
+  if (refusal !== null) throw refused('snapshot-backend', `${article(backend) === 'an' ? 'An' : 'A'} ${backend} container cannot be snapshotted: ${refusal.text}`)
   return c.snapshotOf.includes(backend) ? 'snapshot' : 'copy'
 }
 
@@ -152,13 +153,13 @@ export function resolveCloneBackend(origin: { backend: Backend; lxcpath: string 
     const where = mode === 'copy' && resolve(origin.lxcpath) === resolve(target.lxcpath) ? ' in its own lxcpath' : ''
     throw refused(
       `${mode}-${origin.backend}-needs-backend`,
-      `Without -B, a ${mode} clone of a ${origin.backend} container${where} is ${pick.backend} (LXC's default), and ${pick.reason} ${ask}.`
+      `Without -B, a ${mode} clone of ${article(origin.backend)} ${origin.backend} container${where} is ${pick.backend} (LXC's default), and ${pick.reason} ${ask}.`
     )
   }
   if (!pick.allowed)
     throw refused(
       `${mode}-${origin.backend}-to-${pick.backend}`,
-      `A ${mode} clone of a ${origin.backend} container as ${pick.backend} is not possible: ${pick.reason}`
+      `A ${mode} clone of ${article(origin.backend)} ${origin.backend} container as ${pick.backend} is not possible: ${pick.reason}`
     )
   return pick.backend
 }

@@ -1,4 +1,5 @@
 // dir (and `none`, its alias): the rootfs is a plain directory, `<P>/<n>/rootfs`.
+import { say } from '@shared/engine-text'
 import { chmodSync, mkdirSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
@@ -17,7 +18,7 @@ export const dirDriver: StorageDriver = {
     copyInto: null,
     cloneFrom: null,
     snapshotOf: [],
-    snapshotRule: 'dir cannot make snapshot clones (LXC: dir has no snapshots); the snapshot of a dir container is overlay.',
+    snapshotRule: say('dir-no-snapshots'),
     snapshotAs: 'overlay',
     snapshotDependsOnOrigin: false,
     mountableWhileRunning: true,

@@ -7,6 +7,7 @@
 import type { Stats } from 'node:fs'
 import { refused } from '@shared/errors'
 import type { Backend, ContainerRef, RootfsSpec, UsageFigures } from '@shared/model'
+import type { Said } from '@shared/engine-text'
 import type { OpContext } from '../context'
 import type { HostnameResult } from '../fs/hostname'
 import type { RootfsAccess } from '../fs/rootfs-mount'
@@ -25,19 +26,20 @@ export interface DriverNeeds {
 /**
  * What the driver can do, as data: the compatibility rules (drivers/compat.ts) read these and
  * nothing else, and the CLI, the clone dialog and the environment check show what they say.
- * A `string` is why not, in a sentence that names the rule; null means it can.
+ * A Said is why not, a sentence of shared/engine-text.ts that names the rule (the app says it in
+ * the user's language, `.text` is the English); null means it can.
  */
 export interface DriverCapabilities {
   /** why Strata does not make new containers with it (lxc-create -B), or null */
-  create: string | null
+  create: Said | null
   /** why a copy clone cannot be made into it, or null: it copies the visible tree of any origin that can show one */
-  copyInto: string | null
+  copyInto: Said | null
   /** why its containers cannot be cloned at all (their tree can be neither shown nor snapshotted), or null */
-  cloneFrom: string | null
+  cloneFrom: Said | null
   /** the origin backends it makes snapshot clones of (copy-on-write); empty when it makes none */
   snapshotOf: readonly Backend[]
   /** LXC's rule behind snapshotOf, said when an origin is not in it */
-  snapshotRule: string
+  snapshotRule: Said
   /** the backend LXC gives a snapshot clone of one of its containers when -B is not given; default its own */
   snapshotAs?: Backend
   /** a snapshot clone reads its origin's data (an overlay's lower, a zfs clone's origin snapshot): the origin must stay */
@@ -96,7 +98,7 @@ export interface StorageUsage {
   restBytes: number
   source: 'scan' | 'btrfs-qgroup' | 'zfs'
   /** why the filesystem's accounting was not used */
-  sourceNote?: string
+  sourceNote?: Said
 }
 
 /** What a driver's usage() is handed: the default tree walk, and the container it measures. */
@@ -125,7 +127,7 @@ export interface StorageDriver {
   readonly backend: Backend
   readonly capabilities: DriverCapabilities
   /** beyond capabilities.needs: why it cannot work for this lxcpath, or null */
-  probe?(lxcpath: string): string | null
+  probe?(lxcpath: string): Said | null
   /** empty storage for a new container, and where its template writes (in the build dir) */
   create(target: BuildTarget, ctx: OpContext): Promise<{ spec: RootfsSpec; fill: RootfsAccess }>
   /** a standalone copy of what the source shows (merged view for layered sources) */

@@ -6,6 +6,7 @@
 // own: the mount, and the loop device that mount -o loop attaches and auto-clears, cannot
 // outlive the work whatever happens to Strata. LXC gives loop no snapshot clones; lxc-snapshot
 // copies the image.
+import { say } from '@shared/engine-text'
 import { closeSync, lstatSync, mkdirSync, openSync, unlinkSync, writeSync, type Stats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
@@ -93,7 +94,7 @@ export const loopDriver: StorageDriver = {
     copyInto: null,
     cloneFrom: null,
     snapshotOf: [],
-    snapshotRule: 'loop does not support snapshots (LXC\'s rule).',
+    snapshotRule: say('loop-no-snapshots'),
     snapshotDependsOnOrigin: false,
     mountableWhileRunning: false,
     needs: { tools: { losetup: 'mount', 'mkfs.ext4': 'e2fsprogs' }, root: true }

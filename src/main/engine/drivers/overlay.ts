@@ -1,6 +1,7 @@
 // overlay: `overlay:<lower>[:<lower2>...]:<P>/<n>/overlay/delta`, workdir overlay/work (LXC 4+).
 // Containers of the LXC 1.x-3.x layout (`overlayfs:` prefix, `<n>/delta0`, `<n>/olwork`) are
 // read as they are; LXC 5 starts them with workdir `<n>/work`; a clone of one gets the modern layout.
+import { say } from '@shared/engine-text'
 import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RootfsSpec } from '@shared/model'
@@ -27,10 +28,10 @@ export const overlayDriver: StorageDriver = {
   backend: 'overlay',
   capabilities: {
     create: null,
-    copyInto: 'overlay can only be used for snapshot clones (LXC\'s rule); a copy clone is dir.',
+    copyInto: say('overlay-copy-into'),
     cloneFrom: null,
     snapshotOf: ['dir', 'overlay'],
-    snapshotRule: 'LXC: "overlay clone of this container is not yet supported"; an overlay clone reads a directory as its lower',
+    snapshotRule: say('overlay-snapshot-rule'),
     snapshotDependsOnOrigin: true,
     mountableWhileRunning: true,
     whiteouts: 'overlay',

@@ -1,5 +1,6 @@
 // Machine probes shared by drivers and the environment check: which filesystems this kernel
 // knows, where a tool is, and what of a driver's needs this machine lacks.
+import { article, say, type Said } from '@shared/engine-text'
 import { accessSync, constants, readFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import type { DriverNeeds, StorageDriver } from './driver'
@@ -44,11 +45,11 @@ export function missingNeeds(needs: DriverNeeds): string[] {
 }
 
 /** Why the driver cannot work here for this lxcpath (what the machine lacks, then the driver's own probe), or null. */
-export function driverProblem(driver: StorageDriver, lxcpath: string): string | null {
+export function driverProblem(driver: StorageDriver, lxcpath: string): Said | null {
   const { filesystems, tools, root } = driver.capabilities.needs
-  if (filesystems && !filesystems.some((f) => kernelFilesystems().has(f))) return `This kernel has no ${filesystems[0]} filesystem loaded (try \`modprobe ${filesystems[0]}\`).`
+  if (filesystems && !filesystems.some((f) => kernelFilesystems().has(f))) return say('no-kernel-fs', { fs: filesystems[0]! })
   const tool = Object.keys(tools).find((t) => !which(t))
-  if (tool) return `The ${tool} command is missing: install ${tools[tool]}.`
-  if (root && process.geteuid?.() !== 0) return `A ${driver.backend} rootfs is an image or a device that only root may attach.`
+  if (tool) return say('tool-missing', { tool, package: tools[tool]! })
+  if (root && process.geteuid?.() !== 0) return say('needs-root', { a: article(driver.backend) === 'an' ? 'An' : 'A', backend: driver.backend })
   return driver.probe?.(lxcpath) ?? null
 }

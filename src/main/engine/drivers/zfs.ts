@@ -13,6 +13,7 @@
 // dataset; while a build runs, the mountpoint is in the staging directory (zfs-fuse mounts a
 // clone even with canmount=noauto, which would make the final directory appear early) and is
 // set to `<P>/<n>/rootfs` once the container is registered.
+import { say, type Said } from '@shared/engine-text'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
@@ -227,7 +228,7 @@ export const zfsDriver: StorageDriver = {
     copyInto: null,
     cloneFrom: null,
     snapshotOf: ['zfs'],
-    snapshotRule: "a zfs snapshot clone is a zfs clone of a snapshot of the origin's dataset",
+    snapshotRule: say('zfs-snapshot-rule'),
     snapshotDependsOnOrigin: true,
     originInStorage: true,
     mountableWhileRunning: true,
@@ -235,9 +236,9 @@ export const zfsDriver: StorageDriver = {
     needs: { filesystems: ['zfs', 'fuse'], tools: { zfs: 'zfsutils-linux or zfs-fuse', zpool: 'zfsutils-linux or zfs-fuse' } }
   },
   // cheap, since every clone's choices ask it: is there a zfs to talk to (the kernel module's /dev/zfs, zfs-fuse's socket)?
-  probe(): string | null {
+  probe(): Said | null {
     if (existsSync('/dev/zfs') || existsSync('/run/zfs/zfs_socket')) return null
-    return 'zfs is not running here (no /dev/zfs from the kernel module, no zfs-fuse socket /run/zfs/zfs_socket).'
+    return say('zfs-not-running')
   },
   async create(target, ctx) {
     const dataset = await newDataset(target.specs.zfsRoot, target, ctx)
@@ -282,14 +283,14 @@ export const zfsDriver: StorageDriver = {
   visibleTree: (spec, _dir, fn) => (directoryOf(spec).startsWith('/') ? fn(directoryOf(spec)) : withMounted(datasetOf(spec), fn)),
   async usage(spec, probe) {
     const path = directoryOf(spec)
-    if (path.startsWith('/')) return { ...(await probe.scanned(path, false)), sourceNote: `scanned: ${path} is a path, not a zfs dataset` }
+    if (path.startsWith('/')) return { ...(await probe.scanned(path, false)), sourceNote: say('usage-zfs-path', { path }) }
     const z = await zfsUsage(path)
     if ('figures' in z) {
       const { used, referenced, usedByDataset } = z.figures
       return { measured: { ...NO_FIGURES, allocatedBytes: referenced }, dataBytes: used, fsShared: Math.max(0, referenced - usedByDataset), source: 'zfs', restBytes: probe.rest(null) }
     }
     // Without zfs there is no mountpoint to scan either: say so rather than guess.
-    return { measured: NO_FIGURES, dataBytes: 0, fsShared: null, source: 'scan', restBytes: probe.rest(null), sourceNote: `not measured: ${z.reason}` }
+    return { measured: NO_FIGURES, dataBytes: 0, fsShared: null, source: 'scan', restBytes: probe.rest(null), sourceNote: say('usage-not-measured', { reason: z.reason }) }
   },
   writeHostname: (spec, _at, name) => withMounted(datasetOf(spec), (root) => rewriteHostname({ kind: 'dir', root }, name)),
   lineage(spec) {

@@ -4,11 +4,14 @@
 // quota support says "not available on this kernel", a filesystem mounted without them says so.
 import { readFileSync, statSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
+import { say, type Said } from '@shared/engine-text'
 
 export interface QuotaSupport {
   available: boolean
   /** why not, in one sentence; empty when available */
   reason: string
+  /** the same as data, for the app to say in the user's language; absent when available */
+  said?: Said
 }
 
 /** Where the facts are read from (a test hands its own). */
@@ -90,7 +93,6 @@ export function projectQuotaSupport(path: string, sources: QuotaSources = SYSTEM
   if (kernelOption(config, 'CONFIG_QUOTA') === false || (!config && !hasSysctl)) missing.push('CONFIG_QUOTA')
   if (m?.fstype === 'xfs' && kernelOption(config, 'CONFIG_XFS_QUOTA') === false) missing.push('CONFIG_XFS_QUOTA')
   if (m?.fstype !== 'xfs' && kernelOption(config, 'CONFIG_QFMT_V2') === false) missing.push('CONFIG_QFMT_V2')
-  if (missing.length) return { available: false, reason: `Project quotas are not available on this kernel (built without ${missing.join(' and ')}).` }
-  const where = m ? `${m.point} (${m.fstype})` : path
-  return { available: false, reason: `Project quotas are not on for ${where}: it is not mounted with prjquota.` }
+  const why = missing.length ? say('quota-kernel', { options: missing.join(' and ') }) : say('quota-not-mounted', { where: m ? `${m.point} (${m.fstype})` : path })
+  return { available: false, reason: why.text, said: why }
 }

@@ -2,6 +2,7 @@
 // LXC's own protection of an origin wrong (lxc-destroy trusts lxc_snapshots blindly).
 import { existsSync, statSync } from 'node:fs'
 import type { ContainerRef, Finding } from '@shared/model'
+import { say, type Said } from '@shared/engine-text'
 import { storageOutside } from '../drivers/index'
 import type { LxcpathScan } from './scan'
 import { recoveryFindings } from '../journal/recovery-findings'
@@ -18,7 +19,8 @@ function show(ref: ContainerRef): string {
 /** `drifts`: base drift by refKey, from baseDrifts (a walk of each base, so done ahead and off the event loop). */
 export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[], drifts: ReadonlyMap<string, BaseDrift> = new Map()): Finding[] {
   const findings: Finding[] = []
-  const add = (f: Finding): void => void findings.push(f)
+  const add = (f: Omit<Finding, 'message'> & ({ message: string } | { said: Said })): void =>
+    void findings.push('said' in f && f.said ? { ...f, message: f.said.text } : (f as Finding))
   for (const scan of scans) if (scan.error) add(scan.error)
   for (const scan of scans) recoveryFindings(scan.lxcpath).forEach(add)
   // Known from the scan (hidden containers included), else looked up on disk: a dependent or an
@@ -39,7 +41,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
 
     for (const p of record.problems) {
       if (p.severity !== 'error') continue
-      add({ severity: 'error', code: 'config-error', subject, file: p.file, message: p.message })
+      add({ severity: 'error', code: 'config-error', subject, file: p.file, message: p.message, ...(p.said ? { said: p.said } : {}) })
     }
 
     // An overlay/aufs clone reads its lowers at every start: a missing one means it cannot start.
@@ -52,7 +54,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
             code: 'origin-missing',
             subject,
             file: record.configFile,
-            message: `${name} cannot start: its lower layer ${lower} is gone (its origin was removed without LXC).`
+            said: say('finding-lower-gone', { name, lower })
           })
         }
       }
@@ -66,7 +68,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
         code: 'rootfs-outside',
         subject,
         file: record.configFile,
-        message: `${name}'s rootfs ${outside} lies outside its directory: destroying ${subject.name} deletes it too (lxc-destroy does so without asking; Strata's destroy asks first).`
+        said: say('finding-rootfs-outside', { name, outside, short: subject.name })
       })
     }
 
@@ -78,7 +80,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
         code: 'base-drift',
         subject,
         file: drift.lower,
-        message: `${name}'s base ${drift.lower} changed since the clone was made (${drift.recordedAt}), so the clone sees a different system: changed in ${drift.paths.join(', ')}${drift.more ? ` and ${drift.more} more` : ''}.`
+        said: say('finding-base-drift', { name, lower: drift.lower, at: drift.recordedAt, paths: `${drift.paths.join(', ')}${drift.more ? ` and ${drift.more} more` : ''}` })
       })
     }
 
@@ -93,7 +95,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
             code: 'origin-missing',
             subject,
             file: `${record.dir}/${RDEPENDS_FILE}`,
-            message: `${name} was cloned from ${show(dep)}, which no longer exists.`
+            said: say('finding-cloned-from-gone', { name, origin: show(dep) })
           })
         }
       }
@@ -104,7 +106,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
             code: 'rdepends-mismatch',
             subject,
             file: `${record.dir}/${RDEPENDS_FILE}`,
-            message: `${name}'s lxc_rdepends does not list ${show(o)}, whose rootfs its own rootfs reads as a lower layer.`
+            said: say('finding-rdepends-misses-lower', { name, owner: show(o) })
           })
         }
       }
@@ -114,7 +116,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
         code: 'missing-bookkeeping',
         subject,
         file: `${record.dir}/${RDEPENDS_FILE}`,
-        message: `${name} depends on ${owners.map(show).join(', ')} but has no lxc_rdepends: destroying it with LXC will not update its origin.`
+        said: say('finding-no-rdepends', { name, owners: owners.map(show).join(', ') })
       })
     }
 
@@ -125,14 +127,14 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
     const snapsFile = `${record.dir}/${SNAPSHOTS_FILE}`
     const plan = planSnapshotsFix(snapsFile, subject, snaps, actual, isKnown)
     const fix = plan ? { fix: { file: snapsFile, description: plan.description } } : {}
-    const addOrigin = (f: Omit<Finding, 'subject' | 'file'>): void => add({ ...f, subject, file: snapsFile, ...fix })
+    const addOrigin = (f: Pick<Finding, 'severity' | 'code'> & { said: Said }): void => add({ ...f, subject, file: snapsFile, ...fix })
     if (snaps?.format === 'list') {
       for (const entry of snaps.entries) {
         if (!isKnown(entry)) {
           addOrigin({
             severity: 'warning',
             code: 'stale-entry',
-            message: `${name}'s lxc_snapshots lists ${show(entry)}, which no longer exists; lxc-destroy refuses to destroy ${subject.name} while that entry stays.`
+            said: say('finding-stale-entry', { name, entry: show(entry), short: subject.name })
           })
         }
       }
@@ -140,7 +142,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
         addOrigin({
           severity: 'warning',
           code: 'snapshots-leftover',
-          message: `${name}'s lxc_snapshots ends in ${JSON.stringify(snaps.leftover)}, which is not an lxcpath/name pair (LXC leaves such a piece when it removes a clone whose lxcpath ends with another clone's); lxc-destroy refuses to destroy ${subject.name} while it is there. The entry it was part of is lost: a clone that depends on ${subject.name} from an lxcpath not checked here is found only when that lxcpath is checked too.`
+          said: say('finding-snapshots-leftover', { name, leftover: JSON.stringify(snaps.leftover), short: subject.name })
         })
       }
       for (const dep of actual) {
@@ -148,7 +150,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
           addOrigin({
             severity: 'warning',
             code: 'missing-bookkeeping',
-            message: `${show(dep)} depends on ${name}, but ${name}'s lxc_snapshots does not list it.`
+            said: say('finding-unlisted-dependent', { dependent: show(dep), name })
           })
         }
       }
@@ -157,26 +159,26 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
         addOrigin({
           severity: 'warning',
           code: 'legacy-count-mismatch',
-          message: `${name}'s lxc_snapshots (LXC 1.x format) counts ${snaps.count} dependent(s), but ${actual.length} were found${actual.length ? `: ${actual.map(show).join(', ')}` : ''}.`
+          said: say('finding-count-mismatch', { name, count: snaps.count, found: actual.length, list: actual.length ? `: ${actual.map(show).join(', ')}` : '' })
         })
       } else if (snaps.count === 0) {
         addOrigin({
           severity: 'warning',
           code: 'empty-snapshots',
-          message: `${name}'s lxc_snapshots ${snaps.empty ? 'is empty' : 'holds the LXC 1.x count 0'}: nothing depends on ${subject.name}, but lxc-destroy refuses to destroy it ("has clones") while the file exists.`
+          said: say(snaps.empty ? 'finding-empty-snapshots' : 'finding-zero-count', { name, short: subject.name })
         })
       }
     } else if (snaps?.format === 'garbled') {
       addOrigin({
         severity: 'warning',
         code: 'stale-entry',
-        message: `${name}'s lxc_snapshots is neither a count nor lxcpath/name pairs; lxc-destroy refuses to destroy ${subject.name} while it exists.`
+        said: say('finding-garbled-snapshots', { name, short: subject.name })
       })
     } else if (actual.length > 0) {
       addOrigin({
         severity: 'error',
         code: 'missing-bookkeeping',
-        message: `${actual.map(show).join(', ')} depend(s) on ${name}, but it has no lxc_snapshots: lxc-destroy would destroy ${subject.name} and break them.`
+        said: say('finding-no-snapshots-file', { dependents: actual.map(show).join(', '), name, short: subject.name })
       })
     }
 
@@ -191,7 +193,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
           code: 'stray-partial',
           subject,
           file: record.partialFile,
-          message: `${name} has a stale "partial" file from an interrupted lxc-create; lxc-start refuses to start it until it is removed.`
+          said: say('finding-stray-partial', { name })
         })
       }
     }

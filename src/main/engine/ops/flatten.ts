@@ -22,7 +22,7 @@ export async function flattenContainer(ref: ContainerRef, ctx: OpContext = {}): 
   const capabilities = spec ? driverFor(spec.backend).capabilities : null
   if (!spec || !capabilities?.snapshotDependsOnOrigin)
     throw refused('flatten-standalone', `${ref.name} is ${record.backend ?? 'without rootfs'}: only a clone that reads its origin (overlay) can be flattened; it is standalone already.`, show(ref))
-  if (capabilities.cloneFrom !== null) throw refused('flatten-unreadable', `${ref.name} cannot be flattened: ${capabilities.cloneFrom}`, show(ref))
+  if (capabilities.cloneFrom !== null) throw refused('flatten-unreadable', `${ref.name} cannot be flattened: ${capabilities.cloneFrom.text}`, show(ref))
   admitLowers(spec, record.configFile, ctx)
   admitRecordedRefs(record.rdepends ?? [], join(record.dir, RDEPENDS_FILE), ctx)
   await assertStopped(ref, 'flatten it')

@@ -10,11 +10,12 @@ import { writeAtomically } from '../lineage/update'
 import { loadExisting } from './preconditions'
 import { show } from '../errors'
 import { modernizeConfig } from '../config/modernize'
+import type { Said } from '@shared/engine-text'
 import { parseConfig, serializeConfig } from '../config/parse'
 
 export interface ModernPreview {
   /** each line that changes: its number, the old text, the new (null: removed), why */
-  changes: { line: number; from: string; to: string | null; note: string }[]
+  changes: { line: number; from: string; to: string | null; note: string; noteSaid?: Said }[]
   /** the digest of the file previewed, for the apply */
   digest: string
 }

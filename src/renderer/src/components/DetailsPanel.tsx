@@ -22,6 +22,7 @@ import { OriginInfo } from './OriginInfo'
 import { actionRefusal } from '@shared/lifecycle'
 import { useStateReason } from '../hooks/stateReason'
 import { useDestroyDialog } from '../stores/destroyDialog'
+import { saidText } from '../i18n/said'
 
 function Path({ p }: { p: string }): React.JSX.Element {
   return (
@@ -31,9 +32,10 @@ function Path({ p }: { p: string }): React.JSX.Element {
   )
 }
 
-/** "config:12 message", or the message alone when it names its place already. */
+/** "config:12 message" (the engine's sentence in the user's language), its place said once. */
 function problemText(p: ConfigProblem): string {
   const place = p.line > 0 ? `${p.file}:${p.line}` : p.file
+  if (p.said) return `${place}: ${saidText(p.said)}`
   return p.message.includes(place) ? p.message : `${place}: ${p.message}`
 }
 
@@ -51,7 +53,11 @@ export function DetailsPanel(): React.JSX.Element {
   const focus = useSelection((s) => s.focus)
   const c = useContainers((s) => s.list.find((x) => keyOf(x) === focus))
   const node = useLineage((s) => s.graph.nodes.find((n) => n.id === focus))
-  const findings = useLineage((s) => (focus ? s.findings.get(focus) : undefined)) ?? []
+  const allFindings = useLineage((s) => (focus ? s.findings.get(focus) : undefined)) ?? []
+  // each once: a container's config errors are its Problems; its lineage findings (which the
+  // listing also counts among its problems) are the list below with their repairs
+  const findings = c ? allFindings.filter((f) => f.code !== 'config-error') : allFindings
+  const configProblems = c ? c.problems.filter((p) => p.finding === undefined) : []
   const nothing = <span className="muted">{t('details.nothing')}</span>
   const [logOpen, setLogOpen] = useState(false)
   const reasonOf = useStateReason()
@@ -74,9 +80,9 @@ export function DetailsPanel(): React.JSX.Element {
         <Row term={t('details.dependents')}>{c.dependents.map((d) => d.name).join(', ') || nothing}</Row>
         <Row term={t('details.snapshots')}>{c.snapshots.map((s) => s.name).join(', ') || nothing}</Row>
         <Row term={t('details.problems')}>
-          {c.problems.length ? (
+          {configProblems.length ? (
             <ul className="problems">
-              {c.problems.map((p, i) => (
+              {configProblems.map((p, i) => (
                 <li key={i} className="bad">{problemText(p)}</li>
               ))}
             </ul>
@@ -140,7 +146,7 @@ export function DetailsPanel(): React.JSX.Element {
           <ul data-testid="details-findings" className="findings-list">
             {findings.map((f, i) => (
               <li key={i} className="bad">
-                <strong>{t(`finding.${f.code}`)}</strong>: {f.message}
+                <strong>{t(`finding.${f.code}`)}</strong>: {saidText(f.said, f.message)}
                 <FindingFix f={f} />
               </li>
             ))}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { useLineage } from '../stores/lineage'
 import { useSelection } from '../stores/selection'
 import { FindingFix } from './FindingFix'
+import { saidText } from '../i18n/said'
 
 export function FindingsList(): React.JSX.Element | null {
   const { t } = useTranslation()
@@ -19,7 +20,7 @@ export function FindingsList(): React.JSX.Element | null {
             <button className="link" onClick={() => select(`${f.subject.lxcpath}/${f.subject.name}`)}>
               {f.subject.name}
             </button>{' '}
-            <strong>{t(`finding.${f.code}`)}</strong>: {f.message}
+            <strong>{t(`finding.${f.code}`)}</strong>: {saidText(f.said, f.message)}
             <FindingFix f={f} />
           </li>
         ))}

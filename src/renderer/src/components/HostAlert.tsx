@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { Alert, AlertActionLink, Spinner } from '@patternfly/react-core'
 import { api } from '../api'
 import { currentHost, useHosts } from '../stores/hosts'
+import { errorDataText } from '../i18n/said'
 
 export function HostAlert(): React.JSX.Element | null {
   const { t } = useTranslation()
@@ -24,7 +25,7 @@ export function HostAlert(): React.JSX.Element | null {
           </AlertActionLink>
         }
       >
-        <span data-testid="host-reason">{host.error?.message}</span>
+        <span data-testid="host-reason">{host.error ? errorDataText(host.error) : null}</span>
       </Alert>
     )
   return (

@@ -12,6 +12,7 @@ import type { HostStatus } from '@shared/api'
 import { currentHost, useHosts } from '../stores/hosts'
 import { switchHost } from '../hooks/hostSwitch'
 import { AddHostDialog } from './AddHostDialog'
+import { errorDataText } from '../i18n/said'
 
 const LOCAL = '\u0000local'
 const ADD = '\u0000add'
@@ -24,7 +25,7 @@ export function HostStateLabel({ host }: { host: HostStatus }): React.JSX.Elemen
       {t(`hosts.state.${host.state}`)}
     </Label>
   )
-  return host.error ? <Tooltip content={host.error.message}>{label}</Tooltip> : label
+  return host.error ? <Tooltip content={errorDataText(host.error)}>{label}</Tooltip> : label
 }
 
 export function HostSwitcher(): React.JSX.Element {

@@ -8,8 +8,10 @@ import type { ContainerRef } from '@shared/model'
 import { api, errorText } from '../api'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import { Dialog } from './Dialog'
+import type { Said } from '@shared/engine-text'
+import { saidText } from '../i18n/said'
 
-type Preview = { changes: { line: number; from: string; to: string | null; note: string }[]; digest: string }
+type Preview = { changes: { line: number; from: string; to: string | null; note: string; noteSaid?: Said }[]; digest: string }
 
 export function ModernizeDialog({ c, onClose }: { c: ContainerRef; onClose(): void }): React.JSX.Element {
   const { t } = useTranslation()
@@ -68,7 +70,7 @@ export function ModernizeDialog({ c, onClose }: { c: ContainerRef; onClose(): vo
                       <span className="diff-old">− {ch.from}</span>
                       {ch.to !== null && <span className="diff-new">{'\n'}+ {ch.to}</span>}
                     </pre>
-                    <div className="small muted">{ch.note}</div>
+                    <div className="small muted" data-testid={`modern-note-${ch.line}`}>{saidText(ch.noteSaid, ch.note)}</div>
                   </Td>
                 </Tr>
               ))}

@@ -1,16 +1,24 @@
 // The "why not the others?" disclosure of the clone and copy-to-host dialogs: the backends the
-// engine answered cannot make this clone or copy, each with its reason.
+// engine answered cannot make this clone or copy, each with the kind of rule in a few words and
+// then the engine's whole reason, both in the user's language.
 import { useTranslation } from 'react-i18next'
 import { ExpandableSection } from '@patternfly/react-core'
 import type { BackendChoice } from '@shared/model'
+import { saidText } from '../i18n/said'
 
-/** Why a backend cannot make this clone or copy, in the user's language (the engine's sentence on hover). */
+/** Why a backend cannot make this clone or copy: short (the rule's kind), then the engine's sentence. */
 function WhyNot({ c, origin }: { c: BackendChoice; origin: string }): React.JSX.Element {
   const { t } = useTranslation()
-  const text = c.why ? t(`clone.why.${c.why}`, { backend: c.backend, origin }) : (c.reason ?? '')
+  const whole = saidText(c.said, c.reason ?? '')
+  const short = c.why ? t(`clone.why.${c.why}`, { backend: c.backend, origin }) : whole
   return (
-    <li data-testid={`clone-backend-${c.backend}`} title={c.reason ?? undefined}>
-      <strong>{c.backend}</strong>: {text}
+    <li data-testid={`clone-backend-${c.backend}`}>
+      <strong>{c.backend}</strong>: <span data-testid={`clone-why-short-${c.backend}`}>{short}</span>
+      {short !== whole && whole !== '' && (
+        <div className="small muted why-not-whole" data-testid={`clone-why-whole-${c.backend}`}>
+          {whole}
+        </div>
+      )}
     </li>
   )
 }

@@ -11,6 +11,7 @@ import { BackendBadge } from '../components/Badges'
 import { dragProps } from '../dnd'
 import { useHighlight } from '../stores/highlight'
 import { formatBytes, useUsage } from '../stores/usage'
+import { saidText } from '../i18n/said'
 
 export type GraphNodeData = { node: LineageNode; findings: Finding[]; match: boolean }
 export type GraphFlowNode = Node<GraphNodeData, 'lineage'>
@@ -34,7 +35,7 @@ export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<G
   const bad = errors.length > 0 || node.kind === 'missing'
   const warned = !bad && findings.length > 0
   const first = errors[0] ?? findings[0]
-  const reason = findings.map((f) => `${t(`finding.${f.code}`)}: ${f.message}`).join('\n')
+  const reason = findings.map((f) => `${t(`finding.${f.code}`)}: ${saidText(f.said, f.message)}`).join('\n')
   return (
     <div
       {...(node.kind === 'container' ? dragProps(node.ref) : {})}

@@ -7,6 +7,7 @@ import type { StrataApi } from '@shared/api'
 import type { ContainerInfo, ContainerRef } from '@shared/model'
 import { actionRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { useTasks } from './tasks'
+import { errorText } from '../i18n/said'
 
 type LifecycleApi = Pick<StrataApi, 'startContainer' | 'stopContainer' | 'restartContainer' | 'freezeContainer' | 'unfreezeContainer'>
 
@@ -40,7 +41,7 @@ export const useActionError = create<ActionState>()((set) => ({
       try {
         await useTasks.getState().start(action, c.name, () => CALL[action](api, ref), ref)
       } catch (e) {
-        errors.push(`${c.name}: ${e instanceof Error ? e.message : String(e)}`)
+        errors.push(`${c.name}: ${errorText(e)}`)
       }
     }
     set({ error: errors.length ? errors.join('; ') : null })

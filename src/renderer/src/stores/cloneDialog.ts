@@ -5,6 +5,7 @@ import { create } from 'zustand'
 import type { StrataApi } from '@shared/api'
 import type { NameIssue } from '@shared/names'
 import type { Backend, BackendChoice, ContainerRef } from '@shared/model'
+import { errorText } from '../i18n/said'
 
 export type CloneMode = 'copy' | 'snapshot'
 
@@ -65,7 +66,7 @@ export const useCloneDialog = create<CloneDialogState>()((set, get) => ({
       // a later keystroke already asked again: this answer is about an older name
       if (get().name === name && get().lxcpath === lxcpath) set({ nameIssue: issue, checking: false })
     } catch (e) {
-      if (get().name === name) set({ nameIssue: { rule: 'empty', values: {}, message: e instanceof Error ? e.message : String(e) }, checking: false })
+      if (get().name === name) set({ nameIssue: { rule: 'empty', values: {}, message: errorText(e) }, checking: false })
     }
   },
   show: (origin, lxcpath, taken) =>
@@ -88,7 +89,7 @@ export const useCloneDialog = create<CloneDialogState>()((set, get) => ({
       const mode: CloneMode = choices.some((c) => c.mode === get().mode && c.allowed) ? get().mode : get().mode === 'snapshot' ? 'copy' : 'snapshot'
       set({ choices, mode, backend: pickBackend(choices, mode, get().backend), loading: false })
     } catch (e) {
-      set({ loading: false, error: e instanceof Error ? e.message : String(e) })
+      set({ loading: false, error: errorText(e) })
     }
   }
 }))

@@ -6,6 +6,7 @@ import type { Events, StrataApi } from '@shared/api'
 import type { ConsoleKind } from '@shared/engine-api'
 import type { ContainerRef } from '@shared/model'
 import { useHosts } from './hosts'
+import { errorDataText, errorText } from '../i18n/said'
 
 export interface ConsoleTab {
   streamId: string
@@ -76,7 +77,7 @@ export const useConsoles = create<ConsolesState>((set, get) => ({
       const { streamId } = await api.openConsole({ lxcpath: ref.lxcpath, name: ref.name, kind, cols: 80, rows: 24, ...(host === null ? {} : { host }) })
       set((s) => ({ tabs: [...s.tabs, { streamId, ref, host, kind, status: 'open', error: null, exitCode: null }], active: streamId }))
     } catch (e) {
-      set({ error: e instanceof Error ? e.message : String(e) })
+      set({ error: errorText(e) })
     }
   },
   close(api, streamId) {
@@ -105,7 +106,7 @@ export const useConsoles = create<ConsolesState>((set, get) => ({
       if (dropped.delete(e.streamId) || foreign.delete(e.streamId)) return
       set((s) => ({
         tabs: s.tabs.map((t) =>
-          t.streamId === e.streamId ? { ...t, status: 'ended', error: e.error?.message ?? null, exitCode: e.result?.exitCode ?? null } : t
+          t.streamId === e.streamId ? { ...t, status: 'ended', error: e.error ? errorDataText(e.error) : null, exitCode: e.result?.exitCode ?? null } : t
         )
       }))
       const sink = sinks.get(e.streamId)

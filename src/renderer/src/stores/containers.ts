@@ -4,6 +4,7 @@ import { create } from 'zustand'
 import type { ContainerInfo } from '@shared/model'
 import type { StrataApi } from '@shared/api'
 import { newestAnswer } from './newestAnswer'
+import { errorText } from '../i18n/said'
 
 export type SortKey = 'name' | 'state' | 'backend' | 'origin' | 'dependents' | 'snapshots' | 'problems' | 'size'
 export interface Sort {
@@ -78,7 +79,7 @@ export const useContainers = create<ContainersState>()((set, get) => ({
     try {
       await listing(api.listContainers({ all }), (list) => set({ list, loaded: true, error: null }))
     } catch (e) {
-      set({ error: e instanceof Error ? e.message : String(e) })
+      set({ error: errorText(e) })
     } finally {
       set({ loading: false })
     }

@@ -3,6 +3,7 @@
 // selected one is where every call goes (api.ts adds it to each call).
 import { create } from 'zustand'
 import type { HostStatus, StrataApi } from '@shared/api'
+import { errorText } from '../i18n/said'
 
 type HostsApi = Pick<StrataApi, 'hosts' | 'connectHost'>
 
@@ -29,7 +30,7 @@ export const useHosts = create<HostsState>()((set, get) => ({
     try {
       set({ list: await api.hosts({}), error: null })
     } catch (e) {
-      set({ error: e instanceof Error ? e.message : String(e) })
+      set({ error: errorText(e) })
     }
   },
   update(status) {

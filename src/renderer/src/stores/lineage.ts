@@ -3,6 +3,7 @@ import { create } from 'zustand'
 import type { Finding, LineageGraph } from '@shared/model'
 import type { StrataApi } from '@shared/api'
 import { newestAnswer } from './newestAnswer'
+import { errorText } from '../i18n/said'
 
 /** Findings per node id (`<lxcpath>/<name>`), so a node can be marked red with its reasons. */
 export function findingsByNode(g: LineageGraph): Map<string, Finding[]> {
@@ -49,7 +50,7 @@ export const useLineage = create<LineageState>()((set) => ({
         set({ graph, findings: findingsByNode(graph), error: null })
       })
     } catch (e) {
-      set({ error: e instanceof Error ? e.message : String(e) })
+      set({ error: errorText(e) })
     }
   }
 }))

@@ -3,6 +3,7 @@
 import { create } from 'zustand'
 import type { StrataApi } from '@shared/api'
 import type { ContainerRef } from '@shared/model'
+import { errorText } from '../i18n/said'
 
 const key = (r: ContainerRef): string => `${r.lxcpath}/${r.name}`
 
@@ -24,7 +25,7 @@ export const useRepair = create<RepairState>()((set, get) => ({
     try {
       said = { ok: true, message: (await api.repairBookkeeping({ lxcpath: ref.lxcpath, name: ref.name })).message }
     } catch (e) {
-      said = { ok: false, message: e instanceof Error ? e.message : String(e) }
+      said = { ok: false, message: errorText(e) }
     }
     set({ running: null, said: new Map(get().said).set(key(ref), said) })
   }

@@ -5,6 +5,7 @@ import type { Events, StrataApi } from '@shared/api'
 import type { ContainerRef, OpProgress, StartDiagnosis } from '@shared/model'
 import { useToasts } from './toasts'
 import type { TaskKind, TaskStatus } from './task-kinds'
+import { errorDataText, errorText } from '../i18n/said'
 
 export interface Task {
   id: string
@@ -62,7 +63,7 @@ export function withDone(tasks: TaskMap, ev: Events['taskDone']): TaskMap {
   const made = ev.result && 'name' in ev.result ? ev.result : null
   return {
     ...tasks,
-    [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error?.message ?? null), diagnosis: ev.error?.diagnosis ?? null, result: made, endedAt: Date.now() }
+    [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error ? errorDataText(ev.error) : null), diagnosis: ev.error?.diagnosis ?? null, result: made, endedAt: Date.now() }
   }
 }
 
@@ -121,7 +122,7 @@ export const useTasks = create<TasksState>()((set, get) => ({
     try {
       await call()
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e)
+      error = errorText(e)
     }
     const ended: Task = { ...get().tasks[id]!, status: error === null ? 'done' : 'failed', error, endedAt: Date.now() }
     set({ tasks: { ...get().tasks, [id]: ended } })

@@ -4,6 +4,8 @@ import { create } from 'zustand'
 import type { StrataApi } from '@shared/api'
 import type { ContainerInfo, ContainerUsage } from '@shared/model'
 import { notAConsole } from './consoles'
+import type { Said } from '@shared/engine-text'
+import { errorDataText, errorText } from '../i18n/said'
 
 export type UsageStatus = 'idle' | 'measuring' | 'ready' | 'unavailable'
 
@@ -49,8 +51,11 @@ export { formatBytes } from '@shared/format-bytes'
 interface UsageUpdate {
   measuring: boolean
   containers?: ContainerUsage[]
-  projectQuota?: { available: boolean; reason: string }
+  projectQuota?: { available: boolean; reason: string; said?: Said }
 }
+
+/** The engine's note on project quotas: its sentence as data, or its English from an older engine. */
+export type QuotaNote = Said | string
 
 type WatchApi = Pick<StrataApi, 'watchUsage' | 'closeStream' | 'on'>
 
@@ -61,7 +66,7 @@ interface UsageState {
   /** a whole measurement is under way (the first, or after the change feed overflowed); figures may be older */
   measuring: boolean
   /** why the filesystem's own accounting (project quotas) is not used, when it is not */
-  quotaNote: string | null
+  quotaNote: QuotaNote | null
   /** `all`: hidden containers get figures too */
   fetch(api: Pick<StrataApi, 'usage'>, all?: boolean): Promise<void>
   /**
@@ -86,7 +91,7 @@ export const useUsage = create<UsageState>()((set, get) => ({
     const parts = new Map<string, { containers: ContainerUsage[] | null; measuring: boolean }>()
     const streams = new Set<string>()
     let stopped = false
-    const publish = (quotaNote: string | null | undefined): void => {
+    const publish = (quotaNote: QuotaNote | null | undefined): void => {
       const measuring = [...parts.values()].some((p) => p.measuring) || parts.size < scopes.length
       const ready = [...parts.values()].some((p) => p.containers)
       const byKey = new Map([...parts.values()].flatMap((p) => p.containers ?? []).map((c) => [key(c.ref), c]))
@@ -101,12 +106,12 @@ export const useUsage = create<UsageState>()((set, get) => ({
       const u = JSON.parse(e.data) as UsageUpdate
       const before = parts.get(e.streamId)
       parts.set(e.streamId, { containers: u.containers ?? before?.containers ?? null, measuring: u.measuring })
-      publish(u.projectQuota ? (u.projectQuota.available ? null : u.projectQuota.reason) : undefined)
+      publish(u.projectQuota ? (u.projectQuota.available ? null : (u.projectQuota.said ?? u.projectQuota.reason)) : undefined)
     })
     const offEnd = api.on('streamEnd', (e) => {
       if (!streams.has(e.streamId)) return
       streams.delete(e.streamId)
-      if (e.error) set({ status: 'unavailable', error: e.error.message, measuring: false })
+      if (e.error) set({ status: 'unavailable', error: errorDataText(e.error), measuring: false })
     })
     set((s) => ({ measuring: true, status: s.status === 'ready' ? 'ready' : 'measuring' }))
     for (const lxcpath of scopes) {
@@ -116,7 +121,7 @@ export const useUsage = create<UsageState>()((set, get) => ({
           streams.add(r.streamId)
           if (stopped) void api.closeStream({ streamId: r.streamId }).catch(() => undefined)
         },
-        (e: unknown) => set({ status: 'unavailable', measuring: false, error: e instanceof Error ? e.message : String(e) })
+        (e: unknown) => set({ status: 'unavailable', measuring: false, error: errorText(e) })
       )
     }
     return () => {
@@ -138,7 +143,7 @@ export const useUsage = create<UsageState>()((set, get) => ({
       const list = await api.usage({ all })
       set({ status: 'ready', byKey: new Map(list.map((u) => [key(u.ref), u])), error: null })
     } catch (e) {
-      set({ status: 'unavailable', byKey: new Map(), error: e instanceof Error ? e.message : String(e) })
+      set({ status: 'unavailable', byKey: new Map(), error: errorText(e) })
     }
     if (measureAgain) {
       measureAgain = false

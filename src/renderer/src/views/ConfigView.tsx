@@ -32,6 +32,7 @@ import { keyOf, useContainers } from '../stores/containers'
 import { useSelection } from '../stores/selection'
 import { ModernizeDialog } from '../components/ModernizeDialog'
 import { PathText } from '../components/PathText'
+import { saidText } from '../i18n/said'
 
 type TabKey = 'expanded' | 'raw'
 
@@ -152,7 +153,7 @@ export function ConfigView(): React.JSX.Element {
                       <span className="mono wrap-path">
                         <PathText text={`${p.file}:${p.line}`} />
                       </span>{' '}
-                      {p.message}
+                      {saidText(p.said, p.message)}
                     </ListItem>
                   ))}
                 </List>

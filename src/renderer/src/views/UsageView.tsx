@@ -36,6 +36,7 @@ import { formatBytes, treeUsage, useUsage } from '../stores/usage'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { LayerTreemap } from '../components/LayerTreemap'
 import { useHeldTrue } from '../hooks/useHeldTrue'
+import { saidText } from '../i18n/said'
 
 /** Rows drawn at most in the diff table; the treemap and the totals cover the rest. */
 const DIFF_ROWS = 500
@@ -172,7 +173,7 @@ function ContainersTable({ list, lang, picked, onPick }: { list: ContainerInfo[]
             <Td dataLabel={t('usage.exclusive')} className="num">{formatBytes(u.exclusiveBytes, lang)}</Td>
             <Td dataLabel={t('usage.shared')} className="num">{formatBytes(u.sharedBytes, lang)}</Td>
             <Td dataLabel={t('usage.freed')} className="num">{formatBytes(u.freedIfDeletedBytes, lang)}</Td>
-            <Td className="bar-cell" aria-hidden="true" title={u.sourceNote}>
+            <Td className="bar-cell" aria-hidden="true" title={u.sourceNote && saidText(u.sourceNoteSaid, u.sourceNote)}>
               <div className="ubar-track">
                 <div className="ubar-ex" style={{ width: pct(u.exclusiveBytes) }} />
                 <div className="ubar-sh" style={{ width: pct(u.sharedBytes) }} />
@@ -290,7 +291,7 @@ export function UsageView(): React.JSX.Element {
         </ToolbarContent>
       </Toolbar>
       <div className="usage-body">
-        {quotaNote && <p className="muted small" data-testid="usage-quota-note">{quotaNote}</p>}
+        {quotaNote && <p className="muted small" data-testid="usage-quota-note">{typeof quotaNote === 'string' ? quotaNote : saidText(quotaNote)}</p>}
         {status === 'unavailable' && <Alert variant="warning" isInline title={t('usage.unavailable', { message: error })} data-testid="usage-status" />}
         {picked && (
           <>
@@ -310,7 +311,7 @@ export function UsageView(): React.JSX.Element {
                 </DescriptionListGroup>
               </DescriptionList>
             ) : null}
-            {u?.sourceNote && <p className="muted small" data-testid={`usage-note-${picked.name}`}>{u.sourceNote}</p>}
+            {u?.sourceNote && <p className="muted small" data-testid={`usage-note-${picked.name}`}>{saidText(u.sourceNoteSaid, u.sourceNote)}</p>}
             {!u && status !== 'unavailable' && <p className="muted">{t('usage.measuring')}</p>}
             <Title headingLevel="h3" size="md">{t('usage.treemap', { name: picked.name })}</Title>
             {!picked.layered ? (

@@ -1,0 +1,107 @@
+// What the engine says reaches the screen exactly and in the user's language, at 1024x700, on an
+// lxcpath made by LXC with an orphan (an overlay clone whose origin was removed with `rm -rf`)
+// and a config with a legacy key:
+// - the clone dialog says why lvm, rbd and nbd are not offered as the engine does (Strata cannot
+//   make them yet), short and then whole;
+// - the orphan's lineage finding counts in the table's Problems column and shows once in the
+//   details;
+// - the usage view's quota note, the orphan's layer-diff error, the config's problems and the
+//   legacy-key conversion's notes are Japanese in Japanese.
+import { appendFileSync, rmSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { test, expect, useStrata, snap, showView } from './fixtures'
+import { copyContainer, createStartable, makeLineageLxcpath } from './lxc'
+
+const env = useStrata(() => {
+  const p = makeLineageLxcpath()
+  copyContainer(p, 'base', 'gone')
+  copyContainer(p, 'gone', 'orphan', true)
+  rmSync(`${p}/gone`, { recursive: true, force: true })
+  createStartable(p, 'old')
+  appendFileSync(`${p}/old/config`, 'lxc.utsname = oldhost\n')
+  return p
+})
+
+/** The Problems cell of a row: the one the row marks as bad when it counts any. */
+const problemsCell = (page: Page, name: string) => page.getByTestId(`container-row-${name}`).locator('td.num').nth(-2)
+
+async function open(page: Page, openApp: (e: typeof env) => Promise<Page>): Promise<void> {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await openApp(env)
+  await expect(page.getByTestId('container-row-orphan')).toBeVisible()
+}
+
+async function openWhyNot(page: Page, button: RegExp): Promise<void> {
+  await page.getByTestId('container-row-base').click()
+  await page.getByTestId('details-clone').click()
+  await expect(page.getByTestId('clone-dialog')).toBeVisible()
+  await page.getByTestId('clone-dialog').getByRole('button', { name: button }).click()
+}
+
+test.describe('in English', () => {
+  test('the orphan counts its lineage finding, shown once; lvm is "not yet"; the diff error names the gone lower', async ({ openApp, page }) => {
+    await open(page, openApp)
+    // the table counts the finding the details show (before: 0, config problems only)
+    await expect(problemsCell(page, 'orphan')).toHaveText('1')
+    await expect(problemsCell(page, 'orphan')).toHaveClass(/bad/)
+    await expect(problemsCell(page, 'base')).toHaveText('0')
+    await page.getByTestId('container-row-orphan').click()
+    const findings = page.getByTestId('details-findings').locator('li')
+    await expect(findings).toHaveCount(1)
+    await expect(findings).toContainText(`${env.lxcpath}/orphan cannot start: its lower layer ${env.lxcpath}/gone/rootfs is gone`)
+    await expect(page.getByTestId('details').locator('ul.problems')).toHaveCount(0)
+    await snap(page, 'orphan-details-1024')
+
+    await openWhyNot(page, /Why not the other \d+ backends/)
+    for (const b of ['lvm', 'rbd', 'nbd']) {
+      await expect(page.getByTestId(`clone-why-short-${b}`)).toHaveText(`Strata cannot make ${b} containers yet.`)
+      await expect(page.getByTestId(`clone-why-whole-${b}`)).toHaveText(`Strata reads ${b} containers but cannot make, copy or snapshot them yet.`)
+    }
+    await expect(page.getByTestId('clone-why-whole-dir')).toContainText('the snapshot of a dir container is overlay')
+    await snap(page, 'clone-why-not-1024')
+    await page.keyboard.press('Escape')
+
+    await showView(page, 'usage')
+    await page.getByTestId('usage-picker').click()
+    await page.getByTestId('usage-pick-orphan').click()
+    await expect(page.getByTestId('diff-status')).toContainText(`lower layer ${env.lxcpath}/gone/rootfs is gone (its origin was removed without LXC)`)
+    await snap(page, 'usage-orphan-1024')
+  })
+})
+
+test.describe('in Japanese', () => {
+  test.use({ locale: 'ja-JP' })
+  test('finding, choice reasons, quota note, diff error and the legacy-key notes are Japanese', async ({ openApp, page }) => {
+    await open(page, openApp)
+    await expect(problemsCell(page, 'orphan')).toHaveText('1')
+    await page.getByTestId('container-row-orphan').click()
+    await expect(page.getByTestId('details-findings')).toContainText(`${env.lxcpath}/orphan は起動できません: 下位層 ${env.lxcpath}/gone/rootfs がありません`)
+    await snap(page, 'orphan-details-1024-ja')
+
+    await openWhyNot(page, /ほかの \d+ 個のバックエンドが使えない理由/)
+    await expect(page.getByTestId('clone-why-short-lvm')).toHaveText('Strata は lvm のコンテナをまだ作れません。')
+    await expect(page.getByTestId('clone-why-whole-lvm')).toHaveText('Strata は lvm のコンテナを読み取れますが、作成・コピー・スナップショットはまだできません。')
+    await expect(page.getByTestId('clone-why-whole-dir')).toContainText('dir のコンテナのスナップショットは overlay になります')
+    await snap(page, 'clone-why-not-1024-ja')
+    await page.keyboard.press('Escape')
+
+    await showView(page, 'usage')
+    // the filesystem's accounting is not used here (no prjquota on the test's lxcpath): said in Japanese
+    await expect(page.getByTestId('usage-quota-note')).toContainText('プロジェクトクォータ')
+    await page.getByTestId('usage-picker').click()
+    await page.getByTestId('usage-pick-orphan').click()
+    await expect(page.getByTestId('diff-status')).toContainText(`下位層 ${env.lxcpath}/gone/rootfs がありません`)
+    await snap(page, 'usage-orphan-1024-ja')
+
+    await showView(page, 'containers')
+    await page.getByTestId('container-row-old').click()
+    await showView(page, 'config')
+    // the parser's verdict on the legacy key, its place said once
+    await expect(page.getByTestId('config-problems')).toContainText('「lxc.utsname」は LXC 1.x/2.0 のキーで、LXC 5 は拒否します。新しいキーは lxc.uts.name です。')
+    await expect(page.getByTestId('config-problems')).toContainText(/config:\d+ 「lxc.utsname」/)
+    await page.getByTestId('modernize').click()
+    await expect(page.getByTestId('modernize-preview')).toContainText('+ lxc.uts.name = oldhost')
+    await expect(page.getByTestId('modernize-preview').locator('[data-testid^="modern-note-"]')).toHaveText(['キー名を変更'])
+    await snap(page, 'config-modernize-1024-ja')
+  })
+})
