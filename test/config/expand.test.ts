@@ -122,20 +122,14 @@ describe('include expansion with provenance', () => {
   })
 })
 
-describe('bad inputs: clear errors, quickly', () => {
-  const quickly = <T>(run: () => T): T => {
-    const started = performance.now()
-    const result = run()
-    expect(performance.now() - started).toBeLessThan(1000)
-    return result
-  }
-
+// How fast these are read is measured in bench/config.bench.mjs; a loop that never ends fails here by the test's timeout.
+describe('bad inputs: clear errors', () => {
   it('an include cycle (a includes b includes a) is an error naming the chain', () => {
     const a = path('cycle-a.conf')
     const b = path('cycle-b.conf')
     writeFileSync(a, `lxc.uts.name = a\nlxc.include = ${b}\n`)
     writeFileSync(b, `lxc.arch = amd64\n\nlxc.include = ${a}\n`)
-    const { problems, files } = quickly(() => expandConfigFile(a))
+    const { problems, files } = expandConfigFile(a)
     expect(files).toEqual([a, b])
     expect(problems).toEqual([expect.objectContaining({ rule: 'include-cycle', file: b, line: 3, severity: 'error' })])
     expect(problems[0]?.message).toContain(`${a} → ${b} → ${a}`)
@@ -143,12 +137,12 @@ describe('bad inputs: clear errors, quickly', () => {
 
   it('a self-include is a cycle too', () => {
     const self = write('self.conf', `lxc.include = ${path('self.conf')}\n`)
-    expect(quickly(() => expandConfigFile(self)).problems.map((p) => p.rule)).toEqual(['include-cycle'])
+    expect(expandConfigFile(self).problems.map((p) => p.rule)).toEqual(['include-cycle'])
   })
 
   it('a missing include file is an error at the include line', () => {
     const config = write('missing.config', `# x\nlxc.include = ${path('nope.conf')}\n`)
-    const { problems } = quickly(() => expandConfigFile(config))
+    const { problems } = expandConfigFile(config)
     expect(problems).toEqual([expect.objectContaining({ rule: 'include-missing', file: config, line: 2, severity: 'error' })])
     expect(problems[0]?.message).toContain('Failed to open file')
   })
@@ -157,7 +151,7 @@ describe('bad inputs: clear errors, quickly', () => {
     mkdirSync(path('withdir', 'x.conf'), { recursive: true })
     write('withdir/ok.conf', 'lxc.arch = amd64\n')
     const config = write('withdir.config', `lxc.include = ${path('withdir')}\n`)
-    const { problems, entries } = quickly(() => expandConfigFile(config))
+    const { problems, entries } = expandConfigFile(config)
     expect(problems).toEqual([expect.objectContaining({ rule: 'include-dir-entry', file: config, line: 1, severity: 'warning' })])
     expect(problems[0]?.message).toContain('"x.conf"')
     expect(effectiveValue(entries, 'lxc.arch')).not.toBeNull()
@@ -173,14 +167,14 @@ describe('bad inputs: clear errors, quickly', () => {
     bytes[100] = 0
     const file = path('garbage')
     writeFileSync(file, Buffer.concat([Buffer.from('lxc.uts.name = g\n'), bytes]))
-    const { problems, entries } = quickly(() => expandConfigFile(file))
+    const { problems, entries } = expandConfigFile(file)
     expect(problems.find((p) => p.rule === 'nul-byte')).toMatchObject({ file, severity: 'error' })
     expect(entries).toEqual([{ key: 'lxc.uts.name', value: 'g', file, line: 1 }])
   })
 
   it('a line "lxc.uts.name" without = is an error with file and line', () => {
     const config = write('noeq.config', 'lxc.arch = amd64\nlxc.uts.name\n')
-    const { problems, entries } = quickly(() => expandConfigFile(config))
+    const { problems, entries } = expandConfigFile(config)
     expect(problems).toEqual([expect.objectContaining({ rule: 'missing-equals', file: config, line: 2, severity: 'error' })])
     expect(entries.map((e) => e.key)).toEqual(['lxc.arch'])
   })
@@ -193,15 +187,13 @@ describe('bad inputs: clear errors, quickly', () => {
     expect(expandConfigFile(dir).problems).toEqual([expect.objectContaining({ file: dir, line: 0, rule: 'file-unreadable' })])
   })
 
-  it('parses a 5 MB config in well under a second', () => {
+  it('parses a 5 MB config whole, with no problems', () => {
     const block = 'lxc.mount.entry = /srv/data srv/data none bind,create=dir 0 0\n# a comment line\nlxc.environment = KEY=value\n\n'
     const text = block.repeat(Math.ceil((5 * 1024 * 1024) / block.length))
     const file = write('big.config', text)
-    const started = performance.now()
     const { entries, problems } = expandConfigFile(file)
-    const ms = performance.now() - started
-    console.log(`5 MB config (${text.length} bytes, ${entries.length} entries): ${ms.toFixed(1)} ms`)
     expect(problems).toEqual([])
-    expect(ms).toBeLessThan(1000)
+    // every block holds two entries (the comment and the blank line are not entries)
+    expect(entries.length).toBe(2 * Math.ceil((5 * 1024 * 1024) / block.length))
   })
 })

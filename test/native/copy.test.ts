@@ -200,16 +200,16 @@ describe('copyTree cancel, removeTree', () => {
     }
   })
 
-  it('aborts quickly after the first progress event, as a cancel', async () => {
+  it('aborts after the first progress event, as a cancel, long before the whole tree is copied', async () => {
     const ac = new AbortController()
     const dst = join(base, 'dst')
-    let abortedAt = 0
+    let aborted = false
     let seen = 0
     const p = copyTree(src, dst, {
       signal: ac.signal,
       onProgress: (pr) => {
-        if (!abortedAt) {
-          abortedAt = performance.now()
+        if (!aborted) {
+          aborted = true
           seen = pr.files
           ac.abort()
         }
@@ -220,7 +220,6 @@ describe('copyTree cancel, removeTree', () => {
       (e: unknown) => e
     )
     expect(err).toMatchObject({ name: 'StrataError', code: 'cancelled', message: expect.stringContaining('aborted') })
-    expect(performance.now() - abortedAt).toBeLessThan(500)
     expect(seen).toBeLessThan(20000)
     const copied = Number(sh(`find '${dst}' -type f | wc -l`).trim())
     expect(copied).toBeLessThan(20000)

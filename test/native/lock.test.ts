@@ -73,10 +73,9 @@ describe('lockFile / lxcLockPath', () => {
       const ac = new AbortController()
       const cancelled = lockFile(path, { signal: ac.signal })
       expect(await within(cancelled, 200)).toBe('pending')
-      const t0 = performance.now()
       ac.abort()
+      // the holder still holds the lock: only the cancel can have ended the wait
       await expect(cancelled).rejects.toMatchObject({ code: 'cancelled' })
-      expect(performance.now() - t0).toBeLessThan(300)
 
       const waiting = lockFile(path)
       expect(await within(waiting, 300)).toBe('pending')
