@@ -1,6 +1,9 @@
-// The rows of the windowed containers table: the ones in the window (ContainerTableWindow)
-// between two spacer rows. The window's state lives here, not in the table, so that a scroll
-// renders these rows again and not the header, its sort buttons and resize handles.
+// The body of the windowed containers table: the rows in the window (ContainerTableWindow), each
+// placed at its index x the row height inside a body as tall as all the rows (ContainerTable.css),
+// so a window move adds and removes rows without moving the others or laying out the table; a row
+// staying in the window keeps its element (rows are keyed by container). The window's state lives
+// here, not in the table, so that a scroll renders these rows again and not the header, its sort
+// buttons and resize handles.
 import { useEffect } from 'react'
 import type { ContainerInfo, ContainerUsage } from '@shared/model'
 import { keyOf } from '../stores/containers'
@@ -15,6 +18,7 @@ export interface ContainerTableRowsProps {
   labels: RowLabels
   order: () => readonly string[]
   scroller: React.RefObject<HTMLDivElement | null>
+  body: React.RefObject<HTMLTableSectionElement | null>
   /** set to the window on each render: the table's scroll handler and keyboard use it */
   win: React.RefObject<RowWindow | null>
   /** called with the next range before it is rendered, and after it was */
@@ -22,14 +26,13 @@ export interface ContainerTableRowsProps {
   afterMove(): void
 }
 
-export function ContainerTableRows({ rows, selected, byKey, measuring, labels, order, scroller, win, beforeMove, afterMove }: ContainerTableRowsProps): React.JSX.Element {
+export function ContainerTableRows({ rows, selected, byKey, measuring, labels, order, scroller, body, win, beforeMove, afterMove }: ContainerTableRowsProps): React.JSX.Element {
   const w = useRowWindow(scroller, rows.length, beforeMove)
   win.current = w
   const { start, end, rowPx } = w
   useEffect(afterMove, [start, end, afterMove])
   return (
-    <>
-      {start > 0 && <tr className="spacer" aria-hidden="true" style={{ height: start * rowPx }} />}
+    <tbody ref={body} className="pf-v6-c-table__tbody" role="rowgroup" style={{ height: rows.length * rowPx }}>
       {rows.slice(start, end).map((c, i) => {
         const key = keyOf(c)
         const usage = byKey.get(key)
@@ -38,6 +41,7 @@ export function ContainerTableRows({ rows, selected, byKey, measuring, labels, o
             key={key}
             c={c}
             index={start + i}
+            top={(start + i) * rowPx}
             selected={selected.has(key)}
             usage={usage}
             measuring={!usage && measuring}
@@ -46,7 +50,6 @@ export function ContainerTableRows({ rows, selected, byKey, measuring, labels, o
           />
         )
       })}
-      {end < rows.length && <tr className="spacer" aria-hidden="true" style={{ height: (rows.length - end) * rowPx }} />}
-    </>
+    </tbody>
   )
 }
