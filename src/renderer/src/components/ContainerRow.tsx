@@ -48,13 +48,11 @@ export interface ContainerRowProps {
   labels: RowLabels
   /** its place among all the rows shown (0-based): aria-rowindex, the header being row 1 */
   index: number
-  /** where it is placed in the table's body (px): the rows are positioned, not laid out one after another */
-  top: number
   /** the keys of all the rows shown, in their order (a shift-click's range), rendered or not */
   order: () => readonly string[]
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, selected, usage, measuring, labels, index, top, order }: ContainerRowProps): React.JSX.Element {
+export const ContainerRow = memo(function ContainerRow({ c, selected, usage, measuring, labels, index, order }: ContainerRowProps): React.JSX.Element {
   const key = keyOf(c)
   const [menuOpen, setMenuOpen] = useState(false)
   const select = (): void => useSelection.getState().select(key)
@@ -66,7 +64,6 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, usage, mea
       tabIndex={0}
       className={`pf-v6-c-table__tr pf-m-clickable${selected ? ' pf-m-selected' : ''} row${c.hidden ? ' hidden-container' : ''}`}
       role="row"
-      style={{ transform: `translateY(${top}px)` }}
       aria-selected={selected}
       aria-rowindex={index + 2}
       data-testid={`container-row-${c.name}`}

@@ -1,7 +1,10 @@
-// The body of the windowed containers table: the rows in the window (ContainerTableWindow), each
-// placed at its index x the row height inside a body as tall as all the rows (ContainerTable.css),
-// so a window move adds and removes rows without moving the others or laying out the table; a row
-// staying in the window keeps its element (rows are keyed by container). The window's state lives
+// The body of the windowed containers table: the rows in the window (ContainerTableWindow) in a
+// body as tall as all the rows, the first of them pushed down by the body's top padding to its
+// index x the row height (ContainerTable.css). A window move adds and removes rows and changes
+// that padding: the rows that stay keep their elements (keyed by container) and their layout, the
+// browser only moving them, and no table is laid out. (Rows placed one by one with
+// position: absolute were measured slower: the browser lays out every positioned row again at
+// each move, docs/speed-log.md.) The window's state lives
 // here, not in the table, so that a scroll renders these rows again and not the header, its sort
 // buttons and resize handles.
 import { useEffect } from 'react'
@@ -32,7 +35,7 @@ export function ContainerTableRows({ rows, selected, byKey, measuring, labels, o
   const { start, end, rowPx } = w
   useEffect(afterMove, [start, end, afterMove])
   return (
-    <tbody ref={body} className="pf-v6-c-table__tbody" role="rowgroup" style={{ height: rows.length * rowPx }}>
+    <tbody ref={body} className="pf-v6-c-table__tbody" role="rowgroup" style={{ height: rows.length * rowPx, paddingTop: start * rowPx }}>
       {rows.slice(start, end).map((c, i) => {
         const key = keyOf(c)
         const usage = byKey.get(key)
@@ -41,7 +44,6 @@ export function ContainerTableRows({ rows, selected, byKey, measuring, labels, o
             key={key}
             c={c}
             index={start + i}
-            top={(start + i) * rowPx}
             selected={selected.has(key)}
             usage={usage}
             measuring={!usage && measuring}
