@@ -1,8 +1,8 @@
 // Column widths that hold while the windowed table scrolls, without a table layout. The header
-// is a CSS grid (ContainerTable.css) whose tracks are each column's natural width: its header,
-// and the longest text of the column over ALL the rows, carried by one hidden row in the header
-// (no height, not drawn, not read out); the user's width for a column they sized; what is left
-// shared out, the name column taking twice the others' share. The body rows are grids of their
+// is a CSS grid (ContainerTable.css) whose tracks are each column's natural width: at least the
+// longest text of the column over ALL the rows, carried by one hidden row in the header (no
+// height, not drawn, not read out), and up to its header's width when there is room; the user's
+// width for a column they sized; the name column taking what is left. The body rows are grids of their
 // own, placed by position, so they cannot share the header's tracks: the tracks' sizes are read
 // from the header (one computed-style read) into `--ct-cols` on the table, the body rows'
 // columns, whenever a header cell changes size (the box's width, a folded column, the language,
