@@ -63,6 +63,7 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, usage, mea
     <tr
       tabIndex={0}
       className={`pf-v6-c-table__tr pf-m-clickable${selected ? ' pf-m-selected' : ''} row${c.hidden ? ' hidden-container' : ''}`}
+      role="row"
       aria-selected={selected}
       aria-rowindex={index + 2}
       data-testid={`container-row-${c.name}`}
@@ -98,7 +99,7 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, usage, mea
         }
       }}
     >
-      <td className="pf-v6-c-table__td pf-v6-c-table__check" onClick={(e) => e.stopPropagation()}>
+      <td role="gridcell" className="pf-v6-c-table__td pf-v6-c-table__check" onClick={(e) => e.stopPropagation()}>
         <span className="pf-v6-c-check pf-m-standalone">
           <input
             className="pf-v6-c-check__input"
@@ -109,24 +110,24 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, usage, mea
           />
         </span>
       </td>
-      <td className={`${TD} name pf-m-nowrap`}>
+      <td role="gridcell" className={`${TD} name pf-m-nowrap`}>
         <NameText name={c.name} title={c.hidden ? `${c.name}\n${labels.hiddenRow}` : undefined} className="name-text" />
       </td>
       {/* the state's dot is the span's ::before (ContainerTable.css), one element less per row */}
-      <td className={`${TD} pf-m-nowrap`}>
+      <td role="gridcell" className={`${TD} pf-m-nowrap`}>
         <span className={`state state-${c.state} state-dot`}>{labels.state[c.state]}</span>
       </td>
-      <td className={`${TD} pf-m-nowrap`}>
+      <td role="gridcell" className={`${TD} pf-m-nowrap`}>
         <span className={`badge backend-${c.backend ?? 'none'}`}>{c.backend ?? '?'}</span>
       </td>
-      <td className={`${TD} pf-m-nowrap ${WIDE_XL}`}>{originName(c)}</td>
-      <td className={`${TD} num ${WIDE_2XL}`}>{c.dependents.length}</td>
-      <td className={`${TD} num ${WIDE_2XL}`}>{c.snapshots.length}</td>
-      <td className={`${TD} ${c.problems.length ? 'num bad' : 'num'}`}>{c.problems.length}</td>
-      <td className={`${TD} num pf-m-nowrap${usage ? '' : ' muted'}`} data-testid={`size-${c.name}`}>
+      <td role="gridcell" className={`${TD} pf-m-nowrap ${WIDE_XL}`}>{originName(c)}</td>
+      <td role="gridcell" className={`${TD} num ${WIDE_2XL}`}>{c.dependents.length}</td>
+      <td role="gridcell" className={`${TD} num ${WIDE_2XL}`}>{c.snapshots.length}</td>
+      <td role="gridcell" className={`${TD} ${c.problems.length ? 'num bad' : 'num'}`}>{c.problems.length}</td>
+      <td role="gridcell" className={`${TD} num pf-m-nowrap${usage ? '' : ' muted'}`} data-testid={`size-${c.name}`}>
         {usage ? formatBytes(usage.exclusiveBytes, labels.lang) : measuring ? labels.sizeMeasuring : labels.sizeUnknown}
       </td>
-      <td className={`${TD} pf-v6-c-table__action`} onClick={(e) => e.stopPropagation()}>
+      <td role="gridcell" className={`${TD} pf-v6-c-table__action`} onClick={(e) => e.stopPropagation()}>
         <RowMenu c={c} label={labels.actions(c.name)} open={menuOpen} setOpen={setMenuOpen} />
       </td>
     </tr>

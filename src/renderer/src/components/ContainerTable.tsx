@@ -2,15 +2,16 @@
 // right-aligned under right-aligned headers, a checkbox per row and one to select all. The
 // table reads the stores and the strings once and hands each row what it shows (ContainerRow
 // subscribes to nothing). The table is windowed (ContainerTableWindow): only the rows in view,
-// and a few beyond, are in the DOM, the others stand in spacer rows of their height; the
-// columns' widths are fixed after the first paint (ContainerTableWidths) so they hold while
-// scrolling. The rows' order (all the rows shown, filtered) is what the keyboard moves through
+// and a few beyond, are in the DOM, each placed by its index (ContainerTableRows); it keeps
+// PatternFly's table elements and classes but is laid out as grids (ContainerTable.css), the
+// columns' widths coming from the header's (ContainerTableWidths), so a scroll lays out only the
+// rows that come in. Being no CSS table, it says what it is with ARIA roles (grid, rowgroup,
+// row, columnheader, gridcell). The rows' order (all the rows shown, filtered) is what the keyboard moves through
 // (ContainerTableKeys), what a shift-click's range and select-all take, and what screen readers
 // are told (aria-rowcount on the table, aria-rowindex on each row). It renders its own
 // scrolling box, and the note when the filter matches nothing.
 import { useCallback, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Table, Tbody, Thead } from '@patternfly/react-table'
 import type { ContainerInfo, ContainerState } from '@shared/model'
 import { keyOf, useContainers, type SortKey } from '../stores/containers'
 import { useSelection } from '../stores/selection'
@@ -21,7 +22,7 @@ import { ResizableTh } from './ResizableTh'
 import { useColumnWidths } from '../stores/columnWidths'
 import type { RowWindow } from './ContainerTableWindow'
 import { useRowKeys } from './ContainerTableKeys'
-import { SizerRow, useFixedWidths } from './ContainerTableWidths'
+import { SizerRow, useColumnTracks } from './ContainerTableWidths'
 import './ContainerTable.css'
 
 interface Column {
@@ -81,24 +82,24 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
   const onScroll = useCallback(() => win.current?.onScroll(), [])
 
   const userWidths = useColumnWidths((s) => s.widths)
-  const fixed = useFixedWidths(table, rows.length > 0, Object.keys(userWidths).sort().join(), lang)
-  const fixedWidth = (column: string): React.CSSProperties | undefined => (fixed?.[column] ? { width: fixed[column] } : undefined)
+  // the header's tracks for the columns the user sized (ContainerTable.css)
+  const headStyle = useMemo(() => Object.fromEntries(Object.entries(userWidths).map(([column, px]) => [`--ct-w-${column}`, `${px}px`])) as React.CSSProperties, [userWidths])
+  useColumnTracks(table)
 
   return (
     <div className="table-scroll" ref={scroller} tabIndex={-1} onScroll={onScroll} onKeyDown={rowKeys.onKeyDown} onFocus={rowKeys.onFocus}>
-      <Table
+      {/* its className never changes: useColumnTracks adds ct-ready to it */}
+      <table
         ref={table}
+        role="grid"
         aria-label={t('containers.title')}
         aria-rowcount={rows.length + 1}
-        variant="compact"
-        isStickyHeader
-        className={fixed ? 'pf-m-fixed' : undefined}
+        className="pf-v6-c-table pf-m-compact pf-m-sticky-header ct"
         data-testid="containers-table"
-        gridBreakPoint=""
       >
-        <Thead>
-          <tr className="pf-v6-c-table__tr" aria-rowindex={1}>
-            <th tabIndex={-1} scope="col" aria-label={t('containers.selectAll')} className="pf-v6-c-table__th pf-v6-c-table__check" data-column="check" style={fixedWidth('check')}>
+        <thead className="pf-v6-c-table__thead" role="rowgroup" style={headStyle}>
+          <tr className="pf-v6-c-table__tr" role="row" aria-rowindex={1}>
+            <th tabIndex={-1} role="columnheader" aria-label={t('containers.selectAll')} className="pf-v6-c-table__th pf-v6-c-table__check" data-column="check">
               <div className="pf-v6-c-check pf-m-standalone">
                 <input
                   id="select-all"
@@ -117,34 +118,31 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
                 label={t(`containers.col.${col.key}`)}
                 numeric={col.numeric}
                 wide={col.wide}
-                fixedWidth={fixed?.[col.key]}
                 tooltip={col.key === 'size' ? t('containers.sizeHelp') : undefined}
                 sorted={sort.key === col.key ? sort.dir : undefined}
                 onSort={() => sortBy(col.key)}
               />
             ))}
-            <th tabIndex={-1} scope="col" className="pf-v6-c-table__th" data-column="actions" style={fixedWidth('actions')}>
+            <th tabIndex={-1} role="columnheader" className="pf-v6-c-table__th" data-column="actions">
               <span className="pf-v6-screen-reader">{t('containers.actions', { name: '' })}</span>
             </th>
           </tr>
-        </Thead>
-        <Tbody ref={body}>
-          <ContainerTableRows
-            rows={rows}
-            selected={selected}
-            byKey={byKey}
-            measuring={measuring}
-            labels={labels}
-            order={getOrder}
-            scroller={scroller}
-            win={win}
-            beforeMove={rowKeys.beforeMove}
-            afterMove={rowKeys.afterMove}
-          />
-          {/* only while the widths are automatic: once fixed, it would only slow each layout down */}
-          {!fixed && <SizerRow rows={rows} byKey={byKey} labels={labels} />}
-        </Tbody>
-      </Table>
+          <SizerRow rows={rows} byKey={byKey} labels={labels} />
+        </thead>
+        <ContainerTableRows
+          rows={rows}
+          selected={selected}
+          byKey={byKey}
+          measuring={measuring}
+          labels={labels}
+          order={getOrder}
+          scroller={scroller}
+          body={body}
+          win={win}
+          beforeMove={rowKeys.beforeMove}
+          afterMove={rowKeys.afterMove}
+        />
+      </table>
       {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}
     </div>
   )

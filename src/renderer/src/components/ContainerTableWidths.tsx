@@ -1,12 +1,15 @@
-// Column widths that hold while the windowed table scrolls. With only the rows in view rendered,
-// the browser's automatic widths would follow the rows on screen and the columns would jump at
-// every scroll. So: (1) one collapsed row (`visibility: collapse`: no height, not read out, but
-// its cells count in the automatic widths) carries each column's longest text over ALL the rows,
-// and (2) after the first paint the header cells' widths are read and the table switches to
-// fixed layout with them. They are read again when the box's width, the language or the set of
-// columns the user sized changes. The name column keeps no fixed width: it takes what is left
-// (its text is cut in the middle), so a column the user widens narrows the names, not the page.
-import { useEffect, useMemo, useState } from 'react'
+// Column widths that hold while the windowed table scrolls, without a table layout. The header
+// is a CSS grid (ContainerTable.css) whose tracks are each column's natural width: at least the
+// longest text of the column over ALL the rows, carried by one hidden row in the header (no
+// height, not drawn, not read out), and up to its header's width when there is room; the user's
+// width for a column they sized; the name column taking what is left. The body rows are grids of their
+// own, placed by position, so they cannot share the header's tracks: the tracks' sizes are read
+// from the header (one computed-style read) into `--ct-cols` on the table, the body rows'
+// columns, whenever a header cell changes size (the box's width, a folded column, the language,
+// a longer text, a user's resize). A ResizeObserver's callback runs after the layout and before
+// the paint, so the rows are never drawn in other columns than the header's; until the first
+// read the rows are not laid out at all (`ct-ready`).
+import { useLayoutEffect, useMemo } from 'react'
 import type { ContainerInfo, ContainerUsage } from '@shared/model'
 import { formatBytes } from '@shared/format-bytes'
 import { NameText } from './NameText'
@@ -20,7 +23,7 @@ const longest = (texts: Iterable<string>): string => {
   return best
 }
 
-/** The collapsed sizer row: the cells' classes as ContainerRow's, each holding its column's longest text. */
+/** The hidden sizer row (in the header): the cells' classes as ContainerRow's, each holding its column's longest text. */
 export function SizerRow({ rows, byKey, labels }: { rows: ContainerInfo[]; byKey: Map<string, ContainerUsage>; labels: RowLabels }): React.JSX.Element {
   const text = useMemo(() => {
     const max = (f: (c: ContainerInfo) => number): string => String(rows.reduce((m, c) => Math.max(m, f(c)), 0))
@@ -36,7 +39,7 @@ export function SizerRow({ rows, byKey, labels }: { rows: ContainerInfo[]; byKey
     }
   }, [rows, byKey, labels])
   return (
-    <tr className="pf-v6-c-table__tr sizer" aria-hidden="true">
+    <tr className="pf-v6-c-table__tr ct-sizer" aria-hidden="true" role="presentation">
       <td className={`${TD} pf-v6-c-table__check`} />
       <td className={`${TD} name pf-m-nowrap`}>
         <NameText name={text.name} className="name-text" />
@@ -52,46 +55,30 @@ export function SizerRow({ rows, byKey, labels }: { rows: ContainerInfo[]; byKey
       <td className={`${TD} num pf-m-hidden pf-m-visible-on-2xl`}>{text.snapshots}</td>
       <td className={`${TD} num`}>{text.problems}</td>
       <td className={`${TD} num pf-m-nowrap`}>{text.size}</td>
-      <td className={`${TD} pf-v6-c-table__action`} />
+      <td className={`${TD} pf-v6-c-table__action`}>
+        <button type="button" tabIndex={-1} className="pf-v6-c-menu-toggle pf-m-plain kebab-toggle" />
+      </td>
     </tr>
   )
 }
 
 /**
- * The header cells' widths (by their `data-column`) once read after a paint, or null while the
- * table lays itself out automatically. `ready`: there are rows to measure; `userSized`: the
- * columns with a width the user gave (their set, joined), `lang` the language.
+ * Keeps `--ct-cols` on `table` (the body rows' columns) equal to its header's tracks, and marks the
+ * table `ct-ready` once they are read. Set on the element, not through React: a column's size
+ * changes only the rows' style, no render.
  */
-export function useFixedWidths(table: React.RefObject<HTMLElement | null>, ready: boolean, userSized: string, lang: string): Record<string, number> | null {
-  const [widths, setWidths] = useState<Record<string, number> | null>(null)
-  const [boxWidth, setBoxWidth] = useState(0)
-  // back to automatic widths when what they depend on changes
-  useEffect(() => setWidths(null), [ready, userSized, lang, boxWidth])
-  useEffect(() => {
-    const el = table.current?.parentElement
-    if (!el) return
-    const observer = new ResizeObserver((entries) => setBoxWidth(Math.round(entries[0]!.contentRect.width)))
-    observer.observe(el)
+export function useColumnTracks(table: React.RefObject<HTMLTableElement | null>): void {
+  // set before the first paint: the observer's first call comes in that frame, after its layout
+  useLayoutEffect(() => {
+    const el = table.current
+    const head = el?.tHead
+    if (!el || !head) return
+    const read = (): void => {
+      el.style.setProperty('--ct-cols', getComputedStyle(head).gridTemplateColumns)
+      el.classList.add('ct-ready')
+    }
+    const observer = new ResizeObserver(read)
+    for (const th of head.rows[0]?.cells ?? []) observer.observe(th, { box: 'border-box' })
     return () => observer.disconnect()
   }, [table])
-  useEffect(() => {
-    if (widths || !ready) return
-    let timer: ReturnType<typeof setTimeout> | undefined
-    // after the frame that paints the automatic layout: reading it then forces nothing
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => {
-        const read: Record<string, number> = {}
-        for (const th of table.current?.querySelectorAll<HTMLElement>('thead th[data-column]') ?? []) {
-          const w = th.getBoundingClientRect().width
-          if (w > 0 && th.dataset.column !== 'name') read[th.dataset.column!] = w
-        }
-        setWidths(read)
-      }, 0)
-    })
-    return () => {
-      cancelAnimationFrame(frame)
-      clearTimeout(timer)
-    }
-  }, [widths, ready, table])
-  return widths
 }

@@ -5,7 +5,8 @@
 // (role=separator with its value). The cell is a plain `<th>` with PatternFly's classes and
 // markup: react-table's Th measures offsetWidth/scrollWidth after mounting (to know whether its
 // text is cut), which forced a layout of the whole table while its 500 rows were being built.
-// Here the text is measured only on hover or focus, and the tooltip mounted only then.
+// Here the text is measured only on hover or focus, and the tooltip mounted only then. The
+// column's width is the table's (a track of its header's grid, ContainerTable), not the cell's.
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Tooltip } from '@patternfly/react-core'
@@ -99,20 +100,16 @@ export interface ResizableThProps {
   wide?: 'xl' | '2xl'
   /** shown on hover when the header's text is cut (the text itself when not given) */
   tooltip?: string
-  /** the width the table fixed for it after its first layout (ContainerTableWidths), if any */
-  fixedWidth?: number
   /** this column's sort direction when the table is sorted by it */
   sorted?: 'asc' | 'desc'
   onSort(): void
 }
 
 /** A sortable header cell (PatternFly's markup: th.pf-v6-c-table__sort > button > text + indicator) with a resize handle. */
-export function ResizableTh({ column, label, numeric, wide, fixedWidth, tooltip, sorted, onSort }: ResizableThProps): React.JSX.Element {
+export function ResizableTh({ column, label, numeric, wide, tooltip, sorted, onSort }: ResizableThProps): React.JSX.Element {
   const ref = useRef<HTMLTableCellElement>(null)
   const textRef = useRef<HTMLSpanElement>(null)
   const [tip, setTip] = useState<string | null>(null)
-  const width = useColumnWidths((s) => s.widths[column])
-  const style = width !== undefined ? { width, minWidth: width, maxWidth: width } : fixedWidth !== undefined ? { width: fixedWidth } : undefined
   // PatternFly's TableText: a tooltip only when the text is cut
   const showTipIfCut = (): void => {
     const el = textRef.current
@@ -131,7 +128,7 @@ export function ResizableTh({ column, label, numeric, wide, fixedWidth, tooltip,
     .filter(Boolean)
     .join(' ')
   return (
-    <th ref={ref} tabIndex={-1} scope="col" className={className} aria-sort={sorted ? `${sorted}ending` : undefined} data-testid={`sort-${column}`} data-column={column} style={style}>
+    <th ref={ref} tabIndex={-1} role="columnheader" className={className} aria-sort={sorted ? `${sorted}ending` : undefined} data-testid={`sort-${column}`} data-column={column}>
       <button
         type="button"
         className="pf-v6-c-table__button"
