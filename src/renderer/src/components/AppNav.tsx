@@ -15,7 +15,8 @@ const VIEWS: { view: View; icon: React.ReactNode }[] = [
   { view: 'config', icon: <FileCodeIcon /> }
 ]
 
-export function AppNav(): React.JSX.Element {
+/** Memoised: the page re-renders its sidebar whenever the app does (data arriving). */
+export const AppNav = memo(function AppNav(): React.JSX.Element {
   const setView = usePrefs((s) => s.setView)
   const page = useContext(PageContext)
   const pageRef = useRef(page)
@@ -36,11 +37,10 @@ export function AppNav(): React.JSX.Element {
       </PageSidebarBody>
     </PageSidebar>
   )
-}
+})
 
 /**
- * The entries, drawn again only when the view changes (the page re-renders its sidebar whenever
- * the app does). Plain markup with PatternFly's nav classes: its NavList reads the text
+ * The entries, drawn again only when the view changes. Plain markup with PatternFly's nav classes: its NavList reads the text
  * direction (getComputedStyle) when it mounts and on every update, and measures its items for
  * scroll buttons a vertical nav never shows, each a forced style recalculation or layout of the
  * whole page inside React's commit.
