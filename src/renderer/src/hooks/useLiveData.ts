@@ -17,10 +17,16 @@ export async function refresh({ lineageAfterPaint = false } = {}): Promise<void>
   if (lineageAfterPaint) {
     await useContainers.getState().fetch(api, all)
     await afterNextPaint()
-    await useLineage.getState().fetch(api, all)
-  } else await Promise.all([useContainers.getState().fetch(api, all), useLineage.getState().fetch(api, all)])
-  // Usage may take a while: it fills the size column when it arrives, never blocks the list.
-  void useUsage.getState().fetch(api, all)
+    // Usage may take a while: it fills the size column when it arrives, never blocks the list.
+    // Asked with the lineage, not after its answer (the sizes came a round trip later); not with
+    // the listing: the engine's measuring then slowed the listing's answer.
+    const lineage = useLineage.getState().fetch(api, all)
+    void useUsage.getState().fetch(api, all)
+    await lineage
+  } else {
+    await Promise.all([useContainers.getState().fetch(api, all), useLineage.getState().fetch(api, all)])
+    void useUsage.getState().fetch(api, all)
+  }
   useSelection.getState().prune(new Set(useContainers.getState().list.map(keyOf)))
 }
 
