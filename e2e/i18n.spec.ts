@@ -34,7 +34,8 @@ test('Japanese strings appear when the locale is ja', async ({ openApp }) => {
   await page.setViewportSize({ width: 1400, height: 900 })
 
   // Switch to English; it sticks across a reload (localStorage).
-  await page.getByTestId('lang').selectOption('en')
+  await page.getByTestId('lang').click()
+  await page.getByTestId('lang-en').click()
   await expect(page.getByTestId('nav-containers')).toHaveText('Containers')
   await page.reload()
   await expect(page.getByTestId('nav-containers')).toHaveText('Containers')

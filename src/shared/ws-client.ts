@@ -14,40 +14,68 @@ export interface WsLike {
 }
 export type WsCtor = new (url: string) => WsLike
 
+/**
+ * A socket opened before the client existed (the page's boot script, public/boot.js), with the
+ * calls already sent on it (ids 1..n) and what it received until the client takes it over.
+ */
+export interface EarlySocket {
+  socket: WsLike
+  calls: { id: number; method: string; params: unknown }[]
+  /** stops the opener's own listening and hands over the messages received so far */
+  takeOver(): unknown[]
+}
+
 const OPEN = 1
 const RECONNECT_MS = 1000
 
-export function createWsApi(url: string, Ctor: WsCtor): StrataApi & { close(): void } {
+const callKey = (method: string, params: unknown): string => `${method} ${JSON.stringify(params ?? {})}`
+
+/** `early`: a socket to use first, whose calls answer the client's first calls of the same method and params. */
+export function createWsApi(url: string, Ctor: WsCtor, early?: EarlySocket): StrataApi & { close(): void } {
   let ws: WsLike | null = null
   let nextId = 1
   let closed = false
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   const queue: string[] = []
   const listeners = new Map<EventName, Set<(p: never) => void>>()
+  // a closed early socket would never report its end: then it is not used at all
+  const CLOSED = 3
+  let handover = early && early.socket.readyState !== CLOSED ? early : undefined
+  const adopted = new Map<string, Promise<unknown>>()
+  for (const c of handover?.calls ?? []) {
+    const answer = new Promise((resolve, reject) => pending.set(c.id, { resolve, reject }))
+    answer.catch(() => undefined) // an answer nobody takes may fail unheard
+    adopted.set(callKey(c.method, c.params), answer)
+    nextId = Math.max(nextId, c.id + 1)
+  }
+
+  const onData = (data: unknown): void => {
+    let msg: WsMessage
+    try {
+      msg = JSON.parse(String(data)) as WsMessage
+    } catch {
+      return
+    }
+    if ('event' in msg) {
+      listeners.get(msg.event)?.forEach((cb) => cb(msg.payload as never))
+      return
+    }
+    const p = pending.get(msg.id)
+    if (!p) return
+    pending.delete(msg.id)
+    if ('error' in msg) p.reject(fromErrorData(msg.error))
+    else p.resolve(msg.result)
+  }
 
   const connect = (): void => {
-    const sock = new Ctor(url)
+    const sock = handover?.socket ?? new Ctor(url)
     ws = sock
     sock.onopen = () => {
       for (const m of queue.splice(0)) sock.send(m)
     }
-    sock.onmessage = (ev) => {
-      let msg: WsMessage
-      try {
-        msg = JSON.parse(String(ev.data)) as WsMessage
-      } catch {
-        return
-      }
-      if ('event' in msg) {
-        listeners.get(msg.event)?.forEach((cb) => cb(msg.payload as never))
-        return
-      }
-      const p = pending.get(msg.id)
-      if (!p) return
-      pending.delete(msg.id)
-      if ('error' in msg) p.reject(fromErrorData(msg.error))
-      else p.resolve(msg.result)
-    }
+    sock.onmessage = (ev) => onData(ev.data)
+    if (handover) for (const data of handover.takeOver()) onData(data)
+    handover = undefined
     sock.onclose = () => {
       for (const p of pending.values()) p.reject(unavailable('connection-closed', 'connection to Strata closed'))
       pending.clear()
@@ -57,14 +85,21 @@ export function createWsApi(url: string, Ctor: WsCtor): StrataApi & { close(): v
   }
   connect()
 
-  const call = (method: string, params: unknown): Promise<unknown> =>
-    new Promise((resolve, reject) => {
+  const call = (method: string, params: unknown): Promise<unknown> => {
+    // the same question, already asked on the early socket: its answer, once
+    const asked = adopted.get(callKey(method, params))
+    if (asked) {
+      adopted.delete(callKey(method, params))
+      return asked
+    }
+    return new Promise((resolve, reject) => {
       const id = nextId++
       pending.set(id, { resolve, reject })
       const data = JSON.stringify({ id, method, params: params ?? {} })
       if (ws && ws.readyState === OPEN) ws.send(data)
       else queue.push(data)
     })
+  }
 
   const methods = Object.fromEntries(METHODS.map((m) => [m, (p: unknown) => call(m, p)]))
   return {

@@ -6,7 +6,7 @@ import WebSocket from 'ws'
 import { get } from 'node:http'
 import { createService, type Service } from '../../src/main/service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
-import { createWsApi, type WsCtor } from '../../src/shared/ws-client'
+import { createWsApi, type WsCtor, type WsLike } from '../../src/shared/ws-client'
 
 let dir: string
 let lxcpath: string
@@ -72,6 +72,43 @@ describe('browser mode RPC', () => {
       })
       await expect(api.configView({ lxcpath, name: '../x' })).rejects.toMatchObject({ code: 'usage', rule: 'invalid-params', message: expect.stringMatching(/invalid container name/) })
       await expect(api.configView({ lxcpath, name: 'ghost' })).rejects.toMatchObject({ code: 'not-found', subject: `${lxcpath}/ghost` })
+    } finally {
+      api.close()
+    }
+  })
+
+  it('takes over a socket opened early, answering its first calls with what was asked on it', async () => {
+    // as public/boot.js does in the page: a socket opened and asked before the client exists
+    const origin = `http://127.0.0.1:${server.port}`
+    const url = `ws://127.0.0.1:${server.port}/rpc?token=secret-token`
+    const socket = new WebSocket(url, { origin })
+    const calls = [
+      { id: 1, method: 'lxcpaths', params: {} },
+      { id: 2, method: 'listContainers', params: { all: false } }
+    ]
+    const received: unknown[] = []
+    const keep = (ev: { data: unknown }): void => void received.push(ev.data)
+    socket.addEventListener('message', keep)
+    await new Promise((r) => socket.once('open', r))
+    for (const c of calls) socket.send(JSON.stringify(c))
+    // the first answer arrives before the take-over, the second may come after it
+    await new Promise((r) => socket.once('message', r))
+    let opened = 0
+    const counting = class extends WebSocket {
+      constructor(u: string) {
+        super(u, { origin })
+        opened++
+      }
+    } as unknown as WsCtor
+    const early = { socket: socket as unknown as WsLike, calls, takeOver: () => (socket.removeEventListener('message', keep), received.splice(0)) }
+    const api = createWsApi(url, counting, early)
+    try {
+      expect(await api.lxcpaths({})).toEqual([lxcpath])
+      expect((await api.listContainers({ all: false })).map((c) => c.name)).toEqual(['c1'])
+      // a call not asked early, and the same question again, go over the taken socket
+      expect((await api.listContainers({ all: true })).map((c) => c.name)).toEqual(['c1'])
+      expect(await api.lxcpaths({})).toEqual([lxcpath])
+      expect(opened).toBe(0)
     } finally {
       api.close()
     }

@@ -3,7 +3,7 @@
 // the host selected in the masthead (stores/hosts.ts).
 import { apiFromBridge, METHODS, type Method, type StrataApi } from '@shared/api'
 import { ENGINE, isEngineMethod } from '@shared/engine-api'
-import { createWsApi, type WsCtor } from '@shared/ws-client'
+import { createWsApi, type EarlySocket, type WsCtor } from '@shared/ws-client'
 import { useHosts } from './stores/hosts'
 
 let settleConnected: () => void = () => undefined
@@ -14,16 +14,29 @@ let settleConnected: () => void = () => undefined
  */
 export const connected = new Promise<void>((resolve) => (settleConnected = resolve))
 
+declare global {
+  interface Window {
+    /** the socket public/boot.js opened, with the first calls it sent (browser mode) */
+    strataEarlySocket?: EarlySocket & { socket: WebSocket }
+  }
+}
+
 function browserApi(): StrataApi {
   const token = new URLSearchParams(location.search).get('token') ?? ''
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
+  const settleOnOpen = (sock: WebSocket): void => {
+    if (sock.readyState !== WebSocket.CONNECTING) return settleConnected()
+    for (const ev of ['open', 'error', 'close']) sock.addEventListener(ev, () => settleConnected(), { once: true })
+  }
   class Socket extends WebSocket {
     constructor(url: string) {
       super(url)
-      for (const ev of ['open', 'error', 'close']) this.addEventListener(ev, () => settleConnected(), { once: true })
+      settleOnOpen(this)
     }
   }
-  return createWsApi(`${proto}//${location.host}/rpc?token=${encodeURIComponent(token)}`, Socket as unknown as WsCtor)
+  const early = window.strataEarlySocket
+  if (early) settleOnOpen(early.socket)
+  return createWsApi(`${proto}//${location.host}/rpc?token=${encodeURIComponent(token)}`, Socket as unknown as WsCtor, early)
 }
 
 /** Calls that only read: their answer belongs to the host they were asked of. */

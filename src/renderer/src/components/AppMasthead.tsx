@@ -17,18 +17,21 @@ import {
   ToolbarGroup,
   ToolbarItem
 } from '@patternfly/react-core'
-import { usePrefs, type Lang, type Theme } from '../stores/prefs'
+import { memo } from 'react'
+import { usePrefs, type Theme } from '../stores/prefs'
 import { useLxcpaths } from '../stores/lxcpaths'
 import { useTasks } from '../stores/tasks'
 import { HostSwitcher } from './HostSwitcher'
+import { LanguageMenu } from './LanguageMenu'
 
-const LANGS: Lang[] = ['auto', 'en', 'ja']
 const THEMES: Theme[] = ['system', 'light', 'dark']
 const ALL = ''
 
-export function AppMasthead(): React.JSX.Element {
+/** Memoised: the page re-renders when data arrives, which the masthead does not show. */
+export const AppMasthead = memo(function AppMasthead(): React.JSX.Element {
   const { t } = useTranslation()
-  const { lang, theme, setLang, setTheme } = usePrefs()
+  const theme = usePrefs((s) => s.theme)
+  const setTheme = usePrefs((s) => s.setTheme)
   const { list: lxcpaths, scope, setScope } = useLxcpaths()
   const running = useTasks((s) => Object.values(s.tasks).filter((x) => x.status === 'running').length)
   const failed = useTasks((s) => Object.values(s.tasks).some((x) => x.status === 'failed'))
@@ -70,11 +73,7 @@ export function AppMasthead(): React.JSX.Element {
                 </FormSelect>
               </ToolbarItem>
               <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }} className="masthead-keep">
-                <FormSelect aria-label={t('app.language')} data-testid="lang" value={lang} onChange={(_e, v) => setLang(v as Lang)} className="masthead-select">
-                  {LANGS.map((l) => (
-                    <FormSelectOption key={l} value={l} label={`${t('app.language')}: ${t(`app.lang.${l}`)}`} />
-                  ))}
-                </FormSelect>
+                <LanguageMenu />
               </ToolbarItem>
               <ToolbarItem visibility={{ default: 'hidden', md: 'visible' }} className="masthead-keep">
                 <FormSelect aria-label={t('app.theme')} data-testid="theme" value={theme} onChange={(_e, v) => setTheme(v as Theme)} className="masthead-select">
@@ -99,4 +98,4 @@ export function AppMasthead(): React.JSX.Element {
       </MastheadContent>
     </Masthead>
   )
-}
+})

@@ -17,10 +17,16 @@ export async function refresh({ lineageAfterPaint = false } = {}): Promise<void>
   if (lineageAfterPaint) {
     await useContainers.getState().fetch(api, all)
     await afterNextPaint()
-    await useLineage.getState().fetch(api, all)
-  } else await Promise.all([useContainers.getState().fetch(api, all), useLineage.getState().fetch(api, all)])
-  // Usage may take a while: it fills the size column when it arrives, never blocks the list.
-  void useUsage.getState().fetch(api, all)
+    // Usage may take a while: it fills the size column when it arrives, never blocks the list.
+    // Asked with the lineage, not after its answer (the sizes came a round trip later); not with
+    // the listing: the engine's measuring then slowed the listing's answer.
+    const lineage = useLineage.getState().fetch(api, all)
+    void useUsage.getState().fetch(api, all)
+    await lineage
+  } else {
+    await Promise.all([useContainers.getState().fetch(api, all), useLineage.getState().fetch(api, all)])
+    void useUsage.getState().fetch(api, all)
+  }
   useSelection.getState().prune(new Set(useContainers.getState().list.map(keyOf)))
 }
 
@@ -41,20 +47,25 @@ export function reloadHost(): void {
 
 let first: Promise<void> | null = null
 /**
- * The first fetch: main.tsx starts it before React mounts, so the listing does not wait for the
- * first render. When the window opens on the table, the lineage (which the table does not show)
+ * The first fetches: main.tsx starts them before React mounts, so the listing does not wait for
+ * the first render. When the window opens on the table, the lineage (which the table does not show)
  * is asked for after the rows are painted: the engine's work on it and its answer competed with
  * the first render of the rows for the same two cores.
  */
 export function firstRefresh(): Promise<void> {
-  return (first ??= refresh({ lineageAfterPaint: usePrefs.getState().view === 'containers' }))
+  if (!first) {
+    // The lxcpaths and the hosts first: their small answers come back (and the masthead and the
+    // view render with them) before the listing does, so nothing renders the rows a second time.
+    void useLxcpaths.getState().fetch(api)
+    void useHosts.getState().fetch(api)
+    first = refresh({ lineageAfterPaint: usePrefs.getState().view === 'containers' })
+  }
+  return first
 }
 
 export function useLiveData(): void {
   useEffect(() => {
     void firstRefresh()
-    void useLxcpaths.getState().fetch(api)
-    void useHosts.getState().fetch(api)
     const offHost = api.on('hostState', (status) => {
       const was = useHosts.getState().list.find((h) => h.name === status.name)?.state
       useHosts.getState().update(status)

@@ -18,14 +18,18 @@ export function usePrefsEffects(): void {
 
   useEffect(() => {
     const l = resolveLang(lang, navigator.language)
-    void i18n.changeLanguage(l)
-    document.documentElement.lang = l
+    // Only a real change: i18next re-renders every translated component on each changeLanguage,
+    // and a new lang on <html> restyles the whole page. At start-up main.tsx has started i18next
+    // in this language and public/boot.js has set <html>'s, so nothing changes here.
+    if (i18n.language !== l) void i18n.changeLanguage(l)
+    if (document.documentElement.lang !== l) document.documentElement.lang = l
   }, [lang])
 
   useEffect(() => {
     const resolved = resolveTheme(theme, dark)
-    document.documentElement.dataset.theme = resolved
+    const root = document.documentElement
+    if (root.dataset.theme !== resolved) root.dataset.theme = resolved
     // PatternFly's dark tokens hang on this class; the app's own variables follow data-theme
-    document.documentElement.classList.toggle('pf-v6-theme-dark', resolved === 'dark')
+    if (root.classList.contains('pf-v6-theme-dark') !== (resolved === 'dark')) root.classList.toggle('pf-v6-theme-dark', resolved === 'dark')
   }, [theme, dark])
 }

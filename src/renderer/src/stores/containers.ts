@@ -53,7 +53,6 @@ export function nextSort(cur: Sort, key: SortKey): Sort {
 interface ContainersState {
   list: ContainerInfo[]
   loaded: boolean
-  loading: boolean
   error: string | null
   filter: string
   sort: Sort
@@ -68,20 +67,18 @@ const listing = newestAnswer()
 export const useContainers = create<ContainersState>()((set, get) => ({
   list: [],
   loaded: false,
-  loading: false,
   error: null,
   filter: '',
   sort: { key: 'name', dir: 'asc' },
   setFilter: (filter) => set({ filter }),
   sortBy: (k) => set({ sort: nextSort(get().sort, k) }),
+  // One state change per answer: every change re-renders the views that read this store (the
+  // table's view with its 500 rows), and the first listing's render is the page's longest task.
   async fetch(api, all = false) {
-    set({ loading: true })
     try {
       await listing(api.listContainers({ all }), (list) => set({ list, loaded: true, error: null }))
     } catch (e) {
       set({ error: errorText(e) })
-    } finally {
-      set({ loading: false })
     }
   }
 }))

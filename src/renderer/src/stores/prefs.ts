@@ -7,7 +7,8 @@ export type Lang = 'auto' | 'en' | 'ja'
 export type Theme = 'system' | 'light' | 'dark'
 export type View = 'containers' | 'lineage' | 'config' | 'usage'
 
-/** 'auto' follows the system (browser) language; Japanese if it starts with ja, else English. */
+/** 'auto' follows the system (browser) language; Japanese if it starts with ja, else English.
+ * public/boot.js repeats this and resolveTheme for <html> before the first style. */
 export function resolveLang(lang: Lang, navigatorLanguage: string | undefined): 'en' | 'ja' {
   if (lang !== 'auto') return lang
   return (navigatorLanguage ?? '').toLowerCase().startsWith('ja') ? 'ja' : 'en'

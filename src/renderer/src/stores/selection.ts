@@ -39,8 +39,10 @@ export const useSelection = create<SelectionState>()((set, get) => ({
   },
   clear: () => set({ keys: [], focus: null, anchor: null }),
   prune: (existing) => {
-    const keys = get().keys.filter((k) => existing.has(k))
-    const focus = get().focus
+    const { keys: was, focus } = get()
+    const keys = was.filter((k) => existing.has(k))
+    // nothing gone (every refresh): no new state, so nothing that shows the selection renders again
+    if (keys.length === was.length && (focus === null || existing.has(focus))) return
     set({ keys, focus: focus && existing.has(focus) ? focus : (keys[keys.length - 1] ?? null) })
   }
 }))
