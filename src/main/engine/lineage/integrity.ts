@@ -19,8 +19,9 @@ function show(ref: ContainerRef): string {
 /** `drifts`: base drift by refKey, from baseDrifts (a walk of each base, so done ahead and off the event loop). */
 export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[], drifts: ReadonlyMap<string, BaseDrift> = new Map()): Finding[] {
   const findings: Finding[] = []
+  // a message given is kept (a config error's names its file:line for the CLI); else the sentence is it
   const add = (f: Omit<Finding, 'message'> & ({ message: string } | { said: Said })): void =>
-    void findings.push('said' in f && f.said ? { ...f, message: f.said.text } : (f as Finding))
+    void findings.push('message' in f && f.message !== undefined ? (f as Finding) : { ...f, message: (f as { said: Said }).said.text })
   for (const scan of scans) if (scan.error) add(scan.error)
   for (const scan of scans) recoveryFindings(scan.lxcpath).forEach(add)
   // Known from the scan (hidden containers included), else looked up on disk: a dependent or an

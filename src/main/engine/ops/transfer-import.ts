@@ -182,7 +182,7 @@ class Receiver {
     tar.stdin?.on('drain', () => input.resume())
     let partial = ''
     let tarRead: number | null = null
-    /** records tar had read at its last checkpoint */
+    /** records tar had read whole at its last checkpoint */
     let checkpoints = 0
     let complaints = 0
     let firstComplaint = ''
@@ -194,9 +194,11 @@ class Receiver {
         const checkpoint = line.startsWith(`tar: ${CHECKPOINT} `) ? Number(line.slice(CHECKPOINT.length + 6)) : null
         if (total) tarRead = Number(total[1])
         else if (checkpoint !== null) {
-          // %u is the number of records read so far (not of checkpoints)
-          this.ack((checkpoint - checkpoints) * TAR_RECORD)
-          checkpoints = checkpoint
+          // %u counts tar's record reads (not its checkpoints), and tar runs the checkpoint just
+          // BEFORE a read: the record it is about to read may not have come yet, so it is not acked
+          const read = checkpoint - 1
+          this.ack((read - checkpoints) * TAR_RECORD)
+          checkpoints = read
         } else if (line) {
           if (complaints++ === 0) firstComplaint = line.replace(/^tar: /, '')
           this.tarErr = (this.tarErr + line + '\n').slice(-4096)
