@@ -134,9 +134,17 @@ function findingsBySubject(findings: readonly Finding[]): Map<string, Finding[]>
   for (const f of findings) {
     if (f.code === 'config-error') continue
     const key = refKey(f.subject)
-    by.set(key, [...(by.get(key) ?? []), f])
+    const list = by.get(key)
+    if (list) list.push(f)
+    else by.set(key, [f])
   }
   return by
+}
+
+/** A container's config problems, then its lineage findings when the listing carries them. */
+function lineageProblems(record: ContainerRecord, findings: Map<string, Finding[]> | null): ConfigProblem[] {
+  const own = findings?.get(refKey(record.ref))
+  return own ? [...record.problems, ...own.map((f) => findingProblem(f, record.configFile))] : record.problems
 }
 
 /**
@@ -166,7 +174,7 @@ export function containerInfos(scans: readonly LxcpathScan[], opts: ListOptions 
         dependents: lineage.dependents(record.ref),
         snapshots: snapshots.map((s) => s.info),
         legacy: record.legacy,
-        problems: findings?.has(refKey(record.ref)) ? [...record.problems, ...findings.get(refKey(record.ref))!.map((f) => findingProblem(f, record.configFile))] : record.problems,
+        problems: lineageProblems(record, findings),
         layered: record.spec !== null && driverFor(record.spec.backend).capabilities.whiteouts !== undefined,
         storageOutside: storageOutside(record.spec, record.dir),
         idMap: record.idMap
