@@ -2,7 +2,8 @@
 // dialogs and toasts, and the live-update wiring.
 import { Suspense, useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Page, Spinner, Bullseye } from '@patternfly/react-core'
+import { Spinner, Bullseye } from '@patternfly/react-core'
+import { AppPage } from './components/AppPage'
 import { usePrefs } from './stores/prefs'
 import { useContainers } from './stores/containers'
 import { useLiveData } from './hooks/useLiveData'
@@ -45,7 +46,7 @@ export function App(): React.JSX.Element {
     </Bullseye>
   )
   return (
-    <Page
+    <AppPage
       masthead={<AppMasthead />}
       sidebar={<AppNav />}
       isManagedSidebar
@@ -82,6 +83,6 @@ export function App(): React.JSX.Element {
       <CloneDialog lxcpaths={lxcpaths} />
       <CopyToHostDialog />
       <DestroyHost />
-    </Page>
+    </AppPage>
   )
 }
