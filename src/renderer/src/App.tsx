@@ -19,6 +19,7 @@ import { CopyToHostDialog } from './components/CopyToHostDialog'
 import { DestroyHost } from './components/DestroyHost'
 import { TaskDrawer } from './components/TaskDrawer'
 import { Toasts } from './components/Toasts'
+import { AfterFirstPaint } from './components/AfterFirstPaint'
 import { ConsoleDock } from './components/ConsoleDock'
 import { useLxcpaths } from './stores/lxcpaths'
 import { useTasks } from './stores/tasks'
@@ -79,7 +80,9 @@ export function App(): React.JSX.Element {
         </div>
         <ConsoleDock />
       </div>
-      <Toasts />
+      <AfterFirstPaint>
+        <Toasts />
+      </AfterFirstPaint>
       <CloneDialog lxcpaths={lxcpaths} />
       <CopyToHostDialog />
       <DestroyHost />
