@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 import { asciiCssPlugin } from './scripts/ascii-css'
+import { bootScriptPlugin } from './scripts/boot-script'
 
 const shared = { '@shared': resolve('src/shared') }
 
@@ -50,7 +51,7 @@ export default defineConfig({
   },
   renderer: {
     resolve: { alias: { ...shared, '@renderer': resolve('src/renderer/src') } },
-    plugins: [react(), asciiCssPlugin()],
+    plugins: [react(), asciiCssPlugin(), bootScriptPlugin()],
     css: { postcss: { plugins: [dropUnusedThemes] } },
     worker: { format: 'es' },
     // ASCII-only scripts: V8 keeps a script with one non-ASCII character (the Japanese strings, an

@@ -2,28 +2,10 @@
 // built from METHODS. Works with the browser's WebSocket and with `ws` under Node (tests).
 import { METHODS, type EventName, type Events, type StrataApi, type WsMessage } from './api'
 import { fromErrorData, unavailable } from './errors'
+import type { EarlySocket, WsLike } from './ws-early'
 
-/** The part of WebSocket we use; both the DOM's and the `ws` package's fit. */
-export interface WsLike {
-  readonly readyState: number
-  send(data: string): void
-  close(): void
-  onopen: ((ev: unknown) => void) | null
-  onclose: ((ev: unknown) => void) | null
-  onmessage: ((ev: { data: unknown }) => void) | null
-}
 export type WsCtor = new (url: string) => WsLike
-
-/**
- * A socket opened before the client existed (the page's boot script, public/boot.js), with the
- * calls already sent on it (ids 1..n) and what it received until the client takes it over.
- */
-export interface EarlySocket {
-  socket: WsLike
-  calls: { id: number; method: string; params: unknown }[]
-  /** stops the opener's own listening and hands over the messages received so far */
-  takeOver(): unknown[]
-}
+export type { EarlySocket, WsLike } from './ws-early'
 
 const OPEN = 1
 const RECONNECT_MS = 1000

@@ -9,6 +9,7 @@ vi.stubGlobal('localStorage', {
 })
 
 const { resolveLang, resolveTheme, usePrefs } = await import('../../src/renderer/src/stores/prefs')
+const { PREFS_KEY, storedPrefs } = await import('../../src/renderer/src/stores/prefs-rules')
 
 describe('prefs', () => {
   it('follows the system language when automatic', () => {
@@ -30,5 +31,13 @@ describe('prefs', () => {
     expect(saved()).toEqual({ lang: 'ja', theme: 'dark', view: 'lineage', showHidden: false })
     usePrefs.getState().setShowHidden(true)
     expect(saved().showHidden).toBe(true)
+  })
+  it('is read before the store exists (the boot script) as the store saved it, the defaults where unreadable', () => {
+    usePrefs.getState().setLang('ja')
+    usePrefs.getState().setTheme('dark')
+    usePrefs.getState().setShowHidden(true)
+    expect(storedPrefs(store.get(PREFS_KEY) ?? null)).toEqual({ lang: 'ja', theme: 'dark', showHidden: true })
+    const defaults = { lang: 'auto', theme: 'system', showHidden: false }
+    for (const raw of [null, '', '{', 'null', '{"state":{"lang":"fr","theme":7,"showHidden":"yes"}}']) expect(storedPrefs(raw), String(raw)).toEqual(defaults)
   })
 })

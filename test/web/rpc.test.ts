@@ -6,7 +6,8 @@ import WebSocket from 'ws'
 import { get } from 'node:http'
 import { createService, type Service } from '../../src/main/service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
-import { createWsApi, type WsCtor, type WsLike } from '../../src/shared/ws-client'
+import { createWsApi, type WsCtor } from '../../src/shared/ws-client'
+import { openEarlySocket, rpcUrl, type EarlyWsLike } from '../../src/shared/ws-early'
 
 let dir: string
 let lxcpath: string
@@ -77,20 +78,21 @@ describe('browser mode RPC', () => {
     }
   })
 
+  it("gives the page's socket URL with its token, ws: or wss: as the page's protocol", () => {
+    expect(rpcUrl({ protocol: 'http:', host: '127.0.0.1:8080', search: '?token=a+b/c' })).toBe('ws://127.0.0.1:8080/rpc?token=a%20b%2Fc')
+    expect(rpcUrl({ protocol: 'https:', host: 'localhost:1', search: '' })).toBe('wss://localhost:1/rpc?token=')
+  })
+
   it('takes over a socket opened early, answering its first calls with what was asked on it', async () => {
-    // as public/boot.js does in the page: a socket opened and asked before the client exists
+    // as the page's boot script (src/renderer/src/boot.ts) does: a socket opened and asked before the client exists
     const origin = `http://127.0.0.1:${server.port}`
     const url = `ws://127.0.0.1:${server.port}/rpc?token=secret-token`
     const socket = new WebSocket(url, { origin })
-    const calls = [
-      { id: 1, method: 'lxcpaths', params: {} },
-      { id: 2, method: 'listContainers', params: { all: false } }
-    ]
-    const received: unknown[] = []
-    const keep = (ev: { data: unknown }): void => void received.push(ev.data)
-    socket.addEventListener('message', keep)
-    await new Promise((r) => socket.once('open', r))
-    for (const c of calls) socket.send(JSON.stringify(c))
+    const early = openEarlySocket(socket as unknown as EarlyWsLike, [
+      { method: 'lxcpaths', params: {} },
+      { method: 'listContainers', params: { all: false } }
+    ])
+    expect(early.calls.map((c) => c.id)).toEqual([1, 2])
     // the first answer arrives before the take-over, the second may come after it
     await new Promise((r) => socket.once('message', r))
     let opened = 0
@@ -100,7 +102,6 @@ describe('browser mode RPC', () => {
         opened++
       }
     } as unknown as WsCtor
-    const early = { socket: socket as unknown as WsLike, calls, takeOver: () => (socket.removeEventListener('message', keep), received.splice(0)) }
     const api = createWsApi(url, counting, early)
     try {
       expect(await api.lxcpaths({})).toEqual([lxcpath])

@@ -5,8 +5,8 @@
 // throws is answered on that request alone.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { extname, join, normalize, sep } from 'node:path'
+import { readdir, readFile } from 'node:fs/promises'
+import { extname, join, normalize, relative, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENTS, isMethod, opensStream, parseParams, streamOf, type WsMessage, type WsRequest } from '../../shared/api'
@@ -55,6 +55,21 @@ function requestPath(target: string | undefined): string | null {
   }
 }
 
+/**
+ * The built renderer's files (a few MB), read once when the server starts and served from
+ * memory: read per request, a page's scripts and stylesheet waited in libuv's thread pool
+ * behind the engine's file reads (the first listing's, asked for by the page's boot script a
+ * moment before), and arrived after the listing instead of with it.
+ */
+async function readRenderer(root: string, dir = root, files = new Map<string, Buffer>()): Promise<Map<string, Buffer>> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const file = join(dir, entry.name)
+    if (entry.isDirectory()) await readRenderer(root, file, files)
+    else if (entry.isFile()) files.set(normalize(sep + relative(root, file)), await readFile(file))
+  }
+  return files
+}
+
 /** Ends a request whose handler failed: 500 if nothing was sent yet, else the connection is cut. */
 function failed(res: ServerResponse): void {
   if (res.headersSent) res.destroy()
@@ -72,29 +87,30 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   let port = 0
   const hosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
 
-  const serveRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const files = await readRenderer(opts.rendererDir)
+  const serveRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (!hosts().includes(req.headers.host ?? '')) return void res.writeHead(421).end()
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end()
     const path = requestPath(req.url)
     if (path === null) return void res.writeHead(400).end()
     const rel = normalize(path === '/' ? '/index.html' : path)
-    const file = join(opts.rendererDir, rel)
-    if (!file.startsWith(opts.rendererDir + sep)) return void res.writeHead(403).end()
-    try {
-      const body = await readFile(file)
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-store'
-      })
-      res.end(body)
-    } catch {
-      res.writeHead(404).end()
-    }
+    if (!join(opts.rendererDir, rel).startsWith(opts.rendererDir + sep)) return void res.writeHead(403).end()
+    const body = files.get(rel)
+    if (!body) return void res.writeHead(404).end()
+    res.writeHead(200, {
+      'content-type': TYPES[extname(rel)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store'
+    })
+    res.end(body)
   }
 
   const http = createServer((req, res) => {
-    serveRequest(req, res).catch(() => failed(res))
+    try {
+      serveRequest(req, res)
+    } catch {
+      failed(res)
+    }
   })
 
   /** Why an upgrade is refused (the status line), or null to accept it. */

@@ -2,7 +2,8 @@
 // dialogs and toasts, and the live-update wiring.
 import { Suspense, useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Page, Spinner, Bullseye } from '@patternfly/react-core'
+import { Spinner, Bullseye } from '@patternfly/react-core'
+import { AppPage } from './components/AppPage'
 import { usePrefs } from './stores/prefs'
 import { useContainers } from './stores/containers'
 import { useLiveData } from './hooks/useLiveData'
@@ -18,6 +19,7 @@ import { CopyToHostDialog } from './components/CopyToHostDialog'
 import { DestroyHost } from './components/DestroyHost'
 import { TaskDrawer } from './components/TaskDrawer'
 import { Toasts } from './components/Toasts'
+import { AfterFirstPaint } from './components/AfterFirstPaint'
 import { ConsoleDock } from './components/ConsoleDock'
 import { useLxcpaths } from './stores/lxcpaths'
 import { useTasks } from './stores/tasks'
@@ -45,7 +47,7 @@ export function App(): React.JSX.Element {
     </Bullseye>
   )
   return (
-    <Page
+    <AppPage
       masthead={<AppMasthead />}
       sidebar={<AppNav />}
       isManagedSidebar
@@ -78,10 +80,12 @@ export function App(): React.JSX.Element {
         </div>
         <ConsoleDock />
       </div>
-      <Toasts />
+      <AfterFirstPaint>
+        <Toasts />
+      </AfterFirstPaint>
       <CloneDialog lxcpaths={lxcpaths} />
       <CopyToHostDialog />
       <DestroyHost />
-    </Page>
+    </AppPage>
   )
 }

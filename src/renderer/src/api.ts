@@ -4,6 +4,7 @@
 import { apiFromBridge, METHODS, type Method, type StrataApi } from '@shared/api'
 import { ENGINE, isEngineMethod } from '@shared/engine-api'
 import { createWsApi, type EarlySocket, type WsCtor } from '@shared/ws-client'
+import { rpcUrl } from '@shared/ws-early'
 import { useHosts } from './stores/hosts'
 
 let settleConnected: () => void = () => undefined
@@ -16,14 +17,12 @@ export const connected = new Promise<void>((resolve) => (settleConnected = resol
 
 declare global {
   interface Window {
-    /** the socket public/boot.js opened, with the first calls it sent (browser mode) */
+    /** the socket boot.ts opened, with the first calls it sent (browser mode) */
     strataEarlySocket?: EarlySocket & { socket: WebSocket }
   }
 }
 
 function browserApi(): StrataApi {
-  const token = new URLSearchParams(location.search).get('token') ?? ''
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
   const settleOnOpen = (sock: WebSocket): void => {
     if (sock.readyState !== WebSocket.CONNECTING) return settleConnected()
     for (const ev of ['open', 'error', 'close']) sock.addEventListener(ev, () => settleConnected(), { once: true })
@@ -36,7 +35,7 @@ function browserApi(): StrataApi {
   }
   const early = window.strataEarlySocket
   if (early) settleOnOpen(early.socket)
-  return createWsApi(`${proto}//${location.host}/rpc?token=${encodeURIComponent(token)}`, Socket as unknown as WsCtor, early)
+  return createWsApi(rpcUrl(location), Socket as unknown as WsCtor, early)
 }
 
 /** Calls that only read: their answer belongs to the host they were asked of. */

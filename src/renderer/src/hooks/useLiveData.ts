@@ -15,13 +15,13 @@ import { useHosts } from '../stores/hosts'
 export async function refresh({ lineageAfterPaint = false } = {}): Promise<void> {
   const all = usePrefs.getState().showHidden
   if (lineageAfterPaint) {
-    await useContainers.getState().fetch(api, all)
-    await afterNextPaint()
+    const painted = useContainers.getState().fetch(api, all).then(afterNextPaint)
+    const lineage = painted.then(() => useLineage.getState().fetch(api, all))
     // Usage may take a while: it fills the size column when it arrives, never blocks the list.
-    // Asked with the lineage, not after its answer (the sizes came a round trip later); not with
-    // the listing: the engine's measuring then slowed the listing's answer.
-    const lineage = useLineage.getState().fetch(api, all)
-    void useUsage.getState().fetch(api, all)
+    // Asked just after the lineage once the rows are painted, not after its answer (the sizes
+    // came a round trip later); not with the listing: the engine's measuring then slowed the
+    // listing's answer. Measuring from now, so that the rows show it from their first render.
+    void useUsage.getState().fetch(api, all, painted)
     await lineage
   } else {
     await Promise.all([useContainers.getState().fetch(api, all), useLineage.getState().fetch(api, all)])

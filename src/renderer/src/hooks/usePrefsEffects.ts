@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react'
 import { i18n } from '../i18n'
 import { resolveLang, resolveTheme, usePrefs } from '../stores/prefs'
+import { applyTheme } from '../stores/prefs-rules'
 
 export function usePrefsEffects(): void {
   const lang = usePrefs((s) => s.lang)
@@ -20,16 +21,12 @@ export function usePrefsEffects(): void {
     const l = resolveLang(lang, navigator.language)
     // Only a real change: i18next re-renders every translated component on each changeLanguage,
     // and a new lang on <html> restyles the whole page. At start-up main.tsx has started i18next
-    // in this language and public/boot.js has set <html>'s, so nothing changes here.
+    // in this language and the boot script (boot.ts) has set <html>'s, so nothing changes here.
     if (i18n.language !== l) void i18n.changeLanguage(l)
     if (document.documentElement.lang !== l) document.documentElement.lang = l
   }, [lang])
 
   useEffect(() => {
-    const resolved = resolveTheme(theme, dark)
-    const root = document.documentElement
-    if (root.dataset.theme !== resolved) root.dataset.theme = resolved
-    // PatternFly's dark tokens hang on this class; the app's own variables follow data-theme
-    if (root.classList.contains('pf-v6-theme-dark') !== (resolved === 'dark')) root.classList.toggle('pf-v6-theme-dark', resolved === 'dark')
+    applyTheme(document.documentElement, resolveTheme(theme, dark))
   }, [theme, dark])
 }

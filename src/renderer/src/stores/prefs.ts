@@ -2,21 +2,9 @@
 // hidden containers (names starting with ".", which lxc-ls leaves out) are listed.
 import { create } from 'zustand'
 import { createJSONStorage, persist } from 'zustand/middleware'
+import { PREFS_KEY, type Lang, type Theme, type View } from './prefs-rules'
 
-export type Lang = 'auto' | 'en' | 'ja'
-export type Theme = 'system' | 'light' | 'dark'
-export type View = 'containers' | 'lineage' | 'config' | 'usage'
-
-/** 'auto' follows the system (browser) language; Japanese if it starts with ja, else English.
- * public/boot.js repeats this and resolveTheme for <html> before the first style. */
-export function resolveLang(lang: Lang, navigatorLanguage: string | undefined): 'en' | 'ja' {
-  if (lang !== 'auto') return lang
-  return (navigatorLanguage ?? '').toLowerCase().startsWith('ja') ? 'ja' : 'en'
-}
-
-export function resolveTheme(theme: Theme, prefersDark: boolean): 'light' | 'dark' {
-  return theme === 'system' ? (prefersDark ? 'dark' : 'light') : theme
-}
+export { resolveLang, resolveTheme, type Lang, type Theme, type View } from './prefs-rules'
 
 interface PrefsState {
   lang: Lang
@@ -42,7 +30,7 @@ export const usePrefs = create<PrefsState>()(
       setShowHidden: (showHidden) => set({ showHidden })
     }),
     {
-      name: 'strata.prefs',
+      name: PREFS_KEY,
       storage: createJSONStorage(() => globalThis.localStorage),
       partialize: (s) => ({ lang: s.lang, theme: s.theme, view: s.view, showHidden: s.showHidden })
     }

@@ -67,8 +67,12 @@ interface UsageState {
   measuring: boolean
   /** why the filesystem's own accounting (project quotas) is not used, when it is not */
   quotaNote: QuotaNote | null
-  /** `all`: hidden containers get figures too */
-  fetch(api: Pick<StrataApi, 'usage'>, all?: boolean): Promise<void>
+  /**
+   * `all`: hidden containers get figures too. `after`: asked only once it settles (the first
+   * view's rows painted), measuring from now: the rows show "measuring" from their first
+   * render instead of changing, all of them, right after it.
+   */
+  fetch(api: Pick<StrataApi, 'usage'>, all?: boolean, after?: Promise<unknown>): Promise<void>
   /**
    * Keeps the figures current from the engine's usage watch until the answer is called: one
    * watch per lxcpath (each may be served by another engine: in process, the root helper, the
@@ -132,7 +136,7 @@ export const useUsage = create<UsageState>()((set, get) => ({
       streams.clear()
     }
   },
-  async fetch(api, all = false) {
+  async fetch(api, all = false, after) {
     // One measurement at a time; a change meanwhile is measured once more after it, not dropped.
     if (get().status === 'measuring') {
       measureAgain = true
@@ -140,6 +144,7 @@ export const useUsage = create<UsageState>()((set, get) => ({
     }
     set({ status: 'measuring' })
     try {
+      await after
       const list = await api.usage({ all })
       set({ status: 'ready', byKey: new Map(list.map((u) => [key(u.ref), u])), error: null })
     } catch (e) {
