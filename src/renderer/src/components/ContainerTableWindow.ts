@@ -33,18 +33,18 @@ interface View {
   count: number
 }
 
-/**
- * `scroller` is the table's scrolling box; `total` the number of rows; `beforeMove(start, end)` is
- * called with the next range before it is rendered (the table moves the focus off a row about to go).
- */
-export function useRowWindow(scroller: React.RefObject<HTMLDivElement | null>, total: number, beforeMove: (start: number, end: number) => void): RowWindow {
+/** `scroller` is the table's scrolling box; `total` the number of rows. */
+export function useRowWindow(scroller: React.RefObject<HTMLDivElement | null>, total: number): RowWindow {
   const sizes = useRef({ row: ROW_PX, head: HEAD_PX })
   const [view, setView] = useState<View>(() => ({ first: 0, count: Math.ceil(window.innerHeight / ROW_PX) }))
   const [, setSizes] = useState(0)
   const rangeOf = useCallback(
     (v: View): [number, number] => {
-      const first = Math.min(v.first, Math.max(0, total - v.count))
-      return [Math.max(0, first - OVERSCAN), Math.min(total, first + v.count + OVERSCAN)]
+      // always as many rows (the view and the overscan each side, or all of them): a move changes
+      // what the rendered rows show, never how many there are (ContainerTableRows)
+      const size = Math.min(total, v.count + 2 * OVERSCAN)
+      const start = Math.min(Math.max(0, v.first - OVERSCAN), total - size)
+      return [start, start + size]
     },
     [total]
   )
@@ -63,13 +63,11 @@ export function useRowWindow(scroller: React.RefObject<HTMLDivElement | null>, t
       // the list's first and last rows are rendered as soon as they come into view
       const edge = next.first === 0 || next.first + next.count >= total
       if (v.count === next.count && (v.first === next.first || (Math.abs(v.first - next.first) < STEP && !edge))) return
-      const [start, end] = rangeOf(next)
-      beforeMove(start, end)
       current.current = next
       if (sync) flushSync(() => setView(next))
       else setView(next)
     },
-    [rangeOf, beforeMove, total]
+    [total]
   )
   const onScroll = useCallback(() => move(read()), [move, read])
 
