@@ -121,40 +121,44 @@ test('the keyboard moves through all the rows: arrows, End, Home, PageDown, Shif
 })
 
 // The row elements are the window's places, not the containers': as the window moves they show
-// other containers, and what belongs to a container goes with it.
+// other containers, and what belongs to a container goes with it. The window moves as the view
+// nears its edge, and at once when the scroll turns back (it is placed ahead of the scroll).
 test('the focus, a checked box and an open menu stay with their container while the rows scroll under them', async ({ openApp }) => {
   const page = await open(() => openApp(env))
   const box = page.locator('.table-scroll')
   const at = (index: number) => page.locator(`tbody > tr[aria-rowindex="${index + 2}"]`)
   const nameAt = (index: number): Promise<string> => at(index).getAttribute('data-testid').then((id) => nameOf(id)!)
-  // down 16 rows, then a box checked, a row focused and a menu opened there
-  await box.evaluate((el) => el.scrollTo(0, 16 * 40))
-  await expect(at(18)).toBeInViewport()
-  const checked = await nameAt(18)
-  const menu = await nameAt(20)
+  const firstRendered = (): Promise<number> => rowsIn(page).first().getAttribute('aria-rowindex').then(Number)
+  const firstInView = (): Promise<number> => box.evaluate((el) => Math.ceil(el.scrollTop / 40))
+  /** scrolled by `rows` rows; the window moved (the first rendered row is another) */
+  const scrollMoving = async (rows: number): Promise<void> => {
+    const before = await firstRendered()
+    await box.evaluate((el, by) => el.scrollBy(0, by), rows * 40)
+    await expect.poll(firstRendered, 'the window moved').not.toBe(before)
+  }
+  // down a row at a time until the window moves
+  const start = await firstRendered()
+  for (let i = 0; i < 100 && (await firstRendered()) === start; i++) await box.evaluate((el) => el.scrollBy(0, 40))
+  const top = await firstInView()
+  const checked = await nameAt(top + 2)
+  const menu = await nameAt(top + 3)
+  const focused = await nameAt(top + 4)
+  const next = await nameAt(top + 5)
   await page.getByTestId(`container-row-${checked}`).getByRole('checkbox').check()
   await page.getByTestId(`row-menu-${menu}`).click()
   await expect(page.getByRole('menu')).toBeVisible()
-  // down 10 more rows: the window moves, these rows are still rendered (above the view), in other elements
-  await box.evaluate((el) => el.scrollBy(0, 10 * 40))
-  await expect(at(28)).toBeInViewport()
+  // turning back up a row moves the window: the rows are shown by other elements
+  await scrollMoving(-1)
   await expect(page.getByTestId(`row-menu-${menu}`)).toHaveAttribute('aria-expanded', 'true')
   await expect(page.locator('.kebab-toggle[aria-expanded="true"]')).toHaveCount(1)
   await page.keyboard.press('Escape')
   await expect(page.getByRole('menu')).toBeHidden()
-  // the focus back on its kebab (scrolled into view)
   await expect(page.getByTestId(`row-menu-${menu}`)).toBeFocused()
-  await expect(page.getByTestId(`row-menu-${menu}`)).toBeInViewport()
   await expect(page.getByTestId(`container-row-${checked}`).getByRole('checkbox')).toBeChecked()
   await expect(page.locator('tbody input[type="checkbox"]:checked')).toHaveCount(1)
-  // a focused row keeps the focus as the window moves; the arrows go on from it
-  await box.evaluate((el) => el.scrollTo(0, 26 * 40))
-  await expect(at(28)).toBeInViewport()
-  const focused = await nameAt(28)
-  const next = await nameAt(29)
+  // a focused row keeps the focus as the window moves (down again); the arrows go on from it
   await page.getByTestId(`container-row-${focused}`).evaluate((el) => el.focus({ preventScroll: true }))
-  await box.evaluate((el) => el.scrollBy(0, 8 * 40))
-  await expect(at(36)).toBeInViewport()
+  await scrollMoving(1)
   await expect(page.getByTestId(`container-row-${focused}`)).toBeFocused()
   await page.keyboard.press('ArrowDown')
   await expect(page.getByTestId(`container-row-${next}`)).toBeFocused()
