@@ -1,6 +1,6 @@
-// The containers table's window: only the rows in view, and a few beyond each edge, are in the
-// DOM, placed by their index in a body as tall as all the rows, so the scrollbar is the whole
-// list's. Every row has the same height (ContainerTable.css), so where a row is is arithmetic
+// The containers table's window: only the rows in view, and some beyond (mostly ahead of the
+// scroll), are in the DOM, placed by their index in a body as tall as all the rows, so the
+// scrollbar is the whole list's. Every row has the same height (ContainerTable.css), so where a row is is arithmetic
 // (index x height) and a row far down is reached by setting the scroll position, not by
 // rendering what lies between. The first commit holds what a window this tall can show, without
 // reading any size: the sizes are read after the first paint.
