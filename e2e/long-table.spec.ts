@@ -120,6 +120,50 @@ test('the keyboard moves through all the rows: arrows, End, Home, PageDown, Shif
   await expect(page.getByText(`${ROWS - at + 1} selected`)).toBeVisible()
 })
 
+// The row elements are the window's places, not the containers': as the window moves they show
+// other containers, and what belongs to a container goes with it. The window moves as the view
+// nears its edge, and at once when the scroll turns back (it is placed ahead of the scroll).
+test('the focus, a checked box and an open menu stay with their container while the rows scroll under them', async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  const box = page.locator('.table-scroll')
+  const at = (index: number) => page.locator(`tbody > tr[aria-rowindex="${index + 2}"]`)
+  const nameAt = (index: number): Promise<string> => at(index).getAttribute('data-testid').then((id) => nameOf(id)!)
+  const firstRendered = (): Promise<number> => rowsIn(page).first().getAttribute('aria-rowindex').then(Number)
+  const firstInView = (): Promise<number> => box.evaluate((el) => Math.ceil(el.scrollTop / 40))
+  /** scrolled by `rows` rows; the window moved (the first rendered row is another) */
+  const scrollMoving = async (rows: number): Promise<void> => {
+    const before = await firstRendered()
+    await box.evaluate((el, by) => el.scrollBy(0, by), rows * 40)
+    await expect.poll(firstRendered, 'the window moved').not.toBe(before)
+  }
+  // down a row at a time until the window moves
+  const start = await firstRendered()
+  for (let i = 0; i < 100 && (await firstRendered()) === start; i++) await box.evaluate((el) => el.scrollBy(0, 40))
+  const top = await firstInView()
+  const checked = await nameAt(top + 2)
+  const menu = await nameAt(top + 3)
+  const focused = await nameAt(top + 4)
+  const next = await nameAt(top + 5)
+  await page.getByTestId(`container-row-${checked}`).getByRole('checkbox').check()
+  await page.getByTestId(`row-menu-${menu}`).click()
+  await expect(page.getByRole('menu')).toBeVisible()
+  // turning back up a row moves the window: the rows are shown by other elements
+  await scrollMoving(-1)
+  await expect(page.getByTestId(`row-menu-${menu}`)).toHaveAttribute('aria-expanded', 'true')
+  await expect(page.locator('.kebab-toggle[aria-expanded="true"]')).toHaveCount(1)
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('menu')).toBeHidden()
+  await expect(page.getByTestId(`row-menu-${menu}`)).toBeFocused()
+  await expect(page.getByTestId(`container-row-${checked}`).getByRole('checkbox')).toBeChecked()
+  await expect(page.locator('tbody input[type="checkbox"]:checked')).toHaveCount(1)
+  // a focused row keeps the focus as the window moves (down again); the arrows go on from it
+  await page.getByTestId(`container-row-${focused}`).evaluate((el) => el.focus({ preventScroll: true }))
+  await scrollMoving(1)
+  await expect(page.getByTestId(`container-row-${focused}`)).toBeFocused()
+  await page.keyboard.press('ArrowDown')
+  await expect(page.getByTestId(`container-row-${next}`)).toBeFocused()
+})
+
 test('a shift-click range and select-all take rows never on screen; the bulk destroy counts them', async ({ openApp }) => {
   const page = await open(() => openApp(env))
   await rowsIn(page).nth(2).click()

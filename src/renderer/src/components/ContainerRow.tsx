@@ -6,7 +6,7 @@
 // no react-table Tr/Td (props merged through decorators, an OUIA id and an effect per row). With
 // 500 rows these were most of the first render; the table (ContainerTable) reads the stores and
 // the strings once and hands each row what it shows.
-import { memo, useState } from 'react'
+import { memo } from 'react'
 import type { ContainerInfo, ContainerState, ContainerUsage } from '@shared/model'
 import { formatBytes } from '@shared/format-bytes'
 import { keyOf } from '../stores/containers'
@@ -50,11 +50,15 @@ export interface ContainerRowProps {
   index: number
   /** the keys of all the rows shown, in their order (a shift-click's range), rendered or not */
   order: () => readonly string[]
+  /** whether its menu is open: held by the table for the container, the row's element showing other containers as the window moves */
+  menuOpen: boolean
+  /** opens or closes the menu of the container with this key (one menu is open at a time) */
+  openMenu(key: string, open: boolean): void
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, selected, usage, measuring, labels, index, order }: ContainerRowProps): React.JSX.Element {
+export const ContainerRow = memo(function ContainerRow({ c, selected, usage, measuring, labels, index, order, menuOpen, openMenu }: ContainerRowProps): React.JSX.Element {
   const key = keyOf(c)
-  const [menuOpen, setMenuOpen] = useState(false)
+  const setMenuOpen = (open: boolean): void => openMenu(key, open)
   const select = (): void => useSelection.getState().select(key)
   const toggle = (): void => useSelection.getState().toggle(key)
   const activate = (multi: boolean): void => (multi ? toggle() : select())

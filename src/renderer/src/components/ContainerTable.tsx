@@ -139,8 +139,7 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
           scroller={scroller}
           body={body}
           win={win}
-          beforeMove={rowKeys.beforeMove}
-          afterMove={rowKeys.afterMove}
+          afterRender={rowKeys.afterRender}
         />
       </table>
       {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}

@@ -4,24 +4,26 @@
 // (ContainerTableWindow's reveal), then focused and selected; with Shift the selection runs from
 // the anchor to it, with Ctrl only the focus moves. The row's own keys (Enter, Space, Delete,
 // the context-menu key) are the row's (ContainerRow).
-// A focused row that scrolls out of the window is removed from the DOM: the focus is moved to
-// the scrolling box first (not lost to the page), the moves go on from that row, and the row
-// takes the focus back when it is rendered again.
+// The row elements are the window's places, not the containers' (ContainerTableRows): after a
+// render that put other containers in them, the focus is moved to the element now showing the
+// container it was on (the row, its checkbox or its kebab); a focused container scrolled out of
+// the window hands the focus to the scrolling box (not lost to the page), the moves go on from
+// that row, and the row takes the focus back when it is rendered again.
 import { useCallback, useRef } from 'react'
 import { useSelection } from '../stores/selection'
 import type { RowWindow } from './ContainerTableWindow'
 
 const MOVES = new Set(['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End'])
+/** the parts of a row that take the focus besides the row itself */
+const PARTS = ['input', '.kebab-toggle']
 
 const rowOf = (body: HTMLElement | null, key: string): HTMLElement | null => body?.querySelector<HTMLElement>(`tr[data-key="${CSS.escape(key)}"]`) ?? null
 
 export interface RowKeys {
   onKeyDown(e: React.KeyboardEvent<HTMLDivElement>): void
   onFocus(e: React.FocusEvent<HTMLDivElement>): void
-  /** for the window's beforeMove: keeps the focus in the table when the focused row is about to go */
-  beforeMove(start: number, end: number): void
-  /** after the window moved: the row the focus was moved off takes it back if it is rendered again */
-  afterMove(): void
+  /** after each render of the rows, before the paint: the focus follows its container */
+  afterRender(): void
 }
 
 /** `order()`: the keys of all the rows shown, in their order; `win`: the table's window (set once made). */
@@ -31,27 +33,42 @@ export function useRowKeys(
   order: () => readonly string[],
   win: React.RefObject<RowWindow | null>
 ): RowKeys {
-  // the row the keyboard is on (the last focused), kept while it is scrolled away
+  // the row the keyboard is on (the last focused), kept while it is scrolled away, and the part
+  // of it that had the focus (null: the row itself)
   const active = useRef<string | null>(null)
+  const part = useRef<string | null>(null)
+  // whether the box has the focus because its row was scrolled away (not because it was clicked)
+  const handedOff = useRef(false)
 
-  const onFocus = useCallback((e: React.FocusEvent<HTMLDivElement>) => {
-    const t = e.target as HTMLElement
-    if (t.parentElement === body.current && t.dataset.key) active.current = t.dataset.key
-  }, [body])
-
-  const beforeMove = useCallback(
-    (start: number, end: number) => {
-      const focused = document.activeElement as HTMLElement | null
-      if (!focused || focused.parentElement !== body.current || !focused.dataset.key) return
-      const at = order().indexOf(focused.dataset.key)
-      if (at >= 0 && (at < start || at >= end)) scroller.current?.focus({ preventScroll: true })
+  const onFocus = useCallback(
+    (e: React.FocusEvent<HTMLDivElement>) => {
+      const t = e.target as HTMLElement
+      const row = t.closest<HTMLElement>('tr[data-key]')
+      if (row && row.parentElement === body.current && row.dataset.key) {
+        active.current = row.dataset.key
+        part.current = t === row ? null : (PARTS.find((p) => t.matches(p)) ?? null)
+      }
+      handedOff.current = false
     },
-    [body, order, scroller]
+    [body]
   )
 
-  const afterMove = useCallback(() => {
-    if (!active.current || document.activeElement !== scroller.current) return
-    rowOf(body.current, active.current)?.focus({ preventScroll: true })
+  const afterRender = useCallback(() => {
+    const key = active.current
+    const focused = document.activeElement as HTMLElement | null
+    const box = scroller.current
+    if (!key || !focused || !box) return
+    const onBox = focused === box && handedOff.current
+    const row = focused.closest<HTMLElement>('tr[data-key]')
+    if (!onBox && (!row || row.parentElement !== body.current || row.dataset.key === key)) return
+    const next = rowOf(body.current, key)
+    if (next) {
+      const at = (part.current && next.querySelector<HTMLElement>(part.current)) || next
+      at.focus({ preventScroll: true })
+    } else if (!onBox) {
+      box.focus({ preventScroll: true })
+      handedOff.current = true
+    }
   }, [scroller, body])
 
   const onKeyDown = useCallback(
@@ -87,5 +104,5 @@ export function useRowKeys(
     [body, order, scroller, win]
   )
 
-  return { onKeyDown, onFocus, beforeMove, afterMove }
+  return { onKeyDown, onFocus, afterRender }
 }

@@ -1,6 +1,6 @@
-// The containers table's window: only the rows in view, and a few beyond each edge, are in the
-// DOM, placed by their index in a body as tall as all the rows, so the scrollbar is the whole
-// list's. Every row has the same height (ContainerTable.css), so where a row is is arithmetic
+// The containers table's window: only the rows in view, and some beyond (mostly ahead of the
+// scroll), are in the DOM, placed by their index in a body as tall as all the rows, so the
+// scrollbar is the whole list's. Every row has the same height (ContainerTable.css), so where a row is is arithmetic
 // (index x height) and a row far down is reached by setting the scroll position, not by
 // rendering what lies between. The first commit holds what a window this tall can show, without
 // reading any size: the sizes are read after the first paint.
@@ -11,10 +11,16 @@ import { flushSync } from 'react-dom'
 export const ROW_PX = 40
 /** the sticky header's height until it is read */
 const HEAD_PX = 46
-/** rows rendered beyond each edge of the view: two wheel steps, so a scroll shows rows already there */
-const OVERSCAN = 12
-/** the window follows the view in steps of this many rows: most scroll frames render nothing */
-const STEP = 8
+/**
+ * rows rendered beyond the view, both edges together: the window always holds the view and these.
+ * A move renders every row element again (ContainerTableRows), whatever the distance, so the
+ * window is long and moves seldom: every 28 rows (of 40 px) while scrolling one way. The first
+ * render holds fewer (FIRST_OVERSCAN): the window grows once, after the first paint.
+ */
+const OVERSCAN = 40
+const FIRST_OVERSCAN = 24
+/** rows kept rendered beyond each edge of the view: a wheel step (240 px), so a scroll shows rows already there */
+const MARGIN = 6
 
 export interface RowWindow {
   /** the rows [start, end) are rendered */
@@ -31,24 +37,28 @@ interface View {
   first: number
   /** how many rows the view holds */
   count: number
+  /** which way the view last moved: the window is placed ahead of it, MARGIN rows behind */
+  down: boolean
 }
 
-/**
- * `scroller` is the table's scrolling box; `total` the number of rows; `beforeMove(start, end)` is
- * called with the next range before it is rendered (the table moves the focus off a row about to go).
- */
-export function useRowWindow(scroller: React.RefObject<HTMLDivElement | null>, total: number, beforeMove: (start: number, end: number) => void): RowWindow {
+/** `scroller` is the table's scrolling box; `total` the number of rows. */
+export function useRowWindow(scroller: React.RefObject<HTMLDivElement | null>, total: number): RowWindow {
   const sizes = useRef({ row: ROW_PX, head: HEAD_PX })
-  const [view, setView] = useState<View>(() => ({ first: 0, count: Math.ceil(window.innerHeight / ROW_PX) }))
+  const [view, setView] = useState<View>(() => ({ first: 0, count: Math.ceil(window.innerHeight / ROW_PX), down: true }))
   const [, setSizes] = useState(0)
+  const [overscan, setOverscan] = useState(FIRST_OVERSCAN)
   const rangeOf = useCallback(
     (v: View): [number, number] => {
-      const first = Math.min(v.first, Math.max(0, total - v.count))
-      return [Math.max(0, first - OVERSCAN), Math.min(total, first + v.count + OVERSCAN)]
+      // always as many rows (or all of them): a move changes what the rendered rows show, never
+      // how many there are (ContainerTableRows)
+      const size = Math.min(total, v.count + overscan)
+      const behind = v.down ? MARGIN : size - v.count - MARGIN
+      const start = Math.min(Math.max(0, v.first - behind), total - size)
+      return [start, start + size]
     },
-    [total]
+    [total, overscan]
   )
-  const read = useCallback((): View | null => {
+  const read = useCallback((): Omit<View, 'down'> | null => {
     const el = scroller.current
     if (!el) return null
     return { first: Math.floor(el.scrollTop / sizes.current.row), count: Math.ceil(el.clientHeight / sizes.current.row) + 1 }
@@ -56,20 +66,20 @@ export function useRowWindow(scroller: React.RefObject<HTMLDivElement | null>, t
   const current = useRef(view)
   current.current = view
   const move = useCallback(
-    (next: View | null, sync = false): void => {
+    (next: Omit<View, 'down'> | null, sync = false): void => {
       if (!next) return
       const v = current.current
-      // rows in view stay rendered while the view moves less than a step (the overscan is larger);
-      // the list's first and last rows are rendered as soon as they come into view
-      const edge = next.first === 0 || next.first + next.count >= total
-      if (v.count === next.count && (v.first === next.first || (Math.abs(v.first - next.first) < STEP && !edge))) return
-      const [start, end] = rangeOf(next)
-      beforeMove(start, end)
-      current.current = next
-      if (sync) flushSync(() => setView(next))
-      else setView(next)
+      // the window stays while it holds the view and MARGIN rows beyond each edge (or the list's
+      // first and last rows): most scroll frames render nothing, and a move renders every row
+      // element again, so the window is then placed ahead of the view, to move as seldom as it can
+      const [start, end] = rangeOf(v)
+      if (v.count === next.count && start <= Math.max(0, next.first - MARGIN) && end >= Math.min(total, next.first + next.count + MARGIN)) return
+      const moved = { ...next, down: next.first >= v.first }
+      current.current = moved
+      if (sync) flushSync(() => setView(moved))
+      else setView(moved)
     },
-    [rangeOf, beforeMove, total]
+    [rangeOf, total]
   )
   const onScroll = useCallback(() => move(read()), [move, read])
 
@@ -89,6 +99,7 @@ export function useRowWindow(scroller: React.RefObject<HTMLDivElement | null>, t
           sizes.current = next
           setSizes((n) => n + 1)
         }
+        setOverscan(OVERSCAN)
         move(read())
       }, 0)
     })
