@@ -50,6 +50,11 @@ test.describe('in English', () => {
     await expect(findings).toHaveCount(1)
     await expect(findings).toContainText(`${env.lxcpath}/orphan cannot start: its lower layer ${env.lxcpath}/gone/rootfs is gone`)
     await expect(page.getByTestId('details').locator('ul.problems')).toHaveCount(0)
+    // the details' Problems row agrees with the table's count: it points to the finding, not "none"
+    const problemsRow = page.getByTestId('details').locator('.pf-v6-c-description-list__group').filter({ has: page.getByText('Problems', { exact: true }) })
+    await expect(problemsRow.locator('dd')).not.toContainText('none')
+    await problemsRow.getByTestId('details-problems-findings').click()
+    await expect(page.getByRole('heading', { name: 'Lineage findings' })).toBeFocused()
     await snap(page, 'orphan-details-1024')
 
     await openWhyNot(page, /Why not the other \d+ backends/)

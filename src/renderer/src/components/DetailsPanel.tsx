@@ -63,6 +63,11 @@ export function DetailsPanel(): React.JSX.Element {
   const reasonOf = useStateReason()
   // Destroy stays clickable on a running container: the dialog offers to stop it; the hover says so first.
   const destroyRefusal = c ? actionRefusal('destroy', c.name, c.state) : null
+  const showFindings = (): void => {
+    const title = document.getElementById('details-findings-title')
+    title?.scrollIntoView({ block: 'nearest' })
+    title?.focus()
+  }
   const copy = useCopyToHost()
   const copyWhy = c ? copy.why(c) : null
 
@@ -87,7 +92,13 @@ export function DetailsPanel(): React.JSX.Element {
               ))}
             </ul>
           ) : (
-            nothing
+            !findings.length && nothing
+          )}
+          {/* the lineage findings count among its problems (the table's column does): never "none" beside them */}
+          {findings.length > 0 && (
+            <Button variant="link" isInline data-testid="details-problems-findings" onClick={() => showFindings()}>
+              {t('details.findings')}: {findings.length}
+            </Button>
           )}
           {c.legacy && <p className="warn">{t('details.legacy')}</p>}
         </Row>
@@ -142,7 +153,7 @@ export function DetailsPanel(): React.JSX.Element {
       {/* what is wrong (and its fix) before the snapshots: it is what the user must act on */}
       {findings.length > 0 && (
         <>
-          <Title headingLevel="h3" size="md">{t('details.findings')}</Title>
+          <Title headingLevel="h3" size="md" id="details-findings-title" tabIndex={-1} className="details-findings-title">{t('details.findings')}</Title>
           <ul data-testid="details-findings" className="findings-list">
             {findings.map((f, i) => (
               <li key={i} className="bad">
