@@ -57,6 +57,17 @@ test.describe('in English', () => {
     await expect(page.getByRole('heading', { name: 'Lineage findings' })).toBeFocused()
     await snap(page, 'orphan-details-1024')
 
+    // a legacy key's problem reads across the panel (it was a column of ~110 px at 1024x700),
+    // and the conversion is offered where it is said, with its preview
+    await page.getByTestId('container-row-old').click()
+    const problems = page.getByTestId('details').locator('ul.problems')
+    await expect(problems).toContainText('"lxc.utsname" is an LXC 1.x/2.0 key')
+    expect((await problems.boundingBox())!.width).toBeGreaterThan(200)
+    await page.getByTestId('details-modernize').click()
+    await expect(page.getByTestId('modernize-preview')).toContainText('+ lxc.uts.name = oldhost')
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId('modernize-dialog')).toHaveCount(0)
+
     await openWhyNot(page, /Why not the other \d+ backends/)
     for (const b of ['lvm', 'rbd', 'nbd']) {
       await expect(page.getByTestId(`clone-why-short-${b}`)).toHaveText(`Strata cannot make ${b} containers yet.`)
