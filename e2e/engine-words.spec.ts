@@ -82,6 +82,13 @@ test.describe('in English', () => {
     await page.getByTestId('usage-pick-orphan').click()
     await expect(page.getByTestId('diff-status')).toContainText(`lower layer ${env.lxcpath}/gone/rootfs is gone (its origin was removed without LXC)`)
     await snap(page, 'usage-orphan-1024')
+
+    await showView(page, 'containers')
+    // a start that fails says why in its toast (its title ends in a colon), the drawer the rest
+    await page.getByTestId('container-row-orphan').click()
+    await page.getByTestId('details-start').click()
+    const toast = page.getByTestId('toast').filter({ hasText: 'orphan did not start:' })
+    await expect(toast.getByTestId('toast-reason')).toContainText(`its lower layer ${env.lxcpath}/gone/rootfs no longer exists`, { timeout: 30_000 })
   })
 })
 
