@@ -50,7 +50,23 @@ test.describe('in English', () => {
     await expect(findings).toHaveCount(1)
     await expect(findings).toContainText(`${env.lxcpath}/orphan cannot start: its lower layer ${env.lxcpath}/gone/rootfs is gone`)
     await expect(page.getByTestId('details').locator('ul.problems')).toHaveCount(0)
+    // the details' Problems row agrees with the table's count: it points to the finding, not "none"
+    const problemsRow = page.getByTestId('details').locator('.pf-v6-c-description-list__group').filter({ has: page.getByText('Problems', { exact: true }) })
+    await expect(problemsRow.locator('dd')).not.toContainText('none')
+    await problemsRow.getByTestId('details-problems-findings').click()
+    await expect(page.getByRole('heading', { name: 'Lineage findings' })).toBeFocused()
     await snap(page, 'orphan-details-1024')
+
+    // a legacy key's problem reads across the panel (it was a column of ~110 px at 1024x700),
+    // and the conversion is offered where it is said, with its preview
+    await page.getByTestId('container-row-old').click()
+    const problems = page.getByTestId('details').locator('ul.problems')
+    await expect(problems).toContainText('"lxc.utsname" is an LXC 1.x/2.0 key')
+    expect((await problems.boundingBox())!.width).toBeGreaterThan(200)
+    await page.getByTestId('details-modernize').click()
+    await expect(page.getByTestId('modernize-preview')).toContainText('+ lxc.uts.name = oldhost')
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId('modernize-dialog')).toHaveCount(0)
 
     await openWhyNot(page, /Why not the other \d+ backends/)
     for (const b of ['lvm', 'rbd', 'nbd']) {
@@ -66,6 +82,13 @@ test.describe('in English', () => {
     await page.getByTestId('usage-pick-orphan').click()
     await expect(page.getByTestId('diff-status')).toContainText(`lower layer ${env.lxcpath}/gone/rootfs is gone (its origin was removed without LXC)`)
     await snap(page, 'usage-orphan-1024')
+
+    await showView(page, 'containers')
+    // a start that fails says why in its toast (its title ends in a colon), the drawer the rest
+    await page.getByTestId('container-row-orphan').click()
+    await page.getByTestId('details-start').click()
+    const toast = page.getByTestId('toast').filter({ hasText: 'orphan did not start:' })
+    await expect(toast.getByTestId('toast-reason')).toContainText(`its lower layer ${env.lxcpath}/gone/rootfs no longer exists`, { timeout: 30_000 })
   })
 })
 

@@ -43,3 +43,28 @@ test('at 1024x700 Fit keeps node names at 11 px or more on screen; the minimap s
   expect(seen.inView).toBeLessThan(seen.total)
   await expect(page.getByTestId('graph-minimap')).toBeVisible()
 })
+
+test('the lineage opens on the container selected in the table when the graph is too big to show whole', async ({ openApp }) => {
+  const page = await openApp(env)
+  const name = (n: string) => page.getByTestId(`graph-node-${n}`).locator('.gnode-name')
+  // a node the top-left first view leaves out (the graph is taller than the pane at 1024x700)
+  await showView(page, 'lineage')
+  await expect(name('base')).toBeInViewport()
+  const pane = (await page.getByTestId('graph').boundingBox())!
+  let away = ''
+  for (let i = 11; i >= 1 && !away; i--) {
+    const r = await name(`web${i}`).boundingBox()
+    if (!r || r.y > pane.y + pane.height || r.y + r.height < pane.y) away = `web${i}`
+  }
+  expect(away, 'a clone out of the first view').not.toBe('')
+  await showView(page, 'containers')
+  await page.getByTestId(`container-row-${away}`).click()
+  await showView(page, 'lineage')
+  // the details show it: the graph shows it too, without a hunt through the minimap
+  await expect(page.locator('#details-title')).toHaveText(away)
+  await expect(name(away)).toBeInViewport()
+  const r = (await name(away).boundingBox())!
+  const g = (await page.getByTestId('graph').boundingBox())!
+  expect(r.y + r.height).toBeLessThanOrEqual(g.y + g.height)
+  expect(r.y).toBeGreaterThanOrEqual(g.y)
+})

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Locator } from '@playwright/test'
 import { test, expect, useStrata, snap } from './fixtures'
 import { copyContainer, createStartable } from './lxc'
 import { formatBytes } from '../src/shared/format-bytes'
@@ -55,6 +56,14 @@ test('picker, figures du agrees with, help, treemap zoom and breadcrumb, a white
   await page.getByTestId('usage-help-button').click()
   await expect(page.getByTestId('usage-help')).toContainText('du -sx')
   await page.keyboard.press('Escape')
+  // the bars' colours are named where the bars are: the legend heads their column, in their colours
+  const legend = page.getByTestId('usage-bar-legend')
+  await expect(legend).toContainText('exclusive')
+  await expect(legend).toContainText('shared')
+  const colour = (l: Locator): Promise<string> => l.evaluate((e) => getComputedStyle(e).backgroundColor)
+  for (const part of ['.ubar-ex', '.ubar-sh']) {
+    expect(await colour(legend.locator(part))).toBe(await colour(page.getByTestId('usage-bar-web1').locator(part)))
+  }
 
   // the treemap: /root is the biggest block; the whiteout over 3 MiB is a sliver
   const treemap = page.getByTestId('treemap')

@@ -3,7 +3,7 @@
 // with the whole path on hover; problems say their place once.
 import { useTranslation } from 'react-i18next'
 import { Button, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, Title, Truncate } from '@patternfly/react-core'
-import { CloneIcon, TrashIcon } from '@patternfly/react-icons'
+import { CloneIcon, TrashIcon, WrenchIcon } from '@patternfly/react-icons'
 import type { ConfigProblem } from '@shared/model'
 import { keyOf, useContainers } from '../stores/containers'
 import { useLineage } from '../stores/lineage'
@@ -19,6 +19,7 @@ import { LifecycleButtons } from './LifecycleButtons'
 import { LogPanel } from './LogPanel'
 import { IdMapInfo } from './IdMapInfo'
 import { OriginInfo } from './OriginInfo'
+import { ModernizeDialog } from './ModernizeDialog'
 import { actionRefusal } from '@shared/lifecycle'
 import { useStateReason } from '../hooks/stateReason'
 import { useDestroyDialog } from '../stores/destroyDialog'
@@ -39,9 +40,10 @@ function problemText(p: ConfigProblem): string {
   return p.message.includes(place) ? p.message : `${place}: ${p.message}`
 }
 
-function Row({ term, children }: { term: string; children: React.ReactNode }): React.JSX.Element {
+/** A term and its description side by side; `stacked`: the description under its term, the panel's whole width (sentences with paths). */
+function Row({ term, stacked = false, children }: { term: string; stacked?: boolean; children: React.ReactNode }): React.JSX.Element {
   return (
-    <DescriptionListGroup>
+    <DescriptionListGroup className={stacked ? 'dl-stacked' : undefined}>
       <DescriptionListTerm>{term}</DescriptionListTerm>
       <DescriptionListDescription>{children}</DescriptionListDescription>
     </DescriptionListGroup>
@@ -60,9 +62,15 @@ export function DetailsPanel(): React.JSX.Element {
   const configProblems = c ? c.problems.filter((p) => p.finding === undefined) : []
   const nothing = <span className="muted">{t('details.nothing')}</span>
   const [logOpen, setLogOpen] = useState(false)
+  const [modernizing, setModernizing] = useState(false)
   const reasonOf = useStateReason()
   // Destroy stays clickable on a running container: the dialog offers to stop it; the hover says so first.
   const destroyRefusal = c ? actionRefusal('destroy', c.name, c.state) : null
+  const showFindings = (): void => {
+    const title = document.getElementById('details-findings-title')
+    title?.scrollIntoView({ block: 'nearest' })
+    title?.focus()
+  }
   const copy = useCopyToHost()
   const copyWhy = c ? copy.why(c) : null
 
@@ -79,7 +87,7 @@ export function DetailsPanel(): React.JSX.Element {
         <Row term={t('details.origin')}><OriginInfo c={c} /></Row>
         <Row term={t('details.dependents')}>{c.dependents.map((d) => d.name).join(', ') || nothing}</Row>
         <Row term={t('details.snapshots')}>{c.snapshots.map((s) => s.name).join(', ') || nothing}</Row>
-        <Row term={t('details.problems')}>
+        <Row term={t('details.problems')} stacked={configProblems.length > 0}>
           {configProblems.length ? (
             <ul className="problems">
               {configProblems.map((p, i) => (
@@ -87,9 +95,23 @@ export function DetailsPanel(): React.JSX.Element {
               ))}
             </ul>
           ) : (
-            nothing
+            !findings.length && nothing
           )}
-          {c.legacy && <p className="warn">{t('details.legacy')}</p>}
+          {/* the lineage findings count among its problems (the table's column does): never "none" beside them */}
+          {findings.length > 0 && (
+            <Button variant="link" isInline data-testid="details-problems-findings" onClick={() => showFindings()}>
+              {t('details.findings')}: {findings.length}
+            </Button>
+          )}
+          {c.legacy && (
+            <>
+              <p className="warn">{t('details.legacy')}</p>
+              {/* the conversion where its problems are said, as the Config view offers it */}
+              <Button variant="secondary" size="sm" icon={<WrenchIcon />} data-testid="details-modernize" onClick={() => setModernizing(true)}>
+                {t('config.modernize')}
+              </Button>
+            </>
+          )}
         </Row>
       </DescriptionList>
     )
@@ -142,7 +164,7 @@ export function DetailsPanel(): React.JSX.Element {
       {/* what is wrong (and its fix) before the snapshots: it is what the user must act on */}
       {findings.length > 0 && (
         <>
-          <Title headingLevel="h3" size="md">{t('details.findings')}</Title>
+          <Title headingLevel="h3" size="md" id="details-findings-title" tabIndex={-1} className="details-findings-title">{t('details.findings')}</Title>
           <ul data-testid="details-findings" className="findings-list">
             {findings.map((f, i) => (
               <li key={i} className="bad">
@@ -156,6 +178,7 @@ export function DetailsPanel(): React.JSX.Element {
       {focus && <RepairNote id={focus} />}
       {c && <SnapshotsPanel c={c} />}
       {c && logOpen && <LogPanel c={c} onClose={() => setLogOpen(false)} />}
+      {c && modernizing && <ModernizeDialog c={c} onClose={() => setModernizing(false)} />}
     </aside>
   )
 }

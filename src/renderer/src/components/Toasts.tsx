@@ -1,5 +1,5 @@
 // Toasts: a task's end, in words, fading after a few seconds (hover keeps one); a failure's
-// toast opens the task drawer, where its diagnosis is.
+// toast says its first cause and opens the task drawer, where the whole diagnosis is.
 import { useTranslation } from 'react-i18next'
 import { Alert, AlertActionCloseButton, AlertActionLink, AlertGroup } from '@patternfly/react-core'
 import { useToasts } from '../stores/toasts'
@@ -25,8 +25,20 @@ export function Toasts(): React.JSX.Element {
               <AlertActionLink onClick={() => useTasks.getState().setDrawerOpen(true)}>{t('tasks.openDrawer')}</AlertActionLink>
             ) : undefined
           }
-        />
+        >
+          {/* a failure's title ends in a colon: its reason follows (the whole diagnosis is in the drawer) */}
+          {toast.status === 'failed' && toast.taskId ? <FailureReason taskId={toast.taskId} /> : null}
+        </Alert>
       ))}
     </AlertGroup>
   )
+}
+
+/** The first cause the engine found (or the error), in the user's language: what the colon announces. */
+function FailureReason({ taskId }: { taskId: string }): React.JSX.Element | null {
+  const { t } = useTranslation()
+  const task = useTasks((s) => s.tasks[taskId])
+  const cause = task?.diagnosis?.causes[0]
+  const text = cause ? t(`startFailure.cause.${cause.rule}`, { ...cause.params, defaultValue: cause.message }) : task?.error
+  return text ? <p data-testid="toast-reason">{text}</p> : null
 }

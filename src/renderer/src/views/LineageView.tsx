@@ -232,7 +232,8 @@ function Graph(): React.JSX.Element {
 
   // A big graph opens at the readable zoom on its top-left corner (where the layout starts)
   // rather than as a thousand tiny boxes: only what is in view is drawn, so it paints and pans
-  // quickly. A small one opens as Fit shows it, once the pane's size is known.
+  // quickly. A small one opens as Fit shows it, once the pane's size is known, on the selected
+  // container where it cannot be shown whole.
   const big = nodes.length > VIRTUALIZE_ABOVE
   // Until React Flow knows its size it counts every node as in view: a big graph's nodes are
   // handed over once it does, so only the visible ones are ever rendered.
@@ -243,7 +244,8 @@ function Graph(): React.JSX.Element {
   useEffect(() => {
     if (placed.current || big || !sized || !positions || !nodes.length) return
     placed.current = true
-    fitTo(null, 1, null, 0)
+    // from the container the details show (selected in the table), else from the roots
+    fitTo(null, 1, useSelection.getState().focus, 0)
   })
   const dark = resolveTheme(theme, matchMedia('(prefers-color-scheme: dark)').matches) === 'dark'
   return (

@@ -162,7 +162,13 @@ function ContainersTable({ list, lang, picked, onPick }: { list: ContainerInfo[]
           <Th sort={sortProps(2)} className="num" modifier="nowrap">{t('usage.exclusive')}</Th>
           <Th sort={sortProps(3)} className="num" modifier="nowrap">{t('usage.shared')}</Th>
           <Th sort={sortProps(4)} className="num" modifier="nowrap">{t('usage.freed')}</Th>
-          <Th screenReaderText={t('usage.proportion')} className="bar-cell" width={20} />
+          {/* the bars' legend heads their column: what the blue and the grey stand for */}
+          <Th className="bar-cell" width={20} aria-label={t('usage.proportion')}>
+            <span className="tm-legend ubar-legend" data-testid="usage-bar-legend">
+              <span className="tm-legend-item"><span className="sw ubar-ex" aria-hidden="true" />{t('usage.exclusive')}</span>
+              <span className="tm-legend-item"><span className="sw ubar-sh" aria-hidden="true" />{t('usage.shared')}</span>
+            </span>
+          </Th>
         </Tr>
       </Thead>
       <Tbody>
