@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events'
 import { EVENTS, METHODS, parseParams, type EventName, type Events, type HostStatus, type Method, type StrataInvoke } from '@shared/api'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { CallOptions, EngineClient } from '../engine-client'
 import { changedKeyAdvice, checkHostKeys } from './host-keys'
 import { HostConnection } from './host-connection'
@@ -107,11 +108,11 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
     }
     // the name and what the copy would lose are answered to the dialog, before a task starts
     const loss = await checkCopy(source, dest)
-    if (loss !== null && !p.allowLossy) refuseLoss(loss, dest, 'tick "Copy without them"')
+    if (loss !== null && !p.allowLossy) refuseLoss(loss, dest, say('how-tick-lossy'))
     const started = from.task(async (call) => {
       try {
         const made = await copyAcrossHosts(source, dest, { signal: call.signal, onProgress: call.onProgress && copyProgress(call.onProgress) })
-        if (loss !== null) call.onProgress?.({ phase: 'attributes', message: droppedNote(loss, dest) })
+        if (loss !== null) call.onProgress?.({ phase: 'attributes', message: droppedNote(loss, dest).text })
         return made
       } finally {
         emit('changed', { lxcpath: target.lxcpath, ...(p.toHost === undefined ? {} : { host: p.toHost }) })

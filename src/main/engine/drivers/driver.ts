@@ -138,7 +138,7 @@ export interface StorageDriver {
    * Absent: it keeps them (a directory tree on the lxcpath's filesystem, an image Strata formats).
    * `origin` null: a container received from another host (importContainer), made where create makes one.
    */
-  xattrsLost?(origin: RootfsSpec | null, specs: StorageSpecs): Promise<string | null>
+  xattrsLost?(origin: RootfsSpec | null, specs: StorageSpecs): Promise<Said | null>
   /** a copy-on-write clone of the source */
   snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec>
   /**

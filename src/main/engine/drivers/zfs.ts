@@ -252,7 +252,7 @@ export const zfsDriver: StorageDriver = {
     if (!probe) poolXattrs.set(pool, (probe = probePoolXattrs(pool)))
     // a probe that could not run (no such pool) tells nothing: asked again next time, and the copy fails on its own
     const why = await probe.catch(() => (poolXattrs.delete(pool), null))
-    return why === null ? null : `the zfs pool ${pool} keeps no extended attributes (${why}: zfs-fuse has none), so no POSIX ACLs and no file capabilities`
+    return why === null ? null : say('zfs-keeps-no-xattrs', { pool, why })
   },
   async copy(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
     const dataset = await newDataset(copyParent(source.spec, target.specs), target, ctx)

@@ -58,7 +58,7 @@ export async function convertAufsToOverlay(ref: ContainerRef, ctx: OpContext = {
   admitLowers(spec, record.configFile, ctx)
   const missing = spec.lowers.find((l) => !existsSync(l))
   if (missing) throw refused('convert-lower-missing', `${ref.name}'s lower ${missing} is gone, so the converted clone could not start either.`, show(ref))
-  await assertStopped(ref, 'convert it')
+  await assertStopped(ref, 'convert')
   const dir = record.dir
   await swapInRebuilt(
     { what: 'convert', ref, dir, addOrigins: [], removeOrigins: [], oldSpec: spec },

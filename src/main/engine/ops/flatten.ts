@@ -25,7 +25,7 @@ export async function flattenContainer(ref: ContainerRef, ctx: OpContext = {}): 
   if (capabilities.cloneFrom !== null) throw refused('flatten-unreadable', `${ref.name} cannot be flattened: ${capabilities.cloneFrom.text}`, show(ref))
   admitLowers(spec, record.configFile, ctx)
   admitRecordedRefs(record.rdepends ?? [], join(record.dir, RDEPENDS_FILE), ctx)
-  await assertStopped(ref, 'flatten it')
+  await assertStopped(ref, 'flatten')
   const dir = record.dir
   await swapInRebuilt(
     { what: 'flatten', ref, dir, addOrigins: [], removeOrigins: record.rdepends ?? [], oldSpec: spec },
