@@ -186,7 +186,26 @@ export const ENGINE_TEXTS = {
   // a copy to another host refused before anything starts (hosts/host-copy.ts)
   'copy-pool-lxc': "--pool {{pool}} is refused by the rule copy-pool: {{where}} is an LXC host, which has no storage pools; choose its storage with -B (dir, btrfs or zfs). Nothing was started.",
   'copy-member-lxc': "--member {{member}} is refused by the rule copy-member: {{where}} is an LXC host, which has no cluster members (--member places a copy on a member of an LXD cluster). Nothing was started.",
-  'name-on-host': "{{issue}} (on {{where}}, in {{lxcpath}})"
+  'name-on-host': "{{issue}} (on {{where}}, in {{lxcpath}})",
+  // a container name Strata refuses (shared/names.ts); {{name}} is the name as quoted
+  'name-empty': "The container name is empty.",
+  'name-dots': "\"{{name}}\" is not a usable container name: it is not a directory name.",
+  'name-slash': "{{name}} contains \"/\": a container name is one directory name.",
+  'name-nul': "The container name contains a NUL byte.",
+  'name-newline': "{{name}} contains a line break: LXC records names one per line in lxc_snapshots.",
+  'name-hidden': "{{name}} starts with \".\": lxc-ls hides such containers (and Strata uses them for work in progress).",
+  'name-dash': "{{name}} starts with \"-\": LXC's tools and templates would read it as an option.",
+  'name-space': "{{name}} contains white space: LXC templates and hooks split on it.",
+  'name-colon': "{{name}} contains \":\": overlay reads \":\" in lowerdir= as a layer separator, so snapshot clones of it would fail.",
+  'name-chars': "{{name}} contains {{char}}: a container name is letters, digits and _ . + - (characters that paths, shells and template scripts carry safely).",
+  'name-bytes': "{{name}} is {{size}} bytes long: LXC's lock file \".<name>\" must fit in 255 bytes, so at most {{max}}.",
+  'name-uts': "{{name}} is {{size}} bytes long: LXC sets lxc.uts.name to the name, and a hostname is at most {{max}} bytes (keep the origin's hostname to allow it).",
+  'name-work': "{{name}} is Strata's own work in progress, not a container.",
+  'name-taken': "{{lxcpath}}/{{name}} already exists: choose another name.",
+  'recorded-ref': "{{file}} names {{ref}}, which Strata will not follow: {{problem}}",
+  'recorded-lxcpath-relative': "its lxcpath is not absolute",
+  'recorded-lxcpath-nul': "its lxcpath contains a NUL byte",
+  'recorded-lxcpath-dots': "its lxcpath has a \".\" or \"..\" segment"
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS

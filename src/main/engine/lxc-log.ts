@@ -7,7 +7,7 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSy
 import { isAbsolute, join } from 'node:path'
 import type { ContainerRef, LogTail, LxcLogLine } from '@shared/model'
 import { refused } from '@shared/errors'
-import { existingContainerNameProblem } from '@shared/names'
+import { existingContainerNameSaid } from '@shared/names'
 import { notFoundError, show } from './errors'
 import { effectiveValue, expandConfigFile } from './config/expand'
 import { irregularKind } from './fs/regular-file'
@@ -103,7 +103,7 @@ export function readLogFrom(location: LogLocation, offset?: number, opts: { noFo
  * config names the file, and the helper reads as root.
  */
 export function readContainerLog(ref: ContainerRef, offset?: number, boundary?: OpBoundary): LogTail {
-  const problem = existingContainerNameProblem(ref.name)
+  const problem = existingContainerNameSaid(ref.name)
   if (problem) throw refused('bad-name', problem, show(ref))
   if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw notFoundError(ref)
   const location = lxcLogLocation(ref)

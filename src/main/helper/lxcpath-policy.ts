@@ -11,7 +11,7 @@ import type { Scope } from '@shared/engine-api'
 import { refused } from '@shared/errors'
 import type { ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
-import { existingContainerNameProblem } from '@shared/names'
+import { existingContainerNameProblem, existingContainerNameSaid } from '@shared/names'
 import type { OpBoundary } from '../engine/context'
 
 /**
@@ -249,7 +249,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
 
   /** An existing container's name a request names: it passes the engine's rule. */
   name(name: string): string {
-    const problem = existingContainerNameProblem(name)
+    const problem = existingContainerNameSaid(name)
     if (problem) throw refused('bad-name', problem, name)
     return name
   }

@@ -47,7 +47,7 @@ export async function xattrLossAcross(from: Source, to: Target, signal?: AbortSi
 /** Refuses a name the target's engine will not take (taken there, or not a name LXC allows), naming the host. */
 export async function checkTargetName(to: TransferSide & { lxcpath: string; name: string }): Promise<void> {
   const { issue } = await to.engine.call('checkName', { lxcpath: to.lxcpath, name: to.name })
-  if (issue) throw refused(issue.rule, `${issue.message} (on ${to.where}, in ${to.lxcpath})`, `${to.lxcpath}/${to.name}`)
+  if (issue) throw refused(issue.rule, say('name-on-host', { issue: issue.said ?? issue.message, where: to.where, lxcpath: to.lxcpath }), `${to.lxcpath}/${to.name}`)
 }
 
 /** Checks the new name, then says what the copy would lose (xattrLossAcross), before anything moves. */

@@ -16,7 +16,7 @@ import { RDEPENDS_FILE } from '../lineage/bookkeeping'
 import { recordBaseFingerprint } from '../lineage/drift'
 import { writeRdepends } from '../lineage/update'
 import { writeProvenance } from '../lineage/provenance'
-import { newContainerNameProblem } from '@shared/names'
+import { newContainerNameSaid } from '@shared/names'
 import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
 import { configHooks, runLxcHooks } from './lxc-hooks'
@@ -122,7 +122,7 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     throw refused('no-rootfs', say('clone-no-rootfs', { name: origin.ref.name, why }), show(origin.ref))
   }
   const backend = resolveCloneBackend({ backend: origin.backend, lxcpath: origin.ref.lxcpath }, { lxcpath }, mode, opts.backend)
-  const nameProblem = newContainerNameProblem(opts.name, { keepUtsName: internals.keepName })
+  const nameProblem = newContainerNameSaid(opts.name, { keepUtsName: internals.keepName })
   if (nameProblem) throw refused('bad-name', nameProblem)
   const finalDir = join(lxcpath, opts.name)
   if (!/\/snaps$/.test(opts.origin.lxcpath))   await assertStopped(opts.origin, 'clone')

@@ -8,7 +8,7 @@ import type { Backend, ContainerRef, RootfsSpec } from '@shared/model'
 import { createCandidates } from '../drivers/compat'
 import { driverFor } from '../drivers/index'
 import { mountFailure, runWithRootfs, type RootfsAccess } from '../fs/rootfs-mount'
-import { newContainerNameProblem } from '@shared/names'
+import { newContainerNameSaid } from '@shared/names'
 import { templateArgProblem } from '@shared/template-args'
 import { canonicalRootfsSpec } from '../rootfs'
 import { assertFree, buildAndRegister } from './build'
@@ -46,7 +46,7 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
   const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
   if (!lxcpath.startsWith('/')) throw refused('relative-lxcpath', say('relative-lxcpath', { lxcpath }), lxcpath)
   const candidates = createCandidates(lxcpath, opts.backend)
-  const problem = newContainerNameProblem(opts.name)
+  const problem = newContainerNameSaid(opts.name)
   if (problem) throw refused('bad-name', problem)
   const args = opts.templateArgs ?? []
   for (const arg of args) {

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
-import { existingContainerNameProblem } from '@shared/names'
+import { existingContainerNameSaid } from '@shared/names'
 import { readContainer, type ContainerRecord } from '../container'
 import { readStates } from '../state'
 import { refused } from '@shared/errors'
@@ -12,7 +12,7 @@ import { actionRefusal, type StateAction } from '@shared/lifecycle'
 import { notFoundError, show } from '../errors'
 
 export function loadExisting(ref: ContainerRef): ContainerRecord {
-  const problem = existingContainerNameProblem(ref.name)
+  const problem = existingContainerNameSaid(ref.name)
   if (problem) throw refused('bad-name', problem, show(ref))
   if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw notFoundError(ref)
   return readContainer(ref)

@@ -13,7 +13,7 @@ import type { Duplex, Readable, Writable } from 'node:stream'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, containerSubject, failed, refused } from '@shared/errors'
 import type { Backend, ContainerRef } from '@shared/model'
-import { newContainerNameProblem } from '@shared/names'
+import { newContainerNameSaid } from '@shared/names'
 import { cloneConfig } from '../config/rewrite'
 import { report, type OpContext } from '../context'
 import type { ByteChannel, EngineStream } from '../console'
@@ -47,7 +47,7 @@ const CHECKPOINT = 'strata-read'
 export async function importContainer(opts: ImportOptions, ctx: OpContext & { stream: EngineStream }): Promise<ContainerRef> {
   const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
   const target: ContainerRef = { lxcpath, name: opts.name }
-  const problem = newContainerNameProblem(opts.name)
+  const problem = newContainerNameSaid(opts.name)
   if (problem) throw refused('bad-name', problem)
   const finalDir = join(lxcpath, opts.name)
   assertFree(target, finalDir)
