@@ -205,7 +205,45 @@ export const ENGINE_TEXTS = {
   'recorded-ref': "{{file}} names {{ref}}, which Strata will not follow: {{problem}}",
   'recorded-lxcpath-relative': "its lxcpath is not absolute",
   'recorded-lxcpath-nul': "its lxcpath contains a NUL byte",
-  'recorded-lxcpath-dots': "its lxcpath has a \".\" or \"..\" segment"
+  'recorded-lxcpath-dots': "its lxcpath has a \".\" or \"..\" segment",
+  // more refusals and failures of operations (ops/*, console.ts, lxc-log.ts, fs/*)
+  'target-exists': "{{name}} already exists in {{lxcpath}} ({{dir}}/config); choose another name.",
+  'op-undone': "The {{what}} of {{target}} failed and was undone; nothing was changed: {{why}}",
+  'console-frozen': "Cannot open a console on {{name}}: it is frozen; unfreeze it first.",
+  'console-not-running': "Cannot open a console on {{name}}: it is {{state}}; start it first.",
+  'console-closed-early': "The console on {{name}} was closed before it opened.",
+  'convert-not-aufs': "{{name}} is {{backend}}, not an aufs clone: there is nothing to convert.",
+  'convert-no-rootfs': "{{name}} is without rootfs, not an aufs clone: there is nothing to convert.",
+  'convert-lower-missing': "{{name}}'s lower {{lower}} is gone, so the converted clone could not start either.",
+  'flatten-standalone': "{{name}} is {{backend}}: only a clone that reads its origin (overlay) can be flattened; it is standalone already.",
+  'flatten-no-rootfs': "{{name}} is without rootfs: only a clone that reads its origin (overlay) can be flattened; it is standalone already.",
+  'flatten-unreadable': "{{name}} cannot be flattened: {{why}}",
+  'config-changed': "{{file}} changed since the preview: look at the conversion again before applying it.",
+  'log-not-regular': "{{file}} is {{kind}}, not a log file: Strata reads only a regular file as a container's log.",
+  'log-is-dir': "{{file}} is a directory, not a log file: Strata reads only a regular file as a container's log.",
+  'log-not-regular-now': "{{file}} is not a regular file: Strata reads only a regular file as a container's log.",
+  'not-regular-file': "{{file}} is {{kind}}, not a regular file: Strata reads only regular files as configs and bookkeeping (a device, FIFO or socket can block or never end).",
+  'file-too-large': "{{file}} is larger than {{max}}, the most Strata reads of a config or bookkeeping file.",
+  'no-container-or-snapshot': "no container or snapshot {{ref}}: it has no config file there",
+  'swap-storage-in-use': "{{name}} cannot be replaced by its {{what}}: {{why}}.",
+  'restore-storage-in-use': "{{name}} cannot be replaced by its restore: {{why}}. Restore to a new container instead (strata snapshot -r SNAP -N NEWNAME).",
+  // a backend refused when a container is made or snapshotted (drivers/compat.ts)
+  'create-backend-refused': "Cannot create {{a}} {{backend}} container: {{why}}",
+  'unknown-backend-why': "unknown backend",
+  'snapshot-backend-refused': "{{a}} {{backend}} container cannot be snapshotted: {{why}}",
+  'copy-clone-impossible': "A copy clone of {{a}} {{origin}} container as {{backend}} is not possible: {{why}}",
+  'snapshot-clone-impossible': "A snapshot clone of {{a}} {{origin}} container as {{backend}} is not possible: {{why}}",
+  // a copy between hosts (ops/transfer-export.ts, ops/transfer-import.ts)
+  'export-no-rootfs': "{{name}} has no rootfs, so there is nothing to copy.",
+  'export-cancelled-early': "The copy of {{name}} was cancelled before it began; nothing was changed.",
+  'export-cancelled': "The copy of {{name}} was cancelled; nothing was changed on either host.",
+  'export-channel-broke': "The byte channel of the copy of {{name}} broke: {{error}}",
+  'export-tar-failed': "Reading {{name}}'s rootfs with tar failed: {{why}}",
+  'import-backend': "A copy from another host unpacks into a directory; {{backend}} storage cannot be filled that way here. Copy as dir (the default) or btrfs/zfs.",
+  'import-channel-broke': "The byte channel of the copy to {{name}} broke: {{error}}",
+  'import-tar-failed': "Unpacking {{from}} into {{name}} with tar failed: {{why}}",
+  'import-ended-early': "The copy to {{name}} ended before all of it arrived (cancelled, or the connection went away); nothing was left here.",
+  'import-short': "The copy to {{name}} ended after {{received}} of {{bytes}} bytes."
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS

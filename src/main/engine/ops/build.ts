@@ -13,6 +13,7 @@ import { withLxcLock } from '../lock'
 import { removeMarkedTree } from '../fs/remove'
 import { checkAborted, report, type OpContext } from '../context'
 import { failed, isStrataError, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { show } from '../errors'
 import { faultPoint } from './fault'
 import { Journal, markerName } from '../journal/journal'
@@ -30,7 +31,7 @@ export interface BuildPlan {
 
 export function assertFree(ref: ContainerRef, finalDir: string): void {
   if (existsSync(`${finalDir}/config`) || existsSync(finalDir))
-    throw refused('target-exists', `${ref.name} already exists in ${ref.lxcpath} (${show(ref)}/config); choose another name.`, show(ref))
+    throw refused('target-exists', say('target-exists', { name: ref.name, lxcpath: ref.lxcpath, dir: show(ref) }), show(ref))
 }
 
 /**
@@ -45,7 +46,7 @@ export function undoneError(plan: { what: string; target: ContainerRef }, err: u
     if (err instanceof Error) err.message = told(err.message)
     return err
   }
-  return failed(`The ${plan.what} of ${show(plan.target)} failed and was undone; nothing was changed: ${told((err as Error)?.message ?? String(err))}`, {
+  return failed(say('op-undone', { what: plan.what, target: show(plan.target), why: told((err as Error)?.message ?? String(err)) }), {
     subject: show(plan.target),
     rule: 'undone',
     cause: err
