@@ -243,7 +243,32 @@ export const ENGINE_TEXTS = {
   'import-channel-broke': "The byte channel of the copy to {{name}} broke: {{error}}",
   'import-tar-failed': "Unpacking {{from}} into {{name}} with tar failed: {{why}}",
   'import-ended-early': "The copy to {{name}} ended before all of it arrived (cancelled, or the connection went away); nothing was left here.",
-  'import-short': "The copy to {{name}} ended after {{received}} of {{bytes}} bytes."
+  'import-short': "The copy to {{name}} ended after {{received}} of {{bytes}} bytes.",
+  // reaching another host over SSH (hosts/ssh.ts, host-keys.ts, host-session.ts, host-sessions.ts, hosts-file.ts)
+  'ssh-key-changed': "The host key of {{where}} has CHANGED: it now offers {{keys}}, which is not the key your known_hosts holds for it. This could be someone intercepting the connection, so Strata did not connect. If {{host}} was reinstalled, compare the fingerprint with its administrator and run: strata hosts trust {{host}}",
+  'ssh-key-unknown': "The host key of {{where}} is not in your known_hosts, so Strata did not connect. It offers {{keys}}. If that is {{host}}'s key, trust it with: strata hosts trust {{host}}",
+  'ssh-login-refused': "{{where}} refused the SSH login: {{ssh}}. Add your key to the account there (ssh-copy-id) or name the user in the destination.",
+  'ssh-unreachable': "{{where}} cannot be reached: {{ssh}}",
+  'ssh-failed-silently': "ssh failed without a message",
+  'ssh-polkit-refused': "polkit on {{where}} did not authorise this user to run the Strata helper (action io.strata.helper), and nobody can type a password over this connection; an administrator there can allow it, or set the host to use sudo.",
+  'ssh-polkit-password': "polkit on {{where}} asks for an administrator's password before it runs the Strata helper, and nobody can type one over this connection; an administrator there can allow this user for action io.strata.helper (a polkit rule), or set the host to use sudo.",
+  'ssh-sudo-refused': "sudo on {{where}} refused to run the Strata helper without a password: {{sudo}}. An administrator there can allow it with NOPASSWD for the helper only.",
+  'ssh-helper-missing': "The Strata helper is not installed on {{where}} ({{command}}): {{error}}. Install Strata's package there, or set the host's helper command.",
+  'ssh-helper-gone': "The Strata helper on {{where}} stopped before it answered (exit {{exit}}): {{error}}",
+  'no-message': "no message",
+  'host-no-key': "{{host}} offered no host key (ssh-keyscan got no answer); is sshd running there?",
+  'host-key-not-confirmed': "{{destination}} now offers {{offered}}, not the keys you confirmed ({{confirmed}}); nothing was added. Check its keys again.",
+  'helper-serves-nothing': "The Strata helper on {{host}} serves no lxcpath; an administrator there lists lxcpaths in /etc/strata/lxcpaths.",
+  'helper-serves-nothing-why': "The Strata helper on {{host}} serves no lxcpath ({{why}}); an administrator there lists lxcpaths in /etc/strata/lxcpaths.",
+  'no-such-host-add': "There is no host \"{{host}}\" in {{file}}; add it first.",
+  'same-host': "{{name}} is on {{where}} already; clone it there instead.",
+  'host-exists': "There is already a host \"{{host}}\"; choose another name.",
+  'bad-destination': "The SSH destination \"{{destination}}\" is not [user@]host[:port]: {{why}}.",
+  'hosts-file-unreadable': "{{file}} cannot be read: {{error}}",
+  'hosts-file-not-json': "{{file}} is not valid JSON ({{error}}); fix or remove it.",
+  'hosts-file-bad': "{{file}} is not a Strata hosts file: {{why}}.",
+  // a session's limits (streams.ts)
+  'too-many-consoles': "{{count}} consoles are already open in this session; close one first."
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS

@@ -204,6 +204,6 @@ export async function readLineage(lxcpaths: readonly string[] = defaultLxcpaths(
 export async function listContainers(lxcpaths: readonly string[] = defaultLxcpaths(), opts: ListOptions = {}): Promise<ContainerInfo[]> {
   const scans = await scanLxcpaths(lxcpaths)
   const failed = scans.find((s) => s.error)
-  if (failed?.error) throw refused(failed.error.code, failed.error.message, failed.lxcpath)
+  if (failed?.error) throw refused(failed.error.code, failed.error.said ?? failed.error.message, failed.lxcpath)
   return containerInfos(scans, opts, opts.lineageFindings ? await baseDrifts(scans, opts.lineageFindings) : undefined)
 }
