@@ -268,7 +268,38 @@ export const ENGINE_TEXTS = {
   'hosts-file-not-json': "{{file}} is not valid JSON ({{error}}); fix or remove it.",
   'hosts-file-bad': "{{file}} is not a Strata hosts file: {{why}}.",
   // a session's limits (streams.ts)
-  'too-many-consoles': "{{count}} consoles are already open in this session; close one first."
+  'too-many-consoles': "{{count}} consoles are already open in this session; close one first.",
+  // what storage refuses or fails with (drivers/*, fs/overlay-mount.ts, rootfs.ts, ops/lxc-hooks.ts)
+  'dir-cannot-snapshot': "A dir container cannot be a snapshot clone (LXC: dir has no snapshots); snapshot clones of dir origins are overlay.",
+  'loop-mount-failed': "The image {{image}} could not be mounted: {{why}}",
+  'overlay-copy': "overlay can only be used for snapshot clones (LXC's rule): use -s, or copy to dir.",
+  'colon-in-lower': "The lower {{lower}} contains \":\", which overlay reads as a layer separator.",
+  'btrfs-snapshot-failed': "btrfs could not snapshot {{origin}} (a snapshot stays on its origin's btrfs filesystem): {{error}}",
+  'btrfs-snapshot-origin': "A btrfs snapshot needs a btrfs origin.",
+  'zfs-no-dataset': "No zfs dataset has the mountpoint {{path}} (the rootfs of this zfs container).",
+  'zfs-no-mountpoint': "The zfs dataset {{dataset}} has no mountpoint ({{mountpoint}}).",
+  'zfs-create-failed': "zfs could not create the dataset {{dataset}} (under {{parent}}: lxc.bdev.zfs.root, or the origin's parent dataset): {{error}}",
+  'zfs-snapshot-origin': "A zfs snapshot clone needs a zfs origin.",
+  'not-one-directory': "A {{backend}} rootfs is not one directory.",
+  'hook-needs-root': "{{name}}'s config has lxc.hook.{{type}}, which runs on the mounted rootfs, and mounting it needs root.",
+  'not-layered': "a {{backend}} rootfs has no layers",
+  'overlay-needs-lower': "an overlay needs at least one lower layer (upper {{upper}})",
+  'merged-tree-unavailable': "cannot show the merged tree of {{upper}}: {{why}}",
+  'overlay-cannot-mount': "the overlay of {{upper}} cannot be mounted: {{why}}",
+  'rootfs-not-dir': "the rootfs {{dir}} is not a directory",
+  'rootfs-spec-empty': "The rootfs spec is empty.",
+  'rootfs-relative': "The {{backend}} rootfs \"{{path}}\" must be an absolute path.",
+  'rootfs-layered-form': "The {{backend}} rootfs \"{{value}}\" must be {{prefix}}:<lower>:<upper>, with absolute paths.",
+  'rootfs-lower-relative': "Every lower of \"{{value}}\" must be an absolute path.",
+  'nbd-needs-file': "The nbd rootfs \"{{value}}\" names no file.",
+  'userns-tool-missing': "Unprivileged containers need {{tool}} (Debian package {{package}}) to set up the user namespace LXC uses; it is not installed.",
+  // mounting a container's rootfs (container-mount.ts)
+  'mount-not-container': "{{ref}} is not a container: it has no config file",
+  'mount-no-rootfs': "{{ref}} has no usable rootfs in its config ({{why}})",
+  'rootfs-path-unset': "lxc.rootfs.path is not set",
+  'mount-running-rw': "{{ref}} is {{state}}: Strata never mounts a running container's rootfs read-write beside LXC; stop it first or mount it read-only",
+  'mount-running-block': "{{ref}} is {{state}} and its rootfs is a {{backend}} block device that LXC has mounted: a second mount of the same filesystem would corrupt it",
+  'mounted-read-only': "{{ref}} is already mounted read-only at {{mountpoint}}; unmount it first"
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS

@@ -7,7 +7,7 @@
 import type { Stats } from 'node:fs'
 import { refused } from '@shared/errors'
 import type { Backend, ContainerRef, RootfsSpec, UsageFigures } from '@shared/model'
-import type { Said } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
 import type { OpContext } from '../context'
 import type { HostnameResult } from '../fs/hostname'
 import type { RootfsAccess } from '../fs/rootfs-mount'
@@ -178,6 +178,6 @@ export interface StorageDriver {
 
 /** The path of a rootfs that is one directory as it is (dir, btrfs, a zfs mountpoint). */
 export function directoryOf(spec: RootfsSpec): string {
-  if (!('path' in spec)) throw refused('not-a-directory', `A ${spec.backend} rootfs is not one directory.`)
+  if (!('path' in spec)) throw refused('not-a-directory', say('not-one-directory', { backend: spec.backend }))
   return spec.path
 }

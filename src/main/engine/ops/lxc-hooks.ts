@@ -13,6 +13,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { effectiveList, effectiveValue, expandConfigFile } from '../config/expand'
 import { mountFailure, runWithRootfs, type RootfsAccess } from '../fs/rootfs-mount'
 import { permissionDenied, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { toolFailure } from '../tools'
 
 export type HookType = 'clone' | 'destroy'
@@ -99,7 +100,7 @@ export async function runLxcHooks(h: HookRun, hooks = configHooks(h.configFile, 
   const root = process.geteuid?.() === 0
   const rootfs = h.rootfs ?? { dir: '' }
   if (!('dir' in rootfs) && !root)
-    throw permissionDenied(`${h.name}'s config has lxc.hook.${h.type}, which runs on the mounted rootfs, and mounting it needs root.`, { rule: `${h.type}-hook` })
+    throw permissionDenied(say('hook-needs-root', { name: h.name, type: h.type }), { rule: `${h.type}-hook` })
   try {
     // As root, in a mount namespace of their own.
     await runWithRootfs(rootfs, h.at ?? '', ['sh', '-c', EACH, `strata-${h.type}-hooks`, ...commands], { env, signal: h.signal, ownNamespace: root })
