@@ -299,7 +299,16 @@ export const ENGINE_TEXTS = {
   'rootfs-path-unset': "lxc.rootfs.path is not set",
   'mount-running-rw': "{{ref}} is {{state}}: Strata never mounts a running container's rootfs read-write beside LXC; stop it first or mount it read-only",
   'mount-running-block': "{{ref}} is {{state}} and its rootfs is a {{backend}} block device that LXC has mounted: a second mount of the same filesystem would corrupt it",
-  'mounted-read-only': "{{ref}} is already mounted read-only at {{mountpoint}}; unmount it first"
+  'mounted-read-only': "{{ref}} is already mounted read-only at {{mountpoint}}; unmount it first",
+  // what LXC 5 would refuse in a config's includes (config/expand.ts)
+  'config-clear-missing-network': "\"{{key}} =\" clears a setting of network {{index}}, which is not defined at this point, so LXC fails to load the config.",
+  'config-include-depth': "lxc.include \"{{value}}\" nests includes more than {{max}} levels deep; not followed.",
+  'config-include-missing': "lxc.include \"{{value}}\": the file does not exist, so LXC fails to load the config (Failed to open file).",
+  'config-include-irregular': "lxc.include \"{{value}}\" is {{kind}}, not a regular file; not read: Strata reads only regular files as configs and bookkeeping (a device, FIFO or socket can block or never end).",
+  'config-include-cycle': "lxc.include forms a cycle ({{loop}}); LXC would include these files forever and fail.",
+  'config-include-dir-unreadable': "lxc.include \"{{value}}\": the directory cannot be read ({{code}}), so LXC fails to load the config.",
+  'config-include-relative': "lxc.include \"{{value}}\" is a relative path: LXC resolves it against the current directory of whatever process loads the config (here {{target}}), not against the config's own directory.",
+  'config-include-dir-entry': "lxc.include \"{{value}}\" contains a directory named \"{{name}}\"; LXC skips it (logging \"Is a directory - Failed to copy config file\" at every load) and reads the other files."
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS
