@@ -308,7 +308,20 @@ export const ENGINE_TEXTS = {
   'config-include-cycle': "lxc.include forms a cycle ({{loop}}); LXC would include these files forever and fail.",
   'config-include-dir-unreadable': "lxc.include \"{{value}}\": the directory cannot be read ({{code}}), so LXC fails to load the config.",
   'config-include-relative': "lxc.include \"{{value}}\" is a relative path: LXC resolves it against the current directory of whatever process loads the config (here {{target}}), not against the config's own directory.",
-  'config-include-dir-entry': "lxc.include \"{{value}}\" contains a directory named \"{{name}}\"; LXC skips it (logging \"Is a directory - Failed to copy config file\" at every load) and reads the other files."
+  'config-include-dir-entry': "lxc.include \"{{value}}\" contains a directory named \"{{name}}\"; LXC skips it (logging \"Is a directory - Failed to copy config file\" at every load) and reads the other files.",
+  // the root helper's lxcpaths (helper/lxcpath-policy.ts, own-lxcpath.ts)
+  'elsewhere-root': "use LXC's tools, or have an administrator add its lxcpath to {{file}}",
+  'elsewhere-own': "your user namespace touches only your own lxcpaths",
+  'helper-not-served': "{{requested}} is not an lxcpath this helper serves (it serves: {{served}}); {{why}}",
+  'helper-only-configured': "the helper only touches the lxcpaths configured when it started.",
+  'helper-ref-elsewhere': "{{file}} names {{ref}}, which is not in an lxcpath this helper serves (it serves: {{served}}); the helper leaves it, and what reaches it, alone: {{elsewhere}}.",
+  'helper-path-elsewhere': "{{file}} names {{path}}, which is not inside an lxcpath this helper serves (it serves: {{served}}); the helper does not read or write there: {{elsewhere}}.",
+  'helper-outside-delete': "{{path}} is outside the lxcpaths this helper serves ({{served}}); the helper deletes a rootfs configured outside its container only inside them. Delete it by hand if it must go.",
+  'helper-lxcpath-moved': "The lxcpath {{lxcpath}} now resolves to {{real}}, not {{was}} as when the helper started; restart the helper.",
+  'lxcpath-has-nul': "An lxcpath must not contain a NUL byte.",
+  'lxcpath-not-absolute': "The lxcpath {{lxcpath}} is not an absolute path.",
+  'lxcpath-dot-segment': "The lxcpath {{lxcpath}} contains a \".\" or \"..\" segment; name it without them.",
+  'own-lxcpath-unresolved': "The lxcpath {{lxcpath}} cannot be resolved: {{error}}"
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS
