@@ -321,7 +321,23 @@ export const ENGINE_TEXTS = {
   'lxcpath-has-nul': "An lxcpath must not contain a NUL byte.",
   'lxcpath-not-absolute': "The lxcpath {{lxcpath}} is not an absolute path.",
   'lxcpath-dot-segment': "The lxcpath {{lxcpath}} contains a \".\" or \"..\" segment; name it without them.",
-  'own-lxcpath-unresolved': "The lxcpath {{lxcpath}} cannot be resolved: {{error}}"
+  'own-lxcpath-unresolved': "The lxcpath {{lxcpath}} cannot be resolved: {{error}}",
+  // reaching an LXD host (hosts/lxd/lxd-connection.ts, lxd-trust.ts)
+  'lxd-on': "LXD on {{host}} ({{where}})",
+  'lxd-refused-request': "{{lxd}} refused {{what}}: {{words}}.",
+  'lxd-url-socket': "{{url}}: a unix socket URL names an absolute path (unix:/var/lib/lxd/unix.socket).",
+  'lxd-url-bad': "{{url}} is not an LXD address: use unix:/PATH/unix.socket or https://HOST[:PORT].",
+  'lxd-url-port': "{{url}}: the port is a number from 1 to 65535.",
+  'lxd-untrusted-client': "{{lxd}} does not trust this client ({{words}}); add Strata's certificate there or trust it with the server's trust password.",
+  'lxd-not-running': "{{lxd}} is not running: nothing listens on {{socket}} ({{code}}).",
+  'lxd-socket-permission': "{{lxd}}: this user may not open {{socket}}; LXD lets in root and the members of its group (often \"lxd\").",
+  'lxd-certificate-changed': "{{lxd}} presented a certificate that is not the one trusted for it ({{error}}). The server may have been reinstalled, or someone may be intercepting the connection: compare its fingerprint with its administrator, then run strata hosts trust {{host}}.",
+  'lxd-unreachable': "{{lxd}} cannot be reached: {{error}}.",
+  'lxd-openssl': "Strata's LXD client certificate could not be made with openssl ({{error}}); install the openssl package.",
+  'lxd-host-untrusted': "The certificate of the LXD host {{host}} ({{url}}) has not been confirmed yet; run strata hosts trust {{host}}.",
+  'lxd-url-local': "{{url}} is a local socket: there is no certificate to trust.",
+  'url-unreachable': "{{url}} cannot be reached: {{error}}.",
+  'lxd-no-certificate': "{{url}} presented no certificate."
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS
