@@ -337,7 +337,18 @@ export const ENGINE_TEXTS = {
   'lxd-host-untrusted': "The certificate of the LXD host {{host}} ({{url}}) has not been confirmed yet; run strata hosts trust {{host}}.",
   'lxd-url-local': "{{url}} is a local socket: there is no certificate to trust.",
   'url-unreachable': "{{url}} cannot be reached: {{error}}.",
-  'lxd-no-certificate': "{{url}} presented no certificate."
+  'lxd-no-certificate': "{{url}} presented no certificate.",
+  // what an LXD host refuses (hosts/lxd/lxd-engine.ts)
+  'lxd-no-container': "there is no container \"{{name}}\" in {{lxcpath}} on {{host}}",
+  'lxd-copy-pool': "On the LXD host {{host}}, a copy stays in its origin's storage pool ({{backend}}); -B {{requested}} cannot be chosen.",
+  'lxd-running': "{{name}} on {{host}} is {{status}}; stop it first.",
+  'lxd-has-snapshots': "{{name}} on {{host}} has {{count}} snapshot(s) ({{snapshots}}) that LXD deletes with it; destroy it with its dependents (--with-dependents) to delete them too.",
+  'lxd-snapshot-comment': "LXD keeps no comment with a snapshot; snapshot {{name}} on {{host}} without one.",
+  'lxd-snapshot-unlisted': "LXD on {{host}} said the snapshot {{snapshot}} of {{name}} was made, but it is not listed.",
+  'lxd-xattr-scan': "LXD on {{host}} does not say which of {{name}}'s files have extended attributes, and its pool {{pool}} cannot be read from this computer.",
+  'lxd-not-trusted-yet': "LXD on {{host}} does not trust this client yet; run strata hosts trust {{host}} (it asks for the server's trust password), or have its administrator add ~/.config/strata/lxd-client.crt with lxc config trust add.",
+  'lxd-host-unreachable': "LXD on {{host}} cannot be reached: {{error}}.",
+  'lxd-unsupported': "{{method}} is not something Strata does on an LXD host ({{host}}); it does {{methods}}."
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS

@@ -66,7 +66,7 @@ const STILL_WORDS: Record<string, { count: number; why: string }> = {
   'src/main/hosts/host-sessions.ts': { count: 2, why: NOT_YET },
   'src/main/hosts/hosts-file.ts': { count: 3, why: NOT_YET },
   'src/main/hosts/lxd/lxd-connection.ts': { count: 5, why: NOT_YET },
-  'src/main/hosts/lxd/lxd-engine.ts': { count: 14, why: NOT_YET },
+  'src/main/hosts/lxd/lxd-engine.ts': { count: 4, why: NOT_YET },
   'src/main/hosts/lxd/lxd-export.ts': { count: 9, why: NOT_YET },
   'src/main/hosts/lxd/lxd-import.ts': { count: 19, why: NOT_YET },
   'src/main/hosts/lxd/lxd-model.ts': { count: 1, why: NOT_YET },
