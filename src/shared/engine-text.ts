@@ -348,7 +348,16 @@ export const ENGINE_TEXTS = {
   'lxd-xattr-scan': "LXD on {{host}} does not say which of {{name}}'s files have extended attributes, and its pool {{pool}} cannot be read from this computer.",
   'lxd-not-trusted-yet': "LXD on {{host}} does not trust this client yet; run strata hosts trust {{host}} (it asks for the server's trust password), or have its administrator add ~/.config/strata/lxd-client.crt with lxc config trust add.",
   'lxd-host-unreachable': "LXD on {{host}} cannot be reached: {{error}}.",
-  'lxd-unsupported': "{{method}} is not something Strata does on an LXD host ({{host}}); it does {{methods}}."
+  'lxd-unsupported': "{{method}} is not something Strata does on an LXD host ({{host}}); it does {{methods}}.",
+  // a copy into or out of an LXD host (hosts/lxd/lxd-import.ts, lxd-export.ts, lxd-model.ts)
+  'lxd-taken': "{{name}} already exists on {{host}}: choose another name.",
+  'lxd-no-pool': "LXD on {{host}} has no storage pool {{pool}} (its pools: {{pools}}).",
+  'lxd-pool-unusable': "The pool {{pool}} on {{host}} is {{driver}}, which Strata cannot copy into: choose another (its pools: {{pools}}).",
+  'lxd-pool-other-backend': "The pool {{pool}} on {{host}} is {{driver}}, not {{backend}}: drop -B or name a {{backend}} pool (its pools: {{pools}}).",
+  'lxd-no-backend-pool': "LXD on {{host}} has no {{backend}} storage pool (its pools: {{pools}}).",
+  'lxd-idmap': "{{name}} is an unprivileged LXC container (lxc.idmap): its rootfs holds shifted ids, and LXD takes a rootfs with the ids as the container sees them. Copy it to an LXC host, or shift its ids back first.",
+  'on-host': "{{refusal}} (on {{host}})",
+  'lxd-not-a-project': "{{lxcpath}} is not a project of the LXD host {{host}}; its lxcpaths are {{served}}."
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS

@@ -6,6 +6,7 @@
 // afterwards, whatever happened; nothing of the instance changes.
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, failed, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { actionRefusal } from '@shared/lifecycle'
 import type { ContainerRef, ContainerState } from '@shared/model'
 import type { CallOptions } from '../../engine-client'
@@ -33,7 +34,7 @@ export async function exportFromLxd(side: LxdSource, ref: ContainerRef, opts: Ca
   const inst = await side.instance(ref)
   // the rule the app's dialog disables by, as for an LXC source
   const refusal = actionRefusal('copy', ref.name, await side.state(ref, inst))
-  if (refusal) throw refused(refusal.rule, `${refusal.message} (on ${side.host})`, ref.name)
+  if (refusal) throw refused(refusal.rule, say('on-host', { refusal: refusal.said, host: side.host }), ref.name)
   const backup = `strata-copy-${Date.now().toString(36)}`
   const backupPath = (tail = ''): string => instancePath(ref, project, `/backups/${backup}${tail}`)
   opts.onProgress?.({ phase: 'copy', message: `LXD on ${side.host} writes a backup of ${ref.name}` })

@@ -12,6 +12,7 @@
 import type { Duplex } from 'node:stream'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, failed, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { ContainerRef, OpProgress } from '@shared/model'
 import type { NameIssue } from '@shared/names'
 import type { CallOptions } from '../../engine-client'
@@ -66,7 +67,7 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
   const project = side.project(p.lxcpath)
   const issue = lxdNameIssue(p.name)
   if (issue) throw refused(issue.rule, issue.message, p.name)
-  if (await side.exists(target)) throw refused('taken', `${p.name} already exists on ${side.host}: choose another name.`, p.name)
+  if (await side.exists(target)) throw refused('taken', say('lxd-taken', { name: p.name, host: side.host }), p.name)
   const pool = await poolFor(side, project, p.backend, p.pool)
   await side.sweepTemporaryImages(project)
   const progress = (q: OpProgress): void => opts.onProgress?.(q)
@@ -126,13 +127,13 @@ async function poolFor(side: LxdTarget, project: string, backend: string | undef
   const listed = (): string => pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none'
   if (named !== undefined) {
     const pool = pools.find((q) => q.name === named)
-    if (!pool) throw refused('copy-pool', `LXD on ${side.host} has no storage pool ${named} (its pools: ${listed()}).`, named)
-    if (backendOfPool(pool) === null) throw refused('copy-pool', `The pool ${named} on ${side.host} is ${pool.driver}, which Strata cannot copy into: choose another (its pools: ${listed()}).`, named)
-    if (backend !== undefined && backendOfPool(pool) !== backend) throw refused('copy-pool', `The pool ${named} on ${side.host} is ${pool.driver}, not ${backend}: drop -B or name a ${backend} pool (its pools: ${listed()}).`, named)
+    if (!pool) throw refused('copy-pool', say('lxd-no-pool', { host: side.host, pool: named, pools: listed() }), named)
+    if (backendOfPool(pool) === null) throw refused('copy-pool', say('lxd-pool-unusable', { pool: named, host: side.host, driver: pool.driver, pools: listed() }), named)
+    if (backend !== undefined && backendOfPool(pool) !== backend) throw refused('copy-pool', say('lxd-pool-other-backend', { pool: named, host: side.host, driver: pool.driver, backend, pools: listed() }), named)
     return pool.name
   }
   const pool = pools.find((p) => backendOfPool(p) === backend)
-  if (!pool) throw refused('copy-backend', `LXD on ${side.host} has no ${backend} storage pool (its pools: ${pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none'}).`, backend)
+  if (!pool) throw refused('copy-backend', say('lxd-no-backend-pool', { host: side.host, backend: backend ?? 'dir', pools: pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none' }), backend)
   return pool.name
 }
 
@@ -279,7 +280,7 @@ class Upload {
       this.fail(
         refused(
           'copy-idmap',
-          `${header.name} is an unprivileged LXC container (lxc.idmap): its rootfs holds shifted ids, and LXD takes a rootfs with the ids as the container sees them. Copy it to an LXC host, or shift its ids back first.`,
+          say('lxd-idmap', { name: header.name }),
           header.name
         )
       )
