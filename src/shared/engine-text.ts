@@ -357,7 +357,14 @@ export const ENGINE_TEXTS = {
   'lxd-no-backend-pool': "LXD on {{host}} has no {{backend}} storage pool (its pools: {{pools}}).",
   'lxd-idmap': "{{name}} is an unprivileged LXC container (lxc.idmap): its rootfs holds shifted ids, and LXD takes a rootfs with the ids as the container sees them. Copy it to an LXC host, or shift its ids back first.",
   'on-host': "{{refusal}} (on {{host}})",
-  'lxd-not-a-project': "{{lxcpath}} is not a project of the LXD host {{host}}; its lxcpaths are {{served}}."
+  'lxd-not-a-project': "{{lxcpath}} is not a project of the LXD host {{host}}; its lxcpaths are {{served}}.",
+  // an lxc.hook that failed (ops/lxc-hooks.ts)
+  'hook-failed': "lxc.hook.{{type}} of {{name}} failed, {{what}} (as LXC does): {{why}}",
+  'hook-no-clone': "so the clone was not made",
+  'hook-not-destroyed': "so {{name}} was not destroyed",
+  'hook-mount-failed': "the rootfs could not be mounted for it: {{why}}",
+  'hook-exited': "it exited with {{code}}",
+  'hook-exited-saying': "it exited with {{code}}: {{stderr}}"
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS

@@ -53,7 +53,6 @@ const STILL_WORDS: Record<string, { count: number; why: string }> = {
   'src/main/engine/native/index.ts': { count: 4, why: INSTALL },
   'src/main/engine/ops/create.ts': { count: 1, why: NOT_YET },
   'src/main/engine/ops/lifecycle.ts': { count: 1, why: START },
-  'src/main/engine/ops/lxc-hooks.ts': { count: 1, why: NOT_YET },
   'src/main/engine/ops/transfer-export.ts': { count: 2, why: NOT_YET },
   'src/main/engine/ops/transfer-import.ts': { count: 7, why: NOT_YET },
   'src/main/engine/ops/transfer-wire.ts': { count: 2, why: PROTOCOL },

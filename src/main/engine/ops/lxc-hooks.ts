@@ -108,9 +108,10 @@ export async function runLxcHooks(h: HookRun, hooks = configHooks(h.configFile, 
     const tool = toolFailure(err)
     if (!tool) throw err
     const mountWhy = await mountFailure(rootfs, err)
-    const why = mountWhy !== null ? `the rootfs could not be mounted for it: ${mountWhy}` : `it exited with ${tool.exitCode}${tool.stderr ? `: ${tool.stderr}` : ''}`
-    const what = h.type === 'clone' ? 'so the clone was not made' : `so ${h.name} was not destroyed`
-    throw refused(`${h.type}-hook`, `lxc.hook.${h.type} of ${h.name} failed, ${what} (as LXC does): ${why}`)
+    const code = String(tool.exitCode)
+    const why = mountWhy !== null ? say('hook-mount-failed', { why: mountWhy }) : tool.stderr ? say('hook-exited-saying', { code, stderr: tool.stderr }) : say('hook-exited', { code })
+    const what = h.type === 'clone' ? say('hook-no-clone') : say('hook-not-destroyed', { name: h.name })
+    throw refused(`${h.type}-hook`, say('hook-failed', { type: h.type, name: h.name, what, why }))
   }
   return hooks.hooks.length
 }
