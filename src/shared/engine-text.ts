@@ -364,7 +364,17 @@ export const ENGINE_TEXTS = {
   'hook-not-destroyed': "so {{name}} was not destroyed",
   'hook-mount-failed': "the rootfs could not be mounted for it: {{why}}",
   'hook-exited': "it exited with {{code}}",
-  'hook-exited-saying': "it exited with {{code}}: {{stderr}}"
+  'hook-exited-saying': "it exited with {{code}}: {{stderr}}",
+  'lxd-backup-refused': "LXD on {{host}} did not hand out the backup of {{name}}: {{words}}.",
+  'lxd-backup-broke': "The backup of {{name}} from LXD on {{host}} broke off: {{error}}",
+  'lxd-backup-broke-off': "The backup of {{name}} from LXD on {{host}} broke off.",
+  'lxd-backup-unfetched': "The backup of {{name}} could not be fetched from LXD on {{host}}: {{error}}",
+  'lxd-import-cancelled': "The copy to {{name}} on {{host}} was cancelled.",
+  'lxd-import-cancelled-clean': "The copy to {{name}} on {{host}} was cancelled; nothing was left there.",
+  'lxd-import-cancelled-early': "The copy to {{name}} on {{host}} was cancelled before it all arrived; LXD kept nothing of it.",
+  'lxd-no-image': "LXD on {{host}} took the upload of {{name}} but named no image for it.",
+  'lxd-upload-refused': "LXD on {{host}} refused the upload of {{name}}: {{words}}.",
+  'lxd-upload-broke': "The upload of {{name}} to LXD on {{host}} broke: {{error}}"
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS

@@ -103,11 +103,11 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
       opts,
       'create'
     )
-    if (signal?.aborted) throw cancelled(`The copy to ${p.name} on ${side.host} was cancelled.`)
+    if (signal?.aborted) throw cancelled(say('lxd-import-cancelled', { name: p.name, host: side.host }))
     return target
   } catch (err) {
     if (made) await side.operate('DELETE', `/1.0/instances/${encodeURIComponent(p.name)}?project=${encodeURIComponent(project)}`, undefined, {}, 'destroy').catch(() => undefined)
-    if (signal?.aborted) throw cancelled(`The copy to ${p.name} on ${side.host} was cancelled; nothing was left there.`, { cause: err })
+    if (signal?.aborted) throw cancelled(say('lxd-import-cancelled-clean', { name: p.name, host: side.host }), { cause: err })
     throw err
   } finally {
     channel.close()
@@ -231,14 +231,14 @@ class Upload {
         input?.destroy()
         reject(err)
       }
-      const onAbort = (): void => this.fail(cancelled(`The copy to ${name} on ${this.side.host} was cancelled before it all arrived; LXD kept nothing of it.`))
+      const onAbort = (): void => this.fail(cancelled(say('lxd-import-cancelled-early', { name, host: this.side.host })))
       if (this.signal?.aborted) return onAbort()
       this.signal?.addEventListener('abort', onAbort, { once: true })
       this.stream.onInput((i: StreamInput) => this.onInput(i))
       this.channel.connected.then((ch) => {
         if (this.failure) return void ch.destroy()
         input = ch
-        ch.on('error', (err) => this.fail(failed(`The byte channel of the copy to ${name} broke: ${err.message}`, { rule: 'channel' })))
+        ch.on('error', (err) => this.fail(failed(say('import-channel-broke', { name, error: err.message }), { rule: 'channel' })))
         ch.on('end', () => {
           this.eof = true
           this.maybeEnd()
@@ -259,7 +259,7 @@ class Upload {
     })
     const op = await this.side.wait(operation, { signal: this.signal, onProgress: this.progress }, 'copy')
     const fingerprint = (op.metadata as { fingerprint?: string } | null)?.fingerprint
-    if (!fingerprint || !/^[0-9a-f]{64}$/.test(fingerprint)) throw failed(`LXD on ${this.side.host} took the upload of ${name} but named no image for it.`, { subject: name })
+    if (!fingerprint || !/^[0-9a-f]{64}$/.test(fingerprint)) throw failed(say('lxd-no-image', { host: this.side.host, name }), { subject: name })
     return fingerprint
   }
 
@@ -316,11 +316,11 @@ class Upload {
             // told below
           }
           if (res.statusCode === 202 && operation) resolve(operation)
-          else reject(refused('lxd-refused', `LXD on ${this.side.host} refused the upload of ${name}: ${lxdErrorWords(body, res.statusCode)}.`, name))
+          else reject(refused('lxd-refused', say('lxd-upload-refused', { host: this.side.host, name, words: lxdErrorWords(body, res.statusCode) }), name))
         })
       }
     )
-    request.on('error', (err) => reject(failed(`The upload of ${name} to LXD on ${this.side.host} broke: ${err.message}`, { subject: name })))
+    request.on('error', (err) => reject(failed(say('lxd-upload-broke', { name, host: this.side.host, error: err.message }), { subject: name })))
     if (!this.architecture) this.architecture = this.serverArchitecture
     // metadata.yaml is what LXD needs to take a rootfs as an image
     const metadata = imageMetadata(this.architecture, header.name)
