@@ -6,8 +6,12 @@
 // - the orphan's lineage finding counts in the table's Problems column and shows once in the
 //   details;
 // - the usage view's quota note, the orphan's layer-diff error, the config's problems and the
-//   legacy-key conversion's notes are Japanese in Japanese.
-import { appendFileSync, rmSync } from 'node:fs'
+//   legacy-key conversion's notes are Japanese in Japanese;
+// - so are the engine's refusals (destroying a container whose storage is not LXC's, applying a
+//   conversion to a config changed since its preview), a recovery finding (a file named like a
+//   journal Strata did not write) and a repair (a count of 0 in lxc_snapshots): what it offers
+//   and what it did.
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { test, expect, useStrata, snap, showView } from './fixtures'
 import { copyContainer, createStartable, makeLineageLxcpath } from './lxc'
@@ -19,6 +23,14 @@ const env = useStrata(() => {
   rmSync(`${p}/gone`, { recursive: true, force: true })
   createStartable(p, 'old')
   appendFileSync(`${p}/old/config`, 'lxc.utsname = oldhost\n')
+  // lxc-destroy would remove nothing of it and say it did: the engine refuses
+  copyContainer(p, 'base', 'kept')
+  appendFileSync(`${p}/kept/config`, 'lxc.rootfs.managed = 0\n')
+  // lxc-destroy refuses z ("has clones"); the repair removes the file
+  copyContainer(p, 'base', 'z')
+  writeFileSync(`${p}/z/lxc_snapshots`, '0\n')
+  // named like a journal, but not as Strata names them: recovery leaves it alone and says so
+  writeFileSync(`${p}/.strata-op-oops.json`, '{}\n')
   return p
 })
 
@@ -126,5 +138,50 @@ test.describe('in Japanese', () => {
     await expect(page.getByTestId('modernize-preview')).toContainText('+ lxc.uts.name = oldhost')
     await expect(page.getByTestId('modernize-preview').locator('[data-testid^="modern-note-"]')).toHaveText(['キー名を変更'])
     await snap(page, 'config-modernize-1024-ja')
+  })
+})
+
+test.describe('the engine\'s refusals and repairs in Japanese', () => {
+  test.use({ locale: 'ja-JP' })
+  test('a refused destroy, a refused conversion, a recovery finding and a repair are Japanese, not English', async ({ openApp, page }) => {
+    await open(page, openApp)
+    // a destroy the engine refuses: lxc.rootfs.managed = 0
+    await page.getByTestId('container-row-kept').click()
+    await page.getByTestId('details-destroy').click()
+    const destroy = page.getByRole('dialog')
+    await destroy.getByTestId('destroy-confirm').click()
+    const refusal = destroy.getByTestId('destroy-error')
+    await expect(refusal).toContainText('kept は lxc.rootfs.managed = 0 です: そのストレージは LXC の管理外で')
+    await expect(refusal).not.toContainText("its storage is not LXC's")
+    await snap(page, 'destroy-unmanaged-1024-ja')
+    await page.keyboard.press('Escape')
+
+    // a conversion applied to a config that changed after its preview
+    await page.getByTestId('container-row-old').click()
+    await showView(page, 'config')
+    await page.getByTestId('modernize').click()
+    await expect(page.getByTestId('modernize-preview')).toContainText('+ lxc.uts.name = oldhost')
+    appendFileSync(`${env.lxcpath}/old/config`, '# changed meanwhile\n')
+    await page.getByTestId('modernize-apply').click()
+    const changed = page.getByRole('dialog').getByRole('alert')
+    await expect(changed).toContainText(`${env.lxcpath}/old/config はプレビューの後に変更されました`)
+    await expect(changed).not.toContainText('changed since the preview')
+    await page.keyboard.press('Escape')
+
+    // recovery's finding on a file it will not act on
+    await showView(page, 'lineage')
+    const findings = page.getByTestId('findings')
+    await expect(findings).toContainText(`${env.lxcpath}/.strata-op-oops.json は Strata のジャーナルに似た名前ですが`)
+    await expect(findings).not.toContainText('is named like a Strata journal')
+
+    // the repair: what it would do, then what it did
+    await showView(page, 'containers')
+    await page.getByTestId('container-row-z').click()
+    const zFindings = page.getByTestId('details-findings')
+    await expect(zFindings.getByTestId('finding-fix')).toContainText(`${env.lxcpath}/z/lxc_snapshots (LXC 1.x 形式の数 0) を削除する: z に依存するものはありません`)
+    await expect(zFindings.getByTestId('finding-fix')).not.toContainText('nothing depends on')
+    await zFindings.getByTestId('repair').click()
+    await expect(page.getByTestId('repair-said')).toHaveText(`${env.lxcpath}/z/lxc_snapshots (LXC 1.x 形式の数 0) を削除しました: z に依存するものはありません。`)
+    await snap(page, 'repair-done-1024-ja')
   })
 })

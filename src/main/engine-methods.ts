@@ -29,6 +29,7 @@ import { readContainerLog } from './engine/lxc-log'
 import { exportContainer } from './engine/ops/transfer-export'
 import { importContainer } from './engine/ops/transfer-import'
 import { containerSubject, refused, StrataError } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 export interface EngineContext {
   signal?: AbortSignal
@@ -77,11 +78,11 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
   cloneChoices: async (p) => {
     if (!p.origin) return importChoices(p.lxcpath)
     const origin = loadExisting(p.origin)
-    if (!origin.backend) throw refused('no-rootfs', `${p.origin.name} has no rootfs, so LXC cannot clone it`, containerSubject(p.origin))
+    if (!origin.backend) throw refused('no-rootfs', say('clone-no-rootfs-lxc', { name: p.origin.name }), containerSubject(p.origin))
     return withXattrLoss(cloneChoices({ backend: origin.backend, lxcpath: p.origin.lxcpath }, { lxcpath: p.lxcpath }), origin, p.lxcpath)
   },
   clone: (p, ctx) => {
-    if (p.member) throw refused('no-cluster', `${p.origin.lxcpath} is LXC's, not an LXD cluster's: there is no member ${p.member} to place ${p.name} on.`, p.member)
+    if (p.member) throw refused('no-cluster', say('no-cluster', { lxcpath: p.origin.lxcpath, member: p.member, name: p.name }), p.member)
     return cloneContainer(p, ctx)
   },
   create: (p, ctx) => createContainer(p, ctx),
@@ -104,13 +105,14 @@ export const ENGINE_FUNCTIONS: { [M in EngineMethod]: EngineFunction<M> } = {
   },
   originXattrs: (p, ctx) => originXattrs(refOf(p), ctx.signal),
   importXattrLoss: async (p) => {
-    if (p.pool) throw refused('copy-pool', `${p.lxcpath} is LXC's, not an LXD host's: it has no storage pool ${p.pool}.`, p.pool)
+    if (p.pool) throw refused('copy-pool', say('copy-no-pool', { lxcpath: p.lxcpath, pool: p.pool }), p.pool)
     return importXattrLoss(p.backend)
   },
   importContainer: (p, ctx) => {
     if (!ctx.stream) throw new StrataError('internal', 'importContainer is a stream: it needs the stream to run on')
-    if (p.pool !== undefined) throw refused('copy-pool', `An LXC host has no storage pools: choose its storage with -B (dir, btrfs or zfs), not pool ${p.pool}.`, p.pool)
-    if (p.member !== undefined) throw refused('copy-member', `An LXC host has no cluster members: --member ${p.member} places a copy on a member of an LXD cluster.`, p.member)
+    if (p.pool !== undefined) throw refused('copy-pool', say('import-no-pool', { pool: p.pool }), p.pool)
+    if (p.member !== undefined) throw refused('copy-member', say('import-no-member', { member: p.member }), p.member)
+
     return importContainer({ lxcpath: p.lxcpath, name: p.name, backend: p.backend }, { signal: ctx.signal, onProgress: ctx.onProgress, boundary: ctx.boundary, stream: ctx.stream })
   },
   openConsole: async (p, ctx) => {

@@ -5,6 +5,7 @@
 import type { Events } from '../shared/api'
 import type { StreamInput } from '../shared/engine-api'
 import { errorData, notFound, unavailable } from '../shared/errors'
+import { say } from '../shared/engine-text'
 import type { CallOptions } from './engine-client'
 
 /** Open streams per session: each is a pty in a container, so a runaway client is refused, not obeyed. */
@@ -29,7 +30,7 @@ export class Streams {
   /** Starts `run` as a stream; answers its id at once. */
   start(run: (call: CallOptions) => Promise<unknown>): { streamId: string } {
     if (this.open.size >= MAX_STREAMS) {
-      throw unavailable('too-many-streams', `${MAX_STREAMS} consoles are already open in this session; close one first.`)
+      throw unavailable('too-many-streams', say('too-many-consoles', { count: MAX_STREAMS }))
     }
     const streamId = `s${this.nextId()}`
     const s: OpenStream = { abort: new AbortController(), input: null }

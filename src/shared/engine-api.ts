@@ -298,7 +298,7 @@ export const ENGINE = {
   /** Why a container received here (importContainer with these choices) would keep no extended attributes, or null: the target's half of that check. */
   importXattrLoss: method({
     params: z.object({ lxcpath, backend: backend.optional(), pool: z.string().max(64).optional() }).strict(),
-    result: returns<string | null>(),
+    result: returns<Said | string | null>(),
     reach: { lxcpath: 'lxcpath' }
   }),
   /** A container built here from an exportContainer's transfer, through the byte channel its output offers; it answers with acks (engine/ops/transfer-import.ts). */

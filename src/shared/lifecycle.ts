@@ -2,6 +2,7 @@
 // engine refuses by (ops/lifecycle.ts, ops/destroy.ts's running check) and the app disables its
 // buttons by, with the same words. Plain code without Node imports (the renderer uses it).
 import type { ContainerState } from './model'
+import { say, type Said } from './engine-text'
 
 export const LIFECYCLE_ACTIONS = ['start', 'stop', 'restart', 'freeze', 'unfreeze'] as const
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number]
@@ -15,7 +16,11 @@ export type StateAction = LifecycleAction | 'destroy' | 'snapshot' | 'copy'
 export interface ActionRefusal {
   rule: 'not-stopped' | 'not-running' | 'frozen' | 'not-frozen' | 'already-frozen' | 'in-transition' | 'running' | 'snapshot-running' | 'copy-running'
   message: string
+  /** the message as data, for an error the engine throws by this rule */
+  said: Said
 }
+
+const refusal = (rule: ActionRefusal['rule'], said: Said): ActionRefusal => ({ rule, message: said.text, said })
 
 /** A container that LXC is moving between states: wait for it to settle (starting, stopping, ...). */
 const TRANSITIONS: ReadonlySet<ContainerState> = new Set(['starting', 'stopping', 'aborting', 'freezing'])
@@ -28,29 +33,29 @@ const UP: ReadonlySet<ContainerState> = new Set(['running', 'thawed'])
  */
 export function actionRefusal(action: StateAction, name: string, state: ContainerState): ActionRefusal | null {
   if (state === 'unknown') return null
-  if (TRANSITIONS.has(state)) return { rule: 'in-transition', message: `${name} is ${state}: wait until it has settled.` }
+  if (TRANSITIONS.has(state)) return refusal('in-transition', say('state-in-transition', { name, state }))
   switch (action) {
     case 'start':
-      return state === 'stopped' ? null : { rule: 'not-stopped', message: `${name} is already ${state}.` }
+      return state === 'stopped' ? null : refusal('not-stopped', say('state-already', { name, state }))
     case 'stop':
-      return state === 'stopped' ? { rule: 'not-running', message: `${name} is not running.` } : null
+      return state === 'stopped' ? refusal('not-running', say('state-not-running', { name })) : null
     case 'restart':
-      if (state === 'stopped') return { rule: 'not-running', message: `${name} is not running: start it instead.` }
-      return state === 'frozen' ? { rule: 'frozen', message: `${name} is frozen: unfreeze it first.` } : null
+      if (state === 'stopped') return refusal('not-running', say('state-not-running-start', { name }))
+      return state === 'frozen' ? refusal('frozen', say('state-frozen', { name })) : null
     case 'freeze':
-      if (state === 'frozen') return { rule: 'already-frozen', message: `${name} is already frozen.` }
-      return UP.has(state) ? null : { rule: 'not-running', message: `${name} is not running.` }
+      if (state === 'frozen') return refusal('already-frozen', say('state-already-frozen', { name }))
+      return UP.has(state) ? null : refusal('not-running', say('state-not-running', { name }))
     case 'unfreeze':
-      return state === 'frozen' ? null : { rule: 'not-frozen', message: `${name} is not frozen.` }
+      return state === 'frozen' ? null : refusal('not-frozen', say('state-not-frozen', { name }))
     case 'destroy':
       return state === 'stopped'
         ? null
-        : { rule: 'running', message: `${name} is ${state}: stop it before you destroy it (LXC cannot remove a running container's rootfs).` }
+        : refusal('running', say('state-destroy-running', { name, state }))
     case 'snapshot':
       // the engine's own check (ops/preconditions.ts assertStopped) says the same
-      return state === 'stopped' ? null : { rule: 'snapshot-running', message: `${name} is ${state}: stop it before you take a snapshot (a running container's rootfs is changing under the copy).` }
+      return state === 'stopped' ? null : refusal('snapshot-running', say('state-snapshot-running', { name, state }))
     case 'copy':
       // the exporters refuse by this rule too (ops/transfer-export.ts, hosts/lxd/lxd-export.ts)
-      return state === 'stopped' ? null : { rule: 'copy-running', message: `${name} is ${state}: stop it before you copy it to another host (a running container's rootfs is changing under the copy).` }
+      return state === 'stopped' ? null : refusal('copy-running', say('state-copy-running', { name, state }))
   }
 }

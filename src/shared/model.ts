@@ -183,6 +183,8 @@ export interface FindingFix {
   file: string
   /** what it changes, in a sentence */
   description: string
+  /** the same as data, for the app to say in the user's language */
+  said?: Said
 }
 
 /** What a repair did. */
@@ -192,6 +194,8 @@ export interface RepairResult {
   /** false when the file already said what is true and was left alone */
   changed: boolean
   message: string
+  /** the message as data, for the app to say in the user's language */
+  said?: Said
 }
 
 export interface LineageGraph {
@@ -260,6 +264,8 @@ export interface BackendChoice {
    * (the engine's sentence, naming the first file); the clone then needs `allowLossy`
    */
   loses?: string
+  /** the same sentence as data, for a UI to say in its language */
+  losesSaid?: Said
   /** on an LXD host: the storage pool of this driver the copy goes into */
   pool?: string
   /** on an LXD cluster: the members a copy into the pool can be placed on (LXD places it when none is named) */

@@ -4,6 +4,7 @@
 // Names starting with "." are hidden containers (lxc-ls leaves them out, but LXC starts, copies
 // and destroys them like any other), except Strata's own work in progress below.
 // Plain code without Node imports: src/shared/engine-api.ts validates with it too.
+import { say, type Said } from './engine-text'
 
 /** Strata's work in progress in an lxcpath (engine/journal/journal.ts): never a container to show. */
 export const JOURNAL_PREFIX = '.strata-op-'
@@ -41,31 +42,29 @@ export interface NameIssue {
   rule: NameRule
   values: Record<string, string | number>
   message: string
+  /** the message as data (shared/engine-text.ts), for an error a UI says in its language */
+  said?: Said
 }
 
-const issue = (rule: NameRule, message: string, values: Record<string, string | number> = {}): NameIssue => ({ rule, values, message })
+const issue = (rule: NameRule, said: Said, values: Record<string, string | number> = {}): NameIssue => ({ rule, values, message: said.text, said })
 
 function nameIssue(name: string, hiddenAllowed: boolean): NameIssue | null {
-  if (name === '') return issue('empty', 'The container name is empty.')
-  if (name === '.' || name === '..') return issue('dots', `"${name}" is not a usable container name: it is not a directory name.`, { name })
-  if (name.includes('/')) return issue('slash', `${quoted(name)} contains "/": a container name is one directory name.`)
-  if (name.includes('\0')) return issue('nul', 'The container name contains a NUL byte.')
-  if (/[\n\r]/.test(name)) return issue('newline', `${quoted(name)} contains a line break: LXC records names one per line in lxc_snapshots.`)
+  if (name === '') return issue('empty', say('name-empty'))
+  if (name === '.' || name === '..') return issue('dots', say('name-dots', { name }), { name })
+  if (name.includes('/')) return issue('slash', say('name-slash', { name: quoted(name) }))
+  if (name.includes('\0')) return issue('nul', say('name-nul'))
+  if (/[\n\r]/.test(name)) return issue('newline', say('name-newline', { name: quoted(name) }))
   if (name.startsWith('.') && !(hiddenAllowed && name.length > 1 && !name.startsWith('..')))
-    return issue('hidden', `${quoted(name)} starts with ".": lxc-ls hides such containers (and Strata uses them for work in progress).`)
-  if (name.startsWith('-')) return issue('dash', `${quoted(name)} starts with "-": LXC's tools and templates would read it as an option.`)
-  if (/\s/.test(name)) return issue('space', `${quoted(name)} contains white space: LXC templates and hooks split on it.`)
-  if (name.includes(':')) return issue('colon', `${quoted(name)} contains ":": overlay reads ":" in lowerdir= as a layer separator, so snapshot clones of it would fail.`)
+    return issue('hidden', say('name-hidden', { name: quoted(name) }))
+  if (name.startsWith('-')) return issue('dash', say('name-dash', { name: quoted(name) }))
+  if (/\s/.test(name)) return issue('space', say('name-space', { name: quoted(name) }))
+  if (name.includes(':')) return issue('colon', say('name-colon', { name: quoted(name) }))
   const odd = [...name].find((c) => !NAME_CHARACTER.test(c))
   if (odd !== undefined)
-    return issue(
-      'chars',
-      `${quoted(name)} contains ${quoted(odd)}: a container name is letters, digits and _ . + - (characters that paths, shells and template scripts carry safely).`,
-      { char: visible(odd) }
-    )
+    return issue('chars', say('name-chars', { name: quoted(name), char: quoted(odd) }), { char: visible(odd) })
   const size = bytes(name)
   if (size > NAME_MAX_BYTES)
-    return issue('bytes', `${quoted(name)} is ${size} bytes long: LXC's lock file ".<name>" must fit in 255 bytes, so at most ${NAME_MAX_BYTES}.`, { size, max: NAME_MAX_BYTES })
+    return issue('bytes', say('name-bytes', { name: quoted(name), size, max: NAME_MAX_BYTES }), { size, max: NAME_MAX_BYTES })
   return null
 }
 
@@ -79,11 +78,7 @@ export function newContainerNameIssue(name: string, opts: { keepUtsName?: boolea
   const size = bytes(name)
   // The hostname limit first: for a new container it is the one a long name meets.
   if (!opts.keepUtsName && size > UTS_MAX_BYTES && !name.includes('/') && !name.startsWith('.'))
-    return issue(
-      'uts',
-      `${quoted(name)} is ${size} bytes long: LXC sets lxc.uts.name to the name, and a hostname is at most ${UTS_MAX_BYTES} bytes (keep the origin's hostname to allow it).`,
-      { size, max: UTS_MAX_BYTES }
-    )
+    return issue('uts', say('name-uts', { name: quoted(name), size, max: UTS_MAX_BYTES }), { size, max: UTS_MAX_BYTES })
   return nameIssue(name, false)
 }
 
@@ -91,9 +86,19 @@ export function newContainerNameProblem(name: string, opts: { keepUtsName?: bool
   return newContainerNameIssue(name, opts)?.message ?? null
 }
 
+/** The same as data, for a refusal a UI says in its language. */
+export function newContainerNameSaid(name: string, opts: { keepUtsName?: boolean } = {}): Said | null {
+  return newContainerNameIssue(name, opts)?.said ?? null
+}
+
 /** The rule for a container that already exists: a hidden name (".x") is a container too;
  * Strata's own work directories are not containers. */
+export function existingContainerNameSaid(name: string): Said | null {
+  if (isStrataWorkName(name)) return say('name-work', { name: quoted(name) })
+  return nameIssue(name, true)?.said ?? null
+}
+
+/** The same, in English: null when Strata handles the name. */
 export function existingContainerNameProblem(name: string): string | null {
-  if (isStrataWorkName(name)) return `${quoted(name)} is Strata's own work in progress, not a container.`
-  return nameIssue(name, true)?.message ?? null
+  return existingContainerNameSaid(name)?.text ?? null
 }

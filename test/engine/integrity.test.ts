@@ -168,7 +168,12 @@ describe('lxc_snapshots that make lxc-destroy refuse though nothing depends on t
         code: 'empty-snapshots',
         subject: { lxcpath: Q.path, name: 'z' },
         file: join(Q.path, 'z/lxc_snapshots'),
-        fix: { file: join(Q.path, 'z/lxc_snapshots'), description: `remove ${Q.path}/z/lxc_snapshots (the LXC 1.x count 0): nothing depends on z` }
+        fix: {
+          file: join(Q.path, 'z/lxc_snapshots'),
+          description: `remove ${Q.path}/z/lxc_snapshots (the LXC 1.x count 0): nothing depends on z`,
+          // the same sentence as data, for the app to say in the user's language
+          said: expect.objectContaining({ key: 'fix-remove-count', values: { file: join(Q.path, 'z/lxc_snapshots'), count: 0, name: 'z' } })
+        }
       })
     ])
     expect(findings[0]!.message).toMatch(/holds the LXC 1\.x count 0: nothing depends on z, but lxc-destroy refuses/)

@@ -31,7 +31,7 @@ describe('which lifecycle actions a state allows', () => {
   }
 
   it('names the rule the issue saw broken: a stop of a stopped container', () => {
-    expect(actionRefusal('stop', 'web1', 'stopped')).toEqual({ rule: 'not-running', message: 'web1 is not running.' })
+    expect(actionRefusal('stop', 'web1', 'stopped')).toMatchObject({ rule: 'not-running', message: 'web1 is not running.', said: { key: 'state-not-running' } })
     expect(actionRefusal('destroy', 'web1', 'running')?.rule).toBe('running')
     // a snapshot is a copy: the engine refuses a running container's (ops/preconditions.ts), the app says so first
     expect(actionRefusal('snapshot', 'web1', 'running')?.rule).toBe('snapshot-running')

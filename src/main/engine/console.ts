@@ -7,6 +7,7 @@
 import type { Duplex } from 'node:stream'
 import type { ConsoleEnd, ConsoleKind, StreamInput } from '@shared/engine-api'
 import { cancelled, containerSubject, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { ContainerRef } from '@shared/model'
 import { readStates } from './state'
 import { spawnPty, type PtyProcess } from './tools'
@@ -62,13 +63,12 @@ function commandFor(ref: ContainerRef, kind: ConsoleKind): [string, string[]] {
 async function checkRunning(ref: ContainerRef): Promise<void> {
   const state = (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
   if (state === 'running') return
-  const why = state === 'frozen' ? 'it is frozen; unfreeze it first' : `it is ${state}; start it first`
-  throw refused('not-running', `Cannot open a console on ${ref.name}: ${why}.`, containerSubject(ref))
+  throw refused('not-running', state === 'frozen' ? say('console-frozen', { name: ref.name }) : say('console-not-running', { name: ref.name, state }), containerSubject(ref))
 }
 
 export async function runConsole(ref: ContainerRef, opts: ConsoleOptions, stream: EngineStream): Promise<ConsoleEnd> {
   await checkRunning(ref)
-  if (opts.signal?.aborted) throw cancelled(`The console on ${ref.name} was closed before it opened.`, { subject: containerSubject(ref) })
+  if (opts.signal?.aborted) throw cancelled(say('console-closed-early', { name: ref.name }), { subject: containerSubject(ref) })
   const [file, args] = commandFor(ref, opts.kind)
   const pty = await spawnPty(file, args, { cols: opts.cols, rows: opts.rows, env: CONSOLE_ENV })
   return pump(pty, stream, opts.signal)

@@ -10,6 +10,7 @@ import { readContainer } from './container'
 import { driverFor } from './drivers/index'
 import { mountRootfs } from './fs/rootfs-mount'
 import { notFound, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { addStrataMount, removeStrataMount, strataMountOf, type MountPurpose, type StrataMount } from './mount'
 import { readStates } from './state'
 import { run } from './tools'
@@ -36,18 +37,18 @@ async function containerState(ref: ContainerRef): Promise<ContainerState> {
 /** What a mount of the container needs (its spec and driver), after the rules: a config with a rootfs; never read-write while it runs; never a second mount of a running block device. */
 async function mountable(ref: ContainerRef, readOnly: boolean): Promise<{ spec: NonNullable<ReturnType<typeof readContainer>['spec']>; driver: ReturnType<typeof driverFor> }> {
   const record = readContainer(ref)
-  if (!existsSync(record.configFile)) throw notFound(`${show(ref)} is not a container: it has no config file`, show(ref))
+  if (!existsSync(record.configFile)) throw notFound(say('mount-not-container', { ref: show(ref) }), show(ref))
   const spec = record.spec
-  if (!spec) throw refused('no-rootfs', `${show(ref)} has no usable rootfs in its config (${record.problems[0]?.message ?? 'lxc.rootfs.path is not set'})`, show(ref))
+  if (!spec) throw refused('no-rootfs', say('mount-no-rootfs', { ref: show(ref), why: record.problems[0]?.said ?? record.problems[0]?.message ?? say('rootfs-path-unset') }), show(ref))
   const state = await containerState(ref)
   const running = RUNNING.has(state)
   if (!readOnly && running) {
-    throw refused('running', `${show(ref)} is ${state}: Strata never mounts a running container's rootfs read-write beside LXC; stop it first or mount it read-only`, show(ref))
+    throw refused('running', say('mount-running-rw', { ref: show(ref), state }), show(ref))
   }
   const backend = record.backend ?? spec.backend
   const driver = driverFor(backend)
   if (running && !driver.capabilities.mountableWhileRunning) {
-    throw refused('running-block-device', `${show(ref)} is ${state} and its rootfs is a ${backend} block device that LXC has mounted: a second mount of the same filesystem would corrupt it`, show(ref))
+    throw refused('running-block-device', say('mount-running-block', { ref: show(ref), state, backend }), show(ref))
   }
   return { spec, driver }
 }
@@ -56,7 +57,7 @@ async function mountable(ref: ContainerRef, readOnly: boolean): Promise<{ spec: 
 export async function mountContainer(ref: ContainerRef, opts: MountOptions = {}): Promise<StrataMount> {
   const existing = existsSync(readContainer(ref).configFile) ? strataMountOf(ref) : null
   if (existing) {
-    if (opts.readWrite && existing.readOnly) throw refused('mounted-read-only', `${show(ref)} is already mounted read-only at ${existing.mountpoint}; unmount it first`, show(ref))
+    if (opts.readWrite && existing.readOnly) throw refused('mounted-read-only', say('mounted-read-only', { ref: show(ref), mountpoint: existing.mountpoint }), show(ref))
     return existing
   }
   const readOnly = !opts.readWrite

@@ -2,6 +2,7 @@
 // StrataError (src/shared/errors.ts); these make the ones several operations share.
 import type { ContainerRef } from '@shared/model'
 import { notFound, refused, type StrataError } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 export function show(ref: ContainerRef): string {
   return `${ref.lxcpath}/${ref.name}`
@@ -10,13 +11,12 @@ export function show(ref: ContainerRef): string {
 export function dependentsError(ref: ContainerRef, dependents: ContainerRef[]): StrataError {
   return refused(
     'has-dependents',
-    `${ref.name} (${show(ref)}) cannot be destroyed: ${dependents.length} container(s) or snapshot(s) depend on it: ${dependents
-      .map(show)
-      .join(', ')}. Destroy those first, or use --with-dependents.`,
+    say('has-dependents', { name: ref.name, dir: show(ref), count: dependents.length, dependents: dependents.map(show).join(', ') }),
     show(ref)
   )
 }
 
 export function notFoundError(ref: ContainerRef): StrataError {
-  return notFound(`There is no container ${ref.name} in ${ref.lxcpath} (no ${show(ref)}/config).`, show(ref))
+  return notFound(say('no-container', { name: ref.name, lxcpath: ref.lxcpath, dir: show(ref) }), show(ref))
+
 }

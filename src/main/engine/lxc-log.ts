@@ -7,7 +7,8 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSy
 import { isAbsolute, join } from 'node:path'
 import type { ContainerRef, LogTail, LxcLogLine } from '@shared/model'
 import { refused } from '@shared/errors'
-import { existingContainerNameProblem } from '@shared/names'
+import { say } from '@shared/engine-text'
+import { existingContainerNameSaid } from '@shared/names'
 import { notFoundError, show } from './errors'
 import { effectiveValue, expandConfigFile } from './config/expand'
 import { irregularKind } from './fs/regular-file'
@@ -69,12 +70,12 @@ export function readLogFrom(location: LogLocation, offset?: number, opts: { noFo
     return { file, source, exists: false, lines: [], offset: 0, next: 0 }
   }
   const kind = irregularKind(st)
-  if (kind || st.isDirectory()) throw refused('not-regular-file', `${file} is ${kind ?? 'a directory'}, not a log file: Strata reads only a regular file as a container's log.`, file)
+  if (kind || st.isDirectory()) throw refused('not-regular-file', kind ? say('log-not-regular', { file, kind }) : say('log-is-dir', { file }), file)
   let start = offset === undefined ? Math.max(0, st.size - MAX_READ) : offset > st.size ? 0 : offset
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0))
   try {
     const now = fstatSync(fd)
-    if (!now.isFile()) throw refused('not-regular-file', `${file} is not a regular file: Strata reads only a regular file as a container's log.`, file)
+    if (!now.isFile()) throw refused('not-regular-file', say('log-not-regular-now', { file }), file)
     if (start > now.size) start = 0
     const want = Math.min(MAX_READ, now.size - start)
     const buf = Buffer.alloc(want)
@@ -103,7 +104,7 @@ export function readLogFrom(location: LogLocation, offset?: number, opts: { noFo
  * config names the file, and the helper reads as root.
  */
 export function readContainerLog(ref: ContainerRef, offset?: number, boundary?: OpBoundary): LogTail {
-  const problem = existingContainerNameProblem(ref.name)
+  const problem = existingContainerNameSaid(ref.name)
   if (problem) throw refused('bad-name', problem, show(ref))
   if (!existsSync(join(ref.lxcpath, ref.name, 'config'))) throw notFoundError(ref)
   const location = lxcLogLocation(ref)

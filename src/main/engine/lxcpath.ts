@@ -17,25 +17,28 @@ import { isHiddenName, isStrataWorkName } from '@shared/names'
 import { nativeAvailable, readContainerDirs, type PlainConfigQuery } from './native'
 import { commandSockets, readStates } from './state'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 export { defaultLxcpaths }
 
 function unreadable(lxcpath: string, err: NodeJS.ErrnoException): Finding {
-  const why =
+  const said =
     err.code === 'ENOENT'
-      ? 'does not exist'
+      ? say('lxcpath-missing', { lxcpath })
       : err.code === 'ENOTDIR'
-        ? 'is not a directory'
+        ? say('lxcpath-not-dir', { lxcpath })
         : err.code === 'EACCES' || err.code === 'EPERM'
-          ? 'is not readable by this user (LXC keeps system containers readable by root only)'
-          : `cannot be read (${err.message})`
+          ? say('lxcpath-not-readable', { lxcpath })
+          : say('lxcpath-unreadable', { lxcpath, error: err.message })
   return {
     severity: 'error',
     code: 'lxcpath-unreadable',
     subject: { lxcpath, name: '' },
     file: lxcpath,
-    message: `The lxcpath ${lxcpath} ${why}.`
+    message: said.text,
+    said
   }
+
 }
 
 interface DefinedContainer {
@@ -201,6 +204,6 @@ export async function readLineage(lxcpaths: readonly string[] = defaultLxcpaths(
 export async function listContainers(lxcpaths: readonly string[] = defaultLxcpaths(), opts: ListOptions = {}): Promise<ContainerInfo[]> {
   const scans = await scanLxcpaths(lxcpaths)
   const failed = scans.find((s) => s.error)
-  if (failed?.error) throw refused(failed.error.code, failed.error.message, failed.lxcpath)
+  if (failed?.error) throw refused(failed.error.code, failed.error.said ?? failed.error.message, failed.lxcpath)
   return containerInfos(scans, opts, opts.lineageFindings ? await baseDrifts(scans, opts.lineageFindings) : undefined)
 }

@@ -5,12 +5,15 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { newContainerNameIssue, type NameIssue } from '@shared/names'
+import { say } from '@shared/engine-text'
 
 export function checkNewName(lxcpath: string, name: string, opts: { keepUtsName?: boolean } = {}): { issue: NameIssue | null } {
   const issue = newContainerNameIssue(name, opts)
   if (issue) return { issue }
   // any directory of that name blocks it: LXC would refuse to create over it
-  if (existsSync(join(lxcpath, name)))
-    return { issue: { rule: 'taken', values: { name, lxcpath }, message: `${lxcpath}/${name} already exists: choose another name.` } }
+  if (existsSync(join(lxcpath, name))) {
+    const said = say('name-taken', { lxcpath, name })
+    return { issue: { rule: 'taken', values: { name, lxcpath }, message: said.text, said } }
+  }
   return { issue: null }
 }

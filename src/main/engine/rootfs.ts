@@ -3,6 +3,7 @@
 // text before it (so `d:/x` is dir); an unknown prefix is ignored and the path auto-detected.
 import type { Backend, RootfsSpec } from '@shared/model'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 /** LXC 5's table order (storage.c bdevs[]), plus aufs, which LXC 2.x still had. */
 const PREFIX_ORDER: readonly [name: string, backend: Backend][] = [
@@ -39,7 +40,7 @@ export function backendForPrefix(prefix: string): Backend | null {
 
 export function parseRootfsSpec(value: string): ParsedRootfs {
   const warnings: string[] = []
-  if (value === '') throw refused('empty-rootfs', 'The rootfs spec is empty.', value)
+  if (value === '') throw refused('empty-rootfs', say('rootfs-spec-empty'), value)
   const colon = value.indexOf(':')
   if (colon < 0) return { spec: bareSpec(value), warnings }
   const prefix = value.slice(0, colon)
@@ -63,7 +64,7 @@ export function parseRootfsSpec(value: string): ParsedRootfs {
       return { spec: nbdSpec(value, prefix, rest), warnings }
     default:
       if (!rest.startsWith('/') && backend !== 'zfs') {
-        throw refused('relative-path', `The ${backend} rootfs "${rest}" must be an absolute path.`, value)
+        throw refused('relative-path', say('rootfs-relative', { backend, path: rest }), value)
       }
       return { spec: { backend, prefix, path: rest }, warnings }
   }
@@ -81,14 +82,14 @@ function layeredSpec(value: string, backend: 'overlay' | 'aufs', prefix: string,
   if (split <= 0) {
     throw refused(
       'layered-needs-upper',
-      `The ${backend} rootfs "${value}" must be ${prefix}:<lower>:<upper>, with absolute paths.`,
+      say('rootfs-layered-form', { backend, value, prefix }),
       value
     )
   }
   const lowers = rest.slice(0, split).split(':')
   const upper = rest.slice(split + 1)
   if (lowers.some((l) => !l.startsWith('/'))) {
-    throw refused('relative-path', `Every lower of "${value}" must be an absolute path.`, value)
+    throw refused('relative-path', say('rootfs-lower-relative', { value }), value)
   }
   return { backend, prefix, lowers, upper }
 }
@@ -97,7 +98,7 @@ function layeredSpec(value: string, backend: 'overlay' | 'aufs', prefix: string,
 function nbdSpec(value: string, prefix: string, rest: string): RootfsSpec {
   const m = /^(.*):([1-9])$/.exec(rest)
   if (m) return { backend: 'nbd', prefix, path: m[1]!, partition: Number(m[2]) }
-  if (rest === '') throw refused('nbd-needs-file', `The nbd rootfs "${value}" names no file.`, value)
+  if (rest === '') throw refused('nbd-needs-file', say('nbd-needs-file', { value }), value)
   return { backend: 'nbd', prefix, path: rest, partition: null }
 }
 

@@ -15,6 +15,7 @@ import { buildLineage } from './lineage/graph'
 import type { Lineage } from './lineage/lineage'
 import { scanLxcpaths } from './lxcpath'
 import { notFound } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 export interface UsageReport {
   containers: ContainerUsage[]
@@ -117,7 +118,7 @@ export async function measureUsageReport(lxcpaths: string[] = defaultLxcpaths(),
   const wanted = opts.names ? new Set(opts.names.map(refKey)) : null
   if (opts.names) {
     for (const ref of opts.names) {
-      if (!lineage.entries.has(refKey(ref))) throw notFound(`no container or snapshot ${ref.lxcpath}/${ref.name}: it has no config file there`, `${ref.lxcpath}/${ref.name}`)
+      if (!lineage.entries.has(refKey(ref))) throw notFound(say('no-container-or-snapshot', { ref: `${ref.lxcpath}/${ref.name}` }), `${ref.lxcpath}/${ref.name}`)
     }
   }
   // A row for what was asked for; hidden containers count in others' figures all the same.

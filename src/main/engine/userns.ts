@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { refused, unavailable } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { expandConfigFile } from './config/expand'
 import { idMap, type IdMapEntry } from './config/idmap'
 import { readGlobalConfig } from './global-config'
@@ -70,7 +71,7 @@ export function usernsMapFor(container?: { lxcpath: string; name: string }): Use
     if (problem) throw refused('subordinate-ids', `${source}: ${problem}.`, source)
   }
   for (const [tool, pkg] of [['lxc-usernsexec', 'lxc'], ['newuidmap', 'uidmap'], ['newgidmap', 'uidmap']] as const)
-    if (!which(tool)) throw unavailable('userns-tool', `Unprivileged containers need ${tool} (Debian package ${pkg}) to set up the user namespace LXC uses; it is not installed.`)
+    if (!which(tool)) throw unavailable('userns-tool', say('userns-tool-missing', { tool, package: pkg }))
   // the user's own ids go right above the map, where nothing of the container's lies
   const owner = Math.max(...map.map((e) => e.nsid + e.count))
   const maps = [...map.map((e) => `${e.kind}:${e.nsid}:${e.hostid}:${e.count}`), `u:${owner}:${user.uid}:1`, `g:${owner}:${process.getgid?.() ?? user.gid}:1`]

@@ -11,7 +11,8 @@ import type { Scope } from '@shared/engine-api'
 import { refused } from '@shared/errors'
 import type { ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
-import { existingContainerNameProblem } from '@shared/names'
+import { existingContainerNameProblem, existingContainerNameSaid } from '@shared/names'
+import { say, type Said } from '@shared/engine-text'
 import type { OpBoundary } from '../engine/context'
 
 /**
@@ -95,15 +96,15 @@ function realOrRefuse(path: string, what: string): string {
  * - symlinks on the way owned by root, and only root can change the directories of its real path.
  */
 export function checkLxcpath(lxcpath: string): string {
-  if (lxcpath.includes('\0')) throw refused('lxcpath-form', 'An lxcpath must not contain a NUL byte.')
-  if (!lxcpath.startsWith('/')) throw refused('lxcpath-form', `The lxcpath ${lxcpath} is not an absolute path.`, lxcpath)
+  if (lxcpath.includes('\0')) throw refused('lxcpath-form', say('lxcpath-has-nul'))
+  if (!lxcpath.startsWith('/')) throw refused('lxcpath-form', say('lxcpath-not-absolute', { lxcpath }), lxcpath)
   if (lxcpath.split('/').some((s) => s === '..' || s === '.')) {
-    throw refused('lxcpath-form', `The lxcpath ${lxcpath} contains a "." or ".." segment; name it without them.`, lxcpath)
+    throw refused('lxcpath-form', say('lxcpath-dot-segment', { lxcpath }), lxcpath)
   }
   const what = `The lxcpath ${lxcpath}`
   assertRootSymlinks(what, lxcpath)
   const real = realOrRefuse(lxcpath, what)
-  if (!statSync(real).isDirectory()) throw refused('lxcpath-form', `The lxcpath ${lxcpath} is not a directory.`, lxcpath)
+  if (!statSync(real).isDirectory()) throw refused('lxcpath-form', say('lxcpath-not-dir', { lxcpath }), lxcpath)
   assertOnlyRootChanges(what, real)
   return real
 }
@@ -156,14 +157,14 @@ export interface LxcpathTrust {
   /** checks one lxcpath against the disk and returns its real path */
   check(lxcpath: string): string
   /** what to do about a path outside the served lxcpaths, the end of a refusal's sentence */
-  elsewhere: string
+  elsewhere: Said
 }
 
 /** The root helper's: LXC's own lxcpath and the allow-list's, only root can change them. */
 export const ROOT_TRUST: LxcpathTrust = {
   allowed: allowedLxcpaths,
   check: checkLxcpath,
-  elsewhere: `use LXC's tools, or have an administrator add its lxcpath to ${ALLOW_LIST_FILE}`
+  elsewhere: say('elsewhere-root', { file: ALLOW_LIST_FILE })
 }
 
 interface Served {
@@ -219,7 +220,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
   private verify(hit: Served): string {
     const real = this.trust.check(hit.path)
     if (real !== hit.real) {
-      throw refused('lxcpath-moved', `The lxcpath ${hit.path} now resolves to ${real}, not ${hit.real} as when the helper started; restart the helper.`, hit.path)
+      throw refused('lxcpath-moved', say('helper-lxcpath-moved', { lxcpath: hit.path, real, was: hit.real }), hit.path)
     }
     return hit.path
   }
@@ -235,7 +236,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
       const why = this.refused.find((r) => r.path === stripSlashes(requested))?.reason
       throw refused(
         'helper-lxcpaths',
-        `${requested} is not an lxcpath this helper serves (it serves: ${this.servedList()}); ${why ?? 'the helper only touches the lxcpaths configured when it started.'}`,
+        say('helper-not-served', { requested, served: this.servedList(), why: why ?? say('helper-only-configured') }),
         requested
       )
     }
@@ -249,7 +250,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
 
   /** An existing container's name a request names: it passes the engine's rule. */
   name(name: string): string {
-    const problem = existingContainerNameProblem(name)
+    const problem = existingContainerNameSaid(name)
     if (problem) throw refused('bad-name', problem, name)
     return name
   }
@@ -272,7 +273,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
     if (!hit || hasDotSegment(lxcpath)) {
       throw refused(
         'helper-lxcpaths',
-        `${foundIn} names ${r.lxcpath}/${r.name}, which is not in an lxcpath this helper serves (it serves: ${this.servedList()}); the helper leaves it, and what reaches it, alone: ${this.trust.elsewhere}.`,
+        say('helper-ref-elsewhere', { file: foundIn, ref: `${r.lxcpath}/${r.name}`, served: this.servedList(), elsewhere: this.trust.elsewhere }),
         `${r.lxcpath}/${r.name}`
       )
     }
@@ -288,7 +289,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
     if (!hit) {
       throw refused(
         'helper-lxcpaths',
-        `${foundIn} names ${path}, which is not inside an lxcpath this helper serves (it serves: ${this.servedList()}); the helper does not read or write there: ${this.trust.elsewhere}.`,
+        say('helper-path-elsewhere', { file: foundIn, path, served: this.servedList(), elsewhere: this.trust.elsewhere }),
         path
       )
     }
@@ -311,7 +312,7 @@ export class LxcpathPolicy implements Scope, OpBoundary {
       const list = this.served.map((s) => s.path).join(', ') || 'none'
       throw refused(
         'helper-lxcpaths',
-        `${path} is outside the lxcpaths this helper serves (${list}); the helper deletes a rootfs configured outside its container only inside them. Delete it by hand if it must go.`,
+        say('helper-outside-delete', { path, served: list }),
         path
       )
     }

@@ -7,12 +7,13 @@
 // the served lxcpaths) is the policy's own (lxcpath-policy.ts).
 import { realpathSync, statSync } from 'node:fs'
 import { refused } from '@shared/errors'
+import { say, type Said } from '@shared/engine-text'
 import { LxcpathPolicy, type LxcpathTrust } from './lxcpath-policy'
 
-function formProblem(lxcpath: string): string | null {
-  if (lxcpath.includes('\0')) return 'An lxcpath must not contain a NUL byte.'
-  if (!lxcpath.startsWith('/')) return `The lxcpath ${lxcpath} is not an absolute path.`
-  if (lxcpath.split('/').some((s) => s === '..' || s === '.')) return `The lxcpath ${lxcpath} contains a "." or ".." segment; name it without them.`
+function formProblem(lxcpath: string): Said | null {
+  if (lxcpath.includes('\0')) return say('lxcpath-has-nul')
+  if (!lxcpath.startsWith('/')) return say('lxcpath-not-absolute', { lxcpath })
+  if (lxcpath.split('/').some((s) => s === '..' || s === '.')) return say('lxcpath-dot-segment', { lxcpath })
   return null
 }
 
@@ -27,10 +28,10 @@ export function ownLxcpathTrust(owner: number): LxcpathTrust {
       try {
         real = realpathSync(lxcpath)
       } catch (err) {
-        throw refused('own-lxcpath', `The lxcpath ${lxcpath} cannot be resolved: ${(err as Error).message}`, lxcpath)
+        throw refused('own-lxcpath', say('own-lxcpath-unresolved', { lxcpath, error: (err as Error).message }), lxcpath)
       }
       const st = statSync(real)
-      if (!st.isDirectory()) throw refused('lxcpath-form', `The lxcpath ${lxcpath} is not a directory.`, lxcpath)
+      if (!st.isDirectory()) throw refused('lxcpath-form', say('lxcpath-not-dir', { lxcpath }), lxcpath)
       if (st.uid !== owner) {
         throw refused(
           'own-lxcpath',
@@ -40,7 +41,7 @@ export function ownLxcpathTrust(owner: number): LxcpathTrust {
       }
       return real
     },
-    elsewhere: 'your user namespace touches only your own lxcpaths'
+    elsewhere: say('elsewhere-own')
   }
 }
 

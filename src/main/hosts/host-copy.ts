@@ -4,6 +4,7 @@
 // nothing moves when it is taken there or would lose xattrs unasked; then the relay streams it
 // across (transfer-relay.ts), with progress and cancel.
 import { asStrataError, refused } from '@shared/errors'
+import { isSaid, say, type Said } from '@shared/engine-text'
 import type { ContainerRef, OpProgress } from '@shared/model'
 import { lossRefusal, lossSentence } from '../engine/ops/xattr-loss'
 import { isLxdHost, type RemoteHost } from './hosts-file'
@@ -16,17 +17,9 @@ type Source = TransferSide & { ref: ContainerRef }
 export function refuseLxdOnlyChoices(target: RemoteHost | null, where: string, choices: { pool?: string; member?: string }): void {
   if (target !== null && isLxdHost(target)) return
   if (choices.pool !== undefined)
-    throw refused(
-      'copy-pool',
-      `--pool ${choices.pool} is refused by the rule copy-pool: ${where} is an LXC host, which has no storage pools; choose its storage with -B (dir, btrfs or zfs). Nothing was started.`,
-      choices.pool
-    )
+    throw refused('copy-pool', say('copy-pool-lxc', { pool: choices.pool, where }), choices.pool)
   if (choices.member !== undefined)
-    throw refused(
-      'copy-member',
-      `--member ${choices.member} is refused by the rule copy-member: ${where} is an LXC host, which has no cluster members (--member places a copy on a member of an LXD cluster). Nothing was started.`,
-      choices.member
-    )
+    throw refused('copy-member', say('copy-member-lxc', { member: choices.member, where }), choices.member)
 }
 
 /**
@@ -34,17 +27,19 @@ export function refuseLxdOnlyChoices(target: RemoteHost | null, where: string, c
  * null: the target's engine says whether its storage keeps xattrs, the source's which file has
  * some first. A source that cannot tell (an LXD pool not on this computer) counts as one that has.
  */
-export async function xattrLossAcross(from: Source, to: Target, signal?: AbortSignal): Promise<string | null> {
-  const why = await to.engine.call('importXattrLoss', { lxcpath: to.lxcpath, ...(to.backend ? { backend: to.backend } : {}), ...(to.pool ? { pool: to.pool } : {}) }, { signal })
-  if (why === null) return null
-  const copy = `A ${to.backend ?? 'dir'} copy of ${from.ref.name} from ${from.where} as ${to.name} on ${to.where} (${to.lxcpath})`
+export async function xattrLossAcross(from: Source, to: Target, signal?: AbortSignal): Promise<Said | null> {
+  const answer: unknown = await to.engine.call('importXattrLoss', { lxcpath: to.lxcpath, ...(to.backend ? { backend: to.backend } : {}), ...(to.pool ? { pool: to.pool } : {}) }, { signal })
+  if (answer === null || answer === undefined) return null
+  // an engine of an older Strata says it in English only
+  const why = isSaid(answer) ? answer : String(answer)
+  const copy = say('xattr-copy-across', { backend: to.backend ?? 'dir', name: from.ref.name, from: from.where, as: to.name, to: to.where, lxcpath: to.lxcpath })
   let first
   try {
     first = await from.engine.call('originXattrs', from.ref, { signal })
   } catch (err) {
     const e = asStrataError(err)
     if (e.code === 'cancelled') throw err
-    return `${copy} would lose any extended attributes ${from.ref.name} has: ${why}. Which of its files have some cannot be told (${e.message}).`
+    return say('xattr-loss-unknown', { copy, name: from.ref.name, why, error: e.said ?? e.message })
   }
   return first === null ? null : lossSentence(copy, why, from.ref.name, first)
 }
@@ -52,24 +47,24 @@ export async function xattrLossAcross(from: Source, to: Target, signal?: AbortSi
 /** Refuses a name the target's engine will not take (taken there, or not a name LXC allows), naming the host. */
 export async function checkTargetName(to: TransferSide & { lxcpath: string; name: string }): Promise<void> {
   const { issue } = await to.engine.call('checkName', { lxcpath: to.lxcpath, name: to.name })
-  if (issue) throw refused(issue.rule, `${issue.message} (on ${to.where}, in ${to.lxcpath})`, `${to.lxcpath}/${to.name}`)
+  if (issue) throw refused(issue.rule, say('name-on-host', { issue: issue.said ?? issue.message, where: to.where, lxcpath: to.lxcpath }), `${to.lxcpath}/${to.name}`)
 }
 
 /** Checks the new name, then says what the copy would lose (xattrLossAcross), before anything moves. */
-export async function checkCopy(from: Source, to: Target, signal?: AbortSignal): Promise<string | null> {
+export async function checkCopy(from: Source, to: Target, signal?: AbortSignal): Promise<Said | null> {
   await checkTargetName(to)
   signal?.throwIfAborted()
   return xattrLossAcross(from, to, signal)
 }
 
 /** The refusal of a loss the user did not accept (rule clone-loses-xattrs): `how` says how to accept it. */
-export function refuseLoss(loss: string, to: Target, how: string): never {
+export function refuseLoss(loss: Said, to: Target, how: Said): never {
   throw lossRefusal(loss, how, `${to.lxcpath}/${to.name}`)
 }
 
 /** What a copy made with a loss the user accepted says afterwards. */
-export function droppedNote(loss: string, to: Target): string {
-  return `${to.name} on ${to.where} was made without extended attributes, as accepted. ${loss}`
+export function droppedNote(loss: Said, to: Target): Said {
+  return say('xattr-dropped', { name: to.name, where: to.where, loss })
 }
 
 /**
@@ -79,10 +74,10 @@ export function droppedNote(loss: string, to: Target): string {
  */
 export async function copyBetweenHosts(from: Source, to: Target & { allowLossy?: boolean }, opts: CopyAcrossOptions = {}): Promise<{ made: ContainerRef; dropped: string | null }> {
   const loss = await checkCopy(from, to, opts.signal)
-  if (loss !== null && !to.allowLossy) refuseLoss(loss, to, 'copy with --allow-lossy')
+  if (loss !== null && !to.allowLossy) refuseLoss(loss, to, say('how-copy-lossy'))
   opts.signal?.throwIfAborted()
   const made = await copyAcrossHosts(from, to, opts)
-  return { made, dropped: loss === null ? null : droppedNote(loss, to) }
+  return { made, dropped: loss === null ? null : droppedNote(loss, to).text }
 }
 
 /** Progress reports of a copy are at most this often (the exporter reports every acked write). */

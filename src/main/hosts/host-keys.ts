@@ -2,6 +2,7 @@
 // host" dialog both judge them: what the host offers now (with fingerprints), and whether
 // known_hosts already holds exactly those, nothing for the host, or other keys (a changed key).
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { SshTarget } from './hosts-file'
 import { knownKeys, scanHostKeys, userKnownHostsFile, type HostKey } from './ssh'
 
@@ -15,7 +16,7 @@ export interface HostKeyState {
 /** The keys `target` offers and where known_hosts stands; `label` names the host in the error when it offers none. */
 export async function checkHostKeys(target: SshTarget, label: string): Promise<HostKeyState> {
   const keys = await scanHostKeys(target)
-  if (keys.length === 0) throw refused('host-key-unreadable', `${label} offered no host key (ssh-keyscan got no answer); is sshd running there?`, label)
+  if (keys.length === 0) throw refused('host-key-unreadable', say('host-no-key', { host: label }), label)
   const file = await userKnownHostsFile(target)
   const held = await knownKeys(keys[0]!.line.split(' ')[0]!, file)
   const blob = (line: string): string => line.split(' ').slice(1, 3).join(' ')

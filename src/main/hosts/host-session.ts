@@ -5,6 +5,7 @@
 // what the host holds now is what the user is told.
 import { ENGINE, type EngineMethod, type EngineParams, type EngineResult } from '@shared/engine-api'
 import { cancelled, errorData, isStrataError, refused, unavailable, type StrataError } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { OpProgress } from '@shared/model'
 import { hostEngine, type HostEngine } from './host-engine'
 
@@ -27,7 +28,7 @@ export async function openHostSession(name: string, onLog?: (line: string) => vo
   if (lxcpaths.length === 0) {
     await engine.close()
     const why = hello.refused.map((r) => `${r.path}: ${r.reason}`).join('; ')
-    throw refused('helper-lxcpaths', `The Strata helper on ${name} serves no lxcpath${why ? ` (${why})` : ''}; an administrator there lists lxcpaths in /etc/strata/lxcpaths.`, name)
+    throw refused('helper-lxcpaths', why ? say('helper-serves-nothing-why', { host: name, why }) : say('helper-serves-nothing', { host: name }), name)
   }
   for (const r of hello.refused) process.stderr.write(`strata: ${name} does not serve ${r.path}: ${r.reason}\n`)
   return {

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events'
 import { EVENTS, METHODS, parseParams, type EventName, type Events, type HostStatus, type Method, type StrataInvoke } from '@shared/api'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { CallOptions, EngineClient } from '../engine-client'
 import { changedKeyAdvice, checkHostKeys } from './host-keys'
 import { HostConnection } from './host-connection'
@@ -71,7 +72,7 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
     const known = connections.get(name)
     if (known) return known
     const host = readHosts(file).find((h) => h.name === name)
-    if (!host) throw refused('no-such-host', `There is no host "${name}" in ${file}; add it first.`, name)
+    if (!host) throw refused('no-such-host', say('no-such-host-add', { host: name, file }), name)
     const made = new HostConnection(host, {
       session: opts.session,
       onState: (status) => emit('hostState', status),
@@ -92,7 +93,7 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
    */
   const copyToHost: StrataInvoke['copyToHost'] = async (p) => {
     const where = (h: string | undefined): string => h ?? 'this computer'
-    if (p.host === p.toHost) throw refused('same-host', `${p.name} is on ${where(p.host)} already; clone it there instead.`, p.name)
+    if (p.host === p.toHost) throw refused('same-host', say('same-host', { name: p.name, where: where(p.host) }), p.name)
     refuseLxdOnlyChoices(p.toHost === undefined ? null : findHost(p.toHost, file), where(p.toHost), p.to)
     const [from, to] = await Promise.all([sessionOf(p.host), sessionOf(p.toHost)])
     const target = { lxcpath: p.to.lxcpath, name: p.to.name }
@@ -107,11 +108,11 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
     }
     // the name and what the copy would lose are answered to the dialog, before a task starts
     const loss = await checkCopy(source, dest)
-    if (loss !== null && !p.allowLossy) refuseLoss(loss, dest, 'tick "Copy without them"')
+    if (loss !== null && !p.allowLossy) refuseLoss(loss, dest, say('how-tick-lossy'))
     const started = from.task(async (call) => {
       try {
         const made = await copyAcrossHosts(source, dest, { signal: call.signal, onProgress: call.onProgress && copyProgress(call.onProgress) })
-        if (loss !== null) call.onProgress?.({ phase: 'attributes', message: droppedNote(loss, dest) })
+        if (loss !== null) call.onProgress?.({ phase: 'attributes', message: droppedNote(loss, dest).text })
         return made
       } finally {
         emit('changed', { lxcpath: target.lxcpath, ...(p.toHost === undefined ? {} : { host: p.toHost }) })
@@ -130,7 +131,7 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
       return { fingerprints: state.keys.map((k) => k.fingerprint), known: state.known, file: state.file, ...problem }
     },
     addSshHost: async (p) => {
-      if (readHosts(file).some((h) => h.name === p.name)) throw refused('host-exists', `There is already a host "${p.name}"; choose another name.`, p.name)
+      if (readHosts(file).some((h) => h.name === p.name)) throw refused('host-exists', say('host-exists', { host: p.name }), p.name)
       const target = parseDestination(p.destination)
       const state = await checkHostKeys(target, p.destination)
       if (state.known === 'changed') throw refused('host-key-changed', changedKeyAdvice(p.destination, state), p.destination)
@@ -140,7 +141,7 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
         if (!same)
           throw refused(
             'host-key-not-confirmed',
-            `${p.destination} now offers ${offered.join(', ')}, not the keys you confirmed (${p.fingerprints.join(', ') || 'none'}); nothing was added. Check its keys again.`,
+            say('host-key-not-confirmed', { destination: p.destination, offered: offered.join(', '), confirmed: p.fingerprints.join(', ') || '-' }),
             p.destination
           )
         await trustKeys(target, state.keys)

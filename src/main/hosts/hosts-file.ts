@@ -9,6 +9,7 @@ import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import { notFound, refused, usageError } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 /** How the helper gets root on the remote host: pkexec (polkit decides), sudo -n, or not at all (the SSH user is root). */
 export const ELEVATIONS = ['pkexec', 'sudo', 'none'] as const
@@ -65,7 +66,7 @@ const SSH_USER = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,31}$/
 
 /** `[user@]host[:port]` (an IPv6 address in brackets: `[::1]:2222`), or why it is not one. */
 export function parseDestination(destination: string): SshTarget {
-  const bad = (why: string) => usageError(`The SSH destination "${destination}" is not [user@]host[:port]: ${why}.`, 'bad-destination')
+  const bad = (why: string) => usageError(say('bad-destination', { destination, why }), 'bad-destination')
   const at = destination.lastIndexOf('@')
   const user = at >= 0 ? destination.slice(0, at) : undefined
   let rest = at >= 0 ? destination.slice(at + 1) : destination
@@ -125,18 +126,18 @@ export function readHosts(file = hostsFilePath()): RemoteHost[] {
     text = readFileSync(file, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw refused('hosts-file', `${file} cannot be read: ${(err as Error).message}`, file)
+    throw refused('hosts-file', say('hosts-file-unreadable', { file, error: (err as Error).message }), file)
   }
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch (err) {
-    throw refused('hosts-file', `${file} is not valid JSON (${(err as Error).message}); fix or remove it.`, file)
+    throw refused('hosts-file', say('hosts-file-not-json', { file, error: (err as Error).message }), file)
   }
   const r = fileSchema.safeParse(data)
   if (!r.success) {
     const why = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
-    throw refused('hosts-file', `${file} is not a Strata hosts file: ${why}.`, file)
+    throw refused('hosts-file', say('hosts-file-bad', { file, why }), file)
   }
   for (const h of r.data.hosts as RemoteHost[]) if (!isLxdHost(h)) parseDestination(h.destination)
   return r.data.hosts as RemoteHost[]

@@ -6,6 +6,7 @@ import { appendFileSync, mkdirSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname } from 'node:path'
 import { permissionDenied, refused, StrataError, unavailable } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { parseDestination, REMOTE_HELPER_DEFAULT, type SshHost, type SshTarget } from './hosts-file'
 
 /** Seconds ssh and ssh-keyscan wait for a TCP connection before saying the host cannot be reached. */
@@ -134,7 +135,7 @@ export async function sshFailure(host: SshHost, exitCode: number | undefined, st
     const keys = await scanHostKeys(target)
     return refused(
       'host-key-changed',
-      `The host key of ${where} has CHANGED: it now offers ${fingerprints(keys)}, which is not the key your known_hosts holds for it. This could be someone intercepting the connection, so Strata did not connect. If ${host.name} was reinstalled, compare the fingerprint with its administrator and run: strata hosts trust ${host.name}`,
+      say('ssh-key-changed', { where, keys: fingerprints(keys), host: host.name }),
       host.name
     )
   }
@@ -142,31 +143,31 @@ export async function sshFailure(host: SshHost, exitCode: number | undefined, st
     const keys = await scanHostKeys(target)
     return refused(
       'host-key-unknown',
-      `The host key of ${where} is not in your known_hosts, so Strata did not connect. It offers ${fingerprints(keys)}. If that is ${host.name}'s key, trust it with: strata hosts trust ${host.name}`,
+      say('ssh-key-unknown', { where, keys: fingerprints(keys), host: host.name }),
       host.name
     )
   }
   if (exitCode === 255 && /Permission denied \(/i.test(stderr)) {
-    return permissionDenied(`${where} refused the SSH login: ${tail(stderr, 1)}. Add your key to the account there (ssh-copy-id) or name the user in the destination.`, {
+    return permissionDenied(say('ssh-login-refused', { where, ssh: tail(stderr, 1) }), {
       subject: host.name,
       rule: 'ssh-login-refused'
     })
   }
-  if (exitCode === 255) return unavailable('host-unreachable', `${where} cannot be reached: ${tail(stderr) || 'ssh failed without a message'}`, { subject: host.name })
+  if (exitCode === 255) return unavailable('host-unreachable', say('ssh-unreachable', { where, ssh: tail(stderr) || say('ssh-failed-silently') }), { subject: host.name })
   if (/Not authorized/i.test(stderr)) {
     return permissionDenied(
-      `polkit on ${where} did not authorise this user to run the Strata helper (action io.strata.helper), and nobody can type a password over this connection; an administrator there can allow it, or set the host to use sudo.`,
+      say('ssh-polkit-refused', { where }),
       { subject: host.name, rule: 'not-authorised' }
     )
   }
   if (/authentication agent/i.test(stderr)) {
     return permissionDenied(
-      `polkit on ${where} asks for an administrator's password before it runs the Strata helper, and nobody can type one over this connection; an administrator there can allow this user for action io.strata.helper (a polkit rule), or set the host to use sudo.`,
+      say('ssh-polkit-password', { where }),
       { subject: host.name, rule: 'not-authorised' }
     )
   }
   if (/sudo: .*(password is required|not in the sudoers|not allowed to execute|may not run sudo)/i.test(stderr)) {
-    return permissionDenied(`sudo on ${where} refused to run the Strata helper without a password: ${tail(stderr, 1)}. An administrator there can allow it with NOPASSWD for the helper only.`, {
+    return permissionDenied(say('ssh-sudo-refused', { where, sudo: tail(stderr, 1) }), {
       subject: host.name,
       rule: 'not-authorised'
     })
@@ -174,11 +175,11 @@ export async function sshFailure(host: SshHost, exitCode: number | undefined, st
   if (exitCode === 127 || exitCode === 126 || /command not found|No such file or directory|Cannot run program/i.test(stderr)) {
     return unavailable(
       'helper-missing',
-      `The Strata helper is not installed on ${where} (${remoteHelperCommand(host)}): ${tail(stderr) || `exit ${exitCode}`}. Install Strata's package there, or set the host's helper command.`,
+      say('ssh-helper-missing', { where, command: remoteHelperCommand(host), error: tail(stderr) || `exit ${exitCode}` }),
       { subject: host.name }
     )
   }
-  return unavailable('helper-gone', `The Strata helper on ${where} stopped before it answered (exit ${exitCode ?? 'signal'}): ${tail(stderr) || 'no message'}`, { subject: host.name })
+  return unavailable('helper-gone', say('ssh-helper-gone', { where, exit: exitCode ?? 'signal', error: tail(stderr) || say('no-message') }), { subject: host.name })
 }
 
 /** The known_hosts lines `file` holds for `name` (ssh-keygen -F finds hashed entries too). */

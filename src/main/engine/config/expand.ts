@@ -5,7 +5,8 @@ import { opendirSync, statSync, type Dirent, type Stats } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { ConfigProblem } from '../../../shared/model'
 import type { ConfigEntry } from './effective'
-import { IRREGULAR_REASON, irregularKind, type FileKind } from '../fs/regular-file'
+import { irregularKind, type FileKind } from '../fs/regular-file'
+import { say, type Said } from '@shared/engine-text'
 import { decodeConfigBytes, scanConfig, type DecodedConfig } from './parse'
 import { readConfigText } from './read'
 
@@ -47,8 +48,9 @@ interface IncludeSite {
   line: number
 }
 
-function report(state: ExpandState, site: IncludeSite, rule: string, message: string, severity: 'error' | 'warning' = 'error'): void {
-  state.problems.push({ file: site.file, line: site.line, rule, severity, message: `${site.file}:${site.line}: ${message}` })
+/** The message names its place; `said` is the sentence alone (as config/parse.ts's problems). */
+function report(state: ExpandState, site: IncludeSite, rule: string, said: Said, severity: 'error' | 'warning' = 'error'): void {
+  state.problems.push({ file: site.file, line: site.line, rule, severity, message: `${site.file}:${site.line}: ${said.text}`, said })
 }
 
 /** path.resolve, skipped for the usual already-clean absolute path (it is on the listing's hot path). */
@@ -117,7 +119,7 @@ function trackNetwork(state: ExpandState, key: string, value: string, site: Incl
   } else if (wholeNetwork) {
     state.networks.delete(index)
   } else if (!state.networks.has(index)) {
-    report(state, site, 'clear-missing-network', `"${key} =" clears a setting of network ${index}, which is not defined at this point, so LXC fails to load the config.`)
+    report(state, site, 'clear-missing-network', say('config-clear-missing-network', { key, index }))
   }
 }
 
@@ -137,12 +139,12 @@ function include(state: ExpandState, value: string, site: IncludeSite, chain: re
       state,
       site,
       'include-relative',
-      `lxc.include "${value}" is a relative path: LXC resolves it against the current directory of whatever process loads the config (here ${target}), not against the config's own directory.`,
+      say('config-include-relative', { value, target }),
       'warning'
     )
   }
   if (chain.length >= MAX_INCLUDE_DEPTH) {
-    report(state, site, 'include-depth', `lxc.include "${value}" nests includes more than ${MAX_INCLUDE_DEPTH} levels deep; not followed.`)
+    report(state, site, 'include-depth', say('config-include-depth', { value, max: MAX_INCLUDE_DEPTH }))
     return
   }
   const stats = statOrNull(target)
@@ -151,12 +153,12 @@ function include(state: ExpandState, value: string, site: IncludeSite, chain: re
     return
   }
   if (!stats) {
-    report(state, site, 'include-missing', `lxc.include "${value}": the file does not exist, so LXC fails to load the config (Failed to open file).`)
+    report(state, site, 'include-missing', say('config-include-missing', { value }))
     return
   }
   const kind = irregularKind(stats)
   if (kind) {
-    report(state, site, 'not-regular-file', `lxc.include "${value}" is ${kind}, not a regular file; not read: ${IRREGULAR_REASON}.`)
+    report(state, site, 'not-regular-file', say('config-include-irregular', { value, kind }))
     return
   }
   includeFile(state, target, site, chain, stats)
@@ -167,7 +169,7 @@ function includeFile(state: ExpandState, target: string, site: IncludeSite, chai
   const resolved = resolve(target)
   if (chain.includes(resolved)) {
     const loop = [...chain.slice(chain.indexOf(resolved)), resolved].join(' → ')
-    report(state, site, 'include-cycle', `lxc.include forms a cycle (${loop}); LXC would include these files forever and fail.`)
+    report(state, site, 'include-cycle', say('config-include-cycle', { loop }))
     return
   }
   expandFile(state, target, chain, undefined, known)
@@ -186,7 +188,7 @@ function includeDirectory(state: ExpandState, dir: string, value: string, site: 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return
-    report(state, site, 'include-dir-unreadable', `lxc.include "${value}": the directory cannot be read (${code}), so LXC fails to load the config.`)
+    report(state, site, 'include-dir-unreadable', say('config-include-dir-unreadable', { value, code: String(code) }))
     return
   }
   try {
@@ -204,7 +206,7 @@ function includeDirectory(state: ExpandState, dir: string, value: string, site: 
           state,
           site,
           'include-dir-entry',
-          `lxc.include "${value}" contains a directory named "${name}"; LXC skips it (logging "Is a directory - Failed to copy config file" at every load) and reads the other files.`,
+          say('config-include-dir-entry', { value, name }),
           'warning'
         )
         continue

@@ -4,6 +4,7 @@
 import { join } from 'node:path'
 import type { ConfigView, ConfigViewEntry } from '@shared/model'
 import { notFound } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { readRegularFile } from '../fs/regular-file'
 import { effectiveConfig } from './effective'
 import { expandConfigFile } from './expand'
@@ -16,7 +17,8 @@ export function readConfigView(lxcpath: string, name: string): ConfigView {
     raw = readRegularFile(file).toString('utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw notFound(`There is no container "${name}" in ${lxcpath} (no ${join(lxcpath, name, 'config')}).`, `${lxcpath}/${name}`)
+      throw notFound(say('config-view-no-container', { name, lxcpath, file: join(lxcpath, name, 'config') }), `${lxcpath}/${name}`)
+
     throw err
   }
   const expanded = expandConfigFile(file)

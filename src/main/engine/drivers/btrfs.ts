@@ -85,7 +85,7 @@ async function snapshotInto(origin: string, target: BuildTarget, ctx: OpContext)
   } catch (err) {
     const tool = toolFailure(err)
     if (!tool) throw err
-    throw failed(`btrfs could not snapshot ${origin} (a snapshot stays on its origin's btrfs filesystem): ${tool.stderr || (err as Error).message}`, {
+    throw failed(say('btrfs-snapshot-failed', { origin, error: tool.stderr || (err as Error).message }), {
       subject: origin,
       rule: 'btrfs-snapshot',
       cause: err
@@ -130,7 +130,7 @@ export const btrfsDriver: StorageDriver = {
   },
   async snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
     const spec = source.spec
-    if (spec.backend !== 'btrfs') throw refused('btrfs-snapshot-origin', 'A btrfs snapshot needs a btrfs origin.')
+    if (spec.backend !== 'btrfs') throw refused('btrfs-snapshot-origin', say('btrfs-snapshot-origin'))
     return snapshotInto(spec.path, target, ctx)
   },
   // a subvolume is a directory

@@ -124,7 +124,7 @@ export function createCandidates(lxcpath: string, requested: Backend | 'best' | 
   if (requested === 'best') return [...BEST_ORDER.filter((b) => b !== 'dir' && choices.find((c) => c.backend === b)?.allowed), 'dir']
   const backend = requested ?? 'dir'
   const choice = choices.find((c) => c.backend === backend)
-  if (!choice?.allowed) throw refused('create-backend', `Cannot create ${article(backend)} ${backend} container: ${choice?.reason ?? 'unknown backend'}`)
+  if (!choice?.allowed) throw refused('create-backend', say('create-backend-refused', { a: article(backend), backend, why: choice?.said ?? choice?.reason ?? say('unknown-backend-why') }))
   return [backend]
 }
 
@@ -135,7 +135,7 @@ export function createCandidates(lxcpath: string, requested: Backend | 'best' | 
 export function lxcSnapshotMode(backend: Backend): Mode {
   const c = driverFor(backend).capabilities
   const refusal = c.cloneFrom ?? (c.snapshotOf.includes(backend) ? null : c.copyInto)
-  if (refusal !== null) throw refused('snapshot-backend', `${article(backend) === 'an' ? 'An' : 'A'} ${backend} container cannot be snapshotted: ${refusal.text}`)
+  if (refusal !== null) throw refused('snapshot-backend', say('snapshot-backend-refused', { a: article(backend) === 'an' ? 'An' : 'A', backend, why: refusal }))
   return c.snapshotOf.includes(backend) ? 'snapshot' : 'copy'
 }
 
@@ -159,7 +159,7 @@ export function resolveCloneBackend(origin: { backend: Backend; lxcpath: string 
   if (!pick.allowed)
     throw refused(
       `${mode}-${origin.backend}-to-${pick.backend}`,
-      `A ${mode} clone of ${article(origin.backend)} ${origin.backend} container as ${pick.backend} is not possible: ${pick.reason}`
+      say(`${mode}-clone-impossible`, { a: article(origin.backend), origin: origin.backend, backend: pick.backend, why: pick.said ?? pick.reason ?? '' })
     )
   return pick.backend
 }

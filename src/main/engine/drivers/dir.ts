@@ -35,7 +35,7 @@ export const dirDriver: StorageDriver = {
     return { backend: 'dir', prefix: 'dir', path: join(target.finalDir, 'rootfs') }
   },
   async snapshot(): Promise<RootfsSpec> {
-    throw refused('dir-cannot-snapshot', 'A dir container cannot be a snapshot clone (LXC: dir has no snapshots); snapshot clones of dir origins are overlay.')
+    throw refused('dir-cannot-snapshot', say('dir-cannot-snapshot'))
   },
   access: async (spec) => ({ dir: directoryOf(spec) }),
   visibleTree: (spec, _dir, fn) => fn(directoryOf(spec)),

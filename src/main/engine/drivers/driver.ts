@@ -7,7 +7,7 @@
 import type { Stats } from 'node:fs'
 import { refused } from '@shared/errors'
 import type { Backend, ContainerRef, RootfsSpec, UsageFigures } from '@shared/model'
-import type { Said } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
 import type { OpContext } from '../context'
 import type { HostnameResult } from '../fs/hostname'
 import type { RootfsAccess } from '../fs/rootfs-mount'
@@ -138,7 +138,7 @@ export interface StorageDriver {
    * Absent: it keeps them (a directory tree on the lxcpath's filesystem, an image Strata formats).
    * `origin` null: a container received from another host (importContainer), made where create makes one.
    */
-  xattrsLost?(origin: RootfsSpec | null, specs: StorageSpecs): Promise<string | null>
+  xattrsLost?(origin: RootfsSpec | null, specs: StorageSpecs): Promise<Said | null>
   /** a copy-on-write clone of the source */
   snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec>
   /**
@@ -178,6 +178,6 @@ export interface StorageDriver {
 
 /** The path of a rootfs that is one directory as it is (dir, btrfs, a zfs mountpoint). */
 export function directoryOf(spec: RootfsSpec): string {
-  if (!('path' in spec)) throw refused('not-a-directory', `A ${spec.backend} rootfs is not one directory.`)
+  if (!('path' in spec)) throw refused('not-a-directory', say('not-one-directory', { backend: spec.backend }))
   return spec.path
 }

@@ -32,7 +32,7 @@ async function runWithImageMounted(image: string, at: string, argv: readonly str
     return await runWithRootfs(access, at, argv, opts)
   } catch (err) {
     const why = await mountFailure(access, err)
-    if (why !== null) throw failed(`The image ${image} could not be mounted: ${why}`, { subject: image, rule: 'loop-mount', cause: err })
+    if (why !== null) throw failed(say('loop-mount-failed', { image, why }), { subject: image, rule: 'loop-mount', cause: err })
     throw err
   }
 }
@@ -112,7 +112,7 @@ export const loopDriver: StorageDriver = {
     return rootfsSpec(target)
   },
   async snapshot(): Promise<RootfsSpec> {
-    throw refused('loop-cannot-snapshot', 'loop does not support snapshots (LXC\'s rule).')
+    throw refused('loop-cannot-snapshot', say('loop-no-snapshots'))
   },
   access: (spec, readOnly) => blockAccess(directoryOf(spec), readOnly, true),
   visibleTree: (spec, dir, fn) => withImageMounted(directoryOf(spec), dir, fn),

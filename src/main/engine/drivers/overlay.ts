@@ -46,12 +46,12 @@ export const overlayDriver: StorageDriver = {
     return { spec, fill: { dir: join(target.buildDir, 'rootfs') } }
   },
   async copy(): Promise<RootfsSpec> {
-    throw refused('overlay-copy', 'overlay can only be used for snapshot clones (LXC\'s rule): use -s, or copy to dir.')
+    throw refused('overlay-copy', say('overlay-copy'))
   },
   async snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
     const lowers = snapshotLowers(source)
     const bad = lowers.find((l) => l.includes(':'))
-    if (bad) throw refused('colon-in-lower', `The lower ${bad} contains ":", which overlay reads as a layer separator.`, bad)
+    if (bad) throw refused('colon-in-lower', say('colon-in-lower', { lower: bad }), bad)
     mkdir755(join(target.buildDir, 'rootfs'))
     mkdir755(join(target.buildDir, 'overlay'))
     const upper = join(target.buildDir, 'overlay/delta')

@@ -90,7 +90,7 @@ function datasetOf(spec: RootfsSpec): string {
   const path = directoryOf(spec)
   if (!path.startsWith('/')) return path
   const dataset = poolView().byMountpoint.get(path)
-  if (!dataset) throw refused('zfs-no-dataset', `No zfs dataset has the mountpoint ${path} (the rootfs of this zfs container).`, path)
+  if (!dataset) throw refused('zfs-no-dataset', say('zfs-no-dataset', { path }), path)
   return dataset
 }
 
@@ -105,7 +105,7 @@ function freeDataset(parent: string, name: string, snapshotOf?: string): string 
 async function mounted(dataset: string): Promise<{ mountpoint: string; mounted: boolean }> {
   const r = await zfs(['get', '-H', '-o', 'value', 'mountpoint,mounted', dataset])
   const [mountpoint, isMounted] = String(r.stdout).split('\n')
-  if (!mountpoint?.startsWith('/')) throw refused('zfs-no-mountpoint', `The zfs dataset ${dataset} has no mountpoint (${mountpoint}).`, dataset)
+  if (!mountpoint?.startsWith('/')) throw refused('zfs-no-mountpoint', say('zfs-no-mountpoint', { dataset, mountpoint: String(mountpoint) }), dataset)
   return { mountpoint, mounted: isMounted === 'yes' }
 }
 
@@ -139,7 +139,7 @@ async function newDataset(parent: string, target: BuildTarget, ctx: OpContext): 
   try {
     await zfs(['create', '-o', `mountpoint=${at}`, '-o', 'canmount=noauto', '-p', dataset], ctx)
   } catch (err) {
-    throw failed(`zfs could not create the dataset ${dataset} (under ${parent}: lxc.bdev.zfs.root, or the origin's parent dataset): ${toolText(err)}`, {
+    throw failed(say('zfs-create-failed', { dataset, parent, error: toolText(err) }), {
       subject: dataset,
       rule: 'zfs-create',
       cause: err
@@ -252,7 +252,7 @@ export const zfsDriver: StorageDriver = {
     if (!probe) poolXattrs.set(pool, (probe = probePoolXattrs(pool)))
     // a probe that could not run (no such pool) tells nothing: asked again next time, and the copy fails on its own
     const why = await probe.catch(() => (poolXattrs.delete(pool), null))
-    return why === null ? null : `the zfs pool ${pool} keeps no extended attributes (${why}: zfs-fuse has none), so no POSIX ACLs and no file capabilities`
+    return why === null ? null : say('zfs-keeps-no-xattrs', { pool, why })
   },
   async copy(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
     const dataset = await newDataset(copyParent(source.spec, target.specs), target, ctx)
@@ -261,7 +261,7 @@ export const zfsDriver: StorageDriver = {
     return specOf(dataset)
   },
   async snapshot(source: SourceStorage, target: BuildTarget, ctx: OpContext): Promise<RootfsSpec> {
-    if (source.spec.backend !== 'zfs') throw refused('zfs-snapshot-origin', 'A zfs snapshot clone needs a zfs origin.')
+    if (source.spec.backend !== 'zfs') throw refused('zfs-snapshot-origin', say('zfs-snapshot-origin'))
     const origin = datasetOf(source.spec)
     const dataset = freeDataset(dirname(origin), basename(target.finalDir), origin)
     const snapshot = `${origin}@${basename(dataset)}`

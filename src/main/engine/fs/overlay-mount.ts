@@ -9,6 +9,7 @@ import type { RootfsSpec } from '@shared/model'
 import { mountOf } from '../mount'
 import type { RootfsAccess } from './rootfs-mount'
 import { failed, refused, unavailable } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { run, toolFailure } from '../tools'
 
 /**
@@ -35,7 +36,7 @@ function escapeLayer(path: string): string {
 
 /** The layers of a layered rootfs (overlay, or aufs read as one). */
 export function layersOf(spec: RootfsSpec): OverlayLayers {
-  if (!('lowers' in spec)) throw refused('not-layered', `a ${spec.backend} rootfs has no layers`)
+  if (!('lowers' in spec)) throw refused('not-layered', say('not-layered', { backend: spec.backend }))
   return { lowers: spec.lowers, upper: spec.upper }
 }
 
@@ -53,7 +54,7 @@ export interface OverlayLayers {
  * upper can even be in use by LXC at the same time. Read-write mounts it as LXC does.
  */
 export function overlayMountOptions(layers: OverlayLayers, readOnly: boolean): string {
-  if (layers.lowers.length === 0) throw refused('overlay-needs-lower', `an overlay needs at least one lower layer (upper ${layers.upper})`, layers.upper)
+  if (layers.lowers.length === 0) throw refused('overlay-needs-lower', say('overlay-needs-lower', { upper: layers.upper }), layers.upper)
   if (readOnly) return `ro,lowerdir=${[layers.upper, ...layers.lowers].map(escapeLayer).join(':')}`
   const workdir = layers.workdir ?? join(dirname(layers.upper), 'work')
   return `lowerdir=${layers.lowers.map(escapeLayer).join(':')},upperdir=${escapeLayer(layers.upper)},workdir=${escapeLayer(workdir)}`
@@ -135,14 +136,14 @@ async function testOverlayOn(dir: string, fstype: string, withUpper: boolean): P
 /** Runs fn with the merged tree of `layers` mounted read-only: the upper becomes the topmost lower, so nothing is written. */
 export async function withMergedView<T>(layers: OverlayLayers, fn: (root: string) => Promise<T>): Promise<T> {
   const fstype = overlayFsType()
-  if (!fstype) throw unavailable('no-overlay', `cannot show the merged tree of ${layers.upper}: ${await explainOverlayFailure(layers, true, null)}`, { subject: layers.upper })
+  if (!fstype) throw unavailable('no-overlay', say('merged-tree-unavailable', { upper: layers.upper, why: await explainOverlayFailure(layers, true, null) }), { subject: layers.upper })
   const at = mkdtempSync(join(tmpdir(), 'strata-merged-'))
   try {
     await run('mount', ['-t', fstype, '-o', overlayMountOptions(layers, true), 'strata-merged', at])
   } catch (err) {
     rmdirSync(at)
     if (!toolFailure(err)) throw err
-    throw failed(`cannot show the merged tree of ${layers.upper}: ${await explainOverlayFailure(layers, true, fstype)}`, { subject: layers.upper, cause: err })
+    throw failed(say('merged-tree-unavailable', { upper: layers.upper, why: await explainOverlayFailure(layers, true, fstype) }), { subject: layers.upper, cause: err })
   }
   try {
     return await fn(at)
@@ -155,6 +156,6 @@ export async function withMergedView<T>(layers: OverlayLayers, fn: (root: string
 /** An overlay mount of these layers, read-only (the upper as one more lower: nothing is written) or as LXC mounts it. */
 export async function overlayAccess(layers: OverlayLayers, readOnly: boolean): Promise<RootfsAccess> {
   const fstype = overlayFsType()
-  if (!fstype) throw unavailable('no-overlay', `the overlay of ${layers.upper} cannot be mounted: ${await explainOverlayFailure(layers, readOnly, null)}`, { subject: layers.upper })
+  if (!fstype) throw unavailable('no-overlay', say('overlay-cannot-mount', { upper: layers.upper, why: await explainOverlayFailure(layers, readOnly, null) }), { subject: layers.upper })
   return { type: fstype, options: [overlayMountOptions(layers, readOnly)], source: 'strata-overlay', explain: () => explainOverlayFailure(layers, readOnly, fstype) }
 }

@@ -6,6 +6,7 @@
 // was swapped in between. The native lxcpath reader (lxcpath_read.c) follows the same rules.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
 import { refused, type StrataError } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 /** Far above any real config or bookkeeping file (a few KiB; test/config/expand.test.ts parses a 5 MB one); lxcpath_read.c uses the same cap. */
 export const MAX_SMALL_FILE_BYTES = 8 * 1024 * 1024
@@ -29,11 +30,11 @@ export const IRREGULAR_REASON = 'Strata reads only regular files as configs and 
 
 function refuseIrregular(file: string, stats: FileKind): void {
   const kind = irregularKind(stats)
-  if (kind) throw refused('not-regular-file', `${file} is ${kind}, not a regular file: ${IRREGULAR_REASON}.`, file)
+  if (kind) throw refused('not-regular-file', say('not-regular-file', { file, kind }), file)
 }
 
 function tooLarge(file: string): StrataError {
-  return refused('file-too-large', `${file} is larger than ${MAX_SMALL_FILE_TEXT}, the most Strata reads of a config or bookkeeping file.`, file)
+  return refused('file-too-large', say('file-too-large', { file, max: MAX_SMALL_FILE_TEXT }), file)
 }
 
 /**

@@ -4,6 +4,7 @@
 // where the mount cannot outlive the work whatever happens to Strata.
 import { statSync } from 'node:fs'
 import { failed } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { run, toolFailure } from '../tools'
 
 export type RootfsAccess =
@@ -18,7 +19,7 @@ export const ROOTFS_MOUNT = 'rootfs-mount'
 /** Mounts the rootfs at `at` (a bind mount for a directory); read-only mounts change nothing. */
 export async function mountRootfs(access: RootfsAccess, at: string, readOnly: boolean): Promise<void> {
   if ('dir' in access) {
-    if (!statSync(access.dir, { throwIfNoEntry: false })?.isDirectory()) throw failed(`the rootfs ${access.dir} is not a directory`, { subject: access.dir, rule: ROOTFS_MOUNT })
+    if (!statSync(access.dir, { throwIfNoEntry: false })?.isDirectory()) throw failed(say('rootfs-not-dir', { dir: access.dir }), { subject: access.dir, rule: ROOTFS_MOUNT })
     await run('mount', ['--bind', access.dir, at], { timeoutMs: 30_000 })
     if (readOnly) await run('mount', ['-o', 'remount,bind,ro', at], { timeoutMs: 30_000 })
     return

@@ -1,6 +1,7 @@
 // The first file of a tree that has extended attributes (POSIX ACLs and file capabilities are
 // xattrs), walked as the copier walks it: without following symlinks or entering another
 // filesystem (a mountpoint is copied empty). Asked only where a copy's storage keeps no xattrs.
+import { say, type Said } from '@shared/engine-text'
 import { lstat, opendir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { cancelled } from '@shared/errors'
@@ -35,12 +36,11 @@ export async function firstFileWithXattrs(root: string, signal?: AbortSignal): P
 }
 
 /** What the names are, as a user would say it: "a file capability", "a POSIX ACL", "the xattr user.x". */
-export function describeXattrs(names: readonly string[]): string {
-  const said = new Set<string>()
-  for (const n of names) {
-    if (n === 'security.capability') said.add('a file capability (security.capability)')
-    else if (n.startsWith('system.posix_acl_')) said.add(`a POSIX ACL (${n})`)
-    else said.add(`the xattr ${n}`)
+export function describeXattrs(names: readonly string[]): Said {
+  const said = new Map<string, Said>()
+  for (const name of names) {
+    const one = name === 'security.capability' ? say('xattr-capability', { name }) : name.startsWith('system.posix_acl_') ? say('xattr-acl', { name }) : say('xattr-other', { name })
+    said.set(one.text, one)
   }
-  return [...said].join(', ')
+  return [...said.values()].reduceRight((then, first) => say('joined-comma', { first, then }))
 }

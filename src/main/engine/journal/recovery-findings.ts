@@ -11,6 +11,7 @@ import { inodeKey, lockedInodes } from '../proc-locks'
 import { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX } from '@shared/names'
 import { describeRecord, JOURNAL_ID } from './journal'
 import { journalIdOf, journalState } from './journal-proof'
+import { say, type Said } from '@shared/engine-text'
 
 /** lstat, or undefined when the path is missing or cannot be looked at (a check never fails for it). */
 function lstat(path: string): Stats | undefined {
@@ -30,6 +31,7 @@ export function recoveryFindings(lxcpath: string): Finding[] {
   }
   if (names.length === 0) return []
   const findings: Finding[] = []
+  const add = (f: Omit<Finding, 'message'> & { said: Said }): void => void findings.push({ ...f, message: f.said.text })
   const subject = (name: string): ContainerRef => ({ lxcpath, name })
   let locks: Set<string> | null = null
   const running = (id: string): boolean => {
@@ -44,33 +46,27 @@ export function recoveryFindings(lxcpath: string): Finding[] {
     if (!name.startsWith(JOURNAL_PREFIX) || !name.endsWith('.json')) continue
     const file = join(lxcpath, name)
     if (!id) {
-      findings.push({ severity: 'warning', code: 'unproven-work', subject: subject(name), file, message: `${file} is named like a Strata journal, but not as Strata names them (.strata-op-<12 hex digits>.json): recovery leaves it alone. Delete it if no Strata operation of yours was interrupted in ${lxcpath}.` })
+      add({ severity: 'warning', code: 'unproven-work', subject: subject(name), file, said: say('work-misnamed-journal', { file, lxcpath }) })
       continue
     }
     if (running(id)) continue
     const state = journalState(lxcpath, id)
     if (state.kind === 'unproven') {
-      findings.push({
-        severity: 'warning',
-        code: 'unproven-work',
-        subject: subject(name),
-        file,
-        message: `${file} looks like a Strata journal, but Strata cannot prove it wrote it (${state.reason}): recovery acts on nothing it names. Delete it if no Strata operation of yours was interrupted in ${lxcpath}.`
-      })
+      add({ severity: 'warning', code: 'unproven-work', subject: subject(name), file, said: say('work-unproven-journal', { file, reason: state.reason, lxcpath }) })
     } else if (state.kind === 'proven') {
       const rec = state.record
       // what the rest of the work removes: its marked dir and, for a destroy, a confirmed rootfs outside it
       const places = [state.marked, rec.op === 'destroy' ? storageOutside(rec.spec, rec.dir) : null].filter((p): p is string => p !== null)
       const mounted = places.flatMap((p) => mountpointsAtOrUnder(p))
-      const fix = mounted.length
-        ? `a filesystem is mounted inside ${places.join(' or ')} (${mounted.join(', ')}): unmount it (umount ${mounted[mounted.length - 1]}), then run strata check -P ${lxcpath}`
-        : `run strata check -P ${lxcpath} as a user who may change ${lxcpath} (root for a system lxcpath); it prints why the work cannot be completed`
-      findings.push({
+      const op = describeRecord(rec)
+      add({
         severity: 'error',
         code: 'interrupted-op',
         subject: rec.op === 'build' ? rec.target : rec.ref,
         file,
-        message: `An interrupted ${describeRecord(rec)} could not be completed: ${fix}.`
+        said: mounted.length
+          ? say('work-interrupted-mounted', { op, places: places.join(' or '), mounted: mounted.join(', '), last: mounted[mounted.length - 1]!, lxcpath })
+          : say('work-interrupted', { op, lxcpath })
       })
     }
     // idle: nothing of the operation is left; recovery removes the journal when it next runs
@@ -82,15 +78,14 @@ export function recoveryFindings(lxcpath: string): Finding[] {
     if (JOURNAL_ID.test(id) && journals.has(id)) continue // its journal's finding (or its running operation) covers it
     const path = join(lxcpath, name)
     const isContainer = lstat(join(path, 'config'))?.isFile() === true
-    findings.push({
+    add({
       severity: 'warning',
       code: 'unproven-work',
       subject: subject(name),
       file: path,
-      message: isContainer
-        ? `${path} is an LXC container named like Strata's work directories (lxc-ls hides names that start with a dot). No Strata journal claims it, so Strata leaves it alone; rename it to keep it, or remove it with lxc-destroy -P ${lxcpath} -n ${name}.`
-        : `${path} is named like Strata's work directories, but no Strata journal claims it, so Strata leaves it alone; remove it by hand if you do not need it.`
+      said: isContainer ? say('work-container-named-like', { path, lxcpath, name }) : say('work-dir-named-like', { path })
     })
+
   }
   return findings
 }

@@ -127,7 +127,8 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
     const snaps = record.snapshotsRecord
     const snapsFile = `${record.dir}/${SNAPSHOTS_FILE}`
     const plan = planSnapshotsFix(snapsFile, subject, snaps, actual, isKnown)
-    const fix = plan ? { fix: { file: snapsFile, description: plan.description } } : {}
+    const fix = plan ? { fix: { file: snapsFile, description: plan.description.text, said: plan.description } } : {}
+
     const addOrigin = (f: Pick<Finding, 'severity' | 'code'> & { said: Said }): void => add({ ...f, subject, file: snapsFile, ...fix })
     if (snaps?.format === 'list') {
       for (const entry of snaps.entries) {

@@ -5,14 +5,15 @@
 // Pure: integrity.ts words the fix with it, ops/repair.ts carries it out under LXC's lock.
 import type { ContainerRef } from '@shared/model'
 import { formatRefPairs, refKey, type SnapshotsRecord } from './bookkeeping'
+import { say, type Said } from '@shared/engine-text'
 
 export interface SnapshotsFix {
   /** the file's new contents, or null: remove the file */
   text: string | null
   /** what the fix would change, in a sentence that names the file */
-  description: string
+  description: Said
   /** the same, once done */
-  done: string
+  done: Said
 }
 
 function show(ref: ContainerRef): string {
@@ -24,11 +25,14 @@ function list(refs: readonly ContainerRef[]): string {
 }
 
 /** A change told in both tenses: [would do, did]. */
-type Words = [string, string]
+type Words = [Said, Said]
 
 function fix(text: string | null, [description, done]: Words): SnapshotsFix {
   return { text, description, done }
 }
+
+/** Changes said in turn: "a; b; c". */
+const inTurn = (parts: Said[]): Said => parts.reduceRight((then, first) => say('joined', { first, then }))
 
 /**
  * The fix for `file` (the lxc_snapshots of `origin`, read as `record`, null if absent), or null
@@ -43,33 +47,36 @@ export function planSnapshotsFix(
   dependents: readonly ContainerRef[],
   exists: (ref: ContainerRef) => boolean
 ): SnapshotsFix | null {
-  const none = `nothing depends on ${origin.name}`
+  const name = origin.name
   if (record === null) {
     if (dependents.length === 0) return null
-    const what = `${file} listing ${list(dependents)}`
-    return fix(formatRefPairs(dependents), [`create ${what}`, `created ${what}`])
+    const v = { file, dependents: list(dependents) }
+    return fix(formatRefPairs(dependents), [say('fix-create', v), say('fixed-create', v)])
   }
   if (record.format === 'count') {
     if (dependents.length === record.count && record.count > 0) return null
     if (dependents.length === 0) {
-      const held = record.empty ? 'empty' : `the LXC 1.x count ${record.count}`
-      return fix(null, [`remove ${file} (${held}): ${none}`, `removed ${file} (${held}): ${none}`])
+      if (record.empty) return fix(null, [say('fix-remove-empty', { file, name }), say('fixed-remove-empty', { file, name })])
+      const v = { file, count: record.count, name }
+      return fix(null, [say('fix-remove-count', v), say('fixed-remove-count', v)])
     }
-    const what = `the LXC 1.x count in ${file} from ${record.count} to ${dependents.length} (${list(dependents)})`
-    return fix(`${dependents.length}\n`, [`set ${what}`, `set ${what}`])
+    const v = { file, from: record.count, to: dependents.length, dependents: list(dependents) }
+    return fix(`${dependents.length}\n`, [say('fix-set-count', v), say('fixed-set-count', v)])
   }
   const kept = record.format === 'list' ? record.entries.filter(exists) : []
   const gone = record.format === 'list' ? record.entries.filter((e) => !exists(e)) : []
   const added = dependents.filter((d) => !kept.some((k) => refKey(k) === refKey(d)))
   const changes: Words[] = []
-  const drop = (what: string): Words => [`drop ${what}`, `dropped ${what}`]
-  if (record.format === 'garbled') changes.push(drop('its text, which is neither a count nor lxcpath/name pairs'))
-  if (gone.length) changes.push(drop(`the entries of ${list(gone)}, which no longer exist`))
-  if (record.format === 'list' && record.leftover !== null) changes.push(drop(`the leftover text ${JSON.stringify(record.leftover)}`))
-  if (added.length) changes.push([`add ${list(added)}`, `added ${list(added)}`])
+  if (record.format === 'garbled') changes.push([say('fix-drop-garbled'), say('fixed-drop-garbled')])
+  if (gone.length) changes.push([say('fix-drop-gone', { entries: list(gone) }), say('fixed-drop-gone', { entries: list(gone) })])
+  if (record.format === 'list' && record.leftover !== null) {
+    const text = JSON.stringify(record.leftover)
+    changes.push([say('fix-drop-leftover', { text }), say('fixed-drop-leftover', { text })])
+  }
+  if (added.length) changes.push([say('fix-add', { entries: list(added) }), say('fixed-add', { entries: list(added) })])
   if (changes.length === 0) return null
-  const told = (tense: 0 | 1): string => changes.map((c) => c[tense]).join('; ')
   const entries = [...kept, ...added]
-  if (entries.length === 0) return fix(null, [`remove ${file}: ${none}`, `removed ${file}: ${none}`])
-  return fix(formatRefPairs(entries), [`rewrite ${file}: ${told(0)}`, `rewrote ${file}: ${told(1)}`])
+  if (entries.length === 0) return fix(null, [say('fix-remove', { file, name }), say('fixed-remove', { file, name })])
+  const told = (tense: 0 | 1): Said => inTurn(changes.map((c) => c[tense]))
+  return fix(formatRefPairs(entries), [say('fix-rewrite', { file, changes: told(0) }), say('fixed-rewrite', { file, changes: told(1) })])
 }

@@ -13,6 +13,7 @@ import { withLxcLock } from '../lock'
 import { removeMarkedTree } from '../fs/remove'
 import { checkAborted, report, type OpContext } from '../context'
 import { failed, isStrataError, refused } from '@shared/errors'
+import { say, type Said } from '@shared/engine-text'
 import { show } from '../errors'
 import { faultPoint } from './fault'
 import { Journal, markerName } from '../journal/journal'
@@ -30,7 +31,7 @@ export interface BuildPlan {
 
 export function assertFree(ref: ContainerRef, finalDir: string): void {
   if (existsSync(`${finalDir}/config`) || existsSync(finalDir))
-    throw refused('target-exists', `${ref.name} already exists in ${ref.lxcpath} (${show(ref)}/config); choose another name.`, show(ref))
+    throw refused('target-exists', say('target-exists', { name: ref.name, lxcpath: ref.lxcpath, dir: show(ref) }), show(ref))
 }
 
 /**
@@ -40,12 +41,20 @@ export function assertFree(ref: ContainerRef, finalDir: string): void {
  */
 export function undoneError(plan: { what: string; target: ContainerRef }, err: unknown, staging?: { dir: string; standsFor: string }): unknown {
   const told = (m: string): string => (staging ? m.split(staging.dir).join(staging.standsFor) : m)
+  // a sentence as data names the container's own dir too, in every value
+  const toldSaid = (said: Said): Said => ({
+    key: said.key,
+    values: Object.fromEntries(Object.entries(said.values).map(([k, v]) => [k, typeof v === 'string' ? told(v) : typeof v === 'number' ? v : toldSaid(v)])),
+    text: told(said.text)
+  })
+  const said = isStrataError(err) && err.said ? toldSaid(err.said) : undefined
   const stands = isStrataError(err) ? (err.code !== 'failed' && err.code !== 'internal') || err.rule === 'undone' : (err as Error)?.name === 'AbortError'
   if (stands) {
     if (err instanceof Error) err.message = told(err.message)
+    if (said) Object.assign(err as object, { said })
     return err
   }
-  return failed(`The ${plan.what} of ${show(plan.target)} failed and was undone; nothing was changed: ${told((err as Error)?.message ?? String(err))}`, {
+  return failed(say('op-undone', { what: plan.what, target: show(plan.target), why: said ?? told((err as Error)?.message ?? String(err)) }), {
     subject: show(plan.target),
     rule: 'undone',
     cause: err

@@ -16,12 +16,13 @@ import { RDEPENDS_FILE } from '../lineage/bookkeeping'
 import { recordBaseFingerprint } from '../lineage/drift'
 import { writeRdepends } from '../lineage/update'
 import { writeProvenance } from '../lineage/provenance'
-import { newContainerNameProblem } from '@shared/names'
+import { newContainerNameSaid } from '@shared/names'
 import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
 import { configHooks, runLxcHooks } from './lxc-hooks'
 import { report, type OpContext } from '../context'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { show } from '../errors'
 import { assertStopped, loadExisting } from './preconditions'
 import { refuseXattrLoss } from './xattr-loss'
@@ -73,11 +74,10 @@ export function refuseLegacyIncludes(origin: ContainerRecord): void {
     const keys = legacy.filter((k) => k.file === file).map((k) => `line ${k.line} ${k.key} ${k.modern === null ? '(remove it)' : `-> ${k.modern}`}`)
     return `${file} (${keys.join(', ')})`
   })
+  const values = { name: origin.ref.name, files: perFile.join('; ') }
   throw refused(
     'legacy-include',
-    `${origin.ref.name} cannot be cloned with its lxc.include lines kept: ${perFile.join('; ')} still ${files.length > 1 ? 'use' : 'uses'} LXC 1.x/2.0 keys that LXC 5 rejects. ` +
-      `Strata converts only the container's own config, so LXC would fail to load the clone ("Failed to load config"). ` +
-      `Clone with \`strata clone --expand-config\` (the included lines are written into the clone's config, converted), or convert those keys in ${files.length > 1 ? 'those files' : 'that file'} first.`
+    files.length > 1 ? say('legacy-include-many', values) : say('legacy-include-one', values)
   )
 }
 
@@ -113,18 +113,20 @@ export async function runCloneHooks(configFile: string, staged: RootfsSpec, moun
 export async function prepareClone(opts: CloneOptions, internals: CloneInternals, ctx: OpContext = {}): Promise<PreparedClone> {
   const origin = loadExisting(opts.origin)
   const lxcpath = (opts.lxcpath ?? opts.origin.lxcpath).replace(/(.)\/+$/, '$1')
-  if (!lxcpath.startsWith('/')) throw refused('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`, lxcpath)
+  if (!lxcpath.startsWith('/')) throw refused('relative-lxcpath', say('relative-lxcpath', { lxcpath }), lxcpath)
   const target: ContainerRef = { lxcpath, name: opts.name }
   const mode = opts.snapshot ? 'snapshot' : 'copy'
   if (!origin.spec || !origin.backend) {
-    const why = origin.problems.find((p) => p.severity === 'error')?.message ?? 'it has no rootfs (lxc-create -t none)'
-    throw refused('no-rootfs', `${origin.ref.name} cannot be cloned: ${why}`, show(origin.ref))
+    const problem = origin.problems.find((p) => p.severity === 'error')
+    const why = problem ? (problem.said ?? problem.message) : say('no-rootfs-why')
+    throw refused('no-rootfs', say('clone-no-rootfs', { name: origin.ref.name, why }), show(origin.ref))
   }
   const backend = resolveCloneBackend({ backend: origin.backend, lxcpath: origin.ref.lxcpath }, { lxcpath }, mode, opts.backend)
-  const nameProblem = newContainerNameProblem(opts.name, { keepUtsName: internals.keepName })
+  const nameProblem = newContainerNameSaid(opts.name, { keepUtsName: internals.keepName })
   if (nameProblem) throw refused('bad-name', nameProblem)
   const finalDir = join(lxcpath, opts.name)
-  if (!/\/snaps$/.test(opts.origin.lxcpath)) await assertStopped(opts.origin, 'clone it')
+  if (!/\/snaps$/.test(opts.origin.lxcpath))   await assertStopped(opts.origin, 'clone')
+
   const driver = driverFor(backend)
   const source = sourceStorage(origin.spec, origin.dir)
   const specs = { zfsRoot: readGlobalConfig().zfsRoot }

@@ -13,6 +13,7 @@ import { assertStopped, loadExisting } from './preconditions'
 import { carryOver } from './carry-over'
 import { report, type OpContext } from '../context'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { show } from '../errors'
 import { admitLowers } from './recorded'
 import { swapInRebuilt } from './swap'
@@ -54,11 +55,11 @@ export async function translateWhiteouts(root: string): Promise<{ whiteouts: num
 export async function convertAufsToOverlay(ref: ContainerRef, ctx: OpContext = {}): Promise<void> {
   const record = loadExisting(ref)
   const spec = record.spec
-  if (!spec || spec.backend !== 'aufs') throw refused('convert-not-aufs', `${ref.name} is ${record.backend ?? 'without rootfs'}, not an aufs clone: there is nothing to convert.`, show(ref))
+  if (!spec || spec.backend !== 'aufs') throw refused('convert-not-aufs', record.backend ? say('convert-not-aufs', { name: ref.name, backend: record.backend }) : say('convert-no-rootfs', { name: ref.name }), show(ref))
   admitLowers(spec, record.configFile, ctx)
   const missing = spec.lowers.find((l) => !existsSync(l))
-  if (missing) throw refused('convert-lower-missing', `${ref.name}'s lower ${missing} is gone, so the converted clone could not start either.`, show(ref))
-  await assertStopped(ref, 'convert it')
+  if (missing) throw refused('convert-lower-missing', say('convert-lower-missing', { name: ref.name, lower: missing }), show(ref))
+  await assertStopped(ref, 'convert')
   const dir = record.dir
   await swapInRebuilt(
     { what: 'convert', ref, dir, addOrigins: [], removeOrigins: [], oldSpec: spec },

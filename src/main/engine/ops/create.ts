@@ -8,7 +8,7 @@ import type { Backend, ContainerRef, RootfsSpec } from '@shared/model'
 import { createCandidates } from '../drivers/compat'
 import { driverFor } from '../drivers/index'
 import { mountFailure, runWithRootfs, type RootfsAccess } from '../fs/rootfs-mount'
-import { newContainerNameProblem } from '@shared/names'
+import { newContainerNameSaid } from '@shared/names'
 import { templateArgProblem } from '@shared/template-args'
 import { canonicalRootfsSpec } from '../rootfs'
 import { assertFree, buildAndRegister } from './build'
@@ -17,6 +17,7 @@ import { readGlobalConfig } from '../global-config'
 import { settleForUser, usernsOwner } from '../identity'
 import { report, type OpContext } from '../context'
 import { notFound, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 export const TEMPLATE_DIR = '/usr/share/lxc/templates'
 /** The rest of lxc-create's header (lxccontainer.c prepend_lxc_header), byte for byte. */
@@ -43,9 +44,9 @@ export function templatePath(template: string): string {
 
 export async function createContainer(opts: CreateOptions, ctx: OpContext = {}): Promise<ContainerRef> {
   const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
-  if (!lxcpath.startsWith('/')) throw refused('relative-lxcpath', `The lxcpath ${lxcpath} must be absolute (LXC fails on relative ones).`, lxcpath)
+  if (!lxcpath.startsWith('/')) throw refused('relative-lxcpath', say('relative-lxcpath', { lxcpath }), lxcpath)
   const candidates = createCandidates(lxcpath, opts.backend)
-  const problem = newContainerNameProblem(opts.name)
+  const problem = newContainerNameSaid(opts.name)
   if (problem) throw refused('bad-name', problem)
   const args = opts.templateArgs ?? []
   for (const arg of args) {
@@ -57,9 +58,9 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
   assertFree(target, finalDir)
   const none = opts.template === 'none'
   const script = templatePath(opts.template)
-  if (!none && !existsSync(script)) throw notFound(`There is no template "${opts.template}" (${script} does not exist).`, script, 'no-template')
+  if (!none && !existsSync(script)) throw notFound(say('no-template', { template: opts.template, script }), script, 'no-template')
   const baseConfig = opts.configFile ?? readGlobalConfig().defaultConfig
-  if (opts.configFile && !existsSync(opts.configFile)) throw notFound(`The config file ${opts.configFile} does not exist.`, opts.configFile, 'no-config')
+  if (opts.configFile && !existsSync(opts.configFile)) throw notFound(say('no-config-file', { file: opts.configFile }), opts.configFile, 'no-config')
   await buildAndRegister(
     { what: 'create', workDir: lxcpath, target, finalDir, origins: [] },
     async (staging) => {
@@ -102,7 +103,8 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
         await runWithRootfs(fill, join(staging, 'rootfs'), argv, options)
       } catch (err) {
         const why = await mountFailure(fill, err)
-        if (why !== null) throw refused('create-mount', `The new ${backend} rootfs could not be mounted for the template: ${why}`)
+        if (why !== null) throw refused('create-mount', say('create-mount', { backend, why }))
+
         throw err
       } finally {
         if ('held' in fill && fill.held) await driver.release?.(fill.held)

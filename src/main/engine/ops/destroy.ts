@@ -23,6 +23,7 @@ import { loadExisting } from './preconditions'
 import { checkAborted, report, type OpContext } from '../context'
 import { assertDestroyable } from './destroy-checks'
 import { failed } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { dependentsError, show } from '../errors'
 import { faultPoint } from './fault'
 import { Journal, markerName, workDirOf } from '../journal/journal'
@@ -146,7 +147,8 @@ async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void
   const journal = await Journal.begin(workDir, id, { op: 'destroy', ref, dir: record.dir, trash, origins, spec })
   try {
     await withLxcLock(ref, () => {
-      if (!existsSync(record.dir)) throw failed(`${ref.name} disappeared while it was being destroyed.`, { subject: show(ref), rule: 'vanished' })
+      if (!existsSync(record.dir)) throw failed(say('destroy-vanished', { name: ref.name }), { subject: show(ref), rule: 'vanished' })
+
       // the marker goes in first and travels with the rename: recovery finishes only a marked trash
       journal.mark(record.dir)
       renameSync(record.dir, trash)

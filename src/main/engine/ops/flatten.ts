@@ -12,6 +12,7 @@ import { assertStopped, loadExisting } from './preconditions'
 import { carryOver } from './carry-over'
 import { report, type OpContext } from '../context'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { show } from '../errors'
 import { admitLowers, admitRecordedRefs } from './recorded'
 import { swapInRebuilt } from './swap'
@@ -21,11 +22,11 @@ export async function flattenContainer(ref: ContainerRef, ctx: OpContext = {}): 
   const spec = record.spec
   const capabilities = spec ? driverFor(spec.backend).capabilities : null
   if (!spec || !capabilities?.snapshotDependsOnOrigin)
-    throw refused('flatten-standalone', `${ref.name} is ${record.backend ?? 'without rootfs'}: only a clone that reads its origin (overlay) can be flattened; it is standalone already.`, show(ref))
-  if (capabilities.cloneFrom !== null) throw refused('flatten-unreadable', `${ref.name} cannot be flattened: ${capabilities.cloneFrom.text}`, show(ref))
+    throw refused('flatten-standalone', record.backend ? say('flatten-standalone', { name: ref.name, backend: record.backend }) : say('flatten-no-rootfs', { name: ref.name }), show(ref))
+  if (capabilities.cloneFrom !== null) throw refused('flatten-unreadable', say('flatten-unreadable', { name: ref.name, why: capabilities.cloneFrom }), show(ref))
   admitLowers(spec, record.configFile, ctx)
   admitRecordedRefs(record.rdepends ?? [], join(record.dir, RDEPENDS_FILE), ctx)
-  await assertStopped(ref, 'flatten it')
+  await assertStopped(ref, 'flatten')
   const dir = record.dir
   await swapInRebuilt(
     { what: 'flatten', ref, dir, addOrigins: [], removeOrigins: record.rdepends ?? [], oldSpec: spec },

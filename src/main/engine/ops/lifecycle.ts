@@ -7,6 +7,7 @@ import { truncateSync } from 'node:fs'
 import type { ContainerRef, ContainerState } from '@shared/model'
 import { actionRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { containerSubject, failed, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { report, type OpContext } from '../context'
 import { show } from '../errors'
 import { lxcLogLocation, logSize } from '../lxc-log'
@@ -38,17 +39,19 @@ async function admitted(ref: ContainerRef, action: LifecycleAction): Promise<Con
   loadExisting(ref)
   const state = await stateOf(ref)
   const refusal = actionRefusal(action, ref.name, state)
-  if (refusal) throw refused(refusal.rule, refusal.message, show(ref))
+  if (refusal) throw refused(refusal.rule, refusal.said, show(ref))
   return state
 }
 
 /** An LXC tool on this container; its failure quotes LXC's words (prefixes stripped). */
-async function lxcTool(tool: string, ref: ContainerRef, args: string[], ctx: OpContext, timeoutMs: number | undefined, what: string): Promise<void> {
+async function lxcTool(tool: string, ref: ContainerRef, args: string[], ctx: OpContext, timeoutMs: number | undefined, what: 'start' | 'stop' | 'freeze' | 'unfreeze'): Promise<void> {
   try {
     await run(tool, ['-P', ref.lxcpath, '-n', ref.name, ...args], { signal: ctx.signal, timeoutMs })
   } catch (err) {
     const t = toolFailure(err)
-    if (t && !ctx.signal?.aborted) throw failed(`${ref.name} did not ${what}: ${lxcErrorText(t.stderr || (err as Error).message)}`, { subject: containerSubject(ref), cause: err })
+    if (t && !ctx.signal?.aborted)
+      throw failed(say(`lxc-did-not-${what}`, { name: ref.name, lxc: lxcErrorText(t.stderr || (err as Error).message) }), { subject: containerSubject(ref), cause: err })
+
     throw err
   }
 }

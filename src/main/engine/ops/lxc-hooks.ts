@@ -13,6 +13,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { effectiveList, effectiveValue, expandConfigFile } from '../config/expand'
 import { mountFailure, runWithRootfs, type RootfsAccess } from '../fs/rootfs-mount'
 import { permissionDenied, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { toolFailure } from '../tools'
 
 export type HookType = 'clone' | 'destroy'
@@ -99,7 +100,7 @@ export async function runLxcHooks(h: HookRun, hooks = configHooks(h.configFile, 
   const root = process.geteuid?.() === 0
   const rootfs = h.rootfs ?? { dir: '' }
   if (!('dir' in rootfs) && !root)
-    throw permissionDenied(`${h.name}'s config has lxc.hook.${h.type}, which runs on the mounted rootfs, and mounting it needs root.`, { rule: `${h.type}-hook` })
+    throw permissionDenied(say('hook-needs-root', { name: h.name, type: h.type }), { rule: `${h.type}-hook` })
   try {
     // As root, in a mount namespace of their own.
     await runWithRootfs(rootfs, h.at ?? '', ['sh', '-c', EACH, `strata-${h.type}-hooks`, ...commands], { env, signal: h.signal, ownNamespace: root })
@@ -107,9 +108,10 @@ export async function runLxcHooks(h: HookRun, hooks = configHooks(h.configFile, 
     const tool = toolFailure(err)
     if (!tool) throw err
     const mountWhy = await mountFailure(rootfs, err)
-    const why = mountWhy !== null ? `the rootfs could not be mounted for it: ${mountWhy}` : `it exited with ${tool.exitCode}${tool.stderr ? `: ${tool.stderr}` : ''}`
-    const what = h.type === 'clone' ? 'so the clone was not made' : `so ${h.name} was not destroyed`
-    throw refused(`${h.type}-hook`, `lxc.hook.${h.type} of ${h.name} failed, ${what} (as LXC does): ${why}`)
+    const code = String(tool.exitCode)
+    const why = mountWhy !== null ? say('hook-mount-failed', { why: mountWhy }) : tool.stderr ? say('hook-exited-saying', { code, stderr: tool.stderr }) : say('hook-exited', { code })
+    const what = h.type === 'clone' ? say('hook-no-clone') : say('hook-not-destroyed', { name: h.name })
+    throw refused(`${h.type}-hook`, say('hook-failed', { type: h.type, name: h.name, what, why }))
   }
   return hooks.hooks.length
 }

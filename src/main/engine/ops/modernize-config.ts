@@ -10,7 +10,7 @@ import { writeAtomically } from '../lineage/update'
 import { loadExisting } from './preconditions'
 import { show } from '../errors'
 import { modernizeConfig } from '../config/modernize'
-import type { Said } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
 import { parseConfig, serializeConfig } from '../config/parse'
 
 export interface ModernPreview {
@@ -36,7 +36,7 @@ export async function applyModernConfig(ref: ContainerRef, digest: string): Prom
   return withLxcLock(ref, () => {
     const { converted, preview } = convert(file)
     if (preview.digest !== digest)
-      throw refused('config-changed', `${file} changed since the preview: look at the conversion again before applying it.`, show(ref))
+      throw refused('config-changed', say('config-changed', { file }), show(ref))
     if (preview.changes.length === 0) return { changed: 0 }
     writeAtomically(file, converted)
     return { changed: preview.changes.length }

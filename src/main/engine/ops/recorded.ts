@@ -4,14 +4,15 @@
 // root helper's lxcpath policy, which applies the name rule too), then against the engine's
 // own rules, so that a crafted entry cannot lead a write or a delete out of where it may go.
 import type { ContainerRef, RootfsSpec } from '@shared/model'
-import { existingContainerNameProblem } from '@shared/names'
+import { existingContainerNameSaid } from '@shared/names'
 import type { OpContext } from '../context'
 import { refused } from '@shared/errors'
+import { say, type Said } from '@shared/engine-text'
 
-function lxcpathProblem(lxcpath: string): string | null {
-  if (!lxcpath.startsWith('/')) return 'its lxcpath is not absolute'
-  if (lxcpath.includes('\0')) return 'its lxcpath contains a NUL byte'
-  if (lxcpath.split('/').some((s) => s === '.' || s === '..')) return 'its lxcpath has a "." or ".." segment'
+function lxcpathProblem(lxcpath: string): Said | null {
+  if (!lxcpath.startsWith('/')) return say('recorded-lxcpath-relative')
+  if (lxcpath.includes('\0')) return say('recorded-lxcpath-nul')
+  if (lxcpath.split('/').some((s) => s === '.' || s === '..')) return say('recorded-lxcpath-dots')
   return null
 }
 
@@ -19,8 +20,8 @@ function lxcpathProblem(lxcpath: string): string | null {
 export function admitRecordedRefs(refs: readonly ContainerRef[], foundIn: string, ctx: OpContext): void {
   for (const ref of refs) {
     ctx.boundary?.recordedRef(ref, foundIn)
-    const problem = lxcpathProblem(ref.lxcpath) ?? existingContainerNameProblem(ref.name)
-    if (problem) throw refused('recorded-ref', `${foundIn} names ${JSON.stringify(`${ref.lxcpath}/${ref.name}`)}, which Strata will not follow: ${problem}`)
+    const problem = lxcpathProblem(ref.lxcpath) ?? existingContainerNameSaid(ref.name)
+    if (problem) throw refused('recorded-ref', say('recorded-ref', { file: foundIn, ref: JSON.stringify(`${ref.lxcpath}/${ref.name}`), problem }))
   }
 }
 

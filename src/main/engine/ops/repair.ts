@@ -15,6 +15,7 @@ import { JOURNAL_PREFIX } from '@shared/names'
 import { loadExisting } from './preconditions'
 import { workDirOf } from '../journal/journal'
 import { show } from '../errors'
+import { say } from '@shared/engine-text'
 import type { JournalRecord } from '../journal/journal'
 
 export interface RepairOptions {
@@ -70,9 +71,13 @@ export async function repairSnapshotsFile(ref: ContainerRef, opts: RepairOptions
   return withLxcLock(ref, () => {
     const text = readText(file)
     const plan = planSnapshotsFix(file, ref, text === null ? null : parseSnapshotsRecord(text), dependents, exists)
-    if (!plan) return { ref, file, changed: false, message: `${file} already lists what depends on ${show(ref)}; nothing to repair.` }
+    if (!plan) {
+      const said = say('repair-nothing', { file, dir: show(ref) })
+      return { ref, file, changed: false, message: said.text, said }
+    }
     if (plan.text === null) rmSync(file, { force: true })
     else writeAtomically(file, plan.text)
-    return { ref, file, changed: true, message: `${plan.done[0]!.toUpperCase()}${plan.done.slice(1)}.` }
+    return { ref, file, changed: true, message: plan.done.text, said: plan.done }
+
   })
 }

@@ -15,6 +15,7 @@ import { assertStopped, loadExisting } from './preconditions'
 import type { OpContext } from '../context'
 import { dependentsOf, destroyContainer } from './destroy'
 import { failed, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { notFoundError, show } from '../errors'
 import { admitRecordedRefs } from './recorded'
 import { swapInRebuilt } from './swap'
@@ -53,7 +54,7 @@ function restoreClone(backend: Backend): { snapshot: boolean; backend: Backend }
 
 export async function createSnapshot(ref: ContainerRef, opts: { comment?: string } = {}, ctx: OpContext = {}): Promise<SnapshotInfo> {
   const owner = loadExisting(ref)
-  if (!owner.backend) throw refused('snapshot-backend', `${ref.name} has no rootfs: there is nothing to snapshot.`, show(ref))
+  if (!owner.backend) throw refused('snapshot-backend', say('snapshot-no-rootfs', { name: ref.name }), show(ref))
   const snapdir = snapshotDir(ref.lxcpath, ref.name)
   const name = nextSnapName(snapdir)
   const ts = snapshotTimestamp()
@@ -67,7 +68,7 @@ export async function createSnapshot(ref: ContainerRef, opts: { comment?: string
     ctx
   )
   const info = listSnapshots(ref).find((s) => s.name === name)
-  if (!info) throw failed(`Snapshot ${name} of ${ref.name} vanished right after it was made.`, { subject: show(ref), rule: 'snapshot-vanished' })
+  if (!info) throw failed(say('snapshot-vanished', { snapshot: name, name: ref.name }), { subject: show(ref), rule: 'snapshot-vanished' })
   return info
 }
 
@@ -89,15 +90,16 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
   const snapRef = { lxcpath: snapshotDir(ref.lxcpath, ref.name), name: snapshot }
   const snap = loadExisting(snapRef)
   const backend = owner.backend ?? snap.backend
-  if (!backend) throw refused('snapshot-backend', `${snapshot} of ${ref.name} has no rootfs: there is nothing to restore.`, show(ref))
+  if (!backend) throw refused('snapshot-backend', say('restore-no-rootfs', { snapshot, name: ref.name }), show(ref))
   const clone = restoreClone(backend)
   if (opts.newName !== undefined && opts.newName !== ref.name) {
     return cloneWith({ origin: snapRef, name: opts.newName, lxcpath: ref.lxcpath, ...clone }, { what: 'restore', recordOrigin: false }, ctx)
   }
-  await assertStopped(ref, 'restore it in place')
+  await assertStopped(ref, 'restore')
+
   const deps = (await dependentsOf(owner, ctx)).filter((d) => d.lxcpath !== snapRef.lxcpath)
   if (deps.length > 0)
-    throw refused('restore-has-dependents', `${ref.name} cannot be restored in place: ${deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ')} read(s) its rootfs (LXC: "container rootfs has dependent snapshots").`, show(ref))
+    throw refused('restore-has-dependents', say('restore-has-dependents', { name: ref.name, dependents: deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ') }), show(ref))
   // the container stays a copy of what it was copied from: its record goes into the rebuilt directory
   const keepRecord = owner.provenance ? { [PROVENANCE_FILE]: provenanceText(owner.provenance) } : undefined
   const prepared = await prepareClone(

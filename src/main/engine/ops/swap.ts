@@ -11,6 +11,7 @@ import { exchangePaths } from '../native/beneath'
 import { checkAborted, report, type OpContext } from '../context'
 import { undoneError } from './build'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { show } from '../errors'
 import { faultPoint } from './fault'
 import { settleForUser } from '../identity'
@@ -32,7 +33,10 @@ export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => 
   const oldDriver = plan.oldSpec ? driverFor(plan.oldSpec.backend) : null
   const oldClaims = plan.oldSpec ? ((await oldDriver?.claimsOf?.(plan.oldSpec)) ?? []) : []
   const kept = oldClaims.length > 0 ? await oldDriver?.undiscardable?.(oldClaims) : null
-  if (kept) throw refused(`${plan.what}-storage-in-use`, `${plan.ref.name} cannot be replaced by its ${plan.what}: ${kept}.${plan.what === 'restore' ? ' Restore to a new container instead (strata snapshot -r SNAP -N NEWNAME).' : ''}`, show(plan.ref))
+  if (kept) {
+    const values = { name: plan.ref.name, why: kept }
+    throw refused(`${plan.what}-storage-in-use`, plan.what === 'restore' ? say('restore-storage-in-use', values) : say('swap-storage-in-use', { ...values, what: plan.what }), show(plan.ref))
+  }
   const id = Journal.newId()
   const staging = Journal.buildDir(plan.ref.lxcpath, id)
   const marker = swapFlagName(plan.what, id)

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { Socket } from 'node:net'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, containerSubject, failed, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { ContainerRef } from '@shared/model'
 import { cloneConfig } from '../config/rewrite'
 import { report, type OpContext } from '../context'
@@ -20,7 +21,7 @@ import { endMessage, offerMessage, sendHeader, TAR_ATTRIBUTES, TRANSFER_FORMAT, 
 
 export async function exportContainer(ref: ContainerRef, ctx: OpContext & { stream: EngineStream }): Promise<TransferEnd> {
   const origin = loadExisting(ref)
-  if (!origin.spec || !origin.backend) throw refused('no-rootfs', `${ref.name} has no rootfs, so there is nothing to copy.`, containerSubject(ref))
+  if (!origin.spec || !origin.backend) throw refused('no-rootfs', say('export-no-rootfs', { name: ref.name }), containerSubject(ref))
   refuseLegacyIncludes(origin)
   // The rootfs must not change while tar reads it, as for a local copy clone; the rule (copy-running) is the one the app's dialog disables by.
   await assertStateAllows(ref, 'copy')
@@ -54,7 +55,7 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
   return new Promise<TransferEnd>((resolve, reject) => {
     if (signal?.aborted) {
       channel.close()
-      return reject(cancelled(`The copy of ${ref.name} was cancelled before it began; nothing was changed.`))
+      return reject(cancelled(say('export-cancelled-early', { name: ref.name })))
     }
     let tar: ChildProcess | null = null
     let sent = 0
@@ -77,7 +78,7 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
         reject(err)
       } else resolve(value!)
     }
-    const onAbort = (): void => finish(cancelled(`The copy of ${ref.name} was cancelled; nothing was changed on either host.`, { subject: containerSubject(ref) }))
+    const onAbort = (): void => finish(cancelled(say('export-cancelled', { name: ref.name }), { subject: containerSubject(ref) }))
     signal?.addEventListener('abort', onAbort, { once: true })
     // The importer says how much it wrote out: progress, and the end is when it has all.
     stream.onInput((input: StreamInput) => {
@@ -90,7 +91,7 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
     stream.send(offerMessage(channel.offer))
     channel.connected.then((out) => {
       if (done) return void out.destroy()
-      out.on('error', (err) => finish(failed(`The byte channel of the copy of ${ref.name} broke: ${err.message}`, { subject: containerSubject(ref), rule: 'channel' })))
+      out.on('error', (err) => finish(failed(say('export-channel-broke', { name: ref.name, error: err.message }), { subject: containerSubject(ref), rule: 'channel' })))
       out.resume() // nothing comes back on it; its end must not wait for a reader
       // A helper's channel is a socket tar can write to itself (--totals says how much it wrote);
       // an in-process one is piped, and counted on the way.
@@ -130,7 +131,7 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
           if (done) return
           if (code !== 0 || (direct && written === null)) {
             const why = errText.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
-            return finish(failed(`Reading ${ref.name}'s rootfs with tar failed: ${why}`, { subject: containerSubject(ref), rule: 'tar' }))
+            return finish(failed(say('export-tar-failed', { name: ref.name, why }), { subject: containerSubject(ref), rule: 'tar' }))
           }
           void piped.then(() => {
             if (done) return

@@ -12,8 +12,9 @@ import { Socket } from 'node:net'
 import type { Duplex, Readable, Writable } from 'node:stream'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, containerSubject, failed, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { Backend, ContainerRef } from '@shared/model'
-import { newContainerNameProblem } from '@shared/names'
+import { newContainerNameSaid } from '@shared/names'
 import { cloneConfig } from '../config/rewrite'
 import { report, type OpContext } from '../context'
 import type { ByteChannel, EngineStream } from '../console'
@@ -47,7 +48,7 @@ const CHECKPOINT = 'strata-read'
 export async function importContainer(opts: ImportOptions, ctx: OpContext & { stream: EngineStream }): Promise<ContainerRef> {
   const lxcpath = opts.lxcpath.replace(/(.)\/+$/, '$1')
   const target: ContainerRef = { lxcpath, name: opts.name }
-  const problem = newContainerNameProblem(opts.name)
+  const problem = newContainerNameSaid(opts.name)
   if (problem) throw refused('bad-name', problem)
   const finalDir = join(lxcpath, opts.name)
   assertFree(target, finalDir)
@@ -59,7 +60,7 @@ export async function importContainer(opts: ImportOptions, ctx: OpContext & { st
       const driver = driverFor(backend)
       const made = await driver.create({ buildDir: staging, finalDir, specs: { zfsRoot: readGlobalConfig().zfsRoot }, claim: claimer(staging, backend) }, ctx)
       const fill = made.fill
-      if (!('dir' in fill)) throw refused('copy-backend', `A copy from another host unpacks into a directory; ${backend} storage cannot be filled that way here. Copy as dir (the default) or btrfs/zfs.`)
+      if (!('dir' in fill)) throw refused('copy-backend', say('import-backend', { backend }))
       let header: TransferHeader
       try {
         header = await receiver.receive(fill.dir)
@@ -159,7 +160,7 @@ class Receiver {
           this.eof = true
           this.maybeEnd()
         })
-        input.on('error', (err) => this.fail(failed(`The byte channel of the copy to ${this.target.name} broke: ${err.message}`, { rule: 'channel' })))
+        input.on('error', (err) => this.fail(failed(say('import-channel-broke', { name: this.target.name, error: err.message }), { rule: 'channel' })))
         input.resume()
       }, (err: Error) => this.fail(err))
     })
@@ -222,12 +223,12 @@ class Receiver {
         return this.maybeEnd()
       }
       const why = this.tarErr.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? sig}`
-      this.fail(failed(`Unpacking ${this.header!.name} into ${this.target.name} with tar failed: ${why}`, { subject: show(this.target), rule: 'tar' }))
+      this.fail(failed(say('import-tar-failed', { from: this.header!.name, name: this.target.name, why }), { subject: show(this.target), rule: 'tar' }))
     })
   }
 
   private endedEarly(): Error {
-    return cancelled(`The copy to ${this.target.name} ended before all of it arrived (cancelled, or the connection went away); nothing was left here.`, {
+    return cancelled(say('import-ended-early', { name: this.target.name }), {
       subject: containerSubject(this.target)
     })
   }
@@ -296,7 +297,7 @@ class Receiver {
     if (!this.end || !this.eof || this.failure) return
     // (a socket tar reads ends here only after tar did: this process reads it again only then)
     if (!this.header || this.end.bytes !== this.received) {
-      return this.fail(failed(`The copy to ${this.target.name} ended after ${this.received} of ${this.end.bytes} bytes.`, { rule: 'bad-transfer' }))
+      return this.fail(failed(say('import-short', { name: this.target.name, received: this.received, bytes: this.end.bytes }), { rule: 'bad-transfer' }))
     }
     if (!this.ending) {
       this.ending = true

@@ -4,6 +4,7 @@
 // loss (clone --allow-lossy, the clone dialog's checkbox); an origin without any goes on.
 import type { Backend, BackendChoice, ContainerRef } from '@shared/model'
 import { refused, type StrataError } from '@shared/errors'
+import { say, type Said } from '@shared/engine-text'
 import type { SourceStorage, StorageDriver, StorageSpecs } from '../drivers/driver'
 import { driverFor, sourceStorage } from '../drivers/index'
 import { readGlobalConfig } from '../global-config'
@@ -25,34 +26,35 @@ interface LossyCopy {
 }
 
 /** What a copy would lose, in a sentence naming the storage and the first file, or null. */
-async function xattrLoss(copy: LossyCopy, signal?: AbortSignal): Promise<string | null> {
+async function xattrLoss(copy: LossyCopy, signal?: AbortSignal): Promise<Said | null> {
   const why = await copy.driver.xattrsLost?.(copy.source.spec, copy.specs)
   if (!why) return null
   const first = await copy.source.withVisibleTree((root) => firstFileWithXattrs(root, signal))
   if (!first) return null
-  return lossSentence(`A ${copy.backend} copy of ${show(copy.origin)} ${'as' in copy.into ? `as ${copy.into.as}` : `in ${copy.into.in}`}`, why, copy.origin.name, first)
+  const what = { backend: copy.backend, origin: show(copy.origin) }
+  return lossSentence('as' in copy.into ? say('xattr-copy-as', { ...what, as: copy.into.as }) : say('xattr-copy-in', { ...what, in: copy.into.in }), why, copy.origin.name, first)
 }
 
 /** The sentence of a loss, the same for a clone and a copy between hosts: `copy` says which copy, `why` what the storage keeps not. */
-export function lossSentence(copy: string, why: string, originName: string, first: FileWithXattrs): string {
-  const file = first.path === '.' ? 'its rootfs directory' : `/${first.path}`
-  return `${copy} would lose extended attributes: ${why}. ${originName}'s ${file} has ${describeXattrs(first.names)} (the first file found that has one).`
+export function lossSentence(copy: Said, why: Said | string, originName: string, first: FileWithXattrs): Said {
+  const file = first.path === '.' ? say('its-rootfs-dir') : `/${first.path}`
+  return say('xattr-loss', { copy, why, origin: originName, file, xattrs: describeXattrs(first.names) })
 }
 
 /** The refusal of a loss the user did not accept: `how` says how to accept it (`clone with --allow-lossy`). */
-export function lossRefusal(loss: string, how: string, subject: string): StrataError {
-  return refused(LOSES_XATTRS, `${loss} Refused by the rule ${LOSES_XATTRS}: nothing was made. Choose a backend that keeps them (dir, btrfs), or ${how} to make the copy without them.`, subject)
+export function lossRefusal(loss: Said, how: Said, subject: string): StrataError {
+  return refused(LOSES_XATTRS, say('xattr-loss-refused', { loss, rule: LOSES_XATTRS, how }), subject)
 }
 
 /** Throws clone-loses-xattrs before anything is made when the copy would lose xattrs. */
 export async function refuseXattrLoss(copy: LossyCopy, signal?: AbortSignal): Promise<void> {
   const loss = await xattrLoss(copy, signal)
   if (loss === null) return
-  throw lossRefusal(loss, 'clone with --allow-lossy', 'as' in copy.into ? copy.into.as : copy.into.in)
+  throw lossRefusal(loss, say('how-clone-lossy'), 'as' in copy.into ? copy.into.as : copy.into.in)
 }
 
 /** Why a container received from another host into this storage would keep no xattrs, or null (the target's half of a copy between hosts). */
-export async function importXattrLoss(backend: Backend | undefined): Promise<string | null> {
+export async function importXattrLoss(backend: Backend | undefined): Promise<Said | string | null> {
   return (await driverFor(backend ?? 'dir').xattrsLost?.(null, { zfsRoot: readGlobalConfig().zfsRoot })) ?? null
 }
 
@@ -73,7 +75,7 @@ export async function withXattrLoss(choices: BackendChoice[], origin: ContainerR
       const driver = driverFor(c.backend)
       if (c.mode !== 'copy' || !c.allowed || !driver.xattrsLost) return c
       const loses = await xattrLoss({ origin: origin.ref, into: { in: lxcpath }, backend: c.backend, driver, source, specs })
-      return loses === null ? c : { ...c, loses }
+      return loses === null ? c : { ...c, loses: loses.text, losesSaid: loses }
     })
   )
 }

@@ -7,6 +7,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage, type 
 import { request as httpsRequest } from 'node:https'
 import type { PeerCertificate } from 'node:tls'
 import { cancelled, failed, isStrataError, notFound, permissionDenied, refused, unavailable } from '@shared/errors'
+import { say, type Said } from '@shared/engine-text'
 import { openEventStream, type EventsOpenFailure, type LxdEvent, type LxdEventStream } from './lxd-events'
 
 /** Where LXD listens and how this client proves who it is there. */
@@ -18,13 +19,13 @@ export type LxdEndpoint =
 export function parseLxdUrl(url: string): LxdEndpoint {
   if (url.startsWith('unix:')) {
     const socket = url.slice('unix:'.length).replace(/^\/\/(?=\/)/, '')
-    if (!socket.startsWith('/')) throw refused('lxd-url', `${url}: a unix socket URL names an absolute path (unix:/var/lib/lxd/unix.socket).`, url)
+    if (!socket.startsWith('/')) throw refused('lxd-url', say('lxd-url-socket', { url }), url)
     return { kind: 'unix', socket }
   }
   const m = /^https:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(url)
-  if (!m) throw refused('lxd-url', `${url} is not an LXD address: use unix:/PATH/unix.socket or https://HOST[:PORT].`, url)
+  if (!m) throw refused('lxd-url', say('lxd-url-bad', { url }), url)
   const port = m[2] ? Number(m[2]) : 8443
-  if (port < 1 || port > 65535) throw refused('lxd-url', `${url}: the port is a number from 1 to 65535.`, url)
+  if (port < 1 || port > 65535) throw refused('lxd-url', say('lxd-url-port', { url }), url)
   return { kind: 'https', host: m[1]!.replace(/^\[|\]$/g, ''), port }
 }
 
@@ -74,7 +75,8 @@ const RECHECK_MS = 1_000
 const ENDED = new Set(['Success', 'Failure', 'Cancelled'])
 
 export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnection {
-  const describe = endpoint.kind === 'unix' ? `LXD on ${label} (${endpoint.socket})` : `LXD on ${label} (https://${endpoint.host}:${endpoint.port})`
+  const lxd = say('lxd-on', { host: label, where: endpoint.kind === 'unix' ? endpoint.socket : `https://${endpoint.host}:${endpoint.port}` })
+  const describe = lxd.text
 
   function send(method: string, path: string, body: unknown, signal?: AbortSignal, timeoutMs = TIMEOUT_MS): Promise<Envelope> {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
@@ -98,14 +100,14 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
       req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)))
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (signal?.aborted) return reject(cancelled('cancelled; nothing more was asked of LXD.', { cause: err }))
-        reject(connectionFailure(describe, label, endpoint, err))
+        reject(connectionFailure(lxd, label, endpoint, err))
       })
       req.end(data)
     })
   }
 
   function unwrap<T>(env: Envelope, method: string, path: string): { metadata: T; operation: string | null } {
-    if (env.type === 'error') throw lxdError(describe, label, env, `${method} ${path}`)
+    if (env.type === 'error') throw lxdError(lxd, label, env, `${method} ${path}`)
     return { metadata: env.metadata as T, operation: env.type === 'async' ? env.operation : null }
   }
 
@@ -146,8 +148,8 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
           : { url: `wss://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}${path}`, options: tlsOptions(endpoint) }
       const fail = (why: EventsOpenFailure): Error =>
         'cause' in why
-          ? connectionFailure(describe, label, endpoint, why.cause)
-          : lxdError(describe, label, { error: why.envelope?.error ?? `HTTP ${why.status}`, error_code: why.envelope?.error_code ?? why.status }, 'GET /1.0/events')
+          ? connectionFailure(lxd, label, endpoint, why.cause)
+          : lxdError(lxd, label, { error: why.envelope?.error ?? `HTTP ${why.status}`, error_code: why.envelope?.error_code ?? why.status }, 'GET /1.0/events')
       return openEventStream(target, onEvent, fail, TIMEOUT_MS)
     }
   }
@@ -249,25 +251,25 @@ export function lxdErrorWords(body: string, status: number | undefined): string 
 }
 
 /** LXD's error, with its own words, as the error kind that says what the user can do. */
-function lxdError(describe: string, label: string, env: Pick<Envelope, 'error' | 'error_code'>, what: string) {
+function lxdError(lxd: Said, label: string, env: Pick<Envelope, 'error' | 'error_code'>, what: string) {
   const words = env.error || `error ${env.error_code}`
-  const message = `${describe} refused ${what}: ${words}.`
+  const message = say('lxd-refused-request', { lxd, what, words })
   if (env.error_code === 404) return notFound(message, label, 'lxd-not-found')
-  if (env.error_code === 403) return permissionDenied(`${describe} does not trust this client (${words}); add Strata's certificate there or trust it with the server's trust password.`, { subject: label, rule: 'lxd-untrusted' })
+  if (env.error_code === 403) return permissionDenied(say('lxd-untrusted-client', { lxd, words }), { subject: label, rule: 'lxd-untrusted' })
   return refused('lxd-refused', message, label)
 }
 
-function connectionFailure(describe: string, label: string, endpoint: LxdEndpoint, err: NodeJS.ErrnoException) {
+function connectionFailure(lxd: Said, label: string, endpoint: LxdEndpoint, err: NodeJS.ErrnoException) {
   const code = err.code ?? ''
   if (endpoint.kind === 'unix' && (code === 'ENOENT' || code === 'ECONNREFUSED'))
-    return unavailable('lxd-not-running', `${describe} is not running: nothing listens on ${endpoint.socket} (${code}).`, { subject: label, cause: err })
+    return unavailable('lxd-not-running', say('lxd-not-running', { lxd, socket: endpoint.socket, code }), { subject: label, cause: err })
   if (endpoint.kind === 'unix' && code === 'EACCES')
-    return permissionDenied(`${describe}: this user may not open ${endpoint.socket}; LXD lets in root and the members of its group (often "lxd").`, { subject: label, rule: 'lxd-socket-permission', cause: err })
+    return permissionDenied(say('lxd-socket-permission', { lxd, socket: endpoint.socket }), { subject: label, rule: 'lxd-socket-permission', cause: err })
   if (/certificate|self.signed|CERT_|ERR_TLS/i.test(`${code} ${err.message}`))
     return refused(
       'lxd-certificate-changed',
-      `${describe} presented a certificate that is not the one trusted for it (${err.message}). The server may have been reinstalled, or someone may be intercepting the connection: compare its fingerprint with its administrator, then run strata hosts trust ${label}.`,
+      say('lxd-certificate-changed', { lxd, error: err.message, host: label }),
       label
     )
-  return unavailable('lxd-unreachable', `${describe} cannot be reached: ${err.message}.`, { subject: label, cause: err })
+  return unavailable('lxd-unreachable', say('lxd-unreachable', { lxd, error: err.message }), { subject: label, cause: err })
 }

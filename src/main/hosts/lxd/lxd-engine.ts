@@ -4,6 +4,7 @@
 // snapshot, a delete), so an interrupted call is LXD's to finish or roll back.
 import { ENGINE, type EngineMethod, type EngineParams, type EngineResult } from '@shared/engine-api'
 import { cancelled, failed, isStrataError, notFound, refused, unavailable, type StrataError } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { BackendChoice, ConfigView, ContainerInfo, ContainerRef, ContainerUsage, OpProgress, SnapshotInfo, UsageFigures } from '@shared/model'
 import type { CallOptions } from '../../engine-client'
 import { scanUsage } from '../../engine/native'
@@ -58,7 +59,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     try {
       return await api.get<LxdInstance>(instancePath(ref, project(ref.lxcpath)).replace('?', '?recursion=1&'))
     } catch (err) {
-      if (isStrataError(err) && err.code === 'not-found') throw notFound(`there is no container "${ref.name}" in ${ref.lxcpath} on ${host.name}`, ref.name, 'no-such-container')
+      if (isStrataError(err) && err.code === 'not-found') throw notFound(say('lxd-no-container', { name: ref.name, lxcpath: ref.lxcpath, host: host.name }), ref.name, 'no-such-container')
       throw err
     }
   }
@@ -205,7 +206,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       if (p.backend) {
         const backend = containerInfo(p.origin.lxcpath, await instance(p.origin), await pools()).backend
         if (backend !== p.backend)
-          throw refused('lxd-backend', `On the LXD host ${host.name}, a copy stays in its origin's storage pool (${backend ?? 'unknown'}); -B ${p.backend} cannot be chosen.`, p.name)
+          throw refused('lxd-backend', say('lxd-copy-pool', { host: host.name, backend: backend ?? 'unknown', requested: p.backend }), p.name)
       }
       // LXD makes a copy-on-write copy by itself where the pool can (btrfs, zfs, lvm thin); a
       // snapshot clone in LXC's sense (one that needs its origin) does not exist there.
@@ -214,26 +215,26 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     destroy: async (p, o) => {
       const ref = { lxcpath: p.lxcpath, name: p.name }
       const inst = await instance(ref)
-      if (inst.status !== 'Stopped') throw refused('running', `${p.name} on ${host.name} is ${inst.status.toLowerCase()}; stop it first.`, p.name)
+      if (inst.status !== 'Stopped') throw refused('running', say('lxd-running', { name: p.name, host: host.name, status: inst.status.toLowerCase() }), p.name)
       const snaps = inst.snapshots ?? []
       if (snaps.length && !p.withDependents)
         throw refused(
           'has-dependents',
-          `${p.name} on ${host.name} has ${snaps.length} snapshot(s) (${snaps.map((s) => s.name).join(', ')}) that LXD deletes with it; destroy it with its dependents (--with-dependents) to delete them too.`,
+          say('lxd-has-snapshots', { name: p.name, host: host.name, count: snaps.length, snapshots: snaps.map((s) => s.name).join(', ') }),
           p.name
         )
       await operate('DELETE', instancePath(ref, project(p.lxcpath)), undefined, o, 'destroy')
       return { destroyed: [...snaps.map((s) => ({ lxcpath: `${p.lxcpath}/${p.name}/snaps`, name: s.name })), ref] }
     },
     createSnapshot: async (p, o): Promise<SnapshotInfo> => {
-      if (p.comment) throw refused('lxd-snapshot-comment', `LXD keeps no comment with a snapshot; snapshot ${p.name} on ${host.name} without one.`, p.name)
+      if (p.comment) throw refused('lxd-snapshot-comment', say('lxd-snapshot-comment', { name: p.name, host: host.name }), p.name)
       const ref = { lxcpath: p.lxcpath, name: p.name }
       const inst = await instance(ref)
       const name = nextSnapshotName(inst.snapshots ?? [])
       await operate('POST', instancePath(ref, project(p.lxcpath), '/snapshots'), { name }, o, 'snapshot')
       const after = containerInfo(p.lxcpath, await instance(ref), await pools())
       const made = after.snapshots.find((s) => s.name === name)
-      if (!made) throw failed(`LXD on ${host.name} said the snapshot ${name} of ${p.name} was made, but it is not listed.`, { subject: p.name })
+      if (!made) throw failed(say('lxd-snapshot-unlisted', { host: host.name, snapshot: name, name: p.name }), { subject: p.name })
       return made
     },
     restoreSnapshot: async (p, o) => {
@@ -258,7 +259,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       const volume = proj === 'default' ? p.name : `${proj}_${p.name}`
       // LXD's API does not say which files have xattrs: a dir pool on this computer is scanned here, as its usage is
       if (!pool || pool.driver !== 'dir' || endpoint.kind !== 'unix' || !pool.config.source?.startsWith('/') || (inst.location && inst.location !== 'none' && inst.location !== serverName))
-        throw unavailable('lxd-xattr-scan', `LXD on ${host.name} does not say which of ${p.name}'s files have extended attributes, and its pool ${poolName ?? '(none)'} cannot be read from this computer.`, { subject: p.name })
+        throw unavailable('lxd-xattr-scan', say('lxd-xattr-scan', { host: host.name, name: p.name, pool: poolName ?? '(none)' }), { subject: p.name })
       return firstFileWithXattrs(`${pool.config.source}/containers/${volume}/rootfs`, o.signal)
     },
     exportContainer: (p, o) => exportFromLxd(copySide, p, o),
@@ -334,7 +335,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     serverName = server.environment?.server_name ?? ''
     clustered = server.environment?.server_clustered ?? false
     if (server.auth !== 'trusted')
-      throw refused('lxd-untrusted', `LXD on ${host.name} does not trust this client yet; run strata hosts trust ${host.name} (it asks for the server's trust password), or have its administrator add ~/.config/strata/lxd-client.crt with lxc config trust add.`, host.name)
+      throw refused('lxd-untrusted', say('lxd-not-trusted-yet', { host: host.name }), host.name)
     const projects = await api.get<string[]>('/1.0/projects')
     info = {
       protocol: 0,
@@ -358,7 +359,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     if (watchingPresence || !opts.onGone || closing.signal.aborted) return
     watchingPresence = true
     const gone = (err: unknown): StrataError =>
-      isStrataError(err) ? err : unavailable('lxd-unreachable', `LXD on ${host.name} cannot be reached: ${String(err)}.`, { subject: host.name, cause: err })
+      isStrataError(err) ? err : unavailable('lxd-unreachable', say('lxd-host-unreachable', { host: host.name, error: String(err) }), { subject: host.name, cause: err })
     watchLxdPresence(events, closing.signal, { onLost: (err) => opts.onGone?.(gone(err)), onBack: () => opts.onBack?.() }, reachable)
   }
 
@@ -381,7 +382,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
     },
     async call<M extends EngineMethod>(method: M, params: EngineParams<M>, opts: CallOptions = {}): Promise<EngineResult<M>> {
       const handler = handlers[method] as Handler<M> | undefined
-      if (!handler) throw refused('lxd-unsupported', `${method} is not something Strata does on an LXD host (${host.name}); it does ${methods.join(', ')}.`, host.name)
+      if (!handler) throw refused('lxd-unsupported', say('lxd-unsupported', { method, host: host.name, methods: methods.join(', ') }), host.name)
       if (!info) await this.connect()
       const checked = ENGINE[method].params.safeParse(params)
       if (!checked.success) throw refused('bad-params', `${method}: ${checked.error.issues.map((i) => i.message).join('; ')}`, host.name)

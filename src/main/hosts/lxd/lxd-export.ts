@@ -6,6 +6,7 @@
 // afterwards, whatever happened; nothing of the instance changes.
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, failed, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import { actionRefusal } from '@shared/lifecycle'
 import type { ContainerRef, ContainerState } from '@shared/model'
 import type { CallOptions } from '../../engine-client'
@@ -33,7 +34,7 @@ export async function exportFromLxd(side: LxdSource, ref: ContainerRef, opts: Ca
   const inst = await side.instance(ref)
   // the rule the app's dialog disables by, as for an LXC source
   const refusal = actionRefusal('copy', ref.name, await side.state(ref, inst))
-  if (refusal) throw refused(refusal.rule, `${refusal.message} (on ${side.host})`, ref.name)
+  if (refusal) throw refused(refusal.rule, say('on-host', { refusal: refusal.said, host: side.host }), ref.name)
   const backup = `strata-copy-${Date.now().toString(36)}`
   const backupPath = (tail = ''): string => instancePath(ref, project, `/backups/${backup}${tail}`)
   opts.onProgress?.({ phase: 'copy', message: `LXD on ${side.host} writes a backup of ${ref.name}` })
@@ -46,7 +47,7 @@ export async function exportFromLxd(side: LxdSource, ref: ContainerRef, opts: Ca
     'copy'
   )
   try {
-    if (signal?.aborted) throw cancelled(`The copy of ${ref.name} was cancelled; nothing was changed on either host.`)
+    if (signal?.aborted) throw cancelled(say('export-cancelled', { name: ref.name }))
     const header: TransferHeader = {
       format: TRANSFER_FORMAT,
       name: ref.name,
@@ -90,7 +91,7 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
         reject(err)
       } else resolve(ended!)
     }
-    const onAbort = (): void => finish(cancelled(`The copy of ${ref.name} was cancelled; nothing was changed on either host.`))
+    const onAbort = (): void => finish(cancelled(say('export-cancelled', { name: ref.name })))
     if (signal?.aborted) return onAbort()
     signal?.addEventListener('abort', onAbort, { once: true })
     stream.onInput((input: StreamInput) => {
@@ -103,7 +104,7 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
     stream.send(offerMessage(channel.offer))
     channel.connected.then((out) => {
       if (done) return void out.destroy()
-      out.on('error', (err) => finish(failed(`The byte channel of the copy of ${ref.name} broke: ${err.message}`, { rule: 'channel' })))
+      out.on('error', (err) => finish(failed(say('export-channel-broke', { name: ref.name, error: err.message }), { rule: 'channel' })))
       out.resume() // nothing comes back on it
       // the backup follows once the importer acked the header: its reader holds the channel then
       head = sendHeader(out, header, () => acked)
@@ -114,7 +115,7 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
           if (res.statusCode !== 200) {
             const chunks: Buffer[] = []
             res.on('data', (c: Buffer) => chunks.push(c))
-            res.on('end', () => finish(failed(`LXD on ${side.host} did not hand out the backup of ${ref.name}: ${lxdErrorWords(Buffer.concat(chunks).toString('utf8'), res.statusCode)}.`, { subject: ref.name })))
+            res.on('end', () => finish(failed(say('lxd-backup-refused', { host: side.host, name: ref.name, words: lxdErrorWords(Buffer.concat(chunks).toString('utf8'), res.statusCode) }), { subject: ref.name })))
             return
           }
           res.on('data', (c: Buffer) => {
@@ -122,17 +123,17 @@ function send(side: LxdSource, ref: ContainerRef, header: TransferHeader, export
             if (!out.write(c)) res.pause()
           })
           out.on('drain', () => res.resume())
-          res.on('error', (err) => finish(failed(`The backup of ${ref.name} from LXD on ${side.host} broke off: ${err.message}`, { subject: ref.name })))
+          res.on('error', (err) => finish(failed(say('lxd-backup-broke', { name: ref.name, host: side.host, error: err.message }), { subject: ref.name })))
           res.on('end', () => {
             if (done) return
-            if (!res.complete) return finish(failed(`The backup of ${ref.name} from LXD on ${side.host} broke off.`, { subject: ref.name }))
+            if (!res.complete) return finish(failed(say('lxd-backup-broke-off', { name: ref.name, host: side.host }), { subject: ref.name }))
             out.end()
             ended = { bytes: sent, files: 0 }
             stream.send(endMessage(ended))
             if (acked >= sent) finish(null)
           })
         })
-        request.on('error', (err) => finish(failed(`The backup of ${ref.name} could not be fetched from LXD on ${side.host}: ${err.message}`, { subject: ref.name })))
+        request.on('error', (err) => finish(failed(say('lxd-backup-unfetched', { name: ref.name, host: side.host, error: err.message }), { subject: ref.name })))
         request.end()
       })
     }, (err: Error) => finish(err))

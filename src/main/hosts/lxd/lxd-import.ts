@@ -12,6 +12,7 @@
 import type { Duplex } from 'node:stream'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, failed, refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 import type { ContainerRef, OpProgress } from '@shared/model'
 import type { NameIssue } from '@shared/names'
 import type { CallOptions } from '../../engine-client'
@@ -66,7 +67,7 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
   const project = side.project(p.lxcpath)
   const issue = lxdNameIssue(p.name)
   if (issue) throw refused(issue.rule, issue.message, p.name)
-  if (await side.exists(target)) throw refused('taken', `${p.name} already exists on ${side.host}: choose another name.`, p.name)
+  if (await side.exists(target)) throw refused('taken', say('lxd-taken', { name: p.name, host: side.host }), p.name)
   const pool = await poolFor(side, project, p.backend, p.pool)
   await side.sweepTemporaryImages(project)
   const progress = (q: OpProgress): void => opts.onProgress?.(q)
@@ -102,11 +103,11 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
       opts,
       'create'
     )
-    if (signal?.aborted) throw cancelled(`The copy to ${p.name} on ${side.host} was cancelled.`)
+    if (signal?.aborted) throw cancelled(say('lxd-import-cancelled', { name: p.name, host: side.host }))
     return target
   } catch (err) {
     if (made) await side.operate('DELETE', `/1.0/instances/${encodeURIComponent(p.name)}?project=${encodeURIComponent(project)}`, undefined, {}, 'destroy').catch(() => undefined)
-    if (signal?.aborted) throw cancelled(`The copy to ${p.name} on ${side.host} was cancelled; nothing was left there.`, { cause: err })
+    if (signal?.aborted) throw cancelled(say('lxd-import-cancelled-clean', { name: p.name, host: side.host }), { cause: err })
     throw err
   } finally {
     channel.close()
@@ -126,13 +127,13 @@ async function poolFor(side: LxdTarget, project: string, backend: string | undef
   const listed = (): string => pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none'
   if (named !== undefined) {
     const pool = pools.find((q) => q.name === named)
-    if (!pool) throw refused('copy-pool', `LXD on ${side.host} has no storage pool ${named} (its pools: ${listed()}).`, named)
-    if (backendOfPool(pool) === null) throw refused('copy-pool', `The pool ${named} on ${side.host} is ${pool.driver}, which Strata cannot copy into: choose another (its pools: ${listed()}).`, named)
-    if (backend !== undefined && backendOfPool(pool) !== backend) throw refused('copy-pool', `The pool ${named} on ${side.host} is ${pool.driver}, not ${backend}: drop -B or name a ${backend} pool (its pools: ${listed()}).`, named)
+    if (!pool) throw refused('copy-pool', say('lxd-no-pool', { host: side.host, pool: named, pools: listed() }), named)
+    if (backendOfPool(pool) === null) throw refused('copy-pool', say('lxd-pool-unusable', { pool: named, host: side.host, driver: pool.driver, pools: listed() }), named)
+    if (backend !== undefined && backendOfPool(pool) !== backend) throw refused('copy-pool', say('lxd-pool-other-backend', { pool: named, host: side.host, driver: pool.driver, backend, pools: listed() }), named)
     return pool.name
   }
   const pool = pools.find((p) => backendOfPool(p) === backend)
-  if (!pool) throw refused('copy-backend', `LXD on ${side.host} has no ${backend} storage pool (its pools: ${pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none'}).`, backend)
+  if (!pool) throw refused('copy-backend', say('lxd-no-backend-pool', { host: side.host, backend: backend ?? 'dir', pools: pools.map((q) => `${q.name} (${q.driver})`).join(', ') || 'none' }), backend)
   return pool.name
 }
 
@@ -230,14 +231,14 @@ class Upload {
         input?.destroy()
         reject(err)
       }
-      const onAbort = (): void => this.fail(cancelled(`The copy to ${name} on ${this.side.host} was cancelled before it all arrived; LXD kept nothing of it.`))
+      const onAbort = (): void => this.fail(cancelled(say('lxd-import-cancelled-early', { name, host: this.side.host })))
       if (this.signal?.aborted) return onAbort()
       this.signal?.addEventListener('abort', onAbort, { once: true })
       this.stream.onInput((i: StreamInput) => this.onInput(i))
       this.channel.connected.then((ch) => {
         if (this.failure) return void ch.destroy()
         input = ch
-        ch.on('error', (err) => this.fail(failed(`The byte channel of the copy to ${name} broke: ${err.message}`, { rule: 'channel' })))
+        ch.on('error', (err) => this.fail(failed(say('import-channel-broke', { name, error: err.message }), { rule: 'channel' })))
         ch.on('end', () => {
           this.eof = true
           this.maybeEnd()
@@ -258,7 +259,7 @@ class Upload {
     })
     const op = await this.side.wait(operation, { signal: this.signal, onProgress: this.progress }, 'copy')
     const fingerprint = (op.metadata as { fingerprint?: string } | null)?.fingerprint
-    if (!fingerprint || !/^[0-9a-f]{64}$/.test(fingerprint)) throw failed(`LXD on ${this.side.host} took the upload of ${name} but named no image for it.`, { subject: name })
+    if (!fingerprint || !/^[0-9a-f]{64}$/.test(fingerprint)) throw failed(say('lxd-no-image', { host: this.side.host, name }), { subject: name })
     return fingerprint
   }
 
@@ -279,7 +280,7 @@ class Upload {
       this.fail(
         refused(
           'copy-idmap',
-          `${header.name} is an unprivileged LXC container (lxc.idmap): its rootfs holds shifted ids, and LXD takes a rootfs with the ids as the container sees them. Copy it to an LXC host, or shift its ids back first.`,
+          say('lxd-idmap', { name: header.name }),
           header.name
         )
       )
@@ -315,11 +316,11 @@ class Upload {
             // told below
           }
           if (res.statusCode === 202 && operation) resolve(operation)
-          else reject(refused('lxd-refused', `LXD on ${this.side.host} refused the upload of ${name}: ${lxdErrorWords(body, res.statusCode)}.`, name))
+          else reject(refused('lxd-refused', say('lxd-upload-refused', { host: this.side.host, name, words: lxdErrorWords(body, res.statusCode) }), name))
         })
       }
     )
-    request.on('error', (err) => reject(failed(`The upload of ${name} to LXD on ${this.side.host} broke: ${err.message}`, { subject: name })))
+    request.on('error', (err) => reject(failed(say('lxd-upload-broke', { name, host: this.side.host, error: err.message }), { subject: name })))
     if (!this.architecture) this.architecture = this.serverArchitecture
     // metadata.yaml is what LXD needs to take a rootfs as an image
     const metadata = imageMetadata(this.architecture, header.name)

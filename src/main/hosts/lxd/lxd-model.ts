@@ -5,6 +5,7 @@
 // LXD host is each instance with its snapshots.
 import type { Backend, ContainerInfo, ContainerRef, ContainerState, IdMapEntry, LineageGraph, LineageNode, SnapshotInfo } from '@shared/model'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 /** An instance as `GET /1.0/instances?recursion=2` gives it (the fields Strata reads). */
 export interface LxdInstance {
@@ -41,7 +42,7 @@ export function projectPath(project: string): string {
 /** The project an lxcpath of this host names, or the refusal naming the host's lxcpaths. */
 export function projectOf(lxcpath: string, host: string, served: readonly string[]): string {
   if (!served.includes(lxcpath)) {
-    throw refused('lxd-lxcpath', `${lxcpath} is not a project of the LXD host ${host}; its lxcpaths are ${served.join(', ') || '(none)'}.`, lxcpath)
+    throw refused('lxd-lxcpath', say('lxd-not-a-project', { lxcpath, host, served: served.join(', ') || '(none)' }), lxcpath)
   }
   return lxcpath.slice(PROJECT_PREFIX.length)
 }

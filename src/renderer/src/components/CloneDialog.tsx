@@ -25,6 +25,7 @@ import { useContainers } from '../stores/containers'
 import { Dialog } from './Dialog'
 import { WhyNotOthers } from './WhyNotOthers'
 import { useNameIssueText } from '../hooks/nameIssueText'
+import { maybeSaidText } from '../i18n/said'
 
 export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Element | null {
   const { t } = useTranslation()
@@ -57,7 +58,8 @@ export function CloneDialog({ lxcpaths }: { lxcpaths: string[] }): React.JSX.Ele
   const possible = mine.filter((c) => c.allowed)
   const others = mine.filter((c) => !c.allowed)
   // the engine said what this copy would lose (xattrs the storage cannot keep): only with the user's yes
-  const loses = mine.find((c) => c.backend === d.backend && c.allowed)?.loses ?? null
+  const chosen = mine.find((c) => c.backend === d.backend && c.allowed)
+  const loses = chosen?.loses === undefined ? null : maybeSaidText(chosen.losesSaid, chosen.loses)
   const canSubmit = !d.checking && !d.nameIssue && d.backend !== null && !busy && !d.loading && (loses === null || lossyOk)
 
   const submit = async (e?: React.FormEvent): Promise<void> => {

@@ -84,7 +84,7 @@ function CopyForm({ origin, from, close }: { origin: { lxcpath: string; name: st
     } catch (err) {
       if (isStrataError(err) && err.rule === 'clone-loses-xattrs') {
         setLossyOk(false)
-        setLoses({ for: lossKey, text: err.message })
+        setLoses({ for: lossKey, text: errorText(err) })
       } else setError(errorText(err))
     } finally {
       setBusy(false)

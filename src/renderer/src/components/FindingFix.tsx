@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { Finding } from '@shared/model'
 import { api } from '../api'
 import { useRepair } from '../stores/repair'
+import { maybeSaidText } from '../i18n/said'
 
 export function FindingFix({ f }: { f: Finding }): React.JSX.Element | null {
   const { t } = useTranslation()
@@ -12,7 +13,7 @@ export function FindingFix({ f }: { f: Finding }): React.JSX.Element | null {
   const mine = running === `${f.subject.lxcpath}/${f.subject.name}`
   return (
     <div className="fix" data-testid="finding-fix">
-      <span className="fix-text">{t('finding.fix', { description: f.fix.description })}</span>
+      <span className="fix-text">{t('finding.fix', { description: maybeSaidText(f.fix.said, f.fix.description) })}</span>
       <button data-testid="repair" disabled={running !== null} onClick={() => void run(api, f.subject)}>
         {mine ? t('finding.repairing') : t('finding.repair')}
       </button>

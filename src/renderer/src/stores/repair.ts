@@ -3,7 +3,7 @@
 import { create } from 'zustand'
 import type { StrataApi } from '@shared/api'
 import type { ContainerRef } from '@shared/model'
-import { errorText } from '../i18n/said'
+import { errorText, maybeSaidText } from '../i18n/said'
 
 const key = (r: ContainerRef): string => `${r.lxcpath}/${r.name}`
 
@@ -23,7 +23,8 @@ export const useRepair = create<RepairState>()((set, get) => ({
     set({ running: key(ref) })
     let said: { ok: boolean; message: string }
     try {
-      said = { ok: true, message: (await api.repairBookkeeping({ lxcpath: ref.lxcpath, name: ref.name })).message }
+      const done = await api.repairBookkeeping({ lxcpath: ref.lxcpath, name: ref.name })
+      said = { ok: true, message: maybeSaidText(done.said, done.message) }
     } catch (e) {
       said = { ok: false, message: errorText(e) }
     }
