@@ -31,6 +31,18 @@ test('Japanese strings appear when the locale is ja', async ({ openApp }) => {
     return { text: ctx.measureText(el.placeholder).width, room: el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) }
   })
   expect(fit.text, 'placeholder width against the room in the box').toBeLessThanOrEqual(fit.room)
+  // the masthead's host and lxcpath pickers show their whole Japanese words (the logo's box took their room)
+  const host = page.locator('.host-toggle-name')
+  await expect(host).toHaveText('このコンピューター')
+  expect(await host.evaluate((el) => el.scrollWidth - el.clientWidth), 'the host name cut by').toBeLessThanOrEqual(0)
+  const scope = page.getByTestId('lxcpath-scope')
+  const scopeFit = await scope.evaluate((el: HTMLSelectElement) => {
+    const cs = getComputedStyle(el)
+    const ctx = document.createElement('canvas').getContext('2d')!
+    ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`
+    return { text: ctx.measureText(el.selectedOptions[0]!.label).width, room: el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) }
+  })
+  expect(scopeFit.text, 'the lxcpath picker\'s words against its room').toBeLessThanOrEqual(scopeFit.room)
   await page.setViewportSize({ width: 1400, height: 900 })
 
   // Switch to English; it sticks across a reload (localStorage).
