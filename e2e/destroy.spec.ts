@@ -18,8 +18,10 @@ test('destroying base is refused with snap1 named; destroying copy1 removes it',
   await page.getByTestId('details-destroy').click()
   const dialog = page.getByTestId('destroy-dialog')
   await expect(dialog).toBeVisible()
+  // focus starts on Cancel, not on the close button: Enter at once destroys nothing
+  await expect(page.getByTestId('destroy-cancel')).toBeFocused()
   await expect(page.getByTestId('destroy-dependents')).toContainText('snap1')
-  await expect(page.getByTestId('destroy-refused')).toContainText('base cannot be destroyed on its own: 1 container(s) depend on it.')
+  await expect(page.getByTestId('destroy-refused')).toContainText('base cannot be destroyed on its own: 1 container depends on it.')
   await expect(page.getByTestId('destroy-confirm')).toBeDisabled()
   // what --with-dependents would remove is listed, visible inside the dialog, and offered
   await expect(dialog.getByText('Destroying it with its dependents would also remove this one:')).toBeVisible()

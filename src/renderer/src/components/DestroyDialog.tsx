@@ -125,14 +125,15 @@ export function DestroyDialog({ c, onClose }: { c: ContainerInfo; onClose(): voi
       >
         {busy ? t('destroy.running') : refused && withDeps ? t('destroy.confirmAll', { count: (plan?.withDependents.length ?? 0) + 1 }) : t('destroy.confirm', { name: c.name })}
       </Button>
-      <Button variant="link" onClick={onClose}>
+      <Button variant="link" onClick={onClose} data-testid="destroy-cancel">
         {t('app.cancel')}
       </Button>
     </>
   )
 
+  // focus starts on Cancel (as GNOME's and Cockpit's destructive dialogs do): Enter right away destroys nothing
   return (
-    <Dialog title={t('destroy.title', { name: c.name })} testId="destroy-dialog" onClose={onClose} footer={footer} titleIconVariant="warning">
+    <Dialog title={t('destroy.title', { name: c.name })} testId="destroy-dialog" onClose={onClose} footer={footer} titleIconVariant="warning" initialFocus='[data-testid="destroy-cancel"]'>
       <div className="destroy-body">
         {mustStop && (
           <Alert

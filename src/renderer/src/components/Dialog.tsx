@@ -14,6 +14,8 @@ export function Dialog(props: {
   footer?: React.ReactNode
   wide?: boolean
   titleIconVariant?: 'danger' | 'warning' | 'info' | 'success'
+  /** a selector inside the dialog to focus first (a destructive dialog's Cancel), instead of PatternFly's close button */
+  initialFocus?: string
 }): React.JSX.Element {
   const closeRef = useRef(props.onClose)
   closeRef.current = props.onClose
@@ -54,6 +56,7 @@ export function Dialog(props: {
       onClose={() => props.onClose()}
       aria-labelledby={`${props.testId}-title`}
       data-testid={props.testId}
+      {...(props.initialFocus ? { elementToFocus: `[data-testid="${props.testId}"] ${props.initialFocus}` } : {})}
     >
       <ModalHeader title={props.title} labelId={`${props.testId}-title`} titleIconVariant={props.titleIconVariant} />
       <ModalBody>{props.children}</ModalBody>
