@@ -10,7 +10,7 @@
 // (ContainerTableKeys), what a shift-click's range and select-all take, and what screen readers
 // are told (aria-rowcount on the table, aria-rowindex on each row). It renders its own
 // scrolling box, and the note when the filter matches nothing.
-import { useCallback, useMemo, useRef } from 'react'
+import { memo, useCallback, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ContainerInfo, ContainerState } from '@shared/model'
 import { keyOf, useContainers, type SortKey } from '../stores/containers'
@@ -45,7 +45,10 @@ const STATES: ContainerState[] = ['stopped', 'starting', 'running', 'stopping', 
 /** stands for the name in a translated template, filled per row without i18next */
 const NAME = '\u0000'
 
-export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.Element {
+/** the same containers in the same order: the list given again (its view re-sorts it when the sizes arrive, whatever the sort) */
+const sameRows = (a: { rows: ContainerInfo[] }, b: { rows: ContainerInfo[] }): boolean => a.rows.length === b.rows.length && a.rows.every((c, i) => c === b.rows[i])
+
+export const ContainerTable = memo(function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const lang = i18n.language
   const sort = useContainers((s) => s.sort)
@@ -139,4 +142,4 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
       {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}
     </div>
   )
-}
+}, sameRows)
