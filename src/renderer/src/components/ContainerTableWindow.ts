@@ -3,8 +3,7 @@
 // scrollbar is the whole list's. Every row has the same height (ContainerTable.css), so where a row is is arithmetic
 // (index x height) and a row far down is reached by setting the scroll position, not by
 // rendering what lies between. The first commit holds what a window this tall can show, without
-// reading any size: the sizes are read after the first paint, which moves the window, not its
-// length.
+// reading any size: the sizes are read after the first paint.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { flushSync } from 'react-dom'
 
@@ -13,15 +12,13 @@ export const ROW_PX = 40
 /** the sticky header's height until it is read */
 const HEAD_PX = 46
 /**
- * rows rendered beyond what the browser window's height holds: the window always holds that many
- * rows and these (about the view and 40 rows, the view being the window less the page's header and
- * the table's). A move renders every row element again (ContainerTableRows), whatever the
- * distance, so the window is long and moves seldom: every 28 rows (of 40 px) while scrolling one
- * way. Its length comes from the browser window's height, known without a layout, so the first
- * render already holds as many rows as every later one: reading the box's size after the first
- * paint moves the window but adds no row (an added row restyles every row: ContainerTableRows).
+ * rows rendered beyond the view, both edges together: the window always holds the view and these.
+ * A move renders every row element again (ContainerTableRows), whatever the distance, so the
+ * window is long and moves seldom: every 28 rows (of 40 px) while scrolling one way. The first
+ * render holds fewer (FIRST_OVERSCAN): the window grows once, after the first paint.
  */
-const ROWS_PAST_WINDOW = 36
+const OVERSCAN = 40
+const FIRST_OVERSCAN = 24
 /** rows kept rendered beyond each edge of the view: a wheel step (240 px), so a scroll shows rows already there */
 const MARGIN = 6
 
@@ -49,18 +46,17 @@ export function useRowWindow(scroller: React.RefObject<HTMLDivElement | null>, t
   const sizes = useRef({ row: ROW_PX, head: HEAD_PX })
   const [view, setView] = useState<View>(() => ({ first: 0, count: Math.ceil(window.innerHeight / ROW_PX), down: true }))
   const [, setSizes] = useState(0)
-  // the window's length: what the browser window's height holds and ROWS_PAST_WINDOW more
-  const [length, setLength] = useState(() => Math.ceil(window.innerHeight / ROW_PX) + ROWS_PAST_WINDOW)
+  const [overscan, setOverscan] = useState(FIRST_OVERSCAN)
   const rangeOf = useCallback(
     (v: View): [number, number] => {
       // always as many rows (or all of them): a move changes what the rendered rows show, never
       // how many there are (ContainerTableRows)
-      const size = Math.min(total, Math.max(length, v.count + 2 * MARGIN))
+      const size = Math.min(total, v.count + overscan)
       const behind = v.down ? MARGIN : size - v.count - MARGIN
       const start = Math.min(Math.max(0, v.first - behind), total - size)
       return [start, start + size]
     },
-    [total, length]
+    [total, overscan]
   )
   const read = useCallback((): Omit<View, 'down'> | null => {
     const el = scroller.current
@@ -103,14 +99,11 @@ export function useRowWindow(scroller: React.RefObject<HTMLDivElement | null>, t
           sizes.current = next
           setSizes((n) => n + 1)
         }
-        setLength(Math.ceil(window.innerHeight / sizes.current.row) + ROWS_PAST_WINDOW)
+        setOverscan(OVERSCAN)
         move(read())
       }, 0)
     })
-    const observer = new ResizeObserver(() => {
-      setLength(Math.ceil(window.innerHeight / sizes.current.row) + ROWS_PAST_WINDOW)
-      move(read())
-    })
+    const observer = new ResizeObserver(() => move(read()))
     observer.observe(el)
     return () => {
       cancelAnimationFrame(frame)
