@@ -2,15 +2,18 @@
 // click, over all the rows shown, rendered or not), the checkbox multi-selects, Enter or a
 // double-click opens the details, Delete asks to destroy, a right-click opens its menu.
 // A row is plain elements with PatternFly's classes, drawn from its props only: no store
-// subscription, no useTranslation (each instance of that hook builds its own i18n wrapper) and
-// no react-table Tr/Td (props merged through decorators, an OUIA id and an effect per row). With
-// 500 rows these were most of the first render; the table (ContainerTable) reads the stores and
-// the strings once and hands each row what it shows.
+// subscription but its size cell's, no useTranslation (each instance of that hook builds its own
+// i18n wrapper) and no react-table Tr/Td (props merged through decorators, an OUIA id and an
+// effect per row). With 500 rows these were most of the first render; the table (ContainerTable)
+// reads the stores and the strings once and hands each row what it shows. The size cell alone
+// reads its container's figure from the usage store (SizeCell): the figures arrive after the
+// first paint, and only those cells are drawn again, not the rows.
 import { memo } from 'react'
-import type { ContainerInfo, ContainerState, ContainerUsage } from '@shared/model'
+import type { ContainerInfo, ContainerState } from '@shared/model'
 import { formatBytes } from '@shared/format-bytes'
 import { keyOf } from '../stores/containers'
 import { useSelection } from '../stores/selection'
+import { useUsage } from '../stores/usage'
 import { useDestroyDialog } from '../stores/destroyDialog'
 import { RowMenu } from './RowMenu'
 import { NameText } from './NameText'
@@ -41,10 +44,6 @@ export function openDetails(): void {
 export interface ContainerRowProps {
   c: ContainerInfo
   selected: boolean
-  /** its measured usage, if any */
-  usage: ContainerUsage | undefined
-  /** without a figure: whether one is being measured ("measuring…") or not ("not measured") */
-  measuring: boolean
   labels: RowLabels
   /** its place among all the rows shown (0-based): aria-rowindex, the header being row 1 */
   index: number
@@ -56,7 +55,7 @@ export interface ContainerRowProps {
   openMenu(key: string, open: boolean): void
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, selected, usage, measuring, labels, index, order, menuOpen, openMenu }: ContainerRowProps): React.JSX.Element {
+export const ContainerRow = memo(function ContainerRow({ c, selected, labels, index, order, menuOpen, openMenu }: ContainerRowProps): React.JSX.Element {
   const key = keyOf(c)
   const setMenuOpen = (open: boolean): void => openMenu(key, open)
   const select = (): void => useSelection.getState().select(key)
@@ -128,12 +127,21 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, usage, mea
       <td role="gridcell" className={`${TD} num ${WIDE_2XL}`}>{c.dependents.length}</td>
       <td role="gridcell" className={`${TD} num ${WIDE_2XL}`}>{c.snapshots.length}</td>
       <td role="gridcell" className={`${TD} ${c.problems.length ? 'num bad' : 'num'}`}>{c.problems.length}</td>
-      <td role="gridcell" className={`${TD} num pf-m-nowrap${usage ? '' : ' muted'}`} data-testid={`size-${c.name}`}>
-        {usage ? formatBytes(usage.exclusiveBytes, labels.lang) : measuring ? labels.sizeMeasuring : labels.sizeUnknown}
-      </td>
+      <SizeCell containerKey={key} name={c.name} labels={labels} />
       <td role="gridcell" className={`${TD} pf-v6-c-table__action`} onClick={(e) => e.stopPropagation()}>
         <RowMenu c={c} label={labels.actions(c.name)} open={menuOpen} setOpen={setMenuOpen} />
       </td>
     </tr>
   )
 })
+
+/** The row's size: its container's figure, or without one "measuring…" while one is measured and "not measured" else. */
+function SizeCell({ containerKey, name, labels }: { containerKey: string; name: string; labels: RowLabels }): React.JSX.Element {
+  const bytes = useUsage((s) => s.byKey.get(containerKey)?.exclusiveBytes)
+  const measuring = useUsage((s) => s.status === 'measuring')
+  return (
+    <td role="gridcell" className={`${TD} num pf-m-nowrap${bytes === undefined ? ' muted' : ''}`} data-testid={`size-${name}`}>
+      {bytes !== undefined ? formatBytes(bytes, labels.lang) : measuring ? labels.sizeMeasuring : labels.sizeUnknown}
+    </td>
+  )
+}

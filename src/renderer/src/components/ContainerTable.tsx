@@ -1,8 +1,8 @@
 // The containers table (PatternFly's compact table): sortable, resizable headers, numbers
 // right-aligned under right-aligned headers, a checkbox per row and one to select all. The
-// table reads the stores and the strings once and hands each row what it shows (ContainerRow
-// subscribes to nothing). The table is windowed (ContainerTableWindow): only the rows in view,
-// and a few beyond, are in the DOM, each placed by its index (ContainerTableRows); it keeps
+// table reads the stores and the strings once and hands each row what it shows (of a row, only
+// the size cell subscribes, to its own figure: ContainerRow). The table is windowed
+// (ContainerTableWindow): only the rows in view, and a few beyond, are in the DOM, each placed by its index (ContainerTableRows); it keeps
 // PatternFly's table elements and classes but is laid out as grids (ContainerTable.css), the
 // columns' widths coming from the header's (ContainerTableWidths), so a scroll lays out only the
 // rows that come in. Being no CSS table, it says what it is with ARIA roles (grid, rowgroup,
@@ -10,12 +10,11 @@
 // (ContainerTableKeys), what a shift-click's range and select-all take, and what screen readers
 // are told (aria-rowcount on the table, aria-rowindex on each row). It renders its own
 // scrolling box, and the note when the filter matches nothing.
-import { useCallback, useMemo, useRef } from 'react'
+import { memo, useCallback, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ContainerInfo, ContainerState } from '@shared/model'
 import { keyOf, useContainers, type SortKey } from '../stores/containers'
 import { useSelection } from '../stores/selection'
-import { useUsage } from '../stores/usage'
 import type { RowLabels } from './ContainerRow'
 import { ContainerTableRows } from './ContainerTableRows'
 import { ResizableTh } from './ResizableTh'
@@ -46,14 +45,15 @@ const STATES: ContainerState[] = ['stopped', 'starting', 'running', 'stopping', 
 /** stands for the name in a translated template, filled per row without i18next */
 const NAME = '\u0000'
 
-export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.Element {
+/** the same containers in the same order: the list given again (its view re-sorts it when the sizes arrive, whatever the sort) */
+const sameRows = (a: { rows: ContainerInfo[] }, b: { rows: ContainerInfo[] }): boolean => a.rows.length === b.rows.length && a.rows.every((c, i) => c === b.rows[i])
+
+export const ContainerTable = memo(function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const lang = i18n.language
   const sort = useContainers((s) => s.sort)
   const sortBy = useContainers((s) => s.sortBy)
   const keys = useSelection((s) => s.keys)
-  const byKey = useUsage((s) => s.byKey)
-  const measuring = useUsage((s) => s.status === 'measuring')
   const labels = useMemo<RowLabels>(() => {
     const fill = (template: string) => (name: string) => template.split(NAME).join(name)
     return {
@@ -88,7 +88,6 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
 
   return (
     <div className="table-scroll" ref={scroller} tabIndex={-1} onScroll={onScroll} onKeyDown={rowKeys.onKeyDown} onFocus={rowKeys.onFocus}>
-      {/* its className never changes: useColumnTracks adds ct-ready to it */}
       <table
         ref={table}
         role="grid"
@@ -127,13 +126,11 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
               <span className="pf-v6-screen-reader">{t('containers.actions', { name: '' })}</span>
             </th>
           </tr>
-          <SizerRow rows={rows} byKey={byKey} labels={labels} />
+          <SizerRow rows={rows} labels={labels} />
         </thead>
         <ContainerTableRows
           rows={rows}
           selected={selected}
-          byKey={byKey}
-          measuring={measuring}
           labels={labels}
           order={getOrder}
           scroller={scroller}
@@ -145,4 +142,4 @@ export function ContainerTable({ rows }: { rows: ContainerInfo[] }): React.JSX.E
       {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}
     </div>
   )
-}
+}, sameRows)

@@ -13,7 +13,7 @@
 // lives here, not in the table, so that a scroll renders these rows again and not the header, its
 // sort buttons and resize handles.
 import { useCallback, useLayoutEffect, useState } from 'react'
-import type { ContainerInfo, ContainerUsage } from '@shared/model'
+import type { ContainerInfo } from '@shared/model'
 import { keyOf } from '../stores/containers'
 import { ContainerRow, type RowLabels } from './ContainerRow'
 import { useRowWindow, type RowWindow } from './ContainerTableWindow'
@@ -21,8 +21,6 @@ import { useRowWindow, type RowWindow } from './ContainerTableWindow'
 export interface ContainerTableRowsProps {
   rows: ContainerInfo[]
   selected: Set<string>
-  byKey: Map<string, ContainerUsage>
-  measuring: boolean
   labels: RowLabels
   order: () => readonly string[]
   scroller: React.RefObject<HTMLDivElement | null>
@@ -33,7 +31,7 @@ export interface ContainerTableRowsProps {
   afterRender(): void
 }
 
-export function ContainerTableRows({ rows, selected, byKey, measuring, labels, order, scroller, body, win, afterRender }: ContainerTableRowsProps): React.JSX.Element {
+export function ContainerTableRows({ rows, selected, labels, order, scroller, body, win, afterRender }: ContainerTableRowsProps): React.JSX.Element {
   const w = useRowWindow(scroller, rows.length)
   win.current = w
   const { start, end, rowPx } = w
@@ -46,15 +44,12 @@ export function ContainerTableRows({ rows, selected, byKey, measuring, labels, o
     <tbody ref={body} className="pf-v6-c-table__tbody" role="rowgroup" style={{ height: rows.length * rowPx, paddingTop: start * rowPx }}>
       {rows.slice(start, end).map((c, slot) => {
         const key = keyOf(c)
-        const usage = byKey.get(key)
         return (
           <ContainerRow
             key={slot}
             c={c}
             index={start + slot}
             selected={selected.has(key)}
-            usage={usage}
-            measuring={!usage && measuring}
             labels={labels}
             order={order}
             menuOpen={menuFor === key}

@@ -4,13 +4,18 @@
 // height, not drawn, not read out), and up to its header's width when there is room; the user's
 // width for a column they sized; the name column taking what is left. The body rows are grids of their
 // own, placed by position, so they cannot share the header's tracks: the tracks' sizes are read
-// from the header (one computed-style read) into `--ct-cols` on the table, the body rows'
-// columns, whenever a header cell changes size (the box's width, a folded column, the language,
-// a longer text, a user's resize). A ResizeObserver's callback runs after the layout and before
-// the paint, so the rows are never drawn in other columns than the header's; until the first
-// read the rows are not laid out at all (`ct-ready`).
+// from the header (one computed-style read) into the body rows' `grid-template-columns`, whenever
+// a header cell changes size (the box's width, a folded column, the language, a longer text, a
+// user's resize). A ResizeObserver's callback runs after the layout and before the paint, so the
+// rows are never drawn in other columns than the header's; until the first read the rows are not
+// laid out at all. The columns are written into one style rule for the rows, not as a custom
+// property on the table: a custom property is inherited, so setting it on the table restyled
+// every element of every row (~850 before the first paint, and again when the sizes arrived and
+// widened their column), where the rule restyles the rows alone (their cells inherit nothing
+// from a grid's columns).
 import { useLayoutEffect, useMemo } from 'react'
-import type { ContainerInfo, ContainerUsage } from '@shared/model'
+import { useUsage } from '../stores/usage'
+import type { ContainerInfo } from '@shared/model'
 import { formatBytes } from '@shared/format-bytes'
 import { NameText } from './NameText'
 import { originName } from './OriginInfo'
@@ -24,7 +29,7 @@ const longest = (texts: Iterable<string>): string => {
 }
 
 /** The hidden sizer row (in the header): the cells' classes as ContainerRow's, each holding its column's longest text. */
-export function SizerRow({ rows, byKey, labels }: { rows: ContainerInfo[]; byKey: Map<string, ContainerUsage>; labels: RowLabels }): React.JSX.Element {
+export function SizerRow({ rows, labels }: { rows: ContainerInfo[]; labels: RowLabels }): React.JSX.Element {
   const text = useMemo(() => {
     const max = (f: (c: ContainerInfo) => number): string => String(rows.reduce((m, c) => Math.max(m, f(c)), 0))
     return {
@@ -34,10 +39,9 @@ export function SizerRow({ rows, byKey, labels }: { rows: ContainerInfo[]; byKey
       origin: longest(rows.map(originName)),
       dependents: max((c) => c.dependents.length),
       snapshots: max((c) => c.snapshots.length),
-      problems: max((c) => c.problems.length),
-      size: longest([labels.sizeMeasuring, labels.sizeUnknown, ...[...byKey.values()].map((u) => formatBytes(u.exclusiveBytes, labels.lang))])
+      problems: max((c) => c.problems.length)
     }
-  }, [rows, byKey, labels])
+  }, [rows, labels])
   return (
     <tr className="pf-v6-c-table__tr ct-sizer" aria-hidden="true" role="presentation">
       <td className={`${TD} pf-v6-c-table__check`} />
@@ -54,7 +58,7 @@ export function SizerRow({ rows, byKey, labels }: { rows: ContainerInfo[]; byKey
       <td className={`${TD} num pf-m-hidden pf-m-visible-on-2xl`}>{text.dependents}</td>
       <td className={`${TD} num pf-m-hidden pf-m-visible-on-2xl`}>{text.snapshots}</td>
       <td className={`${TD} num`}>{text.problems}</td>
-      <td className={`${TD} num pf-m-nowrap`}>{text.size}</td>
+      <SizerSizeCell labels={labels} />
       <td className={`${TD} pf-v6-c-table__action`}>
         <button type="button" tabIndex={-1} className="pf-v6-c-menu-toggle pf-m-plain kebab-toggle" />
       </td>
@@ -62,23 +66,42 @@ export function SizerRow({ rows, byKey, labels }: { rows: ContainerInfo[]; byKey
   )
 }
 
+/** The sizer's size cell: the longest of the sizes (and of "measuring…"), drawn again alone when they arrive. */
+function SizerSizeCell({ labels }: { labels: RowLabels }): React.JSX.Element {
+  const byKey = useUsage((s) => s.byKey)
+  const text = useMemo(
+    () => longest([labels.sizeMeasuring, labels.sizeUnknown, ...[...byKey.values()].map((u) => formatBytes(u.exclusiveBytes, labels.lang))]),
+    [byKey, labels]
+  )
+  return <td className={`${TD} num pf-m-nowrap`}>{text}</td>
+}
+
 /**
- * Keeps `--ct-cols` on `table` (the body rows' columns) equal to its header's tracks, and marks the
- * table `ct-ready` once they are read. Set on the element, not through React: a column's size
- * changes only the rows' style, no render.
+ * Keeps the body rows' columns equal to `table`'s header's tracks, in a style rule of its own
+ * (`.ct > tbody > tr.row`), which hides the rows until the tracks are first read. Set outside
+ * React: a column's size changes only the rows' style, no render.
  */
 export function useColumnTracks(table: React.RefObject<HTMLTableElement | null>): void {
   // set before the first paint: the observer's first call comes in that frame, after its layout
   useLayoutEffect(() => {
-    const el = table.current
-    const head = el?.tHead
-    if (!el || !head) return
+    const head = table.current?.tHead
+    if (!head) return
+    const style = document.createElement('style')
+    style.textContent = '.ct > tbody > tr.row { display: none; }'
+    document.head.append(style)
+    const rule = style.sheet!.cssRules[0] as CSSStyleRule
+    let columns = ''
     const read = (): void => {
-      el.style.setProperty('--ct-cols', getComputedStyle(head).gridTemplateColumns)
-      el.classList.add('ct-ready')
+      const next = getComputedStyle(head).gridTemplateColumns
+      if (next === columns) return
+      columns = next
+      rule.style.cssText = `grid-template-columns: ${next}`
     }
     const observer = new ResizeObserver(read)
     for (const th of head.rows[0]?.cells ?? []) observer.observe(th, { box: 'border-box' })
-    return () => observer.disconnect()
+    return () => {
+      observer.disconnect()
+      style.remove()
+    }
   }, [table])
 }
