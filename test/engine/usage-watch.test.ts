@@ -36,6 +36,27 @@ function next(updates: UsageUpdate[], ok: (u: UsageUpdate) => boolean, ms = 10_0
   })
 }
 
+/** Resolves once no message has come for `quietMs` (the watch's first reports, and the reports its trees' first measurements schedule, are done). */
+function settled(updates: UsageUpdate[], quietMs = 300, ms = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now()
+    let seen = updates.length
+    let since = Date.now()
+    const poll = setInterval(() => {
+      if (updates.length !== seen) {
+        seen = updates.length
+        since = Date.now()
+      } else if (Date.now() - since >= quietMs) {
+        clearInterval(poll)
+        resolve()
+      } else if (Date.now() - t0 > ms) {
+        clearInterval(poll)
+        reject(new Error(`the watch kept sending for ${ms} ms`))
+      }
+    }, 10)
+  })
+}
+
 const row = (u: UsageUpdate, name: string): ContainerUsage | undefined => u.containers?.find((c) => c.ref.name === name)
 
 describe('usage watch', () => {
@@ -53,6 +74,9 @@ describe('usage watch', () => {
       expect(first.measuring).toBe(false)
       const before = row(first, 'c1')!
 
+      // a report already scheduled when the change comes carries it without a word of its own:
+      // the change comes once the watch is quiet
+      await settled(updates)
       // written whole elsewhere and moved in, so that no message can see it half written
       writeFileSync(`${lx.path}.grown`, Buffer.alloc(3 << 20, 1))
       const sent = updates.length
