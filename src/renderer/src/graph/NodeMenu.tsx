@@ -71,6 +71,8 @@ export function NodeMenu({ node, container: c, at, onAction, onClose }: Props): 
       isDanger={danger}
       isAriaDisabled={reason !== undefined}
       tooltipProps={reason ? { content: reason } : undefined}
+      // the reason on screen too, not only on hover: a keyboard user reads it (as the row menu does)
+      description={reason}
       data-testid={`node-menu-${id}`}
       onClick={() => reason === undefined && run()}
     >
