@@ -11,7 +11,7 @@
 //   conversion to a config changed since its preview), a recovery finding (a file named like a
 //   journal Strata did not write) and a repair (a count of 0 in lxc_snapshots): what it offers
 //   and what it did.
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { test, expect, useStrata, snap, showView } from './fixtures'
 import { copyContainer, createStartable, makeLineageLxcpath } from './lxc'
@@ -29,6 +29,10 @@ const env = useStrata(() => {
   // lxc-destroy refuses z ("has clones"); the repair removes the file
   copyContainer(p, 'base', 'z')
   writeFileSync(`${p}/z/lxc_snapshots`, '0\n')
+  // on a bridge this host does not have: lxc-start fails, and the start's diagnosis says why
+  createStartable(p, 'bridged')
+  const bridged = `${p}/bridged/config`
+  writeFileSync(bridged, readFileSync(bridged, 'utf8').replace(/^lxc\.net\.0\.type = empty$/m, 'lxc.net.0.type = veth\nlxc.net.0.link = nosuchbr0\nlxc.net.0.flags = up'))
   // named like a journal, but not as Strata names them: recovery leaves it alone and says so
   writeFileSync(`${p}/.strata-op-oops.json`, '{}\n')
   return p
@@ -96,11 +100,15 @@ test.describe('in English', () => {
     await snap(page, 'usage-orphan-1024')
 
     await showView(page, 'containers')
-    // a start that fails says why in its toast (its title ends in a colon), the drawer the rest
+    // the orphan cannot start at all: Start is off, and says why before the click (the engine refuses by the same rule)
     await page.getByTestId('container-row-orphan').click()
+    await expect(page.getByTestId('details-start')).toBeDisabled()
+    await expect(page.getByTestId('details-start')).toHaveAttribute('title', 'orphan cannot start: its lower layer is gone (its origin was removed without LXC).')
+    // a start that fails says why in its toast (its title ends in a colon), the drawer the rest
+    await page.getByTestId('container-row-bridged').click()
     await page.getByTestId('details-start').click()
-    const toast = page.getByTestId('toast').filter({ hasText: 'orphan did not start:' })
-    await expect(toast.getByTestId('toast-reason')).toContainText(`its lower layer ${env.lxcpath}/gone/rootfs no longer exists`, { timeout: 30_000 })
+    const toast = page.getByTestId('toast').filter({ hasText: 'bridged did not start:' })
+    await expect(toast.getByTestId('toast-reason')).toContainText('lxc.net.0 is a veth attached to the bridge nosuchbr0, which does not exist on this host', { timeout: 30_000 })
   })
 })
 

@@ -139,6 +139,8 @@ test('the node menu of an origin that is gone has its item disabled, with the re
   const item = page.getByTestId('node-menu-none')
   await expect(item).toBeVisible()
   await expect(item.locator('button, a').first()).toHaveAttribute('aria-disabled', 'true')
+  // the reason is on screen without a hover (a keyboard user reads it too)
+  await expect(item).toContainText('This origin is gone: nothing to act on.')
   await item.hover()
   await expect(page.getByRole('tooltip')).toHaveText('This origin is gone: nothing to act on.')
   // choosing it does nothing: the menu stays, no dialog opens

@@ -204,6 +204,13 @@ test('the filter finds a container far down the list', async ({ openApp }) => {
   await page.getByRole('textbox', { name: 'Filter' }).fill('')
   await expect(page.getByTestId('containers-table')).toHaveAttribute('aria-rowcount', String(ROWS + 1))
   await expect(rowsIn(page).first()).toBeInViewport()
+  // a filter that matches nothing says so, and offers the way back
+  await page.getByRole('textbox', { name: 'Filter' }).fill('no-such-container')
+  await expect(rowsIn(page)).toHaveCount(0)
+  await expect(page.getByTestId('no-match')).toContainText('No results found')
+  await page.getByTestId('clear-filter').click()
+  await expect(page.getByRole('textbox', { name: 'Filter' })).toHaveValue('')
+  await expect(page.getByTestId('containers-table')).toHaveAttribute('aria-rowcount', String(ROWS + 1))
 })
 
 // A state from a terminal reaches the table by the state watcher's poll (300 ms) and then a new

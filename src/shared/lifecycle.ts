@@ -1,7 +1,7 @@
 // Which lifecycle actions apply to a container in a given state, and why not: the one rule the
 // engine refuses by (ops/lifecycle.ts, ops/destroy.ts's running check) and the app disables its
 // buttons by, with the same words. Plain code without Node imports (the renderer uses it).
-import type { ContainerState } from './model'
+import type { ConfigProblem, ContainerState } from './model'
 import { say, type Said } from './engine-text'
 
 export const LIFECYCLE_ACTIONS = ['start', 'stop', 'restart', 'freeze', 'unfreeze'] as const
@@ -14,7 +14,7 @@ export type StateAction = LifecycleAction | 'destroy' | 'snapshot' | 'copy'
  * state), `message` the engine's words for the CLI and logs.
  */
 export interface ActionRefusal {
-  rule: 'not-stopped' | 'not-running' | 'frozen' | 'not-frozen' | 'already-frozen' | 'in-transition' | 'running' | 'snapshot-running' | 'copy-running'
+  rule: 'not-stopped' | 'not-running' | 'frozen' | 'not-frozen' | 'already-frozen' | 'in-transition' | 'running' | 'snapshot-running' | 'copy-running' | 'lower-gone'
   message: string
   /** the message as data, for an error the engine throws by this rule */
   said: Said
@@ -58,4 +58,22 @@ export function actionRefusal(action: StateAction, name: string, state: Containe
       // the exporters refuse by this rule too (ops/transfer-export.ts, hosts/lxd/lxd-export.ts)
       return state === 'stopped' ? null : refusal('copy-running', say('state-copy-running', { name, state }))
   }
+}
+
+/** Start and restart mount every lower layer: a clone whose lower is gone cannot start, whatever its state. */
+const NEEDS_LOWERS: ReadonlySet<StateAction> = new Set(['start', 'restart'])
+
+/** Why `action` cannot start `name`: its lower layer `lower` is gone (the engine checks the lowers itself). */
+export const lowerGoneRefusal = (name: string, lower: string): ActionRefusal => refusal('lower-gone', say('finding-lower-gone', { name, lower }))
+
+/**
+ * Null when `action` applies to a container as the listing shows it; else the rule and why: its
+ * state (actionRefusal), and for a start its lineage finding that a lower layer is gone (the
+ * listing's `origin-missing` problem, whose sentence names the lower).
+ */
+export function containerRefusal(action: StateAction, c: { name: string; state: ContainerState; problems?: readonly ConfigProblem[] }): ActionRefusal | null {
+  const byState = actionRefusal(action, c.name, c.state)
+  if (byState || !NEEDS_LOWERS.has(action)) return byState
+  const gone = c.problems?.find((p) => p.finding === 'origin-missing' && p.said)
+  return gone?.said ? refusal('lower-gone', gone.said) : null
 }

@@ -1,11 +1,15 @@
 // strata start|stop|restart|freeze|unfreeze against real LXC, checked with lxc-info; refusals
-// by the shared state rule; a start that fails says why (LXC's ERROR line, the cause in words);
+// by the shared state rule (and a start whose lower layer is gone); a start that fails says why
+// (LXC's ERROR line, the cause in words);
 // the container's LXC log read by offset, as the app follows it.
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeLxcpath, strata, type TestLxcpath } from '../helpers/lxc'
-import { readContainerLog } from '../../src/main/engine/lxc-log'
+import { execa } from 'execa'
+import { lxcLogLocation, logSize, readContainerLog } from '../../src/main/engine/lxc-log'
+import { diagnoseStart } from '../../src/main/engine/start-diagnosis'
+import { readContainer } from '../../src/main/engine/container'
 import { startContainer } from '../../src/main/engine/ops/lifecycle'
 import { isStrataError } from '../../src/shared/errors'
 
@@ -64,28 +68,32 @@ describe('the lifecycle, as lxc-info sees it', () => {
 })
 
 describe('why a start failed', () => {
-  it('an overlay clone whose origin was removed: LXC\'s ERROR line and the cause in words, in the CLI and in the error\'s data', async () => {
+  it('an overlay clone whose origin was removed: refused before lxc-start, naming the lower, in the CLI and in the error\'s data', async () => {
     await P.lxc('lxc-copy', '-n', 'r1', '-N', 'gone')
     await P.lxc('lxc-copy', '-n', 'gone', '-N', 'orphan', '-s', '-B', 'overlay')
     rmSync(join(P.path, 'gone'), { recursive: true })
+    const logFile = join(P.path, 'orphan', 'orphan.log')
     const r = await strata('start', '-P', P.path, '-n', 'orphan')
-    expect(r.code).toBe(1)
-    expect(r.stderr).toContain(`strata start: orphan did not start. orphan is an overlay clone of gone (${P.path}/gone), which was removed: its lower layer ${P.path}/gone/rootfs no longer exists`)
-    expect(r.stderr).toContain(`LXC says: No such file or directory - Failed to mount "${P.path}/gone/rootfs"`)
-    // the log lines follow, errors first, without LXC's pointers at log options
-    const listed = r.stderr.slice(r.stderr.indexOf(`LXC's log (${P.path}/orphan/orphan.log), errors first:`))
-    expect(listed.split('\n')[1]).toMatch(/^ {2}ERROR {2}No such file or directory - Failed to mount/)
-    expect(listed).not.toContain('foreground mode')
+    expect(r).toMatchObject({ code: 1, stderr: `strata start: orphan cannot start: its lower layer ${P.path}/gone/rootfs is gone (its origin was removed without LXC).` })
+    // refused, not tried: LXC wrote no log of a start
+    expect(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '').not.toContain('Failed to mount')
     expect(await state('orphan')).toBe('STOPPED')
-
-    // the engine's error carries the same as data, for the app
     const err = await startContainer({ lxcpath: P.path, name: 'orphan' }).catch((e: unknown) => e)
-    expect(isStrataError(err) && err.rule).toBe('origin-removed')
-    const d = isStrataError(err) ? err.diagnosis : undefined
-    expect(d?.causes.map((c) => c.rule)).toEqual(['origin-removed'])
-    expect(d?.lines[0]).toMatchObject({ level: 'ERROR', text: expect.stringContaining('Failed to mount') })
-    // only this start's lines: the first start's are not repeated
-    expect(d?.lines.filter((l) => l.text.includes('Failed to mount "')).length).toBe(1)
+    expect(isStrataError(err) && [err.rule, err.said?.key]).toEqual(['lower-gone', 'finding-lower-gone'])
+  }, 60_000)
+
+  it('a start LXC itself fails for a lower layer gone (as from a terminal): the cause in words and LXC\'s own lines', async () => {
+    const ref = { lxcpath: P.path, name: 'orphan' }
+    const log = lxcLogLocation(ref)
+    const from = logSize(log.file)
+    const lxcStart = await execa('lxc-start', ['-P', P.path, '-n', 'orphan', '-d', '-o', log.file, '-l', 'DEBUG'], { reject: false })
+    expect(lxcStart.exitCode).not.toBe(0)
+    const d = diagnoseStart(readContainer(ref), log, from)
+    expect(d.causes.map((c) => c.rule)).toEqual(['origin-removed'])
+    expect(d.causes[0]?.message).toContain(`its lower layer ${P.path}/gone/rootfs no longer exists`)
+    expect(d.lines[0]).toMatchObject({ level: 'ERROR', text: expect.stringContaining('Failed to mount') })
+    expect(d.lines.filter((l) => l.text.includes('Failed to mount "')).length).toBe(1)
+    expect(d.lines.map((l) => l.text).join('\n')).not.toContain('foreground mode')
   }, 60_000)
 
   it('a veth network on a bridge that does not exist', async () => {

@@ -3,9 +3,9 @@
 // state against the shared rule first (shared/lifecycle.ts), so that a stop of a stopped
 // container is refused in words, not with LXC's raw text; a failure quotes LXC. A failed start
 // also says why: its own lines of the container's LXC log and the causes Strata recognises.
-import { truncateSync } from 'node:fs'
+import { existsSync, truncateSync } from 'node:fs'
 import type { ContainerRef, ContainerState } from '@shared/model'
-import { actionRefusal, type LifecycleAction } from '@shared/lifecycle'
+import { actionRefusal, lowerGoneRefusal, type ActionRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { containerSubject, failed, refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
 import { report, type OpContext } from '../context'
@@ -15,6 +15,7 @@ import { readStates } from '../state'
 import { lxcErrorText, run, toolFailure } from '../tools'
 import { diagnoseStart } from '../start-diagnosis'
 import { loadExisting } from './preconditions'
+import type { ContainerRecord } from '../container'
 
 /** lxc-stop's own default: a clean shutdown may take this long before the container is killed. */
 export const DEFAULT_STOP_TIMEOUT_S = 60
@@ -36,11 +37,19 @@ async function stateOf(ref: ContainerRef): Promise<ContainerState> {
 
 /** The container exists, and `action` applies in its state (else refused, naming the rule): its state. */
 async function admitted(ref: ContainerRef, action: LifecycleAction): Promise<ContainerState> {
-  loadExisting(ref)
+  const record = loadExisting(ref)
   const state = await stateOf(ref)
-  const refusal = actionRefusal(action, ref.name, state)
+  const refusal = actionRefusal(action, ref.name, state) ?? lowersRefusal(record, action)
   if (refusal) throw refused(refusal.rule, refusal.said, show(ref))
   return state
+}
+
+/** A start mounts every lower layer: one that is gone (its origin removed without LXC) refuses it here, not in lxc-start's log. */
+function lowersRefusal(record: ContainerRecord, action: LifecycleAction): ActionRefusal | null {
+  if (action !== 'start' && action !== 'restart') return null
+  const spec = record.spec
+  const gone = spec && 'lowers' in spec ? spec.lowers.find((l) => !existsSync(l)) : undefined
+  return gone === undefined ? null : lowerGoneRefusal(record.ref.name, gone)
 }
 
 /** An LXC tool on this container; its failure quotes LXC's words (prefixes stripped). */

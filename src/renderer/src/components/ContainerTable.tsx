@@ -22,6 +22,7 @@ import { useColumnWidths } from '../stores/columnWidths'
 import type { RowWindow } from './ContainerTableWindow'
 import { useRowKeys } from './ContainerTableKeys'
 import { SizerRow, useColumnTracks } from './ContainerTableWidths'
+import { NoMatch } from './NoMatch'
 import './ContainerTable.css'
 
 interface Column {
@@ -139,7 +140,7 @@ export const ContainerTable = memo(function ContainerTable({ rows }: { rows: Con
           afterRender={rowKeys.afterRender}
         />
       </table>
-      {rows.length === 0 && <p className="muted pad">{t('containers.noMatch')}</p>}
+      {rows.length === 0 && <NoMatch />}
     </div>
   )
 }, sameRows)

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { Button } from '@patternfly/react-core'
 import { PauseIcon, PlayIcon, RedoIcon, StopIcon } from '@patternfly/react-icons'
 import type { ContainerInfo } from '@shared/model'
-import { actionRefusal, type LifecycleAction } from '@shared/lifecycle'
+import { containerRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { api } from '../api'
 import { applicable, useActionError } from '../stores/actions'
 import { useTasks } from '../stores/tasks'
@@ -30,14 +30,14 @@ export function LifecycleButtons({ containers, actions, testIdPrefix = '' }: { c
         if (!containers.length) why = t('lifecycle.noSelection')
         else if (!can.length) {
           const first = containers[0]!
-          const refusal = actionRefusal(action, first.name, first.state)
+          const refusal = containerRefusal(action, first)
           const reason = refusal ? reasonOf(refusal.rule, first) : t(`tasks.${action}.running`, { name: first.name })
           why = containers.length === 1 ? reason : t('lifecycle.noneApplies', { reason })
         } else if (can.length < containers.length) {
           // applied to those it can: the hover names the ones it skips
           const skipped = containers.filter((c) => !can.includes(c))
           const first = skipped[0]!
-          const refusal = actionRefusal(action, first.name, first.state)
+          const refusal = containerRefusal(action, first)
           const reason = refusal ? reasonOf(refusal.rule, first) : t(`tasks.${action}.running`, { name: first.name })
           why = t('bulk.skips', { names: skipped.map((c) => c.name).join(', '), reason })
         }

@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Divider, Dropdown, DropdownItem, DropdownList } from '@patternfly/react-core'
 import type { ContainerInfo } from '@shared/model'
-import { actionRefusal, type LifecycleAction } from '@shared/lifecycle'
+import { actionRefusal, containerRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { api } from '../api'
 import { useActionError } from '../stores/actions'
 import { useDestroyDialog } from '../stores/destroyDialog'
@@ -70,7 +70,7 @@ function RowMenuItems({ c, toggleRef, setOpen }: { c: ContainerInfo; toggleRef: 
       <DropdownList>
         <DropdownItem onClick={() => run(() => useSelection.getState().select(keyOf(c)))}>{t('containers.open')}</DropdownItem>
         {LIFECYCLE.map((action) => {
-          const refusal = actionRefusal(action, c.name, c.state)
+          const refusal = containerRefusal(action, c)
           return (
             <DropdownItem
               key={action}

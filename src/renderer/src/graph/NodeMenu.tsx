@@ -13,7 +13,7 @@ import ChartPieIcon from '@patternfly/react-icons/dist/esm/icons/chart-pie-icon'
 import HistoryIcon from '@patternfly/react-icons/dist/esm/icons/history-icon'
 import { useTranslation } from 'react-i18next'
 import type { ContainerInfo, LineageNode } from '@shared/model'
-import { actionRefusal } from '@shared/lifecycle'
+import { containerRefusal } from '@shared/lifecycle'
 import { useStateReason } from '../hooks/stateReason'
 import { useCopyToHost } from '../hooks/copyToHost'
 
@@ -60,7 +60,7 @@ export function NodeMenu({ node, container: c, at, onAction, onClose }: Props): 
     onAction(a)
   }
   const refused = (action: 'start' | 'stop' | 'destroy'): string | undefined => {
-    const r = c ? actionRefusal(action, c.name, c.state) : null
+    const r = c ? containerRefusal(action, c) : null
     return r && c ? reasonOf(r.rule, c) : undefined
   }
   const item = (id: string, label: string, icon: React.ReactNode, run: () => void, reason?: string, danger = false): React.JSX.Element => (
@@ -71,6 +71,8 @@ export function NodeMenu({ node, container: c, at, onAction, onClose }: Props): 
       isDanger={danger}
       isAriaDisabled={reason !== undefined}
       tooltipProps={reason ? { content: reason } : undefined}
+      // the reason on screen too, not only on hover: a keyboard user reads it (as the row menu does)
+      description={reason}
       data-testid={`node-menu-${id}`}
       onClick={() => reason === undefined && run()}
     >

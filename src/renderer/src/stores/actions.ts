@@ -5,7 +5,7 @@
 import { create } from 'zustand'
 import type { StrataApi } from '@shared/api'
 import type { ContainerInfo, ContainerRef } from '@shared/model'
-import { actionRefusal, type LifecycleAction } from '@shared/lifecycle'
+import { containerRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { useTasks } from './tasks'
 import { errorText } from '../i18n/said'
 
@@ -21,7 +21,7 @@ const CALL: Record<LifecycleAction, (api: LifecycleApi, ref: ContainerRef) => Pr
 
 /** The containers `action` applies to, in their current state. */
 export function applicable(action: LifecycleAction, list: readonly ContainerInfo[]): ContainerInfo[] {
-  return list.filter((c) => actionRefusal(action, c.name, c.state) === null)
+  return list.filter((c) => containerRefusal(action, c) === null)
 }
 
 interface ActionState {
