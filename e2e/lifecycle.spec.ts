@@ -4,7 +4,7 @@
 // it first; a start that fails says why (LXC's error line and the cause in words) and the
 // container's LXC log can be read. At 1024x700, where nothing may be clipped.
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { test, expect, useStrata, snap, openTasks } from './fixtures'
 import { copyContainer, lxcTool } from './lxc'
 
@@ -76,28 +76,35 @@ test('start, freeze, unfreeze and stop from the UI; the buttons follow the state
   await expect(base).toContainText('stopped', { timeout: 1500 })
 })
 
-test('a start that fails says why: an overlay clone whose origin was removed; its LXC log opens', async ({ openApp }) => {
+test('a start that fails says why: a veth on a bridge this host lacks; its LXC log opens; an orphan cannot start at all', async ({ openApp }) => {
+  copyContainer(env.lxcpath, 'base', 'bridged')
+  const config = `${env.lxcpath}/bridged/config`
+  writeFileSync(config, readFileSync(config, 'utf8').replace(/^lxc\.net\.0\.type = empty$/m, 'lxc.net.0.type = veth\nlxc.net.0.link = nosuchbr0\nlxc.net.0.flags = up'))
+  // an overlay clone whose origin was removed: Start is off before the click, with the reason
   copyContainer(env.lxcpath, 'base', 'gone-base')
   copyContainer(env.lxcpath, 'gone-base', 'orphan', true)
   rmSync(`${env.lxcpath}/gone-base`, { recursive: true, force: true })
   const page = await openApp(env)
-  const row = page.getByTestId('container-row-orphan')
+  await page.getByTestId('container-row-orphan').click()
+  await expect(page.getByTestId('details-start')).toBeDisabled()
+  await expect(page.getByTestId('details-start')).toHaveAttribute('title', 'orphan cannot start: its lower layer is gone (its origin was removed without LXC).')
+
+  const row = page.getByTestId('container-row-bridged')
   await row.click()
   await page.getByTestId('details-start').click()
-  const task = page.getByTestId('task-orphan')
+  const task = page.getByTestId('task-bridged')
   await expect(task).toHaveAttribute('data-status', 'failed', { timeout: 30_000 })
-  await expect(task.getByTestId('start-causes')).toContainText('orphan is an overlay clone of gone-base')
-  await expect(task.getByTestId('start-causes')).toContainText('which was removed')
+  await expect(task.getByTestId('start-causes')).toContainText('lxc.net.0 is a veth attached to the bridge nosuchbr0, which does not exist on this host')
   await task.getByText("LXC's log of this start, errors first").click()
-  await expect(task.getByTestId('start-log-lines')).toContainText(`ERROR  No such file or directory - Failed to mount "${env.lxcpath}/gone-base/rootfs"`)
+  await expect(task.getByTestId('start-log-lines')).toContainText('nosuchbr0')
   await snap(page, 'lifecycle-start-failed-1024')
   await task.getByRole('button', { name: 'Open the log' }).click()
   const log = page.getByTestId('log-panel')
-  await expect(log).toContainText(`${env.lxcpath}/orphan/orphan.log`)
-  await expect(log.getByTestId('log-lines')).toContainText('Failed to mount')
+  await expect(log).toContainText(`${env.lxcpath}/bridged/bridged.log`)
+  await expect(log.getByTestId('log-lines')).toContainText('nosuchbr0')
   await snap(page, 'lifecycle-log-1024')
   // It follows: a line LXC appends shows up while the panel is open.
-  execFileSync('sh', ['-c', `echo 'lxc-start orphan 20261206000000.000 ERROR    test - t.c:f:1 - appended while open' >> ${env.lxcpath}/orphan/orphan.log`])
+  execFileSync('sh', ['-c', `echo 'lxc-start bridged 20261206000000.000 ERROR    test - t.c:f:1 - appended while open' >> ${env.lxcpath}/bridged/bridged.log`])
   await expect(log.getByTestId('log-lines')).toContainText('appended while open', { timeout: 3000 })
   await page.keyboard.press('Escape')
   await expect(row).toContainText('stopped')

@@ -138,7 +138,15 @@ test('the focus, a checked box and an open menu stay with their container while 
   }
   // down a row at a time until the window moves
   const start = await firstRendered()
-  for (let i = 0; i < 100 && (await firstRendered()) === start; i++) await box.evaluate((el) => el.scrollBy(0, 40))
+  // (each step waits two frames, for the scroll event and the window's render: steps sent faster than
+  // a loaded page renders them scroll past the place the window moved for, and the turn back below
+  // then stays inside the window)
+  const step = (): Promise<void> =>
+    box.evaluate((el) => new Promise<void>((done) => {
+      el.scrollBy(0, 40)
+      requestAnimationFrame(() => requestAnimationFrame(() => done()))
+    }))
+  for (let i = 0; i < 100 && (await firstRendered()) === start; i++) await step()
   const top = await firstInView()
   const checked = await nameAt(top + 2)
   const menu = await nameAt(top + 3)
