@@ -6,9 +6,9 @@ import type { ContainerRef, DiffEntry, DiffKind, LayerDiff } from '@shared/model
 import { readContainer } from './container'
 import { driverFor } from './drivers/index'
 import { diffLayers } from './native'
-import { existsSync } from 'node:fs'
 import { refused } from '@shared/errors'
 import { article, say } from '@shared/engine-text'
+import { goneLowers } from './rootfs'
 
 const KINDS: readonly DiffKind[] = ['added', 'modified', 'deleted', 'opaque']
 
@@ -22,7 +22,7 @@ export async function layerDiff(ref: ContainerRef, opts: { signal?: AbortSignal 
   const whiteouts = driverFor(spec.backend).capabilities.whiteouts
   if (!whiteouts || !('upper' in spec)) throw refused('not-layered', say('diff-not-layered', { container, a: article(spec.backend), backend: spec.backend }), container)
   // an orphan (its origin removed with rm -rf): said as such, not as the walk's ENOENT
-  const gone = spec.lowers.find((l) => !existsSync(l))
+  const gone = goneLowers(spec)[0]
   if (gone !== undefined) throw refused('lower-missing', say('diff-lower-gone', { container, lower: gone }), container)
   const packed = await diffLayers(spec.upper, spec.lowers, { ...opts, whiteouts })
   const totals = Object.fromEntries(KINDS.map((k) => [k, { count: 0, bytes: 0 }])) as LayerDiff['totals']

@@ -1,6 +1,7 @@
 // Rootfs spec strings (`lxc.rootfs.path`, legacy `lxc.rootfs`) <-> one typed RootfsSpec.
 // LXC splits the value at the FIRST ':' and picks the backend whose name starts with the
 // text before it (so `d:/x` is dir); an unknown prefix is ignored and the path auto-detected.
+import { existsSync } from 'node:fs'
 import type { Backend, RootfsSpec } from '@shared/model'
 import { refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
@@ -137,4 +138,13 @@ export function specFromLegacy(rootfs: string, backend: string | null): string {
   if (colon > 0 && backendForPrefix(rootfs.slice(0, colon)) !== null) return rootfs
   const type = backend && backend !== 'none' ? backend : 'dir'
   return `${type}:${rootfs}`
+}
+
+/**
+ * The lowers of a layered rootfs (overlay, aufs) that are gone, as configured: a clone whose
+ * lower is gone cannot start or be diffed (its origin was removed without LXC). `exists` lets a
+ * caller share lookups among the many clones of one base.
+ */
+export function goneLowers(spec: RootfsSpec | null, exists: (path: string) => boolean = existsSync): string[] {
+  return spec && 'lowers' in spec ? spec.lowers.filter((l) => !exists(l)) : []
 }

@@ -10,11 +10,12 @@
 // base, and only the check walks it: one lstat per entry (what du costs), no hashing, no reads
 // of file data, on the native addon's threads off the event loop (a plain-Node walk without it).
 // (A base on a network filesystem is stamped by the server's clock.)
-import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from 'node:fs'
+import { lstatSync, readdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { LxcpathScan } from './scan'
 import { dirTimes, nativeAvailable } from '../native/index'
 import { refKey } from './bookkeeping'
+import { goneLowers } from '../rootfs'
 
 export const FINGERPRINT_FILE = 'strata_base_fingerprint'
 const MAX_NAMED = 20
@@ -195,7 +196,7 @@ export async function baseDrifts(scans: readonly LxcpathScan[], walks: LowerWalk
     for (const c of scan.containers) {
       for (const { record } of [c, ...c.snapshots]) {
         const spec = record.spec
-        if (!spec || !('lowers' in spec) || !spec.lowers[0] || !spec.lowers.every((l) => existsSync(l))) continue
+        if (!spec || !('lowers' in spec) || !spec.lowers[0] || goneLowers(spec).length) continue
         const drift = await checkBaseDrift(record.dir, spec.lowers[0], walks)
         if (drift) drifts.set(refKey(record.ref), drift)
       }

@@ -11,6 +11,7 @@ import { refKey, SNAPSHOTS_FILE, RDEPENDS_FILE } from './bookkeeping'
 import type { BaseDrift } from './drift'
 import type { Lineage } from './lineage'
 import { planSnapshotsFix } from './snapshots-fix'
+import { goneLowers } from '../rootfs'
 
 function show(ref: ContainerRef): string {
   return `${ref.lxcpath}/${ref.name}`
@@ -47,18 +48,8 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
 
     // An overlay/aufs clone reads its lowers at every start: a missing one means it cannot start.
     const spec = record.spec
-    if (spec && 'lowers' in spec) {
-      for (const lower of spec.lowers) {
-        if (!pathExists(lower)) {
-          add({
-            severity: 'error',
-            code: 'origin-missing',
-            subject,
-            file: record.configFile,
-            said: say('finding-lower-gone', { name, lower })
-          })
-        }
-      }
+    for (const lower of goneLowers(spec, pathExists)) {
+      add({ severity: 'error', code: 'origin-missing', subject, file: record.configFile, said: say('finding-lower-gone', { name, lower }) })
     }
 
     // lxc-destroy deletes a rootfs configured outside the container's directory, without a word.

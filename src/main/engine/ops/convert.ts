@@ -2,7 +2,7 @@
 // kernel can mount: the aufs upper is copied to overlay/delta and its aufs markers become
 // overlay's: `.wh.NAME` -> a whiteout (0/0 char device) named NAME, `.wh..wh..opq` -> the
 // trusted.overlay.opaque=y xattr on its directory; aufs's own `.wh..wh.*` entries are dropped.
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerRef } from '@shared/model'
 import { cloneConfig } from '../config/rewrite'
@@ -17,6 +17,7 @@ import { say } from '@shared/engine-text'
 import { show } from '../errors'
 import { admitLowers } from './recorded'
 import { swapInRebuilt } from './swap'
+import { goneLowers } from '../rootfs'
 
 const OPAQUE = '.wh..wh..opq'
 const WH = '.wh.'
@@ -57,7 +58,7 @@ export async function convertAufsToOverlay(ref: ContainerRef, ctx: OpContext = {
   const spec = record.spec
   if (!spec || spec.backend !== 'aufs') throw refused('convert-not-aufs', record.backend ? say('convert-not-aufs', { name: ref.name, backend: record.backend }) : say('convert-no-rootfs', { name: ref.name }), show(ref))
   admitLowers(spec, record.configFile, ctx)
-  const missing = spec.lowers.find((l) => !existsSync(l))
+  const missing = goneLowers(spec)[0]
   if (missing) throw refused('convert-lower-missing', say('convert-lower-missing', { name: ref.name, lower: missing }), show(ref))
   await assertStopped(ref, 'convert')
   const dir = record.dir

@@ -3,7 +3,7 @@
 // state against the shared rule first (shared/lifecycle.ts), so that a stop of a stopped
 // container is refused in words, not with LXC's raw text; a failure quotes LXC. A failed start
 // also says why: its own lines of the container's LXC log and the causes Strata recognises.
-import { existsSync, truncateSync } from 'node:fs'
+import { truncateSync } from 'node:fs'
 import type { ContainerRef, ContainerState } from '@shared/model'
 import { actionRefusal, lowerGoneRefusal, type ActionRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { containerSubject, failed, refused } from '@shared/errors'
@@ -16,6 +16,7 @@ import { lxcErrorText, run, toolFailure } from '../tools'
 import { diagnoseStart } from '../start-diagnosis'
 import { loadExisting } from './preconditions'
 import type { ContainerRecord } from '../container'
+import { goneLowers } from '../rootfs'
 
 /** lxc-stop's own default: a clean shutdown may take this long before the container is killed. */
 export const DEFAULT_STOP_TIMEOUT_S = 60
@@ -47,8 +48,7 @@ async function admitted(ref: ContainerRef, action: LifecycleAction): Promise<Con
 /** A start mounts every lower layer: one that is gone (its origin removed without LXC) refuses it here, not in lxc-start's log. */
 function lowersRefusal(record: ContainerRecord, action: LifecycleAction): ActionRefusal | null {
   if (action !== 'start' && action !== 'restart') return null
-  const spec = record.spec
-  const gone = spec && 'lowers' in spec ? spec.lowers.find((l) => !existsSync(l)) : undefined
+  const gone = goneLowers(record.spec)[0]
   return gone === undefined ? null : lowerGoneRefusal(record.ref.name, gone)
 }
 
