@@ -62,6 +62,7 @@ export function actionRefusal(action: StateAction, name: string, state: Containe
 
 /** Start and restart mount every lower layer: a clone whose lower is gone cannot start, whatever its state. */
 const NEEDS_LOWERS: ReadonlySet<StateAction> = new Set(['start', 'restart'])
+export const needsLowers = (action: StateAction): boolean => NEEDS_LOWERS.has(action)
 
 /** Why `action` cannot start `name`: its lower layer `lower` is gone (the engine checks the lowers itself). */
 export const lowerGoneRefusal = (name: string, lower: string): ActionRefusal => refusal('lower-gone', say('finding-lower-gone', { name, lower }))
@@ -73,7 +74,7 @@ export const lowerGoneRefusal = (name: string, lower: string): ActionRefusal => 
  */
 export function containerRefusal(action: StateAction, c: { name: string; state: ContainerState; problems?: readonly ConfigProblem[] }): ActionRefusal | null {
   const byState = actionRefusal(action, c.name, c.state)
-  if (byState || !NEEDS_LOWERS.has(action)) return byState
+  if (byState || !needsLowers(action)) return byState
   const gone = c.problems?.find((p) => p.finding === 'origin-missing' && p.said)
   return gone?.said ? refusal('lower-gone', gone.said) : null
 }

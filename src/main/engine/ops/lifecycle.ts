@@ -5,7 +5,7 @@
 // also says why: its own lines of the container's LXC log and the causes Strata recognises.
 import { truncateSync } from 'node:fs'
 import type { ContainerRef, ContainerState } from '@shared/model'
-import { actionRefusal, lowerGoneRefusal, type ActionRefusal, type LifecycleAction } from '@shared/lifecycle'
+import { actionRefusal, lowerGoneRefusal, needsLowers, type ActionRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { containerSubject, failed, refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
 import { report, type OpContext } from '../context'
@@ -47,7 +47,7 @@ async function admitted(ref: ContainerRef, action: LifecycleAction): Promise<Con
 
 /** A start mounts every lower layer: one that is gone (its origin removed without LXC) refuses it here, not in lxc-start's log. */
 function lowersRefusal(record: ContainerRecord, action: LifecycleAction): ActionRefusal | null {
-  if (action !== 'start' && action !== 'restart') return null
+  if (!needsLowers(action)) return null
   const gone = goneLowers(record.spec)[0]
   return gone === undefined ? null : lowerGoneRefusal(record.ref.name, gone)
 }
