@@ -45,8 +45,12 @@ for (const theme of ['light', 'dark'] as const) {
     for (const id of ['start', 'stop']) {
       const button = page.getByTestId(id)
       await expect(button).toBeDisabled()
-      const c = await labelContrast(button)
-      expect(c.ratio, `${id}: label ${c.fg} on ${c.bg}`).toBeGreaterThanOrEqual(4.5)
+      // read until the theme's colours have settled: PatternFly's buttons move to the new colours by a
+      // transition, and a read just after the switch (once in CI) saw a colour halfway there
+      let c = await labelContrast(button)
+      await expect
+        .poll(async () => (c = await labelContrast(button)).ratio, { message: `${id}: label ${c.fg} on ${c.bg}`, timeout: 3000 })
+        .toBeGreaterThanOrEqual(4.5)
     }
     await snap(page, `disabled-actions-${theme}`)
   })
