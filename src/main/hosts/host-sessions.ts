@@ -166,7 +166,7 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
     const idKey = BY_ID[m]
     const session = (idKey && owners.get(params[idKey] as string)) || (host === undefined ? local : await connection(host).ready())
     if (m === 'environment' && session !== local) {
-      throw refused('remote-environment', `The environment check looks at this computer; for ${host}, run strata check --host ${host}.`, host)
+      throw refused('remote-environment', say('remote-environment', { host: host! }), host)
     }
     const result = await (session.api[m as keyof SessionApi] as (p: unknown) => Promise<unknown>)(params)
     const id = (result as { taskId?: string; streamId?: string } | null)?.taskId ?? (result as { streamId?: string } | null)?.streamId
