@@ -21,7 +21,7 @@ const NOT_THE_APP: Record<string, string> = {
 const MAKERS: Record<string, number> = { refused: 1, unavailable: 1, notFound: 0, usageError: 0, permissionDenied: 0, cancelled: 0, failed: 0 }
 
 // Why errors made from words may stay in a file.
-/** the app's own requests never meet them: a malformed request line or params, an unknown method or stream, a byte channel's handshake, a mismatch between two engines' transfer protocol */
+/** the app's own requests never meet them: a malformed request line or params, an unknown method or stream, a byte channel's handshake */
 const PROTOCOL = 'protocol'
 /** the native addon is missing or broken: said to whoever installs Strata, before any UI can work */
 const INSTALL = 'install'
@@ -44,7 +44,6 @@ const STILL_WORDS: Record<string, { count: number; why: string | string[] }> = {
   'src/main/engine/native/beneath.ts': { count: 1, why: INSTALL },
   'src/main/engine/native/index.ts': { count: 4, why: INSTALL },
   'src/main/engine/ops/lifecycle.ts': { count: 1, why: START },
-  'src/main/engine/ops/transfer-wire.ts': { count: 2, why: PROTOCOL },
   'src/main/helper/byte-channel.ts': { count: 5, why: PROTOCOL },
   'src/main/helper/client.ts': { count: 1, why: PROTOCOL },
   'src/main/helper/protocol.ts': { count: 1, why: PROTOCOL },

@@ -136,7 +136,7 @@ class Receiver {
     private readonly target: ContainerRef,
     private readonly ctx: OpContext & { stream: EngineStream }
   ) {
-    this.headerReader = new HeaderReader(`The copy to ${target.name}`)
+    this.headerReader = new HeaderReader(say('the-copy-to', { name: target.name }))
     // Registered at once: input sent before it would be lost.
     ctx.stream.onInput((input) => this.onInput(input))
   }

@@ -195,7 +195,7 @@ function imageMetadata(architecture: string, sourceName: string, now = Date.now(
 class Upload {
   header: TransferHeader | null = null
   architecture = ''
-  private readonly headerReader = new HeaderReader('The copy')
+  private readonly headerReader = new HeaderReader(say('the-copy'))
   private received = 0
   private unacked = 0
   private ackedTotal = 0
