@@ -429,6 +429,8 @@ export const ENGINE_TEXTS = {
   'header-unreadable': "{{what}} did not start with a transfer header Strata reads ({{why}}).",
   'the-copy-to': "The copy to {{name}}",
   'the-copy': "The copy",
+  // a copy's side that is not a remote host
+  'this-computer': "this computer",
   'copy-into-failed': "Copying {{name}} into {{target}} on {{where}} failed there",
   'copy-from-failed': "Sending {{name}} from {{where}} failed",
   'side-failed': "{{what}}: {{error}}",
