@@ -218,6 +218,7 @@ test.describe('why a mount failed, in Japanese', () => {
     // the overlay's reason, inside the merged tree's, inside the copy's undone failure: all Japanese
     const reason = page.getByTestId('toast').getByTestId('toast-reason')
     await expect(reason).toContainText(`${env.lxcpath}/layered/overlay/delta の統合したツリーを表示できません: 下位層 ${env.lxcpath}/flat/rootfs はディレクトリではありません`)
+    await expect(reason).toContainText(`${env.lxcpath}/layered-copy の複製は失敗したため元に戻しました`)
     await expect(reason).not.toContainText('is not a directory')
     await expect(page.getByTestId('container-row-layered-copy')).toHaveCount(0)
     await snap(page, 'mount-failed-1024-ja')

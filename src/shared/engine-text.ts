@@ -431,6 +431,14 @@ export const ENGINE_TEXTS = {
   'the-copy': "The copy",
   // a copy's side that is not a remote host
   'this-computer': "this computer",
+  // an operation's name in "The {{what}} of {{target}} failed and was undone" (ops/build.ts)
+  'op-name-clone': "clone",
+  'op-name-copy': "copy",
+  'op-name-create': "create",
+  'op-name-snapshot': "snapshot",
+  'op-name-restore': "restore",
+  'op-name-flatten': "flatten",
+  'op-name-convert': "convert",
   'copy-into-failed': "Copying {{name}} into {{target}} on {{where}} failed there",
   'copy-from-failed': "Sending {{name}} from {{where}} failed",
   'side-failed': "{{what}}: {{error}}",
