@@ -10,7 +10,9 @@
 // - so are the engine's refusals (destroying a container whose storage is not LXC's, applying a
 //   conversion to a config changed since its preview), a recovery finding (a file named like a
 //   journal Strata did not write) and a repair (a count of 0 in lxc_snapshots): what it offers
-//   and what it did.
+//   and what it did;
+// - and why a mount failed: a copy of an overlay clone whose lower layer was replaced by a file
+//   fails, undone, saying so in Japanese (the overlay's reason inside the copy's failure).
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { test, expect, useStrata, snap, showView } from './fixtures'
@@ -35,6 +37,11 @@ const env = useStrata(() => {
   writeFileSync(bridged, readFileSync(bridged, 'utf8').replace(/^lxc\.net\.0\.type = empty$/m, 'lxc.net.0.type = veth\nlxc.net.0.link = nosuchbr0\nlxc.net.0.flags = up'))
   // named like a journal, but not as Strata names them: recovery leaves it alone and says so
   writeFileSync(`${p}/.strata-op-oops.json`, '{}\n')
+  // an overlay clone whose lower layer is now a file, not a directory: its merged tree cannot be mounted
+  copyContainer(p, 'base', 'flat')
+  copyContainer(p, 'flat', 'layered', true)
+  rmSync(`${p}/flat/rootfs`, { recursive: true, force: true })
+  writeFileSync(`${p}/flat/rootfs`, 'not a directory\n')
   return p
 })
 
@@ -191,5 +198,29 @@ test.describe('the engine\'s refusals and repairs in Japanese', () => {
     await zFindings.getByTestId('repair').click()
     await expect(page.getByTestId('repair-said')).toHaveText(`${env.lxcpath}/z/lxc_snapshots (LXC 1.x 形式の数 0) を削除しました: z に依存するものはありません。`)
     await snap(page, 'repair-done-1024-ja')
+  })
+})
+
+test.describe('why a mount failed, in Japanese', () => {
+  test.use({ locale: 'ja-JP' })
+  test('a copy of an overlay clone whose lower layer is a file fails and is undone, said in Japanese', async ({ openApp, page }) => {
+    test.setTimeout(120_000)
+    await open(page, openApp)
+    await page.getByTestId('container-row-layered').click()
+    await page.getByTestId('details-clone').click()
+    await expect(page.getByTestId('clone-dialog')).toBeVisible()
+    await page.getByTestId('clone-mode-copy').check()
+    await expect(page.getByTestId('clone-backend-dir')).toBeChecked()
+    await page.getByTestId('clone-name').fill('layered-copy')
+    await page.getByTestId('clone-confirm').click()
+    const task = page.getByTestId('task-layered-copy')
+    await expect(task).toHaveAttribute('data-status', 'failed', { timeout: 60_000 })
+    // the overlay's reason, inside the merged tree's, inside the copy's undone failure: all Japanese
+    const reason = page.getByTestId('toast').getByTestId('toast-reason')
+    await expect(reason).toContainText(`${env.lxcpath}/layered/overlay/delta の統合したツリーを表示できません: 下位層 ${env.lxcpath}/flat/rootfs はディレクトリではありません`)
+    await expect(reason).toContainText(`${env.lxcpath}/layered-copy の複製は失敗したため元に戻しました`)
+    await expect(reason).not.toContainText('is not a directory')
+    await expect(page.getByTestId('container-row-layered-copy')).toHaveCount(0)
+    await snap(page, 'mount-failed-1024-ja')
   })
 })

@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { checkParams, ENGINE, ENGINE_METHODS, STREAM_INPUT, type EngineMethod, type EngineResult, type StreamMethod, type TaskMethod } from './engine-api'
 import { fromErrorData, usageError, type ErrorData } from './errors'
 import type { Backend, ContainerRef, OpProgress } from './model'
+import type { Said } from './engine-text'
 
 const none = z.object({}).strict()
 const taskId = z.string().regex(/^t\d{1,12}$/, 'invalid task id')
@@ -78,8 +79,8 @@ export interface HostKeyCheck {
   fingerprints: string[]
   known: 'trusted' | 'new' | 'changed'
   file: string
-  /** for a changed key: what it means and what to do, in words */
-  problem?: string
+  /** for a changed key: what it means and what to do, as data for the app to say */
+  problem?: Said
 }
 
 export interface ToolCheck {

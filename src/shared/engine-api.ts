@@ -71,7 +71,7 @@ const templateArg = z
   .regex(/^[A-Za-z0-9._=:,+@-]*$/, 'template arguments are plain words (letters, digits, . _ = : , + @ -); paths are not allowed')
   .superRefine((arg, ctx) => {
     const problem = templateArgProblem(arg)
-    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.text })
   })
 const comment = z
   .string()

@@ -2,6 +2,7 @@
 // built from METHODS. Works with the browser's WebSocket and with `ws` under Node (tests).
 import { METHODS, type EventName, type Events, type StrataApi, type WsMessage } from './api'
 import { fromErrorData, unavailable } from './errors'
+import { say } from './engine-text'
 import type { EarlySocket, WsLike } from './ws-early'
 
 export type WsCtor = new (url: string) => WsLike
@@ -59,7 +60,7 @@ export function createWsApi(url: string, Ctor: WsCtor, early?: EarlySocket): Str
     if (handover) for (const data of handover.takeOver()) onData(data)
     handover = undefined
     sock.onclose = () => {
-      for (const p of pending.values()) p.reject(unavailable('connection-closed', 'connection to Strata closed'))
+      for (const p of pending.values()) p.reject(unavailable('connection-closed', say('connection-closed')))
       pending.clear()
       // A server restart should not need a page reload; refetch via a synthetic `changed`.
       if (!closed) setTimeout(() => !closed && connect(), RECONNECT_MS)

@@ -4,6 +4,7 @@
 // held back until the header is acked.
 import { PassThrough, Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
+import { say } from '../../src/shared/engine-text'
 import { HeaderReader, sendHeader, TRANSFER_FORMAT, TRANSFER_HEADER_MAX, type TransferHeader } from '../../src/main/engine/ops/transfer-wire'
 
 const header: TransferHeader = { format: TRANSFER_FORMAT, name: 'c1', dir: '/var/lib/lxc/c1', config: 'lxc.uts.name = c1\n', files: [], backend: 'dir', totalFiles: 3, totalBytes: 42 }
@@ -11,7 +12,7 @@ const line = Buffer.from(`${JSON.stringify(header)}\n`)
 
 describe('the transfer header', () => {
   it('is read whole however the channel splits it, and what followed it in the last chunk is handed back', () => {
-    const reader = new HeaderReader('The copy to c2')
+    const reader = new HeaderReader(say('the-copy-to', { name: 'c2' }))
     const cut = [7, 60, line.length - 1]
     expect(reader.push(line.subarray(0, cut[0]))).toBeNull()
     expect(reader.push(line.subarray(cut[0], cut[1]))).toBeNull()
@@ -24,16 +25,17 @@ describe('the transfer header', () => {
   it('refuses a line that is not JSON, another format, an archive root that is not plain names, and one over the size limit, naming the copy', () => {
     const refusal = (chunk: string | Buffer) => {
       try {
-        new HeaderReader('The copy to c2').push(Buffer.from(chunk))
+        new HeaderReader(say('the-copy-to', { name: 'c2' })).push(Buffer.from(chunk))
       } catch (err) {
-        return { message: (err as Error).message, rule: (err as { rule?: string }).rule }
+        return { message: (err as Error).message, rule: (err as { rule?: string }).rule, key: (err as { said?: { key: string } }).said?.key }
       }
       return null
     }
-    expect(refusal('GNU tar, not a header\n')).toMatchObject({ rule: 'bad-transfer', message: expect.stringMatching(/^The copy to c2 did not start with a transfer header Strata reads/) })
+    // said as data too, for the app to say in its language
+    expect(refusal('GNU tar, not a header\n')).toMatchObject({ rule: 'bad-transfer', key: 'header-unreadable', message: expect.stringMatching(/^The copy to c2 did not start with a transfer header Strata reads/) })
     expect(refusal(`${JSON.stringify({ ...header, format: 'strata-transfer-2' })}\n`)?.message).toContain('(format strata-transfer-2)')
     expect(refusal(`${JSON.stringify({ ...header, rootInArchive: '../etc' })}\n`)?.message).toContain('rootfs at "../etc"')
-    const reader = new HeaderReader('The copy to c2')
+    const reader = new HeaderReader(say('the-copy-to', { name: 'c2' }))
     expect(() => {
       for (let sent = 0; sent <= TRANSFER_HEADER_MAX; sent += 1 << 20) reader.push(Buffer.alloc(1 << 20, 0x20))
     }).toThrow(`The copy to c2 sent a header over ${TRANSFER_HEADER_MAX} bytes.`)

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultLxcpaths } from '../../src/main/engine/global-config'
 import { checkLxcpath, LxcpathPolicy, readAllowList } from '../../src/main/helper/lxcpath-policy'
 import { allowLxcpaths } from './allow-list'
+import type { Said } from '../../src/shared/engine-text'
 
 const NOBODY = 65534
 
@@ -68,6 +69,10 @@ describe.skipIf(process.geteuid?.() !== 0)('lxcpath policy (needs root to own an
     expect(policy.lxcpaths).toEqual([join(root, 'lxc')])
     expect(policy.refused.map((r) => r.path)).toEqual([join(root, 'by-nobody')])
     expect(() => policy.lxcpath(join(root, 'by-nobody'))).toThrow('is not an lxcpath this helper serves')
+    // and why, as data the app says in its language: the symlink rule inside the refusal
+    expect(() => policy.lxcpath(join(root, 'by-nobody'))).toThrow(
+      expect.objectContaining({ said: expect.objectContaining({ key: 'helper-not-served', values: expect.objectContaining({ why: expect.objectContaining({ key: 'path-user-symlink' }) }) }) })
+    )
     expect(() => policy.lxcpathList(['/var/lib/lxc'])).toThrow(expect.objectContaining({ code: 'refused', rule: 'helper-lxcpaths', subject: '/var/lib/lxc' }))
     expect(policy.lxcpathList(undefined)).toEqual([join(root, 'lxc')])
   })
@@ -95,10 +100,10 @@ describe.skipIf(process.geteuid?.() !== 0)('lxcpath policy (needs root to own an
     writeFileSync(file, '# lxcpaths the Strata helper may serve\n/srv/lxc/\n\n  /data/containers  \nrelative/ignored\n', { mode: 0o644 })
     expect(readAllowList(file)).toEqual({ lxcpaths: ['/srv/lxc', '/data/containers'], ignored: null })
     chmodSync(file, 0o666)
-    expect(readAllowList(file)).toEqual({ lxcpaths: [], ignored: expect.stringContaining(`which users other than root can write to (mode 666)`) })
+    expect(readAllowList(file)).toEqual({ lxcpaths: [], ignored: expect.objectContaining({ key: 'path-others-write', text: expect.stringContaining(`which users other than root can write to (mode 666)`) }) })
     chmodSync(file, 0o644)
     chownSync(file, NOBODY, NOBODY)
-    expect(readAllowList(file).ignored).toContain(`is in ${file}, which is owned by uid ${NOBODY}`)
+    expect((readAllowList(file).ignored as Said).text).toContain(`is in ${file}, which is owned by uid ${NOBODY}`)
     expect(readAllowList(join(dir, 'absent'))).toEqual({ lxcpaths: [], ignored: null })
   })
 })

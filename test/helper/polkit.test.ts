@@ -174,7 +174,7 @@ describe.skipIf(skip)('helper through pkexec and polkit', () => {
       d.send({ op: 'connect' })
       const hello = (await d.next((x) => x.tag === 'connect')).hello!
       expect(hello.lxcpaths).toEqual([])
-      expect(hello.refused).toEqual([{ path: '/etc', reason: expect.stringContaining('/etc is neither LXC\'s own lxcpath') }])
+      expect(hello.refused).toEqual([{ path: '/etc', reason: expect.stringContaining('/etc is neither LXC\'s own lxcpath'), said: expect.objectContaining({ key: 'helper-not-allowed' }) }])
       const e = await d.call('destroy-canary', 'destroy', { lxcpath: '/etc', name: canary.slice('/etc/'.length) })
       expect(e.error?.code).toBe('refused')
       expect(e.error?.message).toContain('/etc is not an lxcpath this helper serves (it serves: none); /etc is neither LXC\'s own lxcpath')

@@ -174,7 +174,7 @@ describe.skipIf(process.geteuid?.() !== 0)('HelperServer in process', () => {
     if (!('hello' in m)) throw new Error('no hello')
     expect(m.hello.protocol).toBe(PROTOCOL_VERSION)
     expect(m.hello.lxcpaths).toEqual([lx.path])
-    expect(m.hello.refused).toEqual([{ path: '/tmp', reason: expect.stringContaining('nor listed in /etc/strata/lxcpaths') }])
+    expect(m.hello.refused).toEqual([{ path: '/tmp', reason: expect.stringContaining('nor listed in /etc/strata/lxcpaths'), said: expect.objectContaining({ key: 'helper-not-allowed' }) }])
     expect(m.hello.methods).toEqual(ENGINE_METHODS)
   })
 

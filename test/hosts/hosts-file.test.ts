@@ -58,6 +58,8 @@ describe('the hosts file', () => {
     removeHost('web1', file)
     expect(readHosts(file).map((h) => h.name)).toEqual(['db'])
     expect(() => findHost('web1', file)).toThrow(/no host "web1" in .*hosts\.json \(hosts: db\)/)
+    // as data too, the name and the file as values, for the app to say in its language
+    expect(() => findHost('web1', file)).toThrow(expect.objectContaining({ rule: 'no-such-host', said: expect.objectContaining({ key: 'no-such-host-listed', values: { host: 'web1', file, hosts: 'db' } }) }))
   })
 
   it('refuses a broken file by its name instead of reading it as empty, and leaves it as it was', () => {

@@ -20,6 +20,7 @@ describe('an undone build says the container\'s dir, not its staging dir', () =>
     const out = undoneError(plan, err, staging) as StrataError
     expect(out.message).toBe('The create of /p/n failed and was undone; nothing was changed: the rootfs /p/n/rootfs is not a directory')
     expect(out.said?.key).toBe('op-undone')
+    expect(out.said?.values.what).toMatchObject({ key: 'op-name-create' })
     expect(out.said?.values.why).toMatchObject({ key: 'rootfs-not-dir', values: { dir: '/p/n/rootfs' } })
   })
 })

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { refused, unavailable } from '@shared/errors'
-import { say } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
 import { expandConfigFile } from './config/expand'
 import { idMap, type IdMapEntry } from './config/idmap'
 import { readGlobalConfig } from './global-config'
@@ -42,7 +42,7 @@ export function idMapSource(container?: { lxcpath: string; name: string }): stri
 }
 
 /** Why `entry` is not among the user's subordinate ids (/etc/subuid, /etc/subgid), or null. */
-function subordinateProblem(entry: IdMapEntry, user: { username: string; uid: number }): string | null {
+function subordinateProblem(source: string, entry: IdMapEntry, user: { username: string; uid: number }): Said | null {
   const file = entry.kind === 'u' ? '/etc/subuid' : '/etc/subgid'
   const ranges = existsSync(file)
     ? readFileSync(file, 'utf8')
@@ -53,7 +53,16 @@ function subordinateProblem(entry: IdMapEntry, user: { username: string; uid: nu
     : []
   const covered = ranges.some((r) => entry.hostid >= r.start && entry.hostid + entry.count <= r.start + r.count)
   if (covered) return null
-  return `the id map line \`${entry.kind} ${entry.nsid} ${entry.hostid} ${entry.count}\` maps ${entry.kind === 'u' ? 'uids' : 'gids'} ${entry.hostid}-${entry.hostid + entry.count - 1}, which ${file} does not give ${user.username} (${ranges.length === 0 ? 'it has no range for them' : `theirs: ${ranges.map((r) => `${r.start}-${r.start + r.count - 1}`).join(', ')}`}); add one, e.g. \`usermod --add-subuids ${entry.hostid}-${entry.hostid + entry.count - 1} --add-subgids ${entry.hostid}-${entry.hostid + entry.count - 1} ${user.username}\``
+  return say('subordinate-ids', {
+    source,
+    line: `${entry.kind} ${entry.nsid} ${entry.hostid} ${entry.count}`,
+    ids: entry.kind === 'u' ? 'uids' : 'gids',
+    first: entry.hostid,
+    last: entry.hostid + entry.count - 1,
+    file,
+    user: user.username,
+    theirs: ranges.length === 0 ? say('subordinate-none') : say('subordinate-theirs', { ranges: ranges.map((r) => `${r.start}-${r.start + r.count - 1}`).join(', ') })
+  })
 }
 
 /**
@@ -67,8 +76,8 @@ export function usernsMapFor(container?: { lxcpath: string; name: string }): Use
   if (map.length === 0) return null
   const user = userInfo()
   for (const entry of map) {
-    const problem = subordinateProblem(entry, { username: user.username, uid: user.uid })
-    if (problem) throw refused('subordinate-ids', `${source}: ${problem}.`, source)
+    const problem = subordinateProblem(source, entry, { username: user.username, uid: user.uid })
+    if (problem) throw refused('subordinate-ids', problem, source)
   }
   for (const [tool, pkg] of [['lxc-usernsexec', 'lxc'], ['newuidmap', 'uidmap'], ['newgidmap', 'uidmap']] as const)
     if (!which(tool)) throw unavailable('userns-tool', say('userns-tool-missing', { tool, package: pkg }))

@@ -8,7 +8,7 @@
 import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { Scope } from '@shared/engine-api'
-import { refused } from '@shared/errors'
+import { isStrataError, refused } from '@shared/errors'
 import type { ContainerRef } from '@shared/model'
 import { defaultLxcpaths } from '../engine/global-config'
 import { existingContainerNameProblem, existingContainerNameSaid } from '@shared/names'
@@ -38,13 +38,13 @@ function prefixes(path: string): string[] {
 }
 
 /** `what`: the thing being checked, as a sentence starts it ("The lxcpath /x"). */
-function lstatOrRefuse(p: string, what: string): Stats {
+function lstatOrRefuse(p: string, what: Said): Stats {
   try {
     return lstatSync(p)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw refused('root-only-path', `${what} does not exist (${p} is missing).`, p)
-    throw refused('root-only-path', `${what} cannot be checked: ${p}: ${(err as Error).message}`, p)
+    if (code === 'ENOENT') throw refused('root-only-path', say('path-missing', { what, path: p }), p)
+    throw refused('root-only-path', say('path-unchecked', { what, path: p, error: (err as Error).message }), p)
   }
 }
 
@@ -54,39 +54,35 @@ function lstatOrRefuse(p: string, what: string): Stats {
  * as /tmp may be, except the thing itself): otherwise a user could swap a directory for a
  * symlink between the check and the write.
  */
-function assertOnlyRootChanges(what: string, real: string): void {
+function assertOnlyRootChanges(what: Said, real: string): void {
   for (const p of prefixes(real)) {
     const st = lstatOrRefuse(p, what)
     if (st.uid !== 0) {
-      throw refused('root-only-path', `${what} is in ${p}, which is owned by uid ${st.uid}; every directory on the way to it must be owned by root.`, p)
+      throw refused('root-only-path', say('path-owner-not-root', { what, path: p, uid: st.uid }), p)
     }
     const writable = (st.mode & GROUP_OR_OTHER_WRITE) !== 0
     const isLast = p === real
     if (writable && (isLast || (st.mode & STICKY) === 0)) {
-      throw refused(
-        'root-only-path',
-        `${what} is in ${p}, which users other than root can write to (mode ${(st.mode & 0o7777).toString(8)}); the helper trusts only what only root can change.`,
-        p
-      )
+      throw refused('root-only-path', say('path-others-write', { what, path: p, mode: (st.mode & 0o7777).toString(8) }), p)
     }
   }
 }
 
 /** A symlink on the way to `path` is followed only if root owns it (a user's could be re-pointed). */
-function assertRootSymlinks(what: string, path: string): void {
+function assertRootSymlinks(what: Said, path: string): void {
   for (const p of prefixes(path)) {
     const st = lstatOrRefuse(p, what)
     if (st.isSymbolicLink() && st.uid !== 0) {
-      throw refused('root-symlinks', `${what} goes through ${p}, a symlink owned by uid ${st.uid}; the helper follows only symlinks owned by root.`, p)
+      throw refused('root-symlinks', say('path-user-symlink', { what, path: p, uid: st.uid }), p)
     }
   }
 }
 
-function realOrRefuse(path: string, what: string): string {
+function realOrRefuse(path: string, what: Said): string {
   try {
     return realpathSync(path)
   } catch (err) {
-    throw refused('root-only-path', `${what} cannot be resolved: ${(err as Error).message}`)
+    throw refused('root-only-path', say('path-unresolved', { what, error: (err as Error).message }))
   }
 }
 
@@ -101,7 +97,7 @@ export function checkLxcpath(lxcpath: string): string {
   if (lxcpath.split('/').some((s) => s === '..' || s === '.')) {
     throw refused('lxcpath-form', say('lxcpath-dot-segment', { lxcpath }), lxcpath)
   }
-  const what = `The lxcpath ${lxcpath}`
+  const what = say('checked-lxcpath', { lxcpath })
   assertRootSymlinks(what, lxcpath)
   const real = realOrRefuse(lxcpath, what)
   if (!statSync(real).isDirectory()) throw refused('lxcpath-form', say('lxcpath-not-dir', { lxcpath }), lxcpath)
@@ -110,8 +106,8 @@ export function checkLxcpath(lxcpath: string): string {
 }
 
 /** The allow-list's lxcpaths; an allow-list that others could have changed is ignored, with the reason. */
-export function readAllowList(file = ALLOW_LIST_FILE): { lxcpaths: string[]; ignored: string | null } {
-  const what = `The allow-list ${file}`
+export function readAllowList(file = ALLOW_LIST_FILE): { lxcpaths: string[]; ignored: Said | string | null } {
+  const what = say('checked-allow-list', { file })
   let text: string
   try {
     lstatSync(file)
@@ -121,11 +117,11 @@ export function readAllowList(file = ALLOW_LIST_FILE): { lxcpaths: string[]; ign
   try {
     assertRootSymlinks(what, file)
     const real = realOrRefuse(file, what)
-    if (!statSync(real).isFile()) throw refused('allow-list', `${what} is not a file.`)
+    if (!statSync(real).isFile()) throw refused('allow-list', say('path-not-file', { what }))
     assertOnlyRootChanges(what, real)
     text = readFileSync(real, 'utf8')
   } catch (err) {
-    return { lxcpaths: [], ignored: (err as Error).message }
+    return { lxcpaths: [], ignored: saidOf(err) }
   }
   const lxcpaths = text
     .split('\n')
@@ -136,15 +132,21 @@ export function readAllowList(file = ALLOW_LIST_FILE): { lxcpaths: string[]; ign
 }
 
 /** The lxcpaths a helper may be started for: LXC's own and the allow-list's. */
-export function allowedLxcpaths(): { lxcpaths: string[]; refusal: (path: string) => string } {
+export function allowedLxcpaths(): { lxcpaths: string[]; refusal: (path: string) => Said } {
   const own = defaultLxcpaths().map(stripSlashes)
   const list = readAllowList()
   return {
     lxcpaths: [...own, ...list.lxcpaths],
-    refusal: (path) =>
-      `${path} is neither LXC's own lxcpath (${own.join(', ')}, lxc.lxcpath in root's lxc.conf) nor listed in ${ALLOW_LIST_FILE}; the helper serves only those, and an administrator adds an lxcpath to that file, one a line.` +
-      (list.ignored ? ` (${list.ignored} It is ignored.)` : '')
+    refusal: (path) => {
+      const refusal = say('helper-not-allowed', { path, own: own.join(', '), file: ALLOW_LIST_FILE })
+      return list.ignored ? say('helper-not-allowed-ignored', { refusal, why: list.ignored }) : refusal
+    }
   }
+}
+
+/** An error's sentence as data where it has one, else its words. */
+function saidOf(err: unknown): Said | string {
+  return (isStrataError(err) && err.said) || (err as Error).message
 }
 
 /**
@@ -153,7 +155,7 @@ export function allowedLxcpaths(): { lxcpaths: string[]; refusal: (path: string)
  */
 export interface LxcpathTrust {
   /** the lxcpaths it may be started for, and why another is refused */
-  allowed(): { lxcpaths: string[] | 'any'; refusal: (path: string) => string }
+  allowed(): { lxcpaths: string[]; refusal: (path: string) => Said } | { lxcpaths: 'any' }
   /** checks one lxcpath against the disk and returns its real path */
   check(lxcpath: string): string
   /** what to do about a path outside the served lxcpaths, the end of a refusal's sentence */
@@ -182,7 +184,8 @@ const SNAPSHOT_LXCPATHS = [/^(.+)\/([^/]+)\/snaps$/, /^(.+)snaps\/([^/]+)$/]
  */
 export class LxcpathPolicy implements Scope, OpBoundary {
   private readonly served: Served[] = []
-  readonly refused: { path: string; reason: string }[] = []
+  /** the configured lxcpaths it does not serve: `reason` in words (the hello's), `said` as data */
+  readonly refused: { path: string; reason: string; said?: Said }[] = []
 
   /** `configured`: the lxcpaths asked for at start; each must be allowed (allowedLxcpaths) before anything reads it. */
   constructor(
@@ -194,10 +197,11 @@ export class LxcpathPolicy implements Scope, OpBoundary {
       const path = stripSlashes(raw)
       if (this.served.some((s) => s.path === path)) continue
       try {
-        if (allowed.lxcpaths !== 'any' && !allowed.lxcpaths.includes(path)) throw refused('allowed-lxcpaths', allowed.refusal(path))
+        if ('refusal' in allowed && !allowed.lxcpaths.includes(path)) throw refused('allowed-lxcpaths', allowed.refusal(path))
         this.served.push({ path, real: trust.check(path) })
       } catch (err) {
-        this.refused.push({ path, reason: (err as Error).message })
+        const said = saidOf(err)
+        this.refused.push({ path, reason: (err as Error).message, ...(typeof said === 'string' ? {} : { said }) })
       }
     }
   }
@@ -233,7 +237,8 @@ export class LxcpathPolicy implements Scope, OpBoundary {
     const hit = this.find(requested)
     if (!hit) {
       // an lxcpath it was started for but refused: say why, which also says what to change
-      const why = this.refused.find((r) => r.path === stripSlashes(requested))?.reason
+      const gone = this.refused.find((r) => r.path === stripSlashes(requested))
+      const why = gone?.said ?? gone?.reason
       throw refused(
         'helper-lxcpaths',
         say('helper-not-served', { requested, served: this.servedList(), why: why ?? say('helper-only-configured') }),
@@ -262,8 +267,8 @@ export class LxcpathPolicy implements Scope, OpBoundary {
 
   /** A container named on disk (in `foundIn`): in a served lxcpath or a snapshot dir of one of its containers. */
   recordedRef(r: ContainerRef, foundIn: string): void {
-    const problem = existingContainerNameProblem(r.name)
-    if (problem) throw refused('recorded-ref', `${foundIn} names the container ${JSON.stringify(r.name)}, which the helper will not touch: ${problem}`)
+    const problem = existingContainerNameSaid(r.name)
+    if (problem) throw refused('recorded-ref', say('helper-recorded-name', { file: foundIn, name: JSON.stringify(r.name), problem }))
     const lxcpath = foldSlashes(r.lxcpath)
     let hit = this.find(lxcpath)
     for (const shape of SNAPSHOT_LXCPATHS) {

@@ -20,7 +20,7 @@ function formProblem(lxcpath: string): Said | null {
 /** `owner`: the user's uid inside the namespace (STRATA_USERNS_OWNER). */
 export function ownLxcpathTrust(owner: number): LxcpathTrust {
   return {
-    allowed: () => ({ lxcpaths: 'any', refusal: () => '' }),
+    allowed: () => ({ lxcpaths: 'any' }),
     check(lxcpath) {
       const problem = formProblem(lxcpath)
       if (problem) throw refused('lxcpath-form', problem, lxcpath)
@@ -33,11 +33,8 @@ export function ownLxcpathTrust(owner: number): LxcpathTrust {
       const st = statSync(real)
       if (!st.isDirectory()) throw refused('lxcpath-form', say('lxcpath-not-dir', { lxcpath }), lxcpath)
       if (st.uid !== owner) {
-        throw refused(
-          'own-lxcpath',
-          `The lxcpath ${lxcpath}${real === lxcpath ? '' : ` (${real})`} is not yours (its owner is ${st.uid === 65534 ? 'outside your id map' : `uid ${st.uid} in your namespace`}); your user namespace serves only lxcpaths you own: use the root helper for a system lxcpath.`,
-          lxcpath
-        )
+        const owner = st.uid === 65534 ? say('owner-outside-map') : say('owner-uid-in-ns', { uid: st.uid })
+        throw refused('own-lxcpath', real === lxcpath ? say('own-lxcpath-not-yours', { lxcpath, owner }) : say('own-lxcpath-not-yours-real', { lxcpath, real, owner }), lxcpath)
       }
       return real
     },

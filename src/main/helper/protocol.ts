@@ -16,6 +16,7 @@
 // A line that cannot be read as a request gets {"id": null, "error": ...}: the helper never
 // guesses which request it belonged to.
 import type { EngineMethod } from '@shared/engine-api'
+import type { Said } from '@shared/engine-text'
 import { StrataError, usageError, type ErrorData } from '@shared/errors'
 import type { OpProgress } from '@shared/model'
 import type { ListDelta } from './answer-delta'
@@ -51,7 +52,7 @@ export interface Hello {
   /** the lxcpaths this helper will touch, as configured; nothing outside them */
   lxcpaths: string[]
   /** configured lxcpaths it refused to serve, with the rule they broke */
-  refused: { path: string; reason: string }[]
+  refused: { path: string; reason: string; said?: Said }[]
   methods: EngineMethod[]
 }
 

@@ -9,7 +9,9 @@
 // connected again at once. An unreachable SSH host is not retried behind the user's back: their
 // Reconnect connects again.
 import type { HostStatus } from '@shared/api'
-import { errorData, fromErrorData, isStrataError, type ErrorData, type StrataError } from '@shared/errors'
+import { errorData, fromErrorData, isStrataError, refused, unavailable, type ErrorData, type StrataError } from '@shared/errors'
+import { isSaid, say, type Said } from '@shared/engine-text'
+import type { Hello } from '../helper/protocol'
 import type { EngineClient } from '../engine-client'
 import { engineOfHost, type HostEngine } from './host-engine'
 import { isLxdHost, type RemoteHost } from './hosts-file'
@@ -57,7 +59,7 @@ export class HostConnection {
   /** The host's session, connecting first if it never was; an unreachable host answers why until Reconnect. */
   async ready(): Promise<Session> {
     if (this.state === 'idle' || this.state === 'connecting') await this.connect()
-    if (this.state !== 'connected' || !this.session) throw fromErrorData(this.error ?? { code: 'unavailable', message: `${this.host.name} is not connected`, rule: 'host-unreachable' })
+    if (this.state !== 'connected' || !this.session) throw this.error ? fromErrorData(this.error) : unavailable('host-unreachable', say('host-not-connected', { host: this.host.name }))
     return this.session
   }
 
@@ -85,14 +87,7 @@ export class HostConnection {
     this.engine = engine
     try {
       const hello = await engine.connect()
-      if (hello.lxcpaths.length === 0) {
-        const why = hello.refused.map((r) => `${r.path}: ${r.reason}`).join('; ')
-        throw fromErrorData({
-          code: 'refused',
-          rule: 'helper-lxcpaths',
-          message: `The Strata helper on ${this.host.name} serves no lxcpath${why ? ` (${why})` : ''}; an administrator there lists lxcpaths in /etc/strata/lxcpaths.`
-        })
-      }
+      if (hello.lxcpaths.length === 0) throw servesNothing(this.host.name, hello)
       const reconnected = this.session !== null
       this.session?.close()
       this.session = this.opts.session(this.guarded(engine), hello.lxcpaths)
@@ -133,4 +128,11 @@ export class HostConnection {
     this.session?.close()
     void this.engine?.close().catch(() => undefined)
   }
+}
+
+/** A helper that serves none of its lxcpaths: why not, each configured one with its reason (said as data where the helper sent it so). */
+export function servesNothing(host: string, hello: Pick<Hello, 'refused'>): StrataError {
+  const reasons = hello.refused.map((r): Said => say('served-refusal', { path: r.path, reason: isSaid(r.said) ? r.said : r.reason }))
+  const why = reasons.reduce<Said | null>((first, then) => (first ? say('joined', { first, then }) : then), null)
+  return refused('helper-lxcpaths', why ? say('helper-serves-nothing-why', { host, why }) : say('helper-serves-nothing', { host }), host)
 }

@@ -4,7 +4,7 @@
 // nothing moves when it is taken there or would lose xattrs unasked; then the relay streams it
 // across (transfer-relay.ts), with progress and cancel.
 import { asStrataError, refused } from '@shared/errors'
-import { isSaid, say, type Said } from '@shared/engine-text'
+import { isSaid, say, type Said, type SaidValue } from '@shared/engine-text'
 import type { ContainerRef, OpProgress } from '@shared/model'
 import { lossRefusal, lossSentence } from '../engine/ops/xattr-loss'
 import { isLxdHost, type RemoteHost } from './hosts-file'
@@ -14,7 +14,7 @@ type Target = Parameters<typeof copyAcrossHosts>[1]
 type Source = TransferSide & { ref: ContainerRef }
 
 /** Refuses, before any connection, what only an LXD host takes: a pool or a member for this computer or an SSH (LXC) host. */
-export function refuseLxdOnlyChoices(target: RemoteHost | null, where: string, choices: { pool?: string; member?: string }): void {
+export function refuseLxdOnlyChoices(target: RemoteHost | null, where: SaidValue, choices: { pool?: string; member?: string }): void {
   if (target !== null && isLxdHost(target)) return
   if (choices.pool !== undefined)
     throw refused('copy-pool', say('copy-pool-lxc', { pool: choices.pool, where }), choices.pool)

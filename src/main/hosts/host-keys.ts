@@ -2,7 +2,7 @@
 // host" dialog both judge them: what the host offers now (with fingerprints), and whether
 // known_hosts already holds exactly those, nothing for the host, or other keys (a changed key).
 import { refused } from '@shared/errors'
-import { say } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
 import type { SshTarget } from './hosts-file'
 import { knownKeys, scanHostKeys, userKnownHostsFile, type HostKey } from './ssh'
 
@@ -25,7 +25,7 @@ export async function checkHostKeys(target: SshTarget, label: string): Promise<H
 }
 
 /** What to do about a changed key: said the same way wherever it is found. */
-export function changedKeyAdvice(label: string, state: HostKeyState): string {
+export function changedKeyAdvice(label: string, state: HostKeyState): Said {
   const name = state.keys[0]?.line.split(' ')[0] ?? label
-  return `The host key of ${label} is not the one ${state.file} holds for it; it offers ${state.keys.map((k) => k.fingerprint).join(', ')}. The host may have been reinstalled, or someone may be intercepting the connection: compare the fingerprints with its administrator, then remove the old key (ssh-keygen -R ${name} -f ${state.file}) or run strata hosts trust.`
+  return say('host-key-changed', { destination: label, file: state.file, offered: state.keys.map((k) => k.fingerprint).join(', '), name })
 }

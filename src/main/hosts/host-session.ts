@@ -4,10 +4,10 @@
 // operation on its own (an ended input aborts it, and an aborted operation rolls back), and
 // what the host holds now is what the user is told.
 import { ENGINE, type EngineMethod, type EngineParams, type EngineResult } from '@shared/engine-api'
-import { cancelled, errorData, isStrataError, refused, unavailable, type StrataError } from '@shared/errors'
-import { say } from '@shared/engine-text'
+import { cancelled, errorData, isStrataError, unavailable, type StrataError } from '@shared/errors'
 import type { OpProgress } from '@shared/model'
 import { hostEngine, type HostEngine } from './host-engine'
+import { servesNothing } from './host-connection'
 
 export interface HostSession {
   readonly name: string
@@ -27,8 +27,7 @@ export async function openHostSession(name: string, onLog?: (line: string) => vo
   const lxcpaths = hello.lxcpaths
   if (lxcpaths.length === 0) {
     await engine.close()
-    const why = hello.refused.map((r) => `${r.path}: ${r.reason}`).join('; ')
-    throw refused('helper-lxcpaths', why ? say('helper-serves-nothing-why', { host: name, why }) : say('helper-serves-nothing', { host: name }), name)
+    throw servesNothing(name, hello)
   }
   for (const r of hello.refused) process.stderr.write(`strata: ${name} does not serve ${r.path}: ${r.reason}\n`)
   return {

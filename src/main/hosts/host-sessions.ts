@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events'
 import { EVENTS, METHODS, parseParams, type EventName, type Events, type HostStatus, type Method, type StrataInvoke } from '@shared/api'
 import { refused } from '@shared/errors'
-import { say } from '@shared/engine-text'
+import { say, type SaidValue } from '@shared/engine-text'
 import type { CallOptions, EngineClient } from '../engine-client'
 import { changedKeyAdvice, checkHostKeys } from './host-keys'
 import { HostConnection } from './host-connection'
@@ -92,7 +92,7 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
    * as `strata copy` makes it); cancel or a failure on either side leaves both hosts as they were.
    */
   const copyToHost: StrataInvoke['copyToHost'] = async (p) => {
-    const where = (h: string | undefined): string => h ?? 'this computer'
+    const where = (h: string | undefined): SaidValue => h ?? say('this-computer')
     if (p.host === p.toHost) throw refused('same-host', say('same-host', { name: p.name, where: where(p.host) }), p.name)
     refuseLxdOnlyChoices(p.toHost === undefined ? null : findHost(p.toHost, file), where(p.toHost), p.to)
     const [from, to] = await Promise.all([sessionOf(p.host), sessionOf(p.toHost)])
@@ -166,7 +166,7 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
     const idKey = BY_ID[m]
     const session = (idKey && owners.get(params[idKey] as string)) || (host === undefined ? local : await connection(host).ready())
     if (m === 'environment' && session !== local) {
-      throw refused('remote-environment', `The environment check looks at this computer; for ${host}, run strata check --host ${host}.`, host)
+      throw refused('remote-environment', say('remote-environment', { host: host! }), host)
     }
     const result = await (session.api[m as keyof SessionApi] as (p: unknown) => Promise<unknown>)(params)
     const id = (result as { taskId?: string; streamId?: string } | null)?.taskId ?? (result as { streamId?: string } | null)?.streamId

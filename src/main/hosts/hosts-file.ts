@@ -156,11 +156,7 @@ export function findHost(name: string, file = hostsFilePath()): RemoteHost {
   const host = readHosts(file).find((h) => h.name === name)
   if (!host) {
     const known = readHosts(file).map((h) => h.name)
-    throw notFound(
-      `There is no host "${name}" in ${file}${known.length ? ` (hosts: ${known.join(', ')})` : ' (no hosts yet)'}; add it with strata hosts add ${name} [user@]host[:port] (or --lxd URL).`,
-      name,
-      'no-such-host'
-    )
+    throw notFound(known.length ? say('no-such-host-listed', { host: name, file, hosts: known.join(', ') }) : say('no-such-host-yet', { host: name, file }), name, 'no-such-host')
   }
   return host
 }
@@ -169,9 +165,9 @@ export function findHost(name: string, file = hostsFilePath()): RemoteHost {
 export function addHost(host: RemoteHost, file = hostsFilePath()): void {
   const hosts = readHosts(file)
   const checked = hostSchema.safeParse(host)
-  if (!checked.success) throw usageError(`The host ${JSON.stringify(host.name)} is not valid: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`)
+  if (!checked.success) throw usageError(say('host-invalid', { host: JSON.stringify(host.name), issues: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }))
   if (!isLxdHost(host)) parseDestination(host.destination)
-  if (hosts.some((h) => h.name === host.name)) throw refused('host-exists', `There is already a host "${host.name}" in ${file}; remove it first.`, host.name)
+  if (hosts.some((h) => h.name === host.name)) throw refused('host-exists', say('host-exists-in', { host: host.name, file }), host.name)
   writeHosts([...hosts, checked.data], file)
 }
 

@@ -12,6 +12,7 @@ import type { Socket } from 'node:net'
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream'
 import { STREAM_INPUT_MAX, type StreamInput } from '@shared/engine-api'
 import { asStrataError, StrataError } from '@shared/errors'
+import { say, type Said, type SaidValue } from '@shared/engine-text'
 import type { ContainerRef, Backend, OpProgress } from '@shared/model'
 import type { ByteChannel } from '../engine/console'
 import type { EngineClient } from '../engine-client'
@@ -20,8 +21,8 @@ import type { ChannelCommand } from '../helper/client'
 
 export interface TransferSide {
   engine: EngineClient
-  /** the host as people name it: `h1`, or `this computer` */
-  where: string
+  /** the host as people name it: `h1`, or this computer (said, so the app says it in its language) */
+  where: SaidValue
 }
 
 export interface CopyAcrossOptions {
@@ -30,9 +31,9 @@ export interface CopyAcrossOptions {
 }
 
 /** The error of one side, told with its host and what it was doing; code, rule and subject kept. */
-function onSide(err: unknown, what: string): StrataError {
+function onSide(err: unknown, what: Said): StrataError {
   const e = asStrataError(err)
-  return new StrataError(e.code, `${what}: ${e.message}`, { rule: e.rule, subject: e.subject, cause: err })
+  return new StrataError(e.code, say('side-failed', { what, error: e.said ?? e.message }), { rule: e.rule, subject: e.subject, cause: err })
 }
 
 /**
@@ -118,16 +119,16 @@ export async function copyAcrossHosts(
     )
     .catch((err: unknown) => {
       exportAc.abort()
-      throw onSide(err, `Copying ${from.ref.name} into ${to.name} on ${to.where} failed there`)
+      throw onSide(err, say('copy-into-failed', { name: from.ref.name, target: to.name, where: to.where }))
     })
   // The exporter starts only when the importer can take its bytes.
   const started = await Promise.race([importerReady.then(() => true), importing.then(() => false)])
-  if (!started) throw new StrataError('internal', `The import on ${to.where} ended before it was ready.`)
+  if (!started) throw new StrataError('internal', `The import on ${typeof to.where === 'object' ? to.where.text : to.where} ended before it was ready.`)
   // A channel that breaks first is what the user hears about; what each side then says follows from it.
   let channelBroke: StrataError | null = null
-  const broken = (what: string) => (): void => {
+  const broken = (what: Said) => (): void => {
     if (exportAc.signal.aborted) return
-    channelBroke = new StrataError('unavailable', `The rootfs's channel ${what} broke off before the copy was complete.`, { rule: 'connection-dropped' })
+    channelBroke = new StrataError('unavailable', what, { rule: 'connection-dropped' })
     cancelBoth()
   }
   const exporting = from.engine
@@ -140,7 +141,7 @@ export async function copyAcrossHosts(
             void endOf(from, out.slice(1)).then((exporterEnd) => {
               if (!exporterEnd) return cancelBoth()
               if (exportAc.signal.aborted) return
-              processes.push(...connect(exporterEnd, importerEnd!, { from: broken(`from ${from.where}`), to: broken(`to ${to.where}`) }))
+              processes.push(...connect(exporterEnd, importerEnd!, { from: broken(say('channel-broke-from', { where: from.where })), to: broken(say('channel-broke-to', { where: to.where })) }))
             })
           } else if (out.length > STREAM_INPUT_MAX) cancelBoth()
           else toImporter?.({ data: out })
@@ -151,7 +152,7 @@ export async function copyAcrossHosts(
     })
     .catch((err: unknown) => {
       importAc.abort()
-      throw onSide(err, `Sending ${from.ref.name} from ${from.where} failed`)
+      throw onSide(err, say('copy-from-failed', { name: from.ref.name, where: from.where }))
     })
   try {
     const [, made] = await Promise.all([exporting, importing])

@@ -19,6 +19,7 @@ import { entrySpans, parseConfig, reclassifyLine, serializeConfig, type ConfigDo
 import { readConfigFile } from './read'
 import { randomBelow } from '../lazy-crypto'
 import { refused } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 export interface CloneConfigOptions {
   /** `<oldP>/<oldn>` and `<newP>/<newn>`, as LXC spells them (no trailing slash) */
@@ -81,12 +82,13 @@ function underDir(value: string, dir: string): boolean {
 function sourceDocument(file: string, expand: boolean): ConfigDocument {
   if (!expand) {
     const read = readConfigFile(file)
-    if (!read.doc) throw refused(read.problems[0]?.rule ?? 'unreadable-config', read.problems[0]?.message ?? `${file} cannot be read.`, file)
+    const problem = read.problems[0]
+    if (!read.doc) throw refused(problem?.rule ?? 'unreadable-config', problem ? (problem.said ?? problem.message) : say('config-cannot-read', { file }), file)
     return read.doc
   }
   const expanded = expandConfigFile(file)
   const fatal = expanded.problems.find((p) => p.severity === 'error' && p.rule !== 'legacy-key')
-  if (fatal) throw refused(fatal.rule, `Cannot flatten ${file}: ${fatal.message}`, file)
+  if (fatal) throw refused(fatal.rule, say('flatten-config-problem', { file, problem: fatal.said ?? fatal.message }), file)
   const text = expanded.entries
     .filter((e) => e.key !== 'lxc.include')
     .map((e) => `${e.key} = ${e.value}\n`)

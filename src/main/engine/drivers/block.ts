@@ -7,7 +7,7 @@ import { blockAccess } from '../fs/rootfs-mount'
 import { NO_FIGURES } from '../fs/tree-usage'
 import { run } from '../tools'
 import { refused } from '@shared/errors'
-import { say } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
 import { directoryOf, type DriverNeeds, type StorageDriver } from './driver'
 
 async function blockDeviceSize(device: string): Promise<number> {
@@ -18,7 +18,7 @@ async function blockDeviceSize(device: string): Promise<number> {
   }
 }
 
-function blockDriver(backend: Backend, needs: DriverNeeds, opts: { mount: string | null; detect?: (path: string, st: Stats | undefined) => boolean }): StorageDriver {
+function blockDriver(backend: Backend, needs: DriverNeeds, opts: { mount: Said | null; detect?: (path: string, st: Stats | undefined) => boolean }): StorageDriver {
   const notYet = say('backend-not-yet', { backend })
   const refuse = async (): Promise<never> => {
     throw refused(`${backend}-not-yet`, notYet)
@@ -62,5 +62,5 @@ export const lvmDriver = blockDriver('lvm', { tools: { lvcreate: 'lvm2', lvs: 'l
 })
 export const rbdDriver = blockDriver('rbd', { tools: { rbd: 'ceph-common' }, root: true }, { mount: null, detect: (path) => path.startsWith(RBD_DEVICES) })
 export const nbdDriver = blockDriver('nbd', { tools: { 'qemu-nbd': 'qemu-utils' }, root: true }, {
-  mount: 'Strata does not mount nbd rootfs (it needs qemu-nbd to attach the image first)'
+  mount: say('nbd-no-mount')
 })

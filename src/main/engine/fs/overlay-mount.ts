@@ -9,7 +9,7 @@ import type { RootfsSpec } from '@shared/model'
 import { mountOf } from '../mount'
 import type { RootfsAccess } from './rootfs-mount'
 import { failed, refused, unavailable } from '@shared/errors'
-import { say } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
 import { run, toolFailure } from '../tools'
 
 /**
@@ -79,45 +79,46 @@ async function kernelOverlayMessage(): Promise<string | null> {
  * filesystem than the upper, no overlay support, or (found by a test mount of empty directories
  * on the same filesystem) a filesystem that cannot hold an overlay layer at all.
  */
-export async function explainOverlayFailure(layers: OverlayLayers, readOnly: boolean, fstype = overlayFsType()): Promise<string> {
-  if (!fstype) return 'this kernel has no overlay filesystem (/proc/filesystems lists neither overlay nor overlayfs; try `modprobe overlay`)'
+export async function explainOverlayFailure(layers: OverlayLayers, readOnly: boolean, fstype = overlayFsType()): Promise<Said> {
+  if (!fstype) return say('overlay-no-kernel')
   // mount(2) needs root, or a user namespace of one's own: an unprivileged user's rootfs is mounted by LXC inside the container's
   const uid = process.geteuid?.()
   if (uid !== undefined && uid !== 0)
-    return `only root may mount an overlay here (this process runs as uid ${uid}); an unprivileged container's rootfs is mounted by LXC inside the container's own user namespace, and \`strata mount\` run as you mounts it in your user namespace when the container has an id map (lxc.idmap), opening a shell there (read it with \`strata diff\` and \`strata du\`, which need no mount)`
+    return say('overlay-needs-root', { uid })
   for (const lower of layers.lowers) {
     const st = statSync(lower, { throwIfNoEntry: false })
-    if (!st) return `its lower layer ${lower} does not exist`
-    if (!st.isDirectory()) return `its lower layer ${lower} is not a directory`
+    if (!st) return say('overlay-lower-missing', { lower })
+    if (!st.isDirectory()) return say('overlay-lower-not-dir', { lower })
   }
   const up = statSync(layers.upper, { throwIfNoEntry: false })
-  if (!up) return `its upper layer ${layers.upper} does not exist`
-  if (!up.isDirectory()) return `its upper layer ${layers.upper} is not a directory`
+  if (!up) return say('overlay-upper-missing', { upper: layers.upper })
+  if (!up.isDirectory()) return say('overlay-upper-not-dir', { upper: layers.upper })
   if (!readOnly) {
     const workdir = layers.workdir ?? join(dirname(layers.upper), 'work')
     const wk = statSync(workdir, { throwIfNoEntry: false })
-    if (!wk) return `its workdir ${workdir} does not exist (overlay needs an empty directory there, on the same filesystem as the upper)`
-    if (wk.dev !== up.dev) return `its workdir ${workdir} is on another filesystem than its upper ${layers.upper}; overlay requires both on the same one`
+    if (!wk) return say('overlay-workdir-missing', { workdir })
+    if (wk.dev !== up.dev) return say('overlay-workdir-other-fs', { workdir, upper: layers.upper })
   }
   // Test mounts with empty layers on the same filesystems tell "this filesystem cannot do it" from "these layers are wrong".
   for (const dir of [dirname(layers.upper), ...layers.lowers.map((l) => dirname(l))]) {
     const why = await testOverlayOn(dir, fstype, !readOnly && dir === dirname(layers.upper))
     if (why) {
       const fs = mountOf(dir)
-      return `the filesystem holding ${dir} (${fs?.fstype ?? 'unknown'} on ${fs?.mountpoint ?? '?'}) cannot be used as an overlay ${dir === dirname(layers.upper) ? 'upper' : 'lower'} layer: a test mount failed (${why})`
+      const on = { dir, fstype: fs?.fstype ?? 'unknown', mountpoint: fs?.mountpoint ?? '?', why }
+      return dir === dirname(layers.upper) ? say('overlay-fs-no-upper', on) : say('overlay-fs-no-lower', on)
     }
   }
   const kernel = await kernelOverlayMessage()
-  return `the kernel refused these layers${kernel ? `: ${kernel}` : ''}`
+  return kernel ? say('overlay-kernel-refused-saying', { kernel }) : say('overlay-kernel-refused')
 }
 
 /** Mounts an overlay of empty directories made in `dir`; returns null if it works, else the reason. */
-async function testOverlayOn(dir: string, fstype: string, withUpper: boolean): Promise<string | null> {
+async function testOverlayOn(dir: string, fstype: string, withUpper: boolean): Promise<Said | string | null> {
   let base: string
   try {
     base = mkdtempSync(join(dir, '.strata-ovltest-'))
   } catch (err) {
-    return `cannot make a test directory in ${dir}: ${(err as Error).message}`
+    return say('overlay-test-dir', { dir, error: (err as Error).message })
   }
   const [l1, l2, u, w, m] = ['l1', 'l2', 'u', 'w', 'm'].map((n) => join(base, n)) as [string, string, string, string, string]
   for (const d of [l1, l2, u, w, m]) mkdirSync(d)

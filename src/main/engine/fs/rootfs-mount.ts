@@ -4,14 +4,14 @@
 // where the mount cannot outlive the work whatever happens to Strata.
 import { statSync } from 'node:fs'
 import { failed } from '@shared/errors'
-import { say } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
 import { run, toolFailure } from '../tools'
 
 export type RootfsAccess =
   /** a directory that is the rootfs; `held`: mounted for this access (a zfs dataset), for the driver's release() */
   | { dir: string; held?: string }
   /** `mount -t type -o options source AT`; an empty type lets mount(8) probe it; explain: why a failed mount failed */
-  | { type: string; options: readonly string[]; source: string; explain?: () => Promise<string> }
+  | { type: string; options: readonly string[]; source: string; explain?: () => Promise<Said> }
 
 /** The rule of mountRootfs's own failures: its caller tells them as its mount failing. */
 export const ROOTFS_MOUNT = 'rootfs-mount'
@@ -60,7 +60,7 @@ export async function runWithRootfs(access: RootfsAccess, at: string, argv: read
 }
 
 /** The words of a failed runWithRootfs: why the mount failed, or null when the command itself failed. */
-export async function mountFailure(access: RootfsAccess, err: unknown): Promise<string | null> {
+export async function mountFailure(access: RootfsAccess, err: unknown): Promise<Said | string | null> {
   const tool = toolFailure(err)
   if (!tool || tool.exitCode !== MOUNT_FAILED) return null
   return ('explain' in access && access.explain ? await access.explain() : null) ?? (tool.stderr || (err as Error).message)

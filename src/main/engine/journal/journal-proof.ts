@@ -10,6 +10,7 @@ import type { ContainerRef } from '@shared/model'
 import { BUILD_PREFIX, JOURNAL_PREFIX, TRASH_PREFIX } from '@shared/names'
 import { JOURNAL_ID, markerName, swapFlagName, workDirOf, type JournalRecord } from './journal'
 import { permissionDenied } from '@shared/errors'
+import { say } from '@shared/engine-text'
 
 export type JournalState =
   /** Strata's: `marked` is the directory that holds its marker */
@@ -38,7 +39,7 @@ function readRegular(path: string, maxBytes: number): string | null {
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw permissionDenied(`this user cannot read ${path}; run strata check as root`, { subject: path, cause: err })
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw permissionDenied(say('journal-unreadable', { path }), { subject: path, cause: err })
     return null
   }
   try {

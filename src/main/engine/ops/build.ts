@@ -39,6 +39,17 @@ export function assertFree(ref: ContainerRef, finalDir: string): void {
  * is kept. A refusal, a cancel, or a failure already told so stands as it is. The hidden staging
  * dir is internal: a message names the container's own dir instead.
  */
+/** The operations' names as a sentence says them (the app in its language). */
+const OP_NAMES: Readonly<Record<string, Said>> = {
+  clone: say('op-name-clone'),
+  copy: say('op-name-copy'),
+  create: say('op-name-create'),
+  snapshot: say('op-name-snapshot'),
+  restore: say('op-name-restore'),
+  flatten: say('op-name-flatten'),
+  convert: say('op-name-convert')
+}
+
 export function undoneError(plan: { what: string; target: ContainerRef }, err: unknown, staging?: { dir: string; standsFor: string }): unknown {
   const told = (m: string): string => (staging ? m.split(staging.dir).join(staging.standsFor) : m)
   // a sentence as data names the container's own dir too, in every value
@@ -54,7 +65,7 @@ export function undoneError(plan: { what: string; target: ContainerRef }, err: u
     if (said) Object.assign(err as object, { said })
     return err
   }
-  return failed(say('op-undone', { what: plan.what, target: show(plan.target), why: said ?? told((err as Error)?.message ?? String(err)) }), {
+  return failed(say('op-undone', { what: OP_NAMES[plan.what] ?? plan.what, target: show(plan.target), why: said ?? told((err as Error)?.message ?? String(err)) }), {
     subject: show(plan.target),
     rule: 'undone',
     cause: err

@@ -50,7 +50,7 @@ export async function exportContainer(ref: ContainerRef, ctx: OpContext & { stre
 /** Runs tar over `root` into the stream's byte channel after the header; ends once the importer acked all of it. */
 function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: OpContext & { stream: EngineStream }): Promise<TransferEnd> {
   const { stream, signal } = ctx
-  if (!stream.openChannel) throw failed(`The copy of ${ref.name} needs a byte channel, and this engine's stream has none.`, { rule: 'no-channel' })
+  if (!stream.openChannel) throw failed(say('export-no-channel', { name: ref.name }), { rule: 'no-channel' })
   const channel = stream.openChannel()
   return new Promise<TransferEnd>((resolve, reject) => {
     if (signal?.aborted) {
@@ -126,7 +126,7 @@ function sendTree(root: string, header: TransferHeader, ref: ContainerRef, ctx: 
             else if (line) files++
           }
         })
-        t.on('error', (err) => finish(failed(`tar could not be started to read ${ref.name}: ${err.message}`, { subject: containerSubject(ref) })))
+        t.on('error', (err) => finish(failed(say('export-tar-start', { name: ref.name, error: err.message }), { subject: containerSubject(ref) })))
         t.on('close', (code, sig) => {
           if (done) return
           if (code !== 0 || (direct && written === null)) {

@@ -136,7 +136,7 @@ class Receiver {
     private readonly target: ContainerRef,
     private readonly ctx: OpContext & { stream: EngineStream }
   ) {
-    this.headerReader = new HeaderReader(`The copy to ${target.name}`)
+    this.headerReader = new HeaderReader(say('the-copy-to', { name: target.name }))
     // Registered at once: input sent before it would be lost.
     ctx.stream.onInput((input) => this.onInput(input))
   }
@@ -146,7 +146,7 @@ class Receiver {
     const { signal, stream } = this.ctx
     return new Promise<TransferHeader>((resolve, reject) => {
       this.settle = { resolve, reject }
-      if (!stream.openChannel) return this.fail(failed(`The copy to ${this.target.name} needs a byte channel, and this engine's stream has none.`, { rule: 'no-channel' }))
+      if (!stream.openChannel) return this.fail(failed(say('import-no-channel', { name: this.target.name }), { rule: 'no-channel' }))
       if (signal?.aborted) return this.fail(this.endedEarly())
       signal?.addEventListener('abort', () => this.fail(this.endedEarly()), { once: true })
       const channel = stream.openChannel()
@@ -171,7 +171,7 @@ class Receiver {
     this.direct = input instanceof Socket
     if (this.direct) {
       this.takeBack = handOverReading(input as Socket)
-      if (input.readableLength > 0) return this.fail(failed(`The copy to ${this.target.name} sent its archive before its header was taken.`, { rule: 'bad-transfer' }))
+      if (input.readableLength > 0) return this.fail(failed(say('import-archive-early', { name: this.target.name }), { rule: 'bad-transfer' }))
     }
     const tar = spawn(
       'tar',
@@ -206,7 +206,7 @@ class Receiver {
         }
       }
     })
-    tar.on('error', (err) => this.fail(failed(`tar could not be started to unpack ${this.target.name}: ${err.message}`, { subject: show(this.target) })))
+    tar.on('error', (err) => this.fail(failed(say('import-tar-start', { name: this.target.name, error: err.message }), { subject: show(this.target) })))
     tar.on('close', (code, sig) => {
       if (this.failure) return
       // tar may end at the archive's end marker before the channel's end: the checks come with both
@@ -247,10 +247,10 @@ class Receiver {
       try {
         this.end = JSON.parse(input.data.slice(1)) as TransferEnd
       } catch {
-        return this.fail(failed(`The copy to ${this.target.name} received an end marker it cannot read.`, { rule: 'bad-transfer' }))
+        return this.fail(failed(say('import-bad-end', { name: this.target.name }), { rule: 'bad-transfer' }))
       }
       this.maybeEnd()
-    } else this.fail(failed(`The copy to ${this.target.name} received a message it does not understand.`, { rule: 'bad-transfer' }))
+    } else this.fail(failed(say('import-bad-message', { name: this.target.name }), { rule: 'bad-transfer' }))
   }
 
   private onBytes(bytes: Buffer, dir: string): void {
@@ -259,14 +259,14 @@ class Receiver {
     if (this.tarDone) return // after tar's end marker: counted only
     if (this.header) {
       // tar reads a socket itself: nothing may reach this process before tar ended
-      if (this.direct) return this.fail(failed(`The copy to ${this.target.name} sent its archive before its header was taken.`, { rule: 'bad-transfer' }))
+      if (this.direct) return this.fail(failed(say('import-archive-early', { name: this.target.name }), { rule: 'bad-transfer' }))
       return this.write(bytes)
     }
     // The header line first; the exporter sends nothing after it until it is acked.
     let read
     try {
       read = this.headerReader.push(bytes)
-      if (read && read.rest.length > 0) throw failed(`The copy to ${this.target.name} sent bytes after its header before it was acked.`, { rule: 'bad-transfer' })
+      if (read && read.rest.length > 0) throw failed(say('import-bytes-before-ack', { name: this.target.name }), { rule: 'bad-transfer' })
     } catch (err) {
       return this.fail(err as Error)
     }

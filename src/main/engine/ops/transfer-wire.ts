@@ -11,6 +11,7 @@
 //   importer -> exporter   `a<n>`        n more bytes taken: first the header's (its tar now holds the channel: the tar stream may follow), then what tar read (progress; the exporter ends once all are)
 import type { Writable } from 'node:stream'
 import { failed } from '@shared/errors'
+import { say, type Said } from '@shared/engine-text'
 import type { RootfsSpec } from '@shared/model'
 
 /** The importer acks about this much more read by its tar (and at the end). */
@@ -70,19 +71,19 @@ export function extractArguments(header: Pick<TransferHeader, 'rootInArchive' | 
 /**
  * The importer's reading of the header line off the start of the channel, chunk by chunk, as
  * every importer does it (an LXC host's, LXD's): at most TRANSFER_HEADER_MAX bytes, JSON, this
- * format, an archive root of plain names. `what` opens its errors ("The copy to c2").
+ * format, an archive root of plain names. `what` opens its errors ("The copy to c2", as data).
  */
 export class HeaderReader {
   private head: Buffer[] = []
   private bytes = 0
 
-  constructor(private readonly what: string) {}
+  constructor(private readonly what: Said) {}
 
   /** The header and what followed it in the chunk, once the line is whole; null while it is still coming. Throws `bad-transfer` on one it does not read. */
   push(chunk: Buffer): { header: TransferHeader; rest: Buffer } | null {
     const nl = chunk.indexOf(0x0a)
     this.bytes += nl < 0 ? chunk.length : nl
-    if (this.bytes > TRANSFER_HEADER_MAX) throw failed(`${this.what} sent a header over ${TRANSFER_HEADER_MAX} bytes.`, { rule: 'bad-transfer' })
+    if (this.bytes > TRANSFER_HEADER_MAX) throw failed(say('header-too-big', { what: this.what, max: TRANSFER_HEADER_MAX }), { rule: 'bad-transfer' })
     if (nl < 0) {
       this.head.push(chunk)
       return null
@@ -94,7 +95,7 @@ export class HeaderReader {
       if (header?.format !== TRANSFER_FORMAT) throw new Error(`format ${String(header?.format)}`)
       if (header.rootInArchive !== undefined && !ARCHIVE_ROOT.test(header.rootInArchive)) throw new Error(`rootfs at ${JSON.stringify(header.rootInArchive)}`)
     } catch (err) {
-      throw failed(`${this.what} did not start with a transfer header Strata reads (${(err as Error).message}).`, { rule: 'bad-transfer' })
+      throw failed(say('header-unreadable', { what: this.what, why: (err as Error).message }), { rule: 'bad-transfer' })
     }
     this.head = []
     return { header, rest: chunk.subarray(nl + 1) }

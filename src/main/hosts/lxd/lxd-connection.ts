@@ -76,7 +76,6 @@ const ENDED = new Set(['Success', 'Failure', 'Cancelled'])
 
 export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnection {
   const lxd = say('lxd-on', { host: label, where: endpoint.kind === 'unix' ? endpoint.socket : `https://${endpoint.host}:${endpoint.port}` })
-  const describe = lxd.text
 
   function send(method: string, path: string, body: unknown, signal?: AbortSignal, timeoutMs = TIMEOUT_MS): Promise<Envelope> {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
@@ -92,7 +91,7 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
           try {
             resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Envelope)
           } catch {
-            reject(failed(`${describe} answered ${method} ${path} with something that is not LXD's JSON (HTTP ${res.statusCode}).`, { subject: label }))
+            reject(failed(say('lxd-not-json', { lxd, request: `${method} ${path}`, status: res.statusCode ?? '?' }), { subject: label }))
           }
         })
       }
@@ -133,8 +132,8 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
         // no websockets, a server that refuses the stream) or once it dropped, the operation is polled.
         const op = (await followByEvents(operation, onUpdate)) ?? (await poll(operation, onUpdate))
         if (op.status === 'Success') return op
-        if (op.status === 'Cancelled' || (cancelAsked && /cancel/i.test(op.err))) throw cancelled(`cancelled on ${label}: ${op.err || 'LXD stopped the operation'}.`)
-        throw failed(`${describe}: ${op.err || 'the operation failed'}.`, { subject: label })
+        if (op.status === 'Cancelled' || (cancelAsked && /cancel/i.test(op.err))) throw cancelled(op.err ? say('lxd-op-cancelled', { host: label, error: op.err }) : say('lxd-op-stopped', { host: label }))
+        throw failed(op.err ? say('lxd-op-failed', { lxd, error: op.err }) : say('lxd-op-failed-silent', { lxd }), { subject: label })
       } finally {
         signal?.removeEventListener('abort', onAbort)
       }
@@ -196,7 +195,7 @@ export function lxdConnection(label: string, endpoint: LxdEndpoint): LxdConnecti
     const forgotten = (err: unknown): void => {
       if (settled || !isStrataError(err) || err.rule !== 'lxd-not-found') return // a passing failure: read again next time
       settled = true
-      lost(failed(`${describe}: LXD no longer knows operation ${id ?? operation}, and its end was not seen; check the result there.`, { subject: label }))
+      lost(failed(say('lxd-op-lost', { lxd, id: id ?? operation }), { subject: label }))
     }
     const recheck = setInterval(() => void current(operation).then(seen, forgotten), RECHECK_MS)
     try {

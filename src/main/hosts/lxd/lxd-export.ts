@@ -29,7 +29,7 @@ const BACKUP_ROOTFS = 'backup/container/rootfs'
 
 export async function exportFromLxd(side: LxdSource, ref: ContainerRef, opts: CallOptions): Promise<TransferEnd> {
   const { stream, signal } = opts
-  if (!stream?.openChannel) throw failed(`The copy of ${ref.name} needs a byte channel, and this call has none.`, { rule: 'no-channel' })
+  if (!stream?.openChannel) throw failed(say('lxd-export-no-channel', { name: ref.name }), { rule: 'no-channel' })
   const project = side.project(ref.lxcpath)
   const inst = await side.instance(ref)
   // the rule the app's dialog disables by, as for an LXC source

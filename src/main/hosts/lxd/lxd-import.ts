@@ -44,7 +44,8 @@ export interface LxdTarget {
 /** LXD's rule for instance names (a hostname label): letters, digits and "-", starting with a letter, at most 63. */
 export function lxdNameIssue(name: string): NameIssue | null {
   if (/^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(name)) return null
-  return { rule: 'lxd-name', values: { name }, message: `"${name}" is not an LXD instance name: letters, digits and "-", starting with a letter and not ending with "-", at most 63.` }
+  const said = say('lxd-name', { name })
+  return { rule: 'lxd-name', values: { name }, message: said.text, said }
 }
 
 /** LXC's lxc.arch words as LXD names the architecture. */
@@ -62,11 +63,11 @@ function configValue(config: string, key: string): string | null {
 
 export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name: string; backend?: string; pool?: string; member?: string }, opts: CallOptions): Promise<ContainerRef> {
   const { stream, signal } = opts
-  if (!stream?.openChannel) throw failed(`The copy to ${p.name} needs a byte channel, and this call has none.`, { rule: 'no-channel' })
+  if (!stream?.openChannel) throw failed(say('lxd-import-no-channel', { name: p.name }), { rule: 'no-channel' })
   const target = { lxcpath: p.lxcpath, name: p.name }
   const project = side.project(p.lxcpath)
   const issue = lxdNameIssue(p.name)
-  if (issue) throw refused(issue.rule, issue.message, p.name)
+  if (issue) throw refused(issue.rule, issue.said ?? issue.message, p.name)
   if (await side.exists(target)) throw refused('taken', say('lxd-taken', { name: p.name, host: side.host }), p.name)
   const pool = await poolFor(side, project, p.backend, p.pool)
   await side.sweepTemporaryImages(project)
@@ -194,7 +195,7 @@ function imageMetadata(architecture: string, sourceName: string, now = Date.now(
 class Upload {
   header: TransferHeader | null = null
   architecture = ''
-  private readonly headerReader = new HeaderReader('The copy')
+  private readonly headerReader = new HeaderReader(say('the-copy'))
   private received = 0
   private unacked = 0
   private ackedTotal = 0
@@ -269,7 +270,7 @@ class Upload {
     try {
       read = this.headerReader.push(bytes)
       // an LXD backup (rootInArchive) goes to an LXC host only: LXD takes the rootfs as the archive
-      if (read?.header.rootInArchive !== undefined) throw failed(`The copy did not start with a transfer header Strata reads (an archive with the rootfs at ${read.header.rootInArchive}).`, { rule: 'bad-transfer' })
+      if (read?.header.rootInArchive !== undefined) throw failed(say('lxd-import-not-header', { root: read.header.rootInArchive }), { rule: 'bad-transfer' })
     } catch (err) {
       this.fail(err as Error)
       return null
@@ -350,11 +351,11 @@ class Upload {
 
   private onInput(input: StreamInput): void {
     if (this.failure || !('data' in input)) return
-    if (input.data[0] !== 'e') return this.fail(failed('The copy received a message it does not understand.', { rule: 'bad-transfer' }))
+    if (input.data[0] !== 'e') return this.fail(failed(say('copy-bad-message'), { rule: 'bad-transfer' }))
     try {
       this.end = JSON.parse(input.data.slice(1)) as TransferEnd
     } catch {
-      return this.fail(failed('The copy received an end marker it cannot read.', { rule: 'bad-transfer' }))
+      return this.fail(failed(say('copy-bad-end'), { rule: 'bad-transfer' }))
     }
     this.maybeEnd()
   }
@@ -362,7 +363,7 @@ class Upload {
   /** The end marker and the channel's end both here, the counts equal: the upload is complete. */
   private maybeEnd(): void {
     if (!this.end || !this.eof || this.failure) return
-    if (!this.header || this.end.bytes !== this.received) return this.fail(failed(`The copy ended after ${this.received} of ${this.end.bytes} bytes.`, { rule: 'bad-transfer' }))
+    if (!this.header || this.end.bytes !== this.received) return this.fail(failed(say('copy-short', { received: this.received, bytes: this.end.bytes }), { rule: 'bad-transfer' }))
     this.done = true
     this.finishUpload?.()
     // everything written: the exporter may end

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next'
 import { Alert, Button, ExpandableSection, Form, FormGroup, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core'
 import type { HostKeyCheck } from '@shared/api'
 import { api, errorText } from '../api'
+import { saidText } from '../i18n/said'
 import { useHosts } from '../stores/hosts'
 import { Dialog } from './Dialog'
 
@@ -121,7 +122,7 @@ export function AddHostDialog(props: { onClose(): void; onAdded(name: string): v
               </li>
             ))}
           </ul>
-          <p>{keys.problem ?? t(`hosts.keysHelp.${keys.known}`, { file: keys.file })}</p>
+          <p>{keys.problem ? saidText(keys.problem) : t(`hosts.keysHelp.${keys.known}`, { file: keys.file })}</p>
         </Alert>
       )}
       {error && (
