@@ -19,7 +19,7 @@ import { LifecycleButtons } from './LifecycleButtons'
 import { LogPanel } from './LogPanel'
 import { IdMapInfo } from './IdMapInfo'
 import { OriginInfo } from './OriginInfo'
-import { FixButton, fixIdsOf } from './FixButton'
+import { FixButton, fixIdsOf, useFix } from './FixButton'
 import { actionRefusal } from '@shared/lifecycle'
 import { useStateReason } from '../hooks/stateReason'
 import { useDestroyDialog } from '../stores/destroyDialog'
@@ -62,6 +62,7 @@ export function DetailsPanel(): React.JSX.Element {
   const configProblems = c ? c.problems.filter((p) => p.finding === undefined) : []
   const nothing = <span className="muted">{t('details.nothing')}</span>
   const [logOpen, setLogOpen] = useState(false)
+  const fix = useFix()
   const reasonOf = useStateReason()
   // Destroy stays clickable on a running container: the dialog offers to stop it; the hover says so first.
   const destroyRefusal = c ? actionRefusal('destroy', c.name, c.state) : null
@@ -105,7 +106,7 @@ export function DetailsPanel(): React.JSX.Element {
           {c.legacy && <p className="warn">{t('details.legacy')}</p>}
           {/* the fixes the engine offers for these problems, where they are said, as the Config view offers them */}
           {fixIdsOf(configProblems).map((id) => (
-            <FixButton key={id} fixId={id} subject={c} size="sm" where="details-" />
+            <FixButton key={id} fixId={id} onClick={() => fix.open(id, c)} size="sm" where="details-" />
           ))}
         </Row>
       </DescriptionList>
@@ -173,6 +174,7 @@ export function DetailsPanel(): React.JSX.Element {
       {focus && <RepairNote id={focus} />}
       {c && <SnapshotsPanel c={c} />}
       {c && logOpen && <LogPanel c={c} onClose={() => setLogOpen(false)} />}
+      {fix.dialog}
     </aside>
   )
 }

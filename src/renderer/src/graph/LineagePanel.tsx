@@ -62,7 +62,7 @@ export function LineagePanel({ focus, drawn, transitive }: { focus: string | nul
         {focus && relationCount ? <NodeRelations id={focus} drawn={drawn} transitive={transitive} /> : <p className="muted pad">{t(focus ? 'lineage.panel.noRelations' : 'lineage.panel.selectNode')}</p>}
       </TabContent>
       <TabContent id="lineage-panel-problems" eventKey="problems" hidden={!open || tab !== 'problems'} className="lineage-panel-body" aria-label={t('lineage.panel.problems')}>
-        {findings.length ? <FindingsList /> : <p className="muted pad">{t('lineage.panel.noProblems')}</p>}
+        <FindingsList />
       </TabContent>
     </section>
   )

@@ -28,7 +28,7 @@ import type { ConfigView as ConfigData } from '@shared/api'
 import { api, errorText } from '../api'
 import { keyOf, useContainers } from '../stores/containers'
 import { useSelection } from '../stores/selection'
-import { FixButton, fixIdsOf } from '../components/FixButton'
+import { FixButton, fixIdsOf, useFix } from '../components/FixButton'
 import { PathText } from '../components/PathText'
 import { saidText } from '../i18n/said'
 
@@ -49,6 +49,7 @@ export function ConfigView(): React.JSX.Element {
   const list = useContainers((s) => s.list)
   const focus = useSelection((s) => s.focus)
   const select = useSelection((s) => s.select)
+  const fix = useFix()
   const c = list.find((x) => keyOf(x) === focus)
   const [tab, setTab] = useState<TabKey>('expanded')
   const [data, setData] = useState<{ key: string; view: ConfigData | null; error: string | null } | null>(null)
@@ -92,7 +93,7 @@ export function ConfigView(): React.JSX.Element {
           {c &&
             fixIdsOf(c.problems).map((id) => (
               <ToolbarItem key={id}>
-                <FixButton fixId={id} subject={c} />
+                <FixButton fixId={id} onClick={() => fix.open(id, c)} />
               </ToolbarItem>
             ))}
         </ToolbarContent>
@@ -102,6 +103,7 @@ export function ConfigView(): React.JSX.Element {
           <EmptyStateBody>{t('config.pickNone')}</EmptyStateBody>
         </EmptyState>
       )}
+      {fix.dialog}
       {view?.error && <Alert variant="danger" isInline role="alert" title={t('app.error', { message: view.error })} />}
       {config && (
         <div onKeyDown={moveBetweenTabs}>
