@@ -223,6 +223,12 @@ export const ENGINE_TEXTS = {
   'log-is-dir': "{{file}} is a directory, not a log file: Strata reads only a regular file as a container's log.",
   'log-not-regular-now': "{{file}} is not a regular file: Strata reads only a regular file as a container's log.",
   'not-regular-file': "{{file}} is {{kind}}, not a regular file: Strata reads only regular files as configs and bookkeeping (a device, FIFO or socket can block or never end).",
+  // what a file that is not regular is, the {{kind}} of the sentences above (fs/regular-file.ts irregularKind)
+  'file-kind-character-device': 'a character device',
+  'file-kind-block-device': 'a block device',
+  'file-kind-fifo': 'a FIFO (named pipe)',
+  'file-kind-socket': 'a socket',
+  'file-kind-other': 'a special file',
   'file-too-large': "{{file}} is larger than {{max}}, the most Strata reads of a config or bookkeeping file.",
   'no-container-or-snapshot': "no container or snapshot {{ref}}: it has no config file there",
   'swap-storage-in-use': "{{name}} cannot be replaced by its {{what}}: {{why}}.",
