@@ -41,6 +41,10 @@ test('config at 1024x700: legacy key flagged, tabs by keyboard, raw file in a co
   await expect(legacyRow).toContainText('oldhost')
   await expect(legacyRow).toContainText(`${env.lxcpath}/old/config:`)
   await expect(legacyRow.locator('.pf-v6-c-label')).toContainText('lxc.uts.name')
+  // its problem says what is wrong; the fix is the toolbar's button, not the CLI's command
+  await expect(page.getByTestId('config-problems')).toContainText('"lxc.utsname" is an LXC 1.x/2.0 key; LXC 5 rejects it; the modern key is lxc.uts.name.')
+  await expect(page.getByTestId('config-problems')).not.toContainText('strata config')
+  await expect(page.getByTestId('modernize')).toHaveText('Convert legacy keys…')
   await expectUnclipped(page, page.getByTestId('config-view'))
   await expectUnclipped(page, expanded)
   await snap(page, 'config-1024')

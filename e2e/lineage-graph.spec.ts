@@ -54,6 +54,7 @@ test('each relation is drawn once, arrowheads in their kind\'s colour, the legen
   await expect(page.getByTestId('graph-minimap')).toBeVisible()
 
   await page.getByTestId('graph-node-c2').click()
+  await page.getByTestId('lineage-tab-relations').click()
   await expect(page.getByTestId('node-relations')).toContainText('c1')
   await expect(page.getByTestId('node-relation-transitive').first()).toContainText('base')
   await snap(page, 'lineage-1440x900')

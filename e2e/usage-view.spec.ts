@@ -58,8 +58,11 @@ test('picker, figures du agrees with, help, treemap zoom and breadcrumb, a white
   await page.keyboard.press('Escape')
   // the bars' colours are named where the bars are: the legend heads their column, in their colours
   const legend = page.getByTestId('usage-bar-legend')
-  await expect(legend).toContainText('exclusive')
-  await expect(legend).toContainText('shared')
+  await expect(legend).toContainText('Exclusive')
+  await expect(legend).toContainText('Shared')
+  // one case rule (sentence case, as PatternFly writes): the figures' names as the other headers
+  await expect(page.getByTestId('usage-summary').locator('dt')).toHaveText(['Exclusive', 'Shared', 'Freed if deleted'])
+  for (const header of ['Name', 'Backend', 'Exclusive', 'Shared', 'Freed if deleted']) await expect(page.getByRole('columnheader', { name: header, exact: true })).toBeVisible()
   const colour = (l: Locator): Promise<string> => l.evaluate((e) => getComputedStyle(e).backgroundColor)
   for (const part of ['.ubar-ex', '.ubar-sh']) {
     expect(await colour(legend.locator(part))).toBe(await colour(page.getByTestId('usage-bar-web1').locator(part)))
@@ -73,7 +76,7 @@ test('picker, figures du agrees with, help, treemap zoom and breadcrumb, a white
     return b.width * b.height
   }
   expect(await area('/opt/huge.bin')).toBeLessThan((await area('/root')) / 20)
-  await expect(page.getByTestId('treemap-legend')).toContainText('opaque')
+  await expect(page.getByTestId('treemap-legend')).toContainText('Opaque directory')
   await snap(page, 'usage-1440x900')
 
   // zoom into /root: its entries only, in the treemap and the table; the breadcrumb goes back

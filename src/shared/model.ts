@@ -47,7 +47,16 @@ export interface ConfigProblem {
   finding?: FindingCode
   /** the message as data (shared/engine-text.ts), for the app to say in the user's language */
   said?: Said
+  /** what Strata offers to fix it, by id (the message does not name it: each interface says its own way) */
+  fixId?: FixId
 }
+
+/**
+ * A fix Strata carries out for a problem, by id: the CLI names its command
+ * (cli/fix-commands.ts), the app shows its button (components/FixButton.tsx).
+ * `config-modern`: the conversion of a config's legacy keys to LXC 5's.
+ */
+export type FixId = 'config-modern'
 
 export interface SnapshotInfo {
   /** `snapN` */
@@ -175,6 +184,8 @@ export interface Finding {
   said?: Said
   /** the repair Strata offers (`strata check --repair`, the app's Repair button), when it has one */
   fix?: FindingFix
+  /** a config problem's fix, by id (ConfigProblem.fixId) */
+  fixId?: FixId
 }
 
 /** A repair of one bookkeeping file: the subject's lxc_snapshots, rewritten or removed. */

@@ -57,6 +57,19 @@ describe('strata config', () => {
     }
   })
 
+  it('advises its command for a legacy key (the app offers its button instead)', async () => {
+    const before = readFileSync(config, 'utf8')
+    appendFileSync(config, 'lxc.utsname = old\n')
+    try {
+      const r = await strata('config', '-n', 'c1', '-P', P.path)
+      const line = before.split('\n').length
+      expect(r.stderr).toContain(`${config}:${line}: "lxc.utsname" is an LXC 1.x/2.0 key; LXC 5 rejects it; the modern key is lxc.uts.name. Fix: \`strata config --modern\`. [legacy-key]`)
+      expect(r.code).toBe(1)
+    } finally {
+      writeFileSync(config, before)
+    }
+  })
+
   it('says which container does not exist', async () => {
     const r = await strata('config', '-n', 'nope', '-P', P.path)
     expect(r.code).toBe(3) // not found

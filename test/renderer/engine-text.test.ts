@@ -8,6 +8,7 @@ import ja from '../../src/renderer/src/i18n/ja.json'
 import { initI18n } from '../../src/renderer/src/i18n'
 import { errorText, saidText } from '../../src/renderer/src/i18n/said'
 import { fromErrorData, refused } from '../../src/shared/errors'
+import { kindSaid } from '../../src/main/engine/fs/regular-file'
 
 const keys = Object.keys(ENGINE_TEXTS) as EngineTextKey[]
 const jaEngine = (ja as { engine?: Record<string, string> }).engine ?? {}
@@ -47,6 +48,20 @@ describe('the renderer says them in the user\'s language', () => {
     expect(errorText(crossed)).toBe('/p/o の下位層 /p/b/rootfs がありません (複製元が LXC を使わずに削除されました): 上位層と比べる相手がありません。')
     // a sentence from a newer engine that this app does not know is its English
     expect(errorText(fromErrorData({ code: 'refused', message: 'plain words', said: { key: 'no-such', values: {}, text: 'x' } }))).toBe('plain words')
+    await i18n.changeLanguage('en')
+  })
+
+  it('a file\'s kind inside a sentence is said in the sentence\'s language, every kind', async () => {
+    const i18n = initI18n('en')
+    const kinds = ['character-device', 'block-device', 'fifo', 'socket', 'other'] as const
+    const said = (kind: (typeof kinds)[number]) => say('not-regular-file', { file: '/p/c/config', kind: kindSaid(kind) })
+    expect(said('fifo').text).toBe('/p/c/config is a FIFO (named pipe), not a regular file: Strata reads only regular files as configs and bookkeeping (a device, FIFO or socket can block or never end).')
+    expect(saidText(said('character-device'))).toContain('is a character device, not a regular file')
+    await i18n.changeLanguage('ja')
+    expect(saidText(said('character-device'))).toContain('/p/c/config はキャラクターデバイスで、')
+    for (const kind of kinds) expect(saidText(said(kind))).not.toMatch(/device|named pipe|socket|special file/)
+    const include = say('config-include-irregular', { value: '/dev/null', kind: kindSaid('character-device') })
+    expect(saidText(include)).toContain('lxc.include「/dev/null」はキャラクターデバイスで')
     await i18n.changeLanguage('en')
   })
 })

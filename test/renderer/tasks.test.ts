@@ -1,11 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { fraction, secondsLeft, useTasks, withDone, withProgress, type TaskMap } from '../../src/renderer/src/stores/tasks'
+import { fraction, secondsLeft, unreadFailures, useTasks, withDone, withProgress, type TaskMap } from '../../src/renderer/src/stores/tasks'
+import { useToasts } from '../../src/renderer/src/stores/toasts'
 
 const s = (): ReturnType<typeof useTasks.getState> => useTasks.getState()
 const running: TaskMap = { t1: { id: 't1', kind: 'clone', name: 'c', status: 'running', progress: null, error: null, diagnosis: null, result: null, startedAt: 0, endedAt: null, firstMeasure: null } }
 
 describe('tasks store', () => {
-  beforeEach(() => useTasks.setState({ tasks: {}, early: { progress: [], done: [] } }))
+  beforeEach(() => {
+    useTasks.setState({ tasks: {}, early: { progress: [], done: [] }, drawerOpen: false })
+    useToasts.setState({ list: [] })
+  })
 
   it('fraction: from bytes or files when totals are known, else indeterminate', () => {
     expect(fraction(null)).toBeNull()
@@ -51,5 +55,27 @@ describe('tasks store', () => {
     await s().cancel({ cancelTask: async ({ taskId }) => (asked.push(taskId), { ok: true as const }) }, 't3')
     await s().cancel({ cancelTask: async () => Promise.reject(new Error('task t4 is not running')) }, 't4')
     expect(asked).toEqual(['t3'])
+  })
+
+  it('a failure is told once: a toast while the drawer is closed (which stays closed), none while it is open; closing it reads the failures', async () => {
+    await s().start('destroy', 'd', async () => ({ taskId: 't5' }))
+    s().done({ taskId: 't5', error: { code: 'refused', message: 'd has clones' } })
+    expect(s().drawerOpen).toBe(false)
+    expect(useToasts.getState().list).toMatchObject([{ variant: 'danger', kind: 'destroy', status: 'failed', taskId: 't5' }])
+    expect(unreadFailures(s().tasks)).toBe(1)
+    // a snapshot is a call the app tracks itself: the same rule
+    await s().track('snapshot', 'c', { lxcpath: '/p', name: 'c' }, async () => Promise.reject(new Error('no room')))
+    expect(s().drawerOpen).toBe(false)
+    expect(useToasts.getState().list).toHaveLength(2)
+    expect(unreadFailures(s().tasks)).toBe(2)
+    // opening the drawer takes the toasts away; closing it leaves the failures read
+    s().setDrawerOpen(true)
+    expect(useToasts.getState().list).toEqual([])
+    expect(unreadFailures(s().tasks)).toBe(2)
+    await s().track('snapshot', 'c', { lxcpath: '/p', name: 'c' }, async () => Promise.reject(new Error('no room')))
+    expect(useToasts.getState().list).toEqual([])
+    s().setDrawerOpen(false)
+    expect(unreadFailures(s().tasks)).toBe(0)
+    expect(Object.values(s().tasks).filter((t) => t.status === 'failed')).toHaveLength(3)
   })
 })

@@ -11,6 +11,7 @@ import type { HostSession } from '../hosts/host-session'
 import { ALL_OPTION, LXCPATH_OPTION, parseOptions, printJson, type Command } from './command'
 import { recover } from './progress'
 import { writeStdout } from './output'
+import { fixAdvice } from './fix-commands'
 
 function canWrite(path: string): boolean {
   try {
@@ -67,7 +68,7 @@ function report(findings: Finding[], containers: number, json: boolean | undefin
   if (json) printJson(findings)
   else {
     for (const f of findings) {
-      writeStdout(`${f.severity.padEnd(7)} ${f.code.padEnd(21)} ${f.message}\n`)
+      writeStdout(`${f.severity.padEnd(7)} ${f.code.padEnd(21)} ${f.message}${fixAdvice(f.fixId)}\n`)
       if (f.fix) writeStdout(`${''.padEnd(30)}fix: ${f.fix.description} (strata check --repair)\n`)
     }
     const errors = findings.filter((f) => f.severity === 'error').length

@@ -11,6 +11,7 @@ import { defaultLxcpaths } from '../engine/global-config'
 import { errorData, isStrataError, notFound, StrataError, usageError } from '@shared/errors'
 import { containerNameArg, CONTAINER_OPTIONS, parseOptions, type Command } from './command'
 import { writeStdout } from './output'
+import { fixAdvice } from './fix-commands'
 
 const usage = `Usage: strata config -n NAME [-P LXCPATH] [--expanded] [--provenance] [--modern]
 
@@ -56,7 +57,7 @@ function modernize(lines: Line[], file: string): Line[] {
 
 /** Problems go to stderr as `file:line: message [rule]`; exit 1 when LXC could not load the config. */
 function reportProblems(problems: ConfigProblem[]): number {
-  for (const p of problems) process.stderr.write(`${p.message} [${p.rule}]\n`)
+  for (const p of problems) process.stderr.write(`${p.message}${fixAdvice(p.fixId)} [${p.rule}]\n`)
   return problems.some((p) => p.severity === 'error') ? 1 : 0
 }
 

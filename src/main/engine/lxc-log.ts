@@ -11,7 +11,7 @@ import { say } from '@shared/engine-text'
 import { existingContainerNameSaid } from '@shared/names'
 import { notFoundError, show } from './errors'
 import { effectiveValue, expandConfigFile } from './config/expand'
-import { irregularKind } from './fs/regular-file'
+import { irregularKind, kindSaid } from './fs/regular-file'
 import type { OpBoundary } from './context'
 
 /** What one read returns at most; the first read of a log starts this far before its end. */
@@ -70,7 +70,7 @@ export function readLogFrom(location: LogLocation, offset?: number, opts: { noFo
     return { file, source, exists: false, lines: [], offset: 0, next: 0 }
   }
   const kind = irregularKind(st)
-  if (kind || st.isDirectory()) throw refused('not-regular-file', kind ? say('log-not-regular', { file, kind }) : say('log-is-dir', { file }), file)
+  if (kind || st.isDirectory()) throw refused('not-regular-file', kind ? say('log-not-regular', { file, kind: kindSaid(kind) }) : say('log-is-dir', { file }), file)
   let start = offset === undefined ? Math.max(0, st.size - MAX_READ) : offset > st.size ? 0 : offset
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0))
   try {

@@ -5,7 +5,7 @@ import { opendirSync, statSync, type Dirent, type Stats } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { ConfigProblem } from '../../../shared/model'
 import type { ConfigEntry } from './effective'
-import { irregularKind, type FileKind } from '../fs/regular-file'
+import { irregularKind, kindSaid, type FileKind } from '../fs/regular-file'
 import { say, type Said } from '@shared/engine-text'
 import { decodeConfigBytes, scanConfig, type DecodedConfig } from './parse'
 import { readConfigText } from './read'
@@ -158,7 +158,7 @@ function include(state: ExpandState, value: string, site: IncludeSite, chain: re
   }
   const kind = irregularKind(stats)
   if (kind) {
-    report(state, site, 'not-regular-file', say('config-include-irregular', { value, kind }))
+    report(state, site, 'not-regular-file', say('config-include-irregular', { value, kind: kindSaid(kind) }))
     return
   }
   includeFile(state, target, site, chain, stats)

@@ -2,7 +2,7 @@
 // so `serializeConfig(parseConfig(text).doc) === text`. Values follow confile.c:parse_line.
 
 import { isUtf8 } from 'node:buffer'
-import type { ConfigProblem } from '../../../shared/model'
+import type { ConfigProblem, FixId } from '../../../shared/model'
 import { legacyKeyInfo, lookupKey } from './keys'
 import { say, type Said } from '@shared/engine-text'
 
@@ -106,8 +106,8 @@ function classifyLine(line: LineClass, text: string, start: number, end: number)
 }
 
 /** The message names its place; `said` is the sentence alone, for the app to say in the user's language beside the place. */
-function problem(file: string, line: number, rule: string, said: Said, severity: 'error' | 'warning' = 'error'): ConfigProblem {
-  return { file, line, rule, severity, message: `${file}:${line}: ${said.text}`, said }
+function problem(file: string, line: number, rule: string, said: Said, severity: 'error' | 'warning' = 'error', fixId?: FixId): ConfigProblem {
+  return { file, line, rule, severity, message: `${file}:${line}: ${said.text}`, said, ...(fixId ? { fixId } : {}) }
 }
 
 /** The problems LXC 5 would have with one entry line. */
@@ -130,7 +130,8 @@ function checkEntry(file: string, line: LineClass & { lineNo: number }, problems
   const legacy = legacyKeyInfo(key)
   if (legacy) {
     const said = legacy.modern === null ? say('config-legacy-key-gone', { key }) : say('config-legacy-key', { key, modern: legacy.modern })
-    problems.push(problem(file, line.lineNo, 'legacy-key', said))
+    // the conversion fixes it: the CLI says its command, the app its button
+    problems.push(problem(file, line.lineNo, 'legacy-key', said, 'error', 'config-modern'))
     return
   }
   if (verdict.reason === 'unknown-net-subkey') {

@@ -6,7 +6,7 @@
 // was swapped in between. The native lxcpath reader (lxcpath_read.c) follows the same rules.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
 import { refused, type StrataError } from '@shared/errors'
-import { say } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
 
 /** Far above any real config or bookkeeping file (a few KiB; test/config/expand.test.ts parses a 5 MB one); lxcpath_read.c uses the same cap. */
 export const MAX_SMALL_FILE_BYTES = 8 * 1024 * 1024
@@ -15,22 +15,28 @@ const MAX_SMALL_FILE_TEXT = '8 MiB'
 /** What a path is, as its stat or its directory entry (not a symlink's) tells. */
 export type FileKind = Pick<Stats, 'isFile' | 'isDirectory' | 'isCharacterDevice' | 'isBlockDevice' | 'isFIFO' | 'isSocket'>
 
-/** What the file is when it is neither a regular file nor a directory, else null. */
-export function irregularKind(stats: FileKind): string | null {
+/** What a file is when it is neither a regular file nor a directory. */
+export type IrregularKind = 'character-device' | 'block-device' | 'fifo' | 'socket' | 'other'
+
+/** The file's kind when it is neither a regular file nor a directory, else null. */
+export function irregularKind(stats: FileKind): IrregularKind | null {
   if (stats.isFile() || stats.isDirectory()) return null
-  if (stats.isCharacterDevice()) return 'a character device'
-  if (stats.isBlockDevice()) return 'a block device'
-  if (stats.isFIFO()) return 'a FIFO (named pipe)'
-  if (stats.isSocket()) return 'a socket'
-  return 'not a regular file'
+  if (stats.isCharacterDevice()) return 'character-device'
+  if (stats.isBlockDevice()) return 'block-device'
+  if (stats.isFIFO()) return 'fifo'
+  if (stats.isSocket()) return 'socket'
+  return 'other'
 }
+
+/** The kind as the `{{kind}}` of a sentence: words of their own that each language says ("a socket", "ソケット"). */
+export const kindSaid = (kind: IrregularKind): Said => say(`file-kind-${kind}`)
 
 /** Why such a file is not read, for messages that name the file themselves. */
 export const IRREGULAR_REASON = 'Strata reads only regular files as configs and bookkeeping (a device, FIFO or socket can block or never end)'
 
 function refuseIrregular(file: string, stats: FileKind): void {
   const kind = irregularKind(stats)
-  if (kind) throw refused('not-regular-file', say('not-regular-file', { file, kind }), file)
+  if (kind) throw refused('not-regular-file', say('not-regular-file', { file, kind: kindSaid(kind) }), file)
 }
 
 function tooLarge(file: string): StrataError {

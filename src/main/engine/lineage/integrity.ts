@@ -43,7 +43,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
 
     for (const p of record.problems) {
       if (p.severity !== 'error') continue
-      add({ severity: 'error', code: 'config-error', subject, file: p.file, message: p.message, ...(p.said ? { said: p.said } : {}) })
+      add({ severity: 'error', code: 'config-error', subject, file: p.file, message: p.message, ...(p.said ? { said: p.said } : {}), ...(p.fixId ? { fixId: p.fixId } : {}) })
     }
 
     // An overlay/aufs clone reads its lowers at every start: a missing one means it cannot start.

@@ -20,7 +20,7 @@ import {
 import { memo } from 'react'
 import { usePrefs, type Theme } from '../stores/prefs'
 import { useLxcpaths } from '../stores/lxcpaths'
-import { useTasks } from '../stores/tasks'
+import { unreadFailures, useTasks } from '../stores/tasks'
 import { HostSwitcher } from './HostSwitcher'
 import { LanguageMenu } from './LanguageMenu'
 
@@ -34,7 +34,7 @@ export const AppMasthead = memo(function AppMasthead(): React.JSX.Element {
   const setTheme = usePrefs((s) => s.setTheme)
   const { list: lxcpaths, scope, setScope } = useLxcpaths()
   const running = useTasks((s) => Object.values(s.tasks).filter((x) => x.status === 'running').length)
-  const failed = useTasks((s) => Object.values(s.tasks).some((x) => x.status === 'failed'))
+  const failed = useTasks((s) => unreadFailures(s.tasks))
   const drawerOpen = useTasks((s) => s.drawerOpen)
   const setDrawerOpen = useTasks((s) => s.setDrawerOpen)
   return (
@@ -89,7 +89,8 @@ export const AppMasthead = memo(function AppMasthead(): React.JSX.Element {
                   count={running}
                   isExpanded={drawerOpen}
                   onClick={() => setDrawerOpen(!drawerOpen)}
-                  aria-label={t('tasks.toggle', { count: running })}
+                  data-unread-failures={failed}
+                  aria-label={failed ? t('tasks.toggleFailed', { running, count: failed }) : t('tasks.toggle', { count: running })}
                 />
               </ToolbarItem>
             </ToolbarGroup>

@@ -3,7 +3,7 @@
 // with the whole path on hover; problems say their place once.
 import { useTranslation } from 'react-i18next'
 import { Button, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, Title, Truncate } from '@patternfly/react-core'
-import { CloneIcon, TrashIcon, WrenchIcon } from '@patternfly/react-icons'
+import { CloneIcon, TrashIcon } from '@patternfly/react-icons'
 import type { ConfigProblem } from '@shared/model'
 import { keyOf, useContainers } from '../stores/containers'
 import { useLineage } from '../stores/lineage'
@@ -19,7 +19,7 @@ import { LifecycleButtons } from './LifecycleButtons'
 import { LogPanel } from './LogPanel'
 import { IdMapInfo } from './IdMapInfo'
 import { OriginInfo } from './OriginInfo'
-import { ModernizeDialog } from './ModernizeDialog'
+import { FixButton, fixIdsOf, useFix } from './FixButton'
 import { actionRefusal } from '@shared/lifecycle'
 import { useStateReason } from '../hooks/stateReason'
 import { useDestroyDialog } from '../stores/destroyDialog'
@@ -62,7 +62,7 @@ export function DetailsPanel(): React.JSX.Element {
   const configProblems = c ? c.problems.filter((p) => p.finding === undefined) : []
   const nothing = <span className="muted">{t('details.nothing')}</span>
   const [logOpen, setLogOpen] = useState(false)
-  const [modernizing, setModernizing] = useState(false)
+  const fix = useFix()
   const reasonOf = useStateReason()
   // Destroy stays clickable on a running container: the dialog offers to stop it; the hover says so first.
   const destroyRefusal = c ? actionRefusal('destroy', c.name, c.state) : null
@@ -103,15 +103,11 @@ export function DetailsPanel(): React.JSX.Element {
               {t('details.findings')}: {findings.length}
             </Button>
           )}
-          {c.legacy && (
-            <>
-              <p className="warn">{t('details.legacy')}</p>
-              {/* the conversion where its problems are said, as the Config view offers it */}
-              <Button variant="secondary" size="sm" icon={<WrenchIcon />} data-testid="details-modernize" onClick={() => setModernizing(true)}>
-                {t('config.modernize')}
-              </Button>
-            </>
-          )}
+          {c.legacy && <p className="warn">{t('details.legacy')}</p>}
+          {/* the fixes the engine offers for these problems, where they are said, as the Config view offers them */}
+          {fixIdsOf(configProblems).map((id) => (
+            <FixButton key={id} fixId={id} onClick={() => fix.open(id, c)} size="sm" where="details-" />
+          ))}
         </Row>
       </DescriptionList>
     )
@@ -178,7 +174,7 @@ export function DetailsPanel(): React.JSX.Element {
       {focus && <RepairNote id={focus} />}
       {c && <SnapshotsPanel c={c} />}
       {c && logOpen && <LogPanel c={c} onClose={() => setLogOpen(false)} />}
-      {c && modernizing && <ModernizeDialog c={c} onClose={() => setModernizing(false)} />}
+      {fix.dialog}
     </aside>
   )
 }

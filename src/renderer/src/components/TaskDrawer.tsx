@@ -53,7 +53,7 @@ function TaskItem({ task, onLog }: { task: Task; onLog(ref: ContainerRef): void 
   const title = t(`tasks.${task.kind}.${task.status}`, { name: task.name })
   const when = new Date(task.endedAt ?? task.startedAt).toLocaleTimeString(i18n.language)
   return (
-    <NotificationDrawerListItem variant={VARIANT[task.status]} isRead={task.status !== 'failed'} data-testid={`task-${task.name}`} data-status={task.status}>
+    <NotificationDrawerListItem variant={VARIANT[task.status]} isRead={!task.unread} data-testid={`task-${task.name}`} data-status={task.status}>
       <NotificationDrawerListItemHeader variant={VARIANT[task.status]} title={title} srTitle={t(`tasks.status.${task.status}`)}>
         {task.status === 'running' ? (
           // a local task is a plain call: nothing to cancel

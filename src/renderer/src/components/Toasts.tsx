@@ -1,5 +1,6 @@
 // Toasts: a task's end, in words, fading after a few seconds (hover keeps one); a failure's
-// toast says its first cause and opens the task drawer, where the whole diagnosis is.
+// toast says its first cause, and its "Show details" opens the task drawer on the whole
+// diagnosis. None shows while the drawer is open (the store's announce).
 import { useTranslation } from 'react-i18next'
 import { Alert, AlertActionCloseButton, AlertActionLink, AlertGroup } from '@patternfly/react-core'
 import { useToasts } from '../stores/toasts'
@@ -22,7 +23,9 @@ export function Toasts(): React.JSX.Element {
           actionClose={<AlertActionCloseButton onClose={() => remove(toast.id)} />}
           actionLinks={
             toast.taskId ? (
-              <AlertActionLink onClick={() => useTasks.getState().setDrawerOpen(true)}>{t('tasks.openDrawer')}</AlertActionLink>
+              <AlertActionLink data-testid="toast-open-tasks" onClick={() => useTasks.getState().setDrawerOpen(true)}>
+                {t(toast.status === 'failed' ? 'tasks.showDetails' : 'tasks.openDrawer')}
+              </AlertActionLink>
             ) : undefined
           }
         >

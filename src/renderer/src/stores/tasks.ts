@@ -28,6 +28,8 @@ export interface Task {
   firstMeasure: { at: number; done: number } | null
   /** a call the app tracks itself (not an engine task): nothing to cancel */
   local?: true
+  /** a failure the user has not seen in the drawer yet: the bell asks for attention until it is opened */
+  unread?: true
 }
 
 /** Seconds left at the rate since the first measured report, or null when there is no rate yet. */
@@ -63,7 +65,7 @@ export function withDone(tasks: TaskMap, ev: Events['taskDone']): TaskMap {
   const made = ev.result && 'name' in ev.result ? ev.result : null
   return {
     ...tasks,
-    [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error ? errorDataText(ev.error) : null), diagnosis: ev.error?.diagnosis ?? null, result: made, endedAt: Date.now() }
+    [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error ? errorDataText(ev.error) : null), diagnosis: ev.error?.diagnosis ?? null, result: made, endedAt: Date.now(), ...(status === 'failed' ? { unread: true as const } : {}) }
   }
 }
 
@@ -82,21 +84,42 @@ interface TasksState {
   clearFinished(): void
   /** the task drawer is open */
   drawerOpen: boolean
+  /** opening it takes the task toasts away (the drawer says the same); closing it leaves every failure read */
   setDrawerOpen(open: boolean): void
 }
 
-/** A toast for the end of a task; a failure opens the drawer, where its diagnosis is. */
+/** A task's failure, not yet seen in the drawer: what the bell's attention state counts. */
+export const unreadFailures = (tasks: TaskMap): number => Object.values(tasks).filter((t) => t.unread).length
+
+/**
+ * The end of a task, told once: a toast while the drawer is closed (a failure's with its first
+ * cause and "Show details"), nothing while it is open, since the drawer lists it already. The
+ * drawer never opens by itself (as GNOME's and Cockpit's notifications): the bell marks the failure.
+ */
 function announce(t: Task | undefined): void {
-  if (!t) return
+  if (!t || useTasks.getState().drawerOpen) return
   const variant = t.status === 'done' ? 'success' : t.status === 'failed' ? 'danger' : 'warning'
   useToasts.getState().push({ variant, kind: t.kind, status: t.status, name: t.name, taskId: t.id })
-  if (t.status === 'failed') useTasks.getState().setDrawerOpen(true)
+}
+
+function read(tasks: TaskMap): TaskMap {
+  if (!unreadFailures(tasks)) return tasks
+  const seen: TaskMap = {}
+  for (const [id, t] of Object.entries(tasks)) {
+    const { unread, ...rest } = t
+    seen[id] = unread ? rest : t
+  }
+  return seen
 }
 
 export const useTasks = create<TasksState>()((set, get) => ({
   tasks: {},
   drawerOpen: false,
-  setDrawerOpen: (drawerOpen) => set({ drawerOpen }),
+  setDrawerOpen(drawerOpen) {
+    if (drawerOpen) useToasts.getState().clear()
+    // what was listed while it was open has been seen
+    set(drawerOpen ? { drawerOpen } : { drawerOpen, tasks: read(get().tasks) })
+  },
   clearFinished: () => set({ tasks: Object.fromEntries(Object.entries(get().tasks).filter(([, t]) => t.status === 'running')) }),
   early: { progress: [], done: [] },
   async start(kind, name, call, ref) {
@@ -124,7 +147,7 @@ export const useTasks = create<TasksState>()((set, get) => ({
     } catch (e) {
       error = errorText(e)
     }
-    const ended: Task = { ...get().tasks[id]!, status: error === null ? 'done' : 'failed', error, endedAt: Date.now() }
+    const ended: Task = { ...get().tasks[id]!, status: error === null ? 'done' : 'failed', error, endedAt: Date.now(), ...(error === null ? {} : { unread: true as const }) }
     set({ tasks: { ...get().tasks, [id]: ended } })
     announce(ended)
     return error === null

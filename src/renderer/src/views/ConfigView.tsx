@@ -6,7 +6,6 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   Alert,
-  Button,
   CodeBlock,
   CodeBlockCode,
   EmptyState,
@@ -25,12 +24,11 @@ import {
   ToolbarItem
 } from '@patternfly/react-core'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
-import { WrenchIcon } from '@patternfly/react-icons'
 import type { ConfigView as ConfigData } from '@shared/api'
 import { api, errorText } from '../api'
 import { keyOf, useContainers } from '../stores/containers'
 import { useSelection } from '../stores/selection'
-import { ModernizeDialog } from '../components/ModernizeDialog'
+import { FixButton, fixIdsOf, useFix } from '../components/FixButton'
 import { PathText } from '../components/PathText'
 import { saidText } from '../i18n/said'
 
@@ -51,9 +49,9 @@ export function ConfigView(): React.JSX.Element {
   const list = useContainers((s) => s.list)
   const focus = useSelection((s) => s.focus)
   const select = useSelection((s) => s.select)
+  const fix = useFix()
   const c = list.find((x) => keyOf(x) === focus)
   const [tab, setTab] = useState<TabKey>('expanded')
-  const [modernizing, setModernizing] = useState(false)
   const [data, setData] = useState<{ key: string; view: ConfigData | null; error: string | null } | null>(null)
 
   useEffect(() => {
@@ -91,13 +89,13 @@ export function ConfigView(): React.JSX.Element {
               ))}
             </FormSelect>
           </ToolbarItem>
-          {c?.legacy && (
-            <ToolbarItem>
-              <Button variant="secondary" icon={<WrenchIcon />} data-testid="modernize" onClick={() => setModernizing(true)}>
-                {t('config.modernize')}
-              </Button>
-            </ToolbarItem>
-          )}
+          {/* the fixes the engine offers for its problems (the conversion of legacy keys), each its button */}
+          {c &&
+            fixIdsOf(c.problems).map((id) => (
+              <ToolbarItem key={id}>
+                <FixButton fixId={id} onClick={() => fix.open(id, c)} />
+              </ToolbarItem>
+            ))}
         </ToolbarContent>
       </Toolbar>
       {!c && (
@@ -105,7 +103,7 @@ export function ConfigView(): React.JSX.Element {
           <EmptyStateBody>{t('config.pickNone')}</EmptyStateBody>
         </EmptyState>
       )}
-      {c && modernizing && <ModernizeDialog c={c} onClose={() => setModernizing(false)} />}
+      {fix.dialog}
       {view?.error && <Alert variant="danger" isInline role="alert" title={t('app.error', { message: view.error })} />}
       {config && (
         <div onKeyDown={moveBetweenTabs}>

@@ -28,12 +28,11 @@ import { CanvasMiniMap } from '../graph/CanvasMiniMap'
 import { directEdges, directGraph } from '../graph/directEdges'
 import { neighbour, type Direction } from '../graph/keyboardNav'
 import { NodeMenu, type NodeAction } from '../graph/NodeMenu'
-import { NodeRelations } from '../graph/NodeRelations'
+import { LineagePanel } from '../graph/LineagePanel'
 import { SnapshotDialog } from '../graph/SnapshotDialog'
 import { useHighlight } from '../stores/highlight'
 import { DetailsPanel } from '../components/DetailsPanel'
 import { useDestroyDialog } from '../stores/destroyDialog'
-import { FindingsList } from '../components/FindingsList'
 import { CloneTargets } from '../components/CloneTargets'
 import { dropProps } from '../dnd'
 import { openClone } from '../hooks/openClone'
@@ -345,8 +344,7 @@ function Graph(): React.JSX.Element {
           </ReactFlow>
         )}
       </div>
-      {focusKey && <NodeRelations id={focusKey} drawn={direct.drawn} transitive={direct.transitive.get(focusKey) ?? []} />}
-      <FindingsList />
+      <LineagePanel focus={focusKey} drawn={direct.drawn} transitive={focusKey ? (direct.transitive.get(focusKey) ?? []) : []} />
       {menu && <NodeMenu node={menu.node} container={byKey.get(menu.node.id)} at={menu.at} onAction={onAction} onClose={() => setMenu(null)} />}
       {dialog?.kind === 'snapshot' && <SnapshotDialog node={dialog.node} mode={dialog.mode} onClose={() => setDialog(null)} />}
     </div>
