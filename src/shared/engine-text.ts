@@ -36,11 +36,11 @@ export const ENGINE_TEXTS = {
   'finding-snapshots-leftover':
     "{{name}}'s lxc_snapshots ends in {{leftover}}, which is not an lxcpath/name pair (LXC leaves such a piece when it removes a clone whose lxcpath ends with another clone's); lxc-destroy refuses to destroy {{short}} while it is there. The entry it was part of is lost: a clone that depends on {{short}} from an lxcpath not checked here is found only when that lxcpath is checked too.",
   'finding-unlisted-dependent': "{{dependent}} depends on {{name}}, but {{name}}'s lxc_snapshots does not list it.",
-  'finding-count-mismatch': "{{name}}'s lxc_snapshots (LXC 1.x format) counts {{count}} dependent(s), but {{found}} were found{{list}}.",
+  'finding-count-mismatch': "{{name}}'s lxc_snapshots (LXC 1.x format) counts {{count}} {{count:dependent|dependents}}, but {{found}} were found{{list}}.",
   'finding-empty-snapshots': "{{name}}'s lxc_snapshots is empty: nothing depends on {{short}}, but lxc-destroy refuses to destroy it (\"has clones\") while the file exists.",
   'finding-zero-count': "{{name}}'s lxc_snapshots holds the LXC 1.x count 0: nothing depends on {{short}}, but lxc-destroy refuses to destroy it (\"has clones\") while the file exists.",
   'finding-garbled-snapshots': "{{name}}'s lxc_snapshots is neither a count nor lxcpath/name pairs; lxc-destroy refuses to destroy {{short}} while it exists.",
-  'finding-no-snapshots-file': '{{dependents}} depend(s) on {{name}}, but it has no lxc_snapshots: lxc-destroy would destroy {{short}} and break them.',
+  'finding-no-snapshots-file': '{{dependents}} {{count:depends|depend}} on {{name}}, but it has no lxc_snapshots: lxc-destroy would destroy {{short}} and break them.',
   'finding-stray-partial': '{{name}} has a stale "partial" file from an interrupted lxc-create; lxc-start refuses to start it until it is removed.',
   // notes on figures (fs/project-quota.ts, drivers' usage)
   'quota-kernel': 'Project quotas are not available on this kernel (built without {{options}}).',
@@ -78,7 +78,7 @@ export const ENGINE_TEXTS = {
   'removed-no-setting': 'removed; LXC 2.1+ has no such setting',
   // refusals and failures of everyday operations (engine/errors.ts, ops/*)
   'no-container': "There is no container {{name}} in {{lxcpath}} (no {{dir}}/config).",
-  'has-dependents': "{{name}} ({{dir}}) cannot be destroyed: {{count}} container(s) or snapshot(s) depend on it: {{dependents}}. Destroy those first, or use --with-dependents.",
+  'has-dependents': "{{name}} ({{dir}}) cannot be destroyed: {{count}} {{count:container or snapshot depends|containers or snapshots depend}} on it: {{dependents}}. Destroy those first, or use --with-dependents.",
   // a list cut short: the first paths, and how many more
   'list-more': "{{shown}} and {{more}} more",
   'word-directory': "directory",
@@ -104,7 +104,7 @@ export const ENGINE_TEXTS = {
   'snapshot-no-rootfs': "{{name}} has no rootfs: there is nothing to snapshot.",
   'snapshot-vanished': "Snapshot {{snapshot}} of {{name}} vanished right after it was made.",
   'restore-no-rootfs': "{{snapshot}} of {{name}} has no rootfs: there is nothing to restore.",
-  'restore-has-dependents': "{{name}} cannot be restored in place: {{dependents}} read(s) its rootfs (LXC: \"container rootfs has dependent snapshots\").",
+  'restore-has-dependents': "{{name}} cannot be restored in place: {{dependents}} {{count:reads|read}} its rootfs (LXC: \"container rootfs has dependent snapshots\").",
   'stop-before-flatten': "{{name}} is {{state}}: stop it before you flatten it (a running container's rootfs is changing under the copy).",
   'stop-before-convert': "{{name}} is {{state}}: stop it before you convert it (a running container's rootfs is changing under the copy).",
   'stop-before-clone': "{{name}} is {{state}}: stop it before you clone it (a running container's rootfs is changing under the copy).",
@@ -348,7 +348,7 @@ export const ENGINE_TEXTS = {
   'lxd-no-container': "there is no container \"{{name}}\" in {{lxcpath}} on {{host}}",
   'lxd-copy-pool': "On the LXD host {{host}}, a copy stays in its origin's storage pool ({{backend}}); -B {{requested}} cannot be chosen.",
   'lxd-running': "{{name}} on {{host}} is {{status}}; stop it first.",
-  'lxd-has-snapshots': "{{name}} on {{host}} has {{count}} snapshot(s) ({{snapshots}}) that LXD deletes with it; destroy it with its dependents (--with-dependents) to delete them too.",
+  'lxd-has-snapshots': "{{name}} on {{host}} has {{count}} {{count:snapshot|snapshots}} ({{snapshots}}) that LXD deletes with it; destroy it with its dependents (--with-dependents) to delete them too.",
   'lxd-snapshot-comment': "LXD keeps no comment with a snapshot; snapshot {{name}} on {{host}} without one.",
   'lxd-snapshot-unlisted': "LXD on {{host}} said the snapshot {{snapshot}} of {{name}} was made, but it is not listed.",
   'lxd-xattr-scan': "LXD on {{host}} does not say which of {{name}}'s files have extended attributes, and its pool {{pool}} cannot be read from this computer.",
@@ -492,7 +492,9 @@ export const ENGINE_TEXTS = {
 export type EngineTextKey = keyof typeof ENGINE_TEXTS
 
 /** The value names of a template: `{{a}} x {{b}}` -> 'a' | 'b'. */
-type ValueNames<S extends string> = S extends `${string}{{${infer V}}}${infer Rest}` ? V | ValueNames<Rest> : never
+// `{{count:form|forms}}` is an English word form chosen by the value `count` (1 or not): its value is `count`
+type ValueName<V extends string> = V extends `${infer N}:${string}` ? N : V
+type ValueNames<S extends string> = S extends `${string}{{${infer V}}}${infer Rest}` ? ValueName<V> | ValueNames<Rest> : never
 
 /** A value: a name, a path, a number, or a sentence of its own (a rule inside a refusal). */
 export type SaidValue = string | number | Said
@@ -507,11 +509,13 @@ export interface Said {
   text: string
 }
 
-/** Fills a template's `{{name}}`s (a missing value stays as it is written; a sentence gives its English). */
+/** Fills a template's `{{name}}`s and `{{count:form|forms}}`s (a missing value stays as it is written; a sentence gives its English). */
 export function fill(template: string, values: Readonly<Record<string, SaidValue>>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+  return template.replace(/\{\{(\w+)(?::([^|}]*)\|([^}]*))?\}\}/g, (whole, name: string, one?: string, other?: string) => {
     const v = values[name]
-    return v === undefined ? whole : typeof v === 'object' ? v.text : String(v)
+    if (v === undefined) return whole
+    if (one !== undefined) return Number(v) === 1 ? one : other!
+    return typeof v === 'object' ? v.text : String(v)
   })
 }
 
@@ -521,7 +525,7 @@ export function say<K extends EngineTextKey>(key: K, ...values: [ValueNames<(typ
   return { key, values: v, text: fill(ENGINE_TEXTS[key], v) }
 }
 
-/** The value names each template uses, for the check that every language fills the same ones. */
+/** The value names each template uses, for the check that every language fills the same ones (an English word form is not one). */
 export function valueNames(template: string): string[] {
   return [...new Set([...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!))].sort()
 }

@@ -30,7 +30,7 @@ describe('strata destroy with several names', () => {
     const lines = r.stdout.split('\n')
     // a2 before a (a2 is a's clone); base stays for b's sake
     expect(lines[0]).toMatch(/^Destroys, leaves first: (a2, a, c|a2, c, a|c, a2, a)$/)
-    expect(lines).toContain('Stays: base: base stays: b depend(s) on it and would stay.')
+    expect(lines).toContain('Stays: base: base stays: b depends on it and would stay.')
     expect(lines.filter((l) => l.startsWith('Destroyed ')).sort()).toEqual([`Destroyed ${P.path}/a`, `Destroyed ${P.path}/a2`, `Destroyed ${P.path}/c`])
     expect(r.code).toBe(1)
     expect((await lxcLs(P.path)).sort()).toEqual(['b', 'base'])

@@ -43,7 +43,7 @@ describe.skipIf(process.geteuid?.() !== 0)('exit statuses', () => {
   it('a refusal by a rule is 1, a missing container 3, a usage error 2', async () => {
     const refused = await strata('destroy', '-P', P.path, '-n', 'base')
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toContain(`1 container(s) or snapshot(s) depend on it: ${P.path}/o1`)
+    expect(refused.stderr).toContain(`1 container or snapshot depends on it: ${P.path}/o1`)
     const missing = await strata('destroy', '-P', P.path, '-n', 'nope')
     expect(missing.code).toBe(3)
     expect(missing.stderr).toBe(`strata destroy: There is no container nope in ${P.path} (no ${P.path}/nope/config).`)

@@ -35,7 +35,7 @@ describe('destroySetPlan', () => {
       { lxcpath: P.path, name: 'a2' },
       { lxcpath: `${P.path}/a2/snaps`, name: 'snap0' }
     ])
-    expect(a.message).toBe(`a stays: a2, ${P.path}/a2/snaps/snap0 depend(s) on it and would stay.`)
+    expect(a.message).toBe(`a stays: a2, ${P.path}/a2/snaps/snap0 depend on it and would stay.`)
     const base = plan.refused.find((r) => r.ref.name === 'base')!
     expect(base.rule).toBe('dependents')
     expect(names(base.dependents).sort()).toEqual(['a', 'a2', 'b', 'snap0'])

@@ -27,6 +27,12 @@ describe('engine sentences in Japanese', () => {
     })
     expect(wrong).toEqual([])
   })
+  it('English says one and several in their own word forms, never "(s)"', () => {
+    expect(Object.entries(ENGINE_TEXTS).filter(([, t]) => t.includes('(s)')).map(([k]) => k)).toEqual([])
+    expect(say('has-dependents', { name: 'base', dir: '/p/base', count: 1, dependents: '/p/c1' }).text).toContain('1 container or snapshot depends on it')
+    expect(say('has-dependents', { name: 'base', dir: '/p/base', count: 2, dependents: '/p/c1, /p/c2' }).text).toContain('2 containers or snapshots depend on it')
+    expect(say('restore-has-dependents', { name: 'base', count: 1, dependents: '/p/c1' }).text).toContain('/p/c1 reads its rootfs')
+  })
   it('English comes from the engine\'s table, not from a second copy in en.json', () => {
     expect('engine' in en).toBe(false)
   })

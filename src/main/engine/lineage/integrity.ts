@@ -171,7 +171,7 @@ export function integrityFindings(lineage: Lineage, scans: readonly LxcpathScan[
       addOrigin({
         severity: 'error',
         code: 'missing-bookkeeping',
-        said: say('finding-no-snapshots-file', { dependents: actual.map(show).join(', '), name, short: subject.name })
+        said: say('finding-no-snapshots-file', { count: actual.length, dependents: actual.map(show).join(', '), name, short: subject.name })
       })
     }
 

@@ -99,7 +99,7 @@ export async function restoreSnapshot(ref: ContainerRef, snapshot: string, opts:
 
   const deps = (await dependentsOf(owner, ctx)).filter((d) => d.lxcpath !== snapRef.lxcpath)
   if (deps.length > 0)
-    throw refused('restore-has-dependents', say('restore-has-dependents', { name: ref.name, dependents: deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ') }), show(ref))
+    throw refused('restore-has-dependents', say('restore-has-dependents', { name: ref.name, count: deps.length, dependents: deps.map((d) => `${d.lxcpath}/${d.name}`).join(', ') }), show(ref))
   // the container stays a copy of what it was copied from: its record goes into the rebuilt directory
   const keepRecord = owner.provenance ? { [PROVENANCE_FILE]: provenanceText(owner.provenance) } : undefined
   const prepared = await prepareClone(
