@@ -105,6 +105,7 @@ export const ContainerTable = memo(function ContainerTable({ rows }: { rows: Con
                   id="select-all"
                   className="pf-v6-c-check__input"
                   type="checkbox"
+                  tabIndex={-1}
                   aria-label={t('containers.selectAll')}
                   checked={allChecked}
                   onChange={() => useSelection.getState().setAll(allChecked ? [] : order)}
