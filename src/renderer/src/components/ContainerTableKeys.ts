@@ -28,6 +28,14 @@ import { headItems, isHeadItem, isResizer, isSelectAll, partIn, partOf, rowAroun
 const MOVES = new Set(['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End'])
 const menuKey = (e: React.KeyboardEvent): boolean => e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')
 
+/** Left/Right (and Ctrl+Left/Right) through `items`, from `t`; no wrapping. */
+function sideways(e: React.KeyboardEvent, items: HTMLElement[], t: HTMLElement): boolean {
+  if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return false
+  e.preventDefault()
+  items[items.indexOf(t) + (e.key === 'ArrowRight' ? 1 : -1)]?.focus()
+  return true
+}
+
 export interface RowKeys {
   onKeyDown(e: React.KeyboardEvent<HTMLDivElement>): void
   onFocus(e: React.FocusEvent<HTMLDivElement>): void
@@ -151,14 +159,6 @@ export function useRowKeys(
     }
     syncStop()
   }, [scroller, body, order, syncStop])
-
-  /** Left/Right (and Ctrl+Left/Right) through `items`, from `t`; no wrapping. */
-  const sideways = (e: React.KeyboardEvent, items: HTMLElement[], t: HTMLElement): boolean => {
-    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return false
-    e.preventDefault()
-    items[items.indexOf(t) + (e.key === 'ArrowRight' ? 1 : -1)]?.focus()
-    return true
-  }
 
   const onHeadKey = useCallback(
     (e: React.KeyboardEvent, t: HTMLElement) => {
