@@ -196,6 +196,12 @@ test('a column sorted and resized by keyboard: Up to the header, Left/Right alon
   await expect.poll(() => width('name')).toBeLessThan(before + 2)
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('sort-name').getByRole('button')).toBeFocused()
+  // End and Home: the last column's sort button, the header's first item
+  await page.keyboard.press('End')
+  await expect(page.getByTestId('sort-size').getByRole('button')).toBeFocused()
+  await page.keyboard.press('Home')
+  await expect(page.getByRole('checkbox', { name: 'Select all' })).toBeFocused()
+  await page.keyboard.press('ArrowRight')
   // the header is where Tab comes back to; Down goes to the first row
   await page.keyboard.press('Tab')
   expect(await inTable(page)).toBe(false)

@@ -6,7 +6,8 @@
 //   (with Shift the selection runs from the anchor, with Ctrl only the focus moves); on a row's
 //   checkbox or kebab the focus goes to the same part of the next row and the selection stays
 //   (Space checks: a keyboard multi-selection). Up from the first row goes to the header, Down
-//   from the header to the first row.
+//   from the header to the first row; in the header Home and End go to its first item and its
+//   last column's sort button.
 // - Left/Right go through a row's parts (checkbox, row, kebab) or the header's items (select-all,
 //   each column's sort button and resize handle: ContainerTableItems). On a focused handle the
 //   arrows resize (ResizableTh) and Ctrl+Left/Right move on; Escape goes back to its sort button.
@@ -163,8 +164,15 @@ export function useRowKeys(
   const onHeadKey = useCallback(
     (e: React.KeyboardEvent, t: HTMLElement) => {
       const box = scroller.current
-      if (sideways(e, headItems(box), t)) return
-      if (e.key === 'Escape' && isResizer(t)) {
+      const items = headItems(box)
+      if (sideways(e, items, t)) return
+      if (e.key === 'Home' || e.key === 'End') {
+        // End to the last sort button, not its handle, where Home gives the natural width (ResizableTh)
+        e.preventDefault()
+        ;(e.key === 'Home' ? items[0] : items.filter((i) => !isResizer(i)).pop())?.focus()
+      } else if (e.key === 'PageUp' || e.key === 'PageDown') {
+        e.preventDefault() // not the box's scroll: the rows are Down away
+      } else if (e.key === 'Escape' && isResizer(t)) {
         e.preventDefault()
         sortButtonBy(t)?.focus()
       } else if (e.key === 'Enter' && isSelectAll(t)) {
