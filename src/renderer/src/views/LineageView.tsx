@@ -202,6 +202,7 @@ function Graph(): React.JSX.Element {
     }
   }
 
+  // The keyboard: the graph one Tab stop, the arrows between nodes, the menu's Escape back to its node.
   const graphKeys = useGraphKeys({
     graph,
     positions,
@@ -340,15 +341,7 @@ function Graph(): React.JSX.Element {
       </div>
       {focusKey && <NodeRelations id={focusKey} drawn={direct.drawn} transitive={direct.transitive.get(focusKey) ?? []} />}
       <FindingsList />
-      {menu && (
-        <NodeMenu
-          node={menu.node}
-          container={byKey.get(menu.node.id)}
-          at={menu.at}
-          onAction={onAction}
-          onClose={closeMenu}
-        />
-      )}
+      {menu && <NodeMenu node={menu.node} container={byKey.get(menu.node.id)} at={menu.at} onAction={onAction} onClose={closeMenu} />}
       {dialog?.kind === 'snapshot' && <SnapshotDialog node={dialog.node} mode={dialog.mode} onClose={() => setDialog(null)} />}
     </div>
   )
