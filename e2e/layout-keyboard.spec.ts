@@ -1,16 +1,17 @@
 // The containers view at the smallest window Strata supports (1024x700): nothing clipped, the
 // size column and the details panel inside the window; and a clone and a destroy done with the
-// keyboard alone (Ctrl+F, Tab, Enter, Delete, Escape), checked against lxc-ls.
+// keyboard alone (Ctrl+F, Tab, Enter, Delete, Escape; the table one Tab stop), checked against
+// lxc-ls. (The table's own keys, its row menu's clone and destroy: grid-keyboard.spec.)
 import type { Locator, Page } from '@playwright/test'
 import { test, expect, useStrata } from './fixtures'
 import { lxcLs } from './lxc'
 
 const env = useStrata()
 
-/** Press Tab until `target` has focus (at most 80 times): how a keyboard user gets there. */
-async function tabTo(page: Page, target: Locator): Promise<void> {
+/** Press Tab until `target` has focus (at most 80 times): how a keyboard user gets there. Returns how many Tabs it took. */
+async function tabTo(page: Page, target: Locator): Promise<number> {
   for (let i = 0; i < 80; i++) {
-    if (await target.evaluate((el) => el === document.activeElement)) return
+    if (await target.evaluate((el) => el === document.activeElement)) return i
     await page.keyboard.press('Tab')
   }
   throw new Error('Tab never reached the element')
@@ -81,7 +82,8 @@ test('clone and destroy with the keyboard only', async ({ openApp }) => {
   await page.keyboard.type('copy1')
   await expect(page.getByTestId('container-row-base')).toHaveCount(0)
   const row = page.getByTestId('container-row-copy1')
-  await tabTo(page, row)
+  // from the filter: its clear button, the show-hidden box, the drop zone, then the table, one Tab stop
+  expect(await tabTo(page, row)).toBe(4)
   // Enter opens the details: focus moves to its heading
   await page.keyboard.press('Enter')
   await expect(page.getByRole('heading', { name: 'copy1', level: 2 })).toBeFocused()
@@ -103,7 +105,8 @@ test('clone and destroy with the keyboard only', async ({ openApp }) => {
   await page.keyboard.press('Control+a')
   await page.keyboard.type('kb1')
   const kb1 = page.getByTestId('container-row-kb1')
-  await tabTo(page, kb1)
+  // (three more: the actions on the selection, copy1, shown in the toolbar)
+  expect(await tabTo(page, kb1)).toBe(7)
   await page.keyboard.press('Delete')
   const destroy = page.getByRole('dialog', { name: 'Destroy kb1' })
   await expect(destroy).toBeVisible()

@@ -66,3 +66,23 @@ test('a 900-node lineage zoomed out is one canvas that selects by click; search 
   await expect(page.getByTestId('graph-node-clone42-3')).toHaveClass(/match/)
   await expect(overview).toHaveCount(0)
 })
+
+test('zoomed out to the canvas, the graph is still one Tab stop: Tab onto it brings a node back, focused, at a readable zoom', async ({ openApp }) => {
+  const page = await openApp(env)
+  await page.getByTestId('nav-lineage').click()
+  await expect(page.locator('.react-flow__node').first()).toBeVisible({ timeout: 30_000 })
+  const overview = page.getByTestId('graph-overview')
+  for (let i = 0; i < 20 && !(await overview.count()); i++) await page.getByRole('button', { name: 'Zoom out' }).click()
+  await expect(overview).toBeVisible()
+  await page.getByTestId('clone-target').focus()
+  await page.keyboard.press('Tab')
+  const focusedNode = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('.react-flow__node')?.dataset.id ?? null)
+  // the top-left root, nothing being selected
+  await expect.poll(focusedNode).toBe(`${env.lxcpath}/base0`)
+  await expect(overview).toHaveCount(0)
+  // the arrows go on from it, and one Tab leaves the graph
+  await page.keyboard.press('ArrowDown')
+  await expect.poll(focusedNode).not.toBe(`${env.lxcpath}/base0`)
+  await page.keyboard.press('Tab')
+  expect(await page.getByTestId('graph').evaluate((g) => g.contains(document.activeElement))).toBe(false)
+})

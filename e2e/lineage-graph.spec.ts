@@ -63,7 +63,7 @@ test('each relation is drawn once, arrowheads in their kind\'s colour, the legen
   await snap(page, 'lineage-1024x700')
 })
 
-test('keyboard: arrows move between nodes with a focus ring, Enter selects, Delete asks to destroy, edges are no Tab stops', async ({ openApp, page }) => {
+test('keyboard: the graph is one Tab stop; arrows move between nodes with a focus ring, Enter selects, Shift+F10 opens the menu and Escape comes back, Delete asks to destroy', async ({ openApp, page }) => {
   await openApp(env)
   await openGraph(page)
   const focused = (): Promise<string | undefined> => page.evaluate(() => (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('.react-flow__node')?.dataset.id)
@@ -79,11 +79,30 @@ test('keyboard: arrows move between nodes with a focus ring, Enter selects, Dele
   expect(outline).toBe('solid')
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('details').getByRole('heading', { level: 2 })).toHaveText('base')
-  // Tab goes from node to node (or out of the graph), never onto an edge
-  for (let i = 0; i < 6; i++) {
-    await page.keyboard.press('Tab')
-    expect(await page.evaluate(() => document.activeElement?.closest('.react-flow__edge') === null)).toBe(true)
-  }
+  // the graph is one Tab stop, as the containers table is: no edge and no other node is one
+  const graph = page.getByTestId('graph')
+  await expect(graph.locator('[tabindex="0"]')).toHaveCount(1)
+  await expect(page.getByTestId(`rf__node-${id('base')}`)).toHaveAttribute('tabindex', '0')
+  await expect(graph.locator('.react-flow__edge[tabindex]')).toHaveCount(0)
+  // one Tab leaves it, Shift+Tab comes back to the node last focused
+  await page.keyboard.press('Tab')
+  expect(await graph.evaluate((g) => g.contains(document.activeElement))).toBe(false)
+  await page.keyboard.press('Shift+Tab')
+  await expect.poll(focused).toBe(id('base'))
+  // one Tab from the control before it reaches it
+  await page.getByTestId('clone-target').focus()
+  await page.keyboard.press('Tab')
+  await expect.poll(focused).toBe(id('base'))
+  // Shift+F10: the node's menu, its first item focused; Escape gives the focus back to the node
+  await page.keyboard.press('Shift+F10')
+  await expect(page.getByTestId('node-menu')).toBeVisible()
+  expect(await page.getByTestId('node-menu').evaluate((m) => m.contains(document.activeElement))).toBe(true)
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('node-menu')).toHaveCount(0)
+  await expect.poll(focused).toBe(id('base'))
+  // screen readers are told the graph's keys in the app's language, not React Flow's English
+  const described = await page.getByTestId(`rf__node-${id('base')}`).evaluate((n) => document.getElementById(n.getAttribute('aria-describedby')!)?.textContent)
+  expect(described).toContain('Shift+F10')
   await page.getByTestId(`rf__node-${id('c2')}`).focus()
   await page.keyboard.press('Delete')
   await expect(page.getByTestId('destroy-dialog')).toBeVisible()

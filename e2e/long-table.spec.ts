@@ -5,8 +5,8 @@
 // End, the focused row scrolled into view below the sticky header with its focus ring), a range
 // and select-all take rows that were never on screen (the bulk destroy counts them), the filter
 // finds a container far down, screen readers are told the row count and each row's place, the
-// columns keep their widths while scrolling, and a container started in a terminal at the bottom
-// of the list shows its state in place.
+// columns keep their widths while scrolling, the table stays one Tab stop while its row is scrolled
+// away, and a container started in a terminal at the bottom of the list shows its state in place.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import type { Page } from '@playwright/test'
@@ -170,6 +170,29 @@ test('the focus, a checked box and an open menu stay with their container while 
   await expect(page.getByTestId(`container-row-${focused}`)).toBeFocused()
   await page.keyboard.press('ArrowDown')
   await expect(page.getByTestId(`container-row-${next}`)).toBeFocused()
+})
+
+test('the table is one Tab stop also when its row is scrolled away: Shift+Tab back onto it brings the row back, focused', async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  const table = page.getByTestId('containers-table')
+  const second = nameOf(await rowsIn(page).nth(1).getAttribute('data-testid'))!
+  await rowsIn(page).first().click()
+  await page.keyboard.press('ArrowDown')
+  await expect(page.getByTestId(`container-row-${second}`)).toBeFocused()
+  await page.keyboard.press('Tab')
+  expect(await table.evaluate((t) => t.contains(document.activeElement))).toBe(false)
+  // the wheel takes the row out of the window
+  await page.locator('.table-scroll').hover()
+  await expect(async () => {
+    await page.mouse.wheel(0, 2000)
+    await expect(page.getByTestId(`container-row-${second}`)).toHaveCount(0, { timeout: 500 })
+  }).toPass({ timeout: 30_000 })
+  await page.keyboard.press('Shift+Tab')
+  await expect(page.getByTestId(`container-row-${second}`)).toBeFocused()
+  await expect(page.getByTestId(`container-row-${second}`)).toBeInViewport()
+  // and the arrows go on from it
+  await page.keyboard.press('ArrowUp')
+  await expect(rowsIn(page).first()).toBeFocused()
 })
 
 test('a shift-click range and select-all take rows never on screen; the bulk destroy counts them', async ({ openApp }) => {

@@ -64,7 +64,7 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, labels, in
   const range = (): void => useSelection.getState().range(key, order())
   return (
     <tr
-      tabIndex={0}
+      tabIndex={-1}
       className={`pf-v6-c-table__tr pf-m-clickable${selected ? ' pf-m-selected' : ''} row${c.hidden ? ' hidden-container' : ''}`}
       role="row"
       aria-selected={selected}
@@ -107,6 +107,7 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, labels, in
           <input
             className="pf-v6-c-check__input"
             type="checkbox"
+            tabIndex={-1}
             checked={selected}
             onChange={(e) => ((e.nativeEvent as MouseEvent).shiftKey ? range() : toggle())}
             aria-label={labels.selectRow(c.name)}

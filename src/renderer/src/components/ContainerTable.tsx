@@ -92,6 +92,7 @@ export const ContainerTable = memo(function ContainerTable({ rows }: { rows: Con
       <table
         ref={table}
         role="grid"
+        aria-multiselectable
         aria-label={t('containers.title')}
         aria-rowcount={rows.length + 1}
         className="pf-v6-c-table pf-m-compact pf-m-sticky-header ct"
@@ -105,6 +106,7 @@ export const ContainerTable = memo(function ContainerTable({ rows }: { rows: Con
                   id="select-all"
                   className="pf-v6-c-check__input"
                   type="checkbox"
+                  tabIndex={-1}
                   aria-label={t('containers.selectAll')}
                   checked={allChecked}
                   onChange={() => useSelection.getState().setAll(allChecked ? [] : order)}

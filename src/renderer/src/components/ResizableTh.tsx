@@ -1,6 +1,8 @@
 // A containers-table header: a sort button and a handle on its right edge to change the column's
-// width, dragged with the pointer, or focused (Tab) and moved with the arrow keys (Shift for
-// bigger steps); Home or a double-click gives the column back its natural width. PatternFly 6.6's
+// width, dragged with the pointer, or focused (Left/Right from the sort button: the table is one
+// Tab stop, ContainerTableKeys) and moved with the arrow keys (Shift for bigger steps; Ctrl+arrows
+// move the focus on, Escape back to the sort button); Home or a double-click gives the column
+// back its natural width. PatternFly 6.6's
 // react-table has no resizable columns, so the handle is ours: a WAI-ARIA window splitter
 // (role=separator with its value). The cell is a plain `<th>` with PatternFly's classes and
 // markup: react-table's Th measures offsetWidth/scrollWidth after mounting (to know whether its
@@ -55,6 +57,7 @@ function Handle({ column, label, th }: { column: string; label: string; th: Reac
     handle.addEventListener('pointercancel', up)
   }
   const onKeyDown = (e: React.KeyboardEvent): void => {
+    if (e.ctrlKey || e.metaKey) return // Ctrl+arrows move the focus on (ContainerTableKeys)
     const step = e.shiftKey ? STEP * 4 : STEP
     if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') setWidth(column, current() + (e.key === 'ArrowRight' ? step : -step))
     else if (e.key === 'Home') {
@@ -76,7 +79,7 @@ function Handle({ column, label, th }: { column: string; label: string; th: Reac
       aria-valuemax={MAX_COLUMN_WIDTH}
       aria-valuenow={now === null ? undefined : Math.round(now)}
       title={t('containers.resizeHint')}
-      tabIndex={0}
+      tabIndex={-1}
       data-testid={`resize-${column}`}
       onFocus={() => width === undefined && measure()}
       onPointerDown={onPointerDown}
@@ -131,6 +134,7 @@ export function ResizableTh({ column, label, numeric, wide, tooltip, sorted, onS
     <th ref={ref} tabIndex={-1} role="columnheader" className={className} aria-sort={sorted ? `${sorted}ending` : undefined} data-testid={`sort-${column}`} data-column={column}>
       <button
         type="button"
+        tabIndex={-1}
         className="pf-v6-c-table__button"
         onClick={onSort}
         onMouseEnter={showTipIfCut}

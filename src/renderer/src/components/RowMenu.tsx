@@ -29,6 +29,7 @@ export function RowMenu({ c, label, open, setOpen }: { c: ContainerInfo; label: 
       <button
         ref={toggleRef}
         type="button"
+        tabIndex={-1}
         className={`pf-v6-c-menu-toggle pf-m-plain kebab-toggle${open ? ' pf-m-expanded' : ''}`}
         aria-label={label}
         aria-expanded={open}
@@ -48,6 +49,8 @@ function RowMenuItems({ c, toggleRef, setOpen }: { c: ContainerInfo; toggleRef: 
   const reasonOf = useStateReason()
   const run = (f: () => void): void => {
     setOpen(false)
+    // the focus leaves the menu for its kebab, where a dialog the action opens gives it back
+    toggleRef.current?.focus()
     f()
   }
   const destroyWhy = actionRefusal('destroy', c.name, c.state)

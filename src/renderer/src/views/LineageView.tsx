@@ -26,7 +26,7 @@ import { OverviewCanvas } from '../graph/OverviewCanvas'
 import { overviewBounds } from '../graph/overview'
 import { CanvasMiniMap } from '../graph/CanvasMiniMap'
 import { directEdges, directGraph } from '../graph/directEdges'
-import { neighbour, type Direction } from '../graph/keyboardNav'
+import { NODE_ATTRS, useGraphKeys } from '../graph/useGraphKeys'
 import { NodeMenu, type NodeAction } from '../graph/NodeMenu'
 import { LineagePanel } from '../graph/LineagePanel'
 import { SnapshotDialog } from '../graph/SnapshotDialog'
@@ -55,9 +55,6 @@ const HANDLES: NodeHandle[] = [
 type Menu = { node: LineageNode; at: { x: number; y: number } }
 /** the destroy dialog is the app's one (stores/destroyDialog.ts, drawn by DestroyHost) */
 type Dialog = { kind: 'snapshot'; node: LineageNode; mode: 'clone' | 'restore' }
-
-/** The DOM element of a node, by its id (React Flow renders `data-id`). */
-const nodeElement = (id: string): HTMLElement | null => document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`)
 
 /** The view that puts a graph's top-left node CORNER_MARGIN in from the pane's corner, at the readable zoom. */
 function cornerOf(b: { x: number; y: number }): { x: number; y: number; zoom: number } {
@@ -115,6 +112,7 @@ function Graph(): React.JSX.Element {
       // node once to measure it, out of view or not
       handles: HANDLES,
       selected: keys.includes(n.id),
+      domAttributes: NODE_ATTRS,
       data: { node: n, findings: findings.get(n.id) ?? [], match: m.has(n.id) },
       ariaLabel: `${n.ref.name} (${word(`lineage.kind.${n.kind}`)}, ${n.backend ?? '?'}${n.kind === 'container' ? `, ${word(`state.${n.state}`)}` : ''})`
     }))
@@ -203,31 +201,24 @@ function Graph(): React.JSX.Element {
     }
   }
 
-  // Arrows move the focus between nodes (bringing the next one into view), Delete asks to
-  // destroy, the context-menu key (or Shift+F10) opens the menu; Enter selects (React Flow).
-  const onKeyDown = (e: React.KeyboardEvent): void => {
-    const el = (e.target as HTMLElement).closest<HTMLElement>('.react-flow__node')
-    const id = el?.dataset.id
-    if (!el || !id || !positions) return
-    const node = graph.nodes.find((n) => n.id === id)
-    if (e.key.startsWith('Arrow')) {
-      e.preventDefault()
-      e.stopPropagation()
-      const next = neighbour(positions, id, e.key as Direction)
-      if (!next) return
-      const p = positions[next]!
-      void flow.setCenter(p.x + NODE_W / 2, p.y + NODE_H / 2, { zoom: Math.max(flow.getZoom(), READABLE_ZOOM), duration: 0 })
-      // a node out of view is rendered once it is centred: focus it on the next frame
-      requestAnimationFrame(() => requestAnimationFrame(() => nodeElement(next)?.focus()))
-    } else if (e.key === 'Delete' && byKey.has(id)) {
-      e.preventDefault()
-      useDestroyDialog.getState().open(byKey.get(id)!)
-    } else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && node) {
-      e.preventDefault()
-      const r = el.getBoundingClientRect()
-      setMenu({ node, at: { x: r.left + r.width / 2, y: r.bottom } })
-    }
-  }
+  // The keyboard: the graph one Tab stop, the arrows between nodes, the menu's Escape back to its node.
+  const graphKeys = useGraphKeys({
+    graph,
+    positions,
+    selected: focusKey,
+    virtualised: nodes.length > VIRTUALIZE_ABOVE,
+    overview,
+    onDelete: (id) => byKey.has(id) && useDestroyDialog.getState().open(byKey.get(id)!),
+    openMenu: (node, at) => setMenu({ node, at })
+  })
+  const { withStop, menuClosing } = graphKeys
+  const flowNodes = useMemo(() => withStop(nodes), [withStop, nodes])
+  const menuOn = menu?.node.id
+  const closeMenu = useCallback(() => {
+    if (menuOn) menuClosing(menuOn)
+    setMenu(null)
+  }, [menuOn, menuClosing])
+  const ariaLabelConfig = useMemo(() => ({ 'node.a11yDescription.default': t('lineage.nodeKeys'), 'node.a11yDescription.keyboardDisabled': t('lineage.nodeKeys'), 'edge.a11yDescription.default': '' }), [t])
 
   // A big graph opens at the readable zoom on its top-left corner (where the layout starts)
   // rather than as a thousand tiny boxes: only what is in view is drawn, so it paints and pans
@@ -291,7 +282,7 @@ function Graph(): React.JSX.Element {
         <Alert variant="danger" isInline title={failure} actionClose={<AlertActionCloseButton onClose={() => setFailure(null)} />} data-testid="graph-action-error" />
       )}
       {/* Dropping a container anywhere on the canvas clones it into its own lxcpath. */}
-      <div className={['graph', over ? 'over' : '', far ? 'far' : ''].join(' ')} data-testid="graph" onKeyDownCapture={onKeyDown} {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
+      <div className={['graph', over ? 'over' : '', far ? 'far' : ''].join(' ')} data-testid="graph" onKeyDownCapture={graphKeys.onKeyDown} onFocus={graphKeys.onFocus} {...dropProps((ref) => openClone(ref, ref.lxcpath), setOver)}>
         {error ? (
           <p className="error">{error}</p>
         ) : !graph.nodes.length ? (
@@ -302,7 +293,7 @@ function Graph(): React.JSX.Element {
           // Mounted once there are nodes, so the first view (fitted, or a big graph's corner)
           // is chosen for them; later changes keep the view where the user left it.
           <ReactFlow
-            nodes={handOver ? nodes : []}
+            nodes={handOver ? flowNodes : []}
             // none while the overview canvas draws them: React Flow would still add and remove
             // an (empty) element per edge as edges enter and leave the view on every pan frame
             edges={handOver && !overview ? edges : []}
@@ -324,6 +315,9 @@ function Graph(): React.JSX.Element {
             defaultViewport={big ? corner : undefined}
             minZoom={0.05}
             proOptions={{ hideAttribution: true }}
+            tabIndex={graphKeys.paneTabIndex}
+            aria-label={t('lineage.title')}
+            ariaLabelConfig={ariaLabelConfig}
           >
             {/* the dot grid only closer in: zoomed out, its dots are a pixel or two apart and the
                 pattern repainted across the whole pane on every pan frame cost more than the graph */}
@@ -345,7 +339,7 @@ function Graph(): React.JSX.Element {
         )}
       </div>
       <LineagePanel focus={focusKey} drawn={direct.drawn} transitive={focusKey ? (direct.transitive.get(focusKey) ?? []) : []} />
-      {menu && <NodeMenu node={menu.node} container={byKey.get(menu.node.id)} at={menu.at} onAction={onAction} onClose={() => setMenu(null)} />}
+      {menu && <NodeMenu node={menu.node} container={byKey.get(menu.node.id)} at={menu.at} onAction={onAction} onClose={closeMenu} />}
       {dialog?.kind === 'snapshot' && <SnapshotDialog node={dialog.node} mode={dialog.mode} onClose={() => setDialog(null)} />}
     </div>
   )
