@@ -25,6 +25,8 @@ export interface WebServerOptions {
   port?: number
   /** fixed token for tests; random otherwise */
   token?: string
+  /** how long the API's calls wait at most for a loading page's files (pageFilesGate) */
+  pageFilesCapMs?: number
 }
 
 export interface WebServer {
@@ -70,6 +72,47 @@ async function readRenderer(root: string, dir = root, files = new Map<string, Bu
   return files
 }
 
+/** The files index.html asks for as it loads (scripts, module preloads, stylesheets, preloaded fonts), as served paths. */
+export function pageSubresources(indexHtml: string): string[] {
+  const paths = new Set<string>()
+  for (const tag of indexHtml.match(/<(script|link)\b[^>]*>/g) ?? []) {
+    if (tag.startsWith('<link') && !/\brel="(stylesheet|modulepreload|preload)"/.test(tag)) continue
+    const ref = /\b(?:src|href)="([^"]+)"/.exec(tag)?.[1]
+    if (ref && !/^[a-z]+:/i.test(ref)) paths.add(normalize(new URL(ref, 'http://x/').pathname))
+  }
+  return [...paths]
+}
+
+/**
+ * Holds the API's calls while a page's own files are still to be sent. The page's boot script
+ * asks for the listing as the page starts, and the engine's listing is synchronous work on this
+ * thread (100-300 ms for 500 containers): the scripts and stylesheet asked for a moment later,
+ * on new connections, were accepted only after it, and the page sat idle until then instead of
+ * evaluating its scripts while the engine listed. Once index.html is sent, calls wait until its
+ * files have been, or for at most `capMs`.
+ */
+export function pageFilesGate(files: string[], capMs = 400): { sent(path: string): void; served(): Promise<void> } {
+  let pending = new Set<string>()
+  const waiters: (() => void)[] = []
+  let cap: NodeJS.Timeout | undefined
+  const release = (): void => {
+    pending = new Set()
+    clearTimeout(cap)
+    for (const w of waiters.splice(0)) w()
+  }
+  return {
+    sent(path) {
+      if (path === '/index.html') {
+        pending = new Set(files)
+        clearTimeout(cap)
+        cap = setTimeout(release, capMs)
+        cap.unref()
+      } else if (pending.delete(path) && pending.size === 0) release()
+    },
+    served: () => (pending.size === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve)))
+  }
+}
+
 /** Ends a request whose handler failed: 500 if nothing was sent yet, else the connection is cut. */
 function failed(res: ServerResponse): void {
   if (res.headersSent) res.destroy()
@@ -88,6 +131,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const hosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
 
   const files = await readRenderer(opts.rendererDir)
+  const pageFiles = pageFilesGate(pageSubresources(files.get(normalize('/index.html'))?.toString() ?? ''), opts.pageFilesCapMs)
   const serveRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (!hosts().includes(req.headers.host ?? '')) return void res.writeHead(421).end()
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end()
@@ -102,7 +146,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store'
     })
-    res.end(body)
+    res.end(body, () => pageFiles.sent(rel))
   }
 
   const http = createServer((req, res) => {
@@ -172,6 +216,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         const params = parseParams(req.method, req.params)
         const stream = streamOf(params)
         if (stream !== null && !streams.has(stream)) throw notFound(`stream ${stream} is not open on this connection`, stream)
+        await pageFiles.served()
         const result = await fn(params)
         if (opensStream(req.method)) streams.add(streamOf(result)!)
         send({ id: req.id, result })
