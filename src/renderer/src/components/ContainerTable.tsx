@@ -9,7 +9,7 @@
 // row, columnheader, gridcell). The rows' order (all the rows shown, filtered) is what the keyboard moves through
 // (ContainerTableKeys), what a shift-click's range and select-all take, and what screen readers
 // are told (aria-rowcount on the table, aria-rowindex on each row). It renders its own
-// scrolling box (whose rows take no pointer events while it scrolls: ContainerTableHoverPause),
+// scrolling box (whose rows are covered from the pointer while it scrolls: ContainerTableHoverPause),
 // and the note when the filter matches nothing.
 import { memo, useCallback, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -95,6 +95,8 @@ export const ContainerTable = memo(function ContainerTable({ rows }: { rows: Con
 
   return (
     <div className="table-scroll" ref={scroller} tabIndex={-1} onScroll={onScroll} onKeyDown={rowKeys.onKeyDown} onFocus={rowKeys.onFocus}>
+      {/* covers the rows while the box scrolls (ContainerTableHoverPause) */}
+      <div className="ct-shield" aria-hidden="true" />
       <table
         ref={table}
         role="grid"

@@ -1,12 +1,12 @@
-// While the containers table scrolls, its rows take no pointer events (the `ct-scrolling` class on
-// the scrolling box, ContainerTable.css), until the pointer moves or the scroll has been still for
-// IDLE_MS. Under a still pointer, the rows scroll past it: at every frame the browser hit-tests
-// the point again, sends pointerover/pointerout and moves `:hover` to the next row, whose new
-// background is then painted and the page's layers rebuilt and committed (~5 ms of main thread a
-// frame in a Chromium trace, as much as the scroll itself; docs/speed-log.md). A hover that
-// follows the rows while they fly by shows nothing anyway. The wheel still scrolls the box: its
-// events go to the table under the rows. The class is set on the element directly, not through
-// React: a scroll renders nothing it does not have to.
+// While the containers table scrolls, its rows are covered from the pointer (the `ct-scrolling`
+// class on the scrolling box shows a transparent box over the view, ContainerTable.css), until
+// the pointer moves or the scroll has been still for IDLE_MS. Under a still pointer, the rows
+// scroll past it: at every frame the browser hit-tests the point again, sends pointerover and
+// pointerout and moves `:hover` to the next row, whose new background is then painted and the
+// page's layers rebuilt and committed (~5 ms of main thread a frame in a Chromium trace, as much
+// as the scroll itself; docs/speed-log.md). A hover that follows the rows while they fly by shows
+// nothing anyway. The class is set on the element directly, not through React: a scroll renders
+// nothing it does not have to.
 import { useCallback, useEffect, useRef } from 'react'
 
 /** how long after the last scroll event the rows take the pointer again (as react-window's `isScrolling`) */
