@@ -120,33 +120,37 @@ test('the keyboard moves through all the rows: arrows, End, Home, PageDown, Shif
   await expect(page.getByText(`${ROWS - at + 1} selected`)).toBeVisible()
 })
 
-// The row elements are the window's places, not the containers': as the window moves they show
-// other containers, and what belongs to a container goes with it. The window moves as the view
-// nears its edge, and at once when the scroll turns back (it is placed ahead of the scroll).
+// The row elements are the window's places, not the containers': a move hands the elements of
+// the rows that left to the rows that came in, and once the scroll stops the elements are put back
+// in the rows' order, each then showing another container. What belongs to a container goes with
+// it: its focus, its checked box and its open menu.
 test('the focus, a checked box and an open menu stay with their container while the rows scroll under them', async ({ openApp }) => {
   const page = await open(() => openApp(env))
   const box = page.locator('.table-scroll')
   const at = (index: number) => page.locator(`tbody > tr[aria-rowindex="${index + 2}"]`)
   const nameAt = (index: number): Promise<string> => at(index).getAttribute('data-testid').then((id) => nameOf(id)!)
-  const firstRendered = (): Promise<number> => rowsIn(page).first().getAttribute('aria-rowindex').then(Number)
   const firstInView = (): Promise<number> => box.evaluate((el) => Math.ceil(el.scrollTop / 40))
-  /** scrolled by `rows` rows; the window moved (the first rendered row is another) */
-  const scrollMoving = async (rows: number): Promise<void> => {
-    const before = await firstRendered()
-    await box.evaluate((el, by) => el.scrollBy(0, by), rows * 40)
-    await expect.poll(firstRendered, 'the window moved').not.toBe(before)
+  /** the row elements in the rows' order: the window has settled */
+  const inOrder = (): Promise<boolean> =>
+    rowsIn(page).evaluateAll((rows) => rows.every((r, i) => i === 0 || Number(r.getAttribute('aria-rowindex')) === Number(rows[i - 1]!.getAttribute('aria-rowindex')) + 1))
+  /** marks the element now showing `name`'s row */
+  const mark = (name: string): Promise<void> => page.getByTestId(`container-row-${name}`).evaluate((el) => void ((el as HTMLElement & { mark?: string }).mark = el.dataset.testid))
+  /** whether `name`'s row is shown by another element than the one marked */
+  const movedAway = (name: string): Promise<boolean> => page.getByTestId(`container-row-${name}`).evaluate((el) => (el as HTMLElement & { mark?: string }).mark !== el.dataset.testid)
+  /** scrolled by `rows` rows, a row at a time (two frames each, for the scroll event and the window's render); the window settled */
+  const scroll = async (rows: number): Promise<void> => {
+    for (let i = 0; i < Math.abs(rows); i++)
+      await box.evaluate(
+        (el, by) =>
+          new Promise<void>((done) => {
+            el.scrollBy(0, by)
+            requestAnimationFrame(() => requestAnimationFrame(() => done()))
+          }),
+        Math.sign(rows) * 40
+      )
+    await expect.poll(inOrder, 'the rows are back in order').toBe(true)
   }
-  // down a row at a time until the window moves
-  const start = await firstRendered()
-  // (each step waits two frames, for the scroll event and the window's render: steps sent faster than
-  // a loaded page renders them scroll past the place the window moved for, and the turn back below
-  // then stays inside the window)
-  const step = (): Promise<void> =>
-    box.evaluate((el) => new Promise<void>((done) => {
-      el.scrollBy(0, 40)
-      requestAnimationFrame(() => requestAnimationFrame(() => done()))
-    }))
-  for (let i = 0; i < 100 && (await firstRendered()) === start; i++) await step()
+  await scroll(30)
   const top = await firstInView()
   const checked = await nameAt(top + 2)
   const menu = await nameAt(top + 3)
@@ -155,8 +159,12 @@ test('the focus, a checked box and an open menu stay with their container while 
   await page.getByTestId(`container-row-${checked}`).getByRole('checkbox').check()
   await page.getByTestId(`row-menu-${menu}`).click()
   await expect(page.getByRole('menu')).toBeVisible()
-  // turning back up a row moves the window: the rows are shown by other elements
-  await scrollMoving(-1)
+  await mark(checked)
+  await mark(menu)
+  // up a few rows: the window moves, then the rows are shown by other elements
+  await scroll(-7)
+  expect(await movedAway(menu), 'the open menu\'s container is shown by another element').toBe(true)
+  expect(await movedAway(checked)).toBe(true)
   await expect(page.getByTestId(`row-menu-${menu}`)).toHaveAttribute('aria-expanded', 'true')
   await expect(page.locator('.kebab-toggle[aria-expanded="true"]')).toHaveCount(1)
   await page.keyboard.press('Escape')
@@ -166,7 +174,9 @@ test('the focus, a checked box and an open menu stay with their container while 
   await expect(page.locator('tbody input[type="checkbox"]:checked')).toHaveCount(1)
   // a focused row keeps the focus as the window moves (down again); the arrows go on from it
   await page.getByTestId(`container-row-${focused}`).evaluate((el) => el.focus({ preventScroll: true }))
-  await scrollMoving(1)
+  await mark(focused)
+  await scroll(7)
+  expect(await movedAway(focused)).toBe(true)
   await expect(page.getByTestId(`container-row-${focused}`)).toBeFocused()
   await page.keyboard.press('ArrowDown')
   await expect(page.getByTestId(`container-row-${next}`)).toBeFocused()

@@ -47,6 +47,8 @@ export interface ContainerRowProps {
   labels: RowLabels
   /** its place among all the rows shown (0-based): aria-rowindex, the header being row 1 */
   index: number
+  /** how far it is drawn from its element's place in the body, in px (ContainerTableRows) */
+  y: number
   /** the keys of all the rows shown, in their order (a shift-click's range), rendered or not */
   order: () => readonly string[]
   /** whether its menu is open: held by the table for the container, the row's element showing other containers as the window moves */
@@ -55,7 +57,7 @@ export interface ContainerRowProps {
   openMenu(key: string, open: boolean): void
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, selected, labels, index, order, menuOpen, openMenu }: ContainerRowProps): React.JSX.Element {
+export const ContainerRow = memo(function ContainerRow({ c, selected, labels, index, y, order, menuOpen, openMenu }: ContainerRowProps): React.JSX.Element {
   const key = keyOf(c)
   const setMenuOpen = (open: boolean): void => openMenu(key, open)
   const select = (): void => useSelection.getState().select(key)
@@ -71,6 +73,7 @@ export const ContainerRow = memo(function ContainerRow({ c, selected, labels, in
       aria-rowindex={index + 2}
       data-testid={`container-row-${c.name}`}
       data-key={key}
+      style={{ transform: `translateY(${y}px)` }}
       {...dragProps(c)}
       onMouseDown={(e) => e.shiftKey && e.preventDefault() /* no text selection on shift-click */}
       onClick={(e) => (e.shiftKey ? range() : activate(e.ctrlKey || e.metaKey))}

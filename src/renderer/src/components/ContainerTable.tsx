@@ -9,7 +9,8 @@
 // row, columnheader, gridcell). The rows' order (all the rows shown, filtered) is what the keyboard moves through
 // (ContainerTableKeys), what a shift-click's range and select-all take, and what screen readers
 // are told (aria-rowcount on the table, aria-rowindex on each row). It renders its own
-// scrolling box, and the note when the filter matches nothing.
+// scrolling box (whose rows are covered from the pointer while it scrolls: ContainerTableHoverPause),
+// and the note when the filter matches nothing.
 import { memo, useCallback, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ContainerInfo, ContainerState } from '@shared/model'
@@ -22,6 +23,7 @@ import { useColumnWidths } from '../stores/columnWidths'
 import type { RowWindow } from './ContainerTableWindow'
 import { useRowKeys } from './ContainerTableKeys'
 import { SizerRow, useColumnTracks } from './ContainerTableWidths'
+import { useHoverPause } from './ContainerTableHoverPause'
 import { NoMatch } from './NoMatch'
 import './ContainerTable.css'
 
@@ -80,7 +82,11 @@ export const ContainerTable = memo(function ContainerTable({ rows }: { rows: Con
   const table = useRef<HTMLTableElement>(null)
   const win = useRef<RowWindow | null>(null)
   const rowKeys = useRowKeys(scroller, body, getOrder, win)
-  const onScroll = useCallback(() => win.current?.onScroll(), [])
+  const pauseHover = useHoverPause(scroller)
+  const onScroll = useCallback(() => {
+    pauseHover()
+    win.current?.onScroll()
+  }, [pauseHover])
 
   const userWidths = useColumnWidths((s) => s.widths)
   // the header's tracks for the columns the user sized (ContainerTable.css)
@@ -89,6 +95,8 @@ export const ContainerTable = memo(function ContainerTable({ rows }: { rows: Con
 
   return (
     <div className="table-scroll" ref={scroller} tabIndex={-1} onScroll={onScroll} onKeyDown={rowKeys.onKeyDown} onFocus={rowKeys.onFocus}>
+      {/* covers the rows while the box scrolls (ContainerTableHoverPause) */}
+      <div className="ct-shield" aria-hidden="true" />
       <table
         ref={table}
         role="grid"
