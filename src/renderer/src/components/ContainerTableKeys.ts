@@ -21,7 +21,7 @@
 // takes the focus back when it is rendered again; a focused container that is gone (destroyed)
 // leaves the focus in its place, on the container now shown there. While the Tab stop's row is
 // out of the window the box is the Tab stop, and Tab onto it brings the row back.
-import { useCallback, useEffect, useRef } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef } from 'react'
 import { useSelection } from '../stores/selection'
 import type { RowWindow } from './ContainerTableWindow'
 import { headItems, isHeadItem, isResizer, isSelectAll, partIn, partOf, rowAround, rowItems, rowOf, shown, sortButtonBy, type Part } from './ContainerTableItems'
@@ -85,6 +85,10 @@ export function useRowKeys(
     if (next) next.tabIndex = 0
     stop.current = next
   }, [stopTarget])
+
+  // the rows' first render (ContainerTableRows' afterRender) comes before the box's ref is set:
+  // the Tab stop is given again once the whole table is there
+  useLayoutEffect(syncStop, [syncStop])
 
   // a window narrowed below a breakpoint folds columns: the Tab stop must not be in one
   useEffect(() => {
