@@ -74,6 +74,27 @@ test('scrolling to the end shows the last container; the columns keep their widt
   expect(await widths()).toEqual(before)
 })
 
+test('a click right after the wheel, the pointer still, selects the row under it (the rows are covered while they scroll)', async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  const box = (await page.locator('.table-scroll').boundingBox())!
+  const x = box.x + box.width / 3
+  const y = box.y + box.height / 2
+  await page.mouse.move(x, y)
+  await page.evaluate(() => window.addEventListener('pointerdown', (e) => ((window as unknown as { pressed?: string }).pressed = (e.target as Element).className), true))
+  // the press must land while the rows are covered (until 150 ms after the last scroll): tried again if it came late
+  await expect(async () => {
+    await page.mouse.wheel(0, 400)
+    await page.waitForSelector('.table-scroll.ct-scrolling', { timeout: 2_000 })
+    await page.mouse.down()
+    await page.mouse.up()
+    expect(await page.evaluate(() => (window as unknown as { pressed?: string }).pressed)).toBe('ct-shield')
+  }).toPass({ timeout: 30_000 })
+  const under = await page.evaluate(([px, py]) => document.elementsFromPoint(px!, py!).find((e) => e.matches('tr[data-testid^="container-row-"]'))?.getAttribute('data-testid'), [x, y])
+  expect(under).toBeTruthy()
+  await expect(page.getByTestId(under!)).toHaveAttribute('aria-selected', 'true')
+  await expect(page.locator('tbody > tr[aria-selected="true"]')).toHaveCount(1)
+})
+
 test('the keyboard moves through all the rows: arrows, End, Home, PageDown, Shift+arrows', async ({ openApp }) => {
   const page = await open(() => openApp(env))
   const first = rowsIn(page).first()

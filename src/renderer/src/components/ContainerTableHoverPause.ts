@@ -6,12 +6,16 @@
 // page's layers rebuilt and committed (~5 ms of main thread a frame in a Chromium trace, as much
 // as the scroll itself; docs/speed-log.md). A hover that follows the rows while they fly by shows
 // nothing anyway. The class is set on the element directly, not through React: a scroll renders
-// nothing it does not have to.
+// nothing it does not have to. A press on the box takes it away at once, and the click or
+// context menu it received goes on to the row under it (a click right after a scroll, the
+// pointer still, is not lost).
 import { useCallback, useEffect, useRef } from 'react'
 
 /** how long after the last scroll event the rows take the pointer again (as react-window's `isScrolling`) */
 const IDLE_MS = 150
 const CLASS = 'ct-scrolling'
+/** the transparent box's class (ContainerTable.tsx, ContainerTable.css) */
+const SHIELD = 'ct-shield'
 
 /** Returns the scroll handler's part: call it on each scroll of `scroller`. */
 export function useHoverPause(scroller: React.RefObject<HTMLElement | null>): () => void {
@@ -24,8 +28,36 @@ export function useHoverPause(scroller: React.RefObject<HTMLElement | null>): ()
     paused.current = null
     el.classList.remove(CLASS)
     el.removeEventListener('pointermove', resume)
+    el.removeEventListener('pointerdown', resume, true)
   }, [])
   useEffect(() => resume, [resume])
+  useEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    // a press that landed on the box (its click then goes to the scroller, the press's and the
+    // release's common ancestor, or to the box)
+    let onShield = false
+    const press = (e: PointerEvent): void => {
+      onShield = (e.target as Element | null)?.classList.contains(SHIELD) ?? false
+    }
+    const forward = (e: MouseEvent): void => {
+      if (!e.isTrusted || !onShield) return
+      if (e.type === 'click') onShield = false
+      const under = document.elementFromPoint(e.clientX, e.clientY)
+      if (!under || under === e.target || !el.contains(under) || under.classList.contains(SHIELD)) return
+      e.stopPropagation()
+      e.preventDefault()
+      under.dispatchEvent(new MouseEvent(e.type, e))
+    }
+    el.addEventListener('pointerdown', press, true)
+    el.addEventListener('click', forward, true)
+    el.addEventListener('contextmenu', forward, true)
+    return () => {
+      el.removeEventListener('pointerdown', press, true)
+      el.removeEventListener('click', forward, true)
+      el.removeEventListener('contextmenu', forward, true)
+    }
+  }, [scroller])
   return useCallback(() => {
     const el = scroller.current
     if (!el) return
@@ -34,6 +66,7 @@ export function useHoverPause(scroller: React.RefObject<HTMLElement | null>): ()
       el.classList.add(CLASS)
       // the user moved the pointer: the rows are theirs again at once (to hover, click or drag)
       el.addEventListener('pointermove', resume)
+      el.addEventListener('pointerdown', resume, true)
     }
     clearTimeout(timer.current)
     timer.current = setTimeout(resume, IDLE_MS)
