@@ -8,7 +8,8 @@
 // of base, made by LXC: 9 rows, kid6 the 8th by name.
 import type { Locator, Page } from '@playwright/test'
 import { test, expect, useStrata } from './fixtures'
-import { copyContainer, lxcLs, makeLineageLxcpath } from './lxc'
+import { copyContainer, makeLineageLxcpath } from './lxc'
+import { cloneInDialogByKeyboard, destroyInDialogByKeyboard } from './keyboard-steps'
 
 const env = useStrata(() => {
   const p = makeLineageLxcpath()
@@ -90,16 +91,7 @@ test('one Tab into the table and one out; the 8th row\'s kebab in a few keys; a 
   await expect(menu.getByRole('menuitem').first()).toBeFocused()
   await pressUntilFocused(page, menu.getByRole('menuitem', { name: /^Clone kid6/ }))
   await page.keyboard.press('Enter')
-  const dialog = page.getByRole('dialog', { name: 'Clone kid6' })
-  await expect(dialog).toBeVisible()
-  await expect(page.getByTestId('clone-name')).toBeFocused()
-  await page.keyboard.press('Control+a')
-  await page.keyboard.type('kb-grid')
-  await expect(page.getByTestId('clone-name-problem')).toContainText('This name is free')
-  await page.keyboard.press('Enter')
-  await expect(dialog).toBeHidden()
-  await expect(page.getByTestId('toast').filter({ hasText: 'kb-grid created' })).toBeVisible({ timeout: 60_000 })
-  expect(lxcLs(env.lxcpath)).toContain('kb-grid')
+  await cloneInDialogByKeyboard(page, 'kid6', 'kb-grid', env.lxcpath)
   // the focus came back to the kebab the menu was opened from
   await expect(page.getByTestId('row-menu-kid6')).toBeFocused()
 
@@ -114,15 +106,7 @@ test('one Tab into the table and one out; the 8th row\'s kebab in a few keys; a 
   await expect(menu.getByRole('menuitem').first()).toBeFocused()
   await pressUntilFocused(page, menu.getByRole('menuitem', { name: 'Destroy…' }))
   await page.keyboard.press('Enter')
-  const destroy = page.getByRole('dialog', { name: 'Destroy kb-grid' })
-  await expect(destroy).toBeVisible()
-  await expect(page.getByTestId('destroy-dependents')).toContainText('Nothing depends on kb-grid')
-  await tabUntilFocused(page, page.getByTestId('destroy-confirm'))
-  await page.keyboard.press('Enter')
-  await expect(page.getByTestId('destroy-done')).toHaveText('kb-grid was destroyed.')
-  await page.keyboard.press('Escape')
-  await expect(destroy).toBeHidden()
-  expect(lxcLs(env.lxcpath)).not.toContain('kb-grid')
+  await destroyInDialogByKeyboard(page, 'kb-grid', env.lxcpath)
   // the focus is back in the table, on the kebab in the destroyed row's place; it is still one Tab stop
   await expect(newRow).toHaveCount(0)
   expect(await inTable(page)).toBe(true)
@@ -261,13 +245,4 @@ async function pressUntilFocused(page: Page, item: Locator): Promise<void> {
     await page.keyboard.press('ArrowDown')
   }
   throw new Error('the arrows never reached the item')
-}
-
-/** Tab in a dialog until `target` has the focus (at most 10). */
-async function tabUntilFocused(page: Page, target: Locator): Promise<void> {
-  for (let i = 0; i < 10; i++) {
-    if (await target.evaluate((el) => el === document.activeElement)) return
-    await page.keyboard.press('Tab')
-  }
-  throw new Error('Tab never reached the element')
 }

@@ -4,7 +4,7 @@
 // lxc-ls. (The table's own keys, its row menu's clone and destroy: grid-keyboard.spec.)
 import type { Locator, Page } from '@playwright/test'
 import { test, expect, useStrata } from './fixtures'
-import { lxcLs } from './lxc'
+import { cloneInDialogByKeyboard, destroyInDialogByKeyboard } from './keyboard-steps'
 
 const env = useStrata()
 
@@ -89,16 +89,7 @@ test('clone and destroy with the keyboard only', async ({ openApp }) => {
   await expect(page.getByRole('heading', { name: 'copy1', level: 2 })).toBeFocused()
   await tabTo(page, page.getByTestId('details-clone'))
   await page.keyboard.press('Enter')
-  const dialog = page.getByRole('dialog', { name: 'Clone copy1' })
-  await expect(dialog).toBeVisible()
-  await expect(page.getByTestId('clone-name')).toBeFocused()
-  await page.keyboard.press('Control+a')
-  await page.keyboard.type('kb1')
-  await expect(page.getByTestId('clone-name-problem')).toContainText('This name is free')
-  await page.keyboard.press('Enter')
-  await expect(dialog).toBeHidden()
-  await expect(page.getByTestId('toast').filter({ hasText: 'kb1 created' })).toBeVisible({ timeout: 60_000 })
-  expect(lxcLs(env.lxcpath)).toContain('kb1')
+  await cloneInDialogByKeyboard(page, 'copy1', 'kb1', env.lxcpath)
 
   // Delete on a focused row asks to destroy it; Tab to the button, Enter; Escape closes.
   await page.keyboard.press('Control+f')
@@ -108,13 +99,5 @@ test('clone and destroy with the keyboard only', async ({ openApp }) => {
   // (three more: the actions on the selection, copy1, shown in the toolbar)
   expect(await tabTo(page, kb1)).toBe(7)
   await page.keyboard.press('Delete')
-  const destroy = page.getByRole('dialog', { name: 'Destroy kb1' })
-  await expect(destroy).toBeVisible()
-  await expect(page.getByTestId('destroy-dependents')).toContainText('Nothing depends on kb1')
-  await tabTo(page, page.getByTestId('destroy-confirm'))
-  await page.keyboard.press('Enter')
-  await expect(page.getByTestId('destroy-done')).toHaveText('kb1 was destroyed.')
-  await page.keyboard.press('Escape')
-  await expect(destroy).toBeHidden()
-  expect(lxcLs(env.lxcpath)).not.toContain('kb1')
+  await destroyInDialogByKeyboard(page, 'kb1', env.lxcpath)
 })

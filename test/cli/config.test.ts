@@ -43,31 +43,29 @@ describe('strata config', () => {
     expect(await P.lxc('lxc-info', '-n', 'c1', '-c', 'lxc.tty.max')).toBe('lxc.tty.max = 3')
   })
 
-  it('names the file, line and rule of a key LXC 5 rejects, and exits 1', async () => {
+  /** `strata config` of c1 with `text` as the config's last line (put back after), and that line's number */
+  async function withLastLine(text: string): Promise<{ stderr: string; code: number; line: number }> {
     const before = readFileSync(config, 'utf8')
-    appendFileSync(config, 'lxc.bogus.key = 1\n')
+    appendFileSync(config, `${text}\n`)
     try {
       const r = await strata('config', '-n', 'c1', '-P', P.path)
-      const line = before.split('\n').length
-      expect(r.stderr).toContain(`${config}:${line}: "lxc.bogus.key" is not a key LXC 5 knows`)
-      expect(r.stderr).toContain('[unknown-key]')
-      expect(r.code).toBe(1)
+      return { stderr: r.stderr, code: r.code, line: before.split('\n').length }
     } finally {
       writeFileSync(config, before)
     }
+  }
+
+  it('names the file, line and rule of a key LXC 5 rejects, and exits 1', async () => {
+    const r = await withLastLine('lxc.bogus.key = 1')
+    expect(r.stderr).toContain(`${config}:${r.line}: "lxc.bogus.key" is not a key LXC 5 knows`)
+    expect(r.stderr).toContain('[unknown-key]')
+    expect(r.code).toBe(1)
   })
 
   it('advises its command for a legacy key (the app offers its button instead)', async () => {
-    const before = readFileSync(config, 'utf8')
-    appendFileSync(config, 'lxc.utsname = old\n')
-    try {
-      const r = await strata('config', '-n', 'c1', '-P', P.path)
-      const line = before.split('\n').length
-      expect(r.stderr).toContain(`${config}:${line}: "lxc.utsname" is an LXC 1.x/2.0 key; LXC 5 rejects it; the modern key is lxc.uts.name. Fix: \`strata config --modern\`. [legacy-key]`)
-      expect(r.code).toBe(1)
-    } finally {
-      writeFileSync(config, before)
-    }
+    const r = await withLastLine('lxc.utsname = old')
+    expect(r.stderr).toContain(`${config}:${r.line}: "lxc.utsname" is an LXC 1.x/2.0 key; LXC 5 rejects it; the modern key is lxc.uts.name. Fix: \`strata config --modern\`. [legacy-key]`)
+    expect(r.code).toBe(1)
   })
 
   it('says which container does not exist', async () => {
