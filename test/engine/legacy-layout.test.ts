@@ -72,7 +72,7 @@ describe('an LXC 1.0 layout', () => {
     try {
       const findings = JSON.parse((await strata('check', '-P', P.path, '--json')).stdout) as Finding[]
       const mismatch = findings.find((f) => f.code === 'legacy-count-mismatch')
-      expect(mismatch?.message).toMatch(/counts 2 dependent\(s\), but 1 were found/)
+      expect(mismatch?.message).toMatch(/counts 2 dependents, but 1 were found/)
     } finally {
       writeFileSync(join(P.path, 'base/lxc_snapshots'), '1\n')
     }

@@ -83,7 +83,7 @@ describe('with clones LXC made', () => {
     await P.lxc('lxc-copy', '-n', 'c1', '-N', 'l2', '-s')
     const r = await strata('destroy', '-P', P.path, '-n', 'c1')
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/2 container\(s\).*\/l1.*\/l2/)
+    expect(r.stderr).toMatch(/2 containers or snapshots depend on it.*\/l1.*\/l2/)
     expect((await strata('destroy', '-P', P.path, '-n', 'l1')).code).toBe(0)
     expect(text(dir(P.path, 'c1', 'lxc_snapshots'))).toBe(pairs([P.path, 'l2']))
     await P.lxc('lxc-destroy', '-n', 'l2')
