@@ -129,7 +129,7 @@ describe('files that are not regular, or too large', () => {
       expect(check.timedOut).toBe(false)
       expect(check.code, check.stderr).toBe(1)
       expect(check.stdout).toContain(`lxc.include "/dev/zero" is a character device, not a regular file`)
-      expect(check.stdout).toContain('12 container(s) checked')
+      expect(check.stdout).toContain('12 containers checked')
       const lineage = await strataBounded(['lineage', '-P', P], { env })
       expect(lineage.timedOut).toBe(false)
       expect(lineage.code, lineage.stderr).toBe(0)

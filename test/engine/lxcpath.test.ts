@@ -129,7 +129,7 @@ describe('an lxcpath made by LXC 5', () => {
 
   it('finds nothing wrong with what LXC made', async () => {
     const r = await strata('check', '-P', P.path)
-    expect(r.stdout).toMatch(/5 container\(s\) checked: 0 error\(s\), 0 warning\(s\)/)
+    expect(r.stdout).toMatch(/5 containers checked: 0 errors, 0 warnings/)
     expect(r.code).toBe(0)
   })
 })

@@ -1,6 +1,7 @@
 // `strata check`: integrity findings; exit 1 when any is an error.
 import { defaultLxcpaths } from '../engine/global-config'
 import { baseDrifts } from '../engine/lineage/drift'
+import { counted } from '@shared/counted'
 import type { ContainerRef, Finding } from '@shared/model'
 import { buildLineage, withoutHidden } from '../engine/lineage/graph'
 import { scanLxcpaths } from '../engine/lxcpath'
@@ -72,7 +73,7 @@ function report(findings: Finding[], containers: number, json: boolean | undefin
       if (f.fix) writeStdout(`${''.padEnd(30)}fix: ${f.fix.description} (strata check --repair)\n`)
     }
     const errors = findings.filter((f) => f.severity === 'error').length
-    writeStdout(`${containers} container(s) checked: ${errors} error(s), ${findings.length - errors} warning(s).\n`)
+    writeStdout(`${counted(containers, 'container', 'containers')} checked: ${counted(errors, 'error', 'errors')}, ${counted(findings.length - errors, 'warning', 'warnings')}.\n`)
   }
   return findings.some((f) => f.severity === 'error') || !repaired ? 1 : 0
 }

@@ -1,5 +1,6 @@
 // `strata du`: what each container and snapshot holds, shares, would free and saves, and what
 // each lineage tree holds on disk; not one "size" that lies about copy-on-write storage.
+import { counted } from '@shared/counted'
 import { notFound, usageError } from '@shared/errors'
 import type { ContainerRef, ContainerUsage } from '@shared/model'
 import { measureUsageReport } from '../engine/usage'
@@ -82,7 +83,7 @@ const command: Command = {
     if (!names) {
       for (const t of report.trees) {
         writeStdout(
-          `tree ${t.root.name}: ${t.members.length} member(s), ${formatBytes(t.allocatedBytes)} on disk, clones save ${formatBytes(t.savedByClonesBytes)}\n`
+          `tree ${t.root.name}: ${counted(t.members.length, 'member', 'members')}, ${formatBytes(t.allocatedBytes)} on disk, clones save ${formatBytes(t.savedByClonesBytes)}\n`
         )
       }
     }

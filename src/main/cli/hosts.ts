@@ -1,5 +1,6 @@
 // `strata hosts`: the remote hosts of this user (~/.config/strata/hosts.json) and their host keys.
 import { readFileSync } from 'node:fs'
+import { counted } from '@shared/counted'
 import { usageError, refused, cancelled, isStrataError } from '@shared/errors'
 import { addHost, hostsFilePath, isLxdHost, parseDestination, readHosts, removeHost, findHost, updateHost, type Elevation, type LxdHost } from '../hosts/hosts-file'
 import { lxdConnection, parseLxdUrl } from '../hosts/lxd/lxd-connection'
@@ -69,7 +70,7 @@ async function trust(name: string, yes: boolean, passwordFile: string | undefine
     if (!/^y(es)?$/i.test(a)) throw cancelled(`Nothing was added: the keys of ${name} were not confirmed.`)
   }
   await trustKeys(target, keys)
-  writeStdout(`Added ${keys.length} key(s) for ${name} to ${file}.\n`)
+  writeStdout(`Added ${counted(keys.length, 'key', 'keys')} for ${name} to ${file}.\n`)
   return 0
 }
 

@@ -3,6 +3,7 @@
 // then every name, lxcpath and path the method declares, against the lxcpath policy) and only
 // then runs the engine method. Plain Node: no Electron. Every request runs with its own
 // AbortController, so `{cancel: id}` and the app going away both reach the operation as an abort.
+import { counted } from '@shared/counted'
 import { admit, checkParams, ENGINE, ENGINE_METHODS, isEngineMethod, STREAM_INPUT, type EngineMethod, type EngineParams, type StreamInput } from '@shared/engine-api'
 import type { OpProgress } from '@shared/model'
 import { runEngineMethod } from '../engine-methods'
@@ -101,7 +102,7 @@ export class HelperServer {
     if (this.closing) return
     this.closing = true
     this.opts.onClosing?.()
-    this.opts.log?.(`shutting down: ${why}; aborting ${this.inFlight.size} request(s)`)
+    this.opts.log?.(`shutting down: ${why}; aborting ${counted(this.inFlight.size, 'request', 'requests')}`)
     for (const c of this.inFlight.values()) c.abort(new Error(why))
     void Promise.allSettled([...this.running]).then(() => this.resolveDone())
   }

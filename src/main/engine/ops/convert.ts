@@ -4,6 +4,7 @@
 // trusted.overlay.opaque=y xattr on its directory; aufs's own `.wh..wh.*` entries are dropped.
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { counted } from '@shared/counted'
 import type { ContainerRef } from '@shared/model'
 import { cloneConfig } from '../config/rewrite'
 import { copyDirectoryTree } from '../fs/copy'
@@ -70,7 +71,7 @@ export async function convertAufsToOverlay(ref: ContainerRef, ctx: OpContext = {
       report(ctx, { phase: 'copy', message: `copying the aufs upper ${spec.upper}` })
       await copyDirectoryTree(spec.upper, upper, ctx)
       const t = await translateWhiteouts(upper)
-      report(ctx, { phase: 'convert', message: `${t.whiteouts} whiteout(s) and ${t.opaque} opaque dir(s) translated` })
+      report(ctx, { phase: 'convert', message: `${counted(t.whiteouts, 'whiteout', 'whiteouts')} and ${counted(t.opaque, 'opaque directory', 'opaque directories')} translated` })
       mkdirSync(join(staging, 'overlay/work'), { mode: 0o755 })
       mkdirSync(join(staging, 'rootfs'), { mode: 0o755 })
       chmodSync(join(staging, 'rootfs'), 0o755)
