@@ -34,11 +34,6 @@ export function assertFree(ref: ContainerRef, finalDir: string): void {
     throw refused('target-exists', say('target-exists', { name: ref.name, lxcpath: ref.lxcpath, dir: show(ref) }), show(ref))
 }
 
-/**
- * A failure below the engine (ENOSPC, EACCES, a tool) told in the operation's words; the cause
- * is kept. A refusal, a cancel, or a failure already told so stands as it is. The hidden staging
- * dir is internal: a message names the container's own dir instead.
- */
 /** The operations' names as a sentence says them (the app in its language). */
 const OP_NAMES: Readonly<Record<string, Said>> = {
   clone: say('op-name-clone'),
@@ -50,6 +45,11 @@ const OP_NAMES: Readonly<Record<string, Said>> = {
   convert: say('op-name-convert')
 }
 
+/**
+ * A failure below the engine (ENOSPC, EACCES, a tool) told in the operation's words; the cause
+ * is kept. A refusal, a cancel, or a failure already told so stands as it is. The hidden staging
+ * dir is internal: a message names the container's own dir instead.
+ */
 export function undoneError(plan: { what: string; target: ContainerRef }, err: unknown, staging?: { dir: string; standsFor: string }): unknown {
   const told = (m: string): string => (staging ? m.split(staging.dir).join(staging.standsFor) : m)
   // a sentence as data names the container's own dir too, in every value
