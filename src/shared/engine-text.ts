@@ -2,6 +2,7 @@
 // that fill it. The table holds the English (the engine's own words, for the CLI and logs); a UI
 // says the same key in its language (the renderer's `engine.<key>`, checked for every key by
 // test/renderer/engine-text.test.ts). A new sentence the app shows is a line here. Plain code.
+import { formFor } from './counted'
 
 /** Each sentence's English; `{{name}}` is a value. */
 export const ENGINE_TEXTS = {
@@ -509,13 +510,16 @@ export interface Said {
   text: string
 }
 
+/** A value's English: a sentence's text, else the value as written. */
+export const valueText = (v: SaidValue): string => (typeof v === 'object' ? v.text : String(v))
+
 /** Fills a template's `{{name}}`s and `{{count:form|forms}}`s (a missing value stays as it is written; a sentence gives its English). */
 export function fill(template: string, values: Readonly<Record<string, SaidValue>>): string {
   return template.replace(/\{\{(\w+)(?::([^|}]*)\|([^}]*))?\}\}/g, (whole, name: string, one?: string, other?: string) => {
     const v = values[name]
     if (v === undefined) return whole
-    if (one !== undefined) return Number(v) === 1 ? one : other!
-    return typeof v === 'object' ? v.text : String(v)
+    if (one !== undefined) return formFor(Number(v), one, other!)
+    return valueText(v)
   })
 }
 

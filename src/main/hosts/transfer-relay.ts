@@ -12,7 +12,7 @@ import type { Socket } from 'node:net'
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream'
 import { STREAM_INPUT_MAX, type StreamInput } from '@shared/engine-api'
 import { asStrataError, StrataError } from '@shared/errors'
-import { say, type Said, type SaidValue } from '@shared/engine-text'
+import { say, valueText, type Said, type SaidValue } from '@shared/engine-text'
 import type { ContainerRef, Backend, OpProgress } from '@shared/model'
 import type { ByteChannel } from '../engine/console'
 import type { EngineClient } from '../engine-client'
@@ -123,7 +123,7 @@ export async function copyAcrossHosts(
     })
   // The exporter starts only when the importer can take its bytes.
   const started = await Promise.race([importerReady.then(() => true), importing.then(() => false)])
-  if (!started) throw new StrataError('internal', `The import on ${typeof to.where === 'object' ? to.where.text : to.where} ended before it was ready.`)
+  if (!started) throw new StrataError('internal', `The import on ${valueText(to.where)} ended before it was ready.`)
   // A channel that breaks first is what the user hears about; what each side then says follows from it.
   let channelBroke: StrataError | null = null
   const broken = (what: Said) => (): void => {

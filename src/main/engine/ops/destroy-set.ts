@@ -6,6 +6,7 @@
 // do. Nothing is changed: each member is then destroyed in this order by `destroy`.
 import type { ContainerRef, DestroySetPlan, DestroySetRefusal, DestroySetStep } from '@shared/model'
 import { actionRefusal } from '@shared/lifecycle'
+import { formFor } from '@shared/counted'
 import { refKey } from '../lineage/bookkeeping'
 import { legacySnapshotRoot, readSnapshots } from '../lineage/snapshots'
 import { readStates } from '../state'
@@ -52,7 +53,7 @@ export async function destroySetPlan(lxcpath: string, names: readonly string[], 
     const m = members.get(key)!
     const staying = staysFor(m)
     const list = staying.map((d) => (d.lxcpath === lxcpath ? d.name : `${d.lxcpath}/${d.name}`)).join(', ')
-    refusedBy.set(key, { ref: m.ref, rule: 'dependents', dependents: staying, message: `${m.ref.name} stays: ${list} ${staying.length === 1 ? 'depends' : 'depend'} on it and would stay.` })
+    refusedBy.set(key, { ref: m.ref, rule: 'dependents', dependents: staying, message: `${m.ref.name} stays: ${list} ${formFor(staying.length, 'depends', 'depend')} on it and would stay.` })
   }
   const dependentOfAnother = new Set<string>()
   for (const [key, m] of members) if (!refusedBy.has(key)) for (const d of m.deps) if (memberOf(d) !== key) dependentOfAnother.add(memberOf(d)!)
