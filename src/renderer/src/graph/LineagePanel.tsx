@@ -8,7 +8,7 @@ import AngleUpIcon from '@patternfly/react-icons/dist/esm/icons/angle-up-icon'
 import { useTranslation } from 'react-i18next'
 import type { LineageEdge } from '@shared/model'
 import { useLineage } from '../stores/lineage'
-import { NodeRelations, relationsOf } from './NodeRelations'
+import { NodeRelations, drawnFrom } from './NodeRelations'
 import { FindingsList } from '../components/FindingsList'
 
 /** Below this window height the panel starts closed: at 1024x700 the graph needs the room. */
@@ -23,8 +23,7 @@ export function LineagePanel({ focus, drawn, transitive }: { focus: string | nul
   // until a tab is chosen: the problems when there are any
   const [chosen, setTab] = useState<PanelTab | null>(null)
   const tab: PanelTab = chosen ?? (findings.length ? 'problems' : 'relations')
-  const relations = focus ? relationsOf(focus, drawn, transitive) : null
-  const relationCount = relations ? relations.mine.length + relations.transitive.length : 0
+  const relationCount = focus ? drawnFrom(focus, drawn).length + transitive.length : 0
   const errors = findings.some((f) => f.severity === 'error')
   const title = (key: PanelTab, label: string, count: number, unread: boolean): React.JSX.Element => (
     <>

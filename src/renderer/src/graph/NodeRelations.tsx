@@ -4,14 +4,12 @@
 import { useTranslation } from 'react-i18next'
 import type { LineageEdge } from '@shared/model'
 
-/** A node's drawn relations (those leaving it) and LXC's transitive records of it. */
-export function relationsOf(id: string, drawn: readonly LineageEdge[], transitive: readonly LineageEdge[]): { mine: LineageEdge[]; transitive: readonly LineageEdge[] } {
-  return { mine: drawn.filter((e) => e.from === id), transitive }
-}
+/** A node's drawn relations: those leaving it. */
+export const drawnFrom = (id: string, drawn: readonly LineageEdge[]): LineageEdge[] => drawn.filter((e) => e.from === id)
 
 export function NodeRelations({ id, drawn, transitive }: { id: string; drawn: readonly LineageEdge[]; transitive: readonly LineageEdge[] }): React.JSX.Element | null {
   const { t } = useTranslation()
-  const { mine } = relationsOf(id, drawn, transitive)
+  const mine = drawnFrom(id, drawn)
   if (!mine.length && !transitive.length) return null
   const name = (nodeId: string): string => nodeId.slice(nodeId.lastIndexOf('/') + 1)
   return (
