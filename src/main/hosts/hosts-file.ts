@@ -153,9 +153,10 @@ export function writeHosts(hosts: RemoteHost[], file = hostsFilePath()): void {
 
 /** The host called `name`; "This computer" is not a remote host. */
 export function findHost(name: string, file = hostsFilePath()): RemoteHost {
-  const host = readHosts(file).find((h) => h.name === name)
+  const hosts = readHosts(file)
+  const host = hosts.find((h) => h.name === name)
   if (!host) {
-    const known = readHosts(file).map((h) => h.name)
+    const known = hosts.map((h) => h.name)
     throw notFound(known.length ? say('no-such-host-listed', { host: name, file, hosts: known.join(', ') }) : say('no-such-host-yet', { host: name, file }), name, 'no-such-host')
   }
   return host
