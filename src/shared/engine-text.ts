@@ -621,13 +621,16 @@ export interface Said {
 /** A value's English: a sentence's text, else the value as written. */
 export const valueText = (v: SaidValue): string => (typeof v === 'object' ? v.text : String(v))
 
-/** Fills a template's `{{name}}`s and `{{count:form|forms}}`s (a missing value stays as it is written; a sentence gives its English). */
-export function fill(template: string, values: Readonly<Record<string, SaidValue>>): string {
+/**
+ * Fills a template's `{{name}}`s and `{{count:form|forms}}`s (a missing value stays as it is
+ * written; a sentence gives its English, or what `show` makes of a value: a UI's number format).
+ */
+export function fill(template: string, values: Readonly<Record<string, SaidValue>>, show: (name: string, v: SaidValue) => string = (_, v) => valueText(v)): string {
   return template.replace(/\{\{(\w+)(?::([^|}]*)\|([^}]*))?\}\}/g, (whole, name: string, one?: string, other?: string) => {
     const v = values[name]
     if (v === undefined) return whole
     if (one !== undefined) return formFor(Number(v), one, other!)
-    return valueText(v)
+    return show(name, v)
   })
 }
 

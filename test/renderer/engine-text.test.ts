@@ -95,9 +95,12 @@ describe('what was still English in Japanese', () => {
     expect(receiving(1).text).toBe('receiving web1 (1 file)')
     expect(receiving(1200).text).toBe('receiving web1 (1200 files)')
     expect(say('progress-convert-translated', { whiteouts: 1, opaque: 2 }).text).toBe('1 whiteout and 2 opaque directories translated')
+    // the app writes a count in the user's number format, the CLI as it is
+    expect(saidText(receiving(1200))).toBe('receiving web1 (1,200 files)')
+    expect(saidText(receiving(1))).toBe('receiving web1 (1 file)')
     await i18n.changeLanguage('ja')
     expect(saidText(copying)).toBe('/p/base を dir としてコピー')
-    expect(saidText(receiving(1200))).toBe('web1 を受信しています (ファイル 1200 個)')
+    expect(saidText(receiving(1200))).toBe('web1 を受信しています (ファイル 1,200 個)')
     expect(saidText(say('progress-stopping', { name: 'web1', seconds: 60 }))).toBe('web1 を停止しています (60 秒後に強制終了)')
     expect(saidText(say('progress-place-unrecorded', { name: '/p/z1', backend: 'zfs', why: say('no-message') }))).toBe('/p/z1 はできあがりましたが、その zfs ストレージに置き場所を記録できませんでした: メッセージなし')
     await i18n.changeLanguage('en')
