@@ -12,11 +12,14 @@
 //   journal Strata did not write) and a repair (a count of 0 in lxc_snapshots): what it offers
 //   and what it did;
 // - and why a mount failed: a copy of an overlay clone whose lower layer was replaced by a file
-//   fails, undone, saying so in Japanese (the overlay's reason inside the copy's failure).
+//   fails, undone, saying so in Japanese (the overlay's reason inside the copy's failure);
+// - what a running copy clone is doing, under its bar in the task drawer, and a container's state
+//   inside the engine's refusal to clone it while it runs: Japanese words, not English ones.
+import { execFileSync } from 'node:child_process'
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
-import { test, expect, useStrata, snap, showView } from './fixtures'
-import { copyContainer, createStartable, makeLineageLxcpath } from './lxc'
+import { test, expect, useStrata, snap, showView, openTasks } from './fixtures'
+import { copyContainer, createStartable, lxcTool, makeLineageLxcpath } from './lxc'
 
 const env = useStrata(() => {
   const p = makeLineageLxcpath()
@@ -42,6 +45,12 @@ const env = useStrata(() => {
   copyContainer(p, 'flat', 'layered', true)
   rmSync(`${p}/flat/rootfs`, { recursive: true, force: true })
   writeFileSync(`${p}/flat/rootfs`, 'not a directory\n')
+  // a few MB to copy, and a clone hook that takes a while: its copy is seen running in the drawer
+  copyContainer(p, 'base', 'slow')
+  execFileSync('dd', ['if=/dev/urandom', `of=${p}/slow/rootfs/bulk.bin`, 'bs=1M', 'count=4', 'status=none'])
+  appendFileSync(`${p}/slow/config`, "lxc.hook.clone = /bin/sh -c 'sleep 6'\n")
+  // started by its test: the clone dialog does not ask the state, the engine refuses the clone
+  createStartable(p, 'web')
   return p
 })
 
@@ -226,5 +235,55 @@ test.describe('why a mount failed, in Japanese', () => {
     await snap(page, 'mount-failed-1024-ja')
     await page.getByTestId('toast').getByTestId('toast-open-tasks').click()
     await expect(page.getByTestId('task-layered-copy')).toHaveAttribute('data-status', 'failed')
+  })
+})
+
+test.describe('a task\'s note and a state inside a refusal, in Japanese', () => {
+  test.use({ locale: 'ja-JP' })
+  test('a copy clone says what it is doing in Japanese under its bar in the task drawer', async ({ openApp, page }) => {
+    test.setTimeout(120_000)
+    await open(page, openApp)
+    await page.getByTestId('container-row-slow').click()
+    await page.getByTestId('details-clone').click()
+    await expect(page.getByTestId('clone-dialog')).toBeVisible()
+    await page.getByTestId('clone-mode-copy').check()
+    await expect(page.getByTestId('clone-backend-dir')).toBeChecked()
+    await page.getByTestId('clone-name').fill('slow-copy')
+    await page.getByTestId('clone-confirm').click()
+    await openTasks(page)
+    const task = page.getByTestId('task-slow-copy')
+    await expect(task).toHaveAttribute('data-status', 'running')
+    // the engine's note, while its clone hook runs after the copy: Japanese, the path as it is
+    const note = page.getByTestId('task-note-slow-copy')
+    await expect(note).toHaveText(`${env.lxcpath}/slow を dir としてコピー`)
+    await expect(note).not.toContainText('copy of')
+    await snap(page, 'task-note-1024-ja')
+    await expect(task).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
+    await expect(page.getByTestId('container-row-slow-copy')).toBeVisible()
+  })
+
+  test('a clone of a running container is refused, its state said in Japanese', async ({ openApp, page }) => {
+    test.setTimeout(120_000)
+    lxcTool('lxc-start', ['-P', env.lxcpath, '-n', 'web', '-d'])
+    try {
+      await open(page, openApp)
+      await page.getByTestId('container-row-web').click()
+      await expect(page.getByTestId('container-row-web')).toContainText('実行中', { timeout: 30_000 })
+      await page.getByTestId('details-clone').click()
+      await expect(page.getByTestId('clone-dialog')).toBeVisible()
+      await page.getByTestId('clone-mode-copy').check()
+      await page.getByTestId('clone-name').fill('web-copy')
+      await page.getByTestId('clone-confirm').click()
+      // read in the drawer, where the failed task stays (its toast goes after a while)
+      await openTasks(page)
+      const task = page.getByTestId('task-web-copy')
+      await expect(task).toHaveAttribute('data-status', 'failed', { timeout: 60_000 })
+      const reason = task.locator('.task-error')
+      await expect(reason).toContainText('web は実行中です: 複製の前に停止してください')
+      await expect(reason).not.toContainText('running')
+      await snap(page, 'clone-running-refused-1024-ja')
+    } finally {
+      lxcTool('lxc-stop', ['-P', env.lxcpath, '-n', 'web', '-k'])
+    }
   })
 })

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { EngineMethod, EngineParams } from '@shared/engine-api'
+import { say } from '@shared/engine-text'
 import type { ContainerRef } from '@shared/model'
 import { idMapOfFile, idMapSource, usernsCommand, usernsMapFor, type UsernsMap } from './engine/userns'
 import type { EngineClient } from './engine-client'
@@ -55,21 +56,21 @@ function helperProgram(helperPath: string | undefined): string[] {
   const here = dirname(fileURLToPath(import.meta.url))
   const built = ['..', '../..'].map((up) => join(here, up, 'helper/strata-helper.mjs'))
   const bundle = [...built, join(dirname(INSTALLED_HELPER), 'strata-helper.mjs')].find((p) => existsSync(p))
-  if (!bundle) throw helperError('helper-missing', `The Strata helper is not installed at ${INSTALLED_HELPER}; reinstall Strata (the .deb installs it there).`)
+  if (!bundle) throw helperError('helper-missing', say('helper-reinstall', { path: INSTALLED_HELPER }))
   const node = existsSync('/usr/bin/node') ? '/usr/bin/node' : process.execPath
   return ['ELECTRON_RUN_AS_NODE=1', node, bundle]
 }
 
 function launcher(ns: UsernsMap, helperPath: string | undefined): HelperLauncher {
   return {
-    describe: 'The Strata helper in your user namespace',
+    describe: say('the-helper-userns'),
     command(helperArgs) {
       const { file, args } = usernsCommand(ns, [...helperProgram(helperPath), '--own', ...helperArgs])
       return { file, argv: args }
     },
     async failure(exitCode, stderr) {
       const tail = stderr.trim().split('\n').slice(-3).join(' ')
-      return helperError('helper-gone', `The Strata helper in your user namespace (id map of ${ns.source}) stopped before it answered (exit ${exitCode ?? 'signal'}): ${tail || 'no message'}`)
+      return helperError('helper-gone', say('userns-helper-gone', { source: ns.source, exit: exitCode ?? say('exit-signal'), error: tail || say('no-message') }))
     }
   }
 }

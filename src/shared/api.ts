@@ -9,13 +9,14 @@ import { z } from 'zod'
 import { checkParams, ENGINE, ENGINE_METHODS, STREAM_INPUT, type EngineMethod, type EngineResult, type StreamMethod, type TaskMethod } from './engine-api'
 import { fromErrorData, usageError, type ErrorData } from './errors'
 import type { Backend, ContainerRef, OpProgress } from './model'
-import type { Said } from './engine-text'
+import { say, type Said } from './engine-text'
+import { paramRule } from './param-issues'
 
 const none = z.object({}).strict()
-const taskId = z.string().regex(/^t\d{1,12}$/, 'invalid task id')
-const streamId = z.string().regex(/^s\d{1,12}$/, 'invalid stream id')
+const taskId = z.string().refine((t) => /^t\d{1,12}$/.test(t), paramRule(say('param-task-id')))
+const streamId = z.string().refine((s) => /^s\d{1,12}$/.test(s), paramRule(say('param-stream-id')))
 /** A remote host's name in the hosts file (main/hosts/hosts-file.ts checks the same rule). */
-const hostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a host name is letters, digits, ".", "_" and "-" (at most 64)')
+const hostName = z.string().refine((h) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(h), paramRule(say('param-host-name')))
 const HOST = z.object({ host: hostName.optional() }).strict()
 
 /** The app session's own methods; everything else is the engine's. */
@@ -176,9 +177,9 @@ export function parseParams<M extends Method>(method: M, params: unknown): z.out
   const isObject = typeof params === 'object' && params !== null && !Array.isArray(params)
   const { host, ...own } = (isObject ? params : {}) as { host?: unknown }
   const h = checkParams(method, HOST, host === undefined ? {} : { host })
-  if (!h.ok) throw usageError(h.message, 'invalid-params')
+  if (!h.ok) throw usageError(h.said, 'invalid-params')
   const r = checkParams(method, PARAMS[method], isObject ? own : params)
-  if (!r.ok) throw usageError(r.message, 'invalid-params')
+  if (!r.ok) throw usageError(r.said, 'invalid-params')
   return (host === undefined ? r.value : { ...(r.value as object), host }) as z.output<(typeof PARAMS)[M]> & { host?: string }
 }
 

@@ -20,37 +20,38 @@ import type {
   RepairResult,
   SnapshotInfo
 } from './model'
-import { containerNameProblem, existingContainerNameProblem, type NameIssue } from './names'
+import { containerNameSaid, existingContainerNameSaid, type NameIssue } from './names'
 import { templateArgProblem } from './template-args'
-import type { Said } from './engine-text'
+import { say, type Said } from './engine-text'
+import { paramRule, paramsSaid } from './param-issues'
 
 const PATH_MAX = 4096
 
 /** An absolute path with no NUL and no `.`/`..` segment: it is compared, never resolved. */
-const pathRules = (what: string) =>
+const pathRules = (relative: Said) =>
   z
     .string()
     .min(1)
     .max(PATH_MAX)
-    .refine((p) => !p.includes('\0'), 'a path must not contain a NUL byte')
-    .refine((p) => p.startsWith('/'), `${what} must be an absolute path`)
-    .refine((p) => !p.split('/').some((s) => s === '..' || s === '.'), 'a path must not contain "." or ".." segments')
-const lxcpath = pathRules('an lxcpath')
-const absPath = pathRules('a path')
+    .refine((p) => !p.includes('\0'), paramRule(say('param-path-nul')))
+    .refine((p) => p.startsWith('/'), paramRule(relative))
+    .refine((p) => !p.split('/').some((s) => s === '..' || s === '.'), paramRule(say('param-path-dots')))
+const lxcpath = pathRules(say('param-lxcpath-relative'))
+const absPath = pathRules(say('param-path-relative'))
 
 /** A container name under one of the engine's name rules (shared/names.ts). */
-const nameUnder = (problemOf: (name: string) => string | null) =>
+const nameUnder = (problemOf: (name: string) => Said | null) =>
   z
     .string()
-    .max(1024, 'invalid container name: at most 254 bytes')
+    .refine((n) => n.length <= 1024, paramRule(say('param-name-long')))
     .superRefine((n, ctx) => {
       const problem = problemOf(n)
-      if (problem) ctx.addIssue({ code: 'custom', message: `invalid container name: ${problem}` })
+      if (problem) ctx.addIssue({ code: 'custom', ...paramRule(say('param-name', { problem })) })
     })
 /** A new container's name: the engine's rule for new containers. */
-const name = nameUnder(containerNameProblem)
+const name = nameUnder(containerNameSaid)
 /** An existing container's name: may also be hidden (a leading `.`), never Strata's `.strata-*` work. */
-const existingName = nameUnder(existingContainerNameProblem)
+const existingName = nameUnder(existingContainerNameSaid)
 const ref = z.object({ lxcpath, name: existingName }).strict()
 /** Existing containers of one lxcpath (a multi-selection), each under the existing-name rule. */
 const existingNames = z.array(existingName).min(1).max(1024)
@@ -59,24 +60,24 @@ const lxcpathList = z.array(lxcpath).max(64)
 const listParams = z.object({ lxcpaths: lxcpathList.optional(), all: z.boolean().optional() }).strict()
 const backend = z.enum(BACKENDS as readonly [Backend, ...Backend[]])
 /** LXC names snapshots snap0, snap1, ... */
-const snapshotName = z.string().regex(/^snap[0-9]{1,9}$/, 'a snapshot name is snapN (snap0, snap1, ...)')
+const snapshotName = z.string().refine((s) => /^snap[0-9]{1,9}$/.test(s), paramRule(say('param-snapshot-name')))
 /** LXC template names (`lxc-<name>` under the templates dir), never a path. */
 const templateName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a template is the name of an installed LXC template (lxc-<name>), not a path')
+  .refine((t) => /^[a-z0-9][a-z0-9_-]{0,63}$/.test(t), paramRule(say('param-template-name')))
 /** Template options go to a root script: plain words only, no paths (no `/`), none of Strata's own. */
 const templateArg = z
   .string()
   .max(256)
-  .regex(/^[A-Za-z0-9._=:,+@-]*$/, 'template arguments are plain words (letters, digits, . _ = : , + @ -); paths are not allowed')
+  .refine((arg) => /^[A-Za-z0-9._=:,+@-]*$/.test(arg), paramRule(say('param-template-arg-words')))
   .superRefine((arg, ctx) => {
     const problem = templateArgProblem(arg)
-    if (problem) ctx.addIssue({ code: 'custom', message: problem.text })
+    if (problem) ctx.addIssue({ code: 'custom', ...paramRule(problem) })
   })
 const comment = z
   .string()
   .max(64 * 1024)
-  .refine((c) => !c.includes('\0'), 'a comment must not contain a NUL byte')
+  .refine((c) => !c.includes('\0'), paramRule(say('param-comment-nul')))
 
 /** The schemas of params that name something on disk: a test holds every method's `reach` to them. */
 export const REACHING_SCHEMAS: ReadonlySet<z.ZodType> = new Set([lxcpath, absPath, ref, existingName])
@@ -205,7 +206,7 @@ export const ENGINE = {
         /** the member of an LXD cluster to place the clone on; engines without members refuse it */
         member: z
           .string()
-          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a cluster member is named by letters, digits, ".", "_" and "-"')
+          .refine((m) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(m), paramRule(say('param-cluster-member')))
           .optional()
       })
       .strict(),
@@ -311,12 +312,12 @@ export const ENGINE = {
         /** an LXD host's storage pool, as its cloneChoices names it; a host without pools refuses it */
         pool: z
           .string()
-          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a storage pool is named by letters, digits, ".", "_" and "-"')
+          .refine((p) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(p), paramRule(say('param-storage-pool')))
           .optional(),
         /** the member of an LXD cluster to place the copy on; engines without members refuse it */
         member: z
           .string()
-          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a cluster member is named by letters, digits, ".", "_" and "-"')
+          .refine((m) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(m), paramRule(say('param-cluster-member')))
           .optional()
       })
       .strict(),
@@ -348,13 +349,11 @@ export function isEngineMethod(m: unknown): m is EngineMethod {
   return typeof m === 'string' && Object.prototype.hasOwnProperty.call(ENGINE, m)
 }
 
-/** Validates untrusted params; the problem is one sentence naming the method, the field and the rule. */
-export function checkParams(method: string, schema: z.ZodType, params: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+/** Validates untrusted params; the problem is one sentence naming the method, each field and its rule (param-issues.ts). */
+export function checkParams(method: string, schema: z.ZodType, params: unknown): { ok: true; value: unknown } | { ok: false; said: Said } {
   const r = schema.safeParse(params ?? {})
   if (r.success) return { ok: true, value: r.data }
-  // One readable sentence, not zod's JSON: it reaches the UI.
-  const why = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
-  return { ok: false, message: `${method}: ${why}` }
+  return { ok: false, said: paramsSaid(method, r.error.issues, params ?? {}) }
 }
 
 /**

@@ -487,7 +487,115 @@ export const ENGINE_TEXTS = {
   'subordinate-none': "it has no range for them",
   'subordinate-theirs': "theirs: {{ranges}}",
   'config-cannot-read': "{{file}} cannot be read.",
-  'flatten-config-problem': "Cannot flatten {{file}}: {{problem}}"
+  'flatten-config-problem': "Cannot flatten {{file}}: {{problem}}",
+  // a container's state as a sentence names it, the {{state}} of the refusals above (shared/lifecycle.ts stateSaid)
+  'state-word-stopped': "stopped",
+  'state-word-starting': "starting",
+  'state-word-running': "running",
+  'state-word-stopping': "stopping",
+  'state-word-aborting': "aborting",
+  'state-word-freezing': "freezing",
+  'state-word-frozen': "frozen",
+  'state-word-thawed': "thawed",
+  'state-word-unknown': "unknown",
+  // what an operation is doing now, the notes of its progress (OpProgress.said; engine/ops/*, fs/copy.ts, hosts/*)
+  'progress-copy-of': "copy of {{origin}} as {{backend}}",
+  'progress-snapshot-of': "snapshot of {{origin}} as {{backend}}",
+  'progress-registering': "registering {{name}}",
+  'progress-place-unrecorded': "{{name}} is complete, but its {{backend}} storage could not record its place: {{why}}",
+  'progress-clone-hooks': "ran {{count}} lxc.hook.clone {{count:hook|hooks}}",
+  'progress-destroy-hooks': "ran {{count}} lxc.hook.destroy {{count:hook|hooks}}",
+  'progress-config-modernized': "the origin uses LXC 1.x/2.0 keys, which LXC 5 rejects: the clone was written with modern keys",
+  'progress-destroying': "destroying {{container}}",
+  'progress-swapping': "swapping {{name}} for its rebuilt copy",
+  'progress-template': "running {{script}}",
+  'progress-best-fallback': "-B best: {{backend}} could not be made here ({{why}}); trying {{next}}",
+  'progress-flatten-copy': "copying the merged tree of {{name}}",
+  'progress-convert-copy': "copying the aufs upper {{upper}}",
+  'progress-convert-translated': "{{whiteouts}} {{whiteouts:whiteout|whiteouts}} and {{opaque}} {{opaque:opaque directory|opaque directories}} translated",
+  'progress-starting': "starting {{name}}",
+  'progress-stopping': "stopping {{name}} (killed after {{seconds}} s)",
+  'progress-killing': "killing {{name}}",
+  'progress-freezing': "freezing {{name}}",
+  'progress-unfreezing': "unfreezing {{name}}",
+  'progress-unfreezing-to-stop': "unfreezing {{name}} so that it can shut down",
+  'progress-cp-fallback': "copying {{source}} with cp (native copier unavailable)",
+  'progress-xattrs-dropped': "{{count}} extended {{count:attribute|attributes}} (ACLs, file capabilities) not kept: the new storage keeps none, as allowed",
+  'progress-receiving': "receiving {{name}} ({{count}} {{count:file|files}})",
+  'progress-tar-warnings': "{{name}}: tar could not keep everything here ({{count}} {{count:warning|warnings}}; the first: {{first}})",
+  'progress-lxd-backup': "LXD on {{host}} writes a backup of {{name}}",
+  'progress-lxd-unprivileged': "{{name}} is unprivileged in LXD; its copy is a privileged LXC container (no lxc.idmap), with the ids as the container saw them.",
+  'progress-lxd-makes': "LXD makes {{name}} from the copy of {{from}}",
+  // why a new clone's /etc/hostname was left alone (fs/hostname.ts, drivers/loop.ts)
+  'hostname-not-plain': "{{file}} is a symlink or not a plain file inside the rootfs; it was left alone",
+  'hostname-not-plain-layer': "{{file}} is a symlink or not a plain file; it was left alone",
+  'hostname-etc-not-dir': "{{dir}} is not a directory (a symlink?); /etc/hostname was left alone",
+  'hostname-no-addon': "the native addon is missing, so /etc/hostname inside {{image}} was left alone",
+  'hostname-image-not-plain': "{{image}}: /etc/hostname is a symlink or not a plain file inside the rootfs; it was left alone",
+  // the helper that could not be started or kept (helper/client.ts, main/userns-engine.ts, hosts/remote-engine.ts); {{helper}} is the-helper*
+  'the-helper': "The Strata helper",
+  'the-helper-userns': "The Strata helper in your user namespace",
+  'the-helper-on': "The Strata helper on {{host}} ({{destination}})",
+  'userns-helper-gone': "The Strata helper in your user namespace (id map of {{source}}) stopped before it answered (exit {{exit}}): {{error}}",
+  'helper-reinstall': "The Strata helper is not installed at {{path}}; reinstall Strata (the .deb installs it there).",
+  'helper-not-at': "The Strata helper is not installed at {{path}}: {{error}}",
+  'helper-stopped': "The Strata helper stopped before it answered (exit {{exit}}): {{error}}",
+  'helper-exited': "{{helper}} exited ({{exit}}); it is started again on the next request.",
+  'helper-exited-saying': "{{helper}} exited ({{exit}}: {{error}}); it is started again on the next request.",
+  'helper-exited-early': "The Strata helper exited before the request could be sent.",
+  'helper-protocol': "The installed helper speaks protocol {{helper}}, this app {{app}}; reinstall Strata so both come from the same version.",
+  'pkexec-dismissed': "The password dialog was dismissed, so Strata could not start its helper for system containers.",
+  'pkexec-not-authorised': "polkit did not authorise this user to run the Strata helper (action io.strata.helper); an administrator can allow it, or run Strata on containers in your own lxcpath.",
+  'pkexec-no-agent': "No polkit authentication agent is running in this session, so nobody can be asked for the password. Start one (for example polkit-gnome-authentication-agent-1, lxpolkit or the agent of your desktop) and try again.",
+  'pkexec-no-polkit': "polkit is not running (pkexec could not reach polkitd on the system bus): {{error}}",
+  'pkexec-not-setuid': "pkexec is installed without its setuid bit, so it cannot start the helper: {{error}}",
+  'pkexec-missing': "pkexec is not installed (Debian package pkexec), so Strata cannot run its helper for system containers.",
+  // a process's end without an exit code
+  'exit-signal': "signal",
+  'exit-unknown': "unknown",
+  // params that fail a method's schema (shared/engine-api.ts checkParams): the method, then each parameter's path and rule
+  'invalid-params': "{{method}}: {{issues}}",
+  'param-issue': "{{path}}: {{rule}}",
+  'param-missing': "is missing",
+  'param-type': "must be {{type}}",
+  'param-type-string': "a string",
+  'param-type-number': "a number",
+  'param-type-int': "a whole number",
+  'param-type-boolean': "true or false",
+  'param-type-array': "a list",
+  'param-type-object': "an object",
+  'param-type-other': "of type {{type}}",
+  'param-one-of': "must be one of {{values}}",
+  'param-no-form': "matches none of the forms it may take",
+  'param-unknown-keys': "{{keys}} {{count:is not a parameter|are not parameters}} of this call",
+  'param-empty': "must not be empty",
+  'param-min-length': "must be at least {{min}} {{min:character|characters}} long",
+  'param-max-length': "must be at most {{max}} {{max:character|characters}} long",
+  'param-min-items': "must have at least {{min}} {{min:item|items}}",
+  'param-max-items': "must have at most {{max}} {{max:item|items}}",
+  'param-at-least': "must be at least {{min}}",
+  'param-more-than': "must be more than {{min}}",
+  'param-at-most': "must be at most {{max}}",
+  'param-less-than': "must be less than {{max}}",
+  'param-multiple-of': "must be a multiple of {{divisor}}",
+  'param-starts-with': "must start with \"{{prefix}}\"",
+  'param-pattern': "does not match {{pattern}}",
+  'param-format': "is not a valid {{format}}",
+  'param-path-nul': "a path must not contain a NUL byte",
+  'param-lxcpath-relative': "an lxcpath must be an absolute path",
+  'param-path-relative': "a path must be an absolute path",
+  'param-path-dots': "a path must not contain \".\" or \"..\" segments",
+  'param-name-long': "invalid container name: at most 254 bytes",
+  'param-name': "invalid container name: {{problem}}",
+  'param-snapshot-name': "a snapshot name is snapN (snap0, snap1, ...)",
+  'param-template-name': "a template is the name of an installed LXC template (lxc-<name>), not a path",
+  'param-template-arg-words': "template arguments are plain words (letters, digits, . _ = : , + @ -); paths are not allowed",
+  'param-comment-nul': "a comment must not contain a NUL byte",
+  'param-cluster-member': "a cluster member is named by letters, digits, \".\", \"_\" and \"-\"",
+  'param-storage-pool': "a storage pool is named by letters, digits, \".\", \"_\" and \"-\"",
+  'param-task-id': "invalid task id",
+  'param-stream-id': "invalid stream id",
+  'param-host-name': "a host name is letters, digits, \".\", \"_\" and \"-\" (at most 64)"
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS
@@ -513,13 +621,16 @@ export interface Said {
 /** A value's English: a sentence's text, else the value as written. */
 export const valueText = (v: SaidValue): string => (typeof v === 'object' ? v.text : String(v))
 
-/** Fills a template's `{{name}}`s and `{{count:form|forms}}`s (a missing value stays as it is written; a sentence gives its English). */
-export function fill(template: string, values: Readonly<Record<string, SaidValue>>): string {
+/**
+ * Fills a template's `{{name}}`s and `{{count:form|forms}}`s (a missing value stays as it is
+ * written; a sentence gives its English, or what `show` makes of a value: a UI's number format).
+ */
+export function fill(template: string, values: Readonly<Record<string, SaidValue>>, show: (name: string, v: SaidValue) => string = (_, v) => valueText(v)): string {
   return template.replace(/\{\{(\w+)(?::([^|}]*)\|([^}]*))?\}\}/g, (whole, name: string, one?: string, other?: string) => {
     const v = values[name]
     if (v === undefined) return whole
     if (one !== undefined) return formFor(Number(v), one, other!)
-    return valueText(v)
+    return show(name, v)
   })
 }
 

@@ -120,6 +120,12 @@ export function errorData(err: unknown): ErrorData {
   return { code: 'internal', message }
 }
 
+/** What an error says, as a value inside another sentence: its sentence as data where it has one, else its words. */
+export function errorSaid(err: unknown): Said | string {
+  if (isStrataError(err) && err.said) return err.said
+  return err instanceof Error ? err.message : String(err)
+}
+
 /** Anything thrown, as a StrataError (the same one when it is one already). */
 export function asStrataError(err: unknown): StrataError {
   if (isStrataError(err)) return err

@@ -22,6 +22,9 @@ export interface ActionRefusal {
 
 const refusal = (rule: ActionRefusal['rule'], said: Said): ActionRefusal => ({ rule, message: said.text, said })
 
+/** A state as a sentence names it ("web1 is running"): a word each language says, as the table's state column does. */
+export const stateSaid = (state: ContainerState): Said => say(`state-word-${state}`)
+
 /** A container that LXC is moving between states: wait for it to settle (starting, stopping, ...). */
 const TRANSITIONS: ReadonlySet<ContainerState> = new Set(['starting', 'stopping', 'aborting', 'freezing'])
 /** Running, as far as stop and restart go (thawed is LXC's word for running again after a freeze). */
@@ -33,10 +36,10 @@ const UP: ReadonlySet<ContainerState> = new Set(['running', 'thawed'])
  */
 export function actionRefusal(action: StateAction, name: string, state: ContainerState): ActionRefusal | null {
   if (state === 'unknown') return null
-  if (TRANSITIONS.has(state)) return refusal('in-transition', say('state-in-transition', { name, state }))
+  if (TRANSITIONS.has(state)) return refusal('in-transition', say('state-in-transition', { name, state: stateSaid(state) }))
   switch (action) {
     case 'start':
-      return state === 'stopped' ? null : refusal('not-stopped', say('state-already', { name, state }))
+      return state === 'stopped' ? null : refusal('not-stopped', say('state-already', { name, state: stateSaid(state) }))
     case 'stop':
       return state === 'stopped' ? refusal('not-running', say('state-not-running', { name })) : null
     case 'restart':
@@ -50,13 +53,13 @@ export function actionRefusal(action: StateAction, name: string, state: Containe
     case 'destroy':
       return state === 'stopped'
         ? null
-        : refusal('running', say('state-destroy-running', { name, state }))
+        : refusal('running', say('state-destroy-running', { name, state: stateSaid(state) }))
     case 'snapshot':
       // the engine's own check (ops/preconditions.ts assertStopped) says the same
-      return state === 'stopped' ? null : refusal('snapshot-running', say('state-snapshot-running', { name, state }))
+      return state === 'stopped' ? null : refusal('snapshot-running', say('state-snapshot-running', { name, state: stateSaid(state) }))
     case 'copy':
       // the exporters refuse by this rule too (ops/transfer-export.ts, hosts/lxd/lxd-export.ts)
-      return state === 'stopped' ? null : refusal('copy-running', say('state-copy-running', { name, state }))
+      return state === 'stopped' ? null : refusal('copy-running', say('state-copy-running', { name, state: stateSaid(state) }))
   }
 }
 

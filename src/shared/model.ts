@@ -252,8 +252,10 @@ export interface OpProgress {
   bytes?: number
   totalFiles?: number
   totalBytes?: number
-  /** a short line for a log view */
+  /** a note for a log view: what the operation is doing now, given once (the CLI prints it) */
   message?: string
+  /** the latest note as data (shared/engine-text.ts), also on the counts that follow it: the app says it in the user's language under the bar */
+  said?: Said
 }
 
 /** A backend a clone or create could use, and whether the rules and this machine allow it. */

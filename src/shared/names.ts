@@ -73,6 +73,11 @@ export function containerNameProblem(name: string): string | null {
   return nameIssue(name, false)?.message ?? null
 }
 
+/** The same as data. */
+export function containerNameSaid(name: string): Said | null {
+  return nameIssue(name, false)?.said ?? null
+}
+
 /** The rule, and what LXC needs of a container it is about to make: a usable hostname. */
 export function newContainerNameIssue(name: string, opts: { keepUtsName?: boolean } = {}): NameIssue | null {
   const size = bytes(name)

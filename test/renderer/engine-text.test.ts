@@ -9,6 +9,9 @@ import { initI18n } from '../../src/renderer/src/i18n'
 import { errorText, saidText } from '../../src/renderer/src/i18n/said'
 import { fromErrorData, refused } from '../../src/shared/errors'
 import { kindSaid } from '../../src/main/engine/fs/regular-file'
+import { stateSaid } from '../../src/shared/lifecycle'
+import { parseParams } from '../../src/shared/api'
+import type { ContainerState } from '../../src/shared/model'
 
 const keys = Object.keys(ENGINE_TEXTS) as EngineTextKey[]
 const jaEngine = (ja as { engine?: Record<string, string> }).engine ?? {}
@@ -35,6 +38,16 @@ describe('engine sentences in Japanese', () => {
   })
   it('English comes from the engine\'s table, not from a second copy in en.json', () => {
     expect('engine' in en).toBe(false)
+  })
+  it('every sentence renders in Japanese with each of its values, and nothing left unfilled', async () => {
+    const i18n = initI18n('ja')
+    const unfilled = keys.filter((k) => {
+      const names = valueNames(ENGINE_TEXTS[k]).filter((v) => v !== 'a')
+      const text = saidText({ key: k, values: Object.fromEntries(names.map((n) => [n, `<${n}>`])), text: '' })
+      return text.includes('{{') || names.some((n) => !text.includes(`<${n}>`))
+    })
+    expect(unfilled).toEqual([])
+    await i18n.changeLanguage('en')
   })
 })
 
@@ -68,6 +81,78 @@ describe('the renderer says them in the user\'s language', () => {
     for (const kind of kinds) expect(saidText(said(kind))).not.toMatch(/device|named pipe|socket|special file/)
     const include = say('config-include-irregular', { value: '/dev/null', kind: kindSaid('character-device') })
     expect(saidText(include)).toContain('lxc.include「/dev/null」はキャラクターデバイスで')
+    await i18n.changeLanguage('en')
+  })
+})
+
+describe('what was still English in Japanese', () => {
+  it('a task\'s progress notes: the CLI\'s English, the app\'s Japanese, numbers as values', async () => {
+    const i18n = initI18n('en')
+    const copying = say('progress-copy-of', { origin: '/p/base', backend: 'dir' })
+    expect(copying.text).toBe('copy of /p/base as dir')
+    expect(saidText(copying)).toBe('copy of /p/base as dir')
+    const receiving = (count: number) => say('progress-receiving', { name: 'web1', count })
+    expect(receiving(1).text).toBe('receiving web1 (1 file)')
+    expect(receiving(1200).text).toBe('receiving web1 (1200 files)')
+    expect(say('progress-convert-translated', { whiteouts: 1, opaque: 2 }).text).toBe('1 whiteout and 2 opaque directories translated')
+    // the app writes a count in the user's number format, the CLI as it is
+    expect(saidText(receiving(1200))).toBe('receiving web1 (1,200 files)')
+    expect(saidText(receiving(1))).toBe('receiving web1 (1 file)')
+    await i18n.changeLanguage('ja')
+    expect(saidText(copying)).toBe('/p/base を dir としてコピー')
+    expect(saidText(receiving(1200))).toBe('web1 を受信しています (ファイル 1,200 個)')
+    expect(saidText(say('progress-stopping', { name: 'web1', seconds: 60 }))).toBe('web1 を停止しています (60 秒後に強制終了)')
+    expect(saidText(say('progress-place-unrecorded', { name: '/p/z1', backend: 'zfs', why: say('no-message') }))).toBe('/p/z1 はできあがりましたが、その zfs ストレージに置き場所を記録できませんでした: メッセージなし')
+    await i18n.changeLanguage('en')
+  })
+
+  it('a state inside a sentence is a word of the sentence\'s language, every state', async () => {
+    const i18n = initI18n('en')
+    const states: ContainerState[] = ['stopped', 'starting', 'running', 'stopping', 'aborting', 'freezing', 'frozen', 'thawed', 'unknown']
+    const refusal = (state: ContainerState) => say('stop-before-clone', { name: 'web1', state: stateSaid(state) })
+    // the CLI's English is as it was
+    expect(refusal('running').text).toBe("web1 is running: stop it before you clone it (a running container's rootfs is changing under the copy).")
+    await i18n.changeLanguage('ja')
+    expect(saidText(refusal('running'))).toBe('web1 は実行中です: 複製の前に停止してください (実行中のコンテナの rootfs はコピー中にも変わります)。')
+    expect(saidText(refusal('frozen'))).toContain('web1 は凍結です')
+    for (const state of states) expect(saidText(say('state-destroy-running', { name: 'web1', state: stateSaid(state) }))).not.toContain(state)
+    await i18n.changeLanguage('en')
+  })
+
+  it('params that fail the schema name the parameter and the rule, in Japanese too', async () => {
+    const i18n = initI18n('en')
+    const refusal = (method: Parameters<typeof parseParams>[0], params: unknown): Error => {
+      try {
+        parseParams(method, params)
+      } catch (e) {
+        return e as Error
+      }
+      throw new Error('accepted')
+    }
+    const wrong = refusal('clone', { origin: { lxcpath: '/p', name: 'base' }, name: 5, backend: 'ext4' })
+    expect(wrong.message).toBe('clone: name: must be a string; backend: must be one of dir, overlay, aufs, btrfs, zfs, lvm, loop, rbd, nbd')
+    expect(errorText(wrong)).toBe(wrong.message)
+    const missing = refusal('create', { lxcpath: 'p', template: 'busybox', extra: 1 })
+    expect(missing.message).toBe('create: lxcpath: an lxcpath must be an absolute path; name: is missing; "extra" is not a parameter of this call')
+    const name = refusal('create', { lxcpath: '/p', name: 'a b', template: 'busybox' })
+    await i18n.changeLanguage('ja')
+    expect(errorText(wrong)).toBe('clone: name: 文字列でなければなりません、backend: dir, overlay, aufs, btrfs, zfs, lvm, loop, rbd, nbd のいずれかでなければなりません')
+    expect(errorText(missing)).toBe('create: lxcpath: lxcpath は絶対パスでなければなりません、name: 指定されていません、"extra" はこの呼び出しのパラメーターではありません')
+    // the name rule inside the schema's rule: Japanese all through
+    expect(errorText(name)).toMatch(/^create: name: コンテナ名が正しくありません: "a b" に空白が含まれています/)
+    // as it arrives over IPC or the helper's pipe
+    expect(errorText(fromErrorData(JSON.parse(JSON.stringify(wrong))))).toBe(errorText(wrong))
+    await i18n.changeLanguage('en')
+  })
+
+  it('the helper in the user namespace that went away', async () => {
+    const i18n = initI18n('ja')
+    const gone = say('userns-helper-gone', { source: '/p/u1/config', exit: say('exit-signal'), error: say('no-message') })
+    expect(gone.text).toBe('The Strata helper in your user namespace (id map of /p/u1/config) stopped before it answered (exit signal): no message')
+    expect(saidText(gone)).toBe('あなたのユーザー名前空間 (/p/u1/config の ID マップ) の Strata ヘルパーは応答する前に終了しました (終了コード シグナル): メッセージなし')
+    const exited = say('helper-exited-saying', { helper: say('the-helper-userns'), exit: 1, error: 'lost' })
+    expect(exited.text).toBe('The Strata helper in your user namespace exited (1: lost); it is started again on the next request.')
+    expect(saidText(exited)).toBe('あなたのユーザー名前空間の Strata ヘルパーが終了しました (1: lost)。次の要求で再び起動します。')
     await i18n.changeLanguage('en')
   })
 })

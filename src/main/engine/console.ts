@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream'
 import type { ConsoleEnd, ConsoleKind, StreamInput } from '@shared/engine-api'
 import { cancelled, containerSubject, refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
+import { stateSaid } from '@shared/lifecycle'
 import type { ContainerRef } from '@shared/model'
 import { readStates } from './state'
 import { spawnPty, type PtyProcess } from './tools'
@@ -63,7 +64,7 @@ function commandFor(ref: ContainerRef, kind: ConsoleKind): [string, string[]] {
 async function checkRunning(ref: ContainerRef): Promise<void> {
   const state = (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
   if (state === 'running') return
-  throw refused('not-running', state === 'frozen' ? say('console-frozen', { name: ref.name }) : say('console-not-running', { name: ref.name, state }), containerSubject(ref))
+  throw refused('not-running', state === 'frozen' ? say('console-frozen', { name: ref.name }) : say('console-not-running', { name: ref.name, state: stateSaid(state) }), containerSubject(ref))
 }
 
 export async function runConsole(ref: ContainerRef, opts: ConsoleOptions, stream: EngineStream): Promise<ConsoleEnd> {

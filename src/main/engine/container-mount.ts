@@ -11,6 +11,7 @@ import { driverFor } from './drivers/index'
 import { mountRootfs } from './fs/rootfs-mount'
 import { notFound, refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
+import { stateSaid } from '@shared/lifecycle'
 import { addStrataMount, removeStrataMount, strataMountOf, type MountPurpose, type StrataMount } from './mount'
 import { readStates } from './state'
 import { run } from './tools'
@@ -43,12 +44,12 @@ async function mountable(ref: ContainerRef, readOnly: boolean): Promise<{ spec: 
   const state = await containerState(ref)
   const running = RUNNING.has(state)
   if (!readOnly && running) {
-    throw refused('running', say('mount-running-rw', { ref: show(ref), state }), show(ref))
+    throw refused('running', say('mount-running-rw', { ref: show(ref), state: stateSaid(state) }), show(ref))
   }
   const backend = record.backend ?? spec.backend
   const driver = driverFor(backend)
   if (running && !driver.capabilities.mountableWhileRunning) {
-    throw refused('running-block-device', say('mount-running-block', { ref: show(ref), state, backend }), show(ref))
+    throw refused('running-block-device', say('mount-running-block', { ref: show(ref), state: stateSaid(state), backend }), show(ref))
   }
   return { spec, driver }
 }

@@ -2,6 +2,7 @@
 // Below ops, drivers and fs alike: each of them reports progress and stops when cancelled.
 import type { ContainerRef, OpProgress } from '@shared/model'
 import { cancelled } from '@shared/errors'
+import type { Said } from '@shared/engine-text'
 
 /**
  * Where an operation may go beyond the containers its caller named; the root helper passes its
@@ -23,12 +24,24 @@ export interface OpContext {
   boundary?: OpBoundary
 }
 
+/** Each listener's latest note: the counts that follow a note carry it, so that whoever joins late (a UI) still reads the step. */
+const steps = new WeakMap<(p: OpProgress) => void, Said>()
+
 export function report(ctx: OpContext | undefined, p: OpProgress): void {
+  const listener = ctx?.onProgress
+  if (!listener) return
+  if (p.said) steps.set(listener, p.said)
+  const step = p.said ? undefined : steps.get(listener)
   try {
-    ctx?.onProgress?.(p)
+    listener(step ? { ...p, said: step } : p)
   } catch {
     // a broken progress listener must not break the operation
   }
+}
+
+/** A note on what the operation is doing now: its English for the CLI and logs (`message`), and the same as data for the app. */
+export function note(ctx: OpContext | undefined, phase: string, said: Said): void {
+  report(ctx, { phase, message: said.text, said })
 }
 
 export function checkAborted(ctx: OpContext | undefined, what: string): void {

@@ -9,6 +9,7 @@ import type { ResultPromise } from 'execa'
 import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
 import { fromErrorData, StrataError } from '@shared/errors'
 import type { OpProgress } from '@shared/model'
+import { say, type Said } from '@shared/engine-text'
 import type { EngineStream } from '../engine/console'
 import {
   encodeLine,
@@ -26,7 +27,7 @@ export const INSTALLED_HELPER = '/usr/libexec/strata/strata-helper'
 /** Why the helper could not be started or kept, as the rule of the one StrataError: polkit's no is `permission`, a dismissed dialog `cancelled`, the rest `unavailable`. */
 export type HelperProblem = 'helper-gone' | 'not-authorised' | 'dismissed' | 'no-agent' | 'no-polkit' | 'no-pkexec' | 'helper-missing' | 'protocol-mismatch'
 
-export function helperError(rule: HelperProblem, message: string): StrataError {
+export function helperError(rule: HelperProblem, message: string | Said): StrataError {
   const code = rule === 'not-authorised' ? 'permission' : rule === 'dismissed' ? 'cancelled' : 'unavailable'
   return new StrataError(code, message, { rule })
 }
@@ -63,7 +64,7 @@ export interface ChannelCommand {
 /** Starts the helper other than through pkexec on this computer: the command, and what its failures mean. */
 export interface HelperLauncher {
   /** the helper as people name it in messages: "The Strata helper on h1" */
-  describe: string
+  describe: Said
   /** the program and its arguments; `helperArgs` are the helper's own (--stdio, --lxcpath ...) */
   command(helperArgs: string[]): { file: string; argv: string[] }
   /** why it stopped before its hello, from the exit code and what it wrote on stderr */
@@ -102,38 +103,32 @@ export function findOnPath(name: string, path = process.env.PATH ?? ''): string 
 export function pkexecFailure(exitCode: number | undefined, stderr: string, helperPath: string): StrataError {
   const tail = stderr.trim().split('\n').slice(-3).join(' ')
   if (exitCode === 126) {
-    return helperError('dismissed', 'The password dialog was dismissed, so Strata could not start its helper for system containers.')
+    return helperError('dismissed', say('pkexec-dismissed'))
   }
   if (/Not authorized/i.test(stderr)) {
-    return helperError(
-      'not-authorised',
-      'polkit did not authorise this user to run the Strata helper (action io.strata.helper); an administrator can allow it, or run Strata on containers in your own lxcpath.'
-    )
+    return helperError('not-authorised', say('pkexec-not-authorised'))
   }
   if (/authentication agent|textual authentication agent|\/dev\/tty/i.test(stderr)) {
-    return helperError(
-      'no-agent',
-      'No polkit authentication agent is running in this session, so nobody can be asked for the password. Start one (for example polkit-gnome-authentication-agent-1, lxpolkit or the agent of your desktop) and try again.'
-    )
+    return helperError('no-agent', say('pkexec-no-agent'))
   }
   if (/Error getting authority|Could not connect|org\.freedesktop\.PolicyKit1/i.test(stderr)) {
-    return helperError('no-polkit', `polkit is not running (pkexec could not reach polkitd on the system bus): ${tail}`)
+    return helperError('no-polkit', say('pkexec-no-polkit', { error: tail }))
   }
   if (/must be setuid root/i.test(stderr)) {
-    return helperError('no-pkexec', `pkexec is installed without its setuid bit, so it cannot start the helper: ${tail}`)
+    return helperError('no-pkexec', say('pkexec-not-setuid', { error: tail }))
   }
   if (/Cannot run program|No such file or directory|is missing/i.test(stderr)) {
-    return helperError('helper-missing', `The Strata helper is not installed at ${helperPath}: ${tail}`)
+    return helperError('helper-missing', say('helper-not-at', { path: helperPath, error: tail }))
   }
-  return helperError('helper-gone', `The Strata helper stopped before it answered (exit ${exitCode ?? 'signal'}): ${tail || 'no message'}`)
+  return helperError('helper-gone', say('helper-stopped', { exit: exitCode ?? say('exit-signal'), error: tail || say('no-message') }))
 }
 
 type HelperChild = ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>
 
-/** The last line a helper (or ssh) wrote before it went, when that says more than the exit code. */
-function goneWhy(stderr: string): string {
+/** That the helper went after it had greeted: its exit, and the last line it (or ssh) wrote before, when that says more than the exit code. */
+function goneSaid(helper: Said, exit: string | number | Said, stderr: string): Said {
   const last = stderr.trim().split('\n').filter((l) => !/^strata-helper\[\d+\]/.test(l)).pop()
-  return last ? `: ${last.trim()}` : ''
+  return last ? say('helper-exited-saying', { helper, exit, error: last.trim() }) : say('helper-exited', { helper, exit })
 }
 
 export class HelperClient {
@@ -171,7 +166,7 @@ export class HelperClient {
     // Without this check pkexec would fall back to its generic action and ask for a password
     // (or report a missing agent) for a program that is not even there.
     if (!existsSync(this.helperPath)) {
-      throw helperError('helper-missing', `The Strata helper is not installed at ${this.helperPath}; reinstall Strata (the .deb installs it there).`)
+      throw helperError('helper-missing', say('helper-reinstall', { path: this.helperPath }))
     }
     const args = ['--stdio', ...(this.opts.lxcpaths ?? []).flatMap((p) => ['--lxcpath', p])]
     let file: string
@@ -182,7 +177,7 @@ export class HelperClient {
     } else {
       const pkexec = this.opts.pkexec ?? findOnPath('pkexec')
       if (!pkexec) {
-        throw helperError('no-pkexec', 'pkexec is not installed (Debian package pkexec), so Strata cannot run its helper for system containers.')
+        throw helperError('no-pkexec', say('pkexec-missing'))
       }
       // --disable-internal-agent: never fall back to a text prompt on a terminal nobody watches.
       file = pkexec
@@ -199,7 +194,7 @@ export class HelperClient {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...(process.env.DISPLAY ? { DISPLAY: process.env.DISPLAY } : {}) }
     })
     return this.watch(child, {
-      describe: 'The Strata helper',
+      describe: say('the-helper'),
       command: () => ({ file, argv }),
       failure: async (exitCode, stderr) => pkexecFailure(exitCode, stderr, this.helperPath)
     })
@@ -237,10 +232,7 @@ export class HelperClient {
           if ('hello' in msg) {
             if (msg.hello.protocol !== PROTOCOL_VERSION) {
               reject(
-                helperError(
-                  'protocol-mismatch',
-                  `The installed helper speaks protocol ${msg.hello.protocol}, this app ${PROTOCOL_VERSION}; reinstall Strata so both come from the same version.`
-                )
+                helperError('protocol-mismatch', say('helper-protocol', { helper: msg.hello.protocol, app: PROTOCOL_VERSION }))
               )
               child.stdin.end()
               return
@@ -259,7 +251,7 @@ export class HelperClient {
       void child.then(async (r) => {
         decoder.end()
         const err = greeted
-          ? helperError('helper-gone', `${launcher.describe} exited (${r.exitCode ?? r.signal ?? 'unknown'}${goneWhy(stderr)}); it is started again on the next request.`)
+          ? helperError('helper-gone', goneSaid(launcher.describe, r.exitCode ?? r.signal ?? say('exit-unknown'), stderr))
           : await launcher.failure(r.exitCode, stderr)
         if (this.child === child) {
           this.child = null
@@ -321,7 +313,7 @@ export class HelperClient {
     opts.signal?.throwIfAborted()
     await this.connect()
     const child = this.child
-    if (!child) throw helperError('helper-gone', 'The Strata helper exited before the request could be sent.')
+    if (!child) throw helperError('helper-gone', say('helper-exited-early'))
     const id = this.nextId++
     const key = answerKey(method, params)
     const have = this.lists.get(key)

@@ -133,7 +133,7 @@ export class HelperServer {
       // Validated like any request's params, then handed to the stream it names, if still open.
       // A refusal is not tied to the request: its stream goes on, the app reads the refusal in its log.
       const input = checkParams('stream input', STREAM_INPUT, msg.input)
-      if (!input.ok) return this.fail(null, usageError(input.message, 'invalid-params'))
+      if (!input.ok) return this.fail(null, usageError(input.said, 'invalid-params'))
       this.streamInputs.get(msg.stream)?.(input.value as StreamInput)
       return
     }
@@ -149,7 +149,7 @@ export class HelperServer {
     const parsed = checkParams(method, ENGINE[method].params, params)
     if (!parsed.ok) {
       this.opts.log?.(`${id} ${method} -> usage (invalid-params)`)
-      return this.fail(id, usageError(parsed.message, 'invalid-params'))
+      return this.fail(id, usageError(parsed.said, 'invalid-params'))
     }
     const controller = new AbortController()
     this.inFlight.set(id, controller)

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events'
 import { EVENTS, METHODS, parseParams, type EventName, type Events, type HostStatus, type Method, type StrataInvoke } from '@shared/api'
 import { refused } from '@shared/errors'
 import { say, type SaidValue } from '@shared/engine-text'
+import { note } from '../engine/context'
 import type { CallOptions, EngineClient } from '../engine-client'
 import { changedKeyAdvice, checkHostKeys } from './host-keys'
 import { HostConnection } from './host-connection'
@@ -112,7 +113,7 @@ export function withHosts(local: Session, opts: HostSessionsOptions): Service {
     const started = from.task(async (call) => {
       try {
         const made = await copyAcrossHosts(source, dest, { signal: call.signal, onProgress: call.onProgress && copyProgress(call.onProgress) })
-        if (loss !== null) call.onProgress?.({ phase: 'attributes', message: droppedNote(loss, dest).text })
+        if (loss !== null) note(call, 'attributes', droppedNote(loss, dest))
         return made
       } finally {
         emit('changed', { lxcpath: target.lxcpath, ...(p.toHost === undefined ? {} : { host: p.toHost }) })

@@ -3,6 +3,7 @@
 // is started and what its start-up failures mean differ (ssh.ts). Its ssh is a ControlMaster
 // (ssh-master.ts), through which a transfer's byte channel there is forwarded.
 import type { EngineMethod, EngineParams, EngineResult } from '@shared/engine-api'
+import { say } from '@shared/engine-text'
 import type { StrataError } from '@shared/errors'
 import type { CallOptions } from '../engine-client'
 import { HelperClient } from '../helper/client'
@@ -28,7 +29,7 @@ export function remoteEngine(host: SshHost, opts: { onLog?: (line: string) => vo
       opts.onGone?.(err)
     },
     launcher: {
-      describe: `The Strata helper on ${host.name} (${host.destination})`,
+      describe: say('the-helper-on', { host: host.name, destination: host.destination }),
       // the helper's own connection is the master; a `--channel` process (where a forward is refused) logs in on its own
       command: (helperArgs) => ({ file: 'ssh', argv: [...(helperArgs[0] === '--stdio' ? master.masterArgs() : []), ...sshArgs(target), remoteHelperCommand(host, helperArgs)] }),
       failure: (exitCode, stderr) => sshFailure(host, exitCode, stderr)

@@ -179,7 +179,7 @@ export async function sshFailure(host: SshHost, exitCode: number | undefined, st
       { subject: host.name }
     )
   }
-  return unavailable('helper-gone', say('ssh-helper-gone', { where, exit: exitCode ?? 'signal', error: tail(stderr) || say('no-message') }), { subject: host.name })
+  return unavailable('helper-gone', say('ssh-helper-gone', { where, exit: exitCode ?? say('exit-signal'), error: tail(stderr) || say('no-message') }), { subject: host.name })
 }
 
 /** The known_hosts lines `file` holds for `name` (ssh-keygen -F finds hashed entries too). */

@@ -19,7 +19,7 @@ import { entrySpans, parseConfig, reclassifyLine, serializeConfig, type ConfigDo
 import { readConfigFile } from './read'
 import { randomBelow } from '../lazy-crypto'
 import { refused } from '@shared/errors'
-import { say } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
 
 export interface CloneConfigOptions {
   /** `<oldP>/<oldn>` and `<newP>/<newn>`, as LXC spells them (no trailing slash) */
@@ -40,7 +40,7 @@ export interface CloneConfig {
   /** files that live in the old container dir and must be copied next to the new config */
   copies: { from: string; to: string }[]
   /** notes for the user (e.g. legacy keys converted) */
-  notes: string[]
+  notes: Said[]
 }
 
 const DROPPED = new Set(['lxc.rootfs.path', 'lxc.rootfs', 'lxc.rootfs.backend'])
@@ -124,11 +124,11 @@ export function includedLegacyKeys(configFile: string): IncludedLegacyKey[] {
 
 export function cloneConfig(originConfig: string, opts: CloneConfigOptions): CloneConfig {
   let doc = sourceDocument(originConfig, opts.expand ?? false)
-  const notes: string[] = []
+  const notes: Said[] = []
   const converted = modernizeConfig(doc)
   if (converted.changes.some((c) => c.to !== c.from)) {
     doc = converted.doc
-    notes.push('the origin uses LXC 1.x/2.0 keys, which LXC 5 rejects: the clone was written with modern keys')
+    notes.push(say('progress-config-modernized'))
   }
   const copies: { from: string; to: string }[] = []
   const out: ConfigLine[] = []

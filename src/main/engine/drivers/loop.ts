@@ -50,12 +50,12 @@ try {
 
 /** /etc/hostname of a new loop clone: rewritten only where it exists, never through a symlink. */
 async function rewriteHostnameInImage(image: string, at: string, name: string): Promise<HostnameResult> {
-  if (!nativeAvailable()) return { outcome: 'skipped', reason: `the native addon is missing, so /etc/hostname inside ${image} was left alone` }
+  if (!nativeAvailable()) return { outcome: 'skipped', reason: say('hostname-no-addon', { image }) }
   const env = { ...(process.env as Record<string, string>), ELECTRON_RUN_AS_NODE: '1' }
   const out = await runWithImageMounted(image, at, [process.execPath, '-e', HOSTNAME_WRITER, addonPath(), at, name], { env })
   if (out === 'written') return { outcome: 'written', file: `${image}:/etc/hostname` }
   if (out === 'absent') return { outcome: 'absent' }
-  return { outcome: 'skipped', reason: `${image}: /etc/hostname is a symlink or not a plain file inside the rootfs; it was left alone` }
+  return { outcome: 'skipped', reason: say('hostname-image-not-plain', { image }) }
 }
 
 /** A new image as LXC makes one: size + 1 bytes, sparse, mode 0600, then mkfs. */

@@ -6,7 +6,8 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { copyTree, nativeAvailable, scanUsage } from '../native/index'
 import { ioThreads } from './io-threads'
 import { removeDirectoryTree } from './remove'
-import { report, type OpContext } from '../context'
+import { note, report, type OpContext } from '../context'
+import { say } from '@shared/engine-text'
 import { run } from '../tools'
 
 export interface TreeCopyOptions {
@@ -24,7 +25,7 @@ function cpFlags(opts: TreeCopyOptions): string[] {
 
 export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext = {}, phase = 'copy', opts: TreeCopyOptions = {}): Promise<void> {
   if (!nativeAvailable()) {
-    report(ctx, { phase, message: `copying ${src} with cp (native copier unavailable)` })
+    note(ctx, phase, say('progress-cp-fallback', { source: src }))
     mkdirSync(dst, { recursive: true })
     try {
       await run('cp', [...cpFlags(opts), '--sparse=auto', '--no-target-directory', `${src}/.`, dst], { signal: ctx.signal })
@@ -56,5 +57,5 @@ export async function copyDirectoryTree(src: string, dst: string, ctx: OpContext
     throw err
   }
   if (totals) report(ctx, { phase, files: totals.totalFiles, bytes: totals.totalBytes, ...totals })
-  if (dropped > 0) report(ctx, { phase: 'attributes', message: `${dropped} extended attribute${dropped > 1 ? 's' : ''} (ACLs, file capabilities) not kept: the new storage keeps none, as allowed` })
+  if (dropped > 0) note(ctx, 'attributes', say('progress-xattrs-dropped', { count: dropped }))
 }

@@ -5,12 +5,13 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, utimesSync, type Stats } fr
 import { join } from 'node:path'
 import { getXattrs } from '../native/index'
 import { writeFileBeneath } from '../native/beneath'
+import { say, type Said } from '@shared/engine-text'
 
 export type HostnameResult =
   | { outcome: 'written'; file: string }
   | { outcome: 'absent' }
   /** a symlink or something else than a file: left alone, with the reason */
-  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'skipped'; reason: Said }
 
 export type LayeredRoot = { kind: 'dir'; root: string } | { kind: 'overlay'; upper: string; lowers: readonly string[] }
 
@@ -39,7 +40,7 @@ function writeExisting(root: string, name: string): HostnameResult {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return { outcome: 'absent' }
     if (code === 'ELOOP' || code === 'EXDEV' || code === 'EINVAL')
-      return { outcome: 'skipped', reason: `${root}/etc/hostname is a symlink or not a plain file inside the rootfs; it was left alone` }
+      return { outcome: 'skipped', reason: say('hostname-not-plain', { file: `${root}/etc/hostname` }) }
     throw err
   }
 }
@@ -50,11 +51,11 @@ async function findInLayers(layers: readonly string[]): Promise<{ layer: string;
     const etc = lst(join(layer, 'etc'))
     if (etc) {
       if (isWhiteout(etc)) return { outcome: 'absent' }
-      if (!etc.isDirectory()) return { outcome: 'skipped', reason: `${layer}/etc is not a directory (a symlink?); /etc/hostname was left alone` }
+      if (!etc.isDirectory()) return { outcome: 'skipped', reason: say('hostname-etc-not-dir', { dir: `${layer}/etc` }) }
       const file = lst(join(layer, 'etc/hostname'))
       if (file) {
         if (isWhiteout(file)) return { outcome: 'absent' }
-        if (!file.isFile()) return { outcome: 'skipped', reason: `${layer}/etc/hostname is a symlink or not a plain file; it was left alone` }
+        if (!file.isFile()) return { outcome: 'skipped', reason: say('hostname-not-plain-layer', { file: `${layer}/etc/hostname` }) }
         return { layer, st: file }
       }
       if (await isOpaque(join(layer, 'etc'))) return { outcome: 'absent' }

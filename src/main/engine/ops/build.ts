@@ -11,8 +11,8 @@ import { driverFor } from '../drivers/index'
 import { addDependent, removeDependent } from '../lineage/update'
 import { withLxcLock } from '../lock'
 import { removeMarkedTree } from '../fs/remove'
-import { checkAborted, report, type OpContext } from '../context'
-import { failed, isStrataError, refused } from '@shared/errors'
+import { checkAborted, note, type OpContext } from '../context'
+import { errorSaid, failed, isStrataError, refused } from '@shared/errors'
 import { say, type Said } from '@shared/engine-text'
 import { show } from '../errors'
 import { faultPoint } from './fault'
@@ -97,7 +97,7 @@ export async function buildAndRegister(plan: BuildPlan, build: (staging: string)
     const spec = await build(staging)
     checkAborted(ctx, plan.what)
     faultPoint(`${plan.what}:built`)
-    report(ctx, { phase: 'register', message: `registering ${show(plan.target)}` })
+    note(ctx, 'register', say('progress-registering', { name: show(plan.target) }))
     await withLxcLock(plan.target, async () => {
       assertFree(plan.target, plan.finalDir)
       for (const origin of plan.origins) {
@@ -133,6 +133,6 @@ async function recordPlace(spec: RootfsSpec, plan: BuildPlan, ctx: OpContext): P
   try {
     await driverFor(spec.backend).registered?.(spec, plan.finalDir)
   } catch (err) {
-    report(ctx, { phase: 'register', message: `${show(plan.target)} is complete, but its ${spec.backend} storage could not record its place: ${(err as Error).message}` })
+    note(ctx, 'register', say('progress-place-unrecorded', { name: show(plan.target), backend: spec.backend, why: errorSaid(err) }))
   }
 }

@@ -20,7 +20,7 @@ import { newContainerNameSaid } from '@shared/names'
 import { canonicalRootfsSpec, relocateSpec } from '../rootfs'
 import { assertFree, buildAndRegister, type BuildPlan } from './build'
 import { configHooks, runLxcHooks } from './lxc-hooks'
-import { report, type OpContext } from '../context'
+import { note, type OpContext } from '../context'
 import { refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
 import { show } from '../errors'
@@ -148,7 +148,7 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
   const recordCopyOrigin = mode === 'copy' && internals.recordOrigin !== false && !origins.some((o) => o.lxcpath === origin.ref.lxcpath && o.name === origin.ref.name)
   const plan: BuildPlan = { what: internals.what ?? 'clone', workDir: internals.workDir ?? lxcpath, target, finalDir, origins }
   const build = async (staging: string): Promise<RootfsSpec> => {
-    report(ctx, { phase: mode, message: `${mode === 'snapshot' ? 'snapshot' : 'copy'} of ${show(origin.ref)} as ${backend}` })
+    note(ctx, mode, say(mode === 'snapshot' ? 'progress-snapshot-of' : 'progress-copy-of', { origin: show(origin.ref), backend }))
     const buildTarget = { buildDir: staging, finalDir, specs, claim: claimer(staging, backend), dropUnsupportedXattrs: opts.allowLossy }
     const spec = mode === 'snapshot' ? await driver.snapshot(source, buildTarget, ctx) : await driver.copy(source, buildTarget, ctx)
     const config = cloneConfig(origin.configFile, {
@@ -160,7 +160,7 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
       keepMacs: internals.keepMacs,
       expand: opts.expandConfig
     })
-    for (const note of config.notes) report(ctx, { phase: 'config', message: note })
+    for (const said of config.notes) note(ctx, 'config', said)
     for (const { from, to } of config.copies) {
       if (!existsSync(from)) continue
       const dest = staging + to.slice(finalDir.length)
@@ -179,11 +179,11 @@ export async function prepareClone(opts: CloneOptions, internals: CloneInternals
     const mountpoint = join(staging, 'rootfs')
     // LXC runs the clone hooks first, then rewrites the hostname.
     const hooks = await runCloneHooks(join(staging, 'config'), staged, mountpoint, origin.ref.name, opts, ctx)
-    if (hooks > 0) report(ctx, { phase: 'hooks', message: `ran ${hooks} lxc.hook.clone hook${hooks > 1 ? 's' : ''}` })
+    if (hooks > 0) note(ctx, 'hooks', say('progress-clone-hooks', { count: hooks }))
     if (!internals.keepName) {
       const r = await driver.writeHostname(staged, mountpoint, opts.name)
       internals.onHostname?.(r)
-      if (r.outcome === 'skipped') report(ctx, { phase: 'hostname', message: r.reason })
+      if (r.outcome === 'skipped') note(ctx, 'hostname', r.reason)
     }
     return spec
   }

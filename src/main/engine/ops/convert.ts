@@ -4,7 +4,6 @@
 // trusted.overlay.opaque=y xattr on its directory; aufs's own `.wh..wh.*` entries are dropped.
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { counted } from '@shared/counted'
 import type { ContainerRef } from '@shared/model'
 import { cloneConfig } from '../config/rewrite'
 import { copyDirectoryTree } from '../fs/copy'
@@ -12,7 +11,7 @@ import { removeDirectoryTree } from '../fs/remove'
 import { mkWhiteout, setXattr } from '../native/index'
 import { assertStopped, loadExisting } from './preconditions'
 import { carryOver } from './carry-over'
-import { report, type OpContext } from '../context'
+import { note, type OpContext } from '../context'
 import { refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
 import { show } from '../errors'
@@ -68,10 +67,10 @@ export async function convertAufsToOverlay(ref: ContainerRef, ctx: OpContext = {
     async (staging) => {
       const upper = join(staging, 'overlay/delta')
       mkdirSync(join(staging, 'overlay'), { mode: 0o755 })
-      report(ctx, { phase: 'copy', message: `copying the aufs upper ${spec.upper}` })
+      note(ctx, 'copy', say('progress-convert-copy', { upper: spec.upper }))
       await copyDirectoryTree(spec.upper, upper, ctx)
       const t = await translateWhiteouts(upper)
-      report(ctx, { phase: 'convert', message: `${counted(t.whiteouts, 'whiteout', 'whiteouts')} and ${counted(t.opaque, 'opaque directory', 'opaque directories')} translated` })
+      note(ctx, 'convert', say('progress-convert-translated', { whiteouts: t.whiteouts, opaque: t.opaque }))
       mkdirSync(join(staging, 'overlay/work'), { mode: 0o755 })
       mkdirSync(join(staging, 'rootfs'), { mode: 0o755 })
       chmodSync(join(staging, 'rootfs'), 0o755)

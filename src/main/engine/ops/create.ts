@@ -15,8 +15,8 @@ import { assertFree, buildAndRegister } from './build'
 import { claimer, discardClaims } from '../drivers/claims'
 import { readGlobalConfig } from '../global-config'
 import { settleForUser, usernsOwner } from '../identity'
-import { report, type OpContext } from '../context'
-import { notFound, refused } from '@shared/errors'
+import { note, type OpContext } from '../context'
+import { errorSaid, notFound, refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
 
 export const TEMPLATE_DIR = '/usr/share/lxc/templates'
@@ -80,14 +80,14 @@ export async function createContainer(opts: CreateOptions, ctx: OpContext = {}):
         } catch (err) {
           if (i === candidates.length - 1 || ctx.signal?.aborted) throw err
           await discardClaims(staging)
-          report(ctx, { phase: 'create', message: `-B best: ${backend} could not be made here (${(err as Error).message}); trying ${candidates[i + 1]}` })
+          note(ctx, 'create', say('progress-best-fallback', { backend, why: errorSaid(err), next: candidates[i + 1]! }))
         }
       }
       const { backend, spec, fill } = made!
       const driver = driverFor(backend)
       text += `lxc.rootfs.path = ${canonicalRootfsSpec(spec)}\n`
       writeFileSync(join(staging, 'config'), text, { mode: 0o640 })
-      report(ctx, { phase: 'template', message: `running ${script}` })
+      note(ctx, 'template', say('progress-template', { script }))
       // The template fills what the driver says (for overlay: the lower, as lxc-create does; for
       // loop: the image, mounted at rootfs for the template only). Strata's options come last, so
       // they win over anything templateArgProblem missed, and the template runs in the staging

@@ -20,7 +20,7 @@ import { scanLxcpaths } from '../lxcpath'
 import { removeMarkedTree } from '../fs/remove'
 import { readMountinfo } from '../mount'
 import { loadExisting } from './preconditions'
-import { checkAborted, report, type OpContext } from '../context'
+import { checkAborted, note, type OpContext } from '../context'
 import { assertDestroyable } from './destroy-checks'
 import { failed } from '@shared/errors'
 import { say } from '@shared/engine-text'
@@ -124,7 +124,7 @@ async function planDestroy(ref: ContainerRef, withDependents: boolean, ctx: OpCo
 
 async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void> {
   const ref = record.ref
-  report(ctx, { phase: 'destroy', message: `destroying ${ref.lxcpath}/${ref.name}` })
+  note(ctx, 'destroy', say('progress-destroying', { container: `${ref.lxcpath}/${ref.name}` }))
   // LXC runs lxc.hook.destroy before it removes anything; a hook that fails keeps the container.
   const hooks = configHooks(record.configFile, 'destroy')
   if (hooks.hooks.length > 0) {
@@ -137,7 +137,7 @@ async function destroyOne(record: ContainerRecord, ctx: OpContext): Promise<void
       LXC_CONSOLE_LOGPATH: hooks.consoleLog ?? undefined
     }
     const ran = await runLxcHooks({ type: 'destroy', configFile: record.configFile, name: ref.name, env, signal: ctx.signal }, hooks)
-    report(ctx, { phase: 'hooks', message: `ran ${ran} lxc.hook.destroy hook${ran > 1 ? 's' : ''}` })
+    note(ctx, 'hooks', say('progress-destroy-hooks', { count: ran }))
   }
   const workDir = workDirOf(ref)
   const id = Journal.newId()

@@ -10,7 +10,7 @@ import { driverFor, sourceStorage } from '../drivers/index'
 import { copyDirectoryTree } from '../fs/copy'
 import { assertStopped, loadExisting } from './preconditions'
 import { carryOver } from './carry-over'
-import { report, type OpContext } from '../context'
+import { note, type OpContext } from '../context'
 import { refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
 import { show } from '../errors'
@@ -31,7 +31,7 @@ export async function flattenContainer(ref: ContainerRef, ctx: OpContext = {}): 
   await swapInRebuilt(
     { what: 'flatten', ref, dir, addOrigins: [], removeOrigins: record.rdepends ?? [], oldSpec: spec },
     async (staging) => {
-      report(ctx, { phase: 'copy', message: `copying the merged tree of ${ref.name}` })
+      note(ctx, 'copy', say('progress-flatten-copy', { name: ref.name }))
       await sourceStorage(spec, dir).withVisibleTree((root) => copyDirectoryTree(root, join(staging, 'rootfs'), ctx))
       await carryOver(dir, staging, ctx)
       const config = cloneConfig(record.configFile, { oldDir: dir, newDir: dir, newName: ref.name, rootfs: `dir:${dir}/rootfs`, keepName: true, keepMacs: true })

@@ -8,7 +8,7 @@ import type { ContainerRef, ContainerState } from '@shared/model'
 import { actionRefusal, lowerGoneRefusal, needsLowers, type ActionRefusal, type LifecycleAction } from '@shared/lifecycle'
 import { containerSubject, failed, refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
-import { report, type OpContext } from '../context'
+import { note, type OpContext } from '../context'
 import { show } from '../errors'
 import { lxcLogLocation, logSize } from '../lxc-log'
 import { readStates } from '../state'
@@ -67,7 +67,7 @@ async function lxcTool(tool: string, ref: ContainerRef, args: string[], ctx: OpC
 
 export async function startContainer(ref: ContainerRef, ctx: OpContext = {}): Promise<{ ok: true }> {
   await admitted(ref, 'start')
-  report(ctx, { phase: 'start', message: `starting ${ref.name}` })
+  note(ctx, 'start', say('progress-starting', { name: ref.name }))
   const log = lxcLogLocation(ref)
   const args = ['-d']
   if (log.source === 'strata') {
@@ -100,10 +100,10 @@ export async function stopContainer(ref: ContainerRef, opts: StopOptions = {}, c
   const timeout = opts.timeout ?? DEFAULT_STOP_TIMEOUT_S
   // A frozen container cannot shut down cleanly: lxc-stop would wait out its timeout and kill it.
   if (state === 'frozen' && !opts.kill) {
-    report(ctx, { phase: 'unfreeze', message: `unfreezing ${ref.name} so that it can shut down` })
+    note(ctx, 'unfreeze', say('progress-unfreezing-to-stop', { name: ref.name }))
     await lxcTool('lxc-unfreeze', ref, [], ctx, TOOL_GRACE_MS, 'unfreeze')
   }
-  report(ctx, { phase: 'stop', message: opts.kill ? `killing ${ref.name}` : `stopping ${ref.name} (killed after ${timeout} s)` })
+  note(ctx, 'stop', opts.kill ? say('progress-killing', { name: ref.name }) : say('progress-stopping', { name: ref.name, seconds: timeout }))
   const args = opts.kill ? ['-k'] : ['-t', String(timeout)]
   await lxcTool('lxc-stop', ref, args, ctx, opts.kill || timeout < 0 ? undefined : timeout * 1000 + TOOL_GRACE_MS, 'stop')
   return { ok: true }
@@ -118,14 +118,14 @@ export async function restartContainer(ref: ContainerRef, opts: StopOptions = {}
 
 export async function freezeContainer(ref: ContainerRef, ctx: OpContext = {}): Promise<{ ok: true }> {
   await admitted(ref, 'freeze')
-  report(ctx, { phase: 'freeze', message: `freezing ${ref.name}` })
+  note(ctx, 'freeze', say('progress-freezing', { name: ref.name }))
   await lxcTool('lxc-freeze', ref, [], ctx, TOOL_GRACE_MS, 'freeze')
   return { ok: true }
 }
 
 export async function unfreezeContainer(ref: ContainerRef, ctx: OpContext = {}): Promise<{ ok: true }> {
   await admitted(ref, 'unfreeze')
-  report(ctx, { phase: 'unfreeze', message: `unfreezing ${ref.name}` })
+  note(ctx, 'unfreeze', say('progress-unfreezing', { name: ref.name }))
   await lxcTool('lxc-unfreeze', ref, [], ctx, TOOL_GRACE_MS, 'unfreeze')
   return { ok: true }
 }

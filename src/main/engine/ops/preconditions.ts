@@ -8,7 +8,7 @@ import { readContainer, type ContainerRecord } from '../container'
 import { readStates } from '../state'
 import { refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
-import { actionRefusal, type StateAction } from '@shared/lifecycle'
+import { actionRefusal, stateSaid, type StateAction } from '@shared/lifecycle'
 import { notFoundError, show } from '../errors'
 
 export function loadExisting(ref: ContainerRef): ContainerRecord {
@@ -20,7 +20,7 @@ export function loadExisting(ref: ContainerRef): ContainerRecord {
 
 export async function assertStopped(ref: ContainerRef, what: 'clone' | 'convert' | 'flatten' | 'restore'): Promise<void> {
   const state = (await readStates(ref.lxcpath, [ref.name])).get(ref.name) ?? 'unknown'
-  if (state !== 'stopped') throw refused('running', say(`stop-before-${what}`, { name: ref.name, state }), show(ref))
+  if (state !== 'stopped') throw refused('running', say(`stop-before-${what}`, { name: ref.name, state: stateSaid(state) }), show(ref))
 }
 
 /** The container's state allows `action`, by the rule the app disables its buttons by (shared/lifecycle.ts). */

@@ -8,7 +8,7 @@ import { claimer, dropClaims } from '../drivers/claims'
 import { driverFor } from '../drivers/index'
 import { withLxcLock } from '../lock'
 import { exchangePaths } from '../native/beneath'
-import { checkAborted, report, type OpContext } from '../context'
+import { checkAborted, note, type OpContext } from '../context'
 import { undoneError } from './build'
 import { refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
@@ -52,7 +52,7 @@ export async function swapInRebuilt(plan: SwapPlan, build: (staging: string) => 
     settleForUser(staging)
     checkAborted(ctx, `${plan.what} of ${plan.ref.name}`)
     faultPoint(`${plan.what}:built`)
-    report(ctx, { phase: 'register', message: `swapping ${plan.ref.name} for its rebuilt copy` })
+    note(ctx, 'register', say('progress-swapping', { name: plan.ref.name }))
     await withLxcLock(plan.ref, () => {
       journal.mark(plan.dir) // the old container, in staging after the exchange, is then marked too
       // its storage outside the directory is claimed there, so that it goes when the old container does

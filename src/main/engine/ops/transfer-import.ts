@@ -16,7 +16,7 @@ import { say } from '@shared/engine-text'
 import type { Backend, ContainerRef } from '@shared/model'
 import { newContainerNameSaid } from '@shared/names'
 import { cloneConfig } from '../config/rewrite'
-import { report, type OpContext } from '../context'
+import { note, type OpContext } from '../context'
 import type { ByteChannel, EngineStream } from '../console'
 import { claimer } from '../drivers/claims'
 import { driverFor } from '../drivers/index'
@@ -78,7 +78,7 @@ export async function importContainer(opts: ImportOptions, ctx: OpContext & { st
       } finally {
         unlinkSync(originConfig)
       }
-      for (const note of config.notes) report(ctx, { phase: 'config', message: note })
+      for (const said of config.notes) note(ctx, 'config', said)
       for (const { from, to } of config.copies) {
         const file = sent.get(from)
         if (!file) continue
@@ -91,9 +91,9 @@ export async function importContainer(opts: ImportOptions, ctx: OpContext & { st
       const staged = relocateSpec(spec, finalDir, staging)
       const mountpoint = join(staging, 'rootfs')
       const hooks = await runCloneHooks(join(staging, 'config'), staged, mountpoint, header.name, { origin: { lxcpath: dirname(header.dir), name: header.name }, name: opts.name }, ctx)
-      if (hooks > 0) report(ctx, { phase: 'hooks', message: `ran ${hooks} lxc.hook.clone hook${hooks > 1 ? 's' : ''}` })
+      if (hooks > 0) note(ctx, 'hooks', say('progress-clone-hooks', { count: hooks }))
       const r = await driver.writeHostname(staged, mountpoint, opts.name)
-      if (r.outcome === 'skipped') report(ctx, { phase: 'hostname', message: r.reason })
+      if (r.outcome === 'skipped') note(ctx, 'hostname', r.reason)
       return spec
     },
     ctx
@@ -214,7 +214,7 @@ class Receiver {
         this.tarDone = true
         // tar unpacks what it can and warns about the rest (a filesystem without xattrs or ACLs, as zfs-fuse): told, not dropped
         if (complaints > 0) {
-          report(this.ctx, { phase: 'attributes', message: `${this.target.name}: tar could not keep everything here (${complaints} warning${complaints > 1 ? 's' : ''}; the first: ${firstComplaint})` })
+          note(this.ctx, 'attributes', say('progress-tar-warnings', { name: this.target.name, count: complaints, first: firstComplaint }))
         }
         if (this.direct) this.received += tarRead!
         // what follows (the archive's padding) is counted, no longer written
@@ -273,7 +273,7 @@ class Receiver {
     if (!read) return
     const { header } = read
     this.header = header
-    report(this.ctx, { phase: 'copy', message: `receiving ${header.name} (${header.totalFiles} files)` })
+    note(this.ctx, 'copy', say('progress-receiving', { name: header.name, count: header.totalFiles }))
     this.startTar(dir, this.input!)
     if (this.failure) return
     // the exporter's tar starts writing once the header is acked

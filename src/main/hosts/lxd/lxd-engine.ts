@@ -5,6 +5,7 @@
 import { ENGINE, type EngineMethod, type EngineParams, type EngineResult } from '@shared/engine-api'
 import { cancelled, failed, isStrataError, notFound, refused, unavailable, type StrataError } from '@shared/errors'
 import { say } from '@shared/engine-text'
+import { paramsSaid } from '@shared/param-issues'
 import type { BackendChoice, ConfigView, ContainerInfo, ContainerRef, ContainerUsage, OpProgress, SnapshotInfo, UsageFigures } from '@shared/model'
 import type { CallOptions } from '../../engine-client'
 import { scanUsage } from '../../engine/native'
@@ -385,7 +386,7 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
       if (!handler) throw refused('lxd-unsupported', say('lxd-unsupported', { method, host: host.name, methods: methods.join(', ') }), host.name)
       if (!info) await this.connect()
       const checked = ENGINE[method].params.safeParse(params)
-      if (!checked.success) throw refused('bad-params', `${method}: ${checked.error.issues.map((i) => i.message).join('; ')}`, host.name)
+      if (!checked.success) throw refused('bad-params', paramsSaid(method, checked.error.issues, params), host.name)
       return handler(checked.data as EngineParams<M>, opts)
     },
     close: async () => closing.abort()

@@ -7,6 +7,7 @@
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, failed, refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
+import { note } from '../../engine/context'
 import { actionRefusal } from '@shared/lifecycle'
 import type { ContainerRef, ContainerState } from '@shared/model'
 import type { CallOptions } from '../../engine-client'
@@ -37,7 +38,7 @@ export async function exportFromLxd(side: LxdSource, ref: ContainerRef, opts: Ca
   if (refusal) throw refused(refusal.rule, say('on-host', { refusal: refusal.said, host: side.host }), ref.name)
   const backup = `strata-copy-${Date.now().toString(36)}`
   const backupPath = (tail = ''): string => instancePath(ref, project, `/backups/${backup}${tail}`)
-  opts.onProgress?.({ phase: 'copy', message: `LXD on ${side.host} writes a backup of ${ref.name}` })
+  note(opts, 'copy', say('progress-lxd-backup', { host: side.host, name: ref.name }))
   await side.operate(
     'POST',
     instancePath(ref, project, '/backups'),
@@ -61,7 +62,7 @@ export async function exportFromLxd(side: LxdSource, ref: ContainerRef, opts: Ca
       aclsAsXattrs: true
     }
     if (inst.expanded_config['security.privileged'] !== 'true')
-      opts.onProgress?.({ phase: 'config', message: `${ref.name} is unprivileged in LXD; its copy is a privileged LXC container (no lxc.idmap), with the ids as the container saw them.` })
+      note(opts, 'config', say('progress-lxd-unprivileged', { name: ref.name }))
     return await send(side, ref, header, backupPath('/export'), opts)
   } finally {
     await side.operate('DELETE', backupPath(), undefined, {}, 'cleanup').catch(() => undefined)

@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream'
 import type { StreamInput } from '@shared/engine-api'
 import { cancelled, failed, refused } from '@shared/errors'
 import { say } from '@shared/engine-text'
+import { note } from '../../engine/context'
 import type { ContainerRef, OpProgress } from '@shared/model'
 import type { NameIssue } from '@shared/names'
 import type { CallOptions } from '../../engine-client'
@@ -83,7 +84,7 @@ export async function importIntoLxd(side: LxdTarget, p: { lxcpath: string; name:
     fingerprint = await upload.run(p.name)
     release = holdImage(fingerprint)
     const header = upload.header!
-    progress({ phase: 'create', message: `LXD makes ${p.name} from the copy of ${header.name}` })
+    note(opts, 'create', say('progress-lxd-makes', { name: p.name, from: header.name }))
     signal?.throwIfAborted()
     made = true
     await side.operate(
@@ -328,7 +329,8 @@ class Upload {
     request.write(part('metadata'))
     request.write(metadata)
     request.write(`\r\n${part('rootfs')}`)
-    this.progress({ phase: 'copy', message: `receiving ${header.name} (${header.totalFiles} files)` })
+    const receiving = say('progress-receiving', { name: header.name, count: header.totalFiles })
+    this.progress({ phase: 'copy', message: receiving.text, said: receiving })
     return request
   }
 

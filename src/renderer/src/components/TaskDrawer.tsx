@@ -1,6 +1,6 @@
 // The task drawer: running work with its progress (percent, bytes, files, time left, as far as
-// the engine reports them) and cancel; below, the finished work with its outcome, newest first,
-// until cleared. A failed start keeps its diagnosis here.
+// the engine reports them), its latest note on what it is doing, and cancel; below, the finished
+// work with its outcome, newest first, until cleared. A failed start keeps its diagnosis here.
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
@@ -17,7 +17,7 @@ import {
   Title
 } from '@patternfly/react-core'
 import type { TFunction } from 'i18next'
-import type { ContainerRef } from '@shared/model'
+import type { ContainerRef, OpProgress } from '@shared/model'
 import { formatBytes } from '@shared/format-bytes'
 import { api } from '../api'
 import { fraction, secondsLeft, useTasks, type Task } from '../stores/tasks'
@@ -25,6 +25,7 @@ import { useSelection } from '../stores/selection'
 import { usePrefs } from '../stores/prefs'
 import { StartFailure } from './StartFailure'
 import { LogPanel } from './LogPanel'
+import { maybeSaidText } from '../i18n/said'
 
 const VARIANT = { running: 'info', done: 'success', failed: 'danger', cancelled: 'warning' } as const
 
@@ -40,9 +41,16 @@ function progressText(task: Task, t: TFunction, lang: string, now: number): stri
   return parts.join(' · ')
 }
 
+/** What the task is doing now ("copy of /p/base as dir"), in the user's language: the engine's latest note, which its counts carry too. */
+function noteText(p: OpProgress | null): string | null {
+  if (!p || (!p.said && !p.message)) return null
+  return maybeSaidText(p.said, p.message ?? '')
+}
+
 function TaskItem({ task, onLog }: { task: Task; onLog(ref: ContainerRef): void }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const { cancel, dismiss } = useTasks()
+  const note = noteText(task.progress)
   const [now, setNow] = useState(Date.now())
   useEffect(() => {
     if (task.status !== 'running') return
@@ -84,6 +92,11 @@ function TaskItem({ task, onLog }: { task: Task; onLog(ref: ContainerRef): void 
               helperText={progressText(task, t, i18n.language, now)}
             />
           ))}
+        {task.status === 'running' && note && (
+          <p className="task-note" data-testid={`task-note-${task.name}`}>
+            {note}
+          </p>
+        )}
         {task.status === 'failed' && !task.diagnosis && (
           <p className="task-error">
             {task.error} {task.kind === 'clone' || task.kind === 'create' ? t('tasks.nothingLost') : ''}

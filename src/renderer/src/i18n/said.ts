@@ -1,16 +1,24 @@
 // An engine sentence (shared/engine-text.ts) in the user's language: `engine.<key>` of the
-// current language, filled with the engine's values (a sentence inside one said the same way);
-// the engine's English where the language has none. English itself is the engine's table.
-import { isSaid, type Said } from '@shared/engine-text'
+// current language, filled with the engine's values (a sentence inside one said the same way,
+// a count in the user's number format); the engine's table where the language has none (English).
+import { ENGINE_TEXTS, fill, isSaid, type Said, type SaidValue } from '@shared/engine-text'
 import { i18n } from './index'
+
+/** Values that count something (files, hooks, bytes): in the user's number format, as the drawer's own figures. */
+const COUNTS: ReadonlySet<string> = new Set(['count', 'received', 'bytes', 'whiteouts', 'opaque'])
+
+function shown(name: string, v: SaidValue): string {
+  if (typeof v === 'object') return saidText(v)
+  return typeof v === 'number' && COUNTS.has(name) ? v.toLocaleString(i18n.language) : String(v)
+}
 
 /** `said` in the current language; `english` (the engine's sentence) when there is no Said. */
 export function saidText(said: Said | undefined | null, english = ''): string {
   if (!said) return english
   const key = `engine.${said.key}`
-  if (!i18n.exists(key)) return said.text
-  const values: Record<string, string | number> = {}
-  for (const [k, v] of Object.entries(said.values)) values[k] = typeof v === 'object' ? saidText(v) : v
+  // a language without the sentence says the table's English; a sentence this app does not know, as it came
+  if (!i18n.exists(key)) return Object.hasOwn(ENGINE_TEXTS, said.key) ? fill(ENGINE_TEXTS[said.key], said.values, shown) : said.text
+  const values = Object.fromEntries(Object.entries(said.values).map(([k, v]) => [k, shown(k, v)]))
   // i18next's typed keys are en.json's; the engine's keys live in shared/engine-text.ts
   const t = i18n.t.bind(i18n) as unknown as (k: string, o: Record<string, unknown>) => string
   return t(key, values)
