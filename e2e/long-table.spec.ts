@@ -74,7 +74,7 @@ test('scrolling to the end shows the last container; the columns keep their widt
   expect(await widths()).toEqual(before)
 })
 
-test('a click right after the wheel, the pointer still, selects the row under it (the rows are covered while they scroll)', async ({ openApp }) => {
+test('a click right after the wheel, the pointer still, selects and focuses the row under it (the rows are covered while they scroll)', async ({ openApp }) => {
   const page = await open(() => openApp(env))
   const box = (await page.locator('.table-scroll').boundingBox())!
   const x = box.x + box.width / 3
@@ -93,6 +93,8 @@ test('a click right after the wheel, the pointer still, selects the row under it
   expect(under).toBeTruthy()
   await expect(page.getByTestId(under!)).toHaveAttribute('aria-selected', 'true')
   await expect(page.locator('tbody > tr[aria-selected="true"]')).toHaveCount(1)
+  // and focused, as a click on it would: the scrolling box, which the press focused, is no Tab stop
+  await expect(page.getByTestId(under!)).toBeFocused()
 })
 
 test('the keyboard moves through all the rows: arrows, End, Home, PageDown, Shift+arrows', async ({ openApp }) => {
