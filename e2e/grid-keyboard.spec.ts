@@ -6,9 +6,10 @@
 // column is sorted and resized; the focus ring is PatternFly's focus colour in light and dark.
 // The lxcpath: base, snap1 (overlay clone of base), copy1 (a copy) and six overlay clones kid1..6
 // of base, made by LXC: 9 rows, kid6 the 8th by name.
+import { mkdtempSync } from 'node:fs'
 import type { Locator, Page } from '@playwright/test'
 import { test, expect, useStrata } from './fixtures'
-import { copyContainer, lxcTool, makeLineageLxcpath } from './lxc'
+import { copyContainer, createStartable, lxcTool, makeLineageLxcpath } from './lxc'
 import { cloneInDialogByKeyboard, destroyInDialogByKeyboard } from './keyboard-steps'
 
 const env = useStrata(() => {
@@ -255,6 +256,47 @@ test('a click on a header cell\'s blank area leaves the table one Tab stop', asy
     await page.keyboard.press('Shift+Tab')
     await expect(page.getByTestId('clone-target')).toBeFocused()
   }
+})
+
+// The last container of the lxcpath destroyed: the table gives way to the first-run page, whose
+// main region takes the focus (its create form one Tab away), not the page's <body>.
+test.describe('an lxcpath of one container', () => {
+  const one = useStrata(() => {
+    const p = mkdtempSync('/tmp/strata-e2e-one-')
+    createStartable(p, 'only')
+    return p
+  })
+  test('its container destroyed by Delete, then one made and destroyed from a terminal: the focus goes to the first-run page', async ({ openApp }) => {
+    test.setTimeout(120_000)
+    const page = await openApp(one)
+    await expect(page.getByTestId('container-row-only')).toBeVisible()
+    await page.getByTestId('clone-target').focus()
+    await page.keyboard.press('Tab')
+    await expect(page.getByTestId('container-row-only')).toBeFocused()
+    await page.keyboard.press('Delete')
+    // the dialog closed after the table gave way (its opener gone with it)
+    const dialog = page.getByRole('dialog', { name: 'Destroy only' })
+    await expect(dialog).toBeVisible()
+    const confirm = page.getByTestId('destroy-confirm')
+    for (let i = 0; i < 10 && !(await confirm.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab')
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('destroy-done')).toBeVisible()
+    await expect(page.getByTestId('empty-state')).toBeAttached()
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    await expect(page.locator('main')).toBeFocused()
+    await expect(page.getByTestId('empty-state').getByRole('textbox').first()).toBeVisible()
+    await page.keyboard.press('Tab')
+    expect(await page.getByTestId('empty-state').evaluate((e) => e.contains(document.activeElement)), 'one Tab: the first-run page\'s form').toBe(true)
+
+    createStartable(one.lxcpath, 'again')
+    await expect(page.getByTestId('container-row-again')).toBeVisible()
+    await page.getByTestId('container-row-again').click()
+    await expect(page.getByTestId('container-row-again')).toBeFocused()
+    lxcTool('lxc-destroy', ['-P', one.lxcpath, '-n', 'again'])
+    await expect(page.getByTestId('empty-state')).toBeVisible()
+    await expect(page.locator('main')).toBeFocused()
+  })
 })
 
 /** One Tab leaves the table, Shift+Tab comes back to `testId`, Shift+Tab again leaves it. */

@@ -8,13 +8,35 @@
 // removal's work is done (the widget's render, the dialog's effects), it is on <body> while that
 // element is gone, it goes to the widget's Tab stop, which the widget has put in the gone
 // element's place. A focus the user took away to the page's blank area forgets the element.
+// The widget itself gone with it (the table replaced by the first-run page when the last
+// container went) leaves no Tab stop: the page's main region takes the focus then, its first
+// control (the first-run page's create form) one Tab away.
 import { useEffect, useRef } from 'react'
+
+/** the element of a widget gone while the dialog opened from it was open */
+let orphan: HTMLElement | null = null
+
+const toMain = (): void => document.querySelector<HTMLElement>('main')?.focus({ preventScroll: true })
+
+/** The dialog closed, its opener gone with its widget: the focus left on <body> goes to the main region. */
+function onOrphanFocusOut(e: FocusEvent): void {
+  if (e.relatedTarget !== null) return
+  setTimeout(() => {
+    const now = document.activeElement
+    if (!orphan || (now !== null && now !== document.body)) return
+    orphan = null
+    document.removeEventListener('focusout', onOrphanFocusOut, true)
+    toMain()
+  }, 0)
+}
 
 /** `root()`: the widget's element; `stop()`: its Tab stop, in the place of an item gone. */
 export function useFocusFallback(root: () => HTMLElement | null, stop: () => HTMLElement | null): void {
   const latest = useRef({ root, stop })
   latest.current = { root, stop }
   useEffect(() => {
+    orphan = null
+    document.removeEventListener('focusout', onOrphanFocusOut, true)
     let last: HTMLElement | null = null
     let timer: ReturnType<typeof setTimeout> | undefined
     const onFocusIn = (e: FocusEvent): void => {
@@ -36,6 +58,14 @@ export function useFocusFallback(root: () => HTMLElement | null, stop: () => HTM
       clearTimeout(timer)
       document.removeEventListener('focusin', onFocusIn, true)
       document.removeEventListener('focusout', onFocusOut, true)
+      // (run after the widget's elements were removed)
+      if (!last || last.isConnected) return
+      const now = document.activeElement
+      if (now === null || now === document.body) toMain()
+      else if (now.closest('[role="dialog"]')) {
+        orphan = last
+        document.addEventListener('focusout', onOrphanFocusOut, true)
+      }
     }
   }, [])
 }
