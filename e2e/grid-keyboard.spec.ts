@@ -6,9 +6,10 @@
 // column is sorted and resized; the focus ring is PatternFly's focus colour in light and dark.
 // The lxcpath: base, snap1 (overlay clone of base), copy1 (a copy) and six overlay clones kid1..6
 // of base, made by LXC: 9 rows, kid6 the 8th by name.
+import { mkdtempSync } from 'node:fs'
 import type { Locator, Page } from '@playwright/test'
 import { test, expect, useStrata } from './fixtures'
-import { copyContainer, makeLineageLxcpath } from './lxc'
+import { copyContainer, createStartable, lxcTool, makeLineageLxcpath } from './lxc'
 import { cloneInDialogByKeyboard, destroyInDialogByKeyboard } from './keyboard-steps'
 
 const env = useStrata(() => {
@@ -195,6 +196,120 @@ test('a column sorted and resized by keyboard: Up to the header, Left/Right alon
   await expect(rows.first()).toBeFocused()
   await expect(rows.first()).toHaveAttribute('aria-selected', 'true')
 })
+
+// The last row's element goes with its container (the window holds one row less): the focus
+// goes to the row before it, not to the page, whether the destroy came from the table (Delete, the
+// dialog closing after) or from a terminal; a table left empty by the filter hands it to its empty
+// state's action. It stays one Tab stop.
+test('the focused last row destroyed: the focus goes to the row before it, by Delete and from a terminal; an emptied table gives it to its empty state', async ({ openApp }) => {
+  test.setTimeout(120_000)
+  const page = await openApp(env)
+  await beforeTable(page)
+  // zz-1 sorts last
+  copyContainer(env.lxcpath, 'base', 'zz-1', true)
+  await expect(page.getByTestId('container-row-zz-1')).toBeVisible()
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('End')
+  await expect(page.getByTestId('container-row-zz-1')).toBeFocused()
+  await page.keyboard.press('Delete')
+  await destroyInDialogByKeyboard(page, 'zz-1', env.lxcpath)
+  await expect(page.getByTestId('container-row-zz-1')).toHaveCount(0)
+  await expect(page.getByTestId('container-row-snap1')).toBeFocused()
+  await expectOneTabStop(page, 'container-row-snap1')
+
+  // from a terminal, the focus on the last row's kebab
+  copyContainer(env.lxcpath, 'base', 'zz-2', true)
+  await expect(page.getByTestId('container-row-zz-2')).toBeVisible()
+  await page.keyboard.press('End')
+  await page.keyboard.press('ArrowRight')
+  await expect(page.getByTestId('row-menu-zz-2')).toBeFocused()
+  lxcTool('lxc-destroy', ['-P', env.lxcpath, '-n', 'zz-2'])
+  await expect(page.getByTestId('container-row-zz-2')).toHaveCount(0)
+  await expect(page.getByTestId('row-menu-snap1')).toBeFocused()
+  await expectOneTabStop(page, 'row-menu-snap1')
+
+  // the filter's only row destroyed: the empty state's way out
+  copyContainer(env.lxcpath, 'base', 'zz-3', true)
+  await page.getByRole('textbox', { name: 'Filter' }).fill('zz-')
+  await expect(page.locator('tbody > tr[data-key]')).toHaveCount(1)
+  await page.getByTestId('container-row-zz-3').click()
+  await expect(page.getByTestId('container-row-zz-3')).toBeFocused()
+  lxcTool('lxc-destroy', ['-P', env.lxcpath, '-n', 'zz-3'])
+  await expect(page.getByTestId('no-match')).toBeVisible()
+  await expect(page.getByTestId('clear-filter')).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('container-row-base')).toBeVisible()
+})
+
+test('a click on a header cell\'s blank area leaves the table one Tab stop', async ({ openApp }) => {
+  const page = await openApp(env)
+  await beforeTable(page)
+  for (const column of ['state', 'size']) {
+    // above the sort button: the cell itself
+    const cell = (await page.getByTestId(`sort-${column}`).boundingBox())!
+    await page.mouse.click(cell.x + 4, cell.y + 3)
+    expect(await inTable(page), 'the click focuses something in the table').toBe(true)
+    await page.keyboard.press('Tab')
+    expect(await inTable(page), 'one Tab leaves the table').toBe(false)
+    await page.keyboard.press('Shift+Tab')
+    expect(await inTable(page), 'Shift+Tab comes back').toBe(true)
+    await page.keyboard.press('Shift+Tab')
+    await expect(page.getByTestId('clone-target')).toBeFocused()
+  }
+})
+
+// The last container of the lxcpath destroyed: the table gives way to the first-run page, whose
+// main region takes the focus (its create form one Tab away), not the page's <body>.
+test.describe('an lxcpath of one container', () => {
+  const one = useStrata(() => {
+    const p = mkdtempSync('/tmp/strata-e2e-one-')
+    createStartable(p, 'only')
+    return p
+  })
+  test('its container destroyed by Delete, then one made and destroyed from a terminal: the focus goes to the first-run page', async ({ openApp }) => {
+    test.setTimeout(120_000)
+    const page = await openApp(one)
+    await expect(page.getByTestId('container-row-only')).toBeVisible()
+    await page.getByTestId('clone-target').focus()
+    await page.keyboard.press('Tab')
+    await expect(page.getByTestId('container-row-only')).toBeFocused()
+    await page.keyboard.press('Delete')
+    // the dialog closed after the table gave way (its opener gone with it)
+    const dialog = page.getByRole('dialog', { name: 'Destroy only' })
+    await expect(dialog).toBeVisible()
+    const confirm = page.getByTestId('destroy-confirm')
+    for (let i = 0; i < 10 && !(await confirm.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab')
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('destroy-done')).toBeVisible()
+    await expect(page.getByTestId('empty-state')).toBeAttached()
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    await expect(page.locator('main')).toBeFocused()
+    await expect(page.getByTestId('empty-state').getByRole('textbox').first()).toBeVisible()
+    await page.keyboard.press('Tab')
+    expect(await page.getByTestId('empty-state').evaluate((e) => e.contains(document.activeElement)), 'one Tab: the first-run page\'s form').toBe(true)
+
+    createStartable(one.lxcpath, 'again')
+    await expect(page.getByTestId('container-row-again')).toBeVisible()
+    await page.getByTestId('container-row-again').click()
+    await expect(page.getByTestId('container-row-again')).toBeFocused()
+    lxcTool('lxc-destroy', ['-P', one.lxcpath, '-n', 'again'])
+    await expect(page.getByTestId('empty-state')).toBeVisible()
+    await expect(page.locator('main')).toBeFocused()
+  })
+})
+
+/** One Tab leaves the table, Shift+Tab comes back to `testId`, Shift+Tab again leaves it. */
+async function expectOneTabStop(page: Page, testId: string): Promise<void> {
+  await page.keyboard.press('Tab')
+  expect(await inTable(page), 'one Tab leaves the table').toBe(false)
+  await page.keyboard.press('Shift+Tab')
+  await expect(page.getByTestId(testId)).toBeFocused()
+  await page.keyboard.press('Shift+Tab')
+  expect(await inTable(page), 'Shift+Tab leaves it').toBe(false)
+  await page.keyboard.press('Tab')
+  await expect(page.getByTestId(testId)).toBeFocused()
+}
 
 for (const theme of ['light', 'dark'] as const) {
   test(`the focus ring is PatternFly's focus colour on each part of the table, in ${theme}`, async ({ openApp }) => {

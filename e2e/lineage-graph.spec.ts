@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { test, expect, useStrata, snap } from './fixtures'
 import { copyContainer, createStartable, lxcLs } from './lxc'
+import { destroyInDialogByKeyboard } from './keyboard-steps'
 
 const env = useStrata(() => {
   const p = mkdtempSync('/tmp/strata-e2e-graph-')
@@ -110,6 +111,31 @@ test('keyboard: the graph is one Tab stop; arrows move between nodes with a focu
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('destroy-dialog')).toHaveCount(0)
   expect(lxcLs(env.lxcpath)).toContain('c2')
+})
+
+test('keyboard: a focused node destroyed, by Delete or from a terminal, leaves the focus on a node beside it, not on the page', async ({ openApp, page }) => {
+  await openApp(env)
+  await openGraph(page)
+  const focused = (): Promise<string | undefined> => page.evaluate(() => (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('.react-flow__node')?.dataset.id)
+  const nodes = (): Promise<string[]> => page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id!))
+  copyContainer(env.lxcpath, 'c2', 'gone1', true)
+  await expect(page.getByTestId('graph-node-gone1')).toBeVisible()
+  await page.getByTestId(`rf__node-${id('gone1')}`).focus()
+  await page.keyboard.press('Delete')
+  await destroyInDialogByKeyboard(page, 'gone1', env.lxcpath)
+  await expect(page.getByTestId('graph-node-gone1')).toHaveCount(0)
+  await expect.poll(focused).toBe(id('c2'))
+  // from a terminal
+  copyContainer(env.lxcpath, 'c2', 'gone2', true)
+  await expect(page.getByTestId('graph-node-gone2')).toBeVisible()
+  await page.getByTestId(`rf__node-${id('gone2')}`).focus()
+  execFileSync('lxc-destroy', ['-P', env.lxcpath, '-n', 'gone2'], { stdio: 'ignore' })
+  await expect(page.getByTestId('graph-node-gone2')).toHaveCount(0)
+  await expect.poll(focused).toBe(id('c2'))
+  expect(await nodes()).not.toContain(id('gone2'))
+  // still one Tab stop: that node
+  await expect(page.getByTestId('graph').locator('[tabindex="0"]')).toHaveCount(1)
+  await expect(page.getByTestId(`rf__node-${id('c2')}`)).toHaveAttribute('tabindex', '0')
 })
 
 test('context menu: the app\'s actions on a node, a snapshot taken keeps the graph still, a clone from a snapshot node, show usage', async ({ openApp, page }) => {

@@ -8,7 +8,9 @@
 // nothing anyway. The class is set on the element directly, not through React: a scroll renders
 // nothing it does not have to. A press on the box takes it away at once, and the click or
 // context menu it received goes on to the row under it (a click right after a scroll, the
-// pointer still, is not lost).
+// pointer still, is not lost). A drag begun on it needs nothing more: the browser picks the
+// element to drag by hit-testing the press's point when the drag begins, the box gone by then,
+// so the row under it is dragged (drag-to-clone, e2e long-table).
 import { useCallback, useEffect, useRef } from 'react'
 
 /** how long after the last scroll event the rows take the pointer again (as react-window's `isScrolling`) */

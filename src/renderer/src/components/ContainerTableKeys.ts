@@ -18,15 +18,25 @@
 // render that put other containers in them, the focus, and the Tab stop, move to the element now
 // showing the container they were on; a focused container scrolled out of the window hands the
 // focus to the scrolling box (not lost to the page), the moves go on from that row, and the row
-// takes the focus back when it is rendered again; a focused container that is gone (destroyed)
-// leaves the focus in its place, on the container now shown there. While the Tab stop's row is
-// out of the window the box is the Tab stop, and Tab onto it brings the row back.
+// takes the focus back when it is rendered again. While the Tab stop's row is out of the window the
+// box is the Tab stop, and Tab onto it brings the row back.
+// The keyboard's container gone (destroyed, by Delete or from a terminal) hands its place, the
+// focus and the Tab stop to the container now in its place, else (it was the last) to the one
+// before it, else (none is left) to the empty state's action or the header. When its element went
+// with it (the window holds one row less), the focus, fallen to the page, or coming back from the
+// dialog opened from it, is put there (useFocusFallback). A click on a header cell's blank area
+// focuses the cell's sort button or select-all box, a click on the box's own blank area the Tab
+// stop (or the row the scroll's cover handed the click to): neither the cell nor the box is a
+// second Tab stop.
 import { useCallback, useEffect, useLayoutEffect, useRef } from 'react'
 import { useSelection } from '../stores/selection'
+import { useFocusFallback } from '../hooks/useFocusFallback'
 import type { RowWindow } from './ContainerTableWindow'
 import { headItems, isHeadItem, isResizer, isSelectAll, partIn, partOf, rowAround, rowItems, rowOf, shown, sortButtonBy, type Part } from './ContainerTableItems'
 
 const MOVES = new Set(['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End'])
+/** the action of the note shown when the filter matches nothing (NoMatch) */
+const EMPTY_ACTION = '.pf-v6-c-empty-state button'
 const menuKey = (e: React.KeyboardEvent): boolean => e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')
 
 /** Left/Right (and Ctrl+Left/Right) through `items`, from `t`; no wrapping. */
@@ -55,6 +65,8 @@ export function useRowKeys(
   // of it that had the focus
   const active = useRef<string | null>(null)
   const part = useRef<Part>('row')
+  // its place in the rows' order when last seen there: where its replacement is when it goes
+  const activeAt = useRef(0)
   // the header item last focused, and whether the last focus in the table was in the header
   const headItem = useRef<HTMLElement | null>(null)
   const inHead = useRef(false)
@@ -75,7 +87,7 @@ export function useRowKeys(
       if (row) return partIn(row, part.current)
       if (order().includes(key)) return box
     }
-    return rows.querySelector<HTMLElement>(':scope > tr[data-key]') ?? headItems(box)[0] ?? null
+    return rows.querySelector<HTMLElement>(':scope > tr[data-key]') ?? box.querySelector<HTMLElement>(EMPTY_ACTION) ?? headItems(box)[0] ?? null
   }, [scroller, body, order])
 
   const syncStop = useCallback(() => {
@@ -105,6 +117,7 @@ export function useRowKeys(
       win.current?.reveal(to)
       const row = rowOf(body.current, key)
       active.current = key
+      activeAt.current = to
       part.current = at
       inHead.current = false
       if (row) partIn(row, at).focus({ preventScroll: true })
@@ -124,6 +137,7 @@ export function useRowKeys(
       const row = rowAround(body.current, t)
       if (row?.dataset.key) {
         active.current = row.dataset.key
+        activeAt.current = Math.max(0, order().indexOf(row.dataset.key))
         // anything else in the row (its open menu) belongs to the row
         part.current = partOf(row, t) ?? 'row'
         inHead.current = false
@@ -136,27 +150,37 @@ export function useRowKeys(
         // Tab onto the box, standing for a row scrolled away: bring the row back
         const at = active.current === null ? -1 : order().indexOf(active.current)
         if (!fromInside && at >= 0 && t.matches(':focus-visible')) return goToRow(at, part.current, { focusOnly: true })
+      } else if (t.matches('thead th')) {
+        // a click on a header cell's blank area: its sort button or select-all box (the cell is no Tab stop)
+        const to = headItems(box).find((i) => t.contains(i)) ?? stopTarget()
+        if (to) return to.focus({ preventScroll: true })
       }
       handedOff.current = false
       syncStop()
     },
-    [scroller, body, order, goToRow, syncStop]
+    [scroller, body, order, goToRow, syncStop, stopTarget]
   )
 
   const afterRender = useCallback(() => {
-    const key = active.current
     const focused = document.activeElement as HTMLElement | null
     const box = scroller.current
+    if (active.current !== null) {
+      const keys = order()
+      const at = keys.indexOf(active.current)
+      if (at >= 0) activeAt.current = at
+      else {
+        // its container is gone (destroyed): the one now in its place, else the one before it (it was the last)
+        active.current = keys[Math.min(activeAt.current, keys.length - 1)] ?? null
+      }
+    }
+    const key = active.current
     if (key && focused && box) {
       const onBox = focused === box && handedOff.current
       const row = rowAround(body.current, focused)
       if (onBox || (row && row.dataset.key !== key)) {
         const next = rowOf(body.current, key)
         if (next) partIn(next, part.current).focus({ preventScroll: true })
-        else if (!order().includes(key)) {
-          // its container is gone (destroyed): the focus stays in its place, on the next container
-          active.current = onBox ? null : (row?.dataset.key ?? null)
-        } else if (!onBox) {
+        else if (!onBox) {
           handedOff.current = true
           box.focus({ preventScroll: true })
         }
@@ -164,6 +188,27 @@ export function useRowKeys(
     }
     syncStop()
   }, [scroller, body, order, syncStop])
+
+  // a press on the box's blank area, or on the cover over the rows while they scroll
+  // (ContainerTableHoverPause), focuses the box: its click gives the focus to the row clicked (the
+  // cover hands the click on to it) or to the Tab stop, so that the box is no second Tab stop. Not
+  // at the press: a focus moved while the button goes down keeps a drag from starting.
+  useEffect(() => {
+    const box = scroller.current
+    if (!box) return
+    const onClick = (e: MouseEvent): void => {
+      if (document.activeElement !== box || handedOff.current) return
+      const t = e.target as HTMLElement
+      const row = rowAround(body.current, t)
+      const to = row ? partIn(row, partOf(row, t.closest('input, .kebab-toggle') ?? row) ?? 'row') : stopTarget()
+      if (to && to !== box) to.focus({ preventScroll: true })
+    }
+    box.addEventListener('click', onClick)
+    return () => box.removeEventListener('click', onClick)
+  }, [scroller, body, stopTarget])
+
+  // the focus fallen to the page with the element of a container gone: the Tab stop, in its place
+  useFocusFallback(() => scroller.current, () => stopTarget())
 
   const onHeadKey = useCallback(
     (e: React.KeyboardEvent, t: HTMLElement) => {

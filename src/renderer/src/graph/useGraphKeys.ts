@@ -7,13 +7,16 @@
 // `domAttributes`, set on that one node object only, so React Flow draws no other node again).
 // When that node is not rendered (out of view in a big graph, whose nodes are rendered only in
 // view, or drawn by the overview canvas) the graph's pane is the Tab stop, and Tab onto it brings
-// the node into view and focuses it.
+// the node into view and focuses it. The focused node gone (destroyed, by Delete or from a
+// terminal) hands the Tab stop to the node nearest to where it was, which takes the focus fallen
+// to the page with it, or coming back from the dialog opened from it (useFocusFallback).
 import { useCallback, useMemo, useState } from 'react'
 import { useReactFlow, useStore, type ReactFlowState } from '@xyflow/react'
 import type { LineageGraph, LineageNode } from '@shared/model'
 import { NODE_H, NODE_W, type Positions } from './layout'
 import { neighbour, type Direction } from './keyboardNav'
 import { READABLE_ZOOM, type GraphFlowNode } from './GraphNode'
+import { useFocusFallback } from '../hooks/useFocusFallback'
 
 /** every node's: only the Tab stop's is 0 */
 export const NODE_ATTRS = { tabIndex: -1 }
@@ -28,6 +31,20 @@ function topLeft(positions: Positions): string | null {
   for (const [id, p] of Object.entries(positions)) {
     const b = best === null ? undefined : positions[best]!
     if (!b || p.x < b.x || (p.x === b.x && p.y < b.y)) best = id
+  }
+  return best
+}
+
+/** The node drawn nearest to `at` (a node gone was there). */
+function nearest(positions: Positions, at: { x: number; y: number }): string | null {
+  let best: string | null = null
+  let bestDistance = Infinity
+  for (const [id, p] of Object.entries(positions)) {
+    const d = Math.hypot(p.x - at.x, p.y - at.y)
+    if (d < bestDistance) {
+      bestDistance = d
+      best = id
+    }
   }
   return best
 }
@@ -67,10 +84,13 @@ export interface GraphKeys {
 
 export function useGraphKeys({ graph, positions, selected, virtualised, overview, onDelete, openMenu }: GraphKeysInput): GraphKeys {
   const flow = useReactFlow()
-  const [focused, setFocused] = useState<string | null>(null)
+  // the node last focused, and where it was drawn then
+  const [focused, setFocused] = useState<{ id: string; at: { x: number; y: number } | undefined } | null>(null)
   const ids = useMemo(() => new Set(graph.nodes.map((n) => n.id)), [graph])
   const first = useMemo(() => (positions ? topLeft(positions) : null), [positions])
-  const stop = focused !== null && ids.has(focused) ? focused : selected !== null && ids.has(selected) ? selected : first
+  // gone: the node nearest to where it was
+  const inItsPlace = useMemo(() => (focused && !ids.has(focused.id) && focused.at && positions ? nearest(positions, focused.at) : null), [focused, ids, positions])
+  const stop = focused !== null && ids.has(focused.id) ? focused.id : (inItsPlace ?? (selected !== null && ids.has(selected) ? selected : first))
   const stopInView = useStore(inView(stop !== null ? positions?.[stop] : undefined))
   const stopRendered = stop !== null && !overview && (!virtualised || stopInView)
 
@@ -92,11 +112,16 @@ export function useGraphKeys({ graph, positions, selected, virtualised, overview
     (e: React.FocusEvent) => {
       const t = e.target as HTMLElement
       const id = t.classList.contains('react-flow__node') ? t.dataset.id : undefined
-      if (id) return setFocused(id)
+      if (id) return setFocused({ id, at: positions?.[id] })
       // Tab onto the pane, standing for a node not rendered: bring the node
       if (t.classList.contains('react-flow') && stop !== null && t.matches(':focus-visible')) bringTo(stop)
     },
-    [stop, bringTo]
+    [stop, bringTo, positions]
+  )
+
+  useFocusFallback(
+    () => document.querySelector<HTMLElement>('.react-flow'),
+    () => (stop === null ? null : (nodeElement(stop) ?? document.querySelector<HTMLElement>('.react-flow')))
   )
 
   const onKeyDown = useCallback(

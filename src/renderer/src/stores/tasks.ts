@@ -65,8 +65,13 @@ export function withDone(tasks: TaskMap, ev: Events['taskDone']): TaskMap {
   const made = ev.result && 'name' in ev.result ? ev.result : null
   return {
     ...tasks,
-    [ev.taskId]: { ...t, status, error: ev.cancelled ? null : (ev.error ? errorDataText(ev.error) : null), diagnosis: ev.error?.diagnosis ?? null, result: made, endedAt: Date.now(), ...(status === 'failed' ? { unread: true as const } : {}) }
+    [ev.taskId]: ended({ ...t, error: ev.cancelled ? null : (ev.error ? errorDataText(ev.error) : null), diagnosis: ev.error?.diagnosis ?? null, result: made }, status)
   }
+}
+
+/** The task ended with `status`, now: a failure is unread until the drawer is seen (the bell asks for attention). */
+function ended(t: Task, status: TaskStatus): Task {
+  return { ...t, status, endedAt: Date.now(), ...(status === 'failed' ? { unread: true as const } : {}) }
 }
 
 interface TasksState {
@@ -147,9 +152,9 @@ export const useTasks = create<TasksState>()((set, get) => ({
     } catch (e) {
       error = errorText(e)
     }
-    const ended: Task = { ...get().tasks[id]!, status: error === null ? 'done' : 'failed', error, endedAt: Date.now(), ...(error === null ? {} : { unread: true as const }) }
-    set({ tasks: { ...get().tasks, [id]: ended } })
-    announce(ended)
+    const end = ended({ ...get().tasks[id]!, error }, error === null ? 'done' : 'failed')
+    set({ tasks: { ...get().tasks, [id]: end } })
+    announce(end)
     return error === null
   },
   progress(ev) {
