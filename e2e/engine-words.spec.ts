@@ -63,6 +63,17 @@ async function open(page: Page, openApp: (e: typeof env) => Promise<Page>): Prom
   await expect(page.getByTestId('container-row-orphan')).toBeVisible()
 }
 
+/** Asks for a copy (dir) of the container `from` named `name`, from its details. */
+async function copyClone(page: Page, from: string, name: string): Promise<void> {
+  await page.getByTestId(`container-row-${from}`).click()
+  await page.getByTestId('details-clone').click()
+  await expect(page.getByTestId('clone-dialog')).toBeVisible()
+  await page.getByTestId('clone-mode-copy').check()
+  await expect(page.getByTestId('clone-backend-dir')).toBeChecked()
+  await page.getByTestId('clone-name').fill(name)
+  await page.getByTestId('clone-confirm').click()
+}
+
 async function openWhyNot(page: Page, button: RegExp): Promise<void> {
   await page.getByTestId('container-row-base').click()
   await page.getByTestId('details-clone').click()
@@ -218,13 +229,7 @@ test.describe('why a mount failed, in Japanese', () => {
   test('a copy of an overlay clone whose lower layer is a file fails and is undone, said in Japanese', async ({ openApp, page }) => {
     test.setTimeout(120_000)
     await open(page, openApp)
-    await page.getByTestId('container-row-layered').click()
-    await page.getByTestId('details-clone').click()
-    await expect(page.getByTestId('clone-dialog')).toBeVisible()
-    await page.getByTestId('clone-mode-copy').check()
-    await expect(page.getByTestId('clone-backend-dir')).toBeChecked()
-    await page.getByTestId('clone-name').fill('layered-copy')
-    await page.getByTestId('clone-confirm').click()
+    await copyClone(page, 'layered', 'layered-copy')
     // the failure's toast (the drawer stays closed): the overlay's reason, inside the merged
     // tree's, inside the copy's undone failure: all Japanese
     const reason = page.getByTestId('toast').getByTestId('toast-reason')
@@ -243,13 +248,7 @@ test.describe('a task\'s note and a state inside a refusal, in Japanese', () => 
   test('a copy clone says what it is doing in Japanese under its bar in the task drawer', async ({ openApp, page }) => {
     test.setTimeout(120_000)
     await open(page, openApp)
-    await page.getByTestId('container-row-slow').click()
-    await page.getByTestId('details-clone').click()
-    await expect(page.getByTestId('clone-dialog')).toBeVisible()
-    await page.getByTestId('clone-mode-copy').check()
-    await expect(page.getByTestId('clone-backend-dir')).toBeChecked()
-    await page.getByTestId('clone-name').fill('slow-copy')
-    await page.getByTestId('clone-confirm').click()
+    await copyClone(page, 'slow', 'slow-copy')
     await openTasks(page)
     const task = page.getByTestId('task-slow-copy')
     await expect(task).toHaveAttribute('data-status', 'running')

@@ -74,47 +74,42 @@ test('scrolling to the end shows the last container; the columns keep their widt
   expect(await widths()).toEqual(before)
 })
 
-test('a click right after the wheel, the pointer still, selects and focuses the row under it (the rows are covered while they scroll)', async ({ openApp }) => {
-  const page = await open(() => openApp(env))
+/**
+ * Wheels the rows under a still pointer and presses at once, while the scroll's cover lies over
+ * them (until 150 ms after the last scroll: tried again if the press came late); `release` lets
+ * go at once (a click), else the button stays down (a drag). Returns the row under the pointer.
+ */
+async function pressRightAfterWheel(page: Page, release: boolean): Promise<string> {
   const box = (await page.locator('.table-scroll').boundingBox())!
   const x = box.x + box.width / 3
   const y = box.y + box.height / 2
   await page.mouse.move(x, y)
   await page.evaluate(() => window.addEventListener('pointerdown', (e) => ((window as unknown as { pressed?: string }).pressed = (e.target as Element).className), true))
-  // the press must land while the rows are covered (until 150 ms after the last scroll): tried again if it came late
-  await expect(async () => {
-    await page.mouse.wheel(0, 400)
-    await page.waitForSelector('.table-scroll.ct-scrolling', { timeout: 2_000 })
-    await page.mouse.down()
-    await page.mouse.up()
-    expect(await page.evaluate(() => (window as unknown as { pressed?: string }).pressed)).toBe('ct-shield')
-  }).toPass({ timeout: 30_000 })
-  const under = await page.evaluate(([px, py]) => document.elementsFromPoint(px!, py!).find((e) => e.matches('tr[data-testid^="container-row-"]'))?.getAttribute('data-testid'), [x, y])
-  expect(under).toBeTruthy()
-  await expect(page.getByTestId(under!)).toHaveAttribute('aria-selected', 'true')
-  await expect(page.locator('tbody > tr[aria-selected="true"]')).toHaveCount(1)
-  // and focused, as a click on it would: the scrolling box, which the press focused, is no Tab stop
-  await expect(page.getByTestId(under!)).toBeFocused()
-})
-
-test('a drag right after the wheel, the pointer still, drags the row under it to the clone target', async ({ openApp }) => {
-  const page = await open(() => openApp(env))
-  const box = (await page.locator('.table-scroll').boundingBox())!
-  const x = box.x + box.width / 3
-  const y = box.y + box.height / 2
-  await page.mouse.move(x, y)
-  await page.evaluate(() => window.addEventListener('pointerdown', (e) => ((window as unknown as { pressed?: string }).pressed = (e.target as Element).className), true))
-  // the press must land while the rows are covered (until 150 ms after the last scroll): let go and tried again if it came late
   await expect(async () => {
     await page.mouse.wheel(0, 400)
     await page.waitForSelector('.table-scroll.ct-scrolling', { timeout: 2_000 })
     await page.mouse.down()
     const pressed = await page.evaluate(() => (window as unknown as { pressed?: string }).pressed)
-    if (pressed !== 'ct-shield') await page.mouse.up()
+    if (release || pressed !== 'ct-shield') await page.mouse.up()
     expect(pressed).toBe('ct-shield')
   }).toPass({ timeout: 30_000 })
   const under = await page.evaluate(([px, py]) => document.elementsFromPoint(px!, py!).find((e) => e.matches('tr[data-testid^="container-row-"]'))?.getAttribute('data-testid'), [x, y])
   expect(under).toBeTruthy()
+  return under!
+}
+
+test('a click right after the wheel, the pointer still, selects and focuses the row under it (the rows are covered while they scroll)', async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  const under = await pressRightAfterWheel(page, true)
+  await expect(page.getByTestId(under)).toHaveAttribute('aria-selected', 'true')
+  await expect(page.locator('tbody > tr[aria-selected="true"]')).toHaveCount(1)
+  // and focused, as a click on it would: the scrolling box, which the press focused, is no Tab stop
+  await expect(page.getByTestId(under)).toBeFocused()
+})
+
+test('a drag right after the wheel, the pointer still, drags the row under it to the clone target', async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  const under = await pressRightAfterWheel(page, false)
   const target = (await page.getByTestId('clone-target').boundingBox())!
   await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 4 })
   await page.mouse.up()
