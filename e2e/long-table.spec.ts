@@ -79,7 +79,7 @@ test('scrolling to the end shows the last container; the columns keep their widt
  * them (until 150 ms after the last scroll: tried again if the press came late); `release` lets
  * go at once (a click), else the button stays down (a drag). Returns the row under the pointer.
  */
-async function pressRightAfterWheel(page: Page, release: boolean): Promise<string> {
+async function pressRightAfterWheel(page: Page, release: boolean, button: 'left' | 'right' = 'left'): Promise<string> {
   const box = (await page.locator('.table-scroll').boundingBox())!
   const x = box.x + box.width / 3
   const y = box.y + box.height / 2
@@ -88,9 +88,9 @@ async function pressRightAfterWheel(page: Page, release: boolean): Promise<strin
   await expect(async () => {
     await page.mouse.wheel(0, 400)
     await page.waitForSelector('.table-scroll.ct-scrolling', { timeout: 2_000 })
-    await page.mouse.down()
+    await page.mouse.down({ button })
     const pressed = await page.evaluate(() => (window as unknown as { pressed?: string }).pressed)
-    if (release || pressed !== 'ct-shield') await page.mouse.up()
+    if (release || pressed !== 'ct-shield') await page.mouse.up({ button })
     expect(pressed).toBe('ct-shield')
   }).toPass({ timeout: 30_000 })
   const under = await page.evaluate(([px, py]) => document.elementsFromPoint(px!, py!).find((e) => e.matches('tr[data-testid^="container-row-"]'))?.getAttribute('data-testid'), [x, y])
@@ -105,6 +105,20 @@ test('a click right after the wheel, the pointer still, selects and focuses the 
   await expect(page.locator('tbody > tr[aria-selected="true"]')).toHaveCount(1)
   // and focused, as a click on it would: the scrolling box, which the press focused, is no Tab stop
   await expect(page.getByTestId(under)).toBeFocused()
+})
+
+test("a right-click right after the wheel, the pointer still, opens the menu of the row under it, and Escape gives the focus back to that row", async ({ openApp }) => {
+  const page = await open(() => openApp(env))
+  const under = await pressRightAfterWheel(page, true, 'right')
+  const menu = page.getByRole('menu')
+  await expect(menu).toBeVisible()
+  await expect(page.getByTestId(`row-menu-${nameOf(under)}`)).toHaveAttribute('aria-expanded', 'true')
+  await expect(menu.getByRole('menuitem').first()).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(menu).toBeHidden()
+  // back on the row's kebab, the Tab stop, as after a right-click on the row itself
+  await expect(page.getByTestId(`row-menu-${nameOf(under)}`)).toBeFocused()
+  await expect(page.getByTestId(under).locator('[tabindex="0"]')).toHaveCount(1)
 })
 
 test('a drag right after the wheel, the pointer still, drags the row under it to the clone target', async ({ openApp }) => {

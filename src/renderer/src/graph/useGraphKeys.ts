@@ -10,7 +10,7 @@
 // the node into view and focuses it. The focused node gone (destroyed, by Delete or from a
 // terminal) hands the Tab stop to the node nearest to where it was, which takes the focus fallen
 // to the page with it, or coming back from the dialog opened from it (useFocusFallback).
-import { useCallback, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useReactFlow, useStore, type ReactFlowState } from '@xyflow/react'
 import type { LineageGraph, LineageNode } from '@shared/model'
 import { NODE_H, NODE_W, type Positions } from './layout'
@@ -84,8 +84,14 @@ export interface GraphKeys {
 
 export function useGraphKeys({ graph, positions, selected, virtualised, overview, onDelete, openMenu }: GraphKeysInput): GraphKeys {
   const flow = useReactFlow()
-  // the node last focused, and where it was drawn then
+  // the node last focused, and where it was last drawn
   const [focused, setFocused] = useState<{ id: string; at: { x: number; y: number } | undefined } | null>(null)
+  // the layout may move it after it took the focus (a node just added, laid out again): the place
+  // it had when it went is where its neighbours are, not the place it had when focused
+  useEffect(() => {
+    const p = focused && positions?.[focused.id]
+    if (p && (p.x !== focused.at?.x || p.y !== focused.at?.y)) setFocused({ id: focused.id, at: p })
+  }, [focused, positions])
   const ids = useMemo(() => new Set(graph.nodes.map((n) => n.id)), [graph])
   const first = useMemo(() => (positions ? topLeft(positions) : null), [positions])
   // gone: the node nearest to where it was
