@@ -78,6 +78,8 @@ const comment = z
   .string()
   .max(64 * 1024)
   .refine((c) => !c.includes('\0'), paramRule(say('param-comment-nul')))
+/** An LXD cluster's member, where a clone or a copy is placed (engines without members refuse it). */
+const clusterMember = z.string().refine((m) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(m), paramRule(say('param-cluster-member')))
 
 /** The schemas of params that name something on disk: a test holds every method's `reach` to them. */
 export const REACHING_SCHEMAS: ReadonlySet<z.ZodType> = new Set([lxcpath, absPath, ref, existingName])
@@ -204,10 +206,7 @@ export const ENGINE = {
         /** make a copy into storage that keeps no xattrs (ACLs, file capabilities) even when the origin has some */
         allowLossy: z.boolean().optional(),
         /** the member of an LXD cluster to place the clone on; engines without members refuse it */
-        member: z
-          .string()
-          .refine((m) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(m), paramRule(say('param-cluster-member')))
-          .optional()
+        member: clusterMember.optional()
       })
       .strict(),
     result: returns<ContainerRef>(),
@@ -315,10 +314,7 @@ export const ENGINE = {
           .refine((p) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(p), paramRule(say('param-storage-pool')))
           .optional(),
         /** the member of an LXD cluster to place the copy on; engines without members refuse it */
-        member: z
-          .string()
-          .refine((m) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(m), paramRule(say('param-cluster-member')))
-          .optional()
+        member: clusterMember.optional()
       })
       .strict(),
     result: returns<ContainerRef>(),
