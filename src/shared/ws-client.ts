@@ -40,6 +40,8 @@ export function createWsApi(url: string, Ctor: WsCtor, early?: EarlySocket): Str
       return
     }
     if ('event' in msg) {
+      // An early answer not taken yet may be older than this change: the call asks again.
+      if (msg.event === 'changed') adopted.clear()
       listeners.get(msg.event)?.forEach((cb) => cb(msg.payload as never))
       return
     }
