@@ -132,8 +132,12 @@ export type StrataInvoke = { [M in Method]: (params: Params<M>) => Promise<Resul
 
 /** Pushes from main to the renderer. */
 export interface Events {
-  /** something under this lxcpath changed (created, destroyed, started, ...): refetch */
-  changed: { lxcpath: string; host?: string }
+  /**
+   * something under this lxcpath changed (created, destroyed, started, ...): refetch.
+   * `reconnected`: browser mode's socket was lost and is back (the server restarted): events
+   * may have been missed on every host, so everything is asked again (sent by ws-client.ts itself).
+   */
+  changed: { lxcpath: string; host?: string; reconnected?: true }
   /** a running task (clone, create) moved on */
   taskProgress: { taskId: string; progress: OpProgress }
   /** a task ended: `result` on success, `error` (the engine's, unchanged) on failure or cancel */

@@ -136,6 +136,25 @@ describe('browser mode RPC', () => {
     }
   })
 
+  it('connects again when the server comes back, and says that anything may have changed meanwhile', async () => {
+    const token = 'restart-token'
+    const first = await startWebServer({ service, rendererDir: `${dir}/renderer`, token })
+    const port = first.port
+    const api = createWsApi(`ws://127.0.0.1:${port}/rpc?token=${token}`, wsFrom(`http://127.0.0.1:${port}`))
+    let second: WebServer | null = null
+    try {
+      expect(await api.lxcpaths({})).toEqual([lxcpath])
+      const heard = new Promise((resolve) => api.on('changed', resolve))
+      await first.close()
+      second = await startWebServer({ service, rendererDir: `${dir}/renderer`, token, port })
+      await expect(heard).resolves.toEqual({ lxcpath: '', reconnected: true })
+      expect(await api.lxcpaths({})).toEqual([lxcpath])
+    } finally {
+      api.close()
+      await second?.close()
+    }
+  })
+
   it('pushes `changed` when the lxcpath changes on disk', async () => {
     const origin = `http://127.0.0.1:${server.port}`
     const api = createWsApi(`ws://127.0.0.1:${server.port}/rpc?token=secret-token`, wsFrom(origin))
