@@ -73,7 +73,10 @@ export async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/artifacts/${ELECTRON ? 'electron' : 'web'}-${name}.png` })
 }
 
-type Fixtures = { openApp: (env: StrataEnv) => Promise<Page> }
+type Fixtures = { openApp: (env: StrataEnv) => Promise<Page>; sayPageOnFailure: void }
+
+/** Lines of the page's accessibility tree printed with a failure: enough for the masthead, the alerts and a screen of rows. */
+const FAILURE_LINES = 120
 
 const webTest = base.extend<Fixtures>({
   openApp: async ({ page }, use) => {
@@ -81,7 +84,23 @@ const webTest = base.extend<Fixtures>({
       await page.goto(env.url)
       return page
     })
-  }
+  },
+  // A failure on another machine leaves its trace there: the log says what the page showed
+  // (the host's state, an error alert, the rows), which is often the cause.
+  sayPageOnFailure: [
+    async ({ page }, use, testInfo) => {
+      await use()
+      if (testInfo.status === testInfo.expectedStatus || page.isClosed()) return
+      const tree = await page
+        .locator('body')
+        .ariaSnapshot({ timeout: 3_000 })
+        .catch((e: unknown) => `(not read: ${String(e)})`)
+      const lines = tree.split('\n')
+      const more = lines.length > FAILURE_LINES ? `\n  … ${lines.length - FAILURE_LINES} more lines` : ''
+      console.log(`What the page showed when "${testInfo.title}" failed:\n${lines.slice(0, FAILURE_LINES).join('\n')}${more}`)
+    },
+    { auto: true }
+  ]
 })
 
 let saidWhy = false

@@ -15,8 +15,8 @@ import { paramRule } from './param-issues'
 const none = z.object({}).strict()
 const taskId = z.string().refine((t) => /^t\d{1,12}$/.test(t), paramRule(say('param-task-id')))
 const streamId = z.string().refine((s) => /^s\d{1,12}$/.test(s), paramRule(say('param-stream-id')))
-/** A remote host's name in the hosts file (main/hosts/hosts-file.ts checks the same rule). */
-const hostName = z.string().refine((h) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(h), paramRule(say('param-host-name')))
+/** A remote host's name in the hosts file (main/hosts/hosts-file.ts's entries take the same rule). */
+export const hostName = z.string().refine((h) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(h), paramRule(say('param-host-name')))
 const HOST = z.object({ host: hostName.optional() }).strict()
 
 /** The app session's own methods; everything else is the engine's. */
@@ -132,8 +132,12 @@ export type StrataInvoke = { [M in Method]: (params: Params<M>) => Promise<Resul
 
 /** Pushes from main to the renderer. */
 export interface Events {
-  /** something under this lxcpath changed (created, destroyed, started, ...): refetch */
-  changed: { lxcpath: string; host?: string }
+  /**
+   * something under this lxcpath changed (created, destroyed, started, ...): refetch.
+   * `reconnected`: browser mode's socket was lost and is back (the server restarted): events
+   * may have been missed on every host, so everything is asked again (sent by ws-client.ts itself).
+   */
+  changed: { lxcpath: string; host?: string; reconnected?: true }
   /** a running task (clone, create) moved on */
   taskProgress: { taskId: string; progress: OpProgress }
   /** a task ended: `result` on success, `error` (the engine's, unchanged) on failure or cancel */

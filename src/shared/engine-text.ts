@@ -271,6 +271,9 @@ export const ENGINE_TEXTS = {
   'same-host': "{{name}} is on {{where}} already; clone it there instead.",
   'host-exists': "There is already a host \"{{host}}\"; choose another name.",
   'bad-destination': "The SSH destination \"{{destination}}\" is not [user@]host[:port]: {{why}}.",
+  'destination-user-rule': "the user is letters, digits, \".\", \"_\" and \"-\"",
+  'destination-host-rule': "the host is a name or an address, not starting with \"-\"",
+  'destination-port-rule': "the port is a number from 1 to 65535",
   'hosts-file-unreadable': "{{file}} cannot be read: {{error}}",
   'hosts-file-not-json': "{{file}} is not valid JSON ({{error}}); fix or remove it.",
   'hosts-file-bad': "{{file}} is not a Strata hosts file: {{why}}.",
@@ -567,7 +570,7 @@ export const ENGINE_TEXTS = {
   'param-type-other': "of type {{type}}",
   'param-one-of': "must be one of {{values}}",
   'param-no-form': "matches none of the forms it may take",
-  'param-unknown-keys': "{{keys}} {{count:is not a parameter|are not parameters}} of this call",
+  'param-unknown-keys': "{{keys}} {{count:is not a key it takes|are not keys it takes}}",
   'param-empty': "must not be empty",
   'param-min-length': "must be at least {{min}} {{min:character|characters}} long",
   'param-max-length': "must be at most {{max}} {{max:character|characters}} long",
@@ -595,7 +598,8 @@ export const ENGINE_TEXTS = {
   'param-storage-pool': "a storage pool is named by letters, digits, \".\", \"_\" and \"-\"",
   'param-task-id': "invalid task id",
   'param-stream-id': "invalid stream id",
-  'param-host-name': "a host name is letters, digits, \".\", \"_\" and \"-\" (at most 64)"
+  'param-host-name': "a host name is letters, digits, \".\", \"_\" and \"-\" (at most 64)",
+  'param-lxd-url': "an LXD address is unix:/PATH or https://HOST[:PORT]"
 } as const
 
 export type EngineTextKey = keyof typeof ENGINE_TEXTS

@@ -13,9 +13,13 @@ export const paramRule = (said: Said): { message: string; params: { said: Said }
 
 /** "create: name: must be a string; backend: must be one of dir, overlay, …" */
 export function paramsSaid(method: string, issues: readonly Issue[], params: unknown): Said {
-  const each = issues.map((i) => issueSaid(i, params))
-  const joined = each.reduce<SaidValue | null>((first, then) => (first === null ? then : say('joined', { first, then })), null)
-  return say('invalid-params', { method, issues: joined ?? '' })
+  return say('invalid-params', { method, issues: issuesSaid(issues, params) })
+}
+
+/** Each issue of `value` as its path and the rule it breaks, joined: "name: must be a string; backend: …" */
+export function issuesSaid(issues: readonly Issue[], value: unknown): SaidValue {
+  const each = issues.map((i) => issueSaid(i, value))
+  return each.reduce<SaidValue | null>((first, then) => (first === null ? then : say('joined', { first, then })), null) ?? ''
 }
 
 function issueSaid(i: Issue, params: unknown): SaidValue {

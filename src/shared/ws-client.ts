@@ -40,6 +40,8 @@ export function createWsApi(url: string, Ctor: WsCtor, early?: EarlySocket): Str
       return
     }
     if ('event' in msg) {
+      // An early answer not taken yet may be older than this change: the call asks again.
+      if (msg.event === 'changed') adopted.clear()
       listeners.get(msg.event)?.forEach((cb) => cb(msg.payload as never))
       return
     }
@@ -50,11 +52,16 @@ export function createWsApi(url: string, Ctor: WsCtor, early?: EarlySocket): Str
     else p.resolve(msg.result)
   }
 
+  /** the socket closed: the next one to open says so, as a `changed` for everything */
+  let lost = false
   const connect = (): void => {
     const sock = handover?.socket ?? new Ctor(url)
     ws = sock
     sock.onopen = () => {
       for (const m of queue.splice(0)) sock.send(m)
+      if (!lost) return
+      lost = false
+      listeners.get('changed')?.forEach((cb) => cb({ lxcpath: '', reconnected: true } as never))
     }
     sock.onmessage = (ev) => onData(ev.data)
     if (handover) for (const data of handover.takeOver()) onData(data)
@@ -62,7 +69,8 @@ export function createWsApi(url: string, Ctor: WsCtor, early?: EarlySocket): Str
     sock.onclose = () => {
       for (const p of pending.values()) p.reject(unavailable('connection-closed', say('connection-closed')))
       pending.clear()
-      // A server restart should not need a page reload; refetch via a synthetic `changed`.
+      // A server restart should not need a page reload: connect again, then refetch via a synthetic `changed`.
+      lost = true
       if (!closed) setTimeout(() => !closed && connect(), RECONNECT_MS)
     }
   }

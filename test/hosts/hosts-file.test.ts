@@ -1,7 +1,7 @@
 // The hosts file and the command ssh runs: destinations parsed as ssh would take them (never as
 // an option), the file refused with its name when broken, the helper's arguments quoted for the
 // remote shell.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -70,5 +70,26 @@ describe('the hosts file', () => {
     expect(readFileSync(file, 'utf8')).toContain('"port": 22')
     writeFileSync(file, '{')
     expect(() => readHosts(file)).toThrow(/is not valid JSON/)
+  })
+
+  it("says what is wrong in an entry in Strata's own sentences (the app says them in its language), never the schema library's words", () => {
+    const saidOf = (f: () => unknown): unknown => {
+      try {
+        f()
+      } catch (e) {
+        return (e as { said?: unknown }).said
+      }
+      throw new Error('it did not refuse')
+    }
+    const keysIn = (said: unknown): string[] => JSON.stringify(said).match(/"key":"[^"]+"/g) ?? []
+    mkdirSync(join(dir, 'strata'))
+    writeFileSync(file, '{"hosts": [{"name": "x", "destination": "x", "port": 22}]}')
+    expect(() => readHosts(file)).toThrow(`${file} is not a Strata hosts file: hosts.0: "port" is not a key it takes.`)
+    writeFileSync(file, '{"hosts": [{"name": "-x", "destination": "x"}, {"name": "l", "lxd": {"url": "http://l"}}]}')
+    expect(() => readHosts(file)).toThrow('hosts.0.name: a host name is letters, digits, ".", "_" and "-" (at most 64); hosts.1.lxd.url: an LXD address is unix:/PATH or https://HOST[:PORT].')
+    expect(keysIn(saidOf(() => readHosts(file)))).toEqual(expect.arrayContaining(['"key":"hosts-file-bad"', '"key":"param-host-name"', '"key":"param-lxd-url"']))
+    const invalid = saidOf(() => addHost({ name: 'a b', destination: 'x' }, join(dir, 'other.json')))
+    expect(keysIn(invalid)).toEqual(expect.arrayContaining(['"key":"host-invalid"', '"key":"param-host-name"']))
+    expect(keysIn(saidOf(() => parseDestination('host:0')))).toEqual(expect.arrayContaining(['"key":"bad-destination"', '"key":"destination-port-rule"']))
   })
 })

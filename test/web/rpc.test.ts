@@ -115,6 +115,46 @@ describe('browser mode RPC', () => {
     }
   })
 
+  it('an early answer not taken before a change is not handed out after it: the call asks again', async () => {
+    const origin = `http://127.0.0.1:${server.port}`
+    const url = `ws://127.0.0.1:${server.port}/rpc?token=secret-token`
+    const socket = new WebSocket(url, { origin })
+    // asked early for hidden containers too, but the app's first listing asked without them (another host, a pref changed)
+    const early = openEarlySocket(socket as unknown as EarlyWsLike, [{ method: 'listContainers', params: { all: true } }])
+    await new Promise((r) => socket.once('message', r))
+    const api = createWsApi(url, wsFrom(origin), early)
+    try {
+      await api.lxcpaths({})
+      const got = new Promise((resolve) => api.on('changed', resolve))
+      mkdirSync(`${lxcpath}/c-late`)
+      writeFileSync(`${lxcpath}/c-late/config`, 'lxc.rootfs.path = dir:/nonexistent\nlxc.uts.name = c-late\n')
+      await got
+      expect((await api.listContainers({ all: true })).map((c) => c.name)).toContain('c-late')
+    } finally {
+      api.close()
+      rmSync(`${lxcpath}/c-late`, { recursive: true, force: true })
+    }
+  })
+
+  it('connects again when the server comes back, and says that anything may have changed meanwhile', async () => {
+    const token = 'restart-token'
+    const first = await startWebServer({ service, rendererDir: `${dir}/renderer`, token })
+    const port = first.port
+    const api = createWsApi(`ws://127.0.0.1:${port}/rpc?token=${token}`, wsFrom(`http://127.0.0.1:${port}`))
+    let second: WebServer | null = null
+    try {
+      expect(await api.lxcpaths({})).toEqual([lxcpath])
+      const heard = new Promise((resolve) => api.on('changed', resolve))
+      await first.close()
+      second = await startWebServer({ service, rendererDir: `${dir}/renderer`, token, port })
+      await expect(heard).resolves.toEqual({ lxcpath: '', reconnected: true })
+      expect(await api.lxcpaths({})).toEqual([lxcpath])
+    } finally {
+      api.close()
+      await second?.close()
+    }
+  })
+
   it('pushes `changed` when the lxcpath changes on disk', async () => {
     const origin = `http://127.0.0.1:${server.port}`
     const api = createWsApi(`ws://127.0.0.1:${server.port}/rpc?token=secret-token`, wsFrom(origin))

@@ -9,7 +9,9 @@ import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import { notFound, refused, usageError } from '@shared/errors'
-import { say } from '@shared/engine-text'
+import { say, type Said } from '@shared/engine-text'
+import { hostName } from '@shared/api'
+import { issuesSaid, paramRule } from '@shared/param-issues'
 
 /** How the helper gets root on the remote host: pkexec (polkit decides), sudo -n, or not at all (the SSH user is root). */
 export const ELEVATIONS = ['pkexec', 'sudo', 'none'] as const
@@ -58,19 +60,17 @@ export interface SshTarget {
   port?: number
 }
 
-/** Host names are words a person types after --host: letters, digits, `.`, `_`, `-`. */
-const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 /** A host part ssh cannot take as an option: no leading `-`, no spaces or shell characters. */
 const SSH_HOST = /^[A-Za-z0-9_.:[\]%-]+$/
 const SSH_USER = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,31}$/
 
 /** `[user@]host[:port]` (an IPv6 address in brackets: `[::1]:2222`), or why it is not one. */
 export function parseDestination(destination: string): SshTarget {
-  const bad = (why: string) => usageError(say('bad-destination', { destination, why }), 'bad-destination')
+  const bad = (why: Said) => usageError(say('bad-destination', { destination, why }), 'bad-destination')
   const at = destination.lastIndexOf('@')
   const user = at >= 0 ? destination.slice(0, at) : undefined
   let rest = at >= 0 ? destination.slice(at + 1) : destination
-  if (user !== undefined && !SSH_USER.test(user)) throw bad('the user is letters, digits, ".", "_" and "-"')
+  if (user !== undefined && !SSH_USER.test(user)) throw bad(say('destination-user-rule'))
   let port: number | undefined
   const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest)
   if (bracket) {
@@ -83,12 +83,11 @@ export function parseDestination(destination: string): SshTarget {
       rest = rest.slice(0, colon)
     }
   }
-  if (rest === '' || rest.startsWith('-') || !SSH_HOST.test(rest)) throw bad('the host is a name or an address, not starting with "-"')
-  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) throw bad('the port is a number from 1 to 65535')
+  if (rest === '' || rest.startsWith('-') || !SSH_HOST.test(rest)) throw bad(say('destination-host-rule'))
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) throw bad(say('destination-port-rule'))
   return { ...(user ? { user } : {}), host: rest, ...(port ? { port } : {}) }
 }
 
-const hostName = z.string().regex(HOST_NAME, 'a host name is letters, digits, ".", "_" and "-" (at most 64)')
 const sshHostSchema = z
   .object({
     name: hostName,
@@ -103,7 +102,10 @@ const lxdHostSchema = z
     name: hostName,
     lxd: z
       .object({
-        url: z.string().regex(/^(unix:\/|https:\/\/)/, 'an LXD address is unix:/PATH or https://HOST[:PORT]').max(4096),
+        url: z
+          .string()
+          .max(4096)
+          .refine((u) => /^(unix:\/|https:\/\/)/.test(u), paramRule(say('param-lxd-url'))),
         serverCert: z.string().max(64 * 1024).optional(),
         fingerprint: z.string().max(200).optional()
       })
@@ -136,8 +138,7 @@ export function readHosts(file = hostsFilePath()): RemoteHost[] {
   }
   const r = fileSchema.safeParse(data)
   if (!r.success) {
-    const why = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
-    throw refused('hosts-file', say('hosts-file-bad', { file, why }), file)
+    throw refused('hosts-file', say('hosts-file-bad', { file, why: issuesSaid(r.error.issues, data) }), file)
   }
   for (const h of r.data.hosts as RemoteHost[]) if (!isLxdHost(h)) parseDestination(h.destination)
   return r.data.hosts as RemoteHost[]
@@ -166,7 +167,7 @@ export function findHost(name: string, file = hostsFilePath()): RemoteHost {
 export function addHost(host: RemoteHost, file = hostsFilePath()): void {
   const hosts = readHosts(file)
   const checked = hostSchema.safeParse(host)
-  if (!checked.success) throw usageError(say('host-invalid', { host: JSON.stringify(host.name), issues: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }))
+  if (!checked.success) throw usageError(say('host-invalid', { host: JSON.stringify(host.name), issues: issuesSaid(checked.error.issues, host) }))
   if (!isLxdHost(host)) parseDestination(host.destination)
   if (hosts.some((h) => h.name === host.name)) throw refused('host-exists', say('host-exists-in', { host: host.name, file }), host.name)
   writeHosts([...hosts, checked.data], file)

@@ -84,6 +84,12 @@ export function useLiveData(): void {
     let timer: ReturnType<typeof setTimeout> | undefined
     // Main already debounces; coalesce bursts across several lxcpaths here too.
     const off = api.on('changed', (ev) => {
+      if (ev.reconnected) {
+        // browser mode's server is back: whatever happened meanwhile, on any host, was not heard
+        void useHosts.getState().fetch(api)
+        reloadHost()
+        return
+      }
       if ((ev.host ?? null) !== useHosts.getState().current) return
       clearTimeout(timer)
       timer = setTimeout(() => void refresh(), 50)
