@@ -133,11 +133,11 @@ describe('what was still English in Japanese', () => {
     expect(wrong.message).toBe('clone: name: must be a string; backend: must be one of dir, overlay, aufs, btrfs, zfs, lvm, loop, rbd, nbd')
     expect(errorText(wrong)).toBe(wrong.message)
     const missing = refusal('create', { lxcpath: 'p', template: 'busybox', extra: 1 })
-    expect(missing.message).toBe('create: lxcpath: an lxcpath must be an absolute path; name: is missing; "extra" is not a parameter of this call')
+    expect(missing.message).toBe('create: lxcpath: an lxcpath must be an absolute path; name: is missing; "extra" is not a key it takes')
     const name = refusal('create', { lxcpath: '/p', name: 'a b', template: 'busybox' })
     await i18n.changeLanguage('ja')
     expect(errorText(wrong)).toBe('clone: name: 文字列でなければなりません、backend: dir, overlay, aufs, btrfs, zfs, lvm, loop, rbd, nbd のいずれかでなければなりません')
-    expect(errorText(missing)).toBe('create: lxcpath: lxcpath は絶対パスでなければなりません、name: 指定されていません、"extra" はこの呼び出しのパラメーターではありません')
+    expect(errorText(missing)).toBe('create: lxcpath: lxcpath は絶対パスでなければなりません、name: 指定されていません、"extra" はここで使えるキーではありません')
     // the name rule inside the schema's rule: Japanese all through
     expect(errorText(name)).toMatch(/^create: name: コンテナ名が正しくありません: "a b" に空白が含まれています/)
     // as it arrives over IPC or the helper's pipe
