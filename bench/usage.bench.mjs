@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { loadEngineModule, report, timeCall, timeProcess, median } from './lib.mjs'
+import { generateLxcpath, loadEngineModule, report, timeCall, timeProcess, median } from './lib.mjs'
 
 process.env.STRATA_NATIVE = resolve('build/Release/strata_native.node')
 const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8' })
@@ -79,6 +79,19 @@ try {
     } finally {
       tree.stop()
     }
+  }
+
+  // Many small trees, as the app's size column asks for them: an lxcpath of 500 containers (50
+  // dir bases and 450 overlay clones of them, each clone's upper a few entries), against du -s of
+  // the same lxcpath. A walk's helper threads start only where work queues up (walk.c).
+  const many = mkdtempSync(join(tmpdir(), 'strata-bench-usage500-'))
+  try {
+    generateLxcpath(many, 500, 10)
+    const duMany = timeProcess(['du', '-s', many], { runs: 9 })
+    const usageMany = await timeCall(() => usage.measureUsage([many]), { runs: 9, warmup: 2 })
+    report('usage, an lxcpath of 500 containers (450 overlay clones), warm (engine usage report, in-process)', usageMany, 'du -s of the lxcpath', duMany)
+  } finally {
+    rmSync(many, { recursive: true, force: true })
   }
 
   const cold = async (fn) => {
