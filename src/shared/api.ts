@@ -132,12 +132,8 @@ export type StrataInvoke = { [M in Method]: (params: Params<M>) => Promise<Resul
 
 /** Pushes from main to the renderer. */
 export interface Events {
-  /**
-   * something under this lxcpath changed (created, destroyed, started, ...): refetch.
-   * `reconnected`: browser mode's socket was lost and is back (the server restarted): events
-   * may have been missed on every host, so everything is asked again (sent by ws-client.ts itself).
-   */
-  changed: { lxcpath: string; host?: string; reconnected?: true }
+  /** something under this lxcpath changed (created, destroyed, started, ...): refetch */
+  changed: { lxcpath: string; host?: string }
   /** a running task (clone, create) moved on */
   taskProgress: { taskId: string; progress: OpProgress }
   /** a task ended: `result` on success, `error` (the engine's, unchanged) on failure or cancel */
@@ -148,9 +144,15 @@ export interface Events {
   streamEnd: { streamId: string; result?: EngineResult<Exclude<StreamMethod, 'exportContainer' | 'importContainer'>>; error?: ErrorData }
   /** a remote host's connection changed state (connecting, connected, unreachable and why) */
   hostState: HostStatus
+  /**
+   * The page's own link to main: browser mode's socket `lost` (the server stopped, or the
+   * connection dropped; the client tries again every second) and `back`, when events may have
+   * been missed on every host. Said by the client itself (ws-client.ts); Electron's IPC is never lost.
+   */
+  connection: { state: 'lost' | 'back' }
 }
 export type EventName = keyof Events
-export const EVENTS = ['changed', 'taskProgress', 'taskDone', 'streamData', 'streamEnd', 'hostState'] as const satisfies readonly EventName[]
+export const EVENTS = ['changed', 'taskProgress', 'taskDone', 'streamData', 'streamEnd', 'hostState', 'connection'] as const satisfies readonly EventName[]
 
 /** The stream an event belongs to (it goes only to the client that opened it), or null for events every client gets. */
 export function streamOf(payload: unknown): string | null {

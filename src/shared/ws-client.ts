@@ -52,8 +52,9 @@ export function createWsApi(url: string, Ctor: WsCtor, early?: EarlySocket): Str
     else p.resolve(msg.result)
   }
 
-  /** the socket closed: the next one to open says so, as a `changed` for everything */
+  /** the socket closed: said once, and again when a socket opens (`connection` lost, back) */
   let lost = false
+  const tell = (state: Events['connection']['state']): void => listeners.get('connection')?.forEach((cb) => cb({ state } as never))
   const connect = (): void => {
     const sock = handover?.socket ?? new Ctor(url)
     ws = sock
@@ -61,17 +62,21 @@ export function createWsApi(url: string, Ctor: WsCtor, early?: EarlySocket): Str
       for (const m of queue.splice(0)) sock.send(m)
       if (!lost) return
       lost = false
-      listeners.get('changed')?.forEach((cb) => cb({ lxcpath: '', reconnected: true } as never))
+      tell('back')
     }
     sock.onmessage = (ev) => onData(ev.data)
+    // a failed connection is told by the close that follows (under Node's ws an unheard error throws)
+    sock.onerror = () => undefined
     if (handover) for (const data of handover.takeOver()) onData(data)
     handover = undefined
     sock.onclose = () => {
       for (const p of pending.values()) p.reject(unavailable('connection-closed', say('connection-closed')))
       pending.clear()
-      // A server restart should not need a page reload: connect again, then refetch via a synthetic `changed`.
+      // A server restart should not need a page reload: connect again, and say so both ways.
+      if (closed) return
+      if (!lost) tell('lost')
       lost = true
-      if (!closed) setTimeout(() => !closed && connect(), RECONNECT_MS)
+      setTimeout(() => !closed && connect(), RECONNECT_MS)
     }
   }
   connect()

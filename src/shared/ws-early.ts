@@ -11,6 +11,7 @@ export interface WsLike {
   close(): void
   onopen: ((ev: unknown) => void) | null
   onclose: ((ev: unknown) => void) | null
+  onerror: ((ev: unknown) => void) | null
   onmessage: ((ev: { data: unknown }) => void) | null
 }
 

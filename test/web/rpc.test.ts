@@ -136,7 +136,7 @@ describe('browser mode RPC', () => {
     }
   })
 
-  it('connects again when the server comes back, and says that anything may have changed meanwhile', async () => {
+  it('says when the server is lost and when it is back (events meanwhile were missed), connecting again by itself', async () => {
     const token = 'restart-token'
     const first = await startWebServer({ service, rendererDir: `${dir}/renderer`, token })
     const port = first.port
@@ -144,10 +144,21 @@ describe('browser mode RPC', () => {
     let second: WebServer | null = null
     try {
       expect(await api.lxcpaths({})).toEqual([lxcpath])
-      const heard = new Promise((resolve) => api.on('changed', resolve))
+      const heard: string[] = []
+      const back = new Promise((resolve) =>
+        api.on('connection', ({ state }) => {
+          heard.push(state)
+          if (state === 'back') resolve(state)
+        })
+      )
       await first.close()
+      await expect.poll(() => heard).toEqual(['lost'])
+      // the retries that fail while it is down say nothing more
+      await new Promise((r) => setTimeout(r, 2_500))
+      expect(heard).toEqual(['lost'])
       second = await startWebServer({ service, rendererDir: `${dir}/renderer`, token, port })
-      await expect(heard).resolves.toEqual({ lxcpath: '', reconnected: true })
+      await back
+      expect(heard).toEqual(['lost', 'back'])
       expect(await api.lxcpaths({})).toEqual([lxcpath])
     } finally {
       api.close()

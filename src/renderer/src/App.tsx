@@ -25,6 +25,7 @@ import { useLxcpaths } from './stores/lxcpaths'
 import { useTasks } from './stores/tasks'
 import { currentHost, useHosts } from './stores/hosts'
 import { HostAlert } from './components/HostAlert'
+import { ConnectionAlert } from './components/ConnectionAlert'
 
 export function App(): React.JSX.Element {
   const { t } = useTranslation()
@@ -58,6 +59,7 @@ export function App(): React.JSX.Element {
       className="app"
     >
       <div className="app-body">
+        <ConnectionAlert />
         <HostAlert />
         <ErrorBanner />
         {/* keyed by host: a view's own streams and state (usage figures, config) start again on another host */}

@@ -10,6 +10,7 @@ import { useLxcpaths } from '../stores/lxcpaths'
 import { useUsage } from '../stores/usage'
 import { usePrefs } from '../stores/prefs'
 import { useHosts } from '../stores/hosts'
+import { useConnection } from '../stores/connection'
 
 /** `lineageAfterPaint`: the graph data is asked for once the listing is on screen (the table's first load). */
 export async function refresh({ lineageAfterPaint = false } = {}): Promise<void> {
@@ -83,13 +84,15 @@ export function useLiveData(): void {
     })
     let timer: ReturnType<typeof setTimeout> | undefined
     // Main already debounces; coalesce bursts across several lxcpaths here too.
-    const off = api.on('changed', (ev) => {
-      if (ev.reconnected) {
-        // browser mode's server is back: whatever happened meanwhile, on any host, was not heard
+    const offConnection = api.on('connection', ({ state }) => {
+      useConnection.getState().setLost(state === 'lost')
+      // browser mode's server is back: whatever happened meanwhile, on any host, was not heard
+      if (state === 'back') {
         void useHosts.getState().fetch(api)
         reloadHost()
-        return
       }
+    })
+    const off = api.on('changed', (ev) => {
       if ((ev.host ?? null) !== useHosts.getState().current) return
       clearTimeout(timer)
       timer = setTimeout(() => void refresh(), 50)
@@ -100,6 +103,7 @@ export function useLiveData(): void {
     })
     return () => {
       offHost()
+      offConnection()
       offPrefs()
       off()
       offProgress()
