@@ -88,7 +88,15 @@ export function createSession(opts: ServiceOptions = {}): Session {
   if (watching && !remote) void watchChanges(lxcpaths, watching.signal, onChanged)
   if (watching && remote) {
     const stream = { send: onChanged, onInput: () => undefined }
-    void remote.call('watchChanges', { lxcpaths }, { signal: watching.signal, stream }).catch(() => undefined)
+    // Its end while the session lives means changes over there no longer show: said in the log
+    // (an older helper without the method, or a watch that failed there).
+    const ended = (why: string): void => {
+      if (!watching.signal.aborted) console.error(`Strata: changes made outside Strata in ${lxcpaths.join(', ')} no longer show: ${why}`)
+    }
+    void remote.call('watchChanges', { lxcpaths }, { signal: watching.signal, stream }).then(
+      () => ended('the host ended the watch'),
+      (err: unknown) => ended(err instanceof Error ? err.message : String(err))
+    )
   }
 
   // Everything the renderer names must be one of this session's lxcpaths: the renderer is untrusted.
