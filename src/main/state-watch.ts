@@ -7,7 +7,7 @@
 // is asked for the precise states only then, by the refresh that follows).
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { commandSockets } from './engine/state'
+import { commandSockets, takeSocketReads } from './engine/state'
 
 /** Fast enough that a state is on screen within a second; each poll costs about a tenth of a millisecond. */
 export const STATE_POLL_MS = 300
@@ -81,10 +81,18 @@ export class StateWatcher {
 
   /** One comparison with the last poll; exported for the benchmark's cost figure. */
   poll(): void {
+    // What listings in this process read since the last poll: a container that started and
+    // stopped between two polls, seen running by a listing meanwhile, changes nothing this poll
+    // compares, yet the list shows it running until the lxcpath is reported.
+    const between = takeSocketReads()
     const active = activeByLxcpath(this.lxcpaths, commandSockets())
     const freezers = freezerFingerprint()
     const changed = new Set<string>()
     for (const p of this.lxcpaths) if (active.get(p) !== this.active.get(p)) changed.add(p)
+    for (const read of between) {
+      const seen = activeByLxcpath(this.lxcpaths, read)
+      for (const p of this.lxcpaths) if (seen.get(p) !== this.active.get(p)) changed.add(p)
+    }
     if (freezers !== this.freezers) for (const p of this.lxcpaths) if (active.get(p)) changed.add(p)
     this.active = active
     this.freezers = freezers

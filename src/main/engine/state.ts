@@ -18,6 +18,21 @@ const STATES = new Set<ContainerState>([
   'thawed'
 ])
 
+/**
+ * The sets of sockets read since the state watcher last took them (state-watch.ts): a listing
+ * that saw a container running between two of its polls showed a state the watcher never saw,
+ * and the watcher must then report that lxcpath again, or the list keeps that state.
+ */
+let readsSince: Set<string>[] = []
+const KEPT_READS = 64
+
+/** The socket sets read since the last call, for the state watcher. */
+export function takeSocketReads(): Set<string>[] {
+  const reads = readsSince
+  readsSince = []
+  return reads
+}
+
 /** Bound abstract unix socket names that end in `/command` (LXC's per-container command socket). */
 export function commandSockets(procNetUnix = '/proc/net/unix'): Set<string> | null {
   let text: string
@@ -32,6 +47,7 @@ export function commandSockets(procNetUnix = '/proc/net/unix'): Set<string> | nu
     if (at < 0 || !line.endsWith('/command')) continue
     found.add(line.slice(at + 2))
   }
+  if (readsSince.length < KEPT_READS) readsSince.push(found)
   return found
 }
 
