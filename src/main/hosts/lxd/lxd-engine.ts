@@ -81,7 +81,10 @@ export function lxdEngine(host: RemoteHost & { lxd: NonNullable<RemoteHost['lxd'
   /** Runs an async LXD call to its end, its progress reported as LXD words it. */
   async function operate(method: string, path: string, body: unknown, opts: CallOptions, phase: string): Promise<LxdOperation | null> {
     if (opts.signal?.aborted) throw cancelled('cancelled; nothing was asked of LXD.')
-    const { operation } = await api.call(method, path, body, opts.signal)
+    // Not aborted once sent: LXD may already act on it (an instance being made), and only its
+    // operation, which wait() cancels where LXD can and follows to its end, says when that is
+    // over. Aborting the request itself left a cancelled copy's instance to appear after its undo.
+    const { operation } = await api.call(method, path, body)
     if (!operation) return null
     // LXD's events repeat the operation whenever anything in it changes: only new words are progress
     let said: string | undefined
