@@ -13,7 +13,7 @@ import { openConsole, runInConsole } from './console-steps'
 import { formatBytes } from '../src/shared/format-bytes'
 import { BUILD_PREFIX } from '../src/shared/names'
 import { destroyLxcpath, lxcLs, makeLineageLxcpath } from './lxc'
-import { HELPER_COMMAND, hostsSkipReason, type HostsFixture, type NetnsHost } from '../test/hosts/netns-hosts'
+import { HELPER_COMMAND, hostsSkipReason, netnsPids, type HostsFixture, type NetnsHost } from '../test/hosts/netns-hosts'
 import { pickHost, startHostsApp, useHostSpec } from './hosts-app'
 
 let fx: HostsFixture | null = null
@@ -53,14 +53,12 @@ function lxcCreate(lxcpath: string, name: string): void {
  * returned function lets them go on.
  */
 async function holdHelperWhileBuilding(h: NetnsHost): Promise<() => void> {
-  const until = Date.now() + 60_000
-  while (!readdirSync(lxcpathOf(h)).some((n) => n.startsWith(BUILD_PREFIX))) {
-    if (Date.now() > until) throw new Error(`no copy began building in ${lxcpathOf(h)} in 60 s`)
-    await new Promise((r) => setTimeout(r, 2))
-  }
+  await expect
+    .poll(() => readdirSync(lxcpathOf(h)).some((n) => n.startsWith(BUILD_PREFIX)), { message: `a copy building in ${lxcpathOf(h)}`, timeout: 60_000, intervals: [2] })
+    .toBe(true)
   const held: number[] = []
   const hold = (which: (argv: string[]) => boolean): void => {
-    for (const pid of execFileSync('ip', ['netns', 'pids', h.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)) {
+    for (const pid of netnsPids(h)) {
       try {
         if (!held.includes(pid) && which(readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0'))) {
           process.kill(pid, 'SIGSTOP')
@@ -90,8 +88,7 @@ const du = (path: string): number => Number(execFileSync('du', ['-sx', '-B1', pa
 
 /** The host goes down: its sshd and everything running in its namespace (the session, the helper). */
 function hostDown(h: NetnsHost): Promise<void> {
-  const pids = execFileSync('ip', ['netns', 'pids', h.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
-  for (const pid of pids) {
+  for (const pid of netnsPids(h)) {
     try {
       process.kill(pid, 'SIGKILL')
     } catch {

@@ -4,6 +4,7 @@
 // machine's filesystem, mounts and processes (only the network is their own), so the helper
 // from this checkout serves a temporary lxcpath there as it would on another machine. Everything made is removed by cleanup(), also
 // after a failure half-way through setup.
+import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join, resolve } from 'node:path'
@@ -22,6 +23,11 @@ export interface NetnsHost {
   /** sshd's process; restartable with another key */
   sshd: ResultPromise | null
   sshdLog: string
+}
+
+/** Every process in the host's network namespace (its sshd, a session, the helper, what the helper runs). */
+export function netnsPids(h: Pick<NetnsHost, 'netns'>): number[] {
+  return execFileSync('ip', ['netns', 'pids', h.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
 }
 
 export interface HostsFixture {

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Events, HostStatus } from '../../src/shared/api'
 import { createService, type Service } from '../../src/main/service'
-import { HELPER_COMMAND, hostsSkipReason, type NetnsHost } from '../hosts/netns-hosts'
+import { HELPER_COMMAND, hostsSkipReason, netnsPids, type NetnsHost } from '../hosts/netns-hosts'
 import { setUpHosts, type HostsSetup } from '../hosts/setup'
 
 const skip = hostsSkipReason()
@@ -119,9 +119,9 @@ describe.skipIf(skip)('the app service on remote hosts (network namespaces with 
     const [h1] = hs.hosts as [NetnsHost]
     states.length = 0
     changed.length = 0
-    for (const pid of execFileSync('ip', ['netns', 'pids', h1.netns], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+    for (const pid of netnsPids(h1)) {
       try {
-        process.kill(Number(pid), 'SIGKILL')
+        process.kill(pid, 'SIGKILL')
       } catch {
         // gone already
       }

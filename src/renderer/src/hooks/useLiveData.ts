@@ -82,8 +82,6 @@ export function useLiveData(): void {
         void refresh().then(() => useSelection.getState().select(`${made.lxcpath}/${made.name}`))
       }
     })
-    let timer: ReturnType<typeof setTimeout> | undefined
-    // Main already debounces; coalesce bursts across several lxcpaths here too.
     const offConnection = api.on('connection', ({ state }) => {
       useConnection.getState().setLost(state === 'lost')
       // browser mode's server is back: whatever happened meanwhile, on any host, was not heard
@@ -92,6 +90,8 @@ export function useLiveData(): void {
         reloadHost()
       }
     })
+    let timer: ReturnType<typeof setTimeout> | undefined
+    // Main already debounces; coalesce bursts across several lxcpaths here too.
     const off = api.on('changed', (ev) => {
       if ((ev.host ?? null) !== useHosts.getState().current) return
       clearTimeout(timer)
